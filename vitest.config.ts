@@ -1,0 +1,22 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+/** Worker tests: run inside workerd with the real Durable Objects of wrangler.toml. */
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          ENVIRONMENT: "test",
+          TOKEN_SECRET: "test-token-secret-0123456789abcdef0123456789",
+          ADMIN_TOKEN: "test-admin-token-0123456789",
+        },
+      },
+    }),
+  ],
+  test: {
+    include: ["worker/**/*.test.ts", "test/worker/**/*.test.ts"],
+    testTimeout: 20_000,
+  },
+});
