@@ -167,3 +167,37 @@ export function describeIssues(error: z.ZodError): string {
     .map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message))
     .join("; ");
 }
+
+// ---- what a Conversation tells its Site, and what operators' inbox shows ----
+
+/** One row of a site's inbox: the summary a Conversation sends its Site after each change. */
+export interface InboxEntry {
+  id: string;
+  visitorId: string;
+  status: ConversationStatus;
+  channel: Channel;
+  assignee: string | null;
+  department: string | null;
+  email: string | null;
+  visitorName: string | null;
+  verified: boolean;
+  lastMessage: { seq: number; text: string; author: AuthorKind; at: number } | null;
+  lastSeq: number;
+  /** Visitor messages no operator has read. */
+  unread: number;
+  /** When the oldest unanswered visitor message arrived; null when operators answered. */
+  waitingSince: number | null;
+  createdAt: number;
+  updatedAt: number;
+  firstVisitorAt: number | null;
+  firstOperatorAt: number | null;
+  resolvedAt: number | null;
+  /** Increases with every change; the Site ignores a summary older than the one it has. */
+  rev: number;
+}
+
+/** Frames on an operator's site socket (`GET /api/v1/admin/ws`). */
+export type SiteServerFrame =
+  | { type: "inbox"; conversations: InboxEntry[] }
+  | { type: "conversation"; conversation: InboxEntry }
+  | { type: "presence"; operatorsOnline: number };

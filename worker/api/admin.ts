@@ -1,0 +1,104 @@
+/**
+ * The operators' API under /api/v1/admin: login, logout, who am I, the inbox, and the two
+ * sockets (the site's inbox and one conversation). Sessions are HttpOnly SameSite=Strict
+ * cookies; every state-changing request must also come from this Worker's own origin.
+ */
+import { Hono, type Context } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import type { Env } from "../env";
+import { ApiError, unwrap } from "../lib/errors";
+import { loginBody, siteKey as siteKeySchema } from "../protocol";
+import type { Operator } from "../site/auth";
+import { SESSION_TTL_MS } from "../site/auth";
+import { isLocalhost, readJson } from "./http";
+import { checkUpgrade, toConversation } from "./sockets";
+
+export const SESSION_COOKIE = "edgechat_session";
+
+type AdminEnv = { Bindings: Env; Variables: { operator: Operator; siteKey: string; sessionToken: string } };
+export const admin = new Hono<AdminEnv>();
+
+// CSRF: SameSite=Strict already keeps the cookie off cross-site requests; checking Origin
+// as well covers browsers and proxies that do not honour SameSite.
+admin.use("*", async (c, next) => {
+  if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+    const origin = c.req.header("Origin");
+    if (origin !== new URL(c.req.url).origin) {
+      throw new ApiError(403, "csrf", "state-changing admin requests must come from the admin app's own origin");
+    }
+  }
+  await next();
+});
+
+function siteOf(c: Context<AdminEnv>, key: string) {
+  return c.env.SITE.get(c.env.SITE.idFromName(key));
+}
+
+admin.post("/login", async (c) => {
+  const body = await readJson(c, loginBody);
+  if (!siteKeySchema.safeParse(body.siteKey).success) throw new ApiError(401, "invalid_login", "wrong email or password");
+  const result = unwrap(
+    await siteOf(c, body.siteKey).login(body.email, body.password, {
+      ip: c.req.header("CF-Connecting-IP"),
+      userAgent: c.req.header("User-Agent"),
+    }),
+  );
+  setCookie(c, SESSION_COOKIE, `${body.siteKey}.${result.token}`, {
+    httpOnly: true,
+    sameSite: "Strict",
+    secure: !isLocalhost(c.req.url),
+    path: "/",
+    maxAge: SESSION_TTL_MS / 1000,
+  });
+  return c.json({ operator: result.operator, siteKey: body.siteKey, expiresAt: result.expiresAt });
+});
+
+/** Everything below needs a valid session. */
+admin.use("*", async (c, next) => {
+  const raw = getCookie(c, SESSION_COOKIE) ?? "";
+  const dot = raw.indexOf(".");
+  const key = raw.slice(0, dot);
+  const token = raw.slice(dot + 1);
+  if (dot < 1 || !siteKeySchema.safeParse(key).success || !token) {
+    throw new ApiError(401, "not_logged_in", "log in first");
+  }
+  const operator = await siteOf(c, key).authenticate(token);
+  if (!operator) throw new ApiError(401, "session_expired", "your session has ended; log in again");
+  c.set("operator", operator);
+  c.set("siteKey", key);
+  c.set("sessionToken", token);
+  await next();
+});
+
+admin.post("/logout", async (c) => {
+  await siteOf(c, c.var.siteKey).logout(c.var.sessionToken);
+  deleteCookie(c, SESSION_COOKIE, { path: "/" });
+  return c.json({ ok: true });
+});
+
+admin.get("/me", (c) => c.json({ operator: c.var.operator, siteKey: c.var.siteKey }));
+
+admin.get("/conversations", async (c) => {
+  const status = c.req.query("status");
+  if (status && status !== "open" && status !== "resolved") {
+    throw new ApiError(400, "invalid_query", "status is open or resolved");
+  }
+  const entries = await siteOf(c, c.var.siteKey).inbox({ status: status as "open" | "resolved" | undefined });
+  return c.json({ conversations: entries });
+});
+
+admin.get("/ws", async (c) => {
+  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
+    throw new ApiError(426, "upgrade_required", "expected a WebSocket upgrade");
+  }
+  return siteOf(c, c.var.siteKey).fetch("https://site/ws", {
+    headers: { Upgrade: "websocket", "X-Edgechat-Peer": c.var.operator.id },
+  });
+});
+
+admin.get("/conversations/:id/ws", async (c) => {
+  const id = c.req.param("id");
+  checkUpgrade(id, c.req.header("Upgrade"));
+  const op = c.var.operator;
+  return toConversation(c.env, id, { role: "operator", site: c.var.siteKey, id: op.id, name: op.name });
+});

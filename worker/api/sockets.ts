@@ -1,0 +1,44 @@
+/** The visitor's WebSocket: the token is checked here, then the socket goes to its Conversation. */
+import { Hono } from "hono";
+import type { Env } from "../env";
+import { PEER_HEADERS } from "../conversation";
+import { ApiError } from "../lib/errors";
+import { readVisitorToken } from "../lib/token";
+import { conversationId } from "../protocol";
+
+export const conversations = new Hono<{ Bindings: Env }>();
+
+/** Hands an authenticated upgrade to a Conversation object with the peer's identity. */
+export function toConversation(
+  env: Env,
+  id: string,
+  peer: { role: "visitor" | "operator"; site: string; id: string; name?: string },
+): Promise<Response> {
+  const headers = new Headers({
+    Upgrade: "websocket",
+    [PEER_HEADERS.role]: peer.role,
+    [PEER_HEADERS.site]: peer.site,
+    [PEER_HEADERS.id]: peer.id,
+  });
+  if (peer.name) headers.set(PEER_HEADERS.name, encodeURIComponent(peer.name));
+  const stub = env.CONVERSATION.get(env.CONVERSATION.idFromString(id));
+  return stub.fetch("https://conversation/ws", { headers });
+}
+
+/** Checks the path id and the upgrade header common to both sockets. */
+export function checkUpgrade(id: string, upgrade: string | undefined): void {
+  if (!conversationId.safeParse(id).success) throw new ApiError(404, "not_found", "no such conversation");
+  if (upgrade?.toLowerCase() !== "websocket") throw new ApiError(426, "upgrade_required", "expected a WebSocket upgrade");
+}
+
+conversations.get("/:id/ws", async (c) => {
+  const id = c.req.param("id");
+  checkUpgrade(id, c.req.header("Upgrade"));
+  const token = c.req.query("token");
+  if (!token) throw new ApiError(401, "missing_token", "pass the visitor token as ?token=");
+  const check = await readVisitorToken(c.env.TOKEN_SECRET, token, Date.now());
+  if (!check.ok) throw new ApiError(401, "invalid_token", check.message);
+  if (check.expired) throw new ApiError(401, "token_expired", "visitor token expired; refresh it through the sessions endpoint");
+  if (check.claims.c !== id) throw new ApiError(403, "wrong_conversation", "this token is for another conversation");
+  return toConversation(c.env, id, { role: "visitor", site: check.claims.s, id: check.claims.v });
+});

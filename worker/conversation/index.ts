@@ -1,0 +1,312 @@
+/**
+ * Conversation Durable Object: one per conversation. Owns its messages, its state, its
+ * timers and the hibernatable sockets of the visitor's tabs and of operators. The platform's
+ * entry points (fetch, webSocketMessage, alarm) live here and hand work to small handlers.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../env";
+import { migrate } from "../lib/migrate";
+import { Timers, type TimerHandler } from "../lib/timers";
+import {
+  CLIENT_FRAME_TYPES,
+  WELCOME_PAGE,
+  clientFrame,
+  describeIssues,
+  type ClientFrame,
+  type ConversationView,
+  type InboxEntry,
+  type Message,
+} from "../protocol";
+import { CONVERSATION_MIGRATIONS } from "./schema";
+import { attachPeer, broadcast, peerOf, RateLimiter, send, sendError, type Peer } from "./sockets";
+import { ConversationStore, type NewMessage } from "./store";
+
+/** Headers the Worker sets when it hands a verified socket to the object. */
+export const PEER_HEADERS = {
+  role: "X-Edgechat-Role",
+  site: "X-Edgechat-Site",
+  id: "X-Edgechat-Peer",
+  name: "X-Edgechat-Name",
+} as const;
+
+/** Frames larger than this are refused before parsing (a 4,000-character text fits easily). */
+const MAX_FRAME_BYTES = 32_768;
+
+export class Conversation extends DurableObject<Env> {
+  protected readonly store: ConversationStore;
+  protected readonly timers: Timers;
+  private readonly limiter = new RateLimiter();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    migrate(ctx.storage.sql, CONVERSATION_MIGRATIONS);
+    this.store = new ConversationStore(ctx.storage.sql);
+    this.timers = new Timers(ctx.storage, this.timerHandlers());
+  }
+
+  /** Timer kinds this object runs. Auto-reply, follow-up email and bot steps add theirs. */
+  protected timerHandlers(): Record<string, TimerHandler> {
+    return { "site-sync": () => this.syncSite() };
+  }
+
+  // ---- entry points ----
+
+  /** Accepts a socket the Worker has already authenticated (see PEER_HEADERS). */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+      return Response.json({ error: { code: "upgrade_required", message: "expected a WebSocket upgrade" } }, { status: 426 });
+    }
+    const role = request.headers.get(PEER_HEADERS.role);
+    const siteKey = request.headers.get(PEER_HEADERS.site) ?? "";
+    const id = request.headers.get(PEER_HEADERS.id) ?? "";
+    if ((role !== "visitor" && role !== "operator") || !siteKey || !id) {
+      return Response.json({ error: { code: "bad_request", message: "missing peer headers" } }, { status: 400 });
+    }
+    const refusal = role === "visitor" ? await this.admitVisitor(siteKey, id) : this.admitOperator(siteKey);
+    if (refusal) return refusal;
+    const name = request.headers.get(PEER_HEADERS.name);
+    const peer: Peer = { role, id, ...(name ? { name: decodeURIComponent(name) } : {}) };
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server, [role]);
+    attachPeer(server, peer);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+    const peer = peerOf(ws);
+    if (!peer) return ws.close(1008, "unknown socket");
+    const frame = this.parseFrame(ws, data);
+    if (!frame) return;
+    switch (frame.type) {
+      case "hello":
+        return this.onHello(ws, peer, frame.lastSeq);
+      case "message":
+        return this.onMessage(ws, peer, frame.clientId, frame.text);
+      case "typing":
+        return this.onTyping(ws, peer);
+      case "read":
+        return this.onRead(ws, peer, frame.seq);
+      case "contact":
+        return this.onContact(ws, peer, frame.email);
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    // Complete the closing handshake; 1005/1006 carry no code we may echo.
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, "bye");
+    } catch {
+      // already closed
+    }
+  }
+
+  override async alarm(): Promise<void> {
+    await this.timers.run(Date.now());
+  }
+
+  // ---- RPC for the Worker, the Site and tests ----
+
+  /** The inbox summary of this conversation, or null if no visitor has connected yet. */
+  async summary(): Promise<InboxEntry | null> {
+    return this.store.state() ? this.buildSummary() : null;
+  }
+
+  // ---- admission ----
+
+  private async admitVisitor(siteKey: string, visitorId: string): Promise<Response | null> {
+    const state = this.store.state();
+    if (state) {
+      if (state.site_key === siteKey && state.visitor_id === visitorId) return null;
+      return Response.json({ error: { code: "forbidden", message: "this conversation belongs to another visitor" } }, { status: 403 });
+    }
+    // First contact: take what the site knows of the visitor, once.
+    const contact = await this.env.SITE.get(this.env.SITE.idFromName(siteKey)).contactOf(visitorId);
+    this.store.create({
+      site_key: siteKey,
+      visitor_id: visitorId,
+      created_at: Date.now(),
+      email: contact?.email ?? null,
+      visitor_name: contact?.name ?? null,
+      verified: contact?.verified ? 1 : 0,
+      locale: contact?.locale ?? null,
+      timezone: contact?.timezone ?? null,
+    });
+    return null;
+  }
+
+  private admitOperator(siteKey: string): Response | null {
+    const state = this.store.state();
+    if (!state) return Response.json({ error: { code: "not_found", message: "no such conversation" } }, { status: 404 });
+    if (state.site_key !== siteKey) {
+      return Response.json({ error: { code: "forbidden", message: "this conversation belongs to another site" } }, { status: 403 });
+    }
+    return null;
+  }
+
+  // ---- frames ----
+
+  private parseFrame(ws: WebSocket, data: string | ArrayBuffer): ClientFrame | null {
+    if (typeof data !== "string") return sendError(ws, "bad_frame", "frames are JSON text, not binary"), null;
+    if (data.length > MAX_FRAME_BYTES) return sendError(ws, "bad_frame", `frame is larger than ${MAX_FRAME_BYTES} bytes`), null;
+    let json: unknown;
+    try {
+      json = JSON.parse(data);
+    } catch {
+      return sendError(ws, "bad_json", "frame is not valid JSON"), null;
+    }
+    const type = (json as { type?: unknown } | null)?.type;
+    if (typeof type !== "string" || !CLIENT_FRAME_TYPES.includes(type as ClientFrame["type"])) {
+      sendError(ws, "bad_frame", `unknown frame type ${JSON.stringify(type ?? null)}; expected one of ${CLIENT_FRAME_TYPES.join(", ")}`);
+      return null;
+    }
+    const parsed = clientFrame.safeParse(json);
+    if (parsed.success) return parsed.data;
+    const textIssue = parsed.error.issues.find((i) => i.path[0] === "text");
+    if (textIssue?.code === "too_small") sendError(ws, "empty_text", "message text is empty");
+    else if (textIssue?.code === "too_big") sendError(ws, "text_too_long", textIssue.message);
+    else sendError(ws, "bad_frame", `${type}: ${describeIssues(parsed.error)}`);
+    return null;
+  }
+
+  private onHello(ws: WebSocket, peer: Peer, lastSeq: number): void {
+    const page = this.store.after(lastSeq, WELCOME_PAGE + 1);
+    const more = page.length > WELCOME_PAGE;
+    send(ws, { type: "welcome", conversation: this.view(), messages: more ? page.slice(0, WELCOME_PAGE) : page, more });
+  }
+
+  private onMessage(ws: WebSocket, peer: Peer, clientId: string, text: string): void {
+    const known = this.store.seqOfClientId(clientId);
+    if (known !== null) return send(ws, { type: "ack", clientId, seq: known });
+    const now = Date.now();
+    const waitMs = this.limiter.hit(ws, now);
+    if (waitMs > 0) {
+      return sendError(ws, "rate_limited", `at most 20 messages in 10 seconds; try again in ${Math.ceil(waitMs / 1000)} s`);
+    }
+    const author = peer.role === "operator"
+      ? { kind: "operator" as const, id: peer.id, ...(peer.name ? { name: peer.name } : {}) }
+      : { kind: "visitor" as const, ...(this.store.state()?.visitor_name ? { name: this.store.state()!.visitor_name! } : {}) };
+    const message = this.append({ clientId, author, text, at: now }, ws);
+    send(ws, { type: "ack", clientId, seq: message.seq });
+  }
+
+  private onTyping(ws: WebSocket, peer: Peer): void {
+    const author = peer.role === "operator"
+      ? { kind: "operator" as const, ...(peer.name ? { name: peer.name } : {}) }
+      : { kind: "visitor" as const };
+    // A visitor's own tabs do not need to see the visitor typing.
+    const targets = peer.role === "visitor" ? this.ctx.getWebSockets("operator") : this.ctx.getWebSockets();
+    broadcast(targets, { type: "typing", author }, ws);
+  }
+
+  private onRead(ws: WebSocket, peer: Peer, seq: number): void {
+    const state = this.store.state()!;
+    const column = peer.role === "visitor" ? "visitor_read_seq" : "operator_read_seq";
+    const upTo = Math.min(seq, this.store.lastSeq());
+    if (upTo <= state[column]) return;
+    this.store.update({ [column]: upTo });
+    broadcast(this.ctx.getWebSockets(), { type: "read", seq: upTo, by: peer.role }, ws);
+    if (peer.role === "operator") this.notifySite();
+  }
+
+  private onContact(ws: WebSocket, peer: Peer, email: string): void {
+    if (peer.role !== "visitor") return sendError(ws, "forbidden", "only the visitor can leave their contact");
+    this.store.update({ email, ask_email: 0 });
+    broadcast(this.ctx.getWebSockets("visitor"), { type: "contact", emailKnown: true, askEmail: false });
+    const state = this.store.state()!;
+    this.ctx.waitUntil(
+      this.env.SITE.get(this.env.SITE.idFromName(state.site_key)).saveContact(state.visitor_id, { email }),
+    );
+    this.notifySite();
+  }
+
+  // ---- the one way a message enters the conversation ----
+
+  /**
+   * Stores a message, updates the state a report needs, tells every socket but `origin`,
+   * and tells the Site. Visitor, operator, bot, system and email messages all come here.
+   */
+  protected append(input: NewMessage, origin?: WebSocket): Message {
+    const message = this.store.append(input);
+    const state = this.store.state()!;
+    const at = input.at;
+    if (input.author.kind === "visitor") {
+      this.store.update({
+        status: "open",
+        resolved_at: null,
+        last_visitor_at: at,
+        first_visitor_at: state.first_visitor_at ?? at,
+        waiting_since: state.waiting_since ?? at,
+        visitor_read_seq: message.seq,
+        ...(input.channel ? { channel: input.channel } : {}),
+      });
+    } else if (input.author.kind === "operator") {
+      this.store.update({
+        last_operator_at: at,
+        first_operator_at: state.first_operator_at ?? at,
+        waiting_since: null,
+        operator_read_seq: message.seq,
+      });
+    } else {
+      this.store.update({});
+    }
+    broadcast(this.ctx.getWebSockets(), { type: "message", message }, origin);
+    this.notifySite();
+    return message;
+  }
+
+  // ---- the Site's copy ----
+
+  private view(): ConversationView {
+    const state = this.store.state()!;
+    return {
+      id: this.ctx.id.toString(),
+      status: state.status,
+      lastSeq: this.store.lastSeq(),
+      readSeq: { visitor: state.visitor_read_seq, operator: state.operator_read_seq },
+      emailKnown: !!state.email,
+      askEmail: !state.email && state.ask_email === 1,
+    };
+  }
+
+  private buildSummary(): InboxEntry {
+    const s = this.store.state()!;
+    const last = this.store.last();
+    return {
+      id: this.ctx.id.toString(),
+      visitorId: s.visitor_id,
+      status: s.status,
+      channel: s.channel,
+      assignee: s.assignee,
+      department: s.department,
+      email: s.email,
+      visitorName: s.visitor_name,
+      verified: s.verified === 1,
+      lastMessage: last ? { seq: last.seq, text: last.text.slice(0, 200), author: last.author.kind, at: last.at } : null,
+      lastSeq: last?.seq ?? 0,
+      unread: this.store.unreadByOperators(),
+      waitingSince: s.waiting_since,
+      createdAt: s.created_at,
+      updatedAt: last?.at ?? s.created_at,
+      firstVisitorAt: s.first_visitor_at,
+      firstOperatorAt: s.first_operator_at,
+      resolvedAt: s.resolved_at,
+      rev: s.rev,
+    };
+  }
+
+  /** Sends the summary to the Site off the message path; a failure is retried by a timer. */
+  protected notifySite(): void {
+    this.ctx.waitUntil(
+      this.syncSite().catch(async (err) => {
+        console.error("conversation: site sync failed, retrying", err);
+        await this.timers.set("site-sync", Date.now() + 5_000);
+      }),
+    );
+  }
+
+  private async syncSite(): Promise<void> {
+    const state = this.store.state();
+    if (!state || !this.store.lastSeq()) return; // nothing to list until the first message
+    await this.env.SITE.get(this.env.SITE.idFromName(state.site_key)).conversationChanged(this.buildSummary());
+  }
+}

@@ -1,0 +1,48 @@
+/** Storage of a Conversation object. Append steps; never edit one that has shipped. */
+export const CONVERSATION_MIGRATIONS = [
+  `CREATE TABLE conversation (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     site_key TEXT NOT NULL,
+     visitor_id TEXT NOT NULL,
+     status TEXT NOT NULL DEFAULT 'open',
+     channel TEXT NOT NULL DEFAULT 'chat',
+     assignee TEXT,
+     department TEXT,
+     email TEXT,
+     visitor_name TEXT,
+     verified INTEGER NOT NULL DEFAULT 0,
+     ask_email INTEGER NOT NULL DEFAULT 0,
+     locale TEXT,
+     timezone TEXT,
+     created_at INTEGER NOT NULL,
+     first_visitor_at INTEGER,
+     first_operator_at INTEGER,
+     last_visitor_at INTEGER,
+     last_operator_at INTEGER,
+     waiting_since INTEGER,
+     resolved_at INTEGER,
+     visitor_read_seq INTEGER NOT NULL DEFAULT 0,
+     operator_read_seq INTEGER NOT NULL DEFAULT 0,
+     rev INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE TABLE messages (
+     seq INTEGER PRIMARY KEY,
+     client_id TEXT UNIQUE,
+     author_kind TEXT NOT NULL,
+     author_id TEXT,
+     author_name TEXT,
+     text TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     channel TEXT NOT NULL DEFAULT 'chat',
+     meta TEXT
+   );
+   CREATE TABLE timers (
+     kind TEXT NOT NULL,
+     key TEXT NOT NULL DEFAULT '',
+     due INTEGER NOT NULL,
+     payload TEXT,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (kind, key)
+   );
+   CREATE INDEX timers_due ON timers (due);`,
+] as const;

@@ -1,0 +1,149 @@
+/** Reads and writes of one conversation's SQLite rows: its state and its messages. */
+import type { Author, Channel, ConversationStatus, Message } from "../protocol";
+
+export type ConversationState = {
+  site_key: string;
+  visitor_id: string;
+  status: ConversationStatus;
+  channel: Channel;
+  assignee: string | null;
+  department: string | null;
+  email: string | null;
+  visitor_name: string | null;
+  verified: number;
+  ask_email: number;
+  locale: string | null;
+  timezone: string | null;
+  created_at: number;
+  first_visitor_at: number | null;
+  first_operator_at: number | null;
+  last_visitor_at: number | null;
+  last_operator_at: number | null;
+  waiting_since: number | null;
+  resolved_at: number | null;
+  visitor_read_seq: number;
+  operator_read_seq: number;
+  rev: number;
+};
+
+type MessageRow = {
+  seq: number;
+  client_id: string | null;
+  author_kind: Author["kind"];
+  author_id: string | null;
+  author_name: string | null;
+  text: string;
+  at: number;
+  channel: Channel;
+  meta: string | null;
+};
+
+/** A message about to be stored; `seq` is given by the store. */
+export interface NewMessage {
+  clientId?: string;
+  author: Author;
+  text: string;
+  at: number;
+  channel?: Channel;
+  meta?: Record<string, unknown>;
+}
+
+function toMessage(row: MessageRow): Message {
+  const author: Author = { kind: row.author_kind };
+  if (row.author_name) author.name = row.author_name;
+  if (row.author_id && row.author_kind === "operator") author.id = row.author_id;
+  const message: Message = { seq: row.seq, author, text: row.text, at: row.at };
+  if (row.client_id) message.clientId = row.client_id;
+  if (row.channel !== "chat") message.channel = row.channel;
+  if (row.meta) message.meta = JSON.parse(row.meta);
+  return message;
+}
+
+export class ConversationStore {
+  private cached: ConversationState | null = null;
+
+  constructor(private readonly sql: SqlStorage) {}
+
+  /** The conversation's state row, or null before the visitor first connected. */
+  state(): ConversationState | null {
+    this.cached ??= this.sql.exec<ConversationState>("SELECT * FROM conversation WHERE id = 1").toArray()[0] ?? null;
+    return this.cached;
+  }
+
+  /** Creates the state row on first contact. */
+  create(init: Pick<ConversationState, "site_key" | "visitor_id" | "created_at"> & Partial<ConversationState>): ConversationState {
+    const cols = Object.keys(init);
+    this.sql.exec(
+      `INSERT INTO conversation (id, ${cols.join(", ")}) VALUES (1, ${cols.map(() => "?").join(", ")})`,
+      ...Object.values(init),
+    );
+    this.cached = null;
+    return this.state()!;
+  }
+
+  /** Updates state columns and bumps `rev` (the Site keeps only the newest summary). */
+  update(changes: Partial<ConversationState>): ConversationState {
+    const cols = Object.keys(changes).filter((c) => c !== "rev");
+    const sets = [...cols.map((c) => `${c} = ?`), "rev = rev + 1"].join(", ");
+    this.sql.exec(`UPDATE conversation SET ${sets} WHERE id = 1`, ...cols.map((c) => (changes as any)[c]));
+    this.cached = null;
+    return this.state()!;
+  }
+
+  /** Highest stored seq, 0 when there is none. */
+  lastSeq(): number {
+    return this.sql.exec<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM messages").one().seq ?? 0;
+  }
+
+  /** The seq a client id was stored under, or null. */
+  seqOfClientId(clientId: string): number | null {
+    const row = this.sql.exec<{ seq: number }>("SELECT seq FROM messages WHERE client_id = ?", clientId).toArray()[0];
+    return row?.seq ?? null;
+  }
+
+  /** Stores a message with the next seq. */
+  append(m: NewMessage): Message {
+    const seq = this.lastSeq() + 1;
+    this.sql.exec(
+      `INSERT INTO messages (seq, client_id, author_kind, author_id, author_name, text, at, channel, meta)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      seq, m.clientId ?? null, m.author.kind, m.author.id ?? null, m.author.name ?? null,
+      m.text, m.at, m.channel ?? "chat", m.meta ? JSON.stringify(m.meta) : null,
+    );
+    return toMessage({
+      seq, client_id: m.clientId ?? null, author_kind: m.author.kind, author_id: m.author.id ?? null,
+      author_name: m.author.name ?? null, text: m.text, at: m.at, channel: m.channel ?? "chat",
+      meta: m.meta ? JSON.stringify(m.meta) : null,
+    });
+  }
+
+  /** Messages with seq > afterSeq, oldest first, at most `limit`. */
+  after(afterSeq: number, limit: number): Message[] {
+    return this.sql
+      .exec<MessageRow>("SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit)
+      .toArray()
+      .map(toMessage);
+  }
+
+  /** The newest `limit` messages, oldest first. */
+  latest(limit: number): Message[] {
+    return this.sql
+      .exec<MessageRow>("SELECT * FROM messages ORDER BY seq DESC LIMIT ?", limit)
+      .toArray()
+      .map(toMessage)
+      .reverse();
+  }
+
+  /** The newest message, or null. */
+  last(): Message | null {
+    return this.latest(1)[0] ?? null;
+  }
+
+  /** Visitor messages operators have not read yet. */
+  unreadByOperators(): number {
+    const readSeq = this.state()?.operator_read_seq ?? 0;
+    return this.sql
+      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages WHERE seq > ? AND author_kind = 'visitor'", readSeq)
+      .one().n;
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Many timers, one alarm. Jobs are rows of a `timers` table (kind, key, due, payload);
+ * the object's single alarm is armed for the earliest row. Alarms are at-least-once, so
+ * every handler must be idempotent: a handler that runs twice for one row does no harm.
+ * No row, no alarm: an idle object with nothing due sleeps.
+ */
+export interface TimerRow {
+  kind: string;
+  key: string;
+  due: number;
+  payload: unknown;
+  attempts: number;
+}
+
+export type TimerHandler = (payload: any, timer: TimerRow) => Promise<void> | void;
+
+/** A failing job is tried again after 10 s, 20 s, 40 s … and dropped after this many tries. */
+export const MAX_TIMER_ATTEMPTS = 8;
+
+export class Timers {
+  /** Alarm time we last set; undefined until read back after a wake. */
+  private armed: number | null | undefined;
+
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly handlers: Record<string, TimerHandler>,
+  ) {}
+
+  /** Sets (or moves) timer `kind`/`key` to fire at `due` (epoch ms). */
+  async set(kind: string, due: number, payload: unknown = null, key = ""): Promise<void> {
+    this.storage.sql.exec(
+      `INSERT INTO timers (kind, key, due, payload, attempts) VALUES (?, ?, ?, ?, 0)
+       ON CONFLICT (kind, key) DO UPDATE SET due = excluded.due, payload = excluded.payload, attempts = 0`,
+      kind, key, due, JSON.stringify(payload),
+    );
+    await this.arm();
+  }
+
+  /** Removes a timer if it is set. */
+  async cancel(kind: string, key = ""): Promise<void> {
+    const { rowsWritten } = this.storage.sql.exec("DELETE FROM timers WHERE kind = ? AND key = ?", kind, key);
+    if (rowsWritten > 0) await this.arm();
+  }
+
+  /** The timer `kind`/`key`, or null. */
+  get(kind: string, key = ""): TimerRow | null {
+    const row = this.storage.sql
+      .exec<{ kind: string; key: string; due: number; payload: string; attempts: number }>(
+        "SELECT * FROM timers WHERE kind = ? AND key = ?", kind, key,
+      )
+      .toArray()[0];
+    return row ? { ...row, payload: JSON.parse(row.payload ?? "null") } : null;
+  }
+
+  /** Every pending timer, earliest first. */
+  list(): TimerRow[] {
+    return this.storage.sql
+      .exec<{ kind: string; key: string; due: number; payload: string; attempts: number }>(
+        "SELECT * FROM timers ORDER BY due",
+      )
+      .toArray()
+      .map((row) => ({ ...row, payload: JSON.parse(row.payload ?? "null") }));
+  }
+
+  /** Runs every job due at `now`, then re-arms the alarm for the next one. Call from alarm(). */
+  async run(now = Date.now()): Promise<void> {
+    this.armed = undefined;
+    const due = this.list().filter((t) => t.due <= now);
+    for (const timer of due) await this.runOne(timer, now);
+    await this.arm();
+  }
+
+  private async runOne(timer: TimerRow, now: number): Promise<void> {
+    const handler = this.handlers[timer.kind];
+    try {
+      if (handler) await handler(timer.payload, timer);
+      else console.warn(`timers: no handler for kind ${timer.kind}; dropped`);
+      // A handler may have set the same timer again for later; keep that one.
+      this.storage.sql.exec(
+        "DELETE FROM timers WHERE kind = ? AND key = ? AND due = ?", timer.kind, timer.key, timer.due,
+      );
+    } catch (err) {
+      const attempts = timer.attempts + 1;
+      console.error(`timers: ${timer.kind}/${timer.key} failed (try ${attempts}):`, err);
+      if (attempts >= MAX_TIMER_ATTEMPTS) {
+        this.storage.sql.exec("DELETE FROM timers WHERE kind = ? AND key = ?", timer.kind, timer.key);
+        return;
+      }
+      this.storage.sql.exec(
+        "UPDATE timers SET due = ?, attempts = ? WHERE kind = ? AND key = ?",
+        now + 10_000 * 2 ** (attempts - 1), attempts, timer.kind, timer.key,
+      );
+    }
+  }
+
+  /** Points the alarm at the earliest timer, or clears it when none is left. */
+  async arm(): Promise<void> {
+    const next = this.storage.sql
+      .exec<{ due: number | null }>("SELECT MIN(due) AS due FROM timers")
+      .one().due;
+    if (this.armed === undefined) this.armed = await this.storage.getAlarm();
+    if (next === this.armed) return;
+    if (next === null) await this.storage.deleteAlarm();
+    else await this.storage.setAlarm(next);
+    this.armed = next;
+  }
+}

@@ -1,0 +1,276 @@
+/**
+ * Site Durable Object: one per site (`idFromName(siteKey)`). Owns settings, operators and
+ * their sessions, contacts, the inbox index fed by conversation summaries, and operators'
+ * live sockets (presence). Methods are called over RPC by the Worker and by Conversations.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../env";
+import { failure, type Failure } from "../lib/errors";
+import { hmacSha256, fromHex, randomHex, sameBytes } from "../lib/crypto";
+import { migrate } from "../lib/migrate";
+import { Timers } from "../lib/timers";
+import type { Identity, InboxEntry, SiteServerFrame, Trail } from "../protocol";
+import * as auth from "./auth";
+import { SITE_MIGRATIONS } from "./schema";
+import { originAllowed, siteSettings, type SiteSettings, type WidgetConfig } from "./settings";
+
+export interface Contact {
+  visitorId: string;
+  userId: string | null;
+  email: string | null;
+  name: string | null;
+  verified: boolean;
+  locale: string | null;
+  timezone: string | null;
+  trail: Trail | null;
+}
+
+export interface SessionRequest {
+  origin: string | null;
+  /** From a valid visitor token, if the widget had one. */
+  visitorId?: string;
+  conversationId?: string;
+  identity?: Identity;
+  trail?: Trail;
+  locale?: string;
+  timezone?: string;
+}
+
+export interface SessionGrant {
+  visitorId: string;
+  conversationId: string;
+  config: WidgetConfig;
+}
+
+export class Site extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  protected readonly timers: Timers;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    migrate(this.sql, SITE_MIGRATIONS);
+    this.timers = new Timers(ctx.storage, {});
+  }
+
+  // ---- setup and settings ----
+
+  /** Creates the site with its owner. Fails with 409 if the site exists already. */
+  async create(input: {
+    siteKey: string;
+    settings: unknown;
+    owner: { email: string; name: string; password: string };
+  }): Promise<{ siteKey: string; identitySecret: string; owner: auth.Operator } | Failure> {
+    if (this.settings()) return failure(409, "site_exists", `site ${input.siteKey} already exists`);
+    const parsed = siteSettings.safeParse(input.settings);
+    if (!parsed.success) return failure(400, "invalid_settings", parsed.error.issues[0]!.message);
+    const owner = await auth.createOperator(this.sql, { ...input.owner, role: "owner" });
+    if ("error" in owner) return owner;
+    const identitySecret = randomHex(32);
+    this.put("site_key", input.siteKey);
+    this.put("identity_secret", identitySecret);
+    this.put("settings", parsed.data);
+    return { siteKey: input.siteKey, identitySecret, owner };
+  }
+
+  /** The site's settings, or null when the site does not exist. */
+  settings(): SiteSettings | null {
+    return this.get<SiteSettings>("settings");
+  }
+
+  private get<T>(key: string): T | null {
+    const row = this.sql.exec<{ value: string }>("SELECT value FROM settings WHERE key = ?", key).toArray()[0];
+    return row ? (JSON.parse(row.value) as T) : null;
+  }
+
+  private put(key: string, value: unknown): void {
+    this.sql.exec(
+      "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      key, JSON.stringify(value),
+    );
+  }
+
+  // ---- visitors ----
+
+  /**
+   * Starts or resumes a visitor's session: checks the origin and the identity, picks the
+   * visitor and their open conversation (or a new conversation id; the Conversation object
+   * itself is only created when the visitor connects), and stores the trail if sent.
+   */
+  async startSession(req: SessionRequest): Promise<SessionGrant | Failure> {
+    const settings = this.settings();
+    if (!settings) return failure(404, "unknown_site", "no such site");
+    if (!originAllowed(req.origin, settings.allowedOrigins)) {
+      return failure(403, "origin_not_allowed",
+        `origin ${req.origin ?? "(none)"} is not allowed for this site; add it to the site's allowed origins`);
+    }
+    let visitorId = req.visitorId;
+    if (req.identity) {
+      if (!(await this.identityValid(req.identity))) {
+        return failure(401, "bad_identity", "identity hash does not match HMAC-SHA256(identity secret, userId)");
+      }
+      visitorId = this.contactByUser(req.identity.userId)?.visitorId ?? visitorId;
+    }
+    visitorId ??= `v_${randomHex(12)}`;
+    if (req.identity || req.trail) this.upsertContact(visitorId, req);
+    const conversationId = this.openConversationOf(visitorId, req.visitorId === visitorId ? req.conversationId : undefined);
+    const contact = this.contactOf(visitorId);
+    return {
+      visitorId,
+      conversationId,
+      config: {
+        siteName: settings.name,
+        locale: settings.locale,
+        look: settings.look,
+        operatorsOnline: this.ctx.getWebSockets("operator").length > 0,
+        emailKnown: !!contact?.email,
+      },
+    };
+  }
+
+  private async identityValid(identity: Identity): Promise<boolean> {
+    const secret = this.get<string>("identity_secret");
+    const given = fromHex(identity.hash);
+    return !!secret && !!given && sameBytes(given, await hmacSha256(secret, identity.userId));
+  }
+
+  /** The conversation a visitor should continue: the token's if still open, else their open one, else new. */
+  private openConversationOf(visitorId: string, fromToken?: string): string {
+    if (fromToken) {
+      const row = this.sql.exec<{ status: string }>("SELECT status FROM inbox WHERE id = ?", fromToken).toArray()[0];
+      if (!row || row.status === "open") return fromToken;
+    }
+    const open = this.sql.exec<{ id: string }>(
+      "SELECT id FROM inbox WHERE visitor_id = ? AND status = 'open' ORDER BY updated_at DESC LIMIT 1", visitorId,
+    ).toArray()[0];
+    return open?.id ?? this.env.CONVERSATION.newUniqueId().toString();
+  }
+
+  private contactByUser(userId: string): Contact | null {
+    const row = this.sql.exec<{ visitor_id: string }>("SELECT visitor_id FROM contacts WHERE user_id = ?", userId).toArray()[0];
+    return row ? this.contactOf(row.visitor_id) : null;
+  }
+
+  private upsertContact(visitorId: string, req: SessionRequest): void {
+    const now = Date.now();
+    const id = req.identity;
+    this.sql.exec(
+      `INSERT INTO contacts (visitor_id, user_id, email, name, verified, locale, timezone, trail, first_seen, last_seen)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (visitor_id) DO UPDATE SET
+         user_id = COALESCE(excluded.user_id, user_id), email = COALESCE(excluded.email, email),
+         name = COALESCE(excluded.name, name), verified = MAX(verified, excluded.verified),
+         locale = COALESCE(excluded.locale, locale), timezone = COALESCE(excluded.timezone, timezone),
+         trail = COALESCE(excluded.trail, trail), last_seen = excluded.last_seen`,
+      visitorId, id?.userId ?? null, id?.email ?? null, id?.name ?? null, id ? 1 : 0,
+      req.locale ?? null, req.timezone ?? null, req.trail ? JSON.stringify(req.trail) : null, now, now,
+    );
+  }
+
+  /** What the site knows of a visitor, or null for one who never wrote nor was identified. */
+  contactOf(visitorId: string): Contact | null {
+    const r = this.sql.exec<Record<string, any>>("SELECT * FROM contacts WHERE visitor_id = ?", visitorId).toArray()[0];
+    if (!r) return null;
+    return {
+      visitorId, userId: r.user_id, email: r.email, name: r.name, verified: r.verified === 1,
+      locale: r.locale, timezone: r.timezone, trail: r.trail ? JSON.parse(r.trail) : null,
+    };
+  }
+
+  /** Records what a visitor told us (their email in the chat, for now). */
+  async saveContact(visitorId: string, fields: { email?: string; name?: string }): Promise<void> {
+    const now = Date.now();
+    this.sql.exec(
+      `INSERT INTO contacts (visitor_id, email, name, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (visitor_id) DO UPDATE SET email = COALESCE(excluded.email, email),
+         name = COALESCE(excluded.name, name), last_seen = excluded.last_seen`,
+      visitorId, fields.email ?? null, fields.name ?? null, now, now,
+    );
+  }
+
+  // ---- inbox ----
+
+  /** A Conversation's summary after a change; older summaries than the stored one are ignored. */
+  async conversationChanged(entry: InboxEntry): Promise<void> {
+    const { rowsWritten } = this.sql.exec(
+      `INSERT INTO inbox (id, visitor_id, status, updated_at, rev, entry) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at,
+         rev = excluded.rev, entry = excluded.entry WHERE excluded.rev > inbox.rev`,
+      entry.id, entry.visitorId, entry.status, entry.updatedAt, entry.rev, JSON.stringify(entry),
+    );
+    if (rowsWritten > 0) this.toOperators({ type: "conversation", conversation: entry });
+  }
+
+  /** Inbox entries, newest activity first. */
+  async inbox(filter: { status?: "open" | "resolved"; limit?: number } = {}): Promise<InboxEntry[]> {
+    const limit = Math.min(filter.limit ?? 100, 500);
+    const rows = filter.status
+      ? this.sql.exec<{ entry: string }>("SELECT entry FROM inbox WHERE status = ? ORDER BY updated_at DESC LIMIT ?", filter.status, limit)
+      : this.sql.exec<{ entry: string }>("SELECT entry FROM inbox ORDER BY updated_at DESC LIMIT ?", limit);
+    return rows.toArray().map((r) => JSON.parse(r.entry) as InboxEntry);
+  }
+
+  /** True when the conversation is listed in this site's inbox. */
+  async hasConversation(id: string): Promise<boolean> {
+    return this.sql.exec("SELECT 1 FROM inbox WHERE id = ?", id).toArray().length > 0;
+  }
+
+  // ---- operators ----
+
+  async login(email: string, password: string, client: { ip?: string; userAgent?: string }) {
+    if (!this.settings()) return failure(401, "invalid_login", "wrong email or password");
+    return auth.login(this.sql, email, password, client);
+  }
+
+  async authenticate(token: string): Promise<auth.Operator | null> {
+    return auth.authenticate(this.sql, token);
+  }
+
+  async logout(token: string): Promise<void> {
+    return auth.logout(this.sql, token);
+  }
+
+  /** An operator's live socket for the inbox and presence (the Worker has checked the session). */
+  override async fetch(request: Request): Promise<Response> {
+    const operatorId = request.headers.get("X-Edgechat-Peer");
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket" || !operatorId) {
+      return Response.json({ error: { code: "upgrade_required", message: "expected a WebSocket upgrade" } }, { status: 426 });
+    }
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server, ["operator"]);
+    server.serializeAttachment({ edgechat: { role: "operator", id: operatorId } });
+    server.send(JSON.stringify({ type: "inbox", conversations: await this.inbox({ limit: 200 }) } satisfies SiteServerFrame));
+    this.toOperators({ type: "presence", operatorsOnline: this.ctx.getWebSockets("operator").length });
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket): Promise<void> {
+    // Operators' site sockets only listen; a ping keeps proxies from closing them.
+    ws.send(JSON.stringify({ type: "presence", operatorsOnline: this.ctx.getWebSockets("operator").length }));
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, "bye");
+    } catch {
+      // already closed
+    }
+    const left = this.ctx.getWebSockets("operator").filter((s) => s !== ws).length;
+    this.toOperators({ type: "presence", operatorsOnline: left });
+  }
+
+  override async alarm(): Promise<void> {
+    await this.timers.run(Date.now());
+  }
+
+  private toOperators(frame: SiteServerFrame): void {
+    const text = JSON.stringify(frame);
+    for (const ws of this.ctx.getWebSockets("operator")) {
+      try {
+        ws.send(text);
+      } catch {
+        // closing; its close event follows
+      }
+    }
+  }
+}

@@ -1,0 +1,68 @@
+/** A site's settings: their schema, defaults, and the allowed-origin check. */
+import { z } from "zod";
+
+/** True when `tz` is an IANA time zone name this runtime knows. */
+export function isTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An allowed origin: `https://shop.example`, `https://shop.example:8443`, or with any port,
+ * `http://localhost:*` (for development).
+ */
+export const originPattern = z
+  .string()
+  .trim()
+  .regex(
+    /^https?:\/\/(\[[0-9a-f:]+\]|[a-z0-9.-]+)(:(\d{1,5}|\*))?$/i,
+    "an origin is scheme://host[:port] with no path, e.g. https://shop.example or http://localhost:*",
+  )
+  .transform((s) => s.toLowerCase());
+
+export const look = z.object({
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, "color is #RRGGBB").default("#2563eb"),
+  position: z.enum(["right", "left"]).default("right"),
+  launcherText: z.string().trim().max(40).default(""),
+  greeting: z.string().trim().max(500).default(""),
+  teamName: z.string().trim().max(80).default(""),
+  avatarUrl: z.union([z.url({ protocol: /^https?$/ }), z.literal("")]).default(""),
+});
+
+export const siteSettings = z.object({
+  name: z.string().trim().min(1, "name is required").max(120),
+  allowedOrigins: z.array(originPattern).max(50, "at most 50 allowed origins"),
+  timezone: z.string().refine(isTimezone, "unknown timezone"),
+  locale: z.enum(["en", "ru"]).default("en"),
+  look: look.default(look.parse({})),
+});
+export type SiteSettings = z.infer<typeof siteSettings>;
+
+/** True when `origin` (from the request's Origin header) matches one of the patterns. */
+export function originAllowed(origin: string | null, patterns: readonly string[]): boolean {
+  if (!origin) return false;
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  const actual = `${url.protocol}//${url.host}`.toLowerCase();
+  return patterns.some((p) => {
+    if (p.endsWith(":*")) return `${url.protocol}//${url.hostname}`.toLowerCase() === p.slice(0, -2);
+    return p === actual;
+  });
+}
+
+/** What the widget needs to draw itself: never secrets. */
+export interface WidgetConfig {
+  siteName: string;
+  locale: "en" | "ru";
+  look: SiteSettings["look"];
+  operatorsOnline: boolean;
+  emailKnown: boolean;
+}
