@@ -1,0 +1,145 @@
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { toHex, hmacSha256 } from "../../worker/lib/crypto";
+import { signVisitorToken } from "../../worker/lib/token";
+import { ORIGIN, createSite, openSocket, post, startSession, visitorSocket } from "./helpers";
+
+const SITE = "sess-shop";
+let identitySecret: string;
+
+beforeAll(async () => {
+  ({ identitySecret } = await createSite(SITE, [ORIGIN, "http://localhost:*"]));
+  await createSite("other-shop");
+});
+
+async function refused(body: unknown, origin: string | null = ORIGIN, site = SITE, headers: Record<string, string> = {}) {
+  const res = await post(`/api/v1/sites/${site}/sessions`, body, { ...(origin ? { Origin: origin } : {}), ...headers });
+  return { status: res.status, error: ((await res.json()) as any).error };
+}
+
+describe("POST /api/v1/sites/:siteKey/sessions", () => {
+  it("issues a token, a visitor and a conversation id, with the widget's config and no secret", async () => {
+    const grant = await startSession(SITE);
+    expect(grant.visitorId).toMatch(/^v_[0-9a-f]{24}$/);
+    expect(grant.conversationId).toMatch(/^[0-9a-f]{64}$/);
+    expect(grant.config).toMatchObject({ siteName: "Shop sess-shop", operatorsOnline: false, emailKnown: false });
+    expect(JSON.stringify(grant)).not.toContain(identitySecret);
+  });
+
+  it("refreshes a token: same visitor, same open conversation, a new expiry", async () => {
+    const first = await startSession(SITE);
+    const again = await startSession(SITE, { visitorToken: first.visitorToken });
+    expect(again.visitorId).toBe(first.visitorId);
+    expect(again.conversationId).toBe(first.conversationId);
+  });
+
+  it("refreshes an expired token within the refresh window", async () => {
+    const old = await signVisitorToken(env.TOKEN_SECRET, { s: SITE, v: "v_aaaaaaaaaaaaaaaaaaaaaaaa", c: "a".repeat(64), iat: 0, exp: Math.floor(Date.now() / 1000) - 3600 });
+    const grant = await startSession(SITE, { visitorToken: old });
+    expect(grant.visitorId).toBe("v_aaaaaaaaaaaaaaaaaaaaaaaa");
+    expect(grant.conversationId).toBe("a".repeat(64));
+  });
+
+  it("answers for localhost on any port when the site allows http://localhost:*", async () => {
+    const grant = await startSession(SITE, {}, "http://localhost:5173");
+    expect(grant.visitorToken).toBeTruthy();
+  });
+
+  it("allows the widget's CORS preflight", async () => {
+    const { SELF } = await import("cloudflare:test");
+    const res = await SELF.fetch(`https://chat.example/api/v1/sites/${SITE}/sessions`, { method: "OPTIONS", headers: { Origin: ORIGIN } });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("Access-Control-Allow-Origin")).toBe(ORIGIN);
+  });
+
+  const bad: Array<[string, () => Promise<{ status: number; error: any }>, number, string, string]> = [
+    ["an origin that is not allowed", () => refused({}, "https://evil.example"), 403, "origin_not_allowed", "https://evil.example"],
+    ["no Origin header", () => refused({}, null), 403, "origin_not_allowed", "(none)"],
+    ["an unknown site", () => refused({}, ORIGIN, "no-such-shop"), 404, "unknown_site", "no such site"],
+    ["a malformed site key", () => refused({}, ORIGIN, "Bad_Key!"), 404, "unknown_site", "no such site"],
+    ["malformed JSON", () => refused("{nope"), 400, "bad_json", "not valid JSON"],
+    ["a forged token", () => refused({ visitorToken: "eyJzIjoic2Vzcy1zaG9wIn0.AAAA" }), 401, "invalid_token", "not valid"],
+    ["a bad trail", () => refused({ trail: { pages: [{ url: 1 }] } }), 400, "invalid_body", "trail.pages.0.url"],
+    ["a bad identity hash format", () => refused({ identity: { userId: "7", hash: "zz" } }), 400, "invalid_body", "identity.hash"],
+    ["a wrong identity hash", () => refused({ identity: { userId: "7", hash: "0".repeat(64) } }), 401, "bad_identity", "HMAC-SHA256"],
+  ];
+  for (const [name, call, status, code, words] of bad) {
+    it(`refuses ${name} (${status} ${code})`, async () => {
+      const { status: got, error } = await call();
+      expect(got).toBe(status);
+      expect(error.code).toBe(code);
+      expect(error.message).toContain(words);
+    });
+  }
+
+  it("refuses a non-JSON body with 415", async () => {
+    const { SELF } = await import("cloudflare:test");
+    const res = await SELF.fetch(`https://chat.example/api/v1/sites/${SITE}/sessions`, {
+      method: "POST", headers: { Origin: ORIGIN, "Content-Type": "text/plain" }, body: "{}",
+    });
+    expect(res.status).toBe(415);
+  });
+
+  it("refuses a token of another site", async () => {
+    const other = await startSession("other-shop");
+    const { status, error } = await refused({ visitorToken: other.visitorToken });
+    expect([status, error.code]).toEqual([401, "invalid_token"]);
+  });
+
+  it("refuses a token too old to refresh", async () => {
+    const ancient = await signVisitorToken(env.TOKEN_SECRET, { s: SITE, v: "v_x", c: "b".repeat(64), iat: 0, exp: 1000 });
+    const { status, error } = await refused({ visitorToken: ancient });
+    expect([status, error.code]).toEqual([401, "token_expired"]);
+  });
+
+  it("verifies identity in constant time and gives the same user the same visitor on any device", async () => {
+    const hash = toHex(await hmacSha256(identitySecret, "user-42"));
+    const laptop = await startSession(SITE, { identity: { userId: "user-42", email: "ann@example.com", name: "Ann", hash } });
+    const phone = await startSession(SITE, { identity: { userId: "user-42", hash } });
+    expect(phone.visitorId).toBe(laptop.visitorId);
+    expect(phone.config.emailKnown).toBe(true);
+    const site = env.SITE.get(env.SITE.idFromName(SITE));
+    expect(await site.contactOf(laptop.visitorId)).toMatchObject({ userId: "user-42", email: "ann@example.com", name: "Ann", verified: true });
+  });
+
+  it("stores the trail sent when a conversation starts", async () => {
+    const trail = { landing: "https://shop.example/?utm_source=news", referrer: "https://news.example/", utm: { source: "news" }, pages: [{ url: "https://shop.example/p/1", title: "Boots", at: 1 }] };
+    const grant = await startSession(SITE, { trail, locale: "ru", timezone: "Europe/Moscow" });
+    const site = env.SITE.get(env.SITE.idFromName(SITE));
+    expect(await site.contactOf(grant.visitorId)).toMatchObject({ trail, locale: "ru", timezone: "Europe/Moscow", verified: false });
+  });
+
+  it("stores nothing for a visitor who only opened the page", async () => {
+    const grant = await startSession(SITE);
+    const site = env.SITE.get(env.SITE.idFromName(SITE));
+    expect(await site.contactOf(grant.visitorId)).toBeNull();
+  });
+});
+
+describe("GET /api/v1/conversations/:id/ws", () => {
+  async function status(path: string, upgrade = true) {
+    const res = await openSocket(path, upgrade ? {} : { Upgrade: "" });
+    if (!(res instanceof Response)) throw new Error("socket was accepted");
+    return { status: res.status, code: ((await res.json()) as any).error.code };
+  }
+
+  it("refuses a missing, forged, expired or foreign token", async () => {
+    const grant = await startSession(SITE);
+    const base = `/api/v1/conversations/${grant.conversationId}/ws`;
+    expect(await status(base)).toEqual({ status: 401, code: "missing_token" });
+    expect(await status(`${base}?token=abc.def`)).toEqual({ status: 401, code: "invalid_token" });
+    const expired = await signVisitorToken(env.TOKEN_SECRET, { s: SITE, v: grant.visitorId, c: grant.conversationId, iat: 0, exp: 5 });
+    expect(await status(`${base}?token=${expired}`)).toEqual({ status: 401, code: "token_expired" });
+    const other = await startSession(SITE);
+    expect(await status(`${base}?token=${other.visitorToken}`)).toEqual({ status: 403, code: "wrong_conversation" });
+    expect(await status(`/api/v1/conversations/nope/ws?token=${grant.visitorToken}`)).toEqual({ status: 404, code: "not_found" });
+    expect(await status(`${base}?token=${grant.visitorToken}`, false)).toEqual({ status: 426, code: "upgrade_required" });
+  });
+
+  it("accepts the right token", async () => {
+    const grant = await startSession(SITE);
+    const tab = await visitorSocket(grant);
+    const welcome = await tab.hello();
+    expect(welcome.conversation).toMatchObject({ id: grant.conversationId, status: "open", lastSeq: 0 });
+  });
+});
