@@ -1,4 +1,4 @@
-import { env, evictDurableObject } from "cloudflare:test";
+import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createSite, login, operatorSocket, startSession, visitorSocket, type Client } from "./helpers";
 
@@ -107,9 +107,10 @@ describe("conversation frames", () => {
   it("pages a long history: more=true until the client has caught up", async () => {
     const { grant } = await newVisitor();
     const stub = env.CONVERSATION.get(env.CONVERSATION.idFromString(grant.conversationId));
-    const { runInDurableObject } = await import("cloudflare:test");
-    await runInDurableObject(stub, (instance: any) => {
-      for (let i = 0; i < 501; i++) instance.store.append({ author: { kind: "visitor" }, text: `m${i}`, at: i });
+    await runInDurableObject(stub as DurableObjectStub, (_instance, state) => {
+      for (let i = 1; i <= 501; i++) {
+        state.storage.sql.exec("INSERT INTO messages (seq, author_kind, text, at) VALUES (?, 'visitor', ?, ?)", i, `m${i - 1}`, i);
+      }
     });
     const tab = await visitorSocket(grant);
     const page1 = await tab.hello(0);
