@@ -1,0 +1,126 @@
+/**
+ * HTML email bodies to plain text, for replies that carry no text part. Quoted history
+ * is removed while the markup still says what is quoted (a `blockquote`, Gmail's
+ * `gmail_quote`), which is far more reliable than guessing from the text afterwards.
+ */
+
+export interface HtmlToTextOptions {
+  /** Keep quoted history (blockquotes, `gmail_quote`…); default false. */
+  keepQuotes?: boolean;
+}
+
+// Elements whose content is never text.
+const SKIP = new Set(["head", "script", "style", "title", "template", "noscript", "svg", "xml"]);
+// Elements that start and end a line.
+const BLOCK = new Set([
+  "address", "article", "aside", "blockquote", "center", "dd", "div", "dl", "dt", "fieldset",
+  "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
+  "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th",
+  "thead", "tr", "ul",
+]);
+const VOID = new Set(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"]);
+
+// Every blockquote is quoted history in a reply (Apple Mail and Thunderbird mark theirs
+// `type="cite"`, Gmail `gmail_quote`, Yandex and Mail.ru use plain styled ones). These
+// classes mark the rest: Gmail's wrapper, attribution and signature, Thunderbird's
+// `moz-cite-prefix`, Yahoo's `yahoo_quoted`, Mail.ru's `mail-quote-collapse`, Yandex's
+// quote wrappers.
+const QUOTE_CLASS =
+  /\b(gmail_quote\w*|gmail_attr|gmail_signature|moz-cite-prefix|moz-signature|yahoo_quoted|mail-quote-collapse|yandex[\w-]*quote\w*|js-helper-quote)\b/i;
+
+const TOKEN = /<!--[\s\S]*?-->|<(\/?)([a-zA-Z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|<[!?][^>]*>|[^<]+|</g;
+
+/**
+ * Converts an HTML email body to readable text: drops head, scripts and styles, drops
+ * quoted history (unless `keepQuotes`), turns `<br>`, paragraphs, divs and list items
+ * into line breaks, decodes entities and collapses blank lines.
+ *
+ * @example htmlToText('<div>Thanks!</div><blockquote type="cite">old</blockquote>') // "Thanks!"
+ */
+export function htmlToText(html: string, options: HtmlToTextOptions = {}): string {
+  let out = "";
+  let lineBreakDue = false;
+  let skipping: { name: string; depth: number } | null = null;
+
+  for (const match of html.matchAll(TOKEN)) {
+    const [token, closing, rawName, attrs = ""] = match;
+    const name = rawName?.toLowerCase();
+
+    if (skipping) {
+      if (name === skipping.name && !attrs.endsWith("/")) {
+        skipping.depth += closing ? -1 : 1;
+        if (skipping.depth === 0) skipping = null;
+      }
+      continue;
+    }
+    if (!name) {
+      if (token.startsWith("<!") || token.startsWith("<?")) continue;
+      let text = decodeEntities(token.replace(/[ \t\r\n\f]+/g, " "));
+      if (lineBreakDue && out !== "" && !out.endsWith("\n")) out += "\n";
+      lineBreakDue = false;
+      if (out === "" || out.endsWith("\n")) text = text.replace(/^ +/, "");
+      out += text;
+      continue;
+    }
+    if (!closing && !VOID.has(name) && !attrs.endsWith("/")) {
+      if (SKIP.has(name) || (!options.keepQuotes && isQuote(name, attrs))) {
+        skipping = { name, depth: 1 };
+        lineBreakDue = true;
+        continue;
+      }
+    }
+    if (name === "br") {
+      if (lineBreakDue && out !== "" && !out.endsWith("\n")) out += "\n";
+      out += "\n";
+      lineBreakDue = false;
+    } else if (BLOCK.has(name)) {
+      lineBreakDue = true;
+    }
+  }
+  return tidy(out);
+}
+
+function isQuote(name: string, attrs: string): boolean {
+  if (name === "blockquote") return true;
+  if (name !== "div" && name !== "span" && name !== "section") return false;
+  const cls = /\b(?:class|id)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi;
+  for (const m of attrs.matchAll(cls)) if (QUOTE_CLASS.test(m[1])) return true;
+  return false;
+}
+
+/** Trims every line and leaves at most one blank line between paragraphs. */
+function tidy(text: string): string {
+  return text
+    .replace(/\u00a0/g, " ")
+    .split("\n")
+    .map((line) => line.trim())
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}
+
+const NAMED: Record<string, string> = {
+  amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0", shy: "",
+  laquo: "«", raquo: "»", lsquo: "‘", rsquo: "’", ldquo: "“", rdquo: "”", bdquo: "„",
+  sbquo: "‚", ndash: "–", mdash: "—", hellip: "…", bull: "•", middot: "·", copy: "©",
+  reg: "®", trade: "™", euro: "€", pound: "£", yen: "¥", cent: "¢", deg: "°", times: "×",
+  divide: "÷", sect: "§", para: "¶", plusmn: "±", numero: "№", zwnj: "\u200c", zwj: "\u200d",
+  ensp: " ", emsp: " ", thinsp: " ", iexcl: "¡", iquest: "¿",
+  agrave: "à", aacute: "á", acirc: "â", atilde: "ã", auml: "ä", aring: "å", aelig: "æ",
+  ccedil: "ç", egrave: "è", eacute: "é", ecirc: "ê", euml: "ë", igrave: "ì", iacute: "í",
+  icirc: "î", iuml: "ï", ntilde: "ñ", ograve: "ò", oacute: "ó", ocirc: "ô", otilde: "õ",
+  ouml: "ö", oslash: "ø", ugrave: "ù", uacute: "ú", ucirc: "û", uuml: "ü", yacute: "ý",
+  yuml: "ÿ", szlig: "ß", Agrave: "À", Aacute: "Á", Acirc: "Â", Auml: "Ä", Ccedil: "Ç",
+  Egrave: "È", Eacute: "É", Ecirc: "Ê", Ntilde: "Ñ", Oacute: "Ó", Ouml: "Ö", Uacute: "Ú",
+  Uuml: "Ü", oelig: "œ", OElig: "Œ",
+};
+
+/** Decodes named, decimal and hexadecimal character references. */
+export function decodeEntities(text: string): string {
+  return text.replace(/&(#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});?/g, (all, ref: string) => {
+    if (ref[0] !== "#") return NAMED[ref] ?? all;
+    const code = ref[1] === "x" || ref[1] === "X" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+    if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return "\ufffd";
+    return String.fromCodePoint(code);
+  });
+}

@@ -1,0 +1,44 @@
+/**
+ * Email, pure parts: signed reply addresses, inbound parsing and reply stripping, MIME
+ * building, and the providers that send (network only through an injected `fetch` or a
+ * binding). No Durable Object state lives here.
+ */
+export {
+  REPLY_PREFIX,
+  parseReplyAddress,
+  replyAddress,
+  unsubscribeToken,
+  verifyUnsubscribeToken,
+  type ReplyAddressResult,
+  type UnsubscribeTokenResult,
+} from "./address";
+export { decodeEntities, htmlToText, type HtmlToTextOptions } from "./html";
+export {
+  MAX_INBOUND_BYTES,
+  automaticKind,
+  parseInbound,
+  type AutomaticKind,
+  type InboundAttachment,
+  type InboundEmail,
+} from "./inbound";
+export {
+  EmailFormatError,
+  buildMime,
+  escapeHtml,
+  newMessageId,
+  normalizeOutbound,
+  quotedPrintable,
+  type Mailbox,
+  type OutboundEmail,
+} from "./mime";
+export {
+  EmailSendError,
+  MAILCHANNELS_SEND_URL,
+  cloudflareProvider,
+  mailchannelsBody,
+  mailchannelsProvider,
+  outboxProvider,
+  type EmailProvider,
+  type MailChannelsConfig,
+} from "./providers";
+export { stripQuotedReply } from "./reply";
