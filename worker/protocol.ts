@@ -201,3 +201,153 @@ export type SiteServerFrame =
   | { type: "inbox"; conversations: InboxEntry[] }
   | { type: "conversation"; conversation: InboxEntry }
   | { type: "presence"; operatorsOnline: number };
+
+// ---- admin app (issue 6) ----
+
+/** An internal note: operator-only client frame, stored with `meta.internal`, never shown to visitors. */
+export const noteFrame = z.object({ type: z.literal("note"), clientId, text: messageText });
+export type NoteFrame = z.infer<typeof noteFrame>;
+
+/** Field-level messages of a zod error, `{"look.color": "color is #RRGGBB"}`; the first issue per path wins. */
+export function issueFields(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const path = issue.path.map(String).join(".") || "_";
+    fields[path] ??= issue.message;
+  }
+  return fields;
+}
+
+export const role = z.enum(["owner", "admin", "operator"], "role is owner, admin or operator");
+export const password = z
+  .string()
+  .min(10, "password must be at least 10 characters")
+  .max(512, "password is at most 512 characters");
+const personName = z.string().trim().min(1, "name is required").max(120, "name is at most 120 characters");
+
+export const inviteBody = z.object({
+  email,
+  name: z.string().trim().max(120, "name is at most 120 characters").optional(),
+  role: z.enum(["admin", "operator"], "role is admin or operator"),
+});
+export const acceptInviteBody = z.object({ siteKey, token: z.string().min(1).max(200), name: personName, password });
+export const resetRequestBody = z.object({ siteKey, email });
+export const resetCompleteBody = z.object({ siteKey, token: z.string().min(1).max(200), password });
+
+export const operatorPatch = z
+  .object({
+    name: personName,
+    role,
+    capacity: z.number("capacity is a number").int("capacity is a whole number").min(0, "capacity is 0 or more").max(100, "capacity is at most 100"),
+  })
+  .partial();
+
+export const departmentBody = z.object({
+  name: z.string().trim().min(1, "name is required").max(60, "name is at most 60 characters"),
+  operatorIds: z.array(z.string().max(40)).max(200).default([]),
+});
+
+export const cannedBody = z.object({
+  shortcut: z
+    .string()
+    .trim()
+    .min(1, "shortcut is required")
+    .max(32, "shortcut is at most 32 characters")
+    .regex(/^[\p{L}\p{N}_-]+$/u, "shortcut uses letters, digits, _ and - only"),
+  title: z.string().trim().max(80, "title is at most 80 characters").default(""),
+  text: messageText,
+});
+
+export const routingBody = z.object({
+  auto: z.boolean(),
+  defaultDepartmentId: z.string().max(40).nullable().default(null),
+});
+
+export const assignBody = z
+  .object({
+    operatorId: z.string().max(40).nullable(),
+    departmentId: z.string().max(40).nullable(),
+  })
+  .partial()
+  .refine((b) => b.operatorId !== undefined || b.departmentId !== undefined, "give operatorId, departmentId or both");
+
+/** What a session request learns of the visitor's client: `request.cf` and the User-Agent. */
+export interface VisitorClient {
+  country?: string;
+  city?: string;
+  userAgent?: string;
+}
+
+/** One operator of the site as the admin app lists them. */
+export interface TeamMember {
+  id: string;
+  email: string;
+  name: string;
+  role: z.infer<typeof role>;
+  capacity: number;
+  online: boolean;
+  departmentIds: string[];
+}
+
+export interface PendingInvite {
+  id: string;
+  email: string;
+  name: string | null;
+  role: "admin" | "operator";
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface OperatorSession {
+  id: string;
+  createdAt: number;
+  lastSeen: number;
+  expiresAt: number;
+  userAgent: string | null;
+  ip: string | null;
+  current: boolean;
+}
+
+export interface Department {
+  id: string;
+  name: string;
+  operatorIds: string[];
+}
+
+export interface CannedResponse {
+  id: string;
+  shortcut: string;
+  title: string;
+  text: string;
+}
+
+export interface Routing {
+  auto: boolean;
+  defaultDepartmentId: string | null;
+}
+
+/** One settings change: who, what, when. */
+export interface AuditEntry {
+  id: number;
+  at: number;
+  actor: { id: string; name: string };
+  action: string;
+  target: string | null;
+  details: Record<string, unknown> | null;
+}
+
+/** The visitor card of a conversation. Strings come from visitors: show them as text. */
+export interface VisitorCard {
+  visitorId: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  verified: boolean;
+  country: string | null;
+  city: string | null;
+  device: { kind: "desktop" | "mobile" | "tablet" | "unknown"; browser: string | null; os: string | null };
+  locale: string | null;
+  timezone: string | null;
+  trail: Trail | null;
+  previous: InboxEntry[];
+}

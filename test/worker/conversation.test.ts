@@ -1,6 +1,6 @@
 import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createSite, login, operatorSocket, startSession, visitorSocket, type Client } from "./helpers";
+import { createSite, login, noAutoReplies, operatorSocket, startSession, visitorSocket, type Client } from "./helpers";
 
 const SITE = "conv-shop";
 let cookie: string;
@@ -8,6 +8,7 @@ let cookie: string;
 beforeAll(async () => {
   await createSite(SITE);
   cookie = await login(SITE);
+  await noAutoReplies(cookie);
 });
 
 /** A visitor with a fresh conversation and a socket that has said hello. */

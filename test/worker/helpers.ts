@@ -142,3 +142,15 @@ export async function eventually(check: () => Promise<void> | void, ms = 3000): 
     }
   }
 }
+
+/** Saves auto-reply settings with no rules, for tests about other things. */
+export async function noAutoReplies(cookie: string): Promise<void> {
+  const { SELF } = await import("cloudflare:test");
+  const week = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
+  const res = await SELF.fetch(`${BASE}/api/v1/admin/autoreply`, {
+    method: "PUT",
+    headers: { Cookie: cookie, Origin: BASE, "Content-Type": "application/json" },
+    body: JSON.stringify({ schedule: { timezone: "UTC", week }, rules: [] }),
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+}

@@ -1,7 +1,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { Timers } from "../../worker/lib/timers";
-import { createSite, startSession, visitorSocket } from "./helpers";
+import { createSite, login, noAutoReplies, operatorSocket, startSession, visitorSocket } from "./helpers";
 
 /** A Conversation object to host the timers table (its schema has one). */
 async function objectWithTimers() {
@@ -47,13 +47,20 @@ describe("timers: many jobs on one alarm", () => {
     });
   });
 
-  it("leaves an idle conversation with no alarm", async () => {
+  it("leaves an idle conversation with no alarm once nothing is due", async () => {
     await createSite("idle-shop");
+    const cookie = await login("idle-shop");
+    await noAutoReplies(cookie);
     const grant = await startSession("idle-shop");
     const tab = await visitorSocket(grant);
     await tab.hello();
     await tab.say("hi");
+    const op = await operatorSocket(cookie, grant.conversationId);
+    await op.hello();
+    await op.say("hello!");
+    await tab.next("message");
     tab.close();
+    op.close();
     const stub = env.CONVERSATION.get(env.CONVERSATION.idFromString(grant.conversationId));
     expect(await runInDurableObject(stub, (_i, state) => state.storage.getAlarm())).toBeNull();
     expect(await runDurableObjectAlarm(stub)).toBe(false);

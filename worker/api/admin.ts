@@ -12,6 +12,11 @@ import type { Operator } from "../site/auth";
 import { SESSION_TTL_MS } from "../site/auth";
 import { isLocalhost, readJson } from "./http";
 import { checkUpgrade, toConversation } from "./sockets";
+import { adminPublic } from "./admin-public";
+import { adminTeam } from "./admin-team";
+import { adminSettings } from "./admin-settings";
+import { adminInbox } from "./admin-inbox";
+import { autoReplyRoutes } from "./admin-autoreply";
 
 export const SESSION_COOKIE = "edgechat_session";
 
@@ -52,6 +57,9 @@ admin.post("/login", async (c) => {
   });
   return c.json({ operator: result.operator, siteKey: body.siteKey, expiresAt: result.expiresAt });
 });
+
+// Accepting an invite and resetting a password work without a session (issue 6).
+admin.route("/", adminPublic);
 
 /** Everything below needs a valid session. */
 admin.use("*", async (c, next) => {
@@ -102,3 +110,9 @@ admin.get("/conversations/:id/ws", async (c) => {
   const op = c.var.operator;
   return toConversation(c.env, id, { role: "operator", site: c.var.siteKey, id: op.id, name: op.name });
 });
+
+// The admin app (issue 6): team and account, settings screens, conversation actions.
+admin.route("/", adminTeam);
+admin.route("/", adminSettings);
+admin.route("/", adminInbox);
+admin.route("/", autoReplyRoutes);

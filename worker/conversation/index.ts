@@ -20,6 +20,11 @@ import {
 import { CONVERSATION_MIGRATIONS } from "./schema";
 import { attachPeer, broadcast, peerOf, RateLimiter, send, sendError, type Peer } from "./sockets";
 import { ConversationStore, type NewMessage } from "./store";
+import * as autoreply from "./autoreply";
+import type { ConversationHost } from "./host";
+import { failure, type Failure } from "../lib/errors";
+import { noteFrame, type NoteFrame } from "../protocol";
+import { operatorChanges, type OperatorAction } from "./operator-actions";
 
 /** Headers the Worker sets when it hands a verified socket to the object. */
 export const PEER_HEADERS = {
@@ -36,17 +41,36 @@ export class Conversation extends DurableObject<Env> {
   protected readonly store: ConversationStore;
   protected readonly timers: Timers;
   private readonly limiter = new RateLimiter();
+  /** What feature modules see of this object. */
+  protected readonly host: ConversationHost;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     migrate(ctx.storage.sql, CONVERSATION_MIGRATIONS);
     this.store = new ConversationStore(ctx.storage.sql);
     this.timers = new Timers(ctx.storage, this.timerHandlers());
+    this.host = {
+      id: ctx.id.toString(),
+      env,
+      store: this.store,
+      timers: this.timers,
+      site: () => this.env.SITE.get(this.env.SITE.idFromName(this.store.state()!.site_key)),
+      post: (message) => this.append(message),
+      toVisitors: (frame) => broadcast(this.ctx.getWebSockets("visitor"), frame),
+    };
   }
 
-  /** Timer kinds this object runs. Auto-reply, follow-up email and bot steps add theirs. */
+  /** Timer kinds this object runs; the bot's steps will add theirs here. */
   protected timerHandlers(): Record<string, TimerHandler> {
-    return { "site-sync": () => this.syncSite() };
+    return {
+      "site-sync": () => this.syncSite(),
+      [autoreply.AUTOREPLY_TIMER]: (job) => autoreply.runAutoReply(this.host, job),
+    };
+  }
+
+  /** Runs follow-up work off the message path; a failure is logged, never thrown at a client. */
+  protected defer(work: Promise<unknown>): void {
+    this.ctx.waitUntil(work.catch((err) => console.error("conversation: deferred work failed", err)));
   }
 
   // ---- entry points ----
@@ -75,6 +99,7 @@ export class Conversation extends DurableObject<Env> {
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
     const peer = peerOf(ws);
     if (!peer) return ws.close(1008, "unknown socket");
+    if (peer.role === "operator" && this.onOperatorFrame(ws, peer, data)) return;
     const frame = this.parseFrame(ws, data);
     if (!frame) return;
     switch (frame.type) {
@@ -109,6 +134,64 @@ export class Conversation extends DurableObject<Env> {
   /** The inbox summary of this conversation, or null if no visitor has connected yet. */
   async summary(): Promise<InboxEntry | null> {
     return this.store.state() ? this.buildSummary() : null;
+  }
+
+  // ---- operator actions (issue 6) ----
+
+  /** Whether this conversation is `siteKey`'s: "yes", "other" (another site's) or "none" (no visitor ever connected). */
+  async belongsTo(siteKey: string): Promise<"yes" | "other" | "none"> {
+    const state = this.store.state();
+    return !state ? "none" : state.site_key === siteKey ? "yes" : "other";
+  }
+
+  /** Resolve, reopen or assign, asked by an operator of `siteKey`; returns the new summary. */
+  async operatorAction(siteKey: string, action: OperatorAction): Promise<InboxEntry | Failure> {
+    const owner = await this.belongsTo(siteKey);
+    if (owner === "none") return failure(404, "not_found", "no such conversation");
+    if (owner === "other") return failure(403, "forbidden", "this conversation belongs to another site");
+    this.store.update(operatorChanges(action, Date.now()));
+    this.notifySite();
+    return this.buildSummary();
+  }
+
+  /** Operator-only frames outside the shared client frames (internal notes). True when handled here. */
+  private onOperatorFrame(ws: WebSocket, peer: Peer, data: string | ArrayBuffer): boolean {
+    if (typeof data !== "string" || data.length > MAX_FRAME_BYTES) return false;
+    let json: unknown;
+    try {
+      json = JSON.parse(data);
+    } catch {
+      return false;
+    }
+    if ((json as { type?: unknown } | null)?.type !== "note") return false;
+    const parsed = noteFrame.safeParse(json);
+    if (parsed.success) {
+      this.addNote(ws, peer, parsed.data);
+    } else {
+      const textIssue = parsed.error.issues.find((i) => i.path[0] === "text");
+      if (textIssue?.code === "too_small") sendError(ws, "empty_text", "note text is empty");
+      else if (textIssue?.code === "too_big") sendError(ws, "text_too_long", textIssue.message);
+      else sendError(ws, "bad_frame", `note: ${describeIssues(parsed.error)}`);
+    }
+    return true;
+  }
+
+  /**
+   * Stores an internal note (`meta.internal`) and shows it to operators only: it does not
+   * count as an answer (no waiting or first-response change) and visitors' welcomes skip it.
+   */
+  private addNote(ws: WebSocket, peer: Peer, note: NoteFrame): void {
+    const known = this.store.seqOfClientId(note.clientId);
+    if (known !== null) return send(ws, { type: "ack", clientId: note.clientId, seq: known });
+    const now = Date.now();
+    const waitMs = this.limiter.hit(ws, now);
+    if (waitMs > 0) return sendError(ws, "rate_limited", `too many messages; try again in ${Math.ceil(waitMs / 1000)} s`);
+    const author = { kind: "operator" as const, id: peer.id, ...(peer.name ? { name: peer.name } : {}) };
+    const message = this.store.append({ clientId: note.clientId, author, text: note.text, at: now, meta: { internal: true } });
+    this.store.update({});
+    broadcast(this.ctx.getWebSockets("operator"), { type: "message", message }, ws);
+    send(ws, { type: "ack", clientId: note.clientId, seq: message.seq });
+    this.notifySite();
   }
 
   // ---- admission ----
@@ -169,7 +252,7 @@ export class Conversation extends DurableObject<Env> {
   }
 
   private onHello(ws: WebSocket, peer: Peer, lastSeq: number): void {
-    const page = this.store.after(lastSeq, WELCOME_PAGE + 1);
+    const page = this.store.after(lastSeq, WELCOME_PAGE + 1, peer.role);
     const more = page.length > WELCOME_PAGE;
     send(ws, { type: "welcome", conversation: this.view(), messages: more ? page.slice(0, WELCOME_PAGE) : page, more });
   }
@@ -230,6 +313,9 @@ export class Conversation extends DurableObject<Env> {
     const state = this.store.state()!;
     const at = input.at;
     if (input.author.kind === "visitor") {
+      if (state.waiting_since === null && (input.channel ?? "chat") === "chat") {
+        this.defer(autoreply.startWait(this.host, at));
+      }
       this.store.update({
         status: "open",
         resolved_at: null,
@@ -240,6 +326,7 @@ export class Conversation extends DurableObject<Env> {
         ...(input.channel ? { channel: input.channel } : {}),
       });
     } else if (input.author.kind === "operator") {
+      this.defer(autoreply.endWait(this.host));
       this.store.update({
         last_operator_at: at,
         first_operator_at: state.first_operator_at ?? at,

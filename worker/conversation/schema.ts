@@ -45,4 +45,8 @@ export const CONVERSATION_MIGRATIONS = [
      PRIMARY KEY (kind, key)
    );
    CREATE INDEX timers_due ON timers (due);`,
+  // Auto-replies (once per wait) and email follow-ups (what was sent, and the thread's ids).
+  `ALTER TABLE conversation ADD COLUMN autoreplied_wait INTEGER;
+   ALTER TABLE conversation ADD COLUMN followup_seq INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE conversation ADD COLUMN email_thread TEXT;`,
 ] as const;

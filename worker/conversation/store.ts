@@ -24,6 +24,12 @@ export type ConversationState = {
   visitor_read_seq: number;
   operator_read_seq: number;
   rev: number;
+  /** The `waiting_since` of the wait an auto-reply was posted for. */
+  autoreplied_wait: number | null;
+  /** Highest operator message seq already sent to the visitor by email. */
+  followup_seq: number;
+  /** JSON array of the Message-IDs of emails sent in this conversation, oldest first. */
+  email_thread: string | null;
 };
 
 type MessageRow = {
@@ -117,10 +123,14 @@ export class ConversationStore {
     });
   }
 
-  /** Messages with seq > afterSeq, oldest first, at most `limit`. */
-  after(afterSeq: number, limit: number): Message[] {
+  /**
+   * Messages with seq > afterSeq, oldest first, at most `limit`. A visitor's page leaves out
+   * operators' internal notes (`meta.internal`).
+   */
+  after(afterSeq: number, limit: number, audience: "operator" | "visitor" = "operator"): Message[] {
+    const visible = audience === "visitor" ? " AND COALESCE(json_extract(meta, '$.internal'), 0) = 0" : "";
     return this.sql
-      .exec<MessageRow>("SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit)
+      .exec<MessageRow>(`SELECT * FROM messages WHERE seq > ?${visible} ORDER BY seq LIMIT ?`, afterSeq, limit)
       .toArray()
       .map(toMessage);
   }

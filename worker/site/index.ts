@@ -12,7 +12,24 @@ import { Timers } from "../lib/timers";
 import type { Identity, InboxEntry, SiteServerFrame, Trail } from "../protocol";
 import * as auth from "./auth";
 import { SITE_MIGRATIONS } from "./schema";
+import type { AutoReplySettings } from "../autoreply";
+import * as siteAutoReply from "./autoreply";
+import { fieldFailure, type FieldFailure } from "./field-failure";
 import { originAllowed, siteSettings, type SiteSettings, type WidgetConfig } from "./settings";
+import type { Routing, VisitorClient } from "../protocol";
+import type { AccountMailer } from "./account-mail";
+import { SiteAdmin } from "./admin-app";
+import * as adminSettings from "./admin-settings";
+import * as audit from "./audit";
+import * as canned from "./canned";
+import * as departments from "./departments";
+import * as invites from "./invites";
+import * as passwordReset from "./password-reset";
+import * as routing from "./routing";
+import { searchInbox } from "./search";
+import * as operatorSessions from "./sessions";
+import * as team from "./team";
+import { recordClient, visitorCard } from "./visitor-card";
 
 export interface Contact {
   visitorId: string;
@@ -34,6 +51,8 @@ export interface SessionRequest {
   trail?: Trail;
   locale?: string;
   timezone?: string;
+  /** Country and city from `request.cf`, and the User-Agent (for the visitor card). */
+  client?: VisitorClient;
 }
 
 export interface SessionGrant {
@@ -113,6 +132,7 @@ export class Site extends DurableObject<Env> {
     }
     visitorId ??= `v_${randomHex(12)}`;
     if (req.identity || req.trail) this.upsertContact(visitorId, req);
+    if (req.client) recordClient(this.sql, visitorId, req.client);
     const conversationId = this.openConversationOf(visitorId, req.visitorId === visitorId ? req.conversationId : undefined);
     const contact = this.contactOf(visitorId);
     return {
@@ -199,6 +219,7 @@ export class Site extends DurableObject<Env> {
       entry.id, entry.visitorId, entry.status, entry.updatedAt, entry.rev, JSON.stringify(entry),
     );
     if (rowsWritten > 0) this.toOperators({ type: "conversation", conversation: entry });
+    if (rowsWritten > 0) this.adminApp().afterInboxChange(entry);
   }
 
   /** Inbox entries, newest activity first. */
@@ -214,6 +235,95 @@ export class Site extends DurableObject<Env> {
   async hasConversation(id: string): Promise<boolean> {
     return this.sql.exec("SELECT 1 FROM inbox WHERE id = ?", id).toArray().length > 0;
   }
+
+  // ---- auto-replies (issue 4) ----
+
+  /** The auto-reply settings in force (the defaults until the owner saves some). */
+  async autoReplySettings(): Promise<AutoReplySettings | null> {
+    const site = this.settings();
+    return site ? siteAutoReply.effectiveSettings(this.get<AutoReplySettings>("autoreply"), site) : null;
+  }
+
+  /** Validates and saves auto-reply settings; a 400 names the field. */
+  async saveAutoReplySettings(actor: audit.Actor, input: unknown): Promise<AutoReplySettings | FieldFailure> {
+    const checked = siteAutoReply.validateAutoReplySettings(input);
+    if (!checked.ok) return fieldFailure(400, "invalid_settings", checked.field, `${checked.field}: ${checked.message}`);
+    const before = await this.autoReplySettings();
+    this.put("autoreply", checked.value);
+    audit.record(this.sql, actor, "autoreply.update", null, audit.diff(before ?? {}, checked.value));
+    return checked.value;
+  }
+
+  /** What a Conversation needs to choose an auto-reply for this visitor. */
+  async autoReplyContext(visitorId: string): Promise<siteAutoReply.AutoReplyContext | null> {
+    const site = this.settings();
+    if (!site) return null;
+    const conversations = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM inbox WHERE visitor_id = ?", visitorId).one().n;
+    const settings = siteAutoReply.effectiveSettings(this.get<AutoReplySettings>("autoreply"), site);
+    return siteAutoReply.replyContext(settings, site, this.contactOf(visitorId), conversations);
+  }
+
+  // ---- admin app (issue 6) ----
+  // RPC for worker/api/admin-*.ts. The route has checked the session and the role; the
+  // modules named here keep the rules that need storage and write the audit log.
+
+  #admin?: SiteAdmin;
+  private adminApp(): SiteAdmin {
+    return (this.#admin ??= new SiteAdmin({
+      sql: this.sql, ctx: this.ctx, env: this.env,
+      siteKey: () => this.get<string>("site_key"),
+      settings: () => this.settings(),
+      mailer: () => (this as unknown as { mailer?: AccountMailer }).mailer ?? null,
+    }));
+  }
+
+  async team() { return team.listTeam(this.sql, this.adminApp().online()); }
+  async updateOperator(actor: audit.Actor, id: string, patch: { name?: string; role?: auth.Role; capacity?: number }) {
+    const result = team.updateOperator(this.sql, actor, id, patch);
+    if (!("error" in result) && patch.capacity !== undefined) this.ctx.waitUntil(this.adminApp().routeQueue());
+    return result;
+  }
+  async removeOperator(actor: audit.Actor, id: string) {
+    const result = team.removeOperator(this.sql, actor, id);
+    if (!("error" in result)) this.adminApp().disconnect(id);
+    return result;
+  }
+  async pendingInvites() { return invites.listInvites(this.sql); }
+  async invite(actor: audit.Actor, input: { email: string; name?: string; role: "admin" | "operator" }, origin: string) {
+    return this.adminApp().invite(actor, input, origin);
+  }
+  async revokeInvite(actor: audit.Actor, id: string) { return invites.revokeInvite(this.sql, actor, id); }
+  async inviteInfo(token: string) { return this.adminApp().inviteInfo(token); }
+  async acceptInvite(token: string, input: { name: string; password: string }, client: { ip?: string; userAgent?: string }) {
+    return this.adminApp().acceptInvite(token, input, client);
+  }
+  async requestPasswordReset(email: string, origin: string) { return this.adminApp().requestPasswordReset(email, origin); }
+  async resetPassword(token: string, password: string) { return passwordReset.completeReset(this.sql, token, password); }
+  async sessionsOf(operatorId: string, currentToken: string) { return operatorSessions.listSessions(this.sql, operatorId, currentToken); }
+  async endSessionOf(operatorId: string, id: string) { return operatorSessions.endSession(this.sql, operatorId, id); }
+  async departments() { return departments.listDepartments(this.sql); }
+  async saveDepartment(actor: audit.Actor, id: string | null, input: { name: string; operatorIds: string[] }) {
+    return departments.saveDepartment(this.sql, actor, id, input);
+  }
+  async deleteDepartment(actor: audit.Actor, id: string) { return departments.deleteDepartment(this.sql, actor, id); }
+  async routing() { return routing.readRouting(this.sql); }
+  async saveRouting(actor: audit.Actor, input: Routing) {
+    const result = routing.saveRouting(this.sql, actor, input);
+    if (!("error" in result)) this.ctx.waitUntil(this.adminApp().routeQueue());
+    return result;
+  }
+  async cannedResponses() { return canned.listCanned(this.sql); }
+  async saveCanned(actor: audit.Actor, id: string | null, input: { shortcut: string; title: string; text: string }) {
+    return canned.saveCanned(this.sql, actor, id, input);
+  }
+  async deleteCanned(actor: audit.Actor, id: string) { return canned.deleteCanned(this.sql, actor, id); }
+  async updateSettings(actor: audit.Actor, patch: adminSettings.SettingsPatch) { return adminSettings.applySettingsPatch(this.sql, actor, patch); }
+  async rotateIdentitySecret(actor: audit.Actor) { return adminSettings.rotateIdentitySecret(this.sql, actor); }
+  async auditLog(before?: number) { return audit.list(this.sql, { before }); }
+  async searchInbox(query: string) { return searchInbox(this.sql, query); }
+  async visitorCard(conversationId: string) { return visitorCard(this.sql, conversationId); }
+  async assignTarget(input: { operatorId?: string | null; departmentId?: string | null }) { return this.adminApp().assignTarget(input); }
+  async routeQueue() { return this.adminApp().routeQueue(); }
 
   // ---- operators ----
 
@@ -241,6 +351,7 @@ export class Site extends DurableObject<Env> {
     server.serializeAttachment({ edgechat: { role: "operator", id: operatorId } });
     server.send(JSON.stringify({ type: "inbox", conversations: await this.inbox({ limit: 200 }) } satisfies SiteServerFrame));
     this.toOperators({ type: "presence", operatorsOnline: this.ctx.getWebSockets("operator").length });
+    this.ctx.waitUntil(this.adminApp().routeQueue());
     return new Response(null, { status: 101, webSocket: client });
   }
 

@@ -52,4 +52,57 @@ export const SITE_MIGRATIONS = [
      attempts INTEGER NOT NULL DEFAULT 0,
      PRIMARY KEY (kind, key)
    );`,
+  // Admin app (issue 6): team, invites, password resets, departments and routing, canned
+  // responses, the audit log, the inbox search index, and the visitor card's client data.
+  `ALTER TABLE operators ADD COLUMN capacity INTEGER NOT NULL DEFAULT 5;
+   ALTER TABLE contacts ADD COLUMN phone TEXT;
+   ALTER TABLE contacts ADD COLUMN country TEXT;
+   ALTER TABLE contacts ADD COLUMN city TEXT;
+   ALTER TABLE contacts ADD COLUMN user_agent TEXT;
+   CREATE TABLE invites (
+     id TEXT PRIMARY KEY,
+     token_hash TEXT NOT NULL UNIQUE,
+     email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+     name TEXT,
+     role TEXT NOT NULL,
+     invited_by TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL
+   );
+   CREATE TABLE password_resets (
+     token_hash TEXT PRIMARY KEY,
+     operator_id TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL
+   );
+   CREATE INDEX password_resets_operator ON password_resets (operator_id, created_at);
+   CREATE TABLE departments (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE, created_at INTEGER NOT NULL);
+   CREATE TABLE department_members (
+     department_id TEXT NOT NULL,
+     operator_id TEXT NOT NULL,
+     PRIMARY KEY (department_id, operator_id)
+   );
+   CREATE TABLE canned (
+     id TEXT PRIMARY KEY,
+     shortcut TEXT NOT NULL UNIQUE COLLATE NOCASE,
+     title TEXT NOT NULL,
+     text TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE TABLE audit (
+     id INTEGER PRIMARY KEY,
+     at INTEGER NOT NULL,
+     actor_id TEXT NOT NULL,
+     actor_name TEXT NOT NULL,
+     action TEXT NOT NULL,
+     target TEXT,
+     details TEXT
+   );
+   CREATE TABLE route_pending (conversation_id TEXT PRIMARY KEY, operator_id TEXT NOT NULL, at INTEGER NOT NULL);
+   CREATE TABLE search_text (
+     conversation_id TEXT NOT NULL,
+     seq INTEGER NOT NULL,
+     text TEXT NOT NULL,
+     PRIMARY KEY (conversation_id, seq)
+   );`,
 ] as const;

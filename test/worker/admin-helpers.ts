@@ -1,0 +1,75 @@
+/** Helpers for the admin app's Worker tests: calls with session and Origin, captured email, extra operators. */
+import { SELF, env, runInDurableObject } from "cloudflare:test";
+import { expect } from "vitest";
+import { BASE } from "./helpers";
+
+export interface SentMail {
+  to: string;
+  toName?: string;
+  subject: string;
+  text: string;
+  html?: string;
+  kind: string;
+}
+
+/** A request to the admin API with a session cookie, from the admin app's own origin. */
+export function call(method: string, path: string, cookie: string | null, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return SELF.fetch(`${BASE}/api/v1/admin${path}`, {
+    method,
+    headers: {
+      ...(cookie ? { Cookie: cookie } : {}),
+      ...(method === "GET" ? {} : { Origin: BASE }),
+      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+/** Calls and checks the status; returns the JSON body. */
+export async function expectJson(res: Promise<Response> | Response, status: number): Promise<any> {
+  const r = await res;
+  const text = await r.text();
+  expect(r.status, text).toBe(status);
+  return text ? JSON.parse(text) : null;
+}
+
+/**
+ * Replaces the site's mailer with one that keeps what it is given, so tests read invite
+ * and reset links without a provider. Returns the list that fills up.
+ */
+export async function captureMail(siteKey: string): Promise<SentMail[]> {
+  const sent: SentMail[] = [];
+  const stub = env.SITE.get(env.SITE.idFromName(siteKey));
+  await runInDurableObject(stub, (instance) => {
+    (instance as unknown as { mailer: unknown }).mailer = {
+      send: async (mail: SentMail) => {
+        sent.push(mail);
+        return { id: `mail-${sent.length}` };
+      },
+    };
+  });
+  return sent;
+}
+
+/** The first http(s) link of an email's text. */
+export function linkIn(mail: SentMail): URL {
+  const m = mail.text.match(/https?:\/\/\S+/);
+  expect(m, mail.text).toBeTruthy();
+  return new URL(m![0]);
+}
+
+let counter = 0;
+
+/** Invites someone as the given role, accepts the invite, and returns their session. */
+export async function addOperator(siteKey: string, ownerCookie: string, role: "admin" | "operator", name = `${role} ${++counter}`) {
+  const mail = await captureMail(siteKey);
+  const email = `${role}${++counter}@shop.example`;
+  const { invite } = await expectJson(call("POST", "/team/invites", ownerCookie, { email, role }), 201);
+  const link = linkIn(mail.at(-1)!);
+  const password = "a long password 123";
+  const res = await call("POST", "/invites/accept", null, { siteKey, token: link.searchParams.get("token"), name, password });
+  const body = await expectJson(res, 200);
+  const cookie = res.headers.get("Set-Cookie")!.split(";")[0]!;
+  return { cookie, id: body.operator.id as string, email, password, inviteId: invite.id as string };
+}

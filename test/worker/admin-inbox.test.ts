@@ -1,0 +1,170 @@
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ORIGIN, createSite, eventually, login, openSocket, operatorSocket, startSession, visitorSocket, type Client } from "./helpers";
+import { addOperator, call, expectJson } from "./admin-helpers";
+
+const SITE = "inbox-shop";
+let owner: string;
+let operator: { cookie: string; id: string };
+
+beforeAll(async () => {
+  await createSite(SITE);
+  owner = await login(SITE);
+  operator = await addOperator(SITE, owner, "operator", "Olga");
+});
+
+async function newVisitor(site = SITE, body: Record<string, unknown> = {}) {
+  const grant = await startSession(site, body);
+  const tab = await visitorSocket(grant);
+  await tab.hello();
+  return { grant, tab };
+}
+
+async function entryOf(id: string, cookie = owner) {
+  const list = (await expectJson(call("GET", "/conversations", cookie), 200)).conversations;
+  return list.find((e: any) => e.id === id);
+}
+
+describe("internal notes", () => {
+  it("reach operators only and never a visitor's welcome", async () => {
+    const { grant, tab } = await newVisitor();
+    await tab.say("Where is my order?");
+    const op1 = await operatorSocket(owner, grant.conversationId);
+    const op2 = await operatorSocket(operator.cookie, grant.conversationId);
+    await op1.hello();
+    await op2.hello();
+    op1.send({ type: "note", clientId: "n-1", text: "<b>VIP</b> customer, refund ok" });
+    expect((await op1.next("ack")).clientId).toBe("n-1");
+    const seen = (await op2.next("message")).message;
+    expect(seen).toMatchObject({ text: "<b>VIP</b> customer, refund ok", author: { kind: "operator", id: expect.any(String) }, meta: { internal: true } });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(JSON.stringify(tab.frames)).not.toContain("VIP");
+
+    const welcome = await tab.hello(0);
+    expect(welcome.messages.map((m: any) => m.text)).toContain("Where is my order?");
+    expect(JSON.stringify(welcome)).not.toContain("VIP");
+    const opWelcome = await op2.hello(0);
+    expect(opWelcome.messages.filter((m: any) => m.meta?.internal).map((m: any) => m.text)).toEqual(["<b>VIP</b> customer, refund ok"]);
+
+    // A note is not an answer: the visitor is still waiting.
+    await eventually(async () => expect((await entryOf(grant.conversationId))?.lastSeq).toBeGreaterThanOrEqual(seen.seq));
+    expect((await entryOf(grant.conversationId)).waitingSince).toBeGreaterThan(0);
+    op1.send({ type: "note", clientId: "n-1", text: "again" });
+    expect((await op1.next("ack")).seq).toBe(seen.seq);
+  });
+
+  it("cannot be sent by a visitor, nor empty", async () => {
+    const { grant, tab } = await newVisitor();
+    tab.send({ type: "note", clientId: "v-1", text: "sneaky" });
+    expect((await tab.next("error")).code).toBe("bad_frame");
+    await tab.say("hi");
+    const op = await operatorSocket(owner, grant.conversationId);
+    await op.hello();
+    op.send({ type: "note", clientId: "n-2", text: "   " });
+    expect((await op.next("error")).code).toBe("empty_text");
+    op.send({ type: "note", text: "no id" });
+    expect((await op.next("error")).message).toMatch(/^note: clientId/);
+  });
+});
+
+describe("resolve, reopen, assign", () => {
+  it("change the conversation and every operator's inbox live", async () => {
+    const { grant, tab } = await newVisitor();
+    await tab.say("hello?");
+    const inbox = (await openSocket("/api/v1/admin/ws", { Cookie: operator.cookie })) as Client;
+    await inbox.next("inbox");
+    const id = grant.conversationId;
+
+    const assigned = await expectJson(call("POST", `/conversations/${id}/assign`, owner, { operatorId: operator.id }), 200);
+    expect(assigned.conversation).toMatchObject({ id, assignee: operator.id });
+    await eventually(async () => expect(inbox.frames.some((f) => f.type === "conversation" && f.conversation.assignee === operator.id)).toBe(true));
+
+    const resolved = await expectJson(call("POST", `/conversations/${id}/resolve`, operator.cookie), 200);
+    expect(resolved.conversation).toMatchObject({ status: "resolved", waitingSince: null });
+    expect(resolved.conversation.resolvedAt).toBeGreaterThan(0);
+    await eventually(async () => expect(inbox.frames.some((f) => f.type === "conversation" && f.conversation.status === "resolved")).toBe(true));
+    expect((await tab.hello(0)).conversation.status).toBe("resolved");
+
+    const reopened = await expectJson(call("POST", `/conversations/${id}/reopen`, owner), 200);
+    expect(reopened.conversation).toMatchObject({ status: "open", resolvedAt: null });
+    await eventually(async () => expect((await entryOf(id))?.status).toBe("open"));
+
+    const dep = (await expectJson(call("POST", "/departments", owner, { name: "Billing", operatorIds: [] }), 201)).department;
+    const toDep = await expectJson(call("POST", `/conversations/${id}/assign`, operator.cookie, { operatorId: null, departmentId: dep.id }), 200);
+    expect(toDep.conversation).toMatchObject({ assignee: null, department: dep.id });
+    inbox.close();
+  });
+
+  it("names what is wrong with an assign request", async () => {
+    const { grant, tab } = await newVisitor();
+    await tab.say("x");
+    const id = grant.conversationId;
+    expect((await expectJson(call("POST", `/conversations/${id}/assign`, owner, {}), 400)).error.fields._).toMatch(/operatorId/);
+    expect((await expectJson(call("POST", `/conversations/${id}/assign`, owner, { operatorId: "op_nobody" }), 404)).error.code).toBe("unknown_operator");
+    expect((await expectJson(call("POST", `/conversations/${id}/assign`, owner, { departmentId: "dep_x" }), 404)).error.code).toBe("unknown_department");
+    const foreign = "0".repeat(64);
+    expect((await expectJson(call("POST", `/conversations/${foreign}/resolve`, owner), 404)).error.code).toBe("not_found");
+    expect((await call("POST", `/conversations/${env.CONVERSATION.newUniqueId()}/resolve`, owner)).status).toBe(404);
+  });
+
+  it("keeps operators of another site out with 403", async () => {
+    await createSite("inbox-rival");
+    const rival = await login("inbox-rival");
+    const { grant, tab } = await newVisitor();
+    await tab.say("private");
+    const id = grant.conversationId;
+    for (const path of [`/conversations/${id}/resolve`, `/conversations/${id}/reopen`]) {
+      expect((await expectJson(call("POST", path, rival), 403)).error.code).toBe("forbidden");
+    }
+    const rivalOp = (await expectJson(call("GET", "/me", rival), 200)).operator.id;
+    expect((await call("POST", `/conversations/${id}/assign`, rival, { operatorId: rivalOp })).status).toBe(403);
+    expect((await call("GET", `/conversations/${id}/visitor`, rival)).status).toBe(403);
+    expect((await expectJson(call("GET", `/search?q=private`, rival), 200)).conversations).toEqual([]);
+    expect((await call("POST", `/conversations/${id}/resolve`, owner, undefined, { Origin: "https://evil.example" })).status).toBe(403);
+    await eventually(async () => expect((await entryOf(id))?.status).toBe("open"));
+  });
+});
+
+describe("visitor card and search", () => {
+  it("shows contact, place, device, trail and previous conversations", async () => {
+    const trail = {
+      landing: "https://shop.example/?utm_source=<script>alert(1)</script>",
+      referrer: "https://search.example/",
+      utm: { source: "<img src=x onerror=alert(1)>", campaign: "spring" },
+      pages: [{ url: "https://shop.example/p/1", title: "<b>Boots</b>", at: Date.now() }],
+    };
+    const { grant, tab } = await newVisitor(SITE, { trail, locale: "de-DE", timezone: "Europe/Berlin" });
+    const site = env.SITE.get(env.SITE.idFromName(SITE));
+    await site.startSession({
+      origin: ORIGIN, visitorId: grant.visitorId, conversationId: grant.conversationId,
+      client: { country: "DE", city: "Berlin", userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1" },
+    });
+    tab.send({ type: "contact", email: "vis@example.com" });
+    await tab.say("Die Stiefel in Größe 44?");
+    const { visitor } = await expectJson(call("GET", `/conversations/${grant.conversationId}/visitor`, operator.cookie), 200)
+      .catch(async () => {
+        await eventually(async () => expect(await entryOf(grant.conversationId)).toBeTruthy());
+        return expectJson(call("GET", `/conversations/${grant.conversationId}/visitor`, operator.cookie), 200);
+      });
+    expect(visitor).toMatchObject({
+      visitorId: grant.visitorId, email: "vis@example.com", country: "DE", city: "Berlin", locale: "de-DE", timezone: "Europe/Berlin",
+      device: { kind: "mobile", browser: "Safari 17", os: "iOS" }, trail, previous: [],
+    });
+  });
+
+  it("finds conversations by text in any case, by name and by email", async () => {
+    const { grant, tab } = await newVisitor(SITE, { trail: {} });
+    await tab.say("Есть ли РАЗМЕР XL?");
+    await eventually(async () => {
+      const found = (await expectJson(call("GET", `/search?q=${encodeURIComponent("размер xl")}`, owner), 200)).conversations;
+      expect(found.map((e: any) => e.id)).toContain(grant.conversationId);
+    });
+    tab.send({ type: "contact", email: "findme@example.com" });
+    await eventually(async () => {
+      const found = (await expectJson(call("GET", "/search?q=FINDME", operator.cookie), 200)).conversations;
+      expect(found.map((e: any) => e.id)).toEqual([grant.conversationId]);
+    });
+    expect((await expectJson(call("GET", "/search?q=%25", owner), 200)).conversations).toEqual([]);
+    expect((await expectJson(call("GET", `/search?q=${"x".repeat(201)}`, owner), 400)).error.code).toBe("invalid_query");
+  });
+});

@@ -1,0 +1,82 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { createSite, eventually, login, openSocket, startSession, visitorSocket, type Client } from "./helpers";
+import { addOperator, call, expectJson } from "./admin-helpers";
+
+const SITE = "route-shop";
+let owner: string;
+
+beforeAll(async () => {
+  await createSite(SITE);
+  owner = await login(SITE);
+});
+
+async function entryOf(id: string) {
+  const list = (await expectJson(call("GET", "/conversations", owner), 200)).conversations;
+  return list.find((e: any) => e.id === id);
+}
+
+/** A visitor writes; resolves with the conversation id once the inbox lists it. */
+async function visitorWrites(text: string): Promise<string> {
+  const grant = await startSession(SITE, { trail: {} });
+  const tab = await visitorSocket(grant);
+  await tab.hello();
+  await tab.say(text);
+  await eventually(async () => expect(await entryOf(grant.conversationId)).toBeTruthy());
+  return grant.conversationId;
+}
+
+describe("round-robin routing", () => {
+  it("assigns among online operators of the department within capacity, and queues the rest", async () => {
+    const a = await addOperator(SITE, owner, "operator", "Anna");
+    const b = await addOperator(SITE, owner, "operator", "Boris");
+    const away = await addOperator(SITE, owner, "operator", "Carl");
+    await expectJson(call("PATCH", `/team/${a.id}`, owner, { capacity: 1 }), 200);
+    await expectJson(call("PATCH", `/team/${b.id}`, owner, { capacity: 2 }), 200);
+    const dep = (await expectJson(call("POST", "/departments", owner, { name: "Support", operatorIds: [a.id, b.id, away.id] }), 201)).department;
+    await expectJson(call("PUT", "/routing", owner, { auto: true, defaultDepartmentId: dep.id }), 200);
+    const sockets = [] as Client[];
+    for (const op of [a, b]) {
+      const s = (await openSocket("/api/v1/admin/ws", { Cookie: op.cookie })) as Client;
+      await s.next("inbox");
+      sockets.push(s);
+    }
+    const team = (await expectJson(call("GET", "/team", owner), 200)).operators;
+    expect(team.filter((o: any) => o.online).map((o: any) => o.name).sort()).toEqual(["Anna", "Boris"]);
+
+    const assignees: string[] = [];
+    for (const text of ["one", "two", "three"]) {
+      const id = await visitorWrites(text);
+      await eventually(async () => expect((await entryOf(id)).assignee).toBeTruthy());
+      const entry = await entryOf(id);
+      expect(entry.department).toBe(dep.id);
+      assignees.push(entry.assignee);
+    }
+    expect(assignees.filter((x) => x === a.id)).toHaveLength(1);
+    expect(assignees.filter((x) => x === b.id)).toHaveLength(2);
+    expect(assignees).not.toContain(away.id);
+    expect(assignees[0]).not.toBe(assignees[1]); // turns, not the same one twice while both have room
+
+    const queued = await visitorWrites("four");
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await entryOf(queued)).assignee).toBeNull();
+
+    // Anna resolves hers: she has room again and takes the one that waited.
+    const annas = (await expectJson(call("GET", "/conversations?status=open", owner), 200)).conversations.find((e: any) => e.assignee === a.id);
+    await expectJson(call("POST", `/conversations/${annas.id}/resolve`, a.cookie), 200);
+    await eventually(async () => expect((await entryOf(queued)).assignee).toBe(a.id));
+    for (const s of sockets) s.close();
+  });
+
+  it("assigns by department on request, and leaves it unassigned when nobody has room", async () => {
+    const c = await addOperator(SITE, owner, "operator", "Dora");
+    const dep = (await expectJson(call("POST", "/departments", owner, { name: "Returns", operatorIds: [c.id] }), 201)).department;
+    const id = await visitorWrites("return please");
+    const before = (await expectJson(call("POST", `/conversations/${id}/assign`, owner, { departmentId: dep.id }), 200)).conversation;
+    expect(before).toMatchObject({ assignee: null, department: dep.id }); // Dora is offline
+    const s = (await openSocket("/api/v1/admin/ws", { Cookie: c.cookie })) as Client;
+    await s.next("inbox");
+    const after = (await expectJson(call("POST", `/conversations/${id}/assign`, owner, { departmentId: dep.id }), 200)).conversation;
+    expect(after).toMatchObject({ assignee: c.id, department: dep.id });
+    s.close();
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * Admin routes that work without a session: accepting an invite and resetting a password.
+ * Mounted in worker/api/admin.ts after the CSRF check and before the session middleware.
+ */
+import type { Context } from "hono";
+import { setCookie } from "hono/cookie";
+import type { Env } from "../env";
+import { ApiError } from "../lib/errors";
+import { acceptInviteBody, resetCompleteBody, resetRequestBody, siteKey as siteKeySchema } from "../protocol";
+import { SESSION_TTL_MS } from "../site/auth";
+import { SESSION_COOKIE } from "./admin";
+import { adminRoutes, appOrigin, check, readBody } from "./admin-http";
+import { isLocalhost } from "./http";
+
+type PublicEnv = { Bindings: Env };
+export const adminPublic = adminRoutes<PublicEnv>();
+
+function siteByKey(c: Context<PublicEnv>, key: string) {
+  return c.env.SITE.get(c.env.SITE.idFromName(key));
+}
+
+const INVALID_INVITE = "this invite link is not valid or has expired; ask for a new one";
+
+adminPublic.get("/invites/info", async (c) => {
+  const site = c.req.query("site") ?? "";
+  const token = c.req.query("token") ?? "";
+  if (!siteKeySchema.safeParse(site).success || !token || token.length > 200) {
+    throw new ApiError(404, "invalid_invite", INVALID_INVITE);
+  }
+  return c.json(check(await siteByKey(c, site).inviteInfo(token)));
+});
+
+adminPublic.post("/invites/accept", async (c) => {
+  const body = await readBody(c, acceptInviteBody);
+  const result = check(
+    await siteByKey(c, body.siteKey).acceptInvite(body.token, { name: body.name, password: body.password }, {
+      ip: c.req.header("CF-Connecting-IP"),
+      userAgent: c.req.header("User-Agent"),
+    }),
+  );
+  setCookie(c, SESSION_COOKIE, `${body.siteKey}.${result.token}`, {
+    httpOnly: true,
+    sameSite: "Strict",
+    secure: !isLocalhost(c.req.url),
+    path: "/",
+    maxAge: SESSION_TTL_MS / 1000,
+  });
+  return c.json({ operator: result.operator, siteKey: body.siteKey, expiresAt: result.expiresAt });
+});
+
+// Always the same answer, so the form does not tell who has an account.
+adminPublic.post("/password-reset", async (c) => {
+  const body = await readBody(c, resetRequestBody);
+  await siteByKey(c, body.siteKey).requestPasswordReset(body.email, appOrigin(c));
+  return c.json({ ok: true });
+});
+
+adminPublic.post("/password-reset/complete", async (c) => {
+  const body = await readBody(c, resetCompleteBody);
+  check(await siteByKey(c, body.siteKey).resetPassword(body.token, body.password));
+  return c.json({ ok: true });
+});

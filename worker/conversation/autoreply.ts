@@ -1,0 +1,64 @@
+/**
+ * Auto-replies in a conversation. A visitor message that opens a wait sets the `autoreply`
+ * timer for "now"; when it runs (off the message path) it asks the Site for the rules, and
+ * either waits until the rule's timeout has passed or posts the reply. An operator answer
+ * cancels it. At most one auto-reply per wait, however often the alarm runs.
+ */
+import { chooseReply, withinQuietWindow } from "../autoreply";
+import type { ConversationHost } from "./host";
+
+export const AUTOREPLY_TIMER = "autoreply";
+
+interface AutoReplyJob {
+  /** `waiting_since` of the wait this job is for. */
+  waitStart: number;
+  /** Set when the job was moved to the end of the rule's timeout: post when it runs. */
+  timedOut?: boolean;
+}
+
+/** After a visitor's chat message that started a wait. */
+export async function startWait(host: ConversationHost, waitStart: number): Promise<void> {
+  await host.timers.set(AUTOREPLY_TIMER, waitStart, { waitStart } satisfies AutoReplyJob);
+}
+
+/** After an operator's message: the wait is over. */
+export async function endWait(host: ConversationHost): Promise<void> {
+  await host.timers.cancel(AUTOREPLY_TIMER);
+}
+
+/** The timer's handler: decides, waits for the timeout, or posts the reply. Idempotent. */
+export async function runAutoReply(host: ConversationHost, job: AutoReplyJob): Promise<void> {
+  const state = host.store.state();
+  if (!state || state.waiting_since !== job.waitStart || state.autoreplied_wait === job.waitStart) return;
+  const context = await host.site().autoReplyContext(state.visitor_id);
+  if (!context) return;
+  const now = Date.now();
+  if (withinQuietWindow(context.settings, new Date(now), state.last_operator_at)) return;
+  const reply = chooseReply(context.settings, {
+    at: new Date(now),
+    emailKnown: !!state.email,
+    locale: state.locale ?? context.contact.locale ?? context.siteLocale,
+    url: context.lastPage,
+    utmSource: context.utmSource,
+    returning: context.returning,
+    name: state.visitor_name ?? context.contact.name ?? undefined,
+    visitorTimezone: state.timezone ?? context.contact.timezone ?? undefined,
+  });
+  const due = job.waitStart + reply.timeoutSec * 1000;
+  if (!job.timedOut && now < due) return host.timers.set(AUTOREPLY_TIMER, due, { ...job, timedOut: true });
+  if (!reply.text || !reply.rule) return;
+  // Marked before posting: a second run of this alarm finds it done.
+  host.store.update({ autoreplied_wait: job.waitStart, ...(reply.askEmail ? { ask_email: 1 } : {}) });
+  host.post({
+    author: { kind: "bot", ...(context.teamName ? { name: context.teamName } : {}) },
+    text: reply.text,
+    at: now,
+    meta: {
+      autoReply: reply.rule.id,
+      period: reply.period,
+      nextOpening: reply.nextOpening?.getTime() ?? null,
+      ...(reply.askEmail ? { ask: "email" } : {}),
+    },
+  });
+  if (reply.askEmail) host.toVisitors({ type: "contact", emailKnown: false, askEmail: true });
+}

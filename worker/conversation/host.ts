@@ -1,0 +1,22 @@
+/**
+ * What the conversation's feature modules (auto-replies, follow-up emails) may use of the
+ * Conversation object: its store and timers, its Site, and the one way to post a message.
+ * Keeping them behind this interface lets the object own only state, sockets and timers.
+ */
+import type { Env } from "../env";
+import type { Timers } from "../lib/timers";
+import type { Message, ServerFrame } from "../protocol";
+import type { ConversationStore, NewMessage } from "./store";
+
+export interface ConversationHost {
+  readonly id: string;
+  readonly env: Env;
+  readonly store: ConversationStore;
+  readonly timers: Timers;
+  /** The Site object this conversation belongs to. */
+  site(): DurableObjectStub<import("../site").Site>;
+  /** Stores a message and tells every socket and the Site (see Conversation.append). */
+  post(message: NewMessage): Message;
+  /** Sends a frame to the visitor's tabs. */
+  toVisitors(frame: ServerFrame): void;
+}

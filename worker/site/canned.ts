@@ -1,0 +1,45 @@
+/** Canned responses: saved answers operators insert by typing `/shortcut` in the composer. */
+import { failure, type Failure } from "../lib/errors";
+import { randomHex } from "../lib/crypto";
+import type { CannedResponse } from "../protocol";
+import * as audit from "./audit";
+import { fieldFailure, type FieldFailure } from "./field-failure";
+
+/** All canned responses, by shortcut. */
+export function listCanned(sql: SqlStorage): CannedResponse[] {
+  return sql
+    .exec<{ id: string; shortcut: string; title: string; text: string }>("SELECT id, shortcut, title, text FROM canned ORDER BY shortcut COLLATE NOCASE")
+    .toArray()
+    .map((r) => ({ id: r.id, shortcut: r.shortcut, title: r.title, text: r.text }));
+}
+
+/** Creates (`id` null) or updates a canned response; shortcuts are unique regardless of case. */
+export function saveCanned(
+  sql: SqlStorage,
+  actor: audit.Actor,
+  id: string | null,
+  input: { shortcut: string; title: string; text: string },
+): CannedResponse | FieldFailure {
+  const before = id ? listCanned(sql).find((c) => c.id === id) : undefined;
+  if (id && !before) return failure(404, "not_found", "no such canned response");
+  const clash = sql.exec<{ id: string }>("SELECT id FROM canned WHERE shortcut = ?", input.shortcut).toArray()[0];
+  if (clash && clash.id !== id) return fieldFailure(409, "shortcut_taken", "shortcut", `/${input.shortcut} is used by another response`);
+  const row = { id: id ?? `cr_${randomHex(6)}`, ...input };
+  sql.exec(
+    `INSERT INTO canned (id, shortcut, title, text, updated_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET shortcut = excluded.shortcut, title = excluded.title, text = excluded.text, updated_at = excluded.updated_at`,
+    row.id, row.shortcut, row.title, row.text, Date.now(),
+  );
+  if (before) audit.record(sql, actor, "canned.update", row.shortcut, audit.diff({ ...before }, { ...row }));
+  else audit.record(sql, actor, "canned.create", row.shortcut);
+  return row;
+}
+
+/** Deletes a canned response. */
+export function deleteCanned(sql: SqlStorage, actor: audit.Actor, id: string): Failure | { ok: true } {
+  const row = listCanned(sql).find((c) => c.id === id);
+  if (!row) return failure(404, "not_found", "no such canned response");
+  sql.exec("DELETE FROM canned WHERE id = ?", id);
+  audit.record(sql, actor, "canned.delete", row.shortcut);
+  return { ok: true };
+}

@@ -1,0 +1,113 @@
+/**
+ * Routing: round-robin assignment of new conversations among the online operators of a
+ * department (or of the whole team), skipping anyone at their capacity of open
+ * conversations. Conversations nobody can take wait in the unassigned queue and are handed
+ * out when an operator comes online or frees capacity.
+ */
+import type { InboxEntry, Routing } from "../protocol";
+import * as audit from "./audit";
+import { readSetting, writeSetting } from "./admin-settings";
+import { department } from "./departments";
+import { fieldFailure, type FieldFailure } from "./field-failure";
+
+/** A routing decision not yet confirmed by the conversation's summary is trusted this long. */
+export const PENDING_MS = 30_000;
+
+export interface Candidate {
+  id: string;
+  capacity: number;
+  load: number;
+}
+
+/**
+ * Pure round-robin: the first candidate after `lastId` (in id order, wrapping) with room.
+ * `pickRoundRobin([{id:"a",capacity:1,load:0},{id:"b",capacity:1,load:1}], "a")` → "a".
+ */
+export function pickRoundRobin(candidates: readonly Candidate[], lastId: string | null): string | null {
+  const sorted = [...candidates].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  const start = lastId === null ? 0 : sorted.findIndex((c) => c.id > lastId);
+  const from = start < 0 ? 0 : start;
+  for (let i = 0; i < sorted.length; i++) {
+    const c = sorted[(from + i) % sorted.length]!;
+    if (c.load < c.capacity) return c.id;
+  }
+  return null;
+}
+
+/** The site's routing settings. Automatic assignment is off until an admin turns it on. */
+export function readRouting(sql: SqlStorage): Routing {
+  return readSetting<Routing>(sql, "routing") ?? { auto: false, defaultDepartmentId: null };
+}
+
+/** Saves routing settings (audited). */
+export function saveRouting(sql: SqlStorage, actor: audit.Actor, input: Routing): Routing | FieldFailure {
+  if (input.defaultDepartmentId && !department(sql, input.defaultDepartmentId)) {
+    return fieldFailure(400, "unknown_department", "defaultDepartmentId", "no such department");
+  }
+  const before = readRouting(sql);
+  writeSetting(sql, "routing", input);
+  const changes = audit.diff({ ...before }, { ...input });
+  if (Object.keys(changes).length) audit.record(sql, actor, "routing.update", null, changes);
+  return input;
+}
+
+/** Open conversations per operator, counting decisions still on their way. */
+function loads(sql: SqlStorage, now: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const r of sql.exec<{ a: string; n: number }>(
+    `SELECT json_extract(entry, '$.assignee') AS a, COUNT(*) AS n FROM inbox
+     WHERE status = 'open' AND json_extract(entry, '$.assignee') IS NOT NULL GROUP BY a`,
+  )) out.set(r.a, r.n);
+  for (const r of sql.exec<{ operator_id: string; n: number }>(
+    "SELECT operator_id, COUNT(*) AS n FROM route_pending WHERE at > ? GROUP BY operator_id", now - PENDING_MS,
+  )) out.set(r.operator_id, (out.get(r.operator_id) ?? 0) + r.n);
+  return out;
+}
+
+/** Picks the next operator for a department (null: the whole team), or null when all are full or away. */
+export function chooseOperator(sql: SqlStorage, departmentId: string | null, online: ReadonlySet<string>, now = Date.now()): string | null {
+  const pool = departmentId
+    ? sql.exec<{ id: string; capacity: number }>(
+        "SELECT o.id, o.capacity FROM operators o JOIN department_members m ON m.operator_id = o.id WHERE m.department_id = ?", departmentId,
+      ).toArray()
+    : sql.exec<{ id: string; capacity: number }>("SELECT id, capacity FROM operators").toArray();
+  const load = loads(sql, now);
+  const candidates = pool.filter((o) => online.has(o.id)).map((o) => ({ ...o, load: load.get(o.id) ?? 0 }));
+  const cursorKey = `rr:${departmentId ?? "*"}`;
+  const picked = pickRoundRobin(candidates, readSetting<string>(sql, cursorKey));
+  if (picked) writeSetting(sql, cursorKey, picked);
+  return picked;
+}
+
+/** Remembers a decision until the conversation's summary shows it. */
+export function markPending(sql: SqlStorage, conversationId: string, operatorId: string, now = Date.now()): void {
+  sql.exec(
+    "INSERT INTO route_pending (conversation_id, operator_id, at) VALUES (?, ?, ?) ON CONFLICT (conversation_id) DO UPDATE SET operator_id = excluded.operator_id, at = excluded.at",
+    conversationId, operatorId, now,
+  );
+}
+
+/** Forgets a decision once the summary carries an assignee or the conversation is closed. */
+export function settlePending(sql: SqlStorage, entry: InboxEntry): void {
+  if (entry.assignee || entry.status !== "open") sql.exec("DELETE FROM route_pending WHERE conversation_id = ?", entry.id);
+}
+
+/** True when a new summary is a conversation routing should place: open, unassigned, the visitor wrote, not on its way. */
+export function needsRouting(sql: SqlStorage, entry: InboxEntry, now = Date.now()): boolean {
+  if (entry.status !== "open" || entry.assignee || entry.firstVisitorAt === null) return false;
+  return !sql.exec("SELECT 1 FROM route_pending WHERE conversation_id = ? AND at > ?", entry.id, now - PENDING_MS).toArray().length;
+}
+
+/** The unassigned queue: open conversations nobody has, longest waiting first. */
+export function queue(sql: SqlStorage, limit = 20, now = Date.now()): InboxEntry[] {
+  return sql
+    .exec<{ entry: string }>(
+      `SELECT entry FROM inbox WHERE status = 'open' AND json_extract(entry, '$.assignee') IS NULL
+         AND json_extract(entry, '$.firstVisitorAt') IS NOT NULL
+         AND id NOT IN (SELECT conversation_id FROM route_pending WHERE at > ?)
+       ORDER BY COALESCE(json_extract(entry, '$.waitingSince'), updated_at) LIMIT ?`,
+      now - PENDING_MS, limit,
+    )
+    .toArray()
+    .map((r) => JSON.parse(r.entry) as InboxEntry);
+}
