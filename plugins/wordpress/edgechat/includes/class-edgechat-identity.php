@@ -1,0 +1,63 @@
+<?php
+/**
+ * Identity of logged-in users, signed in PHP so the widget can prove who the visitor is.
+ *
+ * @package Edgechat
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Builds the identity object; the secret stays in PHP, only the hash reaches the browser.
+ */
+final class Edgechat_Identity {
+
+	/** The widget's first-party cookie holding the visitor id. */
+	const VISITOR_COOKIE = 'edgechat_vid';
+
+	/**
+	 * HMAC-SHA256 of the user id with the identity secret, lowercase hex.
+	 *
+	 * @param string $user_id User id as a decimal string.
+	 * @param string $secret  Identity secret.
+	 */
+	public static function hash( string $user_id, string $secret ): string {
+		return hash_hmac( 'sha256', $user_id, $secret );
+	}
+
+	/**
+	 * The identity of a user: { id, email, name, hash }.
+	 *
+	 * @param WP_User $user   The user.
+	 * @param string  $secret Identity secret.
+	 * @return array{id:string,email:string,name:string,hash:string}
+	 */
+	public static function for_user( WP_User $user, string $secret ): array {
+		$id = (string) $user->ID;
+		return array(
+			'id'    => $id,
+			'email' => (string) $user->user_email,
+			'name'  => (string) $user->display_name,
+			'hash'  => self::hash( $id, $secret ),
+		);
+	}
+
+	/**
+	 * The identity of the logged-in user, or null for visitors (and when no secret is set:
+	 * an unsigned identity would be worthless to the server).
+	 *
+	 * @param array $settings Stored settings.
+	 */
+	public static function for_current_user( array $settings ): ?array {
+		if ( ! is_user_logged_in() || '' === $settings['identity_secret'] ) {
+			return null;
+		}
+		return self::for_user( wp_get_current_user(), $settings['identity_secret'] );
+	}
+
+	/** The widget's visitor id from its cookie, or null when missing or malformed. */
+	public static function visitor_id(): ?string {
+		$value = isset( $_COOKIE[ self::VISITOR_COOKIE ] ) ? sanitize_text_field( wp_unslash( $_COOKIE[ self::VISITOR_COOKIE ] ) ) : '';
+		return preg_match( '/^[A-Za-z0-9_\-]{1,128}$/', $value ) ? $value : null;
+	}
+}

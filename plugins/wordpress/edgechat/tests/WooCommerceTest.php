@@ -1,0 +1,105 @@
+<?php
+/**
+ * WooCommerce paths, against the stand-in in test/wordpress/woocommerce-stub (WooCommerce is
+ * not packaged for this machine).
+ *
+ * @package Edgechat\Tests
+ */
+
+class WooCommerceTest extends Edgechat_TestCase {
+
+	public function test_features_start_on_woocommerce_loaded(): void {
+		$this->assertSame( 1, did_action( 'woocommerce_loaded' ) );
+		$this->assertSame( 10, has_filter( 'edgechat_page_settings', array( 'Edgechat_WooCommerce', 'add_cart' ) ) );
+		$this->assertSame( 10, has_action( 'woocommerce_after_add_to_cart_button', array( 'Edgechat_WooCommerce', 'product_page_button' ) ) );
+		$this->assertSame( 10, has_action( 'woocommerce_checkout_order_processed', array( 'Edgechat_WooCommerce', 'order_placed' ) ) );
+	}
+
+	public function test_the_session_cart_is_in_the_page_settings_without_secrets(): void {
+		$this->configure();
+		$chair                      = Edgechat_WC_Stub::add_product( array( 'id' => 12, 'name' => 'Chair', 'price' => '149.90', 'permalink' => 'http://127.0.0.1/product/chair/' ) );
+		WC()->cart->cart_contents   = array(
+			'k1' => array(
+				'product_id'   => 12,
+				'variation_id' => 0,
+				'quantity'     => 2,
+				'data'         => $chair,
+			),
+		);
+		WC()->cart->total           = 299.8;
+		update_option( 'woocommerce_currency', 'RUB' );
+		$html = $this->render_page();
+		$this->assertStringContainsString(
+			'"woo":{"cart":{"items":[{"id":12,"name":"Chair","qty":2,"price":149.9,"url":"http:\/\/127.0.0.1\/product\/chair\/"}],"total":299.8,"currency":"RUB"}}',
+			$html
+		);
+		$this->assertStringNotContainsString( self::PLUGIN_SECRET, $html );
+	}
+
+	public function test_product_page_gets_a_video_button_with_the_product(): void {
+		$this->configure();
+		$GLOBALS['product'] = Edgechat_WC_Stub::add_product( array( 'id' => 5, 'name' => 'Sofa', 'price' => '999', 'image_id' => 0 ) );
+		ob_start();
+		do_action( 'woocommerce_after_add_to_cart_button' );
+		$html = (string) ob_get_clean();
+		$this->assertStringContainsString( 'type="button"', $html, 'never submits the add-to-cart form' );
+		$this->assertStringContainsString( 'data-edgechat-open="video"', $html );
+		$this->assertStringContainsString( '&quot;id&quot;:5,&quot;name&quot;:&quot;Sofa&quot;', $html );
+		$this->assertStringContainsString( '>Video consultation</button>', $html );
+	}
+
+	public function test_order_placed_is_sent_signed_and_non_blocking(): void {
+		$this->configure();
+		$_COOKIE['edgechat_vid'] = 'v_123';
+		Edgechat_WC_Stub::add_order( array( 'id' => 501, 'customer_id' => 7, 'total' => '149.90', 'currency' => 'RUB' ) );
+		do_action( 'woocommerce_checkout_order_processed', 501, array(), null );
+
+		$this->assertCount( 1, $this->http );
+		$request = $this->http[0];
+		$this->assertSame( self::SERVER . '/api/v1/sites/shop-1/events', $request['url'] );
+		$this->assertFalse( $request['args']['blocking'] );
+		$this->assertLessThanOrEqual( 2, $request['args']['timeout'] );
+		$event = json_decode( $request['args']['body'], true );
+		$this->assertSame( 'order_placed', $event['type'] );
+		$this->assertSame( 'v_123', $event['visitorId'] );
+		$this->assertSame( '7', $event['userId'] );
+		$this->assertSame( '501', $event['orderId'] );
+		$this->assertSame( 149.9, $event['total'] );
+		$this->assertSame( 'RUB', $event['currency'] );
+		$this->assertMatchesRegularExpression( '/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/', $event['at'] );
+		$headers = $request['args']['headers'];
+		$this->assertTrue(
+			Edgechat_Signature::verify( self::PLUGIN_SECRET, $headers['X-Edgechat-Timestamp'], $headers['X-Edgechat-Signature'], 'POST', '/api/v1/sites/shop-1/events', $request['args']['body'] )
+		);
+	}
+
+	public function test_guest_order_without_cookie_and_block_checkout_hook(): void {
+		$this->configure();
+		$order = Edgechat_WC_Stub::add_order( array( 'id' => 502, 'total' => '10', 'currency' => 'EUR' ) );
+		do_action( 'woocommerce_store_api_checkout_order_processed', $order );
+		$event = json_decode( $this->http[0]['args']['body'], true );
+		$this->assertNull( $event['visitorId'] );
+		$this->assertNull( $event['userId'] );
+	}
+
+	public function test_an_order_is_reported_once_even_if_both_checkout_hooks_fire(): void {
+		$this->configure();
+		$order = Edgechat_WC_Stub::add_order( array( 'id' => 503, 'total' => '10' ) );
+		do_action( 'woocommerce_checkout_order_processed', 503, array(), $order );
+		do_action( 'woocommerce_store_api_checkout_order_processed', $order );
+		$this->assertCount( 1, $this->http );
+	}
+
+	public function test_no_event_when_not_connected(): void {
+		Edgechat_WC_Stub::add_order( array( 'id' => 504, 'total' => '10' ) );
+		do_action( 'woocommerce_checkout_order_processed', 504, array(), null );
+		$this->assertSame( array(), $this->http );
+	}
+
+	public function test_a_down_server_does_not_break_the_checkout(): void {
+		$this->configure( array( 'server_url' => 'http://127.0.0.1:9' ) );
+		Edgechat_WC_Stub::add_order( array( 'id' => 505, 'total' => '10' ) );
+		do_action( 'woocommerce_checkout_order_processed', 505, array(), null ); // The recorded request fails: nothing throws.
+		$this->assertCount( 1, $this->http );
+	}
+}
