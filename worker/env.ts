@@ -12,6 +12,21 @@ export interface Env {
   TOKEN_SECRET: string;
   /** The deployment owner's token for creating sites. A secret. */
   ADMIN_TOKEN?: string;
+  /** This deployment's public URL (https://chat.example.com), for links in emails. */
+  PUBLIC_URL?: string;
+  /** "outbox" (the default locally), "mailchannels" or "cloudflare". */
+  EMAIL_PROVIDER?: string;
+  /** Sender of outbound email: `support@shop.example` or `Shop <support@shop.example>`. */
+  EMAIL_FROM?: string;
+  /** Domain whose mail is routed to this Worker's email() handler: reply+…@INBOUND_DOMAIN. */
+  INBOUND_DOMAIN?: string;
+  /** MailChannels Email API key (a secret) and optional DKIM signing. */
+  MAILCHANNELS_API_KEY?: string;
+  DKIM_DOMAIN?: string;
+  DKIM_SELECTOR?: string;
+  DKIM_PRIVATE_KEY?: string;
+  /** Cloudflare Email Service binding ([[send_email]] in wrangler.toml). */
+  SEND_EMAIL?: SendEmail;
 }
 
 /** True when the Worker runs on a developer machine (wrangler dev or tests). */

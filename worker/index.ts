@@ -9,6 +9,8 @@ import { errorResponse } from "./api/http";
 import { sites } from "./api/sites";
 import { conversations } from "./api/sockets";
 import { ApiError } from "./lib/errors";
+import { handleInboundEmail } from "./api/inbound-email";
+import { unsubscribe } from "./api/unsubscribe";
 
 export { Conversation } from "./conversation";
 export { Site } from "./site";
@@ -22,6 +24,7 @@ app.get("/healthz", (c) => c.json({ ok: true }));
 app.route("/api/v1/sites", sites);
 app.route("/api/v1/conversations", conversations);
 app.route("/api/v1/admin", admin);
+app.route("/api/v1/unsubscribe", unsubscribe);
 
 // The admin app is a single page: deep links get its index.html.
 app.get("/admin", (c) => c.redirect("/admin/"));
@@ -38,4 +41,8 @@ app.notFound((c) => c.env.ASSETS.fetch(c.req.raw));
 
 export default {
   fetch: app.fetch,
+  async email(message, env) {
+    const result = await handleInboundEmail(message, env);
+    console.log(`inbound email to ${message.to}: ${JSON.stringify(result)}`);
+  },
 } satisfies ExportedHandler<Env>;

@@ -48,6 +48,8 @@ export const messageFrame = z.object({
 export const typingFrame = z.object({ type: z.literal("typing") });
 export const readFrame = z.object({ type: z.literal("read"), seq: z.number().int().min(0) });
 export const contactFrame = z.object({ type: z.literal("contact"), email });
+/** The visitor asks for the conversation by email (to the email we know). */
+export const transcriptFrame = z.object({ type: z.literal("transcript") });
 
 export const clientFrame = z.discriminatedUnion("type", [
   helloFrame,
@@ -55,6 +57,7 @@ export const clientFrame = z.discriminatedUnion("type", [
   typingFrame,
   readFrame,
   contactFrame,
+  transcriptFrame,
 ]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 export const CLIENT_FRAME_TYPES = clientFrame.options.map((o) => o.shape.type.value);
@@ -103,6 +106,7 @@ export type ServerFrame =
   | { type: "typing"; author: Author }
   | { type: "read"; seq: number; by: "visitor" | "operator" }
   | { type: "contact"; emailKnown: boolean; askEmail: boolean }
+  | { type: "transcript"; sentTo: string }
   | { type: "error"; code: ErrorCode; message: string };
 
 export type ErrorCode =
@@ -112,7 +116,8 @@ export type ErrorCode =
   | "text_too_long"
   | "rate_limited"
   | "forbidden"
-  | "not_found";
+  | "not_found"
+  | "no_email";
 
 // ---- HTTP bodies ----
 

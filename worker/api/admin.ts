@@ -17,6 +17,7 @@ import { adminTeam } from "./admin-team";
 import { adminSettings } from "./admin-settings";
 import { adminInbox } from "./admin-inbox";
 import { autoReplyRoutes } from "./admin-autoreply";
+import { emailRoutes } from "./admin-email";
 
 export const SESSION_COOKIE = "edgechat_session";
 
@@ -116,3 +117,4 @@ admin.route("/", adminTeam);
 admin.route("/", adminSettings);
 admin.route("/", adminInbox);
 admin.route("/", autoReplyRoutes);
+admin.route("/", emailRoutes);

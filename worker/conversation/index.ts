@@ -10,6 +10,7 @@ import { Timers, type TimerHandler } from "../lib/timers";
 import {
   CLIENT_FRAME_TYPES,
   WELCOME_PAGE,
+  MAX_TEXT,
   clientFrame,
   describeIssues,
   type ClientFrame,
@@ -21,6 +22,8 @@ import { CONVERSATION_MIGRATIONS } from "./schema";
 import { attachPeer, broadcast, peerOf, RateLimiter, send, sendError, type Peer } from "./sockets";
 import { ConversationStore, type NewMessage } from "./store";
 import * as autoreply from "./autoreply";
+import * as followup from "./followup";
+import { sha256Hex } from "../lib/crypto";
 import type { ConversationHost } from "./host";
 import { failure, type Failure } from "../lib/errors";
 import { noteFrame, type NoteFrame } from "../protocol";
@@ -65,6 +68,7 @@ export class Conversation extends DurableObject<Env> {
     return {
       "site-sync": () => this.syncSite(),
       [autoreply.AUTOREPLY_TIMER]: (job) => autoreply.runAutoReply(this.host, job),
+      [followup.FOLLOWUP_TIMER]: (job) => followup.runFollowup(this.host, job),
     };
   }
 
@@ -113,6 +117,8 @@ export class Conversation extends DurableObject<Env> {
         return this.onRead(ws, peer, frame.seq);
       case "contact":
         return this.onContact(ws, peer, frame.email);
+      case "transcript":
+        return this.onTranscript(ws, peer);
     }
   }
 
@@ -134,6 +140,47 @@ export class Conversation extends DurableObject<Env> {
   /** The inbox summary of this conversation, or null if no visitor has connected yet. */
   async summary(): Promise<InboxEntry | null> {
     return this.store.state() ? this.buildSummary() : null;
+  }
+
+  // ---- email (issue 5) ----
+
+  /**
+   * A visitor's reply by email (the Worker's email() handler verified the signed address).
+   * Stored once per Message-ID as a visitor message with channel "email".
+   */
+  async receiveEmail(email: {
+    messageId?: string; from: { address: string; name?: string }; subject: string; text: string;
+    attachments: Array<{ filename: string; mimeType: string; size: number }>;
+  }): Promise<{ seq: number; duplicate: boolean } | { ignored: "empty" } | Failure> {
+    const state = this.store.state();
+    if (!state) return failure(404, "not_found", "unknown conversation");
+    const key = email.messageId ?? `${email.from.address}\n${email.subject}\n${email.text}`;
+    const clientId = `email-${(await sha256Hex(key)).slice(0, 40)}`;
+    const known = this.store.seqOfClientId(clientId);
+    if (known !== null) return { seq: known, duplicate: true };
+    const names = email.attachments.map((a) => a.filename).join(", ");
+    let text = email.text.trim() || (names ? `(${names})` : "");
+    if (!text) return { ignored: "empty" };
+    if (text.length > MAX_TEXT) text = `${text.slice(0, MAX_TEXT - 1)}…`;
+    const message = this.append({
+      clientId,
+      author: { kind: "visitor", ...(state.visitor_name ? { name: state.visitor_name } : {}) },
+      text,
+      at: Date.now(),
+      channel: "email",
+      meta: { from: email.from.address, subject: email.subject.slice(0, 300), attachments: email.attachments.slice(0, 20) },
+    });
+    return { seq: message.seq, duplicate: false };
+  }
+
+  /** Emails the conversation (an operator's request from the admin). */
+  async emailTranscript(siteKey: string, to?: string): Promise<{ id: string; status: string } | Failure> {
+    const state = this.store.state();
+    if (!state) return failure(404, "not_found", "no such conversation");
+    if (state.site_key !== siteKey) return failure(403, "forbidden", "this conversation belongs to another site");
+    const address = to ?? state.email;
+    if (!address) return failure(400, "no_email", "the visitor left no email; give one");
+    return followup.sendTranscript(this.host, address);
   }
 
   // ---- operator actions (issue 6) ----
@@ -299,7 +346,15 @@ export class Conversation extends DurableObject<Env> {
     this.ctx.waitUntil(
       this.env.SITE.get(this.env.SITE.idFromName(state.site_key)).saveContact(state.visitor_id, { email }),
     );
+    this.defer(followup.answerPosted(this.host, Date.now()));
     this.notifySite();
+  }
+
+  private onTranscript(ws: WebSocket, peer: Peer): void {
+    const email = this.store.state()!.email;
+    if (peer.role !== "visitor") return sendError(ws, "forbidden", "operators send transcripts from the admin");
+    if (!email) return sendError(ws, "no_email", "leave your email first, then ask for the transcript");
+    this.defer(followup.sendTranscript(this.host, email).then(() => send(ws, { type: "transcript", sentTo: email })));
   }
 
   // ---- the one way a message enters the conversation ----
@@ -327,6 +382,7 @@ export class Conversation extends DurableObject<Env> {
       });
     } else if (input.author.kind === "operator") {
       this.defer(autoreply.endWait(this.host));
+      this.defer(followup.answerPosted(this.host, at));
       this.store.update({
         last_operator_at: at,
         first_operator_at: state.first_operator_at ?? at,

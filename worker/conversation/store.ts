@@ -149,6 +149,31 @@ export class ConversationStore {
     return this.latest(1)[0] ?? null;
   }
 
+  /** Operator answers (not internal notes) after `seq`, oldest first. */
+  answersAfter(seq: number): Message[] {
+    return this.sql
+      .exec<MessageRow>(
+        `SELECT * FROM messages WHERE seq > ? AND author_kind = 'operator'
+         AND COALESCE(json_extract(meta, '$.internal'), 0) = 0 ORDER BY seq`,
+        seq,
+      )
+      .toArray()
+      .map(toMessage);
+  }
+
+  /** The `limit` messages before `seq` a visitor may see, oldest first (context for emails). */
+  visibleBefore(seq: number, limit: number): Message[] {
+    return this.sql
+      .exec<MessageRow>(
+        `SELECT * FROM messages WHERE seq < ? AND COALESCE(json_extract(meta, '$.internal'), 0) = 0
+         ORDER BY seq DESC LIMIT ?`,
+        seq, limit,
+      )
+      .toArray()
+      .map(toMessage)
+      .reverse();
+  }
+
   /** Visitor messages operators have not read yet. */
   unreadByOperators(): number {
     const readSeq = this.state()?.operator_read_seq ?? 0;

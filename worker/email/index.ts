@@ -42,3 +42,4 @@ export {
   type MailChannelsConfig,
 } from "./providers";
 export { stripQuotedReply } from "./reply";
+export { followupEmail, newChatEmail, transcriptEmail, type Composed, type Locale } from "./compose";

@@ -14,6 +14,9 @@ import * as auth from "./auth";
 import { SITE_MIGRATIONS } from "./schema";
 import type { AutoReplySettings } from "../autoreply";
 import * as siteAutoReply from "./autoreply";
+import * as siteEmail from "./email-settings";
+import { newChatEmail } from "../email";
+import { EMAIL_RETRY_TIMER, Mailer, type MailRequest, type OutboxEntry, type OutboxStatus } from "./outbox";
 import { fieldFailure, type FieldFailure } from "./field-failure";
 import { originAllowed, siteSettings, type SiteSettings, type WidgetConfig } from "./settings";
 import type { Routing, VisitorClient } from "../protocol";
@@ -69,8 +72,14 @@ export class Site extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     migrate(this.sql, SITE_MIGRATIONS);
-    this.timers = new Timers(ctx.storage, {});
+    this.timers = new Timers(ctx.storage, {
+      [EMAIL_RETRY_TIMER]: (job: { id: string }) => this.mailer.retry(job.id),
+    });
+    this.mailer = new Mailer(this.sql, env, this.timers, () => this.settings()?.name ?? "Edgechat");
   }
+
+  /** Sends email for this site (invites, follow-ups, transcripts, notifications). */
+  readonly mailer: Mailer;
 
   // ---- setup and settings ----
 
@@ -212,6 +221,10 @@ export class Site extends DurableObject<Env> {
 
   /** A Conversation's summary after a change; older summaries than the stored one are ignored. */
   async conversationChanged(entry: InboxEntry): Promise<void> {
+    const isNew = this.sql.exec("SELECT 1 FROM inbox WHERE id = ?", entry.id).toArray().length === 0;
+    if (isNew && entry.lastMessage?.author === "visitor" && this.ctx.getWebSockets("operator").length === 0) {
+      this.ctx.waitUntil(this.notifyOperators(entry).catch((err) => console.error("site: notify failed", err)));
+    }
     const { rowsWritten } = this.sql.exec(
       `INSERT INTO inbox (id, visitor_id, status, updated_at, rev, entry) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at,
@@ -234,6 +247,62 @@ export class Site extends DurableObject<Env> {
   /** True when the conversation is listed in this site's inbox. */
   async hasConversation(id: string): Promise<boolean> {
     return this.sql.exec("SELECT 1 FROM inbox WHERE id = ?", id).toArray().length > 0;
+  }
+
+  // ---- email (issue 5) ----
+
+  /** Queues and sends one email (a Conversation's follow-up or transcript). */
+  async sendMail(req: MailRequest): Promise<{ id: string; status: OutboxStatus }> {
+    return this.mailer.send(req);
+  }
+
+  /** The outbox, newest first: everything sent or being retried, with its state. */
+  async outbox(limit?: number): Promise<OutboxEntry[]> {
+    return this.mailer.list(limit);
+  }
+
+  /** Stops follow-ups to an address (the unsubscribe link and List-Unsubscribe). */
+  async unsubscribe(email: string): Promise<void> {
+    this.mailer.unsubscribe(email);
+  }
+
+  /** The site's email settings (follow-up delay, operator notifications). */
+  async emailSettings(): Promise<siteEmail.EmailSettings> {
+    return siteEmail.emailSettings.parse(this.get("email") ?? {});
+  }
+
+  /** Validates and saves email settings; a 400 names the field. */
+  async saveEmailSettings(actor: audit.Actor, input: unknown): Promise<siteEmail.EmailSettings | FieldFailure> {
+    const parsed = siteEmail.emailSettings.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const field = issue.path.join(".") || "_";
+      return fieldFailure(400, "invalid_settings", field, `${field}: ${issue.message}`);
+    }
+    const before = await this.emailSettings();
+    this.put("email", parsed.data);
+    audit.record(this.sql, actor, "email.update", null, audit.diff(before, parsed.data));
+    return parsed.data;
+  }
+
+  /** Emails every operator that a conversation started while none of them was online. */
+  private async notifyOperators(entry: InboxEntry): Promise<void> {
+    const site = this.settings();
+    if (!site || !(await this.emailSettings()).notifyOperators) return;
+    const operators = this.sql.exec<{ email: string; name: string }>("SELECT email, name FROM operators").toArray();
+    const adminUrl = `${(this.env.PUBLIC_URL ?? "http://localhost:8787").replace(/\/$/, "")}/admin/#/c/${entry.id}`;
+    const mail = newChatEmail({
+      site: site.name, locale: site.locale, visitor: entry.visitorName ?? entry.email ?? "Visitor",
+      text: entry.lastMessage?.text ?? "", adminUrl,
+    });
+    for (const op of operators) await this.mailer.send({ kind: "notify", to: op.email, toName: op.name, ...mail });
+  }
+
+  /** What a Conversation needs to write a follow-up or transcript for this visitor. */
+  async emailContext(visitorId: string): Promise<siteEmail.EmailContext | null> {
+    const site = this.settings();
+    if (!site) return null;
+    return siteEmail.emailContext(this.env, site, await this.emailSettings(), this.contactOf(visitorId));
   }
 
   // ---- auto-replies (issue 4) ----
@@ -273,7 +342,7 @@ export class Site extends DurableObject<Env> {
       sql: this.sql, ctx: this.ctx, env: this.env,
       siteKey: () => this.get<string>("site_key"),
       settings: () => this.settings(),
-      mailer: () => (this as unknown as { mailer?: AccountMailer }).mailer ?? null,
+      mailer: () => this.mailer,
     }));
   }
 

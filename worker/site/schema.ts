@@ -105,4 +105,24 @@ export const SITE_MIGRATIONS = [
      text TEXT NOT NULL,
      PRIMARY KEY (conversation_id, seq)
    );`,
+  // Outbound email: every message is a row (local mode: the outbox itself), with its state.
+  `CREATE TABLE outbox (
+     id TEXT PRIMARY KEY,
+     kind TEXT NOT NULL,
+     to_addr TEXT NOT NULL,
+     subject TEXT NOT NULL,
+     message TEXT NOT NULL,
+     raw TEXT,
+     conversation_id TEXT,
+     status TEXT NOT NULL,
+     provider TEXT NOT NULL,
+     provider_id TEXT,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     last_error TEXT,
+     created_at INTEGER NOT NULL,
+     sent_at INTEGER
+   );
+   CREATE INDEX outbox_created ON outbox (created_at DESC);
+   CREATE INDEX outbox_conversation ON outbox (conversation_id, created_at);
+   CREATE TABLE unsubscribed (email TEXT PRIMARY KEY COLLATE NOCASE, at INTEGER NOT NULL);`,
 ] as const;

@@ -1,0 +1,230 @@
+import { SELF, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { handleInboundEmail } from "../../worker/api/inbound-email";
+import { EmailSendError, replyAddress } from "../../worker/email";
+import { BASE, createSite, eventually, login, noAutoReplies, operatorSocket, startSession, visitorSocket } from "./helpers";
+
+const SITE = "mail-shop";
+let cookie: string;
+
+beforeAll(async () => {
+  await createSite(SITE);
+  cookie = await login(SITE);
+  await noAutoReplies(cookie);
+});
+
+async function outbox(): Promise<any[]> {
+  const res = await SELF.fetch(`${BASE}/api/v1/admin/outbox`, { headers: { Cookie: cookie } });
+  return ((await res.json()) as any).messages;
+}
+
+/** Makes the conversation's timer of `kind` due now and runs the alarm. */
+async function fire(stub: DurableObjectStub, kind: string) {
+  await runInDurableObject(stub, (_i, s) => {
+    s.storage.sql.exec("UPDATE timers SET due = ? WHERE kind = ?", Date.now() - 1, kind);
+  });
+  await runDurableObjectAlarm(stub);
+}
+
+/** A visitor who left their email, and an operator on the conversation. */
+async function chatWithEmail(address = `v${crypto.randomUUID().slice(0, 6)}@example.com`) {
+  const grant = await startSession(SITE, { trail: { pages: [{ url: "https://shop.example/boots", at: 1 }] } });
+  const tab = await visitorSocket(grant);
+  await tab.hello();
+  await tab.say("Do you ship to Riga?");
+  tab.send({ type: "contact", email: address });
+  await tab.next("contact");
+  const op = await operatorSocket(cookie, grant.conversationId);
+  await op.hello();
+  const stub = env.CONVERSATION.get(env.CONVERSATION.idFromString(grant.conversationId));
+  return { grant, tab, op, stub, address };
+}
+
+function followupsTo(list: any[], to: string) {
+  return list.filter((m) => m.kind === "followup" && m.to === to);
+}
+
+describe("follow-up emails", () => {
+  it("sends one email with all unseen answers, a signed Reply-To, unsubscribe and threading headers", async () => {
+    const { grant, tab, op, stub, address } = await chatWithEmail();
+    tab.close();
+    await op.say("Yes, we do. <b>3 days</b>.");
+    await op.say("Shipping is free over 50 EUR.");
+    await fire(stub, "followup"); // learns the delay (2 min from the first answer) and waits
+    expect(followupsTo(await outbox(), address)).toHaveLength(0);
+    await fire(stub, "followup");
+    const [mail] = followupsTo(await outbox(), address);
+    expect(mail.status).toBe("outbox");
+    expect(mail.message.replyTo.address).toBe(await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example"));
+    expect(mail.message.text).toContain("Yes, we do. <b>3 days</b>.");
+    expect(mail.message.text).toContain("Shipping is free over 50 EUR.");
+    expect(mail.message.text).toContain("https://shop.example/boots?edgechat=open");
+    expect(mail.message.html).toContain("&lt;b&gt;3 days&lt;/b&gt;");
+    expect(mail.message.html).not.toContain("<b>3 days</b>");
+    expect(mail.raw).toMatch(/^List-Unsubscribe: <https:\/\/chat\.example\/api\/v1\/unsubscribe\?t=/m);
+    expect(mail.raw).toMatch(/^Message-ID: <.+@shop\.example>/m);
+
+    await op.say("One more thing: we also have size 45.");
+    await fire(stub, "followup");
+    await fire(stub, "followup");
+    const both = followupsTo(await outbox(), address);
+    expect(both).toHaveLength(2);
+    const [second] = both; // newest first
+    expect(second.message.inReplyTo).toBe(mail.message.messageId);
+    expect(second.message.references).toEqual([mail.message.messageId]);
+    expect(second.message.text).toContain("size 45");
+    expect(second.message.text.split("Shipping is free").length).toBe(2); // earlier answer only as context
+  });
+
+  it("sends nothing when the visitor saw the answer in the widget in time", async () => {
+    const { tab, op, stub, address } = await chatWithEmail();
+    const seq = await op.say("Yes!");
+    await tab.next("message");
+    tab.send({ type: "read", seq });
+    await op.next("read");
+    await fire(stub, "followup");
+    await fire(stub, "followup");
+    expect(followupsTo(await outbox(), address)).toHaveLength(0);
+  });
+
+  it("stops after the visitor unsubscribes", async () => {
+    const { tab, op, stub, address } = await chatWithEmail();
+    tab.close();
+    await op.say("first answer");
+    await fire(stub, "followup");
+    await fire(stub, "followup");
+    const [mail] = followupsTo(await outbox(), address);
+    const url = mail.message.listUnsubscribe.url.replace("https://chat.example", BASE);
+    const pageRes = await SELF.fetch(url);
+    expect(pageRes.status).toBe(200);
+    expect(await pageRes.text()).toContain("<button>Unsubscribe</button>");
+    expect(followupsTo(await outbox(), address)).toHaveLength(1); // GET alone changes nothing
+    const post = await SELF.fetch(url, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" });
+    expect(post.status).toBe(200);
+    await op.say("second answer");
+    await fire(stub, "followup");
+    await fire(stub, "followup");
+    const after = followupsTo(await outbox(), address);
+    expect(after.map((m) => m.status)).toEqual(["suppressed", "outbox"]);
+    const forged = await SELF.fetch(`${BASE}/api/v1/unsubscribe?t=forged`);
+    expect(forged.status).toBe(400);
+  });
+});
+
+/** A ForwardableEmailMessage as the platform hands it to email(). */
+function inbound(raw: string, to: string) {
+  const rejected: string[] = [];
+  const bytes = new TextEncoder().encode(raw.replace(/\n/g, "\r\n"));
+  const message = {
+    from: "ann@example.com", to, headers: new Headers(), rawSize: bytes.length,
+    raw: new Response(bytes).body!,
+    setReject: (why: string) => void rejected.push(why),
+    forward: async () => ({}), reply: async () => ({}),
+  } as unknown as ForwardableEmailMessage;
+  return { message, rejected };
+}
+
+function replyMime(to: string, messageId: string, extra = "", body = "Great, I will order today.\n\nOn Mon, 23 Nov 2026 at 10:00, Shop <support@shop.example> wrote:\n> Yes, we do.") {
+  return `From: Ann <ann@example.com>\nTo: ${to}\nSubject: Re: New answer from Shop\nMessage-ID: ${messageId}\nDate: Mon, 23 Nov 2026 10:05:00 +0000\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n${extra}\n${body}\n`;
+}
+
+describe("inbound email", () => {
+  it("appends the reply's new text to the conversation, live, once per Message-ID", async () => {
+    const { grant, tab, op } = await chatWithEmail();
+    const to = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example");
+    const first = inbound(replyMime(to, "<r1@example.com>"), to);
+    expect(await handleInboundEmail(first.message, env)).toMatchObject({ outcome: "stored" });
+    const { message } = await op.next("message");
+    expect(message).toMatchObject({ text: "Great, I will order today.", channel: "email", author: { kind: "visitor" } });
+    expect((await tab.next("message")).message.text).toBe("Great, I will order today.");
+    const again = inbound(replyMime(to, "<r1@example.com>"), to);
+    expect(await handleInboundEmail(again.message, env)).toMatchObject({ outcome: "duplicate", seq: message.seq });
+    await op.none("message");
+  });
+
+  it("ignores auto-replies and bounces, and rejects forged or unknown addresses", async () => {
+    const { grant, op } = await chatWithEmail();
+    const to = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example");
+    const ooo = inbound(replyMime(to, "<ooo@example.com>", "Auto-Submitted: auto-replied\n", "I am out of office."), to);
+    expect(await handleInboundEmail(ooo.message, env)).toEqual({ outcome: "ignored", why: "auto-reply" });
+    expect(ooo.rejected).toEqual([]);
+    await op.none("message");
+
+    const forgedTo = to.replace(/\.[a-z0-9]+@/, ".aaaaaaaaaaaaaaaaaaaaaaaaaa@");
+    const forged = inbound(replyMime(forgedTo, "<f@example.com>"), forgedTo);
+    expect(await handleInboundEmail(forged.message, env)).toMatchObject({ outcome: "rejected" });
+    expect(forged.rejected[0]).toContain("signature");
+
+    const ghost = env.CONVERSATION.newUniqueId().toString();
+    const ghostTo = await replyAddress(ghost, env.TOKEN_SECRET, "in.chat.example");
+    const unknown = inbound(replyMime(ghostTo, "<g@example.com>"), ghostTo);
+    expect(await handleInboundEmail(unknown.message, env)).toEqual({ outcome: "rejected", why: "unknown conversation" });
+
+    const stranger = inbound(replyMime("sales@in.chat.example", "<s@example.com>"), "sales@in.chat.example");
+    expect((await handleInboundEmail(stranger.message, env)).outcome).toBe("rejected");
+  });
+});
+
+describe("transcripts, notifications, failures", () => {
+  it("emails the transcript when the visitor asks, and refuses without an email", async () => {
+    const { tab, address } = await chatWithEmail();
+    tab.send({ type: "transcript" });
+    expect(await tab.next("transcript")).toEqual({ type: "transcript", sentTo: address });
+    const mail = (await outbox()).find((m) => m.kind === "transcript" && m.to === address);
+    expect(mail.message.text).toContain("Do you ship to Riga?");
+
+    const grant = await startSession(SITE);
+    const anon = await visitorSocket(grant);
+    await anon.hello();
+    anon.send({ type: "transcript" });
+    expect((await anon.next("error")).code).toBe("no_email");
+  });
+
+  it("lets an operator send the transcript from the admin", async () => {
+    const { grant } = await chatWithEmail();
+    const res = await SELF.fetch(`${BASE}/api/v1/admin/conversations/${grant.conversationId}/transcript`, {
+      method: "POST", headers: { Cookie: cookie, Origin: BASE, "Content-Type": "application/json" },
+      body: JSON.stringify({ to: "boss@shop.example" }),
+    });
+    expect(res.status).toBe(200);
+    expect((await outbox()).some((m) => m.kind === "transcript" && m.to === "boss@shop.example")).toBe(true);
+  });
+
+  it("emails operators when a conversation starts and nobody is online", async () => {
+    const before = (await outbox()).filter((m) => m.kind === "notify").length;
+    const grant = await startSession(SITE);
+    const tab = await visitorSocket(grant);
+    await tab.hello();
+    await tab.say("Hello? <script>alert(1)</script>");
+    await eventually(async () => {
+      const notes = (await outbox()).filter((m) => m.kind === "notify");
+      expect(notes.length).toBe(before + 1);
+      expect(notes[0].to).toBe("owner@shop.example");
+      expect(notes[0].message.html).toContain("&lt;script&gt;");
+    });
+  });
+
+  it("retries a provider error with backoff and shows it on the row", async () => {
+    const site = env.SITE.get(env.SITE.idFromName(SITE));
+    const result = await runInDurableObject(site as DurableObjectStub, async (instance: any, state) => {
+      let calls = 0;
+      instance.mailer.provider = () => ({
+        name: "mailchannels",
+        send: async () => {
+          calls++;
+          if (calls === 1) throw new EmailSendError("mailchannels: 503 Service Unavailable", { retryable: true, status: 503 });
+          return { id: "mc-1" };
+        },
+      });
+      const sent = await instance.mailer.send({ kind: "notify", to: "ops@shop.example", subject: "s", text: "t" });
+      const row = instance.mailer.list(1)[0];
+      const timer = state.storage.sql.exec("SELECT due FROM timers WHERE kind = 'email-retry'").one();
+      await instance.mailer.retry(sent.id);
+      return { sent, row, timerDue: timer.due, after: instance.mailer.list(1)[0] };
+    });
+    expect(result.sent.status).toBe("retrying");
+    expect(result.row).toMatchObject({ status: "retrying", attempts: 1, lastError: "mailchannels: 503 Service Unavailable" });
+    expect(result.timerDue).toBeGreaterThan(Date.now() + 20_000);
+    expect(result.after).toMatchObject({ status: "sent", attempts: 2, lastError: null });
+  });
+});

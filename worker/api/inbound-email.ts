@@ -1,0 +1,47 @@
+/**
+ * The Worker's email() handler: a visitor's reply to a follow-up. The signed reply address
+ * names the conversation; auto-replies and bounces are dropped without a word (answering
+ * them makes mail loops); anything unroutable is rejected with a reason the sender sees.
+ */
+import type { Env } from "../env";
+import { isFailure } from "../lib/errors";
+import { MAX_INBOUND_BYTES, parseInbound, parseReplyAddress } from "../email";
+
+export type InboundOutcome =
+  | { outcome: "stored"; seq: number }
+  | { outcome: "duplicate"; seq: number }
+  | { outcome: "ignored"; why: string }
+  | { outcome: "rejected"; why: string };
+
+/** Handles one inbound message; returns what happened (for logs and tests). */
+export async function handleInboundEmail(message: ForwardableEmailMessage, env: Env): Promise<InboundOutcome> {
+  const reject = (why: string): InboundOutcome => {
+    message.setReject(why);
+    return { outcome: "rejected", why };
+  };
+  const address = await parseReplyAddress(message.to, env.TOKEN_SECRET);
+  if (!address.ok) {
+    return reject(address.reason === "bad_signature"
+      ? "this reply address is not valid: its signature does not match"
+      : "unknown recipient: not a conversation reply address");
+  }
+  if (message.rawSize > MAX_INBOUND_BYTES) return reject(`message is larger than ${MAX_INBOUND_BYTES} bytes`);
+  const email = await parseInbound(message.raw);
+  if (email.automatic) return { outcome: "ignored", why: email.automatic };
+  let id: DurableObjectId;
+  try {
+    id = env.CONVERSATION.idFromString(address.conversationId);
+  } catch {
+    return reject("unknown conversation");
+  }
+  const result = await env.CONVERSATION.get(id).receiveEmail({
+    ...(email.messageId ? { messageId: email.messageId } : {}),
+    from: { address: email.from.address, ...(email.from.name ? { name: email.from.name } : {}) },
+    subject: email.subject,
+    text: email.text,
+    attachments: email.attachments,
+  });
+  if (isFailure(result)) return reject(result.error.message);
+  if ("ignored" in result) return { outcome: "ignored", why: "no new text" };
+  return { outcome: result.duplicate ? "duplicate" : "stored", seq: result.seq };
+}

@@ -1,0 +1,76 @@
+/**
+ * Email follow-ups. When an operator answers a visitor whose email we know, the `followup`
+ * timer is set; when it runs, the answers the visitor has not seen in the widget (no `read`
+ * past them) go out in ONE email, after the site's delay counted from the first of them.
+ * Seen in time → no email. The email's Reply-To is a signed address of this conversation,
+ * and Message-ID / In-Reply-To / References keep every email of it in one thread.
+ */
+import { followupEmail, newMessageId, replyAddress, transcriptEmail, unsubscribeToken } from "../email";
+import { normalizeLocale } from "../autoreply";
+import type { ConversationHost } from "./host";
+
+export const FOLLOWUP_TIMER = "followup";
+/** The shortest delay a site may set; the timer first wakes then and learns the real one. */
+export const MIN_FOLLOWUP_DELAY_MS = 60_000;
+
+/** After an operator's answer (or the visitor leaving an email): an email may be owed. */
+export async function answerPosted(host: ConversationHost, at: number): Promise<void> {
+  const state = host.store.state();
+  if (!state?.email || host.timers.get(FOLLOWUP_TIMER)) return; // several answers → one email
+  if (!host.store.answersAfter(Math.max(state.visitor_read_seq, state.followup_seq)).length) return;
+  await host.timers.set(FOLLOWUP_TIMER, at + MIN_FOLLOWUP_DELAY_MS, {});
+}
+
+/** The timer's handler: sends the unseen answers, or nothing if the visitor saw them. */
+export async function runFollowup(host: ConversationHost, job: { ready?: boolean }): Promise<void> {
+  const state = host.store.state();
+  if (!state?.email) return;
+  const answers = host.store.answersAfter(Math.max(state.visitor_read_seq, state.followup_seq));
+  if (!answers.length) return;
+  const site = host.site();
+  const ctx = await site.emailContext(state.visitor_id);
+  if (!ctx) return;
+  const due = answers[0]!.at + ctx.followupDelayMs;
+  if (!job.ready && Date.now() < due) return host.timers.set(FOLLOWUP_TIMER, due, { ready: true });
+
+  const thread: string[] = JSON.parse(state.email_thread ?? "[]");
+  const messageId = newMessageId(ctx.senderDomain);
+  const token = await unsubscribeToken(state.email, state.site_key, host.env.TOKEN_SECRET);
+  const composed = followupEmail({
+    site: ctx.siteName,
+    locale: normalizeLocale(state.locale ?? ctx.siteLocale),
+    timezone: state.timezone ?? ctx.timezone,
+    visitorName: state.visitor_name,
+    answers,
+    context: host.store.visibleBefore(answers[0]!.seq, 4),
+    chatUrl: ctx.chatUrl,
+    unsubscribeUrl: `${ctx.publicUrl}/api/v1/unsubscribe?t=${encodeURIComponent(token)}`,
+  });
+  await site.sendMail({
+    kind: "followup",
+    to: state.email,
+    ...(state.visitor_name ? { toName: state.visitor_name } : {}),
+    ...composed,
+    conversationId: host.id,
+    ...(host.env.INBOUND_DOMAIN ? { replyTo: await replyAddress(host.id, host.env.TOKEN_SECRET, host.env.INBOUND_DOMAIN) } : {}),
+    messageId,
+    ...(thread.length ? { inReplyTo: thread.at(-1)!, references: thread.slice(-10) } : {}),
+    listUnsubscribe: { url: `${ctx.publicUrl}/api/v1/unsubscribe?t=${encodeURIComponent(token)}` },
+    headers: { "Auto-Submitted": "auto-generated" },
+  });
+  host.store.update({ followup_seq: answers.at(-1)!.seq, email_thread: JSON.stringify([...thread, messageId].slice(-20)) });
+}
+
+/** Emails the whole conversation to `to` (the visitor's own address unless an operator gives one). */
+export async function sendTranscript(host: ConversationHost, to: string): Promise<{ id: string; status: string }> {
+  const state = host.store.state()!;
+  const ctx = (await host.site().emailContext(state.visitor_id))!;
+  const messages = host.store.visibleBefore(Number.MAX_SAFE_INTEGER, 500);
+  const composed = transcriptEmail({
+    site: ctx.siteName, locale: normalizeLocale(state.locale ?? ctx.siteLocale), timezone: state.timezone ?? ctx.timezone, messages, chatUrl: ctx.chatUrl,
+  });
+  return host.site().sendMail({
+    kind: "transcript", to, ...composed, conversationId: host.id,
+    ...(host.env.INBOUND_DOMAIN ? { replyTo: await replyAddress(host.id, host.env.TOKEN_SECRET, host.env.INBOUND_DOMAIN) } : {}),
+  });
+}
