@@ -10,15 +10,14 @@ import { normalizeLocale } from "../autoreply";
 import type { ConversationHost } from "./host";
 
 export const FOLLOWUP_TIMER = "followup";
-/** The shortest delay a site may set; the timer first wakes then and learns the real one. */
-export const MIN_FOLLOWUP_DELAY_MS = 60_000;
 
 /** After an operator's answer (or the visitor leaving an email): an email may be owed. */
 export async function answerPosted(host: ConversationHost, at: number): Promise<void> {
   const state = host.store.state();
   if (!state?.email || host.timers.get(FOLLOWUP_TIMER)) return; // several answers → one email
   if (!host.store.answersAfter(Math.max(state.visitor_read_seq, state.followup_seq)).length) return;
-  await host.timers.set(FOLLOWUP_TIMER, at + MIN_FOLLOWUP_DELAY_MS, {});
+  // Runs at once, off the message path, to learn the site's delay; then waits for it.
+  await host.timers.set(FOLLOWUP_TIMER, at, {});
 }
 
 /** The timer's handler: sends the unseen answers, or nothing if the visitor saw them. */
@@ -36,6 +35,7 @@ export async function runFollowup(host: ConversationHost, job: { ready?: boolean
   const thread: string[] = JSON.parse(state.email_thread ?? "[]");
   const messageId = newMessageId(ctx.senderDomain);
   const token = await unsubscribeToken(state.email, state.site_key, host.env.TOKEN_SECRET);
+  const unsubscribeUrl = `${ctx.publicUrl}/api/v1/unsubscribe?t=${encodeURIComponent(token)}`;
   const composed = followupEmail({
     site: ctx.siteName,
     locale: normalizeLocale(state.locale ?? ctx.siteLocale),
@@ -44,7 +44,7 @@ export async function runFollowup(host: ConversationHost, job: { ready?: boolean
     answers,
     context: host.store.visibleBefore(answers[0]!.seq, 4),
     chatUrl: ctx.chatUrl,
-    unsubscribeUrl: `${ctx.publicUrl}/api/v1/unsubscribe?t=${encodeURIComponent(token)}`,
+    unsubscribeUrl,
   });
   await site.sendMail({
     kind: "followup",
@@ -55,7 +55,8 @@ export async function runFollowup(host: ConversationHost, job: { ready?: boolean
     ...(host.env.INBOUND_DOMAIN ? { replyTo: await replyAddress(host.id, host.env.TOKEN_SECRET, host.env.INBOUND_DOMAIN) } : {}),
     messageId,
     ...(thread.length ? { inReplyTo: thread.at(-1)!, references: thread.slice(-10) } : {}),
-    listUnsubscribe: { url: `${ctx.publicUrl}/api/v1/unsubscribe?t=${encodeURIComponent(token)}` },
+    // One-click unsubscribe (RFC 8058) needs https; a local run over http keeps only the link in the text.
+    ...(ctx.publicUrl.startsWith("https://") ? { listUnsubscribe: { url: unsubscribeUrl } } : {}),
     headers: { "Auto-Submitted": "auto-generated" },
   });
   host.store.update({ followup_seq: answers.at(-1)!.seq, email_thread: JSON.stringify([...thread, messageId].slice(-20)) });

@@ -6,8 +6,8 @@ import { senderOf } from "./outbox";
 import type { SiteSettings } from "./settings";
 
 export const emailSettings = z.object({
-  /** Minutes an operator's answer may stay unseen in the widget before it is emailed. */
-  followupDelayMinutes: z.number().int().min(1, "between 1 and 1440 minutes").max(1440, "between 1 and 1440 minutes").default(2),
+  /** Minutes an operator's answer may stay unseen in the widget before it is emailed (0: at once). */
+  followupDelayMinutes: z.number().int().min(0, "between 0 and 1440 minutes").max(1440, "between 0 and 1440 minutes").default(2),
   /** Email operators when a conversation starts and none of them is online. */
   notifyOperators: z.boolean().default(true),
 });
