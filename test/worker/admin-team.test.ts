@@ -35,6 +35,16 @@ describe("invites", () => {
     expect((await expectJson(again, 404)).error.code).toBe("invalid_invite");
   });
 
+  it("goes through the site's mailer: the invite is in the local outbox", async () => {
+    await createSite("outbox-team-shop");
+    const own = await login("outbox-team-shop");
+    await expectJson(call("POST", "/team/invites", own, { email: "out@shop.example", role: "operator" }), 201);
+    const { messages } = await expectJson(call("GET", "/outbox", own), 200);
+    const invite = messages.find((m: any) => m.kind === "invite");
+    expect(invite).toMatchObject({ to: "out@shop.example" });
+    expect(invite.message.text).toMatch(/\/admin\/accept-invite\?site=outbox-team-shop&token=/);
+  });
+
   it("names the wrong fields of an invite and of its acceptance", async () => {
     const bad = await expectJson(call("POST", "/team/invites", owner, { email: "not-an-email", role: "boss" }), 400);
     expect(bad.error.fields).toEqual({ email: "not a valid email address", role: "role is admin or operator" });

@@ -1,0 +1,171 @@
+/**
+ * The admin app's shared state: who is logged in, the site's settings, team, departments
+ * and canned responses, the live inbox, and the conversations open as tabs (each with its
+ * socket and draft). Components watch it (`new Watch(this, state)`) and call its methods.
+ */
+import type { CannedResponse, Department, InboxEntry, TeamMember } from "../../worker/protocol";
+import type { SiteSettings } from "../../worker/site/settings";
+import { api } from "./api";
+import { ConversationSession } from "./conversation-session";
+import { localeChosen, setLocale, t } from "./i18n";
+import { InboxStore, type View } from "./inbox-store";
+import { askPermissionOnce, chime, desktopNotify, setTitle } from "./notify";
+import { go } from "./router";
+
+export interface Operator {
+  id: string;
+  email: string;
+  name: string;
+  role: "owner" | "admin" | "operator";
+}
+
+const OPEN_KEY = "edgechat.open";
+
+export class AppState extends EventTarget {
+  operator: Operator | null = null;
+  siteKey = "";
+  settings: SiteSettings | null = null;
+  team: TeamMember[] = [];
+  departments: Department[] = [];
+  canned: CannedResponse[] = [];
+  view: View = (localStorage.getItem("edgechat.view") as View | null) ?? "open";
+  query = "";
+  /** Server search results for `query` (text beyond the last message), or null. */
+  found: InboxEntry[] | null = null;
+  readonly inbox = new InboxStore((e) => this.onNewConversation(e));
+  readonly open = new Map<string, ConversationSession>();
+  activeId: string | null = null;
+  private teamTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    super();
+    // Someone came or went: the team's online marks (and maybe a new member) changed.
+    this.inbox.addEventListener("presence", () => {
+      clearTimeout(this.teamTimer);
+      this.teamTimer = setTimeout(() => void this.refreshTeam().catch(() => {}), 300);
+    });
+    this.inbox.addEventListener("change", () => {
+      setTitle(this.inbox.unreadTotal(), `${t("app.title")} — ${this.settings?.name ?? "Edgechat"}`);
+      this.changed();
+    });
+  }
+
+  /** True for owner and admin: they change settings and the team. */
+  get canManage(): boolean {
+    return this.operator?.role === "owner" || this.operator?.role === "admin";
+  }
+
+  /** Starts a logged-in session: who am I, the site's data, the live inbox, the tabs left open. */
+  async start(me: { operator: Operator; siteKey: string }): Promise<void> {
+    this.operator = me.operator;
+    this.siteKey = me.siteKey;
+    const [settings] = await Promise.all([api("GET", "/settings"), this.refreshTeam(), this.refreshCanned()]);
+    this.settings = settings.settings;
+    if (!localeChosen() && this.settings) setLocale(this.settings.locale, false);
+    this.inbox.connect();
+    askPermissionOnce();
+    const saved = JSON.parse(sessionStorage.getItem(OPEN_KEY) ?? "[]") as string[];
+    for (const id of saved) this.openConversation(id, false);
+    this.changed();
+  }
+
+  /** Forgets everything of the session (after logout or when it expired). */
+  stop(): void {
+    this.inbox.close();
+    for (const s of this.open.values()) s.close();
+    this.open.clear();
+    this.activeId = null;
+    this.operator = null;
+    this.changed();
+  }
+
+  async refreshTeam(): Promise<void> {
+    this.teamTimer = undefined;
+    const [team, deps] = await Promise.all([api("GET", "/team"), api("GET", "/departments")]);
+    this.team = team.operators;
+    this.departments = deps.departments;
+    this.changed();
+  }
+
+  async refreshCanned(): Promise<void> {
+    this.canned = (await api("GET", "/canned")).canned;
+    this.changed();
+  }
+
+  setView(view: View): void {
+    this.view = view;
+    localStorage.setItem("edgechat.view", view);
+    this.changed();
+  }
+
+  /** Filters the list at once; asks the server too, for text older than the last message. */
+  async search(query: string): Promise<void> {
+    this.query = query;
+    this.found = null;
+    this.changed();
+    if (query.trim().length < 2) return;
+    const { conversations } = await api("GET", `/search?q=${encodeURIComponent(query.trim())}`);
+    if (this.query !== query) return;
+    this.found = conversations;
+    for (const e of conversations as InboxEntry[]) if (!this.inbox.entries.has(e.id)) this.inbox.upsert(e);
+    this.changed();
+  }
+
+  /** Opens a conversation as a tab (or brings its tab forward). */
+  openConversation(id: string, activate = true): void {
+    if (!this.open.has(id)) {
+      const session = new ConversationSession(id, { id: this.operator!.id, name: this.operator!.name });
+      session.connect();
+      this.open.set(id, session);
+      this.saveOpen();
+    }
+    if (activate) this.activeId = id;
+    this.changed();
+  }
+
+  /** Closes a tab and its socket; the draft stays for next time. */
+  closeConversation(id: string): void {
+    this.open.get(id)?.close();
+    this.open.delete(id);
+    if (this.activeId === id) this.activeId = [...this.open.keys()].at(-1) ?? null;
+    this.saveOpen();
+    go({ name: "inbox", ...(this.activeId ? { conversationId: this.activeId } : {}) }, true);
+    this.changed();
+  }
+
+  /** Runs a conversation action (resolve, reopen, assign) and shows its result at once. */
+  async act(id: string, action: "resolve" | "reopen" | "assign", body?: unknown): Promise<void> {
+    const { conversation } = await api("POST", `/conversations/${id}/${action}`, body ?? {});
+    this.inbox.upsert(conversation);
+  }
+
+  /** An operator's name; an id we do not know yet (someone just joined) refreshes the team. */
+  nameOf(operatorId: string | null): string | null {
+    if (!operatorId) return null;
+    const known = this.team.find((o) => o.id === operatorId);
+    if (!known && this.operator && !this.teamTimer) {
+      this.teamTimer = setTimeout(() => void this.refreshTeam().catch(() => {}), 300);
+    }
+    return known?.name ?? null;
+  }
+
+  private onNewConversation(entry: InboxEntry): void {
+    chime();
+    const who = entry.visitorName ?? entry.email ?? t("inbox.visitor");
+    desktopNotify(t("notify.newConversation", { who }), entry.lastMessage?.text ?? "", entry.id, () => {
+      this.openConversation(entry.id);
+      go({ name: "inbox", conversationId: entry.id });
+    });
+  }
+
+  private saveOpen(): void {
+    sessionStorage.setItem(OPEN_KEY, JSON.stringify([...this.open.keys()]));
+  }
+
+  changed(): void {
+    this.dispatchEvent(new Event("change"));
+  }
+}
+
+/** The one state of the page. */
+export const state = new AppState();

@@ -1,0 +1,167 @@
+/**
+ * One open conversation in the admin: its operator socket (hello/resume, reconnect), the
+ * thread, typing and read state, messages and internal notes on their way (resent with the
+ * same clientId after a reconnect, so never stored twice), and the operator's draft, which
+ * survives switching conversations and reloading the tab.
+ */
+import type { ConversationView, Message, ServerFrame } from "../../worker/protocol";
+import { socketUrl } from "./api";
+
+export interface Me {
+  id: string;
+  name: string;
+}
+
+interface Outgoing {
+  clientId: string;
+  text: string;
+  note: boolean;
+  at: number;
+}
+
+const TYPING_SHOWN_MS = 6000;
+const TYPING_SEND_EVERY_MS = 2500;
+
+export class ConversationSession extends EventTarget {
+  messages: Message[] = [];
+  view: ConversationView | null = null;
+  /** Until when "visitor is typing" shows, and who else (an operator) is typing. */
+  typing: { until: number; who: "visitor" | string } | null = null;
+  error: { code: string; message: string } | null = null;
+  live = false;
+  readonly outgoing = new Map<string, Outgoing>();
+  mode: "reply" | "note" = "reply";
+  private ws: WebSocket | null = null;
+  private stopped = false;
+  private retries = 0;
+  private lastTypingSent = 0;
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(readonly id: string, private readonly me: Me) {
+    super();
+  }
+
+  /** The operator's unsent text for this conversation (kept in sessionStorage). */
+  get draft(): string {
+    return sessionStorage.getItem(`edgechat.draft.${this.id}`) ?? "";
+  }
+  set draft(text: string) {
+    if (text) sessionStorage.setItem(`edgechat.draft.${this.id}`, text);
+    else sessionStorage.removeItem(`edgechat.draft.${this.id}`);
+  }
+
+  get lastSeq(): number {
+    return this.messages.at(-1)?.seq ?? 0;
+  }
+
+  connect(): void {
+    this.stopped = false;
+    const ws = new WebSocket(socketUrl(`/conversations/${this.id}/ws`));
+    this.ws = ws;
+    ws.onopen = () => {
+      this.retries = 0;
+      ws.send(JSON.stringify({ type: "hello", lastSeq: this.lastSeq }));
+      for (const o of this.outgoing.values()) this.transmit(o);
+    };
+    ws.onmessage = (e) => this.onFrame(JSON.parse(String(e.data)) as ServerFrame);
+    ws.onclose = (e) => {
+      this.live = false;
+      this.changed();
+      if (this.stopped || e.code === 1008) return;
+      setTimeout(() => !this.stopped && this.connect(), Math.min(30_000, 500 * 2 ** this.retries++));
+    };
+  }
+
+  close(): void {
+    this.stopped = true;
+    clearTimeout(this.typingTimer);
+    this.ws?.close(1000, "closed");
+  }
+
+  /** Sends a reply (or an internal note); it shows at once and is marked sent on its ack. */
+  send(text: string, note = this.mode === "note"): void {
+    const o: Outgoing = { clientId: `a-${crypto.randomUUID()}`, text, note, at: Date.now() };
+    this.outgoing.set(o.clientId, o);
+    this.transmit(o);
+    this.changed();
+  }
+
+  /** Tells the visitor the operator is typing, at most every few seconds. */
+  typed(): void {
+    const now = Date.now();
+    if (this.mode === "note" || now - this.lastTypingSent < TYPING_SEND_EVERY_MS) return;
+    this.lastTypingSent = now;
+    this.raw({ type: "typing" });
+  }
+
+  /** Marks everything shown as read by operators. */
+  markRead(): void {
+    const seq = this.lastSeq;
+    if (!this.view || seq <= this.view.readSeq.operator) return;
+    this.view = { ...this.view, readSeq: { ...this.view.readSeq, operator: seq } };
+    this.raw({ type: "read", seq });
+  }
+
+  private transmit(o: Outgoing): void {
+    this.raw({ type: o.note ? "note" : "message", clientId: o.clientId, text: o.text });
+  }
+
+  private raw(frame: unknown): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
+  }
+
+  private onFrame(frame: ServerFrame): void {
+    switch (frame.type) {
+      case "welcome":
+        this.view = frame.conversation;
+        this.merge(frame.messages);
+        this.live = true;
+        if (frame.more) this.raw({ type: "hello", lastSeq: this.lastSeq });
+        break;
+      case "message":
+        this.merge([frame.message]);
+        if (this.typing && frame.message.author.kind === "visitor") this.typing = null;
+        break;
+      case "ack": {
+        const o = this.outgoing.get(frame.clientId);
+        if (!o) break;
+        this.outgoing.delete(frame.clientId);
+        const author = { kind: "operator" as const, id: this.me.id, name: this.me.name };
+        this.merge([{ seq: frame.seq, clientId: o.clientId, author, text: o.text, at: o.at, ...(o.note ? { meta: { internal: true } } : {}) }]);
+        break;
+      }
+      case "typing":
+        this.showTyping(frame.author.kind === "visitor" ? "visitor" : frame.author.name ?? "operator");
+        break;
+      case "read":
+        if (this.view) this.view = { ...this.view, readSeq: { ...this.view.readSeq, [frame.by]: frame.seq } };
+        break;
+      case "error":
+        this.error = { code: frame.code, message: frame.message };
+        break;
+      default:
+        break;
+    }
+    this.changed();
+  }
+
+  private showTyping(who: string): void {
+    this.typing = { until: Date.now() + TYPING_SHOWN_MS, who };
+    clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(() => {
+      this.typing = null;
+      this.changed();
+    }, TYPING_SHOWN_MS);
+  }
+
+  private merge(incoming: Message[]): void {
+    const bySeq = new Map(this.messages.map((m) => [m.seq, m]));
+    for (const m of incoming) bySeq.set(m.seq, m);
+    this.messages = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+    if (this.view) this.view = { ...this.view, lastSeq: Math.max(this.view.lastSeq, this.lastSeq) };
+  }
+
+  private changed(): void {
+    this.dispatchEvent(new Event("change"));
+  }
+}

@@ -1,0 +1,118 @@
+/** Русские тексты админки; ключи те же, что в ./en.ts. */
+import type { Dict } from "./en";
+
+export const ru: Dict = {
+  app: {
+    title: "Входящие", loading: "Загрузка…", nav: "Главное", inbox: "Диалоги", settings: "Настройки", sound: "Звук о новых диалогах",
+    language: "Язык", logout: "Выйти", conversations: "Диалоги", openConversations: "Открытые диалоги",
+    pick: "Выберите диалог слева. Alt+↑/↓ — к соседнему диалогу.", closeTab: "Закрыть диалог",
+  },
+  auth: {
+    loginTitle: "Вход в Edgechat", site: "Ключ сайта", email: "Email", password: "Пароль", forgot: "Забыли пароль?",
+    login: "Войти", forgotTitle: "Сброс пароля", back: "Назад ко входу", sendLink: "Прислать ссылку",
+    linkSent: "Если этот email принадлежит оператору сайта, мы отправили ссылку для нового пароля.",
+    resetTitle: "Новый пароль", newPassword: "Новый пароль (от 10 символов)", confirmPassword: "Новый пароль ещё раз",
+    setPassword: "Сохранить пароль", mismatch: "Пароли не совпадают", passwordChanged: "Пароль изменён. Войдите с новым паролем.",
+    acceptTitle: "Команда {site}", acceptAs: "Вас пригласили как {email} ({role}).", yourName: "Ваше имя (его видят посетители)", join: "Присоединиться",
+  },
+  roles: { owner: "Владелец", admin: "Администратор", operator: "Оператор" },
+  inbox: {
+    views: { label: "Списки", open: "Открытые", mine: "Мои", unassigned: "Без оператора", resolved: "Решённые", all: "Все" },
+    search: "Поиск по тексту, имени, email", empty: "Здесь пока пусто.", noMatches: "Ничего не найдено.",
+    live: "На связи · {n} оператор онлайн|На связи · {n} оператора онлайн|На связи · {n} операторов онлайн",
+    connecting: "Подключение…", visitor: "Посетитель", visitorN: "Посетитель #{id}",
+    team: "Команда", unassigned: "Без оператора", resolved: "Решён", open: "Открыт", waiting: "ждёт {time}",
+    unread: "{n} непрочитанное|{n} непрочитанных|{n} непрочитанных",
+  },
+  time: { seconds: "{n} с", minutes: "{n} мин", hours: "{n} ч", days: "{n} дн" },
+  notify: { newConversation: "Новый диалог: {who}" },
+  conversation: {
+    back: "Назад к списку", resolve: "Решён", reopen: "Открыть снова", assign: "Оператор", unassigned: "Без оператора",
+    operators: "Операторы", departments: "Отделы (первый свободный)", thread: "Сообщения", sending: "Отправка…", seen: "Прочитано",
+    connecting: "Подключение…", visitorTyping: "Посетитель печатает…", operatorTyping: "{name} печатает…",
+    noteBy: "Заметка для команды · {name}", bot: "Бот", system: "Система", email: "по почте",
+  },
+  composer: {
+    mode: "Ответ или заметка", reply: "Ответ", note: "Заметка", placeholder: "Ответ… (Enter — отправить, / — шаблоны)",
+    notePlaceholder: "Заметка для команды; посетитель её не увидит", send: "Отправить", addNote: "Добавить заметку", canned: "Шаблоны ответов",
+    keys: "Enter — отправить · Shift+Enter — новая строка · / — шаблоны · Alt+N — заметка",
+  },
+  card: {
+    title: "Посетитель", close: "Закрыть карточку", loading: "Загрузка…", unavailable: "Карточка посетителя недоступна.",
+    verified: "подтверждён", verifiedHint: "Магазин подтвердил, кто это (identity hash)", email: "Email", phone: "Телефон", place: "Где",
+    deviceLabel: "Устройство", device: { desktop: "Компьютер", mobile: "Телефон", tablet: "Планшет" }, language: "Язык",
+    localTime: "Местное время", landing: "Страница входа", referrer: "Откуда пришёл", pages: "Просмотренные страницы", previous: "Прошлые диалоги",
+  },
+  settings: {
+    save: "Сохранить", saved: "Сохранено", cancel: "Отмена", edit: "Изменить", delete: "Удалить",
+    look: {
+      title: "Вид и тексты виджета", siteName: "Название сайта", timezone: "Часовой пояс", timezoneHint: "Имя IANA, например Europe/Moscow",
+      language: "Язык виджета", color: "Цвет", position: "Расположение", right: "Справа внизу", left: "Слева внизу",
+      launcherText: "Текст на кнопке", teamName: "Название команды", greeting: "Приветствие", avatarUrl: "Адрес картинки-аватара",
+    },
+    origins: {
+      title: "Разрешённые адреса", intro: "Виджет запускается только на страницах с этих адресов.", label: "Адреса, по одному в строке",
+      hint: "схема://хост[:порт] без пути, например https://shop.example или http://localhost:*", line: "Строка {n}:",
+    },
+    team: {
+      title: "Операторы и роли", name: "Оператор", role: "Роль", capacity: "Нагрузка", online: "онлайн", remove: "Удалить",
+      roleOf: "Роль: {name}", capacityOf: "Сколько открытых диалогов может вести {name}", confirmRemove: "Удалить {name} из команды?",
+      invite: "Пригласить оператора", nameOptional: "Имя (необязательно)", send: "Отправить приглашение", sent: "Приглашение отправлено на {email}",
+      pending: "Ждут ответа", revoke: "Отозвать", expires: "до {when}",
+    },
+    departments: {
+      title: "Отделы и распределение", routing: "Распределение", auto: "Назначать новые диалоги автоматически (по очереди)",
+      autoHint: "Среди операторов отдела, которые онлайн и не заняты сверх нормы; остальные диалоги ждут без оператора.",
+      default: "Новые диалоги получает", everyone: "Вся команда", add: "Добавить отдел", name: "Название", members: "Операторы",
+      nobody: "нет операторов", confirmDelete: "Удалить отдел {name}?",
+    },
+    canned: {
+      title: "Шаблоны ответов", intro: "Наберите / и сокращение в ответе, чтобы вставить шаблон.", add: "Добавить шаблон",
+      shortcut: "Сокращение", shortcutHint: "Буквы, цифры, _ и -", titleLabel: "Заголовок", text: "Текст", confirmDelete: "Удалить /{shortcut}?",
+    },
+    identity: {
+      title: "Секрет идентификации", intro: "Магазин подписывает этим секретом id вошедшего покупателя, чтобы чат знал, что это действительно он.",
+      hidden: "Текущий секрет больше не показывается. Смените его, чтобы получить новый; старый сразу перестанет работать.",
+      rotate: "Сменить секрет", confirm: "Создать новый секрет? Подписи старым секретом перестанут работать.",
+      newSecret: "Новый секрет:", onlyOnce: "Скопируйте его сейчас: больше он показан не будет.", copy: "Копировать", copied: "Скопировано",
+    },
+    audit: {
+      title: "Журнал изменений", when: "Когда", who: "Кто", what: "Что", empty: "Изменений пока нет.", more: "Ранее",
+      actions: {
+        settings: { update: "Изменены настройки" }, identity_secret: { rotate: "Сменён секрет идентификации" },
+        invite: { create: "Отправлено приглашение", revoke: "Приглашение отозвано" },
+        operator: { join: "Оператор присоединился", update: "Изменён оператор", remove: "Оператор удалён" },
+        department: { create: "Добавлен отдел", update: "Изменён отдел", delete: "Удалён отдел" },
+        canned: { create: "Добавлен шаблон", update: "Изменён шаблон", delete: "Удалён шаблон" },
+        routing: { update: "Изменено распределение" },
+      },
+    },
+    account: {
+      title: "Мои сеансы", device: "Устройство", lastSeen: "Активность", current: "этот браузер", end: "Завершить",
+      unknownDevice: "Неизвестное устройство",
+    },
+  },
+  errors: { network: "Нет связи с сервером. Проверьте сеть и попробуйте снова.", unexpected: "Что-то пошло не так. Попробуйте снова." },
+  server: {
+    "wrong email or password": "Неверный email или пароль",
+    "not a valid email address": "Это не похоже на email",
+    "password is required": "Введите пароль",
+    "password must be at least 10 characters": "Пароль — не короче 10 символов",
+    "name is required": "Введите имя",
+    "role is admin or operator": "Роль — администратор или оператор",
+    "color is #RRGGBB": "Цвет в виде #RRGGBB",
+    "unknown timezone": "Неизвестный часовой пояс",
+    "text is empty": "Текст пустой",
+    "shortcut is required": "Введите сокращение",
+    "shortcut uses letters, digits, _ and - only": "Сокращение — только буквы, цифры, _ и -",
+    "capacity is 0 or more": "Нагрузка — 0 или больше",
+    "only the owner invites admins": "Приглашать администраторов может только владелец",
+    "you cannot change your own role": "Свою роль менять нельзя",
+    "the owner's role cannot be changed": "Роль владельца не меняется",
+    "this invite link is not valid or has expired; ask for a new one": "Ссылка-приглашение недействительна или устарела; попросите новую",
+    "this reset link is not valid or has expired; ask for a new one": "Ссылка для сброса недействительна или устарела; запросите новую",
+    "only owner or admin may do this": "Это могут делать только владелец и администраторы",
+    "this conversation belongs to another site": "Этот диалог принадлежит другому сайту",
+    "an origin is scheme://host[:port] with no path, e.g. https://shop.example or http://localhost:*": "Адрес — схема://хост[:порт] без пути, например https://shop.example",
+  },
+};

@@ -1,0 +1,123 @@
+/**
+ * The live inbox: the site socket (`/api/v1/admin/ws`) with reconnect, the entries it
+ * brings, the views (Open / Mine / Unassigned / Resolved / All), local search, and a
+ * callback for new conversations (sound, desktop notification).
+ */
+import type { InboxEntry, SiteServerFrame } from "../../worker/protocol";
+import { socketUrl } from "./api";
+
+export type View = "open" | "mine" | "unassigned" | "resolved" | "all";
+export const VIEWS: readonly View[] = ["open", "mine", "unassigned", "resolved", "all"];
+
+/** True when an entry belongs in a view for operator `me`. */
+export function inView(entry: InboxEntry, view: View, me: string): boolean {
+  switch (view) {
+    case "open":
+      return entry.status === "open";
+    case "mine":
+      return entry.status === "open" && entry.assignee === me;
+    case "unassigned":
+      return entry.status === "open" && !entry.assignee;
+    case "resolved":
+      return entry.status === "resolved";
+    case "all":
+      return true;
+  }
+}
+
+/** True when an entry's visitor name, email or last message contains `query` (any case). */
+export function matches(entry: InboxEntry, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (!q) return true;
+  return [entry.visitorName, entry.email, entry.lastMessage?.text].some((s) => s?.toLowerCase().includes(q));
+}
+
+export class InboxStore extends EventTarget {
+  readonly entries = new Map<string, InboxEntry>();
+  operatorsOnline = 0;
+  live = false;
+  private ws: WebSocket | null = null;
+  private retries = 0;
+  private stopped = false;
+  private ping: ReturnType<typeof setInterval> | undefined;
+
+  /** `onNew` hears of conversations that appear while the socket is live. */
+  constructor(private readonly onNew: (entry: InboxEntry) => void = () => {}) {
+    super();
+  }
+
+  /** Opens the site socket; reconnects with backoff until `close()`. */
+  connect(): void {
+    this.stopped = false;
+    const ws = new WebSocket(socketUrl("/ws"));
+    this.ws = ws;
+    ws.onmessage = (e) => this.onFrame(JSON.parse(String(e.data)) as SiteServerFrame);
+    ws.onopen = () => {
+      this.retries = 0;
+      this.ping = setInterval(() => ws.readyState === WebSocket.OPEN && ws.send("ping"), 30_000);
+    };
+    ws.onclose = () => {
+      clearInterval(this.ping);
+      this.live = false;
+      this.changed();
+      if (this.stopped) return;
+      const wait = Math.min(30_000, 500 * 2 ** this.retries++);
+      setTimeout(() => !this.stopped && this.connect(), wait);
+    };
+  }
+
+  close(): void {
+    this.stopped = true;
+    this.ws?.close(1000, "bye");
+  }
+
+  /** Adds or replaces an entry unless we hold a newer one (e.g. from an action's answer). */
+  upsert(entry: InboxEntry): void {
+    const known = this.entries.get(entry.id);
+    if (known && known.rev >= entry.rev) return;
+    this.entries.set(entry.id, entry);
+    this.changed();
+  }
+
+  /** Entries of a view, newest activity first, filtered by `query`. */
+  list(view: View, me: string, query = ""): InboxEntry[] {
+    return [...this.entries.values()]
+      .filter((e) => inView(e, view, me) && matches(e, query))
+      .sort((a, b) => b.updatedAt - a.updatedAt);
+  }
+
+  /** Conversations of a view with unread visitor messages. */
+  unreadIn(view: View, me: string): number {
+    let n = 0;
+    for (const e of this.entries.values()) if (e.unread > 0 && inView(e, view, me)) n++;
+    return n;
+  }
+
+  /** Unread visitor messages in open conversations: the tab title's count. */
+  unreadTotal(): number {
+    let n = 0;
+    for (const e of this.entries.values()) if (e.status === "open") n += e.unread;
+    return n;
+  }
+
+  private onFrame(frame: SiteServerFrame): void {
+    if (frame.type === "inbox") {
+      this.entries.clear();
+      for (const e of frame.conversations) this.entries.set(e.id, e);
+      this.live = true;
+    } else if (frame.type === "conversation") {
+      const isNew = !this.entries.has(frame.conversation.id);
+      this.upsert(frame.conversation);
+      if (isNew && this.live && frame.conversation.status === "open") this.onNew(frame.conversation);
+    } else if (frame.type === "presence") {
+      const changed = frame.operatorsOnline !== this.operatorsOnline;
+      this.operatorsOnline = frame.operatorsOnline;
+      if (changed) this.dispatchEvent(new Event("presence"));
+    }
+    this.changed();
+  }
+
+  private changed(): void {
+    this.dispatchEvent(new Event("change"));
+  }
+}

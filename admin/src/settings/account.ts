@@ -1,0 +1,48 @@
+/** Settings → My sessions: where this operator is logged in, and ending any of those sessions. */
+import { html } from "lit";
+import { customElement, state as litState } from "lit/decorators.js";
+import type { OperatorSession } from "../../../worker/protocol";
+import { describeUserAgent } from "../../../worker/site/useragent";
+import { SESSION_ENDED, api } from "../api";
+import { fullTime } from "../format";
+import { t } from "../i18n";
+import { Screen } from "./screen";
+
+/** "Chrome 131 · Windows" from a User-Agent, or null when it says nothing useful. */
+function device(ua: string | null): string | null {
+  const d = describeUserAgent(ua);
+  return [d.browser, d.os].filter(Boolean).join(" · ") || null;
+}
+
+@customElement("ec-settings-account")
+export class EcSettingsAccount extends Screen {
+  @litState() private sessions: OperatorSession[] = [];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.load();
+  }
+
+  private async load(): Promise<void> {
+    this.sessions = (await api("GET", "/sessions")).sessions;
+  }
+
+  override render() {
+    return html`<h2>${t("settings.account.title")}</h2>
+      <div class="card"><table>
+        <thead><tr><th>${t("settings.account.device")}</th><th>${t("settings.account.lastSeen")}</th><th></th></tr></thead>
+        <tbody>${this.sessions.map((s) => html`<tr>
+          <td title=${s.userAgent ?? ""}>${device(s.userAgent) ?? t("settings.account.unknownDevice")}${s.ip ? html`<br><span class="muted">${s.ip}</span>` : ""}
+            ${s.current ? html`<br><span class="badge soft">${t("settings.account.current")}</span>` : ""}</td>
+          <td>${fullTime(s.lastSeen)}</td>
+          <td><button class="danger" @click=${() => this.end(s)}>${t("settings.account.end")}</button></td>
+        </tr>`)}</tbody>
+      </table></div>`;
+  }
+
+  private async end(s: OperatorSession): Promise<void> {
+    await api("DELETE", `/sessions/${s.id}`);
+    if (s.current) window.dispatchEvent(new Event(SESSION_ENDED));
+    else await this.load();
+  }
+}

@@ -1,0 +1,61 @@
+/** Settings → Widget look and texts: the site's name, time zone and language, and how the widget looks and greets. */
+import { html } from "lit";
+import { customElement } from "lit/decorators.js";
+import { api } from "../api";
+import { state } from "../app-state";
+import { t } from "../i18n";
+import { fieldError, invalid } from "../ui/fields";
+import { Screen, valuesOf } from "./screen";
+
+@customElement("ec-settings-look")
+export class EcSettingsLook extends Screen {
+  override render() {
+    const s = state.settings;
+    if (!s) return html`<p class="muted">${t("app.loading")}</p>`;
+    const look = s.look;
+    return html`<h2>${t("settings.look.title")}</h2>
+      <form @submit=${this.save} novalidate>
+        <div class="two">
+          <div>${this.input("name", t("settings.look.siteName"), s.name)}</div>
+          <div>${this.input("timezone", t("settings.look.timezone"), s.timezone, { hint: t("settings.look.timezoneHint") })}</div>
+        </div>
+        ${this.select("locale", t("settings.look.language"), s.locale, [["en", "English"], ["ru", "Русский"]])}
+        <div class="two">
+          <div>
+            <label for="look.color">${t("settings.look.color")}</label>
+            <div class="row"><input type="color" aria-label=${t("settings.look.color")} .value=${look.color}
+              @input=${(e: Event) => ((this.renderRoot.querySelector("#look\\.color") as HTMLInputElement).value = (e.target as HTMLInputElement).value)}>
+              <input id="look.color" name="look.color" class="grow" .value=${look.color} maxlength="7"
+                aria-invalid=${invalid(this.errors, "look.color").invalid} aria-describedby=${invalid(this.errors, "look.color").describedBy}></div>
+            ${fieldError(this.errors, "look.color")}
+          </div>
+          <div>${this.select("look.position", t("settings.look.position"), look.position, [["right", t("settings.look.right")], ["left", t("settings.look.left")]])}</div>
+        </div>
+        ${this.input("look.launcherText", t("settings.look.launcherText"), look.launcherText, { max: 40 })}
+        ${this.input("look.teamName", t("settings.look.teamName"), look.teamName, { max: 80 })}
+        <label for="look.greeting">${t("settings.look.greeting")}</label>
+        <textarea id="look.greeting" name="look.greeting" rows="3" maxlength="500" .value=${look.greeting}
+          aria-invalid=${invalid(this.errors, "look.greeting").invalid}></textarea>
+        ${fieldError(this.errors, "look.greeting")}
+        ${this.input("look.avatarUrl", t("settings.look.avatarUrl"), look.avatarUrl, { type: "url", max: 2000 })}
+        <div class="actions"><button class="primary" ?disabled=${this.busy}>${t("settings.save")}</button>${this.status()}</div>
+      </form>`;
+  }
+
+  private select(path: string, label: string, value: string, options: Array<[string, string]>) {
+    return html`<label for=${path}>${label}</label>
+      <select id=${path} name=${path}>${options.map(([v, text]) => html`<option value=${v} ?selected=${v === value}>${text}</option>`)}</select>
+      ${fieldError(this.errors, path)}`;
+  }
+
+  private async save(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const v = valuesOf(e.target as HTMLFormElement);
+    const look = Object.fromEntries(Object.entries(v).filter(([k]) => k.startsWith("look.")).map(([k, x]) => [k.slice(5), x]));
+    await this.attempt(async () => {
+      const { settings } = await api("PUT", "/settings", { name: v.name, timezone: v.timezone, locale: v.locale, look });
+      state.settings = settings;
+      state.changed();
+    });
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * One conversation: header with assign / transfer and resolve / reopen, the live thread
+ * (visitor, operators, bot, internal notes), typing and read state, and the composer.
+ * Every text that came from a visitor is shown as text.
+ *
+ * @fires back - the phone layout's back button
+ * @fires toggle-card - show or hide the visitor card
+ */
+import { LitElement, css, html, nothing, type PropertyValues } from "lit";
+import { customElement, property, state as litState } from "lit/decorators.js";
+import type { InboxEntry, Message } from "../../../worker/protocol";
+import { ApiFailure } from "../api";
+import { state } from "../app-state";
+import type { ConversationSession } from "../conversation-session";
+import { fullTime, shortTime } from "../format";
+import { Localized, serverText, t } from "../i18n";
+import { Watch } from "../watch";
+import "./composer";
+import { visitorLabel } from "./inbox-list";
+import { base } from "./styles";
+
+@customElement("ec-conversation")
+export class EcConversation extends LitElement {
+  static override styles = [base, css`
+    :host { display: flex; flex-direction: column; min-height: 0; min-width: 0; background: var(--ec-bg); }
+    header { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; padding: 8px 12px; background: var(--ec-surface); border-bottom: 1px solid var(--ec-border); }
+    header h2 { margin: 0; font-size: 16px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    header select { width: auto; max-width: 220px; }
+    .back, .card-toggle { display: none; }
+    @media (max-width: 760px) {
+      .back { display: inline-block; }
+      header h2.grow { flex: 1 1 calc(100% - 60px); }
+      header select { flex: 1; max-width: none; }
+    }
+    @media (max-width: 1100px) { .card-toggle { display: inline-block; } }
+    .thread { flex: 1; overflow-y: auto; padding: 12px 16px; display: flex; flex-direction: column; gap: 8px; }
+    .msg { max-width: min(560px, 85%); padding: 8px 12px; border-radius: 12px; background: var(--ec-surface); border: 1px solid var(--ec-border); overflow-wrap: anywhere; }
+    .text { white-space: pre-wrap; }
+    .msg.operator { align-self: flex-end; background: var(--ec-mine); border-color: transparent; }
+    .msg.bot, .msg.system { align-self: center; background: transparent; border-style: dashed; color: var(--ec-muted); }
+    .msg.note { align-self: flex-end; background: var(--ec-note); border: 1px dashed var(--ec-warn); }
+    .msg.pending { opacity: .6; }
+    .who { font-size: 12px; color: var(--ec-muted); margin-bottom: 2px; display: block; }
+    .seen { align-self: flex-end; font-size: 12px; color: var(--ec-muted); margin-top: -4px; }
+    .typing { font-size: 13px; color: var(--ec-muted); padding: 0 16px 6px; min-height: 20px; }
+    .banner { margin: 8px 12px 0; }
+  `];
+
+  @property({ attribute: false }) session!: ConversationSession;
+  @property({ attribute: false }) entry: InboxEntry | null = null;
+  @litState() private actionError: string | null = null;
+  private readonly watch = new Watch(this);
+  private stick = true;
+
+  constructor() {
+    super();
+    new Localized(this);
+    new Watch(this, state);
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has("session")) {
+      this.watch.set(this.session);
+      this.actionError = null;
+      this.stick = true;
+    }
+  }
+
+  override updated(): void {
+    const thread = this.renderRoot.querySelector(".thread");
+    if (thread && this.stick) thread.scrollTop = thread.scrollHeight;
+    if (document.visibilityState === "visible") this.session.markRead();
+  }
+
+  override render() {
+    const s = this.session;
+    const e = this.entry;
+    const lastOperator = [...s.messages].reverse().find((m) => m.author.kind === "operator" && !m.meta?.internal);
+    const seen = lastOperator && s.view && s.view.readSeq.visitor >= lastOperator.seq;
+    return html`
+      <header>
+        <button class="back" @click=${() => this.fire("back")} aria-label=${t("conversation.back")}>←</button>
+        <h2 class="grow">${e ? visitorLabel(e) : t("inbox.visitor")}
+          ${e?.verified ? html`<span class="badge soft" title=${t("card.verifiedHint")}>✓ ${t("card.verified")}</span>` : nothing}</h2>
+        ${this.assignControl(e)}
+        ${e?.status === "resolved"
+          ? html`<button @click=${() => this.run("reopen")}>${t("conversation.reopen")}</button>`
+          : html`<button class="primary" @click=${() => this.run("resolve")}>${t("conversation.resolve")}</button>`}
+        <button class="card-toggle" @click=${() => this.fire("toggle-card")}>${t("card.title")}</button>
+      </header>
+      ${this.actionError ? html`<p class="form-error banner" role="alert">${this.actionError}</p>` : nothing}
+      ${s.error ? html`<p class="form-error banner" role="alert">${serverText(s.error.message)}</p>` : nothing}
+      <div class="thread" role="log" aria-live="polite" aria-label=${t("conversation.thread")} @scroll=${this.onScroll}>
+        ${s.messages.map((m) => this.message(m))}
+        ${[...s.outgoing.values()].map((o) => html`<div class="msg pending ${o.note ? "note" : "operator"}"><span class="who">${t("conversation.sending")}</span><div class="text">${o.text}</div></div>`)}
+        ${seen ? html`<span class="seen">${t("conversation.seen")}</span>` : nothing}
+        ${!s.live ? html`<p class="muted">${t("conversation.connecting")}</p>` : nothing}
+      </div>
+      <div class="typing" aria-live="polite">${s.typing ? (s.typing.who === "visitor" ? t("conversation.visitorTyping") : t("conversation.operatorTyping", { name: s.typing.who })) : ""}</div>
+      <ec-composer .session=${s}></ec-composer>`;
+  }
+
+  private message(m: Message) {
+    const note = m.meta?.internal === true;
+    const kind = note ? "note" : m.author.kind;
+    const who = note
+      ? t("conversation.noteBy", { name: m.author.name ?? "" })
+      : m.author.kind === "visitor" ? (this.entry ? visitorLabel(this.entry) : t("inbox.visitor"))
+      : m.author.kind === "operator" ? m.author.name ?? t("roles.operator")
+      : t(`conversation.${m.author.kind}`);
+    return html`<div class="msg ${kind}" data-seq=${m.seq}>
+      <span class="who">${who} · <time datetime=${new Date(m.at).toISOString()} title=${fullTime(m.at)}>${shortTime(m.at)}</time>${m.channel === "email" ? ` · ${t("conversation.email")}` : ""}</span>
+      <div class="text">${m.text}</div></div>`;
+  }
+
+  private assignControl(e: InboxEntry | null) {
+    const value = e?.assignee ? `op:${e.assignee}` : e?.department ? `dep:${e.department}` : "";
+    return html`<label class="sr-only" for="assign">${t("conversation.assign")}</label>
+      <select id="assign" .value=${value} @change=${this.onAssign} title=${t("conversation.assign")}>
+        <option value="" ?selected=${value === ""}>${t("conversation.unassigned")}</option>
+        <optgroup label=${t("conversation.operators")}>
+          ${state.team.map((o) => html`<option value=${`op:${o.id}`} ?selected=${value === `op:${o.id}`}>${o.online ? "● " : ""}${o.name}</option>`)}
+        </optgroup>
+        ${state.departments.length ? html`<optgroup label=${t("conversation.departments")}>
+          ${state.departments.map((d) => html`<option value=${`dep:${d.id}`} ?selected=${value === `dep:${d.id}`}>${d.name}</option>`)}
+        </optgroup>` : nothing}
+      </select>`;
+  }
+
+  private onAssign(ev: Event): void {
+    const v = (ev.target as HTMLSelectElement).value;
+    const body = v.startsWith("op:") ? { operatorId: v.slice(3) }
+      : v.startsWith("dep:") ? { departmentId: v.slice(4) }
+      : { operatorId: null, departmentId: null };
+    void this.run("assign", body);
+  }
+
+  private async run(action: "resolve" | "reopen" | "assign", body?: unknown): Promise<void> {
+    this.actionError = null;
+    try {
+      await state.act(this.session.id, action, body);
+    } catch (err) {
+      this.actionError = err instanceof ApiFailure ? serverText(err.message) : t("errors.unexpected");
+    }
+  }
+
+  private onScroll(e: Event): void {
+    const el = e.target as HTMLElement;
+    this.stick = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+  }
+
+  private fire(name: string): void {
+    this.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ec-conversation": EcConversation;
+  }
+}
