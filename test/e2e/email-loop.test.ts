@@ -5,9 +5,9 @@
  * the message appears live for the operator and the visitor.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer } from "../../scripts/local-server.mjs";
+import { startServer, type TestServer } from "./support/server";
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
+let server: TestServer;
 let cookie: string;
 
 /** A WebSocket client that queues JSON frames. */
@@ -58,7 +58,7 @@ function sendEmail(to: string, raw: string) {
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startServer();
   const login = await fetch(`${server.url}/api/v1/admin/login`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Origin: server.url },

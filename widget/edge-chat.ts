@@ -1,0 +1,315 @@
+/** The `<edge-chat>` element: see the class. Built by widget/build.mjs into /w/edge-chat.<hash>.js. */
+import { html, LitElement, nothing, type PropertyValues } from "lit";
+import type { Message } from "../worker/protocol";
+import { installApi, productLine, type OpenOptions } from "./api";
+import { ChatController, MAX_TEXT } from "./chat";
+import { catalogue, pickLocale, type Catalogue, type Locale } from "./i18n";
+import { CHAT_ICON } from "./launcher";
+import { textOn } from "./look";
+import type { HostIdentity } from "./session";
+import { SiteStorage } from "./storage";
+import { styles } from "./styles";
+import { avatar, bubble, CLOSE_ICON, icon, SEND_ICON } from "./view";
+
+/** Plausible email: something@domain.tld. The server checks it properly. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]{2,}$/;
+/** One time formatter per language: making one costs far more than formatting with it. */
+const clocks: Partial<Record<Locale, Intl.DateTimeFormat>> = {};
+
+/** Where this script was loaded from: the Edgechat server. */
+const SERVER = new URL((document.currentScript as HTMLScriptElement | null)?.src ?? location.href).origin;
+
+/**
+ * `<edge-chat>`: the visitor's always-on chat. The loader creates the element and draws its
+ * launcher; this class upgrades it in place, takes the launcher over and adds the panel.
+ * Message text is only ever bound as text (links are built by `linkify`), never as HTML.
+ *
+ * @fires edgechat-open - the panel opened
+ * @fires edgechat-close - the panel closed
+ * @fires edgechat-message - a new message arrived or was stored; `detail` is the message
+ * @csspart launcher - the round button; `badge` - its unread count
+ * @csspart panel - the chat window; `header`, `messages`, `message`, `composer`, `input`, `send`, `contact`
+ * @cssprop --edgechat-color - accent (defaults to the site's colour); `--edgechat-on-color` text on it
+ * @cssprop --edgechat-background, --edgechat-text, --edgechat-font, --edgechat-radius, --edgechat-focus
+ */
+export class EdgeChat extends LitElement {
+  static override get styles() {
+    return styles;
+  }
+
+  static override get properties() {
+    return {
+      site: {},
+      server: {},
+      opened: { state: true },
+      notice: { state: true },
+      emailError: { state: true },
+      emailSent: { state: true },
+      drawn: { state: true },
+    };
+  }
+
+  /** Site key (`data-site` of the loader's script). */
+  site = "";
+  /** The Edgechat server's origin, e.g. https://chat.example; by default where this script came from. */
+  server = SERVER;
+  opened = false;
+  /** The panel is in the DOM: from the first time it opens (most visitors never open it). */
+  protected drawn = false;
+  private notice = "";
+  private emailError = false;
+  private emailSent = false;
+
+  readonly chat = new ChatController(this);
+  #launcherHadFocus = false;
+  #loaderNodes: ChildNode[] = [];
+
+  constructor() {
+    super();
+    this.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && this.opened) this.hide(true);
+    });
+  }
+
+  /** The page's language choice (see `pickLocale`). */
+  get locale(): Locale {
+    return pickLocale(window.edgechatSettings?.locale, document.documentElement.lang, this.chat.session?.config.locale);
+  }
+
+  get #launcher(): HTMLButtonElement {
+    return this.renderRoot.querySelector(".launcher")!;
+  }
+
+  get #input(): HTMLTextAreaElement {
+    return this.renderRoot.querySelector("textarea")!;
+  }
+
+  get #t(): Catalogue {
+    return catalogue(this.locale);
+  }
+
+  /** Opens the panel; with a product, puts it into the draft. Focus goes to the message field. */
+  async show(options?: OpenOptions, focus = true): Promise<void> {
+    if (!this.opened) {
+      this.opened = true;
+      new SiteStorage(this.site).set("open", 1, sessionStorage);
+      this.dispatchEvent(new CustomEvent("edgechat-open"));
+    }
+    await this.updateComplete;
+    const line = productLine(options?.product, this.#t.about);
+    if (line) this.#input.value = line + this.#input.value;
+    if (focus) this.#input.focus();
+  }
+
+  /** Closes the panel; focus goes back to the launcher if it was inside the chat. */
+  hide(returnFocus = !!this.shadowRoot?.activeElement): void {
+    if (!this.opened) return;
+    this.opened = false;
+    new SiteStorage(this.site).set("open", null, sessionStorage);
+    this.dispatchEvent(new CustomEvent("edgechat-close"));
+    if (returnFocus) this.#launcher.focus();
+  }
+
+  identify(identity: HostIdentity): void {
+    this.chat.identify(identity);
+  }
+
+  // The loader drew its launcher into this shadow root. It stays until the first render,
+  // which comes a task after the upgrade (neither task is then long), and is removed in the
+  // same task as that render: no frame without a launcher.
+  protected override createRenderRoot(): HTMLElement | DocumentFragment {
+    this.#loaderNodes = [...(this.shadowRoot?.childNodes ?? [])];
+    const root = super.createRenderRoot();
+    this.renderOptions.renderBefore = null;
+    return root;
+  }
+
+  protected override async scheduleUpdate(): Promise<void> {
+    if (!this.hasUpdated) await new Promise((resolve) => setTimeout(resolve));
+    super.scheduleUpdate();
+  }
+
+  protected override update(changed: PropertyValues<this>): void {
+    if (!this.hasUpdated) {
+      this.#launcherHadFocus = !!this.shadowRoot?.activeElement;
+      for (const node of this.#loaderNodes) node.remove();
+    }
+    super.update(changed);
+  }
+
+  protected override firstUpdated(): void {
+    if (this.#launcherHadFocus) this.#launcher.focus();
+    if (new SiteStorage(this.site).get("open", sessionStorage)) void this.show(undefined, false);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const look = this.chat.session?.config.look;
+    if (look) {
+      // The site's colours, as the loader sets them; the page's --edgechat-* theme wins over them.
+      this.style.setProperty("--_c", look.color);
+      this.style.setProperty("--_f", textOn(look.color));
+      this.toggleAttribute("left", look.position === "left");
+    }
+    if (changed.has("opened")) this.chat.panelChanged();
+    this.drawn ||= this.opened;
+  }
+
+  protected override updated(): void {
+    const log = this.renderRoot.querySelector(".log");
+    if (this.opened && log) log.scrollTop = log.scrollHeight;
+  }
+
+  override render() {
+    const t = this.#t;
+    const chat = this.chat;
+    const config = chat.session?.config;
+    const team = config?.look.teamName || config?.siteName || t.chat;
+    const unread = this.opened ? 0 : chat.unread;
+    const incoming = chat.lastIncoming;
+    return html`
+      <button class="launcher" part="launcher" aria-expanded=${this.opened}
+        aria-controls=${this.drawn ? "panel" : nothing}
+        aria-label=${this.opened ? t.close : unread ? t.openUnread(unread) : t.open}
+        @click=${() => (this.opened ? this.hide(true) : this.show())}>
+        ${icon(this.opened ? CLOSE_ICON : CHAT_ICON)}
+        ${config?.look.launcherText && !this.opened ? html`<span>${config.look.launcherText}</span>` : nothing}
+        ${unread ? html`<span class="badge" part="badge" aria-hidden="true">${unread > 99 ? "99+" : unread}</span>` : nothing}
+      </button>
+      ${this.drawn ? this.#panel(team) : nothing}
+      <div class="sr" aria-live="polite">${incoming ? t.newMessage(this.#nameOf(incoming, team), incoming.text) : ""}</div>
+    `;
+  }
+
+  /** The chat window (hidden while closed). */
+  #panel(team: string) {
+    const t = this.#t;
+    const chat = this.chat;
+    return html`<section id="panel" class="panel" part="panel" role="dialog" aria-labelledby="title" ?hidden=${!this.opened}>
+      <header part="header">
+        ${avatar(team, chat.session?.config.look.avatarUrl)}
+        <div class="who">
+          <h2 id="title">${team}</h2>
+          <p class="status">${this.#status()}</p>
+        </div>
+        <button class="close" aria-label=${t.close} @click=${() => this.hide(true)}>${icon(CLOSE_ICON)}</button>
+      </header>
+      <ol class="log" part="messages" aria-label=${t.messages} tabindex="0">
+        ${bubble(team, chat.session?.config.look.greeting || t.greeting, this.#picture(team))}
+        ${this.#messages(team)}
+      </ol>
+      <p class="typing" ?hidden=${!chat.typing}>${t.typing(chat.typing?.name || team)}</p>
+      ${this.#contact()}
+      <form class="composer" part="composer" @submit=${this.#onSubmit}>
+        <textarea part="input" rows="1" maxlength=${MAX_TEXT} aria-label=${t.input} placeholder=${t.placeholder}
+          @keydown=${this.#onComposerKey} @input=${this.#onInput}></textarea>
+        <button class="send" part="send" type="submit" aria-label=${t.send}>${icon(SEND_ICON)}</button>
+      </form>
+      ${this.notice ? html`<p class="notice" role="alert">${this.notice}</p>` : nothing}
+    </section>`;
+  }
+
+  #status(): string {
+    const t = this.#t;
+    const chat = this.chat;
+    if (chat.unavailable) return t.unavailable;
+    if (chat.state === "offline") return t.offline;
+    if (chat.state === "connecting" && chat.pending.length) return t.connecting;
+    return chat.session?.config.operatorsOnline ? t.online : t.away;
+  }
+
+  #messages(team: string) {
+    const t = this.#t;
+    const chat = this.chat;
+    const lastOwn = chat.messages.filter((m) => m.author.kind === "visitor").pop()?.seq;
+    return [
+      ...chat.messages.map((m) => {
+        const mine = m.author.kind === "visitor";
+        const name = this.#nameOf(m, team);
+        const state = m.seq === lastOwn ? (m.seq <= chat.operatorRead ? t.read : t.sent) : "";
+        return bubble(name, m.text, mine ? undefined : this.#picture(name), m.at, this.#time(m.at), state);
+      }),
+      ...chat.pending.map((p) => bubble(t.you, p.text, undefined, p.at, this.#time(p.at), t.sending)),
+    ];
+  }
+
+  #picture(name: string) {
+    return avatar(name, this.chat.session?.config.look.avatarUrl);
+  }
+
+  #contact() {
+    const t = this.#t;
+    const chat = this.chat;
+    if (chat.emailKnown) return this.emailSent ? html`<p class="contact" role="status">${t.emailThanks}</p>` : nothing;
+    if (!chat.showContact) return nothing;
+    return html`<form class="contact" part="contact" novalidate @submit=${this.#onEmail}>
+      <label for="email">${t.emailAsk}</label>
+      <div>
+        <input id="email" type="email" autocomplete="email" maxlength="254" placeholder=${t.emailLabel}
+          aria-invalid=${this.emailError} aria-describedby=${this.emailError ? "email-error" : nothing} />
+        <button type="submit">${t.emailSave}</button>
+      </div>
+      ${this.emailError ? html`<p id="email-error" class="error" role="alert">${t.emailInvalid}</p>` : nothing}
+    </form>`;
+  }
+
+  #nameOf(m: Message, team: string): string {
+    if (m.author.kind === "visitor") return this.#t.you;
+    return m.author.kind === "operator" ? m.author.name || team : team;
+  }
+
+  /** "14:05" or "2:05 PM". */
+  #time(at: number): string {
+    const locale = this.locale;
+    clocks[locale] ??= new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit" });
+    return clocks[locale].format(at);
+  }
+
+  // ---- handlers ----
+
+  #onComposerKey(e: KeyboardEvent): void {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      this.#onSubmit(e);
+    }
+  }
+
+  #onInput(): void {
+    const area = this.#input;
+    area.style.height = "";
+    area.style.height = `${Math.min(area.scrollHeight + 2, 120)}px`;
+    if (area.value.trim()) this.chat.typed();
+  }
+
+  #onSubmit(e: Event): void {
+    e.preventDefault();
+    const error = this.chat.send(this.#input.value);
+    this.notice = error === "tooLong" ? this.#t.tooLong(MAX_TEXT) : "";
+    if (error) return;
+    this.#input.value = "";
+    this.#onInput();
+  }
+
+  #onEmail(e: SubmitEvent): void {
+    e.preventDefault();
+    const field = (e.target as HTMLFormElement).querySelector("input")!;
+    const email = field.value.trim();
+    this.emailError = email.length > 254 || !EMAIL.test(email);
+    if (this.emailError) return void field.focus();
+    this.emailSent = true;
+    this.chat.sendEmail(email);
+  }
+}
+
+// Compiling this script, upgrading the element and drawing it are three tasks, so that none
+// is long on the shop's page.
+setTimeout(() => {
+  customElements.define("edge-chat", EdgeChat);
+  const host = document.querySelector("edge-chat");
+  if (host) installApi(host);
+});
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "edge-chat": EdgeChat;
+  }
+}

@@ -1,0 +1,32 @@
+/** English texts of the widget. Every other catalogue has exactly these keys (see `Catalogue`). */
+export const en = {
+  open: "Open chat",
+  openUnread: (n: number) => `Open chat, ${n} unread`,
+  close: "Close chat",
+  chat: "Chat",
+  greeting: "Hi! Ask us anything — we read every message.",
+  online: "We are online",
+  away: "We'll answer as soon as we can",
+  connecting: "Connecting…",
+  offline: "You're offline. Messages will be sent when you're back.",
+  unavailable: "The chat is unavailable on this page.",
+  messages: "Messages",
+  you: "You",
+  input: "Your message",
+  placeholder: "Write a message…",
+  send: "Send",
+  sending: "Sending…",
+  sent: "Sent",
+  read: "Read",
+  typing: (name: string) => `${name} is typing…`,
+  newMessage: (name: string, text: string) => `New message from ${name}: ${text}`,
+  emailAsk: "Leave your email so our answer reaches you even if you leave.",
+  emailLabel: "Your email",
+  emailSave: "Save",
+  emailInvalid: "Enter an email like name@example.com.",
+  emailThanks: "Thanks! We'll answer by email if you've left.",
+  about: "About:",
+  tooLong: (max: number) => `A message can be at most ${max} characters long.`,
+};
+
+export type Catalogue = typeof en;
