@@ -107,7 +107,7 @@ export type ServerFrame =
   | { type: "read"; seq: number; by: "visitor" | "operator" }
   | { type: "contact"; emailKnown: boolean; askEmail: boolean }
   | { type: "transcript"; sentTo: string }
-  | { type: "error"; code: ErrorCode; message: string };
+  | { type: "error"; code: ErrorCode; message: string; clientId?: string };
 
 export type ErrorCode =
   | "bad_json"

@@ -153,6 +153,7 @@ describe("bad frames", () => {
       const error = await tab.next("error");
       expect(error.code).toBe(code);
       expect(error.message).toContain(words);
+      expect(error.clientId).toBe((frame as { clientId?: string }).clientId);
       expect(await tab.say("still here")).toBe(1);
       expect((await other.next("message")).message.text).toBe("still here");
     });
@@ -176,6 +177,7 @@ describe("bad frames", () => {
     tab.send({ type: "message", clientId: "r20", text: "one too many" });
     const error = await tab.next("error");
     expect(error.code).toBe("rate_limited");
+    expect(error.clientId).toBe("r20");
     expect(error.message).toContain("20 messages in 10 seconds");
     const op = await operatorSocket(cookie, grant.conversationId);
     const welcome = await op.hello(0);

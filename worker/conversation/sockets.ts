@@ -37,9 +37,9 @@ export function send(ws: WebSocket, frame: ServerFrame): void {
   }
 }
 
-/** Sends an `error` frame. */
-export function sendError(ws: WebSocket, code: ErrorCode, message: string): void {
-  send(ws, { type: "error", code, message });
+/** Sends an `error` frame; `clientId` names the message it refuses, when there is one. */
+export function sendError(ws: WebSocket, code: ErrorCode, message: string, clientId?: unknown): void {
+  send(ws, { type: "error", code, message, ...(typeof clientId === "string" && clientId.length <= 64 ? { clientId } : {}) });
 }
 
 /** Sends a frame to every socket in `sockets` except `except`. */
