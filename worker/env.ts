@@ -1,5 +1,6 @@
 import type { Conversation } from "./conversation";
 import type { Site } from "./site";
+import type { Deployment } from "./site/deployment";
 
 /** Bindings and variables of the Worker (wrangler.toml, secrets, .dev.vars). */
 export interface Env {
@@ -27,6 +28,13 @@ export interface Env {
   DKIM_PRIVATE_KEY?: string;
   /** Cloudflare Email Service binding ([[send_email]] in wrangler.toml). */
   SEND_EMAIL?: SendEmail;
+  /** Deployment-wide state: signup codes and the open signup's per-IP counter (issue 8). */
+  DEPLOYMENT: DurableObjectNamespace<Deployment>;
+  /** Who may create sites: "closed" (admin token only, the default), "invite" (signup codes), "open". */
+  SIGNUP?: string;
+  /** Cloudflare Realtime TURN key for video calls (a key id and its API token, a secret). */
+  TURN_KEY_ID?: string;
+  TURN_KEY_API_TOKEN?: string;
 }
 
 /** True when the Worker runs on a developer machine (wrangler dev or tests). */

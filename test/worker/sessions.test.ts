@@ -143,3 +143,26 @@ describe("GET /api/v1/conversations/:id/ws", () => {
     expect(welcome.conversation).toMatchObject({ id: grant.conversationId, status: "open", lastSeq: 0 });
   });
 });
+
+describe("identity learnt after the conversation started", () => {
+  it("updates the conversation's visitor: the inbox shows the name, email and verified badge", async () => {
+    const { hmacSha256: h, toHex: hex } = await import("../../worker/lib/crypto");
+    const { login, noAutoReplies, eventually } = await import("./helpers");
+    const { SELF } = await import("cloudflare:test");
+    const cookie = await login(SITE);
+    await noAutoReplies(cookie);
+    const anon = await startSession(SITE);
+    const tab = await visitorSocket(anon);
+    await tab.hello();
+    await tab.say("I am about to log in");
+    const hash = hex(await h(identitySecret, "user-77"));
+    const known = await startSession(SITE, { visitorToken: anon.visitorToken, identity: { userId: "user-77", email: "eve@example.com", name: "Eve", hash } });
+    expect(known.conversationId).toBe(anon.conversationId);
+    expect(await tab.next("contact")).toEqual({ type: "contact", emailKnown: true, askEmail: false });
+    await eventually(async () => {
+      const res = await SELF.fetch("https://chat.example/api/v1/admin/conversations", { headers: { Cookie: cookie } });
+      const entry = ((await res.json()) as any).conversations.find((e: any) => e.id === anon.conversationId);
+      expect(entry).toMatchObject({ email: "eve@example.com", visitorName: "Eve", verified: true });
+    });
+  });
+});

@@ -18,6 +18,8 @@ import { adminSettings } from "./admin-settings";
 import { adminInbox } from "./admin-inbox";
 import { autoReplyRoutes } from "./admin-autoreply";
 import { emailRoutes } from "./admin-email";
+import { adminData } from "./admin-data";
+import { pluginWoo } from "./plugin-woo";
 
 export const SESSION_COOKIE = "edgechat_session";
 
@@ -118,3 +120,5 @@ admin.route("/", adminSettings);
 admin.route("/", adminInbox);
 admin.route("/", autoReplyRoutes);
 admin.route("/", emailRoutes);
+admin.route("/", adminData); // issue 8: erasure, retention, secrets
+admin.route("/", pluginWoo); // issue 8: WooCommerce data for the visitor card

@@ -1,49 +1,24 @@
-/** Site creation (deployment owner) and visitor sessions (the widget). */
+/**
+ * Sites: creation (worker/api/signup.ts), the open signup's confirmation
+ * (./signup-confirm.ts), the plugin's signed calls (./plugin.ts), and visitor sessions
+ * (the widget), below.
+ */
 import { Hono } from "hono";
-import { z } from "zod";
 import type { Env } from "../env";
 import { ApiError, unwrap } from "../lib/errors";
-import { sameBytes } from "../lib/crypto";
 import { freshClaims, readVisitorToken, signVisitorToken, TOKEN_REFRESH_SECONDS } from "../lib/token";
-import { email, sessionBody, siteKey as siteKeySchema } from "../protocol";
-import { isTimezone, originPattern } from "../site/settings";
+import { sessionBody, siteKey as siteKeySchema } from "../protocol";
+import { siteStub } from "../site/jurisdiction";
 import { readJson } from "./http";
+import { plugin } from "./plugin";
+import { createSiteRoute } from "./signup";
+import { signupConfirm } from "./signup-confirm";
 
 export const sites = new Hono<{ Bindings: Env }>();
 
-const createSiteBody = z.object({
-  siteKey: siteKeySchema,
-  name: z.string().trim().min(1, "name is required").max(120),
-  ownerEmail: email,
-  ownerName: z.string().trim().min(1).max(120).optional(),
-  ownerPassword: z.string().min(10, "ownerPassword must be at least 10 characters").max(512),
-  allowedOrigins: z.array(originPattern).min(1, "give at least one allowed origin").max(50),
-  timezone: z.string().refine(isTimezone, "unknown timezone").default("UTC"),
-  locale: z.enum(["en", "ru"]).default("en"),
-});
-
-/** Compares the bearer token with ADMIN_TOKEN in constant time. */
-function requireAdminToken(header: string | undefined, expected: string | undefined): void {
-  const given = header?.match(/^Bearer (.+)$/)?.[1];
-  const enc = new TextEncoder();
-  if (!expected || !given || !sameBytes(enc.encode(given), enc.encode(expected))) {
-    throw new ApiError(401, "admin_token_required", "creating a site needs the deployment's admin token (Authorization: Bearer …)");
-  }
-}
-
-sites.post("/", async (c) => {
-  requireAdminToken(c.req.header("Authorization"), c.env.ADMIN_TOKEN);
-  const body = await readJson(c, createSiteBody);
-  const site = c.env.SITE.get(c.env.SITE.idFromName(body.siteKey));
-  const created = unwrap(
-    await site.create({
-      siteKey: body.siteKey,
-      settings: { name: body.name, allowedOrigins: body.allowedOrigins, timezone: body.timezone, locale: body.locale },
-      owner: { email: body.ownerEmail, name: body.ownerName ?? body.ownerEmail.split("@")[0]!, password: body.ownerPassword },
-    }),
-  );
-  return c.json({ siteKey: created.siteKey, identitySecret: created.identitySecret, ownerId: created.owner.id }, 201);
-});
+sites.post("/", createSiteRoute);
+sites.route("/", signupConfirm);
+sites.route("/", plugin);
 
 /** CORS for the widget: the preflight is answered for any origin; the POST itself checks it. */
 function cors(origin: string | undefined): Record<string, string> {
@@ -75,7 +50,7 @@ sites.post("/:siteKey/sessions", async (c) => {
     }
     claims = check.claims;
   }
-  const site = c.env.SITE.get(c.env.SITE.idFromName(key));
+  const site = siteStub(c.env, key);
   const grant = unwrap(
     await site.startSession({
       origin: origin ?? null,
@@ -85,8 +60,19 @@ sites.post("/:siteKey/sessions", async (c) => {
       trail: body.trail,
       locale: body.locale,
       timezone: body.timezone,
+      client: clientOf(c.req.raw, c.req.header("User-Agent")),
     }),
   );
   const visitorToken = await signVisitorToken(c.env.TOKEN_SECRET, freshClaims(key, grant.visitorId, grant.conversationId, now));
   return c.json({ visitorToken, ...grant });
 });
+
+/** Country and city (Cloudflare's `request.cf`) and the User-Agent, for the visitor card. */
+function clientOf(req: Request, userAgent: string | undefined) {
+  const cf = (req as Request & { cf?: { country?: unknown; city?: unknown } }).cf;
+  return {
+    ...(typeof cf?.country === "string" ? { country: cf.country } : {}),
+    ...(typeof cf?.city === "string" ? { city: cf.city } : {}),
+    ...(userAgent ? { userAgent } : {}),
+  };
+}

@@ -142,6 +142,30 @@ export class Conversation extends DurableObject<Env> {
     return this.store.state() ? this.buildSummary() : null;
   }
 
+  // ---- data rights (issue 8) ----
+
+  /**
+   * Deletes this conversation for good (a contact's erasure, the site's retention): closes
+   * every socket, clears the alarm and all storage. The object may wake again (a visitor with
+   * an old token): the schema is put back and the state forgotten, so it starts empty.
+   */
+  async erase(siteKey: string): Promise<{ erased: boolean } | Failure> {
+    const state = this.store.state();
+    if (state && state.site_key !== siteKey) return failure(403, "forbidden", "this conversation belongs to another site");
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.close(1000, "conversation erased");
+      } catch {
+        // already closing
+      }
+    }
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    migrate(this.ctx.storage.sql, CONVERSATION_MIGRATIONS);
+    this.store.update({}); // no row to update: it only drops the store's cached state
+    return { erased: !!state };
+  }
+
   // ---- email (issue 5) ----
 
   /**
@@ -171,6 +195,20 @@ export class Conversation extends DurableObject<Env> {
       meta: { from: email.from.address, subject: email.subject.slice(0, 300), attachments: email.attachments.slice(0, 20) },
     });
     return { seq: message.seq, duplicate: false };
+  }
+
+  /** What the Site learnt of the visitor later (an identity from the shop). */
+  async updateVisitor(fields: { email: string | null; name: string | null; verified: boolean }): Promise<void> {
+    const state = this.store.state();
+    if (!state) return;
+    this.store.update({
+      email: fields.email ?? state.email,
+      visitor_name: fields.name ?? state.visitor_name,
+      verified: fields.verified ? 1 : state.verified,
+      ...(fields.email ? { ask_email: 0 } : {}),
+    });
+    if (fields.email) broadcast(this.ctx.getWebSockets("visitor"), { type: "contact", emailKnown: true, askEmail: false });
+    this.notifySite();
   }
 
   /** Emails the conversation (an operator's request from the admin). */
@@ -291,10 +329,11 @@ export class Conversation extends DurableObject<Env> {
     }
     const parsed = clientFrame.safeParse(json);
     if (parsed.success) return parsed.data;
+    const clientId = (json as { clientId?: unknown }).clientId;
     const textIssue = parsed.error.issues.find((i) => i.path[0] === "text");
-    if (textIssue?.code === "too_small") sendError(ws, "empty_text", "message text is empty");
-    else if (textIssue?.code === "too_big") sendError(ws, "text_too_long", textIssue.message);
-    else sendError(ws, "bad_frame", `${type}: ${describeIssues(parsed.error)}`);
+    if (textIssue?.code === "too_small") sendError(ws, "empty_text", "message text is empty", clientId);
+    else if (textIssue?.code === "too_big") sendError(ws, "text_too_long", textIssue.message, clientId);
+    else sendError(ws, "bad_frame", `${type}: ${describeIssues(parsed.error)}`, clientId);
     return null;
   }
 
@@ -310,7 +349,7 @@ export class Conversation extends DurableObject<Env> {
     const now = Date.now();
     const waitMs = this.limiter.hit(ws, now);
     if (waitMs > 0) {
-      return sendError(ws, "rate_limited", `at most 20 messages in 10 seconds; try again in ${Math.ceil(waitMs / 1000)} s`);
+      return sendError(ws, "rate_limited", `at most 20 messages in 10 seconds; try again in ${Math.ceil(waitMs / 1000)} s`, clientId);
     }
     const author = peer.role === "operator"
       ? { kind: "operator" as const, id: peer.id, ...(peer.name ? { name: peer.name } : {}) }

@@ -33,6 +33,10 @@ import { searchInbox } from "./search";
 import * as operatorSessions from "./sessions";
 import * as team from "./team";
 import { recordClient, visitorCard } from "./visitor-card";
+import { SiteLifecycle, type SignedCall } from "./lifecycle";
+import { orderEvents } from "./plugin-events";
+import * as siteSecrets from "./secrets";
+import { notLive, type NewSite } from "./signup";
 
 export interface Contact {
   visitorId: string;
@@ -74,6 +78,7 @@ export class Site extends DurableObject<Env> {
     migrate(this.sql, SITE_MIGRATIONS);
     this.timers = new Timers(ctx.storage, {
       [EMAIL_RETRY_TIMER]: (job: { id: string }) => this.mailer.retry(job.id),
+      ...this.lifecycle().timerHandlers(),
     });
     this.mailer = new Mailer(this.sql, env, this.timers, () => this.settings()?.name ?? "Edgechat");
   }
@@ -128,13 +133,15 @@ export class Site extends DurableObject<Env> {
   async startSession(req: SessionRequest): Promise<SessionGrant | Failure> {
     const settings = this.settings();
     if (!settings) return failure(404, "unknown_site", "no such site");
+    const pending = notLive(this.sql);
+    if (pending) return pending;
     if (!originAllowed(req.origin, settings.allowedOrigins)) {
       return failure(403, "origin_not_allowed",
         `origin ${req.origin ?? "(none)"} is not allowed for this site; add it to the site's allowed origins`);
     }
     let visitorId = req.visitorId;
     if (req.identity) {
-      if (!(await this.identityValid(req.identity))) {
+      if (!(await this.identityValid(req.identity)) && !(await this.lifecycle().identityValidInGrace(req.identity))) {
         return failure(401, "bad_identity", "identity hash does not match HMAC-SHA256(identity secret, userId)");
       }
       visitorId = this.contactByUser(req.identity.userId)?.visitorId ?? visitorId;
@@ -144,6 +151,13 @@ export class Site extends DurableObject<Env> {
     if (req.client) recordClient(this.sql, visitorId, req.client);
     const conversationId = this.openConversationOf(visitorId, req.visitorId === visitorId ? req.conversationId : undefined);
     const contact = this.contactOf(visitorId);
+    if (req.identity && contact && (await this.hasConversation(conversationId))) {
+      // The conversation copied the visitor at first contact; an identity learnt later updates it.
+      const conversation = this.env.CONVERSATION.get(this.env.CONVERSATION.idFromString(conversationId));
+      this.ctx.waitUntil(conversation.updateVisitor({ email: contact.email, name: contact.name, verified: true }).catch(
+        (err) => console.error("site: identity update failed", err),
+      ));
+    }
     return {
       visitorId,
       conversationId,
@@ -249,6 +263,38 @@ export class Site extends DurableObject<Env> {
     return this.sql.exec("SELECT 1 FROM inbox WHERE id = ?", id).toArray().length > 0;
   }
 
+  // ---- sites and data rights (issue 8) ----
+  // RPC for worker/api/signup*.ts, plugin*.ts and admin-data.ts; the rules live in
+  // ./lifecycle.ts and the modules it names.
+
+  #lifecycle?: SiteLifecycle;
+  private lifecycle(): SiteLifecycle {
+    return (this.#lifecycle ??= new SiteLifecycle({
+      storage: this.ctx.storage,
+      env: this.env,
+      timers: () => this.timers,
+      mailer: () => this.mailer,
+      siteKey: () => this.get<string>("site_key"),
+    }));
+  }
+
+  async createSite(input: NewSite) { return this.lifecycle().createSite(input); }
+  async confirmSite(token: string, linkBase: string) { return this.lifecycle().confirmSite(token, linkBase); }
+  async signupEmails() { return this.lifecycle().signupEmails(); }
+  async pluginStatus(call: SignedCall) { return this.lifecycle().pluginStatus(call); }
+  async pluginEvent(call: SignedCall) { return this.lifecycle().pluginEvent(call); }
+  async orderEvents(range?: { since?: number; until?: number; limit?: number }) { return orderEvents(this.sql, range); }
+  async wooCustomer(visitorId: string) { return this.lifecycle().wooCustomer(visitorId); }
+  async secretsInfo() { return siteSecrets.secretsInfo(this.sql); }
+  async rotateSecret(actor: audit.Actor, name: siteSecrets.SecretName, graceHours?: number) {
+    return siteSecrets.rotateSecret(this.sql, actor, name, graceHours);
+  }
+  async eraseContact(actor: audit.Actor, target: { visitorId: string; confirm: string } | { email: string; confirm: string }) {
+    return this.lifecycle().eraseContact(actor, target);
+  }
+  async retentionMonths() { return this.lifecycle().retentionMonths(); }
+  async saveRetention(actor: audit.Actor, months: number | null) { return this.lifecycle().saveRetention(actor, months); }
+
   // ---- email (issue 5) ----
 
   /** Queues and sends one email (a Conversation's follow-up or transcript). */
@@ -290,7 +336,7 @@ export class Site extends DurableObject<Env> {
     const site = this.settings();
     if (!site || !(await this.emailSettings()).notifyOperators) return;
     const operators = this.sql.exec<{ email: string; name: string }>("SELECT email, name FROM operators").toArray();
-    const adminUrl = `${(this.env.PUBLIC_URL ?? "http://localhost:8787").replace(/\/$/, "")}/admin/#/c/${entry.id}`;
+    const adminUrl = `${(this.env.PUBLIC_URL ?? "http://localhost:8787").replace(/\/$/, "")}/admin/c/${entry.id}`;
     const mail = newChatEmail({
       site: site.name, locale: site.locale, visitor: entry.visitorName ?? entry.email ?? "Visitor",
       text: entry.lastMessage?.text ?? "", adminUrl,

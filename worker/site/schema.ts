@@ -125,4 +125,18 @@ export const SITE_MIGRATIONS = [
    CREATE INDEX outbox_created ON outbox (created_at DESC);
    CREATE INDEX outbox_conversation ON outbox (conversation_id, created_at);
    CREATE TABLE unsubscribed (email TEXT PRIMARY KEY COLLATE NOCASE, at INTEGER NOT NULL);`,
+  // Sites and data rights (issue 8): orders the plugin reports (for the reports), and the
+  // signatures of plugin POSTs seen lately (a replay inside the ±300 s window is refused).
+  `CREATE TABLE order_events (
+     order_id TEXT PRIMARY KEY,
+     visitor_id TEXT,
+     user_id TEXT,
+     total REAL NOT NULL,
+     currency TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     received_at INTEGER NOT NULL
+   );
+   CREATE INDEX order_events_at ON order_events (at);
+   CREATE INDEX order_events_visitor ON order_events (visitor_id);
+   CREATE TABLE plugin_nonces (signature TEXT PRIMARY KEY, at INTEGER NOT NULL);`,
 ] as const;
