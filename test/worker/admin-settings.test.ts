@@ -1,3 +1,4 @@
+import { env, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ORIGIN, createSite, login, post } from "./helpers";
 import { addOperator, call, expectJson } from "./admin-helpers";
@@ -68,6 +69,13 @@ describe("identity secret", () => {
     const ok = await post(`/api/v1/sites/${SITE}/sessions`, { identity: { userId: "user-1", hash } }, { Origin: ORIGIN });
     expect(ok.status).toBe(200);
     await expectJson(call("POST", "/settings/identity-secret", admin.cookie), 200);
+    // The old secret keeps working for the grace period (no downtime for the shop)…
+    const during = await post(`/api/v1/sites/${SITE}/sessions`, { identity: { userId: "user-1", hash } }, { Origin: ORIGIN });
+    expect(during.status).toBe(200);
+    // …and is refused once the grace period is over.
+    await runInDurableObject(env.SITE.get(env.SITE.idFromName(SITE)) as DurableObjectStub, (_i, state) => {
+      state.storage.sql.exec("DELETE FROM settings WHERE key = 'identity_secret_previous'");
+    });
     const stale = await post(`/api/v1/sites/${SITE}/sessions`, { identity: { userId: "user-1", hash } }, { Origin: ORIGIN });
     expect(stale.status).toBe(401);
     expect((await expectJson(call("POST", "/settings/identity-secret", operator.cookie), 403)).error.code).toBe("forbidden");
@@ -127,7 +135,7 @@ describe("audit log", () => {
   it("records who changed what and when, for the owner only", async () => {
     const { entries } = await expectJson(call("GET", "/audit", owner), 200);
     const actions = entries.map((e: any) => e.action);
-    for (const a of ["settings.update", "identity_secret.rotate", "department.create", "department.update", "department.delete",
+    for (const a of ["settings.update", "secret.rotate", "department.create", "department.update", "department.delete",
       "routing.update", "canned.create", "canned.update", "canned.delete", "invite.create", "operator.join"]) {
       expect(actions, a).toContain(a);
     }

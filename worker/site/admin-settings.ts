@@ -52,10 +52,3 @@ export function applySettingsPatch(sql: SqlStorage, actor: audit.Actor, patch: S
   return next;
 }
 
-/** Makes a new identity secret; the old one stops verifying identities at once. Shown once. */
-export function rotateIdentitySecret(sql: SqlStorage, actor: audit.Actor): string {
-  const secret = randomHex(32);
-  writeSetting(sql, "identity_secret", secret);
-  audit.record(sql, actor, "identity_secret.rotate", null);
-  return secret;
-}

@@ -433,7 +433,8 @@ export class Site extends DurableObject<Env> {
   }
   async deleteCanned(actor: audit.Actor, id: string) { return canned.deleteCanned(this.sql, actor, id); }
   async updateSettings(actor: audit.Actor, patch: adminSettings.SettingsPatch) { return adminSettings.applySettingsPatch(this.sql, actor, patch); }
-  async rotateIdentitySecret(actor: audit.Actor) { return adminSettings.rotateIdentitySecret(this.sql, actor); }
+  /** The admin app's rotation: the same as rotateSecret("identity"), with the default grace period. */
+  async rotateIdentitySecret(actor: audit.Actor) { return siteSecrets.rotateSecret(this.sql, actor, "identity").secret; }
   async auditLog(before?: number) { return audit.list(this.sql, { before }); }
   async searchInbox(query: string) { return searchInbox(this.sql, query); }
   async visitorCard(conversationId: string) { return visitorCard(this.sql, conversationId); }
