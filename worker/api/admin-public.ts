@@ -3,14 +3,11 @@
  * Mounted in worker/api/admin.ts after the CSRF check and before the session middleware.
  */
 import type { Context } from "hono";
-import { setCookie } from "hono/cookie";
 import type { Env } from "../env";
 import { ApiError } from "../lib/errors";
 import { acceptInviteBody, resetCompleteBody, resetRequestBody, siteKey as siteKeySchema } from "../protocol";
-import { SESSION_TTL_MS } from "../site/auth";
-import { SESSION_COOKIE } from "./admin";
+import { startSession } from "./admin";
 import { adminRoutes, appOrigin, check, readBody } from "./admin-http";
-import { isLocalhost } from "./http";
 
 type PublicEnv = { Bindings: Env };
 export const adminPublic = adminRoutes<PublicEnv>();
@@ -38,14 +35,7 @@ adminPublic.post("/invites/accept", async (c) => {
       userAgent: c.req.header("User-Agent"),
     }),
   );
-  setCookie(c, SESSION_COOKIE, `${body.siteKey}.${result.token}`, {
-    httpOnly: true,
-    sameSite: "Strict",
-    secure: !isLocalhost(c.req.url),
-    path: "/",
-    maxAge: SESSION_TTL_MS / 1000,
-  });
-  return c.json({ operator: result.operator, siteKey: body.siteKey, expiresAt: result.expiresAt });
+  return startSession(c, body.siteKey, result);
 });
 
 // Always the same answer, so the form does not tell who has an account.

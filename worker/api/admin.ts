@@ -42,6 +42,22 @@ function siteOf(c: Context<AdminEnv>, key: string) {
   return c.env.SITE.get(c.env.SITE.idFromName(key));
 }
 
+/** Sets the session cookie (HttpOnly, SameSite=Strict, Secure off localhost) and answers who logged in. */
+export function startSession(
+  c: Context,
+  siteKey: string,
+  session: { token: string; operator: Operator; expiresAt: number },
+): Response {
+  setCookie(c, SESSION_COOKIE, `${siteKey}.${session.token}`, {
+    httpOnly: true,
+    sameSite: "Strict",
+    secure: !isLocalhost(c.req.url),
+    path: "/",
+    maxAge: SESSION_TTL_MS / 1000,
+  });
+  return c.json({ operator: session.operator, siteKey, expiresAt: session.expiresAt });
+}
+
 admin.post("/login", async (c) => {
   const body = await readJson(c, loginBody);
   if (!siteKeySchema.safeParse(body.siteKey).success) throw new ApiError(401, "invalid_login", "wrong email or password");
@@ -51,14 +67,7 @@ admin.post("/login", async (c) => {
       userAgent: c.req.header("User-Agent"),
     }),
   );
-  setCookie(c, SESSION_COOKIE, `${body.siteKey}.${result.token}`, {
-    httpOnly: true,
-    sameSite: "Strict",
-    secure: !isLocalhost(c.req.url),
-    path: "/",
-    maxAge: SESSION_TTL_MS / 1000,
-  });
-  return c.json({ operator: result.operator, siteKey: body.siteKey, expiresAt: result.expiresAt });
+  return startSession(c, body.siteKey, result);
 });
 
 // Accepting an invite and resetting a password work without a session (issue 6).

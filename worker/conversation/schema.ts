@@ -1,3 +1,5 @@
+import { TIMERS_TABLE } from "../lib/timers";
+
 /** Storage of a Conversation object. Append steps; never edit one that has shipped. */
 export const CONVERSATION_MIGRATIONS = [
   `CREATE TABLE conversation (
@@ -36,14 +38,7 @@ export const CONVERSATION_MIGRATIONS = [
      channel TEXT NOT NULL DEFAULT 'chat',
      meta TEXT
    );
-   CREATE TABLE timers (
-     kind TEXT NOT NULL,
-     key TEXT NOT NULL DEFAULT '',
-     due INTEGER NOT NULL,
-     payload TEXT,
-     attempts INTEGER NOT NULL DEFAULT 0,
-     PRIMARY KEY (kind, key)
-   );
+   ${TIMERS_TABLE}
    CREATE INDEX timers_due ON timers (due);`,
   // Auto-replies (once per wait) and email follow-ups (what was sent, and the thread's ids).
   `ALTER TABLE conversation ADD COLUMN autoreplied_wait INTEGER;

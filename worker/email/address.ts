@@ -4,6 +4,7 @@
  * Both are HMAC-SHA256 signatures, so nobody can post into a conversation or unsubscribe
  * someone else by guessing an id.
  */
+import { hmacSha256, sameBytes } from "../lib/crypto";
 
 /** Local-part prefix of reply addresses: `reply+CONVERSATION_ID.SIGNATURE@domain`. */
 export const REPLY_PREFIX = "reply+";
@@ -107,25 +108,15 @@ export async function verifyUnsubscribeToken(
   return { ok: true, siteKey: payload.slice(0, newline), email: payload.slice(newline + 1) };
 }
 
+/** The first SIG_BYTES of HMAC-SHA256: short enough for a mail address's local part. */
 async function hmac(secret: string, message: string): Promise<Uint8Array> {
   if (!secret) throw new Error("the email signing secret is empty");
-  const key = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(message));
-  return new Uint8Array(mac, 0, SIG_BYTES);
+  return (await hmacSha256(secret, message)).slice(0, SIG_BYTES);
 }
 
-/** Compares two strings in time that depends on their length only. */
+/** Compares two signatures in time that does not depend on where they differ. */
 function timingSafeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
+  return sameBytes(encoder.encode(a), encoder.encode(b));
 }
 
 /** RFC 4648 base32, lowercase, no padding: survives mail systems that change case. */

@@ -4,6 +4,16 @@
  * every handler must be idempotent: a handler that runs twice for one row does no harm.
  * No row, no alarm: an idle object with nothing due sleeps.
  */
+/** The table every object with timers creates in its first migration. */
+export const TIMERS_TABLE = `CREATE TABLE timers (
+     kind TEXT NOT NULL,
+     key TEXT NOT NULL DEFAULT '',
+     due INTEGER NOT NULL,
+     payload TEXT,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (kind, key)
+   );`;
+
 export interface TimerRow {
   kind: string;
   key: string;

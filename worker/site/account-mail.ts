@@ -1,4 +1,5 @@
 /** Texts of the account emails (invite, password reset) in the site's language. */
+import { escapeHtml } from "../email";
 
 export interface MailContent {
   subject: string;
@@ -11,9 +12,6 @@ export interface AccountMailer {
   send(mail: { to: string; toName?: string; subject: string; text: string; html?: string; kind: string }): Promise<{ id: string }>;
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 function html(paragraphs: string[], link: string, button: string): string {
   const body = paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join("");

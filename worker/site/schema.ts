@@ -1,3 +1,5 @@
+import { TIMERS_TABLE } from "../lib/timers";
+
 /** Storage of a Site object. Append steps; never edit one that has shipped. */
 export const SITE_MIGRATIONS = [
   `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -44,14 +46,7 @@ export const SITE_MIGRATIONS = [
    );
    CREATE INDEX inbox_visitor ON inbox (visitor_id, status);
    CREATE INDEX inbox_updated ON inbox (status, updated_at DESC);
-   CREATE TABLE timers (
-     kind TEXT NOT NULL,
-     key TEXT NOT NULL DEFAULT '',
-     due INTEGER NOT NULL,
-     payload TEXT,
-     attempts INTEGER NOT NULL DEFAULT 0,
-     PRIMARY KEY (kind, key)
-   );`,
+   ${TIMERS_TABLE}`,
   // Admin app (issue 6): team, invites, password resets, departments and routing, canned
   // responses, the audit log, the inbox search index, and the visitor card's client data.
   `ALTER TABLE operators ADD COLUMN capacity INTEGER NOT NULL DEFAULT 5;
