@@ -66,6 +66,9 @@ export async function buildWidget({ outDir, minify = true }) {
     entryPoints: { "edge-chat": path.join(HERE, "edge-chat.ts") },
     entryNames: "[name].[hash]",
     charset: "utf8",
+    // Only what Lit's decorators need: no "use strict" prologue (class bodies are strict anyway).
+    tsconfig: undefined,
+    tsconfigRaw: { compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false } },
     outdir: path.join(outDir, "w"),
   });
   const componentOut = component.outputFiles.find((f) => f.path.endsWith(".js"));

@@ -133,7 +133,7 @@ describe("admin details", () => {
     const audit = owner.page.locator("ec-settings-audit");
     await audit.locator("td", { hasText: "Settings changed" }).first().waitFor();
     expect(await audit.locator("table").textContent()).toContain("#2563eb → #ff0066");
-    expect(await audit.locator("table").textContent()).toContain("Identity secret rotated");
+    expect(await audit.locator("table").textContent()).toContain("Secret rotated");
   });
 
   it("lets an operator answer but not change settings", async () => {

@@ -62,7 +62,8 @@ test("an honest auto-reply in the visitor's time zone, the email once, not asked
   await visitor.openChat();
   await visitor.send("Is the blue kettle still in stock?");
   const reply = `We are closed. A human answers ${expectedInNewYork()}.`;
-  await expect.poll(() => visitor.texts(), { timeout: 15_000 }).toContain(reply);
+  await expect.poll(() => visitor.texts(), { timeout: 15_000, message: "visitor sees the auto-reply" }).toContain(reply);
+  // (on failure the poll message is followed by what the visitor saw)
   expect(reply).toMatch(/at 0[45]:00\.$/); // 10:00 UTC is 05:00 in New York in winter (04:00 in summer)
 
   const field = visitor.page.locator("edge-chat .contact input");

@@ -191,3 +191,17 @@ describe("auto-reply settings: bad input is a 400 naming the field", () => {
     });
   }
 });
+
+describe("the visitor's time zone arriving with the first message", () => {
+  it("waits a moment for it, then answers in the visitor's time", async () => {
+    await saveSettings(closedToday());
+    const grant = await startSession(SITE); // no trail yet: the zone is unknown
+    const tab = await visitorSocket(grant);
+    await tab.hello();
+    await tab.say("first message, the trail is on its way");
+    await startSession(SITE, { visitorToken: grant.visitorToken, trail: { pages: [{ url: "https://shop.example/", at: 1 }] }, locale: "en", timezone: "Asia/Tokyo" });
+    const { message } = await tab.next("message", 6000);
+    const when = new Date().getUTCHours() >= 15 ? "today at 19:00" : "tomorrow at 19:00";
+    expect(message.text).toBe(`We are back ${when}. Leave your email and we will write to you.`);
+  });
+});

@@ -8,12 +8,20 @@ import { chooseReply, withinQuietWindow } from "../autoreply";
 import type { ConversationHost } from "./host";
 
 export const AUTOREPLY_TIMER = "autoreply";
+/**
+ * The widget uploads the visitor's time zone and language with their first message, on
+ * another request; an auto-reply due at once waits this long for them, so that its
+ * "back at 10:00" is in the visitor's time.
+ */
+export const CONTEXT_GRACE_MS = 3000;
 
 interface AutoReplyJob {
   /** `waiting_since` of the wait this job is for. */
   waitStart: number;
   /** Set when the job was moved to the end of the rule's timeout: post when it runs. */
   timedOut?: boolean;
+  /** Set when the job already waited CONTEXT_GRACE_MS for the visitor's time zone. */
+  graced?: boolean;
 }
 
 /** After a visitor's chat message that started a wait. */
@@ -34,6 +42,10 @@ export async function runAutoReply(host: ConversationHost, job: AutoReplyJob): P
   if (!context) return;
   const now = Date.now();
   if (withinQuietWindow(context.settings, new Date(now), state.last_operator_at)) return;
+  const zoneKnown = !!(state.timezone ?? context.contact.timezone);
+  if (!zoneKnown && !job.graced && !job.timedOut && now < job.waitStart + CONTEXT_GRACE_MS) {
+    return host.timers.set(AUTOREPLY_TIMER, job.waitStart + CONTEXT_GRACE_MS, { ...job, graced: true });
+  }
   const reply = chooseReply(context.settings, {
     at: new Date(now),
     emailKnown: !!state.email,

@@ -76,7 +76,9 @@ export const en = {
     audit: {
       title: "Audit log", when: "When", who: "Who", what: "What", empty: "No changes yet.", more: "Older changes",
       actions: {
-        settings: { update: "Settings changed" }, identity_secret: { rotate: "Identity secret rotated" },
+        settings: { update: "Settings changed" }, secret: { rotate: "Secret rotated" },
+        autoreply: { update: "Auto-replies changed" }, email: { update: "Email settings changed" },
+        contact: { erase: "Contact erased" }, retention: { update: "Retention changed", sweep: "Old conversations deleted" },
         invite: { create: "Invite sent", revoke: "Invite withdrawn" },
         operator: { join: "Operator joined", update: "Operator changed", remove: "Operator removed" },
         department: { create: "Department added", update: "Department changed", delete: "Department deleted" },

@@ -79,7 +79,9 @@ export const ru: Dict = {
     audit: {
       title: "Журнал изменений", when: "Когда", who: "Кто", what: "Что", empty: "Изменений пока нет.", more: "Ранее",
       actions: {
-        settings: { update: "Изменены настройки" }, identity_secret: { rotate: "Сменён секрет идентификации" },
+        settings: { update: "Изменены настройки" }, secret: { rotate: "Сменён секрет" },
+        autoreply: { update: "Изменены автоответы" }, email: { update: "Изменены настройки почты" },
+        contact: { erase: "Контакт удалён" }, retention: { update: "Изменён срок хранения", sweep: "Удалены старые диалоги" },
         invite: { create: "Отправлено приглашение", revoke: "Приглашение отозвано" },
         operator: { join: "Оператор присоединился", update: "Изменён оператор", remove: "Оператор удалён" },
         department: { create: "Добавлен отдел", update: "Изменён отдел", delete: "Удалён отдел" },
