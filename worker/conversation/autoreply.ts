@@ -10,18 +10,19 @@ import type { ConversationHost } from "./host";
 export const AUTOREPLY_TIMER = "autoreply";
 /**
  * The widget uploads the visitor's time zone and language with their first message, on
- * another request; an auto-reply due at once waits this long for them, so that its
- * "back at 10:00" is in the visitor's time.
+ * another request; an auto-reply due at once waits for them, looking again every
+ * CONTEXT_RECHECK_MS for at most CONTEXT_GRACE_MS, so that its "back at 10:00" is in the
+ * visitor's time.
  */
 export const CONTEXT_GRACE_MS = 3000;
+export const CONTEXT_RECHECK_MS = 250;
 
 interface AutoReplyJob {
   /** `waiting_since` of the wait this job is for. */
   waitStart: number;
   /** Set when the job was moved to the end of the rule's timeout: post when it runs. */
   timedOut?: boolean;
-  /** Set when the job already waited CONTEXT_GRACE_MS for the visitor's time zone. */
-  graced?: boolean;
+
 }
 
 /** After a visitor's chat message that started a wait. */
@@ -43,8 +44,8 @@ export async function runAutoReply(host: ConversationHost, job: AutoReplyJob): P
   const now = Date.now();
   if (withinQuietWindow(context.settings, new Date(now), state.last_operator_at)) return;
   const zoneKnown = !!(state.timezone ?? context.contact.timezone);
-  if (!zoneKnown && !job.graced && !job.timedOut && now < job.waitStart + CONTEXT_GRACE_MS) {
-    return host.timers.set(AUTOREPLY_TIMER, job.waitStart + CONTEXT_GRACE_MS, { ...job, graced: true });
+  if (!zoneKnown && !job.timedOut && now < job.waitStart + CONTEXT_GRACE_MS) {
+    return host.timers.set(AUTOREPLY_TIMER, Math.min(now + CONTEXT_RECHECK_MS, job.waitStart + CONTEXT_GRACE_MS), job);
   }
   const reply = chooseReply(context.settings, {
     at: new Date(now),
