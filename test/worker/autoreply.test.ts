@@ -205,3 +205,18 @@ describe("the visitor's time zone arriving with the first message", () => {
     expect(message.text).toBe(`We are back ${when}. Leave your email and we will write to you.`);
   });
 });
+
+describe("the inbox after an auto-reply", () => {
+  it("still previews the visitor's question, not the bot's answer", async () => {
+    await saveSettings(closedToday());
+    const { grant, tab } = await visitor();
+    await tab.say("Where is my order #1042?");
+    expect((await tab.next("message")).message.author.kind).toBe("bot");
+    await eventually(async () => {
+      const res = await SELF.fetch(`${BASE}/api/v1/admin/conversations`, { headers: { Cookie: cookie } });
+      const entry = ((await res.json()) as any).conversations.find((e: any) => e.id === grant.conversationId);
+      expect(entry.lastMessage).toMatchObject({ text: "Where is my order #1042?", author: "visitor" });
+      expect(entry.lastSeq).toBe(2);
+    });
+  });
+});

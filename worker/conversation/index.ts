@@ -453,6 +453,7 @@ export class Conversation extends DurableObject<Env> {
   private buildSummary(): InboxEntry {
     const s = this.store.state()!;
     const last = this.store.last();
+    const shown = this.store.preview();
     return {
       id: this.ctx.id.toString(),
       visitorId: s.visitor_id,
@@ -463,7 +464,7 @@ export class Conversation extends DurableObject<Env> {
       email: s.email,
       visitorName: s.visitor_name,
       verified: s.verified === 1,
-      lastMessage: last ? { seq: last.seq, text: last.text.slice(0, 200), author: last.author.kind, at: last.at } : null,
+      lastMessage: shown ? { seq: shown.seq, text: shown.text.slice(0, 200), author: shown.author.kind, at: shown.at } : null,
       lastSeq: last?.seq ?? 0,
       unread: this.store.unreadByOperators(),
       waitingSince: s.waiting_since,

@@ -149,6 +149,18 @@ export class ConversationStore {
     return this.latest(1)[0] ?? null;
   }
 
+  /**
+   * What the inbox shows of a conversation: the newest message of a person (visitor or
+   * operator, notes included), else the newest at all; an auto-reply after a visitor's
+   * question does not hide the question.
+   */
+  preview(): Message | null {
+    const row = this.sql
+      .exec<MessageRow>("SELECT * FROM messages WHERE author_kind IN ('visitor', 'operator') ORDER BY seq DESC LIMIT 1")
+      .toArray()[0];
+    return row ? toMessage(row) : this.last();
+  }
+
   /** Operator answers (not internal notes) after `seq`, oldest first. */
   answersAfter(seq: number): Message[] {
     return this.sql
