@@ -117,7 +117,8 @@ export type ErrorCode =
   | "rate_limited"
   | "forbidden"
   | "not_found"
-  | "no_email";
+  | "no_email"
+  | "not_sent";
 
 // ---- HTTP bodies ----
 

@@ -1,5 +1,5 @@
 /** Helpers for the admin app's Worker tests: calls with session and Origin, captured email, extra operators. */
-import { SELF, env, runInDurableObject } from "cloudflare:test";
+import { SELF, env } from "cloudflare:test";
 import { expect } from "vitest";
 import { BASE } from "./helpers";
 
@@ -35,21 +35,25 @@ export async function expectJson(res: Promise<Response> | Response, status: numb
 }
 
 /**
- * Replaces the site's mailer with one that keeps what it is given, so tests read invite
- * and reset links without a provider. Returns the list that fills up.
+ * Watches the site's real outbox (the local email provider) from now on, so tests read
+ * invite and reset links as a person would in the admin. `sent()` lists what arrived since,
+ * oldest first.
  */
-export async function captureMail(siteKey: string): Promise<SentMail[]> {
-  const sent: SentMail[] = [];
-  const stub = env.SITE.get(env.SITE.idFromName(siteKey));
-  await runInDurableObject(stub, (instance) => {
-    (instance as unknown as { mailer: unknown }).mailer = {
-      send: async (mail: SentMail) => {
-        sent.push(mail);
-        return { id: `mail-${sent.length}` };
-      },
-    };
-  });
-  return sent;
+export async function captureMail(siteKey: string): Promise<{ sent(): Promise<SentMail[]> }> {
+  const site = env.SITE.get(env.SITE.idFromName(siteKey));
+  const before = new Set((await site.outbox(500)).map((m) => m.id));
+  return {
+    async sent() {
+      return (await site.outbox(500))
+        .filter((m) => !before.has(m.id))
+        .reverse()
+        .map((m) => ({
+          to: m.to, subject: m.subject, text: m.message.text, kind: m.kind,
+          ...(m.message.to.name ? { toName: m.message.to.name } : {}),
+          ...(m.message.html ? { html: m.message.html } : {}),
+        }));
+    },
+  };
 }
 
 /** The first http(s) link of an email's text. */
@@ -66,7 +70,7 @@ export async function addOperator(siteKey: string, ownerCookie: string, role: "a
   const mail = await captureMail(siteKey);
   const email = `${role}${++counter}@shop.example`;
   const { invite } = await expectJson(call("POST", "/team/invites", ownerCookie, { email, role }), 201);
-  const link = linkIn(mail.at(-1)!);
+  const link = linkIn((await mail.sent()).at(-1)!);
   const password = "a long password 123";
   const res = await call("POST", "/invites/accept", null, { siteKey, token: link.searchParams.get("token"), name, password });
   const body = await expectJson(res, 200);

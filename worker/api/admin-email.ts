@@ -8,6 +8,8 @@ import { readJson } from "./http";
 export const emailRoutes = adminRoutes();
 
 emailRoutes.get("/outbox", async (c) => {
+  // The outbox holds invite and password-reset links: an operator reading it could take over the owner.
+  requireRole(c, "owner", "admin");
   const limit = Number(c.req.query("limit") ?? 100);
   if (!Number.isInteger(limit) || limit < 1) throw new ApiError(400, "invalid_query", "limit is a whole number ≥ 1");
   return c.json({ messages: await siteOf(c).outbox(limit) });

@@ -393,7 +393,14 @@ export class Conversation extends DurableObject<Env> {
     const email = this.store.state()!.email;
     if (peer.role !== "visitor") return sendError(ws, "forbidden", "operators send transcripts from the admin");
     if (!email) return sendError(ws, "no_email", "leave your email first, then ask for the transcript");
-    this.defer(followup.sendTranscript(this.host, email).then(() => send(ws, { type: "transcript", sentTo: email })));
+    this.defer(
+      followup.sendTranscript(this.host, email).then(
+        (sent) => sent.status === "outbox" || sent.status === "sent" || sent.status === "retrying"
+          ? send(ws, { type: "transcript", sentTo: email })
+          : sendError(ws, "not_sent", `the transcript was not sent (${sent.status})`),
+        () => sendError(ws, "not_sent", "the transcript could not be sent; try again later"),
+      ),
+    );
   }
 
   // ---- the one way a message enters the conversation ----
