@@ -1,11 +1,12 @@
 /**
  * Builds the visitor widget with esbuild:
- *   outDir/w/edge-chat.<hash>.js  the component with Lit, named by content (cache forever)
- *   outDir/widget.js               the loader, with that name inlined (cache briefly)
- * Both are classic scripts, so a shop on another origin loads them without CORS.
+ *   outDir/w/extras.<hash>.js     the "More" menu's features, loaded by the component on demand
+ *   outDir/w/edge-chat.<hash>.js  the component with Lit and the extras' name (cache forever)
+ *   outDir/widget.js               the loader, with the component's name inlined (cache briefly)
+ * All are classic scripts, so a shop on another origin loads them without CORS.
  *
  *   import { buildWidget } from "./widget/build.mjs";
- *   const { loader, component } = await buildWidget({ outDir: "dist/assets" });
+ *   const { loader, component, extras } = await buildWidget({ outDir: "dist/assets" });
  */
 import { build, transform } from "esbuild";
 import { readFile } from "node:fs/promises";
@@ -55,25 +56,34 @@ function sizes(file, contents) {
   return { file, bytes: contents.byteLength, gzip: gzipSync(contents, { level: 9 }).byteLength };
 }
 
-/**
- * Builds loader and component into `outDir`; returns their file names (relative to outDir),
- * bytes and gzip bytes. Older `w/edge-chat.*.js` files are removed.
- */
-export async function buildWidget({ outDir, minify = true }) {
-  const component = await build({
+/** One hashed script of `w/` (component or extras), with the component's compiler options. */
+async function buildChunk(name, entry, outDir, minify, define = {}) {
+  const result = await build({
     ...common,
     minify,
-    entryPoints: { "edge-chat": path.join(HERE, "edge-chat.ts") },
+    entryPoints: { [name]: entry },
     entryNames: "[name].[hash]",
     charset: "utf8",
     // Only what Lit's decorators need: no "use strict" prologue (class bodies are strict anyway).
     tsconfig: undefined,
     tsconfigRaw: { compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false } },
     outdir: path.join(outDir, "w"),
+    define,
   });
-  const componentOut = component.outputFiles.find((f) => f.path.endsWith(".js"));
-  const componentCode = collapseTemplates(componentOut.text);
-  const componentName = path.basename(componentOut.path);
+  const out = result.outputFiles.find((f) => f.path.endsWith(".js"));
+  return { path: out.path, name: path.basename(out.path), bytes: Buffer.concat([BOM, Buffer.from(collapseTemplates(out.text))]) };
+}
+
+/**
+ * Builds loader, component and extras into `outDir`; returns their file names (relative to
+ * outDir), bytes and gzip bytes. Older `w/edge-chat.*.js` and `w/extras.*.js` files are removed.
+ */
+export async function buildWidget({ outDir, minify = true }) {
+  // Extras first: the component carries their hashed name, so it changes when they do.
+  const extras = await buildChunk("extras", path.join(HERE, "extras/index.ts"), outDir, minify);
+  const component = await buildChunk("edge-chat", path.join(HERE, "edge-chat.ts"), outDir, minify, {
+    __EDGECHAT_EXTRAS__: JSON.stringify(`/w/${extras.name}`),
+  });
   const loader = await build({
     ...common,
     minify,
@@ -81,27 +91,30 @@ export async function buildWidget({ outDir, minify = true }) {
     tsconfig: undefined,
     tsconfigRaw: {}, // no "use strict" prologue: the loader is a few hundred bytes, every one counts
     outfile: path.join(outDir, "widget.js"),
-    define: { __EDGECHAT_COMPONENT__: JSON.stringify(`/w/${componentName}`) },
+    define: { __EDGECHAT_COMPONENT__: JSON.stringify(`/w/${component.name}`) },
   });
   const loaderOut = loader.outputFiles[0];
 
   await mkdir(path.join(outDir, "w"), { recursive: true });
   for (const old of await readdir(path.join(outDir, "w"))) {
-    if (/^edge-chat\..+\.js$/.test(old) && old !== componentName) await rm(path.join(outDir, "w", old));
+    if (/^(edge-chat|extras)\..+\.js$/.test(old) && old !== component.name && old !== extras.name) {
+      await rm(path.join(outDir, "w", old));
+    }
   }
-  const componentBytes = Buffer.concat([BOM, Buffer.from(componentCode)]);
   const loaderBytes = loaderOut.contents; // ASCII: \u escapes are smaller here than a BOM
-  await writeFile(componentOut.path, componentBytes);
+  await writeFile(extras.path, extras.bytes);
+  await writeFile(component.path, component.bytes);
   await writeFile(loaderOut.path, loaderBytes);
   return {
     loader: sizes("widget.js", loaderBytes),
-    component: sizes(`w/${componentName}`, componentBytes),
+    component: sizes(`w/${component.name}`, component.bytes),
+    extras: sizes(`w/${extras.name}`, extras.bytes),
   };
 }
 
 // `node widget/build.mjs [outDir]` builds on its own and prints the sizes.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const outDir = path.resolve(process.argv[2] ?? path.join(ROOT, "dist/assets"));
-  const { loader, component } = await buildWidget({ outDir });
-  for (const part of [loader, component]) console.log(`${part.file}  ${part.bytes} B, ${part.gzip} B gzip`);
+  const { loader, component, extras } = await buildWidget({ outDir });
+  for (const part of [loader, component, extras]) console.log(`${part.file}  ${part.bytes} B, ${part.gzip} B gzip`);
 }

@@ -4,7 +4,7 @@
  * whenever something here changes, and fires `edgechat-message` for each new message.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { Author, Message, ServerFrame } from "../worker/protocol";
+import type { Author, ClientFrame, Message, ServerFrame } from "../worker/protocol";
 import { Connection } from "./connection";
 import { newClientId, Outbox, type OutboxItem } from "./outbox";
 import { CONFIG_FRESH_MS, isFresh, SessionKeeper, TOKEN_FRESH_MS, toIdentity, type HostIdentity, type Session } from "./session";
@@ -38,6 +38,8 @@ export class ChatController implements ReactiveController {
   state: ConnectionState = "idle";
   /** The latest message from the team, for the live region. */
   lastIncoming: Message | null = null;
+  /** The extras bundle (widget/extras) hears every frame here, after the chat handled it. */
+  onFrame?: (frame: ServerFrame) => void;
 
   #store!: SiteStorage;
   #outbox!: Outbox;
@@ -46,7 +48,8 @@ export class ChatController implements ReactiveController {
   #booted = false;
   #welcomed = false;
   #loaded = false;
-  #pendingEmail?: string;
+  /** Frames for the server once the conversation is loaded on a socket (the email, a transcript ask). */
+  #later: ClientFrame[] = [];
   #lastTypingSent = 0;
   #typingTimer?: ReturnType<typeof setTimeout>;
   #conn = new Connection({
@@ -161,10 +164,9 @@ export class ChatController implements ReactiveController {
     }
   }
 
-  /** Sends the visitor's email (now or once connected). */
-  sendEmail(email: string): void {
-    this.#pendingEmail = email;
-    if (this.#welcomed && this.#conn.send({ type: "contact", email })) this.#pendingEmail = undefined;
+  /** Sends a frame now, or once the conversation is loaded on a socket, e.g. `{type: "contact", email}`. */
+  sendWhenLive(frame: ClientFrame): void {
+    if (!this.#welcomed || !this.#conn.send(frame)) this.#later.push(frame);
   }
 
   /** `edgechat.identify()`: a new identity is sent with the trail. */
@@ -235,6 +237,7 @@ export class ChatController implements ReactiveController {
         if (!this.#outbox.refused(f.code, f.message)) console.warn(`edgechat: ${f.code}: ${f.message}`);
         break;
     }
+    this.onFrame?.(f);
     this.#host.requestUpdate();
   }
 
@@ -254,7 +257,7 @@ export class ChatController implements ReactiveController {
     this.state = "live";
     this.#conn.healthy();
     if (this.lastSeq) this.#store.set("active", c.id);
-    if (this.#pendingEmail) this.sendEmail(this.#pendingEmail);
+    for (const frame of this.#later.splice(0)) this.sendWhenLive(frame);
     this.#flush();
     this.#markRead();
   }

@@ -3,16 +3,18 @@ import { html, LitElement, nothing, type PropertyValues } from "lit";
 import type { Message } from "../worker/protocol";
 import { installApi, productLine, type OpenOptions } from "./api";
 import { ChatController, MAX_TEXT } from "./chat";
-import { catalogue, pickLocale, type Catalogue, type Locale } from "./i18n";
+import type { Extras } from "./extras/extras";
+import { catalogue, pickLocale, type ChatTexts, type Locale } from "./i18n";
 import { CHAT_ICON } from "./launcher";
 import { textOn } from "./look";
 import type { HostIdentity } from "./session";
 import { SiteStorage } from "./storage";
 import { styles } from "./styles";
-import { avatar, bubble, CLOSE_ICON, icon, SEND_ICON } from "./view";
+import { avatar, bubble, CLOSE_ICON, icon, MORE_ICON, SEND_ICON } from "./view";
 
-/** Plausible email: something@domain.tld. The server checks it properly. */
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]{2,}$/;
+/** The extras bundle's path, e.g. "/w/extras.3F2A9C.js"; set by widget/build.mjs. */
+declare const __EDGECHAT_EXTRAS__: string;
+
 /** One time formatter per language: making one costs far more than formatting with it. */
 const clocks: Partial<Record<Locale, Intl.DateTimeFormat>> = {};
 
@@ -43,8 +45,6 @@ export class EdgeChat extends LitElement {
       server: {},
       opened: { state: true },
       notice: { state: true },
-      emailError: { state: true },
-      emailSent: { state: true },
       drawn: { state: true },
     };
   }
@@ -57,10 +57,11 @@ export class EdgeChat extends LitElement {
   /** The panel is in the DOM: from the first time it opens (most visitors never open it). */
   protected drawn = false;
   private notice = "";
-  private emailError = false;
-  private emailSent = false;
 
   readonly chat = new ChatController(this);
+  /** The email field and the "More" menu's features; set by the extras bundle once it ran (widget/extras). */
+  extras?: Extras;
+  #extrasLoaded?: Promise<unknown>;
   #launcherHadFocus = false;
   #loaderNodes: ChildNode[] = [];
 
@@ -84,7 +85,7 @@ export class EdgeChat extends LitElement {
     return this.renderRoot.querySelector("textarea")!;
   }
 
-  get #t(): Catalogue {
+  get #t(): ChatTexts {
     return catalogue(this.locale);
   }
 
@@ -152,6 +153,7 @@ export class EdgeChat extends LitElement {
     }
     if (changed.has("opened")) this.chat.panelChanged();
     this.drawn ||= this.opened;
+    if (this.drawn && this.chat.showContact && !this.extras) void this.#loadExtras();
   }
 
   protected override updated(): void {
@@ -191,6 +193,8 @@ export class EdgeChat extends LitElement {
           <h2 id="title">${team}</h2>
           <p class="status">${this.#status()}</p>
         </div>
+        <button id="more" aria-label=${t.more} aria-haspopup="menu" aria-expanded=${!!this.extras?.opened}
+          @click=${this.#onMore}>${icon(MORE_ICON)}</button>
         <button class="close" aria-label=${t.close} @click=${() => this.hide(true)}>${icon(CLOSE_ICON)}</button>
       </header>
       <ol class="log" part="messages" aria-label=${t.messages} tabindex="0">
@@ -198,7 +202,7 @@ export class EdgeChat extends LitElement {
         ${this.#messages(team)}
       </ol>
       <p class="typing" ?hidden=${!chat.typing}>${t.typing(chat.typing?.name || team)}</p>
-      ${this.#contact()}
+      ${this.extras?.render({ html, nothing })}
       <form class="composer" part="composer" @submit=${this.#onSubmit}>
         <textarea part="input" rows="1" maxlength=${MAX_TEXT} aria-label=${t.input} placeholder=${t.placeholder}
           @keydown=${this.#onComposerKey} @input=${this.#onInput}></textarea>
@@ -234,22 +238,6 @@ export class EdgeChat extends LitElement {
 
   #picture(name: string) {
     return avatar(name, this.chat.session?.config.look.avatarUrl);
-  }
-
-  #contact() {
-    const t = this.#t;
-    const chat = this.chat;
-    if (chat.emailKnown) return this.emailSent ? html`<p class="contact" role="status">${t.emailThanks}</p>` : nothing;
-    if (!chat.showContact) return nothing;
-    return html`<form class="contact" part="contact" novalidate @submit=${this.#onEmail}>
-      <label for="email">${t.emailAsk}</label>
-      <div>
-        <input id="email" type="email" autocomplete="email" maxlength="254" placeholder=${t.emailLabel}
-          aria-invalid=${this.emailError} aria-describedby=${this.emailError ? "email-error" : nothing} />
-        <button type="submit">${t.emailSave}</button>
-      </div>
-      ${this.emailError ? html`<p id="email-error" class="error" role="alert">${t.emailInvalid}</p>` : nothing}
-    </form>`;
   }
 
   #nameOf(m: Message, team: string): string {
@@ -289,14 +277,28 @@ export class EdgeChat extends LitElement {
     this.#onInput();
   }
 
-  #onEmail(e: SubmitEvent): void {
-    e.preventDefault();
-    const field = (e.target as HTMLFormElement).querySelector("input")!;
-    const email = field.value.trim();
-    this.emailError = email.length > 254 || !EMAIL.test(email);
-    if (this.emailError) return void field.focus();
-    this.emailSent = true;
-    this.chat.sendEmail(email);
+  /** The "More" button: opens or closes the extras' menu. */
+  async #onMore(): Promise<void> {
+    this.notice = "";
+    (await this.#loadExtras())?.toggle();
+  }
+
+  /**
+   * Loads the extras bundle (once), which sets `this.extras`: when the server asks for the
+   * visitor's email or the visitor opens "More". After a failure the next call tries again.
+   */
+  async #loadExtras(): Promise<Extras | undefined> {
+    this.#extrasLoaded ??= new Promise((onload, onerror) => {
+      const src = new URL(__EDGECHAT_EXTRAS__, this.server).href;
+      document.head.append(Object.assign(document.createElement("script"), { src, onload, onerror }));
+    });
+    try {
+      await this.#extrasLoaded;
+    } catch {
+      this.#extrasLoaded = undefined;
+      this.notice = this.#t.failed;
+    }
+    return this.extras;
   }
 }
 

@@ -1,8 +1,13 @@
-/** English texts of the widget. Every other catalogue has exactly these keys (see `Catalogue`). */
-export const en = {
+/**
+ * English texts of the widget, in two parts: the component's (`enChat`, on every page) and
+ * the extras bundle's (`enExtras`, loaded on demand: see widget/extras). Every other
+ * catalogue has exactly these keys (see `ChatTexts`, `ExtrasTexts`).
+ */
+export const enChat = {
   open: "Open chat",
   openUnread: (n: number) => `Open chat, ${n} unread`,
   close: "Close chat",
+  more: "More",
   chat: "Chat",
   greeting: "Hi! Ask us anything — we read every message.",
   online: "We are online",
@@ -20,13 +25,27 @@ export const en = {
   read: "Read",
   typing: (name: string) => `${name} is typing…`,
   newMessage: (name: string, text: string) => `New message from ${name}: ${text}`,
+  about: "About:",
+  tooLong: (max: number) => `A message can be at most ${max} characters long.`,
+  failed: "Something went wrong. Please try again.",
+};
+
+export const enExtras = {
   emailAsk: "Leave your email so our answer reaches you even if you leave.",
   emailLabel: "Your email",
   emailSave: "Save",
   emailInvalid: "Enter an email like name@example.com.",
   emailThanks: "Thanks! We'll answer by email if you've left.",
-  about: "About:",
-  tooLong: (max: number) => `A message can be at most ${max} characters long.`,
+  transcript: "Email me this conversation",
+  transcriptAsk: "Leave your email, and we'll send the conversation to it.",
+  transcriptSending: "Sending the conversation…",
+  transcriptSent: (email: string) => `Sent to ${email}`,
+  transcriptFailed: "We couldn't send the conversation. Please try again.",
 };
 
+/** All the texts. A pure call, so a bundle that uses one part does not carry the other. */
+export const en = /* @__PURE__ */ Object.assign({}, enChat, enExtras);
+
+export type ChatTexts = typeof enChat;
+export type ExtrasTexts = typeof enExtras;
 export type Catalogue = typeof en;

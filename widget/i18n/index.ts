@@ -1,11 +1,13 @@
 /** The widget's languages: one catalogue per language, picked once per page. */
-import { en, type Catalogue } from "./en";
-import { ru } from "./ru";
+import { enChat, enExtras, type ChatTexts, type ExtrasTexts } from "./en";
+import { ruChat, ruExtras } from "./ru";
 
-export type { Catalogue };
+export type { ChatTexts, ExtrasTexts };
 export type Locale = "en" | "ru";
 
-const catalogues: Record<Locale, Catalogue> = { en, ru };
+// Each bundle uses one of these maps; the other is dropped from it.
+const chatTexts: Record<Locale, ChatTexts> = { en: enChat, ru: ruChat };
+const extrasTexts: Record<Locale, ExtrasTexts> = { en: enExtras, ru: ruExtras };
 
 /** The language tag's supported base language, e.g. "ru-RU" → "ru"; undefined if unsupported. */
 export function supported(tag: string | null | undefined): Locale | undefined {
@@ -21,7 +23,12 @@ export function pickLocale(explicit?: string, pageLang?: string, siteLocale?: st
   return supported(explicit) ?? supported(pageLang) ?? supported(siteLocale) ?? "en";
 }
 
-/** The texts of `locale`. */
-export function catalogue(locale: Locale): Catalogue {
-  return catalogues[locale];
+/** The component's texts in `locale`. */
+export function catalogue(locale: Locale): ChatTexts {
+  return chatTexts[locale];
+}
+
+/** The extras bundle's texts in `locale`. */
+export function extrasCatalogue(locale: Locale): ExtrasTexts {
+  return extrasTexts[locale];
 }

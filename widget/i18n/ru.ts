@@ -1,11 +1,12 @@
-/** Russian texts of the widget. */
-import type { Catalogue } from "./en";
+/** Russian texts of the widget, in the same two parts as en.ts. */
+import type { Catalogue, ChatTexts, ExtrasTexts } from "./en";
 
-export const ru: Catalogue = {
+export const ruChat: ChatTexts = {
   open: "Открыть чат",
   // "непрочитанных: 3" reads right for every number, with no plural forms to choose.
   openUnread: (n) => `Открыть чат, непрочитанных: ${n}`,
   close: "Закрыть чат",
+  more: "Ещё",
   chat: "Чат",
   greeting: "Здравствуйте! Задайте любой вопрос — мы читаем каждое сообщение.",
   online: "Мы на связи",
@@ -23,11 +24,23 @@ export const ru: Catalogue = {
   read: "Прочитано",
   typing: (name) => `${name} печатает…`,
   newMessage: (name, text) => `Новое сообщение от ${name}: ${text}`,
+  about: "Вопрос о товаре:",
+  tooLong: (max) => `Сообщение может быть не длиннее ${max} символов.`,
+  failed: "Что-то пошло не так. Попробуйте ещё раз.",
+};
+
+export const ruExtras: ExtrasTexts = {
   emailAsk: "Оставьте email — ответ дойдёт, даже если вы уйдёте с сайта.",
   emailLabel: "Ваш email",
   emailSave: "Сохранить",
   emailInvalid: "Введите адрес вида name@example.com.",
   emailThanks: "Спасибо! Если вы уйдёте, ответим на почту.",
-  about: "Вопрос о товаре:",
-  tooLong: (max) => `Сообщение может быть не длиннее ${max} символов.`,
+  transcript: "Отправить переписку на почту",
+  transcriptAsk: "Оставьте email — и мы отправим на него переписку.",
+  transcriptSending: "Отправляем переписку…",
+  transcriptSent: (email) => `Отправлено на ${email}`,
+  transcriptFailed: "Не удалось отправить переписку. Попробуйте ещё раз.",
 };
+
+/** All the texts (see en.ts). */
+export const ru: Catalogue = /* @__PURE__ */ Object.assign({}, ruChat, ruExtras);

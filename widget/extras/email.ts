@@ -1,0 +1,65 @@
+/**
+ * The visitor's email field: shown when the server asks (`askEmail`, a bot's `{ask: "email"}`)
+ * or a feature needs the address (`ask()`), until the server knows one. It checks only the
+ * address's shape; the server checks it properly.
+ */
+import type { EdgeChat } from "../edge-chat";
+import { extrasCatalogue } from "../i18n";
+import type { Lit } from "./extras";
+
+/** Plausible email: something@domain.tld. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]{2,}$/;
+
+/** The field's label says why we ask: for the team's answer (the server asked) or for a feature. */
+export type EmailReason = "emailAsk" | "transcriptAsk";
+
+export class EmailField {
+  #invalid = false;
+  #saved = false;
+  #reason: EmailReason = "emailAsk";
+  #host: EdgeChat;
+
+  constructor(host: EdgeChat) {
+    this.#host = host;
+  }
+
+  /** Shows the field, labelled with `reason`, and puts focus in it. */
+  async ask(reason: EmailReason): Promise<void> {
+    this.#reason = reason;
+    this.#host.chat.askEmail = true;
+    this.#host.requestUpdate();
+    await this.#host.updateComplete;
+    this.#host.renderRoot.querySelector<HTMLInputElement>("#email")?.focus();
+  }
+
+  render({ html, nothing }: Lit): unknown {
+    const t = extrasCatalogue(this.#host.locale);
+    const chat = this.#host.chat;
+    if (chat.emailKnown) return this.#saved ? html`<p class="contact" role="status">${t.emailThanks}</p>` : nothing;
+    if (!chat.showContact) return nothing;
+    const invalid = this.#invalid;
+    return html`<form class="contact" part="contact" novalidate @submit=${this.#onSubmit}>
+      <label for="email">${t[this.#reason]}</label>
+      <div>
+        <input id="email" type="email" autocomplete="email" maxlength="254" placeholder=${t.emailLabel}
+          aria-invalid=${invalid} aria-describedby=${invalid ? "email-error" : nothing} />
+        <button type="submit">${t.emailSave}</button>
+      </div>
+      ${invalid ? html`<p id="email-error" class="error" role="alert">${t.emailInvalid}</p>` : nothing}
+    </form>`;
+  }
+
+  // An arrow function: Lit calls listeners with the element as `this`.
+  #onSubmit = (e: SubmitEvent): void => {
+    e.preventDefault();
+    const field = (e.target as HTMLFormElement).querySelector("input")!;
+    const email = field.value.trim();
+    this.#invalid = email.length > 254 || !EMAIL.test(email);
+    this.#host.requestUpdate();
+    if (this.#invalid) return void field.focus();
+    this.#saved = true;
+    this.#host.chat.sendWhenLive({ type: "contact", email });
+    // The field goes once the server has the address: keep the keyboard in the chat.
+    this.#host.renderRoot.querySelector("textarea")?.focus();
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * What the extras bundle adds to `<edge-chat>`: the visitor's email field and the "More"
+ * menu with its features (for now the transcript by email). The component calls only
+ * `render(lit)` (above the composer), `toggle()` (its "More" button) and reads `opened`.
+ */
+import type { html, nothing } from "lit";
+import type { EdgeChat } from "../edge-chat";
+import { EmailField } from "./email";
+import { Menu } from "./menu";
+import { TranscriptRequest } from "./transcript";
+
+/** The component's Lit: the extras draw with it, so this bundle carries no copy of Lit. */
+export interface Lit {
+  html: typeof html;
+  nothing: typeof nothing;
+}
+
+export class Extras {
+  readonly email: EmailField;
+  readonly transcript: TranscriptRequest;
+  readonly menu: Menu;
+
+  constructor(host: EdgeChat) {
+    this.email = new EmailField(host);
+    this.transcript = new TranscriptRequest(host, this.email);
+    this.menu = new Menu(host, [this.transcript]);
+    host.chat.onFrame = (f) => this.transcript.frame(f);
+  }
+
+  /** The menu is open (the "More" button's `aria-expanded`). */
+  get opened(): boolean {
+    return this.menu.opened;
+  }
+
+  toggle(): void {
+    this.menu.toggle();
+  }
+
+  /** The email field, the transcript's status lines and the open menu. */
+  render(lit: Lit): unknown {
+    return lit.html`${this.email.render(lit)}${this.transcript.render(lit)}${this.menu.render(lit)}`;
+  }
+}
