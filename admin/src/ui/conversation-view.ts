@@ -18,6 +18,7 @@ import { Watch } from "../watch";
 import "./composer";
 import { visitorLabel } from "./inbox-list";
 import { base } from "./styles";
+import "./transcript-dialog";
 
 @customElement("ec-conversation")
 export class EcConversation extends LitElement {
@@ -86,6 +87,7 @@ export class EcConversation extends LitElement {
         ${e?.status === "resolved"
           ? html`<button @click=${() => this.run("reopen")}>${t("conversation.reopen")}</button>`
           : html`<button class="primary" @click=${() => this.run("resolve")}>${t("conversation.resolve")}</button>`}
+        <ec-transcript .conversationId=${s.id} .email=${e?.email ?? null}></ec-transcript>
         <button class="card-toggle" @click=${() => this.fire("toggle-card")}>${t("card.title")}</button>
       </header>
       ${this.actionError ? html`<p class="form-error banner" role="alert">${this.actionError}</p>` : nothing}

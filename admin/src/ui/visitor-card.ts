@@ -13,6 +13,7 @@ import { countryName, fullTime, localTimeIn, safeHref, shortTime } from "../form
 import { Localized, t } from "../i18n";
 import { go } from "../router";
 import { CARD_SECTIONS } from "./card-sections";
+import "./erase-contact";
 import { base } from "./styles";
 
 @customElement("ec-visitor-card")
