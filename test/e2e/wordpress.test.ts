@@ -202,6 +202,32 @@ describe("WordPress plugin", () => {
     await admin.close();
   });
 
+  wpTest("Connect creates the site on the Edgechat server and the chat works on the shop at once", async () => {
+    const admin = await newVisitor(browser);
+    const page = await wpLogin(admin, ADMIN);
+    await page.goto(`${wordpress!.url}/wp-admin/options-general.php?page=edgechat`);
+    const form = page.locator("form:has(input[name=action][value=edgechat_connect])");
+    await form.locator("#edgechat-connect_server_url").fill(server.url);
+    await form.locator("#edgechat-owner_email").fill("owner@wordpress-shop.example");
+    await form.locator("#edgechat-admin_token").fill(server.vars.ADMIN_TOKEN!);
+    await Promise.all([page.waitForLoadState("load"), form.locator("[type=submit]").click()]);
+    await expect.poll(() => page.locator("body").textContent(), { timeout: 15_000 }).toContain("The chat is live.");
+    expect(await page.locator(".notice-error").allTextContents()).toEqual([]);
+    expect(await page.content(), "the admin token is used once, never printed").not.toContain(server.vars.ADMIN_TOKEN!);
+    const siteKey = await page.locator("#edgechat-site_key").inputValue();
+    expect(siteKey).toMatch(/^[a-z0-9][a-z0-9-]{1,62}$/);
+    expect(siteKey).not.toBe("demo");
+    await admin.close();
+
+    const visitor = await openWordPressPage();
+    expect(await visitor.page.locator("script#edgechat-loader-js").getAttribute("data-site")).toBe(siteKey);
+    await visitor.openChat();
+    await visitor.send("Hello from a freshly connected shop");
+    // "Sent" means the new site accepted this shop's origin and stored the message.
+    await expect.poll(() => visitor.states(), { timeout: 15_000 }).toEqual(["Sent"]);
+    await visitor.close();
+  });
+
   wpTest("with the Edgechat server stopped, pages still render at once, with no error but the failed load", async () => {
     await server.stop();
     serverStopped = true;
