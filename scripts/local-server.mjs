@@ -64,6 +64,13 @@ export async function startLocal({ port, persistTo, vars, quiet = false, env = {
   child.stderr?.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
   const url = `http://127.0.0.1:${port}`;
   const stop = () => stopGroup(child);
+  // The server runs in its own process group (so stop() ends workerd too); if whoever
+  // started it exits without calling stop(), take the group down with it.
+  const orphanGuard = () => {
+    try { process.kill(-child.pid, "SIGKILL"); } catch { /* already gone */ }
+  };
+  process.once("exit", orphanGuard);
+  child.once("exit", () => process.removeListener("exit", orphanGuard));
   try {
     await waitForHealth(url, child, 90_000);
   } catch (err) {
