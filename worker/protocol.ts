@@ -357,3 +357,26 @@ export interface VisitorCard {
   trail: Trail | null;
   previous: InboxEntry[];
 }
+
+// ---- email ----
+
+/** What became of an outbound email (worker/site/outbox.ts). */
+export type OutboxStatus = "outbox" | "sent" | "retrying" | "failed" | "suppressed" | "limited";
+
+/** A row of `GET /api/v1/admin/outbox`. */
+export interface OutboxEntry {
+  id: string;
+  kind: string;
+  to: string;
+  subject: string;
+  status: OutboxStatus;
+  provider: string;
+  attempts: number;
+  lastError: string | null;
+  conversationId: string | null;
+  createdAt: number;
+  sentAt: number | null;
+  message: import("./email/mime").OutboundEmail;
+  /** The MIME text as delivered, kept for the local outbox. */
+  raw: string | null;
+}

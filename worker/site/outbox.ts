@@ -18,8 +18,9 @@ import {
 } from "../email";
 import { randomHex } from "../lib/crypto";
 import type { Timers } from "../lib/timers";
+import type { OutboxEntry, OutboxStatus } from "../protocol";
 
-export type OutboxStatus = "outbox" | "sent" | "retrying" | "failed" | "suppressed" | "limited";
+export type { OutboxEntry, OutboxStatus } from "../protocol";
 
 /** One email to send; `from` and `messageId` are filled in here when not given. */
 export interface MailRequest {
@@ -38,21 +39,6 @@ export interface MailRequest {
   headers?: Record<string, string>;
 }
 
-export interface OutboxEntry {
-  id: string;
-  kind: string;
-  to: string;
-  subject: string;
-  status: OutboxStatus;
-  provider: string;
-  attempts: number;
-  lastError: string | null;
-  conversationId: string | null;
-  createdAt: number;
-  sentAt: number | null;
-  message: OutboundEmail;
-  raw: string | null;
-}
 
 export const EMAIL_RETRY_TIMER = "email-retry";
 export const MAX_SEND_ATTEMPTS = 6;

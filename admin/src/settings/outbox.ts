@@ -9,30 +9,9 @@ import { customElement, state as litState } from "lit/decorators.js";
 import { ApiFailure, api } from "../api";
 import { fullTime, shortTime } from "../format";
 import { serverText, t } from "../i18n";
+import type { Mailbox } from "../../../worker/email/mime";
+import type { OutboxEntry } from "../../../worker/protocol";
 import { Screen } from "./screen";
-
-/** An address of `OutboxEntry.message` (worker/email/mime.ts). */
-interface Mailbox {
-  address: string;
-  name?: string;
-}
-
-/** A row of `GET /outbox` (worker/site/outbox.ts, which the admin bundle does not import). */
-interface OutboxEntry {
-  id: string;
-  kind: string;
-  to: string;
-  subject: string;
-  status: "outbox" | "sent" | "retrying" | "failed" | "suppressed" | "limited";
-  provider: string;
-  attempts: number;
-  lastError: string | null;
-  conversationId: string | null;
-  createdAt: number;
-  sentAt: number | null;
-  message: { from: Mailbox; to: Mailbox; replyTo?: Mailbox; subject: string; text: string };
-  raw: string | null;
-}
 
 const T = (key: string, params?: Record<string, string | number>) => t(`settings.outbox.${key}`, params);
 const PAGE = 100;
