@@ -220,3 +220,19 @@ describe("the inbox after an auto-reply", () => {
     });
   });
 });
+
+describe("department hours", () => {
+  it("a conversation of a department that is open follows its hours, not the site's closed day", async () => {
+    const settings: any = closedToday();
+    settings.departmentSchedules = { support: { timezone: "UTC", week: EMPTY_WEEK, exceptions: [{ date: day(0), intervals: [{ from: "00:00", to: "23:59" }] }] } };
+    expect((await saveSettings(settings)).status).toBe(200);
+    const { tab, stub } = await visitor();
+    await runInDurableObject(stub, (_i, state) => {
+      state.storage.sql.exec("UPDATE conversation SET department = 'support'");
+    });
+    await tab.say("support question on a closed day");
+    await tab.none("message", 300); // support is open: the 60 s working-hours rule waits
+    await timeoutPasses(stub);
+    expect((await tab.next("message")).message.text).toBe("All operators are busy; one will answer shortly.");
+  });
+});

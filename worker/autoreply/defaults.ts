@@ -89,6 +89,7 @@ export function defaultAutoReplySettings(locale: Locale, timezone?: string): Aut
       week: { mon: workday(), tue: workday(), wed: workday(), thu: workday(), fri: workday(), sat: [], sun: [] },
       exceptions: [],
     },
+    departmentSchedules: {},
     rules: [
       { id: "working-hours", name: ru ? "Рабочее время" : "Working hours", periods: ["work"], timeoutSec: 60, variants: BUSY },
       {

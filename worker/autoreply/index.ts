@@ -31,6 +31,7 @@ export {
   NO_OPENING,
   previewAutoReply,
   renderTemplate,
+  scheduleFor,
   urlMatches,
   withinQuietWindow,
   type Preview,

@@ -191,3 +191,40 @@ describe("withinQuietWindow", () => {
     expect(withinQuietWindow(settings, WORK_AT, last === null ? null : new Date(last))).toBe(want);
   });
 });
+
+describe("department schedules", () => {
+  // Support answers around the clock; sales keep the site's hours (no schedule of their own).
+  const ALL_DAY = [{ from: "00:00", to: "00:00", overnight: true }];
+  const withSupport = autoReplySettings.parse({
+    schedule,
+    departmentSchedules: {
+      support: { timezone: "Europe/Berlin", week: { mon: ALL_DAY, tue: ALL_DAY, wed: ALL_DAY, thu: ALL_DAY, fri: ALL_DAY, sat: ALL_DAY, sun: ALL_DAY } },
+    },
+    rules: settings.rules,
+  });
+  // Saturday 17 Jan 2026, 12:00 Berlin = 11:00Z: the site is closed (weekend).
+  const saturday = new Date("2026-01-17T11:00:00Z");
+  const ctx = { at: saturday, emailKnown: false, locale: "en", visitorTimezone: "Europe/Berlin" };
+
+  it("a conversation of a department with its own hours follows them", () => {
+    expect(chooseReply(withSupport, { ...ctx, department: "support" })).toMatchObject({ period: "work", rule: { id: "work" } });
+  });
+
+  it("other departments and conversations without one follow the site's hours", () => {
+    for (const department of ["sales", null, undefined]) {
+      const reply = chooseReply(withSupport, { ...ctx, department });
+      expect(reply).toMatchObject({ period: "weekend", rule: { id: "closed" } });
+      expect(reply.nextOpening?.toISOString()).toBe("2026-01-19T08:00:00.000Z"); // Monday 09:00 Berlin
+    }
+  });
+
+  it("previews a department", () => {
+    expect(previewAutoReply(withSupport, { ...ctx, department: "support" }).period).toBe("work");
+  });
+
+  it("refuses a bad department id, naming the field", () => {
+    const bad = autoReplySettings.safeParse({ schedule, departmentSchedules: { "no spaces": schedule }, rules: [] });
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues[0]!.path).toEqual(["departmentSchedules", "no spaces"]);
+  });
+});

@@ -19,6 +19,8 @@ export interface ReplyContext {
   name?: string;
   /** IANA zone of the visitor's browser; unknown or missing → the site's zone. */
   visitorTimezone?: string;
+  /** The conversation's department: its own schedule applies when it has one. */
+  department?: string | null;
 }
 
 export interface Reply {
@@ -138,7 +140,7 @@ function templateValues(ctx: ReplyContext, next: Date | null, locale: Locale, si
  * chosen text still has them, `{nextOpening}` says NO_OPENING and `{waitMinutes}` is empty.
  */
 export function chooseReply(settings: AutoReplySettings, ctx: ReplyContext): Reply {
-  const { schedule } = settings;
+  const schedule = scheduleFor(settings, ctx.department);
   const { period } = activePeriod(schedule, ctx.at);
   const next = nextOpening(schedule, ctx.at);
   const rule = settings.rules.find((r) => r.periods.includes(period));
@@ -152,11 +154,17 @@ export function chooseReply(settings: AutoReplySettings, ctx: ReplyContext): Rep
   return { period, rule: { id, name }, timeoutSec: rule.timeoutSec, text, askEmail, nextOpening: next };
 }
 
+/** The schedule of a department when it has its own, else the site's. */
+export function scheduleFor(settings: AutoReplySettings, department?: string | null) {
+  return (department && settings.departmentSchedules?.[department]) || settings.schedule;
+}
+
 export interface PreviewInput {
   at: Date;
   visitorTimezone?: string;
   locale: string;
   emailKnown: boolean;
+  department?: string;
 }
 
 export interface Preview {

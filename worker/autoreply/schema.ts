@@ -163,9 +163,17 @@ export const rule = z.object({
 });
 export type Rule = z.infer<typeof rule>;
 
+/** Departments with hours of their own (e.g. support 24/7, sales office hours), by department id. */
+const departmentSchedules = z
+  .record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a department id is 1-64 letters, digits, _ or -"), schedule)
+  .refine((r) => Object.keys(r).length <= 100, "at most 100 department schedules")
+  .default({});
+
 export const autoReplySettings = z
   .object({
+    /** The site's hours; a conversation of a department listed below follows that one's. */
     schedule,
+    departmentSchedules,
     rules: z.array(rule).max(MAX_RULES, `at most ${MAX_RULES} rules`),
     /** No auto-reply when an operator answered in the last N minutes. */
     quietAfterOperatorMinutes: z
@@ -183,10 +191,10 @@ export type AutoReplySettingsInput = z.input<typeof autoReplySettings>;
 
 /** Rule ids are unique; a rule's periods exist (a typo would silently never fire). */
 function checkRules(s: AutoReplySettings, ctx: z.RefinementCtx): void {
-  const named = [
-    ...Object.values(s.schedule?.week ?? {}).flat(),
-    ...(s.schedule?.exceptions ?? []).flatMap((e) => e?.intervals ?? []),
-  ].map((iv) => iv?.period);
+  const schedules = [s.schedule, ...Object.values(s.departmentSchedules ?? {})];
+  const named = schedules
+    .flatMap((sc) => [...Object.values(sc?.week ?? {}).flat(), ...(sc?.exceptions ?? []).flatMap((e) => e?.intervals ?? [])])
+    .map((iv) => iv?.period);
   const known = new Set<string>([WORK, ...OFF_PERIODS, ...named.filter((p): p is string => !!p)]);
   const ids = new Set<string>();
   (s.rules ?? []).forEach((r, i) => {
@@ -227,5 +235,7 @@ export const previewRequest = z.object({
   visitorTimezone: z.string().max(64, "visitorTimezone is at most 64 characters").optional(),
   locale: z.string().max(35, "locale is at most 35 characters").default("en"),
   emailKnown: z.boolean({ error: "emailKnown must be true or false" }).default(false),
+  /** Preview a conversation of this department (its own schedule, if it has one). */
+  department: z.string().max(64, "department is at most 64 characters").optional(),
 });
 export type PreviewRequest = z.infer<typeof previewRequest>;
