@@ -50,6 +50,22 @@ export const en = {
       explain: "This deletes the contact, every conversation of theirs (this one too), and the emails to them. Orders stay in the reports without their name. This cannot be undone.",
       confirm: "To confirm, type {value}", mismatch: "That is not {value}. Type it exactly to confirm.", erase: "Erase for good", cancel: "Cancel",
     },
+    woo: {
+      title: "Shop", loading: "Asking the shop…", retry: "Try again", refresh: "Refresh",
+      cart: "Cart", item: "Product", qty: "Quantity", price: "Price", total: "Total", noCart: "The cart is empty.",
+      orders: "Recent orders", noOrders: "No orders yet.", orderNumber: "Order #{number}", unnamed: "(no name)",
+      state: {
+        guest: "Not a shop customer: the visitor is not logged in to the shop.",
+        gone: "The shop no longer has this customer's account.",
+        notConnected: "The shop is not connected. Connect the Edgechat plugin in WordPress (Settings → Edgechat → Connect) to see carts and orders here.",
+        refused: "The shop refused the request: its Edgechat plugin holds another secret. Connect the plugin again.",
+        unreachable: "The shop could not be reached.",
+      },
+      status: {
+        pending: "Pending payment", processing: "Processing", "on-hold": "On hold", completed: "Completed",
+        cancelled: "Cancelled", refunded: "Refunded", failed: "Failed", "checkout-draft": "Draft",
+      },
+    },
   },
   settings: {
     save: "Save", saved: "Saved", cancel: "Cancel", edit: "Edit", delete: "Delete",

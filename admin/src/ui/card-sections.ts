@@ -7,7 +7,9 @@
  */
 import type { TemplateResult } from "lit";
 import type { VisitorCard } from "../../../worker/protocol";
+import { wooCardSection } from "./woo-section";
 
 export type CardSection = (card: VisitorCard & Record<string, unknown>) => TemplateResult | null;
 
-export const CARD_SECTIONS: CardSection[] = [];
+/** WooCommerce's cart and orders come first; the erase action (./erase-contact.ts) pushes itself last. */
+export const CARD_SECTIONS: CardSection[] = [wooCardSection];
