@@ -10,20 +10,15 @@
  * is WooCommerce's own saved cart (user meta). Both are removed after the run, and the
  * plugin's options are put back (the E2E database outlives the run).
  */
-import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { promisify } from "node:util";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect } from "vitest";
 import { AdminPage } from "./admin-support/admin-page";
 import { launchBrowser, newVisitor } from "./support/browser";
 import { eventually } from "./support/operator";
 import { startServer, type TestServer } from "./support/server";
 import { Visitor } from "./support/visitor";
+import { serveWordPress, setUpWordPress, wpHelper, wpLogin, wpTest as wordpressTest, type WordPressServer } from "./support/wordpress";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const WP = path.join(ROOT, "test/wordpress");
 
 /** Test accounts created by test/wordpress/install.php (local test database only). */
 const ADMIN = { login: "admin", password: "admin-password" };
@@ -46,7 +41,7 @@ function shopFixture(shopUrl: string) {
 }
 
 let unavailable: string | null = null;
-let shop: Shop | undefined;
+let shop: WordPressServer | undefined;
 let server: TestServer;
 let browser: Browser;
 let owner: AdminPage;
@@ -58,32 +53,29 @@ let customerConversation: string;
 beforeAll(async () => {
   unavailable = await setUpWordPress();
   if (unavailable) return void console.warn(`[wordpress-woo e2e] skipped: ${unavailable}`);
-  savedOptions = php("site.php", ["options"]);
+  savedOptions = wpHelper("site.php", ["options"]);
   [shop, server, browser] = await Promise.all([serveShop(), startServer(), launchBrowser()]);
-  php("woo-shop.php", ["seed", CUSTOMER.login], JSON.stringify(shopFixture(shop.url)));
+  wpHelper("woo-shop.php", ["seed", CUSTOMER.login], JSON.stringify(shopFixture(shop.url)));
 }, 900_000);
 
 afterAll(async () => {
   if (savedOptions !== undefined) {
-    php("site.php", ["restore"], savedOptions);
-    php("woo-shop.php", ["clear", CUSTOMER.login]);
+    wpHelper("site.php", ["restore"], savedOptions);
+    wpHelper("woo-shop.php", ["clear", CUSTOMER.login]);
   }
   await browser?.close();
   await server?.stop();
   await shop?.stop();
 });
 
-function wpTest(name: string, fn: () => Promise<void>): void {
-  test(name, async (ctx) => {
-    if (unavailable) ctx.skip(`WordPress could not be installed: ${unavailable}`);
-    await fn();
-  });
-}
+
+/** A test of this file: skipped, with the reason, when WordPress is not there. */
+const wpTest = (name: string, fn: () => Promise<void>) => wordpressTest(name, fn, () => unavailable);
 
 describe("WooCommerce in the visitor card", () => {
   wpTest("Connect links the shop; its owner sets a password from the welcome email and signs in", async () => {
     const admin = await newVisitor(browser);
-    const page = await wpLogin(admin, ADMIN);
+    const page = await wpLogin(admin, shop!.url, ADMIN);
     await page.goto(`${shop!.url}/wp-admin/options-general.php?page=edgechat`);
     const form = page.locator("form:has(input[name=action][value=edgechat_connect])");
     await form.locator("#edgechat-connect_server_url").fill(server.url);
@@ -110,7 +102,7 @@ describe("WooCommerce in the visitor card", () => {
 
   wpTest("a logged-in customer writes; the card shows their saved cart and recent orders, as text", async () => {
     const context = await newVisitor(browser);
-    const page = await wpLogin(context, CUSTOMER);
+    const page = await wpLogin(context, shop!.url, CUSTOMER);
     await page.goto(`${shop!.url}/`);
     customerConversation = await writeInChat(context, page, "Is the linen shirt in my cart still in stock?");
 
@@ -213,77 +205,14 @@ async function rowTexts(rows: ReturnType<Page["locator"]>): Promise<string[]> {
   return (await rows.allTextContents()).map(squash);
 }
 
-/** test/wordpress/setup.sh (idempotent); why WordPress is unavailable, or null. */
-async function setUpWordPress(): Promise<string | null> {
-  try {
-    await promisify(execFile)("bash", [path.join(WP, "setup.sh")], { cwd: ROOT, maxBuffer: 64 << 20, timeout: 840_000 });
-    return null;
-  } catch (err) {
-    const e = err as { code?: number | string; stdout?: string; stderr?: string; message: string };
-    const tail = `${e.stdout ?? ""}${e.stderr ?? ""}`.trim().split("\n").slice(-15).join("\n");
-    return `test/wordpress/setup.sh failed (${e.code ?? e.message}):\n${tail || e.message}`;
-  }
-}
-
-interface Shop { url: string; port: number; stop(): Promise<void> }
 
 /**
- * The E2E WordPress with the WooCommerce stand-in (EDGECHAT_WOO_STUB=1), as serve.sh serves it
- * but through woo-router.php, which fills the stand-in with the shop of woo-shop.php.
+ * The E2E WordPress with the WooCommerce stand-in (EDGECHAT_WOO_STUB=1) through
+ * woo-router.php, which fills the stand-in with the shop of woo-shop.php.
  */
-async function serveShop(port?: number): Promise<Shop> {
-  const { freePort } = (await import(pathToFileURL(path.join(ROOT, "scripts/local-server.mjs")).href)) as { freePort(): Promise<number> };
-  port ??= await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  let output = "";
-  const child = spawn("php", ["-S", `127.0.0.1:${port}`, "-t", "/usr/share/wordpress", path.join(WP, "e2e/woo-router.php")], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, EDGECHAT_WOO_STUB: "1", PHP_CLI_SERVER_WORKERS: "4" },
-  });
-  const keep = (d: Buffer) => (output = (output + d).slice(-4000));
-  child.stdout!.on("data", keep);
-  child.stderr!.on("data", keep);
-  const stop = () => stopGroup(child);
-  try {
-    await eventually(async () => {
-      if (child.exitCode !== null) throw new Error(`php -S exited with code ${child.exitCode}`);
-      const res = await fetch(`${url}/`);
-      return res.status === 200 && (await res.text()).includes("</html>");
-    }, 30_000, `WordPress at ${url}`);
-  } catch (err) {
-    await stop();
-    throw new Error(`${(err as Error).message}\n${output}`);
-  }
-  return { url, port, stop };
+function serveShop(port?: number): Promise<WordPressServer> {
+  return serveWordPress({ port, router: "e2e/woo-router.php", env: { EDGECHAT_WOO_STUB: "1" } });
 }
 
-/** SIGTERM to the process group (php -S and its workers), SIGKILL after 5 s. */
-function stopGroup(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => {
-      try { process.kill(-child.pid!, "SIGKILL"); } catch { /* gone */ }
-    }, 5000);
-    child.once("exit", () => { clearTimeout(timer); resolve(); });
-    try { process.kill(-child.pid!, "SIGTERM"); } catch { resolve(); }
-  });
-}
 
-/** A command-line helper of test/wordpress/e2e/ (site.php, woo-shop.php); its output. */
-function php(helper: string, args: string[], input?: string): string {
-  const res = spawnSync("php", [path.join(WP, "e2e", helper), ...args], { cwd: ROOT, input, encoding: "utf8", timeout: 30_000 });
-  if (res.status !== 0) throw new Error(`${helper} ${args[0]} failed (${res.status}): ${res.stderr}${res.stdout}`);
-  return res.stdout.trim();
-}
 
-/** Logs in through wp-login.php, as a person would; returns the page (now in wp-admin). */
-async function wpLogin(context: BrowserContext, user: { login: string; password: string }): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${shop!.url}/wp-login.php`);
-  await page.locator("#user_login").fill(user.login);
-  await page.locator("#user_pass").fill(user.password);
-  await Promise.all([page.waitForURL(/\/wp-admin\//), page.locator("#wp-submit").click()]);
-  return page;
-}

@@ -7,21 +7,15 @@
  * The E2E site's database (edgechat_wp) outlives the run: the plugin's options are saved
  * before and put back after (test/wordpress/e2e/site.php).
  */
-import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHmac } from "node:crypto";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { promisify } from "node:util";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Browser, BrowserContext } from "playwright-core";
+import { afterAll, beforeAll, describe, expect } from "vitest";
 import { launchBrowser, newVisitor } from "./support/browser";
 import { eventually, Operator } from "./support/operator";
 import { startServer, type TestServer } from "./support/server";
 import { Visitor } from "./support/visitor";
+import { serveWordPress, setUpWordPress, wpHelper, wpLogin, wpTest as wordpressTest, type WordPressServer } from "./support/wordpress";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const WP = path.join(ROOT, "test/wordpress");
-const HELPER = path.join(WP, "e2e/site.php");
 
 /** Test accounts created by test/wordpress/install.php (local test database only). */
 const ADMIN = { login: "admin", password: "admin-password" };
@@ -30,7 +24,7 @@ const CUSTOMER = { login: "customer", password: "customer-password", email: "cus
 
 /** Why the suite is skipped (WordPress could not be installed), or null. */
 let unavailable: string | null = null;
-let wordpress: { url: string; stop(): Promise<void> } | undefined;
+let wordpress: WordPressServer | undefined;
 let server: TestServer;
 let serverStopped = false;
 let browser: Browser;
@@ -45,25 +39,21 @@ beforeAll(async () => {
     console.warn(`[wordpress e2e] skipped: ${unavailable}`);
     return;
   }
-  savedOptions = site("options");
+  savedOptions = wpHelper("site.php", ["options"]);
   [wordpress, server, browser] = await Promise.all([serveWordPress(), startServer(), launchBrowser()]);
   operator = await Operator.login(browser, server);
 }, 900_000);
 
 afterAll(async () => {
-  if (savedOptions !== undefined) site("restore", [], savedOptions);
+  if (savedOptions !== undefined) wpHelper("site.php", ["restore"], savedOptions);
   await browser?.close();
   if (!serverStopped) await server?.stop();
   await wordpress?.stop();
 });
 
+
 /** A test of this file: skipped, with the reason, when WordPress is not there. */
-function wpTest(name: string, fn: () => Promise<void>): void {
-  test(name, async (ctx) => {
-    if (unavailable) ctx.skip(`WordPress could not be installed: ${unavailable}`);
-    await fn();
-  });
-}
+const wpTest = (name: string, fn: () => Promise<void>) => wordpressTest(name, fn, () => unavailable);
 
 describe("WordPress plugin", () => {
   wpTest("an admin configures the plugin on its settings page; a front-end page shows the launcher", async () => {
@@ -72,7 +62,7 @@ describe("WordPress plugin", () => {
     identitySecret = body.identitySecret;
 
     const admin = await newVisitor(browser);
-    const page = await wpLogin(admin, ADMIN);
+    const page = await wpLogin(admin, wordpress!.url, ADMIN);
     await page.goto(`${wordpress!.url}/wp-admin/options-general.php?page=edgechat`);
     const form = page.locator("form:has(input[name=action][value=edgechat_save])");
     await form.locator("#edgechat-server_url").fill(server.url);
@@ -122,7 +112,7 @@ describe("WordPress plugin", () => {
 
   wpTest("a logged-in WordPress user arrives verified, signed by PHP with the site's identity secret", async () => {
     const context = await newVisitor(browser);
-    const page = await wpLogin(context, CUSTOMER);
+    const page = await wpLogin(context, wordpress!.url, CUSTOMER);
     const response = await page.goto(`${wordpress!.url}/`);
     const source = await response!.text();
     expect(source, "the secret never reaches the browser").not.toContain(identitySecret);
@@ -149,12 +139,12 @@ describe("WordPress plugin", () => {
   });
 
   wpTest("a subscriber with valid nonces gets 403 on every settings change, and nothing changes", async () => {
-    const before = site("options");
+    const before = wpHelper("site.php", ["options"]);
     const context = await newVisitor(browser);
-    await wpLogin(context, SUBSCRIBER);
+    await wpLogin(context, wordpress!.url, SUBSCRIBER);
     const cookie = await loggedInCookie(context);
     const actions = ["edgechat_save", "edgechat_connect", "edgechat_check"];
-    const nonces = JSON.parse(site("nonces", [cookie, ...actions, "general-options"]));
+    const nonces = JSON.parse(wpHelper("site.php", ["nonces", cookie, ...actions, "general-options"]));
 
     // Relinking the site to another account (GHSA-q4qq-c8pp-p3rp in another chat plugin).
     const attack = {
@@ -185,13 +175,13 @@ describe("WordPress plugin", () => {
     const settingsPage = await context.request.get(`${wordpress!.url}/wp-admin/options-general.php?page=edgechat`);
     expect(settingsPage.status()).toBe(403);
 
-    expect(site("options"), "the plugin's options are unchanged").toBe(before);
+    expect(wpHelper("site.php", ["options"]), "the plugin's options are unchanged").toBe(before);
     await context.close();
 
     // Control: the same kind of nonce, made for the admin's session, is accepted.
     const admin = await newVisitor(browser);
-    await wpLogin(admin, ADMIN);
-    const adminNonce = JSON.parse(site("nonces", [await loggedInCookie(admin), "edgechat_save"])).edgechat_save;
+    await wpLogin(admin, wordpress!.url, ADMIN);
+    const adminNonce = JSON.parse(wpHelper("site.php", ["nonces", await loggedInCookie(admin), "edgechat_save"])).edgechat_save;
     const saved = await admin.request.post(`${wordpress!.url}/wp-admin/admin-post.php`, {
       form: { action: "edgechat_save", _wpnonce: adminNonce, "edgechat[server_url]": server.url, "edgechat[site_key]": "demo" },
       maxRedirects: 0,
@@ -204,7 +194,7 @@ describe("WordPress plugin", () => {
 
   wpTest("Connect creates the site on the Edgechat server and the chat works on the shop at once", async () => {
     const admin = await newVisitor(browser);
-    const page = await wpLogin(admin, ADMIN);
+    const page = await wpLogin(admin, wordpress!.url, ADMIN);
     await page.goto(`${wordpress!.url}/wp-admin/options-general.php?page=edgechat`);
     const form = page.locator("form:has(input[name=action][value=edgechat_connect])");
     await form.locator("#edgechat-connect_server_url").fill(server.url);
@@ -235,7 +225,7 @@ describe("WordPress plugin", () => {
     for (const who of ["a visitor", "a logged-in customer"] as const) {
       const context = await newVisitor(browser);
       // A page of its own: a login page still loading would add its own aborted requests.
-      if (who === "a logged-in customer") await (await wpLogin(context, CUSTOMER)).close();
+      if (who === "a logged-in customer") await (await wpLogin(context, wordpress!.url, CUSTOMER)).close();
       const page = await context.newPage();
       const pageErrors: string[] = [];
       const consoleErrors: string[] = [];
@@ -268,79 +258,10 @@ describe("WordPress plugin", () => {
   });
 });
 
-/**
- * Runs test/wordpress/setup.sh (idempotent: a second run checks and returns in about a second;
- * it also starts MariaDB when it is down). Returns why WordPress is unavailable, or null.
- */
-async function setUpWordPress(): Promise<string | null> {
-  try {
-    await promisify(execFile)("bash", [path.join(WP, "setup.sh")], { cwd: ROOT, maxBuffer: 64 << 20, timeout: 840_000 });
-    return null;
-  } catch (err) {
-    const e = err as { code?: number | string; stdout?: string; stderr?: string; message: string };
-    const tail = `${e.stdout ?? ""}${e.stderr ?? ""}`.trim().split("\n").slice(-15).join("\n");
-    return `test/wordpress/setup.sh failed (${e.code ?? e.message}):\n${tail || e.message}`;
-  }
-}
 
-/** test/wordpress/serve.sh on a free port, until WordPress answers its front page. */
-async function serveWordPress(): Promise<{ url: string; stop(): Promise<void> }> {
-  const { freePort } = (await import(pathToFileURL(path.join(ROOT, "scripts/local-server.mjs")).href)) as { freePort(): Promise<number> };
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  let output = "";
-  // A few workers: the browser asks for a page and its assets at once.
-  const child = spawn("bash", [path.join(WP, "serve.sh"), String(port)], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, PHP_CLI_SERVER_WORKERS: "4" },
-  });
-  const keep = (d: Buffer) => (output = (output + d).slice(-4000));
-  child.stdout!.on("data", keep);
-  child.stderr!.on("data", keep);
-  const stop = () => stopGroup(child);
-  try {
-    await eventually(async () => {
-      if (child.exitCode !== null) throw new Error(`serve.sh exited with code ${child.exitCode}`);
-      const res = await fetch(`${url}/`);
-      return res.status === 200 && (await res.text()).includes("</html>");
-    }, 30_000, `WordPress at ${url}`);
-  } catch (err) {
-    await stop();
-    throw new Error(`${(err as Error).message}\n${output}`);
-  }
-  return { url, stop };
-}
 
-/** SIGTERM to the process group (php -S and its workers), SIGKILL after 5 s. */
-function stopGroup(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => {
-      try { process.kill(-child.pid!, "SIGKILL"); } catch { /* gone */ }
-    }, 5000);
-    child.once("exit", () => { clearTimeout(timer); resolve(); });
-    try { process.kill(-child.pid!, "SIGTERM"); } catch { resolve(); }
-  });
-}
 
-/** test/wordpress/e2e/site.php: options, restore (JSON on stdin), nonces COOKIE ACTION... */
-function site(command: string, args: string[] = [], input?: string): string {
-  const res = spawnSync("php", [HELPER, command, ...args], { cwd: ROOT, input, encoding: "utf8", timeout: 30_000 });
-  if (res.status !== 0) throw new Error(`site.php ${command} failed (${res.status}): ${res.stderr}${res.stdout}`);
-  return res.stdout.trim();
-}
 
-/** Logs in through wp-login.php, as a person would; returns the page (now in wp-admin). */
-async function wpLogin(context: BrowserContext, user: { login: string; password: string }): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${wordpress!.url}/wp-login.php`);
-  await page.locator("#user_login").fill(user.login);
-  await page.locator("#user_pass").fill(user.password);
-  await Promise.all([page.waitForURL(/\/wp-admin\//), page.locator("#wp-submit").click()]);
-  return page;
-}
 
 /** The value of the context's wordpress_logged_in_* cookie, as PHP reads it. */
 async function loggedInCookie(context: BrowserContext): Promise<string> {
