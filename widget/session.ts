@@ -4,7 +4,7 @@
  * one token and one conversation.
  */
 import type { Identity, SessionBody, Trail } from "../worker/protocol";
-import type { WidgetConfig } from "../worker/site/settings";
+import type { WidgetConfig } from "../worker/protocol";
 import { cachedLook } from "./look";
 import type { SiteStorage } from "./storage";
 

@@ -1,6 +1,6 @@
 import type { Conversation } from "./conversation";
 import type { Site } from "./site";
-import type { Deployment } from "./site/deployment";
+import type { Deployment } from "./deployment";
 
 /** Bindings and variables of the Worker (wrangler.toml, secrets, .dev.vars). */
 export interface Env {

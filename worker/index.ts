@@ -1,35 +1,22 @@
 /**
- * The Edgechat Worker: HTTP API (Hono), static assets (widget, admin, demo page), and the
- * Durable Object classes. Routes are grouped by audience under worker/api/.
+ * The Edgechat Worker: HTTP API (Hono), static assets (widget, admin, demo page), inbound
+ * email, and the Durable Object classes. Routes are grouped by audience under worker/api/;
+ * every error of every route becomes the one JSON envelope here (worker/lib/errors.ts).
  */
 import { Hono } from "hono";
-import type { Env } from "./env";
 import { admin } from "./api/admin";
-import { errorResponse } from "./api/http";
+import { handleInboundEmail } from "./api/inbound-email";
+import { signupCodes } from "./api/signup-codes";
 import { sites } from "./api/sites";
 import { conversations } from "./api/sockets";
-import { ApiError } from "./lib/errors";
-import { handleInboundEmail } from "./api/inbound-email";
 import { unsubscribe } from "./api/unsubscribe";
-import { signupCodes } from "./api/signup-codes";
 import { checkConfig } from "./config";
-import { Conversation as ConversationObject } from "./conversation";
-import { Site as SiteObject } from "./site";
-import { withJurisdictions } from "./site/jurisdiction";
+import type { Env } from "./env";
+import { ApiError, errorResponse } from "./lib/errors";
 
-// The Durable Object classes get an env whose SITE.idFromName(key) finds an `eu-` site in the
-// EU jurisdiction, and an EU Site makes its conversations there (worker/site/jurisdiction.ts).
-export class Conversation extends ConversationObject {
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, withJurisdictions(env));
-  }
-}
-export class Site extends SiteObject {
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, withJurisdictions(env, ctx.id));
-  }
-}
-export { Deployment } from "./site/deployment";
+export { Conversation } from "./conversation";
+export { Deployment } from "./deployment";
+export { Site } from "./site";
 
 const app = new Hono<{ Bindings: Env }>();
 
@@ -72,11 +59,11 @@ function logConfigOnce(env: Env): void {
 export default {
   fetch(request, env, ctx) {
     logConfigOnce(env);
-    return app.fetch(request, withJurisdictions(env), ctx);
+    return app.fetch(request, env, ctx);
   },
   async email(message, env) {
     logConfigOnce(env);
-    const result = await handleInboundEmail(message, withJurisdictions(env));
+    const result = await handleInboundEmail(message, env);
     console.log(`inbound email to ${message.to}: ${JSON.stringify(result)}`);
   },
 } satisfies ExportedHandler<Env>;

@@ -18,20 +18,6 @@ export class ApiFailure extends Error {
 /** Fired on `window` when the server says the session is gone. */
 export const SESSION_ENDED = "edgechat:session-ended";
 
-/**
- * Field messages of an error: its `fields`, or else the `path: message; …` sentence that
- * older routes send (e.g. the login's "email: not a valid email address").
- */
-export function fieldsOf(error: { message?: string; fields?: Record<string, string> }): Record<string, string> {
-  if (error.fields) return error.fields;
-  const out: Record<string, string> = {};
-  for (const part of (error.message ?? "").split("; ")) {
-    const m = part.match(/^([\w.]+): (.+)$/);
-    if (m) out[m[1]!] = m[2]!;
-  }
-  return out;
-}
-
 /** Calls `/api/v1/admin{path}`. Throws ApiFailure on any non-2xx answer. */
 export async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
   let res: Response;
@@ -51,7 +37,7 @@ export async function api<T = any>(method: string, path: string, body?: unknown)
   if (res.status === 401 && (error.code === "not_logged_in" || error.code === "session_expired")) {
     window.dispatchEvent(new Event(SESSION_ENDED));
   }
-  throw new ApiFailure(res.status, error.code, error.message, fieldsOf(error));
+  throw new ApiFailure(res.status, error.code, error.message, error.fields ?? {});
 }
 
 /** The WebSocket URL of an admin socket path, on this origin. */

@@ -4,7 +4,7 @@
  * socket and draft). Components watch it (`new Watch(this, state)`) and call its methods.
  */
 import type { CannedResponse, Department, InboxEntry, TeamMember } from "../../worker/protocol";
-import type { SiteSettings } from "../../worker/site/settings";
+import type { SiteSettings } from "../../worker/protocol";
 import { api } from "./api";
 import { ConversationSession } from "./conversation-session";
 import { localeChosen, setLocale, t } from "./i18n";

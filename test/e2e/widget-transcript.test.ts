@@ -38,7 +38,7 @@ afterAll(async () => {
 /** A visitor the shop has signed in (so the server knows their email), on the demo page. */
 async function knownVisitor(email: string, setup?: (context: BrowserContext) => Promise<unknown>): Promise<Visitor> {
   const id = `u-${Math.random().toString(36).slice(2, 10)}`;
-  const identity = { id, email, name: "Mila", hash: createHmac("sha256", identitySecret).update(id).digest("hex") };
+  const identity = { id, email, name: "Mila", hash: createHmac("sha256", identitySecret).update(`${id}\n${email}`).digest("hex") };
   const context = await newVisitor(browser);
   await context.addInitScript((identity) => ((window as any).edgechatSettings = { identity }), identity);
   await setup?.(context);

@@ -120,8 +120,8 @@ describe("WordPress plugin", () => {
     const identity = await page.evaluate(() => (window as any).edgechatSettings?.identity);
     expect(identity).toMatchObject({ email: CUSTOMER.email, name: CUSTOMER.name });
     expect(identity.id).toMatch(/^\d+$/);
-    expect(identity.hash, "HMAC-SHA256(identity secret, user id) in hex")
-      .toBe(createHmac("sha256", identitySecret).update(identity.id).digest("hex"));
+    expect(identity.hash, "HMAC-SHA256(identity secret, user id + LF + email) in hex")
+      .toBe(createHmac("sha256", identitySecret).update(`${identity.id}\n${identity.email}`).digest("hex"));
 
     const visitor = new Visitor(context, page, server);
     await visitor.componentLoaded();

@@ -8,8 +8,8 @@
 import { env, runDurableObjectAlarm, runInDurableObject, SELF } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { hmacSha256, toHex } from "../../worker/lib/crypto";
-import { siteStub } from "../../worker/site/jurisdiction";
-import { signRequest } from "../../worker/site/plugin-signature";
+import { siteStub } from "../../worker/lib/jurisdiction";
+import { signRequest } from "../../worker/site/plugin/signature";
 import { addOperator, call, expectJson } from "./admin-helpers";
 import { BASE, eventually, login, OWNER, post, startSession, visitorSocket, type Client, type Grant } from "./helpers";
 

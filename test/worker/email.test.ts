@@ -222,7 +222,7 @@ describe("transcripts, notifications, failures", () => {
     const site = env.SITE.get(env.SITE.idFromName(SITE));
     const result = await runInDurableObject(site as DurableObjectStub, async (instance: any, state) => {
       let calls = 0;
-      instance.mailer.provider = () => ({
+      instance.host.mailer.provider = () => ({
         name: "mailchannels",
         send: async () => {
           calls++;
@@ -230,11 +230,11 @@ describe("transcripts, notifications, failures", () => {
           return { id: "mc-1" };
         },
       });
-      const sent = await instance.mailer.send({ kind: "notify", to: "ops@shop.example", subject: "s", text: "t" });
-      const row = instance.mailer.list(1)[0];
+      const sent = await instance.host.mailer.send({ kind: "notify", to: "ops@shop.example", subject: "s", text: "t" });
+      const row = instance.host.mailer.list(1)[0];
       const timer = state.storage.sql.exec("SELECT due FROM timers WHERE kind = 'email-retry'").one();
-      await instance.mailer.retry(sent.id);
-      return { sent, row, timerDue: timer.due, after: instance.mailer.list(1)[0] };
+      await instance.host.mailer.retry(sent.id);
+      return { sent, row, timerDue: timer.due, after: instance.host.mailer.list(1)[0] };
     });
     expect(result.sent.status).toBe("retrying");
     expect(result.row).toMatchObject({ status: "retrying", attempts: 1, lastError: "mailchannels: 503 Service Unavailable" });

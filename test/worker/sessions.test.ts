@@ -94,12 +94,24 @@ describe("POST /api/v1/sites/:siteKey/sessions", () => {
 
   it("verifies identity in constant time and gives the same user the same visitor on any device", async () => {
     const hash = toHex(await hmacSha256(identitySecret, "user-42"));
-    const laptop = await startSession(SITE, { identity: { userId: "user-42", email: "ann@example.com", name: "Ann", hash } });
+    const signedEmail = toHex(await hmacSha256(identitySecret, "user-42\nann@example.com"));
+    const laptop = await startSession(SITE, { identity: { userId: "user-42", email: "ann@example.com", name: "Ann", hash: signedEmail } });
     const phone = await startSession(SITE, { identity: { userId: "user-42", hash } });
     expect(phone.visitorId).toBe(laptop.visitorId);
     expect(phone.config.emailKnown).toBe(true);
     const site = env.SITE.get(env.SITE.idFromName(SITE));
     expect(await site.contactOf(laptop.visitorId)).toMatchObject({ userId: "user-42", email: "ann@example.com", name: "Ann", verified: true });
+  });
+
+  it("keeps an email the shop did not sign as unverified: a shopper cannot make any email look verified", async () => {
+    const hash = toHex(await hmacSha256(identitySecret, "user-43"));
+    const grant = await startSession(SITE, { identity: { userId: "user-43", email: "ceo@bank.example", hash } });
+    const site = env.SITE.get(env.SITE.idFromName(SITE));
+    expect(await site.contactOf(grant.visitorId)).toMatchObject({ userId: "user-43", email: "ceo@bank.example", verified: false });
+    // The same user later signed with their real email: now it is verified.
+    const signed = toHex(await hmacSha256(identitySecret, "user-43\nreal@shop.example"));
+    await startSession(SITE, { identity: { userId: "user-43", email: "real@shop.example", hash: signed } });
+    expect(await site.contactOf(grant.visitorId)).toMatchObject({ email: "real@shop.example", verified: true });
   });
 
   it("stores the trail sent when a conversation starts", async () => {
@@ -155,7 +167,8 @@ describe("identity learnt after the conversation started", () => {
     const tab = await visitorSocket(anon);
     await tab.hello();
     await tab.say("I am about to log in");
-    const hash = hex(await h(identitySecret, "user-77"));
+    // The shop signs the user id and the email: only then is the email shown as verified.
+    const hash = hex(await h(identitySecret, "user-77\neve@example.com"));
     const known = await startSession(SITE, { visitorToken: anon.visitorToken, identity: { userId: "user-77", email: "eve@example.com", name: "Eve", hash } });
     expect(known.conversationId).toBe(anon.conversationId);
     expect(await tab.next("contact")).toEqual({ type: "contact", emailKnown: true, askEmail: false });

@@ -8,9 +8,9 @@ import { createExecutionContext, env, runDurableObjectAlarm, runInDurableObject,
 import { describe, expect, it } from "vitest";
 import worker from "../../worker/index";
 import type { Env } from "../../worker/env";
-import { DEPLOYMENT_OBJECT, SIGNUP_LIMIT } from "../../worker/site/deployment";
-import { siteStub } from "../../worker/site/jurisdiction";
-import { signRequest } from "../../worker/site/plugin-signature";
+import { DEPLOYMENT_OBJECT, SIGNUP_LIMIT } from "../../worker/deployment";
+import { siteStub } from "../../worker/lib/jurisdiction";
+import { signRequest } from "../../worker/site/plugin/signature";
 import { call, expectJson } from "./admin-helpers";
 import { BASE, post } from "./helpers";
 

@@ -6,8 +6,8 @@
 import { env, runInDurableObject, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { hmacSha256, toHex } from "../../worker/lib/crypto";
-import { inJurisdiction, jurisdictionOfKey, siteStub, withJurisdictions } from "../../worker/site/jurisdiction";
-import { signRequest } from "../../worker/site/plugin-signature";
+import { jurisdictionOfKey, newConversationId, siteStub } from "../../worker/lib/jurisdiction";
+import { signRequest } from "../../worker/site/plugin/signature";
 import { call, expectJson } from "./admin-helpers";
 import { BASE, post, startSession, visitorSocket } from "./helpers";
 
@@ -206,27 +206,25 @@ describe("EU jurisdiction", () => {
       get: () => ({}), idFromString: () => ({}), getByName: () => ({}),
     });
     const prod = { ENVIRONMENT: "production", SITE: fakeNs("SITE"), CONVERSATION: fakeNs("CONVERSATION") } as any;
-    const wrapped = withJurisdictions(prod);
-    wrapped.SITE.idFromName("eu-shop");
-    wrapped.SITE.idFromName("shop");
-    wrapped.CONVERSATION.newUniqueId();
-    const inEuSite = withJurisdictions(prod, { jurisdiction: "eu", name: "eu-shop" } as any);
-    inEuSite.CONVERSATION.newUniqueId();
-    const byName = withJurisdictions(prod, { name: "eu-other" } as any);
-    byName.CONVERSATION.newUniqueId();
+    siteStub(prod, "eu-shop");
+    siteStub(prod, "shop");
+    newConversationId(prod, "shop");
+    newConversationId(prod, "eu-shop");
     expect(calls).toEqual([
-      "SITE[eu].idFromName(eu-shop)", "SITE.idFromName(shop)", "CONVERSATION.newUniqueId()",
-      "CONVERSATION[eu].newUniqueId()", "CONVERSATION[eu].newUniqueId()",
+      "SITE[eu].idFromName(eu-shop)", "SITE.idFromName(shop)", "CONVERSATION.newUniqueId()", "CONVERSATION[eu].newUniqueId()",
     ]);
     expect(jurisdictionOfKey("eu-shop")).toBe("eu");
     expect(jurisdictionOfKey("europe-shop")).toBeNull();
   });
 
   it("never falls back outside the EU in production; locally it does", () => {
-    const throwing: any = { jurisdiction: () => { throw new Error("Jurisdiction restrictions are not implemented in workerd."); } };
-    expect(() => inJurisdiction(throwing, "eu", false)).toThrow(/not implemented/);
-    expect(inJurisdiction(throwing, "eu", true)).toBe(throwing);
-    expect(inJurisdiction(throwing, null, false)).toBe(throwing);
+    const throwing = (): any => ({
+      jurisdiction: () => { throw new Error("Jurisdiction restrictions are not implemented in workerd."); },
+      idFromName: (n: string) => n, get: (id: string) => ({ id }), newUniqueId: () => "plain",
+    });
+    expect(() => siteStub({ ENVIRONMENT: "production", SITE: throwing() } as any, "eu-shop")).toThrow(/not implemented/);
+    expect(siteStub({ ENVIRONMENT: "local", SITE: throwing() } as any, "eu-shop")).toEqual({ id: "eu-shop" });
+    expect(siteStub({ ENVIRONMENT: "production", SITE: throwing() } as any, "shop")).toEqual({ id: "shop" });
   });
 
   it("keeps the site in the object its key names", async () => {

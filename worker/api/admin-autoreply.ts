@@ -3,8 +3,8 @@
  * and preview what a visitor would get at an instant (the settings screen uses it).
  */
 import { previewAutoReply, previewRequest } from "../autoreply";
-import { ApiError } from "../lib/errors";
-import { adminRoutes, check, readBody, requireRole, siteOf } from "./admin-http";
+import { ApiError, unwrap } from "../lib/errors";
+import { adminRoutes, requireRole, siteOf } from "./admin-http";
 import { readJson } from "./http";
 import { z } from "zod";
 
@@ -17,12 +17,12 @@ autoReplyRoutes.get("/autoreply", async (c) => {
 autoReplyRoutes.put("/autoreply", async (c) => {
   requireRole(c, "owner", "admin");
   const body = await readJson(c, z.unknown());
-  const saved = check(await siteOf(c).saveAutoReplySettings(c.var.operator, body));
+  const saved = unwrap(await siteOf(c).saveAutoReplySettings(c.var.operator, body));
   return c.json({ settings: saved });
 });
 
 autoReplyRoutes.post("/autoreply/preview", async (c) => {
-  const input = await readBody(c, previewRequest);
+  const input = await readJson(c, previewRequest);
   const settings = await siteOf(c).autoReplySettings();
   if (!settings) throw new ApiError(404, "unknown_site", "no such site");
   return c.json(previewAutoReply(settings, input));

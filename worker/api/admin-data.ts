@@ -8,11 +8,12 @@
  *   secret, shown once; the old one is accepted for `graceHours` (24 by default, 0 to 168).
  */
 import { z } from "zod";
-import { ApiError } from "../lib/errors";
+import { ApiError, unwrap } from "../lib/errors";
+import { readJson } from "./http";
 import { email } from "../protocol";
-import { MAX_RETENTION_MONTHS } from "../site/retention";
+import { MAX_RETENTION_MONTHS } from "../site/data-rights/retention";
 import { DEFAULT_GRACE_HOURS, MAX_GRACE_HOURS, SECRET_NAMES, type SecretName } from "../site/secrets";
-import { adminRoutes, check, readBody, requireRole, siteOf } from "./admin-http";
+import { adminRoutes, requireRole, siteOf } from "./admin-http";
 
 export const adminData = adminRoutes();
 
@@ -27,16 +28,16 @@ const rotateBody = z.object({
 
 adminData.post("/contacts/erase", async (c) => {
   requireRole(c, "owner", "admin");
-  const body = await readBody(c, eraseByEmail);
-  return c.json({ erased: check(await siteOf(c).eraseContact(c.var.operator, body)) });
+  const body = await readJson(c, eraseByEmail);
+  return c.json({ erased: unwrap(await siteOf(c).eraseContact(c.var.operator, body)) });
 });
 
 adminData.post("/contacts/:visitorId/erase", async (c) => {
   requireRole(c, "owner", "admin");
   const visitorId = c.req.param("visitorId");
   if (!/^[A-Za-z0-9_-]{1,128}$/.test(visitorId)) throw new ApiError(404, "unknown_contact", "no contact with this visitor id");
-  const body = await readBody(c, eraseByVisitor);
-  return c.json({ erased: check(await siteOf(c).eraseContact(c.var.operator, { visitorId, confirm: body.confirm })) });
+  const body = await readJson(c, eraseByVisitor);
+  return c.json({ erased: unwrap(await siteOf(c).eraseContact(c.var.operator, { visitorId, confirm: body.confirm })) });
 });
 
 adminData.get("/data/retention", async (c) => {
@@ -46,7 +47,7 @@ adminData.get("/data/retention", async (c) => {
 
 adminData.put("/data/retention", async (c) => {
   requireRole(c, "owner", "admin");
-  const body = await readBody(c, retentionBody);
+  const body = await readJson(c, retentionBody);
   return c.json({ months: await siteOf(c).saveRetention(c.var.operator, body.months) });
 });
 
@@ -62,6 +63,6 @@ adminData.post("/secrets/:name/rotate", async (c) => {
   if (!(SECRET_NAMES as readonly string[]).includes(name)) {
     throw new ApiError(404, "unknown_secret", `secrets are ${SECRET_NAMES.join(" and ")}`);
   }
-  const body = c.req.header("Content-Type") ? await readBody(c, rotateBody) : rotateBody.parse({});
+  const body = c.req.header("Content-Type") ? await readJson(c, rotateBody) : rotateBody.parse({});
   return c.json(await siteOf(c).rotateSecret(c.var.operator, name as SecretName, body.graceHours));
 });

@@ -1,9 +1,9 @@
 /** Email in the admin: the outbox, email settings, and sending a transcript. */
 import { z } from "zod";
 import { conversationId, email } from "../protocol";
-import { ApiError } from "../lib/errors";
-import { adminRoutes, check, readBody, requireRole, siteOf } from "./admin-http";
-import { readJson } from "./http";
+import { ApiError, unwrap } from "../lib/errors";
+import { adminRoutes, requireRole, siteOf } from "./admin-http";
+import { conversationOr404, readJson } from "./http";
 
 export const emailRoutes = adminRoutes();
 
@@ -20,13 +20,12 @@ emailRoutes.get("/email-settings", async (c) => c.json({ settings: await siteOf(
 emailRoutes.put("/email-settings", async (c) => {
   requireRole(c, "owner", "admin");
   const body = await readJson(c, z.unknown());
-  return c.json({ settings: check(await siteOf(c).saveEmailSettings(c.var.operator, body)) });
+  return c.json({ settings: unwrap(await siteOf(c).saveEmailSettings(c.var.operator, body)) });
 });
 
 emailRoutes.post("/conversations/:id/transcript", async (c) => {
   const id = c.req.param("id");
-  if (!conversationId.safeParse(id).success) throw new ApiError(404, "not_found", "no such conversation");
-  const body = await readBody(c, z.object({ to: email.optional() }));
-  const stub = c.env.CONVERSATION.get(c.env.CONVERSATION.idFromString(id));
-  return c.json(check(await stub.emailTranscript(c.var.siteKey, body.to)));
+  const stub = conversationOr404(c.env, id);
+  const body = await readJson(c, z.object({ to: email.optional() }));
+  return c.json(unwrap(await stub.emailTranscript(c.var.siteKey, body.to)));
 });

@@ -2,27 +2,21 @@
  * Conversation actions of the admin app: search, the visitor card, resolve / reopen and
  * assign / transfer. A conversation of another site answers 403, one that does not exist 404.
  */
-import { ApiError } from "../lib/errors";
+import { ApiError, unwrap } from "../lib/errors";
+import { conversationOr404, readJson } from "./http";
 import { assignBody, conversationId } from "../protocol";
 import type { OperatorAction } from "../conversation/operator-actions";
-import { adminRoutes, check, readBody, siteOf, type AdminContext } from "./admin-http";
+import { adminRoutes, siteOf, type AdminContext } from "./admin-http";
 
 export const adminInbox = adminRoutes();
 
-/** The conversation's stub after checking its id's shape. */
+/** The conversation's stub; 404 for an id that is not one of ours. */
 function conversationOf(c: AdminContext, id: string) {
-  if (!conversationId.safeParse(id).success) throw new ApiError(404, "not_found", "no such conversation");
-  let doId: DurableObjectId;
-  try {
-    doId = c.env.CONVERSATION.idFromString(id);
-  } catch {
-    throw new ApiError(404, "not_found", "no such conversation");
-  }
-  return c.env.CONVERSATION.get(doId);
+  return conversationOr404(c.env, id);
 }
 
 async function act(c: AdminContext, action: OperatorAction) {
-  const conversation = check(await conversationOf(c, c.req.param("id")!).operatorAction(c.var.siteKey, action));
+  const conversation = unwrap(await conversationOf(c, c.req.param("id")!).operatorAction(c.var.siteKey, action));
   return c.json({ conversation });
 }
 
@@ -45,9 +39,9 @@ adminInbox.post("/conversations/:id/resolve", (c) => act(c, { type: "resolve" })
 adminInbox.post("/conversations/:id/reopen", (c) => act(c, { type: "reopen" }));
 
 adminInbox.post("/conversations/:id/assign", async (c) => {
-  const body = await readBody(c, assignBody);
-  const target = check(await siteOf(c).assignTarget(body));
-  const conversation = check(
+  const body = await readJson(c, assignBody);
+  const target = unwrap(await siteOf(c).assignTarget(body));
+  const conversation = unwrap(
     await conversationOf(c, c.req.param("id")).operatorAction(c.var.siteKey, { type: "assign", ...target }),
   );
   // Whoever had it may have room now for a queued conversation.

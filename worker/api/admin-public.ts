@@ -4,16 +4,18 @@
  */
 import type { Context } from "hono";
 import type { Env } from "../env";
-import { ApiError } from "../lib/errors";
+import { ApiError, unwrap } from "../lib/errors";
+import { readJson } from "./http";
+import { siteStub } from "../lib/jurisdiction";
 import { acceptInviteBody, resetCompleteBody, resetRequestBody, siteKey as siteKeySchema } from "../protocol";
 import { startSession } from "./admin";
-import { adminRoutes, appOrigin, check, readBody } from "./admin-http";
+import { adminRoutes, appOrigin } from "./admin-http";
 
 type PublicEnv = { Bindings: Env };
 export const adminPublic = adminRoutes<PublicEnv>();
 
 function siteByKey(c: Context<PublicEnv>, key: string) {
-  return c.env.SITE.get(c.env.SITE.idFromName(key));
+  return siteStub(c.env, key);
 }
 
 const INVALID_INVITE = "this invite link is not valid or has expired; ask for a new one";
@@ -24,12 +26,12 @@ adminPublic.get("/invites/info", async (c) => {
   if (!siteKeySchema.safeParse(site).success || !token || token.length > 200) {
     throw new ApiError(404, "invalid_invite", INVALID_INVITE);
   }
-  return c.json(check(await siteByKey(c, site).inviteInfo(token)));
+  return c.json(unwrap(await siteByKey(c, site).inviteInfo(token)));
 });
 
 adminPublic.post("/invites/accept", async (c) => {
-  const body = await readBody(c, acceptInviteBody);
-  const result = check(
+  const body = await readJson(c, acceptInviteBody);
+  const result = unwrap(
     await siteByKey(c, body.siteKey).acceptInvite(body.token, { name: body.name, password: body.password }, {
       ip: c.req.header("CF-Connecting-IP"),
       userAgent: c.req.header("User-Agent"),
@@ -40,13 +42,13 @@ adminPublic.post("/invites/accept", async (c) => {
 
 // Always the same answer, so the form does not tell who has an account.
 adminPublic.post("/password-reset", async (c) => {
-  const body = await readBody(c, resetRequestBody);
+  const body = await readJson(c, resetRequestBody);
   await siteByKey(c, body.siteKey).requestPasswordReset(body.email, appOrigin(c));
   return c.json({ ok: true });
 });
 
 adminPublic.post("/password-reset/complete", async (c) => {
-  const body = await readBody(c, resetCompleteBody);
-  check(await siteByKey(c, body.siteKey).resetPassword(body.token, body.password));
+  const body = await readJson(c, resetCompleteBody);
+  unwrap(await siteByKey(c, body.siteKey).resetPassword(body.token, body.password));
   return c.json({ ok: true });
 });

@@ -5,10 +5,11 @@
  * canned responses, routing); only owner and admin change anything; only the owner reads
  * the audit log.
  */
-import { ApiError } from "../lib/errors";
+import { ApiError, unwrap } from "../lib/errors";
+import { readJson } from "./http";
 import { cannedBody, departmentBody, routingBody } from "../protocol";
-import { settingsPatch } from "../site/admin-settings";
-import { adminRoutes, check, readBody, requireRole, siteOf } from "./admin-http";
+import { settingsPatch } from "../site/settings";
+import { adminRoutes, requireRole, siteOf } from "./admin-http";
 
 export const adminSettings = adminRoutes();
 
@@ -20,14 +21,15 @@ adminSettings.get("/settings", async (c) => {
 
 adminSettings.put("/settings", async (c) => {
   requireRole(c, "owner", "admin");
-  const patch = await readBody(c, settingsPatch);
-  return c.json({ settings: check(await siteOf(c).updateSettings(c.var.operator, patch)) });
+  const patch = await readJson(c, settingsPatch);
+  return c.json({ settings: unwrap(await siteOf(c).updateSettings(c.var.operator, patch)) });
 });
 
 // The new secret is in this answer only; it is never readable again.
 adminSettings.post("/settings/identity-secret", async (c) => {
   requireRole(c, "owner", "admin");
-  return c.json({ identitySecret: await siteOf(c).rotateIdentitySecret(c.var.operator) });
+  const rotated = await siteOf(c).rotateSecret(c.var.operator, "identity");
+  return c.json({ identitySecret: rotated.secret });
 });
 
 adminSettings.get("/audit", async (c) => {
@@ -40,44 +42,44 @@ adminSettings.get("/departments", async (c) => c.json({ departments: await siteO
 
 adminSettings.post("/departments", async (c) => {
   requireRole(c, "owner", "admin");
-  const body = await readBody(c, departmentBody);
-  return c.json({ department: check(await siteOf(c).saveDepartment(c.var.operator, null, body)) }, 201);
+  const body = await readJson(c, departmentBody);
+  return c.json({ department: unwrap(await siteOf(c).saveDepartment(c.var.operator, null, body)) }, 201);
 });
 
 adminSettings.put("/departments/:id", async (c) => {
   requireRole(c, "owner", "admin");
-  const body = await readBody(c, departmentBody);
-  return c.json({ department: check(await siteOf(c).saveDepartment(c.var.operator, c.req.param("id"), body)) });
+  const body = await readJson(c, departmentBody);
+  return c.json({ department: unwrap(await siteOf(c).saveDepartment(c.var.operator, c.req.param("id"), body)) });
 });
 
 adminSettings.delete("/departments/:id", async (c) => {
   requireRole(c, "owner", "admin");
-  return c.json(check(await siteOf(c).deleteDepartment(c.var.operator, c.req.param("id"))));
+  return c.json(unwrap(await siteOf(c).deleteDepartment(c.var.operator, c.req.param("id"))));
 });
 
 adminSettings.get("/routing", async (c) => c.json({ routing: await siteOf(c).routing() }));
 
 adminSettings.put("/routing", async (c) => {
   requireRole(c, "owner", "admin");
-  const body = await readBody(c, routingBody);
-  return c.json({ routing: check(await siteOf(c).saveRouting(c.var.operator, body)) });
+  const body = await readJson(c, routingBody);
+  return c.json({ routing: unwrap(await siteOf(c).saveRouting(c.var.operator, body)) });
 });
 
 adminSettings.get("/canned", async (c) => c.json({ canned: await siteOf(c).cannedResponses() }));
 
 adminSettings.post("/canned", async (c) => {
   requireRole(c, "owner", "admin");
-  const body = await readBody(c, cannedBody);
-  return c.json({ canned: check(await siteOf(c).saveCanned(c.var.operator, null, body)) }, 201);
+  const body = await readJson(c, cannedBody);
+  return c.json({ canned: unwrap(await siteOf(c).saveCanned(c.var.operator, null, body)) }, 201);
 });
 
 adminSettings.put("/canned/:id", async (c) => {
   requireRole(c, "owner", "admin");
-  const body = await readBody(c, cannedBody);
-  return c.json({ canned: check(await siteOf(c).saveCanned(c.var.operator, c.req.param("id"), body)) });
+  const body = await readJson(c, cannedBody);
+  return c.json({ canned: unwrap(await siteOf(c).saveCanned(c.var.operator, c.req.param("id"), body)) });
 });
 
 adminSettings.delete("/canned/:id", async (c) => {
   requireRole(c, "owner", "admin");
-  return c.json(check(await siteOf(c).deleteCanned(c.var.operator, c.req.param("id"))));
+  return c.json(unwrap(await siteOf(c).deleteCanned(c.var.operator, c.req.param("id"))));
 });

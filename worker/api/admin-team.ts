@@ -4,11 +4,12 @@
  * conversations to each other); changing it needs owner or admin.
  */
 import { deleteCookie } from "hono/cookie";
-import { ApiError } from "../lib/errors";
+import { ApiError, unwrap } from "../lib/errors";
+import { readJson } from "./http";
 import { inviteBody, operatorPatch } from "../protocol";
 import { sha256Hex } from "../lib/crypto";
 import { SESSION_COOKIE } from "./admin";
-import { adminRoutes, appOrigin, check, readBody, requireRole, siteOf } from "./admin-http";
+import { adminRoutes, appOrigin, requireRole, siteOf } from "./admin-http";
 
 export const adminTeam = adminRoutes();
 
@@ -16,13 +17,13 @@ adminTeam.get("/team", async (c) => c.json({ operators: await siteOf(c).team() }
 
 adminTeam.patch("/team/:id", async (c) => {
   requireRole(c, "owner", "admin");
-  const patch = await readBody(c, operatorPatch);
-  return c.json({ operator: check(await siteOf(c).updateOperator(c.var.operator, c.req.param("id"), patch)) });
+  const patch = await readJson(c, operatorPatch);
+  return c.json({ operator: unwrap(await siteOf(c).updateOperator(c.var.operator, c.req.param("id"), patch)) });
 });
 
 adminTeam.delete("/team/:id", async (c) => {
   requireRole(c, "owner", "admin");
-  check(await siteOf(c).removeOperator(c.var.operator, c.req.param("id")));
+  unwrap(await siteOf(c).removeOperator(c.var.operator, c.req.param("id")));
   return c.json({ ok: true });
 });
 
@@ -33,13 +34,13 @@ adminTeam.get("/team/invites", async (c) => {
 
 adminTeam.post("/team/invites", async (c) => {
   requireRole(c, "owner", "admin");
-  const body = await readBody(c, inviteBody);
-  return c.json({ invite: check(await siteOf(c).invite(c.var.operator, body, appOrigin(c))) }, 201);
+  const body = await readJson(c, inviteBody);
+  return c.json({ invite: unwrap(await siteOf(c).invite(c.var.operator, body, appOrigin(c))) }, 201);
 });
 
 adminTeam.delete("/team/invites/:id", async (c) => {
   requireRole(c, "owner", "admin");
-  return c.json(check(await siteOf(c).revokeInvite(c.var.operator, c.req.param("id"))));
+  return c.json(unwrap(await siteOf(c).revokeInvite(c.var.operator, c.req.param("id"))));
 });
 
 adminTeam.get("/sessions", async (c) => {

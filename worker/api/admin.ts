@@ -8,9 +8,10 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Env } from "../env";
 import { ApiError, unwrap } from "../lib/errors";
 import { loginBody, siteKey as siteKeySchema } from "../protocol";
-import type { Operator } from "../site/auth";
-import { SESSION_TTL_MS } from "../site/auth";
+import type { Operator } from "../site/team/auth";
+import { SESSION_TTL_MS } from "../site/team/auth";
 import { isLocalhost, readJson } from "./http";
+import { siteStub } from "../lib/jurisdiction";
 import { checkUpgrade, toConversation } from "./sockets";
 import { adminPublic } from "./admin-public";
 import { adminTeam } from "./admin-team";
@@ -39,7 +40,7 @@ admin.use("*", async (c, next) => {
 });
 
 function siteOf(c: Context<AdminEnv>, key: string) {
-  return c.env.SITE.get(c.env.SITE.idFromName(key));
+  return siteStub(c.env, key);
 }
 
 /** Sets the session cookie (HttpOnly, SameSite=Strict, Secure off localhost) and answers who logged in. */

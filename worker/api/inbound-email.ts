@@ -5,6 +5,7 @@
  */
 import type { Env } from "../env";
 import { isFailure } from "../lib/errors";
+import { conversationStub } from "../lib/jurisdiction";
 import { MAX_INBOUND_BYTES, parseInbound, parseReplyAddress } from "../email";
 
 export type InboundOutcome =
@@ -28,13 +29,9 @@ export async function handleInboundEmail(message: ForwardableEmailMessage, env: 
   if (message.rawSize > MAX_INBOUND_BYTES) return reject(`message is larger than ${MAX_INBOUND_BYTES} bytes`);
   const email = await parseInbound(message.raw);
   if (email.automatic) return { outcome: "ignored", why: email.automatic };
-  let id: DurableObjectId;
-  try {
-    id = env.CONVERSATION.idFromString(address.conversationId);
-  } catch {
-    return reject("unknown conversation");
-  }
-  const result = await env.CONVERSATION.get(id).receiveEmail({
+  const conversation = conversationStub(env, address.conversationId);
+  if (!conversation) return reject("unknown conversation");
+  const result = await conversation.receiveEmail({
     ...(email.messageId ? { messageId: email.messageId } : {}),
     from: { address: email.from.address, ...(email.from.name ? { name: email.from.name } : {}) },
     subject: email.subject,

@@ -1,6 +1,6 @@
 /**
  * The CMS plugin's server-to-server API, signed with the site's plugin secret
- * (worker/site/plugin-signature.ts; the WordPress side is class-edgechat-api.php):
+ * (worker/site/plugin/signature.ts; the WordPress side is class-edgechat-api.php):
  *
  * - `GET /api/v1/sites/:siteKey/status` → `{status, name}`
  * - `POST /api/v1/sites/:siteKey/events` `{type: "order_placed", …}` → `202 {ok, duplicate}`
@@ -12,9 +12,9 @@ import { Hono, type Context } from "hono";
 import type { Env } from "../env";
 import { ApiError, unwrap } from "../lib/errors";
 import { siteKey as siteKeySchema } from "../protocol";
-import { siteStub } from "../site/jurisdiction";
-import type { SignedCall } from "../site/lifecycle";
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from "../site/plugin-signature";
+import { siteStub } from "../lib/jurisdiction";
+import type { SignedCall } from "../site/plugin";
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from "../site/plugin/signature";
 
 type Ctx = Context<{ Bindings: Env }>;
 export const plugin = new Hono<{ Bindings: Env }>();

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { Env } from "../env";
 import { unwrap } from "../lib/errors";
 import { email } from "../protocol";
-import { MAX_CODE_TTL_DAYS } from "../site/deployment";
+import { MAX_CODE_TTL_DAYS } from "../deployment";
 import { readJson } from "./http";
 import { deployment, requireAdminToken } from "./signup";
 

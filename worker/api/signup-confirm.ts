@@ -9,7 +9,7 @@ import { Hono, type Context } from "hono";
 import type { Env } from "../env";
 import { ApiError, isFailure } from "../lib/errors";
 import { siteKey as siteKeySchema } from "../protocol";
-import { siteStub } from "../site/jurisdiction";
+import { siteStub } from "../lib/jurisdiction";
 import { linkBase, requireAdminToken } from "./signup";
 
 type Ctx = Context<{ Bindings: Env }>;

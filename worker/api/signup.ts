@@ -13,9 +13,9 @@ import type { Env } from "../env";
 import { hmacSha256, randomHex, sameBytes, toHex } from "../lib/crypto";
 import { ApiError, unwrap } from "../lib/errors";
 import { email, siteKey as siteKeySchema } from "../protocol";
-import { DEPLOYMENT_OBJECT } from "../site/deployment";
-import { jurisdictionOfKey, keyPrefix, siteStub, type Jurisdiction } from "../site/jurisdiction";
-import { isTimezone, originPattern } from "../site/settings";
+import { DEPLOYMENT_OBJECT } from "../deployment";
+import { jurisdictionOfKey, keyPrefix, siteStub, type Jurisdiction } from "../lib/jurisdiction";
+import { isTimezone, originPattern } from "../protocol";
 import type { CreatedSite, SignupVia } from "../site/signup";
 import { readJson } from "./http";
 

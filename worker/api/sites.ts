@@ -8,7 +8,7 @@ import type { Env } from "../env";
 import { ApiError, unwrap } from "../lib/errors";
 import { freshClaims, readVisitorToken, signVisitorToken, TOKEN_REFRESH_SECONDS } from "../lib/token";
 import { sessionBody, siteKey as siteKeySchema } from "../protocol";
-import { siteStub } from "../site/jurisdiction";
+import { siteStub } from "../lib/jurisdiction";
 import { readJson } from "./http";
 import { plugin } from "./plugin";
 import { createSiteRoute } from "./signup";

@@ -5,6 +5,7 @@ import { PEER_HEADERS } from "../conversation";
 import { ApiError } from "../lib/errors";
 import { readVisitorToken } from "../lib/token";
 import { conversationId } from "../protocol";
+import { conversationOr404 } from "./http";
 
 export const conversations = new Hono<{ Bindings: Env }>();
 
@@ -21,8 +22,7 @@ export function toConversation(
     [PEER_HEADERS.id]: peer.id,
   });
   if (peer.name) headers.set(PEER_HEADERS.name, encodeURIComponent(peer.name));
-  const stub = env.CONVERSATION.get(env.CONVERSATION.idFromString(id));
-  return stub.fetch("https://conversation/ws", { headers });
+  return conversationOr404(env, id).fetch("https://conversation/ws", { headers });
 }
 
 /** Checks the path id and the upgrade header common to both sockets. */

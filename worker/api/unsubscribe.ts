@@ -4,6 +4,7 @@
  * one-click request mail clients send for `List-Unsubscribe-Post`.
  */
 import { Hono } from "hono";
+import { siteStub } from "../lib/jurisdiction";
 import type { Env } from "../env";
 import { verifyUnsubscribeToken } from "../email";
 import { escapeHtml } from "../email";
@@ -17,7 +18,7 @@ function page(title: string, body: string, status = 200): Response {
   return new Response(html, { status, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
-async function check(env: Env, token: string | undefined) {
+async function subscriberOf(env: Env, token: string | undefined) {
   if (!token) return null;
   const result = await verifyUnsubscribeToken(token, env.TOKEN_SECRET);
   return result.ok ? result : null;
@@ -25,7 +26,7 @@ async function check(env: Env, token: string | undefined) {
 
 unsubscribe.get("/", async (c) => {
   const token = c.req.query("t");
-  const who = await check(c.env, token);
+  const who = await subscriberOf(c.env, token);
   if (!who) return page("Link not valid", "<p>This unsubscribe link is broken or was changed.</p>", 400);
   return page(
     "Stop follow-up emails?",
@@ -37,8 +38,8 @@ unsubscribe.get("/", async (c) => {
 unsubscribe.post("/", async (c) => {
   const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
   const token = c.req.query("t") ?? (typeof form.t === "string" ? form.t : undefined);
-  const who = await check(c.env, token);
+  const who = await subscriberOf(c.env, token);
   if (!who) return page("Link not valid", "<p>This unsubscribe link is broken or was changed.</p>", 400);
-  await c.env.SITE.get(c.env.SITE.idFromName(who.siteKey)).unsubscribe(who.email);
+  await siteStub(c.env, who.siteKey).unsubscribe(who.email);
   return page("Unsubscribed", `<p>${escapeHtml(who.email)} will no longer get follow-up emails from this site.</p>`);
 });

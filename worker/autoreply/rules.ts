@@ -6,6 +6,9 @@
 import { formatNextOpening, normalizeLocale, type Locale } from "./format";
 import { activePeriod, nextOpening } from "./schedule";
 import type { AutoReplySettings, TEMPLATE_VARIABLES, Variant } from "./schema";
+import type { Preview } from "../protocol/settings";
+
+export type { Preview };
 
 export interface ReplyContext {
   at: Date;
@@ -165,15 +168,6 @@ export interface PreviewInput {
   locale: string;
   emailKnown: boolean;
   department?: string;
-}
-
-export interface Preview {
-  period: string;
-  /** The rule's name, or null. */
-  rule: string | null;
-  text: string | null;
-  /** ISO instant, or null for a never-open schedule. */
-  nextOpening: string | null;
 }
 
 /** What a visitor would get at `at`: the body of `POST /api/v1/admin/autoreply/preview`. */

@@ -5,6 +5,7 @@
  */
 import type { Env } from "../env";
 import type { Timers } from "../lib/timers";
+import type { Site } from "../site";
 import type { Message, ServerFrame } from "../protocol";
 import type { ConversationStore, NewMessage } from "./store";
 
@@ -14,9 +15,11 @@ export interface ConversationHost {
   readonly store: ConversationStore;
   readonly timers: Timers;
   /** The Site object this conversation belongs to. */
-  site(): DurableObjectStub<import("../site").Site>;
+  site(): DurableObjectStub<Site>;
   /** Stores a message and tells every socket and the Site (see Conversation.append). */
   post(message: NewMessage): Message;
   /** Sends a frame to the visitor's tabs. */
   toVisitors(frame: ServerFrame): void;
+  /** Something the inbox shows changed without a message (the Site hears of it soon). */
+  changed(): void;
 }

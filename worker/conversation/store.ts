@@ -65,8 +65,13 @@ function toMessage(row: MessageRow): Message {
   return message;
 }
 
+/**
+ * The state row and the highest seq are kept in memory after the first read: the message
+ * path then costs one INSERT and one UPDATE, with no reads.
+ */
 export class ConversationStore {
   private cached: ConversationState | null = null;
+  private seq: number | undefined;
 
   constructor(private readonly sql: SqlStorage) {}
 
@@ -92,13 +97,21 @@ export class ConversationStore {
     const cols = Object.keys(changes).filter((c) => c !== "rev");
     const sets = [...cols.map((c) => `${c} = ?`), "rev = rev + 1"].join(", ");
     this.sql.exec(`UPDATE conversation SET ${sets} WHERE id = 1`, ...cols.map((c) => (changes as any)[c]));
+    const state = this.state();
+    if (state) this.cached = { ...state, ...changes, rev: state.rev + 1 };
+    return this.cached!;
+  }
+
+  /** Forgets what is kept in memory (after the storage was wiped). */
+  forget(): void {
     this.cached = null;
-    return this.state()!;
+    this.seq = undefined;
   }
 
   /** Highest stored seq, 0 when there is none. */
   lastSeq(): number {
-    return this.sql.exec<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM messages").one().seq ?? 0;
+    this.seq ??= this.sql.exec<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM messages").one().seq ?? 0;
+    return this.seq;
   }
 
   /** The seq a client id was stored under, or null. */
@@ -116,6 +129,7 @@ export class ConversationStore {
       seq, m.clientId ?? null, m.author.kind, m.author.id ?? null, m.author.name ?? null,
       m.text, m.at, m.channel ?? "chat", m.meta ? JSON.stringify(m.meta) : null,
     );
+    this.seq = seq;
     return toMessage({
       seq, client_id: m.clientId ?? null, author_kind: m.author.kind, author_id: m.author.id ?? null,
       author_name: m.author.name ?? null, text: m.text, at: m.at, channel: m.channel ?? "chat",

@@ -5,30 +5,9 @@
  * subjects have their line breaks collapsed to spaces.
  */
 
-/** An address with an optional display name. */
-export interface Mailbox {
-  address: string;
-  name?: string;
-}
+import type { Mailbox, OutboundEmail } from "../protocol/email";
 
-/** One email to send, whatever the provider. */
-export interface OutboundEmail {
-  from: Mailbox;
-  to: Mailbox;
-  replyTo?: Mailbox;
-  subject: string;
-  text: string;
-  /** Escape every piece of user text in it with `escapeHtml`. */
-  html?: string;
-  /** `<id@domain>`; see `newMessageId`. */
-  messageId: string;
-  inReplyTo?: string;
-  references?: string[];
-  /** `url` must be https for one-click unsubscribe (RFC 8058). */
-  listUnsubscribe?: { url: string; mailto?: string };
-  /** Extra headers, e.g. `Auto-Submitted`. Structural headers cannot be set here. */
-  headers?: Record<string, string>;
-}
+export type { Mailbox, OutboundEmail };
 
 /** Thrown when a message cannot be written safely (a line break in an address…). */
 export class EmailFormatError extends Error {

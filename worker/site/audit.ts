@@ -3,7 +3,7 @@
  * that changes settings, the team or routing; read by the owner in the admin app.
  */
 import type { AuditEntry } from "../protocol";
-import type { Operator } from "./auth";
+import type { Operator } from "./team/auth";
 
 /** Who did something: the operator of the session. */
 export type Actor = Pick<Operator, "id" | "name" | "role">;

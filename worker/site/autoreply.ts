@@ -1,7 +1,11 @@
-/** A site's auto-reply settings, and what a Conversation needs to choose a reply. */
+/** A site's auto-reply settings (`settings` key `autoreply`), and what a Conversation needs to choose a reply. */
 import { defaultAutoReplySettings, validateAutoReplySettings, type AutoReplySettings } from "../autoreply";
-import type { Contact } from "./index";
-import type { SiteSettings } from "./settings";
+import { failure, type Failure } from "../lib/errors";
+import type { SiteSettings } from "../protocol";
+import * as audit from "./audit";
+import { contactOf, type Contact } from "./contacts";
+import { conversationsOf } from "./inbox";
+import { readSetting, siteSettingsOf, writeSetting } from "./settings";
 
 /** Everything `runAutoReply` needs from the Site, in one round trip. */
 export interface AutoReplyContext {
@@ -39,4 +43,28 @@ export function replyContext(
   };
 }
 
-export { validateAutoReplySettings };
+/** The auto-reply settings in force (the defaults until the owner saves some), or null without a site. */
+export function settingsInForce(sql: SqlStorage): AutoReplySettings | null {
+  const site = siteSettingsOf(sql);
+  return site ? effectiveSettings(readSetting<AutoReplySettings>(sql, "autoreply"), site) : null;
+}
+
+/** Validates and saves auto-reply settings; a 400 names the field. */
+export function saveSettings(sql: SqlStorage, actor: audit.Actor, input: unknown): AutoReplySettings | Failure {
+  const checked = validateAutoReplySettings(input);
+  if (!checked.ok) {
+    return failure(400, "invalid_settings", `${checked.field}: ${checked.message}`, { fields: { [checked.field]: checked.message } });
+  }
+  const before = settingsInForce(sql);
+  writeSetting(sql, "autoreply", checked.value);
+  audit.record(sql, actor, "autoreply.update", null, audit.diff(before ?? {}, checked.value));
+  return checked.value;
+}
+
+/** What a Conversation needs to choose an auto-reply for this visitor, in one round trip. */
+export function contextOf(sql: SqlStorage, visitorId: string): AutoReplyContext | null {
+  const site = siteSettingsOf(sql);
+  if (!site) return null;
+  const settings = effectiveSettings(readSetting<AutoReplySettings>(sql, "autoreply"), site);
+  return replyContext(settings, site, contactOf(sql, visitorId), conversationsOf(sql, visitorId));
+}

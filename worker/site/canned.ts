@@ -1,9 +1,8 @@
 /** Canned responses: saved answers operators insert by typing `/shortcut` in the composer. */
-import { failure, type Failure } from "../lib/errors";
+import { failure, fieldFailure, type Failure } from "../lib/errors";
 import { randomHex } from "../lib/crypto";
 import type { CannedResponse } from "../protocol";
 import * as audit from "./audit";
-import { fieldFailure, type FieldFailure } from "./field-failure";
 
 /** All canned responses, by shortcut. */
 export function listCanned(sql: SqlStorage): CannedResponse[] {
@@ -19,7 +18,7 @@ export function saveCanned(
   actor: audit.Actor,
   id: string | null,
   input: { shortcut: string; title: string; text: string },
-): CannedResponse | FieldFailure {
+): CannedResponse | Failure {
   const before = id ? listCanned(sql).find((c) => c.id === id) : undefined;
   if (id && !before) return failure(404, "not_found", "no such canned response");
   const clash = sql.exec<{ id: string }>("SELECT id FROM canned WHERE shortcut = ?", input.shortcut).toArray()[0];

@@ -1,9 +1,8 @@
 /** Departments: named groups of operators that conversations can be assigned and routed to. */
-import { failure, type Failure } from "../lib/errors";
+import { failure, fieldFailure, type Failure } from "../lib/errors";
 import { randomHex } from "../lib/crypto";
 import type { Department } from "../protocol";
 import * as audit from "./audit";
-import { fieldFailure, type FieldFailure } from "./field-failure";
 
 /** All departments with their operators, by name. */
 export function listDepartments(sql: SqlStorage): Department[] {
@@ -28,7 +27,7 @@ export function saveDepartment(
   actor: audit.Actor,
   id: string | null,
   input: { name: string; operatorIds: string[] },
-): Department | FieldFailure {
+): Department | Failure {
   const before = id ? department(sql, id) : null;
   if (id && !before) return failure(404, "not_found", "no such department");
   const clash = sql.exec<{ id: string }>("SELECT id FROM departments WHERE name = ?", input.name).toArray()[0];

@@ -4,11 +4,15 @@
  * conversations. Conversations nobody can take wait in the unassigned queue and are handed
  * out when an operator comes online or frees capacity.
  */
+import { failure, fieldFailure, type Failure } from "../lib/errors";
+import { conversationStub } from "../lib/jurisdiction";
 import type { InboxEntry, Routing } from "../protocol";
 import * as audit from "./audit";
-import { readSetting, writeSetting } from "./admin-settings";
 import { department } from "./departments";
-import { fieldFailure, type FieldFailure } from "./field-failure";
+import { defer, type SiteHost } from "./host";
+import { onlineOperators } from "./presence";
+import { readSetting, writeSetting } from "./settings";
+import { operatorRow } from "./team/members";
 
 /** A routing decision not yet confirmed by the conversation's summary is trusted this long. */
 export const PENDING_MS = 30_000;
@@ -40,7 +44,7 @@ export function readRouting(sql: SqlStorage): Routing {
 }
 
 /** Saves routing settings (audited). */
-export function saveRouting(sql: SqlStorage, actor: audit.Actor, input: Routing): Routing | FieldFailure {
+export function saveRouting(sql: SqlStorage, actor: audit.Actor, input: Routing): Routing | Failure {
   if (input.defaultDepartmentId && !department(sql, input.defaultDepartmentId)) {
     return fieldFailure(400, "unknown_department", "defaultDepartmentId", "no such department");
   }
@@ -110,4 +114,57 @@ export function queue(sql: SqlStorage, limit = 20, now = Date.now()): InboxEntry
     )
     .toArray()
     .map((r) => JSON.parse(r.entry) as InboxEntry);
+}
+
+// ---- assigning: the parts that ask Conversations ----
+
+/** After each stored summary: place it if routing is on, or hand out the queue when one closed. */
+export function afterInboxChange(host: SiteHost, entry: InboxEntry): void {
+  settlePending(host.sql, entry);
+  if (!readRouting(host.sql).auto) return;
+  if (needsRouting(host.sql, entry)) defer(host, "routing", route(host, entry));
+  else if (entry.status === "resolved") defer(host, "routing", routeQueue(host));
+}
+
+/** Hands out queued conversations while someone has room (operator online, capacity freed). */
+export async function routeQueue(host: SiteHost): Promise<void> {
+  if (!readRouting(host.sql).auto) return;
+  for (const entry of queue(host.sql)) await route(host, entry);
+}
+
+/**
+ * The assignee and department an assign request means: with only a department, the next
+ * operator of it by round-robin (null when nobody has room: the conversation waits).
+ */
+export function assignTarget(
+  host: SiteHost,
+  input: { operatorId?: string | null; departmentId?: string | null },
+): { assignee: string | null; department: string | null } | Failure {
+  const dep = input.departmentId ?? null;
+  if (dep && !department(host.sql, dep)) return failure(404, "unknown_department", "no such department");
+  if (input.operatorId) {
+    if (!operatorRow(host.sql, input.operatorId)) return failure(404, "unknown_operator", "no such operator");
+    return { assignee: input.operatorId, department: dep };
+  }
+  if (input.operatorId === undefined && dep) {
+    return { assignee: chooseOperator(host.sql, dep, onlineOperators(host)), department: dep };
+  }
+  return { assignee: null, department: dep };
+}
+
+async function route(host: SiteHost, entry: InboxEntry): Promise<void> {
+  const { sql } = host;
+  const dep = entry.department ?? readRouting(sql).defaultDepartmentId;
+  const picked = chooseOperator(sql, dep, onlineOperators(host));
+  const siteKey = host.siteKey();
+  const conversation = conversationStub(host.env, entry.id);
+  if (!picked || !siteKey || !conversation) return;
+  markPending(sql, entry.id, picked);
+  try {
+    const result = await conversation.operatorAction(siteKey, { type: "assign", assignee: picked, department: dep });
+    if ("error" in result) throw new Error(result.error.message);
+  } catch (err) {
+    console.error("routing: assignment failed", err);
+    sql.exec("DELETE FROM route_pending WHERE conversation_id = ?", entry.id);
+  }
 }

@@ -7,7 +7,7 @@
  * A second rotation within the grace period drops the older secret at once.
  */
 import { randomHex } from "../lib/crypto";
-import { readSetting, writeSetting } from "./admin-settings";
+import { readSetting, writeSetting } from "./settings";
 import * as audit from "./audit";
 
 export const SECRET_NAMES = ["identity", "plugin"] as const;

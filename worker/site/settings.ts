@@ -1,46 +1,59 @@
-/** A site's settings: their schema, defaults, and the allowed-origin check. */
+/**
+ * The site's settings: the one accessor of the key-value `settings` table (every module
+ * reads and writes its values here), the site's settings record, the admin app's partial
+ * update of it (checked against the full schema, audited), and the allowed-origin check.
+ */
 import { z } from "zod";
+import { failure, type Failure } from "../lib/errors";
+import { issueFields, look, siteSettings, type SiteSettings } from "../protocol";
+import * as audit from "./audit";
 
-/** True when `tz` is an IANA time zone name this runtime knows. */
-export function isTimezone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
+/** The settings the admin app edits; each part optional, unknown keys refused. */
+export const settingsPatch = z.strictObject({
+  name: siteSettings.shape.name,
+  allowedOrigins: siteSettings.shape.allowedOrigins,
+  timezone: siteSettings.shape.timezone,
+  locale: siteSettings.shape.locale,
+  look: z.strictObject(look.shape).partial(),
+}).partial();
+export type SettingsPatch = z.infer<typeof settingsPatch>;
+
+/** A value of the Site's key-value `settings` table, or null. */
+export function readSetting<T>(sql: SqlStorage, key: string): T | null {
+  const row = sql.exec<{ value: string }>("SELECT value FROM settings WHERE key = ?", key).toArray()[0];
+  return row ? (JSON.parse(row.value) as T) : null;
 }
 
-/**
- * An allowed origin: `https://shop.example`, `https://shop.example:8443`, or with any port,
- * `http://localhost:*` (for development).
- */
-export const originPattern = z
-  .string()
-  .trim()
-  .regex(
-    /^https?:\/\/(\[[0-9a-f:]+\]|[a-z0-9.-]+)(:(\d{1,5}|\*))?$/i,
-    "an origin is scheme://host[:port] with no path, e.g. https://shop.example or http://localhost:*",
-  )
-  .transform((s) => s.toLowerCase());
+/** Writes a value of the `settings` table. */
+export function writeSetting(sql: SqlStorage, key: string, value: unknown): void {
+  sql.exec(
+    "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    key, JSON.stringify(value),
+  );
+}
 
-export const look = z.object({
-  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, "color is #RRGGBB").default("#2563eb"),
-  position: z.enum(["right", "left"]).default("right"),
-  launcherText: z.string().trim().max(40).default(""),
-  greeting: z.string().trim().max(500).default(""),
-  teamName: z.string().trim().max(80).default(""),
-  avatarUrl: z.union([z.url({ protocol: /^https?$/ }), z.literal("")]).default(""),
-});
+/** Applies a patch to the settings; returns the new settings or the fields that are wrong. */
+export function applySettingsPatch(sql: SqlStorage, actor: audit.Actor, patch: SettingsPatch): SiteSettings | Failure {
+  const current = siteSettingsOf(sql);
+  if (!current) return failure(404, "unknown_site", "no such site");
+  const merged = { ...current, ...patch, look: { ...current.look, ...patch.look } };
+  const parsed = siteSettings.safeParse(merged);
+  if (!parsed.success) {
+    const fields = issueFields(parsed.error);
+    return failure(400, "invalid_settings", Object.values(fields)[0] ?? "invalid settings", { fields });
+  }
+  const next = { ...current, ...parsed.data };
+  writeSetting(sql, "settings", next);
+  const changes = audit.diff(current as Record<string, unknown>, next as Record<string, unknown>);
+  if (Object.keys(changes).length) audit.record(sql, actor, "settings.update", null, changes);
+  return next;
+}
 
-export const siteSettings = z.object({
-  name: z.string().trim().min(1, "name is required").max(120),
-  allowedOrigins: z.array(originPattern).max(50, "at most 50 allowed origins"),
-  timezone: z.string().refine(isTimezone, "unknown timezone"),
-  locale: z.enum(["en", "ru"]).default("en"),
-  look: look.default(look.parse({})),
-});
-export type SiteSettings = z.infer<typeof siteSettings>;
+
+/** The site's settings record, or null when the site does not exist. */
+export function siteSettingsOf(sql: SqlStorage): SiteSettings | null {
+  return readSetting<SiteSettings>(sql, "settings");
+}
 
 /** True when `origin` (from the request's Origin header) matches one of the patterns. */
 export function originAllowed(origin: string | null, patterns: readonly string[]): boolean {
@@ -56,13 +69,4 @@ export function originAllowed(origin: string | null, patterns: readonly string[]
     if (p.endsWith(":*")) return `${url.protocol}//${url.hostname}`.toLowerCase() === p.slice(0, -2);
     return p === actual;
   });
-}
-
-/** What the widget needs to draw itself: never secrets. */
-export interface WidgetConfig {
-  siteName: string;
-  locale: "en" | "ru";
-  look: SiteSettings["look"];
-  operatorsOnline: boolean;
-  emailKnown: boolean;
 }

@@ -2,16 +2,14 @@
 import { html } from "lit";
 import { customElement, state as litState } from "lit/decorators.js";
 import type { OperatorSession } from "../../../worker/protocol";
-import { describeUserAgent } from "../../../worker/site/useragent";
 import { SESSION_ENDED, api } from "../api";
 import { fullTime } from "../format";
 import { t } from "../i18n";
 import { Screen } from "./screen";
 
-/** "Chrome 131 · Windows" from a User-Agent, or null when it says nothing useful. */
-function device(ua: string | null): string | null {
-  const d = describeUserAgent(ua);
-  return [d.browser, d.os].filter(Boolean).join(" · ") || null;
+/** "Chrome 131 · Windows", or null when the User-Agent said nothing useful. */
+function device(s: OperatorSession): string | null {
+  return [s.device.browser, s.device.os].filter(Boolean).join(" · ") || null;
 }
 
 @customElement("ec-settings-account")
@@ -32,7 +30,7 @@ export class EcSettingsAccount extends Screen {
       <div class="card"><table>
         <thead><tr><th>${t("settings.account.device")}</th><th>${t("settings.account.lastSeen")}</th><th></th></tr></thead>
         <tbody>${this.sessions.map((s) => html`<tr>
-          <td title=${s.userAgent ?? ""}>${device(s.userAgent) ?? t("settings.account.unknownDevice")}${s.ip ? html`<br><span class="muted">${s.ip}</span>` : ""}
+          <td title=${s.userAgent ?? ""}>${device(s) ?? t("settings.account.unknownDevice")}${s.ip ? html`<br><span class="muted">${s.ip}</span>` : ""}
             ${s.current ? html`<br><span class="badge soft">${t("settings.account.current")}</span>` : ""}</td>
           <td>${fullTime(s.lastSeen)}</td>
           <td><button class="danger" @click=${() => this.end(s)}>${t("settings.account.end")}</button></td>

@@ -3,7 +3,7 @@
  * the periods a rule may name, weekdays in display order, and new rows with sane defaults.
  * Only types come from the worker: its values would pull zod into the admin bundle.
  */
-import type { AutoReplySettings, Exception, Interval, Rule, Schedule, Variant } from "../../../worker/autoreply/schema";
+import type { AutoReplySettings, Exception, Interval, Rule, Schedule, Variant } from "../../../worker/protocol";
 import { locale } from "../i18n";
 
 export type { AutoReplySettings, Exception, Interval, Rule, Schedule, Variant };

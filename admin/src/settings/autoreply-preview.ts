@@ -5,7 +5,7 @@
  */
 import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { customElement, property, state as litState } from "lit/decorators.js";
-import type { Preview } from "../../../worker/autoreply/rules";
+import type { Preview } from "../../../worker/protocol";
 import { ApiFailure, api } from "../api";
 import { Localized, locale, serverText, t } from "../i18n";
 import { formError } from "../ui/fields";

@@ -5,6 +5,7 @@
  */
 import { html, nothing } from "lit";
 import { customElement, state as litState } from "lit/decorators.js";
+import type { EmailSettings } from "../../../worker/protocol";
 import { ApiFailure, api } from "../api";
 import { state } from "../app-state";
 import { serverText, t } from "../i18n";
@@ -15,11 +16,6 @@ import { Screen } from "./screen";
 
 const T = (key: string) => t(`settings.email.${key}`);
 
-/** `GET/PUT /email-settings` (worker/site/email-settings.ts, which the admin bundle does not import). */
-interface EmailSettings {
-  followupDelayMinutes: number;
-  notifyOperators: boolean;
-}
 
 @customElement("ec-settings-email")
 export class EcSettingsEmail extends Screen {

@@ -17,8 +17,8 @@ export class EcSettingsIdentity extends Screen {
     return html`<h2>${t("settings.identity.title")}</h2>
       <div class="card">
         <p>${t("settings.identity.intro")}</p>
-        <pre>hash = HMAC-SHA256(identity secret, userId)  // hex
-&lt;script&gt;window.EdgechatIdentity = { userId, email, name, hash }&lt;/script&gt;</pre>
+        <pre>hash = HMAC-SHA256(identity secret, userId + "\n" + email)  // hex; without an email: HMAC-SHA256(identity secret, userId)
+&lt;script&gt;window.edgechatSettings = { identity: { id: userId, email, name, hash } }&lt;/script&gt;</pre>
         <p class="muted">${t("settings.identity.hidden")}</p>
         ${this.secret ? html`<p><strong>${t("settings.identity.newSecret")}</strong></p>
           <p class="row"><code id="secret">${this.secret}</code>

@@ -9,7 +9,7 @@ import { customElement, state as litState } from "lit/decorators.js";
 import { ApiFailure, api } from "../api";
 import { fullTime, shortTime } from "../format";
 import { serverText, t } from "../i18n";
-import type { Mailbox } from "../../../worker/email/mime";
+import type { Mailbox } from "../../../worker/protocol";
 import type { OutboxEntry } from "../../../worker/protocol";
 import { Screen } from "./screen";
 

@@ -16,13 +16,16 @@ final class Edgechat_Identity {
 	const VISITOR_COOKIE = 'edgechat_vid';
 
 	/**
-	 * HMAC-SHA256 of the user id with the identity secret, lowercase hex.
+	 * HMAC-SHA256 with the identity secret, lowercase hex, over the user id and, when there
+	 * is one, a line feed and the email: the server shows an email as verified only when
+	 * the shop signed it.
 	 *
 	 * @param string $user_id User id as a decimal string.
+	 * @param string $email   The user's email, or '' for none.
 	 * @param string $secret  Identity secret.
 	 */
-	public static function hash( string $user_id, string $secret ): string {
-		return hash_hmac( 'sha256', $user_id, $secret );
+	public static function hash( string $user_id, string $email, string $secret ): string {
+		return hash_hmac( 'sha256', '' === $email ? $user_id : $user_id . "\n" . $email, $secret );
 	}
 
 	/**
@@ -33,12 +36,13 @@ final class Edgechat_Identity {
 	 * @return array{id:string,email:string,name:string,hash:string}
 	 */
 	public static function for_user( WP_User $user, string $secret ): array {
-		$id = (string) $user->ID;
+		$id    = (string) $user->ID;
+		$email = (string) $user->user_email;
 		return array(
 			'id'    => $id,
-			'email' => (string) $user->user_email,
+			'email' => $email,
 			'name'  => (string) $user->display_name,
-			'hash'  => self::hash( $id, $secret ),
+			'hash'  => self::hash( $id, $email, $secret ),
 		);
 	}
 

@@ -85,7 +85,8 @@ class HttpTest extends Edgechat_TestCase {
 		$this->assertSame( 200, $page['status'] );
 		$this->assertStringContainsString( "<script data-site=\"shop-1\" async type='text/javascript' src='http://127.0.0.1:9/widget.js' id='edgechat-loader-js'></script>", $page['body'] );
 		$this->assertStringContainsString( '"identity":{"id":"' . $user_id . '"', $page['body'] );
-		$this->assertStringContainsString( hash_hmac( 'sha256', (string) $user_id, self::IDENTITY_SECRET ), $page['body'] );
+		$email = get_userdata( $user_id )->user_email;
+		$this->assertStringContainsString( hash_hmac( 'sha256', $user_id . "\n" . $email, self::IDENTITY_SECRET ), $page['body'] );
 		$this->assertStringNotContainsString( self::IDENTITY_SECRET, $page['body'] );
 		$this->assertStringNotContainsString( self::PLUGIN_SECRET, $page['body'] );
 		$this->assertStringContainsString( '</html>', $page['body'], 'the whole page rendered' );

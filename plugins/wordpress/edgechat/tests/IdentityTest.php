@@ -9,7 +9,7 @@ class IdentityTest extends Edgechat_TestCase {
 
 	public function test_hash_is_hmac_sha256_of_the_user_id_in_lowercase_hex(): void {
 		// HMAC-SHA256(key "secret", message "42") as computed by node:crypto, which the Worker uses.
-		$this->assertSame( '93c121e7aa437a1e01e3c512c6f0ce3c821a839025dca4408f85616de4aaee70', Edgechat_Identity::hash( '42', 'secret' ) );
+		$this->assertSame( '93c121e7aa437a1e01e3c512c6f0ce3c821a839025dca4408f85616de4aaee70', Edgechat_Identity::hash( '42', '', 'secret' ) );
 	}
 
 	public function test_logged_in_user_gets_a_signed_identity(): void {
@@ -21,7 +21,7 @@ class IdentityTest extends Edgechat_TestCase {
 				'id'    => (string) $user->ID,
 				'email' => 'anna@example.com',
 				'name'  => 'Анна Петрова',
-				'hash'  => hash_hmac( 'sha256', (string) $user->ID, self::IDENTITY_SECRET ),
+				'hash'  => hash_hmac( 'sha256', $user->ID . "\nanna@example.com", self::IDENTITY_SECRET ),
 			),
 			$settings['identity']
 		);
@@ -39,7 +39,7 @@ class IdentityTest extends Edgechat_TestCase {
 		$this->configure();
 		$user = $this->login( 'subscriber', array( 'display_name' => 'Sam' ) );
 		$html = $this->render_page( '/', '[edgechat_open][edgechat_video]' );
-		$this->assertStringContainsString( hash_hmac( 'sha256', (string) $user->ID, self::IDENTITY_SECRET ), $html );
+		$this->assertStringContainsString( hash_hmac( 'sha256', $user->ID . "\n" . $user->user_email, self::IDENTITY_SECRET ), $html );
 		$this->assertStringNotContainsString( self::IDENTITY_SECRET, $html );
 		$this->assertStringNotContainsString( self::PLUGIN_SECRET, $html );
 	}

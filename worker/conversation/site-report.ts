@@ -1,0 +1,56 @@
+/**
+ * How a Conversation tells its Site what changed, without putting the Site on the message
+ * path. The Site is one object per site and serves every conversation of it, so a summary
+ * per message would queue every message of the site behind it. Instead: the first change
+ * after a quiet spell is sent at once; changes while a summary is on its way, or within
+ * SUMMARY_WINDOW_MS of the last one, are folded into one summary built when it leaves (it
+ * carries the newest state, so nothing is lost by skipping the ones in between). A failed
+ * send is retried by a timer, so an evicted object still delivers it.
+ */
+import type { Timers } from "../lib/timers";
+
+export const SITE_SYNC_TIMER = "site-sync";
+/** Shortest gap between two summaries of one conversation while changes keep coming. */
+export const SUMMARY_WINDOW_MS = 150;
+const RETRY_MS = 5_000;
+
+export class SiteReport {
+  private dirty = false;
+  private sending = false;
+  private waiting: ReturnType<typeof setTimeout> | undefined;
+  private lastSentAt = 0;
+
+  constructor(
+    private readonly ctx: DurableObjectState,
+    private readonly timers: Timers,
+    /** Builds the newest summary and sends it; rejects when the Site did not take it. */
+    private readonly send: () => Promise<void>,
+  ) {}
+
+  /** Something the inbox shows changed. */
+  changed(): void {
+    this.dirty = true;
+    if (this.sending || this.waiting) return;
+    const wait = this.lastSentAt + SUMMARY_WINDOW_MS - Date.now();
+    if (wait <= 0) return this.flush();
+    this.waiting = setTimeout(() => {
+      this.waiting = undefined;
+      this.flush();
+    }, wait);
+  }
+
+  private flush(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.sending = true;
+    this.lastSentAt = Date.now();
+    const sent = this.send().catch(async (err) => {
+      console.error("conversation: site sync failed, retrying", err);
+      await this.timers.set(SITE_SYNC_TIMER, Date.now() + RETRY_MS);
+    }).finally(() => {
+      this.sending = false;
+      if (this.dirty) this.changed();
+    });
+    this.ctx.waitUntil(sent);
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Socket frames: the zod schemas of what widget and admin send a Conversation, and the
+ * shared field schemas (client ids, message text, email). What the server sends back is
+ * typed in ./types.ts.
+ */
+import { z } from "zod";
+import { MAX_TEXT } from "./limits";
+
+export const clientId = z
+  .string()
+  .min(1, "clientId is required")
+  .max(64, "clientId is at most 64 characters")
+  .regex(/^[A-Za-z0-9_.:-]+$/, "clientId may use letters, digits and _ . : -");
+
+export const messageText = z
+  .string()
+  .transform((s) => s.trim())
+  .pipe(
+    z
+      .string()
+      .min(1, "text is empty")
+      .max(MAX_TEXT, `text is longer than ${MAX_TEXT} characters`),
+  );
+
+export const email = z
+  .string()
+  .trim()
+  .max(254, "email is at most 254 characters")
+  .pipe(z.email("not a valid email address"));
+
+// ---- client → server frames ----
+
+export const helloFrame = z.object({
+  type: z.literal("hello"),
+  lastSeq: z.number().int().min(0).default(0),
+});
+export const messageFrame = z.object({
+  type: z.literal("message"),
+  clientId,
+  text: messageText,
+});
+export const typingFrame = z.object({ type: z.literal("typing") });
+export const readFrame = z.object({ type: z.literal("read"), seq: z.number().int().min(0) });
+export const contactFrame = z.object({ type: z.literal("contact"), email });
+/** The visitor asks for the conversation by email (to the email we know). */
+export const transcriptFrame = z.object({ type: z.literal("transcript") });
+
+/** An internal note: operator-only, stored with `meta.internal`, never shown to visitors. */
+export const noteFrame = z.object({ type: z.literal("note"), clientId, text: messageText });
+export type NoteFrame = z.infer<typeof noteFrame>;
+
+/** Frames both sides may send. */
+export const clientFrame = z.discriminatedUnion("type", [
+  helloFrame,
+  messageFrame,
+  typingFrame,
+  readFrame,
+  contactFrame,
+  transcriptFrame,
+]);
+export type ClientFrame = z.infer<typeof clientFrame>;
+export const CLIENT_FRAME_TYPES = clientFrame.options.map((o) => o.shape.type.value);
+
+/** Frames only operators may send. */
+export const operatorFrame = z.discriminatedUnion("type", [...clientFrame.options, noteFrame]);
+export type OperatorFrame = z.infer<typeof operatorFrame>;
+export const OPERATOR_FRAME_TYPES = operatorFrame.options.map((o) => o.shape.type.value);

@@ -1,0 +1,74 @@
+/**
+ * Settings as the admin app edits them and the widget receives them: a site's settings
+ * (name, origins, time zone, language, look), its email settings, and the widget's config.
+ */
+import { z } from "zod";
+
+/** True when `tz` is an IANA time zone name this runtime knows. */
+export function isTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An allowed origin: `https://shop.example`, `https://shop.example:8443`, or with any port,
+ * `http://localhost:*` (for development).
+ */
+export const originPattern = z
+  .string()
+  .trim()
+  .regex(
+    /^https?:\/\/(\[[0-9a-f:]+\]|[a-z0-9.-]+)(:(\d{1,5}|\*))?$/i,
+    "an origin is scheme://host[:port] with no path, e.g. https://shop.example or http://localhost:*",
+  )
+  .transform((s) => s.toLowerCase());
+
+export const look = z.object({
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, "color is #RRGGBB").default("#2563eb"),
+  position: z.enum(["right", "left"]).default("right"),
+  launcherText: z.string().trim().max(40).default(""),
+  greeting: z.string().trim().max(500).default(""),
+  teamName: z.string().trim().max(80).default(""),
+  avatarUrl: z.union([z.url({ protocol: /^https?$/ }), z.literal("")]).default(""),
+});
+
+export const siteSettings = z.object({
+  name: z.string().trim().min(1, "name is required").max(120),
+  allowedOrigins: z.array(originPattern).max(50, "at most 50 allowed origins"),
+  timezone: z.string().refine(isTimezone, "unknown timezone"),
+  locale: z.enum(["en", "ru"]).default("en"),
+  look: look.default(look.parse({})),
+});
+export type SiteSettings = z.infer<typeof siteSettings>;
+
+/** What the widget needs to draw itself: never secrets. */
+export interface WidgetConfig {
+  siteName: string;
+  locale: "en" | "ru";
+  look: SiteSettings["look"];
+  operatorsOnline: boolean;
+  emailKnown: boolean;
+}
+
+export const emailSettings = z.object({
+  /** Minutes an operator's answer may stay unseen in the widget before it is emailed (0: at once). */
+  followupDelayMinutes: z.number().int().min(0, "between 0 and 1440 minutes").max(1440, "between 0 and 1440 minutes").default(2),
+  /** Email operators when a conversation starts and none of them is online. */
+  notifyOperators: z.boolean().default(true),
+});
+export type EmailSettings = z.infer<typeof emailSettings>;
+
+/** What a visitor would get at an instant: the body of `POST /api/v1/admin/autoreply/preview`. */
+export interface Preview {
+  period: string;
+  /** The rule's name, or null. */
+  rule: string | null;
+  text: string | null;
+  /** ISO instant, or null for a never-open schedule. */
+  nextOpening: string | null;
+}
+

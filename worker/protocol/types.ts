@@ -1,0 +1,208 @@
+/**
+ * The shapes the server sends: socket frames, inbox entries and the admin app's lists.
+ * Type-only, so browser bundles import them for free.
+ */
+import type { Trail } from "./bodies";
+import type { OutboundEmail } from "./email";
+
+export type Role = "owner" | "admin" | "operator";
+
+export type AuthorKind = "visitor" | "operator" | "bot" | "system";
+export type Channel = "chat" | "email";
+
+export interface Author {
+  kind: AuthorKind;
+  name?: string;
+  /** Operator id for operator messages; never sent for visitors. */
+  id?: string;
+}
+
+export interface Message {
+  seq: number;
+  clientId?: string;
+  author: Author;
+  text: string;
+  /** Epoch milliseconds. */
+  at: number;
+  channel?: Channel;
+  /** Extra data of bot and system messages (e.g. `{ask: "email"}`). */
+  meta?: Record<string, unknown>;
+}
+
+export type ConversationStatus = "open" | "resolved";
+
+export interface ConversationView {
+  id: string;
+  status: ConversationStatus;
+  lastSeq: number;
+  /** Highest seq each side has read. */
+  readSeq: { visitor: number; operator: number };
+  emailKnown: boolean;
+  /** True when the server wants the visitor's email (the widget shows its field). */
+  askEmail: boolean;
+}
+
+export type ServerFrame =
+  | { type: "welcome"; conversation: ConversationView; messages: Message[]; more: boolean }
+  | { type: "message"; message: Message }
+  | { type: "ack"; clientId: string; seq: number }
+  | { type: "typing"; author: Author }
+  | { type: "read"; seq: number; by: "visitor" | "operator" }
+  | { type: "contact"; emailKnown: boolean; askEmail: boolean }
+  | { type: "transcript"; sentTo: string }
+  | { type: "error"; code: ErrorCode; message: string; clientId?: string };
+
+export type ErrorCode =
+  | "bad_json"
+  | "bad_frame"
+  | "empty_text"
+  | "text_too_long"
+  | "rate_limited"
+  | "forbidden"
+  | "not_found"
+  | "no_email"
+  | "not_sent"
+  | "internal";
+
+/** One row of a site's inbox: the summary a Conversation sends its Site after each change. */
+export interface InboxEntry {
+  id: string;
+  visitorId: string;
+  status: ConversationStatus;
+  channel: Channel;
+  assignee: string | null;
+  department: string | null;
+  email: string | null;
+  visitorName: string | null;
+  verified: boolean;
+  lastMessage: { seq: number; text: string; author: AuthorKind; at: number } | null;
+  lastSeq: number;
+  /** Visitor messages no operator has read. */
+  unread: number;
+  /** When the oldest unanswered visitor message arrived; null when operators answered. */
+  waitingSince: number | null;
+  createdAt: number;
+  updatedAt: number;
+  firstVisitorAt: number | null;
+  firstOperatorAt: number | null;
+  resolvedAt: number | null;
+  /** Increases with every change; the Site ignores a summary older than the one it has. */
+  rev: number;
+}
+
+/** Frames on an operator's site socket (`GET /api/v1/admin/ws`). */
+export type SiteServerFrame =
+  | { type: "inbox"; conversations: InboxEntry[] }
+  | { type: "conversation"; conversation: InboxEntry }
+  | { type: "presence"; operatorsOnline: number };
+
+/** What a session request learns of the visitor's client: `request.cf` and the User-Agent. */
+export interface VisitorClient {
+  country?: string;
+  city?: string;
+  userAgent?: string;
+}
+
+/** One operator of the site as the admin app lists them. */
+export interface TeamMember {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  capacity: number;
+  online: boolean;
+  departmentIds: string[];
+}
+
+export interface PendingInvite {
+  id: string;
+  email: string;
+  name: string | null;
+  role: "admin" | "operator";
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface OperatorSession {
+  id: string;
+  createdAt: number;
+  lastSeen: number;
+  expiresAt: number;
+  userAgent: string | null;
+  /** What the server read from the User-Agent: "Chrome 131", "Windows". */
+  device: DeviceInfo;
+  ip: string | null;
+  current: boolean;
+}
+
+/** What a User-Agent says of a device. */
+export interface DeviceInfo {
+  kind: "desktop" | "mobile" | "tablet" | "unknown";
+  browser: string | null;
+  os: string | null;
+}
+
+export interface Department {
+  id: string;
+  name: string;
+  operatorIds: string[];
+}
+
+export interface CannedResponse {
+  id: string;
+  shortcut: string;
+  title: string;
+  text: string;
+}
+
+export interface Routing {
+  auto: boolean;
+  defaultDepartmentId: string | null;
+}
+
+/** One settings change: who, what, when. */
+export interface AuditEntry {
+  id: number;
+  at: number;
+  actor: { id: string; name: string };
+  action: string;
+  target: string | null;
+  details: Record<string, unknown> | null;
+}
+
+/** The visitor card of a conversation. Strings come from visitors: show them as text. */
+export interface VisitorCard {
+  visitorId: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  verified: boolean;
+  country: string | null;
+  city: string | null;
+  device: DeviceInfo;
+  locale: string | null;
+  timezone: string | null;
+  trail: Trail | null;
+  previous: InboxEntry[];
+}
+
+/** What became of an outbound email (worker/site/outbox.ts). */
+export type OutboxStatus = "outbox" | "sent" | "retrying" | "failed" | "suppressed" | "limited";
+
+/** A row of `GET /api/v1/admin/outbox`. */
+export interface OutboxEntry {
+  id: string;
+  kind: string;
+  to: string;
+  subject: string;
+  status: OutboxStatus;
+  provider: string;
+  attempts: number;
+  lastError: string | null;
+  conversationId: string | null;
+  createdAt: number;
+  sentAt: number | null;
+  message: OutboundEmail;
+  /** The MIME text as delivered, kept for the local outbox. */
+  raw: string | null;
+}

@@ -1,0 +1,81 @@
+/**
+ * Data rights: erasing a contact with every conversation of theirs, and the retention job
+ * that erases what is older than the owner's limit. Both ask Conversation objects to delete
+ * themselves, then remove the Site's own rows (./erasure.ts, ./retention.ts).
+ */
+import { failure } from "../../lib/errors";
+import { conversationStub } from "../../lib/jurisdiction";
+import * as audit from "../audit";
+import type { SiteHost } from "../host";
+import * as erasure from "./erasure";
+import * as retention from "./retention";
+
+export { RETENTION_TIMER, retentionMonths } from "./retention";
+
+/** Erases a contact (by visitor id or by email) and every conversation of theirs. */
+export async function eraseContact(
+  host: SiteHost,
+  actor: audit.Actor,
+  target: { visitorId: string; confirm: string } | { email: string; confirm: string },
+) {
+  const { sql } = host;
+  const plan = "visitorId" in target
+    ? erasure.planByVisitor(sql, target.visitorId, target.confirm)
+    : erasure.planByEmail(sql, target.email, target.confirm);
+  if ("error" in plan) return plan;
+  const { failed } = await eraseConversations(host, plan.conversationIds, { stopOnFailure: true });
+  if (failed) {
+    return failure(503, "erase_incomplete",
+      "a conversation could not be erased right now; the contact is kept and some conversations may be gone already: ask again to finish");
+  }
+  erasure.eraseSiteRows(sql, plan);
+  audit.record(sql, actor, "contact.erase", plan.visitorIds.join(","), {
+    by: "visitorId" in target ? "visitorId" : "email", conversations: plan.conversationIds.length,
+  });
+  return { visitorIds: plan.visitorIds, conversations: plan.conversationIds.length };
+}
+
+/** Saves the retention setting; the daily job starts (soon) or stops with it. */
+export async function saveRetention(host: SiteHost, actor: audit.Actor, months: number | null): Promise<number | null> {
+  retention.saveRetention(host.sql, actor, months);
+  if (months) await host.timers.set(retention.RETENTION_TIMER, Date.now() + 60_000);
+  else await host.timers.cancel(retention.RETENTION_TIMER);
+  return months;
+}
+
+/**
+ * The daily job: one batch of old conversations, then the Site's rows; sooner again while
+ * more are due. A conversation that cannot be erased now is left for the next run, and the
+ * job always sets its next run (a throwing job would be dropped after a few tries).
+ */
+export async function runRetention(host: SiteHost, now = Date.now()): Promise<void> {
+  const months = retention.retentionMonths(host.sql);
+  if (!months) return;
+  const before = retention.cutoff(now, months);
+  const due = retention.dueConversations(host.sql, before);
+  const { erased, failed } = await eraseConversations(host, due);
+  retention.sweepSiteRows(host.sql, erased, before, now);
+  const more = due.length === retention.RETENTION_BATCH && !failed;
+  await host.timers.set(retention.RETENTION_TIMER, now + (more ? 60_000 : retention.RETENTION_INTERVAL_MS));
+}
+
+/** Asks each Conversation to delete itself; returns the ids done and how many failed. */
+async function eraseConversations(host: SiteHost, ids: string[], opts: { stopOnFailure?: boolean } = {}): Promise<{ erased: string[]; failed: number }> {
+  const siteKey = host.siteKey();
+  const erased: string[] = [];
+  let failed = 0;
+  for (const id of ids) {
+    try {
+      const stub = conversationStub(host.env, id);
+      const result = siteKey && stub ? await stub.erase(siteKey) : null;
+      // 403: the object belongs to another site; only this site's row of it goes.
+      if (!result || ("error" in result && result.error.status !== 403)) throw new Error(result ? result.error.message : "no site key");
+      erased.push(id);
+    } catch (err) {
+      console.error(`site: could not erase conversation ${id}`, err);
+      failed++;
+      if (opts.stopOnFailure) break;
+    }
+  }
+  return { erased, failed };
+}

@@ -1,0 +1,34 @@
+/**
+ * Inbox search by message text, visitor name or email. The Site indexes the last message
+ * of each summary it receives (so messages sent in one quick burst may be indexed only
+ * partly) and the visitor's name and email (row seq 0). Text is lowercased in JS so that
+ * Cyrillic matches regardless of case, which SQLite's LIKE does not do.
+ */
+import type { InboxEntry } from "../../protocol";
+
+/** Indexes what a summary brings: its last message and the visitor's name and email. */
+export function indexEntry(sql: SqlStorage, entry: InboxEntry): void {
+  if (entry.lastMessage) {
+    sql.exec(
+      "INSERT OR IGNORE INTO search_text (conversation_id, seq, text) VALUES (?, ?, ?)",
+      entry.id, entry.lastMessage.seq, entry.lastMessage.text.toLowerCase(),
+    );
+  }
+  const who = [entry.visitorName, entry.email].filter(Boolean).join(" ").toLowerCase();
+  if (who) sql.exec("INSERT OR REPLACE INTO search_text (conversation_id, seq, text) VALUES (?, 0, ?)", entry.id, who);
+}
+
+/** Conversations whose text, visitor name or email contains `query`, newest first. */
+export function searchInbox(sql: SqlStorage, query: string, limit = 50): InboxEntry[] {
+  const needle = query.trim().toLowerCase();
+  if (!needle) return [];
+  const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql
+    .exec<{ entry: string }>(
+      `SELECT entry FROM inbox WHERE id IN (SELECT conversation_id FROM search_text WHERE text LIKE ? ESCAPE '\\')
+       ORDER BY updated_at DESC LIMIT ?`,
+      pattern, limit,
+    )
+    .toArray()
+    .map((r) => JSON.parse(r.entry) as InboxEntry);
+}

@@ -1,0 +1,181 @@
+/**
+ * The Site's mailer. Every outbound email is a row of the `outbox` table first; then the
+ * configured provider sends it. In local mode the provider is the outbox itself: the row is
+ * the delivery, listed in the admin and at GET /api/v1/admin/outbox. A provider error is
+ * retried with backoff through the Site's timers and shown on the row; nothing is dropped
+ * silently. Follow-ups respect per-conversation and per-site limits and unsubscribes.
+ */
+import type { Env } from "../../env";
+import { isLocal } from "../../env";
+import {
+  cloudflareProvider,
+  EmailSendError,
+  mailchannelsProvider,
+  newMessageId,
+  outboxProvider,
+  type EmailProvider,
+  type OutboundEmail,
+} from "../../email";
+import { randomHex } from "../../lib/crypto";
+import type { Timers } from "../../lib/timers";
+import type { OutboxEntry, OutboxStatus } from "../../protocol";
+
+export type { OutboxEntry, OutboxStatus } from "../../protocol";
+
+/** One email to send; `from` and `messageId` are filled in here when not given. */
+export interface MailRequest {
+  kind: string;
+  to: string;
+  toName?: string;
+  subject: string;
+  text: string;
+  html?: string;
+  conversationId?: string;
+  replyTo?: string;
+  messageId?: string;
+  inReplyTo?: string;
+  references?: string[];
+  listUnsubscribe?: { url: string; mailto?: string };
+  headers?: Record<string, string>;
+}
+
+
+export const EMAIL_RETRY_TIMER = "email-retry";
+export const MAX_SEND_ATTEMPTS = 6;
+/** Limits that keep a loop or an abuser from turning a site into a spam source. */
+export const SEND_LIMITS = { perConversationPerDay: 20, perSitePerDay: 2000 } as const;
+/** Kinds that go to visitors and so obey the limits and unsubscribes. */
+const TO_VISITORS = new Set(["followup", "transcript"]);
+
+/** Parses EMAIL_FROM ("Name <a@b>" or "a@b"). */
+export function senderOf(env: Env, siteName: string): { address: string; name?: string } {
+  const from = env.EMAIL_FROM?.trim() || "noreply@edgechat.localhost";
+  const m = from.match(/^(.*)<([^<>]+)>$/);
+  const address = (m ? m[2]! : from).trim();
+  const name = (m ? m[1]!.trim().replace(/^"|"$/g, "") : "") || siteName;
+  return { address, name };
+}
+
+export class Mailer {
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly env: Env,
+    private readonly timers: Timers,
+    private readonly siteName: () => string,
+  ) {}
+
+  /** The provider EMAIL_PROVIDER names; the outbox when unset in local mode. */
+  provider(): EmailProvider {
+    const name = this.env.EMAIL_PROVIDER || (isLocal(this.env) ? "outbox" : "");
+    if (name === "outbox") return outboxProvider(async (_msg, raw) => raw);
+    if (name === "mailchannels" && this.env.MAILCHANNELS_API_KEY) {
+      return mailchannelsProvider({
+        apiKey: this.env.MAILCHANNELS_API_KEY,
+        dkimDomain: this.env.DKIM_DOMAIN,
+        dkimSelector: this.env.DKIM_SELECTOR,
+        dkimPrivateKey: this.env.DKIM_PRIVATE_KEY,
+      });
+    }
+    if (name === "cloudflare" && this.env.SEND_EMAIL) return cloudflareProvider(this.env.SEND_EMAIL);
+    throw new EmailSendError(`email is not configured (EMAIL_PROVIDER=${name || "unset"}); see README "Deploy"`, { retryable: false });
+  }
+
+  /** Queues and sends one email; returns its outbox id and state. */
+  async send(req: MailRequest): Promise<{ id: string; status: OutboxStatus }> {
+    const id = `m_${randomHex(10)}`;
+    const from = senderOf(this.env, this.siteName());
+    const message: OutboundEmail = {
+      from,
+      to: { address: req.to, ...(req.toName ? { name: req.toName } : {}) },
+      ...(req.replyTo ? { replyTo: { address: req.replyTo } } : {}),
+      subject: req.subject,
+      text: req.text,
+      ...(req.html ? { html: req.html } : {}),
+      messageId: req.messageId ?? newMessageId(from.address.split("@")[1] ?? "edgechat.localhost"),
+      ...(req.inReplyTo ? { inReplyTo: req.inReplyTo } : {}),
+      ...(req.references?.length ? { references: req.references } : {}),
+      ...(req.listUnsubscribe ? { listUnsubscribe: req.listUnsubscribe } : {}),
+      ...(req.headers ? { headers: req.headers } : {}),
+    };
+    const held = this.held(req);
+    this.sql.exec(
+      `INSERT INTO outbox (id, kind, to_addr, subject, message, conversation_id, status, provider, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      id, req.kind, req.to, req.subject, JSON.stringify(message), req.conversationId ?? null,
+      held?.status ?? "retrying", this.env.EMAIL_PROVIDER || "outbox", Date.now(),
+    );
+    if (held) {
+      this.sql.exec("UPDATE outbox SET last_error = ? WHERE id = ?", held.reason, id);
+      return { id, status: held.status };
+    }
+    return { id, status: await this.attempt(id, message) };
+  }
+
+  /** Why a visitor email must not go out now, or null. */
+  private held(req: MailRequest): { status: OutboxStatus; reason: string } | null {
+    if (!TO_VISITORS.has(req.kind)) return null;
+    if (this.isUnsubscribed(req.to)) return { status: "suppressed", reason: `${req.to} unsubscribed` };
+    const since = Date.now() - 86_400_000;
+    const site = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE created_at > ? AND status NOT IN ('limited','suppressed')", since).one().n;
+    if (site >= SEND_LIMITS.perSitePerDay) return { status: "limited", reason: `site limit of ${SEND_LIMITS.perSitePerDay} emails a day reached` };
+    if (req.conversationId) {
+      const conv = this.sql.exec<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM outbox WHERE conversation_id = ? AND created_at > ? AND status NOT IN ('limited','suppressed')",
+        req.conversationId, since,
+      ).one().n;
+      if (conv >= SEND_LIMITS.perConversationPerDay) {
+        return { status: "limited", reason: `conversation limit of ${SEND_LIMITS.perConversationPerDay} emails a day reached` };
+      }
+    }
+    return null;
+  }
+
+  /** One try with the provider; schedules the next on a retryable error. */
+  private async attempt(id: string, message: OutboundEmail): Promise<OutboxStatus> {
+    try {
+      const provider = this.provider();
+      const result = await provider.send(message);
+      // The outbox provider hands back the MIME text it "delivered"; real providers their id.
+      const local = provider.name === "outbox";
+      const status: OutboxStatus = local ? "outbox" : "sent";
+      this.sql.exec(
+        "UPDATE outbox SET status = ?, raw = ?, provider = ?, provider_id = ?, attempts = attempts + 1, last_error = NULL, sent_at = ? WHERE id = ?",
+        status, local ? result.id : null, provider.name, local ? id : result.id, Date.now(), id,
+      );
+      return status;
+    } catch (err) {
+      const retryable = err instanceof EmailSendError ? err.retryable : true;
+      const attempts = this.sql.exec<{ attempts: number }>("SELECT attempts FROM outbox WHERE id = ?", id).one().attempts + 1;
+      const status: OutboxStatus = retryable && attempts < MAX_SEND_ATTEMPTS ? "retrying" : "failed";
+      this.sql.exec("UPDATE outbox SET status = ?, attempts = ?, last_error = ? WHERE id = ?",
+        status, attempts, err instanceof Error ? err.message : String(err), id);
+      if (status === "retrying") await this.timers.set(EMAIL_RETRY_TIMER, Date.now() + 30_000 * 2 ** (attempts - 1), { id }, id);
+      return status;
+    }
+  }
+
+  /** The retry timer's handler. */
+  async retry(id: string): Promise<void> {
+    const row = this.sql.exec<{ status: string; message: string }>("SELECT status, message FROM outbox WHERE id = ?", id).toArray()[0];
+    if (row?.status === "retrying") await this.attempt(id, JSON.parse(row.message));
+  }
+
+  /** Newest first. */
+  list(limit = 100): OutboxEntry[] {
+    return this.sql.exec<Record<string, any>>("SELECT * FROM outbox ORDER BY created_at DESC LIMIT ?", Math.min(limit, 500))
+      .toArray()
+      .map((r) => ({
+        id: r.id, kind: r.kind, to: r.to_addr, subject: r.subject, status: r.status, provider: r.provider,
+        attempts: r.attempts, lastError: r.last_error, conversationId: r.conversation_id, createdAt: r.created_at,
+        sentAt: r.sent_at, message: JSON.parse(r.message), raw: r.raw,
+      }));
+  }
+
+  unsubscribe(email: string): void {
+    this.sql.exec("INSERT INTO unsubscribed (email, at) VALUES (?, ?) ON CONFLICT (email) DO NOTHING", email, Date.now());
+  }
+
+  isUnsubscribed(email: string): boolean {
+    return this.sql.exec("SELECT 1 FROM unsubscribed WHERE email = ?", email).toArray().length > 0;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Presence: operators' live admin sockets on the Site (`/api/v1/admin/ws`), tagged
+ * `operator` with the operator id in the validated peer attachment. Through them the inbox
+ * reaches operators, and their count tells visitors whether someone is online.
+ */
+import { attachPeer, broadcast, closeAll, peerOf } from "../lib/peers";
+import type { SiteServerFrame } from "../protocol";
+import type { SiteHost } from "./host";
+
+const TAG = "operator";
+
+/** Accepts an operator's socket (the Worker has checked the session). */
+export function acceptOperator(host: Pick<SiteHost, "ctx">, operatorId: string, sessionId: string): { client: WebSocket; server: WebSocket } {
+  const { 0: client, 1: server } = new WebSocketPair();
+  host.ctx.acceptWebSocket(server, [TAG, `session:${sessionId}`]);
+  attachPeer(server, { role: "operator", id: operatorId });
+  return { client, server };
+}
+
+/** How many admin sockets are open. */
+export function operatorsOnline(host: Pick<SiteHost, "ctx">): number {
+  return host.ctx.getWebSockets(TAG).length;
+}
+
+/** Ids of operators with the admin open. */
+export function onlineOperators(host: Pick<SiteHost, "ctx">): Set<string> {
+  const ids = new Set<string>();
+  for (const ws of host.ctx.getWebSockets(TAG)) {
+    const peer = peerOf(ws);
+    if (peer) ids.add(peer.id);
+  }
+  return ids;
+}
+
+/** Sends a frame to every operator's admin socket. */
+export function toOperators(host: Pick<SiteHost, "ctx">, frame: SiteServerFrame): void {
+  broadcast(host.ctx.getWebSockets(TAG), frame);
+}
+
+/** Tells every operator how many are online, `leaving` not counted (it is closing). */
+export function announcePresence(host: Pick<SiteHost, "ctx">, leaving?: WebSocket): void {
+  const online = host.ctx.getWebSockets(TAG).filter((ws) => ws !== leaving).length;
+  toOperators(host, { type: "presence", operatorsOnline: online });
+}
+
+/** Closes the admin sockets of an operator (removed from the team, or demoted). */
+export function disconnectOperator(host: Pick<SiteHost, "ctx">, operatorId: string, reason: string): void {
+  closeAll(host.ctx.getWebSockets(TAG).filter((ws) => peerOf(ws)?.id === operatorId), 4001, reason);
+}
+
+/** Closes the admin sockets opened with one session (logout, expiry). */
+export function disconnectSession(host: Pick<SiteHost, "ctx">, sessionId: string): void {
+  closeAll(host.ctx.getWebSockets(`session:${sessionId}`), 4001, "signed out");
+}

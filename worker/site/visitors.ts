@@ -1,0 +1,129 @@
+/**
+ * Visitor sessions: the one place a widget's session start is checked (origin, the shop's
+ * signed identity) and answered with the visitor, their conversation and the widget's config.
+ */
+import { fromHex, hmacSha256, randomHex, sameBytes } from "../lib/crypto";
+import { failure, type Failure } from "../lib/errors";
+import { conversationStub, newConversationId } from "../lib/jurisdiction";
+import type { Identity, Trail, VisitorClient, WidgetConfig } from "../protocol";
+import { contactOf, recordClient, upsertContact, visitorOfUser } from "./contacts";
+import { defer, type SiteHost } from "./host";
+import { operatorsOnline } from "./presence";
+import { acceptedSecrets } from "./secrets";
+import { originAllowed, siteSettingsOf } from "./settings";
+import { notLive } from "./signup";
+
+export interface SessionRequest {
+  origin: string | null;
+  /** From a valid visitor token, if the widget had one. */
+  visitorId?: string;
+  conversationId?: string;
+  identity?: Identity;
+  trail?: Trail;
+  locale?: string;
+  timezone?: string;
+  /** Country and city from `request.cf`, and the User-Agent (for the visitor card). */
+  client?: VisitorClient;
+}
+
+export interface SessionGrant {
+  visitorId: string;
+  conversationId: string;
+  config: WidgetConfig;
+}
+
+/**
+ * What a shop signs: the user id alone, or the user id and the email (`userId + "\n" +
+ * email`). Only a signed email is stored as verified; an unsigned one beside a hash over the
+ * user id alone is kept as something the visitor said, so a shopper cannot make any email
+ * look verified.
+ */
+export function identityMessage(userId: string, email?: string): string {
+  return email === undefined ? userId : `${userId}\n${email}`;
+}
+
+/** "email" when the hash covers the user id and email, "user" when only the user id, else null. */
+export async function checkIdentity(sql: SqlStorage, identity: Identity): Promise<"email" | "user" | null> {
+  const given = fromHex(identity.hash);
+  if (!given) return null;
+  for (const secret of acceptedSecrets(sql, "identity")) {
+    if (identity.email !== undefined && sameBytes(given, await hmacSha256(secret, identityMessage(identity.userId, identity.email)))) {
+      return "email";
+    }
+    if (sameBytes(given, await hmacSha256(secret, identity.userId))) return "user";
+  }
+  return null;
+}
+
+/**
+ * Starts or resumes a visitor's session: checks the origin and the identity, picks the
+ * visitor and their open conversation (or a new conversation id; the Conversation object
+ * itself is only created when the visitor connects), and stores the trail if sent.
+ */
+export async function startSession(host: SiteHost, req: SessionRequest): Promise<SessionGrant | Failure> {
+  const { sql } = host;
+  const settings = siteSettingsOf(sql);
+  if (!settings) return failure(404, "unknown_site", "no such site");
+  const pending = notLive(sql);
+  if (pending) return pending;
+  if (!originAllowed(req.origin, settings.allowedOrigins)) {
+    return failure(403, "origin_not_allowed",
+      `origin ${req.origin ?? "(none)"} is not allowed for this site; add it to the site's allowed origins`);
+  }
+  let visitorId = req.visitorId;
+  let verified = false;
+  if (req.identity) {
+    const signed = await checkIdentity(sql, req.identity);
+    if (!signed) return failure(401, "bad_identity", "identity hash does not match HMAC-SHA256(identity secret, userId) nor HMAC-SHA256(identity secret, userId + \"\\n\" + email)");
+    verified = signed === "email" || req.identity.email === undefined;
+    visitorId = visitorOfUser(sql, req.identity.userId) ?? visitorId;
+  }
+  visitorId ??= `v_${randomHex(12)}`;
+  if (req.identity || req.trail) {
+    const id = req.identity;
+    upsertContact(sql, visitorId, {
+      ...(id ? { userId: id.userId, ...(id.email ? { email: id.email } : {}), ...(id.name ? { name: id.name } : {}) } : {}),
+      verified: !!id && verified,
+      ...(req.locale ? { locale: req.locale } : {}),
+      ...(req.timezone ? { timezone: req.timezone } : {}),
+      ...(req.trail ? { trail: req.trail } : {}),
+    });
+  }
+  if (req.client) recordClient(sql, visitorId, req.client);
+  const conversationId = openConversationOf(host, visitorId, req.visitorId === visitorId ? req.conversationId : undefined);
+  const contact = contactOf(sql, visitorId);
+  if (req.identity && contact && listed(sql, conversationId)) {
+    // The conversation copied the visitor at first contact; an identity learnt later updates it.
+    const conversation = conversationStub(host.env, conversationId);
+    if (conversation) {
+      defer(host, "identity update", conversation.updateVisitor({ email: contact.email, name: contact.name, verified: contact.verified }));
+    }
+  }
+  return {
+    visitorId,
+    conversationId,
+    config: {
+      siteName: settings.name,
+      locale: settings.locale,
+      look: settings.look,
+      operatorsOnline: operatorsOnline(host) > 0,
+      emailKnown: !!contact?.email,
+    },
+  };
+}
+
+function listed(sql: SqlStorage, conversationId: string): boolean {
+  return sql.exec("SELECT 1 FROM inbox WHERE id = ?", conversationId).toArray().length > 0;
+}
+
+/** The conversation a visitor should continue: the token's if still open, else their open one, else new. */
+function openConversationOf(host: SiteHost, visitorId: string, fromToken?: string): string {
+  if (fromToken) {
+    const row = host.sql.exec<{ status: string }>("SELECT status FROM inbox WHERE id = ?", fromToken).toArray()[0];
+    if (!row || row.status === "open") return fromToken;
+  }
+  const open = host.sql.exec<{ id: string }>(
+    "SELECT id FROM inbox WHERE visitor_id = ? AND status = 'open' ORDER BY updated_at DESC LIMIT 1", visitorId,
+  ).toArray()[0];
+  return open?.id ?? newConversationId(host.env, host.siteKey() ?? "");
+}
