@@ -227,9 +227,7 @@ describe("department hours", () => {
     settings.departmentSchedules = { support: { timezone: "UTC", week: EMPTY_WEEK, exceptions: [{ date: day(0), intervals: [{ from: "00:00", to: "23:59" }] }] } };
     expect((await saveSettings(settings)).status).toBe(200);
     const { tab, stub } = await visitor();
-    await runInDurableObject(stub as DurableObjectStub, (instance: any) => {
-      instance.store.update({ department: "support" });
-    });
+    await (stub as any).operatorAction(SITE, { type: "assign", assignee: null, department: "support" });
     await tab.say("support question on a closed day");
     await tab.none("message", 300); // support is open: the 60 s working-hours rule waits
     await timeoutPasses(stub);
