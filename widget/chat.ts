@@ -52,7 +52,7 @@ export class ChatController implements ReactiveController {
   #later: ClientFrame[] = [];
   #lastTypingSent = 0;
   #typingTimer?: ReturnType<typeof setTimeout>;
-  #conn = new Connection({
+  #conn = new Connection<ServerFrame, ClientFrame>({
     url: (refused) => this.#socketUrl(refused),
     open: () => this.#conn.send({ type: "hello", lastSeq: this.lastSeq }),
     frame: (f) => this.#onFrame(f),
@@ -307,7 +307,6 @@ export class ChatController implements ReactiveController {
   };
 
   #listeners: Array<[string, (e: Event) => void]> = [
-    ["online", () => this.#conn.retryNow()],
     ["offline", () => (this.#conn.drop(), this.#onDown())],
     ["storage", (e) => this.#onStorage(e as StorageEvent)],
   ];

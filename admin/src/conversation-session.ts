@@ -4,7 +4,8 @@
  * same clientId after a reconnect, so never stored twice), and the operator's draft, which
  * survives switching conversations and reloading the tab.
  */
-import type { ConversationView, Message, ServerFrame } from "../../worker/protocol";
+import type { ClientFrame, ConversationView, Message, NoteFrame, ServerFrame } from "../../worker/protocol";
+import { Connection } from "../../widget/connection";
 import { socketUrl } from "./api";
 
 export interface Me {
@@ -21,6 +22,8 @@ interface Outgoing {
 
 const TYPING_SHOWN_MS = 6000;
 const TYPING_SEND_EVERY_MS = 2500;
+/** The server closes with this when it cannot tell who the socket is: trying again would not help. */
+const POLICY_VIOLATION = 1008;
 
 export class ConversationSession extends EventTarget {
   messages: Message[] = [];
@@ -31,9 +34,12 @@ export class ConversationSession extends EventTarget {
   live = false;
   readonly outgoing = new Map<string, Outgoing>();
   mode: "reply" | "note" = "reply";
-  private ws: WebSocket | null = null;
-  private stopped = false;
-  private retries = 0;
+  private readonly socket = new Connection<ServerFrame, ClientFrame | NoteFrame>({
+    url: () => socketUrl(`/conversations/${this.id}/ws`),
+    open: () => this.resume(),
+    frame: (frame) => this.onFrame(frame),
+    down: (code) => this.socketDown(code),
+  });
   private lastTypingSent = 0;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -54,28 +60,15 @@ export class ConversationSession extends EventTarget {
     return this.messages.at(-1)?.seq ?? 0;
   }
 
+  /** Opens the operator socket; reconnects with backoff until `close()`. */
   connect(): void {
-    this.stopped = false;
-    const ws = new WebSocket(socketUrl(`/conversations/${this.id}/ws`));
-    this.ws = ws;
-    ws.onopen = () => {
-      this.retries = 0;
-      ws.send(JSON.stringify({ type: "hello", lastSeq: this.lastSeq }));
-      for (const o of this.outgoing.values()) this.transmit(o);
-    };
-    ws.onmessage = (e) => this.onFrame(JSON.parse(String(e.data)) as ServerFrame);
-    ws.onclose = (e) => {
-      this.live = false;
-      this.changed();
-      if (this.stopped || e.code === 1008) return;
-      setTimeout(() => !this.stopped && this.connect(), Math.min(30_000, 500 * 2 ** this.retries++));
-    };
+    this.socket.start();
   }
 
   close(): void {
-    this.stopped = true;
+    this.socket.stop();
     clearTimeout(this.typingTimer);
-    this.ws?.close(1000, "closed");
+    this.socketDown();
   }
 
   /** Sends a reply (or an internal note); it shows at once and is marked sent on its ack. */
@@ -106,8 +99,20 @@ export class ConversationSession extends EventTarget {
     this.raw({ type: o.note ? "note" : "message", clientId: o.clientId, text: o.text });
   }
 
-  private raw(frame: unknown): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
+  private raw(frame: ClientFrame | NoteFrame): void {
+    this.socket.send(frame);
+  }
+
+  /** On a new socket: ask for what we missed, and resend what waits for its ack (same clientId). */
+  private resume(): void {
+    this.raw({ type: "hello", lastSeq: this.lastSeq });
+    for (const o of this.outgoing.values()) this.transmit(o);
+  }
+
+  private socketDown(code?: number): void {
+    this.live = false;
+    this.changed();
+    if (code === POLICY_VIOLATION) this.socket.stop();
   }
 
   private onFrame(frame: ServerFrame): void {
@@ -117,6 +122,7 @@ export class ConversationSession extends EventTarget {
         this.merge(frame.messages);
         this.live = true;
         if (frame.more) this.raw({ type: "hello", lastSeq: this.lastSeq });
+        else this.socket.healthy();
         break;
       case "message":
         this.merge([frame.message]);

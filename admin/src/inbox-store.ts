@@ -4,7 +4,11 @@
  * callback for new conversations (sound, desktop notification).
  */
 import type { InboxEntry, SiteServerFrame } from "../../worker/protocol";
+import { Connection } from "../../widget/connection";
 import { socketUrl } from "./api";
+
+/** The site socket only listens: a ping this often keeps proxies from closing it as idle. */
+const KEEP_ALIVE_MS = 30_000;
 
 export type View = "open" | "mine" | "unassigned" | "resolved" | "all";
 export const VIEWS: readonly View[] = ["open", "mine", "unassigned", "resolved", "all"];
@@ -36,10 +40,13 @@ export class InboxStore extends EventTarget {
   readonly entries = new Map<string, InboxEntry>();
   operatorsOnline = 0;
   live = false;
-  private ws: WebSocket | null = null;
-  private retries = 0;
-  private stopped = false;
-  private ping: ReturnType<typeof setInterval> | undefined;
+  private readonly socket = new Connection<SiteServerFrame, "ping">({
+    url: () => socketUrl("/ws"),
+    open: () => {},
+    frame: (frame) => this.onFrame(frame),
+    down: () => this.socketDown(),
+  });
+  private keepAlive: ReturnType<typeof setInterval> | undefined;
 
   /** `onNew` hears of conversations that appear while the socket is live. */
   constructor(private readonly onNew: (entry: InboxEntry) => void = () => {}) {
@@ -48,27 +55,15 @@ export class InboxStore extends EventTarget {
 
   /** Opens the site socket; reconnects with backoff until `close()`. */
   connect(): void {
-    this.stopped = false;
-    const ws = new WebSocket(socketUrl("/ws"));
-    this.ws = ws;
-    ws.onmessage = (e) => this.onFrame(JSON.parse(String(e.data)) as SiteServerFrame);
-    ws.onopen = () => {
-      this.retries = 0;
-      this.ping = setInterval(() => ws.readyState === WebSocket.OPEN && ws.send("ping"), 30_000);
-    };
-    ws.onclose = () => {
-      clearInterval(this.ping);
-      this.live = false;
-      this.changed();
-      if (this.stopped) return;
-      const wait = Math.min(30_000, 500 * 2 ** this.retries++);
-      setTimeout(() => !this.stopped && this.connect(), wait);
-    };
+    this.socket.start();
+    clearInterval(this.keepAlive);
+    this.keepAlive = setInterval(() => this.socket.send("ping"), KEEP_ALIVE_MS);
   }
 
   close(): void {
-    this.stopped = true;
-    this.ws?.close(1000, "bye");
+    this.socket.stop();
+    clearInterval(this.keepAlive);
+    this.socketDown();
   }
 
   /** Adds or replaces an entry unless we hold a newer one (e.g. from an action's answer). */
@@ -105,6 +100,7 @@ export class InboxStore extends EventTarget {
       this.entries.clear();
       for (const e of frame.conversations) this.entries.set(e.id, e);
       this.live = true;
+      this.socket.healthy();
     } else if (frame.type === "conversation") {
       const isNew = !this.entries.has(frame.conversation.id);
       this.upsert(frame.conversation);
@@ -114,6 +110,11 @@ export class InboxStore extends EventTarget {
       this.operatorsOnline = frame.operatorsOnline;
       if (changed) this.dispatchEvent(new Event("presence"));
     }
+    this.changed();
+  }
+
+  private socketDown(): void {
+    this.live = false;
     this.changed();
   }
 

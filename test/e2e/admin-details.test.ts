@@ -1,8 +1,9 @@
 /**
  * The admin app's details in Chromium against the real Worker: visitor-provided HTML and
  * scripts shown as text, field-level messages in settings forms, what an operator (not
- * admin) may do, Russian, drafts kept across open conversations, the new-conversation
- * notification and the tab title count, the audit log, and a password reset by email.
+ * admin) may do, Russian, drafts kept across open conversations, the inbox and a conversation
+ * coming back after the server closed their sockets, the new-conversation notification and
+ * the tab title count, the audit log, and a password reset by email.
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +11,10 @@ import type { TestServer } from "./support/server";
 import { AdminPage, PHONE } from "./admin-support/admin-page";
 import { startAdminWorld } from "./admin-support/setup";
 import { apiVisitor, identityHash, type ApiVisitor } from "./admin-support/visitor-api";
+import { SocketSwitch } from "./support/visitor";
+
+/** The admin's site socket and its conversation sockets. */
+const ADMIN_SOCKETS = /\/api\/v1\/admin\/(conversations\/[^/]+\/)?ws(\?|$)/;
 
 let server: TestServer;
 let browser: Browser;
@@ -109,6 +114,42 @@ describe("admin details", () => {
     await owner.page.keyboard.press("Alt+ArrowUp");
     await expect.poll(() => owner.page.locator("ec-app [role=tab][aria-selected=true]").textContent()).not.toContain("Eve");
     expect(first).not.toBe(w.conversationId);
+  });
+
+  it("brings the inbox and an open conversation back after the server closes their sockets; a reply written meanwhile is sent once", async () => {
+    const v = await apiVisitor(server.url, "demo", { trail: {} });
+    visitors.push(v);
+    await v.say("before the server went away");
+    const ops = await AdminPage.open(browser, server);
+    const sockets = await SocketSwitch.install(ops.context, ADMIN_SOCKETS);
+    await ops.login("demo", server.owner.email, server.owner.password);
+    await ops.openConversation(v.conversationId);
+    await ops.thread().filter({ hasText: "before the server went away" }).waitFor();
+    const status = ops.page.locator("ec-inbox-list .status");
+    const connecting = ops.page.locator("ec-conversation .thread p.muted", { hasText: "Connecting…" });
+    await expect.poll(() => status.textContent()).toMatch(/^Live/);
+    expect(sockets.open).toBe(2);
+
+    await sockets.off(1001); // the server went away, and stays away for a moment
+    await expect.poll(() => status.textContent()).toBe("Connecting…");
+    await connecting.waitFor();
+    await ops.composer().fill("written while the server was away");
+    await ops.composer().press("Enter");
+    await v.say("said while the server was away");
+    const late = await apiVisitor(server.url, "demo", { trail: {} });
+    visitors.push(late);
+    await late.say("a conversation that started while the server was away");
+    sockets.on();
+
+    await expect.poll(() => status.textContent(), { timeout: 20_000 }).toMatch(/^Live/);
+    await ops.row(late.conversationId).waitFor();
+    await ops.thread().filter({ hasText: "said while the server was away" }).waitFor({ timeout: 20_000 });
+    await expect.poll(() => ops.page.locator("ec-conversation .msg.pending").count(), { timeout: 20_000 }).toBe(0);
+    expect(await ops.thread().filter({ hasText: "written while the server was away" }).count()).toBe(1);
+    expect(await connecting.count()).toBe(0);
+    expect(sockets.open).toBe(2);
+    expect(ops.errors).toEqual([]);
+    await ops.close();
   });
 
   it("shows the server's field messages in settings forms, and the owner sees them in the audit log", async () => {

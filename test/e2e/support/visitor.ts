@@ -95,9 +95,10 @@ export class SocketSwitch {
   /** URLs of every socket the page opened, refused or not. */
   readonly attempts: string[] = [];
 
-  static async install(context: BrowserContext): Promise<SocketSwitch> {
+  /** Routes the widget's sockets, or those matching `url` (e.g. the admin's). */
+  static async install(context: BrowserContext, url = /\/api\/v1\/conversations\/[0-9a-f]+\/ws/): Promise<SocketSwitch> {
     const sw = new SocketSwitch();
-    await context.routeWebSocket(/\/api\/v1\/conversations\/[0-9a-f]+\/ws/, (ws) => sw.route(ws));
+    await context.routeWebSocket(url, (ws) => sw.route(ws));
     return sw;
   }
 
@@ -116,10 +117,10 @@ export class SocketSwitch {
     });
   }
 
-  /** Drops every open socket and refuses new ones. */
-  async off(): Promise<void> {
+  /** Drops every open socket (`code` 1001: the server went away) and refuses new ones. */
+  async off(code = 1006): Promise<void> {
     this.cut = true;
-    await Promise.all([...this.live].map((ws) => ws.close({ code: 1006 })));
+    await Promise.all([...this.live].map((ws) => ws.close({ code })));
     this.live.clear();
   }
 
