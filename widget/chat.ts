@@ -10,9 +10,8 @@ import { newClientId, Outbox, type OutboxItem } from "./outbox";
 import { CONFIG_FRESH_MS, isFresh, SessionKeeper, TOKEN_FRESH_MS, toIdentity, type HostIdentity, type Session } from "./session";
 import { SiteStorage } from "./storage";
 import { recordPage } from "./trail";
+import { MAX_TEXT } from "../worker/protocol/limits";
 
-/** Longest message, as `MAX_TEXT` in worker/protocol.ts (not imported: it would pull zod in). */
-export const MAX_TEXT = 4000;
 /** The visitor sends `typing` at most this often. */
 const TYPING_EVERY_MS = 3_000;
 /** An operator's typing indicator fades after this long without another `typing` frame. */

@@ -2,7 +2,8 @@
 import { html, LitElement, nothing, type PropertyValues } from "lit";
 import type { Message } from "../worker/protocol";
 import { installApi, productLine, type OpenOptions } from "./api";
-import { ChatController, MAX_TEXT } from "./chat";
+import { MAX_TEXT } from "../worker/protocol/limits";
+import { ChatController } from "./chat";
 import type { Extras } from "./extras/extras";
 import { catalogue, pickLocale, type ChatTexts, type Locale } from "./i18n";
 import { CHAT_ICON } from "./launcher";
