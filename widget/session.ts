@@ -100,6 +100,8 @@ export async function openSession(
   const session = await send({ ...body, visitorToken: old?.visitorToken });
   session.uid = body.identity?.userId ?? (old?.visitorId === session.visitorId ? old.uid : undefined);
   store.set("session", session);
+  // The shop's server reads this first-party cookie (the WordPress plugin signs orders with it).
+  // biome-ignore lint/suspicious/noDocumentCookie: one write, no need for the async Cookie Store API
   document.cookie = `edgechat_vid=${encodeURIComponent(session.visitorId)}; path=/; max-age=31536000; SameSite=Lax`;
   return session;
 }

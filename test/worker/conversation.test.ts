@@ -1,6 +1,6 @@
 import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createSite, login, noAutoReplies, operatorSocket, startSession, visitorSocket, type Client } from "./helpers";
+import { createSite, login, noAutoReplies, operatorSocket, startSession, visitorSocket } from "./helpers";
 
 const SITE = "conv-shop";
 let cookie: string;
@@ -188,4 +188,4 @@ describe("bad frames", () => {
 
 const OWNER_NAME = "owner";
 
-export type { Client };
+

@@ -205,7 +205,7 @@ describe("transcripts, notifications, failures", () => {
   });
 
   it("emails operators when a conversation starts and nobody is online", async () => {
-    const toOwner = async () => (await outbox()).filter((m) => m.kind === "notify" && m.to === "owner@shop.example");
+    const toOwner = async () => (await outbox()).filter((m) => m.kind === "notify" && m.to === "owner@shop.example" && m.message.text.includes("Hello? <script>"));
     const before = (await toOwner()).length;
     const grant = await startSession(SITE);
     const tab = await visitorSocket(grant);

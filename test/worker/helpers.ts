@@ -57,11 +57,11 @@ export class Client {
     ws.accept();
     ws.addEventListener("message", (e) => {
       this.frames.push(JSON.parse(e.data as string));
-      this.waiters.splice(0).forEach((w) => w());
+      for (const w of this.waiters.splice(0)) w();
     });
     ws.addEventListener("close", () => {
       this.closed = true;
-      this.waiters.splice(0).forEach((w) => w());
+      for (const w of this.waiters.splice(0)) w();
     });
   }
 

@@ -1,6 +1,6 @@
 /** Email in the admin: the outbox, email settings, and sending a transcript. */
 import { z } from "zod";
-import { conversationId, email } from "../protocol";
+import { email } from "../protocol";
 import { ApiError, unwrap } from "../lib/errors";
 import { adminRoutes, requireRole, siteOf } from "./admin-http";
 import { conversationOr404, readJson } from "./http";

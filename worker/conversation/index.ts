@@ -63,7 +63,7 @@ export class Conversation extends SocketObject {
   /** Timer kinds this object runs; the bot's steps will add theirs here. */
   protected timerHandlers(): Record<string, TimerHandler> {
     return {
-      [SITE_SYNC_TIMER]: () => this.syncSite(),
+      [SITE_SYNC_TIMER]: async () => void (await this.syncSite()),
       [autoreply.AUTOREPLY_TIMER]: (job) => autoreply.runAutoReply(this.host, job),
       [followup.FOLLOWUP_TIMER]: (job) => followup.runFollowup(this.host, job),
     };
@@ -340,9 +340,10 @@ export class Conversation extends SocketObject {
   }
 
   /** Sends the newest summary to the Site (SiteReport decides when). */
-  private async syncSite(): Promise<void> {
+  private async syncSite(): Promise<boolean> {
     const state = this.store.state();
-    if (!state || !this.store.lastSeq()) return; // nothing to list until the first message
+    if (!state || !this.store.lastSeq()) return false; // nothing to list until the first message
     await siteStub(this.env, state.site_key).conversationChanged(buildSummary(this.host.id, this.store));
+    return true;
   }
 }

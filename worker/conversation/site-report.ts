@@ -23,8 +23,8 @@ export class SiteReport {
   constructor(
     private readonly ctx: DurableObjectState,
     private readonly timers: Timers,
-    /** Builds the newest summary and sends it; rejects when the Site did not take it. */
-    private readonly send: () => Promise<void>,
+    /** Builds the newest summary and sends it (false: nothing to list yet); rejects when the Site did not take it. */
+    private readonly send: () => Promise<boolean>,
   ) {}
 
   /** Something the inbox shows changed. */
@@ -43,8 +43,10 @@ export class SiteReport {
     if (!this.dirty) return;
     this.dirty = false;
     this.sending = true;
-    this.lastSentAt = Date.now();
-    const sent = this.send().catch(async (err) => {
+    const startedAt = Date.now();
+    const sent = this.send().then((delivered) => {
+      if (delivered) this.lastSentAt = startedAt;
+    }, async (err) => {
       console.error("conversation: site sync failed, retrying", err);
       await this.timers.set(SITE_SYNC_TIMER, Date.now() + RETRY_MS);
     }).finally(() => {

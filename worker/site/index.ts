@@ -42,6 +42,7 @@ export type { SessionGrant, SessionRequest } from "./visitors";
 export class Site extends SocketObject {
   private readonly host: SiteHost;
   protected readonly timers: Timers;
+  private readonly feed: inbox.InboxFeed;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -54,6 +55,7 @@ export class Site extends SocketObject {
     }));
     const mailer = new Mailer(sql, env, timers, () => settings.siteSettingsOf(sql)?.name ?? "Edgechat");
     this.host = { sql, ctx, env, timers, mailer, siteKey: () => settings.readSetting<string>(sql, "site_key") };
+    this.feed = new inbox.InboxFeed(this.host);
   }
 
   // ---- entry points ----
@@ -90,7 +92,7 @@ export class Site extends SocketObject {
 
   async contactOf(visitorId: string) { return contacts.contactOf(this.host.sql, visitorId); }
   async saveContact(visitorId: string, fields: { email?: string; name?: string }) { contacts.saveContact(this.host.sql, visitorId, fields); }
-  async conversationChanged(entry: InboxEntry) { inbox.conversationChanged(this.host, entry); }
+  async conversationChanged(entry: InboxEntry) { return this.feed.received(entry); }
   async sendMail(req: MailRequest) { return this.host.mailer.send(req); }
   async emailContext(visitorId: string) { return mailSettings.emailContextOf(this.host, visitorId); }
   async autoReplyContext(visitorId: string) { return autoReply.contextOf(this.host.sql, visitorId); }

@@ -30,7 +30,7 @@ export interface Candidate {
 export function pickRoundRobin(candidates: readonly Candidate[], lastId: string | null): string | null {
   const sorted = [...candidates].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   const start = lastId === null ? 0 : sorted.findIndex((c) => c.id > lastId);
-  const from = start < 0 ? 0 : start;
+  const from = Math.max(start , 0);
   for (let i = 0; i < sorted.length; i++) {
     const c = sorted[(from + i) % sorted.length]!;
     if (c.load < c.capacity) return c.id;

@@ -92,7 +92,8 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
   if (req.client) recordClient(sql, visitorId, req.client);
   const conversationId = openConversationOf(host, visitorId, req.visitorId === visitorId ? req.conversationId : undefined);
   const contact = contactOf(sql, visitorId);
-  if (req.identity && contact && listed(sql, conversationId)) {
+  // The token's conversation may still be on its way to the inbox: it counts as started too.
+  if (req.identity && contact && (req.conversationId === conversationId || listed(sql, conversationId))) {
     // The conversation copied the visitor at first contact; an identity learnt later updates it.
     const conversation = conversationStub(host.env, conversationId);
     if (conversation) {

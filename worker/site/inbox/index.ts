@@ -1,7 +1,7 @@
 /**
  * The inbox: one row per conversation, the summary its Conversation sent last (`inbox`
  * table, newer `rev` wins), the search index over it, and the fan-out of each change to
- * operators' admin sockets, routing and the operator notice.
+ * operators' admin sockets, routing and the operator notice — in batches (InboxFeed).
  */
 import type { InboxEntry } from "../../protocol";
 import { defer, type SiteHost } from "../host";
@@ -12,23 +12,58 @@ import { indexEntry } from "./search";
 
 export { searchInbox } from "./search";
 
-/** Stores a Conversation's summary unless an older one; tells operators, routing and search. */
-export function conversationChanged(host: SiteHost, entry: InboxEntry): void {
-  const { sql } = host;
-  const isNew = sql.exec("SELECT 1 FROM inbox WHERE id = ?", entry.id).toArray().length === 0;
-  if (isNew && entry.lastMessage?.author === "visitor" && operatorsOnline(host) === 0) {
-    defer(host, "operator notice", notifyOperatorsOfNewChat(host, entry));
+/** How long summaries gather before they are stored and fanned out together. */
+export const INBOX_BATCH_MS = 10;
+
+/**
+ * The Site's intake of summaries. Every conversation of a site reports here, so under load
+ * a summary apiece would keep the one Site object busy with a write and a fan-out per
+ * message. Summaries that arrive within INBOX_BATCH_MS are stored in one transaction (the
+ * newest `rev` of each conversation wins) and then sent to operators, the search index and
+ * routing; each caller's promise settles once its summary is stored.
+ */
+export class InboxFeed {
+  private readonly queued = new Map<string, InboxEntry>();
+  private batch: Promise<void> | null = null;
+
+  constructor(private readonly host: SiteHost) {}
+
+  /** Takes a Conversation's summary; resolves when it is stored (or was older than the stored one). */
+  received(entry: InboxEntry): Promise<void> {
+    const known = this.queued.get(entry.id);
+    if (!known || entry.rev > known.rev) this.queued.set(entry.id, entry);
+    this.batch ??= new Promise<void>((resolve) => setTimeout(resolve, INBOX_BATCH_MS)).then(() => {
+      this.batch = null;
+      this.store();
+    });
+    return this.batch;
   }
-  const { rowsWritten } = sql.exec(
-    `INSERT INTO inbox (id, visitor_id, status, updated_at, rev, entry) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at,
-       rev = excluded.rev, entry = excluded.entry WHERE excluded.rev > inbox.rev`,
-    entry.id, entry.visitorId, entry.status, entry.updatedAt, entry.rev, JSON.stringify(entry),
-  );
-  if (rowsWritten === 0) return;
-  toOperators(host, { type: "conversation", conversation: entry });
-  indexEntry(sql, entry);
-  afterInboxChange(host, entry);
+
+  private store(): void {
+    const entries = [...this.queued.values()];
+    this.queued.clear();
+    const { sql } = this.host;
+    const stored = this.host.ctx.storage.transactionSync(() => entries.flatMap((entry) => {
+      const isNew = !isListed(sql, entry.id);
+      const { rowsWritten } = sql.exec(
+        `INSERT INTO inbox (id, visitor_id, status, updated_at, rev, entry) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at,
+           rev = excluded.rev, entry = excluded.entry WHERE excluded.rev > inbox.rev`,
+        entry.id, entry.visitorId, entry.status, entry.updatedAt, entry.rev, JSON.stringify(entry),
+      );
+      if (rowsWritten === 0) return [];
+      indexEntry(sql, entry);
+      return [{ entry, isNew }];
+    }));
+    const nobodyOnline = operatorsOnline(this.host) === 0;
+    for (const { entry, isNew } of stored) {
+      toOperators(this.host, { type: "conversation", conversation: entry });
+      afterInboxChange(this.host, entry);
+      if (isNew && nobodyOnline && entry.lastMessage?.author === "visitor") {
+        defer(this.host, "operator notice", notifyOperatorsOfNewChat(this.host, entry));
+      }
+    }
+  }
 }
 
 /** Inbox entries, newest activity first. */
