@@ -28,7 +28,7 @@ export interface Env {
   DKIM_PRIVATE_KEY?: string;
   /** Cloudflare Email Service binding ([[send_email]] in wrangler.toml). */
   SEND_EMAIL?: SendEmail;
-  /** Deployment-wide state: signup codes and the open signup's per-IP counter (issue 8). */
+  /** Deployment-wide state: signup codes and the open signup's per-IP counter. */
   DEPLOYMENT: DurableObjectNamespace<Deployment>;
   /** Who may create sites: "closed" (admin token only, the default), "invite" (signup codes), "open". */
   SIGNUP?: string;

@@ -1,5 +1,5 @@
 /**
- * Sites end to end (issue 8's "Show"): `npm run site:create`'s logic makes a second site on
+ * Sites end to end: `npm run site:create`'s logic makes a second site on
  * the local runtime; its widget works on a page served from that site's own origin (another
  * 127.0.0.1 port), the owner sets a password from the emailed link and sees the visitor's
  * message; the demo site's token and the Worker's own origin are refused for that site.

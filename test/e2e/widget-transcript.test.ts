@@ -1,5 +1,5 @@
 /**
- * The transcript by email from the widget (issue 5, point 4): the "More" menu in the chat's
+ * The transcript by email from the widget: the "More" menu in the chat's
  * header, the extras bundle it loads on demand, the email field first when no email is
  * known, the confirmation, errors, Russian, the keyboard, and the email in the outbox.
  */

@@ -1,5 +1,5 @@
 /**
- * The visitor widget end to end (issue 3's "Show"): Debian's Chromium on the demo shop page
+ * The visitor widget end to end: Debian's Chromium on the demo shop page
  * against the real Worker, with an operator on the other side of the conversation.
  */
 import { readFileSync } from "node:fs";

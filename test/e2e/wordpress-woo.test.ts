@@ -1,6 +1,5 @@
 /**
- * The WooCommerce cart and orders in the operator's visitor card, end to end (issue 7 point 4,
- * issue 6 point 4): a real WordPress (test/wordpress/setup.sh) served by `php -S` with the
+ * The WooCommerce cart and orders in the operator's visitor card, end to end: a real WordPress (test/wordpress/setup.sh) served by `php -S` with the
  * WooCommerce stand-in (WooCommerce is not packaged here; test/wordpress/woocommerce-stub/),
  * connected to the real Edgechat server through the plugin's Connect form; the owner of the
  * new site signs in to the admin with the link of the welcome email; Debian's Chromium.

@@ -1,5 +1,5 @@
 /**
- * The WordPress plugin end to end (issue 7's "Show"): a real WordPress (Debian's package on
+ * The WordPress plugin end to end: a real WordPress (Debian's package on
  * MariaDB, set up by test/wordpress/setup.sh) served by `php -S` (test/wordpress/serve.sh) with
  * the Edgechat plugin of this work tree, the real Worker in wrangler's local runtime, and
  * Debian's Chromium. The plugin is configured through its own settings page, as an admin would.

@@ -1,5 +1,5 @@
 /**
- * The configuration check (issue 8): `/healthz` says which optional features are configured
+ * The configuration check: `/healthz` says which optional features are configured
  * and names every missing or malformed secret or binding; a fatal one makes it a 503.
  */
 import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";

@@ -1,5 +1,5 @@
 /**
- * Data rights and secrets (issue 8): erasing a contact and all their conversations (with
+ * Data rights and secrets: erasing a contact and all their conversations (with
  * confirmation, audited), retention through the Site's alarm, rotation of the identity and
  * plugin secrets with a grace period, and the WooCommerce data the Worker fetches from the
  * shop's signed REST route (the shop is a stubbed `fetch` here; the real plugin route is

@@ -1,5 +1,5 @@
 /**
- * The signup modes (issue 8). SIGNUP is a variable of the deployment, so these tests call
+ * The signup modes. SIGNUP is a variable of the deployment, so these tests call
  * the Worker's fetch handler with the test env plus SIGNUP (and a visitor's IP), inside
  * workerd with the real Durable Objects: `invite` with one-time codes, `open` with the email
  * confirmation, the per-IP limit and the expiry of unconfirmed sites.

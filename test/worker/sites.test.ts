@@ -1,5 +1,5 @@
 /**
- * Sites (issue 8): creation with the deployment's admin token (SIGNUP=closed, the default),
+ * Sites: creation with the deployment's admin token (SIGNUP=closed, the default),
  * bad input that must leave nothing behind, the plugin's signed status and events, and EU
  * sites. The signup modes are in signup.test.ts; data rights and secrets in data.test.ts.
  */

@@ -71,7 +71,7 @@ admin.post("/login", async (c) => {
   return startSession(c, body.siteKey, result);
 });
 
-// Accepting an invite and resetting a password work without a session (issue 6).
+// Accepting an invite and resetting a password work without a session.
 admin.route("/", adminPublic);
 
 /** Everything below needs a valid session. */
@@ -124,11 +124,11 @@ admin.get("/conversations/:id/ws", async (c) => {
   return toConversation(c.env, id, { role: "operator", site: c.var.siteKey, id: op.id, name: op.name });
 });
 
-// The admin app (issue 6): team and account, settings screens, conversation actions.
+// The admin app: team and account, settings screens, conversation actions.
 admin.route("/", adminTeam);
 admin.route("/", adminSettings);
 admin.route("/", adminInbox);
 admin.route("/", autoReplyRoutes);
 admin.route("/", emailRoutes);
-admin.route("/", adminData); // issue 8: erasure, retention, secrets
-admin.route("/", pluginWoo); // issue 8: WooCommerce data for the visitor card
+admin.route("/", adminData); // erasure, retention, secrets
+admin.route("/", pluginWoo); // WooCommerce data for the visitor card

@@ -45,14 +45,7 @@ type MessageRow = {
 };
 
 /** A message about to be stored; `seq` is given by the store. */
-export interface NewMessage {
-  clientId?: string;
-  author: Author;
-  text: string;
-  at: number;
-  channel?: Channel;
-  meta?: Record<string, unknown>;
-}
+export type NewMessage = Omit<Message, "seq">;
 
 function toMessage(row: MessageRow): Message {
   const author: Author = { kind: row.author_kind };

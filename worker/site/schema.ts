@@ -47,7 +47,7 @@ export const SITE_MIGRATIONS = [
    CREATE INDEX inbox_visitor ON inbox (visitor_id, status);
    CREATE INDEX inbox_updated ON inbox (status, updated_at DESC);
    ${TIMERS_TABLE}`,
-  // Admin app (issue 6): team, invites, password resets, departments and routing, canned
+  // Admin app: team, invites, password resets, departments and routing, canned
   // responses, the audit log, the inbox search index, and the visitor card's client data.
   `ALTER TABLE operators ADD COLUMN capacity INTEGER NOT NULL DEFAULT 5;
    ALTER TABLE contacts ADD COLUMN phone TEXT;
@@ -120,7 +120,7 @@ export const SITE_MIGRATIONS = [
    CREATE INDEX outbox_created ON outbox (created_at DESC);
    CREATE INDEX outbox_conversation ON outbox (conversation_id, created_at);
    CREATE TABLE unsubscribed (email TEXT PRIMARY KEY COLLATE NOCASE, at INTEGER NOT NULL);`,
-  // Sites and data rights (issue 8): orders the plugin reports (for the reports), and the
+  // Sites and data rights: orders the plugin reports (for the reports), and the
   // signatures of plugin POSTs seen lately (a replay inside the ±300 s window is refused).
   `CREATE TABLE order_events (
      order_id TEXT PRIMARY KEY,

@@ -1,5 +1,5 @@
 /**
- * The shop's part of the visitor card (issue 7): the logged-in customer's WooCommerce cart and
+ * The shop's part of the visitor card: the logged-in customer's WooCommerce cart and
  * recent orders. The server fetches them from the shop's signed REST route
  * (`GET /visitors/:visitorId/woo`, worker/api/plugin-woo.ts) each time the card loads, so they
  * are as fresh as the card. Whatever the shop sent is shown as text; only http(s) product
