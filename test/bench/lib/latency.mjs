@@ -95,15 +95,21 @@ export async function runLatency(target, { conversations, messages = 15, gapMs =
   const lastDelivery = Math.max(...received.map((r) => r.recvAt), start);
   await Promise.all(convs.flatMap((c) => [c.visitor.close(), c.operator.close()]));
   await inbox?.close();
+  const samples = {
+    operator: received.map((r) => r.recvAt - r.sentAt),
+    ack: acked.map((r) => r.ackAt - r.sentAt),
+    inbox: inboxLatencies,
+  };
   return {
+    samples,
     target: target.kind,
     conversations,
     messages: all.length,
     offeredPerSec: all.length / ((lastSend - start) / 1000),
     deliveredPerSec: received.length / ((lastDelivery - start) / 1000),
-    operator: summary(received.map((r) => r.recvAt - r.sentAt)),
-    ack: summary(acked.map((r) => r.ackAt - r.sentAt)),
-    inbox: inbox ? summary(inboxLatencies) : null,
+    operator: summary(samples.operator),
+    ack: summary(samples.ack),
+    inbox: inbox ? summary(samples.inbox) : null,
     lost: all.length - received.length,
     unacked: all.length - acked.length,
     inboxMissing,
