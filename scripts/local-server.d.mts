@@ -16,6 +16,8 @@ export declare function startLocal(options: {
   vars: Record<string, string>;
   quiet?: boolean;
   env?: Record<string, string>;
+  /** Another wrangler config than ./wrangler.toml. */
+  config?: string;
 }): Promise<LocalServer>;
 
 export declare function localVars(port: number, host?: string): Record<string, string>;

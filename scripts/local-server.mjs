@@ -44,12 +44,13 @@ async function waitForHealth(url, child, ms) {
 
 /**
  * Starts `wrangler dev` on 127.0.0.1:port with state in `persistTo`. Resolves when /healthz
- * answers. `stop()` ends wrangler and workerd by their process group.
+ * answers. `stop()` ends wrangler and workerd by their process group. `config` names another
+ * wrangler config than ./wrangler.toml (the benchmarks' baseline Workers under test/bench/).
  */
-export async function startLocal({ port, persistTo, vars, quiet = false, env = {} }) {
+export async function startLocal({ port, persistTo, vars, quiet = false, env = {}, config }) {
   port ??= await freePort();
   const args = [
-    "dev", "--local", "--ip", "127.0.0.1", "--port", String(port),
+    "dev", ...(config ? ["--config", config] : []), "--local", "--ip", "127.0.0.1", "--port", String(port),
     "--inspector-port", String(await freePort()),
     "--persist-to", persistTo, "--show-interactive-dev-session=false", "--log-level", quiet ? "error" : "warn",
   ];

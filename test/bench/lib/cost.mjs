@@ -1,0 +1,76 @@
+/**
+ * What 1,000 conversations of 10 messages cost on Cloudflare, from what a run counted and
+ * measured, at the published prices of the Workers Paid plan
+ * (https://developers.cloudflare.com/workers/platform/pricing/,
+ *  https://developers.cloudflare.com/durable-objects/platform/pricing/):
+ * marginal prices, i.e. beyond the plan's included usage and its $5 monthly minimum.
+ *
+ * Counted from outside (the load client): Worker requests, incoming WebSocket messages, and
+ * the Site updates per message (inbox frames per message: one per summary the Site stored).
+ * Measured: the runtime's CPU per message and per conversation set up. Assumed, and printed
+ * with the result: the internal calls and rows written that cannot be seen from outside.
+ */
+
+export const PRICES = {
+  workerRequestsPerM: 0.3,
+  workerCpuPerMMs: 0.02,
+  doRequestsPerM: 0.15,
+  doGbSecondsPerM: 12.5,
+  rowsWrittenPerM: 1.0,
+  rowsReadPerM: 0.001,
+  storagePerGbMonth: 0.2,
+  /** Incoming WebSocket messages are billed 20:1 as requests. */
+  wsMessagesPerRequest: 20,
+  /** Duration is billed for 128 MB, whatever is used. */
+  gb: 0.128,
+};
+
+export const CONVERSATIONS = 1000;
+export const MESSAGES = 10;
+
+/**
+ * Assumptions per target (what the outside cannot count). `rowsWrittenPerMessage` for
+ * Edgechat is ARCHITECTURE.md's count of the message path today (5.6); set
+ * BENCH_ROWS_PER_MESSAGE when the path changes.
+ */
+export function assumptions(kind) {
+  const real = kind === "edgechat";
+  return {
+    // Session POST, the visitor's socket, the operator's socket.
+    workerRequestsPerConversation: real ? 3 : 3,
+    // Site.startSession, Conversation fetch + Site.contactOf (first contact), Site.authenticate + Conversation fetch.
+    doRequestsPerConversation: real ? 5 : 2,
+    rowsWrittenPerMessage: real ? Number(process.env.BENCH_ROWS_PER_MESSAGE ?? 5.6) : kind === "echo-insert" ? 1 : 0,
+    // The conversation row, its contact and inbox rows, timers.
+    rowsWrittenPerConversation: real ? 6 : 0,
+    rowsReadPerMessage: real ? 25 : 0,
+    storageBytesPerConversation: real ? 24 * 1024 : kind === "echo-insert" ? 16 * 1024 : 0,
+  };
+}
+
+/**
+ * The bill of CONVERSATIONS × MESSAGES for a target, from a run's `measured` figures:
+ * `{cpuMsPerMessage, setupCpuMsPerConversation, siteUpdatesPerMessage}`.
+ */
+export function bill(kind, measured) {
+  const a = assumptions(kind);
+  const conversations = CONVERSATIONS;
+  const messages = conversations * MESSAGES;
+  const wsIn = messages + 2 * conversations; // every message, and each socket's hello
+  const siteUpdates = messages * (measured.siteUpdatesPerMessage ?? 0);
+  const doRequests = conversations * a.doRequestsPerConversation + wsIn / PRICES.wsMessagesPerRequest + siteUpdates;
+  // Active (billed) time ≈ the runtime's CPU for the work: handlers are synchronous SQLite
+  // and sends; an idle object with hibernatable sockets is not billed.
+  const activeSeconds = (messages * measured.cpuMsPerMessage) / 1000;
+  const lines = [
+    { item: "Worker requests", quantity: conversations * a.workerRequestsPerConversation, unit: "req", per: PRICES.workerRequestsPerM },
+    { item: "Worker CPU", quantity: conversations * measured.setupCpuMsPerConversation, unit: "ms", per: PRICES.workerCpuPerMMs },
+    { item: "Durable Object requests", quantity: doRequests, unit: "req", per: PRICES.doRequestsPerM },
+    { item: "Durable Object duration", quantity: activeSeconds * PRICES.gb, unit: "GB-s", per: PRICES.doGbSecondsPerM },
+    { item: "SQLite rows written", quantity: messages * a.rowsWrittenPerMessage + conversations * a.rowsWrittenPerConversation, unit: "rows", per: PRICES.rowsWrittenPerM },
+    { item: "SQLite rows read", quantity: messages * a.rowsReadPerMessage, unit: "rows", per: PRICES.rowsReadPerM },
+    // A month of the stored conversations.
+    { item: "SQLite storage (a month)", quantity: (conversations * a.storageBytesPerConversation) / 1e9, unit: "GB-month", per: PRICES.storagePerGbMonth * 1e6 },
+  ].map((l) => ({ ...l, usd: (l.quantity * l.per) / 1e6 }));
+  return { kind, conversations, messages, lines, usd: lines.reduce((s, l) => s + l.usd, 0), assumptions: a };
+}

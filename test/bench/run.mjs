@@ -1,0 +1,119 @@
+/**
+ * `npm run bench`: the message path against its baselines, and the other figures, in one
+ * Markdown block (printed, and written to test-results/bench.md):
+ * - latency visitor → operator, ack and inbox at 10 and 100 conversations (1,000 with
+ *   --full), each target on a fresh local runtime, alternating echo, echo + insert, Edgechat,
+ *   repeated (--reps, default 2), with Edgechat's ratios to the baselines;
+ * - messages per second through one conversation, memory per idle conversation socket,
+ *   inbox fan-out through one Site (200 conversations; 1,000 with --full);
+ * - the Cloudflare bill for 1,000 conversations of 10 messages, and the widget and admin sizes.
+ * Figures, never assertions: the numbers depend on the machine and on what else runs on it.
+ *
+ *   npm run bench [-- --full] [-- --reps 3] [-- --sizes 10,50]
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { ROOT } from "../../scripts/local-server.mjs";
+import { KINDS, startTarget } from "../load/target.mjs";
+import { machine } from "../load/stats.mjs";
+import { bill, CONVERSATIONS } from "./lib/cost.mjs";
+import { runFanout } from "./lib/fanout.mjs";
+import { runLatency } from "./lib/latency.mjs";
+import { runMemory } from "./lib/memory.mjs";
+import { billTable, budgetLines, figuresTable, latencyTable, pool } from "./lib/table.mjs";
+import { runThroughput } from "./lib/throughput.mjs";
+
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(`--${name}`);
+const option = (name, fallback) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
+};
+const FULL = flag("full");
+const REPS = Number(option("reps", 2));
+const SIZES = option("sizes", FULL ? "10,100,1000" : "10,100").split(",").map(Number);
+const MEMORY_SOCKETS = Number(option("memory-sockets", FULL ? 1000 : 200));
+const FANOUT = Number(option("fanout", FULL ? 1000 : 200));
+const log = (...a) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
+
+/** Starts a fresh target, runs `fn` on it, stops it whatever happens. */
+async function onFresh(kind, fn) {
+  const target = await startTarget(kind);
+  try {
+    return await fn(target);
+  } finally {
+    await target.stop();
+  }
+}
+
+const started = Date.now();
+const { build } = await import(pathToFileURL(path.join(ROOT, "scripts/build.mjs")).href);
+const sizes = await build({ quiet: true }); // also the assets the real Worker serves
+const box = machine();
+log(`${box.cpu}, ${box.cores} cores, load ${box.load}; sizes ${SIZES.join(", ")}; ${REPS} repetitions`);
+
+const runs = [];
+for (const size of SIZES) {
+  for (let rep = 0; rep < REPS; rep++) {
+    for (const kind of KINDS) {
+      const r = await onFresh(kind, (t) => runLatency(t, { conversations: size, drainMs: size >= 1000 ? 180_000 : 60_000 }));
+      runs.push(r);
+      log(`${size} conversations, ${kind} #${rep + 1}: visitor → operator p50 ${r.operator.p50.toFixed(1)} ms, p99 ${r.operator.p99.toFixed(1)} ms, ${r.deliveredPerSec.toFixed(0)} msg/s, lost ${r.lost}`);
+    }
+  }
+}
+const pooled = [];
+for (const size of SIZES) for (const kind of KINDS) pooled.push(pool(runs.filter((r) => r.conversations === size && r.target === kind)));
+
+const throughput = {};
+const memory = {};
+let fanout = null;
+for (const kind of KINDS) {
+  await onFresh(kind, async (t) => {
+    memory[kind] = await runMemory(t, { sockets: MEMORY_SOCKETS, idleMs: 5000 });
+    log(`${kind}: ${(memory[kind].perSocketIdleBytes / 1024).toFixed(0)} KB per idle socket`);
+    throughput[kind] = await runThroughput(t);
+    log(`${kind}: ${throughput[kind].perSec.toFixed(0)} msg/s through one conversation`);
+  });
+}
+fanout = await onFresh("edgechat", (t) => runFanout(t, { conversations: FANOUT, drainMs: FULL ? 300_000 : 120_000 }));
+log(`fan-out: ${FANOUT} conversations, inbox p50 ${fanout.inbox.p50.toFixed(0)} ms, ${fanout.missing} missing`);
+
+// The bill from the least loaded size, where CPU per message is the path's own cost.
+const smallest = Math.min(...SIZES);
+const measuredFor = (kind) => {
+  const p = runs.filter((r) => r.target === kind && r.conversations === smallest);
+  const median = (xs) => xs.sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  return {
+    cpuMsPerMessage: median(p.map((r) => r.cpuMsPerMessage)),
+    setupCpuMsPerConversation: median(p.map((r) => r.setupCpuMsPerConversation)),
+    siteUpdatesPerMessage: kind === "edgechat" ? median(p.map((r) => r.inboxFramesPerMessage)) : 0,
+  };
+};
+const bills = Object.fromEntries(KINDS.map((k) => [k, bill(k, measuredFor(k))]));
+const a = bills.edgechat.assumptions;
+
+const md = `### Benchmark (\`npm run bench${FULL ? " -- --full" : ""}\`)
+
+${new Date().toISOString().slice(0, 10)}, ${box.cpu}, ${box.cores} cores, ${box.memGb} GB, Node ${box.node}, load average at start ${box.load}. Wrangler's local runtime, each run on a fresh server; ${REPS} repetitions alternating the targets, percentiles over all their samples. Each conversation: a visitor socket and an operator socket (plus one inbox socket per run for Edgechat), 15 visitor messages 50–150 ms apart.
+
+${latencyTable(pooled)}
+
+${budgetLines(pooled)}
+
+${figuresTable({ throughput, memory, fanout, bills, sizes })}
+
+Bill of ${CONVERSATIONS.toLocaleString("en-US")} conversations × 10 messages at Workers Paid prices beyond the included usage (the plan's $5/month minimum covers all of it):
+
+${billTable(bills)}
+
+Counted: 3 Worker requests per conversation (session, two sockets), every incoming WebSocket message (billed 20:1), Site updates per message = inbox frames per message (${measuredFor("edgechat").siteUpdatesPerMessage.toFixed(2)}). Measured at ${smallest} conversations: runtime CPU per message, taken as the objects' billed active time (an upper bound: it includes wrangler's proxy), and per conversation set up, taken as Worker CPU. Assumed for Edgechat: ${a.doRequestsPerConversation} Durable Object requests per conversation set up, ${a.rowsWrittenPerMessage} rows written per message (ARCHITECTURE.md; BENCH_ROWS_PER_MESSAGE overrides) and ${a.rowsWrittenPerConversation} per conversation, ${a.rowsReadPerMessage} rows read per message, ${a.storageBytesPerConversation / 1024} KB stored per conversation.
+
+Run took ${((Date.now() - started) / 60000).toFixed(1)} min.
+`;
+
+console.log(md);
+mkdirSync(path.join(ROOT, "test-results"), { recursive: true });
+writeFileSync(path.join(ROOT, "test-results/bench.md"), md);
+log("written to test-results/bench.md");

@@ -1,0 +1,79 @@
+/**
+ * A correct visitor and operator that keep chatting while a fuzz suite throws bad input at
+ * the same Worker (and, for frames, at the same conversation): each side sends every
+ * `everyMs` ms, within the per-socket limit. Counts what the other side got, and how late.
+ */
+import { Peer, sleep } from "../../load/peer.mjs";
+import type { Target } from "../../load/target.mjs";
+import { percentile } from "../../load/stats.mjs";
+
+export const LATE_MS = 1000;
+
+export class ChattingPair {
+  readonly sentAt = new Map<string, number>();
+  readonly latency = new Map<string, number>();
+  unexpectedCloses = 0;
+  private running = false;
+  private loop: Promise<void> | null = null;
+
+  private constructor(
+    readonly session: { conversationId: string; visitorToken: string },
+    readonly visitor: Peer,
+    readonly operator: Peer,
+  ) {
+    for (const peer of [visitor, operator]) {
+      peer.onFrame((f: any, at: number) => {
+        if (f.type !== "message" || !this.sentAt.has(f.message.clientId) || this.latency.has(f.message.clientId)) return;
+        this.latency.set(f.message.clientId, at - this.sentAt.get(f.message.clientId)!);
+      });
+      peer.closed.then(() => {
+        if (this.running) this.unexpectedCloses++;
+      });
+    }
+  }
+
+  get conversationId(): string {
+    return this.session.conversationId;
+  }
+
+  static async open(target: Target): Promise<ChattingPair> {
+    const session = await target.session();
+    const visitor = await target.openVisitor(session, { keep: false });
+    await visitor.hello(0);
+    const operator = await target.openOperator(session.conversationId, { keep: false });
+    await operator.hello(0);
+    return new ChattingPair(session, visitor, operator);
+  }
+
+  /** Starts chatting in the background: the sides take turns, `everyMs` apart. */
+  start(everyMs = 300): void {
+    this.running = true;
+    this.loop = (async () => {
+      for (let n = 0; this.running; n++) {
+        const side = n % 2 ? this.operator : this.visitor;
+        const clientId = `pair-${n}`;
+        this.sentAt.set(clientId, performance.now());
+        side.send({ type: "message", clientId, text: `pair message ${n}` });
+        await sleep(everyMs);
+      }
+    })();
+  }
+
+  /** Stops sending and waits up to `drainMs` for the last messages to arrive. */
+  async stop(drainMs = 30_000): Promise<{ sent: number; lost: number; late: number; p50: number; p99: number; unexpectedCloses: number }> {
+    this.running = false;
+    await this.loop;
+    const deadline = Date.now() + drainMs;
+    while (this.latency.size < this.sentAt.size && Date.now() < deadline) await sleep(50);
+    const values = [...this.latency.values()];
+    await Promise.all([this.visitor.close(), this.operator.close()]);
+    return {
+      sent: this.sentAt.size,
+      lost: this.sentAt.size - this.latency.size,
+      late: values.filter((v) => v > LATE_MS).length,
+      p50: Math.round(percentile(values, 0.5)),
+      p99: Math.round(percentile(values, 0.99)),
+      unexpectedCloses: this.unexpectedCloses,
+    };
+  }
+}
