@@ -173,7 +173,7 @@ export class Conversation extends DurableObject<Env> {
    * Stored once per Message-ID as a visitor message with channel "email".
    */
   async receiveEmail(email: {
-    messageId?: string; from: { address: string; name?: string }; subject: string; text: string;
+    messageId?: string; from: { address: string; name?: string }; subject: string; text: string; quoted?: string;
     attachments: Array<{ filename: string; mimeType: string; size: number }>;
   }): Promise<{ seq: number; duplicate: boolean } | { ignored: "empty" } | Failure> {
     const state = this.store.state();
@@ -192,7 +192,7 @@ export class Conversation extends DurableObject<Env> {
       text,
       at: Date.now(),
       channel: "email",
-      meta: { from: email.from.address, subject: email.subject.slice(0, 300), attachments: email.attachments.slice(0, 20) },
+      meta: { from: email.from.address, subject: email.subject.slice(0, 300), attachments: email.attachments.slice(0, 20), ...(email.quoted ? { quoted: email.quoted } : {}) },
     });
     return { seq: message.seq, duplicate: false };
   }

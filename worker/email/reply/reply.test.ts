@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { stripQuotedReply } from "./reply";
+import { extractReply } from ".";
+
+const stripQuotedReply = (text: string) => extractReply(text).text;
 
 const QUOTE = "> Hello! Which size do you need?\n> \n> Shop";
 
@@ -105,8 +107,9 @@ describe("stripQuotedReply: never empties a reply", () => {
     expect(stripQuotedReply("\n\n  Hello\n\n\n\nworld  \n")).toBe("Hello\n\nworld");
   });
 
-  it("returns an empty string when only quotes were sent", () => {
-    expect(stripQuotedReply("> only\n> quotes")).toBe("");
+  it("returns the whole text, never an empty one, when only quotes were sent", () => {
+    expect(extractReply("> only\n> quotes")).toEqual({ text: "> only\n> quotes", quoted: "" });
+    expect(extractReply("")).toEqual({ text: "", quoted: "" });
   });
 
   it("does not take a sentence with 'wrote' and no date for an attribution", () => {

@@ -1,0 +1,152 @@
+/**
+ * Our pass over a reply before the library reads it: finds the quoted history that
+ * email-reply-parser does not see (attributions in the languages and shapes of `locales.ts`,
+ * attributions wrapped over up to three lines or sharing a line with the person's words,
+ * Outlook-style header blocks in any field order, separators, mobile footers) and cuts the
+ * text into segments: the person's and history. An attribution takes only the `>` block
+ * right under it, so whatever the person wrote below or between quotes stays theirs.
+ */
+import {
+  QUOTED, RULE, attributionStartIn, headerField, isAttribution, isAttributionHead, isFooter, isSeparator,
+  isSignatureDelimiter, type HeaderField,
+} from "./markers";
+
+/** A run of lines that is either the person's text or quoted history. */
+export interface Segment {
+  lines: string[];
+  history: boolean;
+}
+
+/**
+ * Splits the lines of a reply into the person's segments and history segments, in order.
+ *
+ * @example splitHistory(["Yes.", "", "On Mon, 3 Nov 2026, Shop <s@x.com> wrote:", "> Size?"])
+ * // [{lines: ["Yes.", ""], history: false}, {lines: [the attribution, "> Size?"], history: true}]
+ */
+export function splitHistory(input: string[]): Segment[] {
+  const lines = input.flatMap(splitSameLineAttribution);
+  const history = new Array<boolean>(lines.length).fill(false);
+  for (let i = 0; i < lines.length; ) {
+    const end = historyEnd(lines, i);
+    if (end < 0) {
+      i++;
+      continue;
+    }
+    for (let k = end === lines.length ? ruleAbove(lines, i) : i; k < end; k++) history[k] = true;
+    i = end;
+  }
+  return toSegments(lines, history);
+}
+
+/** Outlook draws a rule of underscores above its header block; it goes with the block. */
+function ruleAbove(lines: string[], i: number): number {
+  let k = i - 1;
+  while (k >= 0 && lines[k].trim() === "") k--;
+  return k >= 0 && RULE.test(lines[k]) ? k : i;
+}
+
+/** "Ok On Wed, 3 Nov 2026, Shop <s@x.com> wrote:" becomes two lines: the words, the attribution. */
+function splitSameLineAttribution(line: string): string[] {
+  const start = attributionStartIn(line);
+  return start > 0 ? [line.slice(0, start).trimEnd(), line.slice(start)] : [line];
+}
+
+/** The end (exclusive) of the history that starts at line i, or -1 when none starts there. */
+function historyEnd(lines: string[], i: number): number {
+  const line = lines[i];
+  if (line.trim() === "" || QUOTED.test(line)) return -1;
+  // Separators and header blocks head unquoted history: nothing below them is new.
+  if (isSeparator(line) || headerBlockEnd(lines, i) > 0) return lines.length;
+  const run = attributionLength(lines, i);
+  if (run > 0) return quoteBlockEnd(lines, i + run);
+  if (isFooter(line)) return i + 1;
+  if (isSignatureDelimiter(line)) {
+    let j = i + 1;
+    while (j < lines.length && !QUOTED.test(lines[j]) && !startsHistory(lines, j)) j++;
+    return j;
+  }
+  return -1;
+}
+
+function startsHistory(lines: string[], i: number): boolean {
+  return isSeparator(lines[i]) || headerBlockEnd(lines, i) > 0 || attributionLength(lines, i) > 0 || isFooter(lines[i]);
+}
+
+/**
+ * How many lines (1–3) the attribution starting at line i spans, or 0. A wrapped attribution
+ * is only joined when every line but the last does not end a sentence, and, when the lines
+ * below already make an attribution by themselves, when the first line breaks inside it
+ * (ends with "<", "," or "(", or holds the time) — so "On Monday I ordered a lamp" above a
+ * real attribution stays the person's line.
+ */
+function attributionLength(lines: string[], i: number): number {
+  if (isAttribution(lines[i])) return 1;
+  if (!isAttributionHead(lines[i])) return 0;
+  for (let n = 2; n <= 3 && i + n <= lines.length; n++) {
+    const last = lines[i + n - 1];
+    if (last.trim() === "" || QUOTED.test(last)) return 0;
+    if (!isAttribution(joinWrapped(lines.slice(i, i + n)))) {
+      if (!isAttributionHead(last)) return 0;
+      continue;
+    }
+    const rest = joinWrapped(lines.slice(i + 1, i + n));
+    const breaksInside = /[<,(]\s*$/.test(lines[i]) || /\d{1,2}[:.]\d{2}/.test(lines[i]);
+    return isAttribution(rest) && !breaksInside ? 0 : n;
+  }
+  return 0;
+}
+
+function joinWrapped(lines: string[]): string {
+  return lines.map((l) => l.trim()).join(" ").replace(/<\s+/g, "<").replace(/\s+>/g, ">");
+}
+
+/** After an attribution: the blank lines and the `>` block right under it, if any. */
+function quoteBlockEnd(lines: string[], from: number): number {
+  let j = from;
+  while (j < lines.length && lines[j].trim() === "") j++;
+  if (j >= lines.length || !QUOTED.test(lines[j])) return from;
+  let end = j;
+  for (let k = j; k < lines.length; k++) {
+    if (QUOTED.test(lines[k])) end = k + 1;
+    else if (lines[k].trim() !== "") break;
+  }
+  return end;
+}
+
+/**
+ * The end of a header block starting at line i ("From: … Sent: … To: … Subject: …" in any
+ * order and language), or -1. Two different fields on neighbouring lines are enough when one
+ * is the sender or the date (Hotmail writes Date, Subject, From; some clients only From and
+ * Date); the block must hold a digit or an address, so "Date: tomorrow / To: you" is prose.
+ */
+function headerBlockEnd(lines: string[], i: number): number {
+  const fields = new Set<HeaderField>();
+  let last = -1;
+  let gap = 0;
+  for (let j = i; j < lines.length && j < i + 12; j++) {
+    if (lines[j].trim() === "") break;
+    const field = headerField(lines[j]);
+    if (field) {
+      fields.add(field);
+      last = j;
+      gap = 0;
+    } else if (j === i || ++gap > 1) {
+      // One line may be the wrapped rest of a long To: or Cc: list.
+      break;
+    }
+  }
+  if (last < 0 || fields.size < 2) return -1;
+  const strong = fields.has("from") || fields.has("date");
+  const evidence = /[\d@]/.test(lines.slice(i, last + 1).join("\n"));
+  return (strong || fields.size >= 3) && evidence ? last + 1 : -1;
+}
+
+function toSegments(lines: string[], history: boolean[]): Segment[] {
+  const segments: Segment[] = [];
+  lines.forEach((line, i) => {
+    const current = segments[segments.length - 1];
+    if (current && current.history === history[i]) current.lines.push(line);
+    else segments.push({ lines: [line], history: history[i] });
+  });
+  return segments;
+}
