@@ -26,9 +26,10 @@ export function decodeFlowed(text: string, { delSp }: FlowedParams): string {
     const depth = /^>*/.exec(raw)![0].length;
     let body = raw.slice(depth);
     if (body.startsWith(" ")) body = body.slice(1);
-    // "-- " is the signature delimiter, never a soft break.
-    const soft = body.endsWith(" ") && body !== "-- ";
-    if (open && open.depth === depth) open.text += body;
+    // "-- " is the signature delimiter: a line of its own, never joined either way.
+    const delimiter = body === "-- ";
+    const soft = body.endsWith(" ") && !delimiter;
+    if (open && open.depth === depth && !delimiter) open.text += body;
     else {
       if (open) out.push(quoteLine(open));
       open = { depth, text: body };

@@ -3,11 +3,11 @@
  * email-reply-parser does not see (attributions in the languages and shapes of `locales.ts`,
  * attributions wrapped over up to three lines or sharing a line with the person's words,
  * Outlook-style header blocks in any field order, separators, mobile footers) and cuts the
- * text into segments: the person's and history. An attribution takes only the `>` block
- * right under it, so whatever the person wrote below or between quotes stays theirs.
+ * text into segments: the person's and history. An attribution followed by a `>` block takes
+ * only that block, so whatever the person wrote below or between quotes stays theirs.
  */
 import {
-  QUOTED, RULE, attributionStartIn, headerField, isAttribution, isAttributionHead, isFooter, isSeparator,
+  ADDRESS, QUOTED, RULE, attributionStartIn, headerField, isAttribution, isAttributionHead, isFooter, isSeparator,
   isSignatureDelimiter, type HeaderField,
 } from "./markers";
 
@@ -57,8 +57,11 @@ function historyEnd(lines: string[], i: number): number {
   if (line.trim() === "" || QUOTED.test(line)) return -1;
   // Separators and header blocks head unquoted history: nothing below them is new.
   if (isSeparator(line) || headerBlockEnd(lines, i) > 0) return lines.length;
+  // An attribution takes the `>` block under it; with none (Yahoo's and Zoho's text parts
+  // quote without `>`) the rest is history. A bottom-post under unquoted history cannot be
+  // told apart; if nothing is left above it, the fallback keeps it all.
   const run = attributionLength(lines, i);
-  if (run > 0) return quoteBlockEnd(lines, i + run);
+  if (run > 0) return quoteBlockEnd(lines, i + run) ?? lines.length;
   if (isFooter(line)) return i + 1;
   if (isSignatureDelimiter(line)) {
     let j = i + 1;
@@ -100,11 +103,11 @@ function joinWrapped(lines: string[]): string {
   return lines.map((l) => l.trim()).join(" ").replace(/<\s+/g, "<").replace(/\s+>/g, ">");
 }
 
-/** After an attribution: the blank lines and the `>` block right under it, if any. */
-function quoteBlockEnd(lines: string[], from: number): number {
+/** After an attribution: the end of the blank lines and the `>` block right under it, or null when no `>` follows. */
+function quoteBlockEnd(lines: string[], from: number): number | null {
   let j = from;
   while (j < lines.length && lines[j].trim() === "") j++;
-  if (j >= lines.length || !QUOTED.test(lines[j])) return from;
+  if (j >= lines.length || !QUOTED.test(lines[j])) return null;
   let end = j;
   for (let k = j; k < lines.length; k++) {
     if (QUOTED.test(lines[k])) end = k + 1;
@@ -117,17 +120,20 @@ function quoteBlockEnd(lines: string[], from: number): number {
  * The end of a header block starting at line i ("From: … Sent: … To: … Subject: …" in any
  * order and language), or -1. Two different fields on neighbouring lines are enough when one
  * is the sender or the date (Hotmail writes Date, Subject, From; some clients only From and
- * Date); the block must hold a digit or an address, so "Date: tomorrow / To: you" is prose.
+ * Date), but an address or a real date must be in them: "From: the living room / To: you"
+ * is prose.
  */
 function headerBlockEnd(lines: string[], i: number): number {
   const fields = new Set<HeaderField>();
   let last = -1;
   let gap = 0;
+  let evidence = false;
   for (let j = i; j < lines.length && j < i + 12; j++) {
     if (lines[j].trim() === "") break;
     const field = headerField(lines[j]);
     if (field) {
       fields.add(field);
+      evidence ||= field === "date" ? /\d{4}|\d[:.]\d\d/.test(lines[j]) : field !== "subject" && ADDRESS.test(lines[j]);
       last = j;
       gap = 0;
     } else if (j === i || ++gap > 1) {
@@ -135,10 +141,8 @@ function headerBlockEnd(lines: string[], i: number): number {
       break;
     }
   }
-  if (last < 0 || fields.size < 2) return -1;
-  const strong = fields.has("from") || fields.has("date");
-  const evidence = /[\d@]/.test(lines.slice(i, last + 1).join("\n"));
-  return (strong || fields.size >= 3) && evidence ? last + 1 : -1;
+  if (last < 0 || fields.size < 2 || !evidence) return -1;
+  return fields.has("from") || fields.has("date") || fields.size >= 3 ? last + 1 : -1;
 }
 
 function toSegments(lines: string[], history: boolean[]): Segment[] {

@@ -18,7 +18,8 @@ export const QUOTED = /^[ \t]*>/;
 const WROTE_END = new RegExp(`(?:^|[\\s,)>])(?:${alt(WROTE_VERBS)})\\s*[:：]?$`, "iu");
 const VERB_MIDDLE = new RegExp(`(?:^|\\s)(?:${alt(VERB_BEFORE_NAME)})\\s.{1,160}[:：]$`, "iu");
 const OPENER = new RegExp(`^(?:${alt(OPENERS)})(?=[\\s,])`, "iu");
-const ADDRESS = /[\w.+'-]+@[\w-]+(?:\.[\w-]+)+/u;
+/** An email address anywhere in a line. */
+export const ADDRESS = /[\w.+'-]+@[\w-]+(?:\.[\w-]+)+/u;
 // Gmail in Russian, Yandex, Mail.ru, Rambler: "DATE, TIME, NAME <address>:" with no verb.
 const ADDRESS_COLON = /[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\s*[>)\]]?\)?\s*[:：]$/u;
 // Old Gmail and some Asian locales: "2026/11/3 Anna <anna@example.com>", colon optional.
