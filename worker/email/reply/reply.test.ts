@@ -116,3 +116,34 @@ describe("stripQuotedReply: never empties a reply", () => {
     expect(stripQuotedReply("My friend wrote:\nbuy it")).toBe("My friend wrote:\nbuy it");
   });
 });
+
+describe("extractReply: the library's part and our checks on it", () => {
+  it("hides attributions only the library knows (Chinese, Japanese, Korean Gmail)", () => {
+    for (const attribution of [
+      "在 2026年11月6日周四 11:47，Lamp & Light <x@y.com> 写道：",
+      "2026/11/06 11:47、Lamp & Light <x@y.com> のメッセージ:",
+      "2026. 11. 6. (목) 오전 11:47, Lamp & Light <x@y.com>님이 작성:",
+    ]) {
+      const result = extractReply(`好的，谢谢。\n\n${attribution}\n> 您好`);
+      expect(result.text, attribution).toBe("好的，谢谢。");
+      expect(result.quoted).toContain(attribution);
+    }
+  });
+
+  it("returns the hidden quote in order, attribution first", () => {
+    const text = "Yes.\n\nOn Mon, 3 Nov 2026 at 10:00, Shop <x@y.com> wrote:\n> Which size?\n\nM.\n\n> Colour?\n\nRed.";
+    expect(extractReply(text)).toEqual({
+      text: "Yes.\n\nM.\nRed.",
+      quoted: "On Mon, 3 Nov 2026 at 10:00, Shop <x@y.com> wrote:\n> Which size?\n> Colour?",
+    });
+  });
+
+  it("reads a very long reply in bounded time and still hides quotes past the library's part", () => {
+    const long = "W dniu dzisiejszym lampa świeci.\n".repeat(4000);
+    const started = Date.now();
+    const result = extractReply(`${long}> old quote\nlast line`);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(result.text.endsWith("lampa świeci.\nlast line")).toBe(true);
+    expect(result.quoted).toBe("> old quote");
+  });
+});
