@@ -76,32 +76,42 @@ function startsHistory(lines: string[], i: number): boolean {
 }
 
 /**
- * How many lines (1–3) the attribution starting at line i spans, or 0. A wrapped attribution
- * is only joined when every line but the last does not end a sentence, and, when the lines
- * below already make an attribution by themselves, when the first line breaks inside it
- * (ends with "<", "," or "(", or holds the time) — so "On Monday I ordered a lamp" above a
- * real attribution stays the person's line.
+ * How many lines (1–4) the attribution starting at line i spans, or 0. Clients wrap long
+ * attributions, even inside the address. A wrapped one is only joined when its first line
+ * starts like an attribution, no line but the last ends a sentence, and — when the lines
+ * below already make an attribution by themselves — the first line breaks inside it (ends
+ * with "<" or "(", or holds the date or time): so "Hi," or "On Monday I ordered a lamp"
+ * above a real attribution stays the person's line.
  */
 function attributionLength(lines: string[], i: number): number {
   if (isAttribution(lines[i])) return 1;
   if (!isAttributionHead(lines[i])) return 0;
-  for (let n = 2; n <= 3 && i + n <= lines.length; n++) {
+  for (let n = 2; n <= 4 && i + n <= lines.length; n++) {
     const last = lines[i + n - 1];
     if (last.trim() === "" || QUOTED.test(last)) return 0;
     if (!isAttribution(joinWrapped(lines.slice(i, i + n)))) {
-      if (!isAttributionHead(last)) return 0;
+      if (!isWrappedPart(last)) return 0;
       continue;
     }
     const rest = joinWrapped(lines.slice(i + 1, i + n));
-    const breaksInside = /[<,(]\s*$/.test(lines[i]) || /\d{1,2}[:.]\d{2}/.test(lines[i]);
+    const breaksInside = /[<(]\s*$/.test(lines[i]) || /\d{1,2}[:.]\d{2}|\d{4}/.test(lines[i]);
     return isAttribution(rest) && !breaksInside ? 0 : n;
   }
   return 0;
 }
 
+/** A middle line of a wrapped attribution: short, no sentence end (a name, an address, a hash). */
+function isWrappedPart(line: string): boolean {
+  const trimmed = line.trim();
+  return trimmed.length < 100 && !/[.!?…]$/.test(trimmed);
+}
+
 function joinWrapped(lines: string[]): string {
   return lines.map((l) => l.trim()).join(" ").replace(/<\s+/g, "<").replace(/\s+>/g, ">");
 }
+
+// Some clients put a quoted link on a line of its own without ">": "(http://…) >".
+const LINK_ONLY = /^\s*[(<]?https?:\/\/\S+[)>]?\s*>?\s*$/;
 
 /** After an attribution: the end of the blank lines and the `>` block right under it, or null when no `>` follows. */
 function quoteBlockEnd(lines: string[], from: number): number | null {
@@ -111,7 +121,7 @@ function quoteBlockEnd(lines: string[], from: number): number | null {
   let end = j;
   for (let k = j; k < lines.length; k++) {
     if (QUOTED.test(lines[k])) end = k + 1;
-    else if (lines[k].trim() !== "") break;
+    else if (lines[k].trim() !== "" && !LINK_ONLY.test(lines[k])) break;
   }
   return end;
 }

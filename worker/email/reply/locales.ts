@@ -72,7 +72,8 @@ export const SEPARATOR_LABELS = [
   // sv, no, da, fi
   "ursprungligt meddelande", "vidarebefordrat meddelande", "originalmeddelande",
   "opprinnelig melding", "videresendt melding", "original melding",
-  "oprindelig meddelelse", "videresendt meddelelse", "original meddelelse",
+  "oprindelig meddelelse", "videresendt meddelelse", "original meddelelse", "oprindelig besked", "original besked",
+  "videresendt besked",
   "alkuperäinen viesti", "välitetty viesti",
   // vi
   "thư gốc", "tin nhắn gốc", "thư chuyển tiếp", "thư đã chuyển tiếp",

@@ -35,9 +35,11 @@ export function isAttribution(raw: string): boolean {
   const line = raw.trim().replace(/^[-–—\s]{2,}/, "").replace(/[-–—\s]{2,}$/, "").trim();
   if (line.length < 8 || line.length > 300) return false;
   const dated = /\d/.test(line) || ADDRESS.test(line);
-  if (WROTE_END.test(line) && dated) {
+  // Android clients frame a bare one in dashes: "---- Anna wrote ----"; the frame is the evidence.
+  const framed = /^[-–—]{2,}/.test(raw.trim()) && /[-–—]{2,}$/.test(raw.trim());
+  if (WROTE_END.test(line) && (dated || framed)) {
     // Without the colon a verb at the end is too common in prose; an opener or an address says it is a header.
-    return /[:：]$/.test(line) || OPENER.test(line) || ADDRESS.test(line);
+    return /[:：]$/.test(line) || OPENER.test(line) || ADDRESS.test(line) || framed;
   }
   if (VERB_MIDDLE.test(line) && /\d/.test(line)) return true;
   if (ADDRESS_COLON.test(line) && TIME.test(line)) return true;
@@ -112,7 +114,7 @@ export function isFooter(line: string): boolean {
   return (FOOTER.test(trimmed) || FOOTER_VERB_LAST.test(trimmed)) && DEVICE.test(head);
 }
 
-/** "-- " (RFC 3676's signature delimiter), or "--" once a client trimmed its space. */
+/** "-- " (RFC 3676's signature delimiter), or "--" once a client trimmed its space or indented it. */
 export function isSignatureDelimiter(line: string): boolean {
-  return /^--[ \t]*$/.test(line);
+  return /^[ \t]*--[ \t]*$/.test(line);
 }
