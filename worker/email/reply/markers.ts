@@ -16,6 +16,7 @@ export const QUOTED = /^[ \t]*>/;
 
 // `\b` only knows ASCII letters, so word starts are spelt out: start of line, space or comma.
 const WROTE_END = new RegExp(`(?:^|[\\s,)>])(?:${alt(WROTE_VERBS)})\\s*[:：]?$`, "iu");
+const SENT_END = /(?:^|[\s,)>])sent\s*[:：]?$/i;
 const VERB_MIDDLE = new RegExp(`(?:^|\\s)(?:${alt(VERB_BEFORE_NAME)})\\s.{1,160}[:：]$`, "iu");
 const OPENER = new RegExp(`^(?:${alt(OPENERS)})(?=[\\s,])`, "iu");
 /** An email address anywhere in a line. */
@@ -37,6 +38,8 @@ export function isAttribution(raw: string): boolean {
   const dated = /\d/.test(line) || ADDRESS.test(line);
   // Android clients frame a bare one in dashes: "---- Anna wrote ----"; the frame is the evidence.
   const framed = /^[-–—]{2,}/.test(raw.trim()) && /[-–—]{2,}$/.test(raw.trim());
+  // "sent" is common in prose ("On 3 Nov I sent:"), so it needs a time or an address too.
+  if (SENT_END.test(line) && !TIME.test(line) && !ADDRESS.test(line)) return false;
   if (WROTE_END.test(line) && (dated || framed)) {
     // Without the colon a verb at the end is too common in prose; an opener or an address says it is a header.
     return /[:：]$/.test(line) || OPENER.test(line) || ADDRESS.test(line) || framed;
