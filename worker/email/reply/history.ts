@@ -8,7 +8,7 @@
  */
 import {
   ADDRESS, QUOTED, RULE, attributionStartIn, headerField, isAttribution, isAttributionHead, isFooter, isSeparator,
-  isSignatureDelimiter, type HeaderField,
+  isSignatureBlock, isSignatureDelimiter, type HeaderField,
 } from "./markers";
 
 /** A run of lines that is either the person's text or quoted history. */
@@ -66,7 +66,7 @@ function historyEnd(lines: string[], i: number): number {
   if (isSignatureDelimiter(line)) {
     let j = i + 1;
     while (j < lines.length && !QUOTED.test(lines[j]) && !startsHistory(lines, j)) j++;
-    return j;
+    return isSignatureBlock(lines.slice(i, j)) ? j : -1;
   }
   return -1;
 }
@@ -129,9 +129,9 @@ function quoteBlockEnd(lines: string[], from: number): number | null {
 /**
  * The end of a header block starting at line i ("From: … Sent: … To: … Subject: …" in any
  * order and language), or -1. Two different fields on neighbouring lines are enough when one
- * is the sender or the date (Hotmail writes Date, Subject, From; some clients only From and
- * Date), but an address or a real date must be in them: "From: the living room / To: you"
- * is prose.
+ * is the sender or the recipient (Hotmail writes Date, Subject, From; some clients only From
+ * and Date, or Date and To), but an address or a real date must be in them: "From: the
+ * living room / To: you" is prose.
  */
 function headerBlockEnd(lines: string[], i: number): number {
   const fields = new Set<HeaderField>();
@@ -152,7 +152,8 @@ function headerBlockEnd(lines: string[], i: number): number {
     }
   }
   if (last < 0 || fields.size < 2 || !evidence) return -1;
-  return fields.has("from") || fields.has("date") || fields.size >= 3 ? last + 1 : -1;
+  // "Тема: возврат / Дата: 06.11.2026" is a visitor's note; a header names a sender or recipient.
+  return fields.size >= 3 || fields.has("from") || fields.has("to") ? last + 1 : -1;
 }
 
 function toSegments(lines: string[], history: boolean[]): Segment[] {

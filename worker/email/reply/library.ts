@@ -10,7 +10,7 @@
  * an address), or, for signatures, when our footer and delimiter tests agree.
  */
 import EmailReplyParser from "email-reply-parser";
-import { QUOTED, isAttribution, isFooter, isSeparator, isSignatureDelimiter } from "./markers";
+import { QUOTED, isAttribution, isFooter, isSeparator, isSignatureBlock } from "./markers";
 
 /** A run of text the library read, and whether it stays hidden. */
 export interface Piece {
@@ -47,14 +47,11 @@ function fragments(text: string): Piece[] {
     .map((fragment) => {
       const content = fragment.getContent();
       if (!fragment.isHidden()) return { text: content, hidden: false };
-      const first = content.split("\n").find((l) => l.trim() !== "") ?? "";
-      const hidden = fragment.isSignature() ? isRealSignature(first) : isRealQuote(first);
+      const lines = content.split("\n");
+      const first = lines.find((l) => l.trim() !== "") ?? "";
+      const hidden = fragment.isSignature() ? isSignatureBlock(lines) || isFooter(first) : isRealQuote(first);
       return { text: content, hidden };
     });
-}
-
-function isRealSignature(first: string): boolean {
-  return isSignatureDelimiter(first) || isFooter(first);
 }
 
 function isRealQuote(first: string): boolean {

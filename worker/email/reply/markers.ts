@@ -121,3 +121,12 @@ export function isFooter(line: string): boolean {
 export function isSignatureDelimiter(line: string): boolean {
   return /^[ \t]*--[ \t]*$/.test(line);
 }
+
+/**
+ * Whether lines (a delimiter and what follows it) are a signature. "-- " is RFC 3676's
+ * delimiter; a bare "--" may be the person's own divider, so only a short block under it counts.
+ */
+export function isSignatureBlock(lines: string[]): boolean {
+  if (lines.length === 0 || !isSignatureDelimiter(lines[0])) return false;
+  return /^\s*-- $/.test(lines[0]) || lines.slice(1).filter((l) => l.trim() !== "").length <= 6;
+}
