@@ -50,7 +50,7 @@ export function isAttribution(raw: string): boolean {
 }
 
 /**
- * Whether a line can be the first part of an attribution a client wrapped over two or three
+ * Whether a line can be the first part of an attribution a client wrapped over two to four
  * lines: it does not end a sentence and starts like one or breaks inside it.
  */
 export function isAttributionHead(raw: string): boolean {
