@@ -18,6 +18,8 @@ export default defineConfig({
       },
     }),
   ],
+  // As in wrangler.toml's [alias]: the Worker's stand-in for Node's `module`.
+  resolve: { alias: { module: new URL("./worker/lib/node-module.ts", import.meta.url).pathname } },
   test: {
     include: ["worker/**/*.test.ts", "test/worker/**/*.test.ts"],
     testTimeout: 20_000,

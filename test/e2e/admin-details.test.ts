@@ -1,9 +1,10 @@
 /**
  * The admin app's details in Chromium against the real Worker: visitor-provided HTML and
- * scripts shown as text, field-level messages in settings forms, what an operator (not
- * admin) may do, Russian, drafts kept across open conversations, the inbox and a conversation
- * coming back after the server closed their sockets, the new-conversation notification and
- * the tab title count, the audit log, and a password reset by email.
+ * scripts shown as text, an email reply's quoted text hidden behind "show" and shown as
+ * text, field-level messages in settings forms, what an operator (not admin) may do,
+ * Russian, drafts kept across open conversations, the inbox and a conversation coming back
+ * after the server closed their sockets, the new-conversation notification and the tab
+ * title count, the audit log, and a password reset by email.
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +16,7 @@ import { SocketSwitch } from "./support/visitor";
 
 /** The admin's site socket and its conversation sockets. */
 const ADMIN_SOCKETS = /\/api\/v1\/admin\/(conversations\/[^/]+\/)?ws(\?|$)/;
+import { replyAddress } from "./admin-support/reply-address";
 
 let server: TestServer;
 let browser: Browser;
@@ -150,6 +152,36 @@ describe("admin details", () => {
     expect(sockets.open).toBe(2);
     expect(ops.errors).toEqual([]);
     await ops.close();
+  });
+
+  it("hides an email reply's quoted text behind a toggle and shows it as text, never HTML", async () => {
+    const v = await apiVisitor(server.url, "demo", { trail: {} });
+    visitors.push(v);
+    await v.say("Is the LX-20 lamp dimmable?");
+    await owner.page.goto(`${server.url}/admin/`);
+    await owner.row(v.conversationId).waitFor();
+    const to = replyAddress(v.conversationId, server.vars.TOKEN_SECRET, server.vars.INBOUND_DOMAIN);
+    const quoted = `On Thu, 6 Nov 2026 at 11:47, Demo shop <support@edgechat.localhost> wrote:\n> Yes, it is <b>dimmable</b>.\n> <img src=x onerror="window.__xss='quote'">`;
+    const raw = `From: Ann <ann@example.com>\r\nTo: ${to}\r\nSubject: Re: Your question\r\nMessage-ID: <quote-e2e@example.com>\r\n` +
+      `MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nGreat, I will take two.\r\n\r\n${quoted.replace(/\n/g, "\r\n")}\r\n`;
+    const sent = await fetch(`${server.url}/cdn-cgi/handler/email?${new URLSearchParams({ from: "ann@example.com", to })}`, { method: "POST", body: raw });
+    expect(sent.status).toBe(200);
+
+    await owner.openConversation(v.conversationId);
+    const message = owner.page.locator("ec-conversation .msg", { hasText: "Great, I will take two." });
+    await message.waitFor();
+    expect(await message.locator(".text").textContent()).toBe("Great, I will take two.");
+    const toggle = message.locator("button.quoted-toggle");
+    expect((await toggle.textContent())?.trim()).toBe("quoted text hidden — show");
+    expect(await message.locator(".quoted").count()).toBe(0);
+    await toggle.click();
+    expect(await message.locator(".quoted").textContent()).toBe(quoted);
+    expect(await toggle.getAttribute("aria-expanded")).toBe("true");
+    await owner.screenshot("admin-desktop-email-quote-shown");
+    expect(await message.locator(".quoted img, .quoted b").count()).toBe(0);
+    expect(await owner.page.evaluate(() => (window as any).__xss ?? null)).toBeNull();
+    await toggle.click();
+    expect(await message.locator(".quoted").count()).toBe(0);
   });
 
   it("shows the server's field messages in settings forms, and the owner sees them in the audit log", async () => {

@@ -136,10 +136,22 @@ describe("inbound email", () => {
     expect(await handleInboundEmail(first.message, env)).toMatchObject({ outcome: "stored" });
     const { message } = await op.next("message");
     expect(message).toMatchObject({ text: "Great, I will order today.", channel: "email", author: { kind: "visitor" } });
+    // The hidden quote travels with the message, for the admin's "quoted text hidden — show".
+    expect(message.meta.quoted).toBe("On Mon, 23 Nov 2026 at 10:00, Shop <support@shop.example> wrote:\n> Yes, we do.");
     expect((await tab.next("message")).message.text).toBe("Great, I will order today.");
     const again = inbound(replyMime(to, "<r1@example.com>"), to);
     expect(await handleInboundEmail(again.message, env)).toMatchObject({ outcome: "duplicate", seq: message.seq });
     await op.none("message");
+  });
+
+  it("stores a reply that is nothing but a quote whole, never as an empty message", async () => {
+    const { grant, op } = await chatWithEmail();
+    const to = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example");
+    const onlyQuote = inbound(replyMime(to, "<q1@example.com>", "", "> Yes, we do.\n> Shipping is free."), to);
+    expect(await handleInboundEmail(onlyQuote.message, env)).toMatchObject({ outcome: "stored" });
+    const { message } = await op.next("message");
+    expect(message.text).toBe("> Yes, we do.\n> Shipping is free.");
+    expect(message.meta.quoted).toBeUndefined();
   });
 
   it("ignores auto-replies and bounces, and rejects forged or unknown addresses", async () => {

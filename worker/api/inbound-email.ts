@@ -36,6 +36,7 @@ export async function handleInboundEmail(message: ForwardableEmailMessage, env: 
     from: { address: email.from.address, ...(email.from.name ? { name: email.from.name } : {}) },
     subject: email.subject,
     text: email.text,
+    ...(email.quoted ? { quoted: email.quoted } : {}),
     attachments: email.attachments,
   });
   if (isFailure(result)) return reject(result.error.message);

@@ -9,6 +9,8 @@ export interface InboundEmail {
   from: { address: string; name?: string };
   subject: string;
   text: string;
+  /** The quoted history the reply parser hid, shown to operators on request. */
+  quoted?: string;
   attachments: Array<{ filename: string; mimeType: string; size: number }>;
 }
 
@@ -33,7 +35,12 @@ export async function receiveEmail(
     text,
     at: Date.now(),
     channel: "email",
-    meta: { from: email.from.address, subject: email.subject.slice(0, 300), attachments: email.attachments.slice(0, 20) },
+    meta: {
+      from: email.from.address,
+      subject: email.subject.slice(0, 300),
+      attachments: email.attachments.slice(0, 20),
+      ...(email.quoted ? { quoted: email.quoted } : {}),
+    },
   });
   return { seq: message.seq, duplicate: false };
 }

@@ -40,6 +40,15 @@ describe("htmlToText", () => {
     expect(htmlToText('<div>New</div><blockquote type="cite">Old</blockquote>', { keepQuotes: true })).toBe("New\nOld");
   });
 
+  it("marks quotes with \"> \" per nesting level of quote elements when asked, keeping text below them", () => {
+    const gmail =
+      '<div dir="ltr">Yes, M.</div><div class="gmail_quote"><div class="gmail_attr">On Mon, 3 Nov 2026, Shop wrote:<br></div>' +
+      "<blockquote><div>Which size?</div><blockquote>Hello<br>there</blockquote><div>Thanks</div></blockquote></div><div>And a bulb.</div>";
+    expect(htmlToText(gmail, { markQuotes: true })).toBe(
+      "Yes, M.\n> > On Mon, 3 Nov 2026, Shop wrote:\n> > Which size?\n> > > Hello\n> > > there\n> > Thanks\nAnd a bulb.",
+    );
+  });
+
   it("survives broken markup", () => {
     expect(htmlToText("a < b and <b>c</b> <div")).toBe("a < b and c <div");
     expect(htmlToText('<img alt=">" src="x">ok')).toBe("ok");

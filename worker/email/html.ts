@@ -1,12 +1,15 @@
 /**
  * HTML email bodies to plain text, for replies that carry no text part. Quoted history
- * is removed while the markup still says what is quoted (a `blockquote`, Gmail's
- * `gmail_quote`), which is far more reliable than guessing from the text afterwards.
+ * is removed, or marked with `>` like a text part's, while the markup still says what is
+ * quoted (a `blockquote`, Gmail's `gmail_quote`), which is far more reliable than guessing
+ * from the text afterwards.
  */
 
 export interface HtmlToTextOptions {
-  /** Keep quoted history (blockquotes, `gmail_quote`…); default false. */
+  /** Keep quoted history (blockquotes, `gmail_quote`…) as plain text; default false. */
   keepQuotes?: boolean;
+  /** Keep quoted history with its lines prefixed "> " per nesting level, as in a text part. */
+  markQuotes?: boolean;
 }
 
 // Elements whose content is never text.
@@ -41,6 +44,9 @@ export function htmlToText(html: string, options: HtmlToTextOptions = {}): strin
   let out = "";
   let lineBreakDue = false;
   let skipping: { name: string; depth: number } | null = null;
+  // Open quote elements when marking: each counts nested elements of its own name to find its end.
+  const quotes: { name: string; depth: number }[] = [];
+  const atLineStart = () => out === "" || out.endsWith("\n");
 
   for (const match of html.matchAll(TOKEN)) {
     const [token, closing, rawName, attrs = ""] = match;
@@ -56,19 +62,22 @@ export function htmlToText(html: string, options: HtmlToTextOptions = {}): strin
     if (!name) {
       if (token.startsWith("<!") || token.startsWith("<?")) continue;
       let text = decodeEntities(token.replace(/[ \t\r\n\f]+/g, " "));
-      if (lineBreakDue && out !== "" && !out.endsWith("\n")) out += "\n";
+      if (lineBreakDue && !atLineStart()) out += "\n";
       lineBreakDue = false;
-      if (out === "" || out.endsWith("\n")) text = text.replace(/^ +/, "");
+      if (atLineStart()) {
+        text = text.replace(/^ +/, "");
+        if (text !== "" && quotes.length > 0) text = "> ".repeat(quotes.length) + text;
+      }
       out += text;
       continue;
     }
-    if (!closing && !VOID.has(name) && !attrs.endsWith("/")) {
-      if (SKIP.has(name) || (!options.keepQuotes && isQuote(name, attrs))) {
-        skipping = { name, depth: 1 };
-        lineBreakDue = true;
-        continue;
-      }
+    const opening = !closing && !VOID.has(name) && !attrs.endsWith("/");
+    if (opening && (SKIP.has(name) || (!options.keepQuotes && !options.markQuotes && isQuote(name, attrs)))) {
+      skipping = { name, depth: 1 };
+      lineBreakDue = true;
+      continue;
     }
+    if (options.markQuotes && trackQuote(quotes, name, attrs, opening, !!closing)) lineBreakDue = true;
     if (name === "br") {
       if (lineBreakDue && out !== "" && !out.endsWith("\n")) out += "\n";
       out += "\n";
@@ -78,6 +87,26 @@ export function htmlToText(html: string, options: HtmlToTextOptions = {}): strin
     }
   }
   return tidy(out);
+}
+
+/**
+ * Follows quote elements for `markQuotes`: a quote element opens a level, nested elements of
+ * the same name are counted so the right closing tag ends it. Returns whether a level opened
+ * or closed (a quote always starts and ends a line).
+ */
+function trackQuote(quotes: { name: string; depth: number }[], name: string, attrs: string, opening: boolean, closing: boolean): boolean {
+  const top = quotes[quotes.length - 1];
+  if (opening && isQuote(name, attrs)) {
+    quotes.push({ name, depth: 1 });
+    return true;
+  }
+  if (!top || top.name !== name) return false;
+  if (opening) top.depth++;
+  else if (closing && --top.depth === 0) {
+    quotes.pop();
+    return true;
+  }
+  return false;
 }
 
 function isQuote(name: string, attrs: string): boolean {

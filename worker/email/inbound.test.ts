@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parseReplyAddress } from "./address";
 import { htmlToText } from "./html";
 import { automaticKind, parseInbound, type AutomaticKind, type InboundAttachment } from "./inbound";
-import { stripQuotedReply } from "./reply";
+import { extractReply } from "./reply";
 
 // Fixtures are real-client replies to a follow-up whose Reply-To was signed with this secret.
 const FIXTURE_SECRET = "fixture-secret";
@@ -117,7 +117,7 @@ describe("parseInbound: fixtures of real clients", () => {
 
       // Where the client also sent HTML, the HTML alone gives the same new text.
       const parsed = await PostalMime.parse(raw);
-      if (parsed.html !== undefined) expect(stripQuotedReply(htmlToText(parsed.html))).toBe(row.text);
+      if (parsed.html !== undefined) expect(extractReply(htmlToText(parsed.html, { markQuotes: true })).text).toBe(row.text);
     });
   }
 });

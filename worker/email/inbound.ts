@@ -1,12 +1,13 @@
 /**
  * Inbound email: parses a raw message with postal-mime and keeps what a conversation
- * needs: who wrote, the new text without quoted history, the attachments' names, and
- * whether the message was sent by a machine (auto-replies and bounces are never stored
- * and never answered).
+ * needs: who wrote, the new text without quoted history (and that history apart), the
+ * attachments' names, and whether the message was sent by a machine (auto-replies and
+ * bounces are never stored and never answered).
  */
 import PostalMime, { type Email, type Header } from "postal-mime";
+import { decodeFlowed, takeFlowedParts } from "./flowed";
 import { htmlToText } from "./html";
-import { stripQuotedReply } from "./reply";
+import { extractReply, type ExtractedReply } from "./reply";
 
 /** Why a message was sent by a machine, or false when a person wrote it. */
 export type AutomaticKind = false | "auto-reply" | "bounce" | "bulk";
@@ -27,8 +28,10 @@ export interface InboundEmail {
   /** Addresses of the To header, lowercased. */
   to: string[];
   subject: string;
-  /** What the person wrote now: quoted history, signature and footers removed. */
+  /** What the person wrote now: quoted history, signature and footers removed; never empty when the body had text. */
   text: string;
+  /** What was hidden from `text` (quoted history, signature, footers), at most MAX_QUOTED_CHARS; "" when none. */
+  quoted: string;
   /** The whole text body (HTML converted when there is no text part). */
   fullText: string;
   attachments: InboundAttachment[];
@@ -38,6 +41,9 @@ export interface InboundEmail {
 /** Bigger messages are refused before parsing; a chat reply is never this large. */
 export const MAX_INBOUND_BYTES = 25 * 1024 * 1024;
 
+/** The hidden quote is kept for the operator to read, not archived: long threads are cut here. */
+export const MAX_QUOTED_CHARS = 8000;
+
 /**
  * Parses a raw RFC 5322 message (the `message.raw` stream of the Worker's `email()`
  * handler, or its bytes or text).
@@ -46,23 +52,25 @@ export const MAX_INBOUND_BYTES = 25 * 1024 * 1024;
  * if (email.automatic) return; // never store or answer auto-replies and bounces
  */
 export async function parseInbound(raw: ArrayBuffer | string | ReadableStream): Promise<InboundEmail> {
-  const bytes = await readAll(raw);
-  if (bytes.byteLength > MAX_INBOUND_BYTES) {
+  const received = await readAll(raw);
+  if (received.byteLength > MAX_INBOUND_BYTES) {
     throw new Error(`message is larger than ${MAX_INBOUND_BYTES} bytes`);
   }
+  // postal-mime would join flowed lines across quote depths; we decode them ourselves.
+  const { bytes, flowed } = takeFlowedParts(received);
   const email = await PostalMime.parse(bytes, { attachmentEncoding: "arraybuffer" });
   const from = email.from && !email.from.group ? email.from : { address: "", name: "" };
 
-  let fullText = email.text ?? "";
-  let newText: string;
+  let fullText = flowed && email.text ? decodeFlowed(email.text, flowed) : (email.text ?? "");
+  let reply: ExtractedReply;
   if (email.html !== undefined && !hasTextPart(bytes)) {
-    // HTML only: drop quoted history while the markup still marks it.
+    // HTML only: the markup says what is quoted; mark it with ">" and read it like a text part.
     fullText = htmlToText(email.html, { keepQuotes: true });
-    newText = stripQuotedReply(htmlToText(email.html));
+    reply = extractReply(htmlToText(email.html, { markQuotes: true }));
   } else {
-    newText = stripQuotedReply(fullText);
+    reply = extractReply(fullText);
     // Some clients send an empty text part next to the real HTML one.
-    if (newText === "" && email.html) newText = stripQuotedReply(htmlToText(email.html));
+    if (reply.text === "" && email.html) reply = extractReply(htmlToText(email.html, { markQuotes: true }));
   }
 
   return {
@@ -72,7 +80,8 @@ export async function parseInbound(raw: ArrayBuffer | string | ReadableStream): 
     from: { address: (from.address ?? "").toLowerCase(), name: from.name },
     to: (email.to ?? []).flatMap((a) => (a.group ? a.group : [a])).map((a) => a.address.toLowerCase()),
     subject: email.subject ?? "",
-    text: newText,
+    text: reply.text,
+    quoted: reply.quoted.length > MAX_QUOTED_CHARS ? `${reply.quoted.slice(0, MAX_QUOTED_CHARS - 1)}…` : reply.quoted,
     fullText: fullText.replace(/\r\n?/g, "\n").trim(),
     attachments: email.attachments.map((a) => ({
       filename: a.filename ?? "",

@@ -12,9 +12,11 @@ export {
   type ReplyAddressResult,
   type UnsubscribeTokenResult,
 } from "./address";
+export { decodeFlowed, takeFlowedParts, type FlowedParams } from "./flowed";
 export { decodeEntities, htmlToText, type HtmlToTextOptions } from "./html";
 export {
   MAX_INBOUND_BYTES,
+  MAX_QUOTED_CHARS,
   automaticKind,
   parseInbound,
   type AutomaticKind,
@@ -41,5 +43,5 @@ export {
   type EmailProvider,
   type MailChannelsConfig,
 } from "./providers";
-export { stripQuotedReply } from "./reply";
+export { extractReply, type ExtractedReply } from "./reply";
 export { followupEmail, newChatEmail, transcriptEmail, type Composed, type Locale } from "./compose";

@@ -28,6 +28,7 @@ export const en = {
     operators: "Operators", departments: "Departments (next free operator)", thread: "Messages", sending: "Sending…", seen: "Seen",
     connecting: "Connecting…", visitorTyping: "The visitor is typing…", operatorTyping: "{name} is typing…",
     noteBy: "Internal note · {name}", bot: "Bot", system: "System", email: "by email",
+    quotedHidden: "quoted text hidden — show", quotedHide: "hide quoted text",
     transcript: {
       action: "Send transcript", title: "Email the transcript", to: "Send to", toHint: "Leave empty to use the visitor's email.",
       send: "Send", close: "Close", sent: "The transcript is on its way to {to}.", sentToVisitor: "The transcript is on its way to the visitor.",

@@ -31,6 +31,7 @@ export const ru: Dict = {
     operators: "Операторы", departments: "Отделы (первый свободный)", thread: "Сообщения", sending: "Отправка…", seen: "Прочитано",
     connecting: "Подключение…", visitorTyping: "Посетитель печатает…", operatorTyping: "{name} печатает…",
     noteBy: "Заметка для команды · {name}", bot: "Бот", system: "Система", email: "по почте",
+    quotedHidden: "цитата скрыта — показать", quotedHide: "скрыть цитату",
     transcript: {
       action: "Отправить переписку", title: "Переписка по почте", to: "Кому", toHint: "Оставьте пустым, чтобы отправить на email посетителя.",
       send: "Отправить", close: "Закрыть", sent: "Переписка отправляется на {to}.", sentToVisitor: "Переписка отправляется посетителю.",

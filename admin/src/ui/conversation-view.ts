@@ -42,6 +42,8 @@ export class EcConversation extends LitElement {
     .msg.note { align-self: flex-end; background: var(--ec-note); border: 1px dashed var(--ec-warn); }
     .msg.pending { opacity: .6; }
     .who { font-size: 12px; color: var(--ec-muted); margin-bottom: 2px; display: block; }
+    .quoted-toggle { font-size: 12px; margin-top: 4px; }
+    .quoted { white-space: pre-wrap; margin-top: 4px; padding-left: 8px; border-left: 2px solid var(--ec-border); color: var(--ec-muted); font-size: 13px; }
     .seen { align-self: flex-end; font-size: 12px; color: var(--ec-muted); margin-top: -4px; }
     .typing { font-size: 13px; color: var(--ec-muted); padding: 0 16px 6px; min-height: 20px; }
     .banner { margin: 8px 12px 0; }
@@ -50,6 +52,8 @@ export class EcConversation extends LitElement {
   @property({ attribute: false }) session!: ConversationSession;
   @property({ attribute: false }) entry: InboxEntry | null = null;
   @litState() private actionError: string | null = null;
+  /** Messages whose hidden email quote the operator opened. */
+  @litState() private shownQuotes: ReadonlySet<number> = new Set();
   private readonly watch = new Watch(this);
   private stick = true;
 
@@ -63,6 +67,7 @@ export class EcConversation extends LitElement {
     if (changed.has("session")) {
       this.watch.set(this.session);
       this.actionError = null;
+      this.shownQuotes = new Set();
       this.stick = true;
     }
   }
@@ -112,7 +117,23 @@ export class EcConversation extends LitElement {
       : t(`conversation.${m.author.kind}`);
     return html`<div class="msg ${kind}" data-seq=${m.seq}>
       <span class="who">${who} · <time datetime=${new Date(m.at).toISOString()} title=${fullTime(m.at)}>${shortTime(m.at)}</time>${m.channel === "email" ? ` · ${t("conversation.email")}` : ""}</span>
-      <div class="text">${m.text}</div></div>`;
+      <div class="text">${m.text}</div>${this.quote(m)}</div>`;
+  }
+
+  /** An email reply's quoted history, hidden behind a toggle and shown as plain text. */
+  private quote(m: Message) {
+    const quoted = m.channel === "email" ? m.meta?.quoted : undefined;
+    if (typeof quoted !== "string" || quoted === "") return nothing;
+    const open = this.shownQuotes.has(m.seq);
+    return html`<button class="link quoted-toggle" aria-expanded=${open ? "true" : "false"} @click=${() => this.toggleQuote(m.seq)}>
+        ${open ? t("conversation.quotedHide") : t("conversation.quotedHidden")}</button>
+      ${open ? html`<div class="quoted">${quoted}</div>` : nothing}`;
+  }
+
+  private toggleQuote(seq: number): void {
+    const next = new Set(this.shownQuotes);
+    if (!next.delete(seq)) next.add(seq);
+    this.shownQuotes = next;
   }
 
   private assignControl(e: InboxEntry | null) {

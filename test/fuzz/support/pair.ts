@@ -3,7 +3,7 @@
  * the same Worker (and, for frames, at the same conversation): each side sends every
  * `everyMs` ms, within the per-socket limit. Counts what the other side got, and how late.
  */
-import { Peer, sleep } from "../../load/peer.mjs";
+import { type Peer, sleep } from "../../load/peer.mjs";
 import type { Target } from "../../load/target.mjs";
 import { percentile } from "../../load/stats.mjs";
 
