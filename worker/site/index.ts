@@ -160,7 +160,7 @@ export class Site extends SocketObject {
   async saveAutoReplySettings(actor: audit.Actor, input: unknown) { return autoReply.saveSettings(this.host.sql, actor, input); }
   async emailSettings() { return mailSettings.readEmailSettings(this.host.sql); }
   async saveEmailSettings(actor: audit.Actor, input: unknown) { return mailSettings.saveEmailSettings(this.host.sql, actor, input); }
-  async outbox(limit?: number) { return this.host.mailer.list(limit); }
+  async outbox(limit?: number, viewer?: string) { return this.host.mailer.list(limit, viewer); }
   async auditLog(before?: number) { return auditLog.list(this.host.sql, { before }); }
   async secretsInfo() { return secrets.secretsInfo(this.host.sql); }
   async rotateSecret(actor: audit.Actor, name: secrets.SecretName, graceHours?: number) {

@@ -134,4 +134,10 @@ export const SITE_MIGRATIONS = [
    CREATE INDEX order_events_at ON order_events (at);
    CREATE INDEX order_events_visitor ON order_events (visitor_id);
    CREATE TABLE plugin_nonces (signature TEXT PRIMARY KEY, at INTEGER NOT NULL);`,
+  // Secrets in email: the stored copy is redacted; the full email is kept only until a real
+  // provider took it (retries need it), or in local mode for its recipient. Older rows that
+  // held account links lose them.
+  `ALTER TABLE outbox ADD COLUMN secret_message TEXT;
+   UPDATE outbox SET message = json_remove(json_set(message, '$.text', 'This email held a link for its recipient only; it is no longer shown.'), '$.html'), raw = NULL
+     WHERE kind IN ('invite', 'password_reset', 'signup_confirm', 'site_welcome');`,
 ] as const;
