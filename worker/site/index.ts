@@ -28,6 +28,7 @@ import { SITE_MIGRATIONS } from "./schema";
 import * as secrets from "./secrets";
 import * as settings from "./settings";
 import * as signup from "./signup";
+import * as socketSessions from "./socket-sessions";
 import * as team from "./team";
 import * as auth from "./team/auth";
 import * as invites from "./team/invites";
@@ -73,6 +74,7 @@ export class Site extends SocketObject {
 
   override async webSocketMessage(ws: WebSocket): Promise<void> {
     // Operators' site sockets only listen; a ping keeps proxies from closing them.
+    if (!socketSessions.checkSiteSocket(this.host, ws)) return;
     ws.send(JSON.stringify({ type: "presence", operatorsOnline: presence.operatorsOnline(this.host) }));
   }
 
@@ -111,13 +113,23 @@ export class Site extends SocketObject {
     return auth.login(this.host.sql, email, password, client);
   }
   async authenticate(token: string) { return auth.authenticate(this.host.sql, token); }
-  async logout(token: string) { return auth.logout(this.host.sql, token); }
+  async logout(token: string) {
+    await auth.logout(this.host.sql, token);
+    socketSessions.endSessionSockets(this.host, await socketSessions.sessionIdOf(token));
+  }
+  async openSocket(token: string, conversationId?: string) { return socketSessions.openSocket(this.host, token, conversationId); }
   async sessionsOf(operatorId: string, currentToken: string) { return sessions.listSessions(this.host.sql, operatorId, currentToken); }
-  async endSessionOf(operatorId: string, id: string) { return sessions.endSession(this.host.sql, operatorId, id); }
+  async endSessionOf(operatorId: string, id: string) {
+    const ended = sessions.endSession(this.host.sql, operatorId, id);
+    if (ended) socketSessions.endSessionSockets(this.host, id);
+    return ended;
+  }
   async team() { return members.listTeam(this.host.sql, presence.onlineOperators(this.host)); }
   async updateOperator(actor: audit.Actor, id: string, patch: { name?: string; role?: auth.Role; capacity?: number }) {
+    const before = members.operatorRow(this.host.sql, id)?.role;
     const result = members.updateOperator(this.host.sql, actor, id, patch);
     if (!("error" in result) && patch.capacity !== undefined) this.ctx.waitUntil(routing.routeQueue(this.host));
+    if (!("error" in result) && result.role !== before) socketSessions.endOperatorSockets(this.host, id, "your role changed; log in again");
     return result;
   }
   async removeOperator(actor: audit.Actor, id: string) {
@@ -135,7 +147,11 @@ export class Site extends SocketObject {
     return team.acceptInvite(this.host, token, input, client);
   }
   async requestPasswordReset(email: string, origin: string) { return team.requestPasswordReset(this.host, email, origin); }
-  async resetPassword(token: string, password: string) { return passwordReset.completeReset(this.host.sql, token, password); }
+  async resetPassword(token: string, password: string) {
+    const result = await passwordReset.completeReset(this.host.sql, token, password);
+    if (!("error" in result)) socketSessions.endOperatorSockets(this.host, result.id, "your password changed; log in again");
+    return result;
+  }
 
   // ---- for the admin API: settings ----
 

@@ -140,4 +140,13 @@ export const SITE_MIGRATIONS = [
   `ALTER TABLE outbox ADD COLUMN secret_message TEXT;
    UPDATE outbox SET message = json_remove(json_set(message, '$.text', 'This email held a link for its recipient only; it is no longer shown.'), '$.html'), raw = NULL
      WHERE kind IN ('invite', 'password_reset', 'signup_confirm', 'site_welcome');`,
+  // Conversation sockets of operators, by session, so that ending a session closes them.
+  `CREATE TABLE operator_sockets (
+     session_id TEXT NOT NULL,
+     operator_id TEXT NOT NULL,
+     conversation_id TEXT NOT NULL,
+     opened_at INTEGER NOT NULL,
+     PRIMARY KEY (session_id, conversation_id)
+   );
+   CREATE INDEX operator_sockets_operator ON operator_sockets (operator_id);`,
 ] as const;

@@ -8,7 +8,7 @@ import { failure, type Failure } from "../../lib/errors";
 import type { PendingInvite } from "../../protocol";
 import type { Actor } from "../audit";
 import type { SiteHost } from "../host";
-import { disconnectOperator } from "../presence";
+import { endOperatorSockets } from "../socket-sessions";
 import { siteSettingsOf } from "../settings";
 import * as auth from "./auth";
 import * as invites from "./invites";
@@ -73,5 +73,5 @@ export async function requestPasswordReset(host: SiteHost, email: string, origin
 
 /** Closes the admin sockets of an operator who left the team. */
 export function removed(host: SiteHost, operatorId: string): void {
-  disconnectOperator(host, operatorId, "removed from the team");
+  endOperatorSockets(host, operatorId, "removed from the team");
 }
