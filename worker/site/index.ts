@@ -19,6 +19,7 @@ import * as dataRights from "./data-rights";
 import * as departments from "./departments";
 import type { SiteHost } from "./host";
 import * as inbox from "./inbox";
+import * as notices from "./mail/notices";
 import * as mailSettings from "./mail/settings";
 import { EMAIL_RETRY_TIMER, Mailer, type MailRequest } from "./mail/outbox";
 import * as plugin from "./plugin";
@@ -52,6 +53,7 @@ export class Site extends SocketObject {
       [EMAIL_RETRY_TIMER]: (job: { id: string }) => this.host.mailer.retry(job.id),
       [signup.SIGNUP_EXPIRY_TIMER]: () => signup.expireUnconfirmed(sql),
       [dataRights.RETENTION_TIMER]: () => dataRights.runRetention(this.host),
+      [notices.NOTICE_DIGEST_TIMER]: () => notices.sendDigest(this.host),
     }));
     const mailer = new Mailer(sql, env, timers, () => settings.siteSettingsOf(sql)?.name ?? "Edgechat");
     this.host = { sql, ctx, env, timers, mailer, siteKey: () => settings.readSetting<string>(sql, "site_key") };

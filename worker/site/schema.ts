@@ -149,4 +149,9 @@ export const SITE_MIGRATIONS = [
      PRIMARY KEY (session_id, conversation_id)
    );
    CREATE INDEX operator_sockets_operator ON operator_sockets (operator_id);`,
+  // Abuse limits: hits of visitor clients (HMAC of the IP, or visitor id) in a sliding
+  // window, and new-chat notices waiting for the operators' digest.
+  `CREATE TABLE client_hits (key TEXT NOT NULL, at INTEGER NOT NULL);
+   CREATE INDEX client_hits_key ON client_hits (key, at);
+   CREATE TABLE notice_queue (conversation_id TEXT PRIMARY KEY, item TEXT NOT NULL, at INTEGER NOT NULL);`,
 ] as const;

@@ -49,7 +49,7 @@ export interface MailRequest {
 export const EMAIL_RETRY_TIMER = "email-retry";
 export const MAX_SEND_ATTEMPTS = 6;
 /** Limits that keep a loop or an abuser from turning a site into a spam source. */
-export const SEND_LIMITS = { perConversationPerDay: 20, perSitePerDay: 2000 } as const;
+export const SEND_LIMITS = { perConversationPerDay: 20, perSitePerDay: 2000, reservedForVisitors: 500 } as const;
 /** Kinds that go to visitors and so obey the limits and unsubscribes. */
 const TO_VISITORS = new Set(["followup", "transcript"]);
 
@@ -120,6 +120,7 @@ export class Mailer {
 
   /** Why a visitor email must not go out now, or null. */
   private held(req: MailRequest): { status: OutboxStatus; reason: string } | null {
+    if (req.kind === "notify") return this.overNoticeBudget();
     if (!TO_VISITORS.has(req.kind)) return null;
     if (this.isUnsubscribed(req.to)) return { status: "suppressed", reason: `${req.to} unsubscribed` };
     const since = Date.now() - 86_400_000;
@@ -135,6 +136,17 @@ export class Mailer {
       }
     }
     return null;
+  }
+
+  /**
+   * Notices to operators may use the day's budget except a reserve kept for visitors'
+   * follow-ups and transcripts, so a flood of new chats cannot stop real answers.
+   */
+  private overNoticeBudget(): { status: OutboxStatus; reason: string } | null {
+    const since = Date.now() - 86_400_000;
+    const sent = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE created_at > ? AND status NOT IN ('limited','suppressed')", since).one().n;
+    const budget = SEND_LIMITS.perSitePerDay - SEND_LIMITS.reservedForVisitors;
+    return sent >= budget ? { status: "limited", reason: `operator notices stop at ${budget} emails a day; the rest is kept for visitors` } : null;
   }
 
   /** One try with the provider; schedules the next on a retryable error. */
