@@ -77,3 +77,27 @@ describe("links come from PUBLIC_URL, not the Host header", () => {
     }
   });
 });
+
+describe("login lockout", () => {
+  const attempt = (email: string, password: string, ip: string) =>
+    post("/api/v1/admin/login", { siteKey: SITE, email, password }, { Origin: BASE, "CF-Connecting-IP": ip });
+
+  it("a stranger's wrong passwords slow the stranger down, not the owner", async () => {
+    for (let i = 0; i < 5; i++) expect((await attempt(OWNER.email, `wrong ${i}`, "192.0.2.66")).status).toBe(401);
+    const locked = await attempt(OWNER.email, OWNER.password, "192.0.2.66");
+    t.status(locked);
+    expect(locked.status).toBe(429);
+    expect(locked.headers.get("Retry-After")).toBeTruthy();
+    expect((await attempt(OWNER.email, OWNER.password, "192.0.2.10")).status).toBe(200);
+  });
+
+  it("one password against many emails from one client is slowed down", async () => {
+    let refused = 0;
+    for (let i = 0; i < 25; i++) {
+      const res = await attempt(`guess${i}@shop.example`, "Summer2024!", "192.0.2.77");
+      if (i >= 20) t.status(res);
+      if (res.status === 429) refused++;
+    }
+    expect(refused).toBe(5);
+  });
+});
