@@ -1,5 +1,5 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 /** Worker tests: run inside workerd with the real Durable Objects of wrangler.toml. */
 export default defineConfig({
@@ -21,7 +21,8 @@ export default defineConfig({
   // As in wrangler.toml's [alias]: the Worker's stand-in for Node's `module`.
   resolve: { alias: { module: new URL("./worker/lib/node-module.ts", import.meta.url).pathname } },
   test: {
-    include: ["worker/**/*.test.ts", "test/worker/**/*.test.ts"],
+    include: ["worker/**/*.test.ts", "test/worker/**/*.test.ts", "test/security/**/*.test.ts"],
+    exclude: [...configDefaults.exclude, "test/security/**/*.browser.test.ts"],
     testTimeout: 20_000,
   },
 });

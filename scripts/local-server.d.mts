@@ -8,6 +8,8 @@ export interface LocalServer {
   port: number;
   pid: number;
   stop(): Promise<void>;
+  /** Links the server printed for local email (quiet servers only). */
+  consoleLinks(): string[];
 }
 
 export declare function startLocal(options: {

@@ -52,17 +52,26 @@ export async function startLocal({ port, persistTo, vars, quiet = false, env = {
   const args = [
     "dev", ...(config ? ["--config", config] : []), "--local", "--ip", "127.0.0.1", "--port", String(port),
     "--inspector-port", String(await freePort()),
-    "--persist-to", persistTo, "--show-interactive-dev-session=false", "--log-level", quiet ? "error" : "warn",
+    "--persist-to", persistTo, "--show-interactive-dev-session=false", "--log-level", quiet ? "log" : "warn",
   ];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   const child = spawn(path.join(ROOT, "node_modules/.bin/wrangler"), args, {
     cwd: ROOT,
     detached: true,
-    stdio: quiet ? ["ignore", "ignore", "pipe"] : ["ignore", "inherit", "inherit"],
+    stdio: quiet ? ["ignore", "pipe", "pipe"] : ["ignore", "inherit", "inherit"],
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", ...env },
   });
   let stderr = "";
   child.stderr?.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
+  // Secret links of local email are printed on the console, never kept readable in the
+  // outbox: tests read them here, as the person running the server would.
+  const outboxLines = [];
+  let partial = "";
+  child.stdout?.on("data", (d) => {
+    const lines = (partial + d).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) if (line.includes("edgechat local outbox:")) outboxLines.push(line);
+  });
   const url = `http://127.0.0.1:${port}`;
   const stop = () => stopGroup(child);
   // The server runs in its own process group (so stop() ends workerd too); if whoever
@@ -78,7 +87,7 @@ export async function startLocal({ port, persistTo, vars, quiet = false, env = {
     await stop();
     throw new Error(`${err.message}\n${stderr}`);
   }
-  return { url, port, pid: child.pid, stop };
+  return { url, port, pid: child.pid, stop, consoleLinks: () => outboxLines.flatMap((l) => l.match(/https?:\/\/\S+/g) ?? []) };
 }
 
 /** Sends SIGTERM to the process group, then SIGKILL if it is still there after 5 s. */

@@ -44,8 +44,14 @@ export async function captureMail(siteKey: string): Promise<{ sent(): Promise<Se
   const before = new Set((await site.outbox(500)).map((m) => m.id));
   return {
     async sent() {
-      return (await site.outbox(500))
-        .filter((m) => !before.has(m.id))
+      // Each email as its recipient reads it (links unredacted), as in their own mailbox.
+      const fresh = (await site.outbox(500)).filter((m) => !before.has(m.id));
+      const full = new Map<string, (typeof fresh)[number]>();
+      for (const to of new Set(fresh.map((m) => m.to))) {
+        for (const m of await site.outbox(500, to)) if (m.to === to) full.set(m.id, m);
+      }
+      return fresh
+        .map((m) => full.get(m.id) ?? m)
         .reverse()
         .map((m) => ({
           to: m.to, subject: m.subject, text: m.message.text, kind: m.kind,
@@ -76,4 +82,10 @@ export async function addOperator(siteKey: string, ownerCookie: string, role: "a
   const body = await expectJson(res, 200);
   const cookie = res.headers.get("Set-Cookie")!.split(";")[0]!;
   return { cookie, id: body.operator.id as string, email, password, inviteId: invite.id as string };
+}
+
+/** The emails `to` received from a site, newest first, as in their own mailbox (links not redacted). */
+export async function mailboxOf(siteKey: string, to: string) {
+  const site = env.SITE.get(env.SITE.idFromName(siteKey));
+  return (await site.outbox(500, to)).filter((m) => m.to === to);
 }

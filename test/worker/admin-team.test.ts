@@ -84,7 +84,10 @@ describe("roles", () => {
     expect(team.find((o: any) => o.id === op.id)).toMatchObject({ role: "operator", capacity: 5, online: false });
 
     expect((await expectJson(call("PATCH", `/team/${admin.id}`, op.cookie, { role: "operator" }), 403)).error.code).toBe("forbidden");
-    const changed = await expectJson(call("PATCH", `/team/${op.id}`, admin.cookie, { role: "admin", capacity: 3 }), 200);
+    // One rule with invites: only the owner makes admins.
+    const promote = await expectJson(call("PATCH", `/team/${op.id}`, admin.cookie, { role: "admin", capacity: 3 }), 403);
+    expect(promote.error.fields.role).toMatch(/only the owner makes someone an admin/);
+    const changed = await expectJson(call("PATCH", `/team/${op.id}`, owner, { role: "admin", capacity: 3 }), 200);
     expect(changed.operator).toMatchObject({ role: "admin", capacity: 3 });
     expect((await expectJson(call("GET", "/me", op.cookie), 200)).operator.role).toBe("admin");
 

@@ -111,7 +111,9 @@ export class Client {
 
 /** Opens a socket; returns the upgrade Response when it is refused. */
 export async function openSocket(path: string, headers: Record<string, string> = {}): Promise<Client | Response> {
-  const res = await SELF.fetch(`${BASE}${path}`, { headers: { Upgrade: "websocket", ...headers } });
+  // The admin's sockets are opened from the admin app's own origin, as a browser would.
+  const origin: Record<string, string> = path.startsWith("/api/v1/admin/") ? { Origin: BASE } : {};
+  const res = await SELF.fetch(`${BASE}${path}`, { headers: { Upgrade: "websocket", ...origin, ...headers } });
   if (!res.webSocket) return res;
   return new Client(res.webSocket);
 }

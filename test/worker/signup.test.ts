@@ -11,7 +11,7 @@ import type { Env } from "../../worker/env";
 import { DEPLOYMENT_OBJECT, SIGNUP_LIMIT } from "../../worker/deployment";
 import { siteStub } from "../../worker/lib/jurisdiction";
 import { signRequest } from "../../worker/site/plugin/signature";
-import { call, expectJson } from "./admin-helpers";
+import { call, expectJson, mailboxOf } from "./admin-helpers";
 import { BASE, post } from "./helpers";
 
 const ADMIN = { Authorization: `Bearer ${env.ADMIN_TOKEN}` };
@@ -46,8 +46,12 @@ async function codes(): Promise<any[]> {
   return (await expectJson(SELF.fetch(`${BASE}/api/v1/signup-codes`, { headers: ADMIN }), 200)).codes;
 }
 
+/** The signup emails the deployment owner sees, each with its text as the recipient reads it. */
 async function signupEmails(siteKey: string): Promise<any[]> {
-  return (await expectJson(SELF.fetch(`${BASE}/api/v1/sites/${siteKey}/signup-emails`, { headers: ADMIN }), 200)).emails;
+  const seen = (await expectJson(SELF.fetch(`${BASE}/api/v1/sites/${siteKey}/signup-emails`, { headers: ADMIN }), 200)).emails;
+  for (const mail of seen as any[]) expect(mail.message.text).not.toMatch(/token=(?!REDACTED)/);
+  const full = new Map((await Promise.all([...new Set<string>(seen.map((m: any) => m.to as string))].map((to) => mailboxOf(siteKey, to)))).flat().map((m) => [m.id, m]));
+  return seen.map((m: any) => full.get(m.id) ?? m);
 }
 
 async function status(siteKey: string, secret: string): Promise<Response> {

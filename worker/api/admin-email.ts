@@ -8,11 +8,11 @@ import { conversationOr404, readJson } from "./http";
 export const emailRoutes = adminRoutes();
 
 emailRoutes.get("/outbox", async (c) => {
-  // The outbox holds invite and password-reset links: an operator reading it could take over the owner.
+  // Links with secrets are redacted in the stored copies; each viewer sees only those sent to them.
   requireRole(c, "owner", "admin");
   const limit = Number(c.req.query("limit") ?? 100);
   if (!Number.isInteger(limit) || limit < 1) throw new ApiError(400, "invalid_query", "limit is a whole number ≥ 1");
-  return c.json({ messages: await siteOf(c).outbox(limit) });
+  return c.json({ messages: await siteOf(c).outbox(limit, c.var.operator.email) });
 });
 
 emailRoutes.get("/email-settings", async (c) => c.json({ settings: await siteOf(c).emailSettings() }));

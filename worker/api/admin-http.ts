@@ -3,7 +3,8 @@
  * role checks, the site of the session and the admin app's origin.
  */
 import { Hono, type Context } from "hono";
-import type { Env } from "../env";
+import { isLocal, type Env } from "../env";
+import { isLocalhost } from "./http";
 import { ApiError } from "../lib/errors";
 import { siteStub } from "../lib/jurisdiction";
 import type { Operator, Role } from "../site/team/auth";
@@ -29,7 +30,13 @@ export function siteOf(c: AdminContext) {
   return siteStub(c.env, c.var.siteKey);
 }
 
-/** The origin the admin app runs on, for links in emails. */
-export function appOrigin(c: Context): string {
-  return new URL(c.req.url).origin;
+/**
+ * The origin of links in account emails: PUBLIC_URL, never the request's Host header (a
+ * forged Host would send a reset link to an attacker's server). Locally, where the admin
+ * may be opened as localhost or 127.0.0.1, the admin's own origin.
+ */
+export function appOrigin(c: { env: Env; req: { url: string } }): string {
+  const own = new URL(c.req.url).origin;
+  if (!c.env.PUBLIC_URL || (isLocal(c.env) && isLocalhost(c.req.url))) return own;
+  return c.env.PUBLIC_URL.replace(/\/$/, "");
 }

@@ -108,20 +108,41 @@ admin.get("/conversations", async (c) => {
   return c.json({ conversations: entries });
 });
 
+/**
+ * Browsers send no CORS preflight for a WebSocket and the cookie goes along from any page
+ * of the same site (another port, a subdomain): the admin's own origin is required.
+ */
+function checkSocketOrigin(c: Context<AdminEnv>): void {
+  if (c.req.header("Origin") !== new URL(c.req.url).origin) {
+    throw new ApiError(403, "csrf", "admin sockets must be opened from the admin app's own origin");
+  }
+}
+
+/** The session's id and expiry for a socket, recorded for a conversation's; 401 when it just ended. */
+async function socketSession(c: Context<AdminEnv>, conversationId?: string) {
+  const session = await siteOf(c, c.var.siteKey).openSocket(c.var.sessionToken, conversationId);
+  if (!session) throw new ApiError(401, "session_expired", "your session has ended; log in again");
+  return session;
+}
+
 admin.get("/ws", async (c) => {
   if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
     throw new ApiError(426, "upgrade_required", "expected a WebSocket upgrade");
   }
+  checkSocketOrigin(c);
+  const session = await socketSession(c);
   return siteOf(c, c.var.siteKey).fetch("https://site/ws", {
-    headers: { Upgrade: "websocket", "X-Edgechat-Peer": c.var.operator.id },
+    headers: { Upgrade: "websocket", "X-Edgechat-Peer": c.var.operator.id, "X-Edgechat-Session": session.sessionId },
   });
 });
 
 admin.get("/conversations/:id/ws", async (c) => {
   const id = c.req.param("id");
   checkUpgrade(id, c.req.header("Upgrade"));
+  checkSocketOrigin(c);
   const op = c.var.operator;
-  return toConversation(c.env, id, { role: "operator", site: c.var.siteKey, id: op.id, name: op.name });
+  const session = await socketSession(c, id);
+  return toConversation(c.env, id, { role: "operator", site: c.var.siteKey, id: op.id, name: op.name }, session);
 });
 
 // The admin app: team and account, settings screens, conversation actions.

@@ -10,6 +10,7 @@ import { freshClaims, readVisitorToken, signVisitorToken, TOKEN_REFRESH_SECONDS 
 import { sessionBody, siteKey as siteKeySchema } from "../protocol";
 import { siteStub } from "../lib/jurisdiction";
 import { readJson } from "./http";
+import { hmacSha256, toHex } from "../lib/crypto";
 import { plugin } from "./plugin";
 import { createSiteRoute } from "./signup";
 import { signupConfirm } from "./signup-confirm";
@@ -61,11 +62,18 @@ sites.post("/:siteKey/sessions", async (c) => {
       locale: body.locale,
       timezone: body.timezone,
       client: clientOf(c.req.raw, c.req.header("User-Agent")),
+      ipKey: await clientKey(c.env, c.req.header("CF-Connecting-IP")),
     }),
   );
   const visitorToken = await signVisitorToken(c.env.TOKEN_SECRET, freshClaims(key, grant.visitorId, grant.conversationId, now));
   return c.json({ visitorToken, ...grant });
 });
+
+/** The client's IP keyed with HMAC (never stored in the clear), or undefined when unknown. */
+async function clientKey(env: Env, ip: string | undefined): Promise<string | undefined> {
+  if (!ip) return undefined;
+  return toHex(await hmacSha256(env.TOKEN_SECRET || "edgechat", `visitor-ip:${ip}`)).slice(0, 32);
+}
 
 /** Country and city (Cloudflare's `request.cf`) and the User-Agent, for the visitor card. */
 function clientOf(req: Request, userAgent: string | undefined) {

@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import type { Env } from "../env";
 import { PEER_HEADERS } from "../conversation";
+import { SESSION_HEADERS } from "../conversation/operator-sessions";
 import { ApiError } from "../lib/errors";
 import { readVisitorToken } from "../lib/token";
 import { conversationId } from "../protocol";
@@ -14,6 +15,7 @@ export function toConversation(
   env: Env,
   id: string,
   peer: { role: "visitor" | "operator"; site: string; id: string; name?: string },
+  session?: { sessionId: string; expiresAt: number },
 ): Promise<Response> {
   const headers = new Headers({
     Upgrade: "websocket",
@@ -22,6 +24,10 @@ export function toConversation(
     [PEER_HEADERS.id]: peer.id,
   });
   if (peer.name) headers.set(PEER_HEADERS.name, encodeURIComponent(peer.name));
+  if (session) {
+    headers.set(SESSION_HEADERS.session, session.sessionId);
+    headers.set(SESSION_HEADERS.until, String(session.expiresAt));
+  }
   return conversationOr404(env, id).fetch("https://conversation/ws", { headers });
 }
 

@@ -58,6 +58,7 @@ export async function runFollowup(host: ConversationHost, job: { ready?: boolean
     // One-click unsubscribe (RFC 8058) needs https; a local run over http keeps only the link in the text.
     ...(ctx.publicUrl.startsWith("https://") ? { listUnsubscribe: { url: unsubscribeUrl } } : {}),
     headers: { "Auto-Submitted": "auto-generated" },
+    secrets: [token],
   });
   host.store.update({ followup_seq: answers.at(-1)!.seq, email_thread: JSON.stringify([...thread, messageId].slice(-20)) });
 }

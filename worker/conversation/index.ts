@@ -18,6 +18,7 @@ import * as followup from "./followup";
 import { parseFrame } from "./frames";
 import type { ConversationHost } from "./host";
 import { operatorChanges, type OperatorAction } from "./operator-actions";
+import { closeOperatorSockets, sessionOver, socketTags } from "./operator-sessions";
 import { RateLimiter } from "./rate-limit";
 import { CONVERSATION_MIGRATIONS } from "./schema";
 import { SITE_SYNC_TIMER, SiteReport } from "./site-report";
@@ -91,7 +92,7 @@ export class Conversation extends SocketObject {
     if (refusal) return Response.json({ error: refusal.error }, { status: refusal.error.status });
     const name = request.headers.get(PEER_HEADERS.name);
     const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server, [role]);
+    this.ctx.acceptWebSocket(server, socketTags(request, role, id));
     attachPeer(server, { role, id, ...(name ? { name: decodeURIComponent(name) } : {}) });
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -99,6 +100,7 @@ export class Conversation extends SocketObject {
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
     const peer = peerOf(ws);
     if (!peer) return ws.close(1008, "unknown socket");
+    if (peer.role === "operator" && sessionOver(this.ctx, ws)) return;
     const parsed = parseFrame(peer.role, data);
     if ("refused" in parsed) return sendError(ws, parsed.refused.code, parsed.refused.message, parsed.refused.clientId);
     try {
@@ -137,6 +139,9 @@ export class Conversation extends SocketObject {
     this.store.forget();
     return { erased: !!state };
   }
+
+  /** Closes the operator sockets of an ended session or of an operator whose access changed. */
+  async closeOperators(who: { session?: string; operator?: string }) { return closeOperatorSockets(this.ctx, who); }
 
   /** A visitor's reply by email (the Worker's email() handler verified the signed address). */
   async receiveEmail(email: InboundEmail) {

@@ -19,6 +19,7 @@ import * as dataRights from "./data-rights";
 import * as departments from "./departments";
 import type { SiteHost } from "./host";
 import * as inbox from "./inbox";
+import * as notices from "./mail/notices";
 import * as mailSettings from "./mail/settings";
 import { EMAIL_RETRY_TIMER, Mailer, type MailRequest } from "./mail/outbox";
 import * as plugin from "./plugin";
@@ -28,6 +29,7 @@ import { SITE_MIGRATIONS } from "./schema";
 import * as secrets from "./secrets";
 import * as settings from "./settings";
 import * as signup from "./signup";
+import * as socketSessions from "./socket-sessions";
 import * as team from "./team";
 import * as auth from "./team/auth";
 import * as invites from "./team/invites";
@@ -52,6 +54,7 @@ export class Site extends SocketObject {
       [EMAIL_RETRY_TIMER]: (job: { id: string }) => this.host.mailer.retry(job.id),
       [signup.SIGNUP_EXPIRY_TIMER]: () => signup.expireUnconfirmed(sql),
       [dataRights.RETENTION_TIMER]: () => dataRights.runRetention(this.host),
+      [notices.NOTICE_DIGEST_TIMER]: () => notices.sendDigest(this.host),
     }));
     const mailer = new Mailer(sql, env, timers, () => settings.siteSettingsOf(sql)?.name ?? "Edgechat");
     this.host = { sql, ctx, env, timers, mailer, siteKey: () => settings.readSetting<string>(sql, "site_key") };
@@ -75,6 +78,7 @@ export class Site extends SocketObject {
 
   override async webSocketMessage(ws: WebSocket): Promise<void> {
     // Operators' site sockets only listen; a ping keeps proxies from closing them.
+    if (!socketSessions.checkSiteSocket(this.host, ws)) return;
     ws.send(JSON.stringify({ type: "presence", operatorsOnline: presence.operatorsOnline(this.host) }));
   }
 
@@ -113,13 +117,23 @@ export class Site extends SocketObject {
     return auth.login(this.host.sql, email, password, client);
   }
   async authenticate(token: string) { return auth.authenticate(this.host.sql, token); }
-  async logout(token: string) { return auth.logout(this.host.sql, token); }
+  async logout(token: string) {
+    await auth.logout(this.host.sql, token);
+    socketSessions.endSessionSockets(this.host, await socketSessions.sessionIdOf(token));
+  }
+  async openSocket(token: string, conversationId?: string) { return socketSessions.openSocket(this.host, token, conversationId); }
   async sessionsOf(operatorId: string, currentToken: string) { return sessions.listSessions(this.host.sql, operatorId, currentToken); }
-  async endSessionOf(operatorId: string, id: string) { return sessions.endSession(this.host.sql, operatorId, id); }
+  async endSessionOf(operatorId: string, id: string) {
+    const ended = sessions.endSession(this.host.sql, operatorId, id);
+    if (ended) socketSessions.endSessionSockets(this.host, id);
+    return ended;
+  }
   async team() { return members.listTeam(this.host.sql, presence.onlineOperators(this.host)); }
   async updateOperator(actor: audit.Actor, id: string, patch: { name?: string; role?: auth.Role; capacity?: number }) {
+    const before = members.operatorRow(this.host.sql, id)?.role;
     const result = members.updateOperator(this.host.sql, actor, id, patch);
     if (!("error" in result) && patch.capacity !== undefined) this.ctx.waitUntil(routing.routeQueue(this.host));
+    if (!("error" in result) && result.role !== before) socketSessions.endOperatorSockets(this.host, id, "your role changed; log in again");
     return result;
   }
   async removeOperator(actor: audit.Actor, id: string) {
@@ -137,7 +151,11 @@ export class Site extends SocketObject {
     return team.acceptInvite(this.host, token, input, client);
   }
   async requestPasswordReset(email: string, origin: string) { return team.requestPasswordReset(this.host, email, origin); }
-  async resetPassword(token: string, password: string) { return passwordReset.completeReset(this.host.sql, token, password); }
+  async resetPassword(token: string, password: string) {
+    const result = await passwordReset.completeReset(this.host.sql, token, password);
+    if (!("error" in result)) socketSessions.endOperatorSockets(this.host, result.id, "your password changed; log in again");
+    return result;
+  }
 
   // ---- for the admin API: settings ----
 
@@ -162,7 +180,7 @@ export class Site extends SocketObject {
   async saveAutoReplySettings(actor: audit.Actor, input: unknown) { return autoReply.saveSettings(this.host.sql, actor, input); }
   async emailSettings() { return mailSettings.readEmailSettings(this.host.sql); }
   async saveEmailSettings(actor: audit.Actor, input: unknown) { return mailSettings.saveEmailSettings(this.host.sql, actor, input); }
-  async outbox(limit?: number) { return this.host.mailer.list(limit); }
+  async outbox(limit?: number, viewer?: string) { return this.host.mailer.list(limit, viewer); }
   async auditLog(before?: number) { return auditLog.list(this.host.sql, { before }); }
   async secretsInfo() { return secrets.secretsInfo(this.host.sql); }
   async rotateSecret(actor: audit.Actor, name: secrets.SecretName, graceHours?: number) {

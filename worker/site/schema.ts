@@ -134,4 +134,24 @@ export const SITE_MIGRATIONS = [
    CREATE INDEX order_events_at ON order_events (at);
    CREATE INDEX order_events_visitor ON order_events (visitor_id);
    CREATE TABLE plugin_nonces (signature TEXT PRIMARY KEY, at INTEGER NOT NULL);`,
+  // Secrets in email: the stored copy is redacted; the full email is kept only until a real
+  // provider took it (retries need it), or in local mode for its recipient. Older rows that
+  // held account links lose them.
+  `ALTER TABLE outbox ADD COLUMN secret_message TEXT;
+   UPDATE outbox SET message = json_remove(json_set(message, '$.text', 'This email held a link for its recipient only; it is no longer shown.'), '$.html'), raw = NULL
+     WHERE kind IN ('invite', 'password_reset', 'signup_confirm', 'site_welcome');`,
+  // Conversation sockets of operators, by session, so that ending a session closes them.
+  `CREATE TABLE operator_sockets (
+     session_id TEXT NOT NULL,
+     operator_id TEXT NOT NULL,
+     conversation_id TEXT NOT NULL,
+     opened_at INTEGER NOT NULL,
+     PRIMARY KEY (session_id, conversation_id)
+   );
+   CREATE INDEX operator_sockets_operator ON operator_sockets (operator_id);`,
+  // Abuse limits: hits of visitor clients (HMAC of the IP, or visitor id) in a sliding
+  // window, and new-chat notices waiting for the operators' digest.
+  `CREATE TABLE client_hits (key TEXT NOT NULL, at INTEGER NOT NULL);
+   CREATE INDEX client_hits_key ON client_hits (key, at);
+   CREATE TABLE notice_queue (conversation_id TEXT PRIMARY KEY, item TEXT NOT NULL, at INTEGER NOT NULL);`,
 ] as const;

@@ -12,6 +12,7 @@ import { operatorsOnline } from "./presence";
 import { acceptedSecrets } from "./secrets";
 import { originAllowed, siteSettingsOf } from "./settings";
 import { notLive } from "./signup";
+import { countNewConversation, countSession } from "./visitor-limits";
 
 export interface SessionRequest {
   origin: string | null;
@@ -24,6 +25,8 @@ export interface SessionRequest {
   timezone?: string;
   /** Country and city from `request.cf`, and the User-Agent (for the visitor card). */
   client?: VisitorClient;
+  /** The client's IP, keyed with HMAC by the Worker, for the limits of ./visitor-limits.ts. */
+  ipKey?: string;
 }
 
 export interface SessionGrant {
@@ -70,6 +73,8 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
     return failure(403, "origin_not_allowed",
       `origin ${req.origin ?? "(none)"} is not allowed for this site; add it to the site's allowed origins`);
   }
+  const tooMany = countSession(sql, req.ipKey);
+  if (tooMany) return tooMany;
   let visitorId = req.visitorId;
   let verified = false;
   if (req.identity) {
@@ -91,6 +96,10 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
   }
   if (req.client) recordClient(sql, visitorId, req.client);
   const conversationId = openConversationOf(host, visitorId, req.visitorId === visitorId ? req.conversationId : undefined);
+  if (conversationId !== req.conversationId && !listed(sql, conversationId)) {
+    const refused = countNewConversation(sql, req.ipKey, visitorId);
+    if (refused) return refused;
+  }
   const contact = contactOf(sql, visitorId);
   // The token's conversation may still be on its way to the inbox: it counts as started too.
   if (req.identity && contact && (req.conversationId === conversationId || listed(sql, conversationId))) {

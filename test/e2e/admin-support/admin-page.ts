@@ -87,7 +87,12 @@ export class AdminPage {
   async outboxLink(kind: string, to: string): Promise<string> {
     const { body } = await this.api("GET", "/outbox");
     const mail = body.messages.find((m: any) => m.kind === kind && m.to === to);
-    const link = mail?.message.text.match(/https?:\/\/\S+/)?.[0];
+    let link: string | undefined = mail?.message.text.match(/https?:\/\/\S+/)?.[0];
+    // Secret links are redacted in the outbox; the local server prints them on its console.
+    if (link?.includes("REDACTED")) {
+      const [path] = link.split("REDACTED");
+      link = this.server.consoleLinks().reverse().find((l) => l.startsWith(path!));
+    }
     if (!link) throw new Error(`no ${kind} email to ${to} in the outbox`);
     return link;
   }

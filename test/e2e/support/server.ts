@@ -6,6 +6,8 @@ export interface TestServer {
   url: string;
   owner: { email: string; password: string };
   vars: Record<string, string>;
+  /** Links the server printed for local email (secret links never show in the outbox). */
+  consoleLinks(): string[];
   stop(): Promise<void>;
 }
 

@@ -19,6 +19,7 @@ import {
 import { randomHex } from "../../lib/crypto";
 import type { Timers } from "../../lib/timers";
 import type { OutboxEntry, OutboxStatus } from "../../protocol";
+import { announceLocally, redact, revealTo } from "./secrets";
 
 export type { OutboxEntry, OutboxStatus } from "../../protocol";
 
@@ -37,13 +38,18 @@ export interface MailRequest {
   references?: string[];
   listUnsubscribe?: { url: string; mailto?: string };
   headers?: Record<string, string>;
+  /**
+   * Tokens in the email that only its recipient may read (reset, invite, confirmation and
+   * unsubscribe links). The stored copy shows them as REDACTED; see ./secrets.ts.
+   */
+  secrets?: string[];
 }
 
 
 export const EMAIL_RETRY_TIMER = "email-retry";
 export const MAX_SEND_ATTEMPTS = 6;
 /** Limits that keep a loop or an abuser from turning a site into a spam source. */
-export const SEND_LIMITS = { perConversationPerDay: 20, perSitePerDay: 2000 } as const;
+export const SEND_LIMITS = { perConversationPerDay: 20, perSitePerDay: 2000, reservedForVisitors: 500 } as const;
 /** Kinds that go to visitors and so obey the limits and unsubscribes. */
 const TO_VISITORS = new Set(["followup", "transcript"]);
 
@@ -98,11 +104,12 @@ export class Mailer {
       ...(req.headers ? { headers: req.headers } : {}),
     };
     const held = this.held(req);
+    const stored = redact(message, req.secrets ?? []);
     this.sql.exec(
-      `INSERT INTO outbox (id, kind, to_addr, subject, message, conversation_id, status, provider, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      id, req.kind, req.to, req.subject, JSON.stringify(message), req.conversationId ?? null,
-      held?.status ?? "retrying", this.env.EMAIL_PROVIDER || "outbox", Date.now(),
+      `INSERT INTO outbox (id, kind, to_addr, subject, message, secret_message, conversation_id, status, provider, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      id, req.kind, req.to, stored.subject, JSON.stringify(stored), stored === message ? null : JSON.stringify(message),
+      req.conversationId ?? null, held?.status ?? "retrying", this.env.EMAIL_PROVIDER || "outbox", Date.now(),
     );
     if (held) {
       this.sql.exec("UPDATE outbox SET last_error = ? WHERE id = ?", held.reason, id);
@@ -113,6 +120,7 @@ export class Mailer {
 
   /** Why a visitor email must not go out now, or null. */
   private held(req: MailRequest): { status: OutboxStatus; reason: string } | null {
+    if (req.kind === "notify") return this.overNoticeBudget();
     if (!TO_VISITORS.has(req.kind)) return null;
     if (this.isUnsubscribed(req.to)) return { status: "suppressed", reason: `${req.to} unsubscribed` };
     const since = Date.now() - 86_400_000;
@@ -130,25 +138,43 @@ export class Mailer {
     return null;
   }
 
+  /**
+   * Notices to operators may use the day's budget except a reserve kept for visitors'
+   * follow-ups and transcripts, so a flood of new chats cannot stop real answers.
+   */
+  private overNoticeBudget(): { status: OutboxStatus; reason: string } | null {
+    const since = Date.now() - 86_400_000;
+    const sent = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE created_at > ? AND status NOT IN ('limited','suppressed')", since).one().n;
+    const budget = SEND_LIMITS.perSitePerDay - SEND_LIMITS.reservedForVisitors;
+    return sent >= budget ? { status: "limited", reason: `operator notices stop at ${budget} emails a day; the rest is kept for visitors` } : null;
+  }
+
   /** One try with the provider; schedules the next on a retryable error. */
   private async attempt(id: string, message: OutboundEmail): Promise<OutboxStatus> {
     try {
       const provider = this.provider();
-      const result = await provider.send(message);
-      // The outbox provider hands back the MIME text it "delivered"; real providers their id.
       const local = provider.name === "outbox";
+      // The local outbox is readable by admins: it "delivers" the redacted copy, and the
+      // secret links go to the server's console, which only the person running it sees.
+      const stored = JSON.parse(this.sql.exec<{ message: string }>("SELECT message FROM outbox WHERE id = ?", id).one().message) as OutboundEmail;
+      if (local && stored.text !== message.text && this.env.ENVIRONMENT === "local") announceLocally(message);
+      const result = await provider.send(local ? stored : message);
+      // The outbox provider hands back the MIME text it "delivered"; real providers their id.
       const status: OutboxStatus = local ? "outbox" : "sent";
       this.sql.exec(
-        "UPDATE outbox SET status = ?, raw = ?, provider = ?, provider_id = ?, attempts = attempts + 1, last_error = NULL, sent_at = ? WHERE id = ?",
-        status, local ? result.id : null, provider.name, local ? id : result.id, Date.now(), id,
+        `UPDATE outbox SET status = ?, raw = ?, provider = ?, provider_id = ?, attempts = attempts + 1, last_error = NULL, sent_at = ?,
+           secret_message = CASE WHEN ? THEN secret_message ELSE NULL END WHERE id = ?`,
+        status, local ? result.id : null, provider.name, local ? id : result.id, Date.now(), local ? 1 : 0, id,
       );
       return status;
     } catch (err) {
       const retryable = err instanceof EmailSendError ? err.retryable : true;
       const attempts = this.sql.exec<{ attempts: number }>("SELECT attempts FROM outbox WHERE id = ?", id).one().attempts + 1;
       const status: OutboxStatus = retryable && attempts < MAX_SEND_ATTEMPTS ? "retrying" : "failed";
-      this.sql.exec("UPDATE outbox SET status = ?, attempts = ?, last_error = ? WHERE id = ?",
-        status, attempts, err instanceof Error ? err.message : String(err), id);
+      this.sql.exec(
+        "UPDATE outbox SET status = ?, attempts = ?, last_error = ?, secret_message = CASE WHEN ? = 'failed' THEN NULL ELSE secret_message END WHERE id = ?",
+        status, attempts, err instanceof Error ? err.message : String(err), status, id,
+      );
       if (status === "retrying") await this.timers.set(EMAIL_RETRY_TIMER, Date.now() + 30_000 * 2 ** (attempts - 1), { id }, id);
       return status;
     }
@@ -156,18 +182,23 @@ export class Mailer {
 
   /** The retry timer's handler. */
   async retry(id: string): Promise<void> {
-    const row = this.sql.exec<{ status: string; message: string }>("SELECT status, message FROM outbox WHERE id = ?", id).toArray()[0];
+    const row = this.sql.exec<{ status: string; message: string }>(
+      "SELECT status, COALESCE(secret_message, message) AS message FROM outbox WHERE id = ?", id,
+    ).toArray()[0];
     if (row?.status === "retrying") await this.attempt(id, JSON.parse(row.message));
   }
 
-  /** Newest first. */
-  list(limit = 100): OutboxEntry[] {
+  /**
+   * Newest first, secrets redacted; `viewer` (the email of the operator looking) sees the
+   * links of emails addressed to them, as in their own mailbox.
+   */
+  list(limit = 100, viewer?: string): OutboxEntry[] {
     return this.sql.exec<Record<string, any>>("SELECT * FROM outbox ORDER BY created_at DESC LIMIT ?", Math.min(limit, 500))
       .toArray()
       .map((r) => ({
         id: r.id, kind: r.kind, to: r.to_addr, subject: r.subject, status: r.status, provider: r.provider,
         attempts: r.attempts, lastError: r.last_error, conversationId: r.conversation_id, createdAt: r.created_at,
-        sentAt: r.sent_at, message: JSON.parse(r.message), raw: r.raw,
+        sentAt: r.sent_at, message: JSON.parse(revealTo(viewer, r.to_addr, r.secret_message) ?? r.message), raw: r.raw,
       }));
   }
 

@@ -112,12 +112,12 @@ export async function createSite(host: SiteHost, input: NewSite, now = Date.now(
   if (status === "pending_confirmation") {
     const link = `${base}/api/v1/sites/${encodeURIComponent(input.siteKey)}/confirm?token=${token}`;
     const m = confirmMail(locale, { siteName: made.name, url: input.url, link, days });
-    await host.mailer.send({ kind: "signup_confirm", to: input.owner.email, toName: input.owner.name, ...m });
+    await host.mailer.send({ kind: "signup_confirm", to: input.owner.email, toName: input.owner.name, ...m, secrets: [token] });
     return made;
   }
   const link = setPasswordLink(base, input.siteKey, token);
   const m = welcomeMail(locale, { siteName: made.name, siteKey: input.siteKey, link, days });
-  await host.mailer.send({ kind: "site_welcome", to: input.owner.email, toName: input.owner.name, ...m });
+  await host.mailer.send({ kind: "site_welcome", to: input.owner.email, toName: input.owner.name, ...m, secrets: [token] });
   return input.via === "admin" ? { ...made, setPasswordUrl: link } : made;
 }
 

@@ -23,8 +23,14 @@ type OperatorRow = Operator & {
 };
 
 export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
-/** Failures allowed for one email before logins for it are slowed down. */
+/**
+ * Failures allowed for one email from one client before that client is slowed down for it.
+ * Counted per email and client, so a stranger's wrong passwords never lock the owner out
+ * of their own machine; and per client across emails (FREE_FAILURES_PER_CLIENT), so one
+ * password tried against many emails is slowed down too.
+ */
 export const FREE_LOGIN_FAILURES = 5;
+export const FREE_FAILURES_PER_CLIENT = 20;
 const FAILURE_MEMORY_MS = 15 * 60 * 1000;
 /** A fixed hash to check against when the email is unknown, so both paths take as long. */
 const DECOY = { hash: "0".repeat(64), salt: "decoy-salt-for-unknown-emails", iterations: 100_000 };
@@ -47,13 +53,13 @@ export async function createOperator(
 }
 
 /** Seconds the caller must wait before trying this email again, or 0. */
-function lockoutSeconds(sql: SqlStorage, key: string, now: number): number {
+function lockoutSeconds(sql: SqlStorage, key: string, now: number, free = FREE_LOGIN_FAILURES): number {
   const row = sql.exec<{ count: number; last_at: number }>(
     "SELECT count, last_at FROM login_failures WHERE key = ?", key,
   ).toArray()[0];
-  if (!row || now - row.last_at > FAILURE_MEMORY_MS || row.count < FREE_LOGIN_FAILURES) return 0;
-  // 30 s after the 5th failure, doubling with each further one, at most 15 minutes.
-  const wait = Math.min(30_000 * 2 ** (row.count - FREE_LOGIN_FAILURES), FAILURE_MEMORY_MS);
+  if (!row || now - row.last_at > FAILURE_MEMORY_MS || row.count < free) return 0;
+  // 30 s after the last free failure, doubling with each further one, at most 15 minutes.
+  const wait = Math.min(30_000 * 2 ** (row.count - free), FAILURE_MEMORY_MS);
   return Math.max(0, Math.ceil((row.last_at + wait - now) / 1000));
 }
 
@@ -74,8 +80,10 @@ export async function login(
   client: { ip?: string; userAgent?: string },
   now = Date.now(),
 ): Promise<{ token: string; operator: Operator; expiresAt: number } | Failure> {
-  const key = `email:${email.toLowerCase()}`;
-  const wait = lockoutSeconds(sql, key, now);
+  const client_ = client.ip ?? "unknown";
+  const key = `email:${email.toLowerCase()}|${client_}`;
+  const clientKey = `client:${client_}`;
+  const wait = Math.max(lockoutSeconds(sql, key, now), lockoutSeconds(sql, clientKey, now, FREE_FAILURES_PER_CLIENT));
   if (wait > 0) {
     return failure(429, "too_many_attempts", `too many failed logins; try again in ${wait} s`, { retryAfter: wait });
   }
@@ -84,6 +92,7 @@ export async function login(
   const ok = (await verifyPassword(password, stored)) && !!row;
   if (!ok) {
     recordFailure(sql, key, now);
+    recordFailure(sql, clientKey, now);
     return failure(401, "invalid_login", "wrong email or password");
   }
   sql.exec("DELETE FROM login_failures WHERE key = ?", key);

@@ -8,7 +8,7 @@ import { failure, type Failure } from "../../lib/errors";
 import type { PendingInvite } from "../../protocol";
 import type { Actor } from "../audit";
 import type { SiteHost } from "../host";
-import { disconnectOperator } from "../presence";
+import { endOperatorSockets } from "../socket-sessions";
 import { siteSettingsOf } from "../settings";
 import * as auth from "./auth";
 import * as invites from "./invites";
@@ -31,7 +31,7 @@ export async function invite(
   const link = `${origin}/admin/accept-invite?site=${encodeURIComponent(host.siteKey() ?? "")}&token=${made.token}`;
   const mail = inviteMail(settings.locale, { siteName: settings.name, inviter: actor.name, role: input.role, link });
   try {
-    await host.mailer.send({ to: input.email, ...(input.name ? { toName: input.name } : {}), ...mail, kind: "invite" });
+    await host.mailer.send({ to: input.email, ...(input.name ? { toName: input.name } : {}), ...mail, kind: "invite", secrets: [made.token] });
   } catch (err) {
     console.error("invite email failed", err);
     host.sql.exec("DELETE FROM invites WHERE id = ?", made.invite.id);
@@ -67,11 +67,11 @@ export async function requestPasswordReset(host: SiteHost, email: string, origin
   if (!made) return;
   const link = `${origin}/admin/reset-password?site=${encodeURIComponent(host.siteKey() ?? "")}&token=${made.token}`;
   const mail = resetMail(settings.locale, { siteName: settings.name, link });
-  await host.mailer.send({ to: made.operator.email, toName: made.operator.name, ...mail, kind: "password_reset" })
+  await host.mailer.send({ to: made.operator.email, toName: made.operator.name, ...mail, kind: "password_reset", secrets: [made.token] })
     .catch((err) => console.error("password reset email failed", err));
 }
 
 /** Closes the admin sockets of an operator who left the team. */
 export function removed(host: SiteHost, operatorId: string): void {
-  disconnectOperator(host, operatorId, "removed from the team");
+  endOperatorSockets(host, operatorId, "removed from the team");
 }

@@ -45,6 +45,8 @@ export function updateOperator(
     if (row.role === "owner") return fieldFailure(403, "owner_role", "role", "the owner's role cannot be changed");
     if (patch.role === "owner") return fieldFailure(400, "invalid_role", "role", "there is one owner; make them admin instead");
     if (row.role === "admin" && actor.role !== "owner") return fieldFailure(403, "forbidden", "role", "only the owner changes an admin's role");
+    // The same rule as invites: only the owner makes admins.
+    if (patch.role === "admin" && actor.role !== "owner") return fieldFailure(403, "forbidden", "role", "only the owner makes someone an admin");
   }
   const next = { ...row, ...patch };
   sql.exec("UPDATE operators SET name = ?, role = ?, capacity = ? WHERE id = ?", next.name, next.role, next.capacity, id);

@@ -45,6 +45,6 @@ export async function completeReset(sql: SqlStorage, token: string, password: st
   sql.exec("UPDATE operators SET pw_hash = ?, pw_salt = ?, pw_iterations = ? WHERE id = ?", pw.hash, pw.salt, pw.iterations, row.id);
   sql.exec("DELETE FROM password_resets WHERE operator_id = ?", row.id);
   sql.exec("DELETE FROM sessions WHERE operator_id = ?", row.id);
-  sql.exec("DELETE FROM login_failures WHERE key = ?", `email:${row.email.toLowerCase()}`);
+  sql.exec("DELETE FROM login_failures WHERE key LIKE ? ESCAPE '\\'", `email:${row.email.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}|%`);
   return { id: row.id, email: row.email, name: row.name, role: row.role };
 }
