@@ -345,10 +345,9 @@ export class Conversation extends SocketObject {
   }
 
   /** Sends the newest summary to the Site (SiteReport decides when). */
-  private async syncSite(): Promise<boolean> {
+  private async syncSite(): Promise<{ nextInMs: number } | null> {
     const state = this.store.state();
-    if (!state || !this.store.lastSeq()) return false; // nothing to list until the first message
-    await siteStub(this.env, state.site_key).conversationChanged(buildSummary(this.host.id, this.store));
-    return true;
+    if (!state || !this.store.lastSeq()) return null; // nothing to list until the first message
+    return siteStub(this.env, state.site_key).conversationChanged(buildSummary(this.host.id, this.store));
   }
 }

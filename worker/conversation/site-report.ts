@@ -2,16 +2,17 @@
  * How a Conversation tells its Site what changed, without putting the Site on the message
  * path. The Site is one object per site and serves every conversation of it, so a summary
  * per message would queue every message of the site behind it. Instead: the first change
- * after a quiet spell is sent at once; changes while a summary is on its way, or within
- * SUMMARY_WINDOW_MS of the last one, are folded into one summary built when it leaves (it
- * carries the newest state, so nothing is lost by skipping the ones in between). A failed
- * send is retried by a timer, so an evicted object still delivers it.
+ * after a quiet spell is sent at once; changes while a summary is on its way, or within the
+ * gap the Site asked for after the last one (longer the busier the site), are folded into
+ * one summary built when it leaves (it carries the newest state, so nothing is lost by
+ * skipping the ones in between). A failed send is retried by a timer, so an evicted object
+ * still delivers it.
  */
 import type { Timers } from "../lib/timers";
 
 export const SITE_SYNC_TIMER = "site-sync";
-/** Shortest gap between two summaries of one conversation while changes keep coming. */
-export const SUMMARY_WINDOW_MS = 150;
+/** The gap between two summaries of one conversation until the Site names one. */
+export const DEFAULT_GAP_MS = 100;
 const RETRY_MS = 5_000;
 
 export class SiteReport {
@@ -19,19 +20,23 @@ export class SiteReport {
   private sending = false;
   private waiting: ReturnType<typeof setTimeout> | undefined;
   private lastSentAt = 0;
+  private gapMs = DEFAULT_GAP_MS;
 
   constructor(
     private readonly ctx: DurableObjectState,
     private readonly timers: Timers,
-    /** Builds the newest summary and sends it (false: nothing to list yet); rejects when the Site did not take it. */
-    private readonly send: () => Promise<boolean>,
+    /**
+     * Builds the newest summary and sends it; answers the gap the Site asks for before the
+     * next one, or null when there was nothing to list yet. Rejects when the Site did not take it.
+     */
+    private readonly send: () => Promise<{ nextInMs: number } | null>,
   ) {}
 
   /** Something the inbox shows changed. */
   changed(): void {
     this.dirty = true;
     if (this.sending || this.waiting) return;
-    const wait = this.lastSentAt + SUMMARY_WINDOW_MS - Date.now();
+    const wait = this.lastSentAt + this.gapMs - Date.now();
     if (wait <= 0) return this.flush();
     this.waiting = setTimeout(() => {
       this.waiting = undefined;
@@ -44,8 +49,10 @@ export class SiteReport {
     this.dirty = false;
     this.sending = true;
     const startedAt = Date.now();
-    const sent = this.send().then((delivered) => {
-      if (delivered) this.lastSentAt = startedAt;
+    const sent = this.send().then((answer) => {
+      if (!answer) return;
+      this.lastSentAt = startedAt;
+      this.gapMs = answer.nextInMs;
     }, async (err) => {
       console.error("conversation: site sync failed, retrying", err);
       await this.timers.set(SITE_SYNC_TIMER, Date.now() + RETRY_MS);

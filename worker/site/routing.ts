@@ -119,9 +119,9 @@ export function queue(sql: SqlStorage, limit = 20, now = Date.now()): InboxEntry
 // ---- assigning: the parts that ask Conversations ----
 
 /** After each stored summary: place it if routing is on, or hand out the queue when one closed. */
-export function afterInboxChange(host: SiteHost, entry: InboxEntry): void {
+export function afterInboxChange(host: SiteHost, entry: InboxEntry, routing = readRouting(host.sql)): void {
   settlePending(host.sql, entry);
-  if (!readRouting(host.sql).auto) return;
+  if (!routing.auto) return;
   if (needsRouting(host.sql, entry)) defer(host, "routing", route(host, entry));
   else if (entry.status === "resolved") defer(host, "routing", routeQueue(host));
 }

@@ -7,36 +7,53 @@ import type { InboxEntry } from "../../protocol";
 import { defer, type SiteHost } from "../host";
 import { notifyOperatorsOfNewChat } from "../mail/notices";
 import { announcePresence, operatorsOnline, toOperators } from "../presence";
-import { afterInboxChange } from "../routing";
+import { afterInboxChange, readRouting } from "../routing";
 import { indexEntry } from "./search";
 
 export { searchInbox } from "./search";
 
 /** How long summaries gather before they are stored and fanned out together. */
 export const INBOX_BATCH_MS = 10;
+/** Summaries a second the Site asks its conversations to stay under, together. */
+export const SUMMARY_BUDGET_PER_S = 100;
+/** The longest gap a busy site asks of a conversation between two of its summaries. */
+export const MAX_SUMMARY_GAP_MS = 2_000;
+const ACTIVE_MS = 5_000;
 
 /**
  * The Site's intake of summaries. Every conversation of a site reports here, so under load
  * a summary apiece would keep the one Site object busy with a write and a fan-out per
  * message. Summaries that arrive within INBOX_BATCH_MS are stored in one transaction (the
  * newest `rev` of each conversation wins) and then sent to operators, the search index and
- * routing; each caller's promise settles once its summary is stored.
+ * routing; each caller's promise settles once its summary is stored, with the gap the
+ * conversation should leave before its next one: the more conversations are active, the
+ * longer the gap, so that together they stay within SUMMARY_BUDGET_PER_S.
  */
 export class InboxFeed {
   private readonly queued = new Map<string, InboxEntry>();
   private batch: Promise<void> | null = null;
+  /** When each recently active conversation last reported. */
+  private readonly active = new Map<string, number>();
 
   constructor(private readonly host: SiteHost) {}
 
-  /** Takes a Conversation's summary; resolves when it is stored (or was older than the stored one). */
-  received(entry: InboxEntry): Promise<void> {
+  /** Takes a Conversation's summary; resolves once stored with the gap to leave before the next. */
+  async received(entry: InboxEntry): Promise<{ nextInMs: number }> {
     const known = this.queued.get(entry.id);
     if (!known || entry.rev > known.rev) this.queued.set(entry.id, entry);
+    this.active.set(entry.id, Date.now());
     this.batch ??= new Promise<void>((resolve) => setTimeout(resolve, INBOX_BATCH_MS)).then(() => {
       this.batch = null;
       this.store();
     });
-    return this.batch;
+    await this.batch;
+    return { nextInMs: this.gap() };
+  }
+
+  /** The gap between summaries that keeps the active conversations within the budget. */
+  private gap(now = Date.now()): number {
+    for (const [id, at] of this.active) if (now - at > ACTIVE_MS) this.active.delete(id);
+    return Math.min(MAX_SUMMARY_GAP_MS, Math.round((this.active.size / SUMMARY_BUDGET_PER_S) * 1000));
   }
 
   private store(): void {
@@ -56,9 +73,10 @@ export class InboxFeed {
       return [{ entry, isNew }];
     }));
     const nobodyOnline = operatorsOnline(this.host) === 0;
+    const routing = readRouting(sql);
     for (const { entry, isNew } of stored) {
       toOperators(this.host, { type: "conversation", conversation: entry });
-      afterInboxChange(this.host, entry);
+      afterInboxChange(this.host, entry, routing);
       if (isNew && nobodyOnline && entry.lastMessage?.author === "visitor") {
         defer(this.host, "operator notice", notifyOperatorsOfNewChat(this.host, entry));
       }
