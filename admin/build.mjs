@@ -9,7 +9,8 @@
  *   const { initial } = await buildAdmin({ outDir: "dist/assets/admin" }); // initial.gzip ≤ 80 KB
  */
 import { build } from "esbuild";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -69,9 +70,24 @@ export async function buildAdmin({ outDir, minify = true }) {
     `<script type="module" src="${PUBLIC_PATH}${rel(entry)}"></script>`,
   ];
   const template = await readFile(path.join(HERE, "index.html"), "utf8");
-  await writeFile(path.join(outDir, "index.html"), template.replace("<!--ASSETS-->", tags.join("\n  ")));
+  const page = template.replace("<!--ASSETS-->", tags.join("\n  "));
+  await writeFile(path.join(outDir, "index.html"), page);
+  await writeInstallable(outDir, [...initial.map(rel), rel(css)], page);
   return {
     initial: { file: rel(entry), bytes: joined.byteLength, gzip: gzipSync(joined, { level: 9 }).byteLength },
     files: outputs.map(rel),
   };
+}
+
+/**
+ * The installable app: the manifest, icons and offline page (admin/public), and the service
+ * worker with the list of the app shell's files and a version that changes with them.
+ */
+async function writeInstallable(outDir, shellFiles, page) {
+  await cp(path.join(HERE, "public"), outDir, { recursive: true });
+  const shell = ["/admin/", "/admin/offline", "/admin/manifest.webmanifest", "/admin/icon-192.png", "/admin/icon-512.png",
+    ...shellFiles.map((f) => `${PUBLIC_PATH}${f}`)];
+  const version = createHash("sha256").update(page).update(shell.join()).digest("hex").slice(0, 12);
+  const worker = await readFile(path.join(HERE, "service-worker.js"), "utf8");
+  await writeFile(path.join(outDir, "sw.js"), `const SHELL = ${JSON.stringify(shell)};\nconst VERSION = "${version}";\n${worker}`);
 }

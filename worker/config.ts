@@ -28,6 +28,8 @@ export interface ConfigReport {
     /** Video calls have a TURN key. */
     video: boolean;
     signup: SignupMode;
+    /** Web Push has VAPID keys (secrets in production; generated locally). */
+    push: boolean;
   };
   problems: ConfigProblem[];
 }
@@ -73,10 +75,12 @@ export function checkConfig(input: object, opts: { secretsUnknown?: boolean; bin
   }
   const inbound = checkInbound(env, email, problem);
   const video = checkTurn(env, opts, problem);
+  const push = checkPush(env, local, opts, problem);
+  checkTelegramApi(env, problem);
   return {
     ok: !problems.some((p) => p.fatal),
     environment,
-    features: { email, inbound, video, signup },
+    features: { email, inbound, video, signup, push },
     problems,
   };
 }
@@ -190,6 +194,42 @@ function checkTurn(env: ConfigInput, opts: { secretsUnknown?: boolean }, problem
   if (!id && token) problem("TURN_KEY_ID", false, "TURN_KEY_API_TOKEN is set without TURN_KEY_ID: video calls stay off");
   if (id && !/^[A-Za-z0-9_-]{8,128}$/.test(id)) problem("TURN_KEY_ID", false, `TURN_KEY_ID "${id}" does not look like a TURN key id`);
   return !!id && (!!token || !!opts.secretsUnknown);
+}
+
+const B64URL = /^[A-Za-z0-9_-]+$/;
+
+/** Web Push keys: both or neither; the public key a 65-byte point, the private one 32 bytes (base64url). */
+function checkPush(env: ConfigInput, local: boolean, opts: { secretsUnknown?: boolean }, problem: Report): boolean {
+  const pub = str(env.VAPID_PUBLIC_KEY);
+  const priv = str(env.VAPID_PRIVATE_KEY);
+  const hint = "make a pair with `npx web-push generate-vapid-keys`, then `wrangler secret put VAPID_PRIVATE_KEY` and set VAPID_PUBLIC_KEY";
+  if (pub && (!B64URL.test(pub) || pub.length !== 87)) {
+    problem("VAPID_PUBLIC_KEY", true, `VAPID_PUBLIC_KEY is not a P-256 public key (87 base64url characters); ${hint}`);
+    return false;
+  }
+  if (!opts.secretsUnknown && priv && (!B64URL.test(priv) || priv.length !== 43)) {
+    problem("VAPID_PRIVATE_KEY", true, `VAPID_PRIVATE_KEY is not a P-256 private key (43 base64url characters); ${hint}`);
+    return false;
+  }
+  if (pub && !priv && !opts.secretsUnknown) problem("VAPID_PRIVATE_KEY", true, `VAPID_PUBLIC_KEY is set without VAPID_PRIVATE_KEY; ${hint}`);
+  if (!pub && priv) problem("VAPID_PUBLIC_KEY", true, `VAPID_PRIVATE_KEY is set without VAPID_PUBLIC_KEY; ${hint}`);
+  const subject = str(env.VAPID_SUBJECT);
+  if (subject && !/^(mailto:\S+@\S+|https:\/\/\S+)$/.test(subject)) problem("VAPID_SUBJECT", true, `VAPID_SUBJECT "${subject}" is neither mailto:… nor an https URL`);
+  if (pub && (priv || opts.secretsUnknown)) return true;
+  if (local && !pub && !priv) return true; // generated on first use
+  if (!pub && !priv) problem("VAPID_PUBLIC_KEY", false, `Web Push is off: no VAPID keys (operators get no push notifications); ${hint}`);
+  return false;
+}
+
+function checkTelegramApi(env: ConfigInput, problem: Report): void {
+  const raw = str(env.TELEGRAM_API_URL);
+  if (!raw) return;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error("scheme");
+  } catch {
+    problem("TELEGRAM_API_URL", true, `TELEGRAM_API_URL "${raw}" is not an http(s) URL such as https://api.telegram.org`);
+  }
 }
 
 function str(v: unknown): string | undefined {

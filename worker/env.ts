@@ -35,6 +35,14 @@ export interface Env {
   /** Cloudflare Realtime TURN key for video calls (a key id and its API token, a secret). */
   TURN_KEY_ID?: string;
   TURN_KEY_API_TOKEN?: string;
+  /** Web Push (VAPID, RFC 8292): the deployment's public key (base64url, 65 bytes) and its
+   * private key (a secret, base64url `d`); generated on first use when running locally. */
+  VAPID_PUBLIC_KEY?: string;
+  VAPID_PRIVATE_KEY?: string;
+  /** Who push services may contact: `mailto:…` or an https URL (default: PUBLIC_URL). */
+  VAPID_SUBJECT?: string;
+  /** The Telegram Bot API's base URL (default https://api.telegram.org); tests point it at a local fake. */
+  TELEGRAM_API_URL?: string;
 }
 
 /** True when the Worker runs on a developer machine (wrangler dev or tests). */

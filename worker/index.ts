@@ -8,6 +8,7 @@ import { admin } from "./api/admin";
 import { handleInboundEmail } from "./api/inbound-email";
 import { signupCodes } from "./api/signup-codes";
 import { sites } from "./api/sites";
+import { telegramWebhook } from "./api/telegram";
 import { conversations } from "./api/sockets";
 import { unsubscribe } from "./api/unsubscribe";
 import { checkConfig } from "./config";
@@ -34,6 +35,7 @@ app.route("/api/v1/conversations", conversations);
 app.route("/api/v1/admin", admin);
 app.route("/api/v1/unsubscribe", unsubscribe);
 app.route("/api/v1/signup-codes", signupCodes);
+app.route("/api/v1/telegram", telegramWebhook);
 
 // The admin app is a single page: deep links get its index.html.
 app.get("/admin", (c) => c.redirect("/admin/"));

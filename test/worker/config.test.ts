@@ -19,6 +19,8 @@ const GOOD = {
   MAILCHANNELS_API_KEY: "mc-key",
   EMAIL_FROM: "Shop <support@shop.example>",
   INBOUND_DOMAIN: "in.chat.example.com",
+  VAPID_PUBLIC_KEY: "BK55DAzMGhnMaHrtIuAnNS1qEAhi-QMmQ6PiglmrJICtcxD_vitAjn9TdwQm7W8UuNVoxQQyizkqrD-gdvz_hrU",
+  VAPID_PRIVATE_KEY: "q5esIkLxMoGEuRGWtQp_m9iukcIzXfHxCmiP_Q1FH10",
   SITE: {}, CONVERSATION: {}, DEPLOYMENT: {}, ASSETS: {},
 };
 
@@ -40,7 +42,7 @@ describe("/healthz", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       ok: true, environment: "test",
-      features: { email: "outbox", inbound: true, video: false, signup: "closed" },
+      features: { email: "outbox", inbound: true, video: false, signup: "closed", push: true },
       problems: [],
     });
   });
@@ -74,8 +76,24 @@ describe("checkConfig", () => {
   it("passes a complete production configuration", () => {
     expect(checkConfig(GOOD)).toEqual({
       ok: true, environment: "production",
-      features: { email: "mailchannels", inbound: true, video: false, signup: "closed" }, problems: [],
+      features: { email: "mailchannels", inbound: true, video: false, signup: "closed", push: true }, problems: [],
     });
+  });
+
+  it.each([
+    ["no VAPID keys in production: push off, not fatal", { VAPID_PUBLIC_KEY: undefined, VAPID_PRIVATE_KEY: undefined }, ["note VAPID_PUBLIC_KEY"]],
+    ["a VAPID public key that is no P-256 point", { VAPID_PUBLIC_KEY: "not-a-key" }, ["fatal VAPID_PUBLIC_KEY"]],
+    ["a VAPID private key of the wrong length", { VAPID_PRIVATE_KEY: "abc" }, ["fatal VAPID_PRIVATE_KEY"]],
+    ["the public VAPID key without the private one", { VAPID_PRIVATE_KEY: undefined }, ["fatal VAPID_PRIVATE_KEY"]],
+    ["a VAPID subject that is neither mailto nor https", { VAPID_SUBJECT: "http://shop.example" }, ["fatal VAPID_SUBJECT"]],
+    ["a Telegram API URL that is not a URL", { TELEGRAM_API_URL: "api.telegram.org" }, ["fatal TELEGRAM_API_URL"]],
+  ])("names %s", (_what, overrides, expected) => {
+    expect(problems(overrides)).toEqual(expected);
+  });
+
+  it("turns Web Push on locally without keys: they are generated on first use", () => {
+    const report = checkConfig({ ...GOOD, ENVIRONMENT: "local", VAPID_PUBLIC_KEY: undefined, VAPID_PRIVATE_KEY: undefined });
+    expect(report.features.push).toBe(true);
   });
 
   const cases: Array<[string, Record<string, unknown>, string[]]> = [
@@ -118,7 +136,7 @@ describe("checkConfig", () => {
   });
 
   it("in the deploy dry run, skips secrets it cannot see but checks the variables", () => {
-    const vars = { ENVIRONMENT: "production", PUBLIC_URL: "https://chat.example.com", EMAIL_PROVIDER: "mailchannels", EMAIL_FROM: "a@shop.example", DKIM_DOMAIN: "shop.example", DKIM_SELECTOR: "mc", INBOUND_DOMAIN: "in.chat.example.com" };
+    const vars = { ENVIRONMENT: "production", PUBLIC_URL: "https://chat.example.com", VAPID_PUBLIC_KEY: GOOD.VAPID_PUBLIC_KEY, EMAIL_PROVIDER: "mailchannels", EMAIL_FROM: "a@shop.example", DKIM_DOMAIN: "shop.example", DKIM_SELECTOR: "mc", INBOUND_DOMAIN: "in.chat.example.com" };
     expect(checkConfig(vars, { secretsUnknown: true, bindings: false })).toMatchObject({ ok: true, problems: [] });
     expect(checkConfig({ ...vars, INBOUND_DOMAIN: "in chat" }, { secretsUnknown: true, bindings: false }).problems.map((p) => p.name)).toEqual(["INBOUND_DOMAIN"]);
   });

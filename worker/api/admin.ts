@@ -20,6 +20,7 @@ import { adminInbox } from "./admin-inbox";
 import { autoReplyRoutes } from "./admin-autoreply";
 import { emailRoutes } from "./admin-email";
 import { adminData } from "./admin-data";
+import { adminNotify } from "./admin-notify";
 import { pluginWoo } from "./plugin-woo";
 
 export const SESSION_COOKIE = "edgechat_session";
@@ -153,3 +154,4 @@ admin.route("/", autoReplyRoutes);
 admin.route("/", emailRoutes);
 admin.route("/", adminData); // erasure, retention, secrets
 admin.route("/", pluginWoo); // WooCommerce data for the visitor card
+admin.route("/", adminNotify); // Web Push devices, quiet hours, Telegram

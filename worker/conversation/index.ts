@@ -19,6 +19,7 @@ import { parseFrame } from "./frames";
 import type { ConversationHost } from "./host";
 import { operatorChanges, type OperatorAction } from "./operator-actions";
 import { closeOperatorSockets, sessionOver, socketTags } from "./operator-sessions";
+import { postOperatorReply, type OperatorReply } from "./operator-reply";
 import { RateLimiter } from "./rate-limit";
 import { CONVERSATION_MIGRATIONS } from "./schema";
 import { SITE_SYNC_TIMER, SiteReport } from "./site-report";
@@ -187,6 +188,9 @@ export class Conversation extends SocketObject {
     this.report.changed();
     return buildSummary(this.host.id, this.store);
   }
+
+  /** An operator's answer from outside the admin (Telegram), posted as one from the admin socket is. */
+  async postOperatorReply(siteKey: string, reply: OperatorReply) { return this.operatorRefusal(siteKey) ?? postOperatorReply(this.host, reply); }
 
   // ---- admission ----
 

@@ -13,6 +13,7 @@ import type { Env } from "../env";
 import { randomHex, randomToken, sha256Hex } from "../lib/crypto";
 import { failure, type Failure } from "../lib/errors";
 import { migrate } from "../lib/migrate";
+import { generateVapidKeys } from "../site/push/vapid";
 
 export const DEPLOYMENT_OBJECT = "deployment";
 export const SIGNUP_LIMIT = { perIp: 5, windowMs: 3600_000 } as const;
@@ -34,6 +35,8 @@ const MIGRATIONS = [
    );
    CREATE TABLE signup_attempts (ip_key TEXT NOT NULL, at INTEGER NOT NULL);
    CREATE INDEX signup_attempts_ip ON signup_attempts (ip_key, at);`,
+  // Web Push keys of a local run (a deployment on Cloudflare has them as secrets).
+  `CREATE TABLE vapid_keys (id INTEGER PRIMARY KEY CHECK (id = 1), public_key TEXT NOT NULL, private_key TEXT NOT NULL, created_at INTEGER NOT NULL);`,
 ] as const;
 
 export interface SignupCode {
@@ -59,6 +62,15 @@ export class Deployment extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     migrate(this.sql, MIGRATIONS);
+  }
+
+  /** The local run's VAPID keys, generated on first use and kept (worker/site/push/vapid.ts). */
+  async localVapidKeys(): Promise<{ publicKey: string; privateKey: string }> {
+    const row = this.sql.exec<{ public_key: string; private_key: string }>("SELECT * FROM vapid_keys").toArray()[0];
+    if (row) return { publicKey: row.public_key, privateKey: row.private_key };
+    const keys = await generateVapidKeys();
+    this.sql.exec("INSERT OR IGNORE INTO vapid_keys (id, public_key, private_key, created_at) VALUES (1, ?, ?, ?)", keys.publicKey, keys.privateKey, Date.now());
+    return this.localVapidKeys();
   }
 
   /** A new one-time code (returned once), optionally only for `email`. */

@@ -206,3 +206,21 @@ export interface OutboxEntry {
   /** The MIME text as delivered, kept for the local outbox. */
   raw: string | null;
 }
+
+/** What a Web Push carries to the admin's service worker (encrypted per RFC 8291). */
+export interface PushPayload {
+  title: string;
+  body: string;
+  /** The admin path the notification opens: the conversation, or the inbox for several. */
+  url: string;
+  /** Notifications of one conversation replace each other. */
+  tag: string;
+  conversationIds: string[];
+}
+
+/** An operator's notification settings as the admin shows them. */
+export interface NotificationSettings {
+  quietHours: { start: string; end: string; timezone: string } | null;
+  push: { available: boolean; publicKey: string | null; devices: number };
+  telegram: { connected: boolean; botUsername: string | null; linked: boolean; linkedAs: string | null };
+}

@@ -9,7 +9,7 @@ import { failure } from "../lib/errors";
 import { migrate } from "../lib/migrate";
 import { SocketObject } from "../lib/socket-object";
 import { Timers } from "../lib/timers";
-import type { InboxEntry, Routing } from "../protocol";
+import type { InboxEntry, PushSubscriptionBody, QuietHours, Routing } from "../protocol";
 import type * as audit from "./audit";
 import * as auditLog from "./audit";
 import * as autoReply from "./autoreply";
@@ -33,6 +33,11 @@ import * as socketSessions from "./socket-sessions";
 import * as team from "./team";
 import * as auth from "./team/auth";
 import * as invites from "./team/invites";
+import * as notify from "./notify";
+import * as notifySettings from "./notify/settings";
+import * as pushDelivery from "./push/deliver";
+import * as pushSubscriptions from "./push/subscriptions";
+import * as telegram from "./telegram";
 import * as members from "./team/members";
 import * as passwordReset from "./team/password-reset";
 import * as sessions from "./team/sessions";
@@ -55,6 +60,8 @@ export class Site extends SocketObject {
       [signup.SIGNUP_EXPIRY_TIMER]: () => signup.expireUnconfirmed(sql),
       [dataRights.RETENTION_TIMER]: () => dataRights.runRetention(this.host),
       [notices.NOTICE_DIGEST_TIMER]: () => notices.sendDigest(this.host),
+      [notify.NOTIFY_TIMER]: () => notify.sendBatch(this.host),
+      [pushDelivery.PUSH_RETRY_TIMER]: (job) => pushDelivery.retryPush(this.host, job),
     }));
     const mailer = new Mailer(sql, env, timers, () => settings.siteSettingsOf(sql)?.name ?? "Edgechat");
     this.host = { sql, ctx, env, timers, mailer, siteKey: () => settings.readSetting<string>(sql, "site_key") };
@@ -186,6 +193,23 @@ export class Site extends SocketObject {
   async rotateSecret(actor: audit.Actor, name: secrets.SecretName, graceHours?: number) {
     return secrets.rotateSecret(this.host.sql, actor, name, graceHours);
   }
+
+  // ---- for the admin API: notifications away from the admin (Web Push, Telegram) ----
+
+  async notificationSettings(operatorId: string) { return notifySettings.notificationSettings(this.host, operatorId); }
+  async savePushSubscription(operatorId: string, sub: PushSubscriptionBody, userAgent: string | null) {
+    return pushSubscriptions.saveSubscription(this.host.sql, this.env, operatorId, sub, userAgent);
+  }
+  async removePushSubscription(operatorId: string, endpoint: string) { return pushSubscriptions.removeSubscription(this.host.sql, operatorId, endpoint); }
+  async saveQuietHours(operatorId: string, quiet: QuietHours | null) { return notify.saveQuietHours(this.host.sql, operatorId, quiet); }
+  async connectTelegram(actor: audit.Actor, token: string, publicUrl: string) { return telegram.connectBot(this.host, actor, token, publicUrl); }
+  async disconnectTelegram(actor: audit.Actor) { return telegram.disconnectBot(this.host, actor); }
+  async telegramLinkCode(operatorId: string) { return telegram.newLinkCode(this.host.sql, operatorId); }
+  async unlinkTelegram(operatorId: string) { return telegram.unlink(this.host.sql, operatorId); }
+
+  // ---- for the Telegram webhook ----
+
+  async telegramUpdate(secret: string, update: { update_id: number }) { return telegram.handleUpdate(this.host, secret, update); }
 
   // ---- for the admin API: data rights ----
 

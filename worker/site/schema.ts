@@ -154,4 +154,43 @@ export const SITE_MIGRATIONS = [
   `CREATE TABLE client_hits (key TEXT NOT NULL, at INTEGER NOT NULL);
    CREATE INDEX client_hits_key ON client_hits (key, at);
    CREATE TABLE notice_queue (conversation_id TEXT PRIMARY KEY, item TEXT NOT NULL, at INTEGER NOT NULL);`,
+  // Operators reachable away from the admin: Web Push subscriptions per device, quiet hours,
+  // the pending notifications of a batch, and the Telegram bot's links, codes and updates.
+  `CREATE TABLE push_subscriptions (
+     id TEXT PRIMARY KEY,
+     operator_id TEXT NOT NULL,
+     endpoint TEXT NOT NULL UNIQUE,
+     p256dh TEXT NOT NULL,
+     auth TEXT NOT NULL,
+     user_agent TEXT,
+     created_at INTEGER NOT NULL,
+     last_sent_at INTEGER
+   );
+   CREATE INDEX push_subscriptions_operator ON push_subscriptions (operator_id);
+   CREATE TABLE notify_prefs (operator_id TEXT PRIMARY KEY, quiet_hours TEXT);
+   CREATE TABLE notify_pending (
+     operator_id TEXT NOT NULL,
+     conversation_id TEXT NOT NULL,
+     is_new INTEGER NOT NULL,
+     entry TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     PRIMARY KEY (operator_id, conversation_id)
+   );
+   CREATE TABLE notify_seen (conversation_id TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+   CREATE TABLE telegram_links (
+     operator_id TEXT PRIMARY KEY,
+     user_id INTEGER NOT NULL UNIQUE,
+     chat_id INTEGER NOT NULL,
+     username TEXT,
+     linked_at INTEGER NOT NULL
+   );
+   CREATE TABLE telegram_codes (code_hash TEXT PRIMARY KEY, operator_id TEXT NOT NULL, expires_at INTEGER NOT NULL);
+   CREATE TABLE telegram_updates (update_id INTEGER PRIMARY KEY, at INTEGER NOT NULL);
+   CREATE TABLE telegram_messages (
+     chat_id INTEGER NOT NULL,
+     message_id INTEGER NOT NULL,
+     conversation_id TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     PRIMARY KEY (chat_id, message_id)
+   );`,
 ] as const;

@@ -95,6 +95,15 @@ export const en = {
       title: "Canned responses", intro: "Type / and the shortcut in a reply to insert one.", add: "Add a response",
       shortcut: "Shortcut", shortcutHint: "Letters, digits, _ and -", titleLabel: "Title", text: "Text", confirmDelete: "Delete /{shortcut}?",
     },
+    notifications: {
+      title: "Notifications", push: "Push notifications on this device",
+      pushHint: "New chats and visitor messages reach this device while the admin is closed. Install the admin as an app on a phone to get them there.",
+      pushOn: "Turn on", pushOff: "Turn off", pushUnavailable: "Push notifications are not available here (this browser, or the deployment has no VAPID keys).",
+      denied: "The browser did not allow notifications; allow them in the site settings and try again.",
+      quiet: "Quiet hours", from: "From", to: "To", quietHint: "No push or Telegram message in these hours (your time zone). Leave empty for none.",
+      bot: "The site's bot: {bot}", linkedAs: "Linked to {who}.", link: "Link my Telegram", sendCode: "Send this to the bot within 15 minutes:",
+      noBot: "No Telegram bot is connected yet.", token: "Bot token", tokenHint: "From @BotFather; connecting sets the bot's webhook.", connect: "Connect the bot",
+    },
     identity: {
       title: "Identity secret", intro: "Your shop signs the logged-in customer's id with this secret, so the chat knows it is really them.",
       hidden: "The current secret is never shown again. Rotate it to get a new one; the old one stops working at once.",

@@ -7,6 +7,7 @@ import type { InboxEntry } from "../../protocol";
 import { defer, type SiteHost } from "../host";
 import { notifyOperatorsOfNewChat } from "../mail/notices";
 import { announcePresence, operatorsOnline, toOperators } from "../presence";
+import { inboxChanged as notifyAway } from "../notify";
 import { afterInboxChange, readRouting } from "../routing";
 import { indexEntry } from "./search";
 
@@ -81,6 +82,7 @@ export class InboxFeed {
         defer(this.host, "operator notice", notifyOperatorsOfNewChat(this.host, entry));
       }
     }
+    notifyAway(this.host, stored.map((s) => s.entry));
   }
 }
 

@@ -1,0 +1,121 @@
+/**
+ * Settings → Notifications (every operator): push notifications on this device, quiet
+ * hours, and linking a Telegram account; owners and admins also connect the site's bot.
+ */
+import { html, nothing } from "lit";
+import { customElement, state as litState } from "lit/decorators.js";
+import type { NotificationSettings } from "../../../worker/protocol";
+import { api } from "../api";
+import { state } from "../app-state";
+import { t } from "../i18n";
+import { Screen } from "./screen";
+
+/** The VAPID public key as the bytes `applicationServerKey` takes. */
+function keyBytes(base64url: string): Uint8Array {
+  const bin = atob(base64url.replace(/-/g, "+").replace(/_/g, "/"));
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
+
+@customElement("ec-settings-notifications")
+export class EcSettingsNotifications extends Screen {
+  @litState() private settings: NotificationSettings | null = null;
+  @litState() private subscribed = false;
+  @litState() private linkCode: string | null = null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.load();
+  }
+
+  private async load(): Promise<void> {
+    this.settings = await api<NotificationSettings>("GET", "/notifications");
+    const reg = await navigator.serviceWorker?.getRegistration("/admin/");
+    this.subscribed = !!(await reg?.pushManager.getSubscription());
+  }
+
+  override render() {
+    const s = this.settings;
+    if (!s) return nothing;
+    const q = s.quietHours;
+    return html`<h2>${t("settings.notifications.title")}</h2>
+      <div class="card">
+        <h3>${t("settings.notifications.push")}</h3>
+        <p class="muted">${t("settings.notifications.pushHint")}</p>
+        ${s.push.available && "PushManager" in window
+          ? html`<button ?disabled=${this.busy} @click=${this.subscribed ? this.pushOff : this.pushOn}>
+              ${this.subscribed ? t("settings.notifications.pushOff") : t("settings.notifications.pushOn")}</button>`
+          : html`<p>${t("settings.notifications.pushUnavailable")}</p>`}
+      </div>
+      <form @submit=${this.saveQuiet}>
+        <h3>${t("settings.notifications.quiet")}</h3>
+        <div class="two">
+          ${this.input("quietHours.start", t("settings.notifications.from"), q?.start ?? "", { type: "time" })}
+          ${this.input("quietHours.end", t("settings.notifications.to"), q?.end ?? "", { type: "time" })}
+        </div>
+        <p class="hint">${t("settings.notifications.quietHint")}</p>
+        <div class="actions"><button type="submit" ?disabled=${this.busy}>${t("settings.save")}</button>${this.status()}</div>
+      </form>
+      <div class="card">
+        <h3>Telegram</h3>
+        ${s.telegram.connected
+          ? html`<p>${t("settings.notifications.bot", { bot: `@${s.telegram.botUsername}` })}</p>
+              ${s.telegram.linked ? html`<p>${t("settings.notifications.linkedAs", { who: s.telegram.linkedAs ?? "" })}</p>` : nothing}
+              <button ?disabled=${this.busy} @click=${this.newCode}>${t("settings.notifications.link")}</button>
+              ${this.linkCode ? html`<p>${t("settings.notifications.sendCode")} <code>/start ${this.linkCode}</code>
+                <a href=${`https://t.me/${s.telegram.botUsername}?start=${this.linkCode}`} target="_blank" rel="noopener">t.me/${s.telegram.botUsername}</a></p>` : nothing}`
+          : html`<p class="muted">${t("settings.notifications.noBot")}</p>`}
+        ${state.canManage ? html`<form @submit=${this.connect}>
+            ${this.input("token", t("settings.notifications.token"), "", { hint: t("settings.notifications.tokenHint") })}
+            <div class="actions"><button type="submit" ?disabled=${this.busy}>${t("settings.notifications.connect")}</button></div>
+          </form>` : nothing}
+      </div>`;
+  }
+
+  private async pushOn(): Promise<void> {
+    await this.attempt(async () => {
+      if ((await Notification.requestPermission()) !== "granted") throw new Error(t("settings.notifications.denied"));
+      const reg = await navigator.serviceWorker.ready;
+      const sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(this.settings!.push.publicKey!) as BufferSource });
+      await api("POST", "/push/subscriptions", sub.toJSON());
+      this.subscribed = true;
+    });
+  }
+
+  private async pushOff(): Promise<void> {
+    await this.attempt(async () => {
+      const sub = await (await navigator.serviceWorker.ready).pushManager.getSubscription();
+      if (sub) {
+        await api("DELETE", "/push/subscriptions", { endpoint: sub.endpoint });
+        await sub.unsubscribe();
+      }
+      this.subscribed = false;
+    });
+  }
+
+  private async saveQuiet(e: Event): Promise<void> {
+    e.preventDefault();
+    const form = new FormData(e.target as HTMLFormElement);
+    const start = String(form.get("quietHours.start") ?? "");
+    const end = String(form.get("quietHours.end") ?? "");
+    const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    await this.attempt(() => api("PUT", "/notifications", { quietHours: start && end ? { start, end, timezone } : null }));
+  }
+
+  private async newCode(): Promise<void> {
+    await this.attempt(async () => {
+      this.linkCode = (await api<{ code: string }>("POST", "/telegram/link-code")).code;
+    });
+  }
+
+  private async connect(e: Event): Promise<void> {
+    e.preventDefault();
+    const token = String(new FormData(e.target as HTMLFormElement).get("token") ?? "");
+    if (await this.attempt(() => api("PUT", "/telegram", { token }))) await this.load();
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ec-settings-notifications": EcSettingsNotifications;
+  }
+}

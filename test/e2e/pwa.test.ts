@@ -1,0 +1,107 @@
+/**
+ * The installable admin in Chromium: the manifest and its icons, the service worker that
+ * installs with the app shell (and never an API answer), a pushed payload shown as a
+ * notification that opens its conversation, the offline screen, and the inbox and a
+ * conversation usable at 360 px.
+ */
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser } from "./support/browser";
+import { newVisitor, visitorSays } from "./support/node-clients";
+import { startServer, type TestServer } from "./support/server";
+
+let server: TestServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "en-US" });
+  await context.grantPermissions(["notifications"], { origin: server.url });
+  page = await context.newPage();
+  await page.goto(`${server.url}/healthz`);
+  const status = await page.evaluate(async (owner) => {
+    const res = await fetch("/api/v1/admin/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ siteKey: "demo", ...owner }) });
+    return res.status;
+  }, server.owner);
+  expect(status).toBe(200);
+  await page.goto(`${server.url}/admin/`);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** True when the page scrolls sideways (something is wider than the screen). */
+function overflowsSideways(p: Page): Promise<boolean> {
+  return p.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);
+}
+
+describe("installable admin", () => {
+  it("has a manifest with 192 and 512 px icons and a theme", async () => {
+    const manifest = await page.evaluate(async () => {
+      const href = document.querySelector<HTMLLinkElement>("link[rel=manifest]")!.href;
+      const m = await (await fetch(href)).json();
+      const icons = await Promise.all(m.icons.map(async (i: { src: string }) => (await fetch(i.src)).headers.get("content-type")));
+      return { ...m, iconTypes: icons };
+    });
+    expect(manifest).toMatchObject({ start_url: "/admin/", scope: "/admin/", display: "standalone", iconTypes: ["image/png", "image/png"] });
+    expect(manifest.icons.map((i: { sizes: string }) => i.sizes)).toEqual(["192x192", "512x512"]);
+  });
+
+  it("installs a service worker that caches the app shell and no API answer", async () => {
+    const cached = await page.evaluate(async () => {
+      await fetch("/api/v1/admin/me");
+      const keys = await caches.keys();
+      const urls = (await Promise.all(keys.map(async (k) => (await (await caches.open(k)).keys()).map((r) => new URL(r.url).pathname)))).flat();
+      return { controlled: !!navigator.serviceWorker.controller || !!(await navigator.serviceWorker.getRegistration("/admin/")), urls };
+    });
+    expect(cached.controlled).toBe(true);
+    expect(cached.urls).toContain("/admin/");
+    expect(cached.urls).toContain("/admin/offline");
+    expect(cached.urls.some((u) => u.startsWith("/api/"))).toBe(false);
+  });
+
+  it("shows a pushed payload as a notification that carries its conversation's link", async () => {
+    const cdp = await context.newCDPSession(page);
+    const registrations: { registrationId: string; scopeURL: string }[] = [];
+    cdp.on("ServiceWorker.workerRegistrationUpdated", (e) => registrations.push(...e.registrations));
+    await cdp.send("ServiceWorker.enable");
+    await expect.poll(() => registrations.find((r) => r.scopeURL === `${server.url}/admin/`)).toBeTruthy();
+    const reg = registrations.find((r) => r.scopeURL === `${server.url}/admin/`)!;
+    const payload = { title: "New chat: Anna", body: "Do you ship to Riga?", url: "/admin/c/abc", tag: "c-abc", conversationIds: ["abc"] };
+    await cdp.send("ServiceWorker.deliverPushMessage", { origin: server.url, registrationId: reg.registrationId, data: JSON.stringify(payload) });
+    await expect.poll(() => page.evaluate(async () => {
+      const notes = await (await navigator.serviceWorker.ready).getNotifications();
+      return notes.map((n) => ({ title: n.title, body: n.body, tag: n.tag, url: n.data?.url }));
+    })).toEqual([{ title: "New chat: Anna", body: "Do you ship to Riga?", tag: "c-abc", url: "/admin/c/abc" }]);
+  });
+
+  it("keeps the inbox and a conversation usable at 360 px", async () => {
+    const visitor = await newVisitor(server as never);
+    await visitorSays(visitor.socket, "Is the blue kettle in stock?");
+    await page.goto(`${server.url}/admin/`);
+    await page.getByText("Is the blue kettle in stock?").first().waitFor();
+    expect(await overflowsSideways(page)).toBe(false);
+    await page.goto(`${server.url}/admin/c/${visitor.conversationId}`);
+    await page.locator("ec-composer textarea").waitFor();
+    expect(await page.locator("ec-composer textarea").isVisible()).toBe(true);
+    expect(await overflowsSideways(page)).toBe(false);
+    visitor.socket.close();
+  });
+
+  it("shows the offline screen, not a login form, when opened without a connection", async () => {
+    await context.setOffline(true);
+    const offline = await context.newPage();
+    for (const path of ["/admin/", "/admin/c/abc"]) {
+      await offline.goto(`${server.url}${path}`);
+      expect(await offline.locator("h1").textContent()).toBe("You are offline");
+    }
+    await offline.close();
+    await context.setOffline(false);
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * A local fake of the Telegram Bot API (`POST /bot<token>/<method>`, JSON bodies), enough
+ * for the Worker's bot: getMe, setWebhook, deleteWebhook, sendMessage, answerCallbackQuery.
+ * It records every call; `deliver` plays Telegram and POSTs an update to the webhook set.
+ */
+import http from "node:http";
+
+export const BOT_TOKEN = "123456789:AAEfakeTokenForTestsOnly_0123456789ab";
+
+export interface BotCall {
+  method: string;
+  body: any;
+  at: number;
+}
+
+export interface FakeTelegram {
+  url: string;
+  calls: BotCall[];
+  webhook: { url: string; secret: string } | null;
+  waitFor(method: string, match?: (body: any) => boolean, ms?: number): Promise<BotCall>;
+  deliver(update: unknown, secret?: string): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** Starts the fake on a free port. */
+export async function startFakeTelegram(): Promise<FakeTelegram> {
+  const calls: BotCall[] = [];
+  let nextMessageId = 1000;
+  const fake: Partial<FakeTelegram> & { webhook: FakeTelegram["webhook"] } = { webhook: null };
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      const m = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? "");
+      const reply = (status: number, json: unknown) => res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(json));
+      if (!m || m[1] !== BOT_TOKEN) return reply(401, { ok: false, error_code: 401, description: "Unauthorized" });
+      const method = m[2]!;
+      const text = Buffer.concat(chunks).toString();
+      const body = text ? JSON.parse(text) : {};
+      calls.push({ method, body, at: Date.now() });
+      switch (method) {
+        case "getMe":
+          return reply(200, { ok: true, result: { id: 123456789, is_bot: true, first_name: "Shop bot", username: "shop_test_bot", can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false } });
+        case "setWebhook":
+          fake.webhook = { url: body.url, secret: body.secret_token };
+          return reply(200, { ok: true, result: true });
+        case "sendMessage":
+          return reply(200, { ok: true, result: { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: body.chat_id, type: "private" }, text: body.text } });
+        case "deleteWebhook":
+        case "answerCallbackQuery":
+          return reply(200, { ok: true, result: true });
+        default:
+          return reply(404, { ok: false, error_code: 404, description: "Not Found: method not found" });
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return Object.assign(fake, {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    calls,
+    async waitFor(method: string, match: (body: any) => boolean = () => true, ms = 8000) {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const call = calls.find((c) => c.method === method && match(c.body));
+        if (call) return call;
+        if (Date.now() > deadline) throw new Error(`fake Telegram: no ${method} call; got ${JSON.stringify(calls.map((c) => c.method))}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    deliver(update: unknown, secret = fake.webhook!.secret) {
+      return fetch(fake.webhook!.url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret },
+        body: JSON.stringify(update),
+      });
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }) as FakeTelegram;
+}

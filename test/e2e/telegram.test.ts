@@ -1,0 +1,128 @@
+/**
+ * Telegram end to end against the real Worker and a local fake Bot API: the owner connects
+ * a bot (the webhook is set with a secret), links their account with a one-time code, hears
+ * of a visitor's message, and answers by replying in Telegram — the answer reaches the
+ * visitor's socket. Redelivered updates, forged secrets, unlinked users and spent codes
+ * change nothing. Prints the time from the visitor's message to the sendMessage call.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BOT_TOKEN, startFakeTelegram, type FakeTelegram } from "./support/fake-telegram";
+import { newVisitor, OwnerClient, startServerWith, visitorSays, type LocalServer } from "./support/node-clients";
+
+let server: LocalServer;
+let telegram: FakeTelegram;
+let owner: OwnerClient;
+let updateId = 5000;
+
+const OLGA = { id: 555, is_bot: false, first_name: "Olga", username: "olga_owner" };
+const STRANGER = { id: 777, is_bot: false, first_name: "Eve" };
+
+function message(from: typeof OLGA | typeof STRANGER, text: string, extra: Record<string, unknown> = {}) {
+  const command = text.startsWith("/") ? [{ type: "bot_command", offset: 0, length: text.split(" ")[0]!.length }] : undefined;
+  return {
+    update_id: ++updateId,
+    message: { message_id: updateId, date: Math.floor(Date.now() / 1000), chat: { id: from.id, type: "private" }, from, text, ...(command ? { entities: command } : {}), ...extra },
+  };
+}
+
+function sentTo(chatId: number, contains: string) {
+  return (body: any) => body.chat_id === chatId && String(body.text).includes(contains);
+}
+
+beforeAll(async () => {
+  telegram = await startFakeTelegram();
+  server = await startServerWith({ TELEGRAM_API_URL: telegram.url });
+  owner = await OwnerClient.login(server);
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await telegram?.close();
+});
+
+describe("Telegram", () => {
+  it("refuses a malformed or rejected token, then connects the bot with a secret webhook", async () => {
+    expect((await owner.api("PUT", "/telegram", { token: "nope" })).body.error.fields).toHaveProperty("token");
+    const wrong = await owner.api("PUT", "/telegram", { token: "987654321:AAEsomeOtherTokenThatTelegramRefuses_x" });
+    expect(wrong.status).toBe(400);
+    const res = await owner.api("PUT", "/telegram", { token: BOT_TOKEN });
+    expect(res.body).toEqual({ botUsername: "shop_test_bot" });
+    expect(telegram.webhook!.url).toBe(`${server.url}/api/v1/telegram/demo/webhook`);
+    expect(telegram.webhook!.secret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it("refuses an update without the bot's secret", async () => {
+    expect((await telegram.deliver(message(OLGA, "/start X"), "forged")).status).toBe(401);
+    const noHeader = await fetch(telegram.webhook!.url, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+    expect(noHeader.status).toBe(401);
+  });
+
+  it("links an operator with a one-time code; a spent code is refused", async () => {
+    const { body } = await owner.api("POST", "/telegram/link-code");
+    expect(body.code).toMatch(/^[A-Z2-9]{10}$/);
+    expect((await telegram.deliver(message(OLGA, `/start ${body.code}`))).status).toBe(200);
+    await telegram.waitFor("sendMessage", sentTo(OLGA.id, "Linked"));
+    expect((await telegram.deliver(message(STRANGER, `/start ${body.code}`))).status).toBe(200);
+    await telegram.waitFor("sendMessage", sentTo(STRANGER.id, "unknown or was used"));
+    expect((await owner.api("GET", "/notifications")).body.telegram).toEqual({
+      connected: true, botUsername: "shop_test_bot", linked: true, linkedAs: "@olga_owner",
+    });
+  });
+
+  it("notifies the linked operator; a reply lands in the conversation once, as the operator", async () => {
+    const visitor = await newVisitor(server, { pages: [{ url: "https://shop.example/boots", at: Date.now() }] });
+    const sentAt = await visitorSays(visitor.socket, "Are the boots waterproof?");
+    const note = await telegram.waitFor("sendMessage", sentTo(OLGA.id, "Are the boots waterproof?"));
+    console.log(`telegram: visitor message → sendMessage call: ${note.at - sentAt} ms`);
+    expect(note.body.text).toContain("New chat from A visitor");
+    expect(note.body.text).toContain("Page: https://shop.example/boots");
+    expect(note.body.parse_mode).toBeUndefined();
+    expect(note.body.reply_markup.inline_keyboard[0].map((b: any) => b.callback_data)).toEqual(["take", "resolve"]);
+
+    const notification = telegram.calls.filter((c) => c.method === "sendMessage").indexOf(note) + 1000;
+    const answer = message(OLGA, "Yes, fully waterproof.", { reply_to_message: { message_id: notification, date: 0, chat: { id: OLGA.id, type: "private" } } });
+    expect((await telegram.deliver(answer)).status).toBe(200);
+    const frame = await visitor.socket.next("message", (f) => f.message.text === "Yes, fully waterproof.");
+    expect(frame.message.author).toMatchObject({ kind: "operator", name: "Owner" });
+
+    // Telegram delivers at least once: the same update again posts nothing.
+    const again = await telegram.deliver(answer);
+    expect(await again.json()).toEqual({ ok: true, duplicate: true });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(visitor.socket.frames.filter((f) => f.type === "message")).toEqual([]);
+
+    const inbox = await owner.api("GET", "/conversations");
+    const entry = inbox.body.conversations.find((c: any) => c.id === visitor.conversationId);
+    expect(entry).toMatchObject({ waitingSince: null, lastMessage: { author: "operator" } });
+    expect(entry.assignee).toBeTruthy();
+    visitor.socket.close();
+  });
+
+  it("refuses replies from a Telegram user who is not linked", async () => {
+    const visitor = await newVisitor(server);
+    await visitorSays(visitor.socket, "hello?");
+    const note = await telegram.waitFor("sendMessage", sentTo(OLGA.id, "hello?"));
+    const forged = message(STRANGER, "I am the operator", { reply_to_message: { message_id: 1000 + telegram.calls.filter((c) => c.method === "sendMessage").indexOf(note), date: 0, chat: { id: OLGA.id, type: "private" } } });
+    expect((await telegram.deliver(forged)).status).toBe(200);
+    await telegram.waitFor("sendMessage", sentTo(STRANGER.id, "not linked"));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(visitor.socket.frames.filter((f) => f.type === "message")).toEqual([]);
+    visitor.socket.close();
+  });
+
+  it("resolves a conversation with the Resolve button", async () => {
+    const visitor = await newVisitor(server);
+    await visitorSays(visitor.socket, "please close this");
+    const note = await telegram.waitFor("sendMessage", sentTo(OLGA.id, "please close this"));
+    const messageId = 1000 + telegram.calls.filter((c) => c.method === "sendMessage").indexOf(note);
+    const press = {
+      update_id: ++updateId,
+      callback_query: { id: "cb1", from: OLGA, chat_instance: "x", data: "resolve", message: { message_id: messageId, date: 0, chat: { id: OLGA.id, type: "private" } } },
+    };
+    expect((await telegram.deliver(press)).status).toBe(200);
+    await telegram.waitFor("answerCallbackQuery", (b) => b.callback_query_id === "cb1" && b.text === "Resolved.");
+    const inbox = await owner.api("GET", "/conversations?status=resolved");
+    expect(inbox.body.conversations.map((c: any) => c.id)).toContain(visitor.conversationId);
+    visitor.socket.close();
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * Pure rules of operator notifications: which inbox changes are news, who hears of them,
+ * quiet hours, and the words of a notification.
+ */
+import type { InboxEntry, PushPayload, QuietHours } from "../../protocol";
+
+export interface TeamMemberScope {
+  id: string;
+  departmentIds: string[];
+}
+
+/** True when the summary carries a visitor message newer than `seenSeq` in an open conversation. */
+export function isVisitorNews(entry: InboxEntry, seenSeq: number | null): boolean {
+  const last = entry.lastMessage;
+  return entry.status === "open" && last?.author === "visitor" && last.seq > (seenSeq ?? 0);
+}
+
+/**
+ * Who hears of news in a conversation: its assignee; else, unassigned, the members of its
+ * department; else everyone on the team.
+ */
+export function audienceOf(entry: InboxEntry, team: TeamMemberScope[]): string[] {
+  if (entry.assignee) return team.some((m) => m.id === entry.assignee) ? [entry.assignee] : [];
+  if (entry.department) return team.filter((m) => m.departmentIds.includes(entry.department!)).map((m) => m.id);
+  return team.map((m) => m.id);
+}
+
+/** True when `now` falls inside the quiet hours (which may span midnight). */
+export function inQuietHours(quiet: QuietHours | null, now: number): boolean {
+  if (!quiet || quiet.start === quiet.end) return false;
+  const parts = new Intl.DateTimeFormat("en-GB", { timeZone: quiet.timezone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+    .formatToParts(new Date(now));
+  const hh = Number(parts.find((p) => p.type === "hour")?.value ?? 0);
+  const mm = Number(parts.find((p) => p.type === "minute")?.value ?? 0);
+  const minute = hh * 60 + mm;
+  const start = minutesOf(quiet.start);
+  const end = minutesOf(quiet.end);
+  return start < end ? minute >= start && minute < end : minute >= start || minute < end;
+}
+
+function minutesOf(clock: string): number {
+  const [h, m] = clock.split(":").map(Number);
+  return h! * 60 + m!;
+}
+
+export interface News {
+  entry: InboxEntry;
+  isNew: boolean;
+}
+
+/** The visitor's name as an operator sees it. */
+export function visitorLabel(entry: InboxEntry): string {
+  return entry.visitorName ?? entry.email ?? "A visitor";
+}
+
+/** One push for an operator's batch: one conversation opens it, several open the inbox. */
+export function pushPayloadOf(news: News[]): PushPayload {
+  const ids = news.map((n) => n.entry.id);
+  if (news.length === 1) {
+    const { entry, isNew } = news[0]!;
+    return {
+      title: isNew ? `New chat: ${visitorLabel(entry)}` : visitorLabel(entry),
+      body: entry.lastMessage?.text ?? "",
+      url: `/admin/c/${entry.id}`,
+      tag: `c-${entry.id.slice(0, 24)}`,
+      conversationIds: ids,
+    };
+  }
+  const fresh = news.filter((n) => n.isNew).length;
+  return {
+    title: fresh ? `${news.length} chats waiting (${fresh} new)` : `${news.length} chats waiting`,
+    body: news.map((n) => `${visitorLabel(n.entry)}: ${n.entry.lastMessage?.text ?? ""}`).join("\n").slice(0, 500),
+    url: "/admin/",
+    tag: "inbox",
+    conversationIds: ids,
+  };
+}

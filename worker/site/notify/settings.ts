@@ -1,0 +1,24 @@
+/** What the admin's Notifications screen shows an operator: quiet hours, push devices, Telegram. */
+import type { NotificationSettings } from "../../protocol";
+import type { SiteHost } from "../host";
+import { deviceCount } from "../push/subscriptions";
+import { vapidKeysOf } from "../push/vapid";
+import { botSettings, linkOfOperator } from "../telegram";
+import { quietHoursOf } from "./index";
+
+/** The notification settings of `operatorId`. */
+export async function notificationSettings(host: SiteHost, operatorId: string): Promise<NotificationSettings> {
+  const vapid = await vapidKeysOf(host.env);
+  const bot = botSettings(host.sql);
+  const link = linkOfOperator(host.sql, operatorId);
+  return {
+    quietHours: quietHoursOf(host.sql, operatorId),
+    push: { available: !!vapid, publicKey: vapid?.publicKey ?? null, devices: deviceCount(host.sql, operatorId) },
+    telegram: {
+      connected: !!bot,
+      botUsername: bot?.me.username ?? null,
+      linked: !!link,
+      linkedAs: link ? (link.username ? `@${link.username}` : String(link.user_id)) : null,
+    },
+  };
+}

@@ -1,0 +1,4 @@
+/** The site's Telegram bot: connecting it, linking operators, notifying them, and its webhook's updates. */
+export { botSettings, connectBot, disconnectBot } from "./bot";
+export { linkOfOperator, newLinkCode, unlink } from "./links";
+export { handleUpdate } from "./updates";

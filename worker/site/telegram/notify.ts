@@ -1,0 +1,70 @@
+/**
+ * Telegram notifications: one message per conversation to the operator's linked chat, with
+ * the visitor's name, page and message, and Take / Resolve buttons. Each sent message is
+ * remembered (`telegram_messages`) so a reply to it or a button on it finds its conversation.
+ */
+import type { InlineKeyboardMarkup } from "grammy/types";
+import type { SiteHost } from "../host";
+import type { News } from "../notify/rules";
+import { visitorLabel } from "../notify/rules";
+import { botApi, botSettings } from "./bot";
+import { linkOfOperator } from "./links";
+
+/** Messages older than this no longer map a reply to a conversation. */
+export const MESSAGE_MEMORY_MS = 30 * 86_400_000;
+
+export const BUTTONS: InlineKeyboardMarkup = {
+  inline_keyboard: [[{ text: "Take", callback_data: "take" }, { text: "Resolve", callback_data: "resolve" }]],
+};
+
+/** Sends an operator's news to their linked chat; does nothing without a bot or a link. */
+export async function notifyOperator(host: SiteHost, operatorId: string, news: News[]): Promise<void> {
+  const bot = botSettings(host.sql);
+  const link = bot && linkOfOperator(host.sql, operatorId);
+  if (!bot || !link) return;
+  const api = botApi(host.env, bot);
+  for (const item of news) {
+    try {
+      // Plain text, no parse_mode: whatever the visitor wrote is shown as text, never markup.
+      const sent = await api.sendMessage(link.chat_id, textOf(host.sql, item), { reply_markup: BUTTONS });
+      host.sql.exec(
+        "INSERT OR REPLACE INTO telegram_messages (chat_id, message_id, conversation_id, at) VALUES (?, ?, ?, ?)",
+        link.chat_id, sent.message_id, item.entry.id, Date.now(),
+      );
+    } catch (err) {
+      console.error(`telegram: notifying ${operatorId} failed`, err);
+    }
+  }
+  host.sql.exec("DELETE FROM telegram_messages WHERE at < ?", Date.now() - MESSAGE_MEMORY_MS);
+}
+
+/** The conversation a bot message of `chatId` was about, or null. */
+export function conversationOfMessage(sql: SqlStorage, chatId: number, messageId: number): string | null {
+  return sql.exec<{ conversation_id: string }>(
+    "SELECT conversation_id FROM telegram_messages WHERE chat_id = ? AND message_id = ?", chatId, messageId,
+  ).toArray()[0]?.conversation_id ?? null;
+}
+
+function textOf(sql: SqlStorage, { entry, isNew }: News): string {
+  const page = lastPageOf(sql, entry.visitorId);
+  return [
+    `${isNew ? "New chat" : "Message"} from ${visitorLabel(entry)}`,
+    ...(page ? [`Page: ${page}`] : []),
+    "",
+    entry.lastMessage?.text ?? "",
+    "",
+    "Reply to this message to answer.",
+  ].join("\n");
+}
+
+/** The last page the visitor was on (their uploaded trail), if known. */
+function lastPageOf(sql: SqlStorage, visitorId: string): string | null {
+  const raw = sql.exec<{ trail: string | null }>("SELECT trail FROM contacts WHERE visitor_id = ?", visitorId).toArray()[0]?.trail;
+  if (!raw) return null;
+  try {
+    const trail = JSON.parse(raw) as { pages?: { url: string }[]; landing?: string };
+    return trail.pages?.at(-1)?.url ?? trail.landing ?? null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Updates Telegram delivers to the webhook: checked against the bot's secret, each
+ * `update_id` handled once (Telegram delivers at least once), then handed to grammY:
+ * `/start CODE` links an account, a reply to a notification is posted to its conversation
+ * as the linked operator, and the Take / Resolve buttons act on it.
+ */
+import type { Bot, Context } from "grammy";
+import { failure, type Failure } from "../../lib/errors";
+import { conversationStub } from "../../lib/jurisdiction";
+import { sameBytes } from "../../lib/crypto";
+import type { SiteHost } from "../host";
+import { newBot, botSettings } from "./bot";
+import { linkOfUser, redeemLinkCode } from "./links";
+import { conversationOfMessage } from "./notify";
+
+/** update_ids are remembered this long; Telegram gives up redelivering within a day. */
+const UPDATE_MEMORY_MS = 2 * 86_400_000;
+
+/** Handles one webhook delivery; a wrong or missing secret is refused with 401. */
+export async function handleUpdate(host: SiteHost, secret: string, update: { update_id: number }): Promise<{ ok: true; duplicate: boolean } | Failure> {
+  const bot = botSettings(host.sql);
+  const enc = new TextEncoder();
+  if (!bot || !sameBytes(enc.encode(secret), enc.encode(bot.secret))) {
+    return failure(401, "forbidden", "this update does not carry the bot's secret token");
+  }
+  const now = Date.now();
+  const claimed = host.sql.exec("INSERT OR IGNORE INTO telegram_updates (update_id, at) VALUES (?, ?)", update.update_id, now).rowsWritten;
+  if (claimed === 0) return { ok: true, duplicate: true };
+  host.sql.exec("DELETE FROM telegram_updates WHERE at < ?", now - UPDATE_MEMORY_MS);
+  try {
+    const grammy = newBot(host.env, bot);
+    install(host, grammy);
+    await grammy.handleUpdate(update as Parameters<Bot["handleUpdate"]>[0]);
+  } catch (err) {
+    // Let Telegram deliver it again: the update is not spent.
+    host.sql.exec("DELETE FROM telegram_updates WHERE update_id = ?", update.update_id);
+    throw err;
+  }
+  return { ok: true, duplicate: false };
+}
+
+function install(host: SiteHost, bot: Bot): void {
+  bot.chatType("private").command("start", (ctx) => link(host, ctx, ctx.match));
+  bot.chatType("private").command("link", (ctx) => link(host, ctx, ctx.match));
+  bot.chatType("private").on("message:text", (ctx) => reply(host, ctx));
+  bot.on("callback_query:data", (ctx) => button(host, ctx));
+}
+
+async function link(host: SiteHost, ctx: Context, code: string): Promise<void> {
+  if (!code.trim()) {
+    await ctx.reply("Send the link code from the admin (Settings → Notifications), e.g. /start ABCD2345EF.");
+    return;
+  }
+  const from = ctx.from!;
+  const result = await redeemLinkCode(host.sql, code, { userId: from.id, chatId: ctx.chat!.id, username: from.username ?? null });
+  if ("refused" in result) {
+    await ctx.reply(result.refused === "expired"
+      ? "This link code has expired. Make a new one in the admin."
+      : "This link code is unknown or was used already. Make a new one in the admin.");
+    return;
+  }
+  await ctx.reply("Linked. New chats and visitor messages will arrive here; reply to one to answer the visitor.");
+}
+
+async function reply(host: SiteHost, ctx: Context): Promise<void> {
+  const message = ctx.message!;
+  const operator = linkOfUser(host.sql, ctx.from!.id);
+  if (!operator) {
+    await ctx.reply("This Telegram account is not linked to an operator of this site. Make a link code in the admin (Settings → Notifications) and send it here.");
+    return;
+  }
+  const target = message.reply_to_message && conversationOfMessage(host.sql, ctx.chat!.id, message.reply_to_message.message_id);
+  if (!target) {
+    await ctx.reply("Reply to a chat notification to answer that visitor.");
+    return;
+  }
+  const stub = conversationStub(host.env, target);
+  const result = stub && await stub.postOperatorReply(host.siteKey()!, {
+    operator: { id: operator.operator_id, name: operator.name },
+    text: message.text ?? "",
+    clientId: `tg-${ctx.update.update_id}`,
+  });
+  if (!result || "error" in result) await ctx.reply(`Not sent: ${result ? result.error.message : "no such conversation"}`);
+}
+
+async function button(host: SiteHost, ctx: Context): Promise<void> {
+  const query = ctx.callbackQuery!;
+  const operator = linkOfUser(host.sql, query.from.id);
+  const target = query.message && conversationOfMessage(host.sql, query.message.chat.id, query.message.message_id);
+  if (!operator || !target) {
+    await ctx.answerCallbackQuery({ text: operator ? "That chat is no longer known here." : "Link this Telegram account in the admin first." });
+    return;
+  }
+  const stub = conversationStub(host.env, target)!;
+  const siteKey = host.siteKey()!;
+  const result = query.data === "resolve"
+    ? await stub.operatorAction(siteKey, { type: "resolve" })
+    : await stub.operatorAction(siteKey, { type: "assign", assignee: operator.operator_id, department: departmentOf(host.sql, target) });
+  await ctx.answerCallbackQuery({
+    text: "error" in result ? `Not done: ${result.error.message}` : query.data === "resolve" ? "Resolved." : "The chat is yours.",
+  });
+}
+
+/** The department the inbox lists a conversation under (taking it keeps it there). */
+function departmentOf(sql: SqlStorage, conversationId: string): string | null {
+  return sql.exec<{ d: string | null }>("SELECT json_extract(entry, '$.department') AS d FROM inbox WHERE id = ?", conversationId).toArray()[0]?.d ?? null;
+}
