@@ -4,7 +4,7 @@
  * same clientId after a reconnect, so never stored twice), and the operator's draft, which
  * survives switching conversations and reloading the tab.
  */
-import type { ClientFrame, ConversationView, Message, NoteFrame, ServerFrame } from "../../worker/protocol";
+import type { ConversationView, Message, OperatorFrame, ServerFrame } from "../../worker/protocol";
 import { Connection } from "../../widget/connection";
 import { socketUrl } from "./api";
 
@@ -34,7 +34,7 @@ export class ConversationSession extends EventTarget {
   live = false;
   readonly outgoing = new Map<string, Outgoing>();
   mode: "reply" | "note" = "reply";
-  private readonly socket = new Connection<ServerFrame, ClientFrame | NoteFrame>({
+  private readonly socket = new Connection<ServerFrame, OperatorFrame>({
     url: () => socketUrl(`/conversations/${this.id}/ws`),
     open: () => this.resume(),
     frame: (frame) => this.onFrame(frame),
@@ -99,7 +99,12 @@ export class ConversationSession extends EventTarget {
     this.raw({ type: o.note ? "note" : "message", clientId: o.clientId, text: o.text });
   }
 
-  private raw(frame: ClientFrame | NoteFrame): void {
+  /** Accepts an email held because another address sent it: it becomes the visitor's message. */
+  acceptEmail(seq: number): void {
+    this.raw({ type: "acceptEmail", seq });
+  }
+
+  private raw(frame: OperatorFrame): void {
     this.socket.send(frame);
   }
 

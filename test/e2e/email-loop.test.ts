@@ -101,7 +101,7 @@ describe("email loop under the local runtime", () => {
     }
     expect(followup, "follow-up in the outbox").toBeTruthy();
     const replyTo: string = followup.message.replyTo.address;
-    expect(replyTo).toMatch(new RegExp(`^reply\\+${session.conversationId}\\.[a-z0-9]+@in\\.edgechat\\.localhost$`));
+    expect(replyTo).toMatch(new RegExp(`^reply\\+${session.conversationId}\\.\\d+\\.[a-z2-7]+@in\\.edgechat\\.localhost$`));
     expect(followup.status).toBe("outbox");
     expect(followup.raw).toContain("Yes, within 60 days.");
 

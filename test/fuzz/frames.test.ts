@@ -97,7 +97,7 @@ async function fuzzSocket(open: () => Promise<Peer>, role: "visitor" | "operator
     peer.send({ type: "message", clientId: id, text: "   " });
     try {
       await answered;
-    } catch (err) {
+    } catch {
       tally.unanswered++;
       if (peer.closeCode !== null) {
         tally.unexpectedCloses.push(peer.closeCode);

@@ -9,17 +9,15 @@ import { siteStub } from "../../worker/lib/jurisdiction";
 import { sendDigest } from "../../worker/site/mail/notices";
 import { SEND_LIMITS } from "../../worker/site/mail/outbox";
 import { VISITOR_LIMITS } from "../../worker/site/visitor-limits";
-import { call, expectJson } from "../worker/admin-helpers";
 import { createSite, eventually, login, ORIGIN, post, startSession, visitorSocket } from "../worker/helpers";
 import { tally } from "./tally";
 
 const SITE = "sec-abuse";
 const t = tally("abuse (session and conversation floods, notice digest, email reserve)");
-let owner: string;
 
 beforeAll(async () => {
   await createSite(SITE);
-  owner = await login(SITE);
+  await login(SITE);
 });
 
 function session(ip: string, body: Record<string, unknown> = {}) {

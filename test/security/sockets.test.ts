@@ -7,7 +7,7 @@ import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES, MAX_JSON_DEPTH, RATE_LIMIT } from "../../worker/protocol";
 import { addOperator, call, expectJson } from "../worker/admin-helpers";
-import { BASE, Client, createSite, login, openSocket, operatorSocket, ORIGIN, post, startSession, visitorSocket } from "../worker/helpers";
+import { BASE, type Client, createSite, login, openSocket, operatorSocket, ORIGIN, post, startSession, visitorSocket } from "../worker/helpers";
 import { tally } from "./tally";
 
 const SITE = "sec-sockets";

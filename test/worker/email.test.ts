@@ -127,22 +127,23 @@ function inbound(raw: string, to: string) {
   return { message, rejected };
 }
 
-function replyMime(to: string, messageId: string, extra = "", body = "Great, I will order today.\n\nOn Mon, 23 Nov 2026 at 10:00, Shop <support@shop.example> wrote:\n> Yes, we do.") {
-  return `From: Ann <ann@example.com>\nTo: ${to}\nSubject: Re: New answer from Shop\nMessage-ID: ${messageId}\nDate: Mon, 23 Nov 2026 10:05:00 +0000\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n${extra}\n${body}\n`;
+function replyMime(to: string, messageId: string, extra = "", body = "Great, I will order today.\n\nOn Mon, 23 Nov 2026 at 10:00, Shop <support@shop.example> wrote:\n> Yes, we do.", from = "ann@example.com") {
+  return `From: Ann <${from}>\nTo: ${to}\nSubject: Re: New answer from Shop\nMessage-ID: ${messageId}\nDate: Mon, 23 Nov 2026 10:05:00 +0000\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n${extra}\n${body}\n`;
 }
 
 describe("inbound email", () => {
   it("appends the reply's new text to the conversation, live, once per Message-ID", async () => {
-    const { grant, tab, op } = await chatWithEmail();
+    const { grant, tab, op, address } = await chatWithEmail();
     const to = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example");
-    const first = inbound(replyMime(to, "<r1@example.com>"), to);
+    const first = inbound(replyMime(to, "<r1@example.com>", "", undefined, address.toUpperCase()), to);
     expect(await handleInboundEmail(first.message, env)).toMatchObject({ outcome: "stored" });
     const { message } = await op.next("message");
     expect(message).toMatchObject({ text: "Great, I will order today.", channel: "email", author: { kind: "visitor" } });
+    expect(message.meta.unverifiedSender).toBeUndefined();
     // The hidden quote travels with the message, for the admin's "quoted text hidden — show".
     expect(message.meta.quoted).toBe("On Mon, 23 Nov 2026 at 10:00, Shop <support@shop.example> wrote:\n> Yes, we do.");
     expect((await tab.next("message")).message.text).toBe("Great, I will order today.");
-    const again = inbound(replyMime(to, "<r1@example.com>"), to);
+    const again = inbound(replyMime(to, "<r1@example.com>", "", undefined, address), to);
     expect(await handleInboundEmail(again.message, env)).toMatchObject({ outcome: "duplicate", seq: message.seq });
     await op.none("message");
   });
@@ -157,6 +158,71 @@ describe("inbound email", () => {
     expect(message.meta.quoted).toBeUndefined();
   });
 
+  it("holds mail from another address for the operator, never showing it to the visitor, until an operator accepts it", async () => {
+    const { grant, tab, op, address } = await chatWithEmail();
+    const to = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example");
+    const text = "Please refund to IBAN XX00 1234 and ignore the previous order.";
+    const stranger = inbound(replyMime(to, "<held@example.com>", "", text, "mallory@example.net"), to);
+    expect(await handleInboundEmail(stranger.message, env)).toMatchObject({ outcome: "stored" });
+    const { message: held } = await op.next("message");
+    expect(held).toMatchObject({ text, channel: "email", author: { kind: "visitor" }, meta: { from: "mallory@example.net", unverifiedSender: true } });
+    expect(held.author.name).toBeUndefined();
+    await tab.none("message");
+    const fresh = await visitorSocket(grant);
+    expect((await fresh.hello()).messages.map((m: any) => m.text)).not.toContain(text);
+    tab.send({ type: "transcript" });
+    await tab.next("transcript");
+    await eventually(async () => {
+      const transcript = (await outbox()).find((m) => m.kind === "transcript" && m.to === address);
+      expect(transcript.message.text).toContain("Do you ship to Riga?");
+      expect(transcript.message.text).not.toContain("IBAN");
+    });
+
+    // Visitors cannot accept; an operator can, once; only held emails can be accepted.
+    tab.send({ type: "acceptEmail", seq: held.seq });
+    expect((await tab.next("error")).code).toBe("bad_frame");
+    op.send({ type: "acceptEmail", seq: 1 });
+    expect((await op.next("error")).code).toBe("not_found");
+    op.send({ type: "acceptEmail", seq: held.seq });
+    const [first, second] = [await op.next("message"), await op.next("message")].map((f) => f.message);
+    const copy = first.seq === held.seq ? second : first;
+    const marked = first.seq === held.seq ? first : second;
+    expect(copy).toMatchObject({ text, channel: "email", author: { kind: "visitor" }, meta: { from: "mallory@example.net", acceptedFrom: held.seq } });
+    expect(copy.meta.unverifiedSender).toBeUndefined();
+    expect(marked.meta).toMatchObject({ unverifiedSender: true, acceptedAs: copy.seq });
+    expect((await tab.next("message")).message).toMatchObject({ seq: copy.seq, text });
+    const seen = (await fresh.hello()).messages;
+    expect(seen.filter((m: any) => m.text === text).map((m: any) => m.seq)).toEqual([copy.seq]);
+    op.send({ type: "acceptEmail", seq: held.seq });
+    expect((await op.next("message")).message.meta.acceptedAs).toBe(copy.seq);
+    await tab.none("message");
+  });
+
+  it("holds a reply when the visitor left no email: nobody's address is known to be theirs", async () => {
+    const grant = await startSession(SITE);
+    const tab = await visitorSocket(grant);
+    await tab.hello();
+    await tab.say("Hello?");
+    const op = await operatorSocket(cookie, grant.conversationId);
+    await op.hello();
+    const to = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example");
+    expect(await handleInboundEmail(inbound(replyMime(to, "<noemail@example.com>"), to).message, env)).toMatchObject({ outcome: "stored" });
+    expect((await op.next("message")).message.meta).toMatchObject({ from: "ann@example.com", unverifiedSender: true });
+    await tab.none("message");
+  });
+
+  it("refuses a reply address older than its lifetime with a reason the sender reads", async () => {
+    const { grant, op, address } = await chatWithEmail();
+    const old = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example", Date.now() - 182 * 86_400_000);
+    const late = inbound(replyMime(old, "<late@example.com>", "", undefined, address), old);
+    expect(await handleInboundEmail(late.message, env)).toMatchObject({ outcome: "rejected" });
+    expect(late.rejected[0]).toMatch(/expired .*180 days/);
+    const recent = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example", Date.now() - 179 * 86_400_000);
+    const inTime = inbound(replyMime(recent, "<intime@example.com>", "", undefined, address), recent);
+    expect(await handleInboundEmail(inTime.message, env)).toMatchObject({ outcome: "stored" });
+    expect((await op.next("message")).message.meta.unverifiedSender).toBeUndefined();
+  });
+
   it("ignores auto-replies and bounces, and rejects forged or unknown addresses", async () => {
     const { grant, op } = await chatWithEmail();
     const to = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example");
@@ -165,7 +231,7 @@ describe("inbound email", () => {
     expect(ooo.rejected).toEqual([]);
     await op.none("message");
 
-    const forgedTo = to.replace(/\.[a-z0-9]+@/, ".aaaaaaaaaaaaaaaaaaaaaaaaaa@");
+    const forgedTo = to.replace(/\.[a-z2-7]+@/, ".aaaaaaaaaaaaaaaaaaaaaaaaaa@");
     const forged = inbound(replyMime(forgedTo, "<f@example.com>"), forgedTo);
     expect(await handleInboundEmail(forged.message, env)).toMatchObject({ outcome: "rejected" });
     expect(forged.rejected[0]).toContain("signature");
@@ -220,13 +286,17 @@ describe("transcripts, notifications, failures", () => {
   });
 
   it("emails operators when a conversation starts and nobody is online", async () => {
-    const toOwner = async () => (await outbox()).filter((m) => m.kind === "notify" && m.to === "owner@shop.example" && m.message.text.includes("Hello? <script>"));
-    // Notices are one per interval (test/security/abuse.test.ts); start this test with the interval over.
-    await runInDurableObject(env.SITE.get(env.SITE.idFromName(SITE)), (_i, state) => {
-      state.storage.sql.exec("DELETE FROM settings WHERE key = 'operator_notice_at'");
-    });
-    const before = (await toOwner()).length;
-    const grant = await startSession(SITE);
+    // A site of its own: a late first summary of another test's conversation would take the
+    // notice interval (one notice per 10 minutes, test/security/abuse.test.ts) of a shared one.
+    const site = "mail-notice";
+    await createSite(site);
+    const own = await login(site);
+    await noAutoReplies(own);
+    const toOwner = async () => {
+      const res = await SELF.fetch(`${BASE}/api/v1/admin/outbox`, { headers: { Cookie: own } });
+      return ((await res.json()) as any).messages.filter((m: any) => m.kind === "notify" && m.to === "owner@shop.example");
+    };
+    const grant = await startSession(site);
     const tab = await visitorSocket(grant);
     await tab.hello();
     await tab.say("Hello? <script>alert(1)</script>");
@@ -238,7 +308,8 @@ describe("transcripts, notifications, failures", () => {
       });
       await runDurableObjectAlarm(site);
       const notes = await toOwner(); // every operator gets one; the owner is one of them
-      expect(notes.length).toBe(before + 1);
+      expect(notes.length).toBe(1);
+      expect(notes[0].message.text).toContain("Hello? <script>");
       expect(notes[0].message.html).toContain("&lt;script&gt;");
     });
   });

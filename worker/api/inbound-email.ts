@@ -1,12 +1,20 @@
 /**
  * The Worker's email() handler: a visitor's reply to a follow-up. The signed reply address
  * names the conversation; auto-replies and bounces are dropped without a word (answering
- * them makes mail loops); anything unroutable is rejected with a reason the sender sees.
+ * them makes mail loops); anything unroutable or expired is rejected with a reason the
+ * sender sees. Whether the sender is the visitor is the conversation's call (it knows the
+ * address the follow-up went to).
  */
 import type { Env } from "../env";
 import { isFailure } from "../lib/errors";
 import { conversationStub } from "../lib/jurisdiction";
-import { MAX_INBOUND_BYTES, parseInbound, parseReplyAddress } from "../email";
+import { MAX_INBOUND_BYTES, parseInbound, parseReplyAddress, REPLY_ADDRESS_LIFETIME_DAYS } from "../email";
+
+const ADDRESS_REFUSALS = {
+  bad_signature: "this reply address is not valid: its signature does not match",
+  not_a_reply_address: "unknown recipient: not a conversation reply address",
+  expired: `this reply address has expired (they work for ${REPLY_ADDRESS_LIFETIME_DAYS} days); please write to us in the chat on our site`,
+} as const;
 
 export type InboundOutcome =
   | { outcome: "stored"; seq: number }
@@ -21,11 +29,7 @@ export async function handleInboundEmail(message: ForwardableEmailMessage, env: 
     return { outcome: "rejected", why };
   };
   const address = await parseReplyAddress(message.to, env.TOKEN_SECRET);
-  if (!address.ok) {
-    return reject(address.reason === "bad_signature"
-      ? "this reply address is not valid: its signature does not match"
-      : "unknown recipient: not a conversation reply address");
-  }
+  if (!address.ok) return reject(ADDRESS_REFUSALS[address.reason]);
   if (message.rawSize > MAX_INBOUND_BYTES) return reject(`message is larger than ${MAX_INBOUND_BYTES} bytes`);
   const email = await parseInbound(message.raw);
   if (email.automatic) return { outcome: "ignored", why: email.automatic };

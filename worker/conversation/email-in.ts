@@ -1,7 +1,13 @@
-/** A visitor's reply by email, stored once per Message-ID as a visitor message with channel "email". */
+/**
+ * A visitor's reply by email, stored once per Message-ID as a visitor message with channel
+ * "email". The signed address says which conversation; only the sender says whose words:
+ * mail from any address but the one the follow-up went to (the visitor's email) is held for
+ * the operator with `meta.unverifiedSender`, never shown to the visitor as their own, until
+ * an operator accepts it (then a copy enters as the visitor's message).
+ */
 import { sha256Hex } from "../lib/crypto";
 import { failure, type Failure } from "../lib/errors";
-import { MAX_TEXT } from "../protocol";
+import { MAX_TEXT, type Message } from "../protocol";
 import type { ConversationHost } from "./host";
 
 export interface InboundEmail {
@@ -29,9 +35,11 @@ export async function receiveEmail(
   let text = email.text.trim() || (names ? `(${names})` : "");
   if (!text) return { ignored: "empty" };
   if (text.length > MAX_TEXT) text = `${text.slice(0, MAX_TEXT - 1)}…`;
+  const sender = email.from.address.trim().toLowerCase();
+  const verified = !!sender && sender === state.email?.trim().toLowerCase();
   const message = host.post({
     clientId,
-    author: { kind: "visitor", ...(state.visitor_name ? { name: state.visitor_name } : {}) },
+    author: { kind: "visitor", ...(verified && state.visitor_name ? { name: state.visitor_name } : {}) },
     text,
     at: Date.now(),
     channel: "email",
@@ -40,7 +48,39 @@ export async function receiveEmail(
       subject: email.subject.slice(0, 300),
       attachments: email.attachments.slice(0, 20),
       ...(email.quoted ? { quoted: email.quoted } : {}),
+      ...(verified ? {} : { unverifiedSender: true }),
     },
   });
   return { seq: message.seq, duplicate: false };
+}
+
+/**
+ * An operator vouches for a held email (`meta.unverifiedSender`): the held row is marked
+ * with the seq of its accepted copy, and the copy enters as the visitor's own message, seen
+ * by the visitor and counted like any other. Accepting twice returns the same copy.
+ */
+export function acceptHeldEmail(
+  host: ConversationHost,
+  seq: number,
+  operatorId: string,
+): { held: Message; accepted: Message } | Failure {
+  const held = host.store.message(seq);
+  if (held?.channel !== "email" || held.meta?.unverifiedSender !== true) {
+    return failure(404, "not_found", `message ${seq} is not an email held for its sender`);
+  }
+  const clientId = `accepted-${seq}`;
+  const known = host.store.seqOfClientId(clientId);
+  if (known !== null) return { held, accepted: host.store.message(known)! };
+  const state = host.store.state()!;
+  const { unverifiedSender: _held, ...meta } = held.meta ?? {};
+  const accepted = host.post({
+    clientId,
+    author: { kind: "visitor", ...(state.visitor_name ? { name: state.visitor_name } : {}) },
+    text: held.text,
+    at: held.at,
+    channel: "email",
+    meta: { ...meta, acceptedFrom: seq, acceptedBy: operatorId },
+  });
+  const marked = host.store.setMeta(seq, { ...held.meta, acceptedAs: accepted.seq });
+  return { held: marked, accepted };
 }

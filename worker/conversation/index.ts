@@ -5,7 +5,7 @@
  * and hand each frame, after the one parser (./frames.ts), to its handler in a table.
  */
 import type { Env } from "../env";
-import { failure, type Failure } from "../lib/errors";
+import { failure, isFailure, type Failure } from "../lib/errors";
 import { siteStub } from "../lib/jurisdiction";
 import { migrate } from "../lib/migrate";
 import { attachPeer, broadcast, closeAll, peerOf, send, sendError, type Peer } from "../lib/peers";
@@ -13,7 +13,7 @@ import { SocketObject } from "../lib/socket-object";
 import { Timers, type TimerHandler } from "../lib/timers";
 import { WELCOME_PAGE, type ConversationView, type InboxEntry, type Message, type OperatorFrame } from "../protocol";
 import * as autoreply from "./autoreply";
-import { receiveEmail, type InboundEmail } from "./email-in";
+import { acceptHeldEmail, receiveEmail, type InboundEmail } from "./email-in";
 import * as followup from "./followup";
 import { parseFrame } from "./frames";
 import type { ConversationHost } from "./host";
@@ -121,6 +121,7 @@ export class Conversation extends SocketObject {
     read: (ws, peer, f) => this.onRead(ws, peer, f.seq),
     contact: (ws, peer, f) => this.onContact(ws, peer, f.email),
     transcript: (ws, peer) => this.onTranscript(ws, peer),
+    acceptEmail: (ws, peer, f) => this.onAcceptEmail(ws, peer, f.seq),
   };
 
   // ---- RPC for the Worker, the Site and tests ----
@@ -293,20 +294,32 @@ export class Conversation extends SocketObject {
     );
   }
 
+  /** An operator vouches for an email held for its sender: its copy becomes the visitor's message. */
+  private onAcceptEmail(ws: WebSocket, peer: Peer, seq: number): void {
+    const result = acceptHeldEmail(this.host, seq, peer.id);
+    if (isFailure(result)) return sendError(ws, "not_found", result.error.message);
+    broadcast(this.ctx.getWebSockets("operator"), { type: "message", message: result.held });
+  }
+
   // ---- the one way a message enters the conversation ----
 
   /**
    * Stores a message with the state a report needs (one INSERT and one UPDATE), tells every
    * socket that may see it but `origin`, and marks the Site's summary due. Visitor, operator,
    * bot, system, email messages and internal notes all come here. A note is shown to
-   * operators only and is no answer: it changes no wait, no first response.
+   * operators only and is no answer: it changes no wait, no first response. An email held
+   * for its sender (`meta.unverifiedSender`) is shown to operators only too, and only
+   * reopens the conversation: it is nobody's words until an operator accepts it.
    */
   protected append(input: NewMessage, origin?: WebSocket): Message {
     const message = this.store.append(input);
     const state = this.store.state()!;
     const at = input.at;
     const note = input.meta?.internal === true;
-    if (input.author.kind === "visitor") {
+    const held = input.meta?.unverifiedSender === true;
+    if (held) {
+      this.store.update({ status: "open", resolved_at: null });
+    } else if (input.author.kind === "visitor") {
       if (state.waiting_since === null && (input.channel ?? "chat") === "chat") this.defer(autoreply.startWait(this.host, at));
       this.store.update({
         status: "open",
@@ -329,7 +342,7 @@ export class Conversation extends SocketObject {
     } else {
       this.store.update({});
     }
-    broadcast(this.ctx.getWebSockets(note ? "operator" : undefined), { type: "message", message }, origin);
+    broadcast(this.ctx.getWebSockets(note || held ? "operator" : undefined), { type: "message", message }, origin);
     this.report.changed();
     return message;
   }

@@ -44,6 +44,13 @@ type MessageRow = {
   meta: string | null;
 };
 
+/**
+ * What a visitor may see, as SQL over `messages`: not an operators' note, not an email held
+ * because another address sent it (an operator's accepted copy is a message of its own).
+ */
+const VISIBLE_TO_VISITOR =
+  "COALESCE(json_extract(meta, '$.internal'), 0) = 0 AND COALESCE(json_extract(meta, '$.unverifiedSender'), 0) = 0";
+
 /** A message about to be stored; `seq` is given by the store. */
 export type NewMessage = Omit<Message, "seq">;
 
@@ -130,12 +137,25 @@ export class ConversationStore {
     });
   }
 
+  /** One message by seq, or null. */
+  message(seq: number): Message | null {
+    const row = this.sql.exec<MessageRow>("SELECT * FROM messages WHERE seq = ?", seq).toArray()[0];
+    return row ? toMessage(row) : null;
+  }
+
+  /** Replaces a stored message's meta; returns the message as it is now. */
+  setMeta(seq: number, meta: Record<string, unknown>): Message {
+    this.sql.exec("UPDATE messages SET meta = ? WHERE seq = ?", JSON.stringify(meta), seq);
+    return this.message(seq)!;
+  }
+
   /**
    * Messages with seq > afterSeq, oldest first, at most `limit`. A visitor's page leaves out
-   * operators' internal notes (`meta.internal`).
+   * operators' internal notes (`meta.internal`) and emails held for their sender
+   * (`meta.unverifiedSender`).
    */
   after(afterSeq: number, limit: number, audience: "operator" | "visitor" = "operator"): Message[] {
-    const visible = audience === "visitor" ? " AND COALESCE(json_extract(meta, '$.internal'), 0) = 0" : "";
+    const visible = audience === "visitor" ? ` AND ${VISIBLE_TO_VISITOR}` : "";
     return this.sql
       .exec<MessageRow>(`SELECT * FROM messages WHERE seq > ?${visible} ORDER BY seq LIMIT ?`, afterSeq, limit)
       .toArray()
@@ -184,7 +204,7 @@ export class ConversationStore {
   visibleBefore(seq: number, limit: number): Message[] {
     return this.sql
       .exec<MessageRow>(
-        `SELECT * FROM messages WHERE seq < ? AND COALESCE(json_extract(meta, '$.internal'), 0) = 0
+        `SELECT * FROM messages WHERE seq < ? AND ${VISIBLE_TO_VISITOR}
          ORDER BY seq DESC LIMIT ?`,
         seq, limit,
       )

@@ -108,9 +108,11 @@ describe("parseInbound: fixtures of real clients", () => {
 
       if (!email.automatic) {
         expect(email.inReplyTo).toBe(FOLLOW_UP);
-        expect(await parseReplyAddress(email.to[0], FIXTURE_SECRET)).toEqual({
+        // The fixtures carry the first form of reply address (no issue day): read before its cut-over.
+        expect(await parseReplyAddress(email.to[0], FIXTURE_SECRET, Date.UTC(2026, 11, 2))).toEqual({
           ok: true,
           conversationId: CONVERSATION_ID,
+          issuedAt: null,
         });
         expect(email.fullText).toContain("LX-20");
       }
@@ -196,10 +198,12 @@ describe("parseInbound: inputs and edge cases", () => {
 });
 
 describe("automaticKind", () => {
-  const kind = (headers: Record<string, string>, from = "anna@example.com") =>
+  const kind = (headers: Record<string, string>, from = "anna@example.com", attachments: string[] = []) =>
     automaticKind({
       headers: Object.entries(headers).map(([k, value]) => ({ key: k.toLowerCase(), originalKey: k, value })),
       from: { address: from, name: "" },
+      ...(headers.Subject !== undefined ? { subject: headers.Subject } : {}),
+      attachments: attachments.map((mimeType) => ({ filename: null, mimeType, disposition: null, content: new ArrayBuffer(0) })),
     });
 
   it("recognises machine-sent mail by its headers", () => {
@@ -208,7 +212,6 @@ describe("automaticKind", () => {
     expect(kind({ Precedence: "auto_reply" })).toBe("auto-reply");
     expect(kind({ "X-Autoreply": "yes" })).toBe("auto-reply");
     expect(kind({ "X-Autorespond": "vacation" })).toBe("auto-reply");
-    expect(kind({ "X-Auto-Response-Suppress": "DR, OOF, AutoReply" })).toBe("auto-reply");
     expect(kind({ Precedence: "bulk" })).toBe("bulk");
     expect(kind({ Precedence: "junk" })).toBe("bulk");
     expect(kind({ Precedence: "list" })).toBe("bulk");
@@ -218,9 +221,72 @@ describe("automaticKind", () => {
     expect(kind({}, "MAILER-DAEMON@mx.example.net")).toBe("bounce");
   });
 
-  it("lets a person's mail through", () => {
+  it("reads headers before the subject: a header's word wins", () => {
+    expect(kind({ Precedence: "bulk", Subject: "Out of office" })).toBe("bulk");
+    expect(kind({ "Auto-Submitted": "auto-replied", Subject: "Undeliverable: Re: New answer" })).toBe("auto-reply");
+  });
+
+  // Subjects auto-responders and mail servers write when they set no header at all.
+  const SUBJECTS: Array<[string, AutomaticKind]> = [
+    ["Out of office: Re: New answer from Shop", "auto-reply"],
+    ["Out of Office", "auto-reply"],
+    ["Automatic reply: Re: New answer from Shop", "auto-reply"],
+    ["Autoreply: Re: your order", "auto-reply"],
+    ["Auto-Reply: Re: your order", "auto-reply"],
+    ["AutoReply", "auto-reply"],
+    ["Auto: Re: New answer from Shop", "auto-reply"],
+    ["Автоответ: Re: Новый ответ от магазина", "auto-reply"],
+    ["Автоматический ответ: Re: Новый ответ", "auto-reply"],
+    ["Меня нет в офисе", "auto-reply"],
+    ["Abwesenheitsnotiz: Re: Neue Antwort", "auto-reply"],
+    ["Automatische Antwort: Re: Neue Antwort", "auto-reply"],
+    ["Réponse automatique : Re: Nouvelle réponse", "auto-reply"],
+    ["Absence du bureau", "auto-reply"],
+    ["Respuesta automática: Re: Nueva respuesta", "auto-reply"],
+    ["[EXT] Automatic reply: Re: New answer", "auto-reply"],
+    ["Delivery Status Notification (Failure)", "bounce"],
+    ["Undeliverable: Re: New answer from Shop", "bounce"],
+    ["Undelivered Mail Returned to Sender", "bounce"],
+    ["Mail delivery failed: returning message to sender", "bounce"],
+    ["Returned mail: see transcript for details", "bounce"],
+    ["Failure Notice", "bounce"],
+    ["Не доставлено: Re: Новый ответ", "bounce"],
+    ["Недоставленное сообщение", "bounce"],
+    ["Unzustellbar: Re: Neue Antwort", "bounce"],
+    ["Non remis : Re: Nouvelle réponse", "bounce"],
+  ];
+  it.each(SUBJECTS)("recognises the subject %j as %s", (subject, expected) => {
+    expect(kind({ Subject: subject })).toBe(expected);
+  });
+
+  it("recognises delivery status content without any other sign", () => {
+    expect(kind({ "Content-Type": "message/delivery-status" })).toBe("bounce");
+    expect(kind({ "Content-Type": "multipart/mixed; boundary=x" }, "bounces@mx.example.net", ["text/plain", "message/delivery-status"])).toBe("bounce");
+    expect(kind({}, "bounces@mx.example.net", ["message/global-delivery-status"])).toBe("bounce");
+  });
+
+  // A person's answer often mentions these words; only their place at the start is a sign.
+  const PEOPLE: string[] = [
+    "Re: New answer from Shop",
+    "Re: Out of office until Monday? No, I am here",
+    "Re: Automatic reply question",
+    "Question about the out of office lamp",
+    "Re: Автоответ не пришёл",
+    "Re: Undeliverable parcel",
+    "Delivery to Riga?",
+    "Deliverable: two boxes",
+    "",
+  ];
+  it.each(PEOPLE)("lets a person's subject %j through", (subject) => {
+    expect(kind({ Subject: subject })).toBe(false);
+  });
+
+  it("lets a person's mail through, X-Auto-Response-Suppress included (Outlook sets it on mail people write)", () => {
     expect(kind({})).toBe(false);
     expect(kind({ "Auto-Submitted": "no" })).toBe(false);
     expect(kind({ Precedence: "normal", "X-Auto-Response-Suppress": "RN, NRN" })).toBe(false);
+    expect(kind({ "X-Auto-Response-Suppress": "All" })).toBe(false);
+    expect(kind({ "X-Auto-Response-Suppress": "DR, OOF, AutoReply" })).toBe(false);
+    expect(kind({ "Content-Type": "multipart/mixed; boundary=x" }, "anna@example.com", ["message/rfc822", "application/pdf"])).toBe(false);
   });
 });

@@ -4,6 +4,8 @@
  * binding). No Durable Object state lives here.
  */
 export {
+  LEGACY_REPLY_CUTOVER,
+  REPLY_ADDRESS_LIFETIME_DAYS,
   REPLY_PREFIX,
   parseReplyAddress,
   replyAddress,

@@ -61,7 +61,14 @@ export const clientFrame = z.discriminatedUnion("type", [
 export type ClientFrame = z.infer<typeof clientFrame>;
 export const CLIENT_FRAME_TYPES = clientFrame.options.map((o) => o.shape.type.value);
 
+/**
+ * An operator accepts an email held because another address than the visitor's sent it
+ * (`meta.unverifiedSender`): a copy enters as the visitor's message, the held one gets
+ * `meta.acceptedAs` (its copy's seq).
+ */
+export const acceptEmailFrame = z.object({ type: z.literal("acceptEmail"), seq: z.number().int().min(1) });
+
 /** Frames only operators may send. */
-export const operatorFrame = z.discriminatedUnion("type", [...clientFrame.options, noteFrame]);
+export const operatorFrame = z.discriminatedUnion("type", [...clientFrame.options, noteFrame, acceptEmailFrame]);
 export type OperatorFrame = z.infer<typeof operatorFrame>;
 export const OPERATOR_FRAME_TYPES = operatorFrame.options.map((o) => o.shape.type.value);

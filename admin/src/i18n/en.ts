@@ -29,6 +29,8 @@ export const en = {
     connecting: "Connecting…", visitorTyping: "The visitor is typing…", operatorTyping: "{name} is typing…",
     noteBy: "Internal note · {name}", bot: "Bot", system: "System", email: "by email",
     quotedHidden: "quoted text hidden — show", quotedHide: "hide quoted text",
+    heldFrom: "from a different address: {from}", accept: "accept",
+    heldHint: "The visitor does not see this email: it came from another address than theirs. Accept it if it is from the visitor.",
     transcript: {
       action: "Send transcript", title: "Email the transcript", to: "Send to", toHint: "Leave empty to use the visitor's email.",
       send: "Send", close: "Close", sent: "The transcript is on its way to {to}.", sentToVisitor: "The transcript is on its way to the visitor.",

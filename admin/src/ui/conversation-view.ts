@@ -44,6 +44,8 @@ export class EcConversation extends LitElement {
     .who { font-size: 12px; color: var(--ec-muted); margin-bottom: 2px; display: block; }
     .quoted-toggle { font-size: 12px; margin-top: 4px; }
     .quoted { white-space: pre-wrap; margin-top: 4px; padding-left: 8px; border-left: 2px solid var(--ec-border); color: var(--ec-muted); font-size: 13px; }
+    .msg.held { border: 1px dashed var(--ec-warn); }
+    .held-note { font-size: 12px; margin-top: 4px; color: var(--ec-muted); }
     .seen { align-self: flex-end; font-size: 12px; color: var(--ec-muted); margin-top: -4px; }
     .typing { font-size: 13px; color: var(--ec-muted); padding: 0 16px 6px; min-height: 20px; }
     .banner { margin: 8px 12px 0; }
@@ -98,7 +100,7 @@ export class EcConversation extends LitElement {
       ${this.actionError ? html`<p class="form-error banner" role="alert">${this.actionError}</p>` : nothing}
       ${s.error ? html`<p class="form-error banner" role="alert">${serverText(s.error.message)}</p>` : nothing}
       <div class="thread" role="log" aria-live="polite" aria-label=${t("conversation.thread")} @scroll=${this.onScroll}>
-        ${s.messages.map((m) => this.message(m))}
+        ${s.messages.filter((m) => m.meta?.acceptedAs === undefined).map((m) => this.message(m))}
         ${[...s.outgoing.values()].map((o) => html`<div class="msg pending ${o.note ? "note" : "operator"}"><span class="who">${t("conversation.sending")}</span><div class="text">${o.text}</div></div>`)}
         ${seen ? html`<span class="seen">${t("conversation.seen")}</span>` : nothing}
         ${!s.live ? html`<p class="muted">${t("conversation.connecting")}</p>` : nothing}
@@ -109,15 +111,28 @@ export class EcConversation extends LitElement {
 
   private message(m: Message) {
     const note = m.meta?.internal === true;
-    const kind = note ? "note" : m.author.kind;
+    const held = m.meta?.unverifiedSender === true;
+    const kind = note ? "note" : held ? "visitor held" : m.author.kind;
     const who = note
       ? t("conversation.noteBy", { name: m.author.name ?? "" })
+      : held ? String(m.meta?.from ?? "")
       : m.author.kind === "visitor" ? (this.entry ? visitorLabel(this.entry) : t("inbox.visitor"))
       : m.author.kind === "operator" ? m.author.name ?? t("roles.operator")
       : t(`conversation.${m.author.kind}`);
     return html`<div class="msg ${kind}" data-seq=${m.seq}>
       <span class="who">${who} · <time datetime=${new Date(m.at).toISOString()} title=${fullTime(m.at)}>${shortTime(m.at)}</time>${m.channel === "email" ? ` · ${t("conversation.email")}` : ""}</span>
-      <div class="text">${m.text}</div>${this.quote(m)}</div>`;
+      <div class="text">${m.text}</div>${this.quote(m)}${held ? this.heldNote(m) : nothing}</div>`;
+  }
+
+  /**
+   * An email another address than the visitor's sent: the visitor does not see it, and an
+   * operator may accept it as theirs (the server then adds it as the visitor's message and
+   * this one is hidden).
+   */
+  private heldNote(m: Message) {
+    return html`<div class="held-note" title=${t("conversation.heldHint")}>
+      ${t("conversation.heldFrom", { from: String(m.meta?.from ?? "") })} —
+      <button class="link accept-email" @click=${() => this.session.acceptEmail(m.seq)}>${t("conversation.accept")}</button></div>`;
   }
 
   /** An email reply's quoted history, hidden behind a toggle and shown as plain text. */
