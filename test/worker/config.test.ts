@@ -19,7 +19,7 @@ const GOOD = {
   MAILCHANNELS_API_KEY: "mc-key",
   EMAIL_FROM: "Shop <support@shop.example>",
   INBOUND_DOMAIN: "in.chat.example.com",
-  SITE: {}, CONVERSATION: {}, DEPLOYMENT: {}, ASSETS: {},
+  SITE: {}, CONVERSATION: {}, DEPLOYMENT: {}, ASSETS: {}, FILES: {},
 };
 
 function problems(overrides: Record<string, unknown>) {

@@ -21,6 +21,7 @@ import { autoReplyRoutes } from "./admin-autoreply";
 import { emailRoutes } from "./admin-email";
 import { adminData } from "./admin-data";
 import { pluginWoo } from "./plugin-woo";
+import { adminFiles } from "./admin-files";
 
 export const SESSION_COOKIE = "edgechat_session";
 
@@ -132,3 +133,4 @@ admin.route("/", autoReplyRoutes);
 admin.route("/", emailRoutes);
 admin.route("/", adminData); // erasure, retention, secrets
 admin.route("/", pluginWoo); // WooCommerce data for the visitor card
+admin.route("/", adminFiles); // uploads, the gallery, deleting a message
