@@ -28,7 +28,7 @@ export const en = {
     operators: "Operators", departments: "Departments (next free operator)", thread: "Messages", sending: "Sending…", seen: "Seen",
     connecting: "Connecting…", visitorTyping: "The visitor is typing…", operatorTyping: "{name} is typing…",
     noteBy: "Internal note · {name}", bot: "Bot", system: "System", email: "by email",
-    deleted: "Message deleted", delete: "Delete message", deleteConfirm: "Delete this message and its files for everyone?",
+    deleteShort: "Delete", deleted: "Message deleted", delete: "Delete message", deleteConfirm: "Delete this message and its files for everyone?",
     files: {
       attach: "Attach files", dropHere: "Drop files to send them", uploading: "Sending {name}… {percent}%",
       failed: "{name} was not sent: {why}", retry: "Retry", dismiss: "Dismiss",

@@ -31,7 +31,7 @@ export const ru: Dict = {
     operators: "Операторы", departments: "Отделы (первый свободный)", thread: "Сообщения", sending: "Отправка…", seen: "Прочитано",
     connecting: "Подключение…", visitorTyping: "Посетитель печатает…", operatorTyping: "{name} печатает…",
     noteBy: "Заметка для команды · {name}", bot: "Бот", system: "Система", email: "по почте",
-    deleted: "Сообщение удалено", delete: "Удалить сообщение", deleteConfirm: "Удалить это сообщение и его файлы для всех?",
+    deleteShort: "Удалить", deleted: "Сообщение удалено", delete: "Удалить сообщение", deleteConfirm: "Удалить это сообщение и его файлы для всех?",
     files: {
       attach: "Прикрепить файлы", dropHere: "Отпустите файлы, чтобы отправить", uploading: "Отправляем {name}… {percent}%",
       failed: "{name} не отправлен: {why}", retry: "Повторить", dismiss: "Закрыть",

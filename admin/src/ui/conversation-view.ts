@@ -129,7 +129,7 @@ export class EcConversation extends LitElement {
     const deleted = m.meta?.deleted === true;
     return html`<div class="msg ${kind}" data-seq=${m.seq}>
       ${deleted || m.author.kind === "system" ? nothing : html`<button class="remove link" title=${t("conversation.delete")}
-        aria-label=${t("conversation.delete")} @click=${() => this.deleteMessage(m)}>🗑</button>`}
+        @click=${() => this.deleteMessage(m)}>${t("conversation.deleteShort")}</button>`}
       <span class="who">${who} · <time datetime=${new Date(m.at).toISOString()} title=${fullTime(m.at)}>${shortTime(m.at)}</time>${m.channel === "email" ? ` · ${t("conversation.email")}` : ""}</span>
       ${deleted ? html`<div class="deleted">${t("conversation.deleted")}</div>` : html`<div class="text">${m.text}</div>`}
       ${attachmentsView(this.session.id, m.attachments)}</div>`;

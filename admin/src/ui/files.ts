@@ -30,7 +30,7 @@ export function attachmentsView(conversationId: string, files: readonly Attachme
   return html`<div class="files">${files.map((a) => {
     const url = fileUrl(conversationId, a.id);
     if (!a.type.startsWith("image/")) {
-      return html`<a class="file" href=${url} download=${a.name}>📄 ${a.name} <span class="muted">${sizeLabel(a.size)}</span></a>`;
+      return html`<a class="file" href=${url} download=${a.name}>${a.name} <span class="muted">${sizeLabel(a.size)}</span></a>`;
     }
     const scale = a.width && a.height ? Math.min(1, thumb / Math.max(a.width, a.height)) : 1;
     return html`<a class="thumb" href=${url} target="_blank" rel="noopener noreferrer" title=${a.name}>
@@ -45,6 +45,8 @@ export const filesStyles = css`
   .file { display: inline-block; overflow-wrap: anywhere; }
 `;
 
+const PAPERCLIP = "M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6z";
+
 interface Upload {
   clientId: string;
   name: string;
@@ -58,7 +60,7 @@ interface Upload {
 export class EcAttach extends LitElement {
   static override styles = [base, css`
     :host { display: contents; }
-    label.button { display: inline-flex; align-items: center; cursor: pointer; }
+    label.button { position: relative; display: inline-flex; align-items: center; min-height: 40px; cursor: pointer; }
     input[type="file"] { position: absolute; width: 1px; height: 1px; opacity: 0; }
     ul { list-style: none; margin: 4px 0 0; padding: 0; font-size: 13px; }
     .failed { color: var(--ec-danger, #b91c1c); }
@@ -82,7 +84,8 @@ export class EcAttach extends LitElement {
   }
 
   override render() {
-    return html`<label class="button" title=${t("conversation.files.attach")}>📎
+    return html`<label class="button" title=${t("conversation.files.attach")}>
+        <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d=${PAPERCLIP}></path></svg>
         <input type="file" multiple accept=${ACCEPTED_FILES} aria-label=${t("conversation.files.attach")}
           @change=${this.onPick} /></label>
       ${this.uploads.length ? html`<ul aria-live="polite">${this.uploads.map((u) => html`<li class=${u.progress < 0 ? "failed" : ""}>
