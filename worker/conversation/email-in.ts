@@ -1,7 +1,7 @@
 /** A visitor's reply by email, stored once per Message-ID as a visitor message with channel "email". */
 import { sha256Hex } from "../lib/crypto";
 import { failure, type Failure } from "../lib/errors";
-import { MAX_TEXT } from "../protocol";
+import { MAX_TEXT, type Attachment } from "../protocol";
 import type { ConversationHost } from "./host";
 
 export interface InboundEmail {
@@ -10,6 +10,9 @@ export interface InboundEmail {
   subject: string;
   text: string;
   attachments: Array<{ filename: string; mimeType: string; size: number }>;
+  /** The attachments stored in R2 (worker/files/email.ts), and those refused with why. */
+  files?: Attachment[];
+  refusedFiles?: Array<{ name: string; reason: string }>;
 }
 
 /** Stores the reply (the Worker's email() handler verified the signed address). */
@@ -33,7 +36,11 @@ export async function receiveEmail(
     text,
     at: Date.now(),
     channel: "email",
-    meta: { from: email.from.address, subject: email.subject.slice(0, 300), attachments: email.attachments.slice(0, 20) },
+    meta: {
+      from: email.from.address, subject: email.subject.slice(0, 300), attachments: email.attachments.slice(0, 20),
+      ...(email.refusedFiles?.length ? { refusedFiles: email.refusedFiles.slice(0, 20) } : {}),
+    },
+    ...(email.files?.length ? { attachments: email.files } : {}),
   });
   return { seq: message.seq, duplicate: false };
 }

@@ -148,6 +148,7 @@ export class Conversation extends SocketObject {
   async admitFile(party: files.FileParty, clientId: string, size: number, limitBytes: number) { return files.admitFile(this.host, party, clientId, size, limitBytes); }
   async postFile(party: files.FileParty, clientId: string, file: Attachment, limitBytes: number) { return files.postFile(this.host, party, clientId, file, limitBytes); }
   async files(siteKey: string) { return files.filesFor(this.host, siteKey); }
+  async roomForEmail(limitBytes: number) { return files.roomForEmail(this.host, limitBytes); }
   async deleteMessage(siteKey: string, seq: number) { return files.deleteMessage(this.host, siteKey, seq); }
 
   /** A visitor's reply by email (the Worker's email() handler verified the signed address). */

@@ -44,6 +44,13 @@ export function postFile(host: ConversationHost, party: FileParty, clientId: str
   return host.post({ clientId, author, text: "", at: Date.now(), attachments: [file] });
 }
 
+/** Which site the conversation is of and how many bytes of files it may still take (an email reply's attachments). */
+export function roomForEmail(host: ConversationHost, limitBytes: number): { siteKey: string; freeBytes: number } | Failure {
+  const state = host.store.state();
+  if (!state) return failure(404, "not_found", "no such conversation");
+  return { siteKey: state.site_key, freeBytes: Math.max(0, limitBytes - usedBytes(host.sql)) };
+}
+
 /** The conversation's files for an operator of `siteKey` (the visitor card's gallery). */
 export function filesFor(host: ConversationHost, siteKey: string) {
   return partyRefusal(host, { role: "operator", siteKey, id: "" }) ?? listFiles(host.sql);

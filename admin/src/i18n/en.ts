@@ -30,7 +30,7 @@ export const en = {
     noteBy: "Internal note · {name}", bot: "Bot", system: "System", email: "by email",
     deleteShort: "Delete", deleted: "Message deleted", delete: "Delete message", deleteConfirm: "Delete this message and its files for everyone?",
     files: {
-      attach: "Attach files", dropHere: "Drop files to send them", uploading: "Sending {name}… {percent}%",
+      notStored: "Not stored: {name} ({why})", attach: "Attach files", dropHere: "Drop files to send them", uploading: "Sending {name}… {percent}%",
       failed: "{name} was not sent: {why}", retry: "Retry", dismiss: "Dismiss",
     },
     transcript: {

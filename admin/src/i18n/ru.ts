@@ -33,7 +33,7 @@ export const ru: Dict = {
     noteBy: "Заметка для команды · {name}", bot: "Бот", system: "Система", email: "по почте",
     deleteShort: "Удалить", deleted: "Сообщение удалено", delete: "Удалить сообщение", deleteConfirm: "Удалить это сообщение и его файлы для всех?",
     files: {
-      attach: "Прикрепить файлы", dropHere: "Отпустите файлы, чтобы отправить", uploading: "Отправляем {name}… {percent}%",
+      notStored: "Не сохранён: {name} ({why})", attach: "Прикрепить файлы", dropHere: "Отпустите файлы, чтобы отправить", uploading: "Отправляем {name}… {percent}%",
       failed: "{name} не отправлен: {why}", retry: "Повторить", dismiss: "Закрыть",
     },
     transcript: {

@@ -132,7 +132,9 @@ export class EcConversation extends LitElement {
         @click=${() => this.deleteMessage(m)}>${t("conversation.deleteShort")}</button>`}
       <span class="who">${who} · <time datetime=${new Date(m.at).toISOString()} title=${fullTime(m.at)}>${shortTime(m.at)}</time>${m.channel === "email" ? ` · ${t("conversation.email")}` : ""}</span>
       ${deleted ? html`<div class="deleted">${t("conversation.deleted")}</div>` : html`<div class="text">${m.text}</div>`}
-      ${attachmentsView(this.session.id, m.attachments)}</div>`;
+      ${attachmentsView(this.session.id, m.attachments)}
+      ${Array.isArray(m.meta?.refusedFiles) ? (m.meta.refusedFiles as Array<{ name: string; reason: string }>).map((f) =>
+        html`<div class="deleted">${t("conversation.files.notStored", { name: f.name, why: serverText(f.reason) })}</div>`) : nothing}</div>`;
   }
 
   private async deleteMessage(m: Message): Promise<void> {
