@@ -4,10 +4,11 @@
  * content, limits, who may read, the serving headers, signed links, deleting a message and
  * erasing a contact.
  */
-import { env, SELF } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { signedFilePath } from "../../worker/files/links";
 import { fileKey } from "../../worker/files/storage";
+import { siteStub } from "../../worker/lib/jurisdiction";
 import { addOperator, call, expectJson } from "./admin-helpers";
 import * as fx from "./files-fixtures";
 import { BASE, createSite, eventually, login, operatorSocket, ORIGIN, startSession, visitorSocket, type Grant } from "./helpers";
@@ -285,5 +286,23 @@ describe("deleting and erasing", () => {
     });
     await expectJson(call("POST", `/contacts/${grant.visitorId}/erase`, owner, { confirm: grant.visitorId }), 200);
     expect(await storedKeys(grant.conversationId)).toEqual([]);
+  });
+
+  it("retention deletes the files of the conversations it erases", async () => {
+    const grant = await visitor();
+    const tab = await visitorSocket(grant);
+    await tab.hello();
+    await tab.say("an old question");
+    await expectJson(upload(grant, fx.png(), "old.png"), 201);
+    const site = siteStub(env, SITE);
+    await eventually(async () => expect(await site.hasConversation(grant.conversationId)).toBe(true));
+    await expectJson(call("PUT", "/data/retention", owner, { months: 6 }), 200);
+    await runInDurableObject(site, (_i, state) => {
+      state.storage.sql.exec("UPDATE inbox SET updated_at = ? WHERE id = ?", Date.now() - 7 * 31 * 86_400_000, grant.conversationId);
+      state.storage.sql.exec("UPDATE timers SET due = 1 WHERE kind = 'retention'");
+    });
+    expect(await runDurableObjectAlarm(site)).toBe(true);
+    expect(await storedKeys(grant.conversationId)).toEqual([]);
+    await expectJson(call("PUT", "/data/retention", owner, { months: null }), 200);
   });
 });
