@@ -1,7 +1,7 @@
 /**
  * Files both ways in Chromium against the real Worker (local runtime, R2 simulated): the
  * visitor pastes a screenshot and drops a PDF, the operator sees both (thread and visitor
- * card's gallery) and sends an image back; a phone photo's GPS tag is gone once uploaded;
+ * card's gallery) and sends an image back, then deletes the PDF's message; a phone photo's GPS tag is gone once uploaded;
  * an SVG with a script, or a GIF that is also HTML, never runs in the admin or the widget.
  */
 import type { Browser, Page } from "playwright-core";
@@ -137,6 +137,18 @@ describe("files both ways", () => {
     expect(type).toBe("image/jpeg");
     expect(bytes.length).toBe(stored.size);
     expect(exifOf(bytes)).toEqual({ exif: false, gps: false });
+  });
+
+  it("the operator deletes the PDF's message: it is gone from the widget, the gallery and R2", async () => {
+    const pdf = (await gallery()).find((f) => f.name === "order-1234.pdf");
+    const bubble = owner.page.locator(`ec-conversation .msg[data-seq="${pdf.seq}"]`);
+    await bubble.hover();
+    await bubble.locator("button.remove").click(); // the app's confirm() is accepted by the page helper
+    await expect.poll(() => bubble.locator(".deleted").textContent()).toBe("Message deleted");
+    await expect.poll(() => visitor.page.locator("edge-chat .msg .deleted").allTextContents()).toEqual(["Message deleted"]);
+    expect(await visitor.page.locator("edge-chat .file").count()).toBe(0);
+    expect((await gallery()).map((f) => f.name)).not.toContain("order-1234.pdf");
+    expect((await owner.api("GET", `/conversations/${conversationId}/files/${pdf.id}`)).status).toBe(404);
   });
 });
 

@@ -28,10 +28,7 @@ export class Extras {
     this.transcript = new TranscriptRequest(host, this.email);
     this.menu = new Menu(host, [this.transcript]);
     this.files = new FileSender(host);
-    host.chat.onFrame = (f) => {
-      this.transcript.frame(f);
-      this.files.frame(f);
-    };
+    host.chat.onFrame = (f) => this.transcript.frame(f);
   }
 
   /** A message's files (or that it was deleted), drawn inside its bubble. */

@@ -5,7 +5,7 @@
  * name, size and download link. Every file opens through the server's redirect to a
  * short-lived signed link; names are bound as text, never as HTML.
  */
-import type { Attachment, Message, ServerFrame } from "../../worker/protocol";
+import type { Attachment, Message } from "../../worker/protocol";
 import { ACCEPTED_FILES } from "../../worker/protocol/limits";
 import type { EdgeChat } from "../edge-chat";
 import { newClientId } from "../outbox";
@@ -47,13 +47,6 @@ export class FileSender {
       void this.#start(upload);
     }
     this.#host.requestUpdate();
-  }
-
-  /** Every frame from the server: a deleted message loses its text and files. */
-  frame(f: ServerFrame): void {
-    if (f.type !== "deleted") return;
-    const m = this.#host.chat.messages.find((x) => x.seq === f.seq);
-    if (m) Object.assign(m, { text: "", attachments: undefined, meta: { deleted: true } });
   }
 
   /** What a message shows besides its text: its files, or that it was deleted. */
