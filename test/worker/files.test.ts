@@ -176,7 +176,10 @@ describe("only the parties of a conversation", () => {
   it("refuses an upload to another visitor's conversation and a forged or missing token", async () => {
     const mine = await visitor();
     const theirs = await visitor();
-    const wrong = await expectJson(upload(mine, fx.png(), "a.png", undefined, theirs.conversationId), 403);
+    const refused = await upload(mine, fx.png(), "a.png", undefined, theirs.conversationId);
+    // The widget on the shop's page can read the refusal's message.
+    expect(refused.headers.get("Access-Control-Allow-Origin")).toBe(ORIGIN);
+    const wrong = await expectJson(refused, 403);
     expect(wrong.error.code).toBe("wrong_conversation");
     const forged = { ...mine, visitorToken: `${mine.visitorToken.split(".")[0]}.AAAA` };
     expect((await expectJson(upload(forged, fx.png(), "a.png"), 401)).error.code).toBe("invalid_token");

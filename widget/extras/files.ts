@@ -70,11 +70,11 @@ export class FileSender {
         <svg viewBox="0 0 24 24" aria-hidden="true"><path d=${PAPERCLIP}></path></svg>
         <input type="file" multiple accept=${ACCEPTED_FILES} aria-label=${t.attach} @change=${this.#onPick} />
       </label>
-      <ul class="uploads" aria-live="polite">${this.uploads.map((u) => html`<li class=${u.progress < 0 ? "failed" : ""}>
+      <div class="uploads" role="status">${this.uploads.map((u) => html`<p class=${u.progress < 0 ? "failed" : ""}>
         <span>${u.progress < 0 ? t.uploadFailed(u.name, u.error ?? "") : t.uploading(u.name, u.progress)}</span>
         ${u.progress < 0 && u.retry ? html`<button type="button" @click=${() => this.#start(u)}>${t.retry}</button>` : ""}
         ${u.progress < 0 ? html`<button type="button" aria-label=${t.dismiss} @click=${() => this.#forget(u)}>×</button>` : ""}
-      </li>`)}</ul>
+      </p>`)}</div>
     </div>`;
   }
 
