@@ -228,6 +228,12 @@ export class ChatController implements ReactiveController {
         if (f.by === "operator") this.operatorRead = Math.max(this.operatorRead, f.seq);
         else this.visitorRead = Math.max(this.visitorRead, f.seq);
         break;
+      case "deleted": {
+        // An operator deleted it: its text and files go (the extras draw "deleted").
+        const m = this.messages.find((x) => x.seq === f.seq);
+        if (m) Object.assign(m, { text: "", attachments: undefined, meta: { deleted: true } });
+        break;
+      }
       case "contact":
         this.emailKnown = f.emailKnown;
         this.askEmail = f.askEmail;

@@ -154,7 +154,8 @@ export class EdgeChat extends LitElement {
     }
     if (changed.has("opened")) this.chat.panelChanged();
     this.drawn ||= this.opened;
-    if (this.drawn && this.chat.showContact && !this.extras) void this.#loadExtras();
+    // The open panel needs the extras: the attach button, files in messages, the email field.
+    if (this.drawn && !this.extras) void this.#loadExtras();
   }
 
   protected override updated(): void {
@@ -231,7 +232,7 @@ export class EdgeChat extends LitElement {
         const mine = m.author.kind === "visitor";
         const name = this.#nameOf(m, team);
         const state = m.seq === lastOwn ? (m.seq <= chat.operatorRead ? t.read : t.sent) : "";
-        return bubble(name, m.text, mine ? undefined : this.#picture(name), m.at, this.#time(m.at), state);
+        return bubble(name, m.text, mine ? undefined : this.#picture(name), m.at, this.#time(m.at), state, this.extras?.att(m, html));
       }),
       ...chat.pending.map((p) => bubble(t.you, p.text, undefined, p.at, this.#time(p.at), t.sending)),
     ];

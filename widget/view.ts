@@ -22,15 +22,16 @@ export function avatar(name: string, url?: string): TemplateResult {
 
 /**
  * One message of the log: who, what, when (epoch ms and as shown), whether it is the
- * visitor's own (no avatar then), and its delivery state (sending, sent, read).
+ * visitor's own (no avatar then), its delivery state (sending, sent, read), and its files
+ * as the extras bundle draws them.
  */
-export function bubble(name: string, text: string, picture?: TemplateResult, at?: number, time?: string, state?: string): TemplateResult {
+export function bubble(name: string, text: string, picture?: TemplateResult, at?: number, time?: string, state?: string, files?: unknown): TemplateResult {
   return html`<li class="msg ${picture ? "them" : "me"}" part="message">
     ${picture ?? nothing}
     <div class="body">
       <div class="bubble">
         <p class="meta"><span>${name}</span>${at ? html`<time datetime=${new Date(at).toISOString()}>${time}</time>` : nothing}</p>
-        <p class="text">${linkify(text)}</p>
+        <p class="text">${linkify(text)}</p>${files}
       </div>
       ${state ? html`<p class="state">${state}</p>` : nothing}
     </div>

@@ -62,7 +62,7 @@ export function checkConfig(input: object, opts: { secretsUnknown?: boolean; bin
     problem("ENVIRONMENT", false, `ENVIRONMENT is "${environment}"; use production (deployed), local or test. It counts as production.`);
   }
   if (opts.bindings !== false) {
-    for (const name of ["SITE", "CONVERSATION", "DEPLOYMENT", "ASSETS"]) {
+    for (const name of ["SITE", "CONVERSATION", "DEPLOYMENT", "ASSETS", "FILES"]) {
       if (!env[name]) problem(name, true, `the ${name} binding is missing; keep wrangler.toml's bindings as they are`);
     }
   }

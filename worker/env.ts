@@ -7,6 +7,8 @@ export interface Env {
   CONVERSATION: DurableObjectNamespace<Conversation>;
   SITE: DurableObjectNamespace<Site>;
   ASSETS: Fetcher;
+  /** R2 bucket of the files and images sent in conversations (worker/files/). */
+  FILES: R2Bucket;
   /** "local" (npm start), "test" (vitest) or "production". */
   ENVIRONMENT: string;
   /** Signs visitor tokens. A secret: `wrangler secret put TOKEN_SECRET`. */

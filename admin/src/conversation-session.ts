@@ -150,6 +150,11 @@ export class ConversationSession extends EventTarget {
       case "error":
         this.error = { code: frame.code, message: frame.message };
         break;
+      case "deleted": {
+        const m = this.messages.find((x) => x.seq === frame.seq);
+        if (m) this.merge([{ ...m, text: "", attachments: undefined, meta: { ...(m.meta?.internal ? { internal: true } : {}), deleted: true } }]);
+        break;
+      }
       default:
         break;
     }

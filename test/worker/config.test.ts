@@ -21,7 +21,7 @@ const GOOD = {
   INBOUND_DOMAIN: "in.chat.example.com",
   VAPID_PUBLIC_KEY: "BK55DAzMGhnMaHrtIuAnNS1qEAhi-QMmQ6PiglmrJICtcxD_vitAjn9TdwQm7W8UuNVoxQQyizkqrD-gdvz_hrU",
   VAPID_PRIVATE_KEY: "q5esIkLxMoGEuRGWtQp_m9iukcIzXfHxCmiP_Q1FH10",
-  SITE: {}, CONVERSATION: {}, DEPLOYMENT: {}, ASSETS: {},
+  SITE: {}, CONVERSATION: {}, DEPLOYMENT: {}, ASSETS: {}, FILES: {},
 };
 
 function problems(overrides: Record<string, unknown>) {

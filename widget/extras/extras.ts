@@ -4,8 +4,10 @@
  * `render(lit)` (above the composer), `toggle()` (its "More" button) and reads `opened`.
  */
 import type { html, nothing } from "lit";
+import type { Message } from "../../worker/protocol";
 import type { EdgeChat } from "../edge-chat";
 import { EmailField } from "./email";
+import { FileSender } from "./files";
 import { Menu } from "./menu";
 import { TranscriptRequest } from "./transcript";
 
@@ -19,12 +21,19 @@ export class Extras {
   readonly email: EmailField;
   readonly transcript: TranscriptRequest;
   readonly menu: Menu;
+  readonly files: FileSender;
 
   constructor(host: EdgeChat) {
     this.email = new EmailField(host);
     this.transcript = new TranscriptRequest(host, this.email);
     this.menu = new Menu(host, [this.transcript]);
+    this.files = new FileSender(host);
     host.chat.onFrame = (f) => this.transcript.frame(f);
+  }
+
+  /** A message's files (or that it was deleted), drawn inside its bubble. */
+  att(m: Message, html: Lit["html"]): unknown {
+    return this.files.show(m, html);
   }
 
   /** The menu is open (the "More" button's `aria-expanded`). */
@@ -38,6 +47,6 @@ export class Extras {
 
   /** The email field, the transcript's status lines and the open menu. */
   render(lit: Lit): unknown {
-    return lit.html`${this.email.render(lit)}${this.transcript.render(lit)}${this.menu.render(lit)}`;
+    return lit.html`${this.email.render(lit)}${this.transcript.render(lit)}${this.files.render(lit)}${this.menu.render(lit)}`;
   }
 }

@@ -41,6 +41,13 @@ export const enExtras = {
   transcriptSending: "Sending the conversation…",
   transcriptSent: (email: string) => `Sent to ${email}`,
   transcriptFailed: "We couldn't send the conversation. Please try again.",
+  attach: "Attach a file",
+  uploading: (name: string, percent: number) => `Sending ${name}… ${percent}%`,
+  uploadFailed: (name: string, why: string) => `${name} was not sent: ${why}`,
+  retry: "Retry",
+  dismiss: "Dismiss",
+  deleted: "Message deleted",
+  offline: "the chat is not connected yet",
 };
 
 /** All the texts. A pure call, so a bundle that uses one part does not carry the other. */

@@ -40,6 +40,13 @@ export const ruExtras: ExtrasTexts = {
   transcriptSending: "Отправляем переписку…",
   transcriptSent: (email) => `Отправлено на ${email}`,
   transcriptFailed: "Не удалось отправить переписку. Попробуйте ещё раз.",
+  attach: "Прикрепить файл",
+  uploading: (name, percent) => `Отправляем ${name}… ${percent}%`,
+  uploadFailed: (name, why) => `${name} не отправлен: ${why}`,
+  retry: "Повторить",
+  dismiss: "Закрыть",
+  deleted: "Сообщение удалено",
+  offline: "чат ещё не подключён",
 };
 
 /** All the texts (see en.ts). */

@@ -22,6 +22,7 @@ import { emailRoutes } from "./admin-email";
 import { adminData } from "./admin-data";
 import { adminNotify } from "./admin-notify";
 import { pluginWoo } from "./plugin-woo";
+import { adminFiles } from "./admin-files";
 
 export const SESSION_COOKIE = "edgechat_session";
 
@@ -155,3 +156,4 @@ admin.route("/", emailRoutes);
 admin.route("/", adminData); // erasure, retention, secrets
 admin.route("/", pluginWoo); // WooCommerce data for the visitor card
 admin.route("/", adminNotify); // Web Push devices, quiet hours, Telegram
+admin.route("/", adminFiles); // uploads, the gallery, deleting a message

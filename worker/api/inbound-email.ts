@@ -15,6 +15,8 @@ const ADDRESS_REFUSALS = {
   not_a_reply_address: "unknown recipient: not a conversation reply address",
   expired: `this reply address has expired (they work for ${REPLY_ADDRESS_LIFETIME_DAYS} days); please write to us in the chat on our site`,
 } as const;
+import { storeEmailAttachments } from "../files/email";
+import { deleteFiles } from "../files/storage";
 
 export type InboundOutcome =
   | { outcome: "stored"; seq: number }
@@ -35,15 +37,23 @@ export async function handleInboundEmail(message: ForwardableEmailMessage, env: 
   if (email.automatic) return { outcome: "ignored", why: email.automatic };
   const conversation = conversationStub(env, address.conversationId);
   if (!conversation) return reject("unknown conversation");
+  const stored = await storeEmailAttachments(env, address.conversationId, email.attachments);
   const result = await conversation.receiveEmail({
     ...(email.messageId ? { messageId: email.messageId } : {}),
     from: { address: email.from.address, ...(email.from.name ? { name: email.from.name } : {}) },
     subject: email.subject,
     text: email.text,
     ...(email.quoted ? { quoted: email.quoted } : {}),
-    attachments: email.attachments,
+    attachments: email.attachments.map(({ filename, mimeType, size }) => ({ filename, mimeType, size })),
+    ...(stored.files.length ? { files: stored.files } : {}),
+    ...(stored.refused.length ? { refusedFiles: stored.refused } : {}),
   });
+  // Not posted (a duplicate, or nothing to post): its files must not stay in R2.
+  if (isFailure(result) || !("duplicate" in result) || result.duplicate) {
+    await deleteFiles(env.FILES, stored.siteKey, address.conversationId, stored.files.map((f) => f.id));
+  }
   if (isFailure(result)) return reject(result.error.message);
   if ("ignored" in result) return { outcome: "ignored", why: "no new text" };
   return { outcome: result.duplicate ? "duplicate" : "stored", seq: result.seq };
 }
+

@@ -4,7 +4,7 @@ import type { Env } from "../env";
 import { PEER_HEADERS } from "../conversation";
 import { SESSION_HEADERS } from "../conversation/operator-sessions";
 import { ApiError } from "../lib/errors";
-import { readVisitorToken } from "../lib/token";
+import { readVisitorToken, type VisitorClaims } from "../lib/token";
 import { conversationId } from "../protocol";
 import { conversationOr404 } from "./http";
 
@@ -37,14 +37,19 @@ export function checkUpgrade(id: string, upgrade: string | undefined): void {
   if (upgrade?.toLowerCase() !== "websocket") throw new ApiError(426, "upgrade_required", "expected a WebSocket upgrade");
 }
 
-conversations.get("/:id/ws", async (c) => {
-  const id = c.req.param("id");
-  checkUpgrade(id, c.req.header("Upgrade"));
-  const token = c.req.query("token");
+/** The claims of a live visitor token for conversation `id` (401/403 otherwise). */
+export async function visitorOf(env: Env, token: string | undefined, id: string): Promise<VisitorClaims> {
   if (!token) throw new ApiError(401, "missing_token", "pass the visitor token as ?token=");
-  const check = await readVisitorToken(c.env.TOKEN_SECRET, token, Date.now());
+  const check = await readVisitorToken(env.TOKEN_SECRET, token, Date.now());
   if (!check.ok) throw new ApiError(401, "invalid_token", check.message);
   if (check.expired) throw new ApiError(401, "token_expired", "visitor token expired; refresh it through the sessions endpoint");
   if (check.claims.c !== id) throw new ApiError(403, "wrong_conversation", "this token is for another conversation");
-  return toConversation(c.env, id, { role: "visitor", site: check.claims.s, id: check.claims.v });
+  return check.claims;
+}
+
+conversations.get("/:id/ws", async (c) => {
+  const id = c.req.param("id");
+  checkUpgrade(id, c.req.header("Upgrade"));
+  const claims = await visitorOf(c.env, c.req.query("token"), id);
+  return toConversation(c.env, id, { role: "visitor", site: claims.s, id: claims.v });
 });

@@ -7,7 +7,7 @@
  */
 import { sha256Hex } from "../lib/crypto";
 import { failure, type Failure } from "../lib/errors";
-import { MAX_TEXT, type Message } from "../protocol";
+import { MAX_TEXT, type Attachment, type Message } from "../protocol";
 import type { ConversationHost } from "./host";
 
 export interface InboundEmail {
@@ -18,6 +18,9 @@ export interface InboundEmail {
   /** The quoted history the reply parser hid, shown to operators on request. */
   quoted?: string;
   attachments: Array<{ filename: string; mimeType: string; size: number }>;
+  /** The attachments stored in R2 (worker/files/email.ts), and those refused with why. */
+  files?: Attachment[];
+  refusedFiles?: Array<{ name: string; reason: string }>;
 }
 
 /** Stores the reply (the Worker's email() handler verified the signed address). */
@@ -49,7 +52,9 @@ export async function receiveEmail(
       attachments: email.attachments.slice(0, 20),
       ...(email.quoted ? { quoted: email.quoted } : {}),
       ...(verified ? {} : { unverifiedSender: true }),
+      ...(email.refusedFiles?.length ? { refusedFiles: email.refusedFiles.slice(0, 20) } : {}),
     },
+    ...(email.files?.length ? { attachments: email.files } : {}),
   });
   return { seq: message.seq, duplicate: false };
 }

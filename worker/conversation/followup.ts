@@ -7,6 +7,7 @@
  */
 import { followupEmail, newMessageId, replyAddress, transcriptEmail, unsubscribeToken } from "../email";
 import { normalizeLocale } from "../autoreply";
+import { withFileLinks } from "../files/email";
 import type { ConversationHost } from "./host";
 
 export const FOLLOWUP_TIMER = "followup";
@@ -36,13 +37,14 @@ export async function runFollowup(host: ConversationHost, job: { ready?: boolean
   const messageId = newMessageId(ctx.senderDomain);
   const token = await unsubscribeToken(state.email, state.site_key, host.env.TOKEN_SECRET);
   const unsubscribeUrl = `${ctx.publicUrl}/api/v1/unsubscribe?t=${encodeURIComponent(token)}`;
+  const files = { siteKey: state.site_key, conversationId: host.id, publicUrl: ctx.publicUrl };
   const composed = followupEmail({
     site: ctx.siteName,
     locale: normalizeLocale(state.locale ?? ctx.siteLocale),
     timezone: state.timezone ?? ctx.timezone,
     visitorName: state.visitor_name,
-    answers,
-    context: host.store.visibleBefore(answers[0]!.seq, 4),
+    answers: await withFileLinks(host.env, files, answers),
+    context: await withFileLinks(host.env, files, host.store.visibleBefore(answers[0]!.seq, 4)),
     chatUrl: ctx.chatUrl,
     unsubscribeUrl,
   });
@@ -67,7 +69,8 @@ export async function runFollowup(host: ConversationHost, job: { ready?: boolean
 export async function sendTranscript(host: ConversationHost, to: string): Promise<{ id: string; status: string }> {
   const state = host.store.state()!;
   const ctx = (await host.site().emailContext(state.visitor_id))!;
-  const messages = host.store.visibleBefore(Number.MAX_SAFE_INTEGER, 500);
+  const messages = await withFileLinks(host.env, { siteKey: state.site_key, conversationId: host.id, publicUrl: ctx.publicUrl },
+    host.store.visibleBefore(Number.MAX_SAFE_INTEGER, 500));
   const composed = transcriptEmail({
     site: ctx.siteName, locale: normalizeLocale(state.locale ?? ctx.siteLocale), timezone: state.timezone ?? ctx.timezone, messages, chatUrl: ctx.chatUrl,
   });

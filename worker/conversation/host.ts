@@ -12,6 +12,8 @@ import type { ConversationStore, NewMessage } from "./store";
 export interface ConversationHost {
   readonly id: string;
   readonly env: Env;
+  /** The object's SQLite, for modules that own a table (worker/files/ledger.ts). */
+  readonly sql: SqlStorage;
   readonly store: ConversationStore;
   readonly timers: Timers;
   /** The Site object this conversation belongs to. */
@@ -20,6 +22,8 @@ export interface ConversationHost {
   post(message: NewMessage): Message;
   /** Sends a frame to the visitor's tabs. */
   toVisitors(frame: ServerFrame): void;
+  /** Sends a frame to every socket, or to one side's. */
+  toAll(frame: ServerFrame, side?: "visitor" | "operator"): void;
   /** Something the inbox shows changed without a message (the Site hears of it soon). */
   changed(): void;
 }

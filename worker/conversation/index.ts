@@ -5,13 +5,15 @@
  * and hand each frame, after the one parser (./frames.ts), to its handler in a table.
  */
 import type { Env } from "../env";
+import * as files from "../files/conversation";
+import { recordFiles } from "../files/ledger";
 import { failure, isFailure, type Failure } from "../lib/errors";
 import { siteStub } from "../lib/jurisdiction";
 import { migrate } from "../lib/migrate";
 import { attachPeer, broadcast, closeAll, peerOf, send, sendError, type Peer } from "../lib/peers";
 import { SocketObject } from "../lib/socket-object";
 import { Timers, type TimerHandler } from "../lib/timers";
-import { WELCOME_PAGE, type ConversationView, type InboxEntry, type Message, type OperatorFrame } from "../protocol";
+import { WELCOME_PAGE, type Attachment, type ConversationView, type InboxEntry, type Message, type OperatorFrame } from "../protocol";
 import * as autoreply from "./autoreply";
 import { acceptHeldEmail, receiveEmail, type InboundEmail } from "./email-in";
 import * as followup from "./followup";
@@ -53,11 +55,13 @@ export class Conversation extends SocketObject {
     this.host = {
       id: ctx.id.toString(),
       env,
+      sql: ctx.storage.sql,
       store: this.store,
       timers: this.timers,
       site: () => siteStub(this.env, this.store.state()!.site_key),
       post: (message) => this.append(message),
       toVisitors: (frame) => broadcast(this.ctx.getWebSockets("visitor"), frame),
+      toAll: (frame, side) => broadcast(this.ctx.getWebSockets(side), frame),
       changed: () => this.report.changed(),
     };
   }
@@ -135,6 +139,7 @@ export class Conversation extends SocketObject {
     const state = this.store.state();
     if (state && state.site_key !== siteKey) return failure(403, "forbidden", "this conversation belongs to another site");
     closeAll(this.ctx.getWebSockets(), 1000, "conversation erased");
+    await files.eraseFiles(this.host, siteKey);
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     migrate(this.ctx.storage.sql, CONVERSATION_MIGRATIONS);
@@ -144,6 +149,14 @@ export class Conversation extends SocketObject {
 
   /** Closes the operator sockets of an ended session or of an operator whose access changed. */
   async closeOperators(who: { session?: string; operator?: string }) { return closeOperatorSockets(this.ctx, who); }
+
+  // ---- files (worker/files/conversation.ts) ----
+
+  async admitFile(party: files.FileParty, clientId: string, size: number, limitBytes: number) { return files.admitFile(this.host, party, clientId, size, limitBytes); }
+  async postFile(party: files.FileParty, clientId: string, file: Attachment, limitBytes: number) { return files.postFile(this.host, party, clientId, file, limitBytes); }
+  async files(siteKey: string) { return files.filesFor(this.host, siteKey); }
+  async roomForEmail(limitBytes: number) { return files.roomForEmail(this.host, limitBytes); }
+  async deleteMessage(siteKey: string, seq: number) { return files.deleteMessage(this.host, siteKey, seq); }
 
   /** A visitor's reply by email (the Worker's email() handler verified the signed address). */
   async receiveEmail(email: InboundEmail) {
@@ -313,6 +326,7 @@ export class Conversation extends SocketObject {
    */
   protected append(input: NewMessage, origin?: WebSocket): Message {
     const message = this.store.append(input);
+    if (input.attachments?.length) recordFiles(this.ctx.storage.sql, message.seq, input.author.kind, input.at, input.attachments);
     const state = this.store.state()!;
     const at = input.at;
     const note = input.meta?.internal === true;

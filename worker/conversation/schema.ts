@@ -44,4 +44,18 @@ export const CONVERSATION_MIGRATIONS = [
   `ALTER TABLE conversation ADD COLUMN autoreplied_wait INTEGER;
    ALTER TABLE conversation ADD COLUMN followup_seq INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE conversation ADD COLUMN email_thread TEXT;`,
+  // Files sent in the conversation (worker/files/ledger.ts owns the table; R2 holds the bytes).
+  `ALTER TABLE messages ADD COLUMN attachments TEXT;
+   CREATE TABLE files (
+     id TEXT PRIMARY KEY,
+     seq INTEGER NOT NULL,
+     name TEXT NOT NULL,
+     type TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     width INTEGER,
+     height INTEGER,
+     at INTEGER NOT NULL,
+     author_kind TEXT NOT NULL
+   );
+   CREATE INDEX files_seq ON files (seq);`,
 ] as const;

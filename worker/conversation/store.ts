@@ -42,6 +42,7 @@ type MessageRow = {
   at: number;
   channel: Channel;
   meta: string | null;
+  attachments: string | null;
 };
 
 /**
@@ -62,6 +63,7 @@ function toMessage(row: MessageRow): Message {
   if (row.client_id) message.clientId = row.client_id;
   if (row.channel !== "chat") message.channel = row.channel;
   if (row.meta) message.meta = JSON.parse(row.meta);
+  if (row.attachments) message.attachments = JSON.parse(row.attachments);
   return message;
 }
 
@@ -123,17 +125,18 @@ export class ConversationStore {
   /** Stores a message with the next seq. */
   append(m: NewMessage): Message {
     const seq = this.lastSeq() + 1;
+    const attachments = m.attachments?.length ? JSON.stringify(m.attachments) : null;
     this.sql.exec(
-      `INSERT INTO messages (seq, client_id, author_kind, author_id, author_name, text, at, channel, meta)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (seq, client_id, author_kind, author_id, author_name, text, at, channel, meta, attachments)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       seq, m.clientId ?? null, m.author.kind, m.author.id ?? null, m.author.name ?? null,
-      m.text, m.at, m.channel ?? "chat", m.meta ? JSON.stringify(m.meta) : null,
+      m.text, m.at, m.channel ?? "chat", m.meta ? JSON.stringify(m.meta) : null, attachments,
     );
     this.seq = seq;
     return toMessage({
       seq, client_id: m.clientId ?? null, author_kind: m.author.kind, author_id: m.author.id ?? null,
       author_name: m.author.name ?? null, text: m.text, at: m.at, channel: m.channel ?? "chat",
-      meta: m.meta ? JSON.stringify(m.meta) : null,
+      meta: m.meta ? JSON.stringify(m.meta) : null, attachments,
     });
   }
 
@@ -147,6 +150,19 @@ export class ConversationStore {
   setMeta(seq: number, meta: Record<string, unknown>): Message {
     this.sql.exec("UPDATE messages SET meta = ? WHERE seq = ?", JSON.stringify(meta), seq);
     return this.message(seq)!;
+  }
+
+  /**
+   * Deletes what the message under `seq` said and carried, keeping a `meta.deleted` row in
+   * its place: seqs are never reused, and every client learns the message is gone.
+   */
+  remove(seq: number): Message | null {
+    this.sql.exec(
+      `UPDATE messages SET text = '', attachments = NULL, meta = CASE WHEN json_extract(meta, '$.internal')
+       THEN '{"deleted":true,"internal":true}' ELSE '{"deleted":true}' END WHERE seq = ?`,
+      seq,
+    );
+    return this.message(seq);
   }
 
   /**

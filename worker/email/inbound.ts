@@ -17,6 +17,8 @@ export interface InboundAttachment {
   mimeType: string;
   /** Bytes. */
   size: number;
+  /** The decoded content (stored in R2 when its type is allowed: worker/files/email.ts). */
+  content: Uint8Array;
 }
 
 export interface InboundEmail {
@@ -83,11 +85,10 @@ export async function parseInbound(raw: ArrayBuffer | string | ReadableStream): 
     text: reply.text,
     quoted: reply.quoted.length > MAX_QUOTED_CHARS ? `${reply.quoted.slice(0, MAX_QUOTED_CHARS - 1)}…` : reply.quoted,
     fullText: fullText.replace(/\r\n?/g, "\n").trim(),
-    attachments: email.attachments.map((a) => ({
-      filename: a.filename ?? "",
-      mimeType: a.mimeType,
-      size: typeof a.content === "string" ? a.content.length : a.content.byteLength,
-    })),
+    attachments: email.attachments.map((a) => {
+      const content = typeof a.content === "string" ? new TextEncoder().encode(a.content) : new Uint8Array(a.content);
+      return { filename: a.filename ?? "", mimeType: a.mimeType, size: content.byteLength, content };
+    }),
     automatic: automaticKind(email),
   };
 }

@@ -15,3 +15,23 @@ export const MAX_FRAME_BYTES = 32_768;
 export const MAX_BODY_BYTES = 64 * 1024;
 /** Deepest nesting of arrays and objects a JSON body or frame may have. */
 export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Files in conversations. The per-file and per-conversation sizes are site settings
+ * (`files.maxFileMB`, `files.maxConversationMB`); these are their defaults and ceilings.
+ */
+export const FILE_LIMITS = {
+  defaultFileMB: 10,
+  defaultConversationMB: 100,
+  /** Highest per-file setting: the Worker holds an upload in memory while it checks it. */
+  maxFileMB: 25,
+  maxConversationMB: 1000,
+  /** Images with more pixels are refused: a viewer would have to decode a giant bitmap. */
+  maxImagePixels: 100_000_000,
+  /** Longest kept file name, in characters. */
+  maxNameLength: 200,
+} as const;
+/** What the attach button offers; the server checks the content, not this list. */
+export const ACCEPTED_FILES = ".jpg,.jpeg,.png,.gif,.webp,.pdf,.txt,.csv,.log";
+/** Browsers shrink photos so that their longer side is at most this many pixels before upload. */
+export const UPLOAD_IMAGE_MAX_SIDE = 2048;

@@ -3,6 +3,7 @@
  * (name, origins, time zone, language, look), its email settings, and the widget's config.
  */
 import { z } from "zod";
+import { FILE_LIMITS } from "./limits";
 
 /** True when `tz` is an IANA time zone name this runtime knows. */
 export function isTimezone(tz: string): boolean {
@@ -36,12 +37,22 @@ export const look = z.object({
   avatarUrl: z.union([z.url({ protocol: /^https?$/ }), z.literal("")]).default(""),
 });
 
+/** How much a conversation may hold: per file and in all, in megabytes (10^6 bytes). */
+export const fileSettings = z.object({
+  maxFileMB: z.number().int().min(1, `between 1 and ${FILE_LIMITS.maxFileMB} MB`)
+    .max(FILE_LIMITS.maxFileMB, `between 1 and ${FILE_LIMITS.maxFileMB} MB`).default(FILE_LIMITS.defaultFileMB),
+  maxConversationMB: z.number().int().min(1, `between 1 and ${FILE_LIMITS.maxConversationMB} MB`)
+    .max(FILE_LIMITS.maxConversationMB, `between 1 and ${FILE_LIMITS.maxConversationMB} MB`).default(FILE_LIMITS.defaultConversationMB),
+});
+export type FileSettings = z.infer<typeof fileSettings>;
+
 export const siteSettings = z.object({
   name: z.string().trim().min(1, "name is required").max(120),
   allowedOrigins: z.array(originPattern).max(50, "at most 50 allowed origins"),
   timezone: z.string().refine(isTimezone, "unknown timezone"),
   locale: z.enum(["en", "ru"]).default("en"),
   look: look.default(look.parse({})),
+  files: fileSettings.default(fileSettings.parse({})),
 });
 export type SiteSettings = z.infer<typeof siteSettings>;
 

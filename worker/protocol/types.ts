@@ -27,6 +27,35 @@ export interface Message {
   channel?: Channel;
   /** Extra data of bot and system messages (e.g. `{ask: "email"}`). */
   meta?: Record<string, unknown>;
+  /** Files sent with the message (an upload, or an email reply's attachments). */
+  attachments?: Attachment[];
+}
+
+/**
+ * A file of a conversation as frames carry it. `type` is what the server read from the
+ * content, never what the sender claimed; `width`/`height` are set for images. Read it at
+ * `GET /api/v1/conversations/:id/files/:fileId?token=` (visitor) or
+ * `GET /api/v1/admin/conversations/:id/files/:fileId` (operator).
+ */
+export interface Attachment {
+  id: string;
+  name: string;
+  type: FileType;
+  /** Bytes. */
+  size: number;
+  width?: number;
+  height?: number;
+}
+
+/** The content types a conversation accepts (checked by magic bytes). */
+export type FileType = "image/jpeg" | "image/png" | "image/gif" | "image/webp" | "application/pdf" | "text/plain";
+
+/** One file of a conversation as the admin's gallery lists it. */
+export interface ConversationFile extends Attachment {
+  /** The message it came with. */
+  seq: number;
+  at: number;
+  author: AuthorKind;
 }
 
 export type ConversationStatus = "open" | "resolved";
@@ -50,6 +79,7 @@ export type ServerFrame =
   | { type: "read"; seq: number; by: "visitor" | "operator" }
   | { type: "contact"; emailKnown: boolean; askEmail: boolean }
   | { type: "transcript"; sentTo: string }
+  | { type: "deleted"; seq: number }
   | { type: "error"; code: ErrorCode; message: string; clientId?: string };
 
 export type ErrorCode =

@@ -98,6 +98,8 @@ export class Site extends SocketObject {
   async startSession(req: visitors.SessionRequest) { return visitors.startSession(this.host, req); }
   /** The site's settings, or null when the site does not exist. */
   async settings() { return settings.siteSettingsOf(this.host.sql); }
+  /** Per-file and per-conversation limits of uploads (worker/files/upload.ts). */
+  async fileSettings() { return settings.fileSettingsOf(this.host.sql); }
 
   // ---- for Conversations ----
 

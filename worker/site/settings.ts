@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { failure, type Failure } from "../lib/errors";
-import { issueFields, look, siteSettings, type SiteSettings } from "../protocol";
+import { fileSettings, issueFields, look, siteSettings, type FileSettings, type SiteSettings } from "../protocol";
 import * as audit from "./audit";
 
 /** The settings the admin app edits; each part optional, unknown keys refused. */
@@ -15,6 +15,7 @@ export const settingsPatch = z.strictObject({
   timezone: siteSettings.shape.timezone,
   locale: siteSettings.shape.locale,
   look: z.strictObject(look.shape).partial(),
+  files: z.strictObject(fileSettings.shape).partial(),
 }).partial();
 export type SettingsPatch = z.infer<typeof settingsPatch>;
 
@@ -36,7 +37,7 @@ export function writeSetting(sql: SqlStorage, key: string, value: unknown): void
 export function applySettingsPatch(sql: SqlStorage, actor: audit.Actor, patch: SettingsPatch): SiteSettings | Failure {
   const current = siteSettingsOf(sql);
   if (!current) return failure(404, "unknown_site", "no such site");
-  const merged = { ...current, ...patch, look: { ...current.look, ...patch.look } };
+  const merged = { ...current, ...patch, look: { ...current.look, ...patch.look }, files: { ...current.files, ...patch.files } };
   const parsed = siteSettings.safeParse(merged);
   if (!parsed.success) {
     const fields = issueFields(parsed.error);
@@ -53,6 +54,11 @@ export function applySettingsPatch(sql: SqlStorage, actor: audit.Actor, patch: S
 /** The site's settings record, or null when the site does not exist. */
 export function siteSettingsOf(sql: SqlStorage): SiteSettings | null {
   return readSetting<SiteSettings>(sql, "settings");
+}
+
+/** The site's file limits (sites made before they existed get the defaults). */
+export function fileSettingsOf(sql: SqlStorage): FileSettings {
+  return fileSettings.parse(siteSettingsOf(sql)?.files ?? {});
 }
 
 /** True when `origin` (from the request's Origin header) matches one of the patterns. */

@@ -31,6 +31,11 @@ export const en = {
     quotedHidden: "quoted text hidden — show", quotedHide: "hide quoted text",
     heldFrom: "from a different address: {from}", accept: "accept",
     heldHint: "The visitor does not see this email: it came from another address than theirs. Accept it if it is from the visitor.",
+    deleteShort: "Delete", deleted: "Message deleted", delete: "Delete message", deleteConfirm: "Delete this message and its files for everyone?",
+    files: {
+      notStored: "Not stored: {name} ({why})", attach: "Attach files", dropHere: "Drop files to send them", uploading: "Sending {name}… {percent}%",
+      failed: "{name} was not sent: {why}", retry: "Retry", dismiss: "Dismiss",
+    },
     transcript: {
       action: "Send transcript", title: "Email the transcript", to: "Send to", toHint: "Leave empty to use the visitor's email.",
       send: "Send", close: "Close", sent: "The transcript is on its way to {to}.", sentToVisitor: "The transcript is on its way to the visitor.",
@@ -47,6 +52,7 @@ export const en = {
     verified: "verified", verifiedHint: "The shop confirmed who this is (identity hash)", email: "Email", phone: "Phone", place: "Location",
     deviceLabel: "Device", device: { desktop: "Desktop", mobile: "Phone", tablet: "Tablet" }, language: "Language",
     localTime: "Local time", landing: "Landing page", referrer: "Came from", pages: "Pages seen", previous: "Previous conversations",
+    files: "Files", noFiles: "No files in this conversation.",
     erase: {
       action: "Erase contact and conversations", onlyManagers: "Only the owner or an admin can erase a contact.",
       title: "Erase this contact and all their conversations?",

@@ -34,6 +34,11 @@ export const ru: Dict = {
     quotedHidden: "цитата скрыта — показать", quotedHide: "скрыть цитату",
     heldFrom: "с другого адреса: {from}", accept: "принять",
     heldHint: "Посетитель не видит это письмо: оно пришло не с его адреса. Примите его, если оно от посетителя.",
+    deleteShort: "Удалить", deleted: "Сообщение удалено", delete: "Удалить сообщение", deleteConfirm: "Удалить это сообщение и его файлы для всех?",
+    files: {
+      notStored: "Не сохранён: {name} ({why})", attach: "Прикрепить файлы", dropHere: "Отпустите файлы, чтобы отправить", uploading: "Отправляем {name}… {percent}%",
+      failed: "{name} не отправлен: {why}", retry: "Повторить", dismiss: "Закрыть",
+    },
     transcript: {
       action: "Отправить переписку", title: "Переписка по почте", to: "Кому", toHint: "Оставьте пустым, чтобы отправить на email посетителя.",
       send: "Отправить", close: "Закрыть", sent: "Переписка отправляется на {to}.", sentToVisitor: "Переписка отправляется посетителю.",
@@ -50,6 +55,7 @@ export const ru: Dict = {
     verified: "подтверждён", verifiedHint: "Магазин подтвердил, кто это (identity hash)", email: "Email", phone: "Телефон", place: "Где",
     deviceLabel: "Устройство", device: { desktop: "Компьютер", mobile: "Телефон", tablet: "Планшет" }, language: "Язык",
     localTime: "Местное время", landing: "Страница входа", referrer: "Откуда пришёл", pages: "Просмотренные страницы", previous: "Прошлые диалоги",
+    files: "Файлы", noFiles: "В этом разговоре нет файлов.",
     erase: {
       action: "Удалить контакт и диалоги", onlyManagers: "Удалять контакты могут только владелец и администраторы.",
       title: "Удалить этот контакт и все его диалоги?",

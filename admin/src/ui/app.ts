@@ -143,7 +143,8 @@ export class EcApp extends LitElement {
         ${session ? html`<ec-conversation .session=${session} .entry=${entry}></ec-conversation>`
           : html`<p class="placeholder">${t("app.pick")}</p>`}
       </section>
-      ${session ? html`<ec-visitor-card .conversationId=${session.id} .revision=${`${entry?.email}|${entry?.visitorName}`}></ec-visitor-card>` : nothing}
+      ${session ? html`<ec-visitor-card .conversationId=${session.id} .revision=${`${entry?.email}|${entry?.visitorName}`}
+        .filesRevision=${entry?.lastSeq ?? 0}></ec-visitor-card>` : nothing}
     </main>`;
   }
 

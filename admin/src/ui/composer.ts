@@ -11,6 +11,7 @@ import { state } from "../app-state";
 import type { ConversationSession } from "../conversation-session";
 import { Localized, t } from "../i18n";
 import { Watch } from "../watch";
+import "./files";
 import { base } from "./styles";
 
 /** Canned responses matching what follows the `/`: shortcut first, then title and text. */
@@ -29,7 +30,8 @@ export class EcComposer extends LitElement {
     .modes { display: flex; gap: 4px; margin-bottom: 6px; }
     .modes button { min-height: 28px; padding: 2px 10px; font-size: 13px; }
     .modes button[aria-pressed="true"] { background: var(--ec-hover); font-weight: 600; }
-    .box { display: flex; gap: 8px; align-items: flex-end; }
+    .box { display: flex; flex-wrap: wrap; gap: 8px; align-items: flex-end; }
+    .box textarea { flex: 1 1 200px; }
     textarea { resize: none; min-height: 40px; max-height: 200px; }
     [role="listbox"] {
       position: absolute; bottom: 100%; left: 12px; right: 12px; max-height: 260px; overflow-y: auto; margin: 0; padding: 4px;
@@ -88,8 +90,14 @@ export class EcComposer extends LitElement {
           aria-autocomplete="list" aria-controls="canned" aria-expanded=${!!this.picking?.length}
           aria-activedescendant=${this.picking?.length ? `canned-${this.picked}` : ""}
           @input=${this.onInput} @keydown=${this.onKey}></textarea>
+        <ec-attach .conversationId=${this.session.id}></ec-attach>
         <button class="primary" @click=${this.submit}>${mode === "note" ? t("composer.addNote") : t("composer.send")}</button>
       </div>`;
+  }
+
+  /** Sends files into the conversation (the attach button, a paste, a drop). */
+  attach(files: Iterable<File>): void {
+    this.renderRoot.querySelector("ec-attach")?.send(files);
   }
 
   private cannedList(list: CannedResponse[]) {

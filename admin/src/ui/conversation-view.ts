@@ -9,13 +9,14 @@
 import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { customElement, property, state as litState } from "lit/decorators.js";
 import type { InboxEntry, Message } from "../../../worker/protocol";
-import { ApiFailure } from "../api";
+import { api, ApiFailure } from "../api";
 import { state } from "../app-state";
 import type { ConversationSession } from "../conversation-session";
 import { fullTime, shortTime } from "../format";
 import { Localized, serverText, t } from "../i18n";
 import { Watch } from "../watch";
 import "./composer";
+import { attachmentsView, filesStyles } from "./files";
 import { visitorLabel } from "./inbox-list";
 import { base } from "./styles";
 import "./transcript-dialog";
@@ -49,7 +50,10 @@ export class EcConversation extends LitElement {
     .seen { align-self: flex-end; font-size: 12px; color: var(--ec-muted); margin-top: -4px; }
     .typing { font-size: 13px; color: var(--ec-muted); padding: 0 16px 6px; min-height: 20px; }
     .banner { margin: 8px 12px 0; }
-  `];
+    .deleted { color: var(--ec-muted); font-style: italic; }
+    .msg .remove { float: right; margin-left: 8px; visibility: hidden; min-height: 0; padding: 0 4px; }
+    .msg:hover .remove, .msg:focus-within .remove { visibility: visible; }
+  `, filesStyles];
 
   @property({ attribute: false }) session!: ConversationSession;
   @property({ attribute: false }) entry: InboxEntry | null = null;
@@ -63,6 +67,18 @@ export class EcConversation extends LitElement {
     super();
     new Localized(this);
     new Watch(this, state);
+    // A pasted screenshot or dropped files go into the conversation; pasted text stays text.
+    this.addEventListener("paste", (e) => {
+      const files = [...(e.clipboardData?.files ?? [])];
+      if (files.length) this.attachFiles(files, e);
+    });
+    this.addEventListener("dragover", (e) => e.preventDefault());
+    this.addEventListener("drop", (e) => this.attachFiles([...(e.dataTransfer?.files ?? [])], e));
+  }
+
+  private attachFiles(files: File[], e: Event): void {
+    e.preventDefault();
+    if (files.length) this.renderRoot.querySelector("ec-composer")?.attach(files);
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
@@ -119,9 +135,15 @@ export class EcConversation extends LitElement {
       : m.author.kind === "visitor" ? (this.entry ? visitorLabel(this.entry) : t("inbox.visitor"))
       : m.author.kind === "operator" ? m.author.name ?? t("roles.operator")
       : t(`conversation.${m.author.kind}`);
+    const deleted = m.meta?.deleted === true;
     return html`<div class="msg ${kind}" data-seq=${m.seq}>
+      ${deleted || m.author.kind === "system" ? nothing : html`<button class="remove link" title=${t("conversation.delete")}
+        @click=${() => this.deleteMessage(m)}>${t("conversation.deleteShort")}</button>`}
       <span class="who">${who} · <time datetime=${new Date(m.at).toISOString()} title=${fullTime(m.at)}>${shortTime(m.at)}</time>${m.channel === "email" ? ` · ${t("conversation.email")}` : ""}</span>
-      <div class="text">${m.text}</div>${this.quote(m)}${held ? this.heldNote(m) : nothing}</div>`;
+      ${deleted ? html`<div class="deleted">${t("conversation.deleted")}</div>` : html`<div class="text">${m.text}</div>`}${this.quote(m)}${held ? this.heldNote(m) : nothing}
+      ${attachmentsView(this.session.id, m.attachments)}
+      ${Array.isArray(m.meta?.refusedFiles) ? (m.meta.refusedFiles as Array<{ name: string; reason: string }>).map((f) =>
+        html`<div class="deleted">${t("conversation.files.notStored", { name: f.name, why: serverText(f.reason) })}</div>`) : nothing}</div>`;
   }
 
   /**
@@ -149,6 +171,16 @@ export class EcConversation extends LitElement {
     const next = new Set(this.shownQuotes);
     if (!next.delete(seq)) next.add(seq);
     this.shownQuotes = next;
+  }
+
+  private async deleteMessage(m: Message): Promise<void> {
+    if (!confirm(t("conversation.deleteConfirm"))) return;
+    this.actionError = null;
+    try {
+      await api("DELETE", `/conversations/${this.session.id}/messages/${m.seq}`);
+    } catch (err) {
+      this.actionError = err instanceof ApiFailure ? serverText(err.message) : t("errors.unexpected");
+    }
   }
 
   private assignControl(e: InboxEntry | null) {

@@ -6,7 +6,7 @@
  */
 import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { customElement, property, state as litState } from "lit/decorators.js";
-import type { VisitorCard } from "../../../worker/protocol";
+import type { ConversationFile, VisitorCard } from "../../../worker/protocol";
 import { api } from "../api";
 import { state } from "../app-state";
 import { countryName, fullTime, localTimeIn, safeHref, shortTime } from "../format";
@@ -14,6 +14,7 @@ import { Localized, t } from "../i18n";
 import { go } from "../router";
 import { CARD_SECTIONS } from "./card-sections";
 import "./erase-contact";
+import { attachmentsView, filesStyles } from "./files";
 import { base } from "./styles";
 
 @customElement("ec-visitor-card")
@@ -28,14 +29,18 @@ export class EcVisitorCard extends LitElement {
     li { margin: 2px 0; overflow-wrap: anywhere; }
     a { color: var(--ec-accent); }
     .close { float: right; }
-  `];
+  `, filesStyles];
 
   /** The conversation whose visitor to show. */
   @property({ attribute: false }) conversationId: string | null = null;
   /** Bumped by the app when the conversation's contact may have changed. */
   @property({ attribute: false }) revision = "";
+  /** Bumped by the app when the conversation has new messages (the gallery may grow or shrink). */
+  @property({ attribute: false }) filesRevision = 0;
   @litState() private card: VisitorCard | null = null;
   @litState() private error: string | null = null;
+  /** The conversation's files, newest first: the gallery. */
+  @litState() private files: ConversationFile[] = [];
   private clock: ReturnType<typeof setInterval> | undefined;
 
   constructor() {
@@ -55,10 +60,21 @@ export class EcVisitorCard extends LitElement {
 
   override willUpdate(changed: PropertyValues<this>): void {
     if ((changed.has("conversationId") || changed.has("revision")) && this.conversationId) void this.load(this.conversationId);
+    else if (changed.has("filesRevision") && this.conversationId) void this.loadFiles(this.conversationId);
+  }
+
+  private async loadFiles(id: string): Promise<void> {
+    try {
+      const { files } = await api("GET", `/conversations/${id}/files`);
+      if (id === this.conversationId) this.files = files;
+    } catch {
+      if (id === this.conversationId) this.files = [];
+    }
   }
 
   private async load(id: string): Promise<void> {
     if (this.card && id !== this.conversationId) this.card = null;
+    void this.loadFiles(id);
     try {
       const { visitor } = await api("GET", `/conversations/${id}/visitor`);
       if (id === this.conversationId) [this.card, this.error] = [visitor, null];
@@ -86,6 +102,8 @@ export class EcVisitorCard extends LitElement {
         ${this.row(t("card.language"), c.locale)}
         ${this.row(t("card.localTime"), local ? `${local} (${c.timezone})` : null)}
       </dl></section>
+      <section class="gallery"><h3>${t("card.files")}</h3>
+        ${this.files.length ? attachmentsView(this.conversationId!, this.files, 96) : html`<p class="muted">${t("card.noFiles")}</p>`}</section>
       ${this.trail(c)}
       ${c.previous.length ? html`<section><h3>${t("card.previous")}</h3><ul>
         ${c.previous.map((p) => html`<li><button class="link" @click=${() => this.open(p.id)}>${shortTime(p.updatedAt)}</button>
