@@ -127,3 +127,13 @@ export function brokenJson(r: Random, valid: unknown): string {
       return text.replace(/[{}]/, "");
   }
 }
+
+/** Any value as text for a query string, header or path (objects as their JSON). */
+export function asText(v: unknown): string {
+  if (typeof v === "string") return v;
+  try {
+    return JSON.stringify(v) ?? "undefined";
+  } catch {
+    return "[unprintable]";
+  }
+}
