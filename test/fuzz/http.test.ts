@@ -10,7 +10,7 @@ import { seedSite } from "../../scripts/local-server.mjs";
 import { pool, sleep } from "../load/peer.mjs";
 import { startTarget, type Target } from "../load/target.mjs";
 import { report } from "../reliability/support/report";
-import { asText, brokenJson, HOSTILE_STRINGS, hostileValue, mutate, Random, SEED } from "./support/mutate";
+import { asText, brokenJson, HOSTILE_STRINGS, hostileValue, mutate, Random, SEED, wellFormed } from "./support/mutate";
 import { ChattingPair } from "./support/pair";
 import { rawExchange } from "./support/raw-socket";
 import { ROUTES, type Route } from "./support/routes";
@@ -74,7 +74,7 @@ afterAll(async () => {
 function param(r: Random, name: string): string {
   const hostile = () => r.chance(0.2)
     ? r.pick(["%ZZ", "%E0%A4%A", "%00", "%2e%2e", "..", "%2F", "%C0%AF", "%ED%A0%80"])
-    : encodeURIComponent(asText(r.chance(0.5) ? r.pick(HOSTILE_STRINGS) : hostileValue(r)).slice(0, 3000).toWellFormed());
+    : encodeURIComponent(wellFormed(asText(r.chance(0.5) ? r.pick(HOSTILE_STRINGS) : hostileValue(r)).slice(0, 3000)));
   if (r.chance(0.35)) return hostile();
   switch (name) {
     case "siteKey": return r.pick(["demo", "fuzzshop", "eu-nowhere", "no-such-site", "a", "-x"]);
@@ -95,7 +95,7 @@ function query(r: Random, route: Route): string {
 }
 
 /** The body and its content type: mostly the valid one mutated, sometimes broken or odd. */
-function body(r: Random, route: Route): { text?: string | Buffer; type?: string } {
+function body(r: Random, route: Route): { text?: string | Uint8Array<ArrayBuffer>; type?: string } {
   if (route.method === "GET" || route.method === "HEAD") return {};
   const valid = route.body ?? {};
   const k = r.int(20);
@@ -103,7 +103,7 @@ function body(r: Random, route: Route): { text?: string | Buffer; type?: string 
   if (k < 14) return { text: brokenJson(r, valid), type: "application/json" };
   if (k < 15) return { text: JSON.stringify(valid), type: r.pick(["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "", "application/JSON; charset=utf-16", "application/json-patch+json"]) };
   if (k < 16) return { text: JSON.stringify({ ...(valid as object), pad: "x".repeat(70_000) }), type: "application/json" };
-  if (k < 17) return { text: Buffer.from(r.hex(64), "hex"), type: "application/json" };
+  if (k < 17) return { text: new Uint8Array(Buffer.from(r.hex(64), "hex")), type: "application/json" };
   if (k < 18) return { text: "", type: "application/json" };
   return { text: JSON.stringify(valid), type: "application/json" };
 }
@@ -135,7 +135,7 @@ async function fuzzRequest(r: Random): Promise<Outcome & { route: string }> {
   if (type) headers["Content-Type"] = type;
   const right = r.chance(0.85);
   if (route.auth === "cookie" && right) headers.Cookie = fuzzCookie;
-  if (route.auth === "cookie" && !right && r.chance(0.5)) headers.Cookie = r.pick(["edgechat_session=demo.x", "edgechat_session=", `edgechat_session=${encodeURIComponent(r.pick(HOSTILE_STRINGS).toWellFormed())}`, "edgechat_session=.."]);
+  if (route.auth === "cookie" && !right && r.chance(0.5)) headers.Cookie = r.pick(["edgechat_session=demo.x", "edgechat_session=", `edgechat_session=${encodeURIComponent(wellFormed(r.pick(HOSTILE_STRINGS)))}`, "edgechat_session=.."]);
   if (route.auth === "admin") headers.Authorization = right ? `Bearer ${target.secrets.ADMIN_TOKEN}` : r.pick(["Bearer x", "Basic eA==", "Bearer ", `Bearer ${"x".repeat(5000)}`]);
   if (route.auth === "plugin" && right) Object.assign(headers, sign(method, pathWithQuery, typeof text === "string" ? text : ""));
   if (route.auth === "plugin" && !right) Object.assign(headers, { "X-Edgechat-Timestamp": headerSafe(asText(hostileValue(r)).slice(0, 50)), "X-Edgechat-Signature": r.hex(32) });
@@ -150,7 +150,7 @@ async function fuzzRequest(r: Random): Promise<Outcome & { route: string }> {
   return send(route, method, pathWithQuery, headers, text);
 }
 
-async function send(route: Route, method: string, pathWithQuery: string, headers: Record<string, string>, text?: string | Buffer) {
+async function send(route: Route, method: string, pathWithQuery: string, headers: Record<string, string>, text?: string | Uint8Array<ArrayBuffer>) {
   const label = `${route.method} ${route.path}`;
   let res: Response;
   try {

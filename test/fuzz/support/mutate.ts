@@ -137,3 +137,8 @@ export function asText(v: unknown): string {
     return "[unprintable]";
   }
 }
+
+/** `s` with lone surrogates replaced (what String.prototype.toWellFormed does, in ES2023). */
+export function wellFormed(s: string): string {
+  return s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
+}
