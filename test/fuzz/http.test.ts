@@ -253,7 +253,7 @@ test(`${REQUESTS} fuzzed requests on every route of docs/api.md and ${EMAILS} ra
   const started = Date.now();
   pair.start(300);
   const r = new Random(SEED);
-  const results = await pool(Array.from({ length: REQUESTS }, (_, i) => i), 8, () => fuzzRequest(r));
+  const results = await pool(Array.from({ length: REQUESTS }, (_, i) => i), 12, () => fuzzRequest(r));
   const emails = await pool(Array.from({ length: EMAILS }, (_, i) => i), 4, () => fuzzEmail(r));
   const health = await fetch(`${target.url}/healthz`);
   const chat = await pair.stop();
@@ -268,12 +268,12 @@ test(`${REQUESTS} fuzzed requests on every route of docs/api.md and ${EMAILS} ra
     seed: SEED, requests: REQUESTS, routes: `${routesHit}/${new Set(ROUTES.map((x) => `${x.method} ${x.path}`)).size}`,
     refused: results.filter((x) => x.status >= 400).length, statuses: Object.entries(byStatus).map(([k, v]) => `${k}:${v}`).join(","),
     fiveHundreds, malformed: problems.length - fiveHundreds, emails: EMAILS, emailFiveHundreds: emailProblems.length, emailsRefusedByLocalEndpoint: emails.filter((x) => x.local).length,
-    pairSent: chat.sent, pairLost: chat.lost, pairLate: chat.late, pairP50: chat.p50, pairP99: chat.p99,
+    pairSent: chat.sent, pairLost: chat.lost, pairLate: chat.late, pairRateLimitedRetried: chat.retried, pairRefused: chat.refused, pairP50: chat.p50, pairP99: chat.p99,
     seconds: Math.round((Date.now() - started) / 1000),
   });
   for (const p of [...problems.slice(0, 10), ...emailProblems.slice(0, 5)]) console.log("problem:", p.problem);
   expect(problems.map((x) => x.problem).slice(0, 5)).toEqual([]);
   expect(emailProblems.map((x) => x.problem).slice(0, 5)).toEqual([]);
   expect(health.status).toBe(200);
-  expect({ lost: chat.lost, unexpectedCloses: chat.unexpectedCloses }).toEqual({ lost: 0, unexpectedCloses: 0 });
+  expect({ lost: chat.lost, refused: chat.refused, unexpectedCloses: chat.unexpectedCloses }).toEqual({ lost: 0, refused: 0, unexpectedCloses: 0 });
 }, 300_000);
