@@ -9,7 +9,10 @@
  * - the Cloudflare bill for 1,000 conversations of 10 messages, and the widget and admin sizes.
  * Figures, never assertions: the numbers depend on the machine and on what else runs on it.
  *
- *   npm run bench [-- --full] [-- --reps 3] [-- --sizes 10,50]
+ *   npm run bench                      # 10 and 100 conversations, 2 repetitions (a few minutes)
+ *   npm run bench -- --full            # adds 1,000 conversations; 1,000 idle sockets and fan-out
+ *   npm run bench -- --reps 3 --sizes 10,50 --memory-sockets 500 --fanout 1000
+ * BENCH_ROWS_PER_MESSAGE sets the cost model's rows written per Edgechat message.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
