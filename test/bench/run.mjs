@@ -9,7 +9,10 @@
  * - the Cloudflare bill for 1,000 conversations of 10 messages, and the widget and admin sizes.
  * Figures, never assertions: the numbers depend on the machine and on what else runs on it.
  *
- *   npm run bench [-- --full] [-- --reps 3] [-- --sizes 10,50]
+ *   npm run bench                      # 10 and 100 conversations, 2 repetitions (a few minutes)
+ *   npm run bench -- --full            # adds 1,000 conversations; 1,000 idle sockets and fan-out
+ *   npm run bench -- --reps 3 --sizes 10,50 --memory-sockets 500 --fanout 1000
+ * BENCH_ROWS_PER_MESSAGE sets the cost model's rows written per Edgechat message.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -54,31 +57,54 @@ const box = machine();
 log(`${box.cpu}, ${box.cores} cores, load ${box.load}; sizes ${SIZES.join(", ")}; ${REPS} repetitions`);
 
 const runs = [];
+const failures = [];
 for (const size of SIZES) {
   for (let rep = 0; rep < REPS; rep++) {
     for (const kind of KINDS) {
-      const r = await onFresh(kind, (t) => runLatency(t, { conversations: size, drainMs: size >= 1000 ? 180_000 : 60_000 }));
+      let r;
+      try {
+        r = await onFresh(kind, (t) => runLatency(t, { conversations: size, drainMs: size >= 1000 ? 180_000 : 60_000 }));
+      } catch (err) {
+        log(`${size} conversations, ${kind} #${rep + 1} failed: ${err.message}`);
+        failures.push(`${size} conversations, ${kind} #${rep + 1}: ${err.message}`);
+        continue;
+      }
       runs.push(r);
       log(`${size} conversations, ${kind} #${rep + 1}: visitor → operator p50 ${r.operator.p50.toFixed(1)} ms, p99 ${r.operator.p99.toFixed(1)} ms, ${r.deliveredPerSec.toFixed(0)} msg/s, lost ${r.lost}`);
     }
   }
 }
 const pooled = [];
-for (const size of SIZES) for (const kind of KINDS) pooled.push(pool(runs.filter((r) => r.conversations === size && r.target === kind)));
+for (const size of SIZES) {
+  for (const kind of KINDS) {
+    const these = runs.filter((r) => r.conversations === size && r.target === kind);
+    if (these.length) pooled.push(pool(these));
+  }
+}
+
+/** Runs `fn`; on failure logs it, notes it for the output, and gives null. */
+async function attempt(label, fn) {
+  try {
+    return await fn();
+  } catch (err) {
+    log(`${label} failed: ${err.message}`);
+    failures.push(`${label}: ${err.message}`);
+    return null;
+  }
+}
 
 const throughput = {};
 const memory = {};
-let fanout = null;
 for (const kind of KINDS) {
-  await onFresh(kind, async (t) => {
+  await attempt(`${kind} memory and throughput`, () => onFresh(kind, async (t) => {
     memory[kind] = await runMemory(t, { sockets: MEMORY_SOCKETS, idleMs: 5000 });
     log(`${kind}: ${(memory[kind].perSocketIdleBytes / 1024).toFixed(0)} KB per idle socket`);
     throughput[kind] = await runThroughput(t);
     log(`${kind}: ${throughput[kind].perSec.toFixed(0)} msg/s through one conversation`);
-  });
+  }));
 }
-fanout = await onFresh("edgechat", (t) => runFanout(t, { conversations: FANOUT, drainMs: FULL ? 300_000 : 120_000 }));
-log(`fan-out: ${FANOUT} conversations, inbox p50 ${fanout.inbox.p50.toFixed(0)} ms, ${fanout.missing} missing`);
+const fanout = await attempt("fan-out", () => onFresh("edgechat", (t) => runFanout(t, { conversations: FANOUT, drainMs: FULL ? 300_000 : 120_000 })));
+if (fanout) log(`fan-out: ${FANOUT} conversations, inbox p50 ${fanout.inbox.p50.toFixed(0)} ms, ${fanout.missing} missing`);
 
 // The bill from the least loaded size, where CPU per message is the path's own cost.
 const smallest = Math.min(...SIZES);
@@ -110,7 +136,7 @@ ${billTable(bills)}
 
 Counted: 3 Worker requests per conversation (session, two sockets), every incoming WebSocket message (billed 20:1), Site updates per message = inbox frames per message (${measuredFor("edgechat").siteUpdatesPerMessage.toFixed(2)}). Measured at ${smallest} conversations: runtime CPU per message, taken as the objects' billed active time (an upper bound: it includes wrangler's proxy), and per conversation set up, taken as Worker CPU. Assumed for Edgechat: ${a.doRequestsPerConversation} Durable Object requests per conversation set up, ${a.rowsWrittenPerMessage} rows written per message (ARCHITECTURE.md; BENCH_ROWS_PER_MESSAGE overrides) and ${a.rowsWrittenPerConversation} per conversation, ${a.rowsReadPerMessage} rows read per message, ${a.storageBytesPerConversation / 1024} KB stored per conversation.
 
-Run took ${((Date.now() - started) / 60000).toFixed(1)} min.
+${failures.length ? `Runs that failed: ${failures.join("; ")}.\n\n` : ""}Run took ${((Date.now() - started) / 60000).toFixed(1)} min.
 `;
 
 console.log(md);

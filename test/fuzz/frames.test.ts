@@ -187,7 +187,7 @@ test(`${FRAMES} fuzzed frames on visitor, operator and inbox sockets: no crash, 
     seed: SEED, frames: tally.sent + inboxFrames, inboxFrames, replies: tally.replies, refused,
     errors: Object.entries(tally.errors).map(([k, v]) => `${k}:${v}`).join(","),
     malformed: tally.malformed.length + inboxMalformed.length, unexpectedCloses: tally.unexpectedCloses.length, unanswered: tally.unanswered,
-    rawCases: raw.cases, rawCrashes: raw.crashes, pairSent: chat.sent, pairLost: chat.lost, pairLate: chat.late,
+    rawCases: raw.cases, rawCrashes: raw.crashes, pairSent: chat.sent, pairLost: chat.lost, pairLate: chat.late, pairRateLimitedRetried: chat.retried, pairRefused: chat.refused,
     pairP50: chat.p50, pairP99: chat.p99, seconds: Math.round((Date.now() - started) / 1000),
   });
   console.log("raw protocol frames:", JSON.stringify(raw.outcomes));
@@ -199,5 +199,5 @@ test(`${FRAMES} fuzzed frames on visitor, operator and inbox sockets: no crash, 
   expect(inboxOpen).toBe(true);
   expect(raw.crashes + raw.refusedUpgrades).toBe(0);
   expect(health.status).toBe(200);
-  expect({ lost: chat.lost, unexpectedCloses: chat.unexpectedCloses }).toEqual({ lost: 0, unexpectedCloses: 0 });
+  expect({ lost: chat.lost, refused: chat.refused, unexpectedCloses: chat.unexpectedCloses }).toEqual({ lost: 0, refused: 0, unexpectedCloses: 0 });
 }, 300_000);

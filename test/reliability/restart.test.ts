@@ -4,6 +4,10 @@
  * then stored once and in order; timers set before the crash (an auto-reply, an email
  * follow-up) fire once after it; an inbound email delivered before and again after the
  * crash is stored once.
+ *
+ * Two sites: `demo` carries the load and the inbound email (follow-ups at once, no
+ * auto-replies); `timers` has an auto-reply after AUTOREPLY_AFTER_S and follow-ups after a
+ * minute, so both are still pending when the runtime dies.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -22,32 +26,40 @@ const AUTOREPLY_AFTER_S = 30;
 const dir = mkdtempSync(path.join(os.tmpdir(), "edgechat-sigkill-"));
 let target: Target;
 
-/** The second site, whose settings the timers use (the demo site's auto-replies stay off). */
 const TIMERS = { siteKey: "timers", email: "owner@timers.example", password: "a long timers password" };
 let timersCookie = "";
 
-async function timersApi(method: string, apiPath: string, body?: unknown): Promise<{ status: number; body: any }> {
+interface Site {
+  key: string;
+  headers: () => Record<string, string>;
+}
+const demo: Site = { key: "demo", headers: () => target.operatorHeaders };
+const timers: Site = { key: "timers", headers: () => ({ Cookie: timersCookie, Origin: target.url }) };
+
+async function api(site: Site, method: string, apiPath: string, body?: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(`${target.url}${apiPath}`, {
     method,
-    headers: { Origin: target.url, Cookie: timersCookie, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+    headers: { ...site.headers(), ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
   return { status: res.status, body: text.startsWith("{") ? JSON.parse(text) : text };
 }
 
-async function timersSession(): Promise<{ visitorToken: string; conversationId: string }> {
-  const res = await fetch(`${target.url}/api/v1/sites/timers/sessions`, {
+async function session(site: Site): Promise<{ visitorToken: string; conversationId: string }> {
+  const res = await fetch(`${target.url}/api/v1/sites/${site.key}/sessions`, {
     method: "POST", headers: { "Content-Type": "application/json", Origin: target.url }, body: "{}",
   });
   expect(res.status).toBe(200);
   return (await res.json()) as any;
 }
 
-async function outbox(): Promise<any[]> {
-  const res = await timersApi("GET", "/api/v1/admin/outbox?limit=200");
+const wsUrl = (conversationId: string) => `${target.url.replace("http", "ws")}/api/v1/admin/conversations/${conversationId}/ws`;
+
+async function followups(site: Site, conversationId: string): Promise<any[]> {
+  const res = await api(site, "GET", "/api/v1/admin/outbox?limit=200");
   expect(res.status).toBe(200);
-  return res.body.messages;
+  return res.body.messages.filter((m: any) => m.kind === "followup" && m.conversationId === conversationId);
 }
 
 function deliverEmail(to: string, raw: string): Promise<Response> {
@@ -55,36 +67,31 @@ function deliverEmail(to: string, raw: string): Promise<Response> {
   return fetch(`${target.url}/cdn-cgi/handler/email?${qs}`, { method: "POST", body: raw.replace(/\n/g, "\r\n") });
 }
 
-async function emailMessages(conversationId: string): Promise<any[]> {
-  const all = await history(`${target.url.replace("http", "ws")}/api/v1/admin/conversations/${conversationId}/ws`, { Cookie: timersCookie, Origin: target.url });
-  return all.filter((m: any) => m.channel === "email");
-}
-
-let killedAt = 0;
-let restartedAt = 0;
-let autoReplyId = "";
-let followup: { id: string; answeredAt: number };
-let emailed: { id: string; replyTo: string; raw: string };
-
-/** A visitor who writes and leaves an email, and an operator who answers (a follow-up is then owed). */
-async function answeredVisitorWithEmail(prefix: string, question: string, answer: string) {
-  const session = await timersSession();
-  const wsBase = target.url.replace("http", "ws");
-  const visitor = await Peer.open(`${wsBase}/api/v1/conversations/${session.conversationId}/ws?token=${session.visitorToken}`);
+/** A visitor writes (and leaves an email when `email`), then an operator answers. */
+async function conversation(site: Site, prefix: string, question: string, answer?: string, email = true) {
+  const s = await session(site);
+  const visitor = await Peer.open(`${target.url.replace("http", "ws")}/api/v1/conversations/${s.conversationId}/ws?token=${s.visitorToken}`);
   await visitor.hello(0);
   visitor.send({ type: "message", clientId: `${prefix}-q`, text: question });
   await visitor.next("ack", () => true, 60_000);
-  visitor.send({ type: "contact", email: "ann@example.com" });
-  await visitor.next("contact", () => true, 60_000);
+  if (email) {
+    visitor.send({ type: "contact", email: "ann@example.com" });
+    await visitor.next("contact", () => true, 60_000);
+  }
   await visitor.close();
-  const operator = await Peer.open(`${wsBase}/api/v1/admin/conversations/${session.conversationId}/ws`, { headers: { Cookie: timersCookie, Origin: target.url } });
-  await operator.hello(0);
-  operator.send({ type: "message", clientId: `${prefix}-a`, text: answer });
-  await operator.next("ack", () => true, 60_000);
-  const answeredAt = Date.now();
-  await operator.close();
-  return { id: session.conversationId, answeredAt };
+  if (answer) {
+    const operator = await Peer.open(wsUrl(s.conversationId), { headers: site.headers() });
+    await operator.hello(0);
+    operator.send({ type: "message", clientId: `${prefix}-a`, text: answer });
+    await operator.next("ack", () => true, 60_000);
+    await operator.close();
+  }
+  return { id: s.conversationId, at: Date.now() };
 }
+
+let killedAt = 0;
+let followup: { id: string; at: number };
+let emailed: { id: string; replyTo: string; raw: string };
 
 beforeAll(async () => {
   target = await startTarget("edgechat", { persistTo: dir });
@@ -99,30 +106,30 @@ beforeAll(async () => {
   expect(login.status).toBe(200);
   timersCookie = login.headers.get("set-cookie")!.split(";")[0]!;
   // Always "weekend" (an empty week); one rule that answers after AUTOREPLY_AFTER_S.
-  const rules = await timersApi("PUT", "/api/v1/admin/autoreply", {
+  const rules = await api(timers, "PUT", "/api/v1/admin/autoreply", {
     schedule: { timezone: "UTC", week: {} },
     rules: [{ id: "later", name: "Later", periods: ["weekend", "holiday", "night"], timeoutSec: AUTOREPLY_AFTER_S, variants: [{ text: "We answer soon." }] }],
     quietAfterOperatorMinutes: 0,
     askEmail: false,
   });
   expect(rules.status, JSON.stringify(rules.body)).toBe(200);
+  expect((await api(timers, "PUT", "/api/v1/admin/email-settings", { followupDelayMinutes: 1 })).status).toBe(200);
+  // Answered first: its follow-up (a minute later) is the longest wait of the file.
+  followup = await conversation(timers, "b", "Where is my parcel?", "It left our store today.");
 
   // An inbound email needs a signed reply address: a follow-up sent at once gives one.
-  expect((await timersApi("PUT", "/api/v1/admin/email-settings", { followupDelayMinutes: 0 })).status).toBe(200);
-  const c = await answeredVisitorWithEmail("c", "Can I pay by invoice?", "Yes, for orders over 100 EUR.");
+  expect((await api(demo, "PUT", "/api/v1/admin/email-settings", { followupDelayMinutes: 0 })).status).toBe(200);
+  const c = await conversation(demo, "c", "Can I pay by invoice?", "Yes, for orders over 100 EUR.");
   let sent: any;
-  for (let i = 0; i < 100 && !sent; i++) {
-    sent = (await outbox()).find((m) => m.kind === "followup" && m.conversationId === c.id);
+  for (let i = 0; i < 150 && !sent; i++) {
+    sent = (await followups(demo, c.id))[0];
     if (!sent) await sleep(200);
   }
   expect(sent, "the follow-up that gives the reply address").toBeTruthy();
   const replyTo = sent.message.replyTo.address as string;
   const raw = `From: Ann <ann@example.com>\nTo: ${replyTo}\nSubject: Re: ${sent.subject}\nMessage-ID: <ann-restart-1@example.com>\nIn-Reply-To: ${sent.message.messageId}\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\nThank you, invoice it is.\n`;
   expect((await deliverEmail(replyTo, raw)).status).toBe(200);
-  expect(await emailMessages(c.id)).toHaveLength(1);
   emailed = { id: c.id, replyTo, raw };
-  // From now on follow-ups wait a minute: long enough to be pending across the crash.
-  expect((await timersApi("PUT", "/api/v1/admin/email-settings", { followupDelayMinutes: 1 })).status).toBe(200);
 }, 180_000);
 
 afterAll(async () => {
@@ -130,20 +137,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+let autoReply: { id: string; at: number };
+
 test(`SIGKILL mid-load (${CONVERSATIONS} conversations × ${MESSAGES} messages), restart: clients resume, nothing lost, duplicated or reordered`, async () => {
   const convs: Conversation[] = await openConversations(target, CONVERSATIONS);
-
-  // Timers due after the crash, set just before the load starts (an idle runtime answers at
-  // once): an auto-reply in AUTOREPLY_AFTER_S, a follow-up in a minute.
-  const session = await timersSession();
-  const waiting = await Peer.open(`${target.url.replace("http", "ws")}/api/v1/conversations/${session.conversationId}/ws?token=${session.visitorToken}`);
-  await waiting.hello(0);
-  waiting.send({ type: "message", clientId: "a-q", text: "Is anyone there?" });
-  await waiting.next("ack", () => true, 60_000);
-  await waiting.close();
-  autoReplyId = session.conversationId;
-  followup = await answeredVisitorWithEmail("b", "Where is my parcel?", "It left our store today.");
-
+  // Waiting for an auto-reply due AUTOREPLY_AFTER_S from now: after the crash.
+  autoReply = await conversation(timers, "a", "Is anyone there?", undefined, false);
   const load = sendAll(convs, { conversations: CONVERSATIONS, messages: MESSAGES, gapMs: [150, 450], label: "s" });
   await sleep(1000);
   const pids = target.runtimePids();
@@ -153,7 +152,7 @@ test(`SIGKILL mid-load (${CONVERSATIONS} conversations × ${MESSAGES} messages),
   killedAt = Date.now();
   await target.server.stop();
   target = await startTarget("edgechat", { persistTo: dir, port: target.port, secrets: target.secrets });
-  restartedAt = Date.now();
+  const restartedAt = Date.now();
 
   await load;
   const result = await settleAndAudit(target, convs, FULL ? 600_000 : 180_000);
@@ -168,30 +167,29 @@ test(`SIGKILL mid-load (${CONVERSATIONS} conversations × ${MESSAGES} messages),
 
 test("an inbound email delivered before the crash and twice after it is stored once", async () => {
   for (let i = 0; i < 2; i++) expect((await deliverEmail(emailed.replyTo, emailed.raw)).status).toBe(200);
-  const stored = await emailMessages(emailed.id);
+  const stored = (await history(wsUrl(emailed.id), demo.headers())).filter((m: any) => m.channel === "email");
   report("reliability-email", { deliveries: 3, stored: stored.length });
   expect(stored.map((m) => m.text)).toEqual(["Thank you, invoice it is."]);
 });
 
 test("the auto-reply due after the crash fires once", async () => {
-  const url = `${target.url.replace("http", "ws")}/api/v1/admin/conversations/${autoReplyId}/ws`;
-  const bots = async () => (await history(url, { Cookie: timersCookie, Origin: target.url })).filter((m) => m.author.kind === "bot") as any[];
-  const deadline = Date.now() + AUTOREPLY_AFTER_S * 1000 + 60_000;
+  const bots = async () => (await history(wsUrl(autoReply.id), timers.headers())).filter((m) => m.author.kind === "bot") as any[];
+  const deadline = autoReply.at + AUTOREPLY_AFTER_S * 1000 + 60_000;
   while (!(await bots()).length && Date.now() < deadline) await sleep(1000);
-  await sleep(3000); // a second run of the alarm would post again by now
+  await sleep(3000); // a second run of the alarm would have posted again by now
   const posted = await bots();
-  report("reliability-autoreply", { posted: posted.length, firedAfterCrash: posted.every((m) => m.at >= killedAt) ? 1 : 0 });
+  report("reliability-autoreply", { posted: posted.length, firedAfterCrash: posted.length && posted.every((m) => m.at >= killedAt) ? 1 : 0 });
   expect(posted.map((m) => m.text)).toEqual(["We answer soon."]);
   expect(posted[0].at).toBeGreaterThanOrEqual(killedAt);
 }, 120_000);
 
 test("the email follow-up due after the crash is sent once", async () => {
-  const mine = async () => (await outbox()).filter((m) => m.kind === "followup" && m.conversationId === followup.id);
-  const deadline = followup.answeredAt + 60_000 + 60_000;
-  while (!(await mine()).length && Date.now() < deadline) await sleep(1000);
+  const deadline = followup.at + 60_000 + 60_000;
+  while (!(await followups(timers, followup.id)).length && Date.now() < deadline) await sleep(1000);
   await sleep(3000);
-  const sent = await mine();
-  report("reliability-followup", { sent: sent.length, dueSecondsAfterCrash: ((followup.answeredAt + 60_000 - killedAt) / 1000).toFixed(0) });
+  const sent = await followups(timers, followup.id);
+  report("reliability-followup", { sent: sent.length, dueSecondsAfterCrash: ((followup.at + 60_000 - killedAt) / 1000).toFixed(0) });
   expect(sent).toHaveLength(1);
   expect(sent[0].raw).toContain("It left our store today.");
+  expect(sent[0].createdAt).toBeGreaterThanOrEqual(killedAt);
 }, 180_000);

@@ -127,3 +127,18 @@ export function brokenJson(r: Random, valid: unknown): string {
       return text.replace(/[{}]/, "");
   }
 }
+
+/** Any value as text for a query string, header or path (objects as their JSON). */
+export function asText(v: unknown): string {
+  if (typeof v === "string") return v;
+  try {
+    return JSON.stringify(v) ?? "undefined";
+  } catch {
+    return "[unprintable]";
+  }
+}
+
+/** `s` with lone surrogates replaced (what String.prototype.toWellFormed does, in ES2023). */
+export function wellFormed(s: string): string {
+  return s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
+}

@@ -13,7 +13,11 @@ export class ChattingPair {
   readonly sentAt = new Map<string, number>();
   readonly latency = new Map<string, number>();
   unexpectedCloses = 0;
+  /** Messages refused as `rate_limited` and sent again (a burst arrives late under load). */
+  retried = 0;
+  readonly refusals: string[] = [];
   private running = false;
+  private readonly retries = new Set<Promise<void>>();
   private loop: Promise<void> | null = null;
 
   private constructor(
@@ -23,6 +27,7 @@ export class ChattingPair {
   ) {
     for (const peer of [visitor, operator]) {
       peer.onFrame((f: any, at: number) => {
+        if (f.type === "error" && this.sentAt.has(f.clientId)) return this.refused(peer, f);
         if (f.type !== "message" || !this.sentAt.has(f.message.clientId) || this.latency.has(f.message.clientId)) return;
         this.latency.set(f.message.clientId, at - this.sentAt.get(f.message.clientId)!);
       });
@@ -30,6 +35,21 @@ export class ChattingPair {
         if (this.running) this.unexpectedCloses++;
       });
     }
+  }
+
+  /** A refusal of one of our messages: rate_limited is sent again after the wait it names. */
+  private refused(peer: Peer, f: { code: string; clientId: string; message: string }): void {
+    if (f.code !== "rate_limited") {
+      this.refusals.push(`${f.clientId}: ${f.code}`);
+      return;
+    }
+    this.retried++;
+    const waitS = Number(f.message.match(/in (\d+) s/)?.[1] ?? 2);
+    const retry = sleep(waitS * 1000).then(() => {
+      peer.send({ type: "message", clientId: f.clientId, text: `pair message ${f.clientId}` });
+    });
+    this.retries.add(retry);
+    void retry.finally(() => this.retries.delete(retry));
   }
 
   get conversationId(): string {
@@ -60,17 +80,19 @@ export class ChattingPair {
   }
 
   /** Stops sending and waits up to `drainMs` for the last messages to arrive. */
-  async stop(drainMs = 30_000): Promise<{ sent: number; lost: number; late: number; p50: number; p99: number; unexpectedCloses: number }> {
+  async stop(drainMs = 30_000): Promise<{ sent: number; lost: number; late: number; retried: number; refused: number; p50: number; p99: number; unexpectedCloses: number }> {
     this.running = false;
     await this.loop;
     const deadline = Date.now() + drainMs;
-    while (this.latency.size < this.sentAt.size && Date.now() < deadline) await sleep(50);
+    while ((this.latency.size < this.sentAt.size || this.retries.size) && Date.now() < deadline) await sleep(50);
     const values = [...this.latency.values()];
     await Promise.all([this.visitor.close(), this.operator.close()]);
     return {
       sent: this.sentAt.size,
       lost: this.sentAt.size - this.latency.size,
       late: values.filter((v) => v > LATE_MS).length,
+      retried: this.retried,
+      refused: this.refusals.length,
       p50: Math.round(percentile(values, 0.5)),
       p99: Math.round(percentile(values, 0.99)),
       unexpectedCloses: this.unexpectedCloses,

@@ -66,7 +66,7 @@ export function rawExchange(url: string, headers: Record<string, string>, frames
   return new Promise((resolve) => {
     const reply: RawReply = { status: 0, texts: [], closeCode: null };
     const socket = net.connect(Number(u.port), u.hostname);
-    let buf = Buffer.alloc(0);
+    let buf: Buffer = Buffer.alloc(0);
     let upgraded = false;
     const finish = () => {
       clearTimeout(timer);
