@@ -313,7 +313,7 @@ describe("admin screens", () => {
 
     await ada.page.reload();
     await ada.page.locator("ec-settings-account").waitFor();
-    expect(await ada.page.locator("ec-settings nav a").allTextContents()).toEqual(["Notifications", "My sessions"]);
+    expect(await ada.page.locator("ec-settings nav a").allTextContents()).toEqual(["My sessions", "Notifications"]);
     await ada.page.goto(`${server.url}/admin/c/${anonymous.conversationId}`);
     await ada.page.locator("ec-conversation .card-toggle").click();
     const erase = ada.page.locator("ec-visitor-card ec-erase-contact");

@@ -33,6 +33,6 @@ export const SCREENS: SettingsScreen[] = [
   { id: "data", title: "settings.data.title", roles: MANAGERS, tag: "ec-settings-data", load: () => import("./data") },
   { id: "identity", title: "settings.identity.title", roles: MANAGERS, tag: "ec-settings-identity", load: () => import("./identity") },
   { id: "audit", title: "settings.audit.title", roles: ["owner"], tag: "ec-settings-audit", load: () => import("./audit") },
-  { id: "notifications", title: "settings.notifications.title", roles: ["owner", "admin", "operator"], tag: "ec-settings-notifications", load: () => import("./notifications") },
   { id: "account", title: "settings.account.title", roles: ["owner", "admin", "operator"], tag: "ec-settings-account", load: () => import("./account") },
+  { id: "notifications", title: "settings.notifications.title", roles: ["owner", "admin", "operator"], tag: "ec-settings-notifications", load: () => import("./notifications") },
 ];
