@@ -20,6 +20,8 @@ export default defineConfig({
   ],
   test: {
     include: ["worker/**/*.test.ts", "test/worker/**/*.test.ts"],
+    // A local stand-in for services the Worker calls out to (webhooks, CRMs, Gravatar).
+    globalSetup: ["test/worker/support/receiver.mjs"],
     testTimeout: 20_000,
   },
 });

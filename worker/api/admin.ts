@@ -20,6 +20,7 @@ import { adminInbox } from "./admin-inbox";
 import { autoReplyRoutes } from "./admin-autoreply";
 import { emailRoutes } from "./admin-email";
 import { adminData } from "./admin-data";
+import { adminBot } from "./admin-bot";
 import { pluginWoo } from "./plugin-woo";
 
 export const SESSION_COOKIE = "edgechat_session";
@@ -132,3 +133,4 @@ admin.route("/", autoReplyRoutes);
 admin.route("/", emailRoutes);
 admin.route("/", adminData); // erasure, retention, secrets
 admin.route("/", pluginWoo); // WooCommerce data for the visitor card
+admin.route("/", adminBot); // knowledge base, scenario, leads

@@ -13,6 +13,8 @@ export interface ConversationHost {
   readonly id: string;
   readonly env: Env;
   readonly store: ConversationStore;
+  /** The object's SQLite, for modules that own a table of their own (the bot). */
+  readonly sql: SqlStorage;
   readonly timers: Timers;
   /** The Site object this conversation belongs to. */
   site(): DurableObjectStub<Site>;

@@ -13,6 +13,7 @@ import { SocketObject } from "../lib/socket-object";
 import { Timers, type TimerHandler } from "../lib/timers";
 import { WELCOME_PAGE, type ConversationView, type InboxEntry, type Message, type OperatorFrame } from "../protocol";
 import * as autoreply from "./autoreply";
+import * as bot from "./bot";
 import { receiveEmail, type InboundEmail } from "./email-in";
 import * as followup from "./followup";
 import { parseFrame } from "./frames";
@@ -52,6 +53,7 @@ export class Conversation extends SocketObject {
       id: ctx.id.toString(),
       env,
       store: this.store,
+      sql: ctx.storage.sql,
       timers: this.timers,
       site: () => siteStub(this.env, this.store.state()!.site_key),
       post: (message) => this.append(message),
@@ -111,13 +113,20 @@ export class Conversation extends SocketObject {
   }
 
   private readonly handlers: Handlers = {
-    hello: (ws, peer, f) => this.onHello(ws, peer, f.lastSeq),
+    hello: (ws, peer, f) => {
+      this.onHello(ws, peer, f.lastSeq);
+      if (peer.role === "visitor") this.defer(bot.greet(this.host));
+    },
     message: (ws, peer, f) => this.onPost(ws, peer, f.clientId, f.text, false),
     note: (ws, peer, f) => this.onPost(ws, peer, f.clientId, f.text, true),
     typing: (ws, peer) => this.onTyping(ws, peer),
     read: (ws, peer, f) => this.onRead(ws, peer, f.seq),
     contact: (ws, peer, f) => this.onContact(ws, peer, f.email),
     transcript: (ws, peer) => this.onTranscript(ws, peer),
+    bot: (ws, peer, f) => {
+      if (peer.role !== "visitor") return sendError(ws, "forbidden", "only the visitor answers the bot");
+      this.defer(bot.onBotFrame(this.host, f).then((refused) => refused && sendError(ws, refused.code, refused.message)));
+    },
   };
 
   // ---- RPC for the Worker, the Site and tests ----
@@ -299,6 +308,7 @@ export class Conversation extends SocketObject {
     const note = input.meta?.internal === true;
     if (input.author.kind === "visitor") {
       if (state.waiting_since === null && (input.channel ?? "chat") === "chat") this.defer(autoreply.startWait(this.host, at));
+      this.defer(bot.afterVisitorMessage(this.host, message));
       this.store.update({
         status: "open",
         resolved_at: null,

@@ -44,4 +44,14 @@ export const CONVERSATION_MIGRATIONS = [
   `ALTER TABLE conversation ADD COLUMN autoreplied_wait INTEGER;
    ALTER TABLE conversation ADD COLUMN followup_seq INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE conversation ADD COLUMN email_thread TEXT;`,
+  // The bot: where the visitor is in a scenario, the answer awaiting "did this help?",
+  // whether the conversation was greeted and when it was handed to people.
+  `CREATE TABLE bot_state (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     step TEXT,
+     feedback_seq INTEGER,
+     feedback_entry TEXT,
+     greeted INTEGER NOT NULL DEFAULT 0,
+     handoff_at INTEGER
+   );`,
 ] as const;
