@@ -135,6 +135,15 @@ export interface BotSettings {
   llm: { enabled: boolean };
 }
 
+/** One line of the admin's "try it" box: an entry's best variant with its BM25 score and confidence. */
+export interface FaqMatchView {
+  id: string;
+  question: string;
+  answer: string;
+  score: number;
+  confidence: number;
+}
+
 /** A lead card: what the scenario asked, who, and where it goes. */
 export interface Lead {
   id: string;

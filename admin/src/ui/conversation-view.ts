@@ -109,6 +109,7 @@ export class EcConversation extends LitElement {
       ? t("conversation.noteBy", { name: m.author.name ?? "" })
       : m.author.kind === "visitor" ? (this.entry ? visitorLabel(this.entry) : t("inbox.visitor"))
       : m.author.kind === "operator" ? m.author.name ?? t("roles.operator")
+      : m.author.kind === "bot" && m.author.name ? `${t("conversation.bot")} · ${m.author.name}`
       : t(`conversation.${m.author.kind}`);
     return html`<div class="msg ${kind}" data-seq=${m.seq}>
       <span class="who">${who} · <time datetime=${new Date(m.at).toISOString()} title=${fullTime(m.at)}>${shortTime(m.at)}</time>${m.channel === "email" ? ` · ${t("conversation.email")}` : ""}</span>

@@ -52,8 +52,9 @@ export function greetingScenario(sql: SqlStorage, url: string | undefined, at = 
   return scenario;
 }
 
-/** The bot's name as visitors see it: its own, else the team's. */
+/** The bot's name as visitors see it: its own, else the team's with "bot", so nobody takes it for a person. */
 export function botName(sql: SqlStorage): string | undefined {
   const site = siteSettingsOf(sql);
-  return readBotSettings(sql).name || site?.look.teamName || site?.name || undefined;
+  const team = site?.look.teamName || site?.name;
+  return readBotSettings(sql).name || (team ? `${team} · ${site?.locale.startsWith("ru") ? "бот" : "bot"}` : undefined);
 }
