@@ -92,3 +92,19 @@ it("greets with buttons, asks the fields with validation, and the lead card show
   await owner.screenshot("bot-admin-try-it");
   await visitor.close();
 });
+
+it("answers a known question, asks whether it helped, and 'Talk to a person' hands off honestly", async () => {
+  const visitor = await Visitor.open(browser, server, "/demo/", { locale: "en-US", timezoneId: "Europe/London" });
+  await visitor.openChat();
+  await expect.poll(() => visitor.texts(), { timeout: 15_000 }).toContain("Hi! What can I help with?");
+  await visitor.send("how much is shiping?");
+  await expect.poll(() => visitor.texts(), { timeout: 15_000 }).toContain("Shipping is free over $50.");
+  const feedback = visitor.page.locator("edge-chat .bot");
+  await expect.poll(() => feedback.locator("button").allTextContents()).toEqual(["Yes", "No", "Talk to a person"]);
+  expect(await feedback.locator("p").textContent()).toBe("Did this help?");
+  await visitor.page.screenshot({ path: "test-results/screenshots/bot-answer-feedback-visitor.png" });
+  await feedback.locator("button", { hasText: "Talk to a person" }).click();
+  await expect.poll(async () => (await visitor.texts()).at(-1), { timeout: 15_000 }).toMatch(/^I have passed your question to our team/);
+  expect(await feedback.count()).toBe(0);
+  await visitor.close();
+});

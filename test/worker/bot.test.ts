@@ -115,6 +115,25 @@ describe("the bot in a conversation", () => {
     expect(grant.conversationId).toBeTruthy();
   });
 
+  it("adds little to the message path: the ack comes first, the bot's answer shortly after (measured)", async () => {
+    await expectJson(admin("PUT", "/autoreply", { ...CLOSED_TODAY, rules: [] }), 200);
+    const ackMs: number[] = [];
+    const answerMs: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const { tab } = await visitor("en", "Europe/London");
+      const sent = performance.now();
+      tab.send({ type: "message", clientId: `m${i}`, text: "how long does delivery take" });
+      await tab.next("ack");
+      ackMs.push(performance.now() - sent);
+      expect((await tab.next("message")).message.meta.entry).toBe("delivery-time-en");
+      answerMs.push(performance.now() - sent);
+      tab.close();
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    console.log(`10 conversations, local workerd: ack median ${median(ackMs).toFixed(1)} ms; bot answer median ${median(answerMs).toFixed(1)} ms after the message (${(median(answerMs) - median(ackMs)).toFixed(1)} ms after the ack)`);
+    await expectJson(admin("PUT", "/autoreply", CLOSED_TODAY), 200);
+  });
+
   it("stays silent below the threshold and the auto-reply comes exactly as before", async () => {
     const { tab } = await visitor("en", "Europe/Moscow");
     await tab.say("do you sell gift cards");

@@ -31,7 +31,7 @@ export class BotUi {
   /** The buttons or the feedback question for the last message, when it is the bot's and waits for the visitor. */
   render({ html, nothing }: Lit): unknown {
     const last = this.#host.chat.messages.at(-1);
-    if (!last || last.author.kind !== "bot" || this.#answered.has(last.seq) || this.#host.chat.pending.length) return nothing;
+    if (last?.author.kind !== "bot" || this.#answered.has(last.seq) || this.#host.chat.pending.length) return nothing;
     const t = TEXTS[this.#host.locale];
     const buttons = last.meta?.buttons;
     if (Array.isArray(buttons) && typeof last.meta?.step === "string") {
