@@ -151,6 +151,7 @@ describe("scenario", () => {
       [{ ...SCENARIO, steps: steps.map((s) => (s.id === "delivery" ? { ...s, next: "nowhere" } : s)) }, "steps.1.next", /step "delivery": leads to "nowhere"/],
       [{ ...SCENARIO, steps: steps.map((s) => (s.id === "email" ? { ...s, next: "name" } : s)) }, "steps.2.next", /cycle: name → phone → email → name/],
       [{ ...SCENARIO, steps: [...steps, { id: "lost", type: "message", text: "?", next: "done" }] }, "steps.6.id", /step "lost" cannot be reached/],
+      [{ ...SCENARIO, steps: steps.map((s) => (s.id === "hello" ? { ...s, buttons: [...s.buttons!, { label: "Sales", action: "department", department: "dep_nope" }] } : s)) }, "steps.0.buttons.3.department", /step "hello": no department "dep_nope"/],
     ];
     for (const [body, field, message] of cases) {
       const res = await expectJson(admin("PUT", "/bot/scenario", body), 400);

@@ -9,6 +9,7 @@ import { botSettings, type BotSettings, type Scenario } from "../../protocol/bot
 import { describeIssues, issueFields } from "../../protocol/bodies";
 import * as audit from "../audit";
 import { settingsInForce } from "../autoreply";
+import { department } from "../departments";
 import { readSetting, siteSettingsOf, writeSetting } from "../settings";
 
 /** The saved settings, or the defaults (bot off). */
@@ -34,9 +35,25 @@ export function readScenario(sql: SqlStorage): Scenario | null {
 export function saveScenario(sql: SqlStorage, actor: audit.Actor, input: unknown): Scenario | Failure {
   const checked = validateScenario(input);
   if (!checked.ok) return failure(400, "invalid_scenario", checked.message, { fields: { [checked.field]: checked.message } });
+  const unknown = unknownDepartment(sql, checked.value);
+  if (unknown) return failure(400, "invalid_scenario", unknown.message, { fields: { [unknown.field]: unknown.message } });
   writeSetting(sql, "bot_scenario", checked.value);
   audit.record(sql, actor, "bot.scenario", null, { steps: checked.value.steps.length });
   return checked.value;
+}
+
+/** The first step or button that routes to a department this site does not have. */
+function unknownDepartment(sql: SqlStorage, scenario: Scenario): { field: string; message: string } | null {
+  for (const [i, step] of scenario.steps.entries()) {
+    const targets: [string, string | undefined][] = [
+      ["department", step.department],
+      ...(step.buttons ?? []).map((b, j): [string, string | undefined] => [`buttons.${j}.department`, b.department]),
+    ];
+    for (const [field, id] of targets) {
+      if (id && !department(sql, id)) return { field: `steps.${i}.${field}`, message: `step "${step.id}": no department "${id}"` };
+    }
+  }
+  return null;
 }
 
 /** The scenario to greet a visitor with on `url` now, or null (off, another page, another period). */
