@@ -23,6 +23,8 @@ export default defineConfig({
   test: {
     include: ["worker/**/*.test.ts", "test/worker/**/*.test.ts", "test/security/**/*.test.ts"],
     exclude: [...configDefaults.exclude, "test/security/**/*.browser.test.ts"],
+    // A local stand-in for services the Worker calls out to (webhooks, CRMs, Gravatar).
+    globalSetup: ["test/worker/support/receiver.mjs"],
     testTimeout: 20_000,
   },
 });

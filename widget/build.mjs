@@ -81,8 +81,10 @@ async function buildChunk(name, entry, outDir, minify, define = {}) {
 export async function buildWidget({ outDir, minify = true }) {
   // Extras first: the component carries their hashed name, so it changes when they do.
   const extras = await buildChunk("extras", path.join(HERE, "extras/index.ts"), outDir, minify);
+  const bot = await buildChunk("bot", path.join(HERE, "bot/index.ts"), outDir, minify);
   const component = await buildChunk("edge-chat", path.join(HERE, "edge-chat.ts"), outDir, minify, {
     __EDGECHAT_EXTRAS__: JSON.stringify(`/w/${extras.name}`),
+    __EDGECHAT_BOT__: JSON.stringify(`/w/${bot.name}`),
   });
   const loader = await build({
     ...common,
@@ -97,24 +99,26 @@ export async function buildWidget({ outDir, minify = true }) {
 
   await mkdir(path.join(outDir, "w"), { recursive: true });
   for (const old of await readdir(path.join(outDir, "w"))) {
-    if (/^(edge-chat|extras)\..+\.js$/.test(old) && old !== component.name && old !== extras.name) {
+    if (/^(edge-chat|extras|bot)\..+\.js$/.test(old) && ![component.name, extras.name, bot.name].includes(old)) {
       await rm(path.join(outDir, "w", old));
     }
   }
   const loaderBytes = loaderOut.contents; // ASCII: \u escapes are smaller here than a BOM
   await writeFile(extras.path, extras.bytes);
+  await writeFile(bot.path, bot.bytes);
   await writeFile(component.path, component.bytes);
   await writeFile(loaderOut.path, loaderBytes);
   return {
     loader: sizes("widget.js", loaderBytes),
     component: sizes(`w/${component.name}`, component.bytes),
     extras: sizes(`w/${extras.name}`, extras.bytes),
+    bot: sizes(`w/${bot.name}`, bot.bytes),
   };
 }
 
 // `node widget/build.mjs [outDir]` builds on its own and prints the sizes.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const outDir = path.resolve(process.argv[2] ?? path.join(ROOT, "dist/assets"));
-  const { loader, component, extras } = await buildWidget({ outDir });
-  for (const part of [loader, component, extras]) console.log(`${part.file}  ${part.bytes} B, ${part.gzip} B gzip`);
+  const { loader, component, extras, bot } = await buildWidget({ outDir });
+  for (const part of [loader, component, extras, bot]) console.log(`${part.file}  ${part.bytes} B, ${part.gzip} B gzip`);
 }

@@ -4,6 +4,7 @@ import type { Message } from "../worker/protocol";
 import { installApi, productLine, type OpenOptions } from "./api";
 import { MAX_TEXT } from "../worker/protocol/limits";
 import { ChatController } from "./chat";
+import type { BotUi } from "./bot/ui";
 import type { Extras } from "./extras/extras";
 import { catalogue, pickLocale, type ChatTexts, type Locale } from "./i18n";
 import { CHAT_ICON } from "./launcher";
@@ -15,6 +16,8 @@ import { avatar, bubble, CLOSE_ICON, icon, MORE_ICON, SEND_ICON } from "./view";
 
 /** The extras bundle's path, e.g. "/w/extras.3F2A9C.js"; set by widget/build.mjs. */
 declare const __EDGECHAT_EXTRAS__: string;
+/** The bot bundle's path (buttons, "did this help?"); set by widget/build.mjs. */
+declare const __EDGECHAT_BOT__: string;
 
 /** One time formatter per language: making one costs far more than formatting with it. */
 const clocks: Partial<Record<Locale, Intl.DateTimeFormat>> = {};
@@ -62,7 +65,10 @@ export class EdgeChat extends LitElement {
   readonly chat = new ChatController(this);
   /** The email field and the "More" menu's features; set by the extras bundle once it ran (widget/extras). */
   extras?: Extras;
+  /** The bot's buttons and feedback; set by the bot bundle (widget/bot) once it ran. */
+  bot?: BotUi;
   #extrasLoaded?: Promise<unknown>;
+  #botAsked = false;
   #launcherHadFocus = false;
   #loaderNodes: ChildNode[] = [];
 
@@ -156,6 +162,10 @@ export class EdgeChat extends LitElement {
     this.drawn ||= this.opened;
     // The open panel needs the extras: the attach button, files in messages, the email field.
     if (this.drawn && !this.extras) void this.#loadExtras();
+    if (this.drawn && !this.#botAsked && this.chat.messages.at(-1)?.meta?.bot) {
+      this.#botAsked = true;
+      document.head.append(Object.assign(document.createElement("script"), { src: new URL(__EDGECHAT_BOT__, this.server).href }));
+    }
   }
 
   protected override updated(): void {
@@ -204,6 +214,7 @@ export class EdgeChat extends LitElement {
         ${this.#messages(team)}
       </ol>
       <p class="typing" ?hidden=${!chat.typing}>${t.typing(chat.typing?.name || team)}</p>
+      ${this.bot?.render({ html, nothing })}
       ${this.extras?.render({ html, nothing })}
       <form class="composer" part="composer" @submit=${this.#onSubmit}>
         <textarea part="input" rows="1" maxlength=${MAX_TEXT} aria-label=${t.input} placeholder=${t.placeholder}
@@ -244,7 +255,7 @@ export class EdgeChat extends LitElement {
 
   #nameOf(m: Message, team: string): string {
     if (m.author.kind === "visitor") return this.#t.you;
-    return m.author.kind === "operator" ? m.author.name || team : team;
+    return m.author.name || team;
   }
 
   /** "14:05" or "2:05 PM". */

@@ -21,6 +21,7 @@ import { autoReplyRoutes } from "./admin-autoreply";
 import { emailRoutes } from "./admin-email";
 import { adminData } from "./admin-data";
 import { adminNotify } from "./admin-notify";
+import { adminBot } from "./admin-bot";
 import { pluginWoo } from "./plugin-woo";
 import { adminFiles } from "./admin-files";
 
@@ -157,3 +158,4 @@ admin.route("/", adminData); // erasure, retention, secrets
 admin.route("/", pluginWoo); // WooCommerce data for the visitor card
 admin.route("/", adminNotify); // Web Push devices, quiet hours, Telegram
 admin.route("/", adminFiles); // uploads, the gallery, deleting a message
+admin.route("/", adminBot); // knowledge base, scenario, leads

@@ -12,7 +12,7 @@ import type { ConversationStore, NewMessage } from "./store";
 export interface ConversationHost {
   readonly id: string;
   readonly env: Env;
-  /** The object's SQLite, for modules that own a table (worker/files/ledger.ts). */
+  /** The object's SQLite, for modules that own a table of their own (files, the bot). */
   readonly sql: SqlStorage;
   readonly store: ConversationStore;
   readonly timers: Timers;

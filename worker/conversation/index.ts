@@ -16,6 +16,7 @@ import { Timers, type TimerHandler } from "../lib/timers";
 import { WELCOME_PAGE, type Attachment, type ConversationView, type InboxEntry, type Message, type OperatorFrame } from "../protocol";
 import * as autoreply from "./autoreply";
 import { acceptHeldEmail, receiveEmail, type InboundEmail } from "./email-in";
+import * as bot from "./bot";
 import * as followup from "./followup";
 import { parseFrame } from "./frames";
 import type { ConversationHost } from "./host";
@@ -118,7 +119,10 @@ export class Conversation extends SocketObject {
   }
 
   private readonly handlers: Handlers = {
-    hello: (ws, peer, f) => this.onHello(ws, peer, f.lastSeq),
+    hello: (ws, peer, f) => {
+      this.onHello(ws, peer, f.lastSeq);
+      if (peer.role === "visitor") this.defer(bot.greet(this.host));
+    },
     message: (ws, peer, f) => this.onPost(ws, peer, f.clientId, f.text, false),
     note: (ws, peer, f) => this.onPost(ws, peer, f.clientId, f.text, true),
     typing: (ws, peer) => this.onTyping(ws, peer),
@@ -126,6 +130,10 @@ export class Conversation extends SocketObject {
     contact: (ws, peer, f) => this.onContact(ws, peer, f.email),
     transcript: (ws, peer) => this.onTranscript(ws, peer),
     acceptEmail: (ws, peer, f) => this.onAcceptEmail(ws, peer, f.seq),
+    bot: (ws, peer, f) => {
+      if (peer.role !== "visitor") return sendError(ws, "forbidden", "only the visitor answers the bot");
+      this.defer(bot.onBotFrame(this.host, f).then((refused) => refused && sendError(ws, refused.code, refused.message)));
+    },
   };
 
   // ---- RPC for the Worker, the Site and tests ----
@@ -335,6 +343,7 @@ export class Conversation extends SocketObject {
       this.store.update({ status: "open", resolved_at: null });
     } else if (input.author.kind === "visitor") {
       if (state.waiting_since === null && (input.channel ?? "chat") === "chat") this.defer(autoreply.startWait(this.host, at));
+      this.defer(bot.afterVisitorMessage(this.host, message));
       this.store.update({
         status: "open",
         resolved_at: null,

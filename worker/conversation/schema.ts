@@ -58,4 +58,14 @@ export const CONVERSATION_MIGRATIONS = [
      author_kind TEXT NOT NULL
    );
    CREATE INDEX files_seq ON files (seq);`,
+  // The bot: where the visitor is in a scenario, the answer awaiting "did this help?",
+  // whether the conversation was greeted and when it was handed to people.
+  `CREATE TABLE bot_state (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     step TEXT,
+     feedback_seq INTEGER,
+     feedback_entry TEXT,
+     greeted INTEGER NOT NULL DEFAULT 0,
+     handoff_at INTEGER
+   );`,
 ] as const;

@@ -45,6 +45,25 @@ export const contactFrame = z.object({ type: z.literal("contact"), email });
 /** The visitor asks for the conversation by email (to the email we know). */
 export const transcriptFrame = z.object({ type: z.literal("transcript") });
 
+/** A scenario step's id. */
+export const stepId = z.string().regex(/^[a-z0-9_-]{1,40}$/, "step ids use a-z, 0-9, _ and -, at most 40");
+
+/**
+ * What the visitor's widget sends about the bot: `feedback` on the answer `seq` (value yes,
+ * no or person), or a scenario `button` (`step`, `index`). One flat object, so the frame
+ * table keeps one schema per type; each action's fields are checked by the Conversation's
+ * bot module. A field step's answer is an ordinary `message`.
+ */
+export const botFrame = z.strictObject({
+  type: z.literal("bot"),
+  action: z.enum(["feedback", "button"], "action is feedback or button"),
+  seq: z.number().int().min(1).optional(),
+  value: z.enum(["yes", "no", "person"], "value is yes, no or person").optional(),
+  step: stepId.optional(),
+  index: z.number().int().min(0).max(7).optional(),
+});
+export type BotFrame = z.infer<typeof botFrame>;
+
 /** An internal note: operator-only, stored with `meta.internal`, never shown to visitors. */
 export const noteFrame = z.object({ type: z.literal("note"), clientId, text: messageText });
 export type NoteFrame = z.infer<typeof noteFrame>;
@@ -57,6 +76,7 @@ export const clientFrame = z.discriminatedUnion("type", [
   readFrame,
   contactFrame,
   transcriptFrame,
+  botFrame,
 ]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 export const CLIENT_FRAME_TYPES = clientFrame.options.map((o) => o.shape.type.value);

@@ -92,6 +92,7 @@ export type ErrorCode =
   | "not_found"
   | "no_email"
   | "not_sent"
+  | "stale_step"
   | "internal";
 
 /** One row of a site's inbox: the summary a Conversation sends its Site after each change. */

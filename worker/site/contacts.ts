@@ -63,13 +63,13 @@ export function upsertContact(sql: SqlStorage, visitorId: string, u: ContactUpda
 }
 
 /** Records what a visitor told us in the chat (their email); what they type is never verified. */
-export function saveContact(sql: SqlStorage, visitorId: string, fields: { email?: string; name?: string }, now = Date.now()): void {
+export function saveContact(sql: SqlStorage, visitorId: string, fields: { email?: string; name?: string; phone?: string }, now = Date.now()): void {
   sql.exec(
-    `INSERT INTO contacts (visitor_id, email, name, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
+    `INSERT INTO contacts (visitor_id, email, name, phone, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (visitor_id) DO UPDATE SET email = COALESCE(excluded.email, email),
-       name = COALESCE(excluded.name, name), last_seen = excluded.last_seen,
+       name = COALESCE(excluded.name, name), phone = COALESCE(excluded.phone, phone), last_seen = excluded.last_seen,
        verified = CASE WHEN excluded.email IS NOT NULL AND excluded.email != COALESCE(email, '') THEN 0 ELSE verified END`,
-    visitorId, fields.email ?? null, fields.name ?? null, now, now,
+    visitorId, fields.email ?? null, fields.name ?? null, fields.phone ?? null, now, now,
   );
 }
 

@@ -9,10 +9,11 @@ import { failure } from "../lib/errors";
 import { migrate } from "../lib/migrate";
 import { SocketObject } from "../lib/socket-object";
 import { Timers } from "../lib/timers";
-import type { InboxEntry, PushSubscriptionBody, QuietHours, Routing } from "../protocol";
+import type { InboxEntry, KbEntryInput, PushSubscriptionBody, QuietHours, Routing } from "../protocol";
 import type * as audit from "./audit";
 import * as auditLog from "./audit";
 import * as autoReply from "./autoreply";
+import * as bot from "./bot";
 import * as canned from "./canned";
 import * as contacts from "./contacts";
 import * as dataRights from "./data-rights";
@@ -62,6 +63,7 @@ export class Site extends SocketObject {
       [notices.NOTICE_DIGEST_TIMER]: () => notices.sendDigest(this.host),
       [notify.NOTIFY_TIMER]: () => notify.sendBatch(this.host),
       [pushDelivery.PUSH_RETRY_TIMER]: (job) => pushDelivery.retryPush(this.host, job),
+      [bot.LEAD_DELIVERY_TIMER]: (job) => bot.runDelivery(this.host, job),
     }));
     const mailer = new Mailer(sql, env, timers, () => settings.siteSettingsOf(sql)?.name ?? "Edgechat");
     this.host = { sql, ctx, env, timers, mailer, siteKey: () => settings.readSetting<string>(sql, "site_key") };
@@ -109,6 +111,16 @@ export class Site extends SocketObject {
   async sendMail(req: MailRequest) { return this.host.mailer.send(req); }
   async emailContext(visitorId: string) { return mailSettings.emailContextOf(this.host, visitorId); }
   async autoReplyContext(visitorId: string) { return autoReply.contextOf(this.host.sql, visitorId); }
+
+  // ---- for Conversations: the bot ----
+
+  async botOn() { return bot.botOn(this.host.sql); }
+  async botAnswer(question: string) { return bot.answerFor(this.host.sql, question); }
+  async botFeedback(conversationId: string, seq: number, entryId: string | null, value: string) { bot.recordFeedback(this.host.sql, conversationId, seq, entryId, value); }
+  async botGreeting(visitorId: string) { return bot.greetingFor(this.host.sql, visitorId); }
+  async botLeadField(who: bot.leads.LeadSubject, key: string, value: string) { return bot.leadField(this.host.sql, who, key, value); }
+  async botFinishLead(who: bot.leads.LeadSubject) { return bot.finishLead(this.host, who); }
+  async botHandoff(who: bot.HandoffRequest) { return bot.handoff(this.host, who); }
 
   // ---- for the admin API: inbox and conversations ----
 
@@ -212,6 +224,22 @@ export class Site extends SocketObject {
   // ---- for the Telegram webhook ----
 
   async telegramUpdate(secret: string, update: { update_id: number }) { return telegram.handleUpdate(this.host, secret, update); }
+  // ---- for the admin API: the bot ----
+
+  async botSettings() { return bot.config.readBotSettings(this.host.sql); }
+  async saveBotSettings(actor: audit.Actor, input: unknown) { return bot.config.saveBotSettings(this.host.sql, actor, input); }
+  async botScenario() { return bot.config.readScenario(this.host.sql); }
+  async saveBotScenario(actor: audit.Actor, input: unknown) { return bot.config.saveScenario(this.host.sql, actor, input); }
+  async kbEntries() { return bot.knowledge.listEntries(this.host.sql); }
+  async saveKbEntry(actor: audit.Actor, id: string | null, input: KbEntryInput) { return bot.knowledge.saveEntry(this.host.sql, actor, id, input); }
+  async deleteKbEntry(actor: audit.Actor, id: string) { return bot.knowledge.deleteEntry(this.host.sql, actor, id); }
+  async importKb(actor: audit.Actor, format: "json" | "csv", body: unknown) { return bot.knowledge.importEntries(this.ctx.storage, actor, format, body); }
+  async exportKb(format: "json" | "csv") { return bot.knowledge.exportEntries(this.host.sql, format); }
+  async tryKb(question: string) { return bot.knowledge.search(this.host.sql, question, 5); }
+  async leads(limit?: number) { return bot.leads.listLeads(this.host.sql, limit); }
+  async leadsCsv() { return bot.leads.leadsCsv(this.host.sql); }
+  async leadDeliveries() { return bot.listDeliveries(this.host.sql); }
+  async botFeedbackReport() { return bot.feedbackReport(this.host.sql); }
 
   // ---- for the admin API: data rights ----
 

@@ -193,4 +193,44 @@ export const SITE_MIGRATIONS = [
      at INTEGER NOT NULL,
      PRIMARY KEY (chat_id, message_id)
    );`,
+  // The bot: its knowledge base, what visitors said of its answers, lead cards, their
+  // deliveries (webhook, email, CRM) and the Gravatar profiles fetched for them.
+  `CREATE TABLE kb_entries (
+     id TEXT PRIMARY KEY,
+     lang TEXT NOT NULL,
+     questions TEXT NOT NULL,
+     answer TEXT NOT NULL,
+     tags TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE TABLE bot_feedback (
+     conversation_id TEXT NOT NULL,
+     seq INTEGER NOT NULL,
+     entry_id TEXT,
+     value TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     PRIMARY KEY (conversation_id, seq)
+   );
+   CREATE TABLE leads (
+     id TEXT PRIMARY KEY,
+     conversation_id TEXT NOT NULL UNIQUE,
+     visitor_id TEXT NOT NULL,
+     department TEXT,
+     fields TEXT NOT NULL,
+     enrichment TEXT,
+     status TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     completed_at INTEGER
+   );
+   CREATE INDEX leads_created ON leads (created_at DESC);
+   CREATE TABLE lead_deliveries (
+     lead_id TEXT NOT NULL,
+     target TEXT NOT NULL,
+     status TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     last_error TEXT,
+     at INTEGER NOT NULL,
+     PRIMARY KEY (lead_id, target)
+   );
+   CREATE TABLE gravatar_cache (email_hash TEXT PRIMARY KEY, profile TEXT, fetched_at INTEGER NOT NULL);`,
 ] as const;

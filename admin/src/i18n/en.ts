@@ -99,6 +99,18 @@ export const en = {
       default: "New conversations go to", everyone: "The whole team", add: "Add a department", name: "Name", members: "Operators",
       nobody: "no operators", confirmDelete: "Delete the department {name}?",
     },
+    bot: {
+      title: "Bot", intro: "The bot answers repeated questions from the knowledge base when it is sure enough, and hands everything else to a person.",
+      kb: "Knowledge base", questions: "Question variants (one per line)", answer: "Answer (plain text, links allowed)", tags: "Tags (comma-separated)", lang: "Language",
+      add: "Add an entry", confirmDelete: "Delete this entry?", exportCsv: "Export CSV", exportJson: "Export JSON",
+      import: "Import a CSV or JSON file (replaces the whole base; a faulty row imports nothing)", imported: "Imported {count} entries.",
+      try: "Try it: a visitor's question", tryButton: "Try", answers: "answers", silent: "below the threshold", noMatch: "No match: the bot stays silent.",
+      score: "confidence {confidence}, BM25 {score}", settings: "Bot settings (JSON)", scenario: "Scenario (JSON list of steps)", badJson: "This is not valid JSON.",
+    },
+    leads: {
+      title: "Leads", export: "Export CSV", refresh: "Refresh", when: "When", fields: "Card", status: "Status", open: "Conversation",
+      complete: "complete", empty: "No leads yet.", deliveries: "Delivery log",
+    },
     canned: {
       title: "Canned responses", intro: "Type / and the shortcut in a reply to insert one.", add: "Add a response",
       shortcut: "Shortcut", shortcutHint: "Letters, digits, _ and -", titleLabel: "Title", text: "Text", confirmDelete: "Delete /{shortcut}?",

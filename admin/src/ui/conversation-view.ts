@@ -134,6 +134,7 @@ export class EcConversation extends LitElement {
       : held ? String(m.meta?.from ?? "")
       : m.author.kind === "visitor" ? (this.entry ? visitorLabel(this.entry) : t("inbox.visitor"))
       : m.author.kind === "operator" ? m.author.name ?? t("roles.operator")
+      : m.author.kind === "bot" && m.author.name ? `${t("conversation.bot")} · ${m.author.name}`
       : t(`conversation.${m.author.kind}`);
     const deleted = m.meta?.deleted === true;
     return html`<div class="msg ${kind}" data-seq=${m.seq}>

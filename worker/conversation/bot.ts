@@ -1,0 +1,214 @@
+/**
+ * The bot in a conversation, always off the message path (deferred by the object): it
+ * answers a visitor's question from the site's knowledge base when it is sure enough (and
+ * stays silent otherwise, leaving the wait to operators and auto-replies), asks "did this
+ * help?", runs the greeting scenario step by step (buttons, fields for the lead card), and
+ * hands the conversation to people. Its own row `bot_state` says where it is.
+ */
+import { checkField, langOf } from "../bot/fields";
+import { localized } from "../bot/scenario";
+import type { Message, Scenario, ScenarioStep } from "../protocol";
+import { AUTOREPLY_TIMER } from "./autoreply";
+import type { ConversationHost } from "./host";
+import { buildSummary } from "./summary";
+
+/** How long a conversation trusts what its Site said about the bot being on. */
+const ON_FRESH_MS = 60_000;
+
+type BotState = { step: string | null; feedback_seq: number | null; feedback_entry: string | null; greeted: number; handoff_at: number | null };
+type Refusal = { code: "stale_step" | "bad_frame"; message: string };
+
+/** What this conversation learnt from its Site about the bot, while the object is awake. */
+type Known = { on: { faq: boolean; scenario: boolean }; at: number; scenario?: Scenario | null; name?: string; locale?: string };
+const known = new WeakMap<ConversationHost, Known>();
+
+/** After a visitor's chat message: a scenario field's value, or a question for the knowledge base. */
+export async function afterVisitorMessage(host: ConversationHost, message: Message): Promise<void> {
+  const state = host.store.state();
+  if (!state || message.channel === "email" || message.meta?.button) return;
+  const bot = botState(host);
+  if (bot.handoff_at !== null || state.last_operator_at !== null || state.assignee) return;
+  const on = await botOn(host);
+  if (bot.step && on.scenario) {
+    const step = (await scenarioOf(host))?.steps.find((s) => s.id === bot.step);
+    if (step?.type === "field") return fieldAnswered(host, step, message.text);
+  }
+  if (!on.faq) return;
+  const reply = await host.site().botAnswer(message.text);
+  if (!reply || botState(host).handoff_at !== null || host.store.state()!.last_operator_at !== null) return;
+  await quietAutoReply(host);
+  const posted = host.post({
+    author: { kind: "bot", ...(reply.name ? { name: reply.name } : {}) },
+    text: reply.match.answer,
+    at: Date.now(),
+    meta: { bot: "answer", entry: reply.match.id, confidence: reply.match.confidence, feedback: true },
+  });
+  setBot(host, { feedback_seq: posted.seq, feedback_entry: reply.match.id });
+}
+
+/** The visitor opened the chat: the greeting scenario starts once, in a conversation with no messages. */
+export async function greet(host: ConversationHost): Promise<void> {
+  const state = host.store.state();
+  if (!state || host.store.lastSeq() > 0 || botState(host).greeted) return;
+  if (!(await botOn(host)).scenario) return;
+  const greeting = await host.site().botGreeting(state.visitor_id);
+  if (!greeting || botState(host).greeted || host.store.lastSeq() > 0) return;
+  setBot(host, { greeted: 1 });
+  remember(host, greeting);
+  await enter(host, greeting.scenario, greeting.scenario.start);
+}
+
+/** A `bot` frame: feedback on the last answer, or a button of the current step. A stale one changes nothing. */
+export async function onBotFrame(host: ConversationHost, frame: { action: string; seq?: number; value?: string; step?: string; index?: number }): Promise<Refusal | null> {
+  const bot = botState(host);
+  if (frame.action === "feedback") {
+    if (frame.seq === undefined || !["yes", "no", "person"].includes(frame.value ?? "")) {
+      return { code: "bad_frame", message: "bot feedback needs seq and value yes, no or person" };
+    }
+    if (frame.seq !== bot.feedback_seq) return { code: "stale_step", message: "this answer has had its feedback, or is not the bot's last answer" };
+    setBot(host, { feedback_seq: null, feedback_entry: null });
+    await host.site().botFeedback(host.id, frame.seq, bot.feedback_entry, frame.value!);
+    if (frame.value === "yes") return void say(host, langFor(host) === "ru" ? "Рад был помочь!" : "Glad it helped!", { bot: "thanks" }), null;
+    await handOff(host, null);
+    return null;
+  }
+  if (frame.action !== "button" || frame.step === undefined || frame.index === undefined) {
+    return { code: "bad_frame", message: "a bot button needs step and index" };
+  }
+  const scenario = await scenarioOf(host);
+  const step = scenario?.steps.find((s) => s.id === frame.step);
+  const button = step?.buttons?.[frame.index];
+  if (!scenario || bot.step !== frame.step || step?.type !== "buttons" || !button) {
+    return { code: "stale_step", message: `step "${frame.step}" is not the current one; nothing changed` };
+  }
+  const lang = langFor(host);
+  setBot(host, { step: null });
+  host.post({ author: { kind: "visitor" }, text: localized(button.label, lang), at: Date.now(), meta: { button: step.id } });
+  await quietAutoReply(host);
+  if (button.action === "goto") await enter(host, scenario, button.target!);
+  else await handOff(host, button.action === "department" ? (button.department ?? null) : null);
+  return null;
+}
+
+/** Runs steps from `id` until one waits for the visitor (buttons, field) or the scenario ends. */
+async function enter(host: ConversationHost, scenario: Scenario, id: string): Promise<void> {
+  const lang = langFor(host);
+  let step: ScenarioStep | undefined = scenario.steps.find((s) => s.id === id);
+  for (let hops = 0; step && hops < scenario.steps.length; hops++) {
+    const text = localized(step.text, lang);
+    if (step.type === "buttons") {
+      setBot(host, { step: step.id });
+      return void say(host, text, { bot: "step", step: step.id, buttons: step.buttons!.map((b) => localized(b.label, lang)) });
+    }
+    if (step.type === "field") {
+      setBot(host, { step: step.id });
+      return void say(host, text, { bot: "step", step: step.id, field: step.field });
+    }
+    if (step.type === "handoff") return handOff(host, step.department ?? null, text || undefined);
+    if (text) say(host, text, { bot: "step", step: step.id });
+    if (step.type === "end") {
+      setBot(host, { step: null });
+      return void (await finishLead(host));
+    }
+    // message, and booking until the booking API exists: say it and go on.
+    step = scenario.steps.find((s) => s.id === step!.next);
+  }
+}
+
+async function fieldAnswered(host: ConversationHost, step: ScenarioStep, raw: string): Promise<void> {
+  const state = host.store.state()!;
+  const checked = checkField(step.field!, raw, langFor(host));
+  if ("error" in checked) return void say(host, checked.error, { bot: "invalid", step: step.id, field: step.field });
+  await quietAutoReply(host);
+  const key = step.field === "text" ? (step.key ?? "comment") : step.field!;
+  await host.site().botLeadField(subject(host), key, checked.value);
+  if (key === "email" && !state.email) host.store.update({ email: checked.value, ask_email: 0 });
+  if (key === "name" && !state.visitor_name) host.store.update({ visitor_name: checked.value });
+  const scenario = await scenarioOf(host);
+  setBot(host, { step: null });
+  if (scenario && step.next) await enter(host, scenario, step.next);
+}
+
+/** Marks the conversation for people, routes it, and says honestly when a person answers. */
+async function handOff(host: ConversationHost, department: string | null, text?: string): Promise<void> {
+  const state = host.store.state()!;
+  setBot(host, { step: null, feedback_seq: null, handoff_at: Date.now() });
+  await quietAutoReply(host);
+  await finishLead(host);
+  const routed = await host.site().botHandoff({
+    ...subject(host), department: department ?? state.department, locale: state.locale, timezone: state.timezone,
+    summary: buildSummary(host.id, host.store),
+  });
+  host.store.update({ department: routed.department, ...(routed.assignee ? { assignee: routed.assignee } : {}) });
+  say(host, text ? `${text}\n${routed.text}` : routed.text, { bot: "handoff" });
+  host.changed();
+}
+
+/**
+ * The bot is talking with the visitor in this wait: the auto-reply would only repeat that
+ * nobody is here (a handoff says when a person answers itself).
+ */
+async function quietAutoReply(host: ConversationHost): Promise<void> {
+  await host.timers.cancel(AUTOREPLY_TIMER);
+  const wait = host.store.state()!.waiting_since;
+  if (wait !== null) host.store.update({ autoreplied_wait: wait });
+}
+
+async function finishLead(host: ConversationHost): Promise<void> {
+  await host.site().botFinishLead(subject(host));
+}
+
+function say(host: ConversationHost, text: string, meta: Record<string, unknown>): Message | undefined {
+  if (!text) return undefined;
+  const name = known.get(host)?.name;
+  return host.post({ author: { kind: "bot", ...(name ? { name } : {}) }, text, at: Date.now(), meta });
+}
+
+function subject(host: ConversationHost) {
+  const s = host.store.state()!;
+  return { conversationId: host.id, visitorId: s.visitor_id, department: s.department };
+}
+
+async function botOn(host: ConversationHost) {
+  const cached = known.get(host);
+  if (cached && Date.now() - cached.at < ON_FRESH_MS) return cached.on;
+  const on = await host.site().botOn();
+  known.set(host, { ...cached, on, at: Date.now() });
+  return on;
+}
+
+async function scenarioOf(host: ConversationHost): Promise<Scenario | null> {
+  const cached = known.get(host);
+  if (cached?.scenario !== undefined) return cached.scenario;
+  const greeting = await host.site().botGreeting(host.store.state()!.visitor_id);
+  remember(host, greeting);
+  return greeting?.scenario ?? null;
+}
+
+function remember(host: ConversationHost, greeting: { scenario: Scenario; name?: string; locale: string } | null): void {
+  const cached = known.get(host);
+  known.set(host, {
+    on: cached?.on ?? { faq: false, scenario: true }, at: cached?.at ?? 0, scenario: greeting?.scenario ?? null,
+    ...(greeting?.name ? { name: greeting.name } : {}), ...(greeting ? { locale: greeting.locale } : {}),
+  });
+}
+
+/** The visitor's language: the conversation's, else what the Site knows of the contact or itself. */
+function langFor(host: ConversationHost): "en" | "ru" {
+  return langOf(host.store.state()!.locale ?? known.get(host)?.locale);
+}
+
+function botState(host: ConversationHost): BotState {
+  return host.sql.exec<BotState>("SELECT step, feedback_seq, feedback_entry, greeted, handoff_at FROM bot_state WHERE id = 1").toArray()[0]
+    ?? { step: null, feedback_seq: null, feedback_entry: null, greeted: 0, handoff_at: null };
+}
+
+function setBot(host: ConversationHost, patch: Partial<BotState>): void {
+  const next = { ...botState(host), ...patch };
+  host.sql.exec(
+    `INSERT INTO bot_state (id, step, feedback_seq, feedback_entry, greeted, handoff_at) VALUES (1, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET step = excluded.step, feedback_seq = excluded.feedback_seq,
+       feedback_entry = excluded.feedback_entry, greeted = excluded.greeted, handoff_at = excluded.handoff_at`,
+    next.step, next.feedback_seq, next.feedback_entry, next.greeted, next.handoff_at,
+  );
+}
