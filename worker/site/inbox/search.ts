@@ -22,12 +22,12 @@ export function indexEntry(sql: SqlStorage, entry: InboxEntry): void {
 export function searchInbox(sql: SqlStorage, query: string, limit = 50): InboxEntry[] {
   const needle = query.trim().toLowerCase();
   if (!needle) return [];
-  const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  // instr(), not LIKE: the runtime refuses LIKE patterns over 50 bytes, and nothing needs escaping.
   return sql
     .exec<{ entry: string }>(
-      `SELECT entry FROM inbox WHERE id IN (SELECT conversation_id FROM search_text WHERE text LIKE ? ESCAPE '\\')
+      `SELECT entry FROM inbox WHERE id IN (SELECT conversation_id FROM search_text WHERE instr(text, ?) > 0)
        ORDER BY updated_at DESC LIMIT ?`,
-      pattern, limit,
+      needle, limit,
     )
     .toArray()
     .map((r) => JSON.parse(r.entry) as InboxEntry);
