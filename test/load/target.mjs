@@ -7,7 +7,7 @@
  * Only the public contract of docs/api.md is used, so the runs keep working when the
  * Worker's insides change.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { demoSite, freePort, localVars, ROOT, secret, seedSite, startLocal } from "../../scripts/local-server.mjs";
@@ -142,7 +142,11 @@ export class Target {
   }
 
   async stop() {
+    const pids = this.runtimePids();
     await this.server.stop();
-    if (this.ownDir) rmSync(this.persistTo, { recursive: true, force: true });
+    // workerd may outlive wrangler by a moment, still writing its state: wait for it first.
+    const deadline = Date.now() + 5000;
+    while (pids.some((pid) => existsSync(`/proc/${pid}`)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (this.ownDir) rmSync(this.persistTo, { recursive: true, force: true, maxRetries: 5 });
   }
 }

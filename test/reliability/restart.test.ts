@@ -144,10 +144,13 @@ test(`SIGKILL mid-load (${CONVERSATIONS} conversations × ${MESSAGES} messages),
   // Waiting for an auto-reply due AUTOREPLY_AFTER_S from now: after the crash.
   autoReply = await conversation(timers, "a", "Is anyone there?", undefined, false);
   const load = sendAll(convs, { conversations: CONVERSATIONS, messages: MESSAGES, gapMs: [150, 450], label: "s" });
-  await sleep(1000);
+  // Mid-load: a tenth of the messages acknowledged (or 15 s, on a slow machine), the rest in flight or to come.
+  const acked = () => convs.reduce((n, c) => n + c.visitor.acks.size + c.operator.acks.size, 0);
+  const loadStart = Date.now();
+  while (acked() < (CONVERSATIONS * MESSAGES) / 10 && Date.now() - loadStart < 15_000) await sleep(100);
   const pids = target.runtimePids();
   expect(pids.length).toBeGreaterThan(0);
-  const ackedBeforeKill = convs.reduce((n, c) => n + c.visitor.acks.size + c.operator.acks.size, 0);
+  const ackedBeforeKill = acked();
   for (const pid of pids) process.kill(pid, "SIGKILL");
   killedAt = Date.now();
   await target.server.stop();

@@ -9,6 +9,8 @@ import net from "node:net";
 export interface RawReply {
   /** Status of the upgrade (101 when it was accepted). */
   status: number;
+  /** The answer's head and the start of its body when the upgrade was refused. */
+  refusal: string;
   /** Text frames received. */
   texts: string[];
   /** Close code the server sent, or null if it only dropped the connection (or kept it). */
@@ -64,7 +66,7 @@ function readFrames(buf: Buffer, reply: RawReply): Buffer {
 export function rawExchange(url: string, headers: Record<string, string>, frames: Buffer[], listenMs = 1500): Promise<RawReply> {
   const u = new URL(url);
   return new Promise((resolve) => {
-    const reply: RawReply = { status: 0, texts: [], closeCode: null };
+    const reply: RawReply = { status: 0, refusal: "", texts: [], closeCode: null };
     const socket = net.connect(Number(u.port), u.hostname);
     let buf: Buffer = Buffer.alloc(0);
     let upgraded = false;
@@ -84,12 +86,21 @@ export function rawExchange(url: string, headers: Record<string, string>, frames
     });
     socket.on("data", (data: Buffer) => {
       buf = Buffer.concat([buf, data]);
+      if (!upgraded && reply.status) return; // a refusal's body
       if (!upgraded) {
         const end = buf.indexOf("\r\n\r\n");
         if (end < 0) return;
         reply.status = Number(buf.subarray(0, end).toString().split(" ")[1]);
+        if (reply.status !== 101) {
+          // The body may follow in the next chunk: wait for it briefly.
+          reply.refusal = buf.toString("utf8").slice(0, 600);
+          setTimeout(() => {
+            reply.refusal = buf.toString("utf8").slice(0, 600);
+            finish();
+          }, 200);
+          return;
+        }
         buf = buf.subarray(end + 4);
-        if (reply.status !== 101) return finish();
         upgraded = true;
         for (const f of frames) socket.write(f);
         setTimeout(() => {

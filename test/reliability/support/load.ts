@@ -15,6 +15,13 @@ export interface LoadOptions {
   /** Chance, before each send, that the sender's socket is killed right after the send. */
   killChance?: number;
   label: string;
+  /**
+   * Wait for each message's ack (however many reconnects that takes) before the next, as a
+   * person waits to see a message sent: the load then follows what the runtime can hold.
+   * Without it the sends follow the clock alone.
+   */
+  closedLoop?: boolean;
+  ackWithinMs?: number;
 }
 
 export interface Conversation {
@@ -26,13 +33,16 @@ export interface Conversation {
 
 const random = (min: number, max: number) => min + Math.random() * (max - min);
 
-/** Opens `n` conversations on the demo site, each with a resilient visitor and operator. */
-export async function openConversations(target: Target, n: number): Promise<Conversation[]> {
+/**
+ * Opens `n` conversations on the demo site, each with a resilient visitor and operator that
+ * keep trying to reconnect for `reconnectForMs` (an overloaded local runtime answers late).
+ */
+export async function openConversations(target: Target, n: number, reconnectForMs = 180_000): Promise<Conversation[]> {
   return pool(Array.from({ length: n }, (_, i) => i), 16, async () => {
     const session = await target.session();
-    const visitor = new ResilientClient(() => target.visitorUrl(session), undefined);
+    const visitor = new ResilientClient(() => target.visitorUrl(session), undefined, reconnectForMs);
     await visitor.connect();
-    const operator = new ResilientClient(() => target.operatorUrl(session.conversationId), target.operatorHeaders);
+    const operator = new ResilientClient(() => target.operatorUrl(session.conversationId), target.operatorHeaders, reconnectForMs);
     await operator.connect();
     return { id: session.conversationId, visitor, operator, sent: { visitor: [], operator: [] } };
   });
@@ -54,6 +64,7 @@ export async function sendAll(convs: Conversation[], o: LoadOptions, onProgress?
         client.send(clientId, `${side} message ${i} of ${ci}`);
         onProgress?.(++sent);
         if (Math.random() < (o.killChance ?? 0)) void client.kill(random(0, 300));
+        if (o.closedLoop) await client.settle(o.ackWithinMs ?? 180_000);
         await sleep(random(gap[0], gap[1]));
       }
     }),

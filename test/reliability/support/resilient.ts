@@ -5,6 +5,7 @@
  * the server kept every message exactly once and in order.
  */
 import { Peer, sleep } from "../../load/peer.mjs";
+import { rawExchange } from "../../fuzz/support/raw-socket";
 
 export interface Stored {
   seq: number;
@@ -22,6 +23,8 @@ export class ResilientClient {
   /** Messages sent and not yet acknowledged, oldest first. */
   readonly pending: Array<{ clientId: string; text: string }> = [];
   readonly errors: string[] = [];
+  /** Answers of failed upgrades, sampled while reconnecting. */
+  readonly refusals: string[] = [];
   kills = 0;
   reconnects = 0;
   private peer: Peer | null = null;
@@ -34,7 +37,7 @@ export class ResilientClient {
     private readonly url: () => string,
     private readonly headers: Record<string, string> | undefined,
     /** Gives up reconnecting after this long without success. */
-    private readonly reconnectForMs = 90_000,
+    private readonly reconnectForMs = 180_000,
   ) {}
 
   get connected(): boolean {
@@ -50,10 +53,12 @@ export class ResilientClient {
   private async doConnect(): Promise<void> {
     const deadline = Date.now() + this.reconnectForMs;
     let wait = 100;
+    let failures = 0;
     for (;;) {
       if (this.stopped) return;
       try {
-        const peer = await Peer.open(this.url(), { headers: this.headers, keep: false, timeoutMs: 10_000 });
+        // Patient, as a browser is: an upgrade given up on is still work queued on the server.
+        const peer = await Peer.open(this.url(), { headers: this.headers, keep: false, timeoutMs: 60_000 });
         peer.onFrame((f: any) => this.onFrame(f));
         const welcome: any = await peer.hello(this.lastSeq, 30_000);
         this.absorb(welcome.messages);
@@ -65,11 +70,21 @@ export class ResilientClient {
         for (const m of this.pending) peer.send({ type: "message", clientId: m.clientId, text: m.text });
         return;
       } catch (err) {
-        if (Date.now() > deadline) throw new Error(`could not reconnect within ${this.reconnectForMs} ms: ${err}`);
+        // Now and then, why: the upgrade's status and body, asked without a client library.
+        if (++failures % 10 === 3) this.refusals.push(await this.probe());
+        if (Date.now() > deadline) {
+          throw new Error(`could not reconnect within ${this.reconnectForMs} ms (${failures} tries): ${err}; upgrades answered: ${this.refusals.slice(-3).join(" / ")}; now: ${await this.probe()}`);
+        }
         await sleep(wait);
-        wait = Math.min(wait * 2, 1000);
+        wait = Math.min(wait * 2, 2000);
       }
     }
+  }
+
+  /** What an upgrade of this client's socket answers now: `status head+body`. */
+  private async probe(): Promise<string> {
+    const reply = await rawExchange(this.url(), this.headers ?? {}, [], 50).catch(() => null);
+    return reply ? `${reply.status} ${reply.refusal.replace(/\r\n/g, " | ").slice(0, 300)}` : "no answer";
   }
 
   private absorb(messages: Stored[]): void {
