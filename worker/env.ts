@@ -36,6 +36,8 @@ export interface Env {
   SIGNUP?: string;
   /** Cloudflare Realtime TURN key for video calls (a key id and its API token, a secret). */
   TURN_KEY_ID?: string;
+  /** Local runtimes only: multiplies the per-client visitor limits (load and reliability runs). */
+  VISITOR_LIMITS_SCALE?: string;
   TURN_KEY_API_TOKEN?: string;
   /** Web Push (VAPID, RFC 8292): the deployment's public key (base64url, 65 bytes) and its
    * private key (a secret, base64url `d`); generated on first use when running locally. */

@@ -32,7 +32,10 @@ export async function startTarget(kind, { persistTo, port, secrets, autoReplies 
   persistTo ??= mkdtempSync(path.join(os.tmpdir(), `edgechat-${kind}-`));
   port ??= await freePort();
   secrets ??= { TOKEN_SECRET: secret(), ADMIN_TOKEN: secret(), password: `pw-${secret(8)}` };
-  const vars = { ...localVars(port), TOKEN_SECRET: secrets.TOKEN_SECRET, ADMIN_TOKEN: secrets.ADMIN_TOKEN };
+  // Hundreds of conversations from 127.0.0.1: the per-client visitor limits are scaled up.
+  const vars = {
+    ...localVars(port), TOKEN_SECRET: secrets.TOKEN_SECRET, ADMIN_TOKEN: secrets.ADMIN_TOKEN, VISITOR_LIMITS_SCALE: "1000",
+  };
   const server = await startLocal({ port, persistTo, vars, quiet, config: CONFIGS[kind] });
   const target = new Target(kind, server, persistTo, secrets);
   target.ownDir = ownDir;

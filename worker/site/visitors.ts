@@ -12,7 +12,7 @@ import { operatorsOnline } from "./presence";
 import { acceptedSecrets } from "./secrets";
 import { originAllowed, siteSettingsOf } from "./settings";
 import { notLive } from "./signup";
-import { countNewConversation, countSession } from "./visitor-limits";
+import { countNewConversation, countSession, limitScale } from "./visitor-limits";
 
 export interface SessionRequest {
   origin: string | null;
@@ -73,7 +73,7 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
     return failure(403, "origin_not_allowed",
       `origin ${req.origin ?? "(none)"} is not allowed for this site; add it to the site's allowed origins`);
   }
-  const tooMany = countSession(sql, req.ipKey);
+  const tooMany = countSession(sql, req.ipKey, limitScale(host.env));
   if (tooMany) return tooMany;
   let visitorId = req.visitorId;
   let verified = false;
@@ -97,7 +97,7 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
   if (req.client) recordClient(sql, visitorId, req.client);
   const conversationId = openConversationOf(host, visitorId, req.visitorId === visitorId ? req.conversationId : undefined);
   if (conversationId !== req.conversationId && !listed(sql, conversationId)) {
-    const refused = countNewConversation(sql, req.ipKey, visitorId);
+    const refused = countNewConversation(sql, req.ipKey, visitorId, limitScale(host.env));
     if (refused) return refused;
   }
   const contact = contactOf(sql, visitorId);
