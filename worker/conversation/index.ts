@@ -15,6 +15,7 @@ import { SocketObject } from "../lib/socket-object";
 import { Timers, type TimerHandler } from "../lib/timers";
 import { WELCOME_PAGE, type Attachment, type ConversationView, type InboxEntry, type Message, type OperatorFrame } from "../protocol";
 import * as autoreply from "./autoreply";
+import * as calls from "./calls";
 import { acceptHeldEmail, receiveEmail, type InboundEmail } from "./email-in";
 import * as followup from "./followup";
 import { parseFrame } from "./frames";
@@ -63,6 +64,8 @@ export class Conversation extends SocketObject {
       toVisitors: (frame) => broadcast(this.ctx.getWebSockets("visitor"), frame),
       toAll: (frame, side) => broadcast(this.ctx.getWebSockets(side), frame),
       changed: () => this.report.changed(),
+      sockets: (tag) => this.ctx.getWebSockets(tag),
+      socketTag: (ws) => this.ctx.getTags(ws).find((t) => t.startsWith("socket:")) ?? null,
     };
   }
 
@@ -72,6 +75,7 @@ export class Conversation extends SocketObject {
       [SITE_SYNC_TIMER]: async () => void (await this.syncSite()),
       [autoreply.AUTOREPLY_TIMER]: (job) => autoreply.runAutoReply(this.host, job),
       [followup.FOLLOWUP_TIMER]: (job) => followup.runFollowup(this.host, job),
+      [calls.CALL_RING_TIMER]: (_job, timer) => calls.ringOver(this.host, timer.key),
     };
   }
 
@@ -97,7 +101,8 @@ export class Conversation extends SocketObject {
     if (refusal) return Response.json({ error: refusal.error }, { status: refusal.error.status });
     const name = request.headers.get(PEER_HEADERS.name);
     const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server, socketTags(request, role, id));
+    // Each socket gets a tag of its own: a call joins two sockets, not two people's tabs.
+    this.ctx.acceptWebSocket(server, [...socketTags(request, role, id), `socket:${crypto.randomUUID()}`]);
     attachPeer(server, { role, id, ...(name ? { name: decodeURIComponent(name) } : {}) });
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -126,7 +131,13 @@ export class Conversation extends SocketObject {
     contact: (ws, peer, f) => this.onContact(ws, peer, f.email),
     transcript: (ws, peer) => this.onTranscript(ws, peer),
     acceptEmail: (ws, peer, f) => this.onAcceptEmail(ws, peer, f.seq),
+    call: (ws, peer, f) => this.defer(calls.onCallFrame(this.host, ws, peer, f)),
   };
+
+  /** A party's socket going away ends its call. */
+  protected override socketGone(ws: WebSocket): void {
+    calls.socketGone(this.host, ws);
+  }
 
   // ---- RPC for the Worker, the Site and tests ----
 

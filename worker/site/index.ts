@@ -100,6 +100,8 @@ export class Site extends SocketObject {
   async settings() { return settings.siteSettingsOf(this.host.sql); }
   /** Per-file and per-conversation limits of uploads (worker/files/upload.ts). */
   async fileSettings() { return settings.fileSettingsOf(this.host.sql); }
+  /** Whether video calls are on for this site. */
+  async videoSettings() { return settings.videoSettingsOf(this.host.sql); }
 
   // ---- for Conversations ----
 
