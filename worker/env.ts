@@ -37,6 +37,10 @@ export interface Env {
   /** Cloudflare Realtime TURN key for video calls (a key id and its API token, a secret). */
   TURN_KEY_ID?: string;
   TURN_KEY_API_TOKEN?: string;
+  /** Where TURN credentials are minted (default https://rtc.live.cloudflare.com/v1); tests point it at a local server. */
+  TURN_API_URL?: string;
+  /** STUN servers for calls, comma-separated (default stun:stun.cloudflare.com:3478). */
+  ICE_STUN_URLS?: string;
   /** Web Push (VAPID, RFC 8292): the deployment's public key (base64url, 65 bytes) and its
    * private key (a secret, base64url `d`); generated on first use when running locally. */
   VAPID_PUBLIC_KEY?: string;

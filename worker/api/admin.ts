@@ -23,6 +23,7 @@ import { adminData } from "./admin-data";
 import { adminNotify } from "./admin-notify";
 import { pluginWoo } from "./plugin-woo";
 import { adminFiles } from "./admin-files";
+import { adminCalls } from "./calls";
 
 export const SESSION_COOKIE = "edgechat_session";
 
@@ -157,3 +158,4 @@ admin.route("/", adminData); // erasure, retention, secrets
 admin.route("/", pluginWoo); // WooCommerce data for the visitor card
 admin.route("/", adminNotify); // Web Push devices, quiet hours, Telegram
 admin.route("/", adminFiles); // uploads, the gallery, deleting a message
+admin.route("/", adminCalls); // ICE servers for calls
