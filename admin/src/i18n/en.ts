@@ -23,6 +23,15 @@ export const en = {
   },
   time: { seconds: "{n} s", minutes: "{n} min", hours: "{n} h", days: "{n} d" },
   notify: { newConversation: "New conversation: {who}" },
+  call: {
+    start: "Video call", title: "Call", incoming: "The visitor is calling (video)", incomingAudio: "The visitor is calling (audio)",
+    notifyBody: "Open Edgechat to answer", accept: "Accept", decline: "Decline", calling: "Calling the visitor…", cancel: "Cancel",
+    connecting: "Connecting…", connected: "Connected", mute: "Mute", unmute: "Unmute", cameraOff: "Camera off", cameraOn: "Camera on",
+    share: "Share screen", stopShare: "Stop sharing", hangUp: "Hang up", close: "Close", you: "You",
+    visitorVideo: "The visitor's camera", visitorScreen: "The visitor's screen",
+    denied: "The browser did not allow the camera or microphone.",
+    ended: { completed: "Call ended.", declined: "Call declined.", missed: "Missed call.", cancelled: "The visitor cancelled the call.", answeredElsewhere: "Another operator answered." },
+  },
   conversation: {
     back: "Back to the inbox", resolve: "Resolve", reopen: "Reopen", assign: "Assigned to", unassigned: "Unassigned",
     operators: "Operators", departments: "Departments (next free operator)", thread: "Messages", sending: "Sending…", seen: "Seen",

@@ -26,6 +26,15 @@ export const ru: Dict = {
   },
   time: { seconds: "{n} с", minutes: "{n} мин", hours: "{n} ч", days: "{n} дн" },
   notify: { newConversation: "Новый диалог: {who}" },
+  call: {
+    start: "Видеозвонок", title: "Звонок", incoming: "Посетитель звонит (видео)", incomingAudio: "Посетитель звонит (звук)",
+    notifyBody: "Откройте Edgechat, чтобы ответить", accept: "Принять", decline: "Отклонить", calling: "Звоним посетителю…", cancel: "Отмена",
+    connecting: "Соединяем…", connected: "Соединено", mute: "Выключить микрофон", unmute: "Включить микрофон", cameraOff: "Выключить камеру", cameraOn: "Включить камеру",
+    share: "Показать экран", stopShare: "Остановить показ", hangUp: "Завершить", close: "Закрыть", you: "Вы",
+    visitorVideo: "Камера посетителя", visitorScreen: "Экран посетителя",
+    denied: "Браузер не дал доступ к камере или микрофону.",
+    ended: { completed: "Звонок завершён.", declined: "Звонок отклонён.", missed: "Пропущенный звонок.", cancelled: "Посетитель отменил звонок.", answeredElsewhere: "Ответил другой оператор." },
+  },
   conversation: {
     back: "Назад к списку", resolve: "Решён", reopen: "Открыть снова", assign: "Оператор", unassigned: "Без оператора",
     operators: "Операторы", departments: "Отделы (первый свободный)", thread: "Сообщения", sending: "Отправка…", seen: "Прочитано",
