@@ -92,6 +92,10 @@ export const en = {
       language: "Widget language", color: "Accent color", position: "Position", right: "Bottom right", left: "Bottom left",
       launcherText: "Launcher text", teamName: "Team name", greeting: "Greeting", avatarUrl: "Avatar image URL",
     },
+    video: {
+      title: "Video calls", intro: "Visitors start a video or audio call from the chat's menu when an operator is online; operators can call visitors from a conversation. Calls go browser to browser and are never recorded.",
+      enabled: "Allow video calls", hint: "Without a TURN key (TURN_KEY_ID, TURN_KEY_API_TOKEN) calls use STUN only: most connect, some strict networks do not.",
+    },
     origins: {
       title: "Allowed origins", intro: "The widget only starts on pages from these addresses.", label: "Origins, one per line",
       hint: "scheme://host[:port] without a path, e.g. https://shop.example or http://localhost:*", line: "Line {n}:",

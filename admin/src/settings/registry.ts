@@ -29,6 +29,7 @@ export const SCREENS: SettingsScreen[] = [
   { id: "canned", title: "settings.canned.title", roles: MANAGERS, tag: "ec-settings-canned", load: () => import("./canned") },
   { id: "autoreplies", title: "settings.autoreplies.title", roles: MANAGERS, tag: "ec-settings-autoreplies", load: () => import("./autoreplies") },
   { id: "email", title: "settings.email.title", roles: MANAGERS, tag: "ec-settings-email", load: () => import("./email") },
+  { id: "video", title: "settings.video.title", roles: MANAGERS, tag: "ec-settings-video", load: () => import("./video") },
   { id: "outbox", title: "settings.outbox.title", roles: MANAGERS, tag: "ec-settings-outbox", load: () => import("./outbox") },
   { id: "data", title: "settings.data.title", roles: MANAGERS, tag: "ec-settings-data", load: () => import("./data") },
   { id: "identity", title: "settings.identity.title", roles: MANAGERS, tag: "ec-settings-identity", load: () => import("./identity") },
