@@ -24,6 +24,7 @@ import { adminNotify } from "./admin-notify";
 import { pluginWoo } from "./plugin-woo";
 import { adminFiles } from "./admin-files";
 import { adminCalls } from "./calls";
+import { adminAppointments } from "./appointments";
 
 export const SESSION_COOKIE = "edgechat_session";
 
@@ -159,3 +160,4 @@ admin.route("/", pluginWoo); // WooCommerce data for the visitor card
 admin.route("/", adminNotify); // Web Push devices, quiet hours, Telegram
 admin.route("/", adminFiles); // uploads, the gallery, deleting a message
 admin.route("/", adminCalls); // ICE servers for calls
+admin.route("/", adminAppointments); // bookings and consultation hours

@@ -28,6 +28,7 @@ import * as routing from "./routing";
 import { SITE_MIGRATIONS } from "./schema";
 import * as secrets from "./secrets";
 import * as settings from "./settings";
+import * as appointments from "./appointments";
 import * as signup from "./signup";
 import * as socketSessions from "./socket-sessions";
 import * as team from "./team";
@@ -62,6 +63,7 @@ export class Site extends SocketObject {
       [notices.NOTICE_DIGEST_TIMER]: () => notices.sendDigest(this.host),
       [notify.NOTIFY_TIMER]: () => notify.sendBatch(this.host),
       [pushDelivery.PUSH_RETRY_TIMER]: (job) => pushDelivery.retryPush(this.host, job),
+      [appointments.APPOINTMENT_REMINDER_TIMER]: (job) => appointments.sendReminder(this.host, job),
     }));
     const mailer = new Mailer(sql, env, timers, () => settings.siteSettingsOf(sql)?.name ?? "Edgechat");
     this.host = { sql, ctx, env, timers, mailer, siteKey: () => settings.readSetting<string>(sql, "site_key") };
@@ -102,6 +104,15 @@ export class Site extends SocketObject {
   async fileSettings() { return settings.fileSettingsOf(this.host.sql); }
   /** Whether video calls are on for this site. */
   async videoSettings() { return settings.videoSettingsOf(this.host.sql); }
+
+  // ---- appointments (./appointments): the widget, the bot's booking step, the admin ----
+
+  async freeSlots() { return appointments.freeSlots(this.host.sql); }
+  async bookAppointment(who: { visitorId: string; conversationId: string | null }, body: appointments.BookingBody) { return appointments.book(this.host, who, body); }
+  async cancelAppointment(id: string, token: string) { return appointments.cancel(this.host, id, token); }
+  async upcomingAppointments() { return appointments.upcoming(this.host.sql); }
+  async appointmentSettings() { return appointments.readAppointmentSettings(this.host.sql); }
+  async saveAppointmentSettings(actor: audit.Actor, input: unknown) { return appointments.saveAppointmentSettings(this.host.sql, actor, input); }
 
   // ---- for Conversations ----
 
