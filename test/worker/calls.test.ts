@@ -1,7 +1,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, expectJson } from "./admin-helpers";
-import { createSite, login, noAutoReplies, operatorSocket, startSession, visitorSocket, type Client } from "./helpers";
+import { createSite, login, noAutoReplies, openSocket, operatorSocket, startSession, visitorSocket, type Client } from "./helpers";
 
 const SITE = "calls-shop";
 const OFF_SITE = "calls-off-shop";
@@ -127,6 +127,25 @@ describe("call signalling", () => {
     // A late answer to the missed call finds nothing.
     operator.send({ type: "call", action: "offer", callId: missed, sdp: OFFER });
     expect((await operator.next("error")).code).toBe("no_call");
+  });
+
+  it("rings operators anywhere in the admin, and an operator who opens the conversation mid-ring", async () => {
+    const grant = await startSession(SITE);
+    const visitor = await visitorSocket(grant);
+    await visitor.hello();
+    await visitor.say("Call me?");
+    const admin = (await openSocket("/api/v1/admin/ws", { Cookie: cookie })) as Client;
+    await admin.next("inbox");
+    const id = crypto.randomUUID();
+    visitor.send({ type: "call", action: "request", callId: id, audioOnly: true });
+    expect(await admin.next("ringing")).toEqual({ type: "ringing", conversationId: grant.conversationId, callId: id, audioOnly: true });
+    const late = await operatorSocket(cookie, grant.conversationId);
+    await late.hello();
+    expect(await callFrame(late)).toEqual({ type: "call", action: "request", callId: id, from: "visitor", audioOnly: true });
+    // The caller's own tabs are not rung.
+    const secondTab = await visitorSocket(grant);
+    await secondTab.hello();
+    await secondTab.none("call");
   });
 
   it("ends the call for the other party when a party's socket closes", async () => {

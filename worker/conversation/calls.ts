@@ -89,6 +89,15 @@ async function request(host: ConversationHost, ws: WebSocket, peer: Peer, mine: 
   record(host, { id: frame.callId, event: "requested", by: peer.role, audioOnly }, now);
   const ring: CallServerFrame = { type: "call", action: "request", callId: frame.callId, from: peer.role, audioOnly };
   broadcast(host.sockets(peer.role === "visitor" ? "operator" : "visitor"), ring);
+  // Operators elsewhere in the admin hear it on their site socket and may open this conversation.
+  if (peer.role === "visitor") await host.site().callRinging(host.id, frame.callId, audioOnly);
+}
+
+/** A socket said hello: if the other side's call is ringing, it rings there too. */
+export function greet(host: ConversationHost, ws: WebSocket, peer: Peer): void {
+  const call = liveCall(host);
+  if (call?.state !== "ringing" || call.caller_role === peer.role) return;
+  send(ws, { type: "call", action: "request", callId: call.id, from: call.caller_role, audioOnly: call.audio_only === 1 } satisfies CallServerFrame);
 }
 
 function answer(host: ConversationHost, call: CallRow, mine: string, peer: Peer, sdp: string): void {

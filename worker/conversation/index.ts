@@ -257,6 +257,7 @@ export class Conversation extends SocketObject {
     const page = this.store.after(lastSeq, WELCOME_PAGE + 1, peer.role);
     const more = page.length > WELCOME_PAGE;
     send(ws, { type: "welcome", conversation: this.view(), messages: more ? page.slice(0, WELCOME_PAGE) : page, more });
+    calls.greet(this.host, ws, peer);
   }
 
   /** A message, or an operator's internal note; a clientId already stored is acknowledged again. */

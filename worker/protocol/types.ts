@@ -168,7 +168,9 @@ export interface InboxEntry {
 export type SiteServerFrame =
   | { type: "inbox"; conversations: InboxEntry[] }
   | { type: "conversation"; conversation: InboxEntry }
-  | { type: "presence"; operatorsOnline: number };
+  | { type: "presence"; operatorsOnline: number }
+  /** A visitor is calling in a conversation (its own socket rings with the `call` request). */
+  | { type: "ringing"; conversationId: string; callId: string; audioOnly: boolean };
 
 /** What a session request learns of the visitor's client: `request.cf` and the User-Agent. */
 export interface VisitorClient {

@@ -119,6 +119,8 @@ export class Site extends SocketObject {
   async contactOf(visitorId: string) { return contacts.contactOf(this.host.sql, visitorId); }
   async saveContact(visitorId: string, fields: { email?: string; name?: string }) { contacts.saveContact(this.host.sql, visitorId, fields); }
   async conversationChanged(entry: InboxEntry) { return this.feed.received(entry); }
+  /** A visitor calls: every operator at the admin hears it, wherever they are in the app. */
+  async callRinging(conversationId: string, callId: string, audioOnly: boolean) { presence.toOperators(this.host, { type: "ringing", conversationId, callId, audioOnly }); }
   async sendMail(req: MailRequest) { return this.host.mailer.send(req); }
   async emailContext(visitorId: string) { return mailSettings.emailContextOf(this.host, visitorId); }
   async autoReplyContext(visitorId: string) { return autoReply.contextOf(this.host.sql, visitorId); }
