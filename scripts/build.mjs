@@ -36,6 +36,7 @@ export async function build({ quiet = false } = {}) {
     component_gzip_bytes: widget.component.gzip,
     extras_gzip_bytes: widget.extras.gzip,
     bot_gzip_bytes: widget.bot.gzip,
+    calls_gzip_bytes: widget.calls.gzip,
     admin_initial_gzip_bytes: admin.initial.gzip,
   };
   if (!quiet) for (const [k, v] of Object.entries(sizes)) console.log(`${k} ${v}`);

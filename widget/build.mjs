@@ -1,5 +1,6 @@
 /**
  * Builds the visitor widget with esbuild:
+ *   outDir/w/calls.<hash>.js      the call panel and WebRTC, loaded by the extras when a call starts or rings
  *   outDir/w/extras.<hash>.js     the "More" menu's features, loaded by the component on demand
  *   outDir/w/edge-chat.<hash>.js  the component with Lit and the extras' name (cache forever)
  *   outDir/widget.js               the loader, with the component's name inlined (cache briefly)
@@ -79,8 +80,11 @@ async function buildChunk(name, entry, outDir, minify, define = {}) {
  * outDir), bytes and gzip bytes. Older `w/edge-chat.*.js` and `w/extras.*.js` files are removed.
  */
 export async function buildWidget({ outDir, minify = true }) {
-  // Extras first: the component carries their hashed name, so it changes when they do.
-  const extras = await buildChunk("extras", path.join(HERE, "extras/index.ts"), outDir, minify);
+  // Calls first, then extras: each carries the next one's hashed name, so it changes when they do.
+  const calls = await buildChunk("calls", path.join(HERE, "calls/index.ts"), outDir, minify);
+  const extras = await buildChunk("extras", path.join(HERE, "extras/index.ts"), outDir, minify, {
+    __EDGECHAT_CALLS__: JSON.stringify(`/w/${calls.name}`),
+  });
   const bot = await buildChunk("bot", path.join(HERE, "bot/index.ts"), outDir, minify);
   const component = await buildChunk("edge-chat", path.join(HERE, "edge-chat.ts"), outDir, minify, {
     __EDGECHAT_EXTRAS__: JSON.stringify(`/w/${extras.name}`),
@@ -99,11 +103,12 @@ export async function buildWidget({ outDir, minify = true }) {
 
   await mkdir(path.join(outDir, "w"), { recursive: true });
   for (const old of await readdir(path.join(outDir, "w"))) {
-    if (/^(edge-chat|extras|bot)\..+\.js$/.test(old) && ![component.name, extras.name, bot.name].includes(old)) {
+    if (/^(edge-chat|extras|bot|calls)\..+\.js$/.test(old) && ![component.name, extras.name, bot.name, calls.name].includes(old)) {
       await rm(path.join(outDir, "w", old));
     }
   }
   const loaderBytes = loaderOut.contents; // ASCII: \u escapes are smaller here than a BOM
+  await writeFile(calls.path, calls.bytes);
   await writeFile(extras.path, extras.bytes);
   await writeFile(bot.path, bot.bytes);
   await writeFile(component.path, component.bytes);
@@ -113,12 +118,13 @@ export async function buildWidget({ outDir, minify = true }) {
     component: sizes(`w/${component.name}`, component.bytes),
     extras: sizes(`w/${extras.name}`, extras.bytes),
     bot: sizes(`w/${bot.name}`, bot.bytes),
+    calls: sizes(`w/${calls.name}`, calls.bytes),
   };
 }
 
 // `node widget/build.mjs [outDir]` builds on its own and prints the sizes.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const outDir = path.resolve(process.argv[2] ?? path.join(ROOT, "dist/assets"));
-  const { loader, component, extras, bot } = await buildWidget({ outDir });
-  for (const part of [loader, component, extras, bot]) console.log(`${part.file}  ${part.bytes} B, ${part.gzip} B gzip`);
+  const { loader, component, extras, bot, calls } = await buildWidget({ outDir });
+  for (const part of [loader, component, extras, bot, calls]) console.log(`${part.file}  ${part.bytes} B, ${part.gzip} B gzip`);
 }

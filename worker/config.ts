@@ -190,8 +190,8 @@ function checkInbound(env: ConfigInput, email: ConfigReport["features"]["email"]
 function checkTurn(env: ConfigInput, opts: { secretsUnknown?: boolean }, problem: Report): boolean {
   const id = str(env.TURN_KEY_ID);
   const token = str(env.TURN_KEY_API_TOKEN);
-  if (id && !token && !opts.secretsUnknown) problem("TURN_KEY_API_TOKEN", false, "TURN_KEY_ID is set without TURN_KEY_API_TOKEN: video calls stay off");
-  if (!id && token) problem("TURN_KEY_ID", false, "TURN_KEY_API_TOKEN is set without TURN_KEY_ID: video calls stay off");
+  if (id && !token && !opts.secretsUnknown) problem("TURN_KEY_API_TOKEN", false, "TURN_KEY_ID is set without TURN_KEY_API_TOKEN: calls use STUN only");
+  if (!id && token) problem("TURN_KEY_ID", false, "TURN_KEY_API_TOKEN is set without TURN_KEY_ID: calls use STUN only");
   if (id && !/^[A-Za-z0-9_-]{8,128}$/.test(id)) problem("TURN_KEY_ID", false, `TURN_KEY_ID "${id}" does not look like a TURN key id`);
   return !!id && (!!token || !!opts.secretsUnknown);
 }

@@ -39,6 +39,10 @@ export interface Env {
   /** Local runtimes only: multiplies the per-client visitor limits (load and reliability runs). */
   VISITOR_LIMITS_SCALE?: string;
   TURN_KEY_API_TOKEN?: string;
+  /** Where TURN credentials are minted (default https://rtc.live.cloudflare.com/v1); tests point it at a local server. */
+  TURN_API_URL?: string;
+  /** STUN servers for calls, comma-separated (default stun:stun.cloudflare.com:3478). */
+  ICE_STUN_URLS?: string;
   /** Web Push (VAPID, RFC 8292): the deployment's public key (base64url, 65 bytes) and its
    * private key (a secret, base64url `d`); generated on first use when running locally. */
   VAPID_PUBLIC_KEY?: string;

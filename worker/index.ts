@@ -6,6 +6,8 @@
 import { Hono } from "hono";
 import { admin } from "./api/admin";
 import { signedFiles, visitorFiles } from "./api/files";
+import { visitorCalls } from "./api/calls";
+import { manageAppointments, visitorAppointments } from "./api/appointments";
 import { handleInboundEmail } from "./api/inbound-email";
 import { signupCodes } from "./api/signup-codes";
 import { sites } from "./api/sites";
@@ -34,6 +36,9 @@ app.get("/healthz", (c) => {
 app.route("/api/v1/sites", sites);
 app.route("/api/v1/conversations", conversations);
 app.route("/api/v1/conversations", visitorFiles);
+app.route("/api/v1/conversations", visitorCalls);
+app.route("/api/v1/conversations", visitorAppointments);
+app.route("/api/v1/appointments", manageAppointments);
 app.route("/api/v1/files", signedFiles);
 app.route("/api/v1/admin", admin);
 app.route("/api/v1/unsubscribe", unsubscribe);

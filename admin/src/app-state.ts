@@ -44,6 +44,7 @@ export class AppState extends EventTarget {
       clearTimeout(this.teamTimer);
       this.teamTimer = setTimeout(() => void this.refreshTeam().catch(() => {}), 300);
     });
+    this.inbox.addEventListener("ringing", (e) => this.onRinging((e as CustomEvent<{ conversationId: string; audioOnly: boolean }>).detail));
     this.inbox.addEventListener("change", () => {
       setTitle(this.inbox.unreadTotal(), `${t("app.title")} — ${this.settings?.name ?? "Edgechat"}`);
       this.changed();
@@ -155,6 +156,16 @@ export class AppState extends EventTarget {
     desktopNotify(t("notify.newConversation", { who }), entry.lastMessage?.text ?? "", entry.id, () => {
       this.openConversation(entry.id);
       go({ name: "inbox", conversationId: entry.id });
+    });
+  }
+
+  /** A visitor calls in a conversation not open here (an open one rings in its own panel). */
+  private onRinging(ring: { conversationId: string; audioOnly: boolean }): void {
+    if (this.open.has(ring.conversationId)) return;
+    chime();
+    desktopNotify(t(ring.audioOnly ? "call.incomingAudio" : "call.incoming"), t("call.notifyBody"), `call-${ring.conversationId}`, () => {
+      this.openConversation(ring.conversationId);
+      go({ name: "inbox", conversationId: ring.conversationId });
     });
   }
 

@@ -4,7 +4,8 @@
  * same clientId after a reconnect, so never stored twice), and the operator's draft, which
  * survives switching conversations and reloading the tab.
  */
-import type { ConversationView, Message, OperatorFrame, ServerFrame } from "../../worker/protocol";
+import type { CallServerFrame, ConversationView, Message, OperatorFrame, ServerFrame } from "../../worker/protocol";
+import type { CallSignal } from "../../widget/calls/peer";
 import { Connection } from "../../widget/connection";
 import { socketUrl } from "./api";
 
@@ -34,6 +35,8 @@ export class ConversationSession extends EventTarget {
   live = false;
   readonly outgoing = new Map<string, Outgoing>();
   mode: "reply" | "note" = "reply";
+  /** A call that rings now (its `request`), until it is answered or ends; `call` events carry every call frame. */
+  ringing: Extract<CallServerFrame, { action: "request" }> | null = null;
   private readonly socket = new Connection<ServerFrame, OperatorFrame>({
     url: () => socketUrl(`/conversations/${this.id}/ws`),
     open: () => this.resume(),
@@ -104,6 +107,11 @@ export class ConversationSession extends EventTarget {
     this.raw({ type: "acceptEmail", seq });
   }
 
+  /** Sends call signalling (admin/src/calls/call-panel.ts). */
+  sendCall(frame: CallSignal): void {
+    this.raw(frame);
+  }
+
   private raw(frame: OperatorFrame): void {
     this.socket.send(frame);
   }
@@ -155,6 +163,11 @@ export class ConversationSession extends EventTarget {
         if (m) this.merge([{ ...m, text: "", attachments: undefined, meta: { ...(m.meta?.internal ? { internal: true } : {}), deleted: true } }]);
         break;
       }
+      case "call":
+        if (frame.action === "request") this.ringing = frame;
+        else if (frame.action === "end" || frame.action === "offer") this.ringing = null;
+        this.dispatchEvent(new CustomEvent("call", { detail: frame }));
+        break;
       default:
         break;
     }

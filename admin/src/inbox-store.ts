@@ -105,6 +105,8 @@ export class InboxStore extends EventTarget {
       const isNew = !this.entries.has(frame.conversation.id);
       this.upsert(frame.conversation);
       if (isNew && this.live && frame.conversation.status === "open") this.onNew(frame.conversation);
+    } else if (frame.type === "ringing") {
+      this.dispatchEvent(new CustomEvent("ringing", { detail: frame }));
     } else if (frame.type === "presence") {
       const changed = frame.operatorsOnline !== this.operatorsOnline;
       this.operatorsOnline = frame.operatorsOnline;

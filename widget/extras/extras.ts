@@ -6,6 +6,7 @@
 import type { html, nothing } from "lit";
 import type { Message } from "../../worker/protocol";
 import type { EdgeChat } from "../edge-chat";
+import { CallEntry } from "./call-entry";
 import { EmailField } from "./email";
 import { FileSender } from "./files";
 import { Menu } from "./menu";
@@ -22,13 +23,18 @@ export class Extras {
   readonly transcript: TranscriptRequest;
   readonly menu: Menu;
   readonly files: FileSender;
+  readonly calls: CallEntry;
 
   constructor(host: EdgeChat) {
     this.email = new EmailField(host);
     this.transcript = new TranscriptRequest(host, this.email);
-    this.menu = new Menu(host, [this.transcript]);
+    this.calls = new CallEntry(host);
+    this.menu = new Menu(host, [this.calls, this.transcript]);
     this.files = new FileSender(host);
-    host.chat.onFrame = (f) => this.transcript.frame(f);
+    host.chat.onFrame = (f) => {
+      this.transcript.frame(f);
+      this.calls.frame(f);
+    };
   }
 
   /** A message's files (or that it was deleted), drawn inside its bubble. */
@@ -47,6 +53,6 @@ export class Extras {
 
   /** The email field, the transcript's status lines and the open menu. */
   render(lit: Lit): unknown {
-    return lit.html`${this.email.render(lit)}${this.transcript.render(lit)}${this.files.render(lit)}${this.menu.render(lit)}`;
+    return lit.html`${this.email.render(lit)}${this.transcript.render(lit)}${this.files.render(lit)}${this.calls.render(lit)}${this.menu.render(lit)}`;
   }
 }

@@ -10,6 +10,8 @@ import type { Lit } from "./extras";
 export interface MenuItem {
   /** The item's text. */
   label(): string;
+  /** Whether the menu offers it now (always, when absent). */
+  shown?(): boolean;
   /** The visitor chose it; the menu has closed and focus is back on "More". */
   choose(): void;
 }
@@ -41,7 +43,7 @@ export class Menu {
   render({ html, nothing }: Lit): unknown {
     if (!this.opened) return nothing;
     return html`<ul class="menu" role="menu" aria-labelledby="more" @keydown=${this.#onKey} @focusout=${this.#onFocusOut}>
-      ${this.#items.map((item) => html`<li role="none">
+      ${this.#items.filter((item) => item.shown?.() ?? true).map((item) => html`<li role="none">
         <button type="button" role="menuitem" tabindex="-1" @click=${() => this.#choose(item)}>${item.label()}</button>
       </li>`)}
     </ul>`;

@@ -36,6 +36,7 @@ export const enExtras = {
   emailSave: "Save",
   emailInvalid: "Enter an email like name@example.com.",
   emailThanks: "Thanks! We'll answer by email if you've left.",
+  videoCall: "Video call",
   transcript: "Email me this conversation",
   transcriptAsk: "Leave your email, and we'll send the conversation to it.",
   transcriptSending: "Sending the conversation…",

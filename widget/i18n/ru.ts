@@ -35,6 +35,7 @@ export const ruExtras: ExtrasTexts = {
   emailSave: "Сохранить",
   emailInvalid: "Введите адрес вида name@example.com.",
   emailThanks: "Спасибо! Если вы уйдёте, ответим на почту.",
+  videoCall: "Видеозвонок",
   transcript: "Отправить переписку на почту",
   transcriptAsk: "Оставьте email — и мы отправим на него переписку.",
   transcriptSending: "Отправляем переписку…",

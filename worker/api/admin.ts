@@ -24,6 +24,8 @@ import { adminNotify } from "./admin-notify";
 import { adminBot } from "./admin-bot";
 import { pluginWoo } from "./plugin-woo";
 import { adminFiles } from "./admin-files";
+import { adminCalls } from "./calls";
+import { adminAppointments } from "./appointments";
 
 export const SESSION_COOKIE = "edgechat_session";
 
@@ -159,3 +161,5 @@ admin.route("/", pluginWoo); // WooCommerce data for the visitor card
 admin.route("/", adminNotify); // Web Push devices, quiet hours, Telegram
 admin.route("/", adminFiles); // uploads, the gallery, deleting a message
 admin.route("/", adminBot); // knowledge base, scenario, leads
+admin.route("/", adminCalls); // ICE servers for calls
+admin.route("/", adminAppointments); // bookings and consultation hours

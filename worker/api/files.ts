@@ -23,7 +23,8 @@ export const signedFiles = new Hono<{ Bindings: Env }>();
 // The token authenticates, not a cookie, so any origin may call.
 visitorFiles.use("/:id/files/*", cors);
 visitorFiles.use("/:id/files", cors);
-async function cors(c: Context, next: () => Promise<void>): Promise<void> {
+/** Makes a visitor route's answers (errors too) readable from the shop's origin. */
+export async function cors(c: Context, next: () => Promise<void>): Promise<void> {
   try {
     await next();
   } catch (err) {

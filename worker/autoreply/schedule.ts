@@ -18,14 +18,14 @@ export interface ActivePeriod {
 }
 
 /** One interval of one date, as instants (ms). */
-interface Span {
+export interface Span {
   start: number;
   end: number;
   period: string;
 }
 
 /** The intervals that start on a local date, as instants in order; empty ones (lost in a DST gap) dropped. */
-function spansOn(schedule: Schedule, day: number): Span[] {
+export function spansOn(schedule: Schedule, day: number): Span[] {
   const spans: Span[] = [];
   for (const iv of dayPlan(schedule, day).intervals) {
     const from = parseClock(iv.from);

@@ -24,6 +24,10 @@ export interface ConversationHost {
   toVisitors(frame: ServerFrame): void;
   /** Sends a frame to every socket, or to one side's. */
   toAll(frame: ServerFrame, side?: "visitor" | "operator"): void;
+  /** The sockets with `tag` ("visitor", "operator", or a socket's own `socket:…` tag). */
+  sockets(tag: string): WebSocket[];
+  /** A socket's own tag (`socket:…`), given when it was accepted. */
+  socketTag(ws: WebSocket): string | null;
   /** Something the inbox shows changed without a message (the Site hears of it soon). */
   changed(): void;
 }

@@ -15,6 +15,7 @@ import { SocketObject } from "../lib/socket-object";
 import { Timers, type TimerHandler } from "../lib/timers";
 import { WELCOME_PAGE, type Attachment, type ConversationView, type InboxEntry, type Message, type OperatorFrame } from "../protocol";
 import * as autoreply from "./autoreply";
+import * as calls from "./calls";
 import { acceptHeldEmail, receiveEmail, type InboundEmail } from "./email-in";
 import * as bot from "./bot";
 import * as followup from "./followup";
@@ -64,6 +65,8 @@ export class Conversation extends SocketObject {
       toVisitors: (frame) => broadcast(this.ctx.getWebSockets("visitor"), frame),
       toAll: (frame, side) => broadcast(this.ctx.getWebSockets(side), frame),
       changed: () => this.report.changed(),
+      sockets: (tag) => this.ctx.getWebSockets(tag),
+      socketTag: (ws) => this.ctx.getTags(ws).find((t) => t.startsWith("socket:")) ?? null,
     };
   }
 
@@ -73,6 +76,7 @@ export class Conversation extends SocketObject {
       [SITE_SYNC_TIMER]: async () => void (await this.syncSite()),
       [autoreply.AUTOREPLY_TIMER]: (job) => autoreply.runAutoReply(this.host, job),
       [followup.FOLLOWUP_TIMER]: (job) => followup.runFollowup(this.host, job),
+      [calls.CALL_RING_TIMER]: (_job, timer) => calls.ringOver(this.host, timer.key),
     };
   }
 
@@ -98,7 +102,8 @@ export class Conversation extends SocketObject {
     if (refusal) return Response.json({ error: refusal.error }, { status: refusal.error.status });
     const name = request.headers.get(PEER_HEADERS.name);
     const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server, socketTags(request, role, id));
+    // Each socket gets a tag of its own: a call joins two sockets, not two people's tabs.
+    this.ctx.acceptWebSocket(server, [...socketTags(request, role, id), `socket:${crypto.randomUUID()}`]);
     attachPeer(server, { role, id, ...(name ? { name: decodeURIComponent(name) } : {}) });
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -134,7 +139,13 @@ export class Conversation extends SocketObject {
       if (peer.role !== "visitor") return sendError(ws, "forbidden", "only the visitor answers the bot");
       this.defer(bot.onBotFrame(this.host, f).then((refused) => refused && sendError(ws, refused.code, refused.message)));
     },
+    call: (ws, peer, f) => this.defer(calls.onCallFrame(this.host, ws, peer, f)),
   };
+
+  /** A party's socket going away ends its call. */
+  protected override socketGone(ws: WebSocket): void {
+    calls.socketGone(this.host, ws);
+  }
 
   // ---- RPC for the Worker, the Site and tests ----
 
@@ -254,6 +265,7 @@ export class Conversation extends SocketObject {
     const page = this.store.after(lastSeq, WELCOME_PAGE + 1, peer.role);
     const more = page.length > WELCOME_PAGE;
     send(ws, { type: "welcome", conversation: this.view(), messages: more ? page.slice(0, WELCOME_PAGE) : page, more });
+    calls.greet(this.host, ws, peer);
   }
 
   /** A message, or an operator's internal note; a clientId already stored is acknowledged again. */

@@ -68,4 +68,20 @@ export const CONVERSATION_MIGRATIONS = [
      greeted INTEGER NOT NULL DEFAULT 0,
      handoff_at INTEGER
    );`,
+  // Video calls (./calls.ts): the two sockets a call joins, its times and how it ended.
+  `CREATE TABLE calls (
+     id TEXT PRIMARY KEY,
+     state TEXT NOT NULL,
+     caller_role TEXT NOT NULL,
+     caller_socket TEXT NOT NULL,
+     callee_socket TEXT,
+     callee_id TEXT,
+     audio_only INTEGER NOT NULL DEFAULT 0,
+     screen_shared INTEGER NOT NULL DEFAULT 0,
+     requested_at INTEGER NOT NULL,
+     answered_at INTEGER,
+     ended_at INTEGER,
+     outcome TEXT
+   );
+   CREATE INDEX calls_live ON calls (state) WHERE state IN ('ringing', 'active');`,
 ] as const;

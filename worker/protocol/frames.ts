@@ -4,7 +4,7 @@
  * typed in ./types.ts.
  */
 import { z } from "zod";
-import { MAX_TEXT } from "./limits";
+import { CALL_LIMITS, MAX_TEXT } from "./limits";
 
 export const clientId = z
   .string()
@@ -68,6 +68,43 @@ export type BotFrame = z.infer<typeof botFrame>;
 export const noteFrame = z.object({ type: z.literal("note"), clientId, text: messageText });
 export type NoteFrame = z.infer<typeof noteFrame>;
 
+/** An SDP offer or answer: text that begins like one and fits the limit. */
+export const sdp = z
+  .string()
+  .max(CALL_LIMITS.maxSdpChars, `sdp is longer than ${CALL_LIMITS.maxSdpChars} characters`)
+  .regex(/^v=0\r?\n(?:[a-z]=[^\r\n]*\r?\n)+$/, "sdp is not a session description (v=0 and one type=value per line)");
+
+/** An ICE candidate as RTCIceCandidate.toJSON() gives it; an empty candidate ends gathering. */
+export const iceCandidate = z.strictObject({
+  candidate: z.string().max(CALL_LIMITS.maxCandidateChars, `candidate is longer than ${CALL_LIMITS.maxCandidateChars} characters`),
+  sdpMid: z.string().max(64).nullable().optional(),
+  sdpMLineIndex: z.number().int().min(0).max(63).nullable().optional(),
+  usernameFragment: z.string().max(256).nullable().optional(),
+});
+
+/**
+ * Call signalling (worker/conversation/calls.ts). `request` rings the other side; the side
+ * that answers sends the first `offer`, the caller its `answer`; `ice` and `screen` (a screen
+ * share started or stopped) go to the other party; `decline` refuses a ringing call;
+ * `hangup` ends it (or cancels the caller's own ringing call).
+ */
+export const callFrame = z
+  .object({
+    type: z.literal("call"),
+    action: z.enum(["request", "offer", "answer", "ice", "screen", "decline", "hangup"]),
+    callId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, "callId is 8 to 64 letters, digits or -"),
+    audioOnly: z.boolean().optional(),
+    sdp: sdp.optional(),
+    candidate: iceCandidate.optional(),
+    on: z.boolean().optional(),
+  })
+  .superRefine((f, ctx) => {
+    const needs = { offer: "sdp", answer: "sdp", ice: "candidate", screen: "on" } as const;
+    const field = needs[f.action as keyof typeof needs];
+    if (field && f[field] === undefined) ctx.addIssue({ code: "custom", path: [field], message: `${f.action} needs ${field}` });
+  });
+export type CallFrame = z.infer<typeof callFrame>;
+
 /** Frames both sides may send. */
 export const clientFrame = z.discriminatedUnion("type", [
   helloFrame,
@@ -77,6 +114,7 @@ export const clientFrame = z.discriminatedUnion("type", [
   contactFrame,
   transcriptFrame,
   botFrame,
+  callFrame,
 ]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 export const CLIENT_FRAME_TYPES = clientFrame.options.map((o) => o.shape.type.value);

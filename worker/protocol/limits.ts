@@ -35,3 +35,14 @@ export const FILE_LIMITS = {
 export const ACCEPTED_FILES = ".jpg,.jpeg,.png,.gif,.webp,.pdf,.txt,.csv,.log";
 /** Browsers shrink photos so that their longer side is at most this many pixels before upload. */
 export const UPLOAD_IMAGE_MAX_SIDE = 2048;
+
+/**
+ * Video calls. Signalling frames are relayed between the two parties only; an SDP longer
+ * than this is refused (a three-track offer with many candidates is ~6 KB), and a call
+ * nobody answers within `ringMs` is recorded as missed.
+ */
+export const CALL_LIMITS = {
+  maxSdpChars: 16_000,
+  maxCandidateChars: 1_000,
+  ringMs: 45_000,
+} as const;

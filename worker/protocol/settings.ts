@@ -46,6 +46,12 @@ export const fileSettings = z.object({
 });
 export type FileSettings = z.infer<typeof fileSettings>;
 
+/** Video calls from the widget and the admin (off until the shop turns them on). */
+export const videoSettings = z.object({
+  enabled: z.boolean().default(false),
+});
+export type VideoSettings = z.infer<typeof videoSettings>;
+
 export const siteSettings = z.object({
   name: z.string().trim().min(1, "name is required").max(120),
   allowedOrigins: z.array(originPattern).max(50, "at most 50 allowed origins"),
@@ -53,6 +59,7 @@ export const siteSettings = z.object({
   locale: z.enum(["en", "ru"]).default("en"),
   look: look.default(look.parse({})),
   files: fileSettings.default(fileSettings.parse({})),
+  video: videoSettings.default(videoSettings.parse({})),
 });
 export type SiteSettings = z.infer<typeof siteSettings>;
 
@@ -63,6 +70,8 @@ export interface WidgetConfig {
   look: SiteSettings["look"];
   operatorsOnline: boolean;
   emailKnown: boolean;
+  /** Video calls are on for the site (the widget shows its call button when operators are online). */
+  video: boolean;
 }
 
 export const emailSettings = z.object({

@@ -80,6 +80,7 @@ export type ServerFrame =
   | { type: "contact"; emailKnown: boolean; askEmail: boolean }
   | { type: "transcript"; sentTo: string }
   | { type: "deleted"; seq: number }
+  | CallServerFrame
   | { type: "error"; code: ErrorCode; message: string; clientId?: string };
 
 export type ErrorCode =
@@ -93,7 +94,50 @@ export type ErrorCode =
   | "no_email"
   | "not_sent"
   | "stale_step"
+  | "video_disabled"
+  | "call_busy"
+  | "no_call"
   | "internal";
+
+/** The side of a conversation a call frame comes from. */
+export type CallSide = "visitor" | "operator";
+
+/** How a call ended, as its `end` frame and its system message say. */
+export type CallOutcome = "completed" | "declined" | "missed" | "cancelled" | "answered_elsewhere";
+
+/** An ICE candidate as RTCIceCandidate.toJSON() gives it. */
+export interface IceCandidateJson {
+  candidate: string;
+  sdpMid?: string | null;
+  sdpMLineIndex?: number | null;
+  usernameFragment?: string | null;
+}
+
+/** Call signalling relayed to the other party, and the end of a call told to both sides. */
+export type CallServerFrame =
+  | { type: "call"; action: "request"; callId: string; from: CallSide; audioOnly: boolean }
+  | { type: "call"; action: "offer" | "answer"; callId: string; sdp: string }
+  | { type: "call"; action: "ice"; callId: string; candidate: IceCandidateJson }
+  | { type: "call"; action: "screen"; callId: string; on: boolean }
+  | { type: "call"; action: "end"; callId: string; outcome: CallOutcome; durationMs: number | null };
+
+/** What a call's system message carries in `meta.call` (for the thread and for reports). */
+export interface CallEvent {
+  id: string;
+  event: "requested" | "answered" | "ended";
+  by: CallSide;
+  audioOnly?: boolean;
+  outcome?: Exclude<CallOutcome, "answered_elsewhere">;
+  durationMs?: number | null;
+  screenShared?: boolean;
+}
+
+/** ICE servers for one call: `GET /api/v1/conversations/:id/ice-servers` and the admin's twin. */
+export interface IceServersBody {
+  iceServers: { urls: string | string[]; username?: string; credential?: string }[];
+  /** Seconds the credentials are good for; null for STUN only. */
+  ttl: number | null;
+}
 
 /** One row of a site's inbox: the summary a Conversation sends its Site after each change. */
 export interface InboxEntry {
@@ -125,7 +169,9 @@ export interface InboxEntry {
 export type SiteServerFrame =
   | { type: "inbox"; conversations: InboxEntry[] }
   | { type: "conversation"; conversation: InboxEntry }
-  | { type: "presence"; operatorsOnline: number };
+  | { type: "presence"; operatorsOnline: number }
+  /** A visitor is calling in a conversation (its own socket rings with the `call` request). */
+  | { type: "ringing"; conversationId: string; callId: string; audioOnly: boolean };
 
 /** What a session request learns of the visitor's client: `request.cf` and the User-Agent. */
 export interface VisitorClient {

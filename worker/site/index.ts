@@ -29,6 +29,7 @@ import * as routing from "./routing";
 import { SITE_MIGRATIONS } from "./schema";
 import * as secrets from "./secrets";
 import * as settings from "./settings";
+import * as appointments from "./appointments";
 import * as signup from "./signup";
 import * as socketSessions from "./socket-sessions";
 import * as team from "./team";
@@ -64,6 +65,7 @@ export class Site extends SocketObject {
       [notify.NOTIFY_TIMER]: () => notify.sendBatch(this.host),
       [pushDelivery.PUSH_RETRY_TIMER]: (job) => pushDelivery.retryPush(this.host, job),
       [bot.LEAD_DELIVERY_TIMER]: (job) => bot.runDelivery(this.host, job),
+      [appointments.APPOINTMENT_REMINDER_TIMER]: (job) => appointments.sendReminder(this.host, job),
     }));
     const mailer = new Mailer(sql, env, timers, () => settings.siteSettingsOf(sql)?.name ?? "Edgechat");
     this.host = { sql, ctx, env, timers, mailer, siteKey: () => settings.readSetting<string>(sql, "site_key") };
@@ -102,12 +104,25 @@ export class Site extends SocketObject {
   async settings() { return settings.siteSettingsOf(this.host.sql); }
   /** Per-file and per-conversation limits of uploads (worker/files/upload.ts). */
   async fileSettings() { return settings.fileSettingsOf(this.host.sql); }
+  /** Whether video calls are on for this site. */
+  async videoSettings() { return settings.videoSettingsOf(this.host.sql); }
+
+  // ---- appointments (./appointments): the widget, the bot's booking step, the admin ----
+
+  async freeSlots() { return appointments.freeSlots(this.host.sql); }
+  async bookAppointment(who: { visitorId: string; conversationId: string | null }, body: appointments.BookingBody) { return appointments.book(this.host, who, body); }
+  async cancelAppointment(id: string, token: string) { return appointments.cancel(this.host, id, token); }
+  async upcomingAppointments() { return appointments.upcoming(this.host.sql); }
+  async appointmentSettings() { return appointments.readAppointmentSettings(this.host.sql); }
+  async saveAppointmentSettings(actor: audit.Actor, input: unknown) { return appointments.saveAppointmentSettings(this.host.sql, actor, input); }
 
   // ---- for Conversations ----
 
   async contactOf(visitorId: string) { return contacts.contactOf(this.host.sql, visitorId); }
   async saveContact(visitorId: string, fields: { email?: string; name?: string }) { contacts.saveContact(this.host.sql, visitorId, fields); }
   async conversationChanged(entry: InboxEntry) { return this.feed.received(entry); }
+  /** A visitor calls: every operator at the admin hears it, wherever they are in the app. */
+  async callRinging(conversationId: string, callId: string, audioOnly: boolean) { presence.toOperators(this.host, { type: "ringing", conversationId, callId, audioOnly }); }
   async sendMail(req: MailRequest) { return this.host.mailer.send(req); }
   async emailContext(visitorId: string) { return mailSettings.emailContextOf(this.host, visitorId); }
   async autoReplyContext(visitorId: string) { return autoReply.contextOf(this.host.sql, visitorId); }

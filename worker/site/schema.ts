@@ -233,4 +233,19 @@ export const SITE_MIGRATIONS = [
      PRIMARY KEY (lead_id, target)
    );
    CREATE TABLE gravatar_cache (email_hash TEXT PRIMARY KEY, profile TEXT, fetched_at INTEGER NOT NULL);`,
+  // Booked consultations (./appointments): at most one booking per slot start, enforced here.
+  `CREATE TABLE appointments (
+     id TEXT PRIMARY KEY,
+     starts_at INTEGER NOT NULL,
+     ends_at INTEGER NOT NULL,
+     status TEXT NOT NULL,
+     visitor_id TEXT NOT NULL,
+     conversation_id TEXT,
+     email TEXT NOT NULL,
+     name TEXT,
+     manage_hash TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     cancelled_at INTEGER
+   );
+   CREATE UNIQUE INDEX appointments_one_per_slot ON appointments (starts_at) WHERE status = 'booked';`,
 ] as const;

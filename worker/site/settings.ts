@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { failure, type Failure } from "../lib/errors";
-import { fileSettings, issueFields, look, siteSettings, type FileSettings, type SiteSettings } from "../protocol";
+import { fileSettings, issueFields, look, siteSettings, videoSettings, type FileSettings, type SiteSettings, type VideoSettings } from "../protocol";
 import * as audit from "./audit";
 
 /** The settings the admin app edits; each part optional, unknown keys refused. */
@@ -16,6 +16,7 @@ export const settingsPatch = z.strictObject({
   locale: siteSettings.shape.locale,
   look: z.strictObject(look.shape).partial(),
   files: z.strictObject(fileSettings.shape).partial(),
+  video: z.strictObject(videoSettings.shape).partial(),
 }).partial();
 export type SettingsPatch = z.infer<typeof settingsPatch>;
 
@@ -37,7 +38,7 @@ export function writeSetting(sql: SqlStorage, key: string, value: unknown): void
 export function applySettingsPatch(sql: SqlStorage, actor: audit.Actor, patch: SettingsPatch): SiteSettings | Failure {
   const current = siteSettingsOf(sql);
   if (!current) return failure(404, "unknown_site", "no such site");
-  const merged = { ...current, ...patch, look: { ...current.look, ...patch.look }, files: { ...current.files, ...patch.files } };
+  const merged = { ...current, ...patch, look: { ...current.look, ...patch.look }, files: { ...current.files, ...patch.files }, video: { ...current.video, ...patch.video } };
   const parsed = siteSettings.safeParse(merged);
   if (!parsed.success) {
     const fields = issueFields(parsed.error);
@@ -59,6 +60,11 @@ export function siteSettingsOf(sql: SqlStorage): SiteSettings | null {
 /** The site's file limits (sites made before they existed get the defaults). */
 export function fileSettingsOf(sql: SqlStorage): FileSettings {
   return fileSettings.parse(siteSettingsOf(sql)?.files ?? {});
+}
+
+/** Whether video calls are on (sites made before the setting have them off). */
+export function videoSettingsOf(sql: SqlStorage): VideoSettings {
+  return videoSettings.parse(siteSettingsOf(sql)?.video ?? {});
 }
 
 /** True when `origin` (from the request's Origin header) matches one of the patterns. */

@@ -118,6 +118,7 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
       look: settings.look,
       operatorsOnline: operatorsOnline(host) > 0,
       emailKnown: !!contact?.email,
+      video: settings.video?.enabled === true,
     },
   };
 }

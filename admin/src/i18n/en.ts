@@ -23,6 +23,15 @@ export const en = {
   },
   time: { seconds: "{n} s", minutes: "{n} min", hours: "{n} h", days: "{n} d" },
   notify: { newConversation: "New conversation: {who}" },
+  call: {
+    start: "Video call", title: "Call", incoming: "The visitor is calling (video)", incomingAudio: "The visitor is calling (audio)",
+    notifyBody: "Open Edgechat to answer", accept: "Accept", decline: "Decline", calling: "Calling the visitor…", cancel: "Cancel",
+    connecting: "Connecting…", connected: "Connected", mute: "Mute", unmute: "Unmute", cameraOff: "Camera off", cameraOn: "Camera on",
+    share: "Share screen", stopShare: "Stop sharing", hangUp: "Hang up", close: "Close", you: "You",
+    visitorVideo: "The visitor's camera", visitorScreen: "The visitor's screen",
+    denied: "The browser did not allow the camera or microphone.",
+    ended: { completed: "Call ended.", declined: "Call declined.", missed: "Missed call.", cancelled: "The visitor cancelled the call.", answeredElsewhere: "Another operator answered." },
+  },
   conversation: {
     back: "Back to the inbox", resolve: "Resolve", reopen: "Reopen", assign: "Assigned to", unassigned: "Unassigned",
     operators: "Operators", departments: "Departments (next free operator)", thread: "Messages", sending: "Sending…", seen: "Seen",
@@ -82,6 +91,10 @@ export const en = {
       title: "Widget look and texts", siteName: "Site name", timezone: "Time zone", timezoneHint: "An IANA name, e.g. Europe/Berlin",
       language: "Widget language", color: "Accent color", position: "Position", right: "Bottom right", left: "Bottom left",
       launcherText: "Launcher text", teamName: "Team name", greeting: "Greeting", avatarUrl: "Avatar image URL",
+    },
+    video: {
+      title: "Video calls", intro: "Visitors start a video or audio call from the chat's menu when an operator is online; operators can call visitors from a conversation. Calls go browser to browser and are never recorded.",
+      enabled: "Allow video calls", hint: "Without a TURN key (TURN_KEY_ID, TURN_KEY_API_TOKEN) calls use STUN only: most connect, some strict networks do not.",
     },
     origins: {
       title: "Allowed origins", intro: "The widget only starts on pages from these addresses.", label: "Origins, one per line",

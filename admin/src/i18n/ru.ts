@@ -26,6 +26,15 @@ export const ru: Dict = {
   },
   time: { seconds: "{n} с", minutes: "{n} мин", hours: "{n} ч", days: "{n} дн" },
   notify: { newConversation: "Новый диалог: {who}" },
+  call: {
+    start: "Видеозвонок", title: "Звонок", incoming: "Посетитель звонит (видео)", incomingAudio: "Посетитель звонит (звук)",
+    notifyBody: "Откройте Edgechat, чтобы ответить", accept: "Принять", decline: "Отклонить", calling: "Звоним посетителю…", cancel: "Отмена",
+    connecting: "Соединяем…", connected: "Соединено", mute: "Выключить микрофон", unmute: "Включить микрофон", cameraOff: "Выключить камеру", cameraOn: "Включить камеру",
+    share: "Показать экран", stopShare: "Остановить показ", hangUp: "Завершить", close: "Закрыть", you: "Вы",
+    visitorVideo: "Камера посетителя", visitorScreen: "Экран посетителя",
+    denied: "Браузер не дал доступ к камере или микрофону.",
+    ended: { completed: "Звонок завершён.", declined: "Звонок отклонён.", missed: "Пропущенный звонок.", cancelled: "Посетитель отменил звонок.", answeredElsewhere: "Ответил другой оператор." },
+  },
   conversation: {
     back: "Назад к списку", resolve: "Решён", reopen: "Открыть снова", assign: "Оператор", unassigned: "Без оператора",
     operators: "Операторы", departments: "Отделы (первый свободный)", thread: "Сообщения", sending: "Отправка…", seen: "Прочитано",
@@ -85,6 +94,10 @@ export const ru: Dict = {
       title: "Вид и тексты виджета", siteName: "Название сайта", timezone: "Часовой пояс", timezoneHint: "Имя IANA, например Europe/Moscow",
       language: "Язык виджета", color: "Цвет", position: "Расположение", right: "Справа внизу", left: "Слева внизу",
       launcherText: "Текст на кнопке", teamName: "Название команды", greeting: "Приветствие", avatarUrl: "Адрес картинки-аватара",
+    },
+    video: {
+      title: "Видеозвонки", intro: "Посетитель начинает видео- или аудиозвонок из меню чата, когда оператор в сети; оператор может позвонить посетителю из диалога. Звонки идут напрямую между браузерами и не записываются.",
+      enabled: "Разрешить видеозвонки", hint: "Без ключа TURN (TURN_KEY_ID, TURN_KEY_API_TOKEN) используется только STUN: большинство звонков соединяется, но не из строгих сетей.",
     },
     origins: {
       title: "Разрешённые адреса", intro: "Виджет запускается только на страницах с этих адресов.", label: "Адреса, по одному в строке",

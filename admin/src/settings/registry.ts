@@ -29,6 +29,7 @@ export const SCREENS: SettingsScreen[] = [
   { id: "canned", title: "settings.canned.title", roles: MANAGERS, tag: "ec-settings-canned", load: () => import("./canned") },
   { id: "autoreplies", title: "settings.autoreplies.title", roles: MANAGERS, tag: "ec-settings-autoreplies", load: () => import("./autoreplies") },
   { id: "email", title: "settings.email.title", roles: MANAGERS, tag: "ec-settings-email", load: () => import("./email") },
+  { id: "video", title: "settings.video.title", roles: MANAGERS, tag: "ec-settings-video", load: () => import("./video") },
   { id: "outbox", title: "settings.outbox.title", roles: MANAGERS, tag: "ec-settings-outbox", load: () => import("./outbox") },
   { id: "bot", title: "settings.bot.title", roles: MANAGERS, tag: "ec-settings-bot", load: () => import("./bot") },
   { id: "leads", title: "settings.leads.title", roles: ["owner", "admin", "operator"], tag: "ec-settings-leads", load: () => import("./leads") },

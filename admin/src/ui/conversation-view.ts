@@ -58,6 +58,8 @@ export class EcConversation extends LitElement {
   @property({ attribute: false }) session!: ConversationSession;
   @property({ attribute: false }) entry: InboxEntry | null = null;
   @litState() private actionError: string | null = null;
+  /** The call panel's chunk has loaded (on the first ring or the operator's "Video call"). */
+  @litState() private callLoaded = false;
   /** Messages whose hidden email quote the operator opened. */
   @litState() private shownQuotes: ReadonlySet<number> = new Set();
   private readonly watch = new Watch(this);
@@ -82,6 +84,7 @@ export class EcConversation extends LitElement {
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
+    if (this.session.ringing && !this.callLoaded) void this.loadCall();
     if (changed.has("session")) {
       this.watch.set(this.session);
       this.actionError = null;
@@ -111,10 +114,12 @@ export class EcConversation extends LitElement {
           ? html`<button @click=${() => this.run("reopen")}>${t("conversation.reopen")}</button>`
           : html`<button class="primary" @click=${() => this.run("resolve")}>${t("conversation.resolve")}</button>`}
         <ec-transcript .conversationId=${s.id} .email=${e?.email ?? null}></ec-transcript>
+        ${state.settings?.video?.enabled ? html`<button class="start-call" @click=${() => void this.startCall()}>${t("call.start")}</button>` : nothing}
         <button class="card-toggle" @click=${() => this.fire("toggle-card")}>${t("card.title")}</button>
       </header>
       ${this.actionError ? html`<p class="form-error banner" role="alert">${this.actionError}</p>` : nothing}
       ${s.error ? html`<p class="form-error banner" role="alert">${serverText(s.error.message)}</p>` : nothing}
+      ${this.callLoaded ? html`<ec-call .session=${s}></ec-call>` : nothing}
       <div class="thread" role="log" aria-live="polite" aria-label=${t("conversation.thread")} @scroll=${this.onScroll}>
         ${s.messages.filter((m) => m.meta?.acceptedAs === undefined).map((m) => this.message(m))}
         ${[...s.outgoing.values()].map((o) => html`<div class="msg pending ${o.note ? "note" : "operator"}"><span class="who">${t("conversation.sending")}</span><div class="text">${o.text}</div></div>`)}
@@ -218,6 +223,18 @@ export class EcConversation extends LitElement {
   private onScroll(e: Event): void {
     const el = e.target as HTMLElement;
     this.stick = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+  }
+
+  /** Loads `<ec-call>` (a chunk of its own: most conversations never have a call). */
+  private async loadCall(): Promise<void> {
+    await import("../calls/call-panel");
+    this.callLoaded = true;
+  }
+
+  private async startCall(): Promise<void> {
+    await this.loadCall();
+    await this.updateComplete;
+    await this.renderRoot.querySelector("ec-call")?.start();
   }
 
   private fire(name: string): void {
