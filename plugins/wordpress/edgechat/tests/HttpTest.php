@@ -95,7 +95,7 @@ class HttpTest extends Edgechat_TestCase {
 	public function test_visitor_page_has_no_identity(): void {
 		$this->configure();
 		$page = $this->request( 'GET', '/' );
-		$this->assertStringContainsString( 'window.edgechatSettings = {"locale":"en","woo":', $page['body'] );
+		$this->assertStringContainsString( 'window.edgechatSettings = {"locale":"en","cart":', $page['body'] );
 		$this->assertStringNotContainsString( '"identity"', $page['body'] );
 	}
 
