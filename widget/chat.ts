@@ -4,7 +4,7 @@
  * whenever something here changes, and fires `edgechat-message` for each new message.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { Author, ClientFrame, Message, ServerFrame } from "../worker/protocol";
+import type { Author, ClientFrame, Message, ServerFrame, TrailCart } from "../worker/protocol";
 import { Connection } from "./connection";
 import { newClientId, Outbox, type OutboxItem } from "./outbox";
 import { CONFIG_FRESH_MS, isFresh, SessionKeeper, TOKEN_FRESH_MS, toIdentity, type HostIdentity, type Session } from "./session";
@@ -121,8 +121,11 @@ export class ChatController implements ReactiveController {
 
   async #boot(): Promise<void> {
     this.#booted = true;
-    this.#keeper.trail = recordPage(this.#store);
-    if (!isFresh(this.session, CONFIG_FRESH_MS) || this.#keeper.identityToSend()) await this.#keeper.refresh().catch(() => {});
+    const keeper = this.#keeper;
+    keeper.trail = recordPage(this.#store);
+    // A conversation under way gets the trail again when it changed (the cart did).
+    keeper.wantsTrail ||= keeper.trailPending() && this.#store.get("active") === this.session?.conversationId;
+    if (!isFresh(this.session, CONFIG_FRESH_MS) || keeper.identityToSend() || keeper.wantsTrail) await keeper.refresh().catch(() => {});
     if (this.#host.opened || this.pending.length || this.#store.get("active") === this.session?.conversationId) {
       this.#conn.start();
     }
@@ -333,6 +336,6 @@ export class ChatController implements ReactiveController {
 declare global {
   interface Window {
     /** Set by CMS plugins before the loader: who the visitor is, and the page's language. */
-    edgechatSettings?: { identity?: HostIdentity; locale?: string };
+    edgechatSettings?: { identity?: HostIdentity; locale?: string; cart?: TrailCart };
   }
 }

@@ -105,7 +105,10 @@ export class EdgeChat extends LitElement {
     }
     await this.updateComplete;
     const line = productLine(options?.product, this.#t.about);
-    if (line) this.#input.value = line + this.#input.value;
+    if (line) {
+      this.#input.value = line + this.#input.value;
+      this.#fit();
+    }
     if (focus) this.#input.focus();
   }
 
@@ -275,10 +278,15 @@ export class EdgeChat extends LitElement {
   }
 
   #onInput(): void {
+    this.#fit();
+    if (this.#input.value.trim()) this.chat.typed();
+  }
+
+  /** Grows the message field with its text, up to 120 px. */
+  #fit(): void {
     const area = this.#input;
     area.style.height = "";
     area.style.height = `${Math.min(area.scrollHeight + 2, 120)}px`;
-    if (area.value.trim()) this.chat.typed();
   }
 
   #onSubmit(e: Event): void {

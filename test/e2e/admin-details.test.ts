@@ -118,6 +118,21 @@ describe("admin details", () => {
     expect(first).not.toBe(w.conversationId);
   });
 
+  it("a guest's cart from the trail shows in the card's shop part, as text, with no script links", async () => {
+    const cart = { items: [{ id: 1, name: XSS.name, qty: 2, price: 10, url: "javascript:window.__xss='cart'" }], total: 20, currency: "EUR" };
+    const v = await apiVisitor(server.url, "demo", { trail: { landing: "https://shop.example/", cart } });
+    visitors.push(v);
+    await v.say("a guest with a cart");
+    await owner.openConversation(v.conversationId);
+    const woo = owner.page.locator("ec-woo-section");
+    await woo.locator('[data-state="guest-cart"]').waitFor();
+    expect(await woo.locator("table.cart tbody td").first().textContent()).toBe(XSS.name);
+    expect(await woo.locator("table.cart tbody td.qty").textContent()).toBe("× 2");
+    expect(await woo.locator("table.cart tfoot td").textContent()).toBe("€20.00");
+    expect(await deepCount(owner.page, 'a[href^="javascript"], img, script:not([type="module"]), svg[onload]')).toBe(0);
+    expect(await owner.page.evaluate(() => (window as any).__xss ?? null)).toBeNull();
+  });
+
   it("brings the inbox and an open conversation back after the server closes their sockets; a reply written meanwhile is sent once", async () => {
     const v = await apiVisitor(server.url, "demo", { trail: {} });
     visitors.push(v);

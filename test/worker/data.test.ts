@@ -269,23 +269,51 @@ describe("WooCommerce data for the visitor card", () => {
     const res = await expectJson(call("GET", `/visitors/${grant.visitorId}/woo`, operator.cookie), 200);
     expect(res).toEqual({ customer, userId: "42" });
     const [req] = seen;
-    expect(req!.url.toString()).toBe(`${SHOP}/wp-json/edgechat/v1/customer?user_id=42`);
+    expect(req!.url.toString()).toBe(`${SHOP}/?rest_route=/edgechat/v1/customer&user_id=42`);
     const ts = req!.headers.get("X-Edgechat-Timestamp")!;
     expect(Math.abs(Number(ts) - Date.now() / 1000)).toBeLessThan(5);
     expect(req!.headers.get("X-Edgechat-Signature")).toBe(
-      await signRequest(secrets.pluginSecret, ts, { method: "GET", pathWithQuery: "/wp-json/edgechat/v1/customer?user_id=42", body: "" }),
+      await signRequest(secrets.pluginSecret, ts, { method: "GET", pathWithQuery: "/?rest_route=/edgechat/v1/customer&user_id=42", body: "" }),
     );
   });
 
-  it("falls back to ?rest_route= when the shop has plain permalinks", async () => {
+  it("follows a redirect to the same shop (http → https, www.) signed anew, and says where another one led", async () => {
     const grant = await startSession(SITE, { identity: await identity("43") }, SHOP);
-    const seen = stubShop((url) => url.pathname.startsWith("/wp-json/")
-      ? new Response("<html>Not found</html>", { status: 404, headers: { "Content-Type": "text/html" } })
-      : Response.json(customer));
+    const target = `${SHOP.replace("://", "://www.")}/?rest_route=/edgechat/v1/customer&user_id=43`;
+    const real = globalThis.fetch;
+    const seen: Array<{ url: string; path: string; signature: string | null; ts: string | null }> = [];
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (url.hostname !== new URL(SHOP).hostname && url.hostname !== `www.${new URL(SHOP).hostname}`) return real(input as any, init);
+      const h = new Headers(init?.headers);
+      seen.push({ url: url.toString(), path: url.pathname + url.search, signature: h.get("X-Edgechat-Signature"), ts: h.get("X-Edgechat-Timestamp") });
+      return url.hostname.startsWith("www.") ? Response.json(customer) : new Response(null, { status: 301, headers: { Location: target } });
+    });
     await expectJson(call("GET", `/visitors/${grant.visitorId}/woo`, owner), 200);
-    expect(seen.map((s) => s.url.pathname + s.url.search)).toEqual([
-      "/wp-json/edgechat/v1/customer?user_id=43", "/?rest_route=/edgechat/v1/customer&user_id=43",
-    ]);
+    expect(seen.map((s) => s.url)).toEqual([`${SHOP}/?rest_route=/edgechat/v1/customer&user_id=43`, target]);
+    expect(seen[1]!.signature).toBe(await signRequest(secrets.pluginSecret, seen[1]!.ts!, { method: "GET", pathWithQuery: seen[1]!.path, body: "" }));
+    vi.restoreAllMocks();
+
+    stubShop(() => new Response(null, { status: 302, headers: { Location: "https://elsewhere.example/login" } }));
+    const away = await expectJson(call("GET", `/visitors/${grant.visitorId}/woo`, owner), 503);
+    expect(away.error.code).toBe("shop_error");
+    expect(away.error.message).toContain("https://elsewhere.example/login");
+  });
+
+  it("passes on the shop's own reason", async () => {
+    const grant = await startSession(SITE, { identity: await identity("45") }, SHOP);
+    stubShop(() => Response.json({ code: "rest_no_route", message: "No route was found matching the URL and request method." }, { status: 404 }));
+    const noRoute = await expectJson(call("GET", `/visitors/${grant.visitorId}/woo`, owner), 503);
+    expect(noRoute.error).toMatchObject({ code: "shop_error" });
+    expect(noRoute.error.message).toContain("No route was found");
+    vi.restoreAllMocks();
+    stubShop(() => Response.json({ code: "edgechat_stale_signature", message: "The request timestamp is too old or in the future." }, { status: 401 }));
+    const refused = await expectJson(call("GET", `/visitors/${grant.visitorId}/woo`, owner), 503);
+    expect(refused.error.code).toBe("shop_refused");
+    expect(refused.error.message).toContain("edgechat_stale_signature: The request timestamp is too old");
+    vi.restoreAllMocks();
+    stubShop(() => new Response("<b>Fatal error</b>", { status: 500, headers: { "Content-Type": "text/html" } }));
+    expect((await expectJson(call("GET", `/visitors/${grant.visitorId}/woo`, owner), 503)).error.message).toContain("answered 500");
   });
 
   it("says why when there is nothing to show", async () => {

@@ -60,6 +60,8 @@ describe("POST /api/v1/sites/:siteKey/sessions", () => {
     ["malformed JSON", () => refused("{nope"), 400, "bad_json", "not valid JSON"],
     ["a forged token", () => refused({ visitorToken: "eyJzIjoic2Vzcy1zaG9wIn0.AAAA" }), 401, "invalid_token", "not valid"],
     ["a bad trail", () => refused({ trail: { pages: [{ url: 1 }] } }), 400, "invalid_body", "trail.pages.0.url"],
+    ["a cart without a currency code", () => refused({ trail: { cart: { items: [], total: 0, currency: "€" } } }), 400, "invalid_body", "trail.cart.currency"],
+    ["a cart line without a name", () => refused({ trail: { cart: { items: [{ qty: 1 }], total: 0, currency: "EUR" } } }), 400, "invalid_body", "trail.cart.items.0.name"],
     ["a bad identity hash format", () => refused({ identity: { userId: "7", hash: "zz" } }), 400, "invalid_body", "identity.hash"],
     ["a wrong identity hash", () => refused({ identity: { userId: "7", hash: "0".repeat(64) } }), 401, "bad_identity", "HMAC-SHA256"],
   ];
@@ -119,6 +121,16 @@ describe("POST /api/v1/sites/:siteKey/sessions", () => {
     const grant = await startSession(SITE, { trail, locale: "ru", timezone: "Europe/Moscow" });
     const site = env.SITE.get(env.SITE.idFromName(SITE));
     expect(await site.contactOf(grant.visitorId)).toMatchObject({ trail, locale: "ru", timezone: "Europe/Moscow", verified: false });
+  });
+
+  it("stores a guest's cart with the trail, and the newer cart when the trail comes again", async () => {
+    const cart = { items: [{ id: 12, name: "Chair <b>", qty: 2, price: 149.9, url: "https://shop.example/p/12" }], total: 299.8, currency: "RUB" };
+    const grant = await startSession(SITE, { trail: { landing: "https://shop.example/", cart } });
+    const site = env.SITE.get(env.SITE.idFromName(SITE));
+    expect((await site.contactOf(grant.visitorId))!.trail).toEqual({ landing: "https://shop.example/", cart });
+    const emptied = { items: [], total: 0, currency: "RUB" };
+    await startSession(SITE, { visitorToken: grant.visitorToken, trail: { landing: "https://shop.example/", cart: emptied } });
+    expect((await site.contactOf(grant.visitorId))!.trail!.cart).toEqual(emptied);
   });
 
   it("stores nothing for a visitor who only opened the page", async () => {

@@ -11,11 +11,27 @@ export const trailEntry = z.object({
   at: z.number().int(),
 });
 
+/** A shop cart as the page shows it to the widget (`edgechatSettings.cart`), for the operator's card. */
+export const trailCart = z.object({
+  items: z.array(z.object({
+    id: z.number().int().min(0).optional(),
+    name: z.string().max(300),
+    qty: z.number().int().min(0).max(1_000_000),
+    price: z.number().finite().optional(),
+    url: z.string().max(2048).optional(),
+  })).max(100),
+  total: z.number().finite(),
+  currency: z.string().regex(/^[A-Z]{3}$/, "currency is an ISO 4217 code such as EUR"),
+});
+export type TrailCart = z.infer<typeof trailCart>;
+
 export const trail = z.object({
   landing: z.string().max(2048).optional(),
   referrer: z.string().max(2048).optional(),
   utm: z.record(z.string().max(40), z.string().max(300)).optional(),
   pages: z.array(trailEntry).max(50).optional(),
+  /** The guest's cart on the last page (a logged-in customer's is fetched from the shop). */
+  cart: trailCart.optional(),
 });
 export type Trail = z.infer<typeof trail>;
 

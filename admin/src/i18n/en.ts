@@ -69,7 +69,7 @@ export const en = {
       confirm: "To confirm, type {value}", mismatch: "That is not {value}. Type it exactly to confirm.", erase: "Erase for good", cancel: "Cancel",
     },
     woo: {
-      title: "Shop", loading: "Asking the shop…", retry: "Try again", refresh: "Refresh",
+      title: "Shop", loading: "Asking the shop…", reason: "The server says: {reason}", retry: "Try again", refresh: "Refresh",
       cart: "Cart", item: "Product", qty: "Quantity", price: "Price", total: "Total", noCart: "The cart is empty.",
       orders: "Recent orders", noOrders: "No orders yet.", orderNumber: "Order #{number}", unnamed: "(no name)",
       state: {
@@ -78,6 +78,8 @@ export const en = {
         notConnected: "The shop is not connected. Connect the Edgechat plugin in WordPress (Settings → Edgechat → Connect) to see carts and orders here.",
         refused: "The shop refused the request: its Edgechat plugin holds another secret. Connect the plugin again.",
         unreachable: "The shop could not be reached.",
+        guestCart: "A guest: the cart as their last page showed it (no account, so no orders).",
+        shopError: "The shop answered with an error.",
       },
       status: {
         pending: "Pending payment", processing: "Processing", "on-hold": "On hold", completed: "Completed",

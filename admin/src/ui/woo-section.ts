@@ -3,8 +3,9 @@
  * recent orders. The server fetches them from the shop's signed REST route
  * (`GET /visitors/:visitorId/woo`, worker/api/plugin-woo.ts) each time the card loads, so they
  * are as fresh as the card. Whatever the shop sent is shown as text; only http(s) product
- * URLs become links. Besides the data: not a shop customer, shop not connected, shop
- * unreachable or refusing (with a retry).
+ * URLs become links. A guest's cart comes with the visitor's trail (the widget sends what the
+ * page showed). Besides the data: not a shop customer, shop not connected, shop unreachable,
+ * refusing or failing, with the server's words for what went wrong and a retry.
  */
 import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { customElement, property, state as litState } from "lit/decorators.js";
@@ -24,13 +25,17 @@ interface Customer {
 }
 
 /** Why there is no cart to show. */
-type Trouble = "guest" | "gone" | "notConnected" | "refused" | "unreachable";
-type View = { kind: "loading" } | { kind: "customer"; customer: Customer } | { kind: Trouble };
+type Trouble = "guest" | "gone" | "notConnected" | "refused" | "shopError" | "unreachable";
+type View = { kind: "loading" } | { kind: "customer"; customer: Customer } | { kind: Trouble; reason?: string };
+
+/** Troubles worth a retry, shown with the server's reason. */
+const PASSING = new Set<string>(["refused", "shopError", "unreachable"]);
 
 /** The server's error codes (worker/site/woo.ts, lifecycle.ts) → what the card says. */
 const TROUBLE_OF_CODE: Record<string, Trouble> = {
   unknown_visitor: "guest", not_identified: "guest", not_a_shop_user: "guest",
   unknown_shop_user: "gone", no_shop_url: "notConnected", not_connected: "notConnected", shop_refused: "refused",
+  shop_error: "shopError",
 };
 
 /** WooCommerce's own order statuses; another status (a plugin's) is shown as sent. */
@@ -94,7 +99,8 @@ export class EcWooSection extends LitElement {
       const { customer } = await api<{ customer: Customer }>("GET", `/visitors/${encodeURIComponent(visitorId)}/woo`);
       view = { kind: "customer", customer };
     } catch (err) {
-      view = { kind: (err instanceof ApiFailure && TROUBLE_OF_CODE[err.code]) || "unreachable" };
+      const kind = (err instanceof ApiFailure && TROUBLE_OF_CODE[err.code]) || "unreachable";
+      view = { kind, reason: PASSING.has(kind) && err instanceof Error ? err.message : undefined };
     }
     if (visitorId === this.card?.visitorId) this.view = view;
   }
@@ -105,15 +111,33 @@ export class EcWooSection extends LitElement {
     return html`<div class="head"><h3>${T("title")}</h3>${v.kind === "customer" ? again("refresh") : nothing}</div>
       ${v.kind === "loading" ? html`<p class="muted state" role="status">${T("loading")}</p>`
         : v.kind === "customer" ? this.customer(v.customer)
+        : v.kind === "guest" && this.card?.trail?.cart ? this.guestCart(this.card.trail.cart)
         : html`<p class="muted state" data-state=${v.kind}>${T(`state.${v.kind}`)}</p>
-          ${v.kind === "unreachable" || v.kind === "refused" ? again("retry") : nothing}`}`;
+          ${v.reason ? html`<p class="muted reason">${T("reason", { reason: v.reason })}</p>` : nothing}
+          ${PASSING.has(v.kind) ? again("retry") : nothing}`}`;
   }
 
   private readonly reload = (): void => {
     if (this.card) void this.load(this.card.visitorId);
   };
 
+  /** A guest's cart as their last page showed it; no orders (a guest has no account). */
+  private guestCart(cart: NonNullable<Customer["cart"]>) {
+    return html`<p class="muted state" data-state="guest-cart">${T("state.guestCart")}</p>${this.cart({ cart, orders: [] })}`;
+  }
+
   private customer(c: Customer) {
+    return html`${this.cart(c)}
+      <h4>${T("orders")}</h4>
+      ${c.orders.length ? html`<ul class="orders">${c.orders.map((o) => html`<li>
+        <span class="number">${T("orderNumber", { number: o.number ?? String(o.id ?? "") })}</span> ·
+        <time datetime=${o.date ?? ""} title=${o.date ? fullTime(Date.parse(o.date)) : ""}>${day(o.date)}</time> ·
+        <span class="status">${this.status(o.status)}</span> ·
+        <span class="total">${money(o.total, o.currency)}</span>
+      </li>`)}</ul>` : html`<p class="muted no-orders">${T("noOrders")}</p>`}`;
+  }
+
+  private cart(c: Customer) {
     const items = c.cart?.items ?? [];
     return html`<h4>${T("cart")}</h4>
       ${items.length ? html`<table class="cart">
@@ -124,14 +148,7 @@ export class EcWooSection extends LitElement {
           <td class="num price">${money(i.price, c.cart!.currency)}</td>
         </tr>`)}</tbody>
         <tfoot><tr><th colspan="2">${T("total")}</th><td class="num total">${money(c.cart!.total, c.cart!.currency)}</td></tr></tfoot>
-      </table>` : html`<p class="muted no-cart">${T("noCart")}</p>`}
-      <h4>${T("orders")}</h4>
-      ${c.orders.length ? html`<ul class="orders">${c.orders.map((o) => html`<li>
-        <span class="number">${T("orderNumber", { number: o.number ?? String(o.id ?? "") })}</span> ·
-        <time datetime=${o.date ?? ""} title=${o.date ? fullTime(Date.parse(o.date)) : ""}>${day(o.date)}</time> ·
-        <span class="status">${this.status(o.status)}</span> ·
-        <span class="total">${money(o.total, o.currency)}</span>
-      </li>`)}</ul>` : html`<p class="muted no-orders">${T("noOrders")}</p>`}`;
+      </table>` : html`<p class="muted no-cart">${T("noCart")}</p>`}`;
   }
 
   private productLink(item: CartItem) {

@@ -23,6 +23,7 @@ define( 'EDGECHAT_DIR', plugin_dir_path( __FILE__ ) );
 require_once EDGECHAT_DIR . 'includes/class-edgechat-options.php';
 require_once EDGECHAT_DIR . 'includes/class-edgechat-signature.php';
 require_once EDGECHAT_DIR . 'includes/class-edgechat-api.php';
+require_once EDGECHAT_DIR . 'includes/class-edgechat-events.php';
 require_once EDGECHAT_DIR . 'includes/class-edgechat-settings-validator.php';
 require_once EDGECHAT_DIR . 'includes/class-edgechat-admin-actions.php';
 require_once EDGECHAT_DIR . 'includes/class-edgechat-admin-page.php';
@@ -46,6 +47,7 @@ Edgechat_Buttons::register_hooks();
 Edgechat_Block::register_hooks();
 Edgechat_Admin_Page::register_hooks();
 Edgechat_Admin_Actions::register_hooks();
+Edgechat_Events::register_hooks();
 
 // WooCommerce features start when WooCommerce says it is loaded, whatever the plugin order.
 if ( did_action( 'woocommerce_loaded' ) ) {

@@ -101,6 +101,11 @@ final class Edgechat_Admin_Actions {
 			return false;
 		}
 
+		$linked = self::relink( $server_url );
+		if ( null !== $linked ) {
+			return $linked;
+		}
+
 		$site = array(
 			'ownerEmail' => $email,
 			'url'        => home_url(),
@@ -131,6 +136,35 @@ final class Edgechat_Admin_Actions {
 			/* translators: %s: the owner's email address. */
 			Edgechat_Settings_Validator::error( 'connected', sprintf( __( 'Almost there: Edgechat sent an email to %s. The chat goes live once it is confirmed.', 'edgechat' ), $email ), 'warning' );
 		}
+		return true;
+	}
+
+	/**
+	 * A shop already connected to this server stays linked to its site (same key, its
+	 * conversations and order reports) when the server still accepts its plugin secret.
+	 *
+	 * @param string $server_url The validated server URL of the form.
+	 * @return bool|null True when linked, false when the server could not say (nothing changed),
+	 *                   null when there is no site to keep (connect creates one).
+	 */
+	private static function relink( string $server_url ): ?bool {
+		$settings = Edgechat_Options::settings();
+		if ( $settings['server_url'] !== $server_url || '' === $settings['site_key'] || '' === $settings['plugin_secret'] ) {
+			return null;
+		}
+		$status = Edgechat_Api::site_status( $settings );
+		if ( is_wp_error( $status ) && 'edgechat_unreachable' === $status->get_error_code() ) {
+			/* translators: %s: the HTTP client's explanation. */
+			Edgechat_Settings_Validator::error( 'connect', sprintf( __( 'This shop is already connected, and the server could not be asked whether the link still holds, so nothing was changed. %s', 'edgechat' ), $status->get_error_message() ) );
+			return false;
+		}
+		if ( is_wp_error( $status ) ) {
+			// The site is gone or no longer takes this secret: connect creates a new one.
+			return null;
+		}
+		Edgechat_Options::save_status( $status['status'], $status['name'] );
+		/* translators: %s: the site's name on the Edgechat server. */
+		Edgechat_Settings_Validator::error( 'connected', sprintf( __( 'Already connected: this shop stays linked to its Edgechat site "%s", with its conversations and order reports.', 'edgechat' ), $status['name'] ), 'success' );
 		return true;
 	}
 

@@ -18,8 +18,8 @@ final class Edgechat_Api {
 	/** Seconds for a status check, made from the settings page. */
 	const STATUS_TIMEOUT = 5;
 
-	/** Seconds for a fire-and-forget event; the request does not wait for the answer. */
-	const EVENT_TIMEOUT = 2;
+	/** Seconds for an event, sent from the queue after the shopper's request. */
+	const EVENT_TIMEOUT = 10;
 
 	/** Site keys as the server issues them. */
 	const SITE_KEY_PATTERN = '/^[a-z0-9][a-z0-9-]{1,62}$/';
@@ -98,26 +98,31 @@ final class Edgechat_Api {
 	}
 
 	/**
-	 * Sends an event (order_placed, ...) without waiting for the answer: a slow or down server
-	 * never slows the checkout.
+	 * Posts an event (order_placed, ...) and waits for the answer. Called from the event queue
+	 * (Edgechat_Events), never while a shopper's page or checkout is being served.
 	 *
 	 * @param array $settings Stored settings.
 	 * @param array $event    The event, with a type.
+	 * @return true|WP_Error
 	 */
-	public static function send_event( array $settings, array $event ): void {
-		$url  = $settings['server_url'] . '/api/v1/sites/' . rawurlencode( $settings['site_key'] ) . '/events';
-		$body = (string) wp_json_encode( $event );
-		wp_remote_post(
+	public static function post_event( array $settings, array $event ) {
+		$url      = $settings['server_url'] . '/api/v1/sites/' . rawurlencode( $settings['site_key'] ) . '/events';
+		$body     = (string) wp_json_encode( $event );
+		$response = wp_remote_post(
 			$url,
 			array(
-				'blocking'    => false,
 				'timeout'     => self::EVENT_TIMEOUT,
 				'redirection' => 0,
-				'headers'     => array( 'Content-Type' => 'application/json' ) + Edgechat_Signature::headers( $settings['plugin_secret'], 'POST', $url, $body ),
+				'headers'     => array(
+					'Content-Type' => 'application/json',
+					'Accept'       => 'application/json',
+				) + Edgechat_Signature::headers( $settings['plugin_secret'], 'POST', $url, $body ),
 				'body'        => $body,
 				'data_format' => 'body',
 			)
 		);
+		$data = self::decode( $response, array( 200, 202 ) );
+		return is_wp_error( $data ) ? $data : true;
 	}
 
 	/**

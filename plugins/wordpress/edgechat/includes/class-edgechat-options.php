@@ -19,7 +19,7 @@ final class Edgechat_Options {
 	const STATUS = 'edgechat_status';
 
 	/** Every option the plugin creates; uninstall.php deletes exactly these. */
-	const ALL = array( self::SETTINGS, self::STATUS );
+	const ALL = array( self::SETTINGS, self::STATUS, 'edgechat_event_error' );
 
 	/** Settings keys with their defaults; anything else in the stored array is ignored. */
 	const DEFAULTS = array(

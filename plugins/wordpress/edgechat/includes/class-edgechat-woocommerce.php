@@ -31,14 +31,15 @@ final class Edgechat_WooCommerce {
 	}
 
 	/**
-	 * Adds woo.cart to window.edgechatSettings (the widget uploads it with the visitor's trail).
+	 * Adds cart to window.edgechatSettings: the widget sends it with the visitor's trail, and
+	 * again when it changed, so the operator sees a guest's cart too.
 	 *
 	 * @param array $data Page settings.
 	 */
 	public static function add_cart( array $data ): array {
 		$cart = function_exists( 'WC' ) && WC() ? WC()->cart : null;
 		if ( $cart ) {
-			$data['woo'] = array( 'cart' => self::session_cart( $cart ) );
+			$data['cart'] = self::session_cart( $cart );
 		}
 		return $data;
 	}
@@ -147,6 +148,7 @@ final class Edgechat_WooCommerce {
 
 	/**
 	 * What the widget attaches to a conversation: { id, name, url, price, currency, image }.
+	 * The price is text with its currency ("89.00 EUR"): the widget puts it into the draft as is.
 	 *
 	 * @param WC_Product $product Product.
 	 */
@@ -156,10 +158,23 @@ final class Edgechat_WooCommerce {
 			'id'       => (int) $product->get_id(),
 			'name'     => (string) $product->get_name(),
 			'url'      => (string) $product->get_permalink(),
-			'price'    => (float) $product->get_price(),
+			'price'    => self::price_text( $product->get_price() ),
 			'currency' => get_woocommerce_currency(),
 			'image'    => $image ? $image : null,
 		);
+	}
+
+	/**
+	 * "89.00 EUR": the amount with the shop's decimals and currency code ('' without a price).
+	 *
+	 * @param mixed $price The product's price as WooCommerce keeps it.
+	 */
+	private static function price_text( $price ): string {
+		if ( '' === $price || null === $price ) {
+			return '';
+		}
+		$decimals = function_exists( 'wc_get_price_decimals' ) ? wc_get_price_decimals() : 2;
+		return number_format( (float) $price, $decimals, '.', '' ) . ' ' . get_woocommerce_currency();
 	}
 
 	/** Prints the "Video consultation" button after the add-to-cart button. */
@@ -168,7 +183,7 @@ final class Edgechat_WooCommerce {
 	}
 
 	/**
-	 * Sends order_placed to the server without waiting, for conversion reports.
+	 * Queues order_placed for the server (conversion reports); the checkout does not wait.
 	 *
 	 * @param int|WC_Order $order Order or its id (the two checkout hooks differ).
 	 */
@@ -182,8 +197,7 @@ final class Edgechat_WooCommerce {
 		}
 		self::$reported[ $order->get_id() ] = true;
 		$customer                           = (int) $order->get_customer_id();
-		Edgechat_Api::send_event(
-			$settings,
+		Edgechat_Events::enqueue(
 			array(
 				'type'      => 'order_placed',
 				'visitorId' => Edgechat_Identity::visitor_id(),
@@ -209,7 +223,7 @@ final class Edgechat_WooCommerce {
 		}
 		return array(
 			'id'    => (int) $product->get_id(),
-			'name'  => (string) $product->get_name(),
+			'name'  => mb_substr( (string) $product->get_name(), 0, 300 ),
 			'qty'   => (int) ( $line['quantity'] ?? 1 ),
 			'price' => (float) $product->get_price(),
 			'url'   => (string) $product->get_permalink(),

@@ -50,7 +50,7 @@ class ButtonsTest extends Edgechat_TestCase {
 				'id'       => 12,
 				'name'     => 'Chair "Oslo" <b>',
 				'url'      => 'http://127.0.0.1/product/chair/',
-				'price'    => 149.9,
+				'price'    => '149.90 EUR',
 				'currency' => 'EUR',
 				'image'    => null,
 			),

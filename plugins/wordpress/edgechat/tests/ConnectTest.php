@@ -53,6 +53,52 @@ class ConnectTest extends Edgechat_TestCase {
 		$this->assertSame( array( 'Connected: the chat is live on your site.' ), $this->messages( 'success' ) );
 	}
 
+	public function test_connect_on_a_connected_shop_links_to_its_site_when_the_secret_still_holds(): void {
+		$this->configure();
+		$this->respond = function ( $args, $url ) {
+			$ok = 'GET' === $args['method'] && Edgechat_Signature::verify( self::PLUGIN_SECRET, $args['headers']['X-Edgechat-Timestamp'], $args['headers']['X-Edgechat-Signature'], 'GET', wp_parse_url( $url, PHP_URL_PATH ), '' );
+			return array(
+				'headers'  => array(),
+				'body'     => wp_json_encode( true === $ok ? array( 'status' => 'active', 'name' => 'My shop' ) : array( 'error' => array( 'code' => 'bad_signature', 'message' => 'no' ) ) ),
+				'response' => array( 'code' => true === $ok ? 200 : 401 ),
+				'cookies'  => array(),
+				'filename' => null,
+			);
+		};
+		$ok = Edgechat_Admin_Actions::connect( array( 'server_url' => self::SERVER, 'owner_email' => 'owner@example.com' ) );
+		$this->assertTrue( $ok );
+		$this->assertCount( 1, $this->http, 'only the signed status check: no new site' );
+		$this->assertSame( self::SERVER . '/api/v1/sites/' . self::SITE_KEY . '/status', $this->http[0]['url'] );
+		$this->assertSame( self::SITE_KEY, Edgechat_Options::settings()['site_key'] );
+		$this->assertSame( self::PLUGIN_SECRET, Edgechat_Options::settings()['plugin_secret'] );
+		$this->assertStringContainsString( 'Already connected', $this->messages( 'success' )[0] );
+	}
+
+	public function test_connect_creates_a_new_site_when_the_old_one_refuses_the_secret(): void {
+		$this->configure();
+		$this->respond = function ( $args ) {
+			$status = 'GET' === $args['method'] ? 401 : 201;
+			return array(
+				'headers'  => array(),
+				'body'     => wp_json_encode( 401 === $status ? array( 'error' => array( 'code' => 'bad_signature', 'message' => 'no' ) ) : self::KEYS ),
+				'response' => array( 'code' => $status ),
+				'cookies'  => array(),
+				'filename' => null,
+			);
+		};
+		$this->assertTrue( Edgechat_Admin_Actions::connect( array( 'server_url' => self::SERVER, 'owner_email' => 'owner@example.com' ) ) );
+		$this->assertCount( 2, $this->http );
+		$this->assertSame( 'new-shop', Edgechat_Options::settings()['site_key'] );
+	}
+
+	public function test_connect_on_a_connected_shop_changes_nothing_when_the_server_is_unreachable(): void {
+		$this->configure();
+		$this->assertFalse( Edgechat_Admin_Actions::connect( array( 'server_url' => self::SERVER, 'owner_email' => 'owner@example.com' ) ) );
+		$this->assertCount( 1, $this->http );
+		$this->assertSame( self::SITE_KEY, Edgechat_Options::settings()['site_key'] );
+		$this->assertStringContainsString( 'already connected', $this->messages()[0] );
+	}
+
 	public function test_without_token_or_code_neither_is_sent(): void {
 		$this->respond_with( 201, self::KEYS );
 		Edgechat_Admin_Actions::connect( array( 'server_url' => 'https://chat.example.com', 'owner_email' => 'owner@example.com' ) );

@@ -92,10 +92,34 @@ class HttpTest extends Edgechat_TestCase {
 		$this->assertStringContainsString( '</html>', $page['body'], 'the whole page rendered' );
 	}
 
+	public function test_the_signed_customer_route_answers_on_plain_and_pretty_permalinks(): void {
+		$this->configure();
+		list( $user_id ) = $this->user( 'subscriber' );
+		$before          = get_option( 'permalink_structure' );
+		$path            = '/?rest_route=/edgechat/v1/customer&user_id=' . $user_id;
+		$signed          = function () use ( $path ) {
+			$headers = Edgechat_Signature::headers( self::PLUGIN_SECRET, 'GET', 'http://127.0.0.1' . $path, '' );
+			return array( 'X-Edgechat-Timestamp: ' . $headers['X-Edgechat-Timestamp'], 'X-Edgechat-Signature: ' . $headers['X-Edgechat-Signature'] );
+		};
+		try {
+			foreach ( array( '', '/%postname%/' ) as $structure ) {
+				update_option( 'permalink_structure', $structure );
+				$answer = $this->request( 'GET', $path, '', null, $signed() );
+				$this->assertSame( 200, $answer['status'], "permalinks '$structure': " . $answer['body'] );
+				$this->assertSame( array( 'cart', 'orders' ), array_keys( json_decode( $answer['body'], true ) ) );
+			}
+			$unsigned = $this->request( 'GET', $path );
+			$this->assertSame( 401, $unsigned['status'] );
+			$this->assertSame( 'edgechat_unsigned', json_decode( $unsigned['body'], true )['code'] );
+		} finally {
+			update_option( 'permalink_structure', $before );
+		}
+	}
+
 	public function test_visitor_page_has_no_identity(): void {
 		$this->configure();
 		$page = $this->request( 'GET', '/' );
-		$this->assertStringContainsString( 'window.edgechatSettings = {"locale":"en","woo":', $page['body'] );
+		$this->assertStringContainsString( 'window.edgechatSettings = {"locale":"en","cart":', $page['body'] );
 		$this->assertStringNotContainsString( '"identity"', $page['body'] );
 	}
 

@@ -30,7 +30,7 @@ class WooCommerceTest extends Edgechat_TestCase {
 		update_option( 'woocommerce_currency', 'RUB' );
 		$html = $this->render_page();
 		$this->assertStringContainsString(
-			'"woo":{"cart":{"items":[{"id":12,"name":"Chair","qty":2,"price":149.9,"url":"http:\/\/127.0.0.1\/product\/chair\/"}],"total":299.8,"currency":"RUB"}}',
+			'"cart":{"items":[{"id":12,"name":"Chair","qty":2,"price":149.9,"url":"http:\/\/127.0.0.1\/product\/chair\/"}],"total":299.8,"currency":"RUB"}',
 			$html
 		);
 		$this->assertStringNotContainsString( self::PLUGIN_SECRET, $html );
@@ -45,20 +45,48 @@ class WooCommerceTest extends Edgechat_TestCase {
 		$this->assertStringContainsString( 'type="button"', $html, 'never submits the add-to-cart form' );
 		$this->assertStringContainsString( 'data-edgechat-open="video"', $html );
 		$this->assertStringContainsString( '&quot;id&quot;:5,&quot;name&quot;:&quot;Sofa&quot;', $html );
+		$this->assertStringContainsString( '&quot;price&quot;:&quot;999.00 EUR&quot;', $html, 'the draft keeps the currency' );
 		$this->assertStringContainsString( '>Video consultation</button>', $html );
 	}
 
-	public function test_order_placed_is_sent_signed_and_non_blocking(): void {
+	/**
+	 * The events queued for delivery: [ [ timestamp, event, attempt ], ... ] (WP-cron here: the
+	 * stand-in has no Action Scheduler).
+	 */
+	private function queued(): array {
+		$found = array();
+		foreach ( (array) _get_cron_array() as $timestamp => $hooks ) {
+			foreach ( $hooks[ Edgechat_Events::HOOK ] ?? array() as $job ) {
+				$found[] = array( $timestamp, $job['args'][0], $job['args'][1] );
+			}
+		}
+		return $found;
+	}
+
+	/** Runs the queued deliveries as WP-cron would, and forgets them. */
+	private function run_queue(): void {
+		foreach ( $this->queued() as list( $timestamp, $event, $attempt ) ) {
+			wp_unschedule_event( $timestamp, Edgechat_Events::HOOK, array( $event, $attempt ) );
+			do_action_ref_array( Edgechat_Events::HOOK, array( $event, $attempt ) );
+		}
+	}
+
+	public function test_order_placed_is_queued_then_sent_signed(): void {
 		$this->configure();
 		$_COOKIE['edgechat_vid'] = 'v_123';
 		Edgechat_WC_Stub::add_order( array( 'id' => 501, 'customer_id' => 7, 'total' => '149.90', 'currency' => 'RUB' ) );
 		do_action( 'woocommerce_checkout_order_processed', 501, array(), null );
+		$this->assertSame( array(), $this->http, 'the checkout sends nothing itself' );
+		$this->assertCount( 1, $this->queued() );
+		$this->assertEqualsWithDelta( time(), $this->queued()[0][0], 2 );
 
+		$this->respond_with( 202, array( 'ok' => true, 'duplicate' => false ) );
+		$this->run_queue();
 		$this->assertCount( 1, $this->http );
 		$request = $this->http[0];
 		$this->assertSame( self::SERVER . '/api/v1/sites/shop-1/events', $request['url'] );
-		$this->assertFalse( $request['args']['blocking'] );
-		$this->assertLessThanOrEqual( 2, $request['args']['timeout'] );
+		$this->assertTrue( $request['args']['blocking'], 'the queue waits for the answer' );
+		$this->assertSame( 10, $request['args']['timeout'] );
 		$event = json_decode( $request['args']['body'], true );
 		$this->assertSame( 'order_placed', $event['type'] );
 		$this->assertSame( 'v_123', $event['visitorId'] );
@@ -71,13 +99,55 @@ class WooCommerceTest extends Edgechat_TestCase {
 		$this->assertTrue(
 			Edgechat_Signature::verify( self::PLUGIN_SECRET, $headers['X-Edgechat-Timestamp'], $headers['X-Edgechat-Signature'], 'POST', '/api/v1/sites/shop-1/events', $request['args']['body'] )
 		);
+		$this->assertSame( array(), $this->queued() );
+		$this->assertFalse( get_option( Edgechat_Events::LAST_ERROR_OPTION ) );
+	}
+
+	public function test_a_down_or_failing_server_gets_the_event_again_later(): void {
+		$this->configure();
+		Edgechat_WC_Stub::add_order( array( 'id' => 506, 'total' => '10', 'currency' => 'EUR' ) );
+		do_action( 'woocommerce_checkout_order_processed', 506, array(), null );
+		$this->run_queue(); // No network: the attempt fails.
+		$retry = $this->queued();
+		$this->assertCount( 1, $retry );
+		$this->assertSame( 1, $retry[0][2] );
+		$this->assertEqualsWithDelta( time() + 60, $retry[0][0], 2 );
+		$this->assertStringContainsString( 'Could not reach', get_option( Edgechat_Events::LAST_ERROR_OPTION )['message'] );
+
+		$this->respond_with( 503, array( 'error' => array( 'code' => 'overloaded', 'message' => 'try later' ) ) );
+		$this->run_queue();
+		$this->assertSame( 2, $this->queued()[0][2] );
+		$this->assertEqualsWithDelta( time() + 120, $this->queued()[0][0], 2 );
+
+		$this->respond_with( 202, array( 'ok' => true, 'duplicate' => false ) );
+		$this->run_queue();
+		$this->assertSame( array(), $this->queued() );
+		$this->assertCount( 3, $this->http );
+		$signatures = array_map(
+			function ( $r ) {
+				return $r['args']['headers']['X-Edgechat-Signature'];
+			},
+			$this->http
+		);
+		$this->assertSame( $this->http[0]['args']['body'], $this->http[2]['args']['body'], 'the same event each time' );
+		$this->assertNotEmpty( $signatures[2] );
+	}
+
+	public function test_a_refused_event_is_not_retried_and_attempts_end(): void {
+		$this->configure();
+		$this->respond_with( 400, array( 'error' => array( 'code' => 'invalid_body', 'message' => 'currency: bad' ) ) );
+		Edgechat_Events::deliver( array( 'type' => 'order_placed' ), 0 );
+		$this->assertSame( array(), $this->queued() );
+		$this->respond_with( 500, 'oops' );
+		Edgechat_Events::deliver( array( 'type' => 'order_placed' ), Edgechat_Events::MAX_ATTEMPTS - 1 );
+		$this->assertSame( array(), $this->queued(), 'the last attempt queues nothing more' );
 	}
 
 	public function test_guest_order_without_cookie_and_block_checkout_hook(): void {
 		$this->configure();
 		$order = Edgechat_WC_Stub::add_order( array( 'id' => 502, 'total' => '10', 'currency' => 'EUR' ) );
 		do_action( 'woocommerce_store_api_checkout_order_processed', $order );
-		$event = json_decode( $this->http[0]['args']['body'], true );
+		$event = $this->queued()[0][1];
 		$this->assertNull( $event['visitorId'] );
 		$this->assertNull( $event['userId'] );
 	}
@@ -87,19 +157,13 @@ class WooCommerceTest extends Edgechat_TestCase {
 		$order = Edgechat_WC_Stub::add_order( array( 'id' => 503, 'total' => '10' ) );
 		do_action( 'woocommerce_checkout_order_processed', 503, array(), $order );
 		do_action( 'woocommerce_store_api_checkout_order_processed', $order );
-		$this->assertCount( 1, $this->http );
+		$this->assertCount( 1, $this->queued() );
 	}
 
 	public function test_no_event_when_not_connected(): void {
 		Edgechat_WC_Stub::add_order( array( 'id' => 504, 'total' => '10' ) );
 		do_action( 'woocommerce_checkout_order_processed', 504, array(), null );
+		$this->assertSame( array(), $this->queued() );
 		$this->assertSame( array(), $this->http );
-	}
-
-	public function test_a_down_server_does_not_break_the_checkout(): void {
-		$this->configure( array( 'server_url' => 'http://127.0.0.1:9' ) );
-		Edgechat_WC_Stub::add_order( array( 'id' => 505, 'total' => '10' ) );
-		do_action( 'woocommerce_checkout_order_processed', 505, array(), null ); // The recorded request fails: nothing throws.
-		$this->assertCount( 1, $this->http );
 	}
 }

@@ -1,0 +1,294 @@
+/**
+ * The OpenCart module against a real OpenCart 4.1.0.4, when one is on this machine (a release's
+ * `upload/` folder in ~/.cache/edgechat-platforms/opencart-4.1.0.4/, or EDGECHAT_OPENCART_DIR):
+ * a fresh copy installed with its own `install/cli_install.php` on PHP + MariaDB and served by
+ * `php -S`; the module's zip (`npm run build:opencart`) goes through the admin's Installer;
+ * settings, the storefront loader, a verified customer, the Worker's own customer call
+ * (worker/site/plugin/woo.ts), a real cash-on-delivery checkout whose order event a local chat
+ * server receives (signed as worker/site/plugin/signature.ts computes it), uninstall.
+ * Without OpenCart the file prints one "skipped: …" line.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { createHmac } from "node:crypto";
+import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+/**
+ * The Worker's own code for both ends of the protocol, loaded at run time (this folder is
+ * type-checked for the browser, the Worker's files for workerd).
+ */
+interface WorkerSide {
+  signRequest(secret: string, timestamp: string, req: { method: string; pathWithQuery: string; body: string }): Promise<string>;
+  fetchWooCustomer(req: { shopUrl: string; secrets: string[]; userId: string }): Promise<unknown>;
+}
+const workerSide = async (): Promise<WorkerSide> => ({
+  ...(await import(pathToFileURL(path.join(ROOT, "worker/site/plugin/signature.ts")).href)),
+  ...(await import(pathToFileURL(path.join(ROOT, "worker/site/plugin/woo.ts")).href)),
+});
+const MAX_SKEW_SECONDS = 300;
+const OPENCART = process.env.EDGECHAT_OPENCART_DIR ?? path.join(os.homedir(), ".cache/edgechat-platforms/opencart-4.1.0.4/upload");
+/** Why this machine cannot run the suite, or null. */
+function missing(): string | null {
+  if (!existsSync(path.join(OPENCART, "install/cli_install.php"))) return `OpenCart 4.1.0.4 not found at ${OPENCART}`;
+  try {
+    execFileSync("php", ["-r", "exit(class_exists('ZipArchive') && function_exists('mysqli_connect') ? 0 : 1);"]);
+    execFileSync("mariadb", ["-uroot", "-e", "SELECT 1"], { stdio: "pipe" });
+  } catch {
+    return "OpenCart needs PHP with zip and mysqli (apt-get install php-zip php-mysql) and a running MariaDB (test/wordpress/setup.sh starts one)";
+  }
+  return null;
+}
+const why = missing();
+const present = why === null;
+if (why) console.log(`skipped: ${why}`);
+
+const DB = "edgechat_oc_e2e";
+const ADMIN = { username: "admin", password: "admin-password" };
+const SITE_KEY = "oc-shop";
+const IDENTITY_SECRET = "identity-0123456789abcdef0123456789";
+const PLUGIN_SECRET = "plugin-0123456789abcdef0123456789ab";
+const CUSTOMER = { email: "anna@example.com", password: "customer-password" };
+
+/** A cookie jar for one browser-less client. */
+class Client {
+  cookies = new Map<string, string>();
+  constructor(readonly base: string) {}
+
+  async call(route: string, form?: Record<string, string> | FormData, headers: Record<string, string> = {}): Promise<Response> {
+    const body = form instanceof FormData ? form : form ? new URLSearchParams(form) : undefined;
+    const res = await fetch(`${this.base}${route}`, {
+      method: body ? "POST" : "GET",
+      body,
+      redirect: "manual",
+      headers: { Cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "), ...headers },
+    });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const [k, v] = pair!.split("=");
+      this.cookies.set(k!, v!);
+    }
+    return res;
+  }
+
+  async json(route: string, form?: Record<string, string> | FormData): Promise<any> {
+    const res = await this.call(route, form);
+    const text = await res.text();
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new Error(`${route}: not JSON (${res.status}): ${text.slice(0, 500)}`);
+    }
+  }
+}
+
+let dir: string;
+let shopUrl: string;
+let php: ChildProcess | undefined;
+let chat: Server;
+let chatUrl: string;
+/** What the chat server answers: 202, 503, or never ("hang"). */
+let chatMode: "accept" | "fail" | "hang" = "accept";
+const received: Array<{ body: any; verdict: true | string }> = [];
+const seenSignatures = new Set<string>();
+let admin: Client;
+let token: string;
+
+const sql = (query: string): string => execFileSync("mariadb", ["-uroot", "-N", "-B", DB, "-e", query], { encoding: "utf8" }).trim();
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** The chat server's side of the events route: signature, replay refusal, then the mode's answer. */
+async function startChatServer(): Promise<void> {
+  chat = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks).toString("utf8");
+    if (chatMode === "hang") return; // accepts the connection, never answers
+    const signature = String(req.headers["x-edgechat-signature"] ?? "");
+    const timestamp = String(req.headers["x-edgechat-timestamp"] ?? "");
+    const expected = await (await workerSide()).signRequest(PLUGIN_SECRET, timestamp, { method: req.method!, pathWithQuery: req.url!, body });
+    const fresh = Math.abs(Date.now() / 1000 - Number(timestamp)) <= MAX_SKEW_SECONDS;
+    const verdict = signature !== expected ? "bad_signature" : !fresh ? "stale_signature" : seenSignatures.has(signature) ? "replayed" : true;
+    seenSignatures.add(signature);
+    received.push({ body: JSON.parse(body), verdict });
+    res.writeHead(chatMode === "fail" ? 503 : verdict === true ? 202 : 401, { "Content-Type": "application/json" });
+    res.end(JSON.stringify(chatMode === "fail" ? { error: { code: "overloaded", message: "try later" } } : { ok: true, duplicate: false }));
+  });
+  await new Promise<void>((r) => chat.listen(0, "127.0.0.1", r));
+  chatUrl = `http://127.0.0.1:${(chat.address() as AddressInfo).port}`;
+}
+
+/** Runs OpenCart's cron with every Edgechat job and event due now. */
+async function runCron(): Promise<void> {
+  sql("UPDATE oc_cron SET date_modified = NOW() - INTERVAL 1 DAY WHERE code = 'edgechat'; UPDATE oc_edgechat_event SET next_at = 0");
+  const res = await fetch(`${shopUrl}/index.php?route=cron/cron`);
+  await res.text();
+}
+
+beforeAll(async () => {
+  if (!present) return;
+  dir = mkdtempSync(path.join(os.tmpdir(), "edgechat-opencart-"));
+  cpSync(OPENCART, dir, { recursive: true });
+  cpSync(path.join(dir, "config-dist.php"), path.join(dir, "config.php"));
+  cpSync(path.join(dir, "admin/config-dist.php"), path.join(dir, "admin/config.php"));
+  execFileSync("mariadb", ["-uroot", "-e", `DROP DATABASE IF EXISTS ${DB}; CREATE DATABASE ${DB} CHARACTER SET utf8mb4;
+    CREATE USER IF NOT EXISTS 'edgechat_oc'@'localhost' IDENTIFIED BY 'edgechat_oc'; GRANT ALL PRIVILEGES ON ${DB}.* TO 'edgechat_oc'@'localhost';`]);
+  const port = await freePort();
+  shopUrl = `http://127.0.0.1:${port}`;
+  execFileSync("php", ["install/cli_install.php", "install", "--username", ADMIN.username, "--password", ADMIN.password,
+    "--email", "admin@example.com", "--http_server", `${shopUrl}/`, "--language", "en-gb", "--db_driver", "mysqli",
+    "--db_hostname", "localhost", "--db_username", "edgechat_oc", "--db_password", "edgechat_oc", "--db_database", DB,
+    "--db_port", "3306", "--db_prefix", "oc_"], { cwd: dir, stdio: "pipe" });
+  php = spawn("php", ["-S", `127.0.0.1:${port}`, "-t", dir], { cwd: dir, stdio: "ignore" });
+  for (let i = 0; i < 100 && !(await fetch(shopUrl).then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+  execFileSync("node", ["scripts/build-opencart.mjs", "--out", path.join(dir, "edgechat.ocmod.zip")], { cwd: ROOT, stdio: "pipe" });
+  await startChatServer();
+
+  admin = new Client(`${shopUrl}/admin/index.php?route=`);
+  const page = await (await admin.call("common/login")).text();
+  const loginToken = /login_token=([a-z0-9]+)/.exec(page)![1];
+  const login = await admin.json(`common/login.login&login_token=${loginToken}`, ADMIN);
+  token = /user_token=([a-z0-9]+)/.exec(login.redirect)![1]!;
+}, 120_000);
+
+afterAll(async () => {
+  php?.kill();
+  chat?.close();
+  if (present) execFileSync("mariadb", ["-uroot", "-e", `DROP DATABASE IF EXISTS ${DB}`]);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(!present)("OpenCart 4.1.0.4 module", () => {
+  const adminRoute = (route: string) => `${route}&user_token=${token}`;
+
+  it("installs from its .ocmod.zip through the Installer; Install registers the storefront events", async () => {
+    const form = new FormData();
+    form.append("file", new Blob([execFileSync("cat", [path.join(dir, "edgechat.ocmod.zip")])]), "edgechat.ocmod.zip");
+    expect(await admin.json(adminRoute("marketplace/installer.upload"), form)).toHaveProperty("success");
+    const id = sql("SELECT extension_install_id FROM oc_extension_install WHERE code = 'edgechat'");
+    let next: string | undefined = adminRoute(`marketplace/installer.install&extension_install_id=${id}`);
+    while (next) {
+      const step = await admin.json(next);
+      expect(step.error).toBeUndefined();
+      next = step.next ? step.next.replace(`${shopUrl}/admin/index.php?route=`, "") : undefined;
+    }
+    expect(existsSync(path.join(dir, "extension/edgechat/catalog/controller/module/edgechat.php"))).toBe(true);
+    expect(await admin.json(adminRoute("extension/module.install&extension=edgechat&code=edgechat"))).toHaveProperty("success");
+    expect(sql("SELECT `trigger` FROM oc_event WHERE code LIKE 'edgechat%' ORDER BY code").split("\n")).toEqual([
+      "catalog/controller/common/home/before", "catalog/view/common/header/after", "catalog/model/checkout/order.addHistory/after",
+    ]);
+  });
+
+  it("settings: script or nonsense is refused field by field; saved settings put the loader on the storefront, never the secrets", async () => {
+    const bad = await admin.json(adminRoute("extension/edgechat/module/edgechat.save"), {
+      module_edgechat_server_url: "javascript:alert(1)//<script>", module_edgechat_site_key: "<b>x</b>", module_edgechat_status: "1",
+    });
+    expect(Object.keys(bad.error).sort()).toEqual(["identity_secret", "plugin_secret", "server_url", "site_key", "warning"]);
+    expect(sql("SELECT COUNT(*) FROM oc_setting WHERE `key` = 'module_edgechat_server_url'")).toBe("0");
+    const ok = await admin.json(adminRoute("extension/edgechat/module/edgechat.save"), {
+      module_edgechat_server_url: `${chatUrl}/`, module_edgechat_site_key: SITE_KEY, module_edgechat_identity_secret: IDENTITY_SECRET,
+      module_edgechat_plugin_secret: PLUGIN_SECRET, module_edgechat_hide_routes: "information/contact", module_edgechat_status: "1",
+    });
+    expect(ok).toHaveProperty("success");
+    const settingsPage = await (await admin.call(adminRoute("extension/edgechat/module/edgechat"))).text();
+    expect(settingsPage).toContain(`value="${chatUrl}"`);
+    expect(settingsPage).not.toContain(PLUGIN_SECRET);
+
+    const home = await (await fetch(shopUrl)).text();
+    expect(home).toContain(`<script async src="${chatUrl}/widget.js" data-site="${SITE_KEY}"></script>`);
+    expect(home).toContain('window.edgechatSettings = {"locale":"en","cart":{"items":[],"total":0,"currency":"USD"}};');
+    expect(home).not.toContain(PLUGIN_SECRET);
+    expect(home).not.toContain(IDENTITY_SECRET);
+    const hidden = await (await fetch(`${shopUrl}/index.php?route=information/contact`)).text();
+    expect(hidden).not.toContain("edgechatSettings");
+  });
+
+  it("a logged-in customer arrives verified (HMAC over id and email); their cart reaches the Worker's signed call", async () => {
+    const shopper = new Client(`${shopUrl}/index.php?route=`);
+    sql(`INSERT INTO oc_customer SET customer_group_id = 1, store_id = 0, language_id = 1, firstname = 'Anna', lastname = 'K', email = '${CUSTOMER.email}',
+      telephone = '', password = '${execFileSync("php", ["-r", `echo password_hash('${CUSTOMER.password}', PASSWORD_DEFAULT);`], { encoding: "utf8" })}',
+      custom_field = '', newsletter = 0, ip = '', status = 1, safe = 0, token = '', code = '', date_added = NOW()`);
+    const id = sql(`SELECT customer_id FROM oc_customer WHERE email = '${CUSTOMER.email}'`);
+    const loginPage = await (await shopper.call("account/login&language=en-gb")).text();
+    const loginToken = /login_token=([a-z0-9]+)/.exec(loginPage)![1];
+    expect(await shopper.json(`account/login.login&language=en-gb&login_token=${loginToken}`, CUSTOMER)).toHaveProperty("redirect");
+    expect(await shopper.json("checkout/cart.add&language=en-gb", { product_id: "40", quantity: "2" })).toHaveProperty("success");
+
+    const page = await (await shopper.call("common/home&language=en-gb")).text();
+    const hash = createHmac("sha256", IDENTITY_SECRET).update(`${id}\n${CUSTOMER.email}`).digest("hex");
+    expect(page).toContain(`"identity":{"id":"${id}","email":"${CUSTOMER.email}","name":"Anna K","hash":"${hash}"}`);
+    expect(page).toMatch(/"cart":\{"items":\[\{"id":40,"name":"iPhone","qty":2,"price":101,/);
+
+    const { fetchWooCustomer } = await workerSide();
+    const customer = await fetchWooCustomer({ shopUrl, secrets: [PLUGIN_SECRET], userId: id });
+    expect(customer).toMatchObject({ cart: { items: [{ id: 40, name: "iPhone", qty: 2, price: 101 }], total: 202, currency: "USD" }, orders: [] });
+    const wrong = await fetchWooCustomer({ shopUrl, secrets: ["another-secret-0123456789"], userId: id });
+    expect(wrong).toMatchObject({ error: { code: "shop_refused" } });
+    expect((wrong as { error: { message: string } }).error.message).toContain("edgechat_bad_signature");
+    expect(await fetchWooCustomer({ shopUrl, secrets: [PLUGIN_SECRET], userId: "999999" })).toMatchObject({ error: { code: "unknown_shop_user" } });
+    const unsigned = await fetch(`${shopUrl}/?rest_route=/edgechat/v1/customer&user_id=${id}`);
+    expect(unsigned.status).toBe(401);
+    expect((await unsigned.json()).code).toBe("edgechat_unsigned");
+  });
+
+  it("a real cash-on-delivery checkout never waits on a hanging chat server; the order event is queued, retried, delivered signed once", async () => {
+    const shopper = new Client(`${shopUrl}/index.php?route=`);
+    shopper.cookies.set("edgechat_vid", "v_oc_shopper");
+    await shopper.call("common/home&language=en-gb");
+    expect(await shopper.json("checkout/cart.add&language=en-gb", { product_id: "40", quantity: "1" })).toHaveProperty("success");
+    const address = { shipping_firstname: "Ann", shipping_lastname: "Shopper", shipping_address_1: "Street 1", shipping_city: "Berlin", shipping_postcode: "10115", shipping_country_id: "81", shipping_zone_id: "1256" };
+    expect(await shopper.json("checkout/register.save&language=en-gb", { account: "0", customer_group_id: "1", firstname: "Ann", lastname: "Shopper", email: "ann@example.com", telephone: "12345", agree: "1", ...address })).toHaveProperty("success");
+    await shopper.json("checkout/shipping_method.quote&language=en-gb");
+    expect(await shopper.json("checkout/shipping_method.save&language=en-gb", { shipping_method: "flat.flat" })).toHaveProperty("success");
+    await shopper.json("checkout/payment_method.getMethods&language=en-gb");
+    expect(await shopper.json("checkout/payment_method.save&language=en-gb", { payment_method: "cod.cod" })).toHaveProperty("success");
+    await (await shopper.call("checkout/confirm.confirm&language=en-gb")).text();
+
+    chatMode = "hang";
+    const started = performance.now();
+    expect(await shopper.json("extension/opencart/payment/cod.confirm&language=en-gb")).toHaveProperty("redirect");
+    const checkoutMs = performance.now() - started;
+    expect(checkoutMs).toBeLessThan(1500);
+    console.log(`[opencart e2e] cash-on-delivery confirm with a hanging chat server: ${checkoutMs.toFixed(0)} ms`);
+    const orderId = sql("SELECT MAX(order_id) FROM oc_order");
+    expect(JSON.parse(sql(`SELECT body FROM oc_edgechat_event WHERE order_id = ${orderId}`))).toMatchObject({
+      type: "order_placed", visitorId: "v_oc_shopper", userId: null, orderId, total: 106, currency: "USD",
+    });
+    expect((await fetch(`${shopUrl}/index.php?route=extension/edgechat/module/edgechat.deliver`)).status).toBe(404);
+
+    chatMode = "fail";
+    await runCron();
+    expect(sql(`SELECT attempts FROM oc_edgechat_event WHERE order_id = ${orderId}`)).toBe("1");
+    chatMode = "accept";
+    await runCron();
+    expect(sql(`SELECT COUNT(*) FROM oc_edgechat_event WHERE order_id = ${orderId}`)).toBe("0");
+    const delivered = received.filter((r) => r.body.orderId === orderId);
+    expect(delivered.map((r) => r.verdict)).toEqual([true, true]);
+    expect(new Set(delivered.map((r) => JSON.stringify(r.body))).size).toBe(1);
+
+    const again = await fetch(`${shopUrl}/?rest_route=/edgechat/v1/customer&user_id=1`);
+    expect(again.status).toBe(401);
+  });
+
+  it("uninstall removes its settings, events, cron job and queue", async () => {
+    expect(await admin.json(adminRoute("extension/module.uninstall&extension=edgechat&code=edgechat"))).toHaveProperty("success");
+    expect(sql("SELECT COUNT(*) FROM oc_setting WHERE code = 'module_edgechat'")).toBe("0");
+    expect(sql("SELECT COUNT(*) FROM oc_event WHERE code LIKE 'edgechat%'")).toBe("0");
+    expect(sql("SELECT COUNT(*) FROM oc_cron WHERE code = 'edgechat'")).toBe("0");
+    expect(sql("SHOW TABLES LIKE 'oc_edgechat_event'")).toBe("");
+    expect(await (await fetch(shopUrl)).text()).not.toContain("edgechatSettings");
+  });
+});
