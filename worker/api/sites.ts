@@ -14,6 +14,7 @@ import { hmacSha256, toHex } from "../lib/crypto";
 import { plugin } from "./plugin";
 import { createSiteRoute } from "./signup";
 import { signupConfirm } from "./signup-confirm";
+import { widgetCors } from "./widget-cors";
 
 export const sites = new Hono<{ Bindings: Env }>();
 
@@ -21,14 +22,12 @@ sites.post("/", createSiteRoute);
 sites.route("/", signupConfirm);
 sites.route("/", plugin);
 
-/** CORS for the widget: the preflight is answered for any origin; the POST itself checks it. */
-function cors(origin: string | undefined): Record<string, string> {
-  return origin ? { "Access-Control-Allow-Origin": origin, Vary: "Origin" } : {};
-}
+// CORS for the widget: the preflight is answered for any origin; the POST itself checks the
+// origin, and its refusal is readable on the page (./widget-cors.ts).
+sites.use("/:siteKey/sessions", widgetCors);
 
 sites.options("/:siteKey/sessions", (c) =>
   c.body(null, 204, {
-    ...cors(c.req.header("Origin")),
     "Access-Control-Allow-Methods": "POST",
     "Access-Control-Allow-Headers": "Content-Type",
     "Access-Control-Max-Age": "86400",
@@ -37,7 +36,6 @@ sites.options("/:siteKey/sessions", (c) =>
 
 sites.post("/:siteKey/sessions", async (c) => {
   const origin = c.req.header("Origin");
-  for (const [k, v] of Object.entries(cors(origin))) c.header(k, v);
   const key = c.req.param("siteKey");
   if (!siteKeySchema.safeParse(key).success) throw new ApiError(404, "unknown_site", "no such site");
   const body = await readJson(c, sessionBody);

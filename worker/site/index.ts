@@ -19,6 +19,7 @@ import * as dataRights from "./data-rights";
 import * as departments from "./departments";
 import type { SiteHost } from "./host";
 import * as inbox from "./inbox";
+import * as install from "./install";
 import * as notices from "./mail/notices";
 import * as mailSettings from "./mail/settings";
 import { EMAIL_RETRY_TIMER, Mailer, type MailRequest } from "./mail/outbox";
@@ -169,6 +170,8 @@ export class Site extends SocketObject {
   // ---- for the admin API: settings ----
 
   async updateSettings(actor: audit.Actor, patch: settings.SettingsPatch) { return settings.applySettingsPatch(this.host.sql, actor, patch); }
+  async installReport() { return install.installReport(this.host.sql); }
+  async allowOrigin(actor: audit.Actor, origin: string) { return install.allowOrigin(this.host.sql, actor, origin); }
   async departments() { return departments.listDepartments(this.host.sql); }
   async saveDepartment(actor: audit.Actor, id: string | null, input: { name: string; operatorIds: string[] }) {
     return departments.saveDepartment(this.host.sql, actor, id, input);

@@ -193,4 +193,11 @@ export const SITE_MIGRATIONS = [
      at INTEGER NOT NULL,
      PRIMARY KEY (chat_id, message_id)
    );`,
+  // Where the widget runs: origins seen (allowed) and refused, for the Install screen; bounded.
+  `CREATE TABLE widget_origins (
+     origin TEXT PRIMARY KEY,
+     allowed INTEGER NOT NULL,
+     last_at INTEGER NOT NULL,
+     count INTEGER NOT NULL
+   );`,
 ] as const;

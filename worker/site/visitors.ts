@@ -8,6 +8,7 @@ import { conversationStub, newConversationId } from "../lib/jurisdiction";
 import type { Identity, Trail, VisitorClient, WidgetConfig } from "../protocol";
 import { contactOf, recordClient, upsertContact, visitorOfUser } from "./contacts";
 import { defer, type SiteHost } from "./host";
+import { recordOrigin } from "./install";
 import { operatorsOnline } from "./presence";
 import { acceptedSecrets } from "./secrets";
 import { originAllowed, siteSettingsOf } from "./settings";
@@ -69,7 +70,9 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
   if (!settings) return failure(404, "unknown_site", "no such site");
   const pending = notLive(sql);
   if (pending) return pending;
-  if (!originAllowed(req.origin, settings.allowedOrigins)) {
+  const allowed = originAllowed(req.origin, settings.allowedOrigins);
+  recordOrigin(sql, req.origin, allowed);
+  if (!allowed) {
     return failure(403, "origin_not_allowed",
       `origin ${req.origin ?? "(none)"} is not allowed for this site; add it to the site's allowed origins`);
   }

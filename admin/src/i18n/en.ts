@@ -83,6 +83,16 @@ export const en = {
       language: "Widget language", color: "Accent color", position: "Position", right: "Bottom right", left: "Bottom left",
       launcherText: "Launcher text", teamName: "Team name", greeting: "Greeting", avatarUrl: "Avatar image URL",
     },
+    install: {
+      title: "Install",
+      snippetTitle: "The snippet", snippetIntro: "Paste this into every page of your shop, just before </head>:",
+      wordpressTitle: "WordPress", wordpressIntro: "Install the plugin, then Settings → Edgechat → Connect with the server {server} and the site key {key}.",
+      wordpressLink: "Download the WordPress plugin (.zip)",
+      checkTitle: "Is it working?", seenOn: "We saw the widget on {origin} {ago}.", notSeen: "The widget has not been seen on an allowed page yet: open your shop and refresh this screen.",
+      refusedTitle: "Refused addresses", refusedIntro: "The widget was loaded on these pages, but their address is not allowed, so visitors there see \"chat unavailable\". Often it is www. against the bare domain, or http against https.",
+      refusedAgo: "last seen {ago}", allow: "Allow", allowOrigin: "Allow {origin}",
+      refresh: "Check again", justNow: "just now", ago: "{time} ago",
+    },
     origins: {
       title: "Allowed origins", intro: "The widget only starts on pages from these addresses.", label: "Origins, one per line",
       hint: "scheme://host[:port] without a path, e.g. https://shop.example or http://localhost:*", line: "Line {n}:",

@@ -86,6 +86,16 @@ export const ru: Dict = {
       language: "Язык виджета", color: "Цвет", position: "Расположение", right: "Справа внизу", left: "Слева внизу",
       launcherText: "Текст на кнопке", teamName: "Название команды", greeting: "Приветствие", avatarUrl: "Адрес картинки-аватара",
     },
+    install: {
+      title: "Установка",
+      snippetTitle: "Код для сайта", snippetIntro: "Вставьте его на каждую страницу магазина, перед </head>:",
+      wordpressTitle: "WordPress", wordpressIntro: "Установите плагин, затем Настройки → Edgechat → Подключить: сервер {server}, ключ сайта {key}.",
+      wordpressLink: "Скачать плагин для WordPress (.zip)",
+      checkTitle: "Работает ли виджет?", seenOn: "Мы видели виджет на {origin} {ago}.", notSeen: "Виджет ещё не появлялся на разрешённой странице: откройте магазин и обновите этот экран.",
+      refusedTitle: "Отклонённые адреса", refusedIntro: "Виджет загружался на этих страницах, но их адрес не разрешён, и посетители видят «чат недоступен». Часто дело в www. или в http вместо https.",
+      refusedAgo: "последний раз {ago}", allow: "Разрешить", allowOrigin: "Разрешить {origin}",
+      refresh: "Проверить снова", justNow: "только что", ago: "{time} назад",
+    },
     origins: {
       title: "Разрешённые адреса", intro: "Виджет запускается только на страницах с этих адресов.", label: "Адреса, по одному в строке",
       hint: "схема://хост[:порт] без пути, например https://shop.example или http://localhost:*", line: "Строка {n}:",
