@@ -109,7 +109,7 @@ export class Site extends SocketObject {
   async conversationChanged(entry: InboxEntry) { return this.feed.received(entry); }
   async sendMail(req: MailRequest) { return this.host.mailer.send(req); }
   async emailContext(visitorId: string) { return mailSettings.emailContextOf(this.host, visitorId); }
-  async autoReplyContext(visitorId: string) { return autoReply.contextOf(this.host.sql, visitorId); }
+  async autoReplyContext(visitorId: string) { return autoReply.contextOf(this.host.sql, visitorId, presence.operatorsOnline(this.host) > 0); }
 
   // ---- for the admin API: inbox and conversations ----
 

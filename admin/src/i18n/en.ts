@@ -160,7 +160,7 @@ export const en = {
       variants: "Replies", variant: "Reply {n}", addVariant: "Add a reply", removeVariant: "Delete the reply", when: "Only when",
       any: "any", emailCond: "Email", emailKnown: "known", emailUnknown: "unknown", localeCond: "Language", urlPattern: "Page URL pattern",
       urlPatternHint: "* matches anything; a pattern starting with / matches the path only", utmSource: "UTM source",
-      returningCond: "Visitor", returning: "returning", newVisitor: "first time", text: "Text",
+      returningCond: "Visitor", returning: "returning", newVisitor: "first time", onlineCond: "Operators", someoneOnline: "someone signed in", nobodyOnline: "nobody signed in", text: "Text",
       textHint: "You may use {nextOpening} (when operators are back, in the visitor's time and language), {waitMinutes} and {name}.",
       other: "Other", quiet: "No auto-reply when an operator answered in the last (minutes)",
       askEmail: "After an auto-reply, ask for the visitor's email when we do not know it",

@@ -163,7 +163,7 @@ export const ru: Dict = {
       variants: "Ответы", variant: "Ответ {n}", addVariant: "Добавить ответ", removeVariant: "Удалить ответ", when: "Только когда",
       any: "любой", emailCond: "Email", emailKnown: "известен", emailUnknown: "неизвестен", localeCond: "Язык", urlPattern: "Адрес страницы (шаблон)",
       urlPatternHint: "* — что угодно; шаблон, начинающийся с /, сравнивается только с путём", utmSource: "UTM source",
-      returningCond: "Посетитель", returning: "вернувшийся", newVisitor: "впервые", text: "Текст",
+      returningCond: "Посетитель", returning: "вернувшийся", newVisitor: "впервые", onlineCond: "Операторы", someoneOnline: "кто-то в сети", nobodyOnline: "никого нет", text: "Текст",
       textHint: "Можно использовать {nextOpening} (когда вернутся операторы — во времени и на языке посетителя), {waitMinutes} и {name}.",
       other: "Прочее", quiet: "Не отвечать автоматически, если оператор писал в последние (минут)",
       askEmail: "После автоответа спрашивать email посетителя, если он неизвестен",
