@@ -1,7 +1,7 @@
 import { SELF, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hmacSha256, toHex } from "../../worker/lib/crypto";
-import { BASE, Client, createSite, eventually, login, openSocket, operatorSocket, startSession, visitorSocket } from "./helpers";
+import { BASE, type Client, createSite, eventually, login, openSocket, operatorSocket, startSession, visitorSocket } from "./helpers";
 
 const SITE = "reply-shop";
 let cookie: string;
