@@ -34,6 +34,7 @@ export const enExtras = {
   emailAsk: "Leave your email so our answer reaches you even if you leave.",
   emailLabel: "Your email",
   emailSave: "Save",
+  emailDecline: "No thanks",
   emailInvalid: "Enter an email like name@example.com.",
   emailThanks: "Thanks! We'll answer by email if you've left.",
   transcript: "Email me this conversation",

@@ -33,6 +33,7 @@ export const ruExtras: ExtrasTexts = {
   emailAsk: "Оставьте email — ответ дойдёт, даже если вы уйдёте с сайта.",
   emailLabel: "Ваш email",
   emailSave: "Сохранить",
+  emailDecline: "Не нужно",
   emailInvalid: "Введите адрес вида name@example.com.",
   emailThanks: "Спасибо! Если вы уйдёте, ответим на почту.",
   transcript: "Отправить переписку на почту",
