@@ -4,7 +4,7 @@
  * (the widget), below.
  */
 import { Hono } from "hono";
-import type { Env } from "../env";
+import { isLocal, type Env } from "../env";
 import { ApiError, unwrap } from "../lib/errors";
 import { freshClaims, readVisitorToken, signVisitorToken, TOKEN_REFRESH_SECONDS } from "../lib/token";
 import { sessionBody, siteKey as siteKeySchema } from "../protocol";
@@ -59,7 +59,7 @@ sites.post("/:siteKey/sessions", async (c) => {
       trail: body.trail,
       locale: body.locale,
       timezone: body.timezone,
-      client: clientOf(c.req.raw, c.req.header("User-Agent")),
+      client: clientOf(c.req.raw, c.req.header("User-Agent"), isLocal(c.env)),
       ipKey: await clientKey(c.env, c.req.header("CF-Connecting-IP")),
     }),
   );
@@ -73,9 +73,12 @@ async function clientKey(env: Env, ip: string | undefined): Promise<string | und
   return toHex(await hmacSha256(env.TOKEN_SECRET || "edgechat", `visitor-ip:${ip}`)).slice(0, 32);
 }
 
-/** Country and city (Cloudflare's `request.cf`) and the User-Agent, for the visitor card. */
-function clientOf(req: Request, userAgent: string | undefined) {
-  const cf = (req as Request & { cf?: { country?: unknown; city?: unknown } }).cf;
+/**
+ * Country and city (Cloudflare's `request.cf`) and the User-Agent, for the visitor card. The
+ * local runtime makes up a `cf` location: it is left out there rather than shown as true.
+ */
+function clientOf(req: Request, userAgent: string | undefined, local: boolean) {
+  const cf = local ? undefined : (req as Request & { cf?: { country?: unknown; city?: unknown } }).cf;
   return {
     ...(typeof cf?.country === "string" ? { country: cf.country } : {}),
     ...(typeof cf?.city === "string" ? { city: cf.city } : {}),

@@ -36,6 +36,7 @@ export class EcInboxList extends LitElement {
     .name { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     .unread .name::before { content: ""; display: inline-block; width: 8px; height: 8px; border-radius: 4px; background: var(--ec-accent); margin-right: 6px; }
     .preview { color: var(--ec-muted); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    .preview.note { font-style: italic; }
     .meta { font-size: 12px; color: var(--ec-muted); text-align: right; }
     .waiting { color: var(--ec-warn); font-size: 12px; }
     .empty { padding: 24px; text-align: center; color: var(--ec-muted); }
@@ -93,13 +94,13 @@ export class EcInboxList extends LitElement {
   private item(e: InboxEntry) {
     const now = Date.now();
     const last = e.lastMessage;
-    const prefix = last?.author === "operator" ? `${t("inbox.team")}: ` : "";
+    const prefix = last?.note ? `${t("inbox.note")}: ` : last?.author === "operator" ? `${t("inbox.team")}: ` : "";
     const assignee = state.nameOf(e.assignee);
     return html`<li class=${e.unread ? "unread" : ""}>
       <button data-id=${e.id} aria-current=${state.activeId === e.id} @click=${() => this.openEntry(e.id)}>
         <span class="name">${visitorLabel(e)}</span>
         <span class="meta">${last ? shortTime(last.at, now) : ""} ${e.unread ? html`<span class="badge" aria-label=${t("inbox.unread", { n: e.unread })}>${e.unread}</span>` : nothing}</span>
-        <span class="preview">${prefix}${last?.text ?? ""}</span>
+        <span class="preview ${last?.note ? "note" : ""}" dir="auto">${prefix}${last?.text ?? ""}</span>
         <span class="meta">${assignee ?? (e.status === "open" ? t("inbox.unassigned") : t("inbox.resolved"))}</span>
         ${e.waitingSince && e.status === "open" ? html`<span class="waiting">${t("inbox.waiting", { time: duration(now - e.waitingSince) })}</span>` : nothing}
       </button></li>`;
