@@ -73,3 +73,32 @@ describe("an operator's conversation", () => {
     await owner.close();
   });
 });
+
+describe("the site's time zone", () => {
+  test("is picked from the IANA zones, with the browser's own zone one click away", async () => {
+    const owner = await AdminPage.open(browser, server);
+    const cdp = await owner.context.newCDPSession(owner.page);
+    await cdp.send("Emulation.setTimezoneOverride", { timezoneId: "Asia/Vladivostok" });
+    await owner.login("demo", server.owner.email, server.owner.password);
+    await owner.page.goto(`${server.url}/admin/settings/look`);
+    const screen = owner.page.locator("ec-settings-look");
+    const field = screen.locator("#timezone");
+    await field.waitFor();
+    expect(await field.getAttribute("list")).toBe("zone-names");
+    const zones = await screen.locator("#zone-names option").evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value));
+    expect(zones.length).toBeGreaterThan(300);
+    expect(zones).toContain("Asia/Vladivostok");
+    await screen.getByRole("button", { name: "Use this browser's zone: Asia/Vladivostok" }).click();
+    expect(await field.inputValue()).toBe("Asia/Vladivostok");
+    await owner.screenshot("settings-timezone-picker");
+    await screen.getByRole("button", { name: "Save" }).click();
+    await screen.locator(".ok").waitFor();
+    expect((await owner.api("GET", "/settings")).body.settings.timezone).toBe("Asia/Vladivostok");
+    await expect.poll(() => screen.locator("#browser-zone").count()).toBe(0);
+
+    await field.fill("Mars/Olympus");
+    await screen.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => screen.locator(".field-error").first().textContent()).toContain("unknown timezone");
+    await owner.close();
+  });
+});

@@ -79,7 +79,7 @@ export const en = {
   settings: {
     save: "Save", saved: "Saved", cancel: "Cancel", edit: "Edit", delete: "Delete",
     look: {
-      title: "Widget look and texts", siteName: "Site name", timezone: "Time zone", timezoneHint: "An IANA name, e.g. Europe/Berlin",
+      title: "Widget look and texts", siteName: "Site name", timezone: "Time zone", timezoneHint: "Type to search the list of zones, e.g. Berlin or Europe/Berlin", useBrowserZone: "Use this browser's zone: {zone}",
       language: "Widget language", color: "Accent color", position: "Position", right: "Bottom right", left: "Bottom left",
       launcherText: "Launcher text", teamName: "Team name", greeting: "Greeting", avatarUrl: "Avatar image URL",
     },

@@ -82,7 +82,7 @@ export const ru: Dict = {
   settings: {
     save: "Сохранить", saved: "Сохранено", cancel: "Отмена", edit: "Изменить", delete: "Удалить",
     look: {
-      title: "Вид и тексты виджета", siteName: "Название сайта", timezone: "Часовой пояс", timezoneHint: "Имя IANA, например Europe/Moscow",
+      title: "Вид и тексты виджета", siteName: "Название сайта", timezone: "Часовой пояс", timezoneHint: "Начните вводить, чтобы найти пояс, например Moscow или Europe/Moscow", useBrowserZone: "Взять пояс этого браузера: {zone}",
       language: "Язык виджета", color: "Цвет", position: "Расположение", right: "Справа внизу", left: "Слева внизу",
       launcherText: "Текст на кнопке", teamName: "Название команды", greeting: "Приветствие", avatarUrl: "Адрес картинки-аватара",
     },
