@@ -10,6 +10,7 @@ import type { TestServer } from "./support/server";
 import { Visitor } from "./support/visitor";
 import { AdminPage, eventually } from "./admin-support/admin-page";
 import { startAdminWorld } from "./admin-support/setup";
+import { apiVisitor } from "./admin-support/visitor-api";
 
 let server: TestServer;
 let browser: Browser;
@@ -99,6 +100,45 @@ describe("the site's time zone", () => {
     await field.fill("Mars/Olympus");
     await screen.getByRole("button", { name: "Save" }).click();
     await expect.poll(() => screen.locator(".field-error").first().textContent()).toContain("unknown timezone");
+    await owner.close();
+  });
+});
+
+describe("the inbox order", () => {
+  test("waiting visitors first, longest wait on top (activity order one click away); Alt+↓ goes to the next waiting one", async () => {
+    const owner = await AdminPage.open(browser, server);
+    await owner.login("demo", server.owner.email, server.owner.password);
+    const longest = await apiVisitor(server.url, "demo", {});
+    await longest.say("I asked first");
+    const second = await apiVisitor(server.url, "demo", {});
+    await second.say("I asked second");
+    const answered = await apiVisitor(server.url, "demo", {});
+    await answered.say("I asked last");
+    const ids = [longest, second, answered].map((v) => v.conversationId);
+    for (const id of ids) await owner.row(id).waitFor({ timeout: 15_000 });
+    await owner.openConversation(answered.conversationId);
+    await owner.composer().fill("Answered you first, as you were last.");
+    await owner.composer().press("Enter");
+    await owner.thread().filter({ hasText: "Answered you first" }).waitFor();
+
+    const order = async () => (await owner.page.locator("ec-inbox-list li button").evaluateAll((b) => b.map((x) => x.getAttribute("data-id"))))
+      .filter((id) => ids.includes(id!));
+    await expect.poll(order, { timeout: 15_000 }).toEqual([longest.conversationId, second.conversationId, answered.conversationId]);
+    await owner.screenshot("inbox-waiting-first");
+
+    // Alt+↓ from the answered one (at the bottom) goes to the longest wait, then to the next waiting.
+    await owner.page.keyboard.press("Alt+ArrowDown");
+    await expect.poll(() => owner.page.url()).toContain(longest.conversationId);
+    await owner.page.keyboard.press("Alt+ArrowDown");
+    await expect.poll(() => owner.page.url()).toContain(second.conversationId);
+
+    await owner.page.locator("ec-inbox-list #sort").selectOption("activity");
+    await expect.poll(order).toEqual([answered.conversationId, second.conversationId, longest.conversationId]);
+    await owner.page.reload();
+    await owner.page.locator("ec-inbox-list").waitFor();
+    expect(await owner.page.locator("ec-inbox-list #sort").inputValue()).toBe("activity");
+    await owner.page.locator("ec-inbox-list #sort").selectOption("waiting");
+    for (const v of [longest, second, answered]) v.close();
     await owner.close();
   });
 });

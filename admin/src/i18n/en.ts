@@ -18,6 +18,7 @@ export const en = {
     views: { label: "Views", open: "Open", mine: "Mine", unassigned: "Unassigned", resolved: "Resolved", all: "All" },
     search: "Search text, name or email", empty: "Nothing here right now.", noMatches: "No conversation matches.",
     live: "Live · {n} operator online|Live · {n} operators online", connecting: "Connecting…", visitor: "Visitor", visitorN: "Visitor #{id}",
+    sort: { label: "Order", waiting: "Waiting first", activity: "Latest activity" },
     team: "Team", note: "Note", unassigned: "Unassigned", resolved: "Resolved", open: "Open", waiting: "waiting {time}",
     unread: "{n} unread message|{n} unread messages",
   },

@@ -9,7 +9,7 @@ import type { InboxEntry } from "../../../worker/protocol";
 import { state } from "../app-state";
 import { duration, shortTime } from "../format";
 import { Localized, t } from "../i18n";
-import { VIEWS, matches } from "../inbox-store";
+import { VIEWS, matches, type InboxSort } from "../inbox-store";
 import { go } from "../router";
 import { Watch } from "../watch";
 import { base } from "./styles";
@@ -26,7 +26,9 @@ export class EcInboxList extends LitElement {
     nav { display: flex; flex-wrap: wrap; gap: 2px; padding: 8px; border-bottom: 1px solid var(--ec-border); }
     nav button { border: 0; background: none; padding: 4px 8px; white-space: nowrap; min-height: 30px; }
     nav button[aria-pressed="true"] { background: var(--ec-hover); font-weight: 600; }
-    .search { padding: 8px; border-bottom: 1px solid var(--ec-border); }
+    .search { padding: 8px; border-bottom: 1px solid var(--ec-border); display: flex; gap: 6px; }
+    .search input { flex: 1; min-width: 0; }
+    .search select { width: auto; }
     ul { list-style: none; margin: 0; padding: 0; overflow-y: auto; flex: 1; }
     li button {
       display: grid; grid-template-columns: 1fr auto; gap: 2px 8px; width: 100%; text-align: left;
@@ -76,6 +78,11 @@ export class EcInboxList extends LitElement {
       <div class="search">
         <label class="sr-only" for="q">${t("inbox.search")}</label>
         <input id="q" type="search" placeholder=${t("inbox.search")} .value=${state.query} @input=${this.onSearch}>
+        <label class="sr-only" for="sort">${t("inbox.sort.label")}</label>
+        <select id="sort" title=${t("inbox.sort.label")} @change=${(e: Event) => state.setSort((e.target as HTMLSelectElement).value as InboxSort)}>
+          <option value="waiting" ?selected=${state.sort === "waiting"}>${t("inbox.sort.waiting")}</option>
+          <option value="activity" ?selected=${state.sort === "activity"}>${t("inbox.sort.activity")}</option>
+        </select>
       </div>
       <ul role="list" @keydown=${this.onKey}>
         ${list.map((e) => this.item(e))}
@@ -85,7 +92,7 @@ export class EcInboxList extends LitElement {
   }
 
   private entries(me: string): InboxEntry[] {
-    const list = state.inbox.list(state.view, me, "");
+    const list = state.inbox.list(state.view, me, "", state.sort);
     if (!state.query) return list;
     const found = new Set((state.found ?? []).map((e) => e.id));
     return list.filter((e) => matches(e, state.query) || found.has(e.id));
