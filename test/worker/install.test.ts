@@ -63,3 +63,14 @@ describe("Install: origins seen and refused", () => {
     expect(report.refused[0].origin).toBe("https://fake44.example");
   });
 });
+
+describe("identities that do not verify", () => {
+  it("are counted for the admin's notice (the widget then goes on unverified)", async () => {
+    const before = await expectJson(call("GET", "/install", owner), 200);
+    expect(before.identityRefused).toBeNull();
+    const res = await post(`/api/v1/sites/${SITE}/sessions`, { identity: { userId: "7", hash: "0".repeat(64) } }, { Origin: ORIGIN });
+    expect(res.status).toBe(401);
+    const after = await expectJson(call("GET", "/install", owner), 200);
+    expect(after.identityRefused).toMatchObject({ count: 1, lastAt: expect.any(Number) });
+  });
+});

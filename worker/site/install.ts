@@ -7,7 +7,7 @@
 import { failure, fieldFailure, type Failure } from "../lib/errors";
 import { originPattern, type SiteSettings } from "../protocol";
 import type * as audit from "./audit";
-import { applySettingsPatch, originAllowed, siteSettingsOf } from "./settings";
+import { applySettingsPatch, originAllowed, readSetting, siteSettingsOf, writeSetting } from "./settings";
 
 /** Rows kept: the newest origins win, so a flood of made-up Origin headers stays bounded. */
 const MAX_ORIGINS = 40;
@@ -27,6 +27,14 @@ export interface InstallReport {
   seen: OriginSeen[];
   /** Origins refused (not in the allowed list now), newest first. */
   refused: OriginSeen[];
+  /** Pages that sent a customer's identity whose hash did not verify (the chat went on unverified). */
+  identityRefused: { count: number; lastAt: number } | null;
+}
+
+/** Notes an identity that did not verify, for the admin's notice (settings key `identity_refused`). */
+export function recordIdentityRefused(sql: SqlStorage, now = Date.now()): void {
+  const before = readSetting<{ count: number; lastAt: number }>(sql, "identity_refused");
+  writeSetting(sql, "identity_refused", { count: (before?.count ?? 0) + 1, lastAt: now });
 }
 
 /** The origin as a page sends it, when it is one an operator could allow; else null. */
@@ -57,7 +65,7 @@ export function installReport(sql: SqlStorage): InstallReport {
   const allowed = siteSettingsOf(sql)?.allowedOrigins ?? [];
   const rows = sql.exec<{ origin: string; allowed: number; last_at: number; count: number }>(
     "SELECT origin, allowed, last_at, count FROM widget_origins ORDER BY last_at DESC").toArray();
-  const report: InstallReport = { seen: [], refused: [] };
+  const report: InstallReport = { seen: [], refused: [], identityRefused: readSetting(sql, "identity_refused") };
   for (const r of rows) {
     const entry = { origin: r.origin, lastAt: r.last_at, count: r.count };
     if (r.allowed) report.seen.push(entry);

@@ -8,7 +8,7 @@ import { conversationStub, newConversationId } from "../lib/jurisdiction";
 import type { Identity, Trail, VisitorClient, WidgetConfig } from "../protocol";
 import { contactOf, recordClient, upsertContact, visitorOfUser } from "./contacts";
 import { defer, type SiteHost } from "./host";
-import { recordOrigin } from "./install";
+import { recordIdentityRefused, recordOrigin } from "./install";
 import { operatorsOnline } from "./presence";
 import { acceptedSecrets } from "./secrets";
 import { originAllowed, siteSettingsOf } from "./settings";
@@ -82,6 +82,7 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
   let verified = false;
   if (req.identity) {
     const signed = await checkIdentity(sql, req.identity);
+    if (!signed) recordIdentityRefused(sql);
     if (!signed) return failure(401, "bad_identity", "identity hash does not match HMAC-SHA256(identity secret, userId) nor HMAC-SHA256(identity secret, userId + \"\\n\" + email)");
     verified = signed === "email" || req.identity.email === undefined;
     visitorId = visitorOfUser(sql, req.identity.userId) ?? visitorId;

@@ -124,6 +124,7 @@ export const en = {
       noBot: "No Telegram bot is connected yet.", token: "Bot token", tokenHint: "From @BotFather; connecting sets the bot's webhook.", connect: "Connect the bot",
     },
     identity: {
+      refused: "{n} time your shop sent a customer's identity whose hash did not verify (last: {when}); those customers chatted unverified. Check the secret and the formula below.|{n} times your shop sent a customer's identity whose hash did not verify (last: {when}); those customers chatted unverified. Check the secret and the formula below.",
       title: "Identity secret", intro: "Your shop signs the logged-in customer's id with this secret, so the chat knows it is really them.",
       hidden: "The current secret is never shown again. Rotate it to get a new one; the old one stops working at once.",
       rotate: "Rotate the secret", confirm: "Make a new secret? Identities signed with the old one stop working.",
