@@ -7,6 +7,7 @@
 //   node scripts/build-wordpress.mjs                  update languages/ and write the zip
 //   node scripts/build-wordpress.mjs --check          fail if languages/ is stale or a translation is missing (CI)
 //   node scripts/build-wordpress.mjs --out FILE.zip   write the zip elsewhere
+//   node scripts/build-wordpress.mjs --zip-only --out FILE.zip   only the zip from languages/ as they are (npm run build)
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,6 +97,11 @@ function writeZip() {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, archive);
   console.log(`wrote ${relative(process.cwd(), out) || out} (${files.length} files, ${(archive.length / 1024).toFixed(1)} KiB)`);
+}
+
+if (args.includes('--zip-only')) {
+  writeZip();
+  process.exit(0);
 }
 
 const problems = updateLanguages();

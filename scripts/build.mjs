@@ -3,6 +3,7 @@
  * into dist/assets/, which the Worker serves as static assets. Prints the gzip sizes the
  * budgets in ARCHITECTURE.md speak of.
  */
+import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -31,6 +32,9 @@ export async function build({ quiet = false } = {}) {
   const admin = await buildAdmin({ outDir: path.join(OUT, "admin") });
   cpSync(path.join(ROOT, "widget/demo"), path.join(OUT, "demo"), { recursive: true });
   writeFileSync(path.join(OUT, "_headers"), HEADERS);
+  // The admin's Install screen links to the WordPress plugin served by this deployment.
+  execFileSync(process.execPath, [path.join(ROOT, "scripts/build-wordpress.mjs"), "--zip-only", "--out", path.join(OUT, "downloads/edgechat-wordpress.zip")],
+    { stdio: quiet ? "ignore" : ["ignore", "ignore", "inherit"] });
   const sizes = {
     loader_gzip_bytes: widget.loader.gzip,
     component_gzip_bytes: widget.component.gzip,

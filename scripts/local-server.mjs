@@ -48,6 +48,8 @@ async function waitForHealth(url, child, ms) {
  * wrangler config than ./wrangler.toml (the benchmarks' baseline Workers under test/bench/).
  */
 export async function startLocal({ port, persistTo, vars, quiet = false, env = {}, config }) {
+  // Another server on the port would answer the health check in our place.
+  if (port !== undefined && (await portInUse(port))) throw new Error(portBusyMessage(port));
   port ??= await freePort();
   const args = [
     "dev", ...(config ? ["--config", config] : []), "--local", "--ip", "127.0.0.1", "--port", String(port),
@@ -88,6 +90,20 @@ export async function startLocal({ port, persistTo, vars, quiet = false, env = {
     throw new Error(`${err.message}\n${stderr}`);
   }
   return { url, port, pid: child.pid, stop, consoleLinks: () => outboxLines.flatMap((l) => l.match(/https?:\/\/\S+/g) ?? []) };
+}
+
+/** True when something already listens on 127.0.0.1:`port`. */
+export function portInUse(port) {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once("error", (err) => resolve(err.code === "EADDRINUSE" || err.code === "EACCES"));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(false)));
+  });
+}
+
+/** What to tell the person running `npm start` when the port is taken. */
+export function portBusyMessage(port) {
+  return `Port ${port} is already in use (another Edgechat, or another program). Stop it, or choose another port: PORT=${port + 1} npm start`;
 }
 
 /** Sends SIGTERM to the process group, then SIGKILL if it is still there after 5 s. */

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { build } from "./build.mjs";
-import { ROOT, demoSite, localVars, secret, seedSite, startLocal } from "./local-server.mjs";
+import { ROOT, demoSite, localVars, portBusyMessage, portInUse, secret, seedSite, startLocal } from "./local-server.mjs";
 
 const STATE = path.join(ROOT, ".wrangler", "state");
 const SECRETS = path.join(ROOT, ".wrangler", "edgechat-local.json");
@@ -24,10 +24,16 @@ function localSecrets() {
   return made;
 }
 
+const port = Number(process.env.PORT || 8787);
+// Checked first: another server there would answer our health check, and we would print
+// "running" for a server that is not ours.
+if (await portInUse(port)) {
+  console.error(portBusyMessage(port));
+  process.exit(1);
+}
 await build({ quiet: true });
 const s = localSecrets();
 const password = process.env.DEMO_PASSWORD || s.demoPassword;
-const port = Number(process.env.PORT || 8787);
 const server = await startLocal({
   port,
   persistTo: STATE,

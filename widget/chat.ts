@@ -10,7 +10,6 @@ import { newClientId, Outbox, type OutboxItem } from "./outbox";
 import { CONFIG_FRESH_MS, isFresh, SessionKeeper, TOKEN_FRESH_MS, toIdentity, type HostIdentity, type Session } from "./session";
 import { SiteStorage } from "./storage";
 import { recordPage } from "./trail";
-import { MAX_TEXT } from "../worker/protocol/limits";
 
 /** The visitor sends `typing` at most this often. */
 const TYPING_EVERY_MS = 3_000;
@@ -90,6 +89,15 @@ export class ChatController implements ReactiveController {
     return this.messages.filter((m) => m.author.kind !== "visitor" && m.seq > this.visitorRead).length;
   }
 
+  /** What the visitor typed and has not sent: kept across reloads, given back when the site refuses this page. */
+  get draft(): string {
+    return this.#store?.get<string>("draft") ?? "";
+  }
+
+  set draft(text: string) {
+    this.#store.set("draft", text || null);
+  }
+
   get showContact(): boolean {
     return !this.emailKnown && (this.askEmail || this.messages.some((m) => m.meta?.ask === "email"));
   }
@@ -141,10 +149,10 @@ export class ChatController implements ReactiveController {
   }
 
   /** Queues a message and sends it when the socket allows. Returns an error key or null. */
-  send(text: string): "empty" | "tooLong" | null {
+  send(text: string): "empty" | "unavailable" | null {
     const clean = text.trim();
     if (!clean) return "empty";
-    if (clean.length > MAX_TEXT) return "tooLong";
+    if (this.unavailable) return "unavailable";
     const first = !this.messages.some((m) => m.author.kind === "visitor") && !this.pending.length;
     this.#outbox.add({ clientId: newClientId(), text: clean, at: Date.now() });
     if (this.session) this.#store.set("active", this.session.conversationId);
@@ -196,11 +204,23 @@ export class ChatController implements ReactiveController {
 
   async #socketUrl(refused: boolean): Promise<string> {
     // A refused socket most often means an expired token: exchange it for a fresh one.
-    if (refused || !isFresh(this.session, TOKEN_FRESH_MS)) await this.#keeper.refresh();
+    if (refused || !isFresh(this.session, TOKEN_FRESH_MS)) await this.#keeper.refresh().catch((e) => this.#refused(e));
     this.state = "connecting";
     this.#host.requestUpdate();
     const { conversationId, visitorToken } = this.session!;
     return `${this.#host.server.replace(/^http/, "ws")}/api/v1/conversations/${conversationId}/ws?token=${encodeURIComponent(visitorToken)}`;
+  }
+
+  /** The site refused this page: queued messages go back into the box, nothing waits at "Sending…". */
+  #refused(e: unknown): never {
+    if (this.unavailable) {
+      const items = this.pending;
+      for (const i of items) this.#outbox.remove(i.clientId);
+      this.draft = [...items.map((i) => i.text), this.draft].filter(Boolean).join("\n");
+      this.#conn.stop();
+      this.#host.requestUpdate();
+    }
+    throw e;
   }
 
   // ---- frames ----

@@ -107,7 +107,7 @@ export class EdgeChat extends LitElement {
     const line = productLine(options?.product, this.#t.about);
     if (line) {
       this.#input.value = line + this.#input.value;
-      this.#fit();
+      this.#onInput();
     }
     if (focus) this.#input.focus();
   }
@@ -220,7 +220,7 @@ export class EdgeChat extends LitElement {
       ${this.bot?.render({ html, nothing })}
       ${this.extras?.render({ html, nothing })}
       <form class="composer" part="composer" @submit=${this.#onSubmit}>
-        <textarea part="input" rows="1" maxlength=${MAX_TEXT} aria-label=${t.input} placeholder=${t.placeholder}
+        <textarea part="input" rows="1" dir="auto" .value=${chat.draft} aria-label=${t.input} placeholder=${t.placeholder}
           @keydown=${this.#onComposerKey} @input=${this.#onInput}></textarea>
         <button class="send" part="send" type="submit" aria-label=${t.send}>${icon(SEND_ICON)}</button>
       </form>
@@ -277,24 +277,23 @@ export class EdgeChat extends LitElement {
     }
   }
 
+  /** Grows the message field with its text (up to 120 px), keeps the draft, says "typing". */
   #onInput(): void {
-    this.#fit();
-    if (this.#input.value.trim()) this.chat.typed();
-  }
-
-  /** Grows the message field with its text, up to 120 px. */
-  #fit(): void {
     const area = this.#input;
     area.style.height = "";
     area.style.height = `${Math.min(area.scrollHeight + 2, 120)}px`;
+    this.chat.draft = area.value;
+    if (area.value.trim()) this.chat.typed();
   }
 
   #onSubmit(e: Event): void {
     e.preventDefault();
-    const error = this.chat.send(this.#input.value);
-    this.notice = error === "tooLong" ? this.#t.tooLong(MAX_TEXT) : "";
+    // Longer than a message may be: the first part goes, the rest stays in the box, and we say so.
+    const text = this.#input.value;
+    const error = this.chat.send(text.slice(0, MAX_TEXT));
+    this.notice = error === "unavailable" ? this.#t.unavailable : text.length > MAX_TEXT ? this.#t.tooLong(MAX_TEXT) : "";
     if (error) return;
-    this.#input.value = "";
+    this.#input.value = text.slice(MAX_TEXT);
     this.#onInput();
   }
 

@@ -31,7 +31,7 @@ export function bubble(name: string, text: string, picture?: TemplateResult, at?
     <div class="body">
       <div class="bubble">
         <p class="meta"><span>${name}</span>${at ? html`<time datetime=${new Date(at).toISOString()}>${time}</time>` : nothing}</p>
-        <p class="text">${linkify(text)}</p>${files}
+        <p class="text" dir="auto">${linkify(text)}</p>${files}
       </div>
       ${state ? html`<p class="state">${state}</p>` : nothing}
     </div>

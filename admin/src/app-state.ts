@@ -8,7 +8,7 @@ import type { SiteSettings } from "../../worker/protocol";
 import { api } from "./api";
 import { ConversationSession } from "./conversation-session";
 import { localeChosen, setLocale, t } from "./i18n";
-import { InboxStore, type View } from "./inbox-store";
+import { InboxStore, type InboxSort, type View } from "./inbox-store";
 import { askPermissionOnce, chime, desktopNotify, setTitle } from "./notify";
 import { go } from "./router";
 
@@ -30,6 +30,8 @@ export class AppState extends EventTarget {
   canned: CannedResponse[] = [];
   view: View = (localStorage.getItem("edgechat.view") as View | null) ?? "open";
   query = "";
+  /** How the inbox is ordered; remembered per browser. */
+  sort: InboxSort = localStorage.getItem("edgechat.sort") === "activity" ? "activity" : "waiting";
   /** Server search results for `query` (text beyond the last message), or null. */
   found: InboxEntry[] | null = null;
   readonly inbox = new InboxStore((e) => this.onNewConversation(e));
@@ -90,6 +92,12 @@ export class AppState extends EventTarget {
 
   async refreshCanned(): Promise<void> {
     this.canned = (await api("GET", "/canned")).canned;
+    this.changed();
+  }
+
+  setSort(sort: InboxSort): void {
+    this.sort = sort;
+    localStorage.setItem("edgechat.sort", sort);
     this.changed();
   }
 

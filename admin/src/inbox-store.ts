@@ -11,6 +11,25 @@ import { socketUrl } from "./api";
 const KEEP_ALIVE_MS = 30_000;
 
 export type View = "open" | "mine" | "unassigned" | "resolved" | "all";
+/** "waiting": visitors waiting for an answer first, longest wait on top; "activity": newest activity first. */
+export type InboxSort = "waiting" | "activity";
+
+/** True when the visitor is waiting for an answer. */
+export function isWaiting(e: InboxEntry): boolean {
+  return e.status === "open" && e.waitingSince !== null && e.waitingSince !== undefined;
+}
+
+/** The order of a list: waiting first by how long they wait, then newest activity first. */
+export function inboxOrder(sort: InboxSort): (a: InboxEntry, b: InboxEntry) => number {
+  const byActivity = (a: InboxEntry, b: InboxEntry) => b.updatedAt - a.updatedAt;
+  if (sort === "activity") return byActivity;
+  return (a, b) => {
+    const wa = isWaiting(a);
+    const wb = isWaiting(b);
+    if (wa !== wb) return wa ? -1 : 1;
+    return wa ? a.waitingSince! - b.waitingSince! : byActivity(a, b);
+  };
+}
 export const VIEWS: readonly View[] = ["open", "mine", "unassigned", "resolved", "all"];
 
 /** True when an entry belongs in a view for operator `me`. */
@@ -74,11 +93,11 @@ export class InboxStore extends EventTarget {
     this.changed();
   }
 
-  /** Entries of a view, newest activity first, filtered by `query`. */
-  list(view: View, me: string, query = ""): InboxEntry[] {
+  /** Entries of a view in `sort` order (waiting visitors first by default), filtered by `query`. */
+  list(view: View, me: string, query = "", sort: InboxSort = "waiting"): InboxEntry[] {
     return [...this.entries.values()]
       .filter((e) => inView(e, view, me) && matches(e, query))
-      .sort((a, b) => b.updatedAt - a.updatedAt);
+      .sort(inboxOrder(sort));
   }
 
   /** Conversations of a view with unread visitor messages. */

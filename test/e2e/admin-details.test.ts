@@ -113,7 +113,8 @@ describe("admin details", () => {
     await owner.page.locator("ec-app [role=tab]").first().click();
     await expect.poll(() => owner.composer().inputValue()).toBe("half-written answer");
     await owner.page.locator("ec-inbox-list #q").focus();
-    await owner.page.keyboard.press("Alt+ArrowUp");
+    // Both visitors wait; Alt+↓ goes to the next waiting one (Eve waits longest, so she is on top).
+    await owner.page.keyboard.press("Alt+ArrowDown");
     await expect.poll(() => owner.page.locator("ec-app [role=tab][aria-selected=true]").textContent()).not.toContain("Eve");
     expect(first).not.toBe(w.conversationId);
   });

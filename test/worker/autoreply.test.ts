@@ -1,7 +1,7 @@
 import { SELF, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hmacSha256, toHex } from "../../worker/lib/crypto";
-import { BASE, createSite, eventually, login, operatorSocket, startSession, visitorSocket } from "./helpers";
+import { BASE, type Client, createSite, eventually, login, openSocket, operatorSocket, startSession, visitorSocket } from "./helpers";
 
 const SITE = "reply-shop";
 let cookie: string;
@@ -101,6 +101,21 @@ describe("auto-replies", () => {
     expect(message.text).toMatch(/^We are back .* at 19:00; we will answer by email\.$/);
     expect(message.meta.ask).toBeUndefined();
     await tab.none("contact");
+  });
+
+  it("outside hours with an operator signed in, waits for the operator before the away reply", async () => {
+    await saveSettings(closedToday());
+    const inbox = (await openSocket("/api/v1/admin/ws", { Cookie: cookie })) as Client;
+    await inbox.next("presence");
+    const { tab, stub } = await visitor();
+    await tab.say("Are you there tonight?");
+    await tab.none("message", 500); // the header said "We are online": no instant "we are away"
+    const due = await runInDurableObject(stub, (_i, s) => s.storage.sql.exec<{ due: number }>("SELECT due FROM timers WHERE kind = 'autoreply'").one().due);
+    expect(due).toBeGreaterThan(Date.now() + 50_000);
+    await timeoutPasses(stub);
+    const { message } = await tab.next("message");
+    expect(message.meta).toMatchObject({ autoReply: "closed", period: "holiday" });
+    inbox.close();
   });
 
   it("waits for the rule's timeout in working hours, then answers once per wait", async () => {

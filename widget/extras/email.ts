@@ -5,6 +5,7 @@
  */
 import type { EdgeChat } from "../edge-chat";
 import { extrasCatalogue } from "../i18n";
+import { SiteStorage } from "../storage";
 import type { Lit } from "./extras";
 
 /** Plausible email: something@domain.tld. */
@@ -26,6 +27,7 @@ export class EmailField {
   /** Shows the field, labelled with `reason`, and puts focus in it. */
   async ask(reason: EmailReason): Promise<void> {
     this.#reason = reason;
+    this.#declined(null);
     this.#host.chat.askEmail = true;
     this.#host.requestUpdate();
     await this.#host.updateComplete;
@@ -36,7 +38,7 @@ export class EmailField {
     const t = extrasCatalogue(this.#host.locale);
     const chat = this.#host.chat;
     if (chat.emailKnown) return this.#saved ? html`<p class="contact" role="status">${t.emailThanks}</p>` : nothing;
-    if (!chat.showContact) return nothing;
+    if (!chat.showContact || (this.#reason === "emailAsk" && this.#declined() === chat.session?.conversationId)) return nothing;
     const invalid = this.#invalid;
     return html`<form class="contact" part="contact" novalidate @submit=${this.#onSubmit}>
       <label for="email">${t[this.#reason]}</label>
@@ -44,10 +46,28 @@ export class EmailField {
         <input id="email" type="email" autocomplete="email" maxlength="254" placeholder=${t.emailLabel}
           aria-invalid=${invalid} aria-describedby=${invalid ? "email-error" : nothing} />
         <button type="submit">${t.emailSave}</button>
+        <button type="button" class="decline" @click=${this.#onDecline}>${t.emailDecline}</button>
       </div>
       ${invalid ? html`<p id="email-error" class="error" role="alert">${t.emailInvalid}</p>` : nothing}
     </form>`;
   }
+
+  /**
+   * The conversation whose email ask the visitor declined ("No thanks"), kept across reloads
+   * so the question does not come back; with a value, records it (null forgets it).
+   */
+  #declined(conversationId?: string | null): string | null {
+    const store = new SiteStorage(this.#host.site);
+    if (conversationId !== undefined) store.set("noEmail", conversationId);
+    return store.get<string>("noEmail");
+  }
+
+  #onDecline = (): void => {
+    this.#declined(this.#host.chat.session?.conversationId ?? null);
+    this.#host.chat.askEmail = false;
+    this.#host.requestUpdate();
+    this.#host.renderRoot.querySelector("textarea")?.focus();
+  };
 
   // An arrow function: Lit calls listeners with the element as `this`.
   #onSubmit = (e: SubmitEvent): void => {

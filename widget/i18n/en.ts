@@ -26,7 +26,7 @@ export const enChat = {
   typing: (name: string) => `${name} is typing…`,
   newMessage: (name: string, text: string) => `New message from ${name}: ${text}`,
   about: "About:",
-  tooLong: (max: number) => `A message can be at most ${max} characters long.`,
+  tooLong: (max: number) => `Sent the first ${max} characters; the rest is below.`,
   failed: "Something went wrong. Please try again.",
 };
 
@@ -34,6 +34,7 @@ export const enExtras = {
   emailAsk: "Leave your email so our answer reaches you even if you leave.",
   emailLabel: "Your email",
   emailSave: "Save",
+  emailDecline: "No thanks",
   emailInvalid: "Enter an email like name@example.com.",
   emailThanks: "Thanks! We'll answer by email if you've left.",
   videoCall: "Video call",

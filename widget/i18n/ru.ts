@@ -25,7 +25,7 @@ export const ruChat: ChatTexts = {
   typing: (name) => `${name} печатает…`,
   newMessage: (name, text) => `Новое сообщение от ${name}: ${text}`,
   about: "Вопрос о товаре:",
-  tooLong: (max) => `Сообщение может быть не длиннее ${max} символов.`,
+  tooLong: (max) => `Отправлены первые ${max} символов, остальное ниже.`,
   failed: "Что-то пошло не так. Попробуйте ещё раз.",
 };
 
@@ -33,6 +33,7 @@ export const ruExtras: ExtrasTexts = {
   emailAsk: "Оставьте email — ответ дойдёт, даже если вы уйдёте с сайта.",
   emailLabel: "Ваш email",
   emailSave: "Сохранить",
+  emailDecline: "Не нужно",
   emailInvalid: "Введите адрес вида name@example.com.",
   emailThanks: "Спасибо! Если вы уйдёте, ответим на почту.",
   videoCall: "Видеозвонок",

@@ -7,7 +7,7 @@
  */
 import { ApiError, unwrap } from "../lib/errors";
 import { readJson } from "./http";
-import { cannedBody, departmentBody, routingBody } from "../protocol";
+import { allowOriginBody, cannedBody, departmentBody, routingBody } from "../protocol";
 import { settingsPatch } from "../site/settings";
 import { adminRoutes, requireRole, siteOf } from "./admin-http";
 
@@ -30,6 +30,18 @@ adminSettings.post("/settings/identity-secret", async (c) => {
   requireRole(c, "owner", "admin");
   const rotated = await siteOf(c).rotateSecret(c.var.operator, "identity");
   return c.json({ identitySecret: rotated.secret });
+});
+
+// Where the widget was seen and where it was refused (the Install screen).
+adminSettings.get("/install", async (c) => {
+  requireRole(c, "owner", "admin");
+  return c.json({ siteKey: c.var.siteKey, ...(await siteOf(c).installReport()) });
+});
+
+adminSettings.post("/install/allow", async (c) => {
+  requireRole(c, "owner", "admin");
+  const { origin } = await readJson(c, allowOriginBody);
+  return c.json({ settings: unwrap(await siteOf(c).allowOrigin(c.var.operator, origin)) });
 });
 
 adminSettings.get("/audit", async (c) => {

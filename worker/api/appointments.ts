@@ -12,7 +12,8 @@ import { siteStub } from "../lib/jurisdiction";
 import { siteKey as siteKeySchema } from "../protocol";
 import { bookingBody } from "../site/appointments";
 import { adminRoutes, requireRole, siteOf } from "./admin-http";
-import { conversationIdOr404, cors } from "./files";
+import { conversationIdOr404 } from "./files";
+import { widgetCors } from "./widget-cors";
 import { readJson } from "./http";
 import { visitorOf } from "./sockets";
 
@@ -20,8 +21,8 @@ export const visitorAppointments = new Hono<{ Bindings: Env }>();
 export const manageAppointments = new Hono<{ Bindings: Env }>();
 export const adminAppointments = adminRoutes();
 
-visitorAppointments.use("/:id/appointments/*", cors);
-visitorAppointments.use("/:id/appointments", cors);
+visitorAppointments.use("/:id/appointments/*", widgetCors);
+visitorAppointments.use("/:id/appointments", widgetCors);
 visitorAppointments.options("/:id/appointments", (c) =>
   c.body(null, 204, { "Access-Control-Allow-Methods": "POST", "Access-Control-Allow-Headers": "Content-Type", "Access-Control-Max-Age": "86400" }));
 

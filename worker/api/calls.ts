@@ -10,14 +10,15 @@ import type { Env } from "../env";
 import { ApiError } from "../lib/errors";
 import { siteStub } from "../lib/jurisdiction";
 import { adminRoutes } from "./admin-http";
-import { conversationIdOr404, cors } from "./files";
+import { conversationIdOr404 } from "./files";
+import { widgetCors } from "./widget-cors";
 import { conversationOr404 } from "./http";
 import { visitorOf } from "./sockets";
 
 export const visitorCalls = new Hono<{ Bindings: Env }>();
 export const adminCalls = adminRoutes();
 
-visitorCalls.use("/:id/ice-servers", cors);
+visitorCalls.use("/:id/ice-servers", widgetCors);
 
 visitorCalls.get("/:id/ice-servers", async (c) => {
   const id = conversationIdOr404(c.req.param("id"));

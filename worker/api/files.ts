@@ -6,36 +6,24 @@
  * (`GET /api/v1/files/:site/:conversation/:file?exp=&sig=`) serves the bytes with the
  * headers of worker/files/serve.ts. The operators' routes are in ./admin-files.ts.
  */
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import type { Env } from "../env";
-import { ApiError, errorResponse } from "../lib/errors";
+import { ApiError } from "../lib/errors";
 import { checkFileLink, signedFilePath } from "../files/links";
 import { fileResponse } from "../files/serve";
 import { getFile, isFileId, type FileRef } from "../files/storage";
 import { receiveUpload } from "../files/upload";
 import { conversationId as conversationIdSchema, siteKey as siteKeySchema } from "../protocol";
 import { visitorOf } from "./sockets";
+import { widgetCors } from "./widget-cors";
 
 export const visitorFiles = new Hono<{ Bindings: Env }>();
 export const signedFiles = new Hono<{ Bindings: Env }>();
 
 // The widget runs on the shop's origin: answers, errors included, must be readable there.
 // The token authenticates, not a cookie, so any origin may call.
-visitorFiles.use("/:id/files/*", cors);
-visitorFiles.use("/:id/files", cors);
-/** Makes a visitor route's answers (errors too) readable from the shop's origin. */
-export async function cors(c: Context, next: () => Promise<void>): Promise<void> {
-  try {
-    await next();
-  } catch (err) {
-    c.res = errorResponse(err);
-  }
-  const origin = c.req.header("Origin");
-  if (origin) {
-    c.res.headers.set("Access-Control-Allow-Origin", origin);
-    c.res.headers.append("Vary", "Origin");
-  }
-}
+visitorFiles.use("/:id/files/*", widgetCors);
+visitorFiles.use("/:id/files", widgetCors);
 
 visitorFiles.options("/:id/files", (c) =>
   c.body(null, 204, {

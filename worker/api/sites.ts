@@ -4,7 +4,7 @@
  * (the widget), below.
  */
 import { Hono } from "hono";
-import type { Env } from "../env";
+import { isLocal, type Env } from "../env";
 import { ApiError, unwrap } from "../lib/errors";
 import { freshClaims, readVisitorToken, signVisitorToken, TOKEN_REFRESH_SECONDS } from "../lib/token";
 import { sessionBody, siteKey as siteKeySchema } from "../protocol";
@@ -14,6 +14,7 @@ import { hmacSha256, toHex } from "../lib/crypto";
 import { plugin } from "./plugin";
 import { createSiteRoute } from "./signup";
 import { signupConfirm } from "./signup-confirm";
+import { widgetCors } from "./widget-cors";
 
 export const sites = new Hono<{ Bindings: Env }>();
 
@@ -21,14 +22,12 @@ sites.post("/", createSiteRoute);
 sites.route("/", signupConfirm);
 sites.route("/", plugin);
 
-/** CORS for the widget: the preflight is answered for any origin; the POST itself checks it. */
-function cors(origin: string | undefined): Record<string, string> {
-  return origin ? { "Access-Control-Allow-Origin": origin, Vary: "Origin" } : {};
-}
+// CORS for the widget: the preflight is answered for any origin; the POST itself checks the
+// origin, and its refusal is readable on the page (./widget-cors.ts).
+sites.use("/:siteKey/sessions", widgetCors);
 
 sites.options("/:siteKey/sessions", (c) =>
   c.body(null, 204, {
-    ...cors(c.req.header("Origin")),
     "Access-Control-Allow-Methods": "POST",
     "Access-Control-Allow-Headers": "Content-Type",
     "Access-Control-Max-Age": "86400",
@@ -37,7 +36,6 @@ sites.options("/:siteKey/sessions", (c) =>
 
 sites.post("/:siteKey/sessions", async (c) => {
   const origin = c.req.header("Origin");
-  for (const [k, v] of Object.entries(cors(origin))) c.header(k, v);
   const key = c.req.param("siteKey");
   if (!siteKeySchema.safeParse(key).success) throw new ApiError(404, "unknown_site", "no such site");
   const body = await readJson(c, sessionBody);
@@ -61,7 +59,7 @@ sites.post("/:siteKey/sessions", async (c) => {
       trail: body.trail,
       locale: body.locale,
       timezone: body.timezone,
-      client: clientOf(c.req.raw, c.req.header("User-Agent")),
+      client: clientOf(c.req.raw, c.req.header("User-Agent"), isLocal(c.env)),
       ipKey: await clientKey(c.env, c.req.header("CF-Connecting-IP")),
     }),
   );
@@ -75,9 +73,12 @@ async function clientKey(env: Env, ip: string | undefined): Promise<string | und
   return toHex(await hmacSha256(env.TOKEN_SECRET || "edgechat", `visitor-ip:${ip}`)).slice(0, 32);
 }
 
-/** Country and city (Cloudflare's `request.cf`) and the User-Agent, for the visitor card. */
-function clientOf(req: Request, userAgent: string | undefined) {
-  const cf = (req as Request & { cf?: { country?: unknown; city?: unknown } }).cf;
+/**
+ * Country and city (Cloudflare's `request.cf`) and the User-Agent, for the visitor card. The
+ * local runtime makes up a `cf` location: it is left out there rather than shown as true.
+ */
+function clientOf(req: Request, userAgent: string | undefined, local: boolean) {
+  const cf = local ? undefined : (req as Request & { cf?: { country?: unknown; city?: unknown } }).cf;
   return {
     ...(typeof cf?.country === "string" ? { country: cf.country } : {}),
     ...(typeof cf?.city === "string" ? { city: cf.city } : {}),

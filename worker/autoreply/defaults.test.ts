@@ -39,17 +39,40 @@ describe("defaultAutoReplySettings", () => {
     );
   });
 
-  it("working hours, known visitor: after 60 s, no email question", () => {
+  it("working hours, known visitor, an operator signed in: after 60 s, busy, no email question", () => {
     const reply = chooseReply(defaultAutoReplySettings("en"), {
       at: new Date("2026-01-12T09:00:00Z"), // Mon 10:00 CET
       emailKnown: true,
       locale: "en-GB",
       name: "Anna",
+      operatorsOnline: true,
     });
     expect(reply).toMatchObject({ period: "work", rule: { id: "working-hours" }, timeoutSec: 60, askEmail: false });
     expect(reply.text).toBe(
       "Thanks for your message, Anna! All our operators are busy right now; one will answer here shortly, and we will copy the answer to your email.",
     );
+  });
+
+  it("working hours with nobody signed in: never 'all our operators are busy'", () => {
+    const reply = chooseReply(defaultAutoReplySettings("en"), { at: new Date("2026-01-12T09:00:00Z"), emailKnown: false, locale: "en" });
+    expect(reply.text).toBe(
+      "Thanks for your message! Nobody is at the chat this minute; we will answer here as soon as someone is back. Leave your email so the answer reaches you even if you close this page.",
+    );
+    expect(reply.text).not.toContain("busy");
+  });
+
+  it("outside hours with an operator signed in: waits for the operator first, then says so", () => {
+    const at = new Date("2026-01-12T19:00:00Z"); // Mon 20:00 CET, night
+    const nobody = chooseReply(defaultAutoReplySettings("en"), { at, emailKnown: true, locale: "en" });
+    expect(nobody).toMatchObject({ period: "night", timeoutSec: 0 });
+    const someone = chooseReply(defaultAutoReplySettings("en"), { at, emailKnown: true, locale: "en", operatorsOnline: true });
+    expect(someone).toMatchObject({ period: "night", timeoutSec: 60 });
+    expect(someone.text).toBe(
+      "Thanks for your message! We are outside our hours and nobody could answer yet; an operator will answer tomorrow at 09:00, and we will send the answer to your email as well.",
+    );
+    const ru = chooseReply(defaultAutoReplySettings("ru"), { at, emailKnown: false, locale: "ru", operatorsOnline: true });
+    expect(ru.timeoutSec).toBe(60);
+    expect(ru.text).toContain("Рабочее время закончилось");
   });
 
   it("lunch in Berlin, visitor in New York: the time is theirs", () => {

@@ -19,28 +19,62 @@ const workday = (): Interval[] => [
   { from: "14:00", to: "18:00" },
 ];
 
+// "All our operators are busy" only when someone is signed in; otherwise the truth: nobody
+// is at the chat this minute (the widget's header then says "We'll answer as soon as we can").
 const BUSY: Variant[] = [
   {
-    when: { locale: "ru", emailKnown: false },
+    when: { locale: "ru", emailKnown: false, operatorsOnline: true },
     text: "Спасибо за сообщение, {name}! Все операторы сейчас заняты, скоро кто-нибудь ответит здесь. Оставьте email — ответ придёт и на почту, даже если вы закроете страницу.",
   },
   {
-    when: { locale: "ru", emailKnown: true },
+    when: { locale: "ru", emailKnown: true, operatorsOnline: true },
     text: "Спасибо за сообщение, {name}! Все операторы сейчас заняты, скоро кто-нибудь ответит здесь, а копию ответа пришлём вам на почту.",
   },
   {
-    when: { locale: "en", emailKnown: false },
+    when: { locale: "en", emailKnown: false, operatorsOnline: true },
     text: "Thanks for your message, {name}! All our operators are busy right now; one will answer here shortly. Leave your email so the answer reaches you even if you close this page.",
   },
   {
-    when: { locale: "en", emailKnown: true },
+    when: { locale: "en", emailKnown: true, operatorsOnline: true },
     text: "Thanks for your message, {name}! All our operators are busy right now; one will answer here shortly, and we will copy the answer to your email.",
+  },
+  {
+    when: { locale: "ru", emailKnown: false },
+    text: "Спасибо за сообщение, {name}! Сейчас за чатом никого нет; ответим здесь, как только кто-нибудь вернётся. Оставьте email — ответ придёт и на почту, даже если вы закроете страницу.",
+  },
+  {
+    when: { locale: "ru", emailKnown: true },
+    text: "Спасибо за сообщение, {name}! Сейчас за чатом никого нет; ответим здесь, как только кто-нибудь вернётся, а копию ответа пришлём вам на почту.",
+  },
+  {
+    when: { locale: "en", emailKnown: false },
+    text: "Thanks for your message, {name}! Nobody is at the chat this minute; we will answer here as soon as someone is back. Leave your email so the answer reaches you even if you close this page.",
+  },
+  {
+    when: { locale: "en", emailKnown: true },
+    text: "Thanks for your message, {name}! Nobody is at the chat this minute; we will answer here as soon as someone is back, and copy the answer to your email.",
   },
 ];
 
 // Variants with {nextOpening} come first; the ones after them are chosen when the
 // schedule never opens (see chooseReply), so no time is promised then.
 const AWAY: Variant[] = [
+  {
+    when: { locale: "ru", emailKnown: false, operatorsOnline: true },
+    text: "Спасибо за сообщение, {name}! Рабочее время закончилось, и оператор не успел ответить; он ответит {nextOpening}. Оставьте email — ответ придёт и на почту.",
+  },
+  {
+    when: { locale: "ru", emailKnown: true, operatorsOnline: true },
+    text: "Спасибо за сообщение, {name}! Рабочее время закончилось, и оператор не успел ответить; он ответит {nextOpening}, а копию ответа пришлём вам на почту.",
+  },
+  {
+    when: { locale: "en", emailKnown: false, operatorsOnline: true },
+    text: "Thanks for your message, {name}! We are outside our hours and nobody could answer yet; an operator will answer {nextOpening}. Leave your email and the answer will reach you by email too.",
+  },
+  {
+    when: { locale: "en", emailKnown: true, operatorsOnline: true },
+    text: "Thanks for your message, {name}! We are outside our hours and nobody could answer yet; an operator will answer {nextOpening}, and we will send the answer to your email as well.",
+  },
   {
     when: { locale: "ru", emailKnown: false },
     text: "Спасибо за сообщение, {name}! Сейчас мы не на связи; оператор ответит {nextOpening}. Оставьте email — ответ придёт и на почту.",

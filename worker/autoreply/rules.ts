@@ -24,6 +24,8 @@ export interface ReplyContext {
   visitorTimezone?: string;
   /** The conversation's department: its own schedule applies when it has one. */
   department?: string | null;
+  /** An operator is signed in: a reply outside hours then waits for them first. */
+  operatorsOnline?: boolean;
 }
 
 export interface Reply {
@@ -44,6 +46,9 @@ export const NO_OPENING: Record<Locale, string> = {
   en: "as soon as we can, by email",
   ru: "как только сможем, по email",
 };
+
+/** How long a visitor waits for a signed-in operator when no working-hours rule says. */
+export const ONLINE_WAIT_SEC = 60;
 
 const VARIABLE = /\{(nextOpening|waitMinutes|name)\}/g;
 const TIME_VARIABLE = /\{(nextOpening|waitMinutes)\}/;
@@ -79,6 +84,7 @@ export function variantMatches(when: Variant["when"], ctx: ReplyContext, locale:
   if (when.emailKnown !== undefined && when.emailKnown !== ctx.emailKnown) return false;
   if (when.locale !== undefined && when.locale !== locale) return false;
   if (when.returning !== undefined && when.returning !== (ctx.returning ?? false)) return false;
+  if (when.operatorsOnline !== undefined && when.operatorsOnline !== (ctx.operatorsOnline ?? false)) return false;
   if (when.utmSource !== undefined && when.utmSource.toLowerCase() !== (ctx.utmSource ?? "").toLowerCase()) {
     return false;
   }
@@ -154,7 +160,18 @@ export function chooseReply(settings: AutoReplySettings, ctx: ReplyContext): Rep
   const text = variant ? renderTemplate(variant.text, values) : null;
   const askEmail = text !== null && !ctx.emailKnown && settings.askEmail;
   const { id, name } = rule;
-  return { period, rule: { id, name }, timeoutSec: rule.timeoutSec, text, askEmail, nextOpening: next };
+  return { period, rule: { id, name }, timeoutSec: timeoutOf(settings, rule, ctx), text, askEmail, nextOpening: next };
+}
+
+/**
+ * Seconds before the rule's reply. With an operator signed in, no reply is instant: the
+ * visitor first waits as long as in working hours (60 s when no rule covers them), so a
+ * visitor who sees "We are online" is answered by that operator, not told "we are away".
+ */
+export function timeoutOf(settings: AutoReplySettings, rule: { timeoutSec: number }, ctx: Pick<ReplyContext, "operatorsOnline">): number {
+  if (!ctx.operatorsOnline) return rule.timeoutSec;
+  const working = settings.rules.find((r) => r.periods.includes("work"))?.timeoutSec || ONLINE_WAIT_SEC;
+  return Math.max(rule.timeoutSec, working);
 }
 
 /** The schedule of a department when it has its own, else the site's. */
@@ -168,6 +185,7 @@ export interface PreviewInput {
   locale: string;
   emailKnown: boolean;
   department?: string;
+  operatorsOnline?: boolean;
 }
 
 /** What a visitor would get at `at`: the body of `POST /api/v1/admin/autoreply/preview`. */

@@ -133,6 +133,8 @@ export const variant = z.object({
         .max(100, "utmSource is at most 100 characters")
         .optional(),
       returning: z.boolean().optional(),
+      /** An operator is signed in to the admin when the reply is due. */
+      operatorsOnline: z.boolean().optional(),
     })
     .optional(),
   text: templateText,

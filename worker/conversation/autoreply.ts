@@ -57,6 +57,7 @@ export async function runAutoReply(host: ConversationHost, job: AutoReplyJob): P
     name: state.visitor_name ?? context.contact.name ?? undefined,
     visitorTimezone: state.timezone ?? context.contact.timezone ?? undefined,
     department: state.department,
+    operatorsOnline: context.operatorsOnline,
   });
   const due = job.waitStart + reply.timeoutSec * 1000;
   if (!job.timedOut && now < due) return host.timers.set(AUTOREPLY_TIMER, due, { ...job, timedOut: true });

@@ -107,6 +107,9 @@ export const operatorPatch = z
   })
   .partial();
 
+/** Admin → Install: allow an origin the widget was refused on. */
+export const allowOriginBody = z.object({ origin: z.string("origin is a string").max(200, "origin is at most 200 characters") });
+
 export const departmentBody = z.object({
   name: z.string().trim().min(1, "name is required").max(60, "name is at most 60 characters"),
   operatorIds: z.array(z.string().max(40)).max(200).default([]),

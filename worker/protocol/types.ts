@@ -150,7 +150,8 @@ export interface InboxEntry {
   email: string | null;
   visitorName: string | null;
   verified: boolean;
-  lastMessage: { seq: number; text: string; author: AuthorKind; at: number } | null;
+  /** `note`: an operators' internal note, which the visitor never sees. */
+  lastMessage: { seq: number; text: string; author: AuthorKind; at: number; note?: true } | null;
   lastSeq: number;
   /** Visitor messages no operator has read. */
   unread: number;

@@ -16,6 +16,8 @@ export interface AutoReplyContext {
   lastPage?: string;
   utmSource?: string;
   returning: boolean;
+  /** An operator is signed in to the admin now (the widget's header says "We are online"). */
+  operatorsOnline: boolean;
 }
 
 /** The stored settings, or the defaults for the site's language and time zone. */
@@ -29,6 +31,7 @@ export function replyContext(
   site: SiteSettings,
   contact: Contact | null,
   conversations: number,
+  operatorsOnline = false,
 ): AutoReplyContext {
   const trail = contact?.trail;
   const lastPage = trail?.pages?.at(-1)?.url ?? trail?.landing;
@@ -40,6 +43,7 @@ export function replyContext(
     ...(lastPage ? { lastPage } : {}),
     ...(trail?.utm?.source ? { utmSource: trail.utm.source } : {}),
     returning: conversations > 1,
+    operatorsOnline,
   };
 }
 
@@ -62,9 +66,9 @@ export function saveSettings(sql: SqlStorage, actor: audit.Actor, input: unknown
 }
 
 /** What a Conversation needs to choose an auto-reply for this visitor, in one round trip. */
-export function contextOf(sql: SqlStorage, visitorId: string): AutoReplyContext | null {
+export function contextOf(sql: SqlStorage, visitorId: string, operatorsOnline: boolean): AutoReplyContext | null {
   const site = siteSettingsOf(sql);
   if (!site) return null;
   const settings = effectiveSettings(readSetting<AutoReplySettings>(sql, "autoreply"), site);
-  return replyContext(settings, site, contactOf(sql, visitorId), conversationsOf(sql, visitorId));
+  return replyContext(settings, site, contactOf(sql, visitorId), conversationsOf(sql, visitorId), operatorsOnline);
 }

@@ -20,6 +20,7 @@ import * as dataRights from "./data-rights";
 import * as departments from "./departments";
 import type { SiteHost } from "./host";
 import * as inbox from "./inbox";
+import * as install from "./install";
 import * as notices from "./mail/notices";
 import * as mailSettings from "./mail/settings";
 import { EMAIL_RETRY_TIMER, Mailer, type MailRequest } from "./mail/outbox";
@@ -125,7 +126,7 @@ export class Site extends SocketObject {
   async callRinging(conversationId: string, callId: string, audioOnly: boolean) { presence.toOperators(this.host, { type: "ringing", conversationId, callId, audioOnly }); }
   async sendMail(req: MailRequest) { return this.host.mailer.send(req); }
   async emailContext(visitorId: string) { return mailSettings.emailContextOf(this.host, visitorId); }
-  async autoReplyContext(visitorId: string) { return autoReply.contextOf(this.host.sql, visitorId); }
+  async autoReplyContext(visitorId: string) { return autoReply.contextOf(this.host.sql, visitorId, presence.operatorsOnline(this.host) > 0); }
 
   // ---- for Conversations: the bot ----
 
@@ -196,6 +197,8 @@ export class Site extends SocketObject {
   // ---- for the admin API: settings ----
 
   async updateSettings(actor: audit.Actor, patch: settings.SettingsPatch) { return settings.applySettingsPatch(this.host.sql, actor, patch); }
+  async installReport() { return install.installReport(this.host.sql); }
+  async allowOrigin(actor: audit.Actor, origin: string) { return install.allowOrigin(this.host.sql, actor, origin); }
   async departments() { return departments.listDepartments(this.host.sql); }
   async saveDepartment(actor: audit.Actor, id: string | null, input: { name: string; operatorIds: string[] }) {
     return departments.saveDepartment(this.host.sql, actor, id, input);

@@ -248,4 +248,11 @@ export const SITE_MIGRATIONS = [
      cancelled_at INTEGER
    );
    CREATE UNIQUE INDEX appointments_one_per_slot ON appointments (starts_at) WHERE status = 'booked';`,
+  // Where the widget runs: origins seen (allowed) and refused, for the Install screen; bounded.
+  `CREATE TABLE widget_origins (
+     origin TEXT PRIMARY KEY,
+     allowed INTEGER NOT NULL,
+     last_at INTEGER NOT NULL,
+     count INTEGER NOT NULL
+   );`,
 ] as const;

@@ -8,6 +8,7 @@ import { conversationStub, newConversationId } from "../lib/jurisdiction";
 import type { Identity, Trail, VisitorClient, WidgetConfig } from "../protocol";
 import { contactOf, recordClient, upsertContact, visitorOfUser } from "./contacts";
 import { defer, type SiteHost } from "./host";
+import { recordIdentityRefused, recordOrigin } from "./install";
 import { operatorsOnline } from "./presence";
 import { acceptedSecrets } from "./secrets";
 import { originAllowed, siteSettingsOf } from "./settings";
@@ -69,7 +70,9 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
   if (!settings) return failure(404, "unknown_site", "no such site");
   const pending = notLive(sql);
   if (pending) return pending;
-  if (!originAllowed(req.origin, settings.allowedOrigins)) {
+  const allowed = originAllowed(req.origin, settings.allowedOrigins);
+  recordOrigin(sql, req.origin, allowed);
+  if (!allowed) {
     return failure(403, "origin_not_allowed",
       `origin ${req.origin ?? "(none)"} is not allowed for this site; add it to the site's allowed origins`);
   }
@@ -79,6 +82,7 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
   let verified = false;
   if (req.identity) {
     const signed = await checkIdentity(sql, req.identity);
+    if (!signed) recordIdentityRefused(sql);
     if (!signed) return failure(401, "bad_identity", "identity hash does not match HMAC-SHA256(identity secret, userId) nor HMAC-SHA256(identity secret, userId + \"\\n\" + email)");
     verified = signed === "email" || req.identity.email === undefined;
     visitorId = visitorOfUser(sql, req.identity.userId) ?? visitorId;

@@ -18,7 +18,8 @@ export const en = {
     views: { label: "Views", open: "Open", mine: "Mine", unassigned: "Unassigned", resolved: "Resolved", all: "All" },
     search: "Search text, name or email", empty: "Nothing here right now.", noMatches: "No conversation matches.",
     live: "Live · {n} operator online|Live · {n} operators online", connecting: "Connecting…", visitor: "Visitor", visitorN: "Visitor #{id}",
-    team: "Team", unassigned: "Unassigned", resolved: "Resolved", open: "Open", waiting: "waiting {time}",
+    sort: { label: "Order", waiting: "Waiting first", activity: "Latest activity" },
+    team: "Team", note: "Note", unassigned: "Unassigned", resolved: "Resolved", open: "Open", waiting: "waiting {time}",
     unread: "{n} unread message|{n} unread messages",
   },
   time: { seconds: "{n} s", minutes: "{n} min", hours: "{n} h", days: "{n} d" },
@@ -90,13 +91,23 @@ export const en = {
   settings: {
     save: "Save", saved: "Saved", cancel: "Cancel", edit: "Edit", delete: "Delete",
     look: {
-      title: "Widget look and texts", siteName: "Site name", timezone: "Time zone", timezoneHint: "An IANA name, e.g. Europe/Berlin",
+      title: "Widget look and texts", siteName: "Site name", timezone: "Time zone", timezoneHint: "Type to search the list of zones, e.g. Berlin or Europe/Berlin", useBrowserZone: "Use this browser's zone: {zone}",
       language: "Widget language", color: "Accent color", position: "Position", right: "Bottom right", left: "Bottom left",
       launcherText: "Launcher text", teamName: "Team name", greeting: "Greeting", avatarUrl: "Avatar image URL",
     },
     video: {
       title: "Video calls", intro: "Visitors start a video or audio call from the chat's menu when an operator is online; operators can call visitors from a conversation. Calls go browser to browser and are never recorded.",
       enabled: "Allow video calls", hint: "Without a TURN key (TURN_KEY_ID, TURN_KEY_API_TOKEN) calls use STUN only: most connect, some strict networks do not.",
+    },
+    install: {
+      title: "Install",
+      snippetTitle: "The snippet", snippetIntro: "Paste this into every page of your shop, just before </head>:",
+      wordpressTitle: "WordPress", wordpressIntro: "Install the plugin, then Settings → Edgechat → Connect with the server {server} and the site key {key}.",
+      wordpressLink: "Download the WordPress plugin (.zip)",
+      checkTitle: "Is it working?", seenOn: "We saw the widget on {origin} {ago}.", notSeen: "The widget has not been seen on an allowed page yet: open your shop and refresh this screen.",
+      refusedTitle: "Refused addresses", refusedIntro: "The widget was loaded on these pages, but their address is not allowed, so visitors there see \"chat unavailable\". Often it is www. against the bare domain, or http against https.",
+      refusedAgo: "last seen {ago}", allow: "Allow", allowOrigin: "Allow {origin}",
+      refresh: "Check again", justNow: "just now", ago: "{time} ago",
     },
     origins: {
       title: "Allowed origins", intro: "The widget only starts on pages from these addresses.", label: "Origins, one per line",
@@ -140,6 +151,7 @@ export const en = {
       noBot: "No Telegram bot is connected yet.", token: "Bot token", tokenHint: "From @BotFather; connecting sets the bot's webhook.", connect: "Connect the bot",
     },
     identity: {
+      refused: "{n} time your shop sent a customer's identity whose hash did not verify (last: {when}); those customers chatted unverified. Check the secret and the formula below.|{n} times your shop sent a customer's identity whose hash did not verify (last: {when}); those customers chatted unverified. Check the secret and the formula below.",
       title: "Identity secret", intro: "Your shop signs the logged-in customer's id with this secret, so the chat knows it is really them.",
       hidden: "The current secret is never shown again. Rotate it to get a new one; the old one stops working at once.",
       rotate: "Rotate the secret", confirm: "Make a new secret? Identities signed with the old one stop working.",
@@ -177,7 +189,7 @@ export const en = {
       variants: "Replies", variant: "Reply {n}", addVariant: "Add a reply", removeVariant: "Delete the reply", when: "Only when",
       any: "any", emailCond: "Email", emailKnown: "known", emailUnknown: "unknown", localeCond: "Language", urlPattern: "Page URL pattern",
       urlPatternHint: "* matches anything; a pattern starting with / matches the path only", utmSource: "UTM source",
-      returningCond: "Visitor", returning: "returning", newVisitor: "first time", text: "Text",
+      returningCond: "Visitor", returning: "returning", newVisitor: "first time", onlineCond: "Operators", someoneOnline: "someone signed in", nobodyOnline: "nobody signed in", text: "Text",
       textHint: "You may use {nextOpening} (when operators are back, in the visitor's time and language), {waitMinutes} and {name}.",
       other: "Other", quiet: "No auto-reply when an operator answered in the last (minutes)",
       askEmail: "After an auto-reply, ask for the visitor's email when we do not know it",

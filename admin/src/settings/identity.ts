@@ -5,6 +5,7 @@
 import { html, nothing } from "lit";
 import { customElement, state as litState } from "lit/decorators.js";
 import { api } from "../api";
+import { fullTime } from "../format";
 import { t } from "../i18n";
 import { Screen } from "./screen";
 
@@ -12,9 +13,17 @@ import { Screen } from "./screen";
 export class EcSettingsIdentity extends Screen {
   @litState() private secret: string | null = null;
   @litState() private copied = false;
+  @litState() private refused: { count: number; lastAt: number } | null = null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Identities that did not verify: those customers chatted unverified, and were asked for their email again.
+    api("GET", "/install").then((r) => (this.refused = r.identityRefused), () => {});
+  }
 
   override render() {
     return html`<h2>${t("settings.identity.title")}</h2>
+      ${this.refused ? html`<p class="form-error" role="status" id="identity-refused">${t("settings.identity.refused", { n: this.refused.count, when: fullTime(this.refused.lastAt) })}</p>` : nothing}
       <div class="card">
         <p>${t("settings.identity.intro")}</p>
         <pre>hash = HMAC-SHA256(identity secret, userId + "\n" + email)  // hex; without an email: HMAC-SHA256(identity secret, userId)

@@ -1,10 +1,11 @@
 /** Settings → Widget look and texts: the site's name, time zone and language, and how the widget looks and greets. */
-import { html } from "lit";
+import { html, nothing } from "lit";
 import { customElement } from "lit/decorators.js";
 import { api } from "../api";
 import { state } from "../app-state";
 import { t } from "../i18n";
 import { fieldError, invalid } from "../ui/fields";
+import { browserZone, zoneNames } from "./autoreply-model";
 import { Screen, valuesOf } from "./screen";
 
 @customElement("ec-settings-look")
@@ -17,7 +18,7 @@ export class EcSettingsLook extends Screen {
       <form @submit=${this.save} novalidate>
         <div class="two">
           <div>${this.input("name", t("settings.look.siteName"), s.name)}</div>
-          <div>${this.input("timezone", t("settings.look.timezone"), s.timezone, { hint: t("settings.look.timezoneHint") })}</div>
+          <div>${this.zonePicker(s.timezone)}</div>
         </div>
         ${this.select("locale", t("settings.look.language"), s.locale, [["en", "English"], ["ru", "Русский"]])}
         <div class="two">
@@ -40,6 +41,20 @@ export class EcSettingsLook extends Screen {
         ${this.input("look.avatarUrl", t("settings.look.avatarUrl"), look.avatarUrl, { type: "url", max: 2000 })}
         <div class="actions"><button class="primary" ?disabled=${this.busy}>${t("settings.save")}</button>${this.status()}</div>
       </form>`;
+  }
+
+  /** A searchable list of the IANA zones this browser knows, and a shortcut to the browser's own. */
+  private zonePicker(value: string) {
+    const a = invalid(this.errors, "timezone");
+    const mine = browserZone();
+    return html`<label for="timezone">${t("settings.look.timezone")}</label>
+      <input id="timezone" name="timezone" list="zone-names" autocomplete="off" spellcheck="false" maxlength="64" .value=${value}
+        aria-invalid=${a.invalid} aria-describedby=${a.describedBy}>
+      <datalist id="zone-names">${zoneNames().map((z) => html`<option value=${z}></option>`)}</datalist>
+      ${mine !== value ? html`<button type="button" class="link" id="browser-zone" @click=${() => {
+        (this.renderRoot.querySelector("#timezone") as HTMLInputElement).value = mine;
+      }}>${t("settings.look.useBrowserZone", { zone: mine })}</button>` : nothing}
+      <p class="hint">${t("settings.look.timezoneHint")}</p>${fieldError(this.errors, "timezone")}`;
   }
 
   private select(path: string, label: string, value: string, options: Array<[string, string]>) {

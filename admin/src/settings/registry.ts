@@ -22,6 +22,7 @@ export interface SettingsScreen {
 const MANAGERS: Role[] = ["owner", "admin"];
 
 export const SCREENS: SettingsScreen[] = [
+  { id: "install", title: "settings.install.title", roles: MANAGERS, tag: "ec-settings-install", load: () => import("./install") },
   { id: "look", title: "settings.look.title", roles: MANAGERS, tag: "ec-settings-look", load: () => import("./look") },
   { id: "origins", title: "settings.origins.title", roles: MANAGERS, tag: "ec-settings-origins", load: () => import("./origins") },
   { id: "team", title: "settings.team.title", roles: MANAGERS, tag: "ec-settings-team", load: () => import("./team") },

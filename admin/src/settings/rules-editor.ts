@@ -113,6 +113,8 @@ function variantBox(ed: Editing, r: Rule, i: number, j: number) {
         [["", T("any")], ["en", "English"], ["ru", "Русский"]], (x) => setCondition(v, "locale", x === "" ? undefined : (x as "en" | "ru")))}</span>
       <span class="cell">${selectField(ed, `${p}.when.returning`, T("returningCond"), yesNo(w.returning),
         [["", T("any")], ["true", T("returning")], ["false", T("newVisitor")]], (x) => setCondition(v, "returning", fromYesNo(x)))}</span>
+      <span class="cell">${selectField(ed, `${p}.when.operatorsOnline`, T("onlineCond"), yesNo(w.operatorsOnline),
+        [["", T("any")], ["true", T("someoneOnline")], ["false", T("nobodyOnline")]], (x) => setCondition(v, "operatorsOnline", fromYesNo(x)))}</span>
       <span class="cell wide">${textField(ed, `${p}.when.urlPattern`, T("urlPattern"), w.urlPattern ?? "", (x) => setCondition(v, "urlPattern", x.trim()),
         { maxlength: 500, placeholder: "/checkout/*", hint: T("urlPatternHint") })}</span>
       <span class="cell">${textField(ed, `${p}.when.utmSource`, T("utmSource"), w.utmSource ?? "", (x) => setCondition(v, "utmSource", x.trim()),

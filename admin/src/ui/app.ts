@@ -5,11 +5,13 @@
  * previous/next conversation of the list.
  */
 import { LitElement, css, html, nothing, svg } from "lit";
+import type { InboxEntry } from "../../../worker/protocol";
 import { customElement, state as litState } from "lit/decorators.js";
 import { SESSION_ENDED, api } from "../api";
 import { state } from "../app-state";
 import { Localized, locale, setLocale, t, type Locale } from "../i18n";
 import { setSound, soundOn } from "../notify";
+import { isWaiting } from "../inbox-store";
 import { current, go, type Route } from "../router";
 import { Watch } from "../watch";
 import "./auth-forms";
@@ -202,13 +204,19 @@ export class EcApp extends LitElement {
     this.requestUpdate();
   }
 
-  /** Alt+↑/↓: previous/next conversation of the current view. */
+  /**
+   * Alt+↓: the next visitor still waiting for an answer (after this one in the list, else the
+   * first), or the next conversation when nobody waits; Alt+↑: the previous conversation.
+   */
   private readonly onKey = (e: KeyboardEvent): void => {
     if (!e.altKey || (e.key !== "ArrowDown" && e.key !== "ArrowUp") || !state.operator) return;
-    const list = state.inbox.list(state.view, state.operator.id, state.query);
+    const list = state.inbox.list(state.view, state.operator.id, state.query, state.sort);
     if (!list.length) return;
     const i = list.findIndex((x) => x.id === state.activeId);
-    const next = list[Math.max(0, Math.min(list.length - 1, i + (e.key === "ArrowDown" ? 1 : -1)))]!;
+    const waiting = (x: InboxEntry) => isWaiting(x) && x.id !== state.activeId;
+    const next = e.key === "ArrowDown"
+      ? (list.slice(i + 1).find(waiting) ?? list.find(waiting) ?? list[Math.min(list.length - 1, i + 1)])!
+      : list[Math.max(0, i - 1)]!;
     e.preventDefault();
     go({ name: "inbox", conversationId: next.id });
   };

@@ -85,7 +85,7 @@ export class EcComposer extends LitElement {
       </div>
       <div class="box">
         <label class="sr-only" for="text">${mode === "note" ? t("composer.notePlaceholder") : t("composer.placeholder")}</label>
-        <textarea id="text" rows="1" placeholder=${mode === "note" ? t("composer.notePlaceholder") : t("composer.placeholder")}
+        <textarea dir="auto" id="text" rows="1" placeholder=${mode === "note" ? t("composer.notePlaceholder") : t("composer.placeholder")}
           title=${t("composer.keys")} aria-description=${t("composer.keys")}
           aria-autocomplete="list" aria-controls="canned" aria-expanded=${!!this.picking?.length}
           aria-activedescendant=${this.picking?.length ? `canned-${this.picked}` : ""}

@@ -121,9 +121,10 @@ export class EcConversation extends LitElement {
       ${s.error ? html`<p class="form-error banner" role="alert">${serverText(s.error.message)}</p>` : nothing}
       ${this.callLoaded ? html`<ec-call .session=${s}></ec-call>` : nothing}
       <div class="thread" role="log" aria-live="polite" aria-label=${t("conversation.thread")} @scroll=${this.onScroll}>
-        ${s.messages.filter((m) => m.meta?.acceptedAs === undefined).map((m) => this.message(m))}
-        ${[...s.outgoing.values()].map((o) => html`<div class="msg pending ${o.note ? "note" : "operator"}"><span class="who">${t("conversation.sending")}</span><div class="text">${o.text}</div></div>`)}
-        ${seen ? html`<span class="seen">${t("conversation.seen")}</span>` : nothing}
+        ${s.messages.filter((m) => m.meta?.acceptedAs === undefined).map((m) => html`${this.message(m)}${
+          // "Seen" belongs under the answer the visitor read, not under a later note.
+          seen && m === lastOperator ? html`<span class="seen">${t("conversation.seen")}</span>` : nothing}`)}
+        ${[...s.outgoing.values()].map((o) => html`<div class="msg pending ${o.note ? "note" : "operator"}"><span class="who">${t("conversation.sending")}</span><div class="text" dir="auto">${o.text}</div></div>`)}
         ${!s.live ? html`<p class="muted">${t("conversation.connecting")}</p>` : nothing}
       </div>
       <div class="typing" aria-live="polite">${s.typing ? (s.typing.who === "visitor" ? t("conversation.visitorTyping") : t("conversation.operatorTyping", { name: s.typing.who })) : ""}</div>
@@ -146,7 +147,7 @@ export class EcConversation extends LitElement {
       ${deleted || m.author.kind === "system" ? nothing : html`<button class="remove link" title=${t("conversation.delete")}
         @click=${() => this.deleteMessage(m)}>${t("conversation.deleteShort")}</button>`}
       <span class="who">${who} · <time datetime=${new Date(m.at).toISOString()} title=${fullTime(m.at)}>${shortTime(m.at)}</time>${m.channel === "email" ? ` · ${t("conversation.email")}` : ""}</span>
-      ${deleted ? html`<div class="deleted">${t("conversation.deleted")}</div>` : html`<div class="text">${m.text}</div>`}${this.quote(m)}${held ? this.heldNote(m) : nothing}
+      ${deleted ? html`<div class="deleted">${t("conversation.deleted")}</div>` : html`<div class="text" dir="auto">${m.text}</div>`}${this.quote(m)}${held ? this.heldNote(m) : nothing}
       ${attachmentsView(this.session.id, m.attachments)}
       ${Array.isArray(m.meta?.refusedFiles) ? (m.meta.refusedFiles as Array<{ name: string; reason: string }>).map((f) =>
         html`<div class="deleted">${t("conversation.files.notStored", { name: f.name, why: serverText(f.reason) })}</div>`) : nothing}</div>`;

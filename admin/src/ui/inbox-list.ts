@@ -9,7 +9,7 @@ import type { InboxEntry } from "../../../worker/protocol";
 import { state } from "../app-state";
 import { duration, shortTime } from "../format";
 import { Localized, t } from "../i18n";
-import { VIEWS, matches } from "../inbox-store";
+import { VIEWS, matches, type InboxSort } from "../inbox-store";
 import { go } from "../router";
 import { Watch } from "../watch";
 import { base } from "./styles";
@@ -26,7 +26,9 @@ export class EcInboxList extends LitElement {
     nav { display: flex; flex-wrap: wrap; gap: 2px; padding: 8px; border-bottom: 1px solid var(--ec-border); }
     nav button { border: 0; background: none; padding: 4px 8px; white-space: nowrap; min-height: 30px; }
     nav button[aria-pressed="true"] { background: var(--ec-hover); font-weight: 600; }
-    .search { padding: 8px; border-bottom: 1px solid var(--ec-border); }
+    .search { padding: 8px; border-bottom: 1px solid var(--ec-border); display: flex; gap: 6px; }
+    .search input { flex: 1; min-width: 0; }
+    .search select { width: auto; }
     ul { list-style: none; margin: 0; padding: 0; overflow-y: auto; flex: 1; }
     li button {
       display: grid; grid-template-columns: 1fr auto; gap: 2px 8px; width: 100%; text-align: left;
@@ -36,6 +38,7 @@ export class EcInboxList extends LitElement {
     .name { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     .unread .name::before { content: ""; display: inline-block; width: 8px; height: 8px; border-radius: 4px; background: var(--ec-accent); margin-right: 6px; }
     .preview { color: var(--ec-muted); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    .preview.note { font-style: italic; }
     .meta { font-size: 12px; color: var(--ec-muted); text-align: right; }
     .waiting { color: var(--ec-warn); font-size: 12px; }
     .empty { padding: 24px; text-align: center; color: var(--ec-muted); }
@@ -75,6 +78,11 @@ export class EcInboxList extends LitElement {
       <div class="search">
         <label class="sr-only" for="q">${t("inbox.search")}</label>
         <input id="q" type="search" placeholder=${t("inbox.search")} .value=${state.query} @input=${this.onSearch}>
+        <label class="sr-only" for="sort">${t("inbox.sort.label")}</label>
+        <select id="sort" title=${t("inbox.sort.label")} @change=${(e: Event) => state.setSort((e.target as HTMLSelectElement).value as InboxSort)}>
+          <option value="waiting" ?selected=${state.sort === "waiting"}>${t("inbox.sort.waiting")}</option>
+          <option value="activity" ?selected=${state.sort === "activity"}>${t("inbox.sort.activity")}</option>
+        </select>
       </div>
       <ul role="list" @keydown=${this.onKey}>
         ${list.map((e) => this.item(e))}
@@ -84,7 +92,7 @@ export class EcInboxList extends LitElement {
   }
 
   private entries(me: string): InboxEntry[] {
-    const list = state.inbox.list(state.view, me, "");
+    const list = state.inbox.list(state.view, me, "", state.sort);
     if (!state.query) return list;
     const found = new Set((state.found ?? []).map((e) => e.id));
     return list.filter((e) => matches(e, state.query) || found.has(e.id));
@@ -93,13 +101,13 @@ export class EcInboxList extends LitElement {
   private item(e: InboxEntry) {
     const now = Date.now();
     const last = e.lastMessage;
-    const prefix = last?.author === "operator" ? `${t("inbox.team")}: ` : "";
+    const prefix = last?.note ? `${t("inbox.note")}: ` : last?.author === "operator" ? `${t("inbox.team")}: ` : "";
     const assignee = state.nameOf(e.assignee);
     return html`<li class=${e.unread ? "unread" : ""}>
       <button data-id=${e.id} aria-current=${state.activeId === e.id} @click=${() => this.openEntry(e.id)}>
         <span class="name">${visitorLabel(e)}</span>
         <span class="meta">${last ? shortTime(last.at, now) : ""} ${e.unread ? html`<span class="badge" aria-label=${t("inbox.unread", { n: e.unread })}>${e.unread}</span>` : nothing}</span>
-        <span class="preview">${prefix}${last?.text ?? ""}</span>
+        <span class="preview ${last?.note ? "note" : ""}" dir="auto">${prefix}${last?.text ?? ""}</span>
         <span class="meta">${assignee ?? (e.status === "open" ? t("inbox.unassigned") : t("inbox.resolved"))}</span>
         ${e.waitingSince && e.status === "open" ? html`<span class="waiting">${t("inbox.waiting", { time: duration(now - e.waitingSince) })}</span>` : nothing}
       </button></li>`;

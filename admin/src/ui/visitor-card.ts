@@ -119,7 +119,7 @@ export class EcVisitorCard extends LitElement {
     return html`<section><dl>
         ${this.row(t("card.landing"), tr.landing ? this.link(tr.landing) : null)}
         ${this.row(t("card.referrer"), tr.referrer ? this.link(tr.referrer) : null)}
-        ${utm.map(([k, v]) => this.row(`utm_${k}`, v))}
+        ${utm.map(([k, v]) => this.row(k.startsWith("utm_") ? k : `utm_${k}`, v))}
       </dl></section>
       ${tr.pages?.length ? html`<section><h3>${t("card.pages")}</h3><ol>
         ${tr.pages.map((p) => html`<li title=${fullTime(p.at)}>${this.link(p.url, p.title || p.url)}</li>`)}
