@@ -80,15 +80,15 @@ async function buildChunk(name, entry, outDir, minify, define = {}) {
  * outDir), bytes and gzip bytes. Older `w/edge-chat.*.js` and `w/extras.*.js` files are removed.
  */
 export async function buildWidget({ outDir, minify = true }) {
-  // Calls first, then extras: each carries the next one's hashed name, so it changes when they do.
+  // Calls and the bot first, then extras: each carries the next ones' hashed names, so it changes when they do.
   const calls = await buildChunk("calls", path.join(HERE, "calls/index.ts"), outDir, minify);
+  const bot = await buildChunk("bot", path.join(HERE, "bot/index.ts"), outDir, minify);
   const extras = await buildChunk("extras", path.join(HERE, "extras/index.ts"), outDir, minify, {
     __EDGECHAT_CALLS__: JSON.stringify(`/w/${calls.name}`),
+    __EDGECHAT_BOT__: JSON.stringify(`/w/${bot.name}`),
   });
-  const bot = await buildChunk("bot", path.join(HERE, "bot/index.ts"), outDir, minify);
   const component = await buildChunk("edge-chat", path.join(HERE, "edge-chat.ts"), outDir, minify, {
     __EDGECHAT_EXTRAS__: JSON.stringify(`/w/${extras.name}`),
-    __EDGECHAT_BOT__: JSON.stringify(`/w/${bot.name}`),
   });
   const loader = await build({
     ...common,

@@ -17,7 +17,6 @@ import { avatar, bubble, CLOSE_ICON, icon, MORE_ICON, SEND_ICON } from "./view";
 /** The extras bundle's path, e.g. "/w/extras.3F2A9C.js"; set by widget/build.mjs. */
 declare const __EDGECHAT_EXTRAS__: string;
 /** The bot bundle's path (buttons, "did this help?"); set by widget/build.mjs. */
-declare const __EDGECHAT_BOT__: string;
 
 /** One time formatter per language: making one costs far more than formatting with it. */
 const clocks: Partial<Record<Locale, Intl.DateTimeFormat>> = {};
@@ -68,7 +67,6 @@ export class EdgeChat extends LitElement {
   /** The bot's buttons and feedback; set by the bot bundle (widget/bot) once it ran. */
   bot?: BotUi;
   #extrasLoaded?: Promise<unknown>;
-  #botAsked = false;
   #launcherHadFocus = false;
   #loaderNodes: ChildNode[] = [];
 
@@ -165,10 +163,6 @@ export class EdgeChat extends LitElement {
     this.drawn ||= this.opened;
     // The open panel needs the extras: the attach button, files in messages, the email field.
     if (this.drawn && !this.extras) void this.#loadExtras();
-    if (this.drawn && !this.#botAsked && this.chat.messages.at(-1)?.meta?.bot) {
-      this.#botAsked = true;
-      document.head.append(Object.assign(document.createElement("script"), { src: new URL(__EDGECHAT_BOT__, this.server).href }));
-    }
   }
 
   protected override updated(): void {

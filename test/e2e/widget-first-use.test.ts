@@ -36,7 +36,7 @@ describe("the composer", () => {
     expect((await visitor.input().inputValue()).length).toBe(5000); // nothing cut silently
     await visitor.input().press("Enter");
     await expect.poll(() => visitor.page.locator("edge-chat .notice:not(.extra)").textContent())
-      .toBe("Sent the first 4000 characters; the rest is below.");
+      .toBe("Sent 4000 characters; the rest is below.");
     expect(await visitor.input().inputValue()).toBe(rest);
     await eventually(async () => (await visitor.states()).includes("Sent"), 15_000, "the first part sent");
     expect(await visitor.texts()).toContain(first);

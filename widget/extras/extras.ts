@@ -18,6 +18,8 @@ export interface Lit {
   nothing: typeof nothing;
 }
 
+declare const __EDGECHAT_BOT__: string;
+
 export class Extras {
   readonly email: EmailField;
   readonly transcript: TranscriptRequest;
@@ -25,7 +27,7 @@ export class Extras {
   readonly files: FileSender;
   readonly calls: CallEntry;
 
-  constructor(host: EdgeChat) {
+  constructor(private readonly host: EdgeChat) {
     this.email = new EmailField(host);
     this.transcript = new TranscriptRequest(host, this.email);
     this.calls = new CallEntry(host);
@@ -53,6 +55,16 @@ export class Extras {
 
   /** The email field, the transcript's status lines and the open menu. */
   render(lit: Lit): unknown {
+    this.#loadBotWhenNeeded();
     return lit.html`${this.email.render(lit)}${this.transcript.render(lit)}${this.files.render(lit)}${this.calls.render(lit)}${this.menu.render(lit)}`;
+  }
+
+  #botAsked = false;
+
+  /** The bot's buttons and "did this help?" live in their own chunk, fetched once a bot message is last. */
+  #loadBotWhenNeeded(): void {
+    if (this.#botAsked || !this.host.chat.messages.at(-1)?.meta?.bot) return;
+    this.#botAsked = true;
+    document.head.append(Object.assign(document.createElement("script"), { src: new URL(__EDGECHAT_BOT__, this.host.server).href }));
   }
 }

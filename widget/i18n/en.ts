@@ -26,7 +26,7 @@ export const enChat = {
   typing: (name: string) => `${name} is typing…`,
   newMessage: (name: string, text: string) => `New message from ${name}: ${text}`,
   about: "About:",
-  tooLong: (max: number) => `Sent the first ${max} characters; the rest is below.`,
+  tooLong: (max: number) => `Sent ${max} characters; the rest is below.`,
   failed: "Something went wrong. Please try again.",
 };
 

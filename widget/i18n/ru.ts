@@ -25,7 +25,7 @@ export const ruChat: ChatTexts = {
   typing: (name) => `${name} печатает…`,
   newMessage: (name, text) => `Новое сообщение от ${name}: ${text}`,
   about: "Вопрос о товаре:",
-  tooLong: (max) => `Отправлены первые ${max} символов, остальное ниже.`,
+  tooLong: (max) => `Отправлено ${max} символов, остальное ниже.`,
   failed: "Что-то пошло не так. Попробуйте ещё раз.",
 };
 
