@@ -82,3 +82,21 @@ export function isNeverOpen(schedule: Schedule): boolean {
   const weekly = Object.values(schedule.week).some((day) => day.length > 0);
   return !weekly && !schedule.exceptions.some((e) => (e.intervals ?? []).length > 0);
 }
+
+/**
+ * How long operators were on between two instants: the overlap of [from, to) with the
+ * schedule's intervals, in ms. Used for first response time in business hours; a wait that
+ * started at night counts from the opening, and a weekend in between counts nothing.
+ */
+export function openMsBetween(schedule: Schedule, from: number, to: number): number {
+  if (to <= from) return 0;
+  const first = wallClock(schedule.timezone, from).day - 1; // yesterday's overnight intervals
+  const last = Math.min(wallClock(schedule.timezone, to).day, first + LOOKAHEAD_DAYS);
+  let open = 0;
+  for (let d = first; d <= last; d++) {
+    for (const span of spansOn(schedule, d)) {
+      open += Math.max(0, Math.min(span.end, to) - Math.max(span.start, from));
+    }
+  }
+  return open;
+}

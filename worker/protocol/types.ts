@@ -116,6 +116,10 @@ export interface InboxEntry {
   firstVisitorAt: number | null;
   firstOperatorAt: number | null;
   resolvedAt: number | null;
+  /** An auto-reply asked the visitor for an email address (cleared once one is known). */
+  askedEmail?: boolean;
+  /** The visitor's CSAT rating (1–5) once given. */
+  rating?: number | null;
   /** Increases with every change; the Site ignores a summary older than the one it has. */
   rev: number;
 }
