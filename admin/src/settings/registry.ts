@@ -30,6 +30,7 @@ export const SCREENS: SettingsScreen[] = [
   { id: "autoreplies", title: "settings.autoreplies.title", roles: MANAGERS, tag: "ec-settings-autoreplies", load: () => import("./autoreplies") },
   { id: "email", title: "settings.email.title", roles: MANAGERS, tag: "ec-settings-email", load: () => import("./email") },
   { id: "outbox", title: "settings.outbox.title", roles: MANAGERS, tag: "ec-settings-outbox", load: () => import("./outbox") },
+  { id: "reports", title: "settings.reports.title", roles: MANAGERS, tag: "ec-settings-reports", load: () => import("./reports") },
   { id: "data", title: "settings.data.title", roles: MANAGERS, tag: "ec-settings-data", load: () => import("./data") },
   { id: "identity", title: "settings.identity.title", roles: MANAGERS, tag: "ec-settings-identity", load: () => import("./identity") },
   { id: "audit", title: "settings.audit.title", roles: ["owner"], tag: "ec-settings-audit", load: () => import("./audit") },
