@@ -58,4 +58,8 @@ export const CONVERSATION_MIGRATIONS = [
      author_kind TEXT NOT NULL
    );
    CREATE INDEX files_seq ON files (seq);`,
+  // The visitor's rating after resolution (CSAT), given once.
+  `ALTER TABLE conversation ADD COLUMN rating INTEGER;
+   ALTER TABLE conversation ADD COLUMN rating_comment TEXT;
+   ALTER TABLE conversation ADD COLUMN rated_at INTEGER;`,
 ] as const;

@@ -27,6 +27,7 @@ export function buildSummary(id: string, store: ConversationStore): InboxEntry {
     firstOperatorAt: s.first_operator_at,
     resolvedAt: s.resolved_at,
     askedEmail: s.ask_email === 1,
+    rating: s.rating,
     rev: s.rev,
   };
 }

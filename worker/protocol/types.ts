@@ -69,6 +69,8 @@ export interface ConversationView {
   emailKnown: boolean;
   /** True when the server wants the visitor's email (the widget shows its field). */
   askEmail: boolean;
+  /** The visitor's rating once given; the widget asks for one when resolved and null. */
+  rating: number | null;
 }
 
 export type ServerFrame =
@@ -80,6 +82,7 @@ export type ServerFrame =
   | { type: "contact"; emailKnown: boolean; askEmail: boolean }
   | { type: "transcript"; sentTo: string }
   | { type: "deleted"; seq: number }
+  | { type: "rated"; rating: number }
   | { type: "error"; code: ErrorCode; message: string; clientId?: string };
 
 export type ErrorCode =
@@ -92,6 +95,9 @@ export type ErrorCode =
   | "not_found"
   | "no_email"
   | "not_sent"
+  | "wrong_conversation"
+  | "not_resolved"
+  | "already_rated"
   | "internal";
 
 /** One row of a site's inbox: the summary a Conversation sends its Site after each change. */
