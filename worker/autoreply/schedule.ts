@@ -83,6 +83,17 @@ export function isNeverOpen(schedule: Schedule): boolean {
   return !weekly && !schedule.exceptions.some((e) => (e.intervals ?? []).length > 0);
 }
 
+// Reports measure many waits against one schedule object: its days' spans are worked out once.
+const spanCache = new WeakMap<Schedule, Map<number, Span[]>>();
+
+function cachedSpansOn(schedule: Schedule, day: number): Span[] {
+  let days = spanCache.get(schedule);
+  if (!days) spanCache.set(schedule, (days = new Map()));
+  let spans = days.get(day);
+  if (!spans) days.set(day, (spans = spansOn(schedule, day)));
+  return spans;
+}
+
 /**
  * How long operators were on between two instants: the overlap of [from, to) with the
  * schedule's intervals, in ms. Used for first response time in business hours; a wait that
@@ -94,7 +105,7 @@ export function openMsBetween(schedule: Schedule, from: number, to: number): num
   const last = Math.min(wallClock(schedule.timezone, to).day, first + LOOKAHEAD_DAYS);
   let open = 0;
   for (let d = first; d <= last; d++) {
-    for (const span of spansOn(schedule, d)) {
+    for (const span of cachedSpansOn(schedule, d)) {
       open += Math.max(0, Math.min(span.end, to) - Math.max(span.start, from));
     }
   }
