@@ -20,6 +20,7 @@ import { adminInbox } from "./admin-inbox";
 import { autoReplyRoutes } from "./admin-autoreply";
 import { emailRoutes } from "./admin-email";
 import { adminData } from "./admin-data";
+import { adminReports } from "./admin-reports";
 import { adminNotify } from "./admin-notify";
 import { adminBot } from "./admin-bot";
 import { pluginWoo } from "./plugin-woo";
@@ -157,6 +158,7 @@ admin.route("/", adminInbox);
 admin.route("/", autoReplyRoutes);
 admin.route("/", emailRoutes);
 admin.route("/", adminData); // erasure, retention, secrets
+admin.route("/", adminReports); // figures and their CSV tables
 admin.route("/", pluginWoo); // WooCommerce data for the visitor card
 admin.route("/", adminNotify); // Web Push devices, quiet hours, Telegram
 admin.route("/", adminFiles); // uploads, the gallery, deleting a message

@@ -24,7 +24,7 @@ export {
   type Variant,
 } from "./schema";
 export { DEFAULT_TIMEZONE, defaultAutoReplySettings } from "./defaults";
-export { activePeriod, isNeverOpen, LOOKAHEAD_DAYS, nextOpening, type ActivePeriod } from "./schedule";
+export { activePeriod, isNeverOpen, LOOKAHEAD_DAYS, nextOpening, openMsBetween, type ActivePeriod } from "./schedule";
 export { formatNextOpening, normalizeLocale, pickTimezone, type Locale } from "./format";
 export {
   chooseReply,

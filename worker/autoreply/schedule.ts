@@ -82,3 +82,32 @@ export function isNeverOpen(schedule: Schedule): boolean {
   const weekly = Object.values(schedule.week).some((day) => day.length > 0);
   return !weekly && !schedule.exceptions.some((e) => (e.intervals ?? []).length > 0);
 }
+
+// Reports measure many waits against one schedule object: its days' spans are worked out once.
+const spanCache = new WeakMap<Schedule, Map<number, Span[]>>();
+
+function cachedSpansOn(schedule: Schedule, day: number): Span[] {
+  let days = spanCache.get(schedule);
+  if (!days) spanCache.set(schedule, (days = new Map()));
+  let spans = days.get(day);
+  if (!spans) days.set(day, (spans = spansOn(schedule, day)));
+  return spans;
+}
+
+/**
+ * How long operators were on between two instants: the overlap of [from, to) with the
+ * schedule's intervals, in ms. Used for first response time in business hours; a wait that
+ * started at night counts from the opening, and a weekend in between counts nothing.
+ */
+export function openMsBetween(schedule: Schedule, from: number, to: number): number {
+  if (to <= from) return 0;
+  const first = wallClock(schedule.timezone, from).day - 1; // yesterday's overnight intervals
+  const last = Math.min(wallClock(schedule.timezone, to).day, first + LOOKAHEAD_DAYS);
+  let open = 0;
+  for (let d = first; d <= last; d++) {
+    for (const span of cachedSpansOn(schedule, d)) {
+      open += Math.max(0, Math.min(span.end, to) - Math.max(span.start, from));
+    }
+  }
+  return open;
+}

@@ -13,9 +13,10 @@ import { migrate } from "../lib/migrate";
 import { attachPeer, broadcast, closeAll, peerOf, send, sendError, type Peer } from "../lib/peers";
 import { SocketObject } from "../lib/socket-object";
 import { Timers, type TimerHandler } from "../lib/timers";
-import { WELCOME_PAGE, type Attachment, type ConversationView, type InboxEntry, type Message, type OperatorFrame } from "../protocol";
+import { WELCOME_PAGE, type Attachment, type ConversationView, type InboxEntry, type Message, type OperatorFrame, type RateFrame } from "../protocol";
 import * as autoreply from "./autoreply";
 import * as calls from "./calls";
+import * as csat from "./csat";
 import { acceptHeldEmail, receiveEmail, type InboundEmail } from "./email-in";
 import * as bot from "./bot";
 import * as followup from "./followup";
@@ -140,6 +141,7 @@ export class Conversation extends SocketObject {
       this.defer(bot.onBotFrame(this.host, f).then((refused) => refused && sendError(ws, refused.code, refused.message)));
     },
     call: (ws, peer, f) => this.defer(calls.onCallFrame(this.host, ws, peer, f)),
+    rate: (ws, peer, f) => this.onRate(ws, peer, f),
   };
 
   /** A party's socket going away ends its call. */
@@ -313,6 +315,16 @@ export class Conversation extends SocketObject {
     this.report.changed();
   }
 
+  /** The visitor's rating of a resolved conversation: once, and only of this one. */
+  private onRate(ws: WebSocket, peer: Peer, f: RateFrame): void {
+    const refusal = csat.refusal(peer.role, this.ctx.id.toString(), this.store.state()!, f);
+    if (refusal) return sendError(ws, refusal.code, refusal.message);
+    const at = Date.now();
+    this.store.update({ rating: f.rating, rating_comment: f.comment || null, rated_at: at });
+    this.append({ author: { kind: "system" }, text: csat.ratingText(f.rating, f.comment), at, meta: { rating: f.rating } });
+    broadcast(this.ctx.getWebSockets("visitor"), { type: "rated", rating: f.rating });
+  }
+
   private onTranscript(ws: WebSocket, peer: Peer): void {
     const email = this.store.state()!.email;
     if (peer.role !== "visitor") return sendError(ws, "forbidden", "operators send transcripts from the admin");
@@ -393,6 +405,7 @@ export class Conversation extends SocketObject {
       readSeq: { visitor: state.visitor_read_seq, operator: state.operator_read_seq },
       emailKnown: !!state.email,
       askEmail: !state.email && state.ask_email === 1,
+      rating: state.rating,
     };
   }
 

@@ -84,4 +84,8 @@ export const CONVERSATION_MIGRATIONS = [
      outcome TEXT
    );
    CREATE INDEX calls_live ON calls (state) WHERE state IN ('ringing', 'active');`,
+  // The visitor's rating after resolution (CSAT), given once.
+  `ALTER TABLE conversation ADD COLUMN rating INTEGER;
+   ALTER TABLE conversation ADD COLUMN rating_comment TEXT;
+   ALTER TABLE conversation ADD COLUMN rated_at INTEGER;`,
 ] as const;

@@ -26,6 +26,9 @@ export type ConversationState = {
   rev: number;
   /** The `waiting_since` of the wait an auto-reply was posted for. */
   autoreplied_wait: number | null;
+  rating: number | null;
+  rating_comment: string | null;
+  rated_at: number | null;
   /** Highest operator message seq already sent to the visitor by email. */
   followup_seq: number;
   /** JSON array of the Message-IDs of emails sent in this conversation, oldest first. */

@@ -28,6 +28,8 @@ export function buildSummary(id: string, store: ConversationStore): InboxEntry {
     firstVisitorAt: s.first_visitor_at,
     firstOperatorAt: s.first_operator_at,
     resolvedAt: s.resolved_at,
+    askedEmail: s.ask_email === 1,
+    rating: s.rating,
     rev: s.rev,
   };
 }

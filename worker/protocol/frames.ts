@@ -4,7 +4,7 @@
  * typed in ./types.ts.
  */
 import { z } from "zod";
-import { CALL_LIMITS, MAX_TEXT } from "./limits";
+import { CALL_LIMITS, MAX_RATING_COMMENT, MAX_TEXT } from "./limits";
 
 export const clientId = z
   .string()
@@ -63,6 +63,17 @@ export const botFrame = z.strictObject({
   index: z.number().int().min(0).max(7).optional(),
 });
 export type BotFrame = z.infer<typeof botFrame>;
+/**
+ * The visitor rates a resolved conversation (CSAT), once. `conversationId` names the one
+ * rated, so a widget that kept an old prompt cannot rate another conversation by mistake.
+ */
+export const rateFrame = z.object({
+  type: z.literal("rate"),
+  conversationId: z.string().min(1).max(128),
+  rating: z.number().int("rating is a whole number").min(1, "rating is 1 to 5").max(5, "rating is 1 to 5"),
+  comment: z.string().trim().max(MAX_RATING_COMMENT, `comment is at most ${MAX_RATING_COMMENT} characters`).optional(),
+});
+export type RateFrame = z.infer<typeof rateFrame>;
 
 /** An internal note: operator-only, stored with `meta.internal`, never shown to visitors. */
 export const noteFrame = z.object({ type: z.literal("note"), clientId, text: messageText });
@@ -115,6 +126,7 @@ export const clientFrame = z.discriminatedUnion("type", [
   transcriptFrame,
   botFrame,
   callFrame,
+  rateFrame,
 ]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 export const CLIENT_FRAME_TYPES = clientFrame.options.map((o) => o.shape.type.value);

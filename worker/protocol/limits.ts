@@ -5,6 +5,8 @@
 
 /** Longest message text a visitor or operator may send, in characters. */
 export const MAX_TEXT = 4000;
+/** The longest comment a visitor may leave with a rating. */
+export const MAX_RATING_COMMENT = 1000;
 /** One sender may send at most this many `message` frames per window, across sockets. */
 export const RATE_LIMIT = { messages: 20, windowMs: 10_000 } as const;
 /** A `welcome` carries at most this many messages; `more: true` says ask again. */

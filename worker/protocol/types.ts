@@ -69,6 +69,8 @@ export interface ConversationView {
   emailKnown: boolean;
   /** True when the server wants the visitor's email (the widget shows its field). */
   askEmail: boolean;
+  /** The visitor's rating once given; the widget asks for one when resolved and null. */
+  rating: number | null;
 }
 
 export type ServerFrame =
@@ -81,6 +83,7 @@ export type ServerFrame =
   | { type: "transcript"; sentTo: string }
   | { type: "deleted"; seq: number }
   | CallServerFrame
+  | { type: "rated"; rating: number }
   | { type: "error"; code: ErrorCode; message: string; clientId?: string };
 
 export type ErrorCode =
@@ -97,6 +100,9 @@ export type ErrorCode =
   | "video_disabled"
   | "call_busy"
   | "no_call"
+  | "wrong_conversation"
+  | "not_resolved"
+  | "already_rated"
   | "internal";
 
 /** The side of a conversation a call frame comes from. */
@@ -162,6 +168,10 @@ export interface InboxEntry {
   firstVisitorAt: number | null;
   firstOperatorAt: number | null;
   resolvedAt: number | null;
+  /** An auto-reply asked the visitor for an email address (cleared once one is known). */
+  askedEmail?: boolean;
+  /** The visitor's CSAT rating (1–5) once given. */
+  rating?: number | null;
   /** Increases with every change; the Site ignores a summary older than the one it has. */
   rev: number;
 }

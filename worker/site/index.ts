@@ -26,7 +26,9 @@ import * as mailSettings from "./mail/settings";
 import { EMAIL_RETRY_TIMER, Mailer, type MailRequest } from "./mail/outbox";
 import * as plugin from "./plugin";
 import * as presence from "./presence";
+import * as reports from "./reports";
 import * as routing from "./routing";
+import type { ReportTable } from "../reports";
 import { SITE_MIGRATIONS } from "./schema";
 import * as secrets from "./secrets";
 import * as settings from "./settings";
@@ -67,6 +69,7 @@ export class Site extends SocketObject {
       [pushDelivery.PUSH_RETRY_TIMER]: (job) => pushDelivery.retryPush(this.host, job),
       [bot.LEAD_DELIVERY_TIMER]: (job) => bot.runDelivery(this.host, job),
       [appointments.APPOINTMENT_REMINDER_TIMER]: (job) => appointments.sendReminder(this.host, job),
+      [reports.REPORTS_ROLLUP_TIMER]: () => reports.rollUp(this.host),
     }));
     const mailer = new Mailer(sql, env, timers, () => settings.siteSettingsOf(sql)?.name ?? "Edgechat");
     this.host = { sql, ctx, env, timers, mailer, siteKey: () => settings.readSetting<string>(sql, "site_key") };
@@ -146,6 +149,11 @@ export class Site extends SocketObject {
   async visitorCard(conversationId: string) { return contacts.visitorCard(this.host.sql, conversationId); }
   async assignTarget(input: { operatorId?: string | null; departmentId?: string | null }) { return routing.assignTarget(this.host, input); }
   async routeQueue() { return routing.routeQueue(this.host); }
+
+  // ---- for the admin API: reports ----
+
+  async report(query: reports.ReportQuery) { return reports.report(this.host, query); }
+  async reportCsv(query: reports.ReportQuery, table: ReportTable) { return reports.reportCsv(this.host, query, table); }
 
   // ---- for the admin API: operators and their sessions ----
 

@@ -255,4 +255,11 @@ export const SITE_MIGRATIONS = [
      last_at INTEGER NOT NULL,
      count INTEGER NOT NULL
    );`,
+  // Reports: facts of each conversation from its summaries, one aggregate row per local day
+  // (in the zone it was counted in), and the days waiting to be counted again.
+  `CREATE TABLE report_facts (id TEXT PRIMARY KEY, day TEXT, first_visitor_at INTEGER, facts TEXT NOT NULL);
+   CREATE INDEX report_facts_day ON report_facts (day);
+   CREATE INDEX report_facts_first ON report_facts (first_visitor_at);
+   CREATE TABLE report_days (day TEXT PRIMARY KEY, zone TEXT NOT NULL, row TEXT NOT NULL);
+   CREATE TABLE report_dirty (day TEXT PRIMARY KEY);`,
 ] as const;

@@ -34,6 +34,7 @@ export const SCREENS: SettingsScreen[] = [
   { id: "outbox", title: "settings.outbox.title", roles: MANAGERS, tag: "ec-settings-outbox", load: () => import("./outbox") },
   { id: "bot", title: "settings.bot.title", roles: MANAGERS, tag: "ec-settings-bot", load: () => import("./bot") },
   { id: "leads", title: "settings.leads.title", roles: ["owner", "admin", "operator"], tag: "ec-settings-leads", load: () => import("./leads") },
+  { id: "reports", title: "settings.reports.title", roles: MANAGERS, tag: "ec-settings-reports", load: () => import("./reports") },
   { id: "data", title: "settings.data.title", roles: MANAGERS, tag: "ec-settings-data", load: () => import("./data") },
   { id: "identity", title: "settings.identity.title", roles: MANAGERS, tag: "ec-settings-identity", load: () => import("./identity") },
   { id: "audit", title: "settings.audit.title", roles: ["owner"], tag: "ec-settings-audit", load: () => import("./audit") },

@@ -8,6 +8,7 @@ import { defer, type SiteHost } from "../host";
 import { notifyOperatorsOfNewChat } from "../mail/notices";
 import { announcePresence, operatorsOnline, toOperators } from "../presence";
 import { inboxChanged as notifyAway } from "../notify";
+import { recordSummaries } from "../reports";
 import { afterInboxChange, readRouting } from "../routing";
 import { indexEntry } from "./search";
 
@@ -73,6 +74,7 @@ export class InboxFeed {
       indexEntry(sql, entry);
       return [{ entry, isNew }];
     }));
+    recordSummaries(this.host, stored.map((s) => s.entry));
     const nobodyOnline = operatorsOnline(this.host) === 0;
     const routing = readRouting(sql);
     for (const { entry, isNew } of stored) {

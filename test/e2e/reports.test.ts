@@ -1,0 +1,83 @@
+/**
+ * The Reports screen in Chromium against the real Worker: visitors write, the owner answers
+ * two of them in the admin and resolves one; the owner opens Reports and reads the period's
+ * figures, the hour chart as a table, and downloads a table as CSV. Screenshots at desktop
+ * and phone size.
+ */
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TestServer } from "./support/server";
+import { AdminPage, DESKTOP, PHONE } from "./admin-support/admin-page";
+import { startAdminWorld } from "./admin-support/setup";
+import { apiVisitor, type ApiVisitor } from "./admin-support/visitor-api";
+
+let server: TestServer;
+let browser: Browser;
+let owner: AdminPage;
+const visitors: ApiVisitor[] = [];
+
+beforeAll(async () => {
+  ({ server, browser } = await startAdminWorld());
+  owner = await AdminPage.open(browser, server);
+  await owner.login("demo", server.owner.email, server.owner.password);
+  for (const question of ["Do you ship to Riga?", "Is the blue kettle in stock?", "Can I pay by invoice?", "Where is order 1042?"]) {
+    const v = await apiVisitor(server.url, "demo", {});
+    await v.say(question);
+    visitors.push(v);
+  }
+});
+
+afterAll(async () => {
+  for (const v of visitors) v.close();
+  await browser?.close();
+  await server?.stop();
+});
+
+async function answer(conversationId: string, text: string): Promise<void> {
+  await owner.openConversation(conversationId);
+  const box = owner.composer();
+  await box.fill(text);
+  await box.press("Enter");
+  await owner.thread().filter({ hasText: text }).waitFor();
+}
+
+describe("reports screen", () => {
+  it("shows the period's figures, a chart as a table, and CSV downloads", async () => {
+    await answer(visitors[0]!.conversationId, "Yes, in 3 days.");
+    await answer(visitors[1]!.conversationId, "It is, 12 left.");
+    expect((await owner.api("POST", `/conversations/${visitors[0]!.conversationId}/resolve`)).status).toBe(200);
+
+    await owner.page.goto(`${server.url}/admin/settings/reports`);
+    const screen = owner.page.locator("ec-settings-reports");
+    const conversations = screen.locator(".figure", { hasText: "Conversations" }).first().locator(".value");
+    await expect.poll(async () => Number(await conversations.textContent()), { timeout: 15_000 }).toBeGreaterThanOrEqual(4);
+    const median = screen.locator(".figure", { hasText: "First response, median" }).locator(".value");
+    expect(await median.textContent()).toMatch(/\d+ (s|min)/);
+    expect(await screen.locator(".figure", { hasText: "Bot dialogs" }).locator(".value").textContent()).toBe("No data yet");
+    // Each figure carries its definition, for the mouse (title) and for screen readers.
+    expect(await screen.locator(".figure", { hasText: "Missed" }).getAttribute("title")).toContain("Answered later than 5 min");
+
+    await owner.screenshot("reports-desktop");
+    await owner.page.setViewportSize(PHONE);
+    await owner.screenshot("reports-phone");
+    await owner.page.setViewportSize(DESKTOP);
+
+    const hours = screen.locator("ec-report-chart", { hasText: "Conversations by hour of day" });
+    await expect.poll(() => hours.locator("svg").getAttribute("aria-label")).toContain("in all");
+    await hours.getByRole("button", { name: "Show as table" }).click();
+    const rows = hours.locator("tbody tr");
+    expect(await rows.count()).toBe(24);
+    const total = (await rows.locator("td").allTextContents()).reduce((s, v) => s + Number(v), 0);
+    expect(total).toBeGreaterThanOrEqual(4);
+
+    const href = await screen.locator("ec-report-chart", { hasText: "Conversations per day" }).locator("a[download]").getAttribute("href");
+    const csv = await owner.page.evaluate(async (url) => (await fetch(url!)).text(), href);
+    expect(csv.split("\r\n")[0]).toBe("day,conversations,missed,first_response_median_s");
+
+    // A period that ends before it starts: the server's message, in a live region.
+    await screen.locator("input[name=from]").fill("2026-03-02");
+    await screen.locator("input[name=to]").fill("2026-03-01");
+    await screen.getByRole("button", { name: "Show", exact: true }).click();
+    await screen.locator("[role=status]", { hasText: "from must not be after to" }).waitFor();
+  });
+});

@@ -1,0 +1,41 @@
+/**
+ * The report's tables as CSV (RFC 4180: CRLF lines, fields quoted when they hold a comma,
+ * quote or line break). A cell that a spreadsheet would run as a formula is prefixed with
+ * an apostrophe, since department and operator names come from people.
+ */
+import type { Figures } from "./figures";
+
+/** The tables a report offers for download. */
+export const REPORT_TABLES = ["daily", "hours", "weekdays", "departments", "operators"] as const;
+export type ReportTable = (typeof REPORT_TABLES)[number];
+
+function cell(value: unknown): string {
+  let text = value === null || value === undefined ? "" : String(value);
+  if (/^[=+\-@\t\r]/.test(text) && typeof value === "string") text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** Rows as CSV text, the header first. */
+export function toCsv(header: string[], rows: unknown[][]): string {
+  return [header, ...rows].map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n";
+}
+
+const seconds = (ms: number | null) => (ms === null ? null : Math.round(ms / 1000));
+const WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+/** One of the report's tables as CSV; `names` turns department and operator ids into names. */
+export function tableCsv(figures: Figures, table: ReportTable, names: Record<string, string> = {}): string {
+  switch (table) {
+    case "daily":
+      return toCsv(["day", "conversations", "missed", "first_response_median_s"], figures.daily.map((d) => [d.day, d.conversations, d.missed, seconds(d.firstResponseMedian)]));
+    case "hours":
+      return toCsv(["hour", "conversations"], figures.byHour.map((n, h) => [h, n]));
+    case "weekdays":
+      return toCsv(["weekday", "conversations"], figures.byWeekday.map((n, d) => [WEEKDAY_NAMES[d], n]));
+    case "departments":
+    case "operators": {
+      const list = table === "departments" ? figures.byDepartment : figures.byOperator;
+      return toCsv(["id", "name", "conversations", "answered", "first_response_mean_s"], list.map((g) => [g.id, names[g.id] ?? "", g.conversations, g.answered, seconds(g.firstResponseMean)]));
+    }
+  }
+}

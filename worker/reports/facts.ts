@@ -1,0 +1,48 @@
+/**
+ * What reports keep of one conversation: the instants and attributes its summaries carried,
+ * merged so that facts which only ever become true (an auto-reply asked for the email, the
+ * conversation went on by email, a rating) stay true after the summary that showed them.
+ */
+import type { InboxEntry } from "../protocol";
+
+export interface ConversationFacts {
+  id: string;
+  createdAt: number;
+  firstVisitorAt: number | null;
+  firstOperatorAt: number | null;
+  resolvedAt: number | null;
+  channel: "chat" | "email";
+  department: string | null;
+  assignee: string | null;
+  /** An auto-reply asked the visitor for an email address. */
+  askedEmail: boolean;
+  /** The visitor's email address is known. */
+  emailKnown: boolean;
+  /** A reply went on by email at some point. */
+  continuedByEmail: boolean;
+  /** The visitor's CSAT rating, 1–5, or null. */
+  rating: number | null;
+}
+
+/** The facts after a new summary; `prev` is what was known before (or null). */
+export function mergeFacts(prev: ConversationFacts | null, entry: InboxEntry): ConversationFacts {
+  return {
+    id: entry.id,
+    createdAt: entry.createdAt,
+    firstVisitorAt: entry.firstVisitorAt,
+    firstOperatorAt: entry.firstOperatorAt,
+    resolvedAt: entry.resolvedAt,
+    channel: entry.channel,
+    department: entry.department,
+    assignee: entry.assignee,
+    askedEmail: (prev?.askedEmail ?? false) || entry.askedEmail === true,
+    emailKnown: entry.email !== null,
+    continuedByEmail: (prev?.continuedByEmail ?? false) || entry.channel === "email",
+    rating: entry.rating ?? prev?.rating ?? null,
+  };
+}
+
+/** True when the new facts change a figure (so the day must be counted again). */
+export function factsDiffer(a: ConversationFacts | null, b: ConversationFacts): boolean {
+  return a === null || JSON.stringify(a) !== JSON.stringify(b);
+}
