@@ -17,7 +17,12 @@ export { searchInbox } from "./search";
 /** How long summaries gather before they are stored and fanned out together. */
 export const INBOX_BATCH_MS = 10;
 /** Summaries a second the Site asks its conversations to stay under, together. */
-export const SUMMARY_BUDGET_PER_S = 100;
+export const SUMMARY_BUDGET_PER_S = 50;
+/**
+ * The shortest gap it asks for: a quarter second is news soon enough for a person reading
+ * the inbox, and folds a visitor's burst of messages into one summary.
+ */
+export const MIN_SUMMARY_GAP_MS = 250;
 /** The longest gap a busy site asks of a conversation between two of its summaries. */
 export const MAX_SUMMARY_GAP_MS = 2_000;
 const ACTIVE_MS = 5_000;
@@ -55,7 +60,8 @@ export class InboxFeed {
   /** The gap between summaries that keeps the active conversations within the budget. */
   private gap(now = Date.now()): number {
     for (const [id, at] of this.active) if (now - at > ACTIVE_MS) this.active.delete(id);
-    return Math.min(MAX_SUMMARY_GAP_MS, Math.round((this.active.size / SUMMARY_BUDGET_PER_S) * 1000));
+    const spread = Math.round((this.active.size / SUMMARY_BUDGET_PER_S) * 1000);
+    return Math.min(MAX_SUMMARY_GAP_MS, Math.max(MIN_SUMMARY_GAP_MS, spread));
   }
 
   private store(): void {
