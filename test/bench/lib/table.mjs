@@ -4,7 +4,7 @@ import { percentile, summary } from "../../load/stats.mjs";
 const NAMES = { echo: "echo", "echo-insert": "echo + insert", edgechat: "**Edgechat**" };
 
 const ms = (v) => (Number.isNaN(v) ? "–" : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : v >= 10 ? v.toFixed(0) : v.toFixed(1));
-const quad = (s) => (s && s.n ? `${ms(s.p50)} / ${ms(s.p90)} / ${ms(s.p99)} / ${ms(s.max)}` : "–");
+const quad = (s) => (s?.n ? `${ms(s.p50)} / ${ms(s.p90)} / ${ms(s.p99)} / ${ms(s.max)}` : "–");
 const times = (a, b) => (a && b && b > 0 ? `×${(a / b).toFixed(1)}` : "–");
 const median = (xs) => percentile(xs, 0.5);
 const int = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString("en-US") : "–");
