@@ -4,22 +4,24 @@
 //
 //   node scripts/build-opencart.mjs                  write dist/edgechat.ocmod.zip
 //   node scripts/build-opencart.mjs --out FILE.zip   write it elsewhere
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { zip } from '../plugins/wordpress/tools/zip.mjs';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { zip } from "../plugins/wordpress/tools/zip.mjs";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const MODULE = join(ROOT, 'plugins/opencart/edgechat');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const MODULE = join(ROOT, "plugins/opencart/edgechat");
 const args = process.argv.slice(2);
-const out = args.includes('--out') ? args[args.indexOf('--out') + 1] : join(ROOT, 'dist/edgechat.ocmod.zip');
+const out = args.includes("--out") ? args[args.indexOf("--out") + 1] : join(ROOT, "dist/edgechat.ocmod.zip");
 
 /** Every file of the module, relative to its root, sorted (a stable zip). */
 function moduleFiles(dir = MODULE) {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? moduleFiles(path) : [relative(MODULE, path)];
-  }).sort();
+  return readdirSync(dir)
+    .flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? moduleFiles(path) : [relative(MODULE, path)];
+    })
+    .sort();
 }
 
 const files = moduleFiles();

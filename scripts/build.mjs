@@ -33,8 +33,16 @@ export async function build({ quiet = false } = {}) {
   cpSync(path.join(ROOT, "widget/demo"), path.join(OUT, "demo"), { recursive: true });
   writeFileSync(path.join(OUT, "_headers"), HEADERS);
   // The admin's Install screen links to the WordPress plugin served by this deployment.
-  execFileSync(process.execPath, [path.join(ROOT, "scripts/build-wordpress.mjs"), "--zip-only", "--out", path.join(OUT, "downloads/edgechat-wordpress.zip")],
-    { stdio: quiet ? "ignore" : ["ignore", "ignore", "inherit"] });
+  execFileSync(
+    process.execPath,
+    [
+      path.join(ROOT, "scripts/build-wordpress.mjs"),
+      "--zip-only",
+      "--out",
+      path.join(OUT, "downloads/edgechat-wordpress.zip"),
+    ],
+    { stdio: quiet ? "ignore" : ["ignore", "ignore", "inherit"] },
+  );
   const sizes = {
     loader_gzip_bytes: widget.loader.gzip,
     component_gzip_bytes: widget.component.gzip,

@@ -18,7 +18,9 @@ for (const file of existsSync(dir) ? readdirSync(dir).sort() : []) {
     const r = JSON.parse(readFileSync(full, "utf8"));
     p = r.numPassedTests ?? 0;
     // A file that failed to load has no tests but is still a failure.
-    f = (r.numFailedTests ?? 0) + (r.testResults ?? []).filter((t) => t.status === "failed" && !t.assertionResults?.length).length;
+    f =
+      (r.numFailedTests ?? 0) +
+      (r.testResults ?? []).filter((t) => t.status === "failed" && !t.assertionResults?.length).length;
   } else if (file.endsWith(".xml")) {
     const xml = readFileSync(full, "utf8");
     const top = xml.match(/<testsuite\b[^>]*>/);

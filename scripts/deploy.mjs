@@ -47,7 +47,11 @@ export function readVars(toml, envName) {
 async function loadConfigCheck() {
   const out = await esbuild({
     entryPoints: [path.join(ROOT, "worker/config.ts")],
-    bundle: true, write: false, format: "esm", platform: "neutral", logLevel: "silent",
+    bundle: true,
+    write: false,
+    format: "esm",
+    platform: "neutral",
+    logLevel: "silent",
   });
   return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString("base64")}`);
 }
@@ -58,9 +62,14 @@ export async function checkVars(vars) {
   const report = checkConfig(vars, { secretsUnknown: true, bindings: false });
   const broken = report.problems.filter((p) => p.fatal && vars[p.name] !== undefined);
   const unset = report.problems.filter((p) => !broken.includes(p));
-  console.log(`\nConfiguration (wrangler.toml [vars]): signup ${report.features.signup}, email ${report.features.email ?? "off"}, inbound ${report.features.inbound ? "on" : "off"}`);
+  console.log(
+    `\nConfiguration (wrangler.toml [vars]): signup ${report.features.signup}, email ${report.features.email ?? "off"}, inbound ${report.features.inbound ? "on" : "off"}`,
+  );
   for (const p of broken) console.log(`  ✗ ${p.name}: ${p.message}`);
-  for (const p of unset) console.log(`  · ${p.name}: ${p.message}${p.fatal ? " — set it before going live (wrangler.toml [vars] or the dashboard)" : ""}`);
+  for (const p of unset)
+    console.log(
+      `  · ${p.name}: ${p.message}${p.fatal ? " — set it before going live (wrangler.toml [vars] or the dashboard)" : ""}`,
+    );
   console.log("Secrets (npx wrangler secret put NAME; not visible offline):");
   for (const [name, why] of SECRETS) console.log(`  · ${name}: ${why}`);
   return broken.length === 0;
@@ -82,7 +91,11 @@ async function main() {
   const result = spawnSync(path.join(ROOT, "node_modules/.bin/wrangler"), wranglerArgs, {
     cwd: ROOT,
     stdio: "inherit",
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", ...(dryRun ? { CLOUDFLARE_CF_FETCH_ENABLED: "false" } : {}) },
+    env: {
+      ...process.env,
+      WRANGLER_SEND_METRICS: "false",
+      ...(dryRun ? { CLOUDFLARE_CF_FETCH_ENABLED: "false" } : {}),
+    },
   });
   if (result.status !== 0) process.exit(result.status ?? 1);
   if (!varsOk) {
@@ -101,7 +114,9 @@ async function reportHealth(publicUrl) {
     for (const p of report.problems ?? []) console.log(`  ${p.fatal ? "✗" : "·"} ${p.name}: ${p.message}`);
     if (!report.ok) process.exitCode = 1;
   } catch (err) {
-    console.log(`\nCould not ask ${publicUrl}/healthz (${err.message}); open it in a browser to see the configuration report.`);
+    console.log(
+      `\nCould not ask ${publicUrl}/healthz (${err.message}); open it in a browser to see the configuration report.`,
+    );
   }
 }
 

@@ -52,9 +52,20 @@ export async function startLocal({ port, persistTo, vars, quiet = false, env = {
   if (port !== undefined && (await portInUse(port))) throw new Error(portBusyMessage(port));
   port ??= await freePort();
   const args = [
-    "dev", ...(config ? ["--config", config] : []), "--local", "--ip", "127.0.0.1", "--port", String(port),
-    "--inspector-port", String(await freePort()),
-    "--persist-to", persistTo, "--show-interactive-dev-session=false", "--log-level", quiet ? "log" : "warn",
+    "dev",
+    ...(config ? ["--config", config] : []),
+    "--local",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--inspector-port",
+    String(await freePort()),
+    "--persist-to",
+    persistTo,
+    "--show-interactive-dev-session=false",
+    "--log-level",
+    quiet ? "log" : "warn",
   ];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   const child = spawn(path.join(ROOT, "node_modules/.bin/wrangler"), args, {
@@ -79,7 +90,11 @@ export async function startLocal({ port, persistTo, vars, quiet = false, env = {
   // The server runs in its own process group (so stop() ends workerd too); if whoever
   // started it exits without calling stop(), take the group down with it.
   const orphanGuard = () => {
-    try { process.kill(-child.pid, "SIGKILL"); } catch { /* already gone */ }
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
   };
   process.once("exit", orphanGuard);
   child.once("exit", () => process.removeListener("exit", orphanGuard));
@@ -89,7 +104,13 @@ export async function startLocal({ port, persistTo, vars, quiet = false, env = {
     await stop();
     throw new Error(`${err.message}\n${stderr}`);
   }
-  return { url, port, pid: child.pid, stop, consoleLinks: () => outboxLines.flatMap((l) => l.match(/https?:\/\/\S+/g) ?? []) };
+  return {
+    url,
+    port,
+    pid: child.pid,
+    stop,
+    consoleLinks: () => outboxLines.flatMap((l) => l.match(/https?:\/\/\S+/g) ?? []),
+  };
 }
 
 /** True when something already listens on 127.0.0.1:`port`. */
@@ -111,10 +132,21 @@ function stopGroup(child) {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     const timer = setTimeout(() => {
-      try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ }
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        /* gone */
+      }
     }, 5000);
-    child.once("exit", () => { clearTimeout(timer); resolve(); });
-    try { process.kill(-child.pid, "SIGTERM"); } catch { resolve(); }
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      resolve();
+    }
   });
 }
 

@@ -25,14 +25,27 @@ export function adminTokenFor(server, given) {
   if ((host === "127.0.0.1" || host === "localhost") && existsSync(LOCAL_SECRETS)) {
     return JSON.parse(readFileSync(LOCAL_SECRETS, "utf8")).ADMIN_TOKEN;
   }
-  throw new Error(`no admin token: pass --token (or set EDGECHAT_ADMIN_TOKEN)${host === "127.0.0.1" || host === "localhost" ? "; or run npm start once, which writes .wrangler/edgechat-local.json" : ""}`);
+  throw new Error(
+    `no admin token: pass --token (or set EDGECHAT_ADMIN_TOKEN)${host === "127.0.0.1" || host === "localhost" ? "; or run npm start once, which writes .wrangler/edgechat-local.json" : ""}`,
+  );
 }
 
 /**
  * Creates a site through POST /api/v1/sites with the admin token; returns the server's
  * answer (siteKey, status, identitySecret, pluginSecret, loader, setPasswordUrl …).
  */
-export async function createSite({ server, token, name, ownerEmail, origins = [], shopUrl, key, eu = false, timezone, locale }) {
+export async function createSite({
+  server,
+  token,
+  name,
+  ownerEmail,
+  origins = [],
+  shopUrl,
+  key,
+  eu = false,
+  timezone,
+  locale,
+}) {
   const base = server.replace(/\/+$/, "");
   const body = {
     ...(key ? { siteKey: key } : {}),
@@ -52,12 +65,18 @@ export async function createSite({ server, token, name, ownerEmail, origins = []
       body: JSON.stringify(body),
     });
   } catch (err) {
-    throw new Error(`could not reach ${base}: ${err.cause?.message ?? err.message}${base.includes("127.0.0.1") ? " (is npm start running?)" : ""}`);
+    throw new Error(
+      `could not reach ${base}: ${err.cause?.message ?? err.message}${base.includes("127.0.0.1") ? " (is npm start running?)" : ""}`,
+    );
   }
   const answer = await res.json().catch(() => null);
   if (res.status !== 201) {
     const e = answer?.error;
-    throw new Error(e ? `${e.message} (${e.code}, HTTP ${res.status})` : `the server answered HTTP ${res.status}; is ${base} an Edgechat server?`);
+    throw new Error(
+      e
+        ? `${e.message} (${e.code}, HTTP ${res.status})`
+        : `the server answered HTTP ${res.status}; is ${base} an Edgechat server?`,
+    );
   }
   return answer;
 }
@@ -73,8 +92,18 @@ export function describe(site, server, origins) {
     `  Plugin secret:    ${site.pluginSecret}`,
     `                    (the CMS plugin's signed calls; the WordPress plugin's Connect sets it)`,
   ];
-  if (site.setPasswordUrl) lines.push(`  Owner password:   ${site.setPasswordUrl}`, `                    (also emailed to the owner; the link works for 7 days)`);
-  lines.push("", `Shown once: keep the secrets now. Put the loader on every page of ${origins.join(", ") || site.url}:`, "", `  ${site.loader}`, "");
+  if (site.setPasswordUrl)
+    lines.push(
+      `  Owner password:   ${site.setPasswordUrl}`,
+      `                    (also emailed to the owner; the link works for 7 days)`,
+    );
+  lines.push(
+    "",
+    `Shown once: keep the secrets now. Put the loader on every page of ${origins.join(", ") || site.url}:`,
+    "",
+    `  ${site.loader}`,
+    "",
+  );
   return lines.join("\n");
 }
 
@@ -97,13 +126,23 @@ async function main() {
   const server = values.url ?? `http://127.0.0.1:${process.env.PORT || 8787}`;
   const origins = values.origin ?? [];
   if (!values["owner-email"] || (!origins.length && !values["shop-url"])) {
-    console.error('usage: npm run site:create -- --name "Shop" --owner-email you@shop.example --origin https://shop.example [--shop-url URL] [--key KEY] [--eu] [--url SERVER] [--token ADMIN_TOKEN]');
+    console.error(
+      'usage: npm run site:create -- --name "Shop" --owner-email you@shop.example --origin https://shop.example [--shop-url URL] [--key KEY] [--eu] [--url SERVER] [--token ADMIN_TOKEN]',
+    );
     process.exit(2);
   }
   try {
     const site = await createSite({
-      server, token: values.token, name: values.name, ownerEmail: values["owner-email"], origins,
-      shopUrl: values["shop-url"], key: values.key, eu: values.eu, timezone: values.timezone, locale: values.locale,
+      server,
+      token: values.token,
+      name: values.name,
+      ownerEmail: values["owner-email"],
+      origins,
+      shopUrl: values["shop-url"],
+      key: values.key,
+      eu: values.eu,
+      timezone: values.timezone,
+      locale: values.locale,
     });
     console.log(values.json ? JSON.stringify(site, null, 2) : describe(site, server, origins));
   } catch (err) {

@@ -6,7 +6,16 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { build } from "./build.mjs";
-import { ROOT, demoSite, localVars, portBusyMessage, portInUse, secret, seedSite, startLocal } from "./local-server.mjs";
+import {
+  ROOT,
+  demoSite,
+  localVars,
+  portBusyMessage,
+  portInUse,
+  secret,
+  seedSite,
+  startLocal,
+} from "./local-server.mjs";
 
 const STATE = path.join(ROOT, ".wrangler", "state");
 const SECRETS = path.join(ROOT, ".wrangler", "edgechat-local.json");

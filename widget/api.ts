@@ -31,10 +31,14 @@ export interface ApiTarget extends HTMLElement {
 /** The draft text for a product, e.g. "About: Linen shirt — 49 € — https://shop/p/1". */
 export function productLine(product: OpenOptions["product"], about: string): string {
   if (!product) return "";
-  const parts = typeof product === "string"
-    ? [product]
-    : [product.name ?? product.title ?? product.sku, product.price, product.url];
-  const text = parts.filter((p) => p != null && p !== "").map(String).join(" — ");
+  const parts =
+    typeof product === "string"
+      ? [product]
+      : [product.name ?? product.title ?? product.sku, product.price, product.url];
+  const text = parts
+    .filter((p) => p != null && p !== "")
+    .map(String)
+    .join(" — ");
   return text ? `${about} ${text}\n` : "";
 }
 

@@ -7,7 +7,15 @@ import type { ReactiveController, ReactiveControllerHost } from "lit";
 import type { Author, ClientFrame, Message, ServerFrame, TrailCart } from "../worker/protocol";
 import { Connection } from "./connection";
 import { newClientId, Outbox, type OutboxItem } from "./outbox";
-import { CONFIG_FRESH_MS, isFresh, SessionKeeper, TOKEN_FRESH_MS, toIdentity, type HostIdentity, type Session } from "./session";
+import {
+  CONFIG_FRESH_MS,
+  isFresh,
+  SessionKeeper,
+  TOKEN_FRESH_MS,
+  toIdentity,
+  type HostIdentity,
+  type Session,
+} from "./session";
 import { SiteStorage } from "./storage";
 import { recordPage } from "./trail";
 
@@ -112,8 +120,12 @@ export class ChatController implements ReactiveController {
         (item) => this.#conn.send({ type: "message", clientId: item.clientId, text: item.text }),
         () => this.#conn.drop(),
       );
-      this.#keeper = new SessionKeeper(this.#host.server, this.#store, () => this.#host.locale, (now, before) =>
-        this.#sessionChanged(now, before));
+      this.#keeper = new SessionKeeper(
+        this.#host.server,
+        this.#store,
+        () => this.#host.locale,
+        (now, before) => this.#sessionChanged(now, before),
+      );
       // A task of its own, after the JS API queue ran (so an early identify() rides along).
       setTimeout(() => void this.#boot());
     }
@@ -133,7 +145,8 @@ export class ChatController implements ReactiveController {
     keeper.trail = recordPage(this.#store);
     // A conversation under way gets the trail again when it changed (the cart did).
     keeper.wantsTrail ||= keeper.trailPending() && this.#store.get("active") === this.session?.conversationId;
-    if (!isFresh(this.session, CONFIG_FRESH_MS) || keeper.identityToSend() || keeper.wantsTrail) await keeper.refresh().catch(() => {});
+    if (!isFresh(this.session, CONFIG_FRESH_MS) || keeper.identityToSend() || keeper.wantsTrail)
+      await keeper.refresh().catch(() => {});
     if (this.#host.opened || this.pending.length || this.#store.get("active") === this.session?.conversationId) {
       this.#conn.start();
     }
@@ -237,7 +250,8 @@ export class ChatController implements ReactiveController {
       case "ack": {
         const item = this.pending.find((i) => i.clientId === f.clientId);
         this.#outbox.remove(f.clientId);
-        if (item) this.#add({ seq: f.seq, clientId: f.clientId, author: { kind: "visitor" }, text: item.text, at: item.at });
+        if (item)
+          this.#add({ seq: f.seq, clientId: f.clientId, author: { kind: "visitor" }, text: item.text, at: item.at });
         this.#flush();
         break;
       }

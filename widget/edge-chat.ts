@@ -240,7 +240,15 @@ export class EdgeChat extends LitElement {
         const mine = m.author.kind === "visitor";
         const name = this.#nameOf(m, team);
         const state = m.seq === lastOwn ? (m.seq <= chat.operatorRead ? t.read : t.sent) : "";
-        return bubble(name, m.text, mine ? undefined : this.#picture(name), m.at, this.#time(m.at), state, this.extras?.att(m, html));
+        return bubble(
+          name,
+          m.text,
+          mine ? undefined : this.#picture(name),
+          m.at,
+          this.#time(m.at),
+          state,
+          this.extras?.att(m, html),
+        );
       }),
       ...chat.pending.map((p) => bubble(t.you, p.text, undefined, p.at, this.#time(p.at), t.sending)),
     ];
@@ -285,7 +293,8 @@ export class EdgeChat extends LitElement {
     // Longer than a message may be: the first part goes, the rest stays in the box, and we say so.
     const text = this.#input.value;
     const error = this.chat.send(text.slice(0, MAX_TEXT));
-    this.notice = error === "unavailable" ? this.#t.unavailable : text.length > MAX_TEXT ? this.#t.tooLong(MAX_TEXT) : "";
+    this.notice =
+      error === "unavailable" ? this.#t.unavailable : text.length > MAX_TEXT ? this.#t.tooLong(MAX_TEXT) : "";
     if (error) return;
     this.#input.value = text.slice(MAX_TEXT);
     this.#onInput();

@@ -15,5 +15,10 @@ export function textOn(hex: string): string {
 /** What the loader reads to draw the launcher in the site's look on the next page. */
 export function cachedLook(look: WidgetConfig["look"]): CachedLook {
   // Fields left undefined are left out of the JSON.
-  return { c: look.color, f: textOn(look.color), l: look.position === "left" ? 1 : undefined, t: look.launcherText || undefined };
+  return {
+    c: look.color,
+    f: textOn(look.color),
+    l: look.position === "left" ? 1 : undefined,
+    t: look.launcherText || undefined,
+  };
 }

@@ -66,7 +66,10 @@ export async function requestSession(server: string, site: string, body: Session
   const json = await res.json().catch(() => null);
   if (!res.ok) {
     const error = json?.error ?? {};
-    throw Object.assign(new Error(error.message ?? res.statusText), { status: res.status, code: error.code }) as SessionError;
+    throw Object.assign(new Error(error.message ?? res.statusText), {
+      status: res.status,
+      code: error.code,
+    }) as SessionError;
   }
   return { ...json, at: Date.now() } as Session;
 }

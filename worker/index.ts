@@ -63,7 +63,8 @@ let configChecked = false;
 function logConfigOnce(env: Env): void {
   if (configChecked) return;
   configChecked = true;
-  for (const p of checkConfig(env).problems) console[p.fatal ? "error" : "warn"](`edgechat configuration: ${p.name}: ${p.message}`);
+  for (const p of checkConfig(env).problems)
+    console[p.fatal ? "error" : "warn"](`edgechat configuration: ${p.name}: ${p.message}`);
 }
 
 export default {

@@ -46,7 +46,9 @@ export class AppState extends EventTarget {
       clearTimeout(this.teamTimer);
       this.teamTimer = setTimeout(() => void this.refreshTeam().catch(() => {}), 300);
     });
-    this.inbox.addEventListener("ringing", (e) => this.onRinging((e as CustomEvent<{ conversationId: string; audioOnly: boolean }>).detail));
+    this.inbox.addEventListener("ringing", (e) =>
+      this.onRinging((e as CustomEvent<{ conversationId: string; audioOnly: boolean }>).detail),
+    );
     this.inbox.addEventListener("change", () => {
       setTitle(this.inbox.unreadTotal(), `${t("app.title")} — ${this.settings?.name ?? "Edgechat"}`);
       this.changed();
@@ -171,10 +173,15 @@ export class AppState extends EventTarget {
   private onRinging(ring: { conversationId: string; audioOnly: boolean }): void {
     if (this.open.has(ring.conversationId)) return;
     chime();
-    desktopNotify(t(ring.audioOnly ? "call.incomingAudio" : "call.incoming"), t("call.notifyBody"), `call-${ring.conversationId}`, () => {
-      this.openConversation(ring.conversationId);
-      go({ name: "inbox", conversationId: ring.conversationId });
-    });
+    desktopNotify(
+      t(ring.audioOnly ? "call.incomingAudio" : "call.incoming"),
+      t("call.notifyBody"),
+      `call-${ring.conversationId}`,
+      () => {
+        this.openConversation(ring.conversationId);
+        go({ name: "inbox", conversationId: ring.conversationId });
+      },
+    );
   }
 
   private saveOpen(): void {

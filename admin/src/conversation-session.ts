@@ -46,7 +46,10 @@ export class ConversationSession extends EventTarget {
   private lastTypingSent = 0;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(readonly id: string, private readonly me: Me) {
+  constructor(
+    readonly id: string,
+    private readonly me: Me,
+  ) {
     super();
   }
 
@@ -146,11 +149,20 @@ export class ConversationSession extends EventTarget {
         if (!o) break;
         this.outgoing.delete(frame.clientId);
         const author = { kind: "operator" as const, id: this.me.id, name: this.me.name };
-        this.merge([{ seq: frame.seq, clientId: o.clientId, author, text: o.text, at: o.at, ...(o.note ? { meta: { internal: true } } : {}) }]);
+        this.merge([
+          {
+            seq: frame.seq,
+            clientId: o.clientId,
+            author,
+            text: o.text,
+            at: o.at,
+            ...(o.note ? { meta: { internal: true } } : {}),
+          },
+        ]);
         break;
       }
       case "typing":
-        this.showTyping(frame.author.kind === "visitor" ? "visitor" : frame.author.name ?? "operator");
+        this.showTyping(frame.author.kind === "visitor" ? "visitor" : (frame.author.name ?? "operator"));
         break;
       case "read":
         if (this.view) this.view = { ...this.view, readSeq: { ...this.view.readSeq, [frame.by]: frame.seq } };
@@ -160,7 +172,15 @@ export class ConversationSession extends EventTarget {
         break;
       case "deleted": {
         const m = this.messages.find((x) => x.seq === frame.seq);
-        if (m) this.merge([{ ...m, text: "", attachments: undefined, meta: { ...(m.meta?.internal ? { internal: true } : {}), deleted: true } }]);
+        if (m)
+          this.merge([
+            {
+              ...m,
+              text: "",
+              attachments: undefined,
+              meta: { ...(m.meta?.internal ? { internal: true } : {}), deleted: true },
+            },
+          ]);
         break;
       }
       case "call":

@@ -95,9 +95,7 @@ export class InboxStore extends EventTarget {
 
   /** Entries of a view in `sort` order (waiting visitors first by default), filtered by `query`. */
   list(view: View, me: string, query = "", sort: InboxSort = "waiting"): InboxEntry[] {
-    return [...this.entries.values()]
-      .filter((e) => inView(e, view, me) && matches(e, query))
-      .sort(inboxOrder(sort));
+    return [...this.entries.values()].filter((e) => inView(e, view, me) && matches(e, query)).sort(inboxOrder(sort));
   }
 
   /** Conversations of a view with unread visitor messages. */

@@ -4,6 +4,8 @@ import "./ui/app";
 // The installable app: the service worker keeps the shell and shows push notifications.
 if ("serviceWorker" in navigator) {
   addEventListener("load", () => {
-    navigator.serviceWorker.register("/admin/sw.js", { scope: "/admin/" }).catch((err) => console.warn("service worker not registered", err));
+    navigator.serviceWorker
+      .register("/admin/sw.js", { scope: "/admin/" })
+      .catch((err) => console.warn("service worker not registered", err));
   });
 }

@@ -50,7 +50,12 @@ export function askPermissionOnce(): void {
 
 /** Shows a desktop notification when the page is not in front; a click brings the conversation. */
 export function desktopNotify(title: string, body: string, tag: string, onClick: () => void): void {
-  if (!("Notification" in window) || Notification.permission !== "granted" || document.visibilityState === "visible" && document.hasFocus()) return;
+  if (
+    !("Notification" in window) ||
+    Notification.permission !== "granted" ||
+    (document.visibilityState === "visible" && document.hasFocus())
+  )
+    return;
   const n = new Notification(title, { body, tag });
   n.onclick = () => {
     window.focus();

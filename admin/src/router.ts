@@ -18,8 +18,10 @@ export function parse(loc: { pathname: string; search: string }): Route {
   const parts = path.split("/").filter(Boolean);
   if (parts[0] === "c" && parts[1]) return { name: "inbox", conversationId: parts[1] };
   if (parts[0] === "settings") return { name: "settings", screen: parts[1] ?? "" };
-  if (parts[0] === "accept-invite") return { name: "accept-invite", site: q.get("site") ?? "", token: q.get("token") ?? "" };
-  if (parts[0] === "reset-password") return { name: "reset-password", site: q.get("site") ?? "", token: q.get("token") ?? "" };
+  if (parts[0] === "accept-invite")
+    return { name: "accept-invite", site: q.get("site") ?? "", token: q.get("token") ?? "" };
+  if (parts[0] === "reset-password")
+    return { name: "reset-password", site: q.get("site") ?? "", token: q.get("token") ?? "" };
   return { name: "inbox" };
 }
 

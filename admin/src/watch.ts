@@ -5,7 +5,10 @@ export class Watch implements ReactiveController {
   private target: EventTarget | null = null;
   private readonly onChange = () => this.host.requestUpdate();
 
-  constructor(private readonly host: ReactiveControllerHost, target?: EventTarget | null) {
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    target?: EventTarget | null,
+  ) {
     host.addController(this);
     this.set(target ?? null);
   }

@@ -12,14 +12,24 @@ import { chromium } from "playwright-core";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const RUNS = Number(process.argv[process.argv.indexOf("--runs") + 1]) || 3;
 const ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
 ];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const { startTestServer } = await import(pathToFileURL(path.join(ROOT, "scripts/local-server.mjs")).href);
 const server = await startTestServer();
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", headless: true, args: ARGS });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  headless: true,
+  args: ARGS,
+});
 const rows = [];
 try {
   for (let run = 0; run < RUNS; run++) rows.push(await once());
@@ -56,7 +66,7 @@ async function once() {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       const x = (i / 4) % 4000;
       data.data[i] = (x / 16 + (seed & 63)) & 255;
-      data.data[i + 1] = ((i / 16000) % 256 + ((seed >> 6) & 31)) & 255;
+      data.data[i + 1] = (((i / 16000) % 256) + ((seed >> 6) & 31)) & 255;
       data.data[i + 2] = 128 + ((seed >> 11) & 63);
       data.data[i + 3] = 255;
     }
@@ -69,7 +79,10 @@ async function once() {
     const session = JSON.parse(localStorage.getItem("edgechat:demo:session"));
     const q = new URLSearchParams({ token: session.visitorToken, name: "raw.jpg", clientId: `raw-${Date.now()}` });
     const started = performance.now();
-    const res = await fetch(`${server}/api/v1/conversations/${session.conversationId}/files?${q}`, { method: "POST", body: blob });
+    const res = await fetch(`${server}/api/v1/conversations/${session.conversationId}/files?${q}`, {
+      method: "POST",
+      body: blob,
+    });
     const rawMs = performance.now() - started;
     if (res.status !== 201) throw new Error(`raw upload: ${res.status} ${await res.text()}`);
     window.__photo = new File([blob], "seam.jpg", { type: "image/jpeg" });
@@ -84,11 +97,15 @@ async function once() {
     input.files = dt.files;
     input.dispatchEvent(new Event("change", { bubbles: true }));
   });
-  const message = await page.waitForFunction(() => {
-    const chat = document.querySelector("edge-chat").chat;
-    const m = chat.messages.find((x) => x.attachments?.[0]?.name === "seam.jpg");
-    return m ? m.attachments[0] : null;
-  }, undefined, { timeout: 60_000 });
+  const message = await page.waitForFunction(
+    () => {
+      const chat = document.querySelector("edge-chat").chat;
+      const m = chat.messages.find((x) => x.attachments?.[0]?.name === "seam.jpg");
+      return m ? m.attachments[0] : null;
+    },
+    undefined,
+    { timeout: 60_000 },
+  );
   const widgetMs = Date.now() - started;
   const stored = await message.jsonValue();
   await context.close();

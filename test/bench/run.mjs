@@ -35,7 +35,9 @@ const option = (name, fallback) => {
 };
 const FULL = flag("full");
 const REPS = Number(option("reps", 2));
-const SIZES = option("sizes", FULL ? "10,100,1000" : "10,100").split(",").map(Number);
+const SIZES = option("sizes", FULL ? "10,100,1000" : "10,100")
+  .split(",")
+  .map(Number);
 const MEMORY_SOCKETS = Number(option("memory-sockets", FULL ? 1000 : 200));
 const FANOUT = Number(option("fanout", FULL ? 1000 : 200));
 const log = (...a) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
@@ -63,14 +65,18 @@ for (const size of SIZES) {
     for (const kind of KINDS) {
       let r;
       try {
-        r = await onFresh(kind, (t) => runLatency(t, { conversations: size, drainMs: size >= 1000 ? 180_000 : 60_000 }));
+        r = await onFresh(kind, (t) =>
+          runLatency(t, { conversations: size, drainMs: size >= 1000 ? 180_000 : 60_000 }),
+        );
       } catch (err) {
         log(`${size} conversations, ${kind} #${rep + 1} failed: ${err.message}`);
         failures.push(`${size} conversations, ${kind} #${rep + 1}: ${err.message}`);
         continue;
       }
       runs.push(r);
-      log(`${size} conversations, ${kind} #${rep + 1}: visitor → operator p50 ${r.operator.p50.toFixed(1)} ms, p99 ${r.operator.p99.toFixed(1)} ms, ${r.deliveredPerSec.toFixed(0)} msg/s, lost ${r.lost}`);
+      log(
+        `${size} conversations, ${kind} #${rep + 1}: visitor → operator p50 ${r.operator.p50.toFixed(1)} ms, p99 ${r.operator.p99.toFixed(1)} ms, ${r.deliveredPerSec.toFixed(0)} msg/s, lost ${r.lost}`,
+      );
     }
   }
 }
@@ -96,15 +102,20 @@ async function attempt(label, fn) {
 const throughput = {};
 const memory = {};
 for (const kind of KINDS) {
-  await attempt(`${kind} memory and throughput`, () => onFresh(kind, async (t) => {
-    memory[kind] = await runMemory(t, { sockets: MEMORY_SOCKETS, idleMs: 5000 });
-    log(`${kind}: ${(memory[kind].perSocketIdleBytes / 1024).toFixed(0)} KB per idle socket`);
-    throughput[kind] = await runThroughput(t);
-    log(`${kind}: ${throughput[kind].perSec.toFixed(0)} msg/s through one conversation`);
-  }));
+  await attempt(`${kind} memory and throughput`, () =>
+    onFresh(kind, async (t) => {
+      memory[kind] = await runMemory(t, { sockets: MEMORY_SOCKETS, idleMs: 5000 });
+      log(`${kind}: ${(memory[kind].perSocketIdleBytes / 1024).toFixed(0)} KB per idle socket`);
+      throughput[kind] = await runThroughput(t);
+      log(`${kind}: ${throughput[kind].perSec.toFixed(0)} msg/s through one conversation`);
+    }),
+  );
 }
-const fanout = await attempt("fan-out", () => onFresh("edgechat", (t) => runFanout(t, { conversations: FANOUT, drainMs: FULL ? 300_000 : 120_000 })));
-if (fanout) log(`fan-out: ${FANOUT} conversations, inbox p50 ${fanout.inbox.p50.toFixed(0)} ms, ${fanout.missing} missing`);
+const fanout = await attempt("fan-out", () =>
+  onFresh("edgechat", (t) => runFanout(t, { conversations: FANOUT, drainMs: FULL ? 300_000 : 120_000 })),
+);
+if (fanout)
+  log(`fan-out: ${FANOUT} conversations, inbox p50 ${fanout.inbox.p50.toFixed(0)} ms, ${fanout.missing} missing`);
 
 // The bill from the least loaded size, where CPU per message is the path's own cost.
 const smallest = Math.min(...SIZES);

@@ -21,8 +21,14 @@ const WIDGET = /\/widget\.js|\/w\/edge-chat\./;
 const RUNS_SCRIPT = new Set(["EvaluateScript", "v8.compile", "FunctionCall", "v8.run"]);
 // The same flags as test/e2e/support/browser.ts.
 const ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
 ];
 
 const median = (xs) => {
@@ -50,7 +56,14 @@ function widgetTasks(events) {
       const inside = onMain.filter((e) => e.ts >= t.ts && e.ts <= t.ts + t.dur && e !== t && e.dur);
       const sum = {};
       for (const e of inside) sum[e.name] = (sum[e.name] ?? 0) + e.dur / 1000;
-      console.error(`task ${(t.dur / 1000).toFixed(1)} ms:`, Object.entries(sum).sort((a, b) => b[1] - a[1]).slice(0, 14).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(" | "));
+      console.error(
+        `task ${(t.dur / 1000).toFixed(1)} ms:`,
+        Object.entries(sum)
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 14)
+          .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+          .join(" | "),
+      );
     }
   }
   return hits.map((t) => t.dur / 1000);
@@ -72,7 +85,17 @@ async function measure(browser, url, cpuRate) {
   const done = new Promise((resolve) => cdp.once("Tracing.tracingComplete", resolve));
   await cdp.send("Tracing.start", {
     transferMode: "ReportEvents",
-    traceConfig: { includedCategories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "toplevel", "v8.execute", "v8", "blink", "__metadata"] },
+    traceConfig: {
+      includedCategories: [
+        "devtools.timeline",
+        "disabled-by-default-devtools.timeline",
+        "toplevel",
+        "v8.execute",
+        "v8",
+        "blink",
+        "__metadata",
+      ],
+    },
   });
   await page.goto(url);
   // Loaded: the component drew its launcher and has its session.
@@ -100,7 +123,11 @@ console.log(`extras_gzip_bytes ${sizes.extras.gzip}`);
 
 const { startTestServer } = await import(pathToFileURL(path.join(ROOT, "scripts/local-server.mjs")).href);
 const server = await startTestServer();
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", headless: true, args: ARGS });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  headless: true,
+  args: ARGS,
+});
 try {
   const url = `${server.url}/demo/plain.html`;
   await measure(browser, url, 1); // warm-up: workerd compiles, the Site object wakes

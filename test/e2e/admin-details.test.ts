@@ -42,7 +42,9 @@ beforeAll(async () => {
       static permission = "granted";
       static requestPermission = async () => "granted";
       onclick: (() => void) | null = null;
-      constructor(title: string) { shown.push(title); }
+      constructor(title: string) {
+        shown.push(title);
+      }
       close() {}
     };
     document.hasFocus = () => false;
@@ -75,15 +77,23 @@ describe("admin details", () => {
     const { body } = await owner.api("POST", "/settings/identity-secret");
     const v = await apiVisitor(server.url, "demo", {
       identity: { userId: "u-1", name: XSS.name, hash: identityHash(body.identitySecret, "u-1") },
-      trail: { landing: XSS.landing, referrer: "https://search.example/?q=<b>x</b>", utm: { source: XSS.utm }, pages: [{ url: "https://shop.example/p", title: XSS.title, at: Date.now() }] },
-      locale: "de-DE", timezone: "Europe/Berlin",
+      trail: {
+        landing: XSS.landing,
+        referrer: "https://search.example/?q=<b>x</b>",
+        utm: { source: XSS.utm },
+        pages: [{ url: "https://shop.example/p", title: XSS.title, at: Date.now() }],
+      },
+      locale: "de-DE",
+      timezone: "Europe/Berlin",
     });
     visitors.push(v);
     await v.say(XSS.message);
     const row = owner.row(v.conversationId);
     await row.waitFor();
     expect(await row.locator(".name").textContent()).toBe(XSS.name);
-    await expect.poll(() => owner.page.evaluate(() => (window as any).__notes)).toEqual([`New conversation: ${XSS.name}`]);
+    await expect
+      .poll(() => owner.page.evaluate(() => (window as any).__notes))
+      .toEqual([`New conversation: ${XSS.name}`]);
     await expect.poll(() => owner.page.title()).toMatch(/^\(\d+\) Inbox — Demo shop$/);
 
     await owner.openConversation(v.conversationId);
@@ -115,12 +125,18 @@ describe("admin details", () => {
     await owner.page.locator("ec-inbox-list #q").focus();
     // Both visitors wait; Alt+↓ goes to the next waiting one (Eve waits longest, so she is on top).
     await owner.page.keyboard.press("Alt+ArrowDown");
-    await expect.poll(() => owner.page.locator("ec-app [role=tab][aria-selected=true]").textContent()).not.toContain("Eve");
+    await expect
+      .poll(() => owner.page.locator("ec-app [role=tab][aria-selected=true]").textContent())
+      .not.toContain("Eve");
     expect(first).not.toBe(w.conversationId);
   });
 
   it("a guest's cart from the trail shows in the card's shop part, as text, with no script links", async () => {
-    const cart = { items: [{ id: 1, name: XSS.name, qty: 2, price: 10, url: "javascript:window.__xss='cart'" }], total: 20, currency: "EUR" };
+    const cart = {
+      items: [{ id: 1, name: XSS.name, qty: 2, price: 10, url: "javascript:window.__xss='cart'" }],
+      total: 20,
+      currency: "EUR",
+    };
     const v = await apiVisitor(server.url, "demo", { trail: { landing: "https://shop.example/", cart } });
     visitors.push(v);
     await v.say("a guest with a cart");
@@ -178,9 +194,13 @@ describe("admin details", () => {
     await owner.row(v.conversationId).waitFor();
     const to = replyAddress(v.conversationId, server.vars.TOKEN_SECRET, server.vars.INBOUND_DOMAIN);
     const quoted = `On Thu, 6 Nov 2026 at 11:47, Demo shop <support@edgechat.localhost> wrote:\n> Yes, it is <b>dimmable</b>.\n> <img src=x onerror="window.__xss='quote'">`;
-    const raw = `From: Ann <ann@example.com>\r\nTo: ${to}\r\nSubject: Re: Your question\r\nMessage-ID: <quote-e2e@example.com>\r\n` +
+    const raw =
+      `From: Ann <ann@example.com>\r\nTo: ${to}\r\nSubject: Re: Your question\r\nMessage-ID: <quote-e2e@example.com>\r\n` +
       `MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nGreat, I will take two.\r\n\r\n${quoted.replace(/\n/g, "\r\n")}\r\n`;
-    const sent = await fetch(`${server.url}/cdn-cgi/handler/email?${new URLSearchParams({ from: "ann@example.com", to })}`, { method: "POST", body: raw });
+    const sent = await fetch(
+      `${server.url}/cdn-cgi/handler/email?${new URLSearchParams({ from: "ann@example.com", to })}`,
+      { method: "POST", body: raw },
+    );
     expect(sent.status).toBe(200);
 
     await owner.openConversation(v.conversationId);
@@ -206,7 +226,9 @@ describe("admin details", () => {
     await look.locator("#look\\.color").fill("red");
     await look.locator("#name").fill("");
     await look.locator("button.primary").click();
-    await expect.poll(() => look.locator(".field-error").allTextContents()).toEqual(["name is required", "color is #RRGGBB"]);
+    await expect
+      .poll(() => look.locator(".field-error").allTextContents())
+      .toEqual(["name is required", "color is #RRGGBB"]);
     await look.locator("#look\\.color").fill("#ff0066");
     await look.locator("#name").fill("Demo shop");
     await look.locator("button.primary").click();
@@ -216,7 +238,9 @@ describe("admin details", () => {
     const origins = owner.page.locator("ec-settings-origins form");
     await origins.locator("textarea").fill("http://localhost:*\nhttp://127.0.0.1:*\nshop.example/path");
     await origins.locator("button.primary").click();
-    await expect.poll(() => origins.locator(".field-error li").textContent()).toMatch(/^Line 3: an origin is scheme:\/\/host/);
+    await expect
+      .poll(() => origins.locator(".field-error li").textContent())
+      .toMatch(/^Line 3: an origin is scheme:\/\/host/);
 
     await owner.page.locator("ec-settings nav a", { hasText: "Audit log" }).click();
     const audit = owner.page.locator("ec-settings-audit");
@@ -230,7 +254,9 @@ describe("admin details", () => {
     const form = owner.page.locator("ec-settings-team form");
     await form.locator("#email").fill(server.owner.email);
     await form.locator("button.primary").click();
-    await expect.poll(() => form.locator(".field-error").textContent()).toBe(`${server.owner.email} is already on the team`);
+    await expect
+      .poll(() => form.locator(".field-error").textContent())
+      .toBe(`${server.owner.email} is already on the team`);
     await form.locator("#email").fill("oleg@example.com");
     await form.locator("button.primary").click();
     await form.locator(".ok", { hasText: "oleg@example.com" }).waitFor();

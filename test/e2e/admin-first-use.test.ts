@@ -86,7 +86,9 @@ describe("the site's time zone", () => {
     const field = screen.locator("#timezone");
     await field.waitFor();
     expect(await field.getAttribute("list")).toBe("zone-names");
-    const zones = await screen.locator("#zone-names option").evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value));
+    const zones = await screen
+      .locator("#zone-names option")
+      .evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value));
     expect(zones.length).toBeGreaterThan(300);
     expect(zones).toContain("Asia/Vladivostok");
     await screen.getByRole("button", { name: "Use this browser's zone: Asia/Vladivostok" }).click();
@@ -121,9 +123,13 @@ describe("the inbox order", () => {
     await owner.composer().press("Enter");
     await owner.thread().filter({ hasText: "Answered you first" }).waitFor();
 
-    const order = async () => (await owner.page.locator("ec-inbox-list li button").evaluateAll((b) => b.map((x) => x.getAttribute("data-id"))))
-      .filter((id) => ids.includes(id!));
-    await expect.poll(order, { timeout: 15_000 }).toEqual([longest.conversationId, second.conversationId, answered.conversationId]);
+    const order = async () =>
+      (
+        await owner.page.locator("ec-inbox-list li button").evaluateAll((b) => b.map((x) => x.getAttribute("data-id")))
+      ).filter((id) => ids.includes(id!));
+    await expect
+      .poll(order, { timeout: 15_000 })
+      .toEqual([longest.conversationId, second.conversationId, answered.conversationId]);
     await owner.screenshot("inbox-waiting-first");
 
     // Alt+↓ from the answered one (at the bottom) goes to the longest wait, then to the next waiting.

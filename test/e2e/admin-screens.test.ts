@@ -30,15 +30,26 @@ function expectedInNewYork(): string {
   const opening = new Date(`${day(1)}T10:00:00Z`);
   const nyDate = (d: Date) => new Intl.DateTimeFormat("en-CA", { timeZone: "America/New_York" }).format(d);
   const days = Math.round((Date.parse(nyDate(opening)) - Date.parse(nyDate(new Date()))) / 86_400_000);
-  const time = new Intl.DateTimeFormat("en-GB", { timeZone: "America/New_York", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(opening);
+  const time = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "America/New_York",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(opening);
   const weekday = new Intl.DateTimeFormat("en-US", { timeZone: "America/New_York", weekday: "long" }).format(opening);
   return days === 0 ? `today at ${time}` : days === 1 ? `tomorrow at ${time}` : `on ${weekday} at ${time}`;
 }
 
 /** Screenshots the page at desktop, then phone size (then back to desktop); `top` scrolls the settings screen up first. */
 async function shoot(admin: AdminPage, name: string, top = false): Promise<void> {
-  const scrollUp = () => admin.page.evaluate(() => document.querySelector("ec-app")?.shadowRoot?.querySelector("ec-settings")?.shadowRoot
-    ?.querySelector(".screen")?.scrollTo(0, 0));
+  const scrollUp = () =>
+    admin.page.evaluate(() =>
+      document
+        .querySelector("ec-app")
+        ?.shadowRoot?.querySelector("ec-settings")
+        ?.shadowRoot?.querySelector(".screen")
+        ?.scrollTo(0, 0),
+    );
   if (top) await scrollUp();
   await admin.screenshot(`${name}-desktop`);
   await admin.page.setViewportSize(PHONE);
@@ -113,14 +124,19 @@ describe("admin screens", () => {
     await expect.poll(() => screen.locator("ec-autoreply-preview .warn").count()).toBe(0);
     const saved = (await owner.api("GET", "/autoreply")).body.settings;
     expect(saved.rules.map((r: any) => r.name)).toEqual(["Closed today", "Working hours", "Off hours"]);
-    expect(saved.schedule.exceptions).toEqual([{ date: day(0), closed: true }, { date: day(1), intervals: [{ from: "10:00", to: "18:00" }] }]);
+    expect(saved.schedule.exceptions).toEqual([
+      { date: day(0), closed: true },
+      { date: day(1), intervals: [{ from: "10:00", to: "18:00" }] },
+    ]);
 
     const preview = screen.locator("ec-autoreply-preview");
     await preview.locator("#p-zone").fill("America/New_York");
     await preview.locator("#p-lang").selectOption("en");
     await preview.locator("#p-email").setChecked(false);
     await preview.locator("button.primary").click();
-    await expect.poll(() => preview.locator("dd.text").textContent()).toBe(`We are closed today. A human answers ${expectedInNewYork()}.`);
+    await expect
+      .poll(() => preview.locator("dd.text").textContent())
+      .toBe(`We are closed today. A human answers ${expectedInNewYork()}.`);
     expect(await preview.locator("dd.rule").textContent()).toBe("Closed today");
     expect(await preview.locator("dd.period").textContent()).toBe("Holiday");
     expect(await preview.locator("dd.next time").getAttribute("datetime")).toBe(`${day(1)}T10:00:00.000Z`);
@@ -134,14 +150,22 @@ describe("admin screens", () => {
     await visitor.openChat();
     await visitor.send("Is the blue kettle still in stock?");
     const reply = `We are closed today. A human answers ${expectedInNewYork()}.`;
-    await expect.poll(() => visitor.texts(), { timeout: 15_000, message: "visitor sees the auto-reply" }).toContain(reply);
+    await expect
+      .poll(() => visitor.texts(), { timeout: 15_000, message: "visitor sees the auto-reply" })
+      .toContain(reply);
     const email = visitor.page.locator("edge-chat .contact input");
     await email.fill(EMAIL);
     await email.press("Enter");
     await expect.poll(() => email.count()).toBe(0);
     conversationId = (await visitor.session())!.conversationId;
-    await eventually(async () => (await owner.api("GET", "/conversations?status=open")).body.conversations
-      .find((c: any) => c.id === conversationId)?.email === EMAIL, 10_000, "the email on the conversation");
+    await eventually(
+      async () =>
+        (await owner.api("GET", "/conversations?status=open")).body.conversations.find(
+          (c: any) => c.id === conversationId,
+        )?.email === EMAIL,
+      10_000,
+      "the email on the conversation",
+    );
     expect(visitor.errors).toEqual([]);
     await visitor.close(); // gone: the operator's answer stays unread, so it is emailed
   });
@@ -156,7 +180,10 @@ describe("admin screens", () => {
     await screen.locator("#notifyOperators").setChecked(false);
     await screen.locator("button.primary").click();
     await screen.locator(".ok", { hasText: "Saved" }).waitFor();
-    expect((await owner.api("GET", "/email-settings")).body.settings).toEqual({ followupDelayMinutes: 0, notifyOperators: false });
+    expect((await owner.api("GET", "/email-settings")).body.settings).toEqual({
+      followupDelayMinutes: 0,
+      notifyOperators: false,
+    });
     await shoot(owner, "admin-screens-email");
   });
 
@@ -169,11 +196,15 @@ describe("admin screens", () => {
 
     const screen = await openSettings(owner, "outbox");
     const mail = screen.locator('button.mail[data-kind="followup"]', { hasText: EMAIL });
-    await eventually(async () => {
-      if (await mail.count()) return true;
-      await screen.locator("button", { hasText: "Refresh" }).click();
-      return false;
-    }, 15_000, "the follow-up in the outbox");
+    await eventually(
+      async () => {
+        if (await mail.count()) return true;
+        await screen.locator("button", { hasText: "Refresh" }).click();
+        return false;
+      },
+      15_000,
+      "the follow-up in the outbox",
+    );
     expect(await mail.locator(".status").getAttribute("data-status")).toBe("outbox");
     expect(await mail.locator(".status").textContent()).toBe("In the outbox");
     await shoot(owner, "admin-screens-outbox");
@@ -202,7 +233,9 @@ describe("admin screens", () => {
     await owner.screenshot("admin-screens-transcript-desktop");
     await owner.page.keyboard.press("Escape");
     const mails = (await owner.api("GET", "/outbox")).body.messages;
-    expect(mails.filter((m: any) => m.kind === "transcript" && m.to === EMAIL && m.conversationId === conversationId)).toHaveLength(1);
+    expect(
+      mails.filter((m: any) => m.kind === "transcript" && m.to === EMAIL && m.conversationId === conversationId),
+    ).toHaveLength(1);
 
     anonymous = await apiVisitor(server.url, "demo", { trail: {} });
     await anonymous.say("No email from me");
@@ -211,7 +244,9 @@ describe("admin screens", () => {
     await owner.page.locator("ec-conversation .thread").waitFor();
     await transcript.locator("button.open-transcript").click();
     await transcript.locator("dialog button.primary").click();
-    await expect.poll(() => transcript.locator(".field-error").textContent()).toBe("The visitor left no email. Type an address to send the transcript to.");
+    await expect
+      .poll(() => transcript.locator(".field-error").textContent())
+      .toBe("The visitor left no email. Type an address to send the transcript to.");
     await owner.screenshot("admin-screens-transcript-phone");
     await to.fill("shop.keeper@example.com");
     await transcript.locator("dialog button.primary").click();
@@ -219,7 +254,14 @@ describe("admin screens", () => {
     await owner.page.keyboard.press("Escape");
     await owner.page.setViewportSize(DESKTOP);
     const sent = (await owner.api("GET", "/outbox")).body.messages;
-    expect(sent.some((m: any) => m.kind === "transcript" && m.to === "shop.keeper@example.com" && m.conversationId === anonymous.conversationId)).toBe(true);
+    expect(
+      sent.some(
+        (m: any) =>
+          m.kind === "transcript" &&
+          m.to === "shop.keeper@example.com" &&
+          m.conversationId === anonymous.conversationId,
+      ),
+    ).toBe(true);
   });
 
   it("erases a contact only with the right confirmation, and drops the conversation from the inbox", async () => {
@@ -229,7 +271,9 @@ describe("admin screens", () => {
     await erase.locator("button.open-erase").click();
     await erase.locator("#erase-confirm").fill("someone.else@example.com");
     await erase.locator("dialog button.danger").click();
-    await expect.poll(() => erase.locator(".field-error").textContent()).toBe(`That is not ${EMAIL}. Type it exactly to confirm.`);
+    await expect
+      .poll(() => erase.locator(".field-error").textContent())
+      .toBe(`That is not ${EMAIL}. Type it exactly to confirm.`);
     expect(await owner.row(conversationId).count()).toBe(1);
     await owner.screenshot("admin-screens-erase-desktop");
     await erase.locator("dialog button", { hasText: "Cancel" }).click();
@@ -286,7 +330,9 @@ describe("admin screens", () => {
     const screen = owner.page.locator("ec-settings-autoreplies");
     await screen.locator("h2", { hasText: "Автоответы и часы работы" }).waitFor();
     expect(await screen.locator(".day-name").first().textContent()).toBe("понедельник");
-    expect(await owner.page.locator("ec-settings nav a").allTextContents()).toEqual(expect.arrayContaining(["Исходящие письма", "Данные и секреты", "Почта"]));
+    expect(await owner.page.locator("ec-settings nav a").allTextContents()).toEqual(
+      expect.arrayContaining(["Исходящие письма", "Данные и секреты", "Почта"]),
+    );
     await owner.screenshot("admin-screens-autoreplies-ru-desktop");
     await owner.page.locator("ec-app #lang").selectOption("en");
     expect(owner.errors).toEqual([]);
@@ -294,7 +340,9 @@ describe("admin screens", () => {
   });
 
   it("shows an admin turned operator the server's 403, then no longer offers the screens", async () => {
-    expect((await owner.api("POST", "/team/invites", { email: "ada@example.com", name: "Ada", role: "admin" })).status).toBe(201);
+    expect(
+      (await owner.api("POST", "/team/invites", { email: "ada@example.com", name: "Ada", role: "admin" })).status,
+    ).toBe(201);
     const link = new URL(await owner.outboxLink("invite", "ada@example.com"));
     const ada = await AdminPage.open(browser, server, link.pathname + link.search, PHONE);
     await ada.page.locator("ec-auth #name").fill("Ada");

@@ -44,7 +44,8 @@ describe("admin app", () => {
     const form = owner.page.locator("ec-settings-canned form");
     await form.locator("#shortcut").fill("has space");
     await form.locator("button.primary").click();
-    await expect.poll(() => form.locator(".field-error").allTextContents())
+    await expect
+      .poll(() => form.locator(".field-error").allTextContents())
       .toEqual(["shortcut uses letters, digits, _ and - only", "text is empty"]);
     await form.locator("#shortcut").fill("ship");
     await form.locator("#title").fill("Shipping");
@@ -130,12 +131,21 @@ describe("admin app", () => {
     const res = await fetch(`${server.url}/api/v1/sites`, {
       method: "POST",
       headers: { "Content-Type": "application/json", Authorization: `Bearer ${server.vars.ADMIN_TOKEN}` },
-      body: JSON.stringify({ siteKey: "rival", name: "Rival", ownerEmail: "boss@rival.example", ownerPassword: "rival password 1", allowedOrigins: ["https://rival.example"] }),
+      body: JSON.stringify({
+        siteKey: "rival",
+        name: "Rival",
+        ownerEmail: "boss@rival.example",
+        ownerPassword: "rival password 1",
+        allowedOrigins: ["https://rival.example"],
+      }),
     });
     expect(res.status).toBe(201);
     const rival = await AdminPage.open(browser, server);
     await rival.login("rival", "boss@rival.example", "rival password 1");
-    for (const [method, path] of [["POST", `/conversations/${conversationId}/resolve`], ["GET", `/conversations/${conversationId}/visitor`]] as const) {
+    for (const [method, path] of [
+      ["POST", `/conversations/${conversationId}/resolve`],
+      ["GET", `/conversations/${conversationId}/visitor`],
+    ] as const) {
       const { status, body } = await rival.api(method, path);
       expect(status, path).toBe(403);
       expect(body.error.code).toBe("forbidden");

@@ -26,15 +26,23 @@ beforeAll(async () => {
     schedule: {
       timezone: "UTC",
       week: EMPTY_WEEK,
-      exceptions: [{ date: day(0), closed: true }, { date: day(1), intervals: [{ from: "10:00", to: "18:00" }] }],
-    },
-    rules: [{
-      id: "closed", name: "Closed", periods: ["holiday", "weekend", "night"], timeoutSec: 0,
-      variants: [
-        { when: { emailKnown: false }, text: "We are closed. A human answers {nextOpening}." },
-        { when: { emailKnown: true }, text: "We are closed. A human answers {nextOpening}, by email too." },
+      exceptions: [
+        { date: day(0), closed: true },
+        { date: day(1), intervals: [{ from: "10:00", to: "18:00" }] },
       ],
-    }],
+    },
+    rules: [
+      {
+        id: "closed",
+        name: "Closed",
+        periods: ["holiday", "weekend", "night"],
+        timeoutSec: 0,
+        variants: [
+          { when: { emailKnown: false }, text: "We are closed. A human answers {nextOpening}." },
+          { when: { emailKnown: true }, text: "We are closed. A human answers {nextOpening}, by email too." },
+        ],
+      },
+    ],
     quietAfterOperatorMinutes: 0,
     askEmail: true,
   });
@@ -52,7 +60,12 @@ function expectedInNewYork(): string {
   const opening = new Date(`${day(1)}T10:00:00Z`);
   const nyDate = (d: Date) => new Intl.DateTimeFormat("en-CA", { timeZone: "America/New_York" }).format(d);
   const days = Math.round((Date.parse(nyDate(opening)) - Date.parse(nyDate(new Date()))) / 86_400_000);
-  const time = new Intl.DateTimeFormat("en-GB", { timeZone: "America/New_York", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(opening);
+  const time = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "America/New_York",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(opening);
   const weekday = new Intl.DateTimeFormat("en-US", { timeZone: "America/New_York", weekday: "long" }).format(opening);
   return days === 0 ? `today at ${time}` : days === 1 ? `tomorrow at ${time}` : `on ${weekday} at ${time}`;
 }
@@ -62,7 +75,9 @@ test("an honest auto-reply in the visitor's time zone, the email once, not asked
   await visitor.openChat();
   await visitor.send("Is the blue kettle still in stock?");
   const reply = `We are closed. A human answers ${expectedInNewYork()}.`;
-  await expect.poll(() => visitor.texts(), { timeout: 15_000, message: "visitor sees the auto-reply" }).toContain(reply);
+  await expect
+    .poll(() => visitor.texts(), { timeout: 15_000, message: "visitor sees the auto-reply" })
+    .toContain(reply);
   // (on failure the poll message is followed by what the visitor saw)
   expect(reply).toMatch(/at 0[45]:00\.$/); // 10:00 UTC is 05:00 in New York in winter (04:00 in summer)
 
@@ -72,7 +87,11 @@ test("an honest auto-reply in the visitor's time zone, the email once, not asked
   await field.press("Enter");
   await expect.poll(() => field.count()).toBe(0);
   const session = (await visitor.session())!;
-  await eventually(async () => (await operator.findConversation(session.visitorId)).email === "kettle.fan@example.com", 10_000, "email saved");
+  await eventually(
+    async () => (await operator.findConversation(session.visitorId)).email === "kettle.fan@example.com",
+    10_000,
+    "email saved",
+  );
 
   await visitor.page.reload();
   await visitor.componentLoaded();

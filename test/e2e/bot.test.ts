@@ -20,11 +20,16 @@ const SCENARIO = {
   enabled: true,
   start: "hello",
   steps: [
-    { id: "hello", type: "buttons", text: { en: "Hi! What can I help with?", ru: "Здравствуйте! Чем помочь?" }, buttons: [
-      { label: { en: "Delivery", ru: "Доставка" }, action: "goto", target: "delivery" },
-      { label: { en: "Leave a request", ru: "Оставить заявку" }, action: "goto", target: "name" },
-      { label: { en: "Talk to a person", ru: "Позвать человека" }, action: "handoff" },
-    ] },
+    {
+      id: "hello",
+      type: "buttons",
+      text: { en: "Hi! What can I help with?", ru: "Здравствуйте! Чем помочь?" },
+      buttons: [
+        { label: { en: "Delivery", ru: "Доставка" }, action: "goto", target: "delivery" },
+        { label: { en: "Leave a request", ru: "Оставить заявку" }, action: "goto", target: "name" },
+        { label: { en: "Talk to a person", ru: "Позвать человека" }, action: "handoff" },
+      ],
+    },
     { id: "delivery", type: "message", text: "We deliver in 1–3 days.", next: "done" },
     { id: "name", type: "field", field: "name", text: { en: "Your name?", ru: "Как вас зовут?" }, next: "phone" },
     { id: "phone", type: "field", field: "phone", text: { en: "Your phone?", ru: "Ваш телефон?" }, next: "email" },
@@ -45,7 +50,14 @@ beforeAll(async () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
   }
   const kb = await owner.api("POST", "/bot/kb/import?format=json", {
-    entries: [{ lang: "en", questions: ["How much is shipping?", "Delivery cost"], answer: "Shipping is free over $50.", tags: ["delivery"] }],
+    entries: [
+      {
+        lang: "en",
+        questions: ["How much is shipping?", "Delivery cost"],
+        answer: "Shipping is free over $50.",
+        tags: ["delivery"],
+      },
+    ],
   });
   expect(kb.status).toBe(200);
 }, 180_000);
@@ -61,7 +73,9 @@ it("greets with buttons, asks the fields with validation, and the lead card show
   await visitor.openChat();
   await expect.poll(() => visitor.texts(), { timeout: 15_000 }).toContain("Hi! What can I help with?");
   const buttons = visitor.page.locator("edge-chat .bot button");
-  await expect.poll(() => buttons.allTextContents(), { timeout: 15_000 }).toEqual(["Delivery", "Leave a request", "Talk to a person"]);
+  await expect
+    .poll(() => buttons.allTextContents(), { timeout: 15_000 })
+    .toEqual(["Delivery", "Leave a request", "Talk to a person"]);
   await buttons.nth(1).click();
   await expect.poll(() => visitor.texts()).toContain("Your name?");
   expect(await buttons.count()).toBe(0);
@@ -74,7 +88,9 @@ it("greets with buttons, asks the fields with validation, and the lead card show
   await visitor.send("anna@example.com");
   await expect.poll(() => visitor.texts()).toContain("Thank you! We will call you.");
   // The bot's messages carry its name, so nobody takes it for a person.
-  expect(await visitor.page.locator("edge-chat .msg.them", { hasText: "Your email?" }).locator(".meta span").textContent()).toBe("Demo bot");
+  expect(
+    await visitor.page.locator("edge-chat .msg.them", { hasText: "Your email?" }).locator(".meta span").textContent(),
+  ).toBe("Demo bot");
   await visitor.page.screenshot({ path: "test-results/screenshots/bot-scenario-visitor.png" });
 
   await owner.page.goto(`${server.url}/admin/settings/leads`);
@@ -87,7 +103,10 @@ it("greets with buttons, asks the fields with validation, and the lead card show
   await owner.page.goto(`${server.url}/admin/settings/bot`);
   const screen = owner.page.locator("ec-settings-bot");
   await screen.locator("#question").fill("how much does shiping cost");
-  await screen.locator("form", { has: owner.page.locator("#question") }).locator("button.primary").click();
+  await screen
+    .locator("form", { has: owner.page.locator("#question") })
+    .locator("button.primary")
+    .click();
   await expect.poll(() => screen.locator("ol.matches li").first().textContent()).toContain("How much is shipping?");
   await owner.screenshot("bot-admin-try-it");
   await visitor.close();
@@ -104,7 +123,9 @@ it("answers a known question, asks whether it helped, and 'Talk to a person' han
   expect(await feedback.locator("p").textContent()).toBe("Did this help?");
   await visitor.page.screenshot({ path: "test-results/screenshots/bot-answer-feedback-visitor.png" });
   await feedback.locator("button", { hasText: "Talk to a person" }).click();
-  await expect.poll(async () => (await visitor.texts()).at(-1), { timeout: 15_000 }).toMatch(/^I have passed your question to our team/);
+  await expect
+    .poll(async () => (await visitor.texts()).at(-1), { timeout: 15_000 })
+    .toMatch(/^I have passed your question to our team/);
   expect(await feedback.count()).toBe(0);
   await visitor.close();
 });

@@ -15,7 +15,12 @@ import { startServer, type TestServer } from "./support/server";
 import { Visitor } from "./support/visitor";
 
 /** Debian Chromium's fake devices: a test pattern for camera and screen, a beep for the microphone, no prompts. */
-const MEDIA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--allow-loopback-in-peer-connection", "--auto-select-desktop-capture-source=Entire screen"];
+const MEDIA_ARGS = [
+  "--use-fake-device-for-media-stream",
+  "--use-fake-ui-for-media-stream",
+  "--allow-loopback-in-peer-connection",
+  "--auto-select-desktop-capture-source=Entire screen",
+];
 
 /** Collects every RTCPeerConnection the page makes, so the test can read their stats. */
 const RECORD_PEERS = `(() => {
@@ -61,7 +66,13 @@ function watchFirstFrame(page: Page): Promise<void> {
       const pc = w.__pcs[w.__pcs.length - 1];
       if (!pc) return;
       (await pc.getStats()).forEach((r) => {
-        if (r.type === "inbound-rtp" && r.kind === "video" && r.mid === "1" && r.framesDecoded > 0 && !w.__firstFrameAt) {
+        if (
+          r.type === "inbound-rtp" &&
+          r.kind === "video" &&
+          r.mid === "1" &&
+          r.framesDecoded > 0 &&
+          !w.__firstFrameAt
+        ) {
           w.__firstFrameAt = performance.now();
           clearInterval(timer);
         }
@@ -82,7 +93,11 @@ async function visitorCalls(v: Visitor): Promise<void> {
 
 beforeAll(async () => {
   server = await startServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...MEDIA_ARGS] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...CHROMIUM_ARGS, ...MEDIA_ARGS],
+  });
   owner = await AdminPage.open(browser, server);
   await owner.page.addInitScript(RECORD_PEERS);
   await owner.login("demo", server.owner.email, server.owner.password);
@@ -112,12 +127,18 @@ describe("video calls", () => {
     await accept.waitFor();
     expect(await owner.page.locator("ec-call p[role=alert]").textContent()).toContain("The visitor is calling");
     await watchFirstFrame(owner.page);
-    await owner.page.evaluate(() => void ((window as unknown as { __acceptAt: number }).__acceptAt = performance.now()));
+    await owner.page.evaluate(
+      () => void ((window as unknown as { __acceptAt: number }).__acceptAt = performance.now()),
+    );
     await accept.click();
 
     await eventually(async () => (await connectionState(owner.page)) === "connected", 20_000, "operator connected");
     await eventually(async () => (await connectionState(visitor.page)) === "connected", 20_000, "visitor connected");
-    await eventually(() => owner.page.evaluate(() => (window as unknown as { __firstFrameAt?: number }).__firstFrameAt), 20_000, "first frame");
+    await eventually(
+      () => owner.page.evaluate(() => (window as unknown as { __firstFrameAt?: number }).__firstFrameAt),
+      20_000,
+      "first frame",
+    );
     const ms = await owner.page.evaluate(() => {
       const w = window as unknown as { __firstFrameAt: number; __acceptAt: number };
       return Math.round(w.__firstFrameAt - w.__acceptAt);
@@ -126,14 +147,22 @@ describe("video calls", () => {
 
     for (const page of [owner.page, visitor.page]) {
       const before = (await framesDecoded(page))["1"] ?? 0;
-      await eventually(async () => ((await framesDecoded(page))["1"] ?? 0) > before + 10, 15_000, "framesDecoded grows");
+      await eventually(
+        async () => ((await framesDecoded(page))["1"] ?? 0) > before + 10,
+        15_000,
+        "framesDecoded grows",
+      );
     }
     await expect.poll(() => visitor.page.locator("edge-chat .call .state").textContent()).toBe("Connected");
     await expect.poll(() => owner.page.locator("ec-call .state").textContent()).toBe("Connected");
 
     // The operator shows their screen: the visitor decodes the third transceiver's track and shows it.
     await owner.page.locator("ec-call button.share").click();
-    await eventually(async () => ((await framesDecoded(visitor.page))["2"] ?? 0) > 5, 15_000, "screen frames at the visitor");
+    await eventually(
+      async () => ((await framesDecoded(visitor.page))["2"] ?? 0) > 5,
+      15_000,
+      "screen frames at the visitor",
+    );
     await visitor.page.locator("edge-chat .call video.screen:not([hidden])").waitFor();
     await visitor.page.screenshot({ path: "test-results/screenshots/call-widget-desktop.png" });
     await owner.screenshot("call-admin");
@@ -142,19 +171,28 @@ describe("video calls", () => {
     await eventually(async () => (await connectionState(owner.page)) === "closed", 10_000, "operator closed");
     expect(await connectionState(visitor.page)).toBe("closed");
     await expect.poll(() => owner.page.locator("ec-call").getAttribute("data-step")).toBe("ended");
-    await expect.poll(() => owner.page.locator("ec-conversation .msg .text", { hasText: "Call ended after" }).textContent()).toMatch(/screen shared/);
+    await expect
+      .poll(() => owner.page.locator("ec-conversation .msg .text", { hasText: "Call ended after" }).textContent())
+      .toMatch(/screen shared/);
     await expect.poll(() => visitor.page.locator("edge-chat .call p[role=status]").textContent()).toBe("Call ended.");
   });
 
   it("a call nobody answers is recorded as missed after 45 s", async () => {
-    const phone = await Visitor.open(browser, server, "/demo/", { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const phone = await Visitor.open(browser, server, "/demo/", {
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
     await phone.openChat();
     await phone.send("Anyone there for a quick call?");
     await visitorCalls(phone);
     await phone.page.locator("edge-chat .call p[role=status]", { hasText: "Calling…" }).waitFor();
     await phone.page.screenshot({ path: "test-results/screenshots/call-widget-phone.png" });
     await expect
-      .poll(() => phone.page.locator("edge-chat .call p[role=status]").textContent(), { timeout: 60_000, interval: 1000 })
+      .poll(() => phone.page.locator("edge-chat .call p[role=status]").textContent(), {
+        timeout: 60_000,
+        interval: 1000,
+      })
       .toBe("Nobody answered. We'll reply in the chat.");
     await phone.page.locator("edge-chat .msg", { hasText: "Missed call (not answered within 45 s)" }).waitFor();
     await phone.close();

@@ -46,7 +46,10 @@ class Peer {
 }
 
 const api = (path: string, init: RequestInit = {}) =>
-  fetch(`${server.url}${path}`, { ...init, headers: { "Content-Type": "application/json", Origin: server.url, Cookie: cookie, ...(init.headers ?? {}) } });
+  fetch(`${server.url}${path}`, {
+    ...init,
+    headers: { "Content-Type": "application/json", Origin: server.url, Cookie: cookie, ...(init.headers ?? {}) },
+  });
 
 async function outbox(): Promise<any[]> {
   return ((await (await api("/api/v1/admin/outbox")).json()) as any).messages;
@@ -65,8 +68,14 @@ beforeAll(async () => {
     body: JSON.stringify({ siteKey: "demo", ...server.owner }),
   });
   cookie = login.headers.get("set-cookie")!.split(";")[0]!;
-  await api("/api/v1/admin/autoreply", { method: "PUT", body: JSON.stringify({ schedule: { timezone: "UTC", week: {} }, rules: [] }) });
-  expect((await api("/api/v1/admin/email-settings", { method: "PUT", body: JSON.stringify({ followupDelayMinutes: 0 }) })).status).toBe(200);
+  await api("/api/v1/admin/autoreply", {
+    method: "PUT",
+    body: JSON.stringify({ schedule: { timezone: "UTC", week: {} }, rules: [] }),
+  });
+  expect(
+    (await api("/api/v1/admin/email-settings", { method: "PUT", body: JSON.stringify({ followupDelayMinutes: 0 }) }))
+      .status,
+  ).toBe(200);
 }, 120_000);
 
 afterAll(async () => {
@@ -75,11 +84,17 @@ afterAll(async () => {
 
 describe("email loop under the local runtime", () => {
   it("follows up by email and takes the reply back into the same conversation", async () => {
-    const session = await (await fetch(`${server.url}/api/v1/sites/demo/sessions`, {
-      method: "POST", headers: { "Content-Type": "application/json", Origin: "http://localhost:5173" }, body: "{}",
-    })).json() as any;
+    const session = (await (
+      await fetch(`${server.url}/api/v1/sites/demo/sessions`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Origin: "http://localhost:5173" },
+        body: "{}",
+      })
+    ).json()) as any;
     const wsBase = server.url.replace("http", "ws");
-    const visitor = await Peer.open(`${wsBase}/api/v1/conversations/${session.conversationId}/ws?token=${session.visitorToken}`);
+    const visitor = await Peer.open(
+      `${wsBase}/api/v1/conversations/${session.conversationId}/ws?token=${session.visitorToken}`,
+    );
     visitor.send({ type: "hello", lastSeq: 0 });
     await visitor.next("welcome");
     visitor.send({ type: "message", clientId: "q1", text: "Can I return boots after 30 days?" });
@@ -88,7 +103,10 @@ describe("email loop under the local runtime", () => {
     await visitor.next("contact");
     visitor.ws.close();
 
-    const operator = await Peer.open(`${wsBase}/api/v1/admin/conversations/${session.conversationId}/ws`, { Cookie: cookie, Origin: server.url });
+    const operator = await Peer.open(`${wsBase}/api/v1/admin/conversations/${session.conversationId}/ws`, {
+      Cookie: cookie,
+      Origin: server.url,
+    });
     operator.send({ type: "hello", lastSeq: 0 });
     await operator.next("welcome");
     operator.send({ type: "message", clientId: "a1", text: "Yes, within 60 days." });
@@ -101,11 +119,15 @@ describe("email loop under the local runtime", () => {
     }
     expect(followup, "follow-up in the outbox").toBeTruthy();
     const replyTo: string = followup.message.replyTo.address;
-    expect(replyTo).toMatch(new RegExp(`^reply\\+${session.conversationId}\\.\\d+\\.[a-z2-7]+@in\\.edgechat\\.localhost$`));
+    expect(replyTo).toMatch(
+      new RegExp(`^reply\\+${session.conversationId}\\.\\d+\\.[a-z2-7]+@in\\.edgechat\\.localhost$`),
+    );
     expect(followup.status).toBe("outbox");
     expect(followup.raw).toContain("Yes, within 60 days.");
 
-    const back = await Peer.open(`${wsBase}/api/v1/conversations/${session.conversationId}/ws?token=${session.visitorToken}`);
+    const back = await Peer.open(
+      `${wsBase}/api/v1/conversations/${session.conversationId}/ws?token=${session.visitorToken}`,
+    );
     back.send({ type: "hello", lastSeq: 2 });
     await back.next("welcome");
     const reply = `From: Ann <ann@example.com>\nTo: ${replyTo}\nSubject: Re: ${followup.subject}\nMessage-ID: <ann-1@example.com>\nIn-Reply-To: ${followup.message.messageId}\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\nPerfect, thank you!\n\nOn Sun, 22 Nov 2026 at 12:00, Edgechat demo <support@edgechat.localhost> wrote:\n> Yes, within 60 days.\n`;
@@ -122,7 +144,9 @@ describe("email loop under the local runtime", () => {
     expect(all).toHaveLength(1);
 
     // An out-of-office reply is neither stored nor answered.
-    const ooo = reply.replace("Message-ID: <ann-1@example.com>", "Message-ID: <ooo@example.com>\nAuto-Submitted: auto-replied").replace("Perfect, thank you!", "I am away until Monday.");
+    const ooo = reply
+      .replace("Message-ID: <ann-1@example.com>", "Message-ID: <ooo@example.com>\nAuto-Submitted: auto-replied")
+      .replace("Perfect, thank you!", "I am away until Monday.");
     expect((await sendEmail(replyTo, ooo)).status).toBe(200);
     operator.send({ type: "hello", lastSeq: 0 });
     const texts = (await operator.next("welcome")).messages.map((m: any) => m.text);

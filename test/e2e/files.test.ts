@@ -23,21 +23,24 @@ const GIF_HTML = `GIF89a/*\x0a\x00\x00\x00*/=1;<html><body><script>alert('polygl
 
 /** A JPEG drawn in the page (a gradient with some noise), `width`×`height`. */
 async function drawnJpeg(page: Page, width: number, height: number): Promise<Uint8Array> {
-  const bytes = await page.evaluate(async ({ width, height }) => {
-    const canvas = Object.assign(document.createElement("canvas"), { width, height });
-    const g = canvas.getContext("2d")!;
-    const grad = g.createLinearGradient(0, 0, width, height);
-    grad.addColorStop(0, "#2563eb");
-    grad.addColorStop(1, "#f59e0b");
-    g.fillStyle = grad;
-    g.fillRect(0, 0, width, height);
-    for (let i = 0; i < 400; i++) {
-      g.fillStyle = `hsl(${i % 360} 70% 50%)`;
-      g.fillRect((i * 97) % width, (i * 53) % height, 12, 12);
-    }
-    const blob = await new Promise<Blob>((r) => canvas.toBlob((b) => r(b!), "image/jpeg", 0.9));
-    return [...new Uint8Array(await blob.arrayBuffer())];
-  }, { width, height });
+  const bytes = await page.evaluate(
+    async ({ width, height }) => {
+      const canvas = Object.assign(document.createElement("canvas"), { width, height });
+      const g = canvas.getContext("2d")!;
+      const grad = g.createLinearGradient(0, 0, width, height);
+      grad.addColorStop(0, "#2563eb");
+      grad.addColorStop(1, "#f59e0b");
+      g.fillStyle = grad;
+      g.fillRect(0, 0, width, height);
+      for (let i = 0; i < 400; i++) {
+        g.fillStyle = `hsl(${i % 360} 70% 50%)`;
+        g.fillRect((i * 97) % width, (i * 53) % height, 12, 12);
+      }
+      const blob = await new Promise<Blob>((r) => canvas.toBlob((b) => r(b!), "image/jpeg", 0.9));
+      return [...new Uint8Array(await blob.arrayBuffer())];
+    },
+    { width, height },
+  );
   return Uint8Array.from(bytes);
 }
 
@@ -56,7 +59,10 @@ async function gallery(): Promise<any[]> {
 
 /** True once the image has loaded (a broken or refused one has no natural width). */
 function loaded(page: Page, selector: string): Promise<boolean> {
-  return page.locator(selector).first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0);
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0);
 }
 
 beforeAll(async () => {
@@ -94,10 +100,24 @@ describe("files both ways", () => {
       const png = await new Promise<Blob>((r) => canvas.toBlob((b) => r(b!), "image/png"));
       const pasted = new DataTransfer();
       pasted.items.add(new File([png], "image.png", { type: "image/png" }));
-      root.querySelector("textarea")!.dispatchEvent(new ClipboardEvent("paste", { clipboardData: pasted, bubbles: true, composed: true, cancelable: true }));
+      root
+        .querySelector("textarea")!
+        .dispatchEvent(
+          new ClipboardEvent("paste", { clipboardData: pasted, bubbles: true, composed: true, cancelable: true }),
+        );
       const dropped = new DataTransfer();
-      dropped.items.add(new File(["%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"], "order-1234.pdf", { type: "application/pdf" }));
-      root.querySelector(".log")!.dispatchEvent(new DragEvent("drop", { dataTransfer: dropped, bubbles: true, composed: true, cancelable: true }));
+      dropped.items.add(
+        new File(
+          ["%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"],
+          "order-1234.pdf",
+          { type: "application/pdf" },
+        ),
+      );
+      root
+        .querySelector(".log")!
+        .dispatchEvent(
+          new DragEvent("drop", { dataTransfer: dropped, bubbles: true, composed: true, cancelable: true }),
+        );
     });
     // The visitor sees the screenshot as a thumbnail and the PDF as a link; the draft is untouched.
     await eventually(() => loaded(page, "edge-chat .msg.me .thumb img"), 15_000, "the visitor's thumbnail");
@@ -112,14 +132,23 @@ describe("files both ways", () => {
     await expect.poll(() => owner.page.locator("ec-visitor-card .gallery a").count()).toBe(2);
     const files = await gallery();
     // Both uploads ran at once: either may have landed first.
-    expect(files.map((f) => [f.name, f.type]).sort()).toEqual([["image.png", "image/png"], ["order-1234.pdf", "application/pdf"]]);
+    expect(files.map((f) => [f.name, f.type]).sort()).toEqual([
+      ["image.png", "image/png"],
+      ["order-1234.pdf", "application/pdf"],
+    ]);
     expect(files.find((f) => f.name === "image.png")).toMatchObject({ width: 900, height: 600, author: "visitor" });
   });
 
   it("the operator sends an image back; the visitor sees it", async () => {
     const photo = withGpsExif(await drawnJpeg(owner.page, 1600, 1200));
-    await owner.page.locator("ec-attach input[type=file]").setInputFiles({ name: "size-chart.jpg", mimeType: "image/jpeg", buffer: Buffer.from(photo) });
-    await eventually(() => loaded(visitor.page, "edge-chat .msg.them .thumb img"), 15_000, "the operator's image in the widget");
+    await owner.page
+      .locator("ec-attach input[type=file]")
+      .setInputFiles({ name: "size-chart.jpg", mimeType: "image/jpeg", buffer: Buffer.from(photo) });
+    await eventually(
+      () => loaded(visitor.page, "edge-chat .msg.them .thumb img"),
+      15_000,
+      "the operator's image in the widget",
+    );
     const sent = (await gallery()).find((f) => f.name === "size-chart.jpg");
     expect(sent).toMatchObject({ type: "image/jpeg", width: 1600, height: 1200, author: "operator" });
     expect(exifOf((await download(owner, sent.id)).bytes)).toEqual({ exif: false, gps: false });
@@ -130,8 +159,14 @@ describe("files both ways", () => {
   it("a phone photo's GPS tag is gone after the visitor uploads it, and it is shrunk to 2048 px", async () => {
     const original = withGpsExif(await drawnJpeg(visitor.page, 3000, 2000));
     expect(exifOf(original)).toEqual({ exif: true, gps: true });
-    await visitor.page.locator("edge-chat .attach input[type=file]").setInputFiles({ name: "holiday.jpg", mimeType: "image/jpeg", buffer: Buffer.from(original) });
-    const stored = await eventually(async () => (await gallery()).find((f) => f.name === "holiday.jpg"), 15_000, "the photo stored");
+    await visitor.page
+      .locator("edge-chat .attach input[type=file]")
+      .setInputFiles({ name: "holiday.jpg", mimeType: "image/jpeg", buffer: Buffer.from(original) });
+    const stored = await eventually(
+      async () => (await gallery()).find((f) => f.name === "holiday.jpg"),
+      15_000,
+      "the photo stored",
+    );
     expect(stored).toMatchObject({ type: "image/jpeg", width: 2048, height: 1365 });
     const { type, bytes } = await download(owner, stored.id);
     expect(type).toBe("image/jpeg");
@@ -145,7 +180,9 @@ describe("files both ways", () => {
     await bubble.hover();
     await bubble.locator("button.remove").click(); // the app's confirm() is accepted by the page helper
     await expect.poll(() => bubble.locator(".deleted").textContent()).toBe("Message deleted");
-    await expect.poll(() => visitor.page.locator("edge-chat .msg .deleted").allTextContents()).toEqual(["Message deleted"]);
+    await expect
+      .poll(() => visitor.page.locator("edge-chat .msg .deleted").allTextContents())
+      .toEqual(["Message deleted"]);
     expect(await visitor.page.locator("edge-chat .file").count()).toBe(0);
     expect((await gallery()).map((f) => f.name)).not.toContain("order-1234.pdf");
     expect((await owner.api("GET", `/conversations/${conversationId}/files/${pdf.id}`)).status).toBe(404);
@@ -159,10 +196,12 @@ describe("active content never runs", () => {
       { name: "logo.svg", mimeType: "image/svg+xml", buffer: Buffer.from(SVG) },
       { name: "funny.gif", mimeType: "image/gif", buffer: Buffer.from(GIF_HTML, "latin1") },
     ]);
-    await expect.poll(() => visitor.page.locator("edge-chat .uploads .failed").allTextContents()).toEqual([
-      expect.stringContaining(".svg files are not accepted"),
-      expect.stringContaining("also contains HTML or SVG markup"),
-    ]);
+    await expect
+      .poll(() => visitor.page.locator("edge-chat .uploads .failed").allTextContents())
+      .toEqual([
+        expect.stringContaining(".svg files are not accepted"),
+        expect.stringContaining("also contains HTML or SVG markup"),
+      ]);
     // The failed uploads can be dismissed; the chat goes on.
     await visitor.page.locator("edge-chat .uploads .failed button[aria-label=Dismiss]").first().click();
     await visitor.send("ok, never mind the logo");
@@ -172,9 +211,19 @@ describe("active content never runs", () => {
   it("the same files are refused in the admin; text with a script opens as a download; no dialog anywhere", async () => {
     const input = owner.page.locator("ec-attach input[type=file]");
     await input.setInputFiles({ name: "logo.svg", mimeType: "image/svg+xml", buffer: Buffer.from(SVG) });
-    await expect.poll(() => owner.page.locator("ec-attach li.failed").textContent()).toContain(".svg files are not accepted");
-    await input.setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("see <script>alert('txt')</script> here\n") });
-    const note = await eventually(async () => (await gallery()).find((f) => f.name === "notes.txt"), 15_000, "the text file");
+    await expect
+      .poll(() => owner.page.locator("ec-attach li.failed").textContent())
+      .toContain(".svg files are not accepted");
+    await input.setInputFiles({
+      name: "notes.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from("see <script>alert('txt')</script> here\n"),
+    });
+    const note = await eventually(
+      async () => (await gallery()).find((f) => f.name === "notes.txt"),
+      15_000,
+      "the text file",
+    );
     // Opening the file in a tab downloads it: a text file is never a page of this origin.
     const tab = await owner.context.newPage();
     tab.on("dialog", (d) => owner.dialogs.push(d.message()));

@@ -31,7 +31,8 @@ async function startShop(workerUrl: string): Promise<string> {
   const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Linen shop</title>
 <script src="${workerUrl}/widget.js" data-site="${KEY}" async></script></head><body><h1>Linen shop</h1></body></html>`;
   const srv = http.createServer((req, res) => {
-    if (req.url === "/" || req.url?.startsWith("/?")) res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(page);
+    if (req.url === "/" || req.url?.startsWith("/?"))
+      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(page);
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
@@ -44,10 +45,18 @@ beforeAll(async () => {
   allowed = await startShop(server.url);
   forgotten = await startShop(server.url);
   const cli = await import(pathToFileURL(path.resolve(import.meta.dirname, "../../scripts/site-create.mjs")).href);
-  const site = await cli.createSite({ server: server.url, token: server.vars.ADMIN_TOKEN, name: "Linen shop", ownerEmail: EMAIL, origins: [allowed], key: KEY });
+  const site = await cli.createSite({
+    server: server.url,
+    token: server.vars.ADMIN_TOKEN,
+    name: "Linen shop",
+    ownerEmail: EMAIL,
+    origins: [allowed],
+    key: KEY,
+  });
   const link = new URL(site.setPasswordUrl);
   const reset = await fetch(`${server.url}/api/v1/admin/password-reset/complete`, {
-    method: "POST", headers: { "Content-Type": "application/json", Origin: server.url },
+    method: "POST",
+    headers: { "Content-Type": "application/json", Origin: server.url },
     body: JSON.stringify({ siteKey: KEY, token: link.searchParams.get("token"), password: PASSWORD }),
   });
   expect(reset.status).toBe(200);
@@ -90,7 +99,9 @@ describe("a page whose address is not allowed", () => {
     await owner.page.goto(`${server.url}/admin/settings/install`);
     const install = owner.page.locator("ec-settings-install");
     await install.locator("#snippet").waitFor();
-    expect(await install.locator("#snippet").textContent()).toBe(`<script src="${server.url}/widget.js" data-site="${KEY}" async></script>`);
+    expect(await install.locator("#snippet").textContent()).toBe(
+      `<script src="${server.url}/widget.js" data-site="${KEY}" async></script>`,
+    );
     const plugin = await fetch(`${server.url}${await install.locator("#wordpress").getAttribute("href")}`);
     expect(plugin.status).toBe(200);
     expect((await plugin.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
@@ -111,7 +122,9 @@ describe("a page whose address is not allowed", () => {
     expect(await visitor.input().inputValue()).toBe("");
 
     await install.getByRole("button", { name: "Check again" }).click();
-    await expect.poll(() => install.locator("#seen").textContent()).toContain(`We saw the widget on ${forgotten} just now.`);
+    await expect
+      .poll(() => install.locator("#seen").textContent())
+      .toContain(`We saw the widget on ${forgotten} just now.`);
     await owner.screenshot("install-seen");
     expect(visitor.errors).toEqual([]);
     await owner.close();

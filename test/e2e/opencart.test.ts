@@ -25,7 +25,11 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
  * type-checked for the browser, the Worker's files for workerd).
  */
 interface WorkerSide {
-  signRequest(secret: string, timestamp: string, req: { method: string; pathWithQuery: string; body: string }): Promise<string>;
+  signRequest(
+    secret: string,
+    timestamp: string,
+    req: { method: string; pathWithQuery: string; body: string },
+  ): Promise<string>;
   fetchWooCustomer(req: { shopUrl: string; secrets: string[]; userId: string }): Promise<unknown>;
 }
 const workerSide = async (): Promise<WorkerSide> => ({
@@ -33,7 +37,8 @@ const workerSide = async (): Promise<WorkerSide> => ({
   ...(await import(pathToFileURL(path.join(ROOT, "worker/site/plugin/woo.ts")).href)),
 });
 const MAX_SKEW_SECONDS = 300;
-const OPENCART = process.env.EDGECHAT_OPENCART_DIR ?? path.join(os.homedir(), ".cache/edgechat-platforms/opencart-4.1.0.4/upload");
+const OPENCART =
+  process.env.EDGECHAT_OPENCART_DIR ?? path.join(os.homedir(), ".cache/edgechat-platforms/opencart-4.1.0.4/upload");
 /** Why this machine cannot run the suite, or null. */
 function missing(): string | null {
   if (!existsSync(path.join(OPENCART, "install/cli_install.php"))) return `OpenCart 4.1.0.4 not found at ${OPENCART}`;
@@ -61,7 +66,11 @@ class Client {
   cookies = new Map<string, string>();
   constructor(readonly base: string) {}
 
-  async call(route: string, form?: Record<string, string> | FormData, headers: Record<string, string> = {}): Promise<Response> {
+  async call(
+    route: string,
+    form?: Record<string, string> | FormData,
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
     const body = form instanceof FormData ? form : form ? new URLSearchParams(form) : undefined;
     const res = await fetch(`${this.base}${route}`, {
       method: body ? "POST" : "GET",
@@ -100,7 +109,8 @@ const seenSignatures = new Set<string>();
 let admin: Client;
 let token: string;
 
-const sql = (query: string): string => execFileSync("mariadb", ["-uroot", "-N", "-B", DB, "-e", query], { encoding: "utf8" }).trim();
+const sql = (query: string): string =>
+  execFileSync("mariadb", ["-uroot", "-N", "-B", DB, "-e", query], { encoding: "utf8" }).trim();
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -119,13 +129,28 @@ async function startChatServer(): Promise<void> {
     if (chatMode === "hang") return; // accepts the connection, never answers
     const signature = String(req.headers["x-edgechat-signature"] ?? "");
     const timestamp = String(req.headers["x-edgechat-timestamp"] ?? "");
-    const expected = await (await workerSide()).signRequest(PLUGIN_SECRET, timestamp, { method: req.method!, pathWithQuery: req.url!, body });
+    const expected = await (await workerSide()).signRequest(PLUGIN_SECRET, timestamp, {
+      method: req.method!,
+      pathWithQuery: req.url!,
+      body,
+    });
     const fresh = Math.abs(Date.now() / 1000 - Number(timestamp)) <= MAX_SKEW_SECONDS;
-    const verdict = signature !== expected ? "bad_signature" : !fresh ? "stale_signature" : seenSignatures.has(signature) ? "replayed" : true;
+    const verdict =
+      signature !== expected
+        ? "bad_signature"
+        : !fresh
+          ? "stale_signature"
+          : seenSignatures.has(signature)
+            ? "replayed"
+            : true;
     seenSignatures.add(signature);
     received.push({ body: JSON.parse(body), verdict });
     res.writeHead(chatMode === "fail" ? 503 : verdict === true ? 202 : 401, { "Content-Type": "application/json" });
-    res.end(JSON.stringify(chatMode === "fail" ? { error: { code: "overloaded", message: "try later" } } : { ok: true, duplicate: false }));
+    res.end(
+      JSON.stringify(
+        chatMode === "fail" ? { error: { code: "overloaded", message: "try later" } } : { ok: true, duplicate: false },
+      ),
+    );
   });
   await new Promise<void>((r) => chat.listen(0, "127.0.0.1", r));
   chatUrl = `http://127.0.0.1:${(chat.address() as AddressInfo).port}`;
@@ -133,7 +158,9 @@ async function startChatServer(): Promise<void> {
 
 /** Runs OpenCart's cron with every Edgechat job and event due now. */
 async function runCron(): Promise<void> {
-  sql("UPDATE oc_cron SET date_modified = NOW() - INTERVAL 1 DAY WHERE code = 'edgechat'; UPDATE oc_edgechat_event SET next_at = 0");
+  sql(
+    "UPDATE oc_cron SET date_modified = NOW() - INTERVAL 1 DAY WHERE code = 'edgechat'; UPDATE oc_edgechat_event SET next_at = 0",
+  );
   const res = await fetch(`${shopUrl}/index.php?route=cron/cron`);
   await res.text();
 }
@@ -144,17 +171,61 @@ beforeAll(async () => {
   cpSync(OPENCART, dir, { recursive: true });
   cpSync(path.join(dir, "config-dist.php"), path.join(dir, "config.php"));
   cpSync(path.join(dir, "admin/config-dist.php"), path.join(dir, "admin/config.php"));
-  execFileSync("mariadb", ["-uroot", "-e", `DROP DATABASE IF EXISTS ${DB}; CREATE DATABASE ${DB} CHARACTER SET utf8mb4;
-    CREATE USER IF NOT EXISTS 'edgechat_oc'@'localhost' IDENTIFIED BY 'edgechat_oc'; GRANT ALL PRIVILEGES ON ${DB}.* TO 'edgechat_oc'@'localhost';`]);
+  execFileSync("mariadb", [
+    "-uroot",
+    "-e",
+    `DROP DATABASE IF EXISTS ${DB}; CREATE DATABASE ${DB} CHARACTER SET utf8mb4;
+    CREATE USER IF NOT EXISTS 'edgechat_oc'@'localhost' IDENTIFIED BY 'edgechat_oc'; GRANT ALL PRIVILEGES ON ${DB}.* TO 'edgechat_oc'@'localhost';`,
+  ]);
   const port = await freePort();
   shopUrl = `http://127.0.0.1:${port}`;
-  execFileSync("php", ["install/cli_install.php", "install", "--username", ADMIN.username, "--password", ADMIN.password,
-    "--email", "admin@example.com", "--http_server", `${shopUrl}/`, "--language", "en-gb", "--db_driver", "mysqli",
-    "--db_hostname", "localhost", "--db_username", "edgechat_oc", "--db_password", "edgechat_oc", "--db_database", DB,
-    "--db_port", "3306", "--db_prefix", "oc_"], { cwd: dir, stdio: "pipe" });
+  execFileSync(
+    "php",
+    [
+      "install/cli_install.php",
+      "install",
+      "--username",
+      ADMIN.username,
+      "--password",
+      ADMIN.password,
+      "--email",
+      "admin@example.com",
+      "--http_server",
+      `${shopUrl}/`,
+      "--language",
+      "en-gb",
+      "--db_driver",
+      "mysqli",
+      "--db_hostname",
+      "localhost",
+      "--db_username",
+      "edgechat_oc",
+      "--db_password",
+      "edgechat_oc",
+      "--db_database",
+      DB,
+      "--db_port",
+      "3306",
+      "--db_prefix",
+      "oc_",
+    ],
+    { cwd: dir, stdio: "pipe" },
+  );
   php = spawn("php", ["-S", `127.0.0.1:${port}`, "-t", dir], { cwd: dir, stdio: "ignore" });
-  for (let i = 0; i < 100 && !(await fetch(shopUrl).then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
-  execFileSync("node", ["scripts/build-opencart.mjs", "--out", path.join(dir, "edgechat.ocmod.zip")], { cwd: ROOT, stdio: "pipe" });
+  for (
+    let i = 0;
+    i < 100 &&
+    !(await fetch(shopUrl).then(
+      () => true,
+      () => false,
+    ));
+    i++
+  )
+    await new Promise((r) => setTimeout(r, 100));
+  execFileSync("node", ["scripts/build-opencart.mjs", "--out", path.join(dir, "edgechat.ocmod.zip")], {
+    cwd: ROOT,
+    stdio: "pipe",
+  });
   await startChatServer();
 
   admin = new Client(`${shopUrl}/admin/index.php?route=`);
@@ -186,21 +257,37 @@ describe.skipIf(!present)("OpenCart 4.1.0.4 module", () => {
       next = step.next ? step.next.replace(`${shopUrl}/admin/index.php?route=`, "") : undefined;
     }
     expect(existsSync(path.join(dir, "extension/edgechat/catalog/controller/module/edgechat.php"))).toBe(true);
-    expect(await admin.json(adminRoute("extension/module.install&extension=edgechat&code=edgechat"))).toHaveProperty("success");
+    expect(await admin.json(adminRoute("extension/module.install&extension=edgechat&code=edgechat"))).toHaveProperty(
+      "success",
+    );
     expect(sql("SELECT `trigger` FROM oc_event WHERE code LIKE 'edgechat%' ORDER BY code").split("\n")).toEqual([
-      "catalog/controller/common/home/before", "catalog/view/common/header/after", "catalog/model/checkout/order.addHistory/after",
+      "catalog/controller/common/home/before",
+      "catalog/view/common/header/after",
+      "catalog/model/checkout/order.addHistory/after",
     ]);
   });
 
   it("settings: script or nonsense is refused field by field; saved settings put the loader on the storefront, never the secrets", async () => {
     const bad = await admin.json(adminRoute("extension/edgechat/module/edgechat.save"), {
-      module_edgechat_server_url: "javascript:alert(1)//<script>", module_edgechat_site_key: "<b>x</b>", module_edgechat_status: "1",
+      module_edgechat_server_url: "javascript:alert(1)//<script>",
+      module_edgechat_site_key: "<b>x</b>",
+      module_edgechat_status: "1",
     });
-    expect(Object.keys(bad.error).sort()).toEqual(["identity_secret", "plugin_secret", "server_url", "site_key", "warning"]);
+    expect(Object.keys(bad.error).sort()).toEqual([
+      "identity_secret",
+      "plugin_secret",
+      "server_url",
+      "site_key",
+      "warning",
+    ]);
     expect(sql("SELECT COUNT(*) FROM oc_setting WHERE `key` = 'module_edgechat_server_url'")).toBe("0");
     const ok = await admin.json(adminRoute("extension/edgechat/module/edgechat.save"), {
-      module_edgechat_server_url: `${chatUrl}/`, module_edgechat_site_key: SITE_KEY, module_edgechat_identity_secret: IDENTITY_SECRET,
-      module_edgechat_plugin_secret: PLUGIN_SECRET, module_edgechat_hide_routes: "information/contact", module_edgechat_status: "1",
+      module_edgechat_server_url: `${chatUrl}/`,
+      module_edgechat_site_key: SITE_KEY,
+      module_edgechat_identity_secret: IDENTITY_SECRET,
+      module_edgechat_plugin_secret: PLUGIN_SECRET,
+      module_edgechat_hide_routes: "information/contact",
+      module_edgechat_status: "1",
     });
     expect(ok).toHaveProperty("success");
     const settingsPage = await (await admin.call(adminRoute("extension/edgechat/module/edgechat"))).text();
@@ -224,8 +311,12 @@ describe.skipIf(!present)("OpenCart 4.1.0.4 module", () => {
     const id = sql(`SELECT customer_id FROM oc_customer WHERE email = '${CUSTOMER.email}'`);
     const loginPage = await (await shopper.call("account/login&language=en-gb")).text();
     const loginToken = /login_token=([a-z0-9]+)/.exec(loginPage)![1];
-    expect(await shopper.json(`account/login.login&language=en-gb&login_token=${loginToken}`, CUSTOMER)).toHaveProperty("redirect");
-    expect(await shopper.json("checkout/cart.add&language=en-gb", { product_id: "40", quantity: "2" })).toHaveProperty("success");
+    expect(await shopper.json(`account/login.login&language=en-gb&login_token=${loginToken}`, CUSTOMER)).toHaveProperty(
+      "redirect",
+    );
+    expect(await shopper.json("checkout/cart.add&language=en-gb", { product_id: "40", quantity: "2" })).toHaveProperty(
+      "success",
+    );
 
     const page = await (await shopper.call("common/home&language=en-gb")).text();
     const hash = createHmac("sha256", IDENTITY_SECRET).update(`${id}\n${CUSTOMER.email}`).digest("hex");
@@ -234,11 +325,16 @@ describe.skipIf(!present)("OpenCart 4.1.0.4 module", () => {
 
     const { fetchWooCustomer } = await workerSide();
     const customer = await fetchWooCustomer({ shopUrl, secrets: [PLUGIN_SECRET], userId: id });
-    expect(customer).toMatchObject({ cart: { items: [{ id: 40, name: "iPhone", qty: 2, price: 101 }], total: 202, currency: "USD" }, orders: [] });
+    expect(customer).toMatchObject({
+      cart: { items: [{ id: 40, name: "iPhone", qty: 2, price: 101 }], total: 202, currency: "USD" },
+      orders: [],
+    });
     const wrong = await fetchWooCustomer({ shopUrl, secrets: ["another-secret-0123456789"], userId: id });
     expect(wrong).toMatchObject({ error: { code: "shop_refused" } });
     expect((wrong as { error: { message: string } }).error.message).toContain("edgechat_bad_signature");
-    expect(await fetchWooCustomer({ shopUrl, secrets: [PLUGIN_SECRET], userId: "999999" })).toMatchObject({ error: { code: "unknown_shop_user" } });
+    expect(await fetchWooCustomer({ shopUrl, secrets: [PLUGIN_SECRET], userId: "999999" })).toMatchObject({
+      error: { code: "unknown_shop_user" },
+    });
     const unsigned = await fetch(`${shopUrl}/?rest_route=/edgechat/v1/customer&user_id=${id}`);
     expect(unsigned.status).toBe(401);
     expect((await unsigned.json()).code).toBe("edgechat_unsigned");
@@ -248,13 +344,38 @@ describe.skipIf(!present)("OpenCart 4.1.0.4 module", () => {
     const shopper = new Client(`${shopUrl}/index.php?route=`);
     shopper.cookies.set("edgechat_vid", "v_oc_shopper");
     await shopper.call("common/home&language=en-gb");
-    expect(await shopper.json("checkout/cart.add&language=en-gb", { product_id: "40", quantity: "1" })).toHaveProperty("success");
-    const address = { shipping_firstname: "Ann", shipping_lastname: "Shopper", shipping_address_1: "Street 1", shipping_city: "Berlin", shipping_postcode: "10115", shipping_country_id: "81", shipping_zone_id: "1256" };
-    expect(await shopper.json("checkout/register.save&language=en-gb", { account: "0", customer_group_id: "1", firstname: "Ann", lastname: "Shopper", email: "ann@example.com", telephone: "12345", agree: "1", ...address })).toHaveProperty("success");
+    expect(await shopper.json("checkout/cart.add&language=en-gb", { product_id: "40", quantity: "1" })).toHaveProperty(
+      "success",
+    );
+    const address = {
+      shipping_firstname: "Ann",
+      shipping_lastname: "Shopper",
+      shipping_address_1: "Street 1",
+      shipping_city: "Berlin",
+      shipping_postcode: "10115",
+      shipping_country_id: "81",
+      shipping_zone_id: "1256",
+    };
+    expect(
+      await shopper.json("checkout/register.save&language=en-gb", {
+        account: "0",
+        customer_group_id: "1",
+        firstname: "Ann",
+        lastname: "Shopper",
+        email: "ann@example.com",
+        telephone: "12345",
+        agree: "1",
+        ...address,
+      }),
+    ).toHaveProperty("success");
     await shopper.json("checkout/shipping_method.quote&language=en-gb");
-    expect(await shopper.json("checkout/shipping_method.save&language=en-gb", { shipping_method: "flat.flat" })).toHaveProperty("success");
+    expect(
+      await shopper.json("checkout/shipping_method.save&language=en-gb", { shipping_method: "flat.flat" }),
+    ).toHaveProperty("success");
     await shopper.json("checkout/payment_method.getMethods&language=en-gb");
-    expect(await shopper.json("checkout/payment_method.save&language=en-gb", { payment_method: "cod.cod" })).toHaveProperty("success");
+    expect(
+      await shopper.json("checkout/payment_method.save&language=en-gb", { payment_method: "cod.cod" }),
+    ).toHaveProperty("success");
     await (await shopper.call("checkout/confirm.confirm&language=en-gb")).text();
 
     chatMode = "hang";
@@ -265,7 +386,12 @@ describe.skipIf(!present)("OpenCart 4.1.0.4 module", () => {
     console.log(`[opencart e2e] cash-on-delivery confirm with a hanging chat server: ${checkoutMs.toFixed(0)} ms`);
     const orderId = sql("SELECT MAX(order_id) FROM oc_order");
     expect(JSON.parse(sql(`SELECT body FROM oc_edgechat_event WHERE order_id = ${orderId}`))).toMatchObject({
-      type: "order_placed", visitorId: "v_oc_shopper", userId: null, orderId, total: 106, currency: "USD",
+      type: "order_placed",
+      visitorId: "v_oc_shopper",
+      userId: null,
+      orderId,
+      total: 106,
+      currency: "USD",
     });
     expect((await fetch(`${shopUrl}/index.php?route=extension/edgechat/module/edgechat.deliver`)).status).toBe(404);
 
@@ -284,7 +410,9 @@ describe.skipIf(!present)("OpenCart 4.1.0.4 module", () => {
   });
 
   it("uninstall removes its settings, events, cron job and queue", async () => {
-    expect(await admin.json(adminRoute("extension/module.uninstall&extension=edgechat&code=edgechat"))).toHaveProperty("success");
+    expect(await admin.json(adminRoute("extension/module.uninstall&extension=edgechat&code=edgechat"))).toHaveProperty(
+      "success",
+    );
     expect(sql("SELECT COUNT(*) FROM oc_setting WHERE code = 'module_edgechat'")).toBe("0");
     expect(sql("SELECT COUNT(*) FROM oc_event WHERE code LIKE 'edgechat%'")).toBe("0");
     expect(sql("SELECT COUNT(*) FROM oc_cron WHERE code = 'edgechat'")).toBe("0");

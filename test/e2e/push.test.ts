@@ -25,7 +25,11 @@ afterAll(async () => {
 });
 
 function subscription(device: string, keys = subscriberKeys()) {
-  return { endpoint: `${push.origin}/push/${device}`, expirationTime: null, keys: { p256dh: keys.p256dh, auth: keys.auth } };
+  return {
+    endpoint: `${push.origin}/push/${device}`,
+    expirationTime: null,
+    keys: { p256dh: keys.p256dh, auth: keys.auth },
+  };
 }
 
 describe("Web Push", () => {
@@ -55,7 +59,10 @@ describe("Web Push", () => {
     const [received] = await push.waitFor("phone");
     console.log(`push: visitor message → push request received: ${received!.at - sentAt} ms`);
 
-    expect(received!.vapid, received!.vapid.problem).toMatchObject({ ok: true, publicKey: settings.body.push.publicKey });
+    expect(received!.vapid, received!.vapid.problem).toMatchObject({
+      ok: true,
+      publicKey: settings.body.push.publicKey,
+    });
     expect(received!.headers.urgency).toBe("high");
     const payload = JSON.parse(decryptPush(received!.body, keys));
     expect(payload).toMatchObject({
@@ -91,7 +98,9 @@ describe("Web Push", () => {
     const now = new Date();
     const hh = (h: number) => `${String((now.getUTCHours() + h + 24) % 24).padStart(2, "0")}:00`;
     const quiet = { start: hh(-1), end: hh(2), timezone: "UTC" };
-    expect((await owner.api("PUT", "/notifications", { quietHours: { ...quiet, timezone: "Mars/Olympus" } })).status).toBe(400);
+    expect(
+      (await owner.api("PUT", "/notifications", { quietHours: { ...quiet, timezone: "Mars/Olympus" } })).status,
+    ).toBe(400);
     expect((await owner.api("PUT", "/notifications", { quietHours: quiet })).status).toBe(200);
     const before = push.received.length;
     const visitor = await newVisitor(server);

@@ -23,7 +23,11 @@ beforeAll(async () => {
   page = await context.newPage();
   await page.goto(`${server.url}/healthz`);
   const status = await page.evaluate(async (owner) => {
-    const res = await fetch("/api/v1/admin/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ siteKey: "demo", ...owner }) });
+    const res = await fetch("/api/v1/admin/login", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ siteKey: "demo", ...owner }),
+    });
     return res.status;
   }, server.owner);
   expect(status).toBe(200);
@@ -46,10 +50,17 @@ describe("installable admin", () => {
     const manifest = await page.evaluate(async () => {
       const href = document.querySelector<HTMLLinkElement>("link[rel=manifest]")!.href;
       const m = await (await fetch(href)).json();
-      const icons = await Promise.all(m.icons.map(async (i: { src: string }) => (await fetch(i.src)).headers.get("content-type")));
+      const icons = await Promise.all(
+        m.icons.map(async (i: { src: string }) => (await fetch(i.src)).headers.get("content-type")),
+      );
       return { ...m, iconTypes: icons };
     });
-    expect(manifest).toMatchObject({ start_url: "/admin/", scope: "/admin/", display: "standalone", iconTypes: ["image/png", "image/png"] });
+    expect(manifest).toMatchObject({
+      start_url: "/admin/",
+      scope: "/admin/",
+      display: "standalone",
+      iconTypes: ["image/png", "image/png"],
+    });
     expect(manifest.icons.map((i: { sizes: string }) => i.sizes)).toEqual(["192x192", "512x512"]);
   });
 
@@ -57,8 +68,16 @@ describe("installable admin", () => {
     const cached = await page.evaluate(async () => {
       await fetch("/api/v1/admin/me");
       const keys = await caches.keys();
-      const urls = (await Promise.all(keys.map(async (k) => (await (await caches.open(k)).keys()).map((r) => new URL(r.url).pathname)))).flat();
-      return { controlled: !!navigator.serviceWorker.controller || !!(await navigator.serviceWorker.getRegistration("/admin/")), urls };
+      const urls = (
+        await Promise.all(
+          keys.map(async (k) => (await (await caches.open(k)).keys()).map((r) => new URL(r.url).pathname)),
+        )
+      ).flat();
+      return {
+        controlled:
+          !!navigator.serviceWorker.controller || !!(await navigator.serviceWorker.getRegistration("/admin/")),
+        urls,
+      };
     });
     expect(cached.controlled).toBe(true);
     expect(cached.urls).toContain("/admin/");
@@ -73,12 +92,26 @@ describe("installable admin", () => {
     await cdp.send("ServiceWorker.enable");
     await expect.poll(() => registrations.find((r) => r.scopeURL === `${server.url}/admin/`)).toBeTruthy();
     const reg = registrations.find((r) => r.scopeURL === `${server.url}/admin/`)!;
-    const payload = { title: "New chat: Anna", body: "Do you ship to Riga?", url: "/admin/c/abc", tag: "c-abc", conversationIds: ["abc"] };
-    await cdp.send("ServiceWorker.deliverPushMessage", { origin: server.url, registrationId: reg.registrationId, data: JSON.stringify(payload) });
-    await expect.poll(() => page.evaluate(async () => {
-      const notes = await (await navigator.serviceWorker.ready).getNotifications();
-      return notes.map((n) => ({ title: n.title, body: n.body, tag: n.tag, url: n.data?.url }));
-    })).toEqual([{ title: "New chat: Anna", body: "Do you ship to Riga?", tag: "c-abc", url: "/admin/c/abc" }]);
+    const payload = {
+      title: "New chat: Anna",
+      body: "Do you ship to Riga?",
+      url: "/admin/c/abc",
+      tag: "c-abc",
+      conversationIds: ["abc"],
+    };
+    await cdp.send("ServiceWorker.deliverPushMessage", {
+      origin: server.url,
+      registrationId: reg.registrationId,
+      data: JSON.stringify(payload),
+    });
+    await expect
+      .poll(() =>
+        page.evaluate(async () => {
+          const notes = await (await navigator.serviceWorker.ready).getNotifications();
+          return notes.map((n) => ({ title: n.title, body: n.body, tag: n.tag, url: n.data?.url }));
+        }),
+      )
+      .toEqual([{ title: "New chat: Anna", body: "Do you ship to Riga?", tag: "c-abc", url: "/admin/c/abc" }]);
   });
 
   it("keeps the inbox and a conversation usable at 360 px", async () => {

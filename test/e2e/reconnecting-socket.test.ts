@@ -72,28 +72,35 @@ async function socketPage(urls: string[] = []): Promise<SocketPage> {
   });
   await page.setContent("<!doctype html><title>socket</title>");
   await page.addScriptTag({ content: script });
-  await page.evaluate(({ urls, fallback }) => {
-    const w = window as any;
-    const held = new Map<number, { run: () => void; ms: number }>();
-    let next = 0;
-    w.setTimeout = (run: () => void, ms: number) => (held.set(++next, { run, ms }), next);
-    w.clearTimeout = (id: number) => held.delete(id);
-    w.waits = () => [...held.values()].map((t) => t.ms);
-    w.elapse = () => {
-      const due = [...held.values()];
-      held.clear();
-      for (const t of due) t.run();
-    };
-    const log: unknown[] = (w.log = []);
-    w.socket = new w.reconnecting.Connection({
-      url: (refused: boolean) => (log.push(["url", refused]), urls.shift() ?? fallback),
-      open: () => log.push(["open"]),
-      frame: (frame: unknown) => log.push(["frame", frame]),
-      down: (code?: number) => log.push(["down", code]),
-    });
-  }, { urls, fallback: SERVER });
+  await page.evaluate(
+    ({ urls, fallback }) => {
+      const w = window as any;
+      const held = new Map<number, { run: () => void; ms: number }>();
+      let next = 0;
+      w.setTimeout = (run: () => void, ms: number) => (held.set(++next, { run, ms }), next);
+      w.clearTimeout = (id: number) => held.delete(id);
+      w.waits = () => [...held.values()].map((t) => t.ms);
+      w.elapse = () => {
+        const due = [...held.values()];
+        held.clear();
+        for (const t of due) t.run();
+      };
+      const log: unknown[] = (w.log = []);
+      w.socket = new w.reconnecting.Connection({
+        url: (refused: boolean) => (log.push(["url", refused]), urls.shift() ?? fallback),
+        open: () => log.push(["open"]),
+        frame: (frame: unknown) => log.push(["frame", frame]),
+        down: (code?: number) => log.push(["down", code]),
+      });
+    },
+    { urls, fallback: SERVER },
+  );
   return {
-    page, server, received, warnings, errors,
+    page,
+    server,
+    received,
+    warnings,
+    errors,
     log: () => page.evaluate(() => (window as any).log),
     waits: () => page.evaluate(() => (window as any).waits()),
     elapse: () => page.evaluate(() => (window as any).elapse()),
@@ -141,7 +148,8 @@ describe("the reconnecting socket", () => {
     const garbage = ["<html>502 Bad Gateway</html>", '{"no":"type"}', '{"type":7}', "null"];
     for (const text of garbage) s.server[0]!.send(text);
     s.server[0]!.send(JSON.stringify({ type: "message", text: "still here" }));
-    await expect.poll(async () => (await s.log()).filter((e) => e[0] === "frame"))
+    await expect
+      .poll(async () => (await s.log()).filter((e) => e[0] === "frame"))
       .toEqual([["frame", { type: "message", text: "still here" }]]);
     expect(s.warnings).toHaveLength(garbage.length);
     expect(s.warnings[0]).toContain("502 Bad Gateway");
@@ -157,7 +165,10 @@ describe("the reconnecting socket", () => {
     const s = await socketPage([nobody]);
     await s.page.evaluate(() => (window as any).socket.start());
     await expect.poll(() => s.waits()).toHaveLength(1); // refused, waiting
-    expect(await s.log()).toEqual([["url", false], ["down", 1006]]);
+    expect(await s.log()).toEqual([
+      ["url", false],
+      ["down", 1006],
+    ]);
 
     await s.page.evaluate(() => dispatchEvent(new Event("online")));
     await expect.poll(() => count(s, "open")).toBe(1);

@@ -20,7 +20,12 @@ beforeAll(async () => {
   ({ server, browser } = await startAdminWorld());
   owner = await AdminPage.open(browser, server);
   await owner.login("demo", server.owner.email, server.owner.password);
-  for (const question of ["Do you ship to Riga?", "Is the blue kettle in stock?", "Can I pay by invoice?", "Where is order 1042?"]) {
+  for (const question of [
+    "Do you ship to Riga?",
+    "Is the blue kettle in stock?",
+    "Can I pay by invoice?",
+    "Where is order 1042?",
+  ]) {
     const v = await apiVisitor(server.url, "demo", {});
     await v.say(question);
     visitors.push(v);
@@ -50,12 +55,18 @@ describe("reports screen", () => {
     await owner.page.goto(`${server.url}/admin/settings/reports`);
     const screen = owner.page.locator("ec-settings-reports");
     const conversations = screen.locator(".figure", { hasText: "Conversations" }).first().locator(".value");
-    await expect.poll(async () => Number(await conversations.textContent()), { timeout: 15_000 }).toBeGreaterThanOrEqual(4);
+    await expect
+      .poll(async () => Number(await conversations.textContent()), { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(4);
     const median = screen.locator(".figure", { hasText: "First response, median" }).locator(".value");
     expect(await median.textContent()).toMatch(/\d+ (s|min)/);
-    expect(await screen.locator(".figure", { hasText: "Bot dialogs" }).locator(".value").textContent()).toBe("No data yet");
+    expect(await screen.locator(".figure", { hasText: "Bot dialogs" }).locator(".value").textContent()).toBe(
+      "No data yet",
+    );
     // Each figure carries its definition, for the mouse (title) and for screen readers.
-    expect(await screen.locator(".figure", { hasText: "Missed" }).getAttribute("title")).toContain("Answered later than 5 min");
+    expect(await screen.locator(".figure", { hasText: "Missed" }).getAttribute("title")).toContain(
+      "Answered later than 5 min",
+    );
 
     await owner.screenshot("reports-desktop");
     await owner.page.setViewportSize(PHONE);
@@ -70,7 +81,10 @@ describe("reports screen", () => {
     const total = (await rows.locator("td").allTextContents()).reduce((s, v) => s + Number(v), 0);
     expect(total).toBeGreaterThanOrEqual(4);
 
-    const href = await screen.locator("ec-report-chart", { hasText: "Conversations per day" }).locator("a[download]").getAttribute("href");
+    const href = await screen
+      .locator("ec-report-chart", { hasText: "Conversations per day" })
+      .locator("a[download]")
+      .getAttribute("href");
     const csv = await owner.page.evaluate(async (url) => (await fetch(url!)).text(), href);
     expect(csv.split("\r\n")[0]).toBe("day,conversations,missed,first_response_median_s");
 

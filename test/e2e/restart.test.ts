@@ -7,7 +7,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, expect, test } from "vitest";
-import { demoSite, freePort, localVars, secret, seedSite, startLocal, type LocalServer } from "../../scripts/local-server.mjs";
+import {
+  demoSite,
+  freePort,
+  localVars,
+  secret,
+  seedSite,
+  startLocal,
+  type LocalServer,
+} from "../../scripts/local-server.mjs";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "edgechat-restart-"));
 let server: LocalServer | null = null;
@@ -44,18 +52,24 @@ test("history survives a restart of the local runtime; resume has no gap and no 
   await seedSite(server.url, vars.ADMIN_TOKEN!, demoSite("a long demo password"));
   // No auto-replies: this test counts seqs of its own messages.
   const login = await fetch(`${server.url}/api/v1/admin/login`, {
-    method: "POST", headers: { "Content-Type": "application/json", Origin: server.url },
+    method: "POST",
+    headers: { "Content-Type": "application/json", Origin: server.url },
     body: JSON.stringify({ siteKey: "demo", email: "owner@example.com", password: "a long demo password" }),
   });
   const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
   const off = await fetch(`${server.url}/api/v1/admin/autoreply`, {
-    method: "PUT", headers: { "Content-Type": "application/json", Origin: server.url, Cookie: cookie },
+    method: "PUT",
+    headers: { "Content-Type": "application/json", Origin: server.url, Cookie: cookie },
     body: JSON.stringify({ schedule: { timezone: "UTC", week: {} }, rules: [] }),
   });
   expect(off.status).toBe(200);
-  const session = (await (await fetch(`${server.url}/api/v1/sites/demo/sessions`, {
-    method: "POST", headers: { "Content-Type": "application/json", Origin: server.url }, body: "{}",
-  })).json()) as any;
+  const session = (await (
+    await fetch(`${server.url}/api/v1/sites/demo/sessions`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Origin: server.url },
+      body: "{}",
+    })
+  ).json()) as any;
   const wsUrl = `${server.url.replace("http", "ws")}/api/v1/conversations/${session.conversationId}/ws?token=${session.visitorToken}`;
 
   const before = await socket(wsUrl);
@@ -72,7 +86,10 @@ test("history survives a restart of the local runtime; resume has no gap and no 
   const after = await socket(wsUrl);
   after.ws.send(JSON.stringify({ type: "hello", lastSeq: 1 }));
   const welcome = await after.next("welcome");
-  expect(welcome.messages.map((m: any) => [m.seq, m.text])).toEqual([[2, "two"], [3, "three"]]);
+  expect(welcome.messages.map((m: any) => [m.seq, m.text])).toEqual([
+    [2, "two"],
+    [3, "three"],
+  ]);
   after.ws.send(JSON.stringify({ type: "message", clientId: "m2", text: "three" }));
   expect((await after.next("ack")).seq).toBe(3); // a resend after the restart is not stored twice
   after.ws.send(JSON.stringify({ type: "message", clientId: "m3", text: "four" }));

@@ -40,7 +40,8 @@ const PAYLOADS = [
 ];
 
 /** Elements and attributes that would mean markup from a payload became live. */
-const LIVE = 'a[href^="javascript:" i], iframe, script:not([type="module"]), img[onerror], svg[onload], [onclick], [onmouseover], [onfocus], [ontoggle], details, mglyph, [style*="expression"], [style*="javascript"]';
+const LIVE =
+  'a[href^="javascript:" i], iframe, script:not([type="module"]), img[onerror], svg[onload], [onclick], [onmouseover], [onfocus], [ontoggle], details, mglyph, [style*="expression"], [style*="javascript"]';
 
 let server: TestServer;
 let browser: Browser;
@@ -51,7 +52,9 @@ beforeAll(async () => {
   ({ server, browser } = await startAdminWorld());
   owner = await AdminPage.open(browser, server);
   await owner.login("demo", server.owner.email, server.owner.password);
-  expect((await owner.api("PUT", "/autoreply", { schedule: { timezone: "UTC", week: {} }, rules: [] })).status).toBe(200);
+  expect((await owner.api("PUT", "/autoreply", { schedule: { timezone: "UTC", week: {} }, rules: [] })).status).toBe(
+    200,
+  );
   expect((await owner.api("PUT", "/email-settings", { followupDelayMinutes: 0 })).status).toBe(200);
 });
 
@@ -66,23 +69,30 @@ afterAll(async () => {
  * within the shadow root of `host` only when given (the shop page's own scripts are not ours).
  */
 function deepFind(page: AdminPage["page"], selector: string, host?: string): Promise<string[]> {
-  return page.evaluate(({ sel, host }) => {
-    const found: string[] = [];
-    const walk = (root: Document | ShadowRoot) => {
-      for (const el of root.querySelectorAll(sel)) found.push(el.outerHTML.slice(0, 160));
-      for (const el of root.querySelectorAll("*")) if (el.shadowRoot) walk(el.shadowRoot);
-    };
-    const start = host ? document.querySelector(host)?.shadowRoot : document;
-    if (!start) throw new Error(`no ${host} on the page`);
-    walk(start);
-    return found;
-  }, { sel: selector, host });
+  return page.evaluate(
+    ({ sel, host }) => {
+      const found: string[] = [];
+      const walk = (root: Document | ShadowRoot) => {
+        for (const el of root.querySelectorAll(sel)) found.push(el.outerHTML.slice(0, 160));
+        for (const el of root.querySelectorAll("*")) if (el.shadowRoot) walk(el.shadowRoot);
+      };
+      const start = host ? document.querySelector(host)?.shadowRoot : document;
+      if (!start) throw new Error(`no ${host} on the page`);
+      walk(start);
+      return found;
+    },
+    { sel: selector, host },
+  );
 }
 
 /** An operator's conversation socket from Node (the owner's cookie, the admin's origin). */
-async function operatorSocket(conversationId: string): Promise<{ ws: WebSocket; say(text: string): Promise<void>; frames: any[] }> {
+async function operatorSocket(
+  conversationId: string,
+): Promise<{ ws: WebSocket; say(text: string): Promise<void>; frames: any[] }> {
   const cookie = (await owner.context.cookies(server.url)).map((c) => `${c.name}=${c.value}`).join("; ");
-  const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/api/v1/admin/conversations/${conversationId}/ws`, { headers: { Cookie: cookie, Origin: server.url } } as any);
+  const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/api/v1/admin/conversations/${conversationId}/ws`, {
+    headers: { Cookie: cookie, Origin: server.url },
+  } as any);
   const frames: any[] = [];
   const acks = new Map<string, () => void>();
   ws.onmessage = (e) => {
@@ -96,23 +106,30 @@ async function operatorSocket(conversationId: string): Promise<{ ws: WebSocket; 
   });
   ws.send(JSON.stringify({ type: "hello", lastSeq: 0 }));
   return {
-    ws, frames,
-    say: (text) => new Promise<void>((resolve) => {
-      const clientId = `sec-${Math.random().toString(36).slice(2)}`;
-      acks.set(clientId, resolve);
-      ws.send(JSON.stringify({ type: "message", clientId, text }));
-    }),
+    ws,
+    frames,
+    say: (text) =>
+      new Promise<void>((resolve) => {
+        const clientId = `sec-${Math.random().toString(36).slice(2)}`;
+        acks.set(clientId, resolve);
+        ws.send(JSON.stringify({ type: "message", clientId, text }));
+      }),
   };
 }
 
 /** POSTs a raw message to wrangler's local email endpoint (it runs the Worker's email()). */
 function deliver(to: string, raw: string, from = "ann@example.com"): Promise<Response> {
-  return fetch(`${server.url}/cdn-cgi/handler/email?${new URLSearchParams({ from, to })}`, { method: "POST", body: raw.replace(/\r?\n/g, "\r\n") });
+  return fetch(`${server.url}/cdn-cgi/handler/email?${new URLSearchParams({ from, to })}`, {
+    method: "POST",
+    body: raw.replace(/\r?\n/g, "\r\n"),
+  });
 }
 
 function replyMail(to: string, o: { from?: string; id?: string; text?: string } = {}): string {
-  return `From: ${o.from ?? "Ann <ann@example.com>"}\nTo: ${to}\nSubject: Re: New answer\nMessage-ID: ${o.id ?? `<${Math.random().toString(36).slice(2)}@example.com>`}\n` +
-    `MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n${o.text ?? "Thanks!"}\n`;
+  return (
+    `From: ${o.from ?? "Ann <ann@example.com>"}\nTo: ${to}\nSubject: Re: New answer\nMessage-ID: ${o.id ?? `<${Math.random().toString(36).slice(2)}@example.com>`}\n` +
+    `MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n${o.text ?? "Thanks!"}\n`
+  );
 }
 
 describe("XSS payloads in the admin", () => {
@@ -126,8 +143,13 @@ describe("XSS payloads in the admin", () => {
       const v = await apiVisitor(server.url, "demo", {
         identity: { userId, name, hash: identityHash(body.identitySecret, userId) },
         trail: {
-          landing: a, referrer: b, utm: { source: a },
-          pages: [{ url: `https://shop.example/p?q=${encodeURIComponent(a)}`, title: a, at: Date.now() }, { url: `https://shop.example/${b}`, title: b, at: Date.now() }],
+          landing: a,
+          referrer: b,
+          utm: { source: a },
+          pages: [
+            { url: `https://shop.example/p?q=${encodeURIComponent(a)}`, title: a, at: Date.now() },
+            { url: `https://shop.example/${b}`, title: b, at: Date.now() },
+          ],
         },
       });
       visitors.push(v);
@@ -146,7 +168,9 @@ describe("XSS payloads in the admin", () => {
       }
       const card = owner.page.locator("ec-visitor-card");
       // The card loads after the conversation opens: wait for this visitor's pages.
-      await expect.poll(async () => (await card.locator("ol li").allTextContents()).join("\n"), { timeout: 10_000 }).toContain(b);
+      await expect
+        .poll(async () => (await card.locator("ol li").allTextContents()).join("\n"), { timeout: 10_000 })
+        .toContain(b);
       const titles = await card.locator("ol li").allTextContents();
       for (const text of [a, b]) {
         t.probe(titles.some((x) => x.includes(text)));
@@ -162,10 +186,16 @@ describe("XSS payloads in the admin", () => {
 
   it("refuses payloads as emails, and shows an odd but valid email as text with an encoded mailto link", async () => {
     const v = visitors[0]!;
-    const nasty = ["<script>alert(1)</script>@x.example", "a@x.example\r\nBcc: evil@x.example", "javascript:alert(1)//@x.example", "\"><img src=x onerror=alert(1)>@x.example"];
+    const nasty = [
+      "<script>alert(1)</script>@x.example",
+      "a@x.example\r\nBcc: evil@x.example",
+      "javascript:alert(1)//@x.example",
+      '"><img src=x onerror=alert(1)>@x.example',
+    ];
     for (const email of nasty) {
       const res = await fetch(`${server.url}/api/v1/sites/demo/sessions`, {
-        method: "POST", headers: { "Content-Type": "application/json", Origin: server.url },
+        method: "POST",
+        headers: { "Content-Type": "application/json", Origin: server.url },
         body: JSON.stringify({ identity: { userId: "sec-mail", email, hash: "0".repeat(64) } }),
       });
       t.status(res);
@@ -173,7 +203,9 @@ describe("XSS payloads in the admin", () => {
     }
     const odd = "o'onmouseover'alert'x@example.com";
     const { body } = await owner.api("POST", "/settings/identity-secret");
-    const w = await apiVisitor(server.url, "demo", { identity: { userId: "sec-odd", email: odd, hash: identityHash(body.identitySecret, "sec-odd") } });
+    const w = await apiVisitor(server.url, "demo", {
+      identity: { userId: "sec-odd", email: odd, hash: identityHash(body.identitySecret, "sec-odd") },
+    });
     visitors.push(w);
     await w.say("my email is odd");
     await owner.row(w.conversationId).waitFor();
@@ -224,14 +256,24 @@ describe("header injection", () => {
     const email = "hdr@example.com";
     const userId = "sec-hdr";
     const v = await apiVisitor(server.url, "demo", {
-      identity: { userId, email, name: "Ann\r\nBcc: evil@evil.example\r\nX-Injected: name", hash: identityHash(body.identitySecret, `${userId}\n${email}`) },
+      identity: {
+        userId,
+        email,
+        name: "Ann\r\nBcc: evil@evil.example\r\nX-Injected: name",
+        hash: identityHash(body.identitySecret, `${userId}\n${email}`),
+      },
     });
     visitors.push(v);
     await v.say("please email me");
     v.close();
     const site = await owner.api("PUT", "/settings", { name: "Shop\r\nBcc: evil@evil.example\r\nX-Injected: subject" });
     t.probe(site.status === 400 || site.status === 200, site.status);
-    for (const to of ["ann@example.com\r\nBcc: evil@evil.example", "ann@example.com\nX-Injected: to", "ann@example.com%0d%0aBcc:evil@evil.example", "<ann@example.com>,evil@evil.example"]) {
+    for (const to of [
+      "ann@example.com\r\nBcc: evil@evil.example",
+      "ann@example.com\nX-Injected: to",
+      "ann@example.com%0d%0aBcc:evil@evil.example",
+      "<ann@example.com>,evil@evil.example",
+    ]) {
       const res = await owner.api("POST", `/conversations/${v.conversationId}/transcript`, { to });
       t.status(res.status);
       expect(res.status, to).toBe(400);
@@ -240,10 +282,17 @@ describe("header injection", () => {
     await op.say("Sure, here is the answer.");
     expect((await owner.api("POST", `/conversations/${v.conversationId}/transcript`, {})).status).toBe(200);
     let mails: any[] = [];
-    await expect.poll(async () => {
-      mails = (await owner.api("GET", "/outbox")).body.messages.filter((m: any) => m.conversationId === v.conversationId);
-      return mails.map((m) => m.kind).sort();
-    }, { timeout: 30_000 }).toEqual(["followup", "transcript"]);
+    await expect
+      .poll(
+        async () => {
+          mails = (await owner.api("GET", "/outbox")).body.messages.filter(
+            (m: any) => m.conversationId === v.conversationId,
+          );
+          return mails.map((m) => m.kind).sort();
+        },
+        { timeout: 30_000 },
+      )
+      .toEqual(["followup", "transcript"]);
     for (const m of mails) {
       const head = String(m.raw).split("\r\n\r\n")[0]!;
       // CR/LF become spaces inside the Subject or a quoted display name: text, not a header.
@@ -258,17 +307,33 @@ describe("header injection", () => {
 
   it("never lets a request put a header into a response", async () => {
     const probes: Array<[string, RequestInit]> = [
-      ["/api/v1/sites/demo%0d%0aX-Injected:%201/sessions", { method: "POST", body: "{}", headers: { "Content-Type": "application/json", Origin: server.url } }],
-      ["/api/v1/sites/demo/sessions", { method: "POST", body: "{}", headers: { "Content-Type": "application/json", Origin: "http://x%0d%0aX-Injected:%201" } }],
+      [
+        "/api/v1/sites/demo%0d%0aX-Injected:%201/sessions",
+        { method: "POST", body: "{}", headers: { "Content-Type": "application/json", Origin: server.url } },
+      ],
+      [
+        "/api/v1/sites/demo/sessions",
+        {
+          method: "POST",
+          body: "{}",
+          headers: { "Content-Type": "application/json", Origin: "http://x%0d%0aX-Injected:%201" },
+        },
+      ],
       ["/api/v1/unsubscribe?t=%0d%0aX-Injected:%201", {}],
       ["/admin/%0d%0aX-Injected:%201", {}],
       ["/api/v1/admin/conversations/%0d%0aX-Injected:%201/ws", { headers: { Origin: server.url } }],
       ["/%0d%0aSet-Cookie:%20injected=1", {}],
-      ["/api/v1/admin/login?next=%0d%0aLocation:%20https://evil.example", { method: "POST", body: "{}", headers: { "Content-Type": "application/json", Origin: server.url } }],
+      [
+        "/api/v1/admin/login?next=%0d%0aLocation:%20https://evil.example",
+        { method: "POST", body: "{}", headers: { "Content-Type": "application/json", Origin: server.url } },
+      ],
     ];
     for (const [path, init] of probes) {
       const res = await fetch(`${server.url}${path}`, { ...init, redirect: "manual" });
-      const leaked = res.headers.has("x-injected") || /injected/i.test(res.headers.get("set-cookie") ?? "") || /evil\.example/.test(res.headers.get("location") ?? "");
+      const leaked =
+        res.headers.has("x-injected") ||
+        /injected/i.test(res.headers.get("set-cookie") ?? "") ||
+        /evil\.example/.test(res.headers.get("location") ?? "");
       t.probe(!leaked, res.status);
       expect(leaked, path).toBe(false);
       expect(res.status, path).toBeLessThan(500);
@@ -286,7 +351,9 @@ describe("inbound email through the local endpoint", () => {
     const tab = await operatorSocket(session.conversationId);
     await tab.say("Yes. Leave your email and I will send the link.");
     // The visitor leaves their email (as the widget's email form does, from a second tab).
-    const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/api/v1/conversations/${session.conversationId}/ws?token=${encodeURIComponent(session.visitorToken)}`);
+    const ws = new WebSocket(
+      `${server.url.replace(/^http/, "ws")}/api/v1/conversations/${session.conversationId}/ws?token=${encodeURIComponent(session.visitorToken)}`,
+    );
     await new Promise((r) => (ws.onopen = r));
     ws.send(JSON.stringify({ type: "contact", email: "ann@example.com" }));
     await new Promise((r) => setTimeout(r, 300));
@@ -318,13 +385,18 @@ describe("inbound email through the local endpoint", () => {
     for (let i = 1; i < 4; i++) t.probe(copies === 1);
     expect(copies).toBe(1);
 
-    const stranger = replyMail(to, { from: "Mallory <mallory@evil.example>", text: "Cancel my order and refund to IBAN XX00." });
+    const stranger = replyMail(to, {
+      from: "Mallory <mallory@evil.example>",
+      text: "Cancel my order and refund to IBAN XX00.",
+    });
     expect((await deliver(to, stranger, "mallory@evil.example")).status).toBe(200);
     await owner.row(session.conversationId).waitFor();
     await owner.openConversation(session.conversationId);
     const held = owner.page.locator("ec-conversation .msg.held", { hasText: "IBAN" });
     await held.waitFor();
-    expect((await held.locator(".held-note").textContent())?.replace(/\s+/g, " ").trim()).toBe("from a different address: mallory@evil.example — accept");
+    expect((await held.locator(".held-note").textContent())?.replace(/\s+/g, " ").trim()).toBe(
+      "from a different address: mallory@evil.example — accept",
+    );
     await new Promise((r) => setTimeout(r, 500));
     const before = await visitor.texts();
     t.probe(!before.some((x) => x.includes("IBAN")));

@@ -61,19 +61,38 @@ describe("a second site made with site:create", () => {
     const file = path.resolve(import.meta.dirname, "../../scripts/site-create.mjs");
     const cli = await import(pathToFileURL(file).href);
     site = await cli.createSite({
-      server: server.url, token: server.vars.ADMIN_TOKEN, name: "Second shop", ownerEmail: "potter@second.example",
-      origins: [shopOrigin], key: KEY, timezone: "Europe/Berlin",
+      server: server.url,
+      token: server.vars.ADMIN_TOKEN,
+      name: "Second shop",
+      ownerEmail: "potter@second.example",
+      origins: [shopOrigin],
+      key: KEY,
+      timezone: "Europe/Berlin",
     });
     expect(site).toMatchObject({ siteKey: KEY, status: "active", name: "Second shop" });
     expect(site.loader).toBe(`<script src="${server.url}/widget.js" data-site="${KEY}" async></script>`);
     const printed = cli.describe(site, server.url, [shopOrigin]);
-    for (const part of [KEY, site.identitySecret, site.pluginSecret, site.loader, site.setPasswordUrl]) expect(printed).toContain(part);
+    for (const part of [KEY, site.identitySecret, site.pluginSecret, site.loader, site.setPasswordUrl])
+      expect(printed).toContain(part);
 
     // The same key twice is a clear error, not a second site.
-    await expect(cli.createSite({ server: server.url, token: server.vars.ADMIN_TOKEN, ownerEmail: "x@second.example", origins: [shopOrigin], key: KEY }))
-      .rejects.toThrow(/already exists \(site_exists, HTTP 409\)/);
-    await expect(cli.createSite({ server: server.url, token: "wrong-token", ownerEmail: "x@second.example", origins: [shopOrigin] }))
-      .rejects.toThrow(/admin_token_required/);
+    await expect(
+      cli.createSite({
+        server: server.url,
+        token: server.vars.ADMIN_TOKEN,
+        ownerEmail: "x@second.example",
+        origins: [shopOrigin],
+        key: KEY,
+      }),
+    ).rejects.toThrow(/already exists \(site_exists, HTTP 409\)/);
+    await expect(
+      cli.createSite({
+        server: server.url,
+        token: "wrong-token",
+        ownerEmail: "x@second.example",
+        origins: [shopOrigin],
+      }),
+    ).rejects.toThrow(/admin_token_required/);
   });
 
   test("its widget works on a page of its own origin, and the owner sees the message", async () => {
@@ -84,7 +103,10 @@ describe("a second site made with site:create", () => {
     await visitor.openChat();
     await visitor.send("Do you ship the blue bowls to Vienna?");
     await eventually(async () => (await visitor.states()).includes("Sent"), 15_000, "the message sent");
-    const session = await visitor.page.evaluate((k) => JSON.parse(localStorage.getItem(`edgechat:${k}:session`) ?? "null"), KEY);
+    const session = await visitor.page.evaluate(
+      (k) => JSON.parse(localStorage.getItem(`edgechat:${k}:session`) ?? "null"),
+      KEY,
+    );
     expect(session.conversationId).toMatch(/^[0-9a-f]{64}$/);
     expect(visitor.errors).toEqual([]);
 
@@ -92,33 +114,53 @@ describe("a second site made with site:create", () => {
     const link = new URL(site.setPasswordUrl);
     const admin = { "Content-Type": "application/json", Origin: server.url };
     const reset = await fetch(`${server.url}/api/v1/admin/password-reset/complete`, {
-      method: "POST", headers: admin,
+      method: "POST",
+      headers: admin,
       body: JSON.stringify({ siteKey: KEY, token: link.searchParams.get("token"), password: "thrown by hand 42" }),
     });
     expect(reset.status).toBe(200);
     const login = await fetch(`${server.url}/api/v1/admin/login`, {
-      method: "POST", headers: admin, body: JSON.stringify({ siteKey: KEY, email: "potter@second.example", password: "thrown by hand 42" }),
+      method: "POST",
+      headers: admin,
+      body: JSON.stringify({ siteKey: KEY, email: "potter@second.example", password: "thrown by hand 42" }),
     });
     expect(login.status).toBe(200);
     const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
-    const entry = await eventually(async () => {
-      const list = await json(await fetch(`${server.url}/api/v1/admin/conversations`, { headers: { Cookie: cookie } }));
-      return list.conversations.find((c: any) => c.id === session.conversationId);
-    }, 15_000, "the conversation in the second site's inbox");
+    const entry = await eventually(
+      async () => {
+        const list = await json(
+          await fetch(`${server.url}/api/v1/admin/conversations`, { headers: { Cookie: cookie } }),
+        );
+        return list.conversations.find((c: any) => c.id === session.conversationId);
+      },
+      15_000,
+      "the conversation in the second site's inbox",
+    );
     expect(entry).toMatchObject({ visitorId: session.visitorId, firstVisitorAt: expect.any(Number) });
     // (The last message may be the site's auto-reply; the search finds the visitor's text.)
-    const found = await eventually(async () => {
-      const res = await json(await fetch(`${server.url}/api/v1/admin/search?q=${encodeURIComponent("blue bowls")}`, { headers: { Cookie: cookie } }));
-      return res.conversations.some((c: any) => c.id === session.conversationId);
-    }, 15_000, "the visitor's text in the second site's search");
+    const found = await eventually(
+      async () => {
+        const res = await json(
+          await fetch(`${server.url}/api/v1/admin/search?q=${encodeURIComponent("blue bowls")}`, {
+            headers: { Cookie: cookie },
+          }),
+        );
+        return res.conversations.some((c: any) => c.id === session.conversationId);
+      },
+      15_000,
+      "the visitor's text in the second site's search",
+    );
     expect(found).toBe(true);
     await context.close();
   });
 
   test("the demo site's token and the Worker's own origin are refused there", async () => {
-    const post = (key: string, origin: string, body: unknown = {}) => fetch(`${server.url}/api/v1/sites/${key}/sessions`, {
-      method: "POST", headers: { "Content-Type": "application/json", Origin: origin }, body: JSON.stringify(body),
-    });
+    const post = (key: string, origin: string, body: unknown = {}) =>
+      fetch(`${server.url}/api/v1/sites/${key}/sessions`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Origin: origin },
+        body: JSON.stringify(body),
+      });
     // The demo allows every 127.0.0.1 port, so a demo session from the shop's page works…
     const demo = await json(await post("demo", shopOrigin));
     expect(demo.visitorToken).toBeTruthy();
@@ -130,8 +172,13 @@ describe("a second site made with site:create", () => {
     // Nor does it open a conversation of the second site.
     const own = await json(await post(KEY, shopOrigin));
     const refused = await new Promise<string>((resolve) => {
-      const ws = new WebSocket(`${server.url.replace("http", "ws")}/api/v1/conversations/${own.conversationId}/ws?token=${encodeURIComponent(demo.visitorToken)}`);
-      ws.onopen = () => { ws.close(); resolve("opened"); };
+      const ws = new WebSocket(
+        `${server.url.replace("http", "ws")}/api/v1/conversations/${own.conversationId}/ws?token=${encodeURIComponent(demo.visitorToken)}`,
+      );
+      ws.onopen = () => {
+        ws.close();
+        resolve("opened");
+      };
       ws.onerror = () => resolve("refused");
     });
     expect(refused).toBe("refused");

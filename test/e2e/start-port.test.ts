@@ -14,7 +14,9 @@ test("npm start on a busy port says the port is in use and exits 1", async () =>
   try {
     const started = Date.now();
     const run = spawnSync(process.execPath, [path.resolve(import.meta.dirname, "../../scripts/start.mjs")], {
-      env: { ...process.env, PORT: String(port) }, encoding: "utf8", timeout: 60_000,
+      env: { ...process.env, PORT: String(port) },
+      encoding: "utf8",
+      timeout: 60_000,
     });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`Port ${port} is already in use`);

@@ -18,10 +18,20 @@ const OLGA = { id: 555, is_bot: false, first_name: "Olga", username: "olga_owner
 const STRANGER = { id: 777, is_bot: false, first_name: "Eve" };
 
 function message(from: typeof OLGA | typeof STRANGER, text: string, extra: Record<string, unknown> = {}) {
-  const command = text.startsWith("/") ? [{ type: "bot_command", offset: 0, length: text.split(" ")[0]!.length }] : undefined;
+  const command = text.startsWith("/")
+    ? [{ type: "bot_command", offset: 0, length: text.split(" ")[0]!.length }]
+    : undefined;
   return {
     update_id: ++updateId,
-    message: { message_id: updateId, date: Math.floor(Date.now() / 1000), chat: { id: from.id, type: "private" }, from, text, ...(command ? { entities: command } : {}), ...extra },
+    message: {
+      message_id: updateId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: from.id, type: "private" },
+      from,
+      text,
+      ...(command ? { entities: command } : {}),
+      ...extra,
+    },
   };
 }
 
@@ -53,7 +63,11 @@ describe("Telegram", () => {
 
   it("refuses an update without the bot's secret", async () => {
     expect((await telegram.deliver(message(OLGA, "/start X"), "forged")).status).toBe(401);
-    const noHeader = await fetch(telegram.webhook!.url, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+    const noHeader = await fetch(telegram.webhook!.url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "{}",
+    });
     expect(noHeader.status).toBe(401);
   });
 
@@ -65,7 +79,10 @@ describe("Telegram", () => {
     expect((await telegram.deliver(message(STRANGER, `/start ${body.code}`))).status).toBe(200);
     await telegram.waitFor("sendMessage", sentTo(STRANGER.id, "unknown or was used"));
     expect((await owner.api("GET", "/notifications")).body.telegram).toEqual({
-      connected: true, botUsername: "shop_test_bot", linked: true, linkedAs: "@olga_owner",
+      connected: true,
+      botUsername: "shop_test_bot",
+      linked: true,
+      linkedAs: "@olga_owner",
     });
   });
 
@@ -80,7 +97,9 @@ describe("Telegram", () => {
     expect(note.body.reply_markup.inline_keyboard[0].map((b: any) => b.callback_data)).toEqual(["take", "resolve"]);
 
     const notification = telegram.calls.filter((c) => c.method === "sendMessage").indexOf(note) + 1000;
-    const answer = message(OLGA, "Yes, fully waterproof.", { reply_to_message: { message_id: notification, date: 0, chat: { id: OLGA.id, type: "private" } } });
+    const answer = message(OLGA, "Yes, fully waterproof.", {
+      reply_to_message: { message_id: notification, date: 0, chat: { id: OLGA.id, type: "private" } },
+    });
     expect((await telegram.deliver(answer)).status).toBe(200);
     const frame = await visitor.socket.next("message", (f) => f.message.text === "Yes, fully waterproof.");
     expect(frame.message.author).toMatchObject({ kind: "operator", name: "Owner" });
@@ -102,7 +121,13 @@ describe("Telegram", () => {
     const visitor = await newVisitor(server);
     await visitorSays(visitor.socket, "hello?");
     const note = await telegram.waitFor("sendMessage", sentTo(OLGA.id, "hello?"));
-    const forged = message(STRANGER, "I am the operator", { reply_to_message: { message_id: 1000 + telegram.calls.filter((c) => c.method === "sendMessage").indexOf(note), date: 0, chat: { id: OLGA.id, type: "private" } } });
+    const forged = message(STRANGER, "I am the operator", {
+      reply_to_message: {
+        message_id: 1000 + telegram.calls.filter((c) => c.method === "sendMessage").indexOf(note),
+        date: 0,
+        chat: { id: OLGA.id, type: "private" },
+      },
+    });
     expect((await telegram.deliver(forged)).status).toBe(200);
     await telegram.waitFor("sendMessage", sentTo(STRANGER.id, "not linked"));
     await new Promise((r) => setTimeout(r, 300));
@@ -117,7 +142,13 @@ describe("Telegram", () => {
     const messageId = 1000 + telegram.calls.filter((c) => c.method === "sendMessage").indexOf(note);
     const press = {
       update_id: ++updateId,
-      callback_query: { id: "cb1", from: OLGA, chat_instance: "x", data: "resolve", message: { message_id: messageId, date: 0, chat: { id: OLGA.id, type: "private" } } },
+      callback_query: {
+        id: "cb1",
+        from: OLGA,
+        chat_instance: "x",
+        data: "resolve",
+        message: { message_id: messageId, date: 0, chat: { id: OLGA.id, type: "private" } },
+      },
     };
     expect((await telegram.deliver(press)).status).toBe(200);
     await telegram.waitFor("answerCallbackQuery", (b) => b.callback_query_id === "cb1" && b.text === "Resolved.");

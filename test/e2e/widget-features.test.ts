@@ -99,12 +99,16 @@ describe("the host page", () => {
       w.edgechat.on("close", () => w.events.push("close"));
       w.edgechat.on("message", (m: { text: string }) => w.events.push(`message: ${m.text}`));
       w.edgechat.identify(identity);
-      w.edgechat.open({ product: { name: "Everyday linen shirt", price: "€89", url: "https://shop.example/p/shirt" }, video: { room: "later" } });
+      w.edgechat.open({
+        product: { name: "Everyday linen shirt", price: "€89", url: "https://shop.example/p/shirt" },
+        video: { room: "later" },
+      });
     }, identity);
     expect(await visitor.page.evaluate(() => !!customElements.get("edge-chat"))).toBe(false);
     release();
     await visitor.componentLoaded();
-    await expect.poll(() => visitor.input().inputValue())
+    await expect
+      .poll(() => visitor.input().inputValue())
       .toBe("About: Everyday linen shirt — €89 — https://shop.example/p/shirt\n");
     await expect.poll(() => visitor.page.evaluate(() => (window as any).events)).toEqual(["open"]);
     expect(bodies[0].identity).toEqual({ userId: "42", email: "anna@example.com", name: "Anna", hash });
@@ -116,10 +120,13 @@ describe("the host page", () => {
     const entry = await operator.findConversation(session.visitorId);
     expect(entry).toMatchObject({ verified: true, email: "anna@example.com", visitorName: "Anna" });
     const sock = await operator.join(entry.id);
-    expect((await sock.history()).find((m) => m.author.kind === "visitor")?.text)
-      .toBe("About: Everyday linen shirt — €89 — https://shop.example/p/shirt\nDoes it run small?");
+    expect((await sock.history()).find((m) => m.author.kind === "visitor")?.text).toBe(
+      "About: Everyday linen shirt — €89 — https://shop.example/p/shirt\nDoes it run small?",
+    );
     await sock.say("It runs true to size.");
-    await expect.poll(() => visitor.page.evaluate(() => (window as any).events)).toContain("message: It runs true to size.");
+    await expect
+      .poll(() => visitor.page.evaluate(() => (window as any).events))
+      .toContain("message: It runs true to size.");
 
     await visitor.page.evaluate(() => (window as any).edgechat.close());
     expect(await visitor.page.locator("edge-chat .panel").isHidden()).toBe(true);
@@ -180,14 +187,26 @@ describe("the host page", () => {
     await visitor.openChat();
     await visitor.send("Is the shirt in stock?");
     const first = await eventually(() => bodies.find((b) => b.trail), 10_000, "the trail with the cart");
-    expect(first.trail.cart).toEqual({ items: [{ id: 5, name: "Linen shirt", qty: 1, price: 89, url: "https://shop.example/p/5" }], total: 89, currency: "EUR" });
+    expect(first.trail.cart).toEqual({
+      items: [{ id: 5, name: "Linen shirt", qty: 1, price: 89, url: "https://shop.example/p/5" }],
+      total: 89,
+      currency: "EUR",
+    });
 
     await visitor.goto("/demo/");
-    const changed = await eventually(() => bodies.find((b) => b.trail?.cart?.total === 160), 10_000, "the trail again with the new cart");
+    const changed = await eventually(
+      () => bodies.find((b) => b.trail?.cart?.total === 160),
+      10_000,
+      "the trail again with the new cart",
+    );
     expect(changed.trail.cart.items.map((i: { name: string }) => i.name)).toEqual(["Linen shirt", "Scarf"]);
     await visitor.page.goto(`${server.url}/demo/plain.html`);
     await visitor.componentLoaded();
-    await eventually(() => bodies.find((b) => b.trail?.cart?.total === 89 && b !== first), 10_000, "the trail with the first cart again");
+    await eventually(
+      () => bodies.find((b) => b.trail?.cart?.total === 89 && b !== first),
+      10_000,
+      "the trail with the first cart again",
+    );
     const sentBefore = bodies.filter((b) => b.trail).length;
     await visitor.page.reload();
     await visitor.componentLoaded();
@@ -200,8 +219,9 @@ describe("the host page", () => {
     const context = await newVisitor(browser);
     await context.addInitScript(() => {
       (window as any).shifts = [];
-      new PerformanceObserver((list) => (window as any).shifts.push(...list.getEntries().map((e: any) => e.value)))
-        .observe({ type: "layout-shift", buffered: true });
+      new PerformanceObserver((list) =>
+        (window as any).shifts.push(...list.getEntries().map((e: any) => e.value)),
+      ).observe({ type: "layout-shift", buffered: true });
     });
     const release = await holdComponent(context);
     const visitor = new Visitor(context, await context.newPage(), server);
@@ -230,8 +250,20 @@ describe("the email field", () => {
   test("appears when the server asks, checks the address, and is never shown again", async () => {
     // An auto-reply at once, at any hour (no opening hours: always "weekend"), asking for the email.
     const res = await operator.api("PUT", "/api/v1/admin/autoreply", {
-      schedule: { timezone: "UTC", week: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] }, exceptions: [] },
-      rules: [{ id: "always", name: "Always", periods: ["weekend"], timeoutSec: 0, variants: [{ text: "We are away; leave your email?" }] }],
+      schedule: {
+        timezone: "UTC",
+        week: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] },
+        exceptions: [],
+      },
+      rules: [
+        {
+          id: "always",
+          name: "Always",
+          periods: ["weekend"],
+          timeoutSec: 0,
+          variants: [{ text: "We are away; leave your email?" }],
+        },
+      ],
       quietAfterOperatorMinutes: 0,
       askEmail: true,
     });
@@ -261,7 +293,11 @@ describe("the email field", () => {
     await expect.poll(() => field(visitor).count()).toBe(0);
     expect(await visitor.page.locator("edge-chat .contact").textContent()).toBe(en.emailThanks);
     const session = (await visitor.session())!;
-    await eventually(async () => (await operator.findConversation(session.visitorId)).email === "anna@example.com", 10_000, "email in inbox");
+    await eventually(
+      async () => (await operator.findConversation(session.visitorId)).email === "anna@example.com",
+      10_000,
+      "email in inbox",
+    );
 
     await visitor.page.reload();
     await visitor.componentLoaded();
@@ -333,9 +369,15 @@ describe("the site's look", () => {
   });
 
   test("on a phone the chat fills the screen", async () => {
-    const visitor = await Visitor.open(browser, server, "/demo/", { viewport: { width: 375, height: 700 }, isMobile: true, hasTouch: true });
+    const visitor = await Visitor.open(browser, server, "/demo/", {
+      viewport: { width: 375, height: 700 },
+      isMobile: true,
+      hasTouch: true,
+    });
     await visitor.launcher().tap();
-    await expect.poll(() => visitor.page.locator("edge-chat .panel").boundingBox()).toEqual({ x: 0, y: 0, width: 375, height: 700 });
+    await expect
+      .poll(() => visitor.page.locator("edge-chat .panel").boundingBox())
+      .toEqual({ x: 0, y: 0, width: 375, height: 700 });
     expect(await visitor.page.evaluate(() => document.documentElement.scrollWidth)).toBe(375);
     await visitor.close();
   });

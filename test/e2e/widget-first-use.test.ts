@@ -35,7 +35,8 @@ describe("the composer", () => {
     await visitor.page.keyboard.insertText(first + rest); // what a paste does
     expect((await visitor.input().inputValue()).length).toBe(5000); // nothing cut silently
     await visitor.input().press("Enter");
-    await expect.poll(() => visitor.page.locator("edge-chat .notice:not(.extra)").textContent())
+    await expect
+      .poll(() => visitor.page.locator("edge-chat .notice:not(.extra)").textContent())
       .toBe("Sent 4000 characters; the rest is below.");
     expect(await visitor.input().inputValue()).toBe(rest);
     await eventually(async () => (await visitor.states()).includes("Sent"), 15_000, "the first part sent");
@@ -50,12 +51,21 @@ describe("the composer", () => {
       return document.querySelector("edge-chat")!.shadowRoot!.querySelector("textarea")!.clientHeight;
     });
     await visitor.page.evaluate(() => (window as any).edgechat.close());
-    await visitor.page.evaluate(() => (window as any).edgechat.open({
-      product: { name: "Stonewashed linen duvet cover, king size, natural", price: "129 €", url: "https://shop.example/p/duvet-cover-king" },
-    }));
+    await visitor.page.evaluate(() =>
+      (window as any).edgechat.open({
+        product: {
+          name: "Stonewashed linen duvet cover, king size, natural",
+          price: "129 €",
+          url: "https://shop.example/p/duvet-cover-king",
+        },
+      }),
+    );
     const box = visitor.input();
     await expect.poll(() => box.inputValue()).toContain("Stonewashed linen duvet cover");
-    const grown = await box.evaluate((el: HTMLTextAreaElement) => ({ height: el.clientHeight, scroll: el.scrollHeight }));
+    const grown = await box.evaluate((el: HTMLTextAreaElement) => ({
+      height: el.clientHeight,
+      scroll: el.scrollHeight,
+    }));
     expect(grown.height).toBeGreaterThan(oneLine * 1.8);
     // All of it visible, or the box at its tallest (120 px) with the rest a scroll away.
     expect(grown.scroll <= grown.height + 4 || grown.height >= 118).toBe(true);
@@ -95,7 +105,9 @@ describe("the email ask", () => {
 
     await form.getByRole("button", { name: "No thanks" }).click();
     await expect.poll(() => form.count()).toBe(0);
-    expect(await visitor.page.evaluate(() => document.querySelector("edge-chat")!.shadowRoot!.activeElement?.tagName)).toBe("TEXTAREA");
+    expect(
+      await visitor.page.evaluate(() => document.querySelector("edge-chat")!.shadowRoot!.activeElement?.tagName),
+    ).toBe("TEXTAREA");
     await visitor.page.reload();
     await visitor.componentLoaded();
     await visitor.input().waitFor();

@@ -38,7 +38,12 @@ afterAll(async () => {
 /** A visitor the shop has signed in (so the server knows their email), on the demo page. */
 async function knownVisitor(email: string, setup?: (context: BrowserContext) => Promise<unknown>): Promise<Visitor> {
   const id = `u-${Math.random().toString(36).slice(2, 10)}`;
-  const identity = { id, email, name: "Mila", hash: createHmac("sha256", identitySecret).update(`${id}\n${email}`).digest("hex") };
+  const identity = {
+    id,
+    email,
+    name: "Mila",
+    hash: createHmac("sha256", identitySecret).update(`${id}\n${email}`).digest("hex"),
+  };
   const context = await newVisitor(browser);
   await context.addInitScript((identity) => ((window as any).edgechatSettings = { identity }), identity);
   await setup?.(context);
@@ -98,10 +103,16 @@ class Middleman {
 /** The transcript email the outbox holds for this visitor's conversation and address. */
 async function transcriptIn(outboxOf: Visitor, to: string) {
   const { conversationId } = (await outboxOf.session())!;
-  return eventually(async () => {
-    const { body } = await operator.api("GET", "/api/v1/admin/outbox");
-    return body.messages.find((m: any) => m.kind === "transcript" && m.to === to && m.conversationId === conversationId);
-  }, 15_000, `a transcript to ${to} in the outbox`);
+  return eventually(
+    async () => {
+      const { body } = await operator.api("GET", "/api/v1/admin/outbox");
+      return body.messages.find(
+        (m: any) => m.kind === "transcript" && m.to === to && m.conversationId === conversationId,
+      );
+    },
+    15_000,
+    `a transcript to ${to} in the outbox`,
+  );
 }
 
 describe("the transcript by email", () => {
@@ -187,7 +198,9 @@ describe("the transcript by email", () => {
     expect(await more(visitor).getAttribute("aria-label")).toBe(ru.more);
     await page.keyboard.press("Enter");
     await expect.poll(() => focused(visitor)).toBe("menuitem");
-    expect(await page.evaluate(() => document.querySelector("edge-chat")!.shadowRoot!.activeElement!.textContent)).toBe(ru.transcript);
+    expect(await page.evaluate(() => document.querySelector("edge-chat")!.shadowRoot!.activeElement!.textContent)).toBe(
+      ru.transcript,
+    );
     await page.keyboard.press("ArrowDown"); // one item: it stays on it
     expect(await menuItem(visitor).evaluate((b) => b === (b.getRootNode() as ShadowRoot).activeElement)).toBe(true);
     // Escape closes the menu only, and focus goes back to "More".
@@ -242,7 +255,11 @@ describe("the transcript by email", () => {
     await more(visitor).click();
     await menuItem(visitor).click();
     await expect.poll(() => status(visitor)).toBe(en.transcriptSending);
-    middleman.inject({ type: "error", code: "no_email", message: "leave your email first, then ask for the transcript" });
+    middleman.inject({
+      type: "error",
+      code: "no_email",
+      message: "leave your email first, then ask for the transcript",
+    });
     await expect.poll(() => focused(visitor), { timeout: 5_000 }).toBe("email");
     expect(await emailLabel(visitor)).toBe(en.transcriptAsk);
     expect(await status(visitor)).toBe("");

@@ -21,7 +21,11 @@ describe("links", () => {
   });
 
   test("sentence punctuation stays outside the link, balanced parentheses inside", () => {
-    expect(parts("See https://shop.example/p/1.")).toEqual(["See ", { href: "https://shop.example/p/1", text: "https://shop.example/p/1" }, "."]);
+    expect(parts("See https://shop.example/p/1.")).toEqual([
+      "See ",
+      { href: "https://shop.example/p/1", text: "https://shop.example/p/1" },
+      ".",
+    ]);
     expect(parts("(https://en.wikipedia.org/wiki/Linen_(fabric))")).toEqual([
       "(",
       { href: "https://en.wikipedia.org/wiki/Linen_(fabric)", text: "https://en.wikipedia.org/wiki/Linen_(fabric)" },
@@ -50,7 +54,9 @@ describe("language", () => {
 
 describe("open({product})", () => {
   test("puts a readable line into the draft", () => {
-    expect(productLine({ name: "Shirt", price: 89, url: "https://s.example/p" }, "About:")).toBe("About: Shirt — 89 — https://s.example/p\n");
+    expect(productLine({ name: "Shirt", price: 89, url: "https://s.example/p" }, "About:")).toBe(
+      "About: Shirt — 89 — https://s.example/p\n",
+    );
     expect(productLine("Shirt", "About:")).toBe("About: Shirt\n");
     expect(productLine({}, "About:")).toBe("");
     expect(productLine(undefined, "About:")).toBe("");

@@ -70,7 +70,8 @@ describe("a conversation", () => {
     await expect.poll(() => visitor.page.locator("edge-chat .typing").isHidden()).toBe(true);
     // The operator answered, so they read the visitor's message.
     await expect.poll(() => visitor.states()).toEqual(["Read"]);
-    await expect.poll(() => visitor.page.locator("edge-chat [aria-live]").textContent())
+    await expect
+      .poll(() => visitor.page.locator("edge-chat [aria-live]").textContent())
       .toBe("New message from Owner: Yes, size M is in stock. Shall I reserve one?");
     // The open chat tells the server the visitor has read the answer.
     await sock.waitFor((f) => f.type === "read" && f.by === "visitor", "visitor read");
@@ -146,7 +147,8 @@ describe("a conversation", () => {
     await visitor.page.reload();
     await visitor.componentLoaded();
     // Still unsent after the reload, and shown as such.
-    await expect.poll(() => visitor.page.locator("edge-chat .msg.me .text").allTextContents())
+    await expect
+      .poll(() => visitor.page.locator("edge-chat .msg.me .text").allTextContents())
       .toEqual(expect.arrayContaining(["queued one", "queued two"]));
 
     sockets.on();
@@ -155,7 +157,9 @@ describe("a conversation", () => {
     // The chat was open before the reload, and is open after it.
     expect(await visitor.page.locator("edge-chat .panel").isVisible()).toBe(true);
     const texts = await visitor.texts();
-    expect(texts).toEqual(expect.arrayContaining(["first, before the reload", "Welcome back any time.", "queued one", "queued two"]));
+    expect(texts).toEqual(
+      expect.arrayContaining(["first, before the reload", "Welcome back any time.", "queued one", "queued two"]),
+    );
     expect(await visitorTexts(sock)).toEqual(["first, before the reload", "queued one", "queued two"]);
     await visitor.close();
   });
@@ -185,15 +189,24 @@ describe("a conversation", () => {
     await visitor.send("hello");
     await allSent(visitor);
     // The first message sent the trail with a sessions call, which renewed the token: wait for it.
-    await eventually(() => visitor.page.evaluate(() => localStorage.getItem("edgechat:demo:trailSent")), 10_000, "trail sent");
+    await eventually(
+      () => visitor.page.evaluate(() => localStorage.getItem("edgechat:demo:trailSent")),
+      10_000,
+      "trail sent",
+    );
     const before = (await visitor.session())!;
     const refreshes: string[] = [];
     visitor.page.on("request", (r) => {
-      if (r.url().endsWith("/sessions") && r.method() === "POST") refreshes.push(JSON.parse(r.postData() ?? "{}").visitorToken);
+      if (r.url().endsWith("/sessions") && r.method() === "POST")
+        refreshes.push(JSON.parse(r.postData() ?? "{}").visitorToken);
     });
     const attempts = sockets.attempts.length;
     await sockets.off();
-    await eventually(() => sockets.attempts.length > attempts && refreshes.length > 0, 20_000, "a refused attempt and a refresh");
+    await eventually(
+      () => sockets.attempts.length > attempts && refreshes.length > 0,
+      20_000,
+      "a refused attempt and a refresh",
+    );
     expect(refreshes[0]).toBe(before.visitorToken);
     sockets.on();
     await visitor.send("after the refresh");
@@ -205,7 +218,7 @@ describe("a conversation", () => {
 
 describe("safety and access", () => {
   const payloads = [
-    "<img src=x onerror=\"window.__pwned=1;alert(1)\">",
+    '<img src=x onerror="window.__pwned=1;alert(1)">',
     "<script>window.__pwned=1;alert(1)</script>",
     "[click me](javascript:alert(1)) javascript:alert(1)",
     "x".repeat(4000),
@@ -246,10 +259,13 @@ describe("safety and access", () => {
   test("keyboard only: open, type, send, new line, Esc returns focus to the launcher", async () => {
     const visitor = await Visitor.open(browser, server);
     const page = visitor.page;
-    const focused = () => page.evaluate(() => {
-      const host = document.activeElement;
-      return host?.tagName === "EDGE-CHAT" ? `edge-chat ${host.shadowRoot!.activeElement?.className || host.shadowRoot!.activeElement?.tagName}` : host?.tagName;
-    });
+    const focused = () =>
+      page.evaluate(() => {
+        const host = document.activeElement;
+        return host?.tagName === "EDGE-CHAT"
+          ? `edge-chat ${host.shadowRoot!.activeElement?.className || host.shadowRoot!.activeElement?.tagName}`
+          : host?.tagName;
+      });
     let steps = 0;
     while ((await focused()) !== "edge-chat launcher" && steps++ < 40) await page.keyboard.press("Tab");
     expect(await focused()).toBe("edge-chat launcher");

@@ -16,8 +16,14 @@ import { launchBrowser, newVisitor } from "./support/browser";
 import { eventually } from "./support/operator";
 import { startServer, type TestServer } from "./support/server";
 import { Visitor } from "./support/visitor";
-import { serveWordPress, setUpWordPress, wpHelper, wpLogin, wpTest as wordpressTest, type WordPressServer } from "./support/wordpress";
-
+import {
+  serveWordPress,
+  setUpWordPress,
+  wpHelper,
+  wpLogin,
+  wpTest as wordpressTest,
+  type WordPressServer,
+} from "./support/wordpress";
 
 /** Test accounts created by test/wordpress/install.php (local test database only). */
 const ADMIN = { login: "admin", password: "admin-password" };
@@ -31,7 +37,10 @@ function shopFixture(shopUrl: string) {
       { id: 501, name: "Linen shirt", price: "89.00", permalink: `${shopUrl}/product/linen-shirt/` },
       { id: 502, name: "Scarf <img src=x onerror=alert(1)>", price: "35.50", permalink: `${shopUrl}/product/scarf/` },
     ],
-    cart: [{ product_id: 501, quantity: 2 }, { product_id: 502, quantity: 1 }],
+    cart: [
+      { product_id: 501, quantity: 2 },
+      { product_id: 502, quantity: 1 },
+    ],
     orders: [
       { id: 8990, status: "processing", total: "35.50", currency: "EUR", date: "2025-12-20 09:00:00", items: [] },
       { id: 9001, status: "completed", total: "120.00", currency: "EUR", date: "2026-01-02 10:00:00", items: [] },
@@ -67,7 +76,6 @@ afterAll(async () => {
   await shop?.stop();
 });
 
-
 /** A test of this file: skipped, with the reason, when WordPress is not there. */
 const wpTest = (name: string, fn: () => Promise<void>) => wordpressTest(name, fn, () => unavailable);
 
@@ -93,7 +101,12 @@ describe("WooCommerce in the visitor card", () => {
     // The set-password token is redacted in stored copies; the local server prints the link.
     const redacted = welcome!.message.text.match(/https?:\/\/\S+reset-password\S+/)![0];
     const [prefix] = redacted.split("REDACTED");
-    const link = new URL(server.consoleLinks().reverse().find((l) => l.startsWith(prefix!)) ?? redacted);
+    const link = new URL(
+      server
+        .consoleLinks()
+        .reverse()
+        .find((l) => l.startsWith(prefix!)) ?? redacted,
+    );
     owner = await AdminPage.open(browser, server, link.pathname + link.search);
     await owner.page.locator("ec-auth #password").fill(OWNER.password);
     await owner.page.locator("ec-auth #confirm").fill(OWNER.password);
@@ -113,12 +126,11 @@ describe("WooCommerce in the visitor card", () => {
     await woo.locator("table.cart").waitFor();
     const lines = woo.locator("table.cart tbody tr");
     expect(await lines.count()).toBe(2);
-    expect(await rowTexts(lines)).toEqual([
-      "Linen shirt × 2 €89.00",
-      "Scarf <img src=x onerror=alert(1)> × 1 €35.50",
+    expect(await rowTexts(lines)).toEqual(["Linen shirt × 2 €89.00", "Scarf <img src=x onerror=alert(1)> × 1 €35.50"]);
+    expect(await lines.locator("a").evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href))).toEqual([
+      `${shop!.url}/product/linen-shirt/`,
+      `${shop!.url}/product/scarf/`,
     ]);
-    expect(await lines.locator("a").evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href)))
-      .toEqual([`${shop!.url}/product/linen-shirt/`, `${shop!.url}/product/scarf/`]);
     expect(await woo.locator("table.cart tfoot").locator("th, td").allTextContents()).toEqual(["Total", "€213.50"]);
     expect(await rowTexts(woo.locator("ul.orders li")), "newest first").toEqual([
       "Order #9001 · Jan 2, 2026 · Completed · €120.00",
@@ -154,30 +166,47 @@ describe("WooCommerce in the visitor card", () => {
     await shop!.stop();
     await owner.openConversation(customerConversation);
     const woo = wooSection();
-    await expect.poll(() => woo.locator(".state[data-state=unreachable]").textContent(), { timeout: 15_000 })
+    await expect
+      .poll(() => woo.locator(".state[data-state=unreachable]").textContent(), { timeout: 15_000 })
       .toBe("The shop could not be reached.");
     shop = await serveShop(shop!.port);
     await woo.locator("button.again", { hasText: "Try again" }).click();
-    await expect.poll(() => rowTexts(woo.locator("table.cart tbody tr")), { timeout: 15_000 })
+    await expect
+      .poll(() => rowTexts(woo.locator("table.cart tbody tr")), { timeout: 15_000 })
       .toEqual(["Linen shirt × 2 €89.00", "Scarf <img src=x onerror=alert(1)> × 1 €35.50"]);
   });
 
   wpTest("a site that is not connected, and a shop that refuses the signature, say what to do", async () => {
     // Refused (with "Try again") first: "not connected" has nothing to retry.
     const answers = [
-      { status: 503, code: "shop_refused", state: "refused", text: "The shop refused the request: its Edgechat plugin holds another secret." },
-      { status: 409, code: "no_shop_url", state: "notConnected", text: "The shop is not connected. Connect the Edgechat plugin in WordPress" },
+      {
+        status: 503,
+        code: "shop_refused",
+        state: "refused",
+        text: "The shop refused the request: its Edgechat plugin holds another secret.",
+      },
+      {
+        status: 409,
+        code: "no_shop_url",
+        state: "notConnected",
+        text: "The shop is not connected. Connect the Edgechat plugin in WordPress",
+      },
     ];
     for (const answer of answers) {
       await owner.page.route("**/api/v1/admin/visitors/*/woo", (route) =>
-        route.fulfill({ status: answer.status, json: { error: { code: answer.code, message: "as the server says" } } }));
+        route.fulfill({ status: answer.status, json: { error: { code: answer.code, message: "as the server says" } } }),
+      );
       await wooSection().locator("button.again").click();
-      await expect.poll(() => wooSection().locator(`.state[data-state=${answer.state}]`).textContent()).toContain(answer.text);
+      await expect
+        .poll(() => wooSection().locator(`.state[data-state=${answer.state}]`).textContent())
+        .toContain(answer.text);
       await owner.page.unrouteAll();
     }
     expect(await wooSection().locator("button").count()).toBe(0);
     await owner.page.locator("ec-app #lang").selectOption("ru");
-    await expect.poll(() => wooSection().locator(".state").textContent()).toContain("Магазин не подключён. Подключите плагин Edgechat");
+    await expect
+      .poll(() => wooSection().locator(".state").textContent())
+      .toContain("Магазин не подключён. Подключите плагин Edgechat");
     await owner.page.locator("ec-app #lang").selectOption("en");
     expect(owner.errors).toEqual([]);
   });
@@ -196,7 +225,9 @@ async function writeInChat(context: BrowserContext, page: Page, text: string): P
   await expect.poll(() => visitor.states(), { timeout: 15_000 }).toContain("Sent");
   const session = await eventually(
     () => page.evaluate((key) => JSON.parse(localStorage.getItem(`edgechat:${key}:session`) ?? "null"), siteKey),
-    10_000, "the visitor's session");
+    10_000,
+    "the visitor's session",
+  );
   await owner.row(session.conversationId).waitFor({ timeout: 15_000 });
   return session.conversationId as string;
 }
@@ -207,7 +238,6 @@ async function rowTexts(rows: ReturnType<Page["locator"]>): Promise<string[]> {
   return (await rows.allTextContents()).map(squash);
 }
 
-
 /**
  * The E2E WordPress with the WooCommerce stand-in (EDGECHAT_WOO_STUB=1) through
  * woo-router.php, which fills the stand-in with the shop of woo-shop.php.
@@ -215,6 +245,3 @@ async function rowTexts(rows: ReturnType<Page["locator"]>): Promise<string[]> {
 function serveShop(port?: number): Promise<WordPressServer> {
   return serveWordPress({ port, router: "e2e/woo-router.php", env: { EDGECHAT_WOO_STUB: "1" } });
 }
-
-
-

@@ -14,13 +14,24 @@ import { launchBrowser, newVisitor } from "./support/browser";
 import { eventually, Operator } from "./support/operator";
 import { startServer, type TestServer } from "./support/server";
 import { Visitor } from "./support/visitor";
-import { serveWordPress, setUpWordPress, wpHelper, wpLogin, wpTest as wordpressTest, type WordPressServer } from "./support/wordpress";
-
+import {
+  serveWordPress,
+  setUpWordPress,
+  wpHelper,
+  wpLogin,
+  wpTest as wordpressTest,
+  type WordPressServer,
+} from "./support/wordpress";
 
 /** Test accounts created by test/wordpress/install.php (local test database only). */
 const ADMIN = { login: "admin", password: "admin-password" };
 const SUBSCRIBER = { login: "subscriber", password: "subscriber-password" };
-const CUSTOMER = { login: "customer", password: "customer-password", email: "customer@example.com", name: "Chris Customer" };
+const CUSTOMER = {
+  login: "customer",
+  password: "customer-password",
+  email: "customer@example.com",
+  name: "Chris Customer",
+};
 
 /** Why the suite is skipped (WordPress could not be installed), or null. */
 let unavailable: string | null = null;
@@ -51,7 +62,6 @@ afterAll(async () => {
   await wordpress?.stop();
 });
 
-
 /** A test of this file: skipped, with the reason, when WordPress is not there. */
 const wpTest = (name: string, fn: () => Promise<void>) => wordpressTest(name, fn, () => unavailable);
 
@@ -75,7 +85,9 @@ describe("WordPress plugin", () => {
     if (await removePluginSecret.count()) await removePluginSecret.check();
     await Promise.all([page.waitForURL(/settings-updated=true/), form.locator("[type=submit]").click()]);
 
-    await expect.poll(() => page.locator(".notice, .updated").allTextContents()).toContainEqual(expect.stringContaining("Settings saved."));
+    await expect
+      .poll(() => page.locator(".notice, .updated").allTextContents())
+      .toContainEqual(expect.stringContaining("Settings saved."));
     expect(await page.locator(".notice-error").allTextContents()).toEqual([]);
     expect(await page.locator("#edgechat-server_url").inputValue()).toBe(server.url);
     expect(await page.locator("#edgechat-site_key").inputValue()).toBe("demo");
@@ -120,8 +132,9 @@ describe("WordPress plugin", () => {
     const identity = await page.evaluate(() => (window as any).edgechatSettings?.identity);
     expect(identity).toMatchObject({ email: CUSTOMER.email, name: CUSTOMER.name });
     expect(identity.id).toMatch(/^\d+$/);
-    expect(identity.hash, "HMAC-SHA256(identity secret, user id + LF + email) in hex")
-      .toBe(createHmac("sha256", identitySecret).update(`${identity.id}\n${identity.email}`).digest("hex"));
+    expect(identity.hash, "HMAC-SHA256(identity secret, user id + LF + email) in hex").toBe(
+      createHmac("sha256", identitySecret).update(`${identity.id}\n${identity.email}`).digest("hex"),
+    );
 
     const visitor = new Visitor(context, page, server);
     await visitor.componentLoaded();
@@ -157,7 +170,12 @@ describe("WordPress plugin", () => {
     };
     for (const action of actions) {
       const res = await context.request.post(`${wordpress!.url}/wp-admin/admin-post.php`, {
-        form: { action, _wpnonce: nonces[action], _wp_http_referer: "/wp-admin/options-general.php?page=edgechat", ...attack },
+        form: {
+          action,
+          _wpnonce: nonces[action],
+          _wp_http_referer: "/wp-admin/options-general.php?page=edgechat",
+          ...attack,
+        },
         maxRedirects: 0,
       });
       expect(res.status(), action).toBe(403);
@@ -166,8 +184,11 @@ describe("WordPress plugin", () => {
     // WordPress's own options.php is no back door to the plugin's option either.
     const viaOptions = await context.request.post(`${wordpress!.url}/wp-admin/options.php`, {
       form: {
-        option_page: "general", action: "update", _wpnonce: nonces["general-options"],
-        "edgechat_settings[server_url]": "https://attacker.example", "edgechat_settings[site_key]": "attacker-site",
+        option_page: "general",
+        action: "update",
+        _wpnonce: nonces["general-options"],
+        "edgechat_settings[server_url]": "https://attacker.example",
+        "edgechat_settings[site_key]": "attacker-site",
       },
       maxRedirects: 0,
     });
@@ -181,9 +202,16 @@ describe("WordPress plugin", () => {
     // Control: the same kind of nonce, made for the admin's session, is accepted.
     const admin = await newVisitor(browser);
     await wpLogin(admin, wordpress!.url, ADMIN);
-    const adminNonce = JSON.parse(wpHelper("site.php", ["nonces", await loggedInCookie(admin), "edgechat_save"])).edgechat_save;
+    const adminNonce = JSON.parse(
+      wpHelper("site.php", ["nonces", await loggedInCookie(admin), "edgechat_save"]),
+    ).edgechat_save;
     const saved = await admin.request.post(`${wordpress!.url}/wp-admin/admin-post.php`, {
-      form: { action: "edgechat_save", _wpnonce: adminNonce, "edgechat[server_url]": server.url, "edgechat[site_key]": "demo" },
+      form: {
+        action: "edgechat_save",
+        _wpnonce: adminNonce,
+        "edgechat[server_url]": server.url,
+        "edgechat[site_key]": "demo",
+      },
       maxRedirects: 0,
     });
     expect(saved.status()).toBe(302);
@@ -218,50 +246,58 @@ describe("WordPress plugin", () => {
     await visitor.close();
   });
 
-  wpTest("with the Edgechat server stopped, pages still render at once, with no error but the failed load", async () => {
-    await server.stop();
-    serverStopped = true;
+  wpTest(
+    "with the Edgechat server stopped, pages still render at once, with no error but the failed load",
+    async () => {
+      await server.stop();
+      serverStopped = true;
 
-    for (const who of ["a visitor", "a logged-in customer"] as const) {
-      const context = await newVisitor(browser);
-      // A page of its own: a login page still loading would add its own aborted requests.
-      if (who === "a logged-in customer") await (await wpLogin(context, wordpress!.url, CUSTOMER)).close();
-      const page = await context.newPage();
-      const pageErrors: string[] = [];
-      const consoleErrors: string[] = [];
-      const failed: string[] = [];
-      page.on("pageerror", (e) => pageErrors.push(String(e)));
-      page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
-      page.on("requestfailed", (r) => failed.push(`${r.url()} ${r.failure()?.errorText}`));
+      for (const who of ["a visitor", "a logged-in customer"] as const) {
+        const context = await newVisitor(browser);
+        // A page of its own: a login page still loading would add its own aborted requests.
+        if (who === "a logged-in customer") await (await wpLogin(context, wordpress!.url, CUSTOMER)).close();
+        const page = await context.newPage();
+        const pageErrors: string[] = [];
+        const consoleErrors: string[] = [];
+        const failed: string[] = [];
+        page.on("pageerror", (e) => pageErrors.push(String(e)));
+        page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
+        page.on("requestfailed", (r) => failed.push(`${r.url()} ${r.failure()?.errorText}`));
 
-      const started = performance.now();
-      const response = await page.goto(`${wordpress!.url}/`, { waitUntil: "load" });
-      const ms = performance.now() - started;
-      const domContentLoaded = await page.evaluate(() => {
-        const [nav] = performance.getEntriesByType("navigation") as PerformanceNavigationTiming[];
-        return Math.round(nav.domContentLoadedEventEnd);
-      });
-      console.log(`[wordpress e2e] server stopped: page for ${who} loaded in ${Math.round(ms)} ms (DOMContentLoaded ${domContentLoaded} ms)`);
+        const started = performance.now();
+        const response = await page.goto(`${wordpress!.url}/`, { waitUntil: "load" });
+        const ms = performance.now() - started;
+        const domContentLoaded = await page.evaluate(() => {
+          const [nav] = performance.getEntriesByType("navigation") as PerformanceNavigationTiming[];
+          return Math.round(nav.domContentLoadedEventEnd);
+        });
+        console.log(
+          `[wordpress e2e] server stopped: page for ${who} loaded in ${Math.round(ms)} ms (DOMContentLoaded ${domContentLoaded} ms)`,
+        );
 
-      expect(response!.status()).toBe(200);
-      await expect.poll(() => page.locator("header a").textContent()).toBe("Edgechat Test Shop");
-      expect(await page.locator("main article").count()).toBeGreaterThan(0);
-      // Only local requests count: the admin bar's avatars point at gravatar.com, unreachable here.
-      expect(failed.filter((u) => u.startsWith("http://127.0.0.1")), "only the loader failed").toEqual([`${server.url}/widget.js net::ERR_CONNECTION_REFUSED`]);
-      expect(await page.evaluate(() => typeof (window as any).edgechatSettings), "the inline settings ran").toBe("object");
-      expect(await page.locator("edge-chat").count(), "no widget without its server").toBe(0);
-      expect(pageErrors).toEqual([]);
-      expect(consoleErrors.filter((e) => !e.startsWith("Failed to load resource: net::")), "no script error").toEqual([]);
-      expect(consoleErrors).toContain("Failed to load resource: net::ERR_CONNECTION_REFUSED");
-      await context.close();
-    }
-  });
+        expect(response!.status()).toBe(200);
+        await expect.poll(() => page.locator("header a").textContent()).toBe("Edgechat Test Shop");
+        expect(await page.locator("main article").count()).toBeGreaterThan(0);
+        // Only local requests count: the admin bar's avatars point at gravatar.com, unreachable here.
+        expect(
+          failed.filter((u) => u.startsWith("http://127.0.0.1")),
+          "only the loader failed",
+        ).toEqual([`${server.url}/widget.js net::ERR_CONNECTION_REFUSED`]);
+        expect(await page.evaluate(() => typeof (window as any).edgechatSettings), "the inline settings ran").toBe(
+          "object",
+        );
+        expect(await page.locator("edge-chat").count(), "no widget without its server").toBe(0);
+        expect(pageErrors).toEqual([]);
+        expect(
+          consoleErrors.filter((e) => !e.startsWith("Failed to load resource: net::")),
+          "no script error",
+        ).toEqual([]);
+        expect(consoleErrors).toContain("Failed to load resource: net::ERR_CONNECTION_REFUSED");
+        await context.close();
+      }
+    },
+  );
 });
-
-
-
-
-
 
 /** The value of the context's wordpress_logged_in_* cookie, as PHP reads it. */
 async function loggedInCookie(context: BrowserContext): Promise<string> {

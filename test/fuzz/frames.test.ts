@@ -46,7 +46,22 @@ const TEMPLATES = {
     { type: "read", seq: 1 },
   ],
 };
-const UNKNOWN_TYPES = ["note", "rate", "bot", "call", "welcome", "ack", "error", "__proto__", "constructor", "toString", "", "HELLO", "message ", "hello\u0000"];
+const UNKNOWN_TYPES = [
+  "note",
+  "rate",
+  "bot",
+  "call",
+  "welcome",
+  "ack",
+  "error",
+  "__proto__",
+  "constructor",
+  "toString",
+  "",
+  "HELLO",
+  "message ",
+  "hello\u0000",
+];
 
 /** One fuzz frame for a socket of `role`: text (JSON or not) or bytes. */
 function fuzzFrame(r: Random, role: "visitor" | "operator", n: number): string | Buffer {
@@ -55,8 +70,13 @@ function fuzzFrame(r: Random, role: "visitor" | "operator", n: number): string |
   const kind = r.int(20);
   if (kind < 11) return JSON.stringify(mutate(r, template));
   if (kind < 14) return brokenJson(r, template);
-  if (kind < 16) return JSON.stringify({ ...(mutate(r, template) as object), type: r.chance(0.5) ? r.pick(UNKNOWN_TYPES) : hostileValue(r) });
-  if (kind < 17) return r.chance(0.5) ? Buffer.from(JSON.stringify(template)) : Buffer.from(r.hex(1 + r.int(64)), "hex");
+  if (kind < 16)
+    return JSON.stringify({
+      ...(mutate(r, template) as object),
+      type: r.chance(0.5) ? r.pick(UNKNOWN_TYPES) : hostileValue(r),
+    });
+  if (kind < 17)
+    return r.chance(0.5) ? Buffer.from(JSON.stringify(template)) : Buffer.from(r.hex(1 + r.int(64)), "hex");
   if (kind < 18) return JSON.stringify(hostileValue(r));
   return JSON.stringify(template); // valid: stored or answered (within the limits)
 }
@@ -71,7 +91,14 @@ interface Tally {
 }
 
 /** Fuzzes one socket: batches of frames, each followed by a sentinel the server must refuse by name. */
-async function fuzzSocket(open: () => Promise<Peer>, role: "visitor" | "operator", r: Random, budget: { left: number }, tally: Tally, label: string) {
+async function fuzzSocket(
+  open: () => Promise<Peer>,
+  role: "visitor" | "operator",
+  r: Random,
+  budget: { left: number },
+  tally: Tally,
+  label: string,
+) {
   let peer = await open();
   let sentinel = 0;
   const watch = (p: Peer) => {
@@ -125,7 +152,10 @@ async function rawProtocol(session: { conversationId: string; visitorToken: stri
     ["RSV1 without extension", [frame(1, hello, { rsv: 4 })]],
     ["unmasked client frame", [frame(1, hello, { masked: false })]],
     ["fragmented hello", [frame(1, hello.subarray(0, 5), { fin: false }), frame(0, hello.subarray(5))]],
-    ["ping inside fragments", [frame(1, hello.subarray(0, 5), { fin: false }), frame(9, Buffer.from("x")), frame(0, hello.subarray(5))]],
+    [
+      "ping inside fragments",
+      [frame(1, hello.subarray(0, 5), { fin: false }), frame(9, Buffer.from("x")), frame(0, hello.subarray(5))],
+    ],
     ["continuation without start", [frame(0, hello)]],
     ["ping over 125 bytes", [frame(9, Buffer.alloc(200))]],
     ["close code 999", [frame(8, Buffer.from([0x03, 0xe7]))]],
@@ -139,8 +169,17 @@ async function rawProtocol(session: { conversationId: string; visitorToken: stri
     const reply = await rawExchange(url, {}, frames, 800);
     if (reply.status >= 500) refusedUpgrades++;
     if (reply.closeCode === 1011) crashes++;
-    const malformed = reply.texts.map((t) => { try { return conversationFrameProblem(JSON.parse(t)); } catch { return "not JSON"; } }).filter(Boolean);
-    outcomes[name] = `${reply.status} ${reply.texts.length} frames${malformed.length ? ` (${malformed.join(", ")})` : ""} close ${reply.closeCode ?? "-"}`;
+    const malformed = reply.texts
+      .map((t) => {
+        try {
+          return conversationFrameProblem(JSON.parse(t));
+        } catch {
+          return "not JSON";
+        }
+      })
+      .filter(Boolean);
+    outcomes[name] =
+      `${reply.status} ${reply.texts.length} frames${malformed.length ? ` (${malformed.join(", ")})` : ""} close ${reply.closeCode ?? "-"}`;
   }
   return { cases: cases.length, outcomes, crashes, refusedUpgrades };
 }
@@ -173,9 +212,14 @@ test(`${FRAMES} fuzzed frames on visitor, operator and inbox sockets: no crash, 
     if (problem) inboxMalformed.push(problem);
   });
   const inboxFrames = 300;
-  for (let i = 0; i < inboxFrames; i++) inbox.sendRaw(r.chance(0.2) ? Buffer.from(r.hex(16), "hex") : JSON.stringify(mutate(r, { type: "hello", lastSeq: 0 })));
+  for (let i = 0; i < inboxFrames; i++)
+    inbox.sendRaw(
+      r.chance(0.2) ? Buffer.from(r.hex(16), "hex") : JSON.stringify(mutate(r, { type: "hello", lastSeq: 0 })),
+    );
 
-  await Promise.all(sockets.map(([open, role, label], i) => fuzzSocket(open, role, new Random(SEED + i + 1), budget, tally, label)));
+  await Promise.all(
+    sockets.map(([open, role, label], i) => fuzzSocket(open, role, new Random(SEED + i + 1), budget, tally, label)),
+  );
   const raw = await rawProtocol(other);
   const inboxOpen = inbox.open;
   await inbox.close();
@@ -184,11 +228,27 @@ test(`${FRAMES} fuzzed frames on visitor, operator and inbox sockets: no crash, 
 
   const refused = Object.values(tally.errors).reduce((a, b) => a + b, 0);
   report("fuzz-frames", {
-    seed: SEED, frames: tally.sent + inboxFrames, inboxFrames, replies: tally.replies, refused,
-    errors: Object.entries(tally.errors).map(([k, v]) => `${k}:${v}`).join(","),
-    malformed: tally.malformed.length + inboxMalformed.length, unexpectedCloses: tally.unexpectedCloses.length, unanswered: tally.unanswered,
-    rawCases: raw.cases, rawCrashes: raw.crashes, pairSent: chat.sent, pairLost: chat.lost, pairLate: chat.late, pairRateLimitedRetried: chat.retried, pairRefused: chat.refused,
-    pairP50: chat.p50, pairP99: chat.p99, seconds: Math.round((Date.now() - started) / 1000),
+    seed: SEED,
+    frames: tally.sent + inboxFrames,
+    inboxFrames,
+    replies: tally.replies,
+    refused,
+    errors: Object.entries(tally.errors)
+      .map(([k, v]) => `${k}:${v}`)
+      .join(","),
+    malformed: tally.malformed.length + inboxMalformed.length,
+    unexpectedCloses: tally.unexpectedCloses.length,
+    unanswered: tally.unanswered,
+    rawCases: raw.cases,
+    rawCrashes: raw.crashes,
+    pairSent: chat.sent,
+    pairLost: chat.lost,
+    pairLate: chat.late,
+    pairRateLimitedRetried: chat.retried,
+    pairRefused: chat.refused,
+    pairP50: chat.p50,
+    pairP99: chat.p99,
+    seconds: Math.round((Date.now() - started) / 1000),
   });
   console.log("raw protocol frames:", JSON.stringify(raw.outcomes));
   expect(tally.sent + inboxFrames).toBeGreaterThanOrEqual(10_000);
@@ -199,5 +259,9 @@ test(`${FRAMES} fuzzed frames on visitor, operator and inbox sockets: no crash, 
   expect(inboxOpen).toBe(true);
   expect(raw.crashes + raw.refusedUpgrades).toBe(0);
   expect(health.status).toBe(200);
-  expect({ lost: chat.lost, refused: chat.refused, unexpectedCloses: chat.unexpectedCloses }).toEqual({ lost: 0, refused: 0, unexpectedCloses: 0 });
+  expect({ lost: chat.lost, refused: chat.refused, unexpectedCloses: chat.unexpectedCloses }).toEqual({
+    lost: 0,
+    refused: 0,
+    unexpectedCloses: 0,
+  });
 }, 300_000);

@@ -26,7 +26,8 @@ const ids = { conversations: [] as string[], visitors: [] as string[] };
 
 async function login(): Promise<string> {
   const res = await fetch(`${target.url}/api/v1/admin/login`, {
-    method: "POST", headers: { "Content-Type": "application/json", Origin: target.url },
+    method: "POST",
+    headers: { "Content-Type": "application/json", Origin: target.url },
     body: JSON.stringify({ siteKey: "demo", email: "owner@example.com", password: target.secrets.password }),
   });
   expect(res.status).toBe(200);
@@ -37,9 +38,12 @@ beforeAll(async () => {
   target = await startTarget("edgechat");
   pair = await ChattingPair.open(target);
   fuzzCookie = await login(); // a session of its own: the fuzz may log it out
-  const created = await seedSite(target.url, target.secrets.ADMIN_TOKEN, {
-    siteKey: "fuzzshop", ownerEmail: "o@fuzzshop.example", ownerPassword: "a long fuzz password", allowedOrigins: ["http://127.0.0.1:*"],
-  }) as any;
+  const created = (await seedSite(target.url, target.secrets.ADMIN_TOKEN, {
+    siteKey: "fuzzshop",
+    ownerEmail: "o@fuzzshop.example",
+    ownerPassword: "a long fuzz password",
+    allowedOrigins: ["http://127.0.0.1:*"],
+  })) as any;
   shop = { siteKey: "fuzzshop", pluginSecret: created.pluginSecret, identitySecret: created.identitySecret };
   // A decoy conversation with an email, answered at once: real ids, and a signed reply address.
   await target.admin("PUT", "/api/v1/admin/email-settings", { followupDelayMinutes: 0 }, 200);
@@ -72,21 +76,37 @@ afterAll(async () => {
 
 /** A value for a path parameter: a real id or key, or something hostile (URL-encoded). */
 function param(r: Random, name: string): string {
-  const hostile = () => r.chance(0.2)
-    ? r.pick(["%ZZ", "%E0%A4%A", "%00", "%2e%2e", "..", "%2F", "%C0%AF", "%ED%A0%80"])
-    : encodeURIComponent(wellFormed(asText(r.chance(0.5) ? r.pick(HOSTILE_STRINGS) : hostileValue(r)).slice(0, 3000)));
+  const hostile = () =>
+    r.chance(0.2)
+      ? r.pick(["%ZZ", "%E0%A4%A", "%00", "%2e%2e", "..", "%2F", "%C0%AF", "%ED%A0%80"])
+      : encodeURIComponent(
+          wellFormed(asText(r.chance(0.5) ? r.pick(HOSTILE_STRINGS) : hostileValue(r)).slice(0, 3000)),
+        );
   if (r.chance(0.35)) return hostile();
   switch (name) {
-    case "siteKey": return r.pick(["demo", "fuzzshop", "eu-nowhere", "no-such-site", "a", "-x"]);
-    case "id": return r.pick([...ids.conversations, r.hex(32), "0".repeat(64), r.hex(31)]);
-    case "visitorId": return r.pick([...ids.visitors, `v_${r.hex(12)}`]);
-    case "secret": return r.pick(["identity", "plugin", "admin"]);
-    default: return r.pick([`op_${r.hex(8)}`, `${r.int(100)}`, r.hex(16)]);
+    case "siteKey":
+      return r.pick(["demo", "fuzzshop", "eu-nowhere", "no-such-site", "a", "-x"]);
+    case "id":
+      return r.pick([...ids.conversations, r.hex(32), "0".repeat(64), r.hex(31)]);
+    case "visitorId":
+      return r.pick([...ids.visitors, `v_${r.hex(12)}`]);
+    case "secret":
+      return r.pick(["identity", "plugin", "admin"]);
+    default:
+      return r.pick([`op_${r.hex(8)}`, `${r.int(100)}`, r.hex(16)]);
   }
 }
 
 function query(r: Random, route: Route): string {
-  if (r.chance(0.1)) return r.pick(["?%", "?%%%&&==", "?a[b]=c&__proto__[x]=1&constructor[prototype][y]=2", `?${"a=1&".repeat(2000)}`, "?status=open&status=resolved", "?\u0000=\u0000"]);
+  if (r.chance(0.1))
+    return r.pick([
+      "?%",
+      "?%%%&&==",
+      "?a[b]=c&__proto__[x]=1&constructor[prototype][y]=2",
+      `?${"a=1&".repeat(2000)}`,
+      "?status=open&status=resolved",
+      "?\u0000=\u0000",
+    ]);
   const params = new URLSearchParams();
   for (const key of route.query ?? []) if (r.chance(0.8)) params.append(key, asText(hostileValue(r)).slice(0, 5000));
   if (r.chance(0.2)) params.append(r.pick(HOSTILE_STRINGS).slice(0, 20) || "k", asText(hostileValue(r)).slice(0, 200));
@@ -101,8 +121,20 @@ function body(r: Random, route: Route): { text?: string | Uint8Array<ArrayBuffer
   const k = r.int(20);
   if (k < 11) return { text: JSON.stringify(mutate(r, valid)), type: "application/json" };
   if (k < 14) return { text: brokenJson(r, valid), type: "application/json" };
-  if (k < 15) return { text: JSON.stringify(valid), type: r.pick(["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "", "application/JSON; charset=utf-16", "application/json-patch+json"]) };
-  if (k < 16) return { text: JSON.stringify({ ...(valid as object), pad: "x".repeat(70_000) }), type: "application/json" };
+  if (k < 15)
+    return {
+      text: JSON.stringify(valid),
+      type: r.pick([
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "",
+        "application/JSON; charset=utf-16",
+        "application/json-patch+json",
+      ]),
+    };
+  if (k < 16)
+    return { text: JSON.stringify({ ...(valid as object), pad: "x".repeat(70_000) }), type: "application/json" };
   if (k < 17) return { text: new Uint8Array(Buffer.from(r.hex(64), "hex")), type: "application/json" };
   if (k < 18) return { text: "", type: "application/json" };
   return { text: JSON.stringify(valid), type: "application/json" };
@@ -113,7 +145,9 @@ const headerSafe = (s: string) => s.replace(/[^\x20-\x7e]/g, "?");
 
 function sign(method: string, pathWithQuery: string, text: string): Record<string, string> {
   const ts = String(Math.floor(Date.now() / 1000));
-  const signature = createHmac("sha256", shop.pluginSecret).update(`${ts}\n${method}\n${pathWithQuery}\n${text}`).digest("hex");
+  const signature = createHmac("sha256", shop.pluginSecret)
+    .update(`${ts}\n${method}\n${pathWithQuery}\n${text}`)
+    .digest("hex");
   return { "X-Edgechat-Timestamp": ts, "X-Edgechat-Signature": signature };
 }
 
@@ -128,67 +162,120 @@ async function fuzzRequest(r: Random): Promise<Outcome & { route: string }> {
   let method = route.method;
   if (r.chance(0.04)) method = r.pick(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]);
   let apiPath = route.path.replace(/:(\w+)/g, (_, name: string) => param(r, name));
-  if (route.auth === "plugin" && r.chance(0.7)) apiPath = apiPath.replace(/\/sites\/[^/]+\//, `/sites/${shop.siteKey}/`);
+  if (route.auth === "plugin" && r.chance(0.7))
+    apiPath = apiPath.replace(/\/sites\/[^/]+\//, `/sites/${shop.siteKey}/`);
   const pathWithQuery = `${apiPath}${query(r, route)}`;
   const { text, type } = method === "GET" || method === "HEAD" ? {} : body(r, route);
   const headers: Record<string, string> = {};
   if (type) headers["Content-Type"] = type;
   const right = r.chance(0.85);
   if (route.auth === "cookie" && right) headers.Cookie = fuzzCookie;
-  if (route.auth === "cookie" && !right && r.chance(0.5)) headers.Cookie = r.pick(["edgechat_session=demo.x", "edgechat_session=", `edgechat_session=${encodeURIComponent(wellFormed(r.pick(HOSTILE_STRINGS)))}`, "edgechat_session=.."]);
-  if (route.auth === "admin") headers.Authorization = right ? `Bearer ${target.secrets.ADMIN_TOKEN}` : r.pick(["Bearer x", "Basic eA==", "Bearer ", `Bearer ${"x".repeat(5000)}`]);
-  if (route.auth === "plugin" && right) Object.assign(headers, sign(method, pathWithQuery, typeof text === "string" ? text : ""));
-  if (route.auth === "plugin" && !right) Object.assign(headers, { "X-Edgechat-Timestamp": headerSafe(asText(hostileValue(r)).slice(0, 50)), "X-Edgechat-Signature": r.hex(32) });
+  if (route.auth === "cookie" && !right && r.chance(0.5))
+    headers.Cookie = r.pick([
+      "edgechat_session=demo.x",
+      "edgechat_session=",
+      `edgechat_session=${encodeURIComponent(wellFormed(r.pick(HOSTILE_STRINGS)))}`,
+      "edgechat_session=..",
+    ]);
+  if (route.auth === "admin")
+    headers.Authorization = right
+      ? `Bearer ${target.secrets.ADMIN_TOKEN}`
+      : r.pick(["Bearer x", "Basic eA==", "Bearer ", `Bearer ${"x".repeat(5000)}`]);
+  if (route.auth === "plugin" && right)
+    Object.assign(headers, sign(method, pathWithQuery, typeof text === "string" ? text : ""));
+  if (route.auth === "plugin" && !right)
+    Object.assign(headers, {
+      "X-Edgechat-Timestamp": headerSafe(asText(hostileValue(r)).slice(0, 50)),
+      "X-Edgechat-Signature": r.hex(32),
+    });
   headers.Origin = r.chance(0.9) ? target.url : r.pick(["https://evil.example", "null", ""]);
   if (!headers.Origin) delete headers.Origin;
   if (route.path.endsWith("/sessions") && route.method === "POST" && r.chance(0.2) && text !== undefined) {
     // A correctly signed identity: the fuzz reaches past the hash check.
     const userId = asText(r.chance(0.5) ? r.int(1000) : hostileValue(r)).slice(0, 200);
     const hash = createHmac("sha256", shop.identitySecret).update(userId).digest("hex");
-    return send(route, method, `/api/v1/sites/fuzzshop/sessions`, headers, JSON.stringify({ identity: { userId, email: r.pick(HOSTILE_STRINGS), name: r.pick(HOSTILE_STRINGS), hash } }));
+    return send(
+      route,
+      method,
+      `/api/v1/sites/fuzzshop/sessions`,
+      headers,
+      JSON.stringify({ identity: { userId, email: r.pick(HOSTILE_STRINGS), name: r.pick(HOSTILE_STRINGS), hash } }),
+    );
   }
   return send(route, method, pathWithQuery, headers, text);
 }
 
-async function send(route: Route, method: string, pathWithQuery: string, headers: Record<string, string>, text?: string | Uint8Array<ArrayBuffer>) {
+async function send(
+  route: Route,
+  method: string,
+  pathWithQuery: string,
+  headers: Record<string, string>,
+  text?: string | Uint8Array<ArrayBuffer>,
+) {
   const label = `${route.method} ${route.path}`;
   let res: Response;
   try {
     res = await fetch(`${target.url}${pathWithQuery}`, { method, headers, body: text, redirect: "manual" });
   } catch (err) {
     const cause = (err as { cause?: unknown }).cause;
-    return { route: label, status: 0, problem: `no answer: ${err} ${cause ?? ""} (${method} ${pathWithQuery.slice(0, 150)} ${JSON.stringify(headers).slice(0, 300)})` };
+    return {
+      route: label,
+      status: 0,
+      problem: `no answer: ${err} ${cause ?? ""} (${method} ${pathWithQuery.slice(0, 150)} ${JSON.stringify(headers).slice(0, 300)})`,
+    };
   }
   const answer = method === "HEAD" ? "" : await res.text();
   if (route.path.endsWith("/logout") || route.path.includes("/sessions/")) fuzzCookie = await login();
   const status = res.status;
   if (status >= 500) {
     const code = answer.match(/"code":"([^"]+)"/)?.[1];
-    if (status === 503 && code && route.allow503?.includes(code) && method === route.method) return { route: label, status, problem: null };
-    return { route: label, status, problem: `${status}: ${answer.slice(0, 200)} (${method} ${pathWithQuery.slice(0, 200)} body ${String(text ?? "").slice(0, 200)})` };
+    if (status === 503 && code && route.allow503?.includes(code) && method === route.method)
+      return { route: label, status, problem: null };
+    return {
+      route: label,
+      status,
+      problem: `${status}: ${answer.slice(0, 200)} (${method} ${pathWithQuery.slice(0, 200)} body ${String(text ?? "").slice(0, 200)})`,
+    };
   }
-  if (status < 400 || method === "HEAD" || !pathWithQuery.startsWith("/api/")) return { route: label, status, problem: null };
-  if (route.html && (res.headers.get("content-type") ?? "").includes("text/html")) return { route: label, status, problem: null };
+  if (status < 400 || method === "HEAD" || !pathWithQuery.startsWith("/api/"))
+    return { route: label, status, problem: null };
+  if (route.html && (res.headers.get("content-type") ?? "").includes("text/html"))
+    return { route: label, status, problem: null };
   try {
     const json = JSON.parse(answer);
-    if (typeof json?.error?.code === "string" && typeof json?.error?.message === "string" && json.error.message) return { route: label, status, problem: null };
+    if (typeof json?.error?.code === "string" && typeof json?.error?.message === "string" && json.error.message)
+      return { route: label, status, problem: null };
   } catch {
     // falls through
   }
-  return { route: label, status, problem: `${status} is not the error envelope: ${answer.slice(0, 200)} (${method} ${pathWithQuery.slice(0, 150)})` };
+  return {
+    route: label,
+    status,
+    problem: `${status} is not the error envelope: ${answer.slice(0, 200)} (${method} ${pathWithQuery.slice(0, 150)})`,
+  };
 }
 
 /** A raw email to the Worker's email() handler (wrangler's local endpoint), mutated. */
 async function fuzzEmail(r: Random): Promise<Outcome & { local?: boolean }> {
-  const to = r.chance(0.7) ? replyTo : r.pick([replyTo.replace(/\.[a-z0-9]+@/, ".aaaa@"), "someone@in.edgechat.localhost", `reply+${"0".repeat(64)}.x@in.edgechat.localhost`, "x"]);
+  const to = r.chance(0.7)
+    ? replyTo
+    : r.pick([
+        replyTo.replace(/\.[a-z0-9]+@/, ".aaaa@"),
+        "someone@in.edgechat.localhost",
+        `reply+${"0".repeat(64)}.x@in.edgechat.localhost`,
+        "x",
+      ]);
   const headers = [
-    `From: ${r.chance(0.8) ? "Ann <ann@example.com>" : r.pick(HOSTILE_STRINGS)}`, `To: ${to}`, `Subject: ${r.pick(HOSTILE_STRINGS).slice(0, 500)}`,
-    `Message-ID: <fz-${r.hex(6)}@example.com>`, "MIME-Version: 1.0",
+    `From: ${r.chance(0.8) ? "Ann <ann@example.com>" : r.pick(HOSTILE_STRINGS)}`,
+    `To: ${to}`,
+    `Subject: ${r.pick(HOSTILE_STRINGS).slice(0, 500)}`,
+    `Message-ID: <fz-${r.hex(6)}@example.com>`,
+    "MIME-Version: 1.0",
   ];
   const parts = [
     "Content-Type: text/plain; charset=utf-8\n\nThanks!\n\n> quoted\n",
     `Content-Type: text/plain; charset=${r.pick(["x-unknown", "utf-16", "", "iso-8859-1"])}\nContent-Transfer-Encoding: ${r.pick(["base64", "quoted-printable", "8bit", "x-weird"])}\n\n${r.pick(["@@@not base64", "=ZZ=\n", "\u0000\u0001", r.pick(HOSTILE_STRINGS)])}\n`,
-    `Content-Type: multipart/mixed; boundary="${r.pick(["b", "", "\"", "x".repeat(200)])}"\n\n--b\nContent-Type: text/plain\n\nhi\n--b\nContent-Type: application/pdf; name="${r.pick(HOSTILE_STRINGS).slice(0, 100)}"\nContent-Transfer-Encoding: base64\n\n${r.hex(40)}\n`,
+    `Content-Type: multipart/mixed; boundary="${r.pick(["b", "", '"', "x".repeat(200)])}"\n\n--b\nContent-Type: text/plain\n\nhi\n--b\nContent-Type: application/pdf; name="${r.pick(HOSTILE_STRINGS).slice(0, 100)}"\nContent-Transfer-Encoding: base64\n\n${r.hex(40)}\n`,
     `Content-Type: text/html\n\n<p>${r.pick(HOSTILE_STRINGS)}</p>`,
     "",
     `Auto-Submitted: auto-replied\nContent-Type: text/plain\n\naway`,
@@ -198,12 +285,19 @@ async function fuzzEmail(r: Random): Promise<Outcome & { local?: boolean }> {
   if (r.chance(0.05)) raw = `${raw}${"y".repeat(300_000)}`;
   const qs = new URLSearchParams({ from: "ann@example.com", to });
   try {
-    const res = await fetch(`${target.url}/cdn-cgi/handler/email?${qs}`, { method: "POST", body: raw.replace(/\n/g, "\r\n") });
+    const res = await fetch(`${target.url}/cdn-cgi/handler/email?${qs}`, {
+      method: "POST",
+      body: raw.replace(/\n/g, "\r\n"),
+    });
     const text = await res.text();
     // wrangler's stand-in for Email Routing refuses some raw messages itself (e.g. a NUL in a
     // header) before the Worker's email() runs: counted apart, not the Worker's failure.
     if (res.status >= 500 && text.includes("miniflare")) return { status: res.status, problem: null, local: true };
-    return { status: res.status, problem: res.status >= 500 ? `${res.status}: ${text.slice(0, 300)} (raw ${JSON.stringify(raw.slice(0, 300))})` : null };
+    return {
+      status: res.status,
+      problem:
+        res.status >= 500 ? `${res.status}: ${text.slice(0, 300)} (raw ${JSON.stringify(raw.slice(0, 300))})` : null,
+    };
   } catch (err) {
     return { status: 0, problem: `no answer: ${err}` };
   }
@@ -219,18 +313,28 @@ test("edge cases, every run: ids that are 64 hex but no object's, long search te
   const problems: string[] = [];
   const cookie = { Cookie: fuzzCookie, Origin: target.url };
   const calls: Array<[string, string, unknown?]> = [
-    ...["resolve", "reopen", "assign", "transcript"].map((a): [string, string, unknown] => ["POST", `/api/v1/admin/conversations/${zero}/${a}`, a === "assign" ? { operatorId: null } : {}]),
+    ...["resolve", "reopen", "assign", "transcript"].map((a): [string, string, unknown] => [
+      "POST",
+      `/api/v1/admin/conversations/${zero}/${a}`,
+      a === "assign" ? { operatorId: null } : {},
+    ]),
     ["GET", `/api/v1/admin/conversations/${zero}/visitor`],
     ["GET", `/api/v1/admin/conversations/${zero}/ws`],
-    ...[1, 24, 25, 48, 49, 50, 100, 200, 201].map((n): [string, string] => ["GET", `/api/v1/admin/search?q=${"a".repeat(n)}`]),
+    ...[1, 24, 25, 48, 49, 50, 100, 200, 201].map((n): [string, string] => [
+      "GET",
+      `/api/v1/admin/search?q=${"a".repeat(n)}`,
+    ]),
     ["GET", `/api/v1/admin/search?q=${"_".repeat(30)}`],
     ["GET", `/api/v1/admin/search?q=${encodeURIComponent("é".repeat(30))}`],
   ];
   for (const [method, apiPath, body] of calls) {
     const res = await fetch(`${target.url}${apiPath}`, {
-      method, headers: { ...cookie, ...(body === undefined ? {} : { "Content-Type": "application/json" }) }, body: body === undefined ? undefined : JSON.stringify(body),
+      method,
+      headers: { ...cookie, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
-    if (res.status >= 500) problems.push(`${method} ${apiPath.replace(zero, "0×64")} → ${res.status} ${(await res.text()).slice(0, 120)}`);
+    if (res.status >= 500)
+      problems.push(`${method} ${apiPath.replace(zero, "0×64")} → ${res.status} ${(await res.text()).slice(0, 120)}`);
   }
   const session = await target.session();
   const upgrades: Array<[string, Record<string, string>]> = [
@@ -242,7 +346,8 @@ test("edge cases, every run: ids that are 64 hex but no object's, long search te
   ];
   for (const [apiPath, headers] of upgrades) {
     const status = await upgradeStatus(apiPath, headers);
-    if (status >= 500 || status === 0) problems.push(`upgrade ${apiPath.replace(zero, "0×64").slice(0, 120)} → ${status}`);
+    if (status >= 500 || status === 0)
+      problems.push(`upgrade ${apiPath.replace(zero, "0×64").slice(0, 120)} → ${status}`);
   }
   report("fuzz-http-edges", { requests: calls.length + upgrades.length, fiveHundreds: problems.length });
   for (const p of problems) console.log("problem:", p);
@@ -253,8 +358,16 @@ test(`${REQUESTS} fuzzed requests on every route of docs/api.md and ${EMAILS} ra
   const started = Date.now();
   pair.start(300);
   const r = new Random(SEED);
-  const results = await pool(Array.from({ length: REQUESTS }, (_, i) => i), 12, () => fuzzRequest(r));
-  const emails = await pool(Array.from({ length: EMAILS }, (_, i) => i), 4, () => fuzzEmail(r));
+  const results = await pool(
+    Array.from({ length: REQUESTS }, (_, i) => i),
+    12,
+    () => fuzzRequest(r),
+  );
+  const emails = await pool(
+    Array.from({ length: EMAILS }, (_, i) => i),
+    4,
+    () => fuzzEmail(r),
+  );
   const health = await fetch(`${target.url}/healthz`);
   const chat = await pair.stop();
 
@@ -265,15 +378,34 @@ test(`${REQUESTS} fuzzed requests on every route of docs/api.md and ${EMAILS} ra
   const fiveHundreds = results.filter((x) => x.status >= 500 && x.problem).length;
   const emailProblems = emails.filter((x) => x.problem);
   report("fuzz-http", {
-    seed: SEED, requests: REQUESTS, routes: `${routesHit}/${new Set(ROUTES.map((x) => `${x.method} ${x.path}`)).size}`,
-    refused: results.filter((x) => x.status >= 400).length, statuses: Object.entries(byStatus).map(([k, v]) => `${k}:${v}`).join(","),
-    fiveHundreds, malformed: problems.length - fiveHundreds, emails: EMAILS, emailFiveHundreds: emailProblems.length, emailsRefusedByLocalEndpoint: emails.filter((x) => x.local).length,
-    pairSent: chat.sent, pairLost: chat.lost, pairLate: chat.late, pairRateLimitedRetried: chat.retried, pairRefused: chat.refused, pairP50: chat.p50, pairP99: chat.p99,
+    seed: SEED,
+    requests: REQUESTS,
+    routes: `${routesHit}/${new Set(ROUTES.map((x) => `${x.method} ${x.path}`)).size}`,
+    refused: results.filter((x) => x.status >= 400).length,
+    statuses: Object.entries(byStatus)
+      .map(([k, v]) => `${k}:${v}`)
+      .join(","),
+    fiveHundreds,
+    malformed: problems.length - fiveHundreds,
+    emails: EMAILS,
+    emailFiveHundreds: emailProblems.length,
+    emailsRefusedByLocalEndpoint: emails.filter((x) => x.local).length,
+    pairSent: chat.sent,
+    pairLost: chat.lost,
+    pairLate: chat.late,
+    pairRateLimitedRetried: chat.retried,
+    pairRefused: chat.refused,
+    pairP50: chat.p50,
+    pairP99: chat.p99,
     seconds: Math.round((Date.now() - started) / 1000),
   });
   for (const p of [...problems.slice(0, 10), ...emailProblems.slice(0, 5)]) console.log("problem:", p.problem);
   expect(problems.map((x) => x.problem).slice(0, 5)).toEqual([]);
   expect(emailProblems.map((x) => x.problem).slice(0, 5)).toEqual([]);
   expect(health.status).toBe(200);
-  expect({ lost: chat.lost, refused: chat.refused, unexpectedCloses: chat.unexpectedCloses }).toEqual({ lost: 0, refused: 0, unexpectedCloses: 0 });
+  expect({ lost: chat.lost, refused: chat.refused, unexpectedCloses: chat.unexpectedCloses }).toEqual({
+    lost: 0,
+    refused: 0,
+    unexpectedCloses: 0,
+  });
 }, 300_000);

@@ -47,7 +47,11 @@ export class Peer {
     const peer = new Peer(ws, { keep });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        try { ws.close(); } catch { /* not open */ }
+        try {
+          ws.close();
+        } catch {
+          /* not open */
+        }
         reject(new Error(`opening ${url.split("?")[0]} took over ${timeoutMs} ms`));
       }, timeoutMs);
       ws.addEventListener("open", () => {
@@ -91,7 +95,10 @@ export class Peer {
       if (i >= 0) return this.frames.splice(i, 1)[0];
       if (this.closeCode !== null) throw new Error(`socket closed (${this.closeCode}) before a ${type} frame`);
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${type} frame within ${ms} ms; have ${JSON.stringify(this.frames.slice(-5)).slice(0, 500)}`);
+      if (left <= 0)
+        throw new Error(
+          `no ${type} frame within ${ms} ms; have ${JSON.stringify(this.frames.slice(-5)).slice(0, 500)}`,
+        );
       await new Promise((resolve) => {
         const wake = () => {
           clearTimeout(timer);

@@ -34,7 +34,10 @@ export async function startTarget(kind, { persistTo, port, secrets, autoReplies 
   secrets ??= { TOKEN_SECRET: secret(), ADMIN_TOKEN: secret(), password: `pw-${secret(8)}` };
   // Hundreds of conversations from 127.0.0.1: the per-client visitor limits are scaled up.
   const vars = {
-    ...localVars(port), TOKEN_SECRET: secrets.TOKEN_SECRET, ADMIN_TOKEN: secrets.ADMIN_TOKEN, VISITOR_LIMITS_SCALE: "1000",
+    ...localVars(port),
+    TOKEN_SECRET: secrets.TOKEN_SECRET,
+    ADMIN_TOKEN: secrets.ADMIN_TOKEN,
+    VISITOR_LIMITS_SCALE: "1000",
   };
   const server = await startLocal({ port, persistTo, vars, quiet, config: CONFIGS[kind] });
   const target = new Target(kind, server, persistTo, secrets);
@@ -92,7 +95,11 @@ export class Target {
   async admin(method, apiPath, body, expect) {
     const res = await fetch(`${this.url}${apiPath}`, {
       method,
-      headers: { Origin: this.url, Cookie: this.cookie, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+      headers: {
+        Origin: this.url,
+        Cookie: this.cookie,
+        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -102,7 +109,8 @@ export class Target {
     } catch {
       // not JSON
     }
-    if (expect !== undefined && res.status !== expect) throw new Error(`${method} ${apiPath}: ${res.status} ${text.slice(0, 300)}`);
+    if (expect !== undefined && res.status !== expect)
+      throw new Error(`${method} ${apiPath}: ${res.status} ${text.slice(0, 300)}`);
     return { status: res.status, body: json };
   }
 
@@ -149,7 +157,8 @@ export class Target {
     await this.server.stop();
     // workerd may outlive wrangler by a moment, still writing its state: wait for it first.
     const deadline = Date.now() + 5000;
-    while (pids.some((pid) => existsSync(`/proc/${pid}`)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (pids.some((pid) => existsSync(`/proc/${pid}`)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     if (this.ownDir) rmSync(this.persistTo, { recursive: true, force: true, maxRetries: 5 });
   }
 }

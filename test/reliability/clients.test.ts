@@ -22,21 +22,41 @@ afterAll(async () => {
   await target?.stop();
 });
 
-test(`${CONVERSATIONS} conversations × ${MESSAGES} messages, sockets killed at random: nothing lost, duplicated or reordered`, async () => {
-  const started = Date.now();
-  const convs = await openConversations(target, CONVERSATIONS, FULL ? 600_000 : 180_000);
-  await sendAll(convs, {
-    conversations: CONVERSATIONS, messages: MESSAGES, killChance: 0.08, label: "k", gapMs: [100, 400],
-    closedLoop: FULL, ackWithinMs: 600_000,
-  });
-  const result = await settleAndAudit(target, convs, FULL ? 600_000 : 180_000);
-  report("reliability-clients", {
-    conversations: CONVERSATIONS, messages: result.sent, kills: result.kills, lost: result.lost,
-    duplicated: result.duplicated, outOfOrder: result.outOfOrder, notDelivered: result.notDelivered,
-    redelivered: result.redelivered, clientErrors: result.errors, seconds: Math.round((Date.now() - started) / 1000),
-  });
-  expect(result.sent).toBe(CONVERSATIONS * MESSAGES);
-  expect(result.kills).toBeGreaterThan(0);
-  expect({ lost: result.lost, duplicated: result.duplicated, outOfOrder: result.outOfOrder, notDelivered: result.notDelivered })
-    .toEqual({ lost: 0, duplicated: 0, outOfOrder: 0, notDelivered: 0 });
-}, FULL ? 1_800_000 : 300_000);
+test(
+  `${CONVERSATIONS} conversations × ${MESSAGES} messages, sockets killed at random: nothing lost, duplicated or reordered`,
+  async () => {
+    const started = Date.now();
+    const convs = await openConversations(target, CONVERSATIONS, FULL ? 600_000 : 180_000);
+    await sendAll(convs, {
+      conversations: CONVERSATIONS,
+      messages: MESSAGES,
+      killChance: 0.08,
+      label: "k",
+      gapMs: [100, 400],
+      closedLoop: FULL,
+      ackWithinMs: 600_000,
+    });
+    const result = await settleAndAudit(target, convs, FULL ? 600_000 : 180_000);
+    report("reliability-clients", {
+      conversations: CONVERSATIONS,
+      messages: result.sent,
+      kills: result.kills,
+      lost: result.lost,
+      duplicated: result.duplicated,
+      outOfOrder: result.outOfOrder,
+      notDelivered: result.notDelivered,
+      redelivered: result.redelivered,
+      clientErrors: result.errors,
+      seconds: Math.round((Date.now() - started) / 1000),
+    });
+    expect(result.sent).toBe(CONVERSATIONS * MESSAGES);
+    expect(result.kills).toBeGreaterThan(0);
+    expect({
+      lost: result.lost,
+      duplicated: result.duplicated,
+      outOfOrder: result.outOfOrder,
+      notDelivered: result.notDelivered,
+    }).toEqual({ lost: 0, duplicated: 0, outOfOrder: 0, notDelivered: 0 });
+  },
+  FULL ? 1_800_000 : 300_000,
+);

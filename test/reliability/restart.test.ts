@@ -36,7 +36,12 @@ interface Site {
 const demo: Site = { key: "demo", headers: () => target.operatorHeaders };
 const timers: Site = { key: "timers", headers: () => ({ Cookie: timersCookie, Origin: target.url }) };
 
-async function api(site: Site, method: string, apiPath: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function api(
+  site: Site,
+  method: string,
+  apiPath: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
   const res = await fetch(`${target.url}${apiPath}`, {
     method,
     headers: { ...site.headers(), ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
@@ -48,13 +53,16 @@ async function api(site: Site, method: string, apiPath: string, body?: unknown):
 
 async function session(site: Site): Promise<{ visitorToken: string; conversationId: string }> {
   const res = await fetch(`${target.url}/api/v1/sites/${site.key}/sessions`, {
-    method: "POST", headers: { "Content-Type": "application/json", Origin: target.url }, body: "{}",
+    method: "POST",
+    headers: { "Content-Type": "application/json", Origin: target.url },
+    body: "{}",
   });
   expect(res.status).toBe(200);
   return (await res.json()) as any;
 }
 
-const wsUrl = (conversationId: string) => `${target.url.replace("http", "ws")}/api/v1/admin/conversations/${conversationId}/ws`;
+const wsUrl = (conversationId: string) =>
+  `${target.url.replace("http", "ws")}/api/v1/admin/conversations/${conversationId}/ws`;
 
 async function followups(site: Site, conversationId: string): Promise<any[]> {
   const res = await api(site, "GET", "/api/v1/admin/outbox?limit=200");
@@ -70,7 +78,9 @@ function deliverEmail(to: string, raw: string): Promise<Response> {
 /** A visitor writes (and leaves an email when `email`), then an operator answers. */
 async function conversation(site: Site, prefix: string, question: string, answer?: string, email = true) {
   const s = await session(site);
-  const visitor = await Peer.open(`${target.url.replace("http", "ws")}/api/v1/conversations/${s.conversationId}/ws?token=${s.visitorToken}`);
+  const visitor = await Peer.open(
+    `${target.url.replace("http", "ws")}/api/v1/conversations/${s.conversationId}/ws?token=${s.visitorToken}`,
+  );
   await visitor.hello(0);
   visitor.send({ type: "message", clientId: `${prefix}-q`, text: question });
   await visitor.next("ack", () => true, 60_000);
@@ -96,11 +106,17 @@ let emailed: { id: string; replyTo: string; raw: string };
 beforeAll(async () => {
   target = await startTarget("edgechat", { persistTo: dir });
   await seedSite(target.url, target.secrets.ADMIN_TOKEN, {
-    siteKey: TIMERS.siteKey, name: "Timers", ownerEmail: TIMERS.email, ownerPassword: TIMERS.password,
-    allowedOrigins: ["http://127.0.0.1:*"], timezone: "UTC", locale: "en",
+    siteKey: TIMERS.siteKey,
+    name: "Timers",
+    ownerEmail: TIMERS.email,
+    ownerPassword: TIMERS.password,
+    allowedOrigins: ["http://127.0.0.1:*"],
+    timezone: "UTC",
+    locale: "en",
   });
   const login = await fetch(`${target.url}/api/v1/admin/login`, {
-    method: "POST", headers: { "Content-Type": "application/json", Origin: target.url },
+    method: "POST",
+    headers: { "Content-Type": "application/json", Origin: target.url },
     body: JSON.stringify({ siteKey: TIMERS.siteKey, email: TIMERS.email, password: TIMERS.password }),
   });
   expect(login.status).toBe(200);
@@ -108,7 +124,15 @@ beforeAll(async () => {
   // Always "weekend" (an empty week); one rule that answers after AUTOREPLY_AFTER_S.
   const rules = await api(timers, "PUT", "/api/v1/admin/autoreply", {
     schedule: { timezone: "UTC", week: {} },
-    rules: [{ id: "later", name: "Later", periods: ["weekend", "holiday", "night"], timeoutSec: AUTOREPLY_AFTER_S, variants: [{ text: "We answer soon." }] }],
+    rules: [
+      {
+        id: "later",
+        name: "Later",
+        periods: ["weekend", "holiday", "night"],
+        timeoutSec: AUTOREPLY_AFTER_S,
+        variants: [{ text: "We answer soon." }],
+      },
+    ],
     quietAfterOperatorMinutes: 0,
     askEmail: false,
   });
@@ -139,34 +163,49 @@ afterAll(async () => {
 
 let autoReply: { id: string; at: number };
 
-test(`SIGKILL mid-load (${CONVERSATIONS} conversations × ${MESSAGES} messages), restart: clients resume, nothing lost, duplicated or reordered`, async () => {
-  const convs: Conversation[] = await openConversations(target, CONVERSATIONS);
-  // Waiting for an auto-reply due AUTOREPLY_AFTER_S from now: after the crash.
-  autoReply = await conversation(timers, "a", "Is anyone there?", undefined, false);
-  const load = sendAll(convs, { conversations: CONVERSATIONS, messages: MESSAGES, gapMs: [150, 450], label: "s" });
-  // Mid-load: a tenth of the messages acknowledged (or 15 s, on a slow machine), the rest in flight or to come.
-  const acked = () => convs.reduce((n, c) => n + c.visitor.acks.size + c.operator.acks.size, 0);
-  const loadStart = Date.now();
-  while (acked() < (CONVERSATIONS * MESSAGES) / 10 && Date.now() - loadStart < 15_000) await sleep(100);
-  const pids = target.runtimePids();
-  expect(pids.length).toBeGreaterThan(0);
-  const ackedBeforeKill = acked();
-  for (const pid of pids) process.kill(pid, "SIGKILL");
-  killedAt = Date.now();
-  await target.server.stop();
-  target = await startTarget("edgechat", { persistTo: dir, port: target.port, secrets: target.secrets });
-  const restartedAt = Date.now();
+test(
+  `SIGKILL mid-load (${CONVERSATIONS} conversations × ${MESSAGES} messages), restart: clients resume, nothing lost, duplicated or reordered`,
+  async () => {
+    const convs: Conversation[] = await openConversations(target, CONVERSATIONS);
+    // Waiting for an auto-reply due AUTOREPLY_AFTER_S from now: after the crash.
+    autoReply = await conversation(timers, "a", "Is anyone there?", undefined, false);
+    const load = sendAll(convs, { conversations: CONVERSATIONS, messages: MESSAGES, gapMs: [150, 450], label: "s" });
+    // Mid-load: a tenth of the messages acknowledged (or 15 s, on a slow machine), the rest in flight or to come.
+    const acked = () => convs.reduce((n, c) => n + c.visitor.acks.size + c.operator.acks.size, 0);
+    const loadStart = Date.now();
+    while (acked() < (CONVERSATIONS * MESSAGES) / 10 && Date.now() - loadStart < 15_000) await sleep(100);
+    const pids = target.runtimePids();
+    expect(pids.length).toBeGreaterThan(0);
+    const ackedBeforeKill = acked();
+    for (const pid of pids) process.kill(pid, "SIGKILL");
+    killedAt = Date.now();
+    await target.server.stop();
+    target = await startTarget("edgechat", { persistTo: dir, port: target.port, secrets: target.secrets });
+    const restartedAt = Date.now();
 
-  await load;
-  const result = await settleAndAudit(target, convs, FULL ? 600_000 : 180_000);
-  report("reliability-restart", {
-    conversations: CONVERSATIONS, messages: result.sent, ackedBeforeKill, lost: result.lost, duplicated: result.duplicated,
-    outOfOrder: result.outOfOrder, notDelivered: result.notDelivered, redelivered: result.redelivered,
-    clientErrors: result.errors, downSeconds: ((restartedAt - killedAt) / 1000).toFixed(1),
-  });
-  expect({ lost: result.lost, duplicated: result.duplicated, outOfOrder: result.outOfOrder, notDelivered: result.notDelivered })
-    .toEqual({ lost: 0, duplicated: 0, outOfOrder: 0, notDelivered: 0 });
-}, FULL ? 1_200_000 : 240_000);
+    await load;
+    const result = await settleAndAudit(target, convs, FULL ? 600_000 : 180_000);
+    report("reliability-restart", {
+      conversations: CONVERSATIONS,
+      messages: result.sent,
+      ackedBeforeKill,
+      lost: result.lost,
+      duplicated: result.duplicated,
+      outOfOrder: result.outOfOrder,
+      notDelivered: result.notDelivered,
+      redelivered: result.redelivered,
+      clientErrors: result.errors,
+      downSeconds: ((restartedAt - killedAt) / 1000).toFixed(1),
+    });
+    expect({
+      lost: result.lost,
+      duplicated: result.duplicated,
+      outOfOrder: result.outOfOrder,
+      notDelivered: result.notDelivered,
+    }).toEqual({ lost: 0, duplicated: 0, outOfOrder: 0, notDelivered: 0 });
+  },
+  FULL ? 1_200_000 : 240_000,
+);
 
 test("an inbound email delivered before the crash and twice after it is stored once", async () => {
   for (let i = 0; i < 2; i++) expect((await deliverEmail(emailed.replyTo, emailed.raw)).status).toBe(200);
@@ -176,12 +215,16 @@ test("an inbound email delivered before the crash and twice after it is stored o
 });
 
 test("the auto-reply due after the crash fires once", async () => {
-  const bots = async () => (await history(wsUrl(autoReply.id), timers.headers())).filter((m) => m.author.kind === "bot") as any[];
+  const bots = async () =>
+    (await history(wsUrl(autoReply.id), timers.headers())).filter((m) => m.author.kind === "bot") as any[];
   const deadline = autoReply.at + AUTOREPLY_AFTER_S * 1000 + 60_000;
   while (!(await bots()).length && Date.now() < deadline) await sleep(1000);
   await sleep(3000); // a second run of the alarm would have posted again by now
   const posted = await bots();
-  report("reliability-autoreply", { posted: posted.length, firedAfterCrash: posted.length && posted.every((m) => m.at >= killedAt) ? 1 : 0 });
+  report("reliability-autoreply", {
+    posted: posted.length,
+    firedAfterCrash: posted.length && posted.every((m) => m.at >= killedAt) ? 1 : 0,
+  });
   expect(posted.map((m) => m.text)).toEqual(["We answer soon."]);
   expect(posted[0].at).toBeGreaterThanOrEqual(killedAt);
 }, 120_000);
@@ -191,7 +234,10 @@ test("the email follow-up due after the crash is sent once", async () => {
   while (!(await followups(timers, followup.id)).length && Date.now() < deadline) await sleep(1000);
   await sleep(3000);
   const sent = await followups(timers, followup.id);
-  report("reliability-followup", { sent: sent.length, dueSecondsAfterCrash: ((followup.at + 60_000 - killedAt) / 1000).toFixed(0) });
+  report("reliability-followup", {
+    sent: sent.length,
+    dueSecondsAfterCrash: ((followup.at + 60_000 - killedAt) / 1000).toFixed(0),
+  });
   expect(sent).toHaveLength(1);
   expect(sent[0].raw).toContain("It left our store today.");
   expect(sent[0].createdAt).toBeGreaterThanOrEqual(killedAt);

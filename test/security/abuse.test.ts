@@ -33,14 +33,17 @@ describe("session and conversation floods", () => {
       t.status(res);
       expect(res.status).toBe(429);
       expect(Number(res.headers.get("Retry-After"))).toBeGreaterThan(0);
-      expect((await res.json() as any).error).toMatchObject({ code: "rate_limited", message: expect.stringMatching(/too many new conversations.*try again in \d+ s/) });
+      expect(((await res.json()) as any).error).toMatchObject({
+        code: "rate_limited",
+        message: expect.stringMatching(/too many new conversations.*try again in \d+ s/),
+      });
     }
     expect((await session("203.0.113.8")).status).toBe(200); // another client is not affected
   });
 
   it("limits sessions per client IP, even ones that resume a conversation", async () => {
     const ip = "198.51.100.9";
-    const first = await (await session(ip)).json() as any;
+    const first = (await (await session(ip)).json()) as any;
     let refused = 0;
     for (let i = 0; i < VISITOR_LIMITS.sessionsPerIp.max + 5; i++) {
       const res = await session(ip, { visitorToken: first.visitorToken });
@@ -80,12 +83,18 @@ describe("operator notices", () => {
       for (let i = 0; i < SEND_LIMITS.perSitePerDay - SEND_LIMITS.reservedForVisitors; i++) {
         state.storage.sql.exec(
           "INSERT INTO outbox (id, kind, to_addr, subject, message, status, provider, created_at) VALUES (?, 'notify', 'x@shop.example', 's', '{}', 'sent', 'outbox', ?)",
-          `m_fill${i}`, now,
+          `m_fill${i}`,
+          now,
         );
       }
       const mailer = (instance as any).host.mailer;
       const notice = await mailer.send({ kind: "notify", to: "owner@shop.example", subject: "new chat", text: "t" });
-      const transcript = await mailer.send({ kind: "transcript", to: "visitor@example.com", subject: "your chat", text: "t" });
+      const transcript = await mailer.send({
+        kind: "transcript",
+        to: "visitor@example.com",
+        subject: "your chat",
+        text: "t",
+      });
       return { notice: notice.status, transcript: transcript.status };
     });
     t.probe(result.notice === "limited");

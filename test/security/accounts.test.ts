@@ -25,13 +25,23 @@ describe("an admin cannot take over the owner", () => {
     const { messages } = await expectJson(call("GET", "/outbox", admin.cookie), 200);
     const reset = messages.find((m: any) => m.kind === "password_reset" && m.to === OWNER.email);
     expect(reset.message.text).toContain("token=REDACTED");
-    const everything = JSON.stringify(reset).replace(/=\\r\\n/g, "").replace(/=3D/g, "=");
+    const everything = JSON.stringify(reset)
+      .replace(/=\\r\\n/g, "")
+      .replace(/=3D/g, "=");
     t.probe(!/token=(?!REDACTED)/.test(everything));
     expect(everything).not.toMatch(/token=(?!REDACTED)/);
-    const res = await call("POST", "/password-reset/complete", null, { siteKey: SITE, token: "REDACTED", password: "the admin's new password" });
+    const res = await call("POST", "/password-reset/complete", null, {
+      siteKey: SITE,
+      token: "REDACTED",
+      password: "the admin's new password",
+    });
     t.status(res);
     expect(res.status).toBe(404);
-    const asOwner = await post("/api/v1/admin/login", { siteKey: SITE, email: OWNER.email, password: "the admin's new password" }, { Origin: BASE });
+    const asOwner = await post(
+      "/api/v1/admin/login",
+      { siteKey: SITE, email: OWNER.email, password: "the admin's new password" },
+      { Origin: BASE },
+    );
     t.status(asOwner);
     expect(asOwner.status).toBe(401);
   });
@@ -39,7 +49,10 @@ describe("an admin cannot take over the owner", () => {
   it("the owner's own session sees the link; the invite an admin sends is redacted for the owner too", async () => {
     const mine = await mailboxOf(SITE, OWNER.email);
     expect(mine.find((m) => m.kind === "password_reset")!.message.text).toMatch(/token=[A-Za-z0-9_-]{20,}/);
-    await expectJson(call("POST", "/team/invites", admin.cookie, { email: "newbie@shop.example", role: "operator" }), 201);
+    await expectJson(
+      call("POST", "/team/invites", admin.cookie, { email: "newbie@shop.example", role: "operator" }),
+      201,
+    );
     for (const viewer of [owner, admin.cookie]) {
       const { messages } = await expectJson(call("GET", "/outbox", viewer), 200);
       const invite = messages.find((m: any) => m.kind === "invite" && m.to === "newbie@shop.example");

@@ -37,14 +37,21 @@ async function chat() {
 }
 
 function mail(to: string, o: { from?: string; id?: string; subject?: string; headers?: string; body?: string } = {}) {
-  const raw = `From: ${o.from ?? "Ann <ann@example.com>"}\nTo: ${to}\nSubject: ${o.subject ?? "Re: New answer from Shop"}\n` +
+  const raw =
+    `From: ${o.from ?? "Ann <ann@example.com>"}\nTo: ${to}\nSubject: ${o.subject ?? "Re: New answer from Shop"}\n` +
     `Message-ID: ${o.id ?? `<${crypto.randomUUID()}@example.com>`}\nMIME-Version: 1.0\n${o.headers ?? "Content-Type: text/plain; charset=utf-8\n"}\n` +
     `${o.body ?? "Thanks, two please."}\n`;
   const bytes = new TextEncoder().encode(raw.replace(/\n/g, "\r\n"));
   const rejected: string[] = [];
   const message = {
-    from: "ann@example.com", to, headers: new Headers(), rawSize: bytes.length, raw: new Response(bytes).body!,
-    setReject: (why: string) => void rejected.push(why), forward: async () => ({}), reply: async () => ({}),
+    from: "ann@example.com",
+    to,
+    headers: new Headers(),
+    rawSize: bytes.length,
+    raw: new Response(bytes).body!,
+    setReject: (why: string) => void rejected.push(why),
+    forward: async () => ({}),
+    reply: async () => ({}),
   } as unknown as ForwardableEmailMessage;
   return { message, rejected };
 }
@@ -81,7 +88,13 @@ describe("reply addresses", () => {
 describe("the sender decides whose words they are", () => {
   it("holds mail from other addresses for the operator; the visitor sees it only once an operator accepts it", async () => {
     const { tab, op, to } = await chat();
-    const strangers = ["mallory@example.net", "Ann <ann@example.com.evil.example>", "ann@example.co", "\"ann@example.com\" <x@evil.example>", "<>"];
+    const strangers = [
+      "mallory@example.net",
+      "Ann <ann@example.com.evil.example>",
+      "ann@example.co",
+      '"ann@example.com" <x@evil.example>',
+      "<>",
+    ];
     for (const from of strangers) {
       await handleInboundEmail(mail(to, { from, body: `from ${from}` }).message, env);
       const { message } = await op.next("message");
@@ -105,7 +118,8 @@ describe("the sender decides whose words they are", () => {
   it("stores the same delivery once, however often it comes", async () => {
     const { op, to } = await chat();
     const outcomes = [];
-    for (let i = 0; i < 5; i++) outcomes.push((await handleInboundEmail(mail(to, { id: "<same@example.com>" }).message, env)).outcome);
+    for (let i = 0; i < 5; i++)
+      outcomes.push((await handleInboundEmail(mail(to, { id: "<same@example.com>" }).message, env)).outcome);
     expect(outcomes[0]).toBe("stored");
     for (const outcome of outcomes.slice(1)) t.probe(outcome === "duplicate");
     expect(outcomes.slice(1)).toEqual(["duplicate", "duplicate", "duplicate", "duplicate"]);
@@ -118,23 +132,42 @@ describe("machine-sent mail", () => {
   it("never stores auto-replies marked only by subject or by delivery status content", async () => {
     const { tab, op, to } = await chat();
     const subjects = [
-      "Out of office: Re: New answer from Shop", "Automatic reply: Re: New answer from Shop", "Autoreply", "Delivery Status Notification (Failure)",
-      "Undeliverable: Re: New answer from Shop", "Mail delivery failed: returning message to sender", "Автоответ: Re: Новый ответ",
-      "Автоматический ответ: Re: Новый ответ", "Меня нет в офисе", "Не доставлено: Re: Новый ответ", "Abwesenheitsnotiz: Re: Antwort",
-      "Automatische Antwort: Re: Antwort", "Réponse automatique : Re: Réponse",
+      "Out of office: Re: New answer from Shop",
+      "Automatic reply: Re: New answer from Shop",
+      "Autoreply",
+      "Delivery Status Notification (Failure)",
+      "Undeliverable: Re: New answer from Shop",
+      "Mail delivery failed: returning message to sender",
+      "Автоответ: Re: Новый ответ",
+      "Автоматический ответ: Re: Новый ответ",
+      "Меня нет в офисе",
+      "Не доставлено: Re: Новый ответ",
+      "Abwesenheitsnotiz: Re: Antwort",
+      "Automatische Antwort: Re: Antwort",
+      "Réponse automatique : Re: Réponse",
     ];
     for (const subject of subjects) {
       const outcome = await handleInboundEmail(mail(to, { subject, body: "I am away until Monday." }).message, env);
       t.probe(outcome.outcome === "ignored");
       expect(outcome.outcome, subject).toBe("ignored");
     }
-    const dsn = await handleInboundEmail(mail(to, {
-      from: "bounces@mx.example.net", subject: "Re: New answer from Shop",
-      headers: "Content-Type: multipart/report; report-type=delivery-status; boundary=b\n",
-      body: "--b\nContent-Type: text/plain\n\nNot delivered.\n--b\nContent-Type: message/delivery-status\n\nStatus: 5.1.1\n--b--",
-    }).message, env);
+    const dsn = await handleInboundEmail(
+      mail(to, {
+        from: "bounces@mx.example.net",
+        subject: "Re: New answer from Shop",
+        headers: "Content-Type: multipart/report; report-type=delivery-status; boundary=b\n",
+        body: "--b\nContent-Type: text/plain\n\nNot delivered.\n--b\nContent-Type: message/delivery-status\n\nStatus: 5.1.1\n--b--",
+      }).message,
+      env,
+    );
     t.probe(dsn.outcome === "ignored");
-    const person = await handleInboundEmail(mail(to, { headers: "Content-Type: text/plain; charset=utf-8\nX-Auto-Response-Suppress: All\n", body: "Still here, from Outlook." }).message, env);
+    const person = await handleInboundEmail(
+      mail(to, {
+        headers: "Content-Type: text/plain; charset=utf-8\nX-Auto-Response-Suppress: All\n",
+        body: "Still here, from Outlook.",
+      }).message,
+      env,
+    );
     expect(person.outcome).toBe("stored");
     expect((await tab.next("message")).message.text).toBe("Still here, from Outlook.");
     await op.next("message");

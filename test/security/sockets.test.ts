@@ -7,7 +7,18 @@ import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES, MAX_JSON_DEPTH, RATE_LIMIT } from "../../worker/protocol";
 import { addOperator, call, expectJson } from "../worker/admin-helpers";
-import { BASE, type Client, createSite, login, openSocket, operatorSocket, ORIGIN, post, startSession, visitorSocket } from "../worker/helpers";
+import {
+  BASE,
+  type Client,
+  createSite,
+  login,
+  openSocket,
+  operatorSocket,
+  ORIGIN,
+  post,
+  startSession,
+  visitorSocket,
+} from "../worker/helpers";
 import { tally } from "./tally";
 
 const SITE = "sec-sockets";
@@ -34,8 +45,16 @@ beforeAll(async () => {
 });
 
 describe("cross-site WebSocket hijacking", () => {
-  const foreign = [undefined, "null", "https://evil.example", "http://chat.example", "https://chat.example:8443",
-    "https://chat.example.evil.example", "https://sub.chat.example", "https://chat.exampIe"];
+  const foreign = [
+    undefined,
+    "null",
+    "https://evil.example",
+    "http://chat.example",
+    "https://chat.example:8443",
+    "https://chat.example.evil.example",
+    "https://sub.chat.example",
+    "https://chat.exampIe",
+  ];
   for (const origin of foreign) {
     it(`refuses the admin sockets from Origin ${origin ?? "(absent)"}`, async () => {
       for (const path of ["/api/v1/admin/ws", `/api/v1/admin/conversations/${conversationId}/ws`]) {
@@ -45,14 +64,15 @@ describe("cross-site WebSocket hijacking", () => {
         t.status(res);
         expect(res.status).toBe(403);
         expect(res.webSocket).toBeNull();
-        expect((await res.json() as any).error.code).toBe("csrf");
+        expect(((await res.json()) as any).error.code).toBe("csrf");
       }
     });
   }
   it("refuses state-changing HTTP from foreign, absent, null and look-alike origins", async () => {
     for (const origin of foreign) {
       const res = await SELF.fetch(`${BASE}/api/v1/admin/logout`, {
-        method: "POST", headers: { Cookie: owner, ...(origin === undefined ? {} : { Origin: origin }) },
+        method: "POST",
+        headers: { Cookie: owner, ...(origin === undefined ? {} : { Origin: origin }) },
       });
       t.status(res);
       expect(res.status).toBe(403);
@@ -73,8 +93,17 @@ describe("sockets end with their session", () => {
     t.probe(ended);
     expect(ended).toBe(true);
     let posted = true;
-    try { s.chat.send({ type: "message", clientId: crypto.randomUUID(), text: "after the end" }); } catch { posted = false; }
-    const acked = posted && (await s.chat.next("ack", 300).then(() => true, () => false));
+    try {
+      s.chat.send({ type: "message", clientId: crypto.randomUUID(), text: "after the end" });
+    } catch {
+      posted = false;
+    }
+    const acked =
+      posted &&
+      (await s.chat.next("ack", 300).then(
+        () => true,
+        () => false,
+      ));
     t.probe(!acked);
     expect(acked).toBe(false);
   }
@@ -84,7 +113,9 @@ describe("sockets end with their session", () => {
     const s = await openBoth(cookie);
     await expectJson(call("POST", "/logout", cookie), 200);
     await expectEnded(s);
-    const again = await SELF.fetch(`${BASE}/api/v1/admin/conversations/${conversationId}/ws`, { headers: { Upgrade: "websocket", Cookie: cookie, Origin: BASE } });
+    const again = await SELF.fetch(`${BASE}/api/v1/admin/conversations/${conversationId}/ws`, {
+      headers: { Upgrade: "websocket", Cookie: cookie, Origin: BASE },
+    });
     t.status(again);
     expect(again.status).toBe(401);
   });
@@ -99,7 +130,8 @@ describe("sockets end with their session", () => {
     await expectEnded(mine);
     expect(keep.site.closed || keep.chat.closed).toBe(false);
     await keep.chat.say("still here");
-    keep.site.close(); keep.chat.close();
+    keep.site.close();
+    keep.chat.close();
   });
 
   it("removing or demoting an operator closes their sockets", async () => {
@@ -132,7 +164,9 @@ describe("limits per sender, guessed ids, hostile bodies", () => {
   it("answers 404 for guessed, malformed and foreign conversation ids", async () => {
     const ids = ["0".repeat(64), "f".repeat(64), "x".repeat(64), "..%2F..%2Fadmin", "0".repeat(63), "A".repeat(64)];
     for (const id of ids) {
-      const res = await SELF.fetch(`${BASE}/api/v1/admin/conversations/${id}/ws`, { headers: { Upgrade: "websocket", Cookie: owner, Origin: BASE } });
+      const res = await SELF.fetch(`${BASE}/api/v1/admin/conversations/${id}/ws`, {
+        headers: { Upgrade: "websocket", Cookie: owner, Origin: BASE },
+      });
       t.status(res);
       expect(res.status, id).toBe(404);
       const http = await call("GET", `/conversations/${id}/visitor`, owner);
@@ -154,7 +188,7 @@ describe("limits per sender, guessed ids, hostile bodies", () => {
       expect(login.status).toBeLessThan(500);
     }
     const deepRes = await post(`/api/v1/sites/${SITE}/sessions`, deep, { Origin: ORIGIN });
-    expect((await deepRes.json() as any).error.code).toBe("bad_json");
+    expect(((await deepRes.json()) as any).error.code).toBe("bad_json");
   });
 
   it("refuses deep and malformed frames with an error frame, and keeps the socket", async () => {

@@ -16,7 +16,9 @@ export interface Tally {
 export function tally(name: string): Tally {
   const n = { attempts: 0, refused: 0, wrong: 0, server: 0 };
   afterAll(() => {
-    console.log(`security ${name}: attempts ${n.attempts}, refused ${n.refused}, accepted wrongly ${n.wrong}, 5xx ${n.server}`);
+    console.log(
+      `security ${name}: attempts ${n.attempts}, refused ${n.refused}, accepted wrongly ${n.wrong}, 5xx ${n.server}`,
+    );
     expect(n.wrong + n.server, `${name}: probes accepted wrongly or answered 5xx`).toBe(0);
   });
   const t: Tally = {

@@ -13,7 +13,13 @@ export interface SentMail {
 }
 
 /** A request to the admin API with a session cookie, from the admin app's own origin. */
-export function call(method: string, path: string, cookie: string | null, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+export function call(
+  method: string,
+  path: string,
+  cookie: string | null,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return SELF.fetch(`${BASE}/api/v1/admin${path}`, {
     method,
     headers: {
@@ -54,7 +60,10 @@ export async function captureMail(siteKey: string): Promise<{ sent(): Promise<Se
         .map((m) => full.get(m.id) ?? m)
         .reverse()
         .map((m) => ({
-          to: m.to, subject: m.subject, text: m.message.text, kind: m.kind,
+          to: m.to,
+          subject: m.subject,
+          text: m.message.text,
+          kind: m.kind,
           ...(m.message.to.name ? { toName: m.message.to.name } : {}),
           ...(m.message.html ? { html: m.message.html } : {}),
         }));
@@ -72,13 +81,23 @@ export function linkIn(mail: SentMail): URL {
 let counter = 0;
 
 /** Invites someone as the given role, accepts the invite, and returns their session. */
-export async function addOperator(siteKey: string, ownerCookie: string, role: "admin" | "operator", name = `${role} ${++counter}`) {
+export async function addOperator(
+  siteKey: string,
+  ownerCookie: string,
+  role: "admin" | "operator",
+  name = `${role} ${++counter}`,
+) {
   const mail = await captureMail(siteKey);
   const email = `${role}${++counter}@shop.example`;
   const { invite } = await expectJson(call("POST", "/team/invites", ownerCookie, { email, role }), 201);
   const link = linkIn((await mail.sent()).at(-1)!);
   const password = "a long password 123";
-  const res = await call("POST", "/invites/accept", null, { siteKey, token: link.searchParams.get("token"), name, password });
+  const res = await call("POST", "/invites/accept", null, {
+    siteKey,
+    token: link.searchParams.get("token"),
+    name,
+    password,
+  });
   const body = await expectJson(res, 200);
   const cookie = res.headers.get("Set-Cookie")!.split(";")[0]!;
   return { cookie, id: body.operator.id as string, email, password, inviteId: invite.id as string };

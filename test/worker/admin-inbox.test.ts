@@ -1,6 +1,16 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ORIGIN, createSite, eventually, login, openSocket, operatorSocket, startSession, visitorSocket, type Client } from "./helpers";
+import {
+  ORIGIN,
+  createSite,
+  eventually,
+  login,
+  openSocket,
+  operatorSocket,
+  startSession,
+  visitorSocket,
+  type Client,
+} from "./helpers";
 import { addOperator, call, expectJson } from "./admin-helpers";
 
 const SITE = "inbox-shop";
@@ -36,7 +46,11 @@ describe("internal notes", () => {
     op1.send({ type: "note", clientId: "n-1", text: "<b>VIP</b> customer, refund ok" });
     expect((await op1.next("ack")).clientId).toBe("n-1");
     const seen = (await op2.next("message")).message;
-    expect(seen).toMatchObject({ text: "<b>VIP</b> customer, refund ok", author: { kind: "operator", id: expect.any(String) }, meta: { internal: true } });
+    expect(seen).toMatchObject({
+      text: "<b>VIP</b> customer, refund ok",
+      author: { kind: "operator", id: expect.any(String) },
+      meta: { internal: true },
+    });
     await new Promise((r) => setTimeout(r, 150));
     expect(JSON.stringify(tab.frames)).not.toContain("VIP");
 
@@ -44,10 +58,14 @@ describe("internal notes", () => {
     expect(welcome.messages.map((m: any) => m.text)).toContain("Where is my order?");
     expect(JSON.stringify(welcome)).not.toContain("VIP");
     const opWelcome = await op2.hello(0);
-    expect(opWelcome.messages.filter((m: any) => m.meta?.internal).map((m: any) => m.text)).toEqual(["<b>VIP</b> customer, refund ok"]);
+    expect(opWelcome.messages.filter((m: any) => m.meta?.internal).map((m: any) => m.text)).toEqual([
+      "<b>VIP</b> customer, refund ok",
+    ]);
 
     // A note is not an answer: the visitor is still waiting.
-    await eventually(async () => expect((await entryOf(grant.conversationId))?.lastSeq).toBeGreaterThanOrEqual(seen.seq));
+    await eventually(async () =>
+      expect((await entryOf(grant.conversationId))?.lastSeq).toBeGreaterThanOrEqual(seen.seq),
+    );
     expect((await entryOf(grant.conversationId)).waitingSince).toBeGreaterThan(0);
     op1.send({ type: "note", clientId: "n-1", text: "again" });
     expect((await op1.next("ack")).seq).toBe(seen.seq);
@@ -75,22 +93,33 @@ describe("resolve, reopen, assign", () => {
     await inbox.next("inbox");
     const id = grant.conversationId;
 
-    const assigned = await expectJson(call("POST", `/conversations/${id}/assign`, owner, { operatorId: operator.id }), 200);
+    const assigned = await expectJson(
+      call("POST", `/conversations/${id}/assign`, owner, { operatorId: operator.id }),
+      200,
+    );
     expect(assigned.conversation).toMatchObject({ id, assignee: operator.id });
-    await eventually(async () => expect(inbox.frames.some((f) => f.type === "conversation" && f.conversation.assignee === operator.id)).toBe(true));
+    await eventually(async () =>
+      expect(inbox.frames.some((f) => f.type === "conversation" && f.conversation.assignee === operator.id)).toBe(true),
+    );
 
     const resolved = await expectJson(call("POST", `/conversations/${id}/resolve`, operator.cookie), 200);
     expect(resolved.conversation).toMatchObject({ status: "resolved", waitingSince: null });
     expect(resolved.conversation.resolvedAt).toBeGreaterThan(0);
-    await eventually(async () => expect(inbox.frames.some((f) => f.type === "conversation" && f.conversation.status === "resolved")).toBe(true));
+    await eventually(async () =>
+      expect(inbox.frames.some((f) => f.type === "conversation" && f.conversation.status === "resolved")).toBe(true),
+    );
     expect((await tab.hello(0)).conversation.status).toBe("resolved");
 
     const reopened = await expectJson(call("POST", `/conversations/${id}/reopen`, owner), 200);
     expect(reopened.conversation).toMatchObject({ status: "open", resolvedAt: null });
     await eventually(async () => expect((await entryOf(id))?.status).toBe("open"));
 
-    const dep = (await expectJson(call("POST", "/departments", owner, { name: "Billing", operatorIds: [] }), 201)).department;
-    const toDep = await expectJson(call("POST", `/conversations/${id}/assign`, operator.cookie, { operatorId: null, departmentId: dep.id }), 200);
+    const dep = (await expectJson(call("POST", "/departments", owner, { name: "Billing", operatorIds: [] }), 201))
+      .department;
+    const toDep = await expectJson(
+      call("POST", `/conversations/${id}/assign`, operator.cookie, { operatorId: null, departmentId: dep.id }),
+      200,
+    );
     expect(toDep.conversation).toMatchObject({ assignee: null, department: dep.id });
     inbox.close();
   });
@@ -99,11 +128,20 @@ describe("resolve, reopen, assign", () => {
     const { grant, tab } = await newVisitor();
     await tab.say("x");
     const id = grant.conversationId;
-    expect((await expectJson(call("POST", `/conversations/${id}/assign`, owner, {}), 400)).error.fields._).toMatch(/operatorId/);
-    expect((await expectJson(call("POST", `/conversations/${id}/assign`, owner, { operatorId: "op_nobody" }), 404)).error.code).toBe("unknown_operator");
-    expect((await expectJson(call("POST", `/conversations/${id}/assign`, owner, { departmentId: "dep_x" }), 404)).error.code).toBe("unknown_department");
+    expect((await expectJson(call("POST", `/conversations/${id}/assign`, owner, {}), 400)).error.fields._).toMatch(
+      /operatorId/,
+    );
+    expect(
+      (await expectJson(call("POST", `/conversations/${id}/assign`, owner, { operatorId: "op_nobody" }), 404)).error
+        .code,
+    ).toBe("unknown_operator");
+    expect(
+      (await expectJson(call("POST", `/conversations/${id}/assign`, owner, { departmentId: "dep_x" }), 404)).error.code,
+    ).toBe("unknown_department");
     const foreign = "0".repeat(64);
-    expect((await expectJson(call("POST", `/conversations/${foreign}/resolve`, owner), 404)).error.code).toBe("not_found");
+    expect((await expectJson(call("POST", `/conversations/${foreign}/resolve`, owner), 404)).error.code).toBe(
+      "not_found",
+    );
     expect((await call("POST", `/conversations/${env.CONVERSATION.newUniqueId()}/resolve`, owner)).status).toBe(404);
   });
 
@@ -120,7 +158,9 @@ describe("resolve, reopen, assign", () => {
     expect((await call("POST", `/conversations/${id}/assign`, rival, { operatorId: rivalOp })).status).toBe(403);
     expect((await call("GET", `/conversations/${id}/visitor`, rival)).status).toBe(403);
     expect((await expectJson(call("GET", `/search?q=private`, rival), 200)).conversations).toEqual([]);
-    expect((await call("POST", `/conversations/${id}/resolve`, owner, undefined, { Origin: "https://evil.example" })).status).toBe(403);
+    expect(
+      (await call("POST", `/conversations/${id}/resolve`, owner, undefined, { Origin: "https://evil.example" })).status,
+    ).toBe(403);
     await eventually(async () => expect((await entryOf(id))?.status).toBe("open"));
   });
 });
@@ -136,19 +176,35 @@ describe("visitor card and search", () => {
     const { grant, tab } = await newVisitor(SITE, { trail, locale: "de-DE", timezone: "Europe/Berlin" });
     const site = env.SITE.get(env.SITE.idFromName(SITE));
     await site.startSession({
-      origin: ORIGIN, visitorId: grant.visitorId, conversationId: grant.conversationId,
-      client: { country: "DE", city: "Berlin", userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1" },
+      origin: ORIGIN,
+      visitorId: grant.visitorId,
+      conversationId: grant.conversationId,
+      client: {
+        country: "DE",
+        city: "Berlin",
+        userAgent:
+          "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1",
+      },
     });
     tab.send({ type: "contact", email: "vis@example.com" });
     await tab.say("Die Stiefel in Größe 44?");
-    const { visitor } = await expectJson(call("GET", `/conversations/${grant.conversationId}/visitor`, operator.cookie), 200)
-      .catch(async () => {
-        await eventually(async () => expect(await entryOf(grant.conversationId)).toBeTruthy());
-        return expectJson(call("GET", `/conversations/${grant.conversationId}/visitor`, operator.cookie), 200);
-      });
+    const { visitor } = await expectJson(
+      call("GET", `/conversations/${grant.conversationId}/visitor`, operator.cookie),
+      200,
+    ).catch(async () => {
+      await eventually(async () => expect(await entryOf(grant.conversationId)).toBeTruthy());
+      return expectJson(call("GET", `/conversations/${grant.conversationId}/visitor`, operator.cookie), 200);
+    });
     expect(visitor).toMatchObject({
-      visitorId: grant.visitorId, email: "vis@example.com", country: "DE", city: "Berlin", locale: "de-DE", timezone: "Europe/Berlin",
-      device: { kind: "mobile", browser: "Safari 17", os: "iOS" }, trail, previous: [],
+      visitorId: grant.visitorId,
+      email: "vis@example.com",
+      country: "DE",
+      city: "Berlin",
+      locale: "de-DE",
+      timezone: "Europe/Berlin",
+      device: { kind: "mobile", browser: "Safari 17", os: "iOS" },
+      trail,
+      previous: [],
     });
   });
 
@@ -156,7 +212,8 @@ describe("visitor card and search", () => {
     const { grant, tab } = await newVisitor(SITE, { trail: {} });
     await tab.say("Есть ли РАЗМЕР XL?");
     await eventually(async () => {
-      const found = (await expectJson(call("GET", `/search?q=${encodeURIComponent("размер xl")}`, owner), 200)).conversations;
+      const found = (await expectJson(call("GET", `/search?q=${encodeURIComponent("размер xl")}`, owner), 200))
+        .conversations;
       expect(found.map((e: any) => e.id)).toContain(grant.conversationId);
     });
     tab.send({ type: "contact", email: "findme@example.com" });
@@ -167,8 +224,12 @@ describe("visitor card and search", () => {
     expect((await expectJson(call("GET", "/search?q=%25", owner), 200)).conversations).toEqual([]);
     // Long queries, and ones that needed escaping in a LIKE pattern, are plain searches.
     for (const q of ["a".repeat(200), "_".repeat(60), "é".repeat(60)]) {
-      expect((await expectJson(call("GET", `/search?q=${encodeURIComponent(q)}`, owner), 200)).conversations).toEqual([]);
+      expect((await expectJson(call("GET", `/search?q=${encodeURIComponent(q)}`, owner), 200)).conversations).toEqual(
+        [],
+      );
     }
-    expect((await expectJson(call("GET", `/search?q=${"x".repeat(201)}`, owner), 400)).error.code).toBe("invalid_query");
+    expect((await expectJson(call("GET", `/search?q=${"x".repeat(201)}`, owner), 400)).error.code).toBe(
+      "invalid_query",
+    );
   });
 });

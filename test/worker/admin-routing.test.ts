@@ -32,7 +32,12 @@ describe("round-robin routing", () => {
     const away = await addOperator(SITE, owner, "operator", "Carl");
     await expectJson(call("PATCH", `/team/${a.id}`, owner, { capacity: 1 }), 200);
     await expectJson(call("PATCH", `/team/${b.id}`, owner, { capacity: 2 }), 200);
-    const dep = (await expectJson(call("POST", "/departments", owner, { name: "Support", operatorIds: [a.id, b.id, away.id] }), 201)).department;
+    const dep = (
+      await expectJson(
+        call("POST", "/departments", owner, { name: "Support", operatorIds: [a.id, b.id, away.id] }),
+        201,
+      )
+    ).department;
     await expectJson(call("PUT", "/routing", owner, { auto: true, defaultDepartmentId: dep.id }), 200);
     const sockets = [] as Client[];
     for (const op of [a, b]) {
@@ -41,7 +46,12 @@ describe("round-robin routing", () => {
       sockets.push(s);
     }
     const team = (await expectJson(call("GET", "/team", owner), 200)).operators;
-    expect(team.filter((o: any) => o.online).map((o: any) => o.name).sort()).toEqual(["Anna", "Boris"]);
+    expect(
+      team
+        .filter((o: any) => o.online)
+        .map((o: any) => o.name)
+        .sort(),
+    ).toEqual(["Anna", "Boris"]);
 
     const assignees: string[] = [];
     for (const text of ["one", "two", "three"]) {
@@ -61,7 +71,9 @@ describe("round-robin routing", () => {
     expect((await entryOf(queued)).assignee).toBeNull();
 
     // Anna resolves hers: she has room again and takes the one that waited.
-    const annas = (await expectJson(call("GET", "/conversations?status=open", owner), 200)).conversations.find((e: any) => e.assignee === a.id);
+    const annas = (await expectJson(call("GET", "/conversations?status=open", owner), 200)).conversations.find(
+      (e: any) => e.assignee === a.id,
+    );
     await expectJson(call("POST", `/conversations/${annas.id}/resolve`, a.cookie), 200);
     await eventually(async () => expect((await entryOf(queued)).assignee).toBe(a.id));
     for (const s of sockets) s.close();
@@ -69,13 +81,16 @@ describe("round-robin routing", () => {
 
   it("assigns by department on request, and leaves it unassigned when nobody has room", async () => {
     const c = await addOperator(SITE, owner, "operator", "Dora");
-    const dep = (await expectJson(call("POST", "/departments", owner, { name: "Returns", operatorIds: [c.id] }), 201)).department;
+    const dep = (await expectJson(call("POST", "/departments", owner, { name: "Returns", operatorIds: [c.id] }), 201))
+      .department;
     const id = await visitorWrites("return please");
-    const before = (await expectJson(call("POST", `/conversations/${id}/assign`, owner, { departmentId: dep.id }), 200)).conversation;
+    const before = (await expectJson(call("POST", `/conversations/${id}/assign`, owner, { departmentId: dep.id }), 200))
+      .conversation;
     expect(before).toMatchObject({ assignee: null, department: dep.id }); // Dora is offline
     const s = (await openSocket("/api/v1/admin/ws", { Cookie: c.cookie })) as Client;
     await s.next("inbox");
-    const after = (await expectJson(call("POST", `/conversations/${id}/assign`, owner, { departmentId: dep.id }), 200)).conversation;
+    const after = (await expectJson(call("POST", `/conversations/${id}/assign`, owner, { departmentId: dep.id }), 200))
+      .conversation;
     expect(after).toMatchObject({ assignee: c.id, department: dep.id });
     s.close();
   });

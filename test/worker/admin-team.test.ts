@@ -13,7 +13,10 @@ beforeAll(async () => {
 describe("invites", () => {
   it("emails a link that lets the invitee join with the invited role", async () => {
     const mail = await captureMail(SITE);
-    const { invite } = await expectJson(call("POST", "/team/invites", owner, { email: "ann@shop.example", name: "Ann", role: "operator" }), 201);
+    const { invite } = await expectJson(
+      call("POST", "/team/invites", owner, { email: "ann@shop.example", name: "Ann", role: "operator" }),
+      201,
+    );
     expect(invite).toMatchObject({ email: "ann@shop.example", role: "operator" });
     const sent = await mail.sent();
     expect(sent).toHaveLength(1);
@@ -26,13 +29,27 @@ describe("invites", () => {
     const info = await expectJson(call("GET", `/invites/info?site=${SITE}&token=${token}`, null), 200);
     expect(info).toEqual({ email: "ann@shop.example", role: "operator", siteName: `Shop ${SITE}` });
 
-    const res = await call("POST", "/invites/accept", null, { siteKey: SITE, token, name: "Ann", password: "ann's long password" });
-    expect((await expectJson(res, 200)).operator).toMatchObject({ email: "ann@shop.example", role: "operator", name: "Ann" });
+    const res = await call("POST", "/invites/accept", null, {
+      siteKey: SITE,
+      token,
+      name: "Ann",
+      password: "ann's long password",
+    });
+    expect((await expectJson(res, 200)).operator).toMatchObject({
+      email: "ann@shop.example",
+      role: "operator",
+      name: "Ann",
+    });
     expect(res.headers.get("Set-Cookie")).toMatch(/HttpOnly.*SameSite=Strict|SameSite=Strict.*HttpOnly/);
     const cookie = res.headers.get("Set-Cookie")!.split(";")[0]!;
     expect((await expectJson(call("GET", "/me", cookie), 200)).operator.role).toBe("operator");
 
-    const again = await call("POST", "/invites/accept", null, { siteKey: SITE, token, name: "Eve", password: "another long password" });
+    const again = await call("POST", "/invites/accept", null, {
+      siteKey: SITE,
+      token,
+      name: "Eve",
+      password: "another long password",
+    });
     expect((await expectJson(again, 404)).error.code).toBe("invalid_invite");
   });
 
@@ -51,26 +68,43 @@ describe("invites", () => {
     expect(bad.error.fields).toEqual({ email: "not a valid email address", role: "role is admin or operator" });
     const taken = await expectJson(call("POST", "/team/invites", owner, { email: OWNER.email, role: "operator" }), 409);
     expect(taken.error.fields.email).toMatch(/already on the team/);
-    const short = await expectJson(call("POST", "/invites/accept", null, { siteKey: SITE, token: "x", name: "", password: "short" }), 400);
-    expect(short.error.fields).toMatchObject({ name: "name is required", password: "password must be at least 10 characters" });
+    const short = await expectJson(
+      call("POST", "/invites/accept", null, { siteKey: SITE, token: "x", name: "", password: "short" }),
+      400,
+    );
+    expect(short.error.fields).toMatchObject({
+      name: "name is required",
+      password: "password must be at least 10 characters",
+    });
   });
 
   it("lists and revokes pending invites; a revoked link stops working", async () => {
     const mail = await captureMail(SITE);
-    const { invite } = await expectJson(call("POST", "/team/invites", owner, { email: "bob@shop.example", role: "operator" }), 201);
+    const { invite } = await expectJson(
+      call("POST", "/team/invites", owner, { email: "bob@shop.example", role: "operator" }),
+      201,
+    );
     const list = await expectJson(call("GET", "/team/invites", owner), 200);
     expect(list.invites.map((i: any) => i.email)).toContain("bob@shop.example");
     await expectJson(call("DELETE", `/team/invites/${invite.id}`, owner), 200);
     const token = linkIn((await mail.sent())[0]!).searchParams.get("token");
-    expect((await expectJson(call("GET", `/invites/info?site=${SITE}&token=${token}`, null), 404)).error.code).toBe("invalid_invite");
+    expect((await expectJson(call("GET", `/invites/info?site=${SITE}&token=${token}`, null), 404)).error.code).toBe(
+      "invalid_invite",
+    );
   });
 
   it("lets only owner and admin invite, and only the owner invite an admin", async () => {
     const op = await addOperator(SITE, owner, "operator");
     const admin = await addOperator(SITE, owner, "admin");
-    expect((await expectJson(call("POST", "/team/invites", op.cookie, { email: "x@shop.example", role: "operator" }), 403)).error.code).toBe("forbidden");
+    expect(
+      (await expectJson(call("POST", "/team/invites", op.cookie, { email: "x@shop.example", role: "operator" }), 403))
+        .error.code,
+    ).toBe("forbidden");
     await expectJson(call("POST", "/team/invites", admin.cookie, { email: "y@shop.example", role: "operator" }), 201);
-    const noAdmin = await expectJson(call("POST", "/team/invites", admin.cookie, { email: "z@shop.example", role: "admin" }), 403);
+    const noAdmin = await expectJson(
+      call("POST", "/team/invites", admin.cookie, { email: "z@shop.example", role: "admin" }),
+      403,
+    );
     expect(noAdmin.error.fields.role).toMatch(/only the owner/);
   });
 });
@@ -83,9 +117,14 @@ describe("roles", () => {
     const ownerId = team.find((o: any) => o.role === "owner").id;
     expect(team.find((o: any) => o.id === op.id)).toMatchObject({ role: "operator", capacity: 5, online: false });
 
-    expect((await expectJson(call("PATCH", `/team/${admin.id}`, op.cookie, { role: "operator" }), 403)).error.code).toBe("forbidden");
+    expect(
+      (await expectJson(call("PATCH", `/team/${admin.id}`, op.cookie, { role: "operator" }), 403)).error.code,
+    ).toBe("forbidden");
     // One rule with invites: only the owner makes admins.
-    const promote = await expectJson(call("PATCH", `/team/${op.id}`, admin.cookie, { role: "admin", capacity: 3 }), 403);
+    const promote = await expectJson(
+      call("PATCH", `/team/${op.id}`, admin.cookie, { role: "admin", capacity: 3 }),
+      403,
+    );
     expect(promote.error.fields.role).toMatch(/only the owner makes someone an admin/);
     const changed = await expectJson(call("PATCH", `/team/${op.id}`, owner, { role: "admin", capacity: 3 }), 200);
     expect(changed.operator).toMatchObject({ role: "admin", capacity: 3 });
@@ -93,8 +132,12 @@ describe("roles", () => {
 
     const own = await expectJson(call("PATCH", `/team/${admin.id}`, admin.cookie, { role: "operator" }), 403);
     expect(own.error.fields.role).toMatch(/your own role/);
-    expect((await expectJson(call("PATCH", `/team/${ownerId}`, admin.cookie, { role: "admin" }), 403)).error.code).toBe("owner_role");
-    expect((await expectJson(call("PATCH", `/team/${op.id}`, owner, { role: "owner" }), 400)).error.fields.role).toMatch(/one owner/);
+    expect((await expectJson(call("PATCH", `/team/${ownerId}`, admin.cookie, { role: "admin" }), 403)).error.code).toBe(
+      "owner_role",
+    );
+    expect(
+      (await expectJson(call("PATCH", `/team/${op.id}`, owner, { role: "owner" }), 400)).error.fields.role,
+    ).toMatch(/one owner/);
     const bad = await expectJson(call("PATCH", `/team/${op.id}`, owner, { capacity: -1, role: "king" }), 400);
     expect(bad.error.fields).toEqual({ capacity: "capacity is 0 or more", role: "role is owner, admin or operator" });
   });
@@ -107,14 +150,26 @@ describe("roles", () => {
     expect((await expectJson(call("DELETE", `/team/${ownerId}`, admin.cookie), 403)).error.code).toBe("owner_role");
     await expectJson(call("DELETE", `/team/${op.id}`, admin.cookie), 200);
     expect((await call("GET", "/me", op.cookie)).status).toBe(401);
-    const login = await post("/api/v1/admin/login", { siteKey: SITE, email: op.email, password: op.password }, { Origin: BASE });
+    const login = await post(
+      "/api/v1/admin/login",
+      { siteKey: SITE, email: op.email, password: op.password },
+      { Origin: BASE },
+    );
     expect(login.status).toBe(401);
   });
 
   it("refuses state-changing team requests from another origin (CSRF)", async () => {
-    const res = await call("POST", "/team/invites", owner, { email: "csrf@shop.example", role: "operator" }, { Origin: "https://evil.example" });
+    const res = await call(
+      "POST",
+      "/team/invites",
+      owner,
+      { email: "csrf@shop.example", role: "operator" },
+      { Origin: "https://evil.example" },
+    );
     expect((await expectJson(res, 403)).error.code).toBe("csrf");
-    const del = await call("DELETE", "/sessions/0123456789abcdef", owner, undefined, { Origin: "https://evil.example" });
+    const del = await call("DELETE", "/sessions/0123456789abcdef", owner, undefined, {
+      Origin: "https://evil.example",
+    });
     expect(del.status).toBe(403);
   });
 });
@@ -154,11 +209,25 @@ describe("password reset", () => {
     expect(link.pathname).toBe("/admin/reset-password");
     const token = link.searchParams.get("token");
 
-    const weak = await expectJson(call("POST", "/password-reset/complete", null, { siteKey: "reset-shop", token, password: "short" }), 400);
+    const weak = await expectJson(
+      call("POST", "/password-reset/complete", null, { siteKey: "reset-shop", token, password: "short" }),
+      400,
+    );
     expect(weak.error.fields.password).toMatch(/at least 10/);
-    await expectJson(call("POST", "/password-reset/complete", null, { siteKey: "reset-shop", token, password: "a brand new password" }), 200);
+    await expectJson(
+      call("POST", "/password-reset/complete", null, {
+        siteKey: "reset-shop",
+        token,
+        password: "a brand new password",
+      }),
+      200,
+    );
     expect((await call("GET", "/me", old)).status).toBe(401);
-    const reuse = await call("POST", "/password-reset/complete", null, { siteKey: "reset-shop", token, password: "yet another password" });
+    const reuse = await call("POST", "/password-reset/complete", null, {
+      siteKey: "reset-shop",
+      token,
+      password: "yet another password",
+    });
     expect((await expectJson(reuse, 404)).error.code).toBe("invalid_reset");
     await login("reset-shop", { email: OWNER.email, password: "a brand new password" });
   });
@@ -166,11 +235,15 @@ describe("password reset", () => {
   it("answers the same for unknown emails and sites, and stops mailing after a few requests", async () => {
     await createSite("reset-limit-shop");
     const mail = await captureMail("reset-limit-shop");
-    for (const body of [{ siteKey: "reset-limit-shop", email: "nobody@shop.example" }, { siteKey: "no-such-shop", email: OWNER.email }]) {
+    for (const body of [
+      { siteKey: "reset-limit-shop", email: "nobody@shop.example" },
+      { siteKey: "no-such-shop", email: OWNER.email },
+    ]) {
       expect(await expectJson(call("POST", "/password-reset", null, body), 200)).toEqual({ ok: true });
     }
     expect(await mail.sent()).toHaveLength(0);
-    for (let i = 0; i < 5; i++) await expectJson(call("POST", "/password-reset", null, { siteKey: "reset-limit-shop", email: OWNER.email }), 200);
+    for (let i = 0; i < 5; i++)
+      await expectJson(call("POST", "/password-reset", null, { siteKey: "reset-limit-shop", email: OWNER.email }), 200);
     expect(await mail.sent()).toHaveLength(3);
   });
 });

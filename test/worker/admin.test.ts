@@ -1,6 +1,18 @@
 import { SELF, env, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BASE, OWNER, createSite, eventually, login, openSocket, operatorSocket, post, startSession, visitorSocket, type Client } from "./helpers";
+import {
+  BASE,
+  OWNER,
+  createSite,
+  eventually,
+  login,
+  openSocket,
+  operatorSocket,
+  post,
+  startSession,
+  visitorSocket,
+  type Client,
+} from "./helpers";
 
 const SITE = "admin-shop";
 let cookie: string;
@@ -15,14 +27,24 @@ function get(path: string, c = cookie) {
 }
 
 describe("site creation", () => {
-  const body = { siteKey: "new-shop", name: "New", ownerEmail: "a@b.example", ownerPassword: "long enough pw", allowedOrigins: ["https://new.example"] };
+  const body = {
+    siteKey: "new-shop",
+    name: "New",
+    ownerEmail: "a@b.example",
+    ownerPassword: "long enough pw",
+    allowedOrigins: ["https://new.example"],
+  };
   it("needs the deployment's admin token", async () => {
     const res = await post("/api/v1/sites", body, { Authorization: "Bearer wrong" });
     expect(res.status).toBe(401);
     expect(((await res.json()) as any).error.code).toBe("admin_token_required");
   });
   it("names the bad field", async () => {
-    const res = await post("/api/v1/sites", { ...body, allowedOrigins: ["shop.example/path"] }, { Authorization: `Bearer ${env.ADMIN_TOKEN}` });
+    const res = await post(
+      "/api/v1/sites",
+      { ...body, allowedOrigins: ["shop.example/path"] },
+      { Authorization: `Bearer ${env.ADMIN_TOKEN}` },
+    );
     expect(res.status).toBe(400);
     expect(((await res.json()) as any).error.message).toContain("allowedOrigins.0");
   });
@@ -41,7 +63,8 @@ describe("login", () => {
     expect(set).toMatch(/SameSite=Strict/);
     expect(set).toMatch(/Secure/);
     const local = await SELF.fetch("http://localhost:8787/api/v1/admin/login", {
-      method: "POST", headers: { "Content-Type": "application/json", Origin: "http://localhost:8787" },
+      method: "POST",
+      headers: { "Content-Type": "application/json", Origin: "http://localhost:8787" },
       body: JSON.stringify({ siteKey: SITE, ...OWNER }),
     });
     expect(local.status).toBe(200);
@@ -49,9 +72,21 @@ describe("login", () => {
   });
 
   it("says the same for a wrong password and an unknown email", async () => {
-    const a = await post("/api/v1/admin/login", { siteKey: SITE, email: OWNER.email, password: "wrong" }, { Origin: BASE });
-    const b = await post("/api/v1/admin/login", { siteKey: SITE, email: "nobody@shop.example", password: "wrong" }, { Origin: BASE });
-    const c = await post("/api/v1/admin/login", { siteKey: "no-such-site", email: OWNER.email, password: "wrong" }, { Origin: BASE });
+    const a = await post(
+      "/api/v1/admin/login",
+      { siteKey: SITE, email: OWNER.email, password: "wrong" },
+      { Origin: BASE },
+    );
+    const b = await post(
+      "/api/v1/admin/login",
+      { siteKey: SITE, email: "nobody@shop.example", password: "wrong" },
+      { Origin: BASE },
+    );
+    const c = await post(
+      "/api/v1/admin/login",
+      { siteKey: "no-such-site", email: OWNER.email, password: "wrong" },
+      { Origin: BASE },
+    );
     for (const res of [a, b, c]) {
       expect(res.status).toBe(401);
       expect(await res.json()).toEqual({ error: { code: "invalid_login", message: "wrong email or password" } });
@@ -60,7 +95,8 @@ describe("login", () => {
 
   it("slows down repeated failures, even for the right password", async () => {
     await createSite("lockout-shop");
-    const attempt = (password: string) => post("/api/v1/admin/login", { siteKey: "lockout-shop", email: OWNER.email, password }, { Origin: BASE });
+    const attempt = (password: string) =>
+      post("/api/v1/admin/login", { siteKey: "lockout-shop", email: OWNER.email, password }, { Origin: BASE });
     for (let i = 0; i < 5; i++) expect((await attempt("guess" + i)).status).toBe(401);
     const locked = await attempt(OWNER.password);
     expect(locked.status).toBe(429);
@@ -77,7 +113,10 @@ describe("login", () => {
   it("ends the session on logout and after expiry", async () => {
     const mine = await login(SITE);
     expect((await get("/api/v1/admin/me", mine)).status).toBe(200);
-    const out = await SELF.fetch(`${BASE}/api/v1/admin/logout`, { method: "POST", headers: { Cookie: mine, Origin: BASE } });
+    const out = await SELF.fetch(`${BASE}/api/v1/admin/logout`, {
+      method: "POST",
+      headers: { Cookie: mine, Origin: BASE },
+    });
     expect(out.status).toBe(200);
     expect((await get("/api/v1/admin/me", mine)).status).toBe(401);
 
@@ -109,7 +148,12 @@ describe("inbox", () => {
       const list = ((await (await get("/api/v1/admin/conversations?status=open")).json()) as any).conversations;
       return list.find((e: any) => e.id === grant.conversationId);
     };
-    await eventually(async () => expect(await entry()).toMatchObject({ unread: 1, lastMessage: { text: "Is the blue one in stock?", author: "visitor" } }));
+    await eventually(async () =>
+      expect(await entry()).toMatchObject({
+        unread: 1,
+        lastMessage: { text: "Is the blue one in stock?", author: "visitor" },
+      }),
+    );
     expect((await entry()).waitingSince).toBeGreaterThan(0);
 
     const op = await operatorSocket(cookie, grant.conversationId);
@@ -117,7 +161,9 @@ describe("inbox", () => {
     op.send({ type: "read", seq: 1 });
     await eventually(async () => expect((await entry()).unread).toBe(0));
     await op.say("Yes, size 42 too.");
-    await eventually(async () => expect(await entry()).toMatchObject({ waitingSince: null, lastMessage: { author: "operator" } }));
+    await eventually(async () =>
+      expect(await entry()).toMatchObject({ waitingSince: null, lastMessage: { author: "operator" } }),
+    );
   });
 
   it("tells operators' site sockets about changes live, and who is online", async () => {

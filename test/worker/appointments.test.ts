@@ -8,12 +8,18 @@ const OFF_SITE = "booking-off-shop";
 let cookie: string;
 
 const DAY = [{ from: "09:00", to: "17:00" }];
-const HOURS = { timezone: "Europe/Berlin", week: { mon: DAY, tue: DAY, wed: DAY, thu: DAY, fri: DAY, sat: DAY, sun: DAY } };
+const HOURS = {
+  timezone: "Europe/Berlin",
+  week: { mon: DAY, tue: DAY, wed: DAY, thu: DAY, fri: DAY, sat: DAY, sun: DAY },
+};
 
 beforeAll(async () => {
   await createSite(SITE);
   cookie = await login(SITE);
-  await expectJson(call("PUT", "/appointments/settings", cookie, { enabled: true, hours: HOURS, slotMinutes: 30 }), 200);
+  await expectJson(
+    call("PUT", "/appointments/settings", cookie, { enabled: true, hours: HOURS, slotMinutes: 30 }),
+    200,
+  );
   await createSite(OFF_SITE);
 });
 
@@ -23,10 +29,13 @@ function site(key = SITE) {
 
 async function visitorFetch(site: string, path: string, init: RequestInit = {}) {
   const grant = await startSession(site);
-  return SELF.fetch(`${BASE}/api/v1/conversations/${grant.conversationId}/appointments${path}?token=${encodeURIComponent(grant.visitorToken)}`, {
-    ...init,
-    headers: { Origin: ORIGIN, "Content-Type": "application/json", ...(init.headers ?? {}) },
-  });
+  return SELF.fetch(
+    `${BASE}/api/v1/conversations/${grant.conversationId}/appointments${path}?token=${encodeURIComponent(grant.visitorToken)}`,
+    {
+      ...init,
+      headers: { Origin: ORIGIN, "Content-Type": "application/json", ...(init.headers ?? {}) },
+    },
+  );
 }
 
 async function freeSlots(): Promise<{ start: number; end: number }[]> {
@@ -41,7 +50,9 @@ describe("appointments", () => {
     for (const s of slots.slice(0, 40)) {
       expect(s.end - s.start).toBe(30 * 60_000);
       expect(s.start).toBeGreaterThanOrEqual(now + 30 * 60_000 - 5_000);
-      const hour = Number(new Intl.DateTimeFormat("en", { hour: "2-digit", hourCycle: "h23", timeZone: "Europe/Berlin" }).format(s.start));
+      const hour = Number(
+        new Intl.DateTimeFormat("en", { hour: "2-digit", hourCycle: "h23", timeZone: "Europe/Berlin" }).format(s.start),
+      );
       expect(hour).toBeGreaterThanOrEqual(9);
       expect(hour).toBeLessThan(17);
     }
@@ -56,9 +67,9 @@ describe("appointments", () => {
     ]);
     const statuses = answers.map((r) => r.status).sort();
     expect(statuses).toEqual([201, 409]);
-    const refused = await answers.find((r) => r.status === 409)!.json() as any;
+    const refused = (await answers.find((r) => r.status === 409)!.json()) as any;
     expect(refused.error).toMatchObject({ code: "slot_taken", fields: { start: expect.any(String) } });
-    const booked = await answers.find((r) => r.status === 201)!.json() as any;
+    const booked = (await answers.find((r) => r.status === 201)!.json()) as any;
     expect(booked.appointment).toMatchObject({ start: slot!.start, status: "booked" });
     expect(JSON.stringify(booked)).not.toMatch(/token/i);
     expect((await freeSlots()).some((s) => s.start === slot!.start)).toBe(false);
@@ -69,38 +80,76 @@ describe("appointments", () => {
   it("refuses past slots, starts that are not slots, bad emails, and shops without bookings", async () => {
     const [slot] = await freeSlots();
     const post = (body: unknown, key = SITE) => visitorFetch(key, "", { method: "POST", body: JSON.stringify(body) });
-    expect((await expectJson(post({ start: Date.now() - 3_600_000, email: "a@example.com" }), 400)).error.code).toBe("slot_past");
-    expect((await expectJson(post({ start: slot!.start + 60_000, email: "a@example.com" }), 400)).error.code).toBe("not_a_slot");
+    expect((await expectJson(post({ start: Date.now() - 3_600_000, email: "a@example.com" }), 400)).error.code).toBe(
+      "slot_past",
+    );
+    expect((await expectJson(post({ start: slot!.start + 60_000, email: "a@example.com" }), 400)).error.code).toBe(
+      "not_a_slot",
+    );
     expect((await expectJson(post({ start: slot!.start, email: "nope" }), 400)).error.fields).toHaveProperty("email");
-    expect((await expectJson(post({ start: slot!.start, email: "a@example.com" }, OFF_SITE), 403)).error.code).toBe("appointments_disabled");
+    expect((await expectJson(post({ start: slot!.start, email: "a@example.com" }, OFF_SITE), 403)).error.code).toBe(
+      "appointments_disabled",
+    );
     expect((await expectJson(visitorFetch(OFF_SITE, "/slots"), 403)).error.code).toBe("appointments_disabled");
-    expect((await expectJson(call("PUT", "/appointments/settings", cookie, { enabled: true, hours: HOURS, slotMinutes: 5 }), 400)).error.fields).toHaveProperty("slotMinutes");
+    expect(
+      (
+        await expectJson(
+          call("PUT", "/appointments/settings", cookie, { enabled: true, hours: HOURS, slotMinutes: 5 }),
+          400,
+        )
+      ).error.fields,
+    ).toHaveProperty("slotMinutes");
   });
 
   it("emails a confirmation, reminds an hour before (time made, not waited for), and cancels only with the link's token", async () => {
     const slots = await freeSlots();
     const slot = slots.find((s) => s.start > Date.now() + 3 * 3_600_000)!;
-    const booked = await site().bookAppointment({ visitorId: "v-remind", conversationId: null }, { start: slot.start, email: "cleo@example.com" });
+    const booked = await site().bookAppointment(
+      { visitorId: "v-remind", conversationId: null },
+      { start: slot.start, email: "cleo@example.com" },
+    );
     if ("error" in booked) throw new Error(booked.error.message);
     const id = booked.appointment.id;
-    const outbox = async () => (await site().outbox(50)).filter((m: any) => m.to === "cleo@example.com").map((m: any) => m.kind);
+    const outbox = async () =>
+      (await site().outbox(50)).filter((m: any) => m.to === "cleo@example.com").map((m: any) => m.kind);
     expect(await outbox()).toEqual(["appointment-confirmation"]);
 
     const stub = site();
-    const due = await runInDurableObject(stub, (_i, s) => s.storage.sql.exec<{ due: number }>("SELECT due FROM timers WHERE kind = 'appointment-reminder' AND key = ?", id).one().due);
+    const due = await runInDurableObject(
+      stub,
+      (_i, s) =>
+        s.storage.sql
+          .exec<{ due: number }>("SELECT due FROM timers WHERE kind = 'appointment-reminder' AND key = ?", id)
+          .one().due,
+    );
     expect(due).toBe(slot.start - 3_600_000);
-    await runInDurableObject(stub, (_i, s) => void s.storage.sql.exec("UPDATE timers SET due = ? WHERE kind = 'appointment-reminder' AND key = ?", Date.now() - 1, id));
+    await runInDurableObject(
+      stub,
+      (_i, s) =>
+        void s.storage.sql.exec(
+          "UPDATE timers SET due = ? WHERE kind = 'appointment-reminder' AND key = ?",
+          Date.now() - 1,
+          id,
+        ),
+    );
     await runDurableObjectAlarm(stub);
     expect((await outbox()).sort()).toEqual(["appointment-confirmation", "appointment-reminder"]);
 
-    const forged = await SELF.fetch(`${BASE}/api/v1/appointments/${SITE}/${id}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ token: "forged" }) });
+    const forged = await SELF.fetch(`${BASE}/api/v1/appointments/${SITE}/${id}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ token: "forged" }),
+    });
     expect((await expectJson(forged, 403)).error.code).toBe("invalid_link");
     expect((await freeSlots()).some((s) => s.start === slot.start)).toBe(false);
 
     const page = await SELF.fetch(`${BASE}/api/v1/appointments/${SITE}/${id}?token=${booked.manageToken}`);
     expect(page.headers.get("Content-Security-Policy")).toContain("default-src 'none'");
     expect(await page.text()).toContain(`value="${booked.manageToken}"`);
-    const cancelled = await SELF.fetch(`${BASE}/api/v1/appointments/${SITE}/${id}`, { method: "POST", body: new URLSearchParams({ token: booked.manageToken }) });
+    const cancelled = await SELF.fetch(`${BASE}/api/v1/appointments/${SITE}/${id}`, {
+      method: "POST",
+      body: new URLSearchParams({ token: booked.manageToken }),
+    });
     expect((await expectJson(cancelled, 200)).appointment.status).toBe("cancelled");
     expect((await freeSlots()).some((s) => s.start === slot.start)).toBe(true);
   });

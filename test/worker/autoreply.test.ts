@@ -1,7 +1,17 @@
 import { SELF, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hmacSha256, toHex } from "../../worker/lib/crypto";
-import { BASE, type Client, createSite, eventually, login, openSocket, operatorSocket, startSession, visitorSocket } from "./helpers";
+import {
+  BASE,
+  type Client,
+  createSite,
+  eventually,
+  login,
+  openSocket,
+  operatorSocket,
+  startSession,
+  visitorSocket,
+} from "./helpers";
 
 const SITE = "reply-shop";
 let cookie: string;
@@ -17,14 +27,29 @@ function closedToday(extra: Record<string, unknown> = {}) {
     schedule: {
       timezone: "UTC",
       week: EMPTY_WEEK,
-      exceptions: [{ date: day(0), closed: true }, { date: day(1), intervals: [{ from: "10:00", to: "18:00" }] }],
+      exceptions: [
+        { date: day(0), closed: true },
+        { date: day(1), intervals: [{ from: "10:00", to: "18:00" }] },
+      ],
     },
     rules: [
-      { id: "busy", name: "Busy", periods: ["work"], timeoutSec: 60, variants: [{ text: "All operators are busy; one will answer shortly." }] },
       {
-        id: "closed", name: "Closed", periods: OFF, timeoutSec: 0,
+        id: "busy",
+        name: "Busy",
+        periods: ["work"],
+        timeoutSec: 60,
+        variants: [{ text: "All operators are busy; one will answer shortly." }],
+      },
+      {
+        id: "closed",
+        name: "Closed",
+        periods: OFF,
+        timeoutSec: 0,
         variants: [
-          { when: { emailKnown: false }, text: "We are back {nextOpening}. Leave your email and we will write to you." },
+          {
+            when: { emailKnown: false },
+            text: "We are back {nextOpening}. Leave your email and we will write to you.",
+          },
           { when: { emailKnown: true }, text: "We are back {nextOpening}; we will answer by email." },
         ],
       },
@@ -50,7 +75,12 @@ async function saveSettings(body: unknown) {
 }
 
 async function visitor(body: Record<string, unknown> = {}) {
-  const grant = await startSession(SITE, { trail: { pages: [{ url: "https://shop.example/boots", at: 1 }] }, locale: "en", timezone: "Asia/Tokyo", ...body });
+  const grant = await startSession(SITE, {
+    trail: { pages: [{ url: "https://shop.example/boots", at: 1 }] },
+    locale: "en",
+    timezone: "Asia/Tokyo",
+    ...body,
+  });
   const tab = await visitorSocket(grant);
   await tab.hello();
   const stub = env.CONVERSATION.get(env.CONVERSATION.idFromString(grant.conversationId));
@@ -110,7 +140,10 @@ describe("auto-replies", () => {
     const { tab, stub } = await visitor();
     await tab.say("Are you there tonight?");
     await tab.none("message", 500); // the header said "We are online": no instant "we are away"
-    const due = await runInDurableObject(stub, (_i, s) => s.storage.sql.exec<{ due: number }>("SELECT due FROM timers WHERE kind = 'autoreply'").one().due);
+    const due = await runInDurableObject(
+      stub,
+      (_i, s) => s.storage.sql.exec<{ due: number }>("SELECT due FROM timers WHERE kind = 'autoreply'").one().due,
+    );
     expect(due).toBeGreaterThan(Date.now() + 50_000);
     await timeoutPasses(stub);
     const { message } = await tab.next("message");
@@ -145,7 +178,9 @@ describe("auto-replies", () => {
     await op.say("Hi, I am here.");
     await tab.next("message");
     await timeoutPasses(stub);
-    expect(await runInDurableObject(stub, (_i, s) => s.storage.sql.exec("SELECT COUNT(*) AS n FROM timers").one().n)).toBe(0);
+    expect(
+      await runInDurableObject(stub, (_i, s) => s.storage.sql.exec("SELECT COUNT(*) AS n FROM timers").one().n),
+    ).toBe(0);
     await tab.say("a new question right after the answer");
     await timeoutPasses(stub);
     await tab.none("message", 300);
@@ -185,11 +220,40 @@ describe("auto-replies", () => {
 describe("auto-reply settings: bad input is a 400 naming the field", () => {
   const week = (mon: unknown[]) => ({ ...EMPTY_WEEK, mon });
   const cases: Array<[string, (s: any) => void, string, string]> = [
-    ["unknown timezone", (s) => (s.schedule.timezone = "Mars/Olympus"), "schedule.timezone", "unknown timezone Mars/Olympus"],
-    ["interval ending before it starts", (s) => (s.schedule.week = week([{ from: "18:00", to: "09:00" }])), "schedule.week.mon.0.to", "ends before it starts"],
-    ["overlapping intervals", (s) => (s.schedule.week = week([{ from: "09:00", to: "13:00" }, { from: "12:00", to: "18:00" }])), "schedule.week.mon", "overlap"],
-    ["more than 50 rules", (s) => (s.rules = Array.from({ length: 51 }, (_, i) => ({ ...s.rules[0], id: `r${i}` }))), "rules", "at most 50 rules"],
-    ["unknown template variable", (s) => (s.rules[0].variants[0].text = "Hi {firstName}"), "rules.0.variants.0.text", "unknown template variable {firstName}"],
+    [
+      "unknown timezone",
+      (s) => (s.schedule.timezone = "Mars/Olympus"),
+      "schedule.timezone",
+      "unknown timezone Mars/Olympus",
+    ],
+    [
+      "interval ending before it starts",
+      (s) => (s.schedule.week = week([{ from: "18:00", to: "09:00" }])),
+      "schedule.week.mon.0.to",
+      "ends before it starts",
+    ],
+    [
+      "overlapping intervals",
+      (s) =>
+        (s.schedule.week = week([
+          { from: "09:00", to: "13:00" },
+          { from: "12:00", to: "18:00" },
+        ])),
+      "schedule.week.mon",
+      "overlap",
+    ],
+    [
+      "more than 50 rules",
+      (s) => (s.rules = Array.from({ length: 51 }, (_, i) => ({ ...s.rules[0], id: `r${i}` }))),
+      "rules",
+      "at most 50 rules",
+    ],
+    [
+      "unknown template variable",
+      (s) => (s.rules[0].variants[0].text = "Hi {firstName}"),
+      "rules.0.variants.0.text",
+      "unknown template variable {firstName}",
+    ],
     ["negative timeout", (s) => (s.rules[0].timeoutSec = -1), "rules.0.timeoutSec", "between 0 and 86400"],
     ["timeout over a day", (s) => (s.rules[0].timeoutSec = 86_401), "rules.0.timeoutSec", "between 0 and 86400"],
   ];
@@ -214,7 +278,12 @@ describe("the visitor's time zone arriving with the first message", () => {
     const tab = await visitorSocket(grant);
     await tab.hello();
     await tab.say("first message, the trail is on its way");
-    await startSession(SITE, { visitorToken: grant.visitorToken, trail: { pages: [{ url: "https://shop.example/", at: 1 }] }, locale: "en", timezone: "Asia/Tokyo" });
+    await startSession(SITE, {
+      visitorToken: grant.visitorToken,
+      trail: { pages: [{ url: "https://shop.example/", at: 1 }] },
+      locale: "en",
+      timezone: "Asia/Tokyo",
+    });
     const { message } = await tab.next("message", 6000);
     const when = new Date().getUTCHours() >= 15 ? "today at 19:00" : "tomorrow at 19:00";
     expect(message.text).toBe(`We are back ${when}. Leave your email and we will write to you.`);
@@ -239,7 +308,13 @@ describe("the inbox after an auto-reply", () => {
 describe("department hours", () => {
   it("a conversation of a department that is open follows its hours, not the site's closed day", async () => {
     const settings: any = closedToday();
-    settings.departmentSchedules = { support: { timezone: "UTC", week: EMPTY_WEEK, exceptions: [{ date: day(0), intervals: [{ from: "00:00", to: "23:59" }] }] } };
+    settings.departmentSchedules = {
+      support: {
+        timezone: "UTC",
+        week: EMPTY_WEEK,
+        exceptions: [{ date: day(0), intervals: [{ from: "00:00", to: "23:59" }] }],
+      },
+    };
     expect((await saveSettings(settings)).status).toBe(200);
     const { tab, stub } = await visitor();
     await (stub as any).operatorAction(SITE, { type: "assign", assignee: null, department: "support" });

@@ -14,8 +14,23 @@ const EMPTY_WEEK = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 /** Closed today (UTC), open tomorrow at 10:00 UTC: a handoff promises "tomorrow at 13:00" in Moscow. */
 const CLOSED_TODAY = {
-  schedule: { timezone: "UTC", week: EMPTY_WEEK, exceptions: [{ date: day(0), closed: true }, { date: day(1), intervals: [{ from: "10:00", to: "18:00" }] }] },
-  rules: [{ id: "closed", name: "Closed", periods: ["weekend", "holiday", "night", "lunch", "break"], timeoutSec: 0, variants: [{ text: "We are back {nextOpening}." }] }],
+  schedule: {
+    timezone: "UTC",
+    week: EMPTY_WEEK,
+    exceptions: [
+      { date: day(0), closed: true },
+      { date: day(1), intervals: [{ from: "10:00", to: "18:00" }] },
+    ],
+  },
+  rules: [
+    {
+      id: "closed",
+      name: "Closed",
+      periods: ["weekend", "holiday", "night", "lunch", "break"],
+      timeoutSec: 0,
+      variants: [{ text: "We are back {nextOpening}." }],
+    },
+  ],
   quietAfterOperatorMinutes: 10,
 };
 
@@ -23,11 +38,16 @@ const SCENARIO = {
   enabled: true,
   start: "hello",
   steps: [
-    { id: "hello", type: "buttons", text: { en: "Hi! What can I help with?", ru: "Здравствуйте! Чем помочь?" }, buttons: [
-      { label: { en: "Delivery", ru: "Доставка" }, action: "goto", target: "delivery" },
-      { label: { en: "Leave a request", ru: "Оставить заявку" }, action: "goto", target: "name" },
-      { label: { en: "Talk to a person", ru: "Позвать человека" }, action: "handoff" },
-    ] },
+    {
+      id: "hello",
+      type: "buttons",
+      text: { en: "Hi! What can I help with?", ru: "Здравствуйте! Чем помочь?" },
+      buttons: [
+        { label: { en: "Delivery", ru: "Доставка" }, action: "goto", target: "delivery" },
+        { label: { en: "Leave a request", ru: "Оставить заявку" }, action: "goto", target: "name" },
+        { label: { en: "Talk to a person", ru: "Позвать человека" }, action: "handoff" },
+      ],
+    },
     { id: "delivery", type: "message", text: "We deliver in 1–3 days.", next: "done" },
     { id: "name", type: "field", field: "name", text: { en: "Your name?", ru: "Как вас зовут?" }, next: "phone" },
     { id: "phone", type: "field", field: "phone", text: { en: "Your phone?", ru: "Ваш телефон?" }, next: "email" },
@@ -36,12 +56,18 @@ const SCENARIO = {
   ],
 };
 
-const admin = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => call(method, path, cookie, body, headers);
-const log = async (prefix: string) => (await (await fetch(`${RECEIVER}/_log?path=${encodeURIComponent(prefix)}`)).json()) as any[];
+const admin = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+  call(method, path, cookie, body, headers);
+const log = async (prefix: string) =>
+  (await (await fetch(`${RECEIVER}/_log?path=${encodeURIComponent(prefix)}`)).json()) as any[];
 const siteStub = () => env.SITE.get(env.SITE.idFromName(SITE)) as unknown as DurableObjectStub;
 
 async function visitor(locale = "en", timezone = "Europe/Moscow") {
-  const grant = await startSession(SITE, { locale, timezone, trail: { pages: [{ url: "https://shop.example/boots", at: 1 }] } });
+  const grant = await startSession(SITE, {
+    locale,
+    timezone,
+    trail: { pages: [{ url: "https://shop.example/boots", at: 1 }] },
+  });
   const tab = await visitorSocket(grant);
   await tab.hello();
   return { grant, tab };
@@ -56,7 +82,10 @@ async function runSiteTimers(ahead = 0) {
 beforeAll(async () => {
   await createSite(SITE);
   cookie = await login(SITE);
-  await expectJson(admin("POST", "/bot/kb/import?format=json", { entries: SAMPLE_KB.map((e) => ({ ...e, tags: [] })) }), 200);
+  await expectJson(
+    admin("POST", "/bot/kb/import?format=json", { entries: SAMPLE_KB.map((e) => ({ ...e, tags: [] })) }),
+    200,
+  );
   await expectJson(admin("PUT", "/bot/settings", { enabled: true, name: "Shop bot" }), 200);
 });
 
@@ -74,9 +103,17 @@ describe("knowledge base in the admin API", () => {
     expect(csv.split("\r\n")[0]).toBe("id,lang,questions,answer,tags");
     const before = (await expectJson(admin("GET", "/bot/kb"), 200)).entries;
     const broken = `${csv}new-1,de,"Вопрос",Ответ,\r\n`;
-    const refused = await expectJson(admin("POST", "/bot/kb/import?format=csv", broken, { "Content-Type": "text/csv" }), 400);
+    const refused = await expectJson(
+      admin("POST", "/bot/kb/import?format=csv", broken, { "Content-Type": "text/csv" }),
+      400,
+    );
     expect(refused.error.message).toBe(`row ${before.length + 2}, column lang: "de" is not ru or en`);
-    const unclosed = await expectJson(admin("POST", "/bot/kb/import?format=csv", 'lang,questions,answer\nru,"Где заказ?,Ответ\n', { "Content-Type": "text/csv" }), 400);
+    const unclosed = await expectJson(
+      admin("POST", "/bot/kb/import?format=csv", 'lang,questions,answer\nru,"Где заказ?,Ответ\n', {
+        "Content-Type": "text/csv",
+      }),
+      400,
+    );
     expect(unclosed.error.message).toMatch(/^row 2, column 2: a quoted field is not closed/);
     expect((await expectJson(admin("GET", "/bot/kb"), 200)).entries).toEqual(before);
     await expectJson(admin("POST", "/bot/kb/import?format=csv", csv, { "Content-Type": "text/csv" }), 200);
@@ -96,7 +133,11 @@ describe("the bot in a conversation", () => {
     const answer = (await tab.next("message")).message;
     console.log(`bot latency (visitor message → bot answer, local workerd): ${Date.now() - sent} ms`);
     expect(ack.seq).toBeLessThan(answer.seq);
-    expect(answer).toMatchObject({ author: { kind: "bot", name: "Shop bot" }, text: SAMPLE_KB[0].answer, meta: { bot: "answer", entry: "delivery-ru", feedback: true } });
+    expect(answer).toMatchObject({
+      author: { kind: "bot", name: "Shop bot" },
+      text: SAMPLE_KB[0].answer,
+      meta: { bot: "answer", entry: "delivery-ru", feedback: true },
+    });
     // The bot answered this wait: no auto-reply follows it.
     await tab.none("message", 300);
 
@@ -130,7 +171,9 @@ describe("the bot in a conversation", () => {
       tab.close();
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    console.log(`10 conversations, local workerd: ack median ${median(ackMs).toFixed(1)} ms; bot answer median ${median(answerMs).toFixed(1)} ms after the message (${(median(answerMs) - median(ackMs)).toFixed(1)} ms after the ack)`);
+    console.log(
+      `10 conversations, local workerd: ack median ${median(ackMs).toFixed(1)} ms; bot answer median ${median(answerMs).toFixed(1)} ms after the message (${(median(answerMs) - median(ackMs)).toFixed(1)} ms after the ack)`,
+    );
     await expectJson(admin("PUT", "/autoreply", CLOSED_TODAY), 200);
   });
 
@@ -147,11 +190,38 @@ describe("scenario", () => {
   it("is refused on save naming the step: unknown type, missing target, cycle, unreachable step", async () => {
     const steps = SCENARIO.steps;
     const cases: [unknown, string, RegExp][] = [
-      [{ ...SCENARIO, steps: [...steps, { id: "x", type: "quiz", text: "?" }] }, "steps.6.type", /step "x": unknown step type "quiz"/],
-      [{ ...SCENARIO, steps: steps.map((s) => (s.id === "delivery" ? { ...s, next: "nowhere" } : s)) }, "steps.1.next", /step "delivery": leads to "nowhere"/],
-      [{ ...SCENARIO, steps: steps.map((s) => (s.id === "email" ? { ...s, next: "name" } : s)) }, "steps.2.next", /cycle: name → phone → email → name/],
-      [{ ...SCENARIO, steps: [...steps, { id: "lost", type: "message", text: "?", next: "done" }] }, "steps.6.id", /step "lost" cannot be reached/],
-      [{ ...SCENARIO, steps: steps.map((s) => (s.id === "hello" ? { ...s, buttons: [...s.buttons!, { label: "Sales", action: "department", department: "dep_nope" }] } : s)) }, "steps.0.buttons.3.department", /step "hello": no department "dep_nope"/],
+      [
+        { ...SCENARIO, steps: [...steps, { id: "x", type: "quiz", text: "?" }] },
+        "steps.6.type",
+        /step "x": unknown step type "quiz"/,
+      ],
+      [
+        { ...SCENARIO, steps: steps.map((s) => (s.id === "delivery" ? { ...s, next: "nowhere" } : s)) },
+        "steps.1.next",
+        /step "delivery": leads to "nowhere"/,
+      ],
+      [
+        { ...SCENARIO, steps: steps.map((s) => (s.id === "email" ? { ...s, next: "name" } : s)) },
+        "steps.2.next",
+        /cycle: name → phone → email → name/,
+      ],
+      [
+        { ...SCENARIO, steps: [...steps, { id: "lost", type: "message", text: "?", next: "done" }] },
+        "steps.6.id",
+        /step "lost" cannot be reached/,
+      ],
+      [
+        {
+          ...SCENARIO,
+          steps: steps.map((s) =>
+            s.id === "hello"
+              ? { ...s, buttons: [...s.buttons!, { label: "Sales", action: "department", department: "dep_nope" }] }
+              : s,
+          ),
+        },
+        "steps.0.buttons.3.department",
+        /step "hello": no department "dep_nope"/,
+      ],
     ];
     for (const [body, field, message] of cases) {
       const res = await expectJson(admin("PUT", "/bot/scenario", body), 400);
@@ -162,14 +232,27 @@ describe("scenario", () => {
 
   it("greets with buttons, validates fields in the visitor's language, fills the lead card and delivers it signed, retrying after a 500", async () => {
     await expectJson(admin("PUT", "/bot/scenario", SCENARIO), 200);
-    await expectJson(admin("PUT", "/bot/settings", {
-      enabled: true, name: "Shop bot",
-      leads: { webhookUrl: `${RECEIVER}/fail-once/hook-${Date.now()}`, webhookSecret: SECRET, bitrix24Url: `${RECEIVER}/bitrix/rest/1/abc123/`, email: "sales@shop.example" },
-      gravatar: { enabled: true, baseUrl: `${RECEIVER}/gravatar/` },
-    }), 200);
+    await expectJson(
+      admin("PUT", "/bot/settings", {
+        enabled: true,
+        name: "Shop bot",
+        leads: {
+          webhookUrl: `${RECEIVER}/fail-once/hook-${Date.now()}`,
+          webhookSecret: SECRET,
+          bitrix24Url: `${RECEIVER}/bitrix/rest/1/abc123/`,
+          email: "sales@shop.example",
+        },
+        gravatar: { enabled: true, baseUrl: `${RECEIVER}/gravatar/` },
+      }),
+      200,
+    );
     const { grant, tab } = await visitor("ru");
     const greeting = (await tab.next("message")).message;
-    expect(greeting).toMatchObject({ author: { kind: "bot" }, text: "Здравствуйте! Чем помочь?", meta: { step: "hello", buttons: ["Доставка", "Оставить заявку", "Позвать человека"] } });
+    expect(greeting).toMatchObject({
+      author: { kind: "bot" },
+      text: "Здравствуйте! Чем помочь?",
+      meta: { step: "hello", buttons: ["Доставка", "Оставить заявку", "Позвать человека"] },
+    });
     tab.send({ type: "bot", action: "button", step: "hello", index: 1 });
     expect((await tab.next("message")).message).toMatchObject({ author: { kind: "visitor" }, text: "Оставить заявку" });
     expect((await tab.next("message")).message.text).toBe("Как вас зовут?");
@@ -179,7 +262,10 @@ describe("scenario", () => {
     await tab.say("Анна");
     expect((await tab.next("message")).message.text).toBe("Ваш телефон?");
     await tab.say("позвоните мне");
-    expect((await tab.next("message")).message).toMatchObject({ meta: { bot: "invalid" }, text: expect.stringContaining("не номер телефона") });
+    expect((await tab.next("message")).message).toMatchObject({
+      meta: { bot: "invalid" },
+      text: expect.stringContaining("не номер телефона"),
+    });
     await tab.say("+7 (912) 345-67-89");
     expect((await tab.next("message")).message.text).toBe("Ваша почта?");
     await tab.say("anna@example.com");
@@ -191,32 +277,53 @@ describe("scenario", () => {
       expect(leads[0]).toMatchObject({ conversationId: grant.conversationId, status: "complete" });
     });
     expect(leads[0].fields).toEqual({ name: "Анна", phone: "+79123456789", email: "anna@example.com" });
-    expect(leads[0].enrichment).toEqual({ name: "Anna Example", avatarUrl: "https://gravatar.example/a.png", links: ["https://gravatar.example/anna", "https://github.com/anna"] });
+    expect(leads[0].enrichment).toEqual({
+      name: "Anna Example",
+      avatarUrl: "https://gravatar.example/a.png",
+      links: ["https://gravatar.example/anna", "https://github.com/anna"],
+    });
 
     // The Site's alarm delivers at once; the webhook's first answer is a 500, so it waits 10 s for its second try.
     let deliveries: any[] = [];
     await eventually(async () => {
-      deliveries = (await expectJson(admin("GET", "/bot/deliveries"), 200)).deliveries.filter((d: any) => d.leadId === leads[0].id);
-      expect(Object.fromEntries(deliveries.map((d: any) => [d.target, d.status]))).toEqual({ webhook: "pending", email: "delivered", bitrix24: "delivered" });
+      deliveries = (await expectJson(admin("GET", "/bot/deliveries"), 200)).deliveries.filter(
+        (d: any) => d.leadId === leads[0].id,
+      );
+      expect(Object.fromEntries(deliveries.map((d: any) => [d.target, d.status]))).toEqual({
+        webhook: "pending",
+        email: "delivered",
+        bitrix24: "delivered",
+      });
     });
-    expect(deliveries.find((d: any) => d.target === "webhook")).toMatchObject({ attempts: 1, lastError: "the webhook answered 500" });
+    expect(deliveries.find((d: any) => d.target === "webhook")).toMatchObject({
+      attempts: 1,
+      lastError: "the webhook answered 500",
+    });
     await runSiteTimers(11_000);
-    deliveries = (await expectJson(admin("GET", "/bot/deliveries"), 200)).deliveries.filter((d: any) => d.leadId === leads[0].id);
+    deliveries = (await expectJson(admin("GET", "/bot/deliveries"), 200)).deliveries.filter(
+      (d: any) => d.leadId === leads[0].id,
+    );
     expect(deliveries.find((d: any) => d.target === "webhook")).toMatchObject({ status: "delivered", attempts: 2 });
 
     const hooks = await log("/fail-once/");
     const hook = hooks.at(-1);
     const expected = `sha256=${toHex(await hmacSha256(SECRET, `${hook.headers["x-edgechat-timestamp"]}.${hook.body}`))}`;
     expect(hook.headers["x-edgechat-signature"]).toBe(expected);
-    expect(JSON.parse(hook.body)).toMatchObject({ event: "lead.complete", lead: { id: leads[0].id, fields: { phone: "+79123456789" } } });
+    expect(JSON.parse(hook.body)).toMatchObject({
+      event: "lead.complete",
+      lead: { id: leads[0].id, fields: { phone: "+79123456789" } },
+    });
 
     const crm = (await log("/bitrix/")).at(-1);
     expect(crm).toMatchObject({ method: "POST", path: "/bitrix/rest/1/abc123/crm.lead.add.json", status: 200 });
     expect(JSON.parse(crm.body)).toEqual({
       fields: {
-        TITLE: "Chat lead: Анна", NAME: "Анна",
-        PHONE: [{ VALUE: "+79123456789", VALUE_TYPE: "WORK" }], EMAIL: [{ VALUE: "anna@example.com", VALUE_TYPE: "WORK" }],
-        SOURCE_ID: "WEB", SOURCE_DESCRIPTION: `Edgechat conversation ${grant.conversationId}`,
+        TITLE: "Chat lead: Анна",
+        NAME: "Анна",
+        PHONE: [{ VALUE: "+79123456789", VALUE_TYPE: "WORK" }],
+        EMAIL: [{ VALUE: "anna@example.com", VALUE_TYPE: "WORK" }],
+        SOURCE_ID: "WEB",
+        SOURCE_DESCRIPTION: `Edgechat conversation ${grant.conversationId}`,
       },
       params: { REGISTER_SONET_EVENT: "Y" },
     });

@@ -1,7 +1,16 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, expectJson } from "./admin-helpers";
-import { createSite, login, noAutoReplies, openSocket, operatorSocket, startSession, visitorSocket, type Client } from "./helpers";
+import {
+  createSite,
+  login,
+  noAutoReplies,
+  openSocket,
+  operatorSocket,
+  startSession,
+  visitorSocket,
+  type Client,
+} from "./helpers";
 
 const SITE = "calls-shop";
 const OFF_SITE = "calls-off-shop";
@@ -51,7 +60,13 @@ describe("call signalling", () => {
     await otherTab.hello();
     const id = crypto.randomUUID();
     visitor.send({ type: "call", action: "request", callId: id });
-    expect(await callFrame(operator)).toEqual({ type: "call", action: "request", callId: id, from: "visitor", audioOnly: false });
+    expect(await callFrame(operator)).toEqual({
+      type: "call",
+      action: "request",
+      callId: id,
+      from: "visitor",
+      audioOnly: false,
+    });
 
     operator.send({ type: "call", action: "offer", callId: id, sdp: OFFER });
     expect(await callFrame(visitor)).toEqual({ type: "call", action: "offer", callId: id, sdp: OFFER });
@@ -73,7 +88,8 @@ describe("call signalling", () => {
     await operator.none("call");
 
     visitor.send({ type: "call", action: "hangup", callId: id });
-    for (const c of [visitor, operator, otherTab]) expect(await callFrame(c)).toMatchObject({ action: "end", outcome: "completed" });
+    for (const c of [visitor, operator, otherTab])
+      expect(await callFrame(c)).toMatchObject({ action: "end", outcome: "completed" });
     const events = await callEvents(operator);
     expect(events.map((e) => e.event)).toEqual(["requested", "answered", "ended"]);
     expect(events[2]).toMatchObject({ outcome: "completed", screenShared: true });
@@ -106,15 +122,21 @@ describe("call signalling", () => {
     visitor.send({ type: "call", action: "decline", callId: declined });
     expect((await visitor.next("error")).code).toBe("forbidden");
     operator.send({ type: "call", action: "decline", callId: declined });
-    for (const c of [visitor, operator]) expect(await callFrame(c)).toMatchObject({ action: "end", outcome: "declined", durationMs: null });
+    for (const c of [visitor, operator])
+      expect(await callFrame(c)).toMatchObject({ action: "end", outcome: "declined", durationMs: null });
 
     const missed = crypto.randomUUID();
     visitor.send({ type: "call", action: "request", callId: missed });
     expect((await callFrame(operator)).callId).toBe(missed);
     visitor.send({ type: "call", action: "request", callId: crypto.randomUUID() });
     expect((await visitor.next("error")).code).toBe("call_busy");
-    const due = await runInDurableObject(stub, (_i, state) =>
-      state.storage.sql.exec<{ due: number }>("SELECT due FROM timers WHERE kind = 'call-ring' AND key = ?", missed).one().due);
+    const due = await runInDurableObject(
+      stub,
+      (_i, state) =>
+        state.storage.sql
+          .exec<{ due: number }>("SELECT due FROM timers WHERE kind = 'call-ring' AND key = ?", missed)
+          .one().due,
+    );
     expect(due - Date.now()).toBeGreaterThan(40_000);
     // Time is made, not waited for: the ring timer is moved to now and the alarm runs.
     await runInDurableObject(stub, (_i, state) => {
@@ -138,10 +160,21 @@ describe("call signalling", () => {
     await admin.next("inbox");
     const id = crypto.randomUUID();
     visitor.send({ type: "call", action: "request", callId: id, audioOnly: true });
-    expect(await admin.next("ringing")).toEqual({ type: "ringing", conversationId: grant.conversationId, callId: id, audioOnly: true });
+    expect(await admin.next("ringing")).toEqual({
+      type: "ringing",
+      conversationId: grant.conversationId,
+      callId: id,
+      audioOnly: true,
+    });
     const late = await operatorSocket(cookie, grant.conversationId);
     await late.hello();
-    expect(await callFrame(late)).toEqual({ type: "call", action: "request", callId: id, from: "visitor", audioOnly: true });
+    expect(await callFrame(late)).toEqual({
+      type: "call",
+      action: "request",
+      callId: id,
+      from: "visitor",
+      audioOnly: true,
+    });
     // The caller's own tabs are not rung.
     const secondTab = await visitorSocket(grant);
     await secondTab.hello();
@@ -176,11 +209,20 @@ describe("bad call frames", () => {
     visitor.send({ type: "call", action: "request", callId: id });
     await callFrame(operator);
     const bad: [unknown, RegExp][] = [
-      [{ type: "call", action: "offer", callId: id, sdp: "<script>alert(1)</script>" }, /sdp is not a session description/],
-      [{ type: "call", action: "offer", callId: id, sdp: `${OFFER}a=${"x".repeat(16_000)}\r\n` }, /sdp is longer than 16000 characters/],
+      [
+        { type: "call", action: "offer", callId: id, sdp: "<script>alert(1)</script>" },
+        /sdp is not a session description/,
+      ],
+      [
+        { type: "call", action: "offer", callId: id, sdp: `${OFFER}a=${"x".repeat(16_000)}\r\n` },
+        /sdp is longer than 16000 characters/,
+      ],
       [{ type: "call", action: "offer", callId: id }, /offer needs sdp/],
       [{ type: "call", action: "offer", callId: id, sdp: 42 }, /sdp/],
-      [{ type: "call", action: "ice", callId: id, candidate: { candidate: "x".repeat(1001) } }, /candidate is longer than 1000/],
+      [
+        { type: "call", action: "ice", callId: id, candidate: { candidate: "x".repeat(1001) } },
+        /candidate is longer than 1000/,
+      ],
       [{ type: "call", action: "ice", callId: id, candidate: { candidate: "", evil: true } }, /evil/],
       [{ type: "call", action: "dial", callId: id }, /action/],
       [{ type: "call", action: "hangup", callId: "../../x" }, /callId is 8 to 64/],

@@ -21,7 +21,11 @@ const GOOD = {
   INBOUND_DOMAIN: "in.chat.example.com",
   VAPID_PUBLIC_KEY: "BK55DAzMGhnMaHrtIuAnNS1qEAhi-QMmQ6PiglmrJICtcxD_vitAjn9TdwQm7W8UuNVoxQQyizkqrD-gdvz_hrU",
   VAPID_PRIVATE_KEY: "q5esIkLxMoGEuRGWtQp_m9iukcIzXfHxCmiP_Q1FH10",
-  SITE: {}, CONVERSATION: {}, DEPLOYMENT: {}, ASSETS: {}, FILES: {},
+  SITE: {},
+  CONVERSATION: {},
+  DEPLOYMENT: {},
+  ASSETS: {},
+  FILES: {},
 };
 
 function problems(overrides: Record<string, unknown>) {
@@ -41,7 +45,8 @@ describe("/healthz", () => {
     const res = await SELF.fetch(`${BASE}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
-      ok: true, environment: "test",
+      ok: true,
+      environment: "test",
       features: { email: "outbox", inbound: true, video: false, signup: "closed", push: true },
       problems: [],
     });
@@ -63,7 +68,10 @@ describe("/healthz", () => {
     expect(res.status).toBe(503);
     const body = await res.json<any>();
     expect(body.features.signup).toBe("closed");
-    expect(body.problems[0]).toMatchObject({ name: "SIGNUP", message: expect.stringContaining("closed, invite or open") });
+    expect(body.problems[0]).toMatchObject({
+      name: "SIGNUP",
+      message: expect.stringContaining("closed, invite or open"),
+    });
   });
 
   it("shows video on when both TURN values are set", async () => {
@@ -75,24 +83,39 @@ describe("/healthz", () => {
 describe("checkConfig", () => {
   it("passes a complete production configuration", () => {
     expect(checkConfig(GOOD)).toEqual({
-      ok: true, environment: "production",
-      features: { email: "mailchannels", inbound: true, video: false, signup: "closed", push: true }, problems: [],
+      ok: true,
+      environment: "production",
+      features: { email: "mailchannels", inbound: true, video: false, signup: "closed", push: true },
+      problems: [],
     });
   });
 
   it.each([
-    ["no VAPID keys in production: push off, not fatal", { VAPID_PUBLIC_KEY: undefined, VAPID_PRIVATE_KEY: undefined }, ["note VAPID_PUBLIC_KEY"]],
+    [
+      "no VAPID keys in production: push off, not fatal",
+      { VAPID_PUBLIC_KEY: undefined, VAPID_PRIVATE_KEY: undefined },
+      ["note VAPID_PUBLIC_KEY"],
+    ],
     ["a VAPID public key that is no P-256 point", { VAPID_PUBLIC_KEY: "not-a-key" }, ["fatal VAPID_PUBLIC_KEY"]],
     ["a VAPID private key of the wrong length", { VAPID_PRIVATE_KEY: "abc" }, ["fatal VAPID_PRIVATE_KEY"]],
     ["the public VAPID key without the private one", { VAPID_PRIVATE_KEY: undefined }, ["fatal VAPID_PRIVATE_KEY"]],
-    ["a VAPID subject that is neither mailto nor https", { VAPID_SUBJECT: "http://shop.example" }, ["fatal VAPID_SUBJECT"]],
+    [
+      "a VAPID subject that is neither mailto nor https",
+      { VAPID_SUBJECT: "http://shop.example" },
+      ["fatal VAPID_SUBJECT"],
+    ],
     ["a Telegram API URL that is not a URL", { TELEGRAM_API_URL: "api.telegram.org" }, ["fatal TELEGRAM_API_URL"]],
   ])("names %s", (_what, overrides, expected) => {
     expect(problems(overrides)).toEqual(expected);
   });
 
   it("turns Web Push on locally without keys: they are generated on first use", () => {
-    const report = checkConfig({ ...GOOD, ENVIRONMENT: "local", VAPID_PUBLIC_KEY: undefined, VAPID_PRIVATE_KEY: undefined });
+    const report = checkConfig({
+      ...GOOD,
+      ENVIRONMENT: "local",
+      VAPID_PUBLIC_KEY: undefined,
+      VAPID_PRIVATE_KEY: undefined,
+    });
     expect(report.features.push).toBe(true);
   });
 
@@ -117,8 +140,16 @@ describe("checkConfig", () => {
     ["PUBLIC_URL not a URL", { PUBLIC_URL: "chat.example.com" }, ["fatal PUBLIC_URL"]],
     ["PUBLIC_URL missing in production", { PUBLIC_URL: undefined }, ["fatal PUBLIC_URL"]],
     ["SIGNUP unknown", { SIGNUP: "public" }, ["fatal SIGNUP"]],
-    ["SIGNUP=open without email", { SIGNUP: "open", EMAIL_PROVIDER: undefined }, ["note EMAIL_PROVIDER", "fatal SIGNUP"]],
-    ["SIGNUP=invite without ADMIN_TOKEN", { SIGNUP: "invite", ADMIN_TOKEN: undefined }, ["note ADMIN_TOKEN", "fatal ADMIN_TOKEN"]],
+    [
+      "SIGNUP=open without email",
+      { SIGNUP: "open", EMAIL_PROVIDER: undefined },
+      ["note EMAIL_PROVIDER", "fatal SIGNUP"],
+    ],
+    [
+      "SIGNUP=invite without ADMIN_TOKEN",
+      { SIGNUP: "invite", ADMIN_TOKEN: undefined },
+      ["note ADMIN_TOKEN", "fatal ADMIN_TOKEN"],
+    ],
     ["TURN key id without its token", { TURN_KEY_ID: "turnkey123abc" }, ["note TURN_KEY_API_TOKEN"]],
     ["a missing Durable Object binding", { DEPLOYMENT: undefined }, ["fatal DEPLOYMENT"]],
     ["an unknown ENVIRONMENT", { ENVIRONMENT: "staging" }, ["note ENVIRONMENT"]],
@@ -131,13 +162,32 @@ describe("checkConfig", () => {
   }
 
   it("allows http and no provider locally", () => {
-    const report = checkConfig({ ...GOOD, ENVIRONMENT: "local", PUBLIC_URL: "http://127.0.0.1:8787", EMAIL_PROVIDER: undefined, INBOUND_DOMAIN: "in.edgechat.localhost" });
+    const report = checkConfig({
+      ...GOOD,
+      ENVIRONMENT: "local",
+      PUBLIC_URL: "http://127.0.0.1:8787",
+      EMAIL_PROVIDER: undefined,
+      INBOUND_DOMAIN: "in.edgechat.localhost",
+    });
     expect(report).toMatchObject({ ok: true, features: { email: "outbox", inbound: true }, problems: [] });
   });
 
   it("in the deploy dry run, skips secrets it cannot see but checks the variables", () => {
-    const vars = { ENVIRONMENT: "production", PUBLIC_URL: "https://chat.example.com", VAPID_PUBLIC_KEY: GOOD.VAPID_PUBLIC_KEY, EMAIL_PROVIDER: "mailchannels", EMAIL_FROM: "a@shop.example", DKIM_DOMAIN: "shop.example", DKIM_SELECTOR: "mc", INBOUND_DOMAIN: "in.chat.example.com" };
+    const vars = {
+      ENVIRONMENT: "production",
+      PUBLIC_URL: "https://chat.example.com",
+      VAPID_PUBLIC_KEY: GOOD.VAPID_PUBLIC_KEY,
+      EMAIL_PROVIDER: "mailchannels",
+      EMAIL_FROM: "a@shop.example",
+      DKIM_DOMAIN: "shop.example",
+      DKIM_SELECTOR: "mc",
+      INBOUND_DOMAIN: "in.chat.example.com",
+    };
     expect(checkConfig(vars, { secretsUnknown: true, bindings: false })).toMatchObject({ ok: true, problems: [] });
-    expect(checkConfig({ ...vars, INBOUND_DOMAIN: "in chat" }, { secretsUnknown: true, bindings: false }).problems.map((p) => p.name)).toEqual(["INBOUND_DOMAIN"]);
+    expect(
+      checkConfig({ ...vars, INBOUND_DOMAIN: "in chat" }, { secretsUnknown: true, bindings: false }).problems.map(
+        (p) => p.name,
+      ),
+    ).toEqual(["INBOUND_DOMAIN"]);
   });
 });

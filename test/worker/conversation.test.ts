@@ -36,7 +36,11 @@ describe("conversation frames", () => {
     await op.say("Yes, in 3 days.");
     for (const t of [tab, tab2]) {
       const { message } = await t.next("message");
-      expect(message).toMatchObject({ seq: 2, text: "Yes, in 3 days.", author: { kind: "operator", name: OWNER_NAME } });
+      expect(message).toMatchObject({
+        seq: 2,
+        text: "Yes, in 3 days.",
+        author: { kind: "operator", name: OWNER_NAME },
+      });
     }
   });
 
@@ -75,7 +79,10 @@ describe("conversation frames", () => {
     await op.say("four");
     const back = await visitorSocket(grant);
     const welcome = await back.hello(2);
-    expect(welcome.messages.map((m: any) => [m.seq, m.text])).toEqual([[3, "three"], [4, "four"]]);
+    expect(welcome.messages.map((m: any) => [m.seq, m.text])).toEqual([
+      [3, "three"],
+      [4, "four"],
+    ]);
     expect(welcome.more).toBe(false);
     expect(welcome.conversation.lastSeq).toBe(4);
   });
@@ -110,7 +117,12 @@ describe("conversation frames", () => {
     const stub = env.CONVERSATION.get(env.CONVERSATION.idFromString(grant.conversationId));
     await runInDurableObject(stub as DurableObjectStub, (_instance, state) => {
       for (let i = 1; i <= 501; i++) {
-        state.storage.sql.exec("INSERT INTO messages (seq, author_kind, text, at) VALUES (?, 'visitor', ?, ?)", i, `m${i - 1}`, i);
+        state.storage.sql.exec(
+          "INSERT INTO messages (seq, author_kind, text, at) VALUES (?, 'visitor', ?, ?)",
+          i,
+          `m${i - 1}`,
+          i,
+        );
       }
     });
     const tab = await visitorSocket(grant);
@@ -141,7 +153,12 @@ describe("bad frames", () => {
     ["unknown type", { type: "shout" }, "bad_frame", 'unknown frame type "shout"'],
     ["no type", { text: "hi" }, "bad_frame", "unknown frame type null"],
     ["empty text", { type: "message", clientId: "e1", text: "   " }, "empty_text", "empty"],
-    ["text over 4,000 characters", { type: "message", clientId: "e2", text: "x".repeat(4001) }, "text_too_long", "4000"],
+    [
+      "text over 4,000 characters",
+      { type: "message", clientId: "e2", text: "x".repeat(4001) },
+      "text_too_long",
+      "4000",
+    ],
     ["missing clientId", { type: "message", text: "hi" }, "bad_frame", "clientId"],
     ["negative lastSeq", { type: "hello", lastSeq: -1 }, "bad_frame", "lastSeq"],
   ];
@@ -187,5 +204,3 @@ describe("bad frames", () => {
 });
 
 const OWNER_NAME = "owner";
-
-

@@ -38,14 +38,21 @@ describe("CSAT rating", () => {
     expect(welcome.conversation).toMatchObject({ status: "resolved", rating: null });
 
     tab.send({ ...rate, conversationId: "0".repeat(64) });
-    expect(await tab.next("error")).toMatchObject({ code: "wrong_conversation", message: "this rating is for another conversation" });
+    expect(await tab.next("error")).toMatchObject({
+      code: "wrong_conversation",
+      message: "this rating is for another conversation",
+    });
     tab.send({ ...rate, rating: 6 });
     expect((await tab.next("error")).message).toContain("rating is 1 to 5");
 
     tab.send(rate);
     expect(await tab.next("rated")).toMatchObject({ rating: 4 });
     const shown = (await op.next("message")).message;
-    expect(shown).toMatchObject({ author: { kind: "system" }, text: "Rated 4 of 5: <b>quick</b> answer", meta: { rating: 4 } });
+    expect(shown).toMatchObject({
+      author: { kind: "system" },
+      text: "Rated 4 of 5: <b>quick</b> answer",
+      meta: { rating: 4 },
+    });
 
     tab.send(rate);
     expect(await tab.next("error")).toMatchObject({ code: "already_rated" });
@@ -54,7 +61,9 @@ describe("CSAT rating", () => {
 
     expect((await tab.hello(0)).conversation.rating).toBe(4);
     await eventually(async () => {
-      const entry = (await expectJson(call("GET", "/conversations", owner), 200)).conversations.find((e: any) => e.id === grant.conversationId);
+      const entry = (await expectJson(call("GET", "/conversations", owner), 200)).conversations.find(
+        (e: any) => e.id === grant.conversationId,
+      );
       expect(entry.rating).toBe(4);
       const r = await expectJson(call("GET", `/reports?from=${today()}&to=${today()}`, owner), 200);
       expect(r.figures.csat).toMatchObject({ count: 1, mean: 4, satisfied: 1 });

@@ -20,9 +20,17 @@ let operator: { cookie: string };
 let secrets: { identitySecret: string; pluginSecret: string };
 
 beforeAll(async () => {
-  const res = await post("/api/v1/sites", {
-    siteKey: SITE, name: "Rights shop", ownerEmail: OWNER.email, ownerPassword: OWNER.password, url: SHOP,
-  }, { Authorization: `Bearer ${env.ADMIN_TOKEN}` });
+  const res = await post(
+    "/api/v1/sites",
+    {
+      siteKey: SITE,
+      name: "Rights shop",
+      ownerEmail: OWNER.email,
+      ownerPassword: OWNER.password,
+      url: SHOP,
+    },
+    { Authorization: `Bearer ${env.ADMIN_TOKEN}` },
+  );
   secrets = await expectJson(res, 201);
   owner = await login(SITE);
   operator = await addOperator(SITE, owner, "operator");
@@ -37,7 +45,10 @@ async function identity(userId: string, secret = secrets.identitySecret, email?:
 }
 
 /** A visitor who wrote one message; resolves once the Site lists the conversation. */
-async function visitorWhoWrote(body: Record<string, unknown> = {}, text = "hello"): Promise<{ grant: Grant; tab: Client }> {
+async function visitorWhoWrote(
+  body: Record<string, unknown> = {},
+  text = "hello",
+): Promise<{ grant: Grant; tab: Client }> {
   const grant = await startSession(SITE, body, SHOP);
   const tab = await visitorSocket(grant);
   await tab.hello();
@@ -62,32 +73,58 @@ describe("erasing a contact", () => {
   it("needs owner or admin, a known contact, and the email or visitor id repeated", async () => {
     const { grant } = await visitorWhoWrote({ identity: await identity("501", undefined, "keep@rights.example") });
     const path = `/contacts/${grant.visitorId}/erase`;
-    expect((await expectJson(call("POST", path, operator.cookie, { confirm: grant.visitorId }), 403)).error.code).toBe("forbidden");
-    expect((await expectJson(call("POST", path, owner, { confirm: "someone@else.example" }), 400)).error.code).toBe("confirmation_mismatch");
+    expect((await expectJson(call("POST", path, operator.cookie, { confirm: grant.visitorId }), 403)).error.code).toBe(
+      "forbidden",
+    );
+    expect((await expectJson(call("POST", path, owner, { confirm: "someone@else.example" }), 400)).error.code).toBe(
+      "confirmation_mismatch",
+    );
     expect((await expectJson(call("POST", path, owner, {}), 400)).error.code).toBe("invalid_body");
-    expect((await expectJson(call("POST", "/contacts/v_nobody/erase", owner, { confirm: "v_nobody" }), 404)).error.code).toBe("unknown_contact");
-    expect((await expectJson(call("POST", "/contacts/erase", owner, { email: "keep@rights.example", confirm: "other@rights.example" }), 400)).error.code)
-      .toBe("confirmation_mismatch");
+    expect(
+      (await expectJson(call("POST", "/contacts/v_nobody/erase", owner, { confirm: "v_nobody" }), 404)).error.code,
+    ).toBe("unknown_contact");
+    expect(
+      (
+        await expectJson(
+          call("POST", "/contacts/erase", owner, { email: "keep@rights.example", confirm: "other@rights.example" }),
+          400,
+        )
+      ).error.code,
+    ).toBe("confirmation_mismatch");
     // Nothing was erased by the refused requests.
     expect(await siteStub(env, SITE).hasConversation(grant.conversationId)).toBe(true);
     expect((await conversationRows(grant.conversationId)).messages).toBe(1);
   });
 
   it("by visitor id: the conversation's object, inbox row, contact, emails and order link are gone; audited without the email", async () => {
-    const { grant, tab } = await visitorWhoWrote({ identity: await identity("502", undefined, "gone@rights.example") }, "please forget me");
+    const { grant, tab } = await visitorWhoWrote(
+      { identity: await identity("502", undefined, "gone@rights.example") },
+      "please forget me",
+    );
     const site = siteStub(env, SITE);
     // An email about the conversation (written as the outbox would; the site's mailer is a capture here).
     await runInDurableObject(site, (_i, state) => {
       state.storage.sql.exec(
         `INSERT INTO outbox (id, kind, to_addr, subject, message, conversation_id, status, provider, created_at)
          VALUES ('m_erase', 'transcript', 'gone@rights.example', 'Your chat', '{}', ?, 'outbox', 'outbox', ?)`,
-        grant.conversationId, Date.now(),
+        grant.conversationId,
+        Date.now(),
       );
     });
-    const event = JSON.stringify({ type: "order_placed", visitorId: grant.visitorId, userId: "502", orderId: "erase-1", total: 10, currency: "EUR" });
+    const event = JSON.stringify({
+      type: "order_placed",
+      visitorId: grant.visitorId,
+      userId: "502",
+      orderId: "erase-1",
+      total: 10,
+      currency: "EUR",
+    });
     await signedFetch("POST", `/api/v1/sites/${SITE}/events`, secrets.pluginSecret, event);
 
-    const res = await expectJson(call("POST", `/contacts/${grant.visitorId}/erase`, owner, { confirm: "GONE@rights.example" }), 200);
+    const res = await expectJson(
+      call("POST", `/contacts/${grant.visitorId}/erase`, owner, { confirm: "GONE@rights.example" }),
+      200,
+    );
     expect(res.erased).toEqual({ visitorIds: [grant.visitorId], conversations: 1 });
 
     expect(await conversationRows(grant.conversationId)).toEqual({ messages: 0, state: 0 });
@@ -96,7 +133,11 @@ describe("erasing a contact", () => {
     await runInDurableObject(site, (_i, state) => {
       expect(state.storage.sql.exec("SELECT COUNT(*) AS n FROM outbox WHERE id = 'm_erase'").one().n).toBe(0);
     });
-    expect((await site.orderEvents()).find((o) => o.orderId === "erase-1")).toMatchObject({ visitorId: null, userId: null, total: 10 });
+    expect((await site.orderEvents()).find((o) => o.orderId === "erase-1")).toMatchObject({
+      visitorId: null,
+      userId: null,
+      total: 10,
+    });
     await eventually(() => expect(tab.closed).toBe(true));
 
     const entry = (await auditActions()).find((e) => e.action === "contact.erase");
@@ -110,19 +151,33 @@ describe("erasing a contact", () => {
   });
 
   it("by email: every contact and conversation with that email", async () => {
-    const a = await visitorWhoWrote({ identity: await identity("601", undefined, "twice@rights.example") }, "first device");
+    const a = await visitorWhoWrote(
+      { identity: await identity("601", undefined, "twice@rights.example") },
+      "first device",
+    );
     const b = await visitorWhoWrote({}, "second device");
     b.tab.send({ type: "contact", email: "twice@rights.example" });
-    await eventually(async () => expect((await siteStub(env, SITE).contactOf(b.grant.visitorId))?.email).toBe("twice@rights.example"));
+    await eventually(async () =>
+      expect((await siteStub(env, SITE).contactOf(b.grant.visitorId))?.email).toBe("twice@rights.example"),
+    );
     const other = await visitorWhoWrote({}, "someone else");
 
-    const res = await expectJson(call("POST", "/contacts/erase", owner, { email: "twice@rights.example", confirm: "twice@rights.example" }), 200);
+    const res = await expectJson(
+      call("POST", "/contacts/erase", owner, { email: "twice@rights.example", confirm: "twice@rights.example" }),
+      200,
+    );
     expect(res.erased.visitorIds.sort()).toEqual([a.grant.visitorId, b.grant.visitorId].sort());
     expect(res.erased.conversations).toBe(2);
     for (const v of [a, b]) expect((await conversationRows(v.grant.conversationId)).messages).toBe(0);
     expect((await conversationRows(other.grant.conversationId)).messages).toBe(1);
-    expect((await expectJson(call("POST", "/contacts/erase", owner, { email: "twice@rights.example", confirm: "twice@rights.example" }), 404)).error.code)
-      .toBe("unknown_contact");
+    expect(
+      (
+        await expectJson(
+          call("POST", "/contacts/erase", owner, { email: "twice@rights.example", confirm: "twice@rights.example" }),
+          404,
+        )
+      ).error.code,
+    ).toBe("unknown_contact");
   });
 });
 
@@ -130,13 +185,20 @@ describe("retention", () => {
   it("validates the setting and audits it", async () => {
     expect(await expectJson(call("GET", "/data/retention", owner), 200)).toEqual({ months: null });
     for (const months of [0, 121, 1.5, "6"]) {
-      expect((await expectJson(call("PUT", "/data/retention", owner, { months }), 400)).error.code).toBe("invalid_body");
+      expect((await expectJson(call("PUT", "/data/retention", owner, { months }), 400)).error.code).toBe(
+        "invalid_body",
+      );
     }
-    expect((await expectJson(call("PUT", "/data/retention", operator.cookie, { months: 6 }), 403)).error.code).toBe("forbidden");
+    expect((await expectJson(call("PUT", "/data/retention", operator.cookie, { months: 6 }), 403)).error.code).toBe(
+      "forbidden",
+    );
   });
 
   it("the Site's alarm erases conversations older than N months, and keeps the rest", async () => {
-    const old = await visitorWhoWrote({ identity: await identity("701", undefined, "old@rights.example") }, "an old question");
+    const old = await visitorWhoWrote(
+      { identity: await identity("701", undefined, "old@rights.example") },
+      "an old question",
+    );
     const recent = await visitorWhoWrote({}, "a recent question");
     expect(await expectJson(call("PUT", "/data/retention", owner, { months: 6 }), 200)).toEqual({ months: 6 });
     const site = siteStub(env, SITE);
@@ -159,19 +221,26 @@ describe("retention", () => {
       const next = state.storage.sql.exec<{ due: number }>("SELECT due FROM timers WHERE kind = 'retention'").one().due;
       expect(next).toBeGreaterThan(Date.now() + 23 * 3600_000);
     });
-    expect((await auditActions()).find((e) => e.action === "retention.sweep")).toMatchObject({ details: { conversations: 1 } });
+    expect((await auditActions()).find((e) => e.action === "retention.sweep")).toMatchObject({
+      details: { conversations: 1 },
+    });
 
     // A conversation that cannot be erased now is left for the next run; the job goes on.
     await runInDurableObject(site, (_i, state) => {
       const sql = state.storage.sql;
-      sql.exec("INSERT INTO inbox (id, visitor_id, status, updated_at, rev, entry) VALUES ('not-an-object-id', 'v_x', 'resolved', ?, 1, '{}')", sevenMonths);
+      sql.exec(
+        "INSERT INTO inbox (id, visitor_id, status, updated_at, rev, entry) VALUES ('not-an-object-id', 'v_x', 'resolved', ?, 1, '{}')",
+        sevenMonths,
+      );
       sql.exec("UPDATE timers SET due = 1 WHERE kind = 'retention'");
     });
     await runDurableObjectAlarm(site);
     await runInDurableObject(site, (_i, state) => {
       const sql = state.storage.sql;
       expect(sql.exec("SELECT COUNT(*) AS n FROM inbox WHERE id = 'not-an-object-id'").one().n).toBe(1);
-      expect(sql.exec<{ due: number }>("SELECT due FROM timers WHERE kind = 'retention'").one().due).toBeGreaterThan(Date.now() + 23 * 3600_000);
+      expect(sql.exec<{ due: number }>("SELECT due FROM timers WHERE kind = 'retention'").one().due).toBeGreaterThan(
+        Date.now() + 23 * 3600_000,
+      );
       sql.exec("DELETE FROM inbox WHERE id = 'not-an-object-id'");
     });
 
@@ -188,7 +257,11 @@ async function signedFetch(method: string, path: string, secret: string, body = 
   const signature = await signRequest(secret, ts, { method, pathWithQuery: path, body });
   return SELF.fetch(`${BASE}${path}`, {
     method,
-    headers: { "X-Edgechat-Timestamp": ts, "X-Edgechat-Signature": signature, ...(body ? { "Content-Type": "application/json" } : {}) },
+    headers: {
+      "X-Edgechat-Timestamp": ts,
+      "X-Edgechat-Signature": signature,
+      ...(body ? { "Content-Type": "application/json" } : {}),
+    },
     body: body || undefined,
   });
 }
@@ -196,9 +269,13 @@ async function signedFetch(method: string, path: string, secret: string, body = 
 describe("rotating secrets", () => {
   it("identity: new and old both verify during the grace period, then only the new one", async () => {
     const before = secrets.identitySecret;
-    expect((await expectJson(call("POST", "/secrets/identity/rotate", operator.cookie, {}), 403)).error.code).toBe("forbidden");
+    expect((await expectJson(call("POST", "/secrets/identity/rotate", operator.cookie, {}), 403)).error.code).toBe(
+      "forbidden",
+    );
     expect((await expectJson(call("POST", "/secrets/video/rotate", owner, {}), 404)).error.code).toBe("unknown_secret");
-    expect((await expectJson(call("POST", "/secrets/identity/rotate", owner, { graceHours: 500 }), 400)).error.code).toBe("invalid_body");
+    expect(
+      (await expectJson(call("POST", "/secrets/identity/rotate", owner, { graceHours: 500 }), 400)).error.code,
+    ).toBe("invalid_body");
 
     const rotated = await expectJson(call("POST", "/secrets/identity/rotate", owner), 200);
     expect(rotated.secret).toMatch(/^[0-9a-f]{64}$/);
@@ -212,9 +289,15 @@ describe("rotating secrets", () => {
 
     // The grace period ends (made to end inside the object, not waited for).
     await runInDurableObject(siteStub(env, SITE), (_i, state) => {
-      state.storage.sql.exec("UPDATE settings SET value = json_set(value, '$.until', 1) WHERE key = 'identity_secret_previous'");
+      state.storage.sql.exec(
+        "UPDATE settings SET value = json_set(value, '$.until', 1) WHERE key = 'identity_secret_previous'",
+      );
     });
-    const refused = await post(`/api/v1/sites/${SITE}/sessions`, { identity: await identity("801", before) }, { Origin: SHOP });
+    const refused = await post(
+      `/api/v1/sites/${SITE}/sessions`,
+      { identity: await identity("801", before) },
+      { Origin: SHOP },
+    );
     expect((await expectJson(refused, 401)).error.code).toBe("bad_identity");
     await startSession(SITE, { identity: await identity("801", rotated.secret) }, SHOP);
     secrets.identitySecret = rotated.secret;
@@ -228,7 +311,11 @@ describe("rotating secrets", () => {
     const before = secrets.identitySecret;
     const rotated = await expectJson(call("POST", "/secrets/identity/rotate", owner, { graceHours: 0 }), 200);
     expect(rotated.previousValidUntil).toBeNull();
-    const refused = await post(`/api/v1/sites/${SITE}/sessions`, { identity: await identity("802", before) }, { Origin: SHOP });
+    const refused = await post(
+      `/api/v1/sites/${SITE}/sessions`,
+      { identity: await identity("802", before) },
+      { Origin: SHOP },
+    );
     expect(refused.status).toBe(401);
     secrets.identitySecret = rotated.secret;
   });
@@ -240,7 +327,9 @@ describe("rotating secrets", () => {
     expect((await signedFetch("GET", path, before)).status).toBe(200);
     expect((await signedFetch("GET", path, rotated.secret)).status).toBe(200);
     await runInDurableObject(siteStub(env, SITE), (_i, state) => {
-      state.storage.sql.exec("UPDATE settings SET value = json_set(value, '$.until', 1) WHERE key = 'plugin_secret_previous'");
+      state.storage.sql.exec(
+        "UPDATE settings SET value = json_set(value, '$.until', 1) WHERE key = 'plugin_secret_previous'",
+      );
     });
     expect((await expectJson(signedFetch("GET", path, before), 401)).error.code).toBe("bad_signature");
     expect((await signedFetch("GET", path, rotated.secret)).status).toBe(200);
@@ -261,7 +350,24 @@ describe("WooCommerce data for the visitor card", () => {
     return seen;
   }
 
-  const customer = { cart: { items: [{ id: 5, name: "Linen shirt", qty: 1, price: 89, url: `${SHOP}/p/5` }], total: 89, currency: "EUR" }, orders: [{ id: 77, number: "77", status: "completed", total: 120, currency: "EUR", date: "2026-01-02T10:00:00Z", items: [] }] };
+  const customer = {
+    cart: {
+      items: [{ id: 5, name: "Linen shirt", qty: 1, price: 89, url: `${SHOP}/p/5` }],
+      total: 89,
+      currency: "EUR",
+    },
+    orders: [
+      {
+        id: 77,
+        number: "77",
+        status: "completed",
+        total: 120,
+        currency: "EUR",
+        date: "2026-01-02T10:00:00Z",
+        items: [],
+      },
+    ],
+  };
 
   it("fetches the identified visitor's cart and orders with a signed GET", async () => {
     const grant = await startSession(SITE, { identity: await identity("42") }, SHOP);
@@ -273,7 +379,11 @@ describe("WooCommerce data for the visitor card", () => {
     const ts = req!.headers.get("X-Edgechat-Timestamp")!;
     expect(Math.abs(Number(ts) - Date.now() / 1000)).toBeLessThan(5);
     expect(req!.headers.get("X-Edgechat-Signature")).toBe(
-      await signRequest(secrets.pluginSecret, ts, { method: "GET", pathWithQuery: "/?rest_route=/edgechat/v1/customer&user_id=42", body: "" }),
+      await signRequest(secrets.pluginSecret, ts, {
+        method: "GET",
+        pathWithQuery: "/?rest_route=/edgechat/v1/customer&user_id=42",
+        body: "",
+      }),
     );
   });
 
@@ -284,14 +394,24 @@ describe("WooCommerce data for the visitor card", () => {
     const seen: Array<{ url: string; path: string; signature: string | null; ts: string | null }> = [];
     vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
       const url = new URL(input instanceof Request ? input.url : String(input));
-      if (url.hostname !== new URL(SHOP).hostname && url.hostname !== `www.${new URL(SHOP).hostname}`) return real(input as any, init);
+      if (url.hostname !== new URL(SHOP).hostname && url.hostname !== `www.${new URL(SHOP).hostname}`)
+        return real(input as any, init);
       const h = new Headers(init?.headers);
-      seen.push({ url: url.toString(), path: url.pathname + url.search, signature: h.get("X-Edgechat-Signature"), ts: h.get("X-Edgechat-Timestamp") });
-      return url.hostname.startsWith("www.") ? Response.json(customer) : new Response(null, { status: 301, headers: { Location: target } });
+      seen.push({
+        url: url.toString(),
+        path: url.pathname + url.search,
+        signature: h.get("X-Edgechat-Signature"),
+        ts: h.get("X-Edgechat-Timestamp"),
+      });
+      return url.hostname.startsWith("www.")
+        ? Response.json(customer)
+        : new Response(null, { status: 301, headers: { Location: target } });
     });
     await expectJson(call("GET", `/visitors/${grant.visitorId}/woo`, owner), 200);
     expect(seen.map((s) => s.url)).toEqual([`${SHOP}/?rest_route=/edgechat/v1/customer&user_id=43`, target]);
-    expect(seen[1]!.signature).toBe(await signRequest(secrets.pluginSecret, seen[1]!.ts!, { method: "GET", pathWithQuery: seen[1]!.path, body: "" }));
+    expect(seen[1]!.signature).toBe(
+      await signRequest(secrets.pluginSecret, seen[1]!.ts!, { method: "GET", pathWithQuery: seen[1]!.path, body: "" }),
+    );
     vi.restoreAllMocks();
 
     stubShop(() => new Response(null, { status: 302, headers: { Location: "https://elsewhere.example/login" } }));
@@ -302,30 +422,50 @@ describe("WooCommerce data for the visitor card", () => {
 
   it("passes on the shop's own reason", async () => {
     const grant = await startSession(SITE, { identity: await identity("45") }, SHOP);
-    stubShop(() => Response.json({ code: "rest_no_route", message: "No route was found matching the URL and request method." }, { status: 404 }));
+    stubShop(() =>
+      Response.json(
+        { code: "rest_no_route", message: "No route was found matching the URL and request method." },
+        { status: 404 },
+      ),
+    );
     const noRoute = await expectJson(call("GET", `/visitors/${grant.visitorId}/woo`, owner), 503);
     expect(noRoute.error).toMatchObject({ code: "shop_error" });
     expect(noRoute.error.message).toContain("No route was found");
     vi.restoreAllMocks();
-    stubShop(() => Response.json({ code: "edgechat_stale_signature", message: "The request timestamp is too old or in the future." }, { status: 401 }));
+    stubShop(() =>
+      Response.json(
+        { code: "edgechat_stale_signature", message: "The request timestamp is too old or in the future." },
+        { status: 401 },
+      ),
+    );
     const refused = await expectJson(call("GET", `/visitors/${grant.visitorId}/woo`, owner), 503);
     expect(refused.error.code).toBe("shop_refused");
     expect(refused.error.message).toContain("edgechat_stale_signature: The request timestamp is too old");
     vi.restoreAllMocks();
     stubShop(() => new Response("<b>Fatal error</b>", { status: 500, headers: { "Content-Type": "text/html" } }));
-    expect((await expectJson(call("GET", `/visitors/${grant.visitorId}/woo`, owner), 503)).error.message).toContain("answered 500");
+    expect((await expectJson(call("GET", `/visitors/${grant.visitorId}/woo`, owner), 503)).error.message).toContain(
+      "answered 500",
+    );
   });
 
   it("says why when there is nothing to show", async () => {
     const anonymous = await visitorWhoWrote({ trail: {} }, "no account");
-    expect((await expectJson(call("GET", `/visitors/${anonymous.grant.visitorId}/woo`, owner), 404)).error.code).toBe("not_identified");
+    expect((await expectJson(call("GET", `/visitors/${anonymous.grant.visitorId}/woo`, owner), 404)).error.code).toBe(
+      "not_identified",
+    );
     expect((await expectJson(call("GET", "/visitors/v_unknown/woo", owner), 404)).error.code).toBe("unknown_visitor");
     const grant = await startSession(SITE, { identity: await identity("44") }, SHOP);
     stubShop(() => Response.json({ code: "edgechat_bad_signature" }, { status: 401 }));
-    expect((await expectJson(call("GET", `/visitors/${grant.visitorId}/woo`, owner), 503)).error.code).toBe("shop_refused");
+    expect((await expectJson(call("GET", `/visitors/${grant.visitorId}/woo`, owner), 503)).error.code).toBe(
+      "shop_refused",
+    );
     vi.restoreAllMocks();
-    stubShop(() => { throw new TypeError("connection refused"); });
-    expect((await expectJson(call("GET", `/visitors/${grant.visitorId}/woo`, owner), 503)).error.code).toBe("shop_unreachable");
+    stubShop(() => {
+      throw new TypeError("connection refused");
+    });
+    expect((await expectJson(call("GET", `/visitors/${grant.visitorId}/woo`, owner), 503)).error.code).toBe(
+      "shop_unreachable",
+    );
     expect((await call("GET", `/visitors/${grant.visitorId}/woo`, null)).status).toBe(401);
   });
 });

@@ -2,7 +2,16 @@ import { SELF, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare
 import { beforeAll, describe, expect, it } from "vitest";
 import { handleInboundEmail } from "../../worker/api/inbound-email";
 import { EmailSendError, replyAddress } from "../../worker/email";
-import { BASE, createSite, eventually, login, noAutoReplies, operatorSocket, startSession, visitorSocket } from "./helpers";
+import {
+  BASE,
+  createSite,
+  eventually,
+  login,
+  noAutoReplies,
+  operatorSocket,
+  startSession,
+  visitorSocket,
+} from "./helpers";
 import { mailboxOf } from "./admin-helpers";
 
 const SITE = "mail-shop";
@@ -56,7 +65,9 @@ describe("follow-up emails", () => {
     await fire(stub, "followup");
     const [mail] = followupsTo(await outbox(), address);
     expect(mail.status).toBe("outbox");
-    expect(mail.message.replyTo.address).toBe(await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example"));
+    expect(mail.message.replyTo.address).toBe(
+      await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example"),
+    );
     expect(mail.message.text).toContain("Yes, we do. <b>3 days</b>.");
     expect(mail.message.text).toContain("Shipping is free over 50 EUR.");
     expect(mail.message.text).toContain("https://shop.example/boots?edgechat=open");
@@ -102,7 +113,11 @@ describe("follow-up emails", () => {
     expect(pageRes.status).toBe(200);
     expect(await pageRes.text()).toContain("<button>Unsubscribe</button>");
     expect(followupsTo(await outbox(), address)).toHaveLength(1); // GET alone changes nothing
-    const post = await SELF.fetch(url, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" });
+    const post = await SELF.fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+    });
     expect(post.status).toBe(200);
     await op.say("second answer");
     await fire(stub, "followup");
@@ -119,15 +134,25 @@ function inbound(raw: string, to: string) {
   const rejected: string[] = [];
   const bytes = new TextEncoder().encode(raw.replace(/\n/g, "\r\n"));
   const message = {
-    from: "ann@example.com", to, headers: new Headers(), rawSize: bytes.length,
+    from: "ann@example.com",
+    to,
+    headers: new Headers(),
+    rawSize: bytes.length,
     raw: new Response(bytes).body!,
     setReject: (why: string) => void rejected.push(why),
-    forward: async () => ({}), reply: async () => ({}),
+    forward: async () => ({}),
+    reply: async () => ({}),
   } as unknown as ForwardableEmailMessage;
   return { message, rejected };
 }
 
-function replyMime(to: string, messageId: string, extra = "", body = "Great, I will order today.\n\nOn Mon, 23 Nov 2026 at 10:00, Shop <support@shop.example> wrote:\n> Yes, we do.", from = "ann@example.com") {
+function replyMime(
+  to: string,
+  messageId: string,
+  extra = "",
+  body = "Great, I will order today.\n\nOn Mon, 23 Nov 2026 at 10:00, Shop <support@shop.example> wrote:\n> Yes, we do.",
+  from = "ann@example.com",
+) {
   return `From: Ann <${from}>\nTo: ${to}\nSubject: Re: New answer from Shop\nMessage-ID: ${messageId}\nDate: Mon, 23 Nov 2026 10:05:00 +0000\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n${extra}\n${body}\n`;
 }
 
@@ -138,7 +163,11 @@ describe("inbound email", () => {
     const first = inbound(replyMime(to, "<r1@example.com>", "", undefined, address.toUpperCase()), to);
     expect(await handleInboundEmail(first.message, env)).toMatchObject({ outcome: "stored" });
     const { message } = await op.next("message");
-    expect(message).toMatchObject({ text: "Great, I will order today.", channel: "email", author: { kind: "visitor" } });
+    expect(message).toMatchObject({
+      text: "Great, I will order today.",
+      channel: "email",
+      author: { kind: "visitor" },
+    });
     expect(message.meta.unverifiedSender).toBeUndefined();
     // The hidden quote travels with the message, for the admin's "quoted text hidden — show".
     expect(message.meta.quoted).toBe("On Mon, 23 Nov 2026 at 10:00, Shop <support@shop.example> wrote:\n> Yes, we do.");
@@ -165,7 +194,12 @@ describe("inbound email", () => {
     const stranger = inbound(replyMime(to, "<held@example.com>", "", text, "mallory@example.net"), to);
     expect(await handleInboundEmail(stranger.message, env)).toMatchObject({ outcome: "stored" });
     const { message: held } = await op.next("message");
-    expect(held).toMatchObject({ text, channel: "email", author: { kind: "visitor" }, meta: { from: "mallory@example.net", unverifiedSender: true } });
+    expect(held).toMatchObject({
+      text,
+      channel: "email",
+      author: { kind: "visitor" },
+      meta: { from: "mallory@example.net", unverifiedSender: true },
+    });
     expect(held.author.name).toBeUndefined();
     await tab.none("message");
     const fresh = await visitorSocket(grant);
@@ -187,7 +221,12 @@ describe("inbound email", () => {
     const [first, second] = [await op.next("message"), await op.next("message")].map((f) => f.message);
     const copy = first.seq === held.seq ? second : first;
     const marked = first.seq === held.seq ? first : second;
-    expect(copy).toMatchObject({ text, channel: "email", author: { kind: "visitor" }, meta: { from: "mallory@example.net", acceptedFrom: held.seq } });
+    expect(copy).toMatchObject({
+      text,
+      channel: "email",
+      author: { kind: "visitor" },
+      meta: { from: "mallory@example.net", acceptedFrom: held.seq },
+    });
     expect(copy.meta.unverifiedSender).toBeUndefined();
     expect(marked.meta).toMatchObject({ unverifiedSender: true, acceptedAs: copy.seq });
     expect((await tab.next("message")).message).toMatchObject({ seq: copy.seq, text });
@@ -206,18 +245,30 @@ describe("inbound email", () => {
     const op = await operatorSocket(cookie, grant.conversationId);
     await op.hello();
     const to = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example");
-    expect(await handleInboundEmail(inbound(replyMime(to, "<noemail@example.com>"), to).message, env)).toMatchObject({ outcome: "stored" });
+    expect(await handleInboundEmail(inbound(replyMime(to, "<noemail@example.com>"), to).message, env)).toMatchObject({
+      outcome: "stored",
+    });
     expect((await op.next("message")).message.meta).toMatchObject({ from: "ann@example.com", unverifiedSender: true });
     await tab.none("message");
   });
 
   it("refuses a reply address older than its lifetime with a reason the sender reads", async () => {
     const { grant, op, address } = await chatWithEmail();
-    const old = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example", Date.now() - 182 * 86_400_000);
+    const old = await replyAddress(
+      grant.conversationId,
+      env.TOKEN_SECRET,
+      "in.chat.example",
+      Date.now() - 182 * 86_400_000,
+    );
     const late = inbound(replyMime(old, "<late@example.com>", "", undefined, address), old);
     expect(await handleInboundEmail(late.message, env)).toMatchObject({ outcome: "rejected" });
     expect(late.rejected[0]).toMatch(/expired .*180 days/);
-    const recent = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example", Date.now() - 179 * 86_400_000);
+    const recent = await replyAddress(
+      grant.conversationId,
+      env.TOKEN_SECRET,
+      "in.chat.example",
+      Date.now() - 179 * 86_400_000,
+    );
     const inTime = inbound(replyMime(recent, "<intime@example.com>", "", undefined, address), recent);
     expect(await handleInboundEmail(inTime.message, env)).toMatchObject({ outcome: "stored" });
     expect((await op.next("message")).message.meta.unverifiedSender).toBeUndefined();
@@ -226,7 +277,10 @@ describe("inbound email", () => {
   it("ignores auto-replies and bounces, and rejects forged or unknown addresses", async () => {
     const { grant, op } = await chatWithEmail();
     const to = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example");
-    const ooo = inbound(replyMime(to, "<ooo@example.com>", "Auto-Submitted: auto-replied\n", "I am out of office."), to);
+    const ooo = inbound(
+      replyMime(to, "<ooo@example.com>", "Auto-Submitted: auto-replied\n", "I am out of office."),
+      to,
+    );
     expect(await handleInboundEmail(ooo.message, env)).toEqual({ outcome: "ignored", why: "auto-reply" });
     expect(ooo.rejected).toEqual([]);
     await op.none("message");
@@ -239,7 +293,10 @@ describe("inbound email", () => {
     const ghost = env.CONVERSATION.newUniqueId().toString();
     const ghostTo = await replyAddress(ghost, env.TOKEN_SECRET, "in.chat.example");
     const unknown = inbound(replyMime(ghostTo, "<g@example.com>"), ghostTo);
-    expect(await handleInboundEmail(unknown.message, env)).toEqual({ outcome: "rejected", why: "unknown conversation" });
+    expect(await handleInboundEmail(unknown.message, env)).toEqual({
+      outcome: "rejected",
+      why: "unknown conversation",
+    });
 
     const stranger = inbound(replyMime("sales@in.chat.example", "<s@example.com>"), "sales@in.chat.example");
     expect((await handleInboundEmail(stranger.message, env)).outcome).toBe("rejected");
@@ -278,7 +335,8 @@ describe("transcripts, notifications, failures", () => {
   it("lets an operator send the transcript from the admin", async () => {
     const { grant } = await chatWithEmail();
     const res = await SELF.fetch(`${BASE}/api/v1/admin/conversations/${grant.conversationId}/transcript`, {
-      method: "POST", headers: { Cookie: cookie, Origin: BASE, "Content-Type": "application/json" },
+      method: "POST",
+      headers: { Cookie: cookie, Origin: BASE, "Content-Type": "application/json" },
       body: JSON.stringify({ to: "boss@shop.example" }),
     });
     expect(res.status).toBe(200);
@@ -294,7 +352,9 @@ describe("transcripts, notifications, failures", () => {
     await noAutoReplies(own);
     const toOwner = async () => {
       const res = await SELF.fetch(`${BASE}/api/v1/admin/outbox`, { headers: { Cookie: own } });
-      return ((await res.json()) as any).messages.filter((m: any) => m.kind === "notify" && m.to === "owner@shop.example");
+      return ((await res.json()) as any).messages.filter(
+        (m: any) => m.kind === "notify" && m.to === "owner@shop.example",
+      );
     };
     const grant = await startSession(site);
     const tab = await visitorSocket(grant);
@@ -316,7 +376,8 @@ describe("transcripts, notifications, failures", () => {
         name: "mailchannels",
         send: async () => {
           calls++;
-          if (calls === 1) throw new EmailSendError("mailchannels: 503 Service Unavailable", { retryable: true, status: 503 });
+          if (calls === 1)
+            throw new EmailSendError("mailchannels: 503 Service Unavailable", { retryable: true, status: 503 });
           return { id: "mc-1" };
         },
       });
@@ -327,7 +388,11 @@ describe("transcripts, notifications, failures", () => {
       return { sent, row, timerDue: timer.due, after: instance.host.mailer.list(1)[0] };
     });
     expect(result.sent.status).toBe("retrying");
-    expect(result.row).toMatchObject({ status: "retrying", attempts: 1, lastError: "mailchannels: 503 Service Unavailable" });
+    expect(result.row).toMatchObject({
+      status: "retrying",
+      attempts: 1,
+      lastError: "mailchannels: 503 Service Unavailable",
+    });
     expect(result.timerDue).toBeGreaterThan(Date.now() + 20_000);
     expect(result.after).toMatchObject({ status: "sent", attempts: 2, lastError: null });
   });

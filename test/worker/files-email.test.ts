@@ -30,32 +30,74 @@ function base64(bytes: Uint8Array): string {
 async function zipBomb(): Promise<Uint8Array> {
   const zeros = new Response(new Uint8Array(50 * 1024 * 1024)).body!.pipeThrough(new CompressionStream("deflate-raw"));
   const deflated = new Uint8Array(await new Response(zeros).arrayBuffer());
-  const header = Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 20, 0, 0, 0, 8, 0, ...new Array(16).fill(0), 8, 0, 0, 0, ...Array.from("zero.bin", (c) => c.charCodeAt(0))]);
+  const header = Uint8Array.from([
+    0x50,
+    0x4b,
+    0x03,
+    0x04,
+    20,
+    0,
+    0,
+    0,
+    8,
+    0,
+    ...new Array(16).fill(0),
+    8,
+    0,
+    0,
+    0,
+    ...Array.from("zero.bin", (c) => c.charCodeAt(0)),
+  ]);
   const out = new Uint8Array(header.length + deflated.length);
   out.set(header);
   out.set(deflated, header.length);
   return out;
 }
 
-function multipart(to: string, messageId: string, parts: Array<{ name: string; type: string; bytes: Uint8Array }>): string {
+function multipart(
+  to: string,
+  messageId: string,
+  parts: Array<{ name: string; type: string; bytes: Uint8Array }>,
+): string {
   const b = "b0undary";
   return [
-    "From: Ann <ann@example.com>", `To: ${to}`, "Subject: Re: your answer", `Message-ID: ${messageId}`,
-    "MIME-Version: 1.0", `Content-Type: multipart/mixed; boundary="${b}"`, "",
-    `--${b}`, "Content-Type: text/plain; charset=utf-8", "", "Here are the photos.", "",
+    "From: Ann <ann@example.com>",
+    `To: ${to}`,
+    "Subject: Re: your answer",
+    `Message-ID: ${messageId}`,
+    "MIME-Version: 1.0",
+    `Content-Type: multipart/mixed; boundary="${b}"`,
+    "",
+    `--${b}`,
+    "Content-Type: text/plain; charset=utf-8",
+    "",
+    "Here are the photos.",
+    "",
     ...parts.flatMap((p) => [
-      `--${b}`, `Content-Type: ${p.type}; name="${p.name}"`, `Content-Disposition: attachment; filename="${p.name}"`,
-      "Content-Transfer-Encoding: base64", "", base64(p.bytes), "",
+      `--${b}`,
+      `Content-Type: ${p.type}; name="${p.name}"`,
+      `Content-Disposition: attachment; filename="${p.name}"`,
+      "Content-Transfer-Encoding: base64",
+      "",
+      base64(p.bytes),
+      "",
     ]),
-    `--${b}--`, "",
+    `--${b}--`,
+    "",
   ].join("\r\n");
 }
 
 function inbound(raw: string, to: string) {
   const bytes = new TextEncoder().encode(raw);
   return {
-    from: "ann@example.com", to, headers: new Headers(), rawSize: bytes.length, raw: new Response(bytes).body!,
-    setReject: () => {}, forward: async () => ({}), reply: async () => ({}),
+    from: "ann@example.com",
+    to,
+    headers: new Headers(),
+    rawSize: bytes.length,
+    raw: new Response(bytes).body!,
+    setReject: () => {},
+    forward: async () => ({}),
+    reply: async () => ({}),
   } as unknown as ForwardableEmailMessage;
 }
 
@@ -88,7 +130,9 @@ describe("attachments of a visitor's email reply", () => {
     expect(await handleInboundEmail(inbound(raw, to), env)).toMatchObject({ outcome: "stored" });
     const { message } = await op.next("message");
     expect(message.text).toBe("Here are the photos.");
-    expect(message.attachments).toEqual([expect.objectContaining({ name: "blue.png", type: "image/png", width: 320, height: 200 })]);
+    expect(message.attachments).toEqual([
+      expect.objectContaining({ name: "blue.png", type: "image/png", width: 320, height: 200 }),
+    ]);
     expect(message.meta.refusedFiles).toEqual([
       { name: "bomb.zip", reason: expect.stringContaining(".zip files are not accepted") },
       { name: "logo.svg", reason: expect.stringContaining(".svg files are not accepted") },
@@ -99,7 +143,9 @@ describe("attachments of a visitor's email reply", () => {
     expect(await handleInboundEmail(inbound(raw, to), env)).toMatchObject({ outcome: "duplicate" });
     expect(await keys(grant.conversationId)).toHaveLength(1);
     // The visitor's widget can open it.
-    const res = await SELF.fetch(`${BASE}/api/v1/conversations/${grant.conversationId}/files/${message.attachments[0].id}?token=${encodeURIComponent(grant.visitorToken)}`);
+    const res = await SELF.fetch(
+      `${BASE}/api/v1/conversations/${grant.conversationId}/files/${message.attachments[0].id}?token=${encodeURIComponent(grant.visitorToken)}`,
+    );
     expect(res.headers.get("Content-Type")).toBe("image/png");
   });
 
@@ -108,19 +154,29 @@ describe("attachments of a visitor's email reply", () => {
     await createSite(site);
     const small = await login(site);
     await SELF.fetch(`${BASE}/api/v1/admin/settings`, {
-      method: "PUT", headers: { Cookie: small, Origin: BASE, "Content-Type": "application/json" },
+      method: "PUT",
+      headers: { Cookie: small, Origin: BASE, "Content-Type": "application/json" },
       body: JSON.stringify({ files: { maxFileMB: 1 } }),
     });
     const grant = await startSession(site);
     (await visitorSocket(grant)).close();
     const to = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example");
-    const raw = multipart(to, "<files-2@example.com>", [{ name: "big.png", type: "image/png", bytes: fx.png(100, 100, 1_200_000) }]);
+    const raw = multipart(to, "<files-2@example.com>", [
+      { name: "big.png", type: "image/png", bytes: fx.png(100, 100, 1_200_000) },
+    ]);
     expect(await handleInboundEmail(inbound(raw, to), env)).toMatchObject({ outcome: "stored" });
     const stub = env.CONVERSATION.get(env.CONVERSATION.idFromString(grant.conversationId));
-    const last = await runInDurableObject(stub, (_i, s) => s.storage.sql.exec<{ meta: string; attachments: string | null }>(
-      "SELECT meta, attachments FROM messages ORDER BY seq DESC LIMIT 1").one());
+    const last = await runInDurableObject(stub, (_i, s) =>
+      s.storage.sql
+        .exec<{ meta: string; attachments: string | null }>(
+          "SELECT meta, attachments FROM messages ORDER BY seq DESC LIMIT 1",
+        )
+        .one(),
+    );
     expect(last.attachments).toBeNull();
-    expect(JSON.parse(last.meta).refusedFiles).toEqual([{ name: "big.png", reason: "larger than 1 MB, this site's limit" }]);
+    expect(JSON.parse(last.meta).refusedFiles).toEqual([
+      { name: "big.png", reason: "larger than 1 MB, this site's limit" },
+    ]);
     expect((await env.FILES.list({ prefix: `sites/${site}/` })).objects).toEqual([]);
   });
 });
@@ -131,16 +187,23 @@ describe("follow-up emails", () => {
     tab.close();
     const q = new URLSearchParams({ name: "manual.pdf", clientId: "manual-1" });
     const up = await SELF.fetch(`${BASE}/api/v1/admin/conversations/${grant.conversationId}/files?${q}`, {
-      method: "POST", headers: { Cookie: cookie, Origin: BASE }, body: fx.pdf(),
+      method: "POST",
+      headers: { Cookie: cookie, Origin: BASE },
+      body: fx.pdf(),
     });
     expect(up.status).toBe(201);
     const stub = env.CONVERSATION.get(env.CONVERSATION.idFromString(grant.conversationId));
     for (let i = 0; i < 2; i++) {
-      await runInDurableObject(stub, (_i, s) => void s.storage.sql.exec("UPDATE timers SET due = ? WHERE kind = 'followup'", Date.now() - 1));
+      await runInDurableObject(
+        stub,
+        (_i, s) => void s.storage.sql.exec("UPDATE timers SET due = ? WHERE kind = 'followup'", Date.now() - 1),
+      );
       await runDurableObjectAlarm(stub);
     }
     const res = await SELF.fetch(`${BASE}/api/v1/admin/outbox`, { headers: { Cookie: cookie } });
-    const mail = ((await res.json()) as any).messages.find((m: any) => m.kind === "followup" && m.conversationId === grant.conversationId);
+    const mail = ((await res.json()) as any).messages.find(
+      (m: any) => m.kind === "followup" && m.conversationId === grant.conversationId,
+    );
     const link = mail.message.text.match(/manual\.pdf: (https:\/\/chat\.example\/api\/v1\/files\/\S+)/)?.[1];
     expect(link, mail.message.text).toBeTruthy();
     expect(Number(new URL(link).searchParams.get("exp")) * 1000).toBeGreaterThan(Date.now() + 29 * 86_400_000);

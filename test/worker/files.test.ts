@@ -11,7 +11,17 @@ import { fileKey } from "../../worker/files/storage";
 import { siteStub } from "../../worker/lib/jurisdiction";
 import { addOperator, call, expectJson } from "./admin-helpers";
 import * as fx from "./files-fixtures";
-import { BASE, createSite, eventually, login, operatorSocket, ORIGIN, startSession, visitorSocket, type Grant } from "./helpers";
+import {
+  BASE,
+  createSite,
+  eventually,
+  login,
+  operatorSocket,
+  ORIGIN,
+  startSession,
+  visitorSocket,
+  type Grant,
+} from "./helpers";
 
 const SITE = "files-shop";
 let owner: string;
@@ -31,30 +41,52 @@ async function visitor(): Promise<Grant> {
   return grant;
 }
 
-function upload(grant: Grant, body: Uint8Array, name: string, clientId: string = crypto.randomUUID(), conversationId = grant.conversationId) {
+function upload(
+  grant: Grant,
+  body: Uint8Array,
+  name: string,
+  clientId: string = crypto.randomUUID(),
+  conversationId = grant.conversationId,
+) {
   const q = new URLSearchParams({ token: grant.visitorToken, name, clientId });
   return SELF.fetch(`${BASE}/api/v1/conversations/${conversationId}/files?${q}`, {
-    method: "POST", headers: { Origin: ORIGIN, "Content-Type": "application/octet-stream" }, body,
+    method: "POST",
+    headers: { Origin: ORIGIN, "Content-Type": "application/octet-stream" },
+    body,
   });
 }
 
-function operatorUpload(cookie: string, conversationId: string, body: Uint8Array, name: string, clientId: string = crypto.randomUUID()) {
+function operatorUpload(
+  cookie: string,
+  conversationId: string,
+  body: Uint8Array,
+  name: string,
+  clientId: string = crypto.randomUUID(),
+) {
   const q = new URLSearchParams({ name, clientId });
   return SELF.fetch(`${BASE}/api/v1/admin/conversations/${conversationId}/files?${q}`, {
-    method: "POST", headers: { Cookie: cookie, Origin: BASE, "Content-Type": "application/octet-stream" }, body,
+    method: "POST",
+    headers: { Cookie: cookie, Origin: BASE, "Content-Type": "application/octet-stream" },
+    body,
   });
 }
 
 /** Opens a file as the visitor: the redirect, then the signed link. */
 async function openAsVisitor(grant: Grant, fileId: string): Promise<{ redirect: Response; file: Response }> {
-  const redirect = await SELF.fetch(`${BASE}/api/v1/conversations/${grant.conversationId}/files/${fileId}?token=${encodeURIComponent(grant.visitorToken)}`, { redirect: "manual" });
+  const redirect = await SELF.fetch(
+    `${BASE}/api/v1/conversations/${grant.conversationId}/files/${fileId}?token=${encodeURIComponent(grant.visitorToken)}`,
+    { redirect: "manual" },
+  );
   const file = await SELF.fetch(redirect.headers.get("Location") ?? `${BASE}/nowhere`, { redirect: "manual" });
   return { redirect, file };
 }
 
 /** The operator's redirect to a file (not followed). */
 function openAsOperator(cookie: string | null, conversationId: string, fileId: string): Promise<Response> {
-  return SELF.fetch(`${BASE}/api/v1/admin/conversations/${conversationId}/files/${fileId}`, { headers: cookie ? { Cookie: cookie } : {}, redirect: "manual" });
+  return SELF.fetch(`${BASE}/api/v1/admin/conversations/${conversationId}/files/${fileId}`, {
+    headers: cookie ? { Cookie: cookie } : {},
+    redirect: "manual",
+  });
 }
 
 async function storedKeys(conversationId: string): Promise<string[]> {
@@ -70,7 +102,13 @@ describe("uploads", () => {
     const res = await upload(grant, fx.png(640, 480), "screenshot.png", "paste-1");
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe(ORIGIN);
     const body = await expectJson(res, 201);
-    expect(body.file).toMatchObject({ name: "screenshot.png", type: "image/png", width: 640, height: 480, size: fx.png(640, 480).length });
+    expect(body.file).toMatchObject({
+      name: "screenshot.png",
+      type: "image/png",
+      width: 640,
+      height: 480,
+      size: fx.png(640, 480).length,
+    });
     expect(body.file.id).toMatch(/^f_[0-9a-f]{32}$/);
     const frame = await op.next("message");
     expect(frame.message).toMatchObject({ clientId: "paste-1", author: { kind: "visitor" }, attachments: [body.file] });
@@ -79,7 +117,9 @@ describe("uploads", () => {
     expect((await tab.hello()).messages.at(-1).attachments).toEqual([body.file]);
     const gallery = await expectJson(call("GET", `/conversations/${grant.conversationId}/files`, owner), 200);
     expect(gallery.files).toEqual([{ ...body.file, seq: frame.message.seq, at: frame.message.at, author: "visitor" }]);
-    expect(await storedKeys(grant.conversationId)).toEqual([fileKey({ siteKey: SITE, conversationId: grant.conversationId, fileId: body.file.id })]);
+    expect(await storedKeys(grant.conversationId)).toEqual([
+      fileKey({ siteKey: SITE, conversationId: grant.conversationId, fileId: body.file.id }),
+    ]);
   });
 
   it("a retried upload with the same clientId is stored once", async () => {
@@ -94,7 +134,8 @@ describe("uploads", () => {
   it("answers the CORS preflight of the widget's upload", async () => {
     const grant = await visitor();
     const res = await SELF.fetch(`${BASE}/api/v1/conversations/${grant.conversationId}/files`, {
-      method: "OPTIONS", headers: { Origin: ORIGIN, "Access-Control-Request-Method": "POST" },
+      method: "OPTIONS",
+      headers: { Origin: ORIGIN, "Access-Control-Request-Method": "POST" },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe(ORIGIN);
@@ -105,10 +146,22 @@ describe("uploads", () => {
     const grant = await visitor();
     const tab = await visitorSocket(grant);
     await tab.hello();
-    const sent = await expectJson(operatorUpload(owner, grant.conversationId, fx.jpeg(800, 600), "size-chart.jpg"), 201);
+    const sent = await expectJson(
+      operatorUpload(owner, grant.conversationId, fx.jpeg(800, 600), "size-chart.jpg"),
+      201,
+    );
     const frame = await tab.next("message");
     expect(frame.message.author.kind).toBe("operator");
-    expect(frame.message.attachments).toEqual([{ id: sent.file.id, name: "size-chart.jpg", type: "image/jpeg", size: fx.jpeg(800, 600).length, width: 800, height: 600 }]);
+    expect(frame.message.attachments).toEqual([
+      {
+        id: sent.file.id,
+        name: "size-chart.jpg",
+        type: "image/jpeg",
+        size: fx.jpeg(800, 600).length,
+        width: 800,
+        height: 600,
+      },
+    ]);
   });
 });
 
@@ -143,12 +196,14 @@ describe("bad input is refused and nothing is stored", () => {
   it("refuses a missing name and a bad clientId", async () => {
     const grant = await visitor();
     expect((await expectJson(upload(grant, fx.text(), ""), 400)).error.code).toBe("missing_name");
-    expect((await expectJson(upload(grant, fx.text(), "a.txt", "no spaces allowed"), 400)).error.code).toBe("invalid_client_id");
+    expect((await expectJson(upload(grant, fx.text(), "a.txt", "no spaces allowed"), 400)).error.code).toBe(
+      "invalid_client_id",
+    );
   });
 
   it("keeps the name without folders or control characters and adds the type's extension", async () => {
     const grant = await visitor();
-    const body = await expectJson(upload(grant, fx.png(), "..\\..\\C:/evil\r\n\"name"), 201);
+    const body = await expectJson(upload(grant, fx.png(), '..\\..\\C:/evil\r\n"name'), 201);
     expect(body.file.name).toBe("evilname.png");
   });
 
@@ -156,13 +211,21 @@ describe("bad input is refused and nothing is stored", () => {
     const site = "files-limits";
     await createSite(site);
     const cookie = await login(site);
-    const saved = await expectJson(call("PUT", "/settings", cookie, { files: { maxFileMB: 1, maxConversationMB: 2 } }), 200);
+    const saved = await expectJson(
+      call("PUT", "/settings", cookie, { files: { maxFileMB: 1, maxConversationMB: 2 } }),
+      200,
+    );
     expect(saved.settings.files).toEqual({ maxFileMB: 1, maxConversationMB: 2 });
-    expect((await expectJson(call("PUT", "/settings", cookie, { files: { maxFileMB: 500 } }), 400)).error.fields).toHaveProperty("files.maxFileMB");
+    expect(
+      (await expectJson(call("PUT", "/settings", cookie, { files: { maxFileMB: 500 } }), 400)).error.fields,
+    ).toHaveProperty("files.maxFileMB");
     const grant = await startSession(site);
     (await visitorSocket(grant)).close();
     const big = await expectJson(upload(grant, fx.png(100, 100, 1_100_000), "big.png"), 413);
-    expect(big.error).toMatchObject({ code: "file_too_large", message: "the file is larger than 1 MB, this site's limit" });
+    expect(big.error).toMatchObject({
+      code: "file_too_large",
+      message: "the file is larger than 1 MB, this site's limit",
+    });
     await expectJson(upload(grant, fx.png(100, 100, 900_000), "one.png"), 201);
     await expectJson(upload(grant, fx.png(100, 100, 900_000), "two.png"), 201);
     const full = await expectJson(upload(grant, fx.png(100, 100, 900_000), "three.png"), 413);
@@ -190,8 +253,12 @@ describe("only the parties of a conversation", () => {
     const grant = await visitor();
     const { file } = await expectJson(upload(grant, fx.png(), "a.png"), 201);
     const other = await login("files-other");
-    expect((await expectJson(operatorUpload(other, grant.conversationId, fx.png(), "b.png"), 403)).error.code).toBe("forbidden");
-    expect((await expectJson(call("GET", `/conversations/${grant.conversationId}/files`, other), 403)).error.code).toBe("forbidden");
+    expect((await expectJson(operatorUpload(other, grant.conversationId, fx.png(), "b.png"), 403)).error.code).toBe(
+      "forbidden",
+    );
+    expect((await expectJson(call("GET", `/conversations/${grant.conversationId}/files`, other), 403)).error.code).toBe(
+      "forbidden",
+    );
     // Their redirect signs a link to their own site's key: the file is not there.
     const res = await openAsOperator(other, grant.conversationId, file.id);
     const followed = await SELF.fetch(res.headers.get("Location")!);
@@ -234,7 +301,9 @@ describe("serving", () => {
 
     const pdf = (await openAsVisitor(grant, doc.file.id)).file;
     expect(pdf.headers.get("Content-Type")).toBe("application/pdf");
-    expect(pdf.headers.get("Content-Disposition")).toBe(`attachment; filename="Rechnung M_rz.pdf"; filename*=UTF-8''Rechnung%20M%C3%A4rz.pdf`);
+    expect(pdf.headers.get("Content-Disposition")).toBe(
+      `attachment; filename="Rechnung M_rz.pdf"; filename*=UTF-8''Rechnung%20M%C3%A4rz.pdf`,
+    );
     const txt = (await openAsVisitor(grant, note.file.id)).file;
     expect(txt.headers.get("Content-Type")).toBe("text/plain; charset=utf-8");
     expect(txt.headers.get("Content-Disposition")).toMatch(/^attachment;/);
@@ -252,7 +321,9 @@ describe("serving", () => {
     expect(res.status).toBe(302);
     expect((await SELF.fetch(res.headers.get("Location")!)).headers.get("Content-Type")).toBe("image/gif");
     expect((await openAsOperator(null, grant.conversationId, file.id)).status).toBe(401);
-    const expired = await SELF.fetch(`${BASE}/api/v1/conversations/${grant.conversationId}/files/${file.id}`, { redirect: "manual" });
+    const expired = await SELF.fetch(`${BASE}/api/v1/conversations/${grant.conversationId}/files/${file.id}`, {
+      redirect: "manual",
+    });
     expect((await expectJson(expired, 401)).error.code).toBe("missing_token");
   });
 });
@@ -265,15 +336,23 @@ describe("deleting and erasing", () => {
     const { file, message } = await expectJson(upload(grant, fx.png(), "oops.png"), 201);
     await tab.next("message");
     const operator = await addOperator(SITE, owner, "operator");
-    const gone = await expectJson(call("DELETE", `/conversations/${grant.conversationId}/messages/${message.seq}`, operator.cookie), 200);
+    const gone = await expectJson(
+      call("DELETE", `/conversations/${grant.conversationId}/messages/${message.seq}`, operator.cookie),
+      200,
+    );
     expect(gone).toEqual({ seq: message.seq, files: 1 });
     expect(await tab.next("deleted")).toEqual({ type: "deleted", seq: message.seq });
     expect(await storedKeys(grant.conversationId)).toEqual([]);
     expect((await openAsVisitor(grant, file.id)).file.status).toBe(404);
     const welcome = await (await visitorSocket(grant)).hello();
-    expect(welcome.messages.find((m: any) => m.seq === message.seq)).toMatchObject({ text: "", meta: { deleted: true } });
+    expect(welcome.messages.find((m: any) => m.seq === message.seq)).toMatchObject({
+      text: "",
+      meta: { deleted: true },
+    });
     expect(welcome.messages.find((m: any) => m.seq === message.seq).attachments).toBeUndefined();
-    expect((await expectJson(call("DELETE", `/conversations/${grant.conversationId}/messages/9999`, owner), 404)).error.code).toBe("unknown_message");
+    expect(
+      (await expectJson(call("DELETE", `/conversations/${grant.conversationId}/messages/9999`, owner), 404)).error.code,
+    ).toBe("unknown_message");
   });
 
   it("erasing the contact deletes their files", async () => {
@@ -285,7 +364,9 @@ describe("deleting and erasing", () => {
     await expectJson(operatorUpload(owner, grant.conversationId, fx.pdf(), "manual.pdf"), 201);
     expect(await storedKeys(grant.conversationId)).toHaveLength(2);
     await eventually(async () => {
-      expect((await expectJson(call("GET", `/conversations/${grant.conversationId}/visitor`, owner), 200)).visitor).toBeTruthy();
+      expect(
+        (await expectJson(call("GET", `/conversations/${grant.conversationId}/visitor`, owner), 200)).visitor,
+      ).toBeTruthy();
     });
     await expectJson(call("POST", `/contacts/${grant.visitorId}/erase`, owner, { confirm: grant.visitorId }), 200);
     expect(await storedKeys(grant.conversationId)).toEqual([]);
@@ -301,7 +382,11 @@ describe("deleting and erasing", () => {
     await eventually(async () => expect(await site.hasConversation(grant.conversationId)).toBe(true));
     await expectJson(call("PUT", "/data/retention", owner, { months: 6 }), 200);
     await runInDurableObject(site, (_i, state) => {
-      state.storage.sql.exec("UPDATE inbox SET updated_at = ? WHERE id = ?", Date.now() - 7 * 31 * 86_400_000, grant.conversationId);
+      state.storage.sql.exec(
+        "UPDATE inbox SET updated_at = ? WHERE id = ?",
+        Date.now() - 7 * 31 * 86_400_000,
+        grant.conversationId,
+      );
       state.storage.sql.exec("UPDATE timers SET due = 1 WHERE kind = 'retention'");
     });
     expect(await runDurableObjectAlarm(site)).toBe(true);

@@ -19,7 +19,14 @@ export function post(path: string, body: unknown, headers: Record<string, string
 export async function createSite(siteKey: string, origins: string[] = [ORIGIN]) {
   const res = await post(
     "/api/v1/sites",
-    { siteKey, name: `Shop ${siteKey}`, ownerEmail: OWNER.email, ownerPassword: OWNER.password, allowedOrigins: origins, timezone: "Europe/Berlin" },
+    {
+      siteKey,
+      name: `Shop ${siteKey}`,
+      ownerEmail: OWNER.email,
+      ownerPassword: OWNER.password,
+      allowedOrigins: origins,
+      timezone: "Europe/Berlin",
+    },
     { Authorization: `Bearer ${env.ADMIN_TOKEN}` },
   );
   expect(res.status).toBe(201);
@@ -34,7 +41,11 @@ export interface Grant {
 }
 
 /** Starts a visitor session from an allowed origin. */
-export async function startSession(siteKey: string, body: Record<string, unknown> = {}, origin = ORIGIN): Promise<Grant> {
+export async function startSession(
+  siteKey: string,
+  body: Record<string, unknown> = {},
+  origin = ORIGIN,
+): Promise<Grant> {
   const res = await post(`/api/v1/sites/${siteKey}/sessions`, body, { Origin: origin });
   expect(res.status, await res.clone().text()).toBe(200);
   return (await res.json()) as Grant;
@@ -120,7 +131,9 @@ export async function openSocket(path: string, headers: Record<string, string> =
 
 /** The visitor's socket for a grant. */
 export async function visitorSocket(grant: Grant): Promise<Client> {
-  const c = await openSocket(`/api/v1/conversations/${grant.conversationId}/ws?token=${encodeURIComponent(grant.visitorToken)}`);
+  const c = await openSocket(
+    `/api/v1/conversations/${grant.conversationId}/ws?token=${encodeURIComponent(grant.visitorToken)}`,
+  );
   if (c instanceof Response) throw new Error(`visitor socket refused: ${c.status} ${await c.text()}`);
   return c;
 }

@@ -27,7 +27,10 @@ describe("ICE servers", () => {
     const res = await visitorIce(grant.conversationId, grant.visitorToken);
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe(ORIGIN);
     expect(res.headers.get("Cache-Control")).toBe("no-store");
-    expect(await expectJson(res, 200)).toEqual({ iceServers: [{ urls: ["stun:stun.cloudflare.com:3478"] }], ttl: null });
+    expect(await expectJson(res, 200)).toEqual({
+      iceServers: [{ urls: ["stun:stun.cloudflare.com:3478"] }],
+      ttl: null,
+    });
   });
 
   it("gives an operator the same for a conversation of their site", async () => {
@@ -41,14 +44,23 @@ describe("ICE servers", () => {
     expect((await expectJson(visitorIce(grant.conversationId), 401)).error.code).toBe("missing_token");
     expect((await expectJson(visitorIce(grant.conversationId, "forged"), 401)).error.code).toBe("invalid_token");
     const other = await startSession(SITE);
-    expect((await expectJson(visitorIce(other.conversationId, grant.visitorToken), 403)).error.code).toBe("wrong_conversation");
+    expect((await expectJson(visitorIce(other.conversationId, grant.visitorToken), 403)).error.code).toBe(
+      "wrong_conversation",
+    );
     // Another site's operator, even with a real conversation id.
     await (await visitorSocket(grant)).hello();
-    expect((await expectJson(call("GET", `/conversations/${grant.conversationId}/ice-servers`, offCookie), 404)).error.code).toBe("not_found");
+    expect(
+      (await expectJson(call("GET", `/conversations/${grant.conversationId}/ice-servers`, offCookie), 404)).error.code,
+    ).toBe("not_found");
 
     const off = await startSession(OFF_SITE);
     const refused = await expectJson(visitorIce(off.conversationId, off.visitorToken), 403);
-    expect(refused.error).toMatchObject({ code: "video_disabled", message: "video calls are turned off for this site" });
-    expect((await expectJson(call("GET", `/conversations/${off.conversationId}/ice-servers`, offCookie), 403)).error.code).toBe("video_disabled");
+    expect(refused.error).toMatchObject({
+      code: "video_disabled",
+      message: "video calls are turned off for this site",
+    });
+    expect(
+      (await expectJson(call("GET", `/conversations/${off.conversationId}/ice-servers`, offCookie), 403)).error.code,
+    ).toBe("video_disabled");
   });
 });

@@ -40,7 +40,10 @@ describe("Install: origins seen and refused", () => {
     expect(report.seen[0].lastAt).toBeGreaterThan(Date.now() - 60_000);
     expect(report.refused.map((o: any) => o.origin)).toEqual(["http://shop.example", "https://www.shop.example"]);
 
-    const allowed = await expectJson(call("POST", "/install/allow", owner, { origin: "https://www.shop.example" }), 200);
+    const allowed = await expectJson(
+      call("POST", "/install/allow", owner, { origin: "https://www.shop.example" }),
+      200,
+    );
     expect(allowed.settings.allowedOrigins).toEqual([ORIGIN, "https://www.shop.example"]);
     expect((await session("https://www.shop.example")).status).toBe(200);
     const after = await expectJson(call("GET", "/install", owner), 200);
@@ -68,7 +71,11 @@ describe("identities that do not verify", () => {
   it("are counted for the admin's notice (the widget then goes on unverified)", async () => {
     const before = await expectJson(call("GET", "/install", owner), 200);
     expect(before.identityRefused).toBeNull();
-    const res = await post(`/api/v1/sites/${SITE}/sessions`, { identity: { userId: "7", hash: "0".repeat(64) } }, { Origin: ORIGIN });
+    const res = await post(
+      `/api/v1/sites/${SITE}/sessions`,
+      { identity: { userId: "7", hash: "0".repeat(64) } },
+      { Origin: ORIGIN },
+    );
     expect(res.status).toBe(401);
     const after = await expectJson(call("GET", "/install", owner), 200);
     expect(after.identityRefused).toMatchObject({ count: 1, lastAt: expect.any(Number) });

@@ -42,7 +42,14 @@ describe("GET /api/v1/admin/reports", () => {
     expect(r.figures.bot).toBeNull();
     expect(r.previous.conversations).toBe(0);
     // The same day read in another zone is counted from the facts, and still finds it.
-    const utc = await expectJson(call("GET", `/reports${q({ from: localDay("UTC", Date.now()), to: localDay("UTC", Date.now()), tz: "UTC" })}`, owner), 200);
+    const utc = await expectJson(
+      call(
+        "GET",
+        `/reports${q({ from: localDay("UTC", Date.now()), to: localDay("UTC", Date.now()), tz: "UTC" })}`,
+        owner,
+      ),
+      200,
+    );
     expect(utc.figures.conversations).toBeGreaterThanOrEqual(1);
   });
 
@@ -55,7 +62,9 @@ describe("GET /api/v1/admin/reports", () => {
     };
     expect(await bad({ from: "2026-03-02", to: "2026-03-01" }, "from")).toBe("from must not be after to");
     expect(await bad({ from: "2024-01-01", to: "2026-01-02" }, "to")).toContain("at most 731 days");
-    expect(await bad({ from: "2026-03-01", to: "2026-03-02", tz: "Mars/Olympus" }, "tz")).toContain("unknown time zone");
+    expect(await bad({ from: "2026-03-01", to: "2026-03-02", tz: "Mars/Olympus" }, "tz")).toContain(
+      "unknown time zone",
+    );
     await bad({ from: "yesterday", to: "2026-03-02" }, "from");
     await bad({ from: "2026-03-01", to: "2026-03-02", missedAfter: "0" }, "missedAfter");
     await bad({ from: "2026-03-01", to: "2026-03-02", missedAfter: "-5" }, "missedAfter");

@@ -12,7 +12,12 @@ beforeAll(async () => {
   await createSite("other-shop");
 });
 
-async function refused(body: unknown, origin: string | null = ORIGIN, site = SITE, headers: Record<string, string> = {}) {
+async function refused(
+  body: unknown,
+  origin: string | null = ORIGIN,
+  site = SITE,
+  headers: Record<string, string> = {},
+) {
   const res = await post(`/api/v1/sites/${site}/sessions`, body, { ...(origin ? { Origin: origin } : {}), ...headers });
   return { status: res.status, error: ((await res.json()) as any).error };
 }
@@ -34,7 +39,13 @@ describe("POST /api/v1/sites/:siteKey/sessions", () => {
   });
 
   it("refreshes an expired token within the refresh window", async () => {
-    const old = await signVisitorToken(env.TOKEN_SECRET, { s: SITE, v: "v_aaaaaaaaaaaaaaaaaaaaaaaa", c: "a".repeat(64), iat: 0, exp: Math.floor(Date.now() / 1000) - 3600 });
+    const old = await signVisitorToken(env.TOKEN_SECRET, {
+      s: SITE,
+      v: "v_aaaaaaaaaaaaaaaaaaaaaaaa",
+      c: "a".repeat(64),
+      iat: 0,
+      exp: Math.floor(Date.now() / 1000) - 3600,
+    });
     const grant = await startSession(SITE, { visitorToken: old });
     expect(grant.visitorId).toBe("v_aaaaaaaaaaaaaaaaaaaaaaaa");
     expect(grant.conversationId).toBe("a".repeat(64));
@@ -47,23 +58,62 @@ describe("POST /api/v1/sites/:siteKey/sessions", () => {
 
   it("allows the widget's CORS preflight", async () => {
     const { SELF } = await import("cloudflare:test");
-    const res = await SELF.fetch(`https://chat.example/api/v1/sites/${SITE}/sessions`, { method: "OPTIONS", headers: { Origin: ORIGIN } });
+    const res = await SELF.fetch(`https://chat.example/api/v1/sites/${SITE}/sessions`, {
+      method: "OPTIONS",
+      headers: { Origin: ORIGIN },
+    });
     expect(res.status).toBe(204);
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe(ORIGIN);
   });
 
   const bad: Array<[string, () => Promise<{ status: number; error: any }>, number, string, string]> = [
-    ["an origin that is not allowed", () => refused({}, "https://evil.example"), 403, "origin_not_allowed", "https://evil.example"],
+    [
+      "an origin that is not allowed",
+      () => refused({}, "https://evil.example"),
+      403,
+      "origin_not_allowed",
+      "https://evil.example",
+    ],
     ["no Origin header", () => refused({}, null), 403, "origin_not_allowed", "(none)"],
     ["an unknown site", () => refused({}, ORIGIN, "no-such-shop"), 404, "unknown_site", "no such site"],
     ["a malformed site key", () => refused({}, ORIGIN, "Bad_Key!"), 404, "unknown_site", "no such site"],
     ["malformed JSON", () => refused("{nope"), 400, "bad_json", "not valid JSON"],
-    ["a forged token", () => refused({ visitorToken: "eyJzIjoic2Vzcy1zaG9wIn0.AAAA" }), 401, "invalid_token", "not valid"],
+    [
+      "a forged token",
+      () => refused({ visitorToken: "eyJzIjoic2Vzcy1zaG9wIn0.AAAA" }),
+      401,
+      "invalid_token",
+      "not valid",
+    ],
     ["a bad trail", () => refused({ trail: { pages: [{ url: 1 }] } }), 400, "invalid_body", "trail.pages.0.url"],
-    ["a cart without a currency code", () => refused({ trail: { cart: { items: [], total: 0, currency: "€" } } }), 400, "invalid_body", "trail.cart.currency"],
-    ["a cart line without a name", () => refused({ trail: { cart: { items: [{ qty: 1 }], total: 0, currency: "EUR" } } }), 400, "invalid_body", "trail.cart.items.0.name"],
-    ["a bad identity hash format", () => refused({ identity: { userId: "7", hash: "zz" } }), 400, "invalid_body", "identity.hash"],
-    ["a wrong identity hash", () => refused({ identity: { userId: "7", hash: "0".repeat(64) } }), 401, "bad_identity", "HMAC-SHA256"],
+    [
+      "a cart without a currency code",
+      () => refused({ trail: { cart: { items: [], total: 0, currency: "€" } } }),
+      400,
+      "invalid_body",
+      "trail.cart.currency",
+    ],
+    [
+      "a cart line without a name",
+      () => refused({ trail: { cart: { items: [{ qty: 1 }], total: 0, currency: "EUR" } } }),
+      400,
+      "invalid_body",
+      "trail.cart.items.0.name",
+    ],
+    [
+      "a bad identity hash format",
+      () => refused({ identity: { userId: "7", hash: "zz" } }),
+      400,
+      "invalid_body",
+      "identity.hash",
+    ],
+    [
+      "a wrong identity hash",
+      () => refused({ identity: { userId: "7", hash: "0".repeat(64) } }),
+      401,
+      "bad_identity",
+      "HMAC-SHA256",
+    ],
   ];
   for (const [name, call, status, code, words] of bad) {
     it(`refuses ${name} (${status} ${code})`, async () => {
@@ -77,7 +127,9 @@ describe("POST /api/v1/sites/:siteKey/sessions", () => {
   it("refuses a non-JSON body with 415", async () => {
     const { SELF } = await import("cloudflare:test");
     const res = await SELF.fetch(`https://chat.example/api/v1/sites/${SITE}/sessions`, {
-      method: "POST", headers: { Origin: ORIGIN, "Content-Type": "text/plain" }, body: "{}",
+      method: "POST",
+      headers: { Origin: ORIGIN, "Content-Type": "text/plain" },
+      body: "{}",
     });
     expect(res.status).toBe(415);
   });
@@ -89,7 +141,13 @@ describe("POST /api/v1/sites/:siteKey/sessions", () => {
   });
 
   it("refuses a token too old to refresh", async () => {
-    const ancient = await signVisitorToken(env.TOKEN_SECRET, { s: SITE, v: "v_x", c: "b".repeat(64), iat: 0, exp: 1000 });
+    const ancient = await signVisitorToken(env.TOKEN_SECRET, {
+      s: SITE,
+      v: "v_x",
+      c: "b".repeat(64),
+      iat: 0,
+      exp: 1000,
+    });
     const { status, error } = await refused({ visitorToken: ancient });
     expect([status, error.code]).toEqual([401, "token_expired"]);
   });
@@ -97,19 +155,30 @@ describe("POST /api/v1/sites/:siteKey/sessions", () => {
   it("verifies identity in constant time and gives the same user the same visitor on any device", async () => {
     const hash = toHex(await hmacSha256(identitySecret, "user-42"));
     const signedEmail = toHex(await hmacSha256(identitySecret, "user-42\nann@example.com"));
-    const laptop = await startSession(SITE, { identity: { userId: "user-42", email: "ann@example.com", name: "Ann", hash: signedEmail } });
+    const laptop = await startSession(SITE, {
+      identity: { userId: "user-42", email: "ann@example.com", name: "Ann", hash: signedEmail },
+    });
     const phone = await startSession(SITE, { identity: { userId: "user-42", hash } });
     expect(phone.visitorId).toBe(laptop.visitorId);
     expect(phone.config.emailKnown).toBe(true);
     const site = env.SITE.get(env.SITE.idFromName(SITE));
-    expect(await site.contactOf(laptop.visitorId)).toMatchObject({ userId: "user-42", email: "ann@example.com", name: "Ann", verified: true });
+    expect(await site.contactOf(laptop.visitorId)).toMatchObject({
+      userId: "user-42",
+      email: "ann@example.com",
+      name: "Ann",
+      verified: true,
+    });
   });
 
   it("keeps an email the shop did not sign as unverified: a shopper cannot make any email look verified", async () => {
     const hash = toHex(await hmacSha256(identitySecret, "user-43"));
     const grant = await startSession(SITE, { identity: { userId: "user-43", email: "ceo@bank.example", hash } });
     const site = env.SITE.get(env.SITE.idFromName(SITE));
-    expect(await site.contactOf(grant.visitorId)).toMatchObject({ userId: "user-43", email: "ceo@bank.example", verified: false });
+    expect(await site.contactOf(grant.visitorId)).toMatchObject({
+      userId: "user-43",
+      email: "ceo@bank.example",
+      verified: false,
+    });
     // The same user later signed with their real email: now it is verified.
     const signed = toHex(await hmacSha256(identitySecret, "user-43\nreal@shop.example"));
     await startSession(SITE, { identity: { userId: "user-43", email: "real@shop.example", hash: signed } });
@@ -117,19 +186,36 @@ describe("POST /api/v1/sites/:siteKey/sessions", () => {
   });
 
   it("stores the trail sent when a conversation starts", async () => {
-    const trail = { landing: "https://shop.example/?utm_source=news", referrer: "https://news.example/", utm: { source: "news" }, pages: [{ url: "https://shop.example/p/1", title: "Boots", at: 1 }] };
+    const trail = {
+      landing: "https://shop.example/?utm_source=news",
+      referrer: "https://news.example/",
+      utm: { source: "news" },
+      pages: [{ url: "https://shop.example/p/1", title: "Boots", at: 1 }],
+    };
     const grant = await startSession(SITE, { trail, locale: "ru", timezone: "Europe/Moscow" });
     const site = env.SITE.get(env.SITE.idFromName(SITE));
-    expect(await site.contactOf(grant.visitorId)).toMatchObject({ trail, locale: "ru", timezone: "Europe/Moscow", verified: false });
+    expect(await site.contactOf(grant.visitorId)).toMatchObject({
+      trail,
+      locale: "ru",
+      timezone: "Europe/Moscow",
+      verified: false,
+    });
   });
 
   it("stores a guest's cart with the trail, and the newer cart when the trail comes again", async () => {
-    const cart = { items: [{ id: 12, name: "Chair <b>", qty: 2, price: 149.9, url: "https://shop.example/p/12" }], total: 299.8, currency: "RUB" };
+    const cart = {
+      items: [{ id: 12, name: "Chair <b>", qty: 2, price: 149.9, url: "https://shop.example/p/12" }],
+      total: 299.8,
+      currency: "RUB",
+    };
     const grant = await startSession(SITE, { trail: { landing: "https://shop.example/", cart } });
     const site = env.SITE.get(env.SITE.idFromName(SITE));
     expect((await site.contactOf(grant.visitorId))!.trail).toEqual({ landing: "https://shop.example/", cart });
     const emptied = { items: [], total: 0, currency: "RUB" };
-    await startSession(SITE, { visitorToken: grant.visitorToken, trail: { landing: "https://shop.example/", cart: emptied } });
+    await startSession(SITE, {
+      visitorToken: grant.visitorToken,
+      trail: { landing: "https://shop.example/", cart: emptied },
+    });
     expect((await site.contactOf(grant.visitorId))!.trail!.cart).toEqual(emptied);
   });
 
@@ -152,12 +238,24 @@ describe("GET /api/v1/conversations/:id/ws", () => {
     const base = `/api/v1/conversations/${grant.conversationId}/ws`;
     expect(await status(base)).toEqual({ status: 401, code: "missing_token" });
     expect(await status(`${base}?token=abc.def`)).toEqual({ status: 401, code: "invalid_token" });
-    const expired = await signVisitorToken(env.TOKEN_SECRET, { s: SITE, v: grant.visitorId, c: grant.conversationId, iat: 0, exp: 5 });
+    const expired = await signVisitorToken(env.TOKEN_SECRET, {
+      s: SITE,
+      v: grant.visitorId,
+      c: grant.conversationId,
+      iat: 0,
+      exp: 5,
+    });
     expect(await status(`${base}?token=${expired}`)).toEqual({ status: 401, code: "token_expired" });
     const other = await startSession(SITE);
     expect(await status(`${base}?token=${other.visitorToken}`)).toEqual({ status: 403, code: "wrong_conversation" });
-    expect(await status(`/api/v1/conversations/nope/ws?token=${grant.visitorToken}`)).toEqual({ status: 404, code: "not_found" });
-    expect(await status(`${base}?token=${grant.visitorToken}`, false)).toEqual({ status: 426, code: "upgrade_required" });
+    expect(await status(`/api/v1/conversations/nope/ws?token=${grant.visitorToken}`)).toEqual({
+      status: 404,
+      code: "not_found",
+    });
+    expect(await status(`${base}?token=${grant.visitorToken}`, false)).toEqual({
+      status: 426,
+      code: "upgrade_required",
+    });
   });
 
   it("accepts the right token", async () => {
@@ -181,7 +279,10 @@ describe("identity learnt after the conversation started", () => {
     await tab.say("I am about to log in");
     // The shop signs the user id and the email: only then is the email shown as verified.
     const hash = hex(await h(identitySecret, "user-77\neve@example.com"));
-    const known = await startSession(SITE, { visitorToken: anon.visitorToken, identity: { userId: "user-77", email: "eve@example.com", name: "Eve", hash } });
+    const known = await startSession(SITE, {
+      visitorToken: anon.visitorToken,
+      identity: { userId: "user-77", email: "eve@example.com", name: "Eve", hash },
+    });
     expect(known.conversationId).toBe(anon.conversationId);
     expect(await tab.next("contact")).toEqual({ type: "contact", emailKnown: true, askEmail: false });
     await eventually(async () => {

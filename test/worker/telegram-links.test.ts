@@ -43,10 +43,18 @@ describe("Telegram webhook", () => {
   it("refuses an update without a secret or with a malformed update_id", async () => {
     await createSite("tg-hook");
     expect((await post("/api/v1/telegram/tg-hook/webhook", { update_id: 1 })).status).toBe(401);
-    const bad = await post("/api/v1/telegram/tg-hook/webhook", { update_id: -1 }, { "X-Telegram-Bot-Api-Secret-Token": "x" });
+    const bad = await post(
+      "/api/v1/telegram/tg-hook/webhook",
+      { update_id: -1 },
+      { "X-Telegram-Bot-Api-Secret-Token": "x" },
+    );
     expect(bad.status).toBe(400);
     expect((await bad.json<any>()).error.message).toContain("update_id");
-    const noBot = await post("/api/v1/telegram/tg-hook/webhook", { update_id: 1 }, { "X-Telegram-Bot-Api-Secret-Token": "x" });
+    const noBot = await post(
+      "/api/v1/telegram/tg-hook/webhook",
+      { update_id: 1 },
+      { "X-Telegram-Bot-Api-Secret-Token": "x" },
+    );
     expect(noBot.status).toBe(401);
   });
 });

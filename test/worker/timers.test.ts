@@ -34,7 +34,12 @@ describe("timers: many jobs on one alarm", () => {
     const stub = await objectWithTimers();
     await runInDurableObject(stub, async (_i, state) => {
       let calls = 0;
-      const timers = new Timers(state.storage, { flaky: () => { calls++; if (calls === 1) throw new Error("provider down"); } });
+      const timers = new Timers(state.storage, {
+        flaky: () => {
+          calls++;
+          if (calls === 1) throw new Error("provider down");
+        },
+      });
       const now = Date.now();
       await timers.set("flaky", now + 1000);
       await timers.set("flaky", now + 2000);

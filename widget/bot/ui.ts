@@ -41,7 +41,8 @@ export class BotUi {
       </div>`;
     }
     if (last.meta?.feedback === true) {
-      const answer = (value: "yes" | "no" | "person") => () => this.#send(last, { action: "feedback", seq: last.seq, value });
+      const answer = (value: "yes" | "no" | "person") => () =>
+        this.#send(last, { action: "feedback", seq: last.seq, value });
       return html`<div class="bot" role="group" aria-label=${t.helped}>
         <p>${t.helped}</p>
         <button type="button" @click=${answer("yes")}>${t.yes}</button>
@@ -52,7 +53,12 @@ export class BotUi {
     return nothing;
   }
 
-  #send(message: Message, frame: { action: "button"; step: string; index: number } | { action: "feedback"; seq: number; value: "yes" | "no" | "person" }): void {
+  #send(
+    message: Message,
+    frame:
+      | { action: "button"; step: string; index: number }
+      | { action: "feedback"; seq: number; value: "yes" | "no" | "person" },
+  ): void {
     this.#answered.add(message.seq);
     this.#host.chat.sendWhenLive({ type: "bot", ...frame });
     this.#host.requestUpdate();

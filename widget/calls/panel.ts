@@ -55,7 +55,8 @@ export class CallPanel {
     const t = callTexts(this.host.locale);
     const video = (id: string, stream: MediaStream | null, muted: boolean, label: string) =>
       html`<video id=${id} class=${id} autoplay playsinline ?muted=${muted} aria-label=${label} .srcObject=${stream} ?hidden=${!stream}></video>`;
-    const button = (label: string, on: () => void, cls = "") => html`<button type="button" class=${cls} @click=${on}>${label}</button>`;
+    const button = (label: string, on: () => void, cls = "") =>
+      html`<button type="button" class=${cls} @click=${on}>${label}</button>`;
     let body: unknown = nothing;
     if (this.step === "consent") {
       body = html`<p>${t.consent}</p>${button(t.withVideo, () => void this.#preview(false), "primary")}${button(t.audioOnly, () => void this.#preview(true))}${button(t.cancel, () => this.#go("idle"))}`;

@@ -32,7 +32,10 @@ export function newCallId(): string {
 
 /** Camera and microphone, or the microphone only; asked only after the person's click. */
 export function localMedia(audioOnly: boolean): Promise<MediaStream> {
-  return navigator.mediaDevices.getUserMedia({ audio: true, video: audioOnly ? false : { width: { ideal: 640 }, height: { ideal: 480 } } });
+  return navigator.mediaDevices.getUserMedia({
+    audio: true,
+    video: audioOnly ? false : { width: { ideal: 640 }, height: { ideal: 480 } },
+  });
 }
 
 export class CallPeer {
@@ -49,7 +52,8 @@ export class CallPeer {
   ) {
     this.pc = new RTCPeerConnection({ iceServers: ice.iceServers });
     this.pc.onicecandidate = (e) => {
-      if (e.candidate) this.send({ type: "call", action: "ice", callId, candidate: e.candidate.toJSON() as IceCandidateJson });
+      if (e.candidate)
+        this.send({ type: "call", action: "ice", callId, candidate: e.candidate.toJSON() as IceCandidateJson });
     };
     this.pc.onconnectionstatechange = () => this.events.state(this.pc.connectionState);
     this.pc.ontrack = (e) => {

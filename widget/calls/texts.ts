@@ -20,7 +20,13 @@ const en = {
   stopShare: "Stop sharing",
   hangUp: "Hang up",
   ended: (outcome: string) =>
-    ({ declined: "The call was declined.", missed: "Nobody answered. We'll reply in the chat.", cancelled: "Call cancelled." } as Record<string, string>)[outcome] ?? "Call ended.",
+    (
+      ({
+        declined: "The call was declined.",
+        missed: "Nobody answered. We'll reply in the chat.",
+        cancelled: "Call cancelled.",
+      }) as Record<string, string>
+    )[outcome] ?? "Call ended.",
   denied: "The browser did not allow the camera or microphone. Allow them in the address bar and try again.",
   failed: "The call could not start. Please try again.",
   remoteScreen: "Shared screen",
@@ -47,7 +53,13 @@ const ru: typeof en = {
   stopShare: "Остановить показ",
   hangUp: "Завершить",
   ended: (outcome) =>
-    ({ declined: "Звонок отклонён.", missed: "Никто не ответил. Мы ответим в чате.", cancelled: "Звонок отменён." } as Record<string, string>)[outcome] ?? "Звонок завершён.",
+    (
+      ({
+        declined: "Звонок отклонён.",
+        missed: "Никто не ответил. Мы ответим в чате.",
+        cancelled: "Звонок отменён.",
+      }) as Record<string, string>
+    )[outcome] ?? "Звонок завершён.",
   denied: "Браузер не дал доступ к камере или микрофону. Разрешите его в адресной строке и попробуйте снова.",
   failed: "Звонок не начался. Попробуйте ещё раз.",
   remoteScreen: "Показанный экран",

@@ -38,7 +38,8 @@ export class EmailField {
     const t = extrasCatalogue(this.#host.locale);
     const chat = this.#host.chat;
     if (chat.emailKnown) return this.#saved ? html`<p class="contact" role="status">${t.emailThanks}</p>` : nothing;
-    if (!chat.showContact || (this.#reason === "emailAsk" && this.#declined() === chat.session?.conversationId)) return nothing;
+    if (!chat.showContact || (this.#reason === "emailAsk" && this.#declined() === chat.session?.conversationId))
+      return nothing;
     const invalid = this.#invalid;
     return html`<form class="contact" part="contact" novalidate @submit=${this.#onSubmit}>
       <label for="email">${t[this.#reason]}</label>

@@ -65,6 +65,8 @@ export class Extras {
   #loadBotWhenNeeded(): void {
     if (this.#botAsked || !this.host.chat.messages.at(-1)?.meta?.bot) return;
     this.#botAsked = true;
-    document.head.append(Object.assign(document.createElement("script"), { src: new URL(__EDGECHAT_BOT__, this.host.server).href }));
+    document.head.append(
+      Object.assign(document.createElement("script"), { src: new URL(__EDGECHAT_BOT__, this.host.server).href }),
+    );
   }
 }

@@ -25,7 +25,8 @@ interface Upload {
   retry?: boolean;
 }
 
-const PAPERCLIP = "M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6z";
+const PAPERCLIP =
+  "M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6z";
 
 export class FileSender {
   readonly uploads: Upload[] = [];
@@ -70,11 +71,13 @@ export class FileSender {
         <svg viewBox="0 0 24 24" aria-hidden="true"><path d=${PAPERCLIP}></path></svg>
         <input type="file" multiple accept=${ACCEPTED_FILES} aria-label=${t.attach} @change=${this.#onPick} />
       </label>
-      <div class="uploads" role="status">${this.uploads.map((u) => html`<p class=${u.progress < 0 ? "failed" : ""}>
+      <div class="uploads" role="status">${this.uploads.map(
+        (u) => html`<p class=${u.progress < 0 ? "failed" : ""}>
         <span>${u.progress < 0 ? t.uploadFailed(u.name, u.error ?? "") : t.uploading(u.name, u.progress)}</span>
         ${u.progress < 0 && u.retry ? html`<button type="button" @click=${() => this.#start(u)}>${t.retry}</button>` : ""}
         ${u.progress < 0 ? html`<button type="button" aria-label=${t.dismiss} @click=${() => this.#forget(u)}>×</button>` : ""}
-      </p>`)}</div>
+      </p>`,
+      )}</div>
     </div>`;
   }
 
@@ -83,7 +86,8 @@ export class FileSender {
     Object.assign(u, { progress: 0, error: undefined });
     this.#host.requestUpdate();
     try {
-      if (!u.blob) Object.assign(u, await prepareUpload(u.source, u.name).then((p) => ({ blob: p.blob, name: p.name })));
+      if (!u.blob)
+        Object.assign(u, await prepareUpload(u.source, u.name).then((p) => ({ blob: p.blob, name: p.name })));
       if (!session) throw new Error(extrasCatalogue(this.#host.locale).offline);
       const q = new URLSearchParams({ token: session.visitorToken, name: u.name, clientId: u.clientId });
       await post(`${this.#host.server}/api/v1/conversations/${session.conversationId}/files?${q}`, u.blob!, (p) => {
@@ -93,7 +97,11 @@ export class FileSender {
       this.#forget(u); // the message itself arrives on the socket
     } catch (err) {
       const refusal = err as Error & { status?: number };
-      Object.assign(u, { progress: -1, error: refusal.message, retry: !refusal.status || refusal.status >= 500 || refusal.status === 401 || refusal.status === 404 });
+      Object.assign(u, {
+        progress: -1,
+        error: refusal.message,
+        retry: !refusal.status || refusal.status >= 500 || refusal.status === 401 || refusal.status === 404,
+      });
       this.#host.requestUpdate();
     }
   }
@@ -105,7 +113,9 @@ export class FileSender {
 
   #url(a: Attachment): string {
     const s = this.#host.chat.session;
-    return s ? `${this.#host.server}/api/v1/conversations/${s.conversationId}/files/${a.id}?token=${encodeURIComponent(s.visitorToken)}` : "";
+    return s
+      ? `${this.#host.server}/api/v1/conversations/${s.conversationId}/files/${a.id}?token=${encodeURIComponent(s.visitorToken)}`
+      : "";
   }
 
   #onPick = (e: Event): void => {
@@ -148,8 +158,10 @@ function post(url: string, body: Blob, progress: (percent: number) => void): Pro
 }
 
 const THUMB = 200;
-const thumbWidth = (a: Attachment) => (a.width && a.height ? Math.round(a.width * Math.min(1, THUMB / Math.max(a.width, a.height))) : THUMB);
-const thumbHeight = (a: Attachment) => (a.width && a.height ? Math.round(a.height * Math.min(1, THUMB / Math.max(a.width, a.height))) : THUMB);
+const thumbWidth = (a: Attachment) =>
+  a.width && a.height ? Math.round(a.width * Math.min(1, THUMB / Math.max(a.width, a.height))) : THUMB;
+const thumbHeight = (a: Attachment) =>
+  a.width && a.height ? Math.round(a.height * Math.min(1, THUMB / Math.max(a.width, a.height))) : THUMB;
 
 /** "850 KB", "2.4 MB". */
 function size(bytes: number): string {

@@ -43,9 +43,13 @@ export class Menu {
   render({ html, nothing }: Lit): unknown {
     if (!this.opened) return nothing;
     return html`<ul class="menu" role="menu" aria-labelledby="more" @keydown=${this.#onKey} @focusout=${this.#onFocusOut}>
-      ${this.#items.filter((item) => item.shown?.() ?? true).map((item) => html`<li role="none">
+      ${this.#items
+        .filter((item) => item.shown?.() ?? true)
+        .map(
+          (item) => html`<li role="none">
         <button type="button" role="menuitem" tabindex="-1" @click=${() => this.#choose(item)}>${item.label()}</button>
-      </li>`)}
+      </li>`,
+        )}
     </ul>`;
   }
 

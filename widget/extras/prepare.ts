@@ -9,7 +9,11 @@ import { UPLOAD_IMAGE_MAX_SIDE } from "../../worker/protocol/limits";
 const EXTENSIONS: Record<string, string> = { "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp" };
 
 /** The file to upload and its name (the extension follows the type the browser encoded). */
-export async function prepareUpload(file: Blob, name: string, maxSide = UPLOAD_IMAGE_MAX_SIDE): Promise<{ blob: Blob; name: string }> {
+export async function prepareUpload(
+  file: Blob,
+  name: string,
+  maxSide = UPLOAD_IMAGE_MAX_SIDE,
+): Promise<{ blob: Blob; name: string }> {
   if (!EXTENSIONS[file.type]) return { blob: file, name };
   let bitmap: ImageBitmap;
   try {

@@ -14,7 +14,8 @@ import { readJson } from "./http";
 
 export const adminBot = adminRoutes();
 
-const format = (raw: string | undefined) => (raw === "csv" ? "csv" : raw === "json" || raw === undefined ? "json" : badFormat());
+const format = (raw: string | undefined) =>
+  raw === "csv" ? "csv" : raw === "json" || raw === undefined ? "json" : badFormat();
 function badFormat(): never {
   throw new ApiError(400, "invalid_format", "format is json or csv");
 }
@@ -63,15 +64,20 @@ adminBot.get("/bot/kb/export", async (c) => {
 adminBot.post("/bot/kb/import", async (c) => {
   requireRole(c, "owner", "admin");
   const f = format(c.req.query("format"));
-  if (f === "json") return c.json(unwrap(await siteOf(c).importKb(c.var.operator, "json", await readJson(c, z.unknown()))));
+  if (f === "json")
+    return c.json(unwrap(await siteOf(c).importKb(c.var.operator, "json", await readJson(c, z.unknown()))));
   const text = await c.req.text();
-  if (text.length > MAX_BODY_BYTES * 4) throw new ApiError(413, "body_too_large", `the CSV is larger than ${MAX_BODY_BYTES * 4} bytes`);
+  if (text.length > MAX_BODY_BYTES * 4)
+    throw new ApiError(413, "body_too_large", `the CSV is larger than ${MAX_BODY_BYTES * 4} bytes`);
   return c.json(unwrap(await siteOf(c).importKb(c.var.operator, "csv", text)));
 });
 
 adminBot.get("/bot/leads", async (c) => c.json({ leads: await siteOf(c).leads() }));
 adminBot.get("/bot/leads.csv", async (c) => {
-  return c.body(await siteOf(c).leadsCsv(), 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="leads.csv"' });
+  return c.body(await siteOf(c).leadsCsv(), 200, {
+    "Content-Type": "text/csv; charset=utf-8",
+    "Content-Disposition": 'attachment; filename="leads.csv"',
+  });
 });
 adminBot.get("/bot/deliveries", async (c) => c.json({ deliveries: await siteOf(c).leadDeliveries() }));
 adminBot.get("/bot/feedback", async (c) => c.json({ feedback: await siteOf(c).botFeedbackReport() }));

@@ -17,13 +17,24 @@ import { adminRoutes, requireRole, siteOf } from "./admin-http";
 
 export const adminData = adminRoutes();
 
-const eraseByVisitor = z.object({ confirm: z.string().trim().min(1, "confirm repeats the contact's email or visitor id").max(254) });
+const eraseByVisitor = z.object({
+  confirm: z.string().trim().min(1, "confirm repeats the contact's email or visitor id").max(254),
+});
 const eraseByEmail = z.object({ email, confirm: z.string().trim().min(1, "confirm repeats the email").max(254) });
 const retentionBody = z.object({
-  months: z.number().int("months is a whole number").min(1, "months is at least 1").max(MAX_RETENTION_MONTHS, `months is at most ${MAX_RETENTION_MONTHS}`).nullable(),
+  months: z
+    .number()
+    .int("months is a whole number")
+    .min(1, "months is at least 1")
+    .max(MAX_RETENTION_MONTHS, `months is at most ${MAX_RETENTION_MONTHS}`)
+    .nullable(),
 });
 const rotateBody = z.object({
-  graceHours: z.number().min(0).max(MAX_GRACE_HOURS, `graceHours is at most ${MAX_GRACE_HOURS}`).default(DEFAULT_GRACE_HOURS),
+  graceHours: z
+    .number()
+    .min(0)
+    .max(MAX_GRACE_HOURS, `graceHours is at most ${MAX_GRACE_HOURS}`)
+    .default(DEFAULT_GRACE_HOURS),
 });
 
 adminData.post("/contacts/erase", async (c) => {
@@ -35,7 +46,8 @@ adminData.post("/contacts/erase", async (c) => {
 adminData.post("/contacts/:visitorId/erase", async (c) => {
   requireRole(c, "owner", "admin");
   const visitorId = c.req.param("visitorId");
-  if (!/^[A-Za-z0-9_-]{1,128}$/.test(visitorId)) throw new ApiError(404, "unknown_contact", "no contact with this visitor id");
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(visitorId))
+    throw new ApiError(404, "unknown_contact", "no contact with this visitor id");
   const body = await readJson(c, eraseByVisitor);
   return c.json({ erased: unwrap(await siteOf(c).eraseContact(c.var.operator, { visitorId, confirm: body.confirm })) });
 });

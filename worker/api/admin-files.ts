@@ -14,7 +14,12 @@ export const adminFiles = adminRoutes();
 adminFiles.post("/conversations/:id/files", async (c) => {
   const id = conversationIdOr404(c.req.param("id"));
   const op = c.var.operator;
-  const uploaded = await receiveUpload(c.env, c.req.raw, { role: "operator", siteKey: c.var.siteKey, id: op.id, name: op.name }, id);
+  const uploaded = await receiveUpload(
+    c.env,
+    c.req.raw,
+    { role: "operator", siteKey: c.var.siteKey, id: op.id, name: op.name },
+    id,
+  );
   return c.json(uploaded, uploaded.duplicate ? 200 : 201);
 });
 
@@ -26,7 +31,11 @@ adminFiles.get("/conversations/:id/files", async (c) => {
 adminFiles.get("/conversations/:id/files/:fileId", (c) => {
   const id = conversationIdOr404(c.req.param("id"));
   // The R2 key holds the session's site: another site's file is simply not found.
-  return redirectToFile(c.env, c.req.url, { siteKey: c.var.siteKey, conversationId: id, fileId: c.req.param("fileId") });
+  return redirectToFile(c.env, c.req.url, {
+    siteKey: c.var.siteKey,
+    conversationId: id,
+    fileId: c.req.param("fileId"),
+  });
 });
 
 adminFiles.delete("/conversations/:id/messages/:seq", async (c) => {

@@ -4,7 +4,7 @@
  */
 import { ApiError, unwrap } from "../lib/errors";
 import { conversationOr404, readJson } from "./http";
-import { assignBody, } from "../protocol";
+import { assignBody } from "../protocol";
 import type { OperatorAction } from "../conversation/operator-actions";
 import { adminRoutes, siteOf, type AdminContext } from "./admin-http";
 

@@ -18,7 +18,9 @@ adminNotify.put("/notifications", async (c) => {
 
 adminNotify.post("/push/subscriptions", async (c) => {
   const body = await readJson(c, pushSubscriptionBody);
-  const saved = unwrap(await siteOf(c).savePushSubscription(c.var.operator.id, body, c.req.header("User-Agent") ?? null));
+  const saved = unwrap(
+    await siteOf(c).savePushSubscription(c.var.operator.id, body, c.req.header("User-Agent") ?? null),
+  );
   return c.json(saved, 201);
 });
 

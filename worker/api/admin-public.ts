@@ -32,10 +32,14 @@ adminPublic.get("/invites/info", async (c) => {
 adminPublic.post("/invites/accept", async (c) => {
   const body = await readJson(c, acceptInviteBody);
   const result = unwrap(
-    await siteByKey(c, body.siteKey).acceptInvite(body.token, { name: body.name, password: body.password }, {
-      ip: c.req.header("CF-Connecting-IP"),
-      userAgent: c.req.header("User-Agent"),
-    }),
+    await siteByKey(c, body.siteKey).acceptInvite(
+      body.token,
+      { name: body.name, password: body.password },
+      {
+        ip: c.req.header("CF-Connecting-IP"),
+        userAgent: c.req.header("User-Agent"),
+      },
+    ),
   );
   return startSession(c, body.siteKey, result);
 });

@@ -19,7 +19,12 @@ function queryOf(c: { req: { query(name: string): string | undefined } }): Repor
     const message = "missedAfter is a whole number of minutes, 1 to 1440";
     throw new ApiError(400, "invalid_period", message, {}, { missedAfter: message });
   }
-  return { from: c.req.query("from"), to: c.req.query("to"), tz: c.req.query("tz"), ...(missed ? { missedAfter: Number(missed) } : {}) };
+  return {
+    from: c.req.query("from"),
+    to: c.req.query("to"),
+    tz: c.req.query("tz"),
+    ...(missed ? { missedAfter: Number(missed) } : {}),
+  };
 }
 
 adminReports.get("/reports", async (c) => {

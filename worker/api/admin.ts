@@ -67,7 +67,8 @@ export function startSession(
 
 admin.post("/login", async (c) => {
   const body = await readJson(c, loginBody);
-  if (!siteKeySchema.safeParse(body.siteKey).success) throw new ApiError(401, "invalid_login", "wrong email or password");
+  if (!siteKeySchema.safeParse(body.siteKey).success)
+    throw new ApiError(401, "invalid_login", "wrong email or password");
   const result = unwrap(
     await siteOf(c, body.siteKey).login(body.email, body.password, {
       ip: c.req.header("CF-Connecting-IP"),

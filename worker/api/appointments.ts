@@ -24,7 +24,12 @@ export const adminAppointments = adminRoutes();
 visitorAppointments.use("/:id/appointments/*", widgetCors);
 visitorAppointments.use("/:id/appointments", widgetCors);
 visitorAppointments.options("/:id/appointments", (c) =>
-  c.body(null, 204, { "Access-Control-Allow-Methods": "POST", "Access-Control-Allow-Headers": "Content-Type", "Access-Control-Max-Age": "86400" }));
+  c.body(null, 204, {
+    "Access-Control-Allow-Methods": "POST",
+    "Access-Control-Allow-Headers": "Content-Type",
+    "Access-Control-Max-Age": "86400",
+  }),
+);
 
 visitorAppointments.get("/:id/appointments/slots", async (c) => {
   const id = conversationIdOr404(c.req.param("id"));
@@ -36,7 +41,9 @@ visitorAppointments.post("/:id/appointments", async (c) => {
   const id = conversationIdOr404(c.req.param("id"));
   const claims = await visitorOf(c.env, c.req.query("token"), id);
   const body = await readJson(c, bookingBody);
-  const booked = unwrap(await siteStub(c.env, claims.s).bookAppointment({ visitorId: claims.v, conversationId: id }, body));
+  const booked = unwrap(
+    await siteStub(c.env, claims.s).bookAppointment({ visitorId: claims.v, conversationId: id }, body),
+  );
   // The manage token goes by email only: whoever holds the page's token cannot cancel.
   return c.json({ appointment: booked.appointment }, 201);
 });
@@ -49,19 +56,26 @@ manageAppointments.get("/:site/:id", (c) => {
   // A page with one button: mail scanners follow links, so a GET never cancels.
   const page = `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Your booking</title>
 <form method="post"><input type="hidden" name="token" value="${token.replace(/[^A-Za-z0-9_-]/g, "")}"><p>Cancel this video consultation?</p><button>Cancel the booking</button></form>`;
-  return c.html(page, 200, { "Content-Security-Policy": "default-src 'none'; form-action 'self'", "Cache-Control": "no-store" });
+  return c.html(page, 200, {
+    "Content-Security-Policy": "default-src 'none'; form-action 'self'",
+    "Cache-Control": "no-store",
+  });
 });
 
 manageAppointments.post("/:site/:id", async (c) => {
   const site = siteOrNotFound(c.req.param("site"));
-  const form = c.req.header("Content-Type")?.includes("application/json") ? await readJson(c, manageToken) : manageToken.parse(Object.fromEntries(await c.req.formData()));
+  const form = c.req.header("Content-Type")?.includes("application/json")
+    ? await readJson(c, manageToken)
+    : manageToken.parse(Object.fromEntries(await c.req.formData()));
   const appointment = unwrap(await siteStub(c.env, site).cancelAppointment(c.req.param("id"), form.token));
   return c.json({ appointment });
 });
 
 adminAppointments.get("/appointments", async (c) => c.json({ appointments: await siteOf(c).upcomingAppointments() }));
 
-adminAppointments.get("/appointments/settings", async (c) => c.json({ settings: await siteOf(c).appointmentSettings() }));
+adminAppointments.get("/appointments/settings", async (c) =>
+  c.json({ settings: await siteOf(c).appointmentSettings() }),
+);
 
 adminAppointments.put("/appointments/settings", async (c) => {
   requireRole(c, "owner", "admin");

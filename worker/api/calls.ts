@@ -30,7 +30,8 @@ visitorCalls.get("/:id/ice-servers", async (c) => {
 adminCalls.get("/conversations/:id/ice-servers", async (c) => {
   const id = conversationIdOr404(c.req.param("id"));
   // "none" (no visitor socket yet) is allowed: the credentials are the session's site's to spend.
-  if ((await conversationOr404(c.env, id).belongsTo(c.var.siteKey)) === "other") throw new ApiError(404, "not_found", "no such conversation");
+  if ((await conversationOr404(c.env, id).belongsTo(c.var.siteKey)) === "other")
+    throw new ApiError(404, "not_found", "no such conversation");
   await requireVideo(c.env, c.var.siteKey);
   return c.json(await iceServersFor(c.env), 200, { "Cache-Control": "no-store" });
 });

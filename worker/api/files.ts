@@ -30,12 +30,18 @@ visitorFiles.options("/:id/files", (c) =>
     "Access-Control-Allow-Methods": "POST",
     "Access-Control-Allow-Headers": "Content-Type",
     "Access-Control-Max-Age": "86400",
-  }));
+  }),
+);
 
 visitorFiles.post("/:id/files", async (c) => {
   const id = conversationIdOr404(c.req.param("id"));
   const claims = await visitorOf(c.env, c.req.query("token"), id);
-  const uploaded = await receiveUpload(c.env, c.req.raw, { role: "visitor", siteKey: claims.s, visitorId: claims.v }, id);
+  const uploaded = await receiveUpload(
+    c.env,
+    c.req.raw,
+    { role: "visitor", siteKey: claims.s, visitorId: claims.v },
+    id,
+  );
   return c.json(uploaded, uploaded.duplicate ? 200 : 201);
 });
 
@@ -46,13 +52,27 @@ visitorFiles.get("/:id/files/:fileId", async (c) => {
 });
 
 signedFiles.get("/:site/:conversation/:file", async (c) => {
-  const ref = { siteKey: c.req.param("site"), conversationId: c.req.param("conversation"), fileId: c.req.param("file") };
-  if (!siteKeySchema.safeParse(ref.siteKey).success || !conversationIdSchema.safeParse(ref.conversationId).success || !isFileId(ref.fileId)) {
+  const ref = {
+    siteKey: c.req.param("site"),
+    conversationId: c.req.param("conversation"),
+    fileId: c.req.param("file"),
+  };
+  if (
+    !siteKeySchema.safeParse(ref.siteKey).success ||
+    !conversationIdSchema.safeParse(ref.conversationId).success ||
+    !isFileId(ref.fileId)
+  ) {
     throw new ApiError(404, "file_not_found", "no such file");
   }
-  const bad = await checkFileLink(c.env.TOKEN_SECRET, ref, { exp: c.req.query("exp"), sig: c.req.query("sig") }, Date.now());
+  const bad = await checkFileLink(
+    c.env.TOKEN_SECRET,
+    ref,
+    { exp: c.req.query("exp"), sig: c.req.query("sig") },
+    Date.now(),
+  );
   if (bad === "invalid") throw new ApiError(403, "invalid_link", "this file link is not valid");
-  if (bad === "expired") throw new ApiError(403, "link_expired", "this file link has expired; open the file from the chat again");
+  if (bad === "expired")
+    throw new ApiError(403, "link_expired", "this file link has expired; open the file from the chat again");
   const file = await getFile(c.env.FILES, ref);
   if (!file) throw new ApiError(404, "file_not_found", "this file was deleted");
   return fileResponse(file);
@@ -62,7 +82,10 @@ signedFiles.get("/:site/:conversation/:file", async (c) => {
 export async function redirectToFile(env: Env, requestUrl: string, ref: FileRef): Promise<Response> {
   if (!isFileId(ref.fileId)) throw new ApiError(404, "file_not_found", "no such file");
   const path = await signedFilePath(env.TOKEN_SECRET, ref, Date.now());
-  return new Response(null, { status: 302, headers: { Location: new URL(path, requestUrl).toString(), "Cache-Control": "no-store" } });
+  return new Response(null, {
+    status: 302,
+    headers: { Location: new URL(path, requestUrl).toString(), "Cache-Control": "no-store" },
+  });
 }
 
 /** The path's conversation id, or 404. */

@@ -17,7 +17,8 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
     throw new ApiError(415, "unsupported_media_type", "send the body as application/json");
   }
   const text = await c.req.text();
-  if (text.length > MAX_BODY_BYTES) throw new ApiError(413, "body_too_large", `body is larger than ${MAX_BODY_BYTES} bytes`);
+  if (text.length > MAX_BODY_BYTES)
+    throw new ApiError(413, "body_too_large", `body is larger than ${MAX_BODY_BYTES} bytes`);
   if (jsonDepthOver(text, MAX_JSON_DEPTH)) {
     throw new ApiError(400, "bad_json", `body is nested deeper than ${MAX_JSON_DEPTH} levels`);
   }

@@ -50,10 +50,14 @@ export async function handleInboundEmail(message: ForwardableEmailMessage, env: 
   });
   // Not posted (a duplicate, or nothing to post): its files must not stay in R2.
   if (isFailure(result) || !("duplicate" in result) || result.duplicate) {
-    await deleteFiles(env.FILES, stored.siteKey, address.conversationId, stored.files.map((f) => f.id));
+    await deleteFiles(
+      env.FILES,
+      stored.siteKey,
+      address.conversationId,
+      stored.files.map((f) => f.id),
+    );
   }
   if (isFailure(result)) return reject(result.error.message);
   if ("ignored" in result) return { outcome: "ignored", why: "no new text" };
   return { outcome: result.duplicate ? "duplicate" : "stored", seq: result.seq };
 }
-

@@ -10,7 +10,8 @@ export const pluginWoo = adminRoutes();
 
 pluginWoo.get("/visitors/:visitorId/woo", async (c) => {
   const visitorId = c.req.param("visitorId");
-  if (!/^[A-Za-z0-9_-]{1,128}$/.test(visitorId)) throw new ApiError(404, "unknown_visitor", "no contact with this visitor id");
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(visitorId))
+    throw new ApiError(404, "unknown_visitor", "no contact with this visitor id");
   const result = unwrap(await siteOf(c).wooCustomer(visitorId));
   return c.json(result, 200, { "Cache-Control": "no-store" });
 });

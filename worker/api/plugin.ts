@@ -25,7 +25,8 @@ const MAX_EVENT_BYTES = 16 * 1024;
 async function signedCall(c: Ctx): Promise<SignedCall> {
   const url = new URL(c.req.url);
   const body = c.req.method === "GET" ? "" : await c.req.text();
-  if (body.length > MAX_EVENT_BYTES) throw new ApiError(413, "body_too_large", `body is larger than ${MAX_EVENT_BYTES} bytes`);
+  if (body.length > MAX_EVENT_BYTES)
+    throw new ApiError(413, "body_too_large", `body is larger than ${MAX_EVENT_BYTES} bytes`);
   return {
     method: c.req.method,
     pathWithQuery: url.pathname + url.search,

@@ -37,10 +37,15 @@ function siteKeyOf(c: Ctx): string {
 signupConfirm.get("/:siteKey/confirm", (c) => {
   siteKeyOf(c);
   const token = c.req.query("token") ?? "";
-  if (!TOKEN.test(token)) return page(c, 404, "This link is not valid", "<p>Open the link from the email again, or sign up again.</p>");
-  return page(c, 200, "Confirm your email",
+  if (!TOKEN.test(token))
+    return page(c, 404, "This link is not valid", "<p>Open the link from the email again, or sign up again.</p>");
+  return page(
+    c,
+    200,
+    "Confirm your email",
     `<p>Confirm that this is your email address to put the chat live. You then choose your password.</p>
-<form method="post"><input type="hidden" name="token" value="${escapeHtml(token)}"><button type="submit">Confirm</button></form>`);
+<form method="post"><input type="hidden" name="token" value="${escapeHtml(token)}"><button type="submit">Confirm</button></form>`,
+  );
 });
 
 signupConfirm.post("/:siteKey/confirm", async (c) => {
@@ -56,7 +61,13 @@ signupConfirm.post("/:siteKey/confirm", async (c) => {
   }
   const result = TOKEN.test(token)
     ? await siteStub(c.env, key).confirmSite(token, linkBase(c))
-    : { error: { status: 400 as const, code: "invalid_confirmation", message: "the confirmation token is missing or malformed" } };
+    : {
+        error: {
+          status: 400 as const,
+          code: "invalid_confirmation",
+          message: "the confirmation token is missing or malformed",
+        },
+      };
   if (!isFailure(result)) return json ? c.json(result) : c.redirect(result.setPasswordUrl, 303);
   const { status, code, message } = result.error;
   if (json) throw new ApiError(status, code, message);

@@ -26,7 +26,12 @@ export const shopUrl = z
   .string()
   .trim()
   .max(2048, "url is at most 2048 characters")
-  .pipe(z.url({ protocol: /^https?$/, error: "url is not a valid http(s) address; give the shop's address, e.g. https://shop.example" }))
+  .pipe(
+    z.url({
+      protocol: /^https?$/,
+      error: "url is not a valid http(s) address; give the shop's address, e.g. https://shop.example",
+    }),
+  )
   .transform((u, ctx) => {
     const url = new URL(u);
     if (url.username || url.password) {
@@ -47,12 +52,16 @@ export const createSiteBody = z
     allowedOrigins: z.array(originPattern).min(1, "give at least one allowed origin").max(50).optional(),
     timezone: z.string().refine(isTimezone, "unknown timezone").default("UTC"),
     locale: z.enum(["en", "ru"]).default("en"),
-    signupCode: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "signupCode is letters, digits, - and _").optional(),
-    jurisdiction: z.enum(["eu"], { error: "jurisdiction is \"eu\" or absent" }).optional(),
+    signupCode: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,128}$/, "signupCode is letters, digits, - and _")
+      .optional(),
+    jurisdiction: z.enum(["eu"], { error: 'jurisdiction is "eu" or absent' }).optional(),
   })
   .refine((b) => b.url || b.allowedOrigins, { message: "give the shop's url (or allowedOrigins)", path: ["url"] })
   .refine((b) => !b.siteKey || !b.jurisdiction || jurisdictionOfKey(b.siteKey) === b.jurisdiction, {
-    message: "keys of EU sites start with eu-", path: ["siteKey"],
+    message: "keys of EU sites start with eu-",
+    path: ["siteKey"],
   });
 export type CreateSiteBody = z.infer<typeof createSiteBody>;
 
@@ -62,7 +71,11 @@ export function requireAdminToken(c: Ctx, what = "this"): void {
   const expected = c.env.ADMIN_TOKEN;
   const enc = new TextEncoder();
   if (!expected || !given || !sameBytes(enc.encode(given), enc.encode(expected))) {
-    throw new ApiError(401, "admin_token_required", `${what} needs the deployment's admin token (Authorization: Bearer …)`);
+    throw new ApiError(
+      401,
+      "admin_token_required",
+      `${what} needs the deployment's admin token (Authorization: Bearer …)`,
+    );
   }
 }
 
@@ -85,10 +98,18 @@ export async function createSiteRoute(c: Ctx): Promise<Response> {
   const body = await readJson(c, createSiteBody);
   const via: SignupVia = withToken ? "admin" : body.signupCode || mode === "invite" ? "invite" : "open";
   if (via !== "admin" && body.ownerPassword) {
-    throw new ApiError(400, "password_not_allowed", "ownerPassword needs the admin token; the owner sets a password from the email");
+    throw new ApiError(
+      400,
+      "password_not_allowed",
+      "ownerPassword needs the admin token; the owner sets a password from the email",
+    );
   }
   if (via === "invite" && !body.signupCode) {
-    throw new ApiError(401, "signup_code_required", "this deployment creates sites with a signup code (SIGNUP=invite); ask its owner for one");
+    throw new ApiError(
+      401,
+      "signup_code_required",
+      "this deployment creates sites with a signup code (SIGNUP=invite); ask its owner for one",
+    );
   }
   const dep = deployment(c.env);
   let codeId: string | null = null;
@@ -106,8 +127,11 @@ export async function createSiteRoute(c: Ctx): Promise<Response> {
 
 /** Creates the site under the given key, or under a key made from the URL (a taken one gets a suffix). */
 async function createWithKey(c: Ctx, body: CreateSiteBody, via: SignupVia): Promise<CreatedSite> {
-  const jurisdiction: Jurisdiction | null = body.siteKey ? jurisdictionOfKey(body.siteKey) : body.jurisdiction ?? null;
-  const name = body.name || (body.url ? new URL(body.url).hostname.replace(/^www\./, "") : "") || body.ownerEmail.split("@")[1]!;
+  const jurisdiction: Jurisdiction | null = body.siteKey
+    ? jurisdictionOfKey(body.siteKey)
+    : (body.jurisdiction ?? null);
+  const name =
+    body.name || (body.url ? new URL(body.url).hostname.replace(/^www\./, "") : "") || body.ownerEmail.split("@")[1]!;
   const allowedOrigins = body.allowedOrigins ?? [new URL(body.url!).origin];
   const base = body.siteKey ?? keyFrom(body.url ? new URL(body.url).hostname : name, jurisdiction);
   for (let attempt = 0; ; attempt++) {

@@ -43,7 +43,8 @@ sites.post("/:siteKey/sessions", async (c) => {
   let claims: { v: string; c: string } | undefined;
   if (body.visitorToken) {
     const check = await readVisitorToken(c.env.TOKEN_SECRET, body.visitorToken, now);
-    if (!check.ok || check.claims.s !== key) throw new ApiError(401, "invalid_token", "visitor token is not valid for this site");
+    if (!check.ok || check.claims.s !== key)
+      throw new ApiError(401, "invalid_token", "visitor token is not valid for this site");
     if (check.claims.exp * 1000 + TOKEN_REFRESH_SECONDS * 1000 < now) {
       throw new ApiError(401, "token_expired", "visitor token is too old to refresh; start a new session without it");
     }
@@ -63,7 +64,10 @@ sites.post("/:siteKey/sessions", async (c) => {
       ipKey: await clientKey(c.env, c.req.header("CF-Connecting-IP")),
     }),
   );
-  const visitorToken = await signVisitorToken(c.env.TOKEN_SECRET, freshClaims(key, grant.visitorId, grant.conversationId, now));
+  const visitorToken = await signVisitorToken(
+    c.env.TOKEN_SECRET,
+    freshClaims(key, grant.visitorId, grant.conversationId, now),
+  );
   return c.json({ visitorToken, ...grant });
 });
 

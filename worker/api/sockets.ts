@@ -34,7 +34,8 @@ export function toConversation(
 /** Checks the path id and the upgrade header common to both sockets. */
 export function checkUpgrade(id: string, upgrade: string | undefined): void {
   if (!conversationId.safeParse(id).success) throw new ApiError(404, "not_found", "no such conversation");
-  if (upgrade?.toLowerCase() !== "websocket") throw new ApiError(426, "upgrade_required", "expected a WebSocket upgrade");
+  if (upgrade?.toLowerCase() !== "websocket")
+    throw new ApiError(426, "upgrade_required", "expected a WebSocket upgrade");
 }
 
 /** The claims of a live visitor token for conversation `id` (401/403 otherwise). */
@@ -42,7 +43,8 @@ export async function visitorOf(env: Env, token: string | undefined, id: string)
   if (!token) throw new ApiError(401, "missing_token", "pass the visitor token as ?token=");
   const check = await readVisitorToken(env.TOKEN_SECRET, token, Date.now());
   if (!check.ok) throw new ApiError(401, "invalid_token", check.message);
-  if (check.expired) throw new ApiError(401, "token_expired", "visitor token expired; refresh it through the sessions endpoint");
+  if (check.expired)
+    throw new ApiError(401, "token_expired", "visitor token expired; refresh it through the sessions endpoint");
   if (check.claims.c !== id) throw new ApiError(403, "wrong_conversation", "this token is for another conversation");
   return check.claims;
 }

@@ -21,7 +21,8 @@ export const telegramWebhook = new Hono<{ Bindings: Env }>();
 telegramWebhook.post("/:siteKey/webhook", async (c) => {
   const key = c.req.param("siteKey");
   const secret = c.req.header(SECRET_HEADER);
-  if (!siteKeySchema.safeParse(key).success || !secret) throw new ApiError(401, "forbidden", `missing ${SECRET_HEADER}`);
+  if (!siteKeySchema.safeParse(key).success || !secret)
+    throw new ApiError(401, "forbidden", `missing ${SECRET_HEADER}`);
   const body = await readJson(c, update);
   return c.json(unwrap(await siteStub(c.env, key).telegramUpdate(secret, body)));
 });

@@ -32,7 +32,12 @@ describe("defaultAutoReplySettings", () => {
       locale: "ru",
       visitorTimezone: "Europe/Moscow",
     });
-    expect(reply).toMatchObject({ period: "weekend", rule: { id: "off-hours", name: "Нерабочее время" }, timeoutSec: 0, askEmail: true });
+    expect(reply).toMatchObject({
+      period: "weekend",
+      rule: { id: "off-hours", name: "Нерабочее время" },
+      timeoutSec: 0,
+      askEmail: true,
+    });
     expect(reply.nextOpening?.toISOString()).toBe("2026-01-19T06:00:00.000Z");
     expect(reply.text).toBe(
       "Спасибо за сообщение! Сейчас мы не на связи; оператор ответит в понедельник в 09:00. Оставьте email — ответ придёт и на почту.",
@@ -54,7 +59,11 @@ describe("defaultAutoReplySettings", () => {
   });
 
   it("working hours with nobody signed in: never 'all our operators are busy'", () => {
-    const reply = chooseReply(defaultAutoReplySettings("en"), { at: new Date("2026-01-12T09:00:00Z"), emailKnown: false, locale: "en" });
+    const reply = chooseReply(defaultAutoReplySettings("en"), {
+      at: new Date("2026-01-12T09:00:00Z"),
+      emailKnown: false,
+      locale: "en",
+    });
     expect(reply.text).toBe(
       "Thanks for your message! Nobody is at the chat this minute; we will answer here as soon as someone is back. Leave your email so the answer reaches you even if you close this page.",
     );
@@ -65,12 +74,22 @@ describe("defaultAutoReplySettings", () => {
     const at = new Date("2026-01-12T19:00:00Z"); // Mon 20:00 CET, night
     const nobody = chooseReply(defaultAutoReplySettings("en"), { at, emailKnown: true, locale: "en" });
     expect(nobody).toMatchObject({ period: "night", timeoutSec: 0 });
-    const someone = chooseReply(defaultAutoReplySettings("en"), { at, emailKnown: true, locale: "en", operatorsOnline: true });
+    const someone = chooseReply(defaultAutoReplySettings("en"), {
+      at,
+      emailKnown: true,
+      locale: "en",
+      operatorsOnline: true,
+    });
     expect(someone).toMatchObject({ period: "night", timeoutSec: 60 });
     expect(someone.text).toBe(
       "Thanks for your message! We are outside our hours and nobody could answer yet; an operator will answer tomorrow at 09:00, and we will send the answer to your email as well.",
     );
-    const ru = chooseReply(defaultAutoReplySettings("ru"), { at, emailKnown: false, locale: "ru", operatorsOnline: true });
+    const ru = chooseReply(defaultAutoReplySettings("ru"), {
+      at,
+      emailKnown: false,
+      locale: "ru",
+      operatorsOnline: true,
+    });
     expect(ru.timeoutSec).toBe(60);
     expect(ru.text).toContain("Рабочее время закончилось");
   });
@@ -90,11 +109,21 @@ describe("defaultAutoReplySettings", () => {
   });
 
   it.each([
-    ["en", false, "Thanks for your message! Nobody is in the chat right now. Leave your email and we will answer by email as soon as we can."],
+    [
+      "en",
+      false,
+      "Thanks for your message! Nobody is in the chat right now. Leave your email and we will answer by email as soon as we can.",
+    ],
     ["ru", true, "Спасибо за сообщение! Сейчас в чате никого нет; мы ответим вам на почту, как только сможем."],
   ] as const)("never open (%s, email known %s): the answer comes by email", (locale, emailKnown, text) => {
     const defaults = defaultAutoReplySettings(locale);
-    const settings = { ...defaults, schedule: { ...defaults.schedule, week: { ...defaults.schedule.week, mon: [], tue: [], wed: [], thu: [], fri: [] } } };
+    const settings = {
+      ...defaults,
+      schedule: {
+        ...defaults.schedule,
+        week: { ...defaults.schedule.week, mon: [], tue: [], wed: [], thu: [], fri: [] },
+      },
+    };
     const reply = chooseReply(settings, { at: new Date("2026-01-12T09:00:00Z"), emailKnown, locale });
     expect(reply).toMatchObject({ period: "weekend", nextOpening: null, text });
   });

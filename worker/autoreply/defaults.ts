@@ -125,7 +125,13 @@ export function defaultAutoReplySettings(locale: Locale, timezone?: string): Aut
     },
     departmentSchedules: {},
     rules: [
-      { id: "working-hours", name: ru ? "Рабочее время" : "Working hours", periods: ["work"], timeoutSec: 60, variants: BUSY },
+      {
+        id: "working-hours",
+        name: ru ? "Рабочее время" : "Working hours",
+        periods: ["work"],
+        timeoutSec: 60,
+        variants: BUSY,
+      },
       {
         id: "off-hours",
         name: ru ? "Нерабочее время" : "Off hours",

@@ -15,12 +15,7 @@ interface Placed {
 
 type Found = { path: (string | number)[]; message: string };
 
-function place(
-  list: readonly Interval[] | undefined,
-  path: (string | number)[],
-  label: string,
-  shift = 0,
-): Placed[] {
+function place(list: readonly Interval[] | undefined, path: (string | number)[], label: string, shift = 0): Placed[] {
   const placed: Placed[] = [];
   (list ?? []).forEach((iv, i) => {
     const from = parseClock(iv?.from ?? "");

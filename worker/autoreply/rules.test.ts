@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { chooseReply, previewAutoReply, renderTemplate, urlMatches, withinQuietWindow, type ReplyContext } from "./rules";
+import {
+  chooseReply,
+  previewAutoReply,
+  renderTemplate,
+  urlMatches,
+  withinQuietWindow,
+  type ReplyContext,
+} from "./rules";
 import { autoReplySettings } from "./schema";
 
 // Site: Berlin (CET +1 in January), Mon–Fri 09:00–13:00 and 14:00–18:00, Tue 6 Jan 2026
@@ -75,14 +82,44 @@ describe("chooseReply: variants of the first rule for the period", () => {
 
 describe("chooseReply: off hours", () => {
   it.each([
-    ["lunch, en, named", { at: LUNCH_AT, name: "Anna" }, "lunch", "Back today at 14:00, in 40 min, Anna.", "2026-01-12T13:00:00Z"],
+    [
+      "lunch, en, named",
+      { at: LUNCH_AT, name: "Anna" },
+      "lunch",
+      "Back today at 14:00, in 40 min, Anna.",
+      "2026-01-12T13:00:00Z",
+    ],
     ["lunch, en, no name", { at: LUNCH_AT }, "lunch", "Back today at 14:00, in 40 min.", "2026-01-12T13:00:00Z"],
-    ["lunch, ru, visitor in Moscow", { at: LUNCH_AT, locale: "ru", visitorTimezone: "Europe/Moscow" }, "lunch", "Ответим сегодня в 16:00.", "2026-01-12T13:00:00Z"],
+    [
+      "lunch, ru, visitor in Moscow",
+      { at: LUNCH_AT, locale: "ru", visitorTimezone: "Europe/Moscow" },
+      "lunch",
+      "Ответим сегодня в 16:00.",
+      "2026-01-12T13:00:00Z",
+    ],
     // 08:00Z Monday is 03:00 in New York; now is Fri 13:00 there
-    ["night, visitor in New York", { at: NIGHT_AT, visitorTimezone: "America/New_York" }, "night", "Back on Monday at 03:00, in 3720 min.", "2026-01-19T08:00:00Z"],
-    ["night, unknown visitor zone → Berlin", { at: NIGHT_AT, visitorTimezone: "Nowhere/Land" }, "night", "Back on Monday at 09:00, in 3720 min.", "2026-01-19T08:00:00Z"],
+    [
+      "night, visitor in New York",
+      { at: NIGHT_AT, visitorTimezone: "America/New_York" },
+      "night",
+      "Back on Monday at 03:00, in 3720 min.",
+      "2026-01-19T08:00:00Z",
+    ],
+    [
+      "night, unknown visitor zone → Berlin",
+      { at: NIGHT_AT, visitorTimezone: "Nowhere/Land" },
+      "night",
+      "Back on Monday at 09:00, in 3720 min.",
+      "2026-01-19T08:00:00Z",
+    ],
     // Tue 6 Jan 12:00 CET closed; Wed 7 09:00 CET = 08:00Z, 21 h = 1260 min
-    ["holiday", { at: new Date("2026-01-06T11:00:00Z") }, "holiday", "Back tomorrow at 09:00, in 1260 min.", "2026-01-07T08:00:00Z"],
+    [
+      "holiday",
+      { at: new Date("2026-01-06T11:00:00Z") },
+      "holiday",
+      "Back tomorrow at 09:00, in 1260 min.",
+      "2026-01-07T08:00:00Z",
+    ],
   ] as const)("%s", (_, extra, period, text, next) => {
     const reply = chooseReply(settings, { ...base, ...extra });
     // night is listed in "closed" first, so "late" never applies
@@ -94,15 +131,35 @@ describe("chooseReply: off hours", () => {
 describe("chooseReply: nothing to say", () => {
   it("without a rule for the period", () => {
     const reply = chooseReply({ ...settings, rules: [] }, base);
-    expect(reply).toEqual({ period: "work", rule: null, timeoutSec: 0, text: null, askEmail: false, nextOpening: WORK_AT });
+    expect(reply).toEqual({
+      period: "work",
+      rule: null,
+      timeoutSec: 0,
+      text: null,
+      askEmail: false,
+      nextOpening: WORK_AT,
+    });
   });
 
   it("when no variant of the winning rule matches", () => {
     const onlyRu = autoReplySettings.parse({
       schedule,
-      rules: [{ id: "ru", name: "Russian only", periods: ["work"], timeoutSec: 30, variants: [{ when: { locale: "ru" }, text: "Привет" }] }],
+      rules: [
+        {
+          id: "ru",
+          name: "Russian only",
+          periods: ["work"],
+          timeoutSec: 30,
+          variants: [{ when: { locale: "ru" }, text: "Привет" }],
+        },
+      ],
     });
-    expect(chooseReply(onlyRu, base)).toMatchObject({ rule: { id: "ru" }, timeoutSec: 30, text: null, askEmail: false });
+    expect(chooseReply(onlyRu, base)).toMatchObject({
+      rule: { id: "ru" },
+      timeoutSec: 30,
+      text: null,
+      askEmail: false,
+    });
   });
 });
 
@@ -125,7 +182,11 @@ describe("chooseReply: a schedule that never opens promises no time", () => {
   });
 
   it("prefers a variant without {nextOpening}", () => {
-    expect(chooseReply(never, base)).toMatchObject({ period: "weekend", text: "We will answer by email.", nextOpening: null });
+    expect(chooseReply(never, base)).toMatchObject({
+      period: "weekend",
+      text: "We will answer by email.",
+      nextOpening: null,
+    });
   });
 
   it("otherwise says 'as soon as we can, by email'", () => {
@@ -142,7 +203,11 @@ describe("renderTemplate", () => {
     ["Hi, {name}, thanks", empty, "Hi, thanks"],
     ["Thanks {name}.\n{name}, see you", empty, "Thanks.\nSee you"],
     ["Hello, {name}!", { ...empty, name: "{nextOpening}" }, "Hello, {nextOpening}!"],
-    ["In {waitMinutes} min ({nextOpening})", { nextOpening: "today at 14:00", waitMinutes: "5", name: "" }, "In 5 min (today at 14:00)"],
+    [
+      "In {waitMinutes} min ({nextOpening})",
+      { nextOpening: "today at 14:00", waitMinutes: "5", name: "" },
+      "In 5 min (today at 14:00)",
+    ],
     ["Keep  my   spacing :)", empty, "Keep  my   spacing :)"],
   ])("%j", (text, values, want) => {
     expect(renderTemplate(text, values)).toBe(want);
@@ -167,8 +232,18 @@ describe("urlMatches", () => {
 
 describe("previewAutoReply", () => {
   it("answers the admin preview shape", () => {
-    const preview = previewAutoReply(settings, { at: LUNCH_AT, visitorTimezone: "Europe/Berlin", locale: "en", emailKnown: true });
-    expect(preview).toEqual({ period: "lunch", rule: "Closed", text: "Back today at 14:00, in 40 min.", nextOpening: "2026-01-12T13:00:00.000Z" });
+    const preview = previewAutoReply(settings, {
+      at: LUNCH_AT,
+      visitorTimezone: "Europe/Berlin",
+      locale: "en",
+      emailKnown: true,
+    });
+    expect(preview).toEqual({
+      period: "lunch",
+      rule: "Closed",
+      text: "Back today at 14:00, in 40 min.",
+      nextOpening: "2026-01-12T13:00:00.000Z",
+    });
   });
 
   it("gives a null opening for a never-open schedule", () => {
@@ -198,7 +273,10 @@ describe("department schedules", () => {
   const withSupport = autoReplySettings.parse({
     schedule,
     departmentSchedules: {
-      support: { timezone: "Europe/Berlin", week: { mon: ALL_DAY, tue: ALL_DAY, wed: ALL_DAY, thu: ALL_DAY, fri: ALL_DAY, sat: ALL_DAY, sun: ALL_DAY } },
+      support: {
+        timezone: "Europe/Berlin",
+        week: { mon: ALL_DAY, tue: ALL_DAY, wed: ALL_DAY, thu: ALL_DAY, fri: ALL_DAY, sat: ALL_DAY, sun: ALL_DAY },
+      },
     },
     rules: settings.rules,
   });
@@ -207,7 +285,10 @@ describe("department schedules", () => {
   const ctx = { at: saturday, emailKnown: false, locale: "en", visitorTimezone: "Europe/Berlin" };
 
   it("a conversation of a department with its own hours follows them", () => {
-    expect(chooseReply(withSupport, { ...ctx, department: "support" })).toMatchObject({ period: "work", rule: { id: "work" } });
+    expect(chooseReply(withSupport, { ...ctx, department: "support" })).toMatchObject({
+      period: "work",
+      rule: { id: "work" },
+    });
   });
 
   it("other departments and conversations without one follow the site's hours", () => {

@@ -168,7 +168,11 @@ export function chooseReply(settings: AutoReplySettings, ctx: ReplyContext): Rep
  * visitor first waits as long as in working hours (60 s when no rule covers them), so a
  * visitor who sees "We are online" is answered by that operator, not told "we are away".
  */
-export function timeoutOf(settings: AutoReplySettings, rule: { timeoutSec: number }, ctx: Pick<ReplyContext, "operatorsOnline">): number {
+export function timeoutOf(
+  settings: AutoReplySettings,
+  rule: { timeoutSec: number },
+  ctx: Pick<ReplyContext, "operatorsOnline">,
+): number {
   if (!ctx.operatorsOnline) return rule.timeoutSec;
   const working = settings.rules.find((r) => r.periods.includes("work"))?.timeoutSec || ONLINE_WAIT_SEC;
   return Math.max(rule.timeoutSec, working);

@@ -60,7 +60,11 @@ const holidays = sched({
   ],
 });
 const never = sched({ timezone: "Europe/Berlin", week: {} });
-const neverButHoliday = sched({ timezone: "Europe/Berlin", week: {}, exceptions: [{ date: "2026-05-01", closed: true }] });
+const neverButHoliday = sched({
+  timezone: "Europe/Berlin",
+  week: {},
+  exceptions: [{ date: "2026-05-01", closed: true }],
+});
 const oneDayIn300 = sched({
   timezone: "Europe/Berlin",
   week: {},
@@ -125,8 +129,22 @@ const rows: Row[] = [
   ["Kathmandu Mon 13:59 lunch", kathmandu, "2026-01-05T08:14:00Z", "lunch", false, "2026-01-05T08:15:00Z"],
   ["Kathmandu Sat 12:00", kathmandu, "2026-01-10T06:15:00Z", "weekend", false, "2026-01-12T03:15:00Z"],
   // Australia/Lord_Howe: 30-minute DST
-  ["Lord Howe Fri 18:00 +11 → Mon 09:00 +10:30", lordHowe, "2026-04-03T07:00:00Z", "night", false, "2026-04-05T22:30:00Z"],
-  ["Lord Howe Fri 18:00 +10:30 → Mon 09:00 +11", lordHowe, "2026-10-02T07:30:00Z", "night", false, "2026-10-04T22:00:00Z"],
+  [
+    "Lord Howe Fri 18:00 +11 → Mon 09:00 +10:30",
+    lordHowe,
+    "2026-04-03T07:00:00Z",
+    "night",
+    false,
+    "2026-04-05T22:30:00Z",
+  ],
+  [
+    "Lord Howe Fri 18:00 +10:30 → Mon 09:00 +11",
+    lordHowe,
+    "2026-10-02T07:30:00Z",
+    "night",
+    false,
+    "2026-10-04T22:00:00Z",
+  ],
   ["Lord Howe Mon 13:00 +11 lunch", lordHowe, "2026-10-05T02:00:00Z", "lunch", false, "2026-10-05T03:00:00Z"],
   ["Lord Howe Sun 01:59 +10:30", lhSpring, "2026-10-03T15:29:00Z", "night", false, "2026-10-03T15:30:00Z"],
   ["Lord Howe Sun 02:30 +11 (02:15 skipped)", lhSpring, "2026-10-03T15:30:00Z", "work", true, "="],
@@ -141,7 +159,14 @@ const rows: Row[] = [
   ["overnight Sat 01:59", overnight, "2026-01-10T00:59:00Z", "late", true, "="],
   ["overnight Sat 02:00 closes", overnight, "2026-01-10T01:00:00Z", "weekend", false, "2026-01-12T08:00:00Z"],
   ["overnight into the gap: Sun 01:30 CET", overnightDst, "2026-03-29T00:30:00Z", "work", true, "="],
-  ["overnight into the gap: Sun 03:00 CEST", overnightDst, "2026-03-29T01:00:00Z", "weekend", false, "2026-04-04T20:00:00Z"],
+  [
+    "overnight into the gap: Sun 03:00 CEST",
+    overnightDst,
+    "2026-03-29T01:00:00Z",
+    "weekend",
+    false,
+    "2026-04-04T20:00:00Z",
+  ],
   // lunch (< 3 h) versus break (≥ 3 h)
   ["Mon 11:00 CET, 3 h gap", shifts, "2026-01-12T10:00:00Z", "break", false, "2026-01-12T12:00:00Z"],
   ["Mon 16:00 CET, 2 h 59 gap", shifts, "2026-01-12T15:00:00Z", "lunch", false, "2026-01-12T16:59:00Z"],

@@ -37,9 +37,7 @@ export const periodName = z
   .regex(/^[a-z][a-z0-9_-]{0,31}$/, "period is 1-32 lowercase letters, digits, _ or -");
 
 const clock = (field: string) =>
-  z
-    .string({ error: `${field} is required` })
-    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, `${field} must be HH:MM, 00:00-23:59`);
+  z.string({ error: `${field} is required` }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, `${field} must be HH:MM, 00:00-23:59`);
 
 const custom = (ctx: z.RefinementCtx, message: string, path?: (string | number)[]) =>
   ctx.addIssue({ code: "custom", message, ...(path ? { path } : {}) });
@@ -64,10 +62,7 @@ const intervals = z.array(interval).max(10, "at most 10 intervals a day");
 const dayIntervals = intervals.default([]);
 
 export const week = z.object(
-  Object.fromEntries(WEEKDAYS.map((d) => [d, dayIntervals])) as Record<
-    (typeof WEEKDAYS)[number],
-    typeof dayIntervals
-  >,
+  Object.fromEntries(WEEKDAYS.map((d) => [d, dayIntervals])) as Record<(typeof WEEKDAYS)[number], typeof dayIntervals>,
   { error: "week must be an object with mon..sun" },
 );
 
@@ -122,16 +117,8 @@ export const variant = z.object({
       emailKnown: z.boolean().optional(),
       locale: z.enum(["ru", "en"], { error: "locale must be ru or en" }).optional(),
       /** Glob with `*`; one starting with "/" matches the path (see rules.ts urlMatches). */
-      urlPattern: z
-        .string()
-        .min(1, "urlPattern is empty")
-        .max(500, "urlPattern is at most 500 characters")
-        .optional(),
-      utmSource: z
-        .string()
-        .min(1, "utmSource is empty")
-        .max(100, "utmSource is at most 100 characters")
-        .optional(),
+      urlPattern: z.string().min(1, "urlPattern is empty").max(500, "urlPattern is at most 500 characters").optional(),
+      utmSource: z.string().min(1, "utmSource is empty").max(100, "utmSource is at most 100 characters").optional(),
       returning: z.boolean().optional(),
       /** An operator is signed in to the admin when the reply is due. */
       operatorsOnline: z.boolean().optional(),
@@ -144,24 +131,15 @@ export type Variant = z.infer<typeof variant>;
 const timeoutMessage = `timeout must be between 0 and ${MAX_TIMEOUT_SEC} seconds`;
 
 export const rule = z.object({
-  id: z
-    .string({ error: "id is required" })
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, "id is 1-64 letters, digits, _ or -"),
-  name: z
-    .string({ error: "name is required" })
-    .trim()
-    .min(1, "name is empty")
-    .max(80, "name is at most 80 characters"),
+  id: z.string({ error: "id is required" }).regex(/^[A-Za-z0-9_-]{1,64}$/, "id is 1-64 letters, digits, _ or -"),
+  name: z.string({ error: "name is required" }).trim().min(1, "name is empty").max(80, "name is at most 80 characters"),
   periods: z.array(periodName).min(1, "periods is empty"),
   timeoutSec: z
     .number({ error: timeoutMessage })
     .int("timeout must be a whole number of seconds")
     .min(0, timeoutMessage)
     .max(MAX_TIMEOUT_SEC, timeoutMessage),
-  variants: z
-    .array(variant)
-    .min(1, "a rule needs at least one variant")
-    .max(20, "at most 20 variants a rule"),
+  variants: z.array(variant).min(1, "a rule needs at least one variant").max(20, "at most 20 variants a rule"),
 });
 export type Rule = z.infer<typeof rule>;
 
@@ -195,7 +173,10 @@ export type AutoReplySettingsInput = z.input<typeof autoReplySettings>;
 function checkRules(s: AutoReplySettings, ctx: z.RefinementCtx): void {
   const schedules = [s.schedule, ...Object.values(s.departmentSchedules ?? {})];
   const named = schedules
-    .flatMap((sc) => [...Object.values(sc?.week ?? {}).flat(), ...(sc?.exceptions ?? []).flatMap((e) => e?.intervals ?? [])])
+    .flatMap((sc) => [
+      ...Object.values(sc?.week ?? {}).flat(),
+      ...(sc?.exceptions ?? []).flatMap((e) => e?.intervals ?? []),
+    ])
     .map((iv) => iv?.period);
   const known = new Set<string>([WORK, ...OFF_PERIODS, ...named.filter((p): p is string => !!p)]);
   const ids = new Set<string>();
@@ -209,9 +190,7 @@ function checkRules(s: AutoReplySettings, ctx: z.RefinementCtx): void {
   });
 }
 
-export type ValidationResult =
-  | { ok: true; value: AutoReplySettings }
-  | { ok: false; field: string; message: string };
+export type ValidationResult = { ok: true; value: AutoReplySettings } | { ok: false; field: string; message: string };
 
 /**
  * Parses settings and applies defaults, or returns the first error with its dotted path.

@@ -7,7 +7,11 @@
 import { BOT_LANGS, kbEntryInput, type KbEntry, type KbEntryInput } from "../protocol/bot";
 
 export class CsvError extends Error {
-  constructor(readonly row: number, readonly column: string, message: string) {
+  constructor(
+    readonly row: number,
+    readonly column: string,
+    message: string,
+  ) {
     super(`row ${row}, column ${column}: ${message}`);
   }
 }
@@ -28,18 +32,23 @@ export function parseCsv(text: string): string[][] {
       else (quoted = false), (afterQuote = true);
       continue;
     }
-    if (c === ",") (row.push(cell), (cell = ""), (afterQuote = false));
+    if (c === ",") row.push(cell), (cell = ""), (afterQuote = false);
     else if (c === "\n" || c === "\r") {
       if (c === "\r" && src[i + 1] === "\n") i++;
       row.push(cell);
       rows.push(row);
       (row = []), (cell = ""), (afterQuote = false);
     } else if (c === '"' && cell === "" && !afterQuote) quoted = true;
-    else if (afterQuote || c === '"') throw new CsvError(rows.length + 1, columnName(row.length), "a quote inside a field must be doubled and the field quoted");
+    else if (afterQuote || c === '"')
+      throw new CsvError(
+        rows.length + 1,
+        columnName(row.length),
+        "a quote inside a field must be doubled and the field quoted",
+      );
     else cell += c;
   }
   if (quoted) throw new CsvError(rows.length + 1, columnName(row.length), "a quoted field is not closed");
-  if (cell !== "" || row.length) (row.push(cell), rows.push(row));
+  if (cell !== "" || row.length) row.push(cell), rows.push(row);
   return rows;
 }
 
@@ -58,7 +67,12 @@ export const KB_COLUMNS = ["id", "lang", "questions", "answer", "tags"] as const
 
 /** The knowledge base as CSV: question variants and tags joined by " | ". */
 export function kbToCsv(entries: readonly KbEntry[]): string {
-  return [csvLine(KB_COLUMNS), ...entries.map((e) => csvLine([e.id, e.lang, e.questions.join(" | "), e.answer, e.tags.join(" | ")]))].join("\r\n") + "\r\n";
+  return (
+    [
+      csvLine(KB_COLUMNS),
+      ...entries.map((e) => csvLine([e.id, e.lang, e.questions.join(" | "), e.answer, e.tags.join(" | ")])),
+    ].join("\r\n") + "\r\n"
+  );
 }
 
 /** Entries from CSV, all or nothing: the first faulty row and column throw a CsvError. */
@@ -72,14 +86,28 @@ export function kbFromCsv(text: string): (KbEntryInput & { id?: string })[] {
   return rows.slice(1).map((cells, i) => {
     const rowNumber = i + 2;
     if (cells.length !== header.length) {
-      throw new CsvError(rowNumber, columnName(Math.min(cells.length, header.length)), `has ${cells.length} cells; the header has ${header.length}`);
+      throw new CsvError(
+        rowNumber,
+        columnName(Math.min(cells.length, header.length)),
+        `has ${cells.length} cells; the header has ${header.length}`,
+      );
     }
     // A leading ' is how csvLine keeps a spreadsheet from running a cell as a formula.
     const get = (name: string) => (cells[header.indexOf(name)]?.trim() ?? "").replace(/^'(?=[=+\-@])/, "");
-    const split = (s: string) => s.split("|").map((p) => p.trim()).filter(Boolean);
+    const split = (s: string) =>
+      s
+        .split("|")
+        .map((p) => p.trim())
+        .filter(Boolean);
     const lang = get("lang").toLowerCase();
-    if (!(BOT_LANGS as readonly string[]).includes(lang)) throw new CsvError(rowNumber, "lang", `"${get("lang")}" is not ru or en`);
-    const parsed = kbEntryInput.safeParse({ questions: split(get("questions")), answer: get("answer"), tags: header.includes("tags") ? split(get("tags")) : [], lang });
+    if (!(BOT_LANGS as readonly string[]).includes(lang))
+      throw new CsvError(rowNumber, "lang", `"${get("lang")}" is not ru or en`);
+    const parsed = kbEntryInput.safeParse({
+      questions: split(get("questions")),
+      answer: get("answer"),
+      tags: header.includes("tags") ? split(get("tags")) : [],
+      lang,
+    });
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw new CsvError(rowNumber, String(issue.path[0] ?? "-"), issue.message);

@@ -13,7 +13,10 @@ const MESSAGES: Record<string, Record<Lang, string>> = {
     en: "That does not look like a phone number: use digits, e.g. +44 20 7946 0958.",
     ru: "Похоже, это не номер телефона: напишите цифры, например +7 912 345-67-89.",
   },
-  email: { en: "That does not look like an email address, e.g. anna@example.com.", ru: "Похоже, это не адрес почты, например anna@example.com." },
+  email: {
+    en: "That does not look like an email address, e.g. anna@example.com.",
+    ru: "Похоже, это не адрес почты, например anna@example.com.",
+  },
 };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
@@ -23,10 +26,13 @@ export function checkField(field: LeadField, raw: string, lang: Lang): { value: 
   const value = raw.trim().replace(/\s+/g, " ");
   if (!value) return { error: MESSAGES.empty![lang] };
   if (field === "name") return value.length <= 100 ? { value } : { error: MESSAGES.name![lang] };
-  if (field === "email") return EMAIL.test(value) && value.length <= 254 ? { value: value.toLowerCase() } : { error: MESSAGES.email![lang] };
+  if (field === "email")
+    return EMAIL.test(value) && value.length <= 254 ? { value: value.toLowerCase() } : { error: MESSAGES.email![lang] };
   if (field === "phone") {
     const digits = value.replace(/[\s()./-]/g, "");
-    return /^\+?\d{7,15}$/.test(digits) ? { value: digits.startsWith("+") ? digits : `+${digits}` } : { error: MESSAGES.phone![lang] };
+    return /^\+?\d{7,15}$/.test(digits)
+      ? { value: digits.startsWith("+") ? digits : `+${digits}` }
+      : { error: MESSAGES.phone![lang] };
   }
   return { value: value.slice(0, 2000) };
 }

@@ -17,7 +17,9 @@ function measure(threshold: number) {
     if (got && got.id === expected) right++;
     if ((got?.id ?? null) !== expected) {
       const top = index.search(question, 1)[0];
-      misses.push(`${JSON.stringify(question)} (${why}): expected ${expected ?? "no answer"}, got ${got?.id ?? "no answer"} [top ${top?.id ?? "-"} ${top?.confidence ?? 0}]`);
+      misses.push(
+        `${JSON.stringify(question)} (${why}): expected ${expected ?? "no answer"}, got ${got?.id ?? "no answer"} [top ${top?.id ?? "-"} ${top?.confidence ?? 0}]`,
+      );
     }
   }
   return { precision: answered ? right / answered : 1, recall: right / answerable, answerable, misses };

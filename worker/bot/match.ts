@@ -77,13 +77,15 @@ export class FaqIndex {
       const match = this.scoreVariant(variant, weights, resolved, queryWeight);
       if (!match) continue;
       const known = best.get(variant.entry);
-      if (!known || match.confidence > known.confidence || (match.confidence === known.confidence && match.score > known.score)) {
+      if (
+        !known ||
+        match.confidence > known.confidence ||
+        (match.confidence === known.confidence && match.score > known.score)
+      ) {
         best.set(variant.entry, match);
       }
     }
-    return [...best.values()]
-      .sort((a, b) => b.confidence - a.confidence || b.score - a.score)
-      .slice(0, limit);
+    return [...best.values()].sort((a, b) => b.confidence - a.confidence || b.score - a.score).slice(0, limit);
   }
 
   /** The answer to give, or null when the best match is below `threshold`. */
@@ -92,7 +94,12 @@ export class FaqIndex {
     return top && top.confidence >= threshold ? top : null;
   }
 
-  private scoreVariant(variant: Variant, weights: number[], resolved: Resolved[], queryWeight: number): FaqMatch | null {
+  private scoreVariant(
+    variant: Variant,
+    weights: number[],
+    resolved: Resolved[],
+    queryWeight: number,
+  ): FaqMatch | null {
     let score = 0;
     let coveredQuery = 0;
     const coveredDoc = new Map<string, number>();
@@ -117,7 +124,13 @@ export class FaqIndex {
     }
     const confidence = 0.5 * (coveredQuery / queryWeight) + 0.5 * (docCovered / docWeight);
     const entry = this.entries[variant.entry]!;
-    return { id: entry.id, question: variant.text, answer: entry.answer, score: round(score), confidence: round(confidence) };
+    return {
+      id: entry.id,
+      question: variant.text,
+      answer: entry.answer,
+      score: round(score),
+      confidence: round(confidence),
+    };
   }
 
   /** The stored terms a query term stands for: itself, else words spelt nearly alike, else a shared root. */

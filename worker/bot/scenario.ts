@@ -3,7 +3,13 @@
  * visitor's language. Pure: the Site calls `validateScenario` on save, the Conversation
  * walks the saved steps.
  */
-import { scenario as scenarioSchema, STEP_TYPES, type LocalText, type Scenario, type ScenarioStep } from "../protocol/bot";
+import {
+  scenario as scenarioSchema,
+  STEP_TYPES,
+  type LocalText,
+  type Scenario,
+  type ScenarioStep,
+} from "../protocol/bot";
 import { describeIssues, issueFields } from "../protocol/bodies";
 
 export type ScenarioCheck = { ok: true; value: Scenario } | { ok: false; field: string; message: string };
@@ -31,7 +37,12 @@ export function validateScenario(input: unknown): ScenarioCheck {
   }
   if (!byId.has(value.start)) return { ok: false, field: "start", message: `start: no step "${value.start}"` };
   const cycle = findCycle(value.start, byId);
-  if (cycle) return fail(value.steps.findIndex((s) => s.id === cycle[0]), "next", `steps form a cycle: ${cycle.join(" → ")}`);
+  if (cycle)
+    return fail(
+      value.steps.findIndex((s) => s.id === cycle[0]),
+      "next",
+      `steps form a cycle: ${cycle.join(" → ")}`,
+    );
   const reached = reachable(value.start, byId);
   const lost = value.steps.findIndex((s) => !reached.has(s.id));
   if (lost >= 0) return fail(lost, "id", `step "${value.steps[lost]!.id}" cannot be reached from "${value.start}"`);
@@ -48,16 +59,19 @@ export function targetsOf(step: ScenarioStep): string[] {
 /** A step's text in the visitor's language (English when that one is missing). */
 export function localized(text: LocalText | undefined, lang: "en" | "ru"): string {
   if (text === undefined) return "";
-  return typeof text === "string" ? text : (lang === "ru" ? text.ru : undefined) ?? text.en;
+  return typeof text === "string" ? text : ((lang === "ru" ? text.ru : undefined) ?? text.en);
 }
 
 function stepProblem(step: ScenarioStep, byId: Map<string, ScenarioStep>): { field: string; message: string } | null {
   if (!(STEP_TYPES as readonly string[]).includes(step.type)) {
     return { field: "type", message: `unknown step type "${step.type}"; use one of ${STEP_TYPES.join(", ")}` };
   }
-  if (step.type !== "handoff" && step.type !== "end" && step.text === undefined) return { field: "text", message: "needs a text" };
-  if (step.type === "buttons" && !step.buttons?.length) return { field: "buttons", message: "a buttons step needs at least one button" };
-  if (step.type === "field" && !step.field) return { field: "field", message: "a field step needs a field (name, phone, email, text)" };
+  if (step.type !== "handoff" && step.type !== "end" && step.text === undefined)
+    return { field: "text", message: "needs a text" };
+  if (step.type === "buttons" && !step.buttons?.length)
+    return { field: "buttons", message: "a buttons step needs at least one button" };
+  if (step.type === "field" && !step.field)
+    return { field: "field", message: "a field step needs a field (name, phone, email, text)" };
   if ((step.type === "message" || step.type === "field" || step.type === "booking") && !step.next) {
     return { field: "next", message: `a ${step.type} step needs a next step` };
   }
@@ -65,7 +79,8 @@ function stepProblem(step: ScenarioStep, byId: Map<string, ScenarioStep>): { fie
     return { field: "next", message: `a ${step.type} step has no next step` };
   }
   for (const [b, button] of (step.buttons ?? []).entries()) {
-    if (button.action === "goto" && !button.target) return { field: `buttons.${b}.target`, message: `button ${b + 1} needs a target step` };
+    if (button.action === "goto" && !button.target)
+      return { field: `buttons.${b}.target`, message: `button ${b + 1} needs a target step` };
     if (button.action === "department" && !button.department) {
       return { field: `buttons.${b}.department`, message: `button ${b + 1} needs a department` };
     }
@@ -99,7 +114,8 @@ function findCycle(start: string, byId: Map<string, ScenarioStep>): string[] | n
 function reachable(start: string, byId: Map<string, ScenarioStep>): Set<string> {
   const seen = new Set([start]);
   const queue = [start];
-  while (queue.length) for (const next of targetsOf(byId.get(queue.shift()!)!)) if (!seen.has(next)) seen.add(next), queue.push(next);
+  while (queue.length)
+    for (const next of targetsOf(byId.get(queue.shift()!)!)) if (!seen.has(next)) seen.add(next), queue.push(next);
   return seen;
 }
 

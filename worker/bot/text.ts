@@ -20,7 +20,9 @@ const STOP_WORDS = new Set(
     "ваша ваши я мы нас нам наш он она они его ее их есть быть будет был была было были все всё уже еще ещё " +
     "здравствуйте привет добрый день вечер утро пожалуйста спасибо подскажите скажите хочу хотел хотела хотим " +
     "надо нужно очень у вас"
-  ).split(" ").map((w) => w.replace(/ё/g, "е")),
+  )
+    .split(" ")
+    .map((w) => w.replace(/ё/g, "е")),
 );
 
 const WORD = /[\p{L}\p{N}]+/gu;
@@ -28,7 +30,11 @@ const CYRILLIC = /[а-я]/;
 
 /** Lower case, "ё" → "е", accents off Latin letters; the words in order. */
 export function words(text: string): string[] {
-  const plain = text.toLowerCase().replace(/ё/g, "е").normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  const plain = text
+    .toLowerCase()
+    .replace(/ё/g, "е")
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "");
   return plain.match(WORD) ?? [];
 }
 
@@ -40,7 +46,9 @@ export function stem(word: string): string {
 
 /** The words of a text that carry meaning (no stop words, no single letters), each with its stem. */
 export function keywords(text: string): { word: string; term: string }[] {
-  return words(text).filter((w) => !STOP_WORDS.has(w) && w.length > 1).map((word) => ({ word, term: stem(word) }));
+  return words(text)
+    .filter((w) => !STOP_WORDS.has(w) && w.length > 1)
+    .map((word) => ({ word, term: stem(word) }));
 }
 
 /** The terms a text is matched by: its words minus stop words, stemmed. */

@@ -48,7 +48,8 @@ async function mintTurnCredentials(env: Env, keyId: string, token: string): Prom
   });
   if (!res.ok) throw new Error(`TURN credentials API answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
   const parsed = mintedBody.safeParse(await res.json());
-  if (!parsed.success) throw new Error(`TURN credentials API answered an unexpected body: ${parsed.error.message.slice(0, 200)}`);
+  if (!parsed.success)
+    throw new Error(`TURN credentials API answered an unexpected body: ${parsed.error.message.slice(0, 200)}`);
   // Browsers refuse port 53 (Cloudflare lists it for native clients); leaving it out saves a failed try.
   return parsed.data.iceServers
     .map((s) => ({ ...s, urls: (Array.isArray(s.urls) ? s.urls : [s.urls]).filter((u) => !/:53(\?|$)/.test(u)) }))
@@ -56,6 +57,8 @@ async function mintTurnCredentials(env: Env, keyId: string, token: string): Prom
 }
 
 function stunUrls(env: Env): string[] {
-  const configured = env.ICE_STUN_URLS?.split(",").map((s) => s.trim()).filter((s) => /^stuns?:/.test(s));
+  const configured = env.ICE_STUN_URLS?.split(",")
+    .map((s) => s.trim())
+    .filter((s) => /^stuns?:/.test(s));
   return configured?.length ? configured : DEFAULT_STUN;
 }

@@ -22,7 +22,6 @@ interface AutoReplyJob {
   waitStart: number;
   /** Set when the job was moved to the end of the rule's timeout: post when it runs. */
   timedOut?: boolean;
-
 }
 
 /** After a visitor's chat message that started a wait. */

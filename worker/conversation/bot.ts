@@ -15,11 +15,23 @@ import { buildSummary } from "./summary";
 /** How long a conversation trusts what its Site said about the bot being on. */
 const ON_FRESH_MS = 60_000;
 
-type BotState = { step: string | null; feedback_seq: number | null; feedback_entry: string | null; greeted: number; handoff_at: number | null };
+type BotState = {
+  step: string | null;
+  feedback_seq: number | null;
+  feedback_entry: string | null;
+  greeted: number;
+  handoff_at: number | null;
+};
 type Refusal = { code: "stale_step" | "bad_frame"; message: string };
 
 /** What this conversation learnt from its Site about the bot, while the object is awake. */
-type Known = { on: { faq: boolean; scenario: boolean }; at: number; scenario?: Scenario | null; name?: string; locale?: string };
+type Known = {
+  on: { faq: boolean; scenario: boolean };
+  at: number;
+  scenario?: Scenario | null;
+  name?: string;
+  locale?: string;
+};
 const known = new WeakMap<ConversationHost, Known>();
 
 /** After a visitor's chat message: a scenario field's value, or a question for the knowledge base. */
@@ -59,16 +71,21 @@ export async function greet(host: ConversationHost): Promise<void> {
 }
 
 /** A `bot` frame: feedback on the last answer, or a button of the current step. A stale one changes nothing. */
-export async function onBotFrame(host: ConversationHost, frame: { action: string; seq?: number; value?: string; step?: string; index?: number }): Promise<Refusal | null> {
+export async function onBotFrame(
+  host: ConversationHost,
+  frame: { action: string; seq?: number; value?: string; step?: string; index?: number },
+): Promise<Refusal | null> {
   const bot = botState(host);
   if (frame.action === "feedback") {
     if (frame.seq === undefined || !["yes", "no", "person"].includes(frame.value ?? "")) {
       return { code: "bad_frame", message: "bot feedback needs seq and value yes, no or person" };
     }
-    if (frame.seq !== bot.feedback_seq) return { code: "stale_step", message: "this answer has had its feedback, or is not the bot's last answer" };
+    if (frame.seq !== bot.feedback_seq)
+      return { code: "stale_step", message: "this answer has had its feedback, or is not the bot's last answer" };
     setBot(host, { feedback_seq: null, feedback_entry: null });
     await host.site().botFeedback(host.id, frame.seq, bot.feedback_entry, frame.value!);
-    if (frame.value === "yes") return void say(host, langFor(host) === "ru" ? "Рад был помочь!" : "Glad it helped!", { bot: "thanks" }), null;
+    if (frame.value === "yes")
+      return (void say(host, langFor(host) === "ru" ? "Рад был помочь!" : "Glad it helped!", { bot: "thanks" }), null);
     await handOff(host, null);
     return null;
   }
@@ -83,7 +100,12 @@ export async function onBotFrame(host: ConversationHost, frame: { action: string
   }
   const lang = langFor(host);
   setBot(host, { step: null });
-  host.post({ author: { kind: "visitor" }, text: localized(button.label, lang), at: Date.now(), meta: { button: step.id } });
+  host.post({
+    author: { kind: "visitor" },
+    text: localized(button.label, lang),
+    at: Date.now(),
+    meta: { button: step.id },
+  });
   await quietAutoReply(host);
   if (button.action === "goto") await enter(host, scenario, button.target!);
   else await handOff(host, button.action === "department" ? (button.department ?? null) : null);
@@ -98,7 +120,11 @@ async function enter(host: ConversationHost, scenario: Scenario, id: string): Pr
     const text = localized(step.text, lang);
     if (step.type === "buttons") {
       setBot(host, { step: step.id });
-      return void say(host, text, { bot: "step", step: step.id, buttons: step.buttons!.map((b) => localized(b.label, lang)) });
+      return void say(host, text, {
+        bot: "step",
+        step: step.id,
+        buttons: step.buttons!.map((b) => localized(b.label, lang)),
+      });
     }
     if (step.type === "field") {
       setBot(host, { step: step.id });
@@ -136,7 +162,10 @@ async function handOff(host: ConversationHost, department: string | null, text?:
   await quietAutoReply(host);
   await finishLead(host);
   const routed = await host.site().botHandoff({
-    ...subject(host), department: department ?? state.department, locale: state.locale, timezone: state.timezone,
+    ...subject(host),
+    department: department ?? state.department,
+    locale: state.locale,
+    timezone: state.timezone,
     summary: buildSummary(host.id, host.store),
   });
   host.store.update({ department: routed.department, ...(routed.assignee ? { assignee: routed.assignee } : {}) });
@@ -185,11 +214,17 @@ async function scenarioOf(host: ConversationHost): Promise<Scenario | null> {
   return greeting?.scenario ?? null;
 }
 
-function remember(host: ConversationHost, greeting: { scenario: Scenario; name?: string; locale: string } | null): void {
+function remember(
+  host: ConversationHost,
+  greeting: { scenario: Scenario; name?: string; locale: string } | null,
+): void {
   const cached = known.get(host);
   known.set(host, {
-    on: cached?.on ?? { faq: false, scenario: true }, at: cached?.at ?? 0, scenario: greeting?.scenario ?? null,
-    ...(greeting?.name ? { name: greeting.name } : {}), ...(greeting ? { locale: greeting.locale } : {}),
+    on: cached?.on ?? { faq: false, scenario: true },
+    at: cached?.at ?? 0,
+    scenario: greeting?.scenario ?? null,
+    ...(greeting?.name ? { name: greeting.name } : {}),
+    ...(greeting ? { locale: greeting.locale } : {}),
   });
 }
 
@@ -199,8 +234,11 @@ function langFor(host: ConversationHost): "en" | "ru" {
 }
 
 function botState(host: ConversationHost): BotState {
-  return host.sql.exec<BotState>("SELECT step, feedback_seq, feedback_entry, greeted, handoff_at FROM bot_state WHERE id = 1").toArray()[0]
-    ?? { step: null, feedback_seq: null, feedback_entry: null, greeted: 0, handoff_at: null };
+  return (
+    host.sql
+      .exec<BotState>("SELECT step, feedback_seq, feedback_entry, greeted, handoff_at FROM bot_state WHERE id = 1")
+      .toArray()[0] ?? { step: null, feedback_seq: null, feedback_entry: null, greeted: 0, handoff_at: null }
+  );
 }
 
 function setBot(host: ConversationHost, patch: Partial<BotState>): void {
@@ -209,6 +247,10 @@ function setBot(host: ConversationHost, patch: Partial<BotState>): void {
     `INSERT INTO bot_state (id, step, feedback_seq, feedback_entry, greeted, handoff_at) VALUES (1, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET step = excluded.step, feedback_seq = excluded.feedback_seq,
        feedback_entry = excluded.feedback_entry, greeted = excluded.greeted, handoff_at = excluded.handoff_at`,
-    next.step, next.feedback_seq, next.feedback_entry, next.greeted, next.handoff_at,
+    next.step,
+    next.feedback_seq,
+    next.feedback_entry,
+    next.greeted,
+    next.handoff_at,
   );
 }

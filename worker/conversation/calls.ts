@@ -7,7 +7,14 @@
  */
 import type { Peer } from "../lib/peers";
 import { broadcast, send, sendError } from "../lib/peers";
-import { CALL_LIMITS, type CallEvent, type CallFrame, type CallOutcome, type CallServerFrame, type CallSide } from "../protocol";
+import {
+  CALL_LIMITS,
+  type CallEvent,
+  type CallFrame,
+  type CallOutcome,
+  type CallServerFrame,
+  type CallSide,
+} from "../protocol";
 import type { ConversationHost } from "./host";
 
 /** Timer kind of a ringing call (keyed by call id): unanswered after `ringMs`, it is missed. */
@@ -30,7 +37,9 @@ type CallRow = {
 
 /** The call that is ringing or under way, if any (a conversation has at most one). */
 export function liveCall(host: ConversationHost): CallRow | null {
-  return host.sql.exec<CallRow>("SELECT * FROM calls WHERE state IN ('ringing', 'active') LIMIT 1").toArray()[0] ?? null;
+  return (
+    host.sql.exec<CallRow>("SELECT * FROM calls WHERE state IN ('ringing', 'active') LIMIT 1").toArray()[0] ?? null
+  );
 }
 
 /** Handles one `call` frame from `ws`; a refusal is an error frame to the sender only. */
@@ -39,16 +48,19 @@ export async function onCallFrame(host: ConversationHost, ws: WebSocket, peer: P
   if (!mine) return sendError(ws, "forbidden", "this socket cannot take part in calls; reconnect");
   if (frame.action === "request") return request(host, ws, peer, mine, frame);
   const call = liveCall(host);
-  if (!call || call.id !== frame.callId) return sendError(ws, "no_call", `no call ${frame.callId} is ringing or under way`);
+  if (!call || call.id !== frame.callId)
+    return sendError(ws, "no_call", `no call ${frame.callId} is ringing or under way`);
   const other = call.caller_role === "visitor" ? "operator" : "visitor";
   if (call.state === "ringing") {
     if (mine === call.caller_socket && frame.action === "hangup") return end(host, call, "cancelled");
-    if (peer.role !== other) return sendError(ws, "forbidden", "only the other side can answer or decline a ringing call");
+    if (peer.role !== other)
+      return sendError(ws, "forbidden", "only the other side can answer or decline a ringing call");
     if (frame.action === "decline") return end(host, call, "declined");
     if (frame.action === "offer") return answer(host, call, mine, peer, frame.sdp!);
     return sendError(ws, "no_call", `the call is still ringing; ${frame.action} comes after it is answered`);
   }
-  const party = mine === call.caller_socket ? call.callee_socket : mine === call.callee_socket ? call.caller_socket : null;
+  const party =
+    mine === call.caller_socket ? call.callee_socket : mine === call.callee_socket ? call.caller_socket : null;
   if (!party) return sendError(ws, "forbidden", "this call is between two other windows of the conversation");
   if (frame.action === "hangup") return end(host, call, "completed");
   if (frame.action === "decline") return sendError(ws, "no_call", "the call was already answered; hang up instead");
@@ -68,10 +80,17 @@ export function socketGone(host: ConversationHost, ws: WebSocket): void {
   const call = liveCall(host);
   if (!mine || !call) return;
   if (call.state === "ringing" && mine === call.caller_socket) end(host, call, "cancelled");
-  else if (call.state === "active" && (mine === call.caller_socket || mine === call.callee_socket)) end(host, call, "completed");
+  else if (call.state === "active" && (mine === call.caller_socket || mine === call.callee_socket))
+    end(host, call, "completed");
 }
 
-async function request(host: ConversationHost, ws: WebSocket, peer: Peer, mine: string, frame: CallFrame): Promise<void> {
+async function request(
+  host: ConversationHost,
+  ws: WebSocket,
+  peer: Peer,
+  mine: string,
+  frame: CallFrame,
+): Promise<void> {
   const video = await host.site().videoSettings();
   if (!video.enabled) return sendError(ws, "video_disabled", "video calls are turned off for this site");
   // Checked after the await: another request may have been taken meanwhile.
@@ -83,7 +102,11 @@ async function request(host: ConversationHost, ws: WebSocket, peer: Peer, mine: 
   const audioOnly = frame.audioOnly === true;
   host.sql.exec(
     "INSERT INTO calls (id, state, caller_role, caller_socket, audio_only, requested_at) VALUES (?, 'ringing', ?, ?, ?, ?)",
-    frame.callId, peer.role, mine, audioOnly ? 1 : 0, now,
+    frame.callId,
+    peer.role,
+    mine,
+    audioOnly ? 1 : 0,
+    now,
   );
   await host.timers.set(CALL_RING_TIMER, now + CALL_LIMITS.ringMs, null, frame.callId);
   record(host, { id: frame.callId, event: "requested", by: peer.role, audioOnly }, now);
@@ -97,19 +120,34 @@ async function request(host: ConversationHost, ws: WebSocket, peer: Peer, mine: 
 export function greet(host: ConversationHost, ws: WebSocket, peer: Peer): void {
   const call = liveCall(host);
   if (call?.state !== "ringing" || call.caller_role === peer.role) return;
-  send(ws, { type: "call", action: "request", callId: call.id, from: call.caller_role, audioOnly: call.audio_only === 1 } satisfies CallServerFrame);
+  send(ws, {
+    type: "call",
+    action: "request",
+    callId: call.id,
+    from: call.caller_role,
+    audioOnly: call.audio_only === 1,
+  } satisfies CallServerFrame);
 }
 
 function answer(host: ConversationHost, call: CallRow, mine: string, peer: Peer, sdp: string): void {
   const now = Date.now();
   host.sql.exec(
     "UPDATE calls SET state = 'active', callee_socket = ?, callee_id = ?, answered_at = ? WHERE id = ?",
-    mine, peer.id, now, call.id,
+    mine,
+    peer.id,
+    now,
+    call.id,
   );
   void host.timers.cancel(CALL_RING_TIMER, call.id);
   record(host, { id: call.id, event: "answered", by: peer.role }, now);
   // The answering side's other windows stop ringing.
-  const stop: CallServerFrame = { type: "call", action: "end", callId: call.id, outcome: "answered_elsewhere", durationMs: null };
+  const stop: CallServerFrame = {
+    type: "call",
+    action: "end",
+    callId: call.id,
+    outcome: "answered_elsewhere",
+    durationMs: null,
+  };
   for (const ws of host.sockets(peer.role)) if (host.socketTag(ws) !== mine) send(ws, stop);
   relay(host, call.caller_socket, { type: "call", action: "offer", callId: call.id, sdp });
 }
@@ -130,7 +168,8 @@ function relay(host: ConversationHost, socketTag: string, frame: CallServerFrame
 
 function relayed(frame: CallFrame): CallServerFrame {
   const { callId } = frame;
-  if (frame.action === "offer" || frame.action === "answer") return { type: "call", action: frame.action, callId, sdp: frame.sdp! };
+  if (frame.action === "offer" || frame.action === "answer")
+    return { type: "call", action: frame.action, callId, sdp: frame.sdp! };
   if (frame.action === "ice") return { type: "call", action: "ice", callId, candidate: frame.candidate! };
   return { type: "call", action: "screen", callId, on: frame.on === true };
 }

@@ -14,8 +14,10 @@ export function refusal(
   frame: Pick<RateFrame, "conversationId">,
 ): { code: ErrorCode; message: string } | null {
   if (role !== "visitor") return { code: "forbidden", message: "only the visitor rates a conversation" };
-  if (frame.conversationId !== conversationId) return { code: "wrong_conversation", message: "this rating is for another conversation" };
-  if (state.status !== "resolved") return { code: "not_resolved", message: "a conversation is rated once an operator resolved it" };
+  if (frame.conversationId !== conversationId)
+    return { code: "wrong_conversation", message: "this rating is for another conversation" };
+  if (state.status !== "resolved")
+    return { code: "not_resolved", message: "a conversation is rated once an operator resolved it" };
   if (state.rating !== null) return { code: "already_rated", message: "this conversation was already rated" };
   return null;
 }

@@ -54,7 +54,9 @@ export async function runFollowup(host: ConversationHost, job: { ready?: boolean
     ...(state.visitor_name ? { toName: state.visitor_name } : {}),
     ...composed,
     conversationId: host.id,
-    ...(host.env.INBOUND_DOMAIN ? { replyTo: await replyAddress(host.id, host.env.TOKEN_SECRET, host.env.INBOUND_DOMAIN) } : {}),
+    ...(host.env.INBOUND_DOMAIN
+      ? { replyTo: await replyAddress(host.id, host.env.TOKEN_SECRET, host.env.INBOUND_DOMAIN) }
+      : {}),
     messageId,
     ...(thread.length ? { inReplyTo: thread.at(-1)!, references: thread.slice(-10) } : {}),
     // One-click unsubscribe (RFC 8058) needs https; a local run over http keeps only the link in the text.
@@ -62,20 +64,35 @@ export async function runFollowup(host: ConversationHost, job: { ready?: boolean
     headers: { "Auto-Submitted": "auto-generated" },
     secrets: [token],
   });
-  host.store.update({ followup_seq: answers.at(-1)!.seq, email_thread: JSON.stringify([...thread, messageId].slice(-20)) });
+  host.store.update({
+    followup_seq: answers.at(-1)!.seq,
+    email_thread: JSON.stringify([...thread, messageId].slice(-20)),
+  });
 }
 
 /** Emails the whole conversation to `to` (the visitor's own address unless an operator gives one). */
 export async function sendTranscript(host: ConversationHost, to: string): Promise<{ id: string; status: string }> {
   const state = host.store.state()!;
   const ctx = (await host.site().emailContext(state.visitor_id))!;
-  const messages = await withFileLinks(host.env, { siteKey: state.site_key, conversationId: host.id, publicUrl: ctx.publicUrl },
-    host.store.visibleBefore(Number.MAX_SAFE_INTEGER, 500));
+  const messages = await withFileLinks(
+    host.env,
+    { siteKey: state.site_key, conversationId: host.id, publicUrl: ctx.publicUrl },
+    host.store.visibleBefore(Number.MAX_SAFE_INTEGER, 500),
+  );
   const composed = transcriptEmail({
-    site: ctx.siteName, locale: normalizeLocale(state.locale ?? ctx.siteLocale), timezone: state.timezone ?? ctx.timezone, messages, chatUrl: ctx.chatUrl,
+    site: ctx.siteName,
+    locale: normalizeLocale(state.locale ?? ctx.siteLocale),
+    timezone: state.timezone ?? ctx.timezone,
+    messages,
+    chatUrl: ctx.chatUrl,
   });
   return host.site().sendMail({
-    kind: "transcript", to, ...composed, conversationId: host.id,
-    ...(host.env.INBOUND_DOMAIN ? { replyTo: await replyAddress(host.id, host.env.TOKEN_SECRET, host.env.INBOUND_DOMAIN) } : {}),
+    kind: "transcript",
+    to,
+    ...composed,
+    conversationId: host.id,
+    ...(host.env.INBOUND_DOMAIN
+      ? { replyTo: await replyAddress(host.id, host.env.TOKEN_SECRET, host.env.INBOUND_DOMAIN) }
+      : {}),
   });
 }

@@ -24,7 +24,8 @@ export type Refusal = { code: ErrorCode; message: string; clientId?: string };
 export function parseFrame(role: Role, data: string | ArrayBuffer): { frame: OperatorFrame } | { refused: Refusal } {
   if (typeof data !== "string") return refuse("bad_frame", "frames are JSON text, not binary");
   if (data.length > MAX_FRAME_BYTES) return refuse("bad_frame", `frame is larger than ${MAX_FRAME_BYTES} bytes`);
-  if (jsonDepthOver(data, MAX_JSON_DEPTH)) return refuse("bad_frame", `frame is nested deeper than ${MAX_JSON_DEPTH} levels`);
+  if (jsonDepthOver(data, MAX_JSON_DEPTH))
+    return refuse("bad_frame", `frame is nested deeper than ${MAX_JSON_DEPTH} levels`);
   let json: unknown;
   try {
     json = JSON.parse(data);
@@ -34,7 +35,10 @@ export function parseFrame(role: Role, data: string | ArrayBuffer): { frame: Ope
   const types: readonly string[] = role === "operator" ? OPERATOR_FRAME_TYPES : CLIENT_FRAME_TYPES;
   const type = (json as { type?: unknown } | null)?.type;
   if (typeof type !== "string" || !types.includes(type)) {
-    return refuse("bad_frame", `unknown frame type ${JSON.stringify(type ?? null)}; expected one of ${types.join(", ")}`);
+    return refuse(
+      "bad_frame",
+      `unknown frame type ${JSON.stringify(type ?? null)}; expected one of ${types.join(", ")}`,
+    );
   }
   const parsed = (role === "operator" ? operatorFrame : clientFrame).safeParse(json);
   if (parsed.success) return { frame: parsed.data };

@@ -13,7 +13,15 @@ import { migrate } from "../lib/migrate";
 import { attachPeer, broadcast, closeAll, peerOf, send, sendError, type Peer } from "../lib/peers";
 import { SocketObject } from "../lib/socket-object";
 import { Timers, type TimerHandler } from "../lib/timers";
-import { WELCOME_PAGE, type Attachment, type ConversationView, type InboxEntry, type Message, type OperatorFrame, type RateFrame } from "../protocol";
+import {
+  WELCOME_PAGE,
+  type Attachment,
+  type ConversationView,
+  type InboxEntry,
+  type Message,
+  type OperatorFrame,
+  type RateFrame,
+} from "../protocol";
 import * as autoreply from "./autoreply";
 import * as calls from "./calls";
 import * as csat from "./csat";
@@ -39,7 +47,9 @@ export const PEER_HEADERS = {
   name: "X-Edgechat-Name",
 } as const;
 
-type Handlers = { [T in OperatorFrame["type"]]: (ws: WebSocket, peer: Peer, frame: Extract<OperatorFrame, { type: T }>) => void };
+type Handlers = {
+  [T in OperatorFrame["type"]]: (ws: WebSocket, peer: Peer, frame: Extract<OperatorFrame, { type: T }>) => void;
+};
 
 export class Conversation extends SocketObject {
   protected readonly store: ConversationStore;
@@ -91,7 +101,10 @@ export class Conversation extends SocketObject {
   /** Accepts a socket the Worker has already authenticated (see PEER_HEADERS). */
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
-      return Response.json({ error: { code: "upgrade_required", message: "expected a WebSocket upgrade" } }, { status: 426 });
+      return Response.json(
+        { error: { code: "upgrade_required", message: "expected a WebSocket upgrade" } },
+        { status: 426 },
+      );
     }
     const role = request.headers.get(PEER_HEADERS.role);
     const siteKey = request.headers.get(PEER_HEADERS.site) ?? "";
@@ -116,7 +129,11 @@ export class Conversation extends SocketObject {
     const parsed = parseFrame(peer.role, data);
     if ("refused" in parsed) return sendError(ws, parsed.refused.code, parsed.refused.message, parsed.refused.clientId);
     try {
-      (this.handlers[parsed.frame.type] as (ws: WebSocket, peer: Peer, frame: OperatorFrame) => void)(ws, peer, parsed.frame);
+      (this.handlers[parsed.frame.type] as (ws: WebSocket, peer: Peer, frame: OperatorFrame) => void)(
+        ws,
+        peer,
+        parsed.frame,
+      );
     } catch (err) {
       console.error(`conversation: ${parsed.frame.type} frame failed`, err);
       const clientId = "clientId" in parsed.frame ? parsed.frame.clientId : undefined;
@@ -138,7 +155,9 @@ export class Conversation extends SocketObject {
     acceptEmail: (ws, peer, f) => this.onAcceptEmail(ws, peer, f.seq),
     bot: (ws, peer, f) => {
       if (peer.role !== "visitor") return sendError(ws, "forbidden", "only the visitor answers the bot");
-      this.defer(bot.onBotFrame(this.host, f).then((refused) => refused && sendError(ws, refused.code, refused.message)));
+      this.defer(
+        bot.onBotFrame(this.host, f).then((refused) => refused && sendError(ws, refused.code, refused.message)),
+      );
     },
     call: (ws, peer, f) => this.defer(calls.onCallFrame(this.host, ws, peer, f)),
     rate: (ws, peer, f) => this.onRate(ws, peer, f),
@@ -158,7 +177,8 @@ export class Conversation extends SocketObject {
    */
   async erase(siteKey: string): Promise<{ erased: boolean } | Failure> {
     const state = this.store.state();
-    if (state && state.site_key !== siteKey) return failure(403, "forbidden", "this conversation belongs to another site");
+    if (state && state.site_key !== siteKey)
+      return failure(403, "forbidden", "this conversation belongs to another site");
     closeAll(this.ctx.getWebSockets(), 1000, "conversation erased");
     await files.eraseFiles(this.host, siteKey);
     await this.ctx.storage.deleteAlarm();
@@ -169,15 +189,27 @@ export class Conversation extends SocketObject {
   }
 
   /** Closes the operator sockets of an ended session or of an operator whose access changed. */
-  async closeOperators(who: { session?: string; operator?: string }) { return closeOperatorSockets(this.ctx, who); }
+  async closeOperators(who: { session?: string; operator?: string }) {
+    return closeOperatorSockets(this.ctx, who);
+  }
 
   // ---- files (worker/files/conversation.ts) ----
 
-  async admitFile(party: files.FileParty, clientId: string, size: number, limitBytes: number) { return files.admitFile(this.host, party, clientId, size, limitBytes); }
-  async postFile(party: files.FileParty, clientId: string, file: Attachment, limitBytes: number) { return files.postFile(this.host, party, clientId, file, limitBytes); }
-  async files(siteKey: string) { return files.filesFor(this.host, siteKey); }
-  async roomForEmail(limitBytes: number) { return files.roomForEmail(this.host, limitBytes); }
-  async deleteMessage(siteKey: string, seq: number) { return files.deleteMessage(this.host, siteKey, seq); }
+  async admitFile(party: files.FileParty, clientId: string, size: number, limitBytes: number) {
+    return files.admitFile(this.host, party, clientId, size, limitBytes);
+  }
+  async postFile(party: files.FileParty, clientId: string, file: Attachment, limitBytes: number) {
+    return files.postFile(this.host, party, clientId, file, limitBytes);
+  }
+  async files(siteKey: string) {
+    return files.filesFor(this.host, siteKey);
+  }
+  async roomForEmail(limitBytes: number) {
+    return files.roomForEmail(this.host, limitBytes);
+  }
+  async deleteMessage(siteKey: string, seq: number) {
+    return files.deleteMessage(this.host, siteKey, seq);
+  }
 
   /** A visitor's reply by email (the Worker's email() handler verified the signed address). */
   async receiveEmail(email: InboundEmail) {
@@ -195,7 +227,8 @@ export class Conversation extends SocketObject {
       verified: fields.verified ? 1 : newEmail ? 0 : state.verified,
       ...(fields.email ? { ask_email: 0 } : {}),
     });
-    if (fields.email) broadcast(this.ctx.getWebSockets("visitor"), { type: "contact", emailKnown: true, askEmail: false });
+    if (fields.email)
+      broadcast(this.ctx.getWebSockets("visitor"), { type: "contact", emailKnown: true, askEmail: false });
     this.report.changed();
   }
 
@@ -225,7 +258,9 @@ export class Conversation extends SocketObject {
   }
 
   /** An operator's answer from outside the admin (Telegram), posted as one from the admin socket is. */
-  async postOperatorReply(siteKey: string, reply: OperatorReply) { return this.operatorRefusal(siteKey) ?? postOperatorReply(this.host, reply); }
+  async postOperatorReply(siteKey: string, reply: OperatorReply) {
+    return this.operatorRefusal(siteKey) ?? postOperatorReply(this.host, reply);
+  }
 
   // ---- admission ----
 
@@ -277,20 +312,27 @@ export class Conversation extends SocketObject {
     const now = Date.now();
     const waitMs = this.limiter.hit(`${peer.role}:${peer.id}`, now);
     if (waitMs > 0) {
-      return sendError(ws, "rate_limited", `at most 20 messages in 10 seconds; try again in ${Math.ceil(waitMs / 1000)} s`, clientId);
+      return sendError(
+        ws,
+        "rate_limited",
+        `at most 20 messages in 10 seconds; try again in ${Math.ceil(waitMs / 1000)} s`,
+        clientId,
+      );
     }
     const state = this.store.state()!;
-    const author = peer.role === "operator"
-      ? { kind: "operator" as const, id: peer.id, ...(peer.name ? { name: peer.name } : {}) }
-      : { kind: "visitor" as const, ...(state.visitor_name ? { name: state.visitor_name } : {}) };
+    const author =
+      peer.role === "operator"
+        ? { kind: "operator" as const, id: peer.id, ...(peer.name ? { name: peer.name } : {}) }
+        : { kind: "visitor" as const, ...(state.visitor_name ? { name: state.visitor_name } : {}) };
     const message = this.append({ clientId, author, text, at: now, ...(note ? { meta: { internal: true } } : {}) }, ws);
     send(ws, { type: "ack", clientId, seq: message.seq });
   }
 
   private onTyping(ws: WebSocket, peer: Peer): void {
-    const author = peer.role === "operator"
-      ? { kind: "operator" as const, ...(peer.name ? { name: peer.name } : {}) }
-      : { kind: "visitor" as const };
+    const author =
+      peer.role === "operator"
+        ? { kind: "operator" as const, ...(peer.name ? { name: peer.name } : {}) }
+        : { kind: "visitor" as const };
     // A visitor's own tabs do not need to see the visitor typing.
     const targets = peer.role === "visitor" ? this.ctx.getWebSockets("operator") : this.ctx.getWebSockets();
     broadcast(targets, { type: "typing", author }, ws);
@@ -321,7 +363,12 @@ export class Conversation extends SocketObject {
     if (refusal) return sendError(ws, refusal.code, refusal.message);
     const at = Date.now();
     this.store.update({ rating: f.rating, rating_comment: f.comment || null, rated_at: at });
-    this.append({ author: { kind: "system" }, text: csat.ratingText(f.rating, f.comment), at, meta: { rating: f.rating } });
+    this.append({
+      author: { kind: "system" },
+      text: csat.ratingText(f.rating, f.comment),
+      at,
+      meta: { rating: f.rating },
+    });
     broadcast(this.ctx.getWebSockets("visitor"), { type: "rated", rating: f.rating });
   }
 
@@ -331,9 +378,10 @@ export class Conversation extends SocketObject {
     if (!email) return sendError(ws, "no_email", "leave your email first, then ask for the transcript");
     this.defer(
       followup.sendTranscript(this.host, email).then(
-        (sent) => sent.status === "outbox" || sent.status === "sent" || sent.status === "retrying"
-          ? send(ws, { type: "transcript", sentTo: email })
-          : sendError(ws, "not_sent", `the transcript was not sent (${sent.status})`),
+        (sent) =>
+          sent.status === "outbox" || sent.status === "sent" || sent.status === "retrying"
+            ? send(ws, { type: "transcript", sentTo: email })
+            : sendError(ws, "not_sent", `the transcript was not sent (${sent.status})`),
         () => sendError(ws, "not_sent", "the transcript could not be sent; try again later"),
       ),
     );
@@ -358,7 +406,8 @@ export class Conversation extends SocketObject {
    */
   protected append(input: NewMessage, origin?: WebSocket): Message {
     const message = this.store.append(input);
-    if (input.attachments?.length) recordFiles(this.ctx.storage.sql, message.seq, input.author.kind, input.at, input.attachments);
+    if (input.attachments?.length)
+      recordFiles(this.ctx.storage.sql, message.seq, input.author.kind, input.at, input.attachments);
     const state = this.store.state()!;
     const at = input.at;
     const note = input.meta?.internal === true;
@@ -366,7 +415,8 @@ export class Conversation extends SocketObject {
     if (held) {
       this.store.update({ status: "open", resolved_at: null });
     } else if (input.author.kind === "visitor") {
-      if (state.waiting_since === null && (input.channel ?? "chat") === "chat") this.defer(autoreply.startWait(this.host, at));
+      if (state.waiting_since === null && (input.channel ?? "chat") === "chat")
+        this.defer(autoreply.startWait(this.host, at));
       this.defer(bot.afterVisitorMessage(this.host, message));
       this.store.update({
         status: "open",

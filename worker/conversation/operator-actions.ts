@@ -17,4 +17,3 @@ export function operatorChanges(action: OperatorAction, now: number): Partial<Co
       return { assignee: action.assignee, department: action.department };
   }
 }
-

@@ -16,10 +16,14 @@ export interface OperatorReply {
 }
 
 /** Posts the reply; a clientId already stored answers its seq again without a second message. */
-export function postOperatorReply(host: ConversationHost, reply: OperatorReply): { seq: number; duplicate: boolean } | Failure {
+export function postOperatorReply(
+  host: ConversationHost,
+  reply: OperatorReply,
+): { seq: number; duplicate: boolean } | Failure {
   const text = messageText.safeParse(reply.text);
   if (!text.success) return failure(400, "invalid_text", text.error.issues[0]?.message ?? "the text cannot be posted");
-  if (!clientIdSchema.safeParse(reply.clientId).success) return failure(400, "invalid_client_id", "clientId is malformed");
+  if (!clientIdSchema.safeParse(reply.clientId).success)
+    return failure(400, "invalid_client_id", "clientId is malformed");
   const known = host.store.seqOfClientId(reply.clientId);
   if (known !== null) return { seq: known, duplicate: true };
   if (!host.store.state()!.assignee) host.store.update({ assignee: reply.operator.id });

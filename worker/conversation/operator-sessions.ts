@@ -16,14 +16,24 @@ export function socketTags(request: Request, role: string, peerId: string): stri
   if (role !== "operator") return [role];
   const session = request.headers.get(SESSION_HEADERS.session);
   const until = Number(request.headers.get(SESSION_HEADERS.until));
-  return [role, `operator:${peerId}`, ...(session ? [`session:${session}`] : []), ...(until > 0 ? [`until:${until}`] : [])];
+  return [
+    role,
+    `operator:${peerId}`,
+    ...(session ? [`session:${session}`] : []),
+    ...(until > 0 ? [`until:${until}`] : []),
+  ];
 }
 
 /** True (and the socket closed) when an operator socket's session has expired. */
 export function sessionOver(ctx: DurableObjectState, ws: WebSocket, now = Date.now()): boolean {
   let until = expiries.get(ws);
   if (until === undefined) {
-    until = Number(ctx.getTags(ws).find((t) => t.startsWith("until:"))?.slice(6) ?? 0);
+    until = Number(
+      ctx
+        .getTags(ws)
+        .find((t) => t.startsWith("until:"))
+        ?.slice(6) ?? 0,
+    );
     expiries.set(ws, until);
   }
   if (!until || now < until) return false;

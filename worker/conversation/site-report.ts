@@ -49,17 +49,22 @@ export class SiteReport {
     this.dirty = false;
     this.sending = true;
     const startedAt = Date.now();
-    const sent = this.send().then((answer) => {
-      if (!answer) return;
-      this.lastSentAt = startedAt;
-      this.gapMs = answer.nextInMs;
-    }, async (err) => {
-      console.error("conversation: site sync failed, retrying", err);
-      await this.timers.set(SITE_SYNC_TIMER, Date.now() + RETRY_MS);
-    }).finally(() => {
-      this.sending = false;
-      if (this.dirty) this.changed();
-    });
+    const sent = this.send()
+      .then(
+        (answer) => {
+          if (!answer) return;
+          this.lastSentAt = startedAt;
+          this.gapMs = answer.nextInMs;
+        },
+        async (err) => {
+          console.error("conversation: site sync failed, retrying", err);
+          await this.timers.set(SITE_SYNC_TIMER, Date.now() + RETRY_MS);
+        },
+      )
+      .finally(() => {
+        this.sending = false;
+        if (this.dirty) this.changed();
+      });
     this.ctx.waitUntil(sent);
   }
 }

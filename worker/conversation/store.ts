@@ -87,7 +87,9 @@ export class ConversationStore {
   }
 
   /** Creates the state row on first contact. */
-  create(init: Pick<ConversationState, "site_key" | "visitor_id" | "created_at"> & Partial<ConversationState>): ConversationState {
+  create(
+    init: Pick<ConversationState, "site_key" | "visitor_id" | "created_at"> & Partial<ConversationState>,
+  ): ConversationState {
     const cols = Object.keys(init);
     this.sql.exec(
       `INSERT INTO conversation (id, ${cols.join(", ")}) VALUES (1, ${cols.map(() => "?").join(", ")})`,
@@ -132,14 +134,29 @@ export class ConversationStore {
     this.sql.exec(
       `INSERT INTO messages (seq, client_id, author_kind, author_id, author_name, text, at, channel, meta, attachments)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      seq, m.clientId ?? null, m.author.kind, m.author.id ?? null, m.author.name ?? null,
-      m.text, m.at, m.channel ?? "chat", m.meta ? JSON.stringify(m.meta) : null, attachments,
+      seq,
+      m.clientId ?? null,
+      m.author.kind,
+      m.author.id ?? null,
+      m.author.name ?? null,
+      m.text,
+      m.at,
+      m.channel ?? "chat",
+      m.meta ? JSON.stringify(m.meta) : null,
+      attachments,
     );
     this.seq = seq;
     return toMessage({
-      seq, client_id: m.clientId ?? null, author_kind: m.author.kind, author_id: m.author.id ?? null,
-      author_name: m.author.name ?? null, text: m.text, at: m.at, channel: m.channel ?? "chat",
-      meta: m.meta ? JSON.stringify(m.meta) : null, attachments,
+      seq,
+      client_id: m.clientId ?? null,
+      author_kind: m.author.kind,
+      author_id: m.author.id ?? null,
+      author_name: m.author.name ?? null,
+      text: m.text,
+      at: m.at,
+      channel: m.channel ?? "chat",
+      meta: m.meta ? JSON.stringify(m.meta) : null,
+      attachments,
     });
   }
 
@@ -225,7 +242,8 @@ export class ConversationStore {
       .exec<MessageRow>(
         `SELECT * FROM messages WHERE seq < ? AND ${VISIBLE_TO_VISITOR}
          ORDER BY seq DESC LIMIT ?`,
-        seq, limit,
+        seq,
+        limit,
       )
       .toArray()
       .map(toMessage)

@@ -18,7 +18,13 @@ export function buildSummary(id: string, store: ConversationStore): InboxEntry {
     visitorName: s.visitor_name,
     verified: s.verified === 1,
     lastMessage: shown
-      ? { seq: shown.seq, text: shown.text.slice(0, 200), author: shown.author.kind, at: shown.at, ...(shown.meta?.internal ? { note: true } : {}) }
+      ? {
+          seq: shown.seq,
+          text: shown.text.slice(0, 200),
+          author: shown.author.kind,
+          at: shown.at,
+          ...(shown.meta?.internal ? { note: true } : {}),
+        }
       : null,
     lastSeq: last?.seq ?? 0,
     unread: store.unreadByOperators(),

@@ -51,8 +51,14 @@ export interface SignupCode {
 }
 
 type CodeRow = {
-  id: string; email: string | null; note: string | null; created_at: number; expires_at: number;
-  reserved_at: number | null; used_at: number | null; site_key: string | null;
+  id: string;
+  email: string | null;
+  note: string | null;
+  created_at: number;
+  expires_at: number;
+  reserved_at: number | null;
+  used_at: number | null;
+  site_key: string | null;
 };
 
 export class Deployment extends DurableObject<Env> {
@@ -69,25 +75,41 @@ export class Deployment extends DurableObject<Env> {
     const row = this.sql.exec<{ public_key: string; private_key: string }>("SELECT * FROM vapid_keys").toArray()[0];
     if (row) return { publicKey: row.public_key, privateKey: row.private_key };
     const keys = await generateVapidKeys();
-    this.sql.exec("INSERT OR IGNORE INTO vapid_keys (id, public_key, private_key, created_at) VALUES (1, ?, ?, ?)", keys.publicKey, keys.privateKey, Date.now());
+    this.sql.exec(
+      "INSERT OR IGNORE INTO vapid_keys (id, public_key, private_key, created_at) VALUES (1, ?, ?, ?)",
+      keys.publicKey,
+      keys.privateKey,
+      Date.now(),
+    );
     return this.localVapidKeys();
   }
 
   /** A new one-time code (returned once), optionally only for `email`. */
-  async createCode(input: { email?: string; note?: string; days?: number }, now = Date.now()): Promise<SignupCode & { code: string }> {
+  async createCode(
+    input: { email?: string; note?: string; days?: number },
+    now = Date.now(),
+  ): Promise<SignupCode & { code: string }> {
     const code = randomToken(18);
     const id = `sc_${randomHex(8)}`;
     const expiresAt = now + (input.days ?? CODE_TTL_DAYS) * 86_400_000;
     this.sql.exec(
       "INSERT INTO signup_codes (id, code_hash, email, note, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-      id, await sha256Hex(code), input.email ?? null, input.note ?? null, now, expiresAt,
+      id,
+      await sha256Hex(code),
+      input.email ?? null,
+      input.note ?? null,
+      now,
+      expiresAt,
     );
     return { code, ...toCode(this.sql.exec<CodeRow>("SELECT * FROM signup_codes WHERE id = ?", id).one(), now) };
   }
 
   /** Every code, newest first (never the codes themselves). */
   async listCodes(now = Date.now()): Promise<SignupCode[]> {
-    return this.sql.exec<CodeRow>("SELECT * FROM signup_codes ORDER BY created_at DESC LIMIT 500").toArray().map((r) => toCode(r, now));
+    return this.sql
+      .exec<CodeRow>("SELECT * FROM signup_codes ORDER BY created_at DESC LIMIT 500")
+      .toArray()
+      .map((r) => toCode(r, now));
   }
 
   /** Deletes an unused code. */
@@ -98,10 +120,18 @@ export class Deployment extends DurableObject<Env> {
 
   /** Holds a code for one signup; the caller then calls `useCode` or `releaseCode`. */
   async reserveCode(code: string, email: string, now = Date.now()): Promise<{ id: string } | Failure> {
-    const row = this.sql.exec<CodeRow>("SELECT * FROM signup_codes WHERE code_hash = ?", await sha256Hex(code)).toArray()[0];
-    if (!row) return failure(403, "invalid_signup_code", "this signup code is not valid; check it or ask the deployment's owner for one");
+    const row = this.sql
+      .exec<CodeRow>("SELECT * FROM signup_codes WHERE code_hash = ?", await sha256Hex(code))
+      .toArray()[0];
+    if (!row)
+      return failure(
+        403,
+        "invalid_signup_code",
+        "this signup code is not valid; check it or ask the deployment's owner for one",
+      );
     if (row.used_at) return failure(409, "signup_code_used", "this signup code was used already; ask for a new one");
-    if (row.expires_at <= now) return failure(403, "signup_code_expired", "this signup code has expired; ask for a new one");
+    if (row.expires_at <= now)
+      return failure(403, "signup_code_expired", "this signup code has expired; ask for a new one");
     if (row.email && row.email.toLowerCase() !== email.toLowerCase()) {
       return failure(403, "signup_code_email_mismatch", "this signup code is for another owner email");
     }
@@ -114,7 +144,12 @@ export class Deployment extends DurableObject<Env> {
 
   /** Marks a reserved code used by the site just created. */
   async useCode(id: string, siteKey: string, now = Date.now()): Promise<void> {
-    this.sql.exec("UPDATE signup_codes SET used_at = ?, site_key = ?, reserved_at = NULL WHERE id = ?", now, siteKey, id);
+    this.sql.exec(
+      "UPDATE signup_codes SET used_at = ?, site_key = ?, reserved_at = NULL WHERE id = ?",
+      now,
+      siteKey,
+      id,
+    );
   }
 
   /** Gives a reserved code back after a failed signup. */
@@ -126,11 +161,17 @@ export class Deployment extends DurableObject<Env> {
   async countSignup(ipKey: string, now = Date.now()): Promise<{ ok: true; left: number } | Failure> {
     const since = now - SIGNUP_LIMIT.windowMs;
     this.sql.exec("DELETE FROM signup_attempts WHERE at <= ?", since);
-    const rows = this.sql.exec<{ at: number }>("SELECT at FROM signup_attempts WHERE ip_key = ? ORDER BY at", ipKey).toArray();
+    const rows = this.sql
+      .exec<{ at: number }>("SELECT at FROM signup_attempts WHERE ip_key = ? ORDER BY at", ipKey)
+      .toArray();
     if (rows.length >= SIGNUP_LIMIT.perIp) {
       const retryAfter = Math.max(1, Math.ceil((rows[0]!.at + SIGNUP_LIMIT.windowMs - now) / 1000));
-      return failure(429, "signup_rate_limited",
-        `too many signups from this address; try again in ${Math.ceil(retryAfter / 60)} min`, { retryAfter });
+      return failure(
+        429,
+        "signup_rate_limited",
+        `too many signups from this address; try again in ${Math.ceil(retryAfter / 60)} min`,
+        { retryAfter },
+      );
     }
     this.sql.exec("INSERT INTO signup_attempts (ip_key, at) VALUES (?, ?)", ipKey, now);
     return { ok: true, left: SIGNUP_LIMIT.perIp - rows.length - 1 };
@@ -139,7 +180,13 @@ export class Deployment extends DurableObject<Env> {
 
 function toCode(r: CodeRow, now: number): SignupCode {
   return {
-    id: r.id, email: r.email, note: r.note, createdAt: r.created_at, expiresAt: r.expires_at, usedAt: r.used_at, siteKey: r.site_key,
+    id: r.id,
+    email: r.email,
+    note: r.note,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    usedAt: r.used_at,
+    siteKey: r.site_key,
     state: r.used_at ? "used" : r.expires_at <= now ? "expired" : "unused",
   };
 }

@@ -59,7 +59,11 @@ describe("replyAddress", () => {
 describe("parseReplyAddress", () => {
   it("returns the conversation id and issue day of a signed address", async () => {
     const address = await replyAddress(ID, SECRET, "in.example.com", NOW);
-    expect(await parseReplyAddress(address, SECRET, NOW)).toEqual({ ok: true, conversationId: ID, issuedAt: Date.UTC(2026, 11, 2) });
+    expect(await parseReplyAddress(address, SECRET, NOW)).toEqual({
+      ok: true,
+      conversationId: ID,
+      issuedAt: Date.UTC(2026, 11, 2),
+    });
   });
 
   it("accepts upper case and a display name, as mail systems may deliver them", async () => {
@@ -106,14 +110,28 @@ describe("parseReplyAddress", () => {
       ok: false,
       reason: "bad_signature",
     });
-    expect(await parseReplyAddress(`reply+${ID}.${sig}@in.example.com`, SECRET, NOW)).toEqual({ ok: false, reason: "bad_signature" });
-    expect(await parseReplyAddress(`reply+${ID}.1.${sig}@in.example.com`, SECRET, NOW)).toEqual({ ok: false, reason: "bad_signature" });
+    expect(await parseReplyAddress(`reply+${ID}.${sig}@in.example.com`, SECRET, NOW)).toEqual({
+      ok: false,
+      reason: "bad_signature",
+    });
+    expect(await parseReplyAddress(`reply+${ID}.1.${sig}@in.example.com`, SECRET, NOW)).toEqual({
+      ok: false,
+      reason: "bad_signature",
+    });
     expect(await parseReplyAddress(address, "wrong-secret", NOW)).toEqual({ ok: false, reason: "bad_signature" });
   });
 
   it("says when an address is not a reply address at all", async () => {
     const sig = "a".repeat(26);
-    for (const address of ["support@shop.example", `reply+${ID}@in.example.com`, "reply+.abc@x.y", "", "@", `reply+${ID}.1234567.${sig}@x.y`, `reply+${ID}.-1.${sig}@x.y`]) {
+    for (const address of [
+      "support@shop.example",
+      `reply+${ID}@in.example.com`,
+      "reply+.abc@x.y",
+      "",
+      "@",
+      `reply+${ID}.1234567.${sig}@x.y`,
+      `reply+${ID}.-1.${sig}@x.y`,
+    ]) {
       expect(await parseReplyAddress(address, SECRET)).toEqual({ ok: false, reason: "not_a_reply_address" });
     }
   });

@@ -29,7 +29,11 @@ const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 const encoder = new TextEncoder();
 
 export type ReplyAddressResult =
-  | { ok: true; conversationId: string; /** Start of the UTC day it was issued; null for the first form. */ issuedAt: number | null }
+  | {
+      ok: true;
+      conversationId: string /** Start of the UTC day it was issued; null for the first form. */;
+      issuedAt: number | null;
+    }
   | { ok: false; reason: "not_a_reply_address" | "bad_signature" | "expired" };
 
 export type UnsubscribeTokenResult =
@@ -83,7 +87,10 @@ export async function parseReplyAddress(
   secret: string,
   now: number = Date.now(),
 ): Promise<ReplyAddressResult> {
-  const bare = address.trim().replace(/^.*<([^<>]*)>.*$/s, "$1").toLowerCase();
+  const bare = address
+    .trim()
+    .replace(/^.*<([^<>]*)>.*$/s, "$1")
+    .toLowerCase();
   const at = bare.lastIndexOf("@");
   const match = REPLY_LOCAL.exec(at > 0 ? bare.slice(0, at) : "");
   if (!match) return { ok: false, reason: "not_a_reply_address" };
@@ -106,11 +113,7 @@ export async function parseReplyAddress(
  *
  * @example `${origin}/api/v1/unsubscribe/${await unsubscribeToken(email, siteKey, secret)}`
  */
-export async function unsubscribeToken(
-  email: string,
-  siteKey: string,
-  secret: string,
-): Promise<string> {
+export async function unsubscribeToken(email: string, siteKey: string, secret: string): Promise<string> {
   if (siteKey.includes("\n")) throw new Error("siteKey must not contain a line break");
   const payload = `${siteKey}\n${email.trim().toLowerCase()}`;
   const sig = base32(await hmac(secret, `unsubscribe:${payload}`));
@@ -118,10 +121,7 @@ export async function unsubscribeToken(
 }
 
 /** Checks an unsubscribe token and returns the site and address it was made for. */
-export async function verifyUnsubscribeToken(
-  token: string,
-  secret: string,
-): Promise<UnsubscribeTokenResult> {
+export async function verifyUnsubscribeToken(token: string, secret: string): Promise<UnsubscribeTokenResult> {
   const match = /^([A-Za-z0-9_-]{4,1000})\.([a-z2-7]{26})$/.exec(token.trim());
   if (!match) return { ok: false, reason: "malformed" };
   let payload: string;

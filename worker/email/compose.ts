@@ -66,7 +66,10 @@ function asText(messages: Message[], locale: Locale, site: string, tz: string): 
 
 function asHtml(messages: Message[], locale: Locale, site: string, tz: string): string {
   return messages
-    .map((m) => `<p><b>${escapeHtml(who(m, locale, site))}</b> <small>${escapeHtml(clock(m.at, tz))}</small><br>${escapeHtml(m.text).replace(/\n/g, "<br>")}</p>`)
+    .map(
+      (m) =>
+        `<p><b>${escapeHtml(who(m, locale, site))}</b> <small>${escapeHtml(clock(m.at, tz))}</small><br>${escapeHtml(m.text).replace(/\n/g, "<br>")}</p>`,
+    )
     .join("");
 }
 
@@ -76,36 +79,71 @@ function link(url: string, label: string): string {
 
 /** The follow-up: the operator's unseen answers, a little context, and how to go on. */
 export function followupEmail(input: {
-  site: string; locale: Locale; timezone: string; visitorName?: string | null;
-  answers: Message[]; context: Message[]; chatUrl?: string | null; unsubscribeUrl: string;
+  site: string;
+  locale: Locale;
+  timezone: string;
+  visitorName?: string | null;
+  answers: Message[];
+  context: Message[];
+  chatUrl?: string | null;
+  unsubscribeUrl: string;
 }): Composed {
   const w = WORDS[input.locale];
   const { site, locale, timezone: tz } = input;
   const text = [
-    w.greeting(input.visitorName ?? ""), "", w.answered, "", asText(input.answers, locale, site, tz),
+    w.greeting(input.visitorName ?? ""),
+    "",
+    w.answered,
+    "",
+    asText(input.answers, locale, site, tz),
     ...(input.context.length ? ["", `— ${w.earlier}`, "", asText(input.context, locale, site, tz)] : []),
-    "", w.reply, input.chatUrl ?? "", "", `${w.unsubscribe}: ${input.unsubscribeUrl}`,
+    "",
+    w.reply,
+    input.chatUrl ?? "",
+    "",
+    `${w.unsubscribe}: ${input.unsubscribeUrl}`,
   ].join("\n");
   const html = [
     `<p>${escapeHtml(w.greeting(input.visitorName ?? ""))}</p><p>${escapeHtml(w.answered)}</p>`,
     asHtml(input.answers, locale, site, tz),
-    input.context.length ? `<hr><p><small>${escapeHtml(w.earlier)}</small></p>${asHtml(input.context, locale, site, tz)}` : "",
-    `<p>${escapeHtml(w.reply)}</p>`, input.chatUrl ? link(input.chatUrl, w.open) : "",
+    input.context.length
+      ? `<hr><p><small>${escapeHtml(w.earlier)}</small></p>${asHtml(input.context, locale, site, tz)}`
+      : "",
+    `<p>${escapeHtml(w.reply)}</p>`,
+    input.chatUrl ? link(input.chatUrl, w.open) : "",
     `<p><small><a href="${escapeHtml(input.unsubscribeUrl)}">${escapeHtml(w.unsubscribe)}</a></small></p>`,
   ].join("");
   return { subject: w.followupSubject(site), text, html };
 }
 
 /** The whole conversation, for the visitor or sent by an operator. */
-export function transcriptEmail(input: { site: string; locale: Locale; timezone: string; messages: Message[]; chatUrl?: string | null }): Composed {
+export function transcriptEmail(input: {
+  site: string;
+  locale: Locale;
+  timezone: string;
+  messages: Message[];
+  chatUrl?: string | null;
+}): Composed {
   const w = WORDS[input.locale];
-  const text = [w.transcript, "", asText(input.messages, input.locale, input.site, input.timezone), "", input.chatUrl ?? ""].join("\n");
+  const text = [
+    w.transcript,
+    "",
+    asText(input.messages, input.locale, input.site, input.timezone),
+    "",
+    input.chatUrl ?? "",
+  ].join("\n");
   const html = `<p>${escapeHtml(w.transcript)}</p>${asHtml(input.messages, input.locale, input.site, input.timezone)}${input.chatUrl ? link(input.chatUrl, w.open) : ""}`;
   return { subject: w.transcriptSubject(input.site), text, html };
 }
 
 /** To operators: a conversation started while none of them was online. */
-export function newChatEmail(input: { site: string; locale: Locale; visitor: string; text: string; adminUrl: string }): Composed {
+export function newChatEmail(input: {
+  site: string;
+  locale: Locale;
+  visitor: string;
+  text: string;
+  adminUrl: string;
+}): Composed {
   const w = WORDS[input.locale];
   return {
     subject: w.newChat(input.site),

@@ -23,11 +23,15 @@ describe("decodeFlowed", () => {
   });
 
   it("removes space-stuffing and, with DelSp, the soft-break space", () => {
-    expect(decodeFlowed(" From the shop\n>  stuffed\nДо пятни \nцы.", { delSp: true })).toBe("From the shop\n>  stuffed\nДо пятницы.");
+    expect(decodeFlowed(" From the shop\n>  stuffed\nДо пятни \nцы.", { delSp: true })).toBe(
+      "From the shop\n>  stuffed\nДо пятницы.",
+    );
   });
 
   it("keeps nested depths apart and the signature delimiter on its own line", () => {
-    expect(decodeFlowed(">> old \n> newer \nmine \n-- \nMaria", { delSp: false })).toBe(">> old\n> newer\nmine \n-- \nMaria");
+    expect(decodeFlowed(">> old \n> newer \nmine \n-- \nMaria", { delSp: false })).toBe(
+      ">> old\n> newer\nmine \n-- \nMaria",
+    );
   });
 });
 

@@ -4,11 +4,9 @@ import { decodeEntities, htmlToText } from "./html";
 describe("htmlToText", () => {
   it("turns blocks and breaks into lines and collapses blank lines", () => {
     const html =
-      "<div dir=\"ltr\"><div>Hello,</div><div><br></div><div>the lamp   arrived\n broken.<br>Can you help?</div>" +
+      '<div dir="ltr"><div>Hello,</div><div><br></div><div>the lamp   arrived\n broken.<br>Can you help?</div>' +
       "<p>First</p><p>Second</p><ul><li>one</li><li>two</li></ul><br><br><br><br>End</div>";
-    expect(htmlToText(html)).toBe(
-      "Hello,\n\nthe lamp arrived broken.\nCan you help?\nFirst\nSecond\none\ntwo\n\nEnd",
-    );
+    expect(htmlToText(html)).toBe("Hello,\n\nthe lamp arrived broken.\nCan you help?\nFirst\nSecond\none\ntwo\n\nEnd");
   });
 
   it("drops head, scripts, styles and comments", () => {
@@ -19,7 +17,9 @@ describe("htmlToText", () => {
   });
 
   it("decodes entities", () => {
-    expect(htmlToText("<p>&laquo;Ok&raquo; &amp; 5&nbsp;&lt;&nbsp;6 &#8212; &#x416;&euro;</p>")).toBe("«Ok» & 5 < 6 — Ж€");
+    expect(htmlToText("<p>&laquo;Ok&raquo; &amp; 5&nbsp;&lt;&nbsp;6 &#8212; &#x416;&euro;</p>")).toBe(
+      "«Ok» & 5 < 6 — Ж€",
+    );
   });
 
   it("removes quoted history before converting", () => {
@@ -40,7 +40,7 @@ describe("htmlToText", () => {
     expect(htmlToText('<div>New</div><blockquote type="cite">Old</blockquote>', { keepQuotes: true })).toBe("New\nOld");
   });
 
-  it("marks quotes with \"> \" per nesting level of quote elements when asked, keeping text below them", () => {
+  it('marks quotes with "> " per nesting level of quote elements when asked, keeping text below them', () => {
     const gmail =
       '<div dir="ltr">Yes, M.</div><div class="gmail_quote"><div class="gmail_attr">On Mon, 3 Nov 2026, Shop wrote:<br></div>' +
       "<blockquote><div>Which size?</div><blockquote>Hello<br>there</blockquote><div>Thanks</div></blockquote></div><div>And a bulb.</div>";

@@ -32,7 +32,10 @@ interface Row {
 }
 
 const table: Record<string, Row> = {
-  "gmail-en.eml": { text: "Yes, please reserve one — I can pick it up on Friday.\n\nThanks,\nAnna", from: "anna.smith@gmail.com" },
+  "gmail-en.eml": {
+    text: "Yes, please reserve one — I can pick it up on Friday.\n\nThanks,\nAnna",
+    from: "anna.smith@gmail.com",
+  },
   "gmail-ru.eml": { text: "Да, отложите, пожалуйста. Заберу в пятницу.\n\nАнна" },
   "gmail-de.eml": { text: "Vielen Dank, das passt mir gut. Ich hole die Lampe am Freitag ab.\n\nViele Grüße\nAnna" },
   "gmail-fr.eml": {
@@ -49,7 +52,10 @@ const table: Record<string, Row> = {
   "apple-mail-en.eml": { text: "Perfect, see you on Friday!\n\nAnna" },
   "apple-iphone-ru.eml": { text: "Да, давайте в пятницу." },
   "thunderbird-en.eml": { text: "Hi,\n\ncould you also send the invoice to my work address?" },
-  "thunderbird-ru-koi8r.eml": { text: "Здравствуйте!\n\nПодскажите, лампа подойдёт для ванной?", from: "anna@mail.example.ru" },
+  "thunderbird-ru-koi8r.eml": {
+    text: "Здравствуйте!\n\nПодскажите, лампа подойдёт для ванной?",
+    from: "anna@mail.example.ru",
+  },
   "yandex-en.eml": { text: "Great, thank you! I will come by on Saturday." },
   "yandex-ru.eml": { text: "Спасибо, заберу в субботу." },
   "mailru-en.eml": { text: "Thank you, that works for me." },
@@ -119,7 +125,8 @@ describe("parseInbound: fixtures of real clients", () => {
 
       // Where the client also sent HTML, the HTML alone gives the same new text.
       const parsed = await PostalMime.parse(raw);
-      if (parsed.html !== undefined) expect(extractReply(htmlToText(parsed.html, { markQuotes: true })).text).toBe(row.text);
+      if (parsed.html !== undefined)
+        expect(extractReply(htmlToText(parsed.html, { markQuotes: true })).text).toBe(row.text);
     });
   }
 });
@@ -167,7 +174,9 @@ describe("parseInbound: inputs and edge cases", () => {
     ].join("\r\n");
     const email = await parseInbound(raw);
     expect(email.text).toBe("See my notes.");
-    expect(email.attachments.map(({ content: _, ...a }) => a)).toEqual([{ filename: "notes.txt", mimeType: "text/plain", size: 8 }]);
+    expect(email.attachments.map(({ content: _, ...a }) => a)).toEqual([
+      { filename: "notes.txt", mimeType: "text/plain", size: 8 },
+    ]);
     expect(new TextDecoder().decode(email.attachments[0]!.content)).toHaveLength(8);
   });
 
@@ -204,7 +213,12 @@ describe("automaticKind", () => {
       headers: Object.entries(headers).map(([k, value]) => ({ key: k.toLowerCase(), originalKey: k, value })),
       from: { address: from, name: "" },
       ...(headers.Subject !== undefined ? { subject: headers.Subject } : {}),
-      attachments: attachments.map((mimeType) => ({ filename: null, mimeType, disposition: null, content: new ArrayBuffer(0) })),
+      attachments: attachments.map((mimeType) => ({
+        filename: null,
+        mimeType,
+        disposition: null,
+        content: new ArrayBuffer(0),
+      })),
     });
 
   it("recognises machine-sent mail by its headers", () => {
@@ -262,7 +276,12 @@ describe("automaticKind", () => {
 
   it("recognises delivery status content without any other sign", () => {
     expect(kind({ "Content-Type": "message/delivery-status" })).toBe("bounce");
-    expect(kind({ "Content-Type": "multipart/mixed; boundary=x" }, "bounces@mx.example.net", ["text/plain", "message/delivery-status"])).toBe("bounce");
+    expect(
+      kind({ "Content-Type": "multipart/mixed; boundary=x" }, "bounces@mx.example.net", [
+        "text/plain",
+        "message/delivery-status",
+      ]),
+    ).toBe("bounce");
     expect(kind({}, "bounces@mx.example.net", ["message/global-delivery-status"])).toBe("bounce");
   });
 
@@ -288,6 +307,11 @@ describe("automaticKind", () => {
     expect(kind({ Precedence: "normal", "X-Auto-Response-Suppress": "RN, NRN" })).toBe(false);
     expect(kind({ "X-Auto-Response-Suppress": "All" })).toBe(false);
     expect(kind({ "X-Auto-Response-Suppress": "DR, OOF, AutoReply" })).toBe(false);
-    expect(kind({ "Content-Type": "multipart/mixed; boundary=x" }, "anna@example.com", ["message/rfc822", "application/pdf"])).toBe(false);
+    expect(
+      kind({ "Content-Type": "multipart/mixed; boundary=x" }, "anna@example.com", [
+        "message/rfc822",
+        "application/pdf",
+      ]),
+    ).toBe(false);
   });
 });

@@ -64,7 +64,11 @@ describe("buildMime", () => {
   });
 
   it("quotes display names with specials and keeps plain ones bare", () => {
-    const mime = buildMime({ ...base, from: { address: "a@b.example", name: 'Shop "Best", Inc.' }, to: { address: "c@d.example" } });
+    const mime = buildMime({
+      ...base,
+      from: { address: "a@b.example", name: 'Shop "Best", Inc.' },
+      to: { address: "c@d.example" },
+    });
     expect(mime).toContain('From: "Shop \\"Best\\", Inc." <a@b.example>\r\n');
     expect(mime).toContain("To: c@d.example\r\n");
   });

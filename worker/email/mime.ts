@@ -15,14 +15,29 @@ export class EmailFormatError extends Error {
 }
 
 const CRLF = "\r\n";
-const ADDRESS = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+const ADDRESS =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 const MESSAGE_ID = /^<?([^<>\s@]+@[^<>\s@]+)>?$/;
 const HEADER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,75}$/;
 // Headers buildMime writes itself; a caller setting them would make a second copy.
 const RESERVED = new Set([
-  "from", "to", "cc", "bcc", "reply-to", "subject", "date", "message-id", "in-reply-to",
-  "references", "mime-version", "content-type", "content-transfer-encoding", "sender",
-  "list-unsubscribe", "list-unsubscribe-post", "return-path",
+  "from",
+  "to",
+  "cc",
+  "bcc",
+  "reply-to",
+  "subject",
+  "date",
+  "message-id",
+  "in-reply-to",
+  "references",
+  "mime-version",
+  "content-type",
+  "content-transfer-encoding",
+  "sender",
+  "list-unsubscribe",
+  "list-unsubscribe-post",
+  "return-path",
 ]);
 
 /**
@@ -33,7 +48,8 @@ export function normalizeOutbound(msg: OutboundEmail): OutboundEmail {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(msg.headers ?? {})) {
     if (!HEADER_NAME.test(name)) throw new EmailFormatError(`not a valid header name: ${JSON.stringify(name)}`);
-    if (RESERVED.has(name.toLowerCase())) throw new EmailFormatError(`header ${name} is set by buildMime, not by headers`);
+    if (RESERVED.has(name.toLowerCase()))
+      throw new EmailFormatError(`header ${name} is set by buildMime, not by headers`);
     headers[name] = checkValue(value, `header ${name}`);
   }
   const unsubscribe = msg.listUnsubscribe;
@@ -66,10 +82,7 @@ export function normalizeOutbound(msg: OutboundEmail): OutboundEmail {
  */
 export function buildMime(msg: OutboundEmail, opts: { date?: Date; boundary?: string } = {}): string {
   const m = normalizeOutbound(msg);
-  const lines: string[] = [
-    header("From", formatMailbox(m.from)),
-    header("To", formatMailbox(m.to)),
-  ];
+  const lines: string[] = [header("From", formatMailbox(m.from)), header("To", formatMailbox(m.to))];
   if (m.replyTo) lines.push(header("Reply-To", formatMailbox(m.replyTo)));
   lines.push(
     header("Subject", encodeText(m.subject)),
@@ -151,7 +164,10 @@ function messageId(id: string, what: string): string {
 
 /** Line breaks and other control characters become single spaces. */
 function oneLine(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/ {2,}/g, " ").trim();
+  return s
+    .replace(/[\u0000-\u001f\u007f]+/g, " ")
+    .replace(/ {2,}/g, " ")
+    .trim();
 }
 
 function formatMailbox(box: Mailbox): string {
@@ -241,8 +257,7 @@ export function quotedPrintable(text: string): string {
       const tokens: string[] = [];
       bytes.forEach((b, i) => {
         const last = i === bytes.length - 1;
-        const plain =
-          (b >= 33 && b <= 126 && b !== 61 && !(b === 46 && i === 0)) || ((b === 32 || b === 9) && !last);
+        const plain = (b >= 33 && b <= 126 && b !== 61 && !(b === 46 && i === 0)) || ((b === 32 || b === 9) && !last);
         tokens.push(plain ? String.fromCharCode(b) : `=${b.toString(16).toUpperCase().padStart(2, "0")}`);
       });
       const out: string[] = [];

@@ -87,7 +87,10 @@ describe("mailchannelsProvider", () => {
 
   it("posts the Email API body with the API key and DKIM in the personalization", async () => {
     const { fetch, requests } = recordingFetch(
-      Response.json({ request_id: "req-1", results: [{ index: 0, message_id: "mc-1", status: "sent" }] }, { status: 202 }),
+      Response.json(
+        { request_id: "req-1", results: [{ index: 0, message_id: "mc-1", status: "sent" }] },
+        { status: 202 },
+      ),
     );
     const provider = mailchannelsProvider({ apiKey: "key-1", ...dkim, fetch });
     expect(await provider.send(msg)).toEqual({ id: "mc-1" });

@@ -29,9 +29,7 @@ export class EmailSendError extends Error {
  * Local mode: hands the message and its MIME text to `store` (the Site's outbox), which
  * returns the id it stored it under.
  */
-export function outboxProvider(
-  store: (msg: OutboundEmail, raw: string) => Promise<string>,
-): EmailProvider {
+export function outboxProvider(store: (msg: OutboundEmail, raw: string) => Promise<string>): EmailProvider {
   return {
     name: "outbox",
     async send(msg) {
@@ -62,8 +60,18 @@ export const MAILCHANNELS_SEND_URL = "https://api.mailchannels.net/tx/v1/send";
 // MailChannels sets these itself and refuses them in `headers` (API reference,
 // "Reserved headers"); our Message-ID is one of them, so MailChannels assigns its own.
 const MAILCHANNELS_RESERVED = new Set([
-  "authentication-results", "bcc", "cc", "content-transfer-encoding", "content-type",
-  "dkim-signature", "from", "message-id", "received", "reply-to", "subject", "to",
+  "authentication-results",
+  "bcc",
+  "cc",
+  "content-transfer-encoding",
+  "content-type",
+  "dkim-signature",
+  "from",
+  "message-id",
+  "received",
+  "reply-to",
+  "subject",
+  "to",
 ]);
 
 /**

@@ -22,8 +22,13 @@ const MB = 1024 * 1024;
  * Before the bytes are read: may this party add `size` bytes here? A `clientId` already
  * stored answers with its message (a retried upload is never stored twice).
  */
-export function admitFile(host: ConversationHost, party: FileParty, clientId: string, size: number, limitBytes: number):
-  { siteKey: string } | { duplicate: Message } | Failure {
+export function admitFile(
+  host: ConversationHost,
+  party: FileParty,
+  clientId: string,
+  size: number,
+  limitBytes: number,
+): { siteKey: string } | { duplicate: Message } | Failure {
   const refusal = partyRefusal(host, party);
   if (refusal) return refusal;
   const known = host.store.seqOfClientId(clientId);
@@ -33,19 +38,29 @@ export function admitFile(host: ConversationHost, party: FileParty, clientId: st
 }
 
 /** After the file is in R2: posts it as a message of the party (checked again: uploads race). */
-export function postFile(host: ConversationHost, party: FileParty, clientId: string, file: Attachment, limitBytes: number): Message | Failure {
+export function postFile(
+  host: ConversationHost,
+  party: FileParty,
+  clientId: string,
+  file: Attachment,
+  limitBytes: number,
+): Message | Failure {
   const admitted = admitFile(host, party, clientId, file.size, limitBytes);
   if ("duplicate" in admitted) return admitted.duplicate;
   if ("error" in admitted) return admitted;
   const state = host.store.state()!;
-  const author: Author = party.role === "operator"
-    ? { kind: "operator", id: party.id, ...(party.name ? { name: party.name } : {}) }
-    : { kind: "visitor", ...(state.visitor_name ? { name: state.visitor_name } : {}) };
+  const author: Author =
+    party.role === "operator"
+      ? { kind: "operator", id: party.id, ...(party.name ? { name: party.name } : {}) }
+      : { kind: "visitor", ...(state.visitor_name ? { name: state.visitor_name } : {}) };
   return host.post({ clientId, author, text: "", at: Date.now(), attachments: [file] });
 }
 
 /** Which site the conversation is of and how many bytes of files it may still take (an email reply's attachments). */
-export function roomForEmail(host: ConversationHost, limitBytes: number): { siteKey: string; freeBytes: number } | Failure {
+export function roomForEmail(
+  host: ConversationHost,
+  limitBytes: number,
+): { siteKey: string; freeBytes: number } | Failure {
   const state = host.store.state();
   if (!state) return failure(404, "not_found", "no such conversation");
   return { siteKey: state.site_key, freeBytes: Math.max(0, limitBytes - usedBytes(host.sql)) };
@@ -57,7 +72,11 @@ export function filesFor(host: ConversationHost, siteKey: string) {
 }
 
 /** An operator deletes a message: its text and files go, every socket that saw it is told. */
-export async function deleteMessage(host: ConversationHost, siteKey: string, seq: number): Promise<{ seq: number; files: number } | Failure> {
+export async function deleteMessage(
+  host: ConversationHost,
+  siteKey: string,
+  seq: number,
+): Promise<{ seq: number; files: number } | Failure> {
   const refusal = partyRefusal(host, { role: "operator", siteKey, id: "" });
   if (refusal) return refusal;
   const message = host.store.message(seq);
@@ -88,6 +107,9 @@ function partyRefusal(host: ConversationHost, party: FileParty): Failure | null 
 function quotaRefusal(host: ConversationHost, size: number, limitBytes: number): Failure | null {
   const used = usedBytes(host.sql);
   if (used + size <= limitBytes) return null;
-  return failure(413, "conversation_full",
-    `this conversation holds ${(used / MB).toFixed(1)} MB of files; at most ${Math.round(limitBytes / MB)} MB in all`);
+  return failure(
+    413,
+    "conversation_full",
+    `this conversation holds ${(used / MB).toFixed(1)} MB of files; at most ${Math.round(limitBytes / MB)} MB in all`,
+  );
 }

@@ -11,18 +11,24 @@ export interface ImageSize {
 
 /** The size of a raster image, or null when the header is missing or damaged. */
 export function imageSize(b: Uint8Array, type: FileType): ImageSize | null {
-  const size = type === "image/png" ? png(b)
-    : type === "image/gif" ? gif(b)
-    : type === "image/jpeg" ? jpeg(b)
-    : type === "image/webp" ? webp(b)
-    : null;
+  const size =
+    type === "image/png"
+      ? png(b)
+      : type === "image/gif"
+        ? gif(b)
+        : type === "image/jpeg"
+          ? jpeg(b)
+          : type === "image/webp"
+            ? webp(b)
+            : null;
   return size && size.width > 0 && size.height > 0 ? size : null;
 }
 
 const u16be = (b: Uint8Array, at: number) => (b[at]! << 8) | b[at + 1]!;
 const u16le = (b: Uint8Array, at: number) => b[at]! | (b[at + 1]! << 8);
 const u24le = (b: Uint8Array, at: number) => b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16);
-const u32be = (b: Uint8Array, at: number) => ((b[at]! << 24) >>> 0) + ((b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!);
+const u32be = (b: Uint8Array, at: number) =>
+  ((b[at]! << 24) >>> 0) + ((b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!);
 const tag = (b: Uint8Array, at: number) => String.fromCharCode(b[at]!, b[at + 1]!, b[at + 2]!, b[at + 3]!);
 
 function png(b: Uint8Array): ImageSize | null {

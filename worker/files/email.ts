@@ -44,14 +44,21 @@ export async function storeEmailAttachments(
     const name = a.filename || `attachment-${i + 1}`;
     const refuse = (reason: string) => void out.refused.push({ name, reason });
     if (out.files.length >= MAX_EMAIL_FILES) refuse(`at most ${MAX_EMAIL_FILES} files per email`);
-    else if (a.content.byteLength > limits.maxFileMB * MB) refuse(`larger than ${limits.maxFileMB} MB, this site's limit`);
+    else if (a.content.byteLength > limits.maxFileMB * MB)
+      refuse(`larger than ${limits.maxFileMB} MB, this site's limit`);
     else if (a.content.byteLength > free) refuse("the conversation's files are over its limit");
     else {
       const sniffed = sniffFile(a.content, name);
       if ("code" in sniffed) refuse(sniffed.message);
       else {
         const file: Attachment = { id: newFileId(), ...sniffed, size: a.content.byteLength };
-        await putFile(env.FILES, { siteKey: probe.siteKey, conversationId: id, fileId: file.id }, a.content, file, "email");
+        await putFile(
+          env.FILES,
+          { siteKey: probe.siteKey, conversationId: id, fileId: file.id },
+          a.content,
+          file,
+          "email",
+        );
         out.files.push(file);
         free -= file.size;
       }
@@ -70,12 +77,21 @@ export async function withFileLinks(
   messages: Message[],
   now = Date.now(),
 ): Promise<Message[]> {
-  return Promise.all(messages.map(async (m) => {
-    if (!m.attachments?.length) return m;
-    const lines = await Promise.all(m.attachments.map(async (a) => {
-      const path = await signedFilePath(env.TOKEN_SECRET, { siteKey: ref.siteKey, conversationId: ref.conversationId, fileId: a.id }, now, EMAIL_LINK_TTL_SECONDS);
-      return `📎 ${a.name}: ${ref.publicUrl}${path}`;
-    }));
-    return { ...m, text: [m.text, ...lines].filter(Boolean).join("\n") };
-  }));
+  return Promise.all(
+    messages.map(async (m) => {
+      if (!m.attachments?.length) return m;
+      const lines = await Promise.all(
+        m.attachments.map(async (a) => {
+          const path = await signedFilePath(
+            env.TOKEN_SECRET,
+            { siteKey: ref.siteKey, conversationId: ref.conversationId, fileId: a.id },
+            now,
+            EMAIL_LINK_TTL_SECONDS,
+          );
+          return `📎 ${a.name}: ${ref.publicUrl}${path}`;
+        }),
+      );
+      return { ...m, text: [m.text, ...lines].filter(Boolean).join("\n") };
+    }),
+  );
 }

@@ -27,18 +27,35 @@ export function recordFiles(sql: SqlStorage, seq: number, author: AuthorKind, at
   for (const f of files) {
     sql.exec(
       "INSERT OR IGNORE INTO files (id, seq, name, type, size, width, height, at, author_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      f.id, seq, f.name, f.type, f.size, f.width ?? null, f.height ?? null, at, author,
+      f.id,
+      seq,
+      f.name,
+      f.type,
+      f.size,
+      f.width ?? null,
+      f.height ?? null,
+      at,
+      author,
     );
   }
 }
 
 /** Every file of the conversation, newest first. */
 export function listFiles(sql: SqlStorage): ConversationFile[] {
-  return sql.exec<FileRow>("SELECT * FROM files ORDER BY seq DESC, id").toArray().map((r) => ({
-    id: r.id, name: r.name, type: r.type, size: r.size,
-    ...(r.width ? { width: r.width } : {}), ...(r.height ? { height: r.height } : {}),
-    seq: r.seq, at: r.at, author: r.author_kind,
-  }));
+  return sql
+    .exec<FileRow>("SELECT * FROM files ORDER BY seq DESC, id")
+    .toArray()
+    .map((r) => ({
+      id: r.id,
+      name: r.name,
+      type: r.type,
+      size: r.size,
+      ...(r.width ? { width: r.width } : {}),
+      ...(r.height ? { height: r.height } : {}),
+      seq: r.seq,
+      at: r.at,
+      author: r.author_kind,
+    }));
 }
 
 /** True when the conversation holds the file. */
@@ -48,7 +65,10 @@ export function hasFile(sql: SqlStorage, id: string): boolean {
 
 /** Forgets the files of message `seq`; returns their ids (for R2). */
 export function forgetFilesOf(sql: SqlStorage, seq: number): string[] {
-  const ids = sql.exec<{ id: string }>("SELECT id FROM files WHERE seq = ?", seq).toArray().map((r) => r.id);
+  const ids = sql
+    .exec<{ id: string }>("SELECT id FROM files WHERE seq = ?", seq)
+    .toArray()
+    .map((r) => r.id);
   sql.exec("DELETE FROM files WHERE seq = ?", seq);
   return ids;
 }

@@ -16,7 +16,12 @@ export const EMAIL_LINK_TTL_SECONDS = 30 * 24 * 3600;
 const payload = (ref: FileRef, exp: number) => `file.${ref.siteKey}/${ref.conversationId}/${ref.fileId}.${exp}`;
 
 /** The path and query of a signed link to `ref`, valid until `now + ttl`. */
-export async function signedFilePath(secret: string, ref: FileRef, now: number, ttlSeconds = LINK_TTL_SECONDS): Promise<string> {
+export async function signedFilePath(
+  secret: string,
+  ref: FileRef,
+  now: number,
+  ttlSeconds = LINK_TTL_SECONDS,
+): Promise<string> {
   const exp = Math.floor(now / 1000) + ttlSeconds;
   const sig = toBase64Url(await hmacSha256(secret, payload(ref, exp)));
   return `/api/v1/files/${encodeURIComponent(ref.siteKey)}/${ref.conversationId}/${ref.fileId}?exp=${exp}&sig=${sig}`;

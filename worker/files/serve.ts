@@ -14,7 +14,12 @@ export function fileResponse(file: { body: ReadableStream; size: number; type: s
   const inline = isRasterImage(file.type);
   return new Response(file.body, {
     headers: {
-      "Content-Type": file.type === "text/plain" ? "text/plain; charset=utf-8" : inline || file.type === "application/pdf" ? file.type : "application/octet-stream",
+      "Content-Type":
+        file.type === "text/plain"
+          ? "text/plain; charset=utf-8"
+          : inline || file.type === "application/pdf"
+            ? file.type
+            : "application/octet-stream",
       "Content-Length": String(file.size),
       "Content-Disposition": contentDisposition(inline ? "inline" : "attachment", file.name),
       "X-Content-Type-Options": "nosniff",

@@ -6,11 +6,19 @@ const bytes = (...parts: Array<string | number[]>) =>
 
 describe("sniffFile", () => {
   it("reads the size of each WebP flavour", () => {
-    const riff = (chunk: string, body: number[]) => bytes("RIFF", [0, 0, 0, 0], "WEBP", chunk, [0, 0, 0, 0], body, new Array(16).fill(0));
+    const riff = (chunk: string, body: number[]) =>
+      bytes("RIFF", [0, 0, 0, 0], "WEBP", chunk, [0, 0, 0, 0], body, new Array(16).fill(0));
     // VP8X: 24-bit width-1 and height-1 at 24 and 27.
-    expect(sniffFile(riff("VP8X", [0, 0, 0, 0, 0x1f, 0x03, 0, 0x57, 0x02, 0]), "a.webp")).toMatchObject({ type: "image/webp", width: 800, height: 600 });
+    expect(sniffFile(riff("VP8X", [0, 0, 0, 0, 0x1f, 0x03, 0, 0x57, 0x02, 0]), "a.webp")).toMatchObject({
+      type: "image/webp",
+      width: 800,
+      height: 600,
+    });
     // VP8 (lossy): 14-bit sizes at 26 and 28, after the frame tag and start code.
-    expect(sniffFile(riff("VP8 ", [0, 0, 0, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xf0, 0x00]), "b.webp")).toMatchObject({ width: 320, height: 240 });
+    expect(sniffFile(riff("VP8 ", [0, 0, 0, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xf0, 0x00]), "b.webp")).toMatchObject({
+      width: 320,
+      height: 240,
+    });
     // VP8L (lossless): 14-bit sizes minus one, packed at 21.
     expect(sniffFile(riff("VP8L", [0x2f, 99, 0x00, 0, 0]), "c.webp")).toMatchObject({ width: 100, height: 1 });
   });

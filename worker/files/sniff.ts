@@ -59,7 +59,11 @@ export function sniffFile(bytes: Uint8Array, rawName: string): SniffedFile | Fil
   const kind = KINDS.find((k) => k.matches(bytes));
   if (!kind) return refuse(415, "type_not_allowed", `this file's content is not ${ALLOWED_LIST}`);
   if (named && named.type !== kind.type) {
-    return refuse(415, "type_mismatch", `the file is named .${ext} but its content is ${kind.type}; rename it or send the right file`);
+    return refuse(
+      415,
+      "type_mismatch",
+      `the file is named .${ext} but its content is ${kind.type}; rename it or send the right file`,
+    );
   }
   if (kind.type !== "text/plain" && carriesMarkup(bytes)) {
     return refuse(415, "active_content", "the file also contains HTML or SVG markup; such files are not accepted");
@@ -69,7 +73,11 @@ export function sniffFile(bytes: Uint8Array, rawName: string): SniffedFile | Fil
   const size = imageSize(bytes, kind.type);
   if (!size) return refuse(415, "bad_image", "the image is damaged: its size cannot be read");
   if (size.width * size.height > FILE_LIMITS.maxImagePixels) {
-    return refuse(413, "image_too_large", `the image has ${size.width}×${size.height} pixels; at most ${FILE_LIMITS.maxImagePixels / 1e6} megapixels`);
+    return refuse(
+      413,
+      "image_too_large",
+      `the image has ${size.width}×${size.height} pixels; at most ${FILE_LIMITS.maxImagePixels / 1e6} megapixels`,
+    );
   }
   return { type: kind.type, name: finalName, ...size };
 }
@@ -77,7 +85,11 @@ export function sniffFile(bytes: Uint8Array, rawName: string): SniffedFile | Fil
 /** The name without folders, control characters or quotes, at most FILE_LIMITS.maxNameLength characters. */
 export function cleanName(raw: string): string {
   const base = raw.split(/[\\/]/).pop() ?? "";
-  const clean = base.replace(/[\u0000-\u001f\u007f"<>:*?|]/g, "").replace(/\s+/g, " ").trim().replace(/^\.+/, "");
+  const clean = base
+    .replace(/[\u0000-\u001f\u007f"<>:*?|]/g, "")
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/^\.+/, "");
   if (clean.length <= FILE_LIMITS.maxNameLength) return clean;
   const ext = extensionOf(clean);
   const keep = ext ? `.${ext}` : "";
@@ -105,8 +117,18 @@ function isPlainText(bytes: Uint8Array): boolean {
 }
 
 /** Tags that make a file renderable as a document, whatever else it is. */
-const MARKERS = ["<script", "<html", "<svg", "<iframe", "<body", "<!doctype", "<object", "<embed", "<meta", "<head"]
-  .map((m) => Uint8Array.from(m, (c) => c.charCodeAt(0)));
+const MARKERS = [
+  "<script",
+  "<html",
+  "<svg",
+  "<iframe",
+  "<body",
+  "<!doctype",
+  "<object",
+  "<embed",
+  "<meta",
+  "<head",
+].map((m) => Uint8Array.from(m, (c) => c.charCodeAt(0)));
 
 /** True when an image or PDF carries markup anywhere (case-insensitive byte scan). */
 export function carriesMarkup(bytes: Uint8Array): boolean {

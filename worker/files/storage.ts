@@ -34,7 +34,13 @@ export function fileKey(ref: FileRef): string {
 }
 
 /** Stores a checked file. */
-export async function putFile(bucket: R2Bucket, ref: FileRef, bytes: Uint8Array, file: Attachment, uploader: string): Promise<void> {
+export async function putFile(
+  bucket: R2Bucket,
+  ref: FileRef,
+  bytes: Uint8Array,
+  file: Attachment,
+  uploader: string,
+): Promise<void> {
   await bucket.put(fileKey(ref), bytes, {
     httpMetadata: { contentType: file.type },
     customMetadata: { name: file.name, uploader },
@@ -42,7 +48,10 @@ export async function putFile(bucket: R2Bucket, ref: FileRef, bytes: Uint8Array,
 }
 
 /** The stored file with its type and name, or null. */
-export async function getFile(bucket: R2Bucket, ref: FileRef): Promise<{ body: ReadableStream; size: number; type: FileType; name: string } | null> {
+export async function getFile(
+  bucket: R2Bucket,
+  ref: FileRef,
+): Promise<{ body: ReadableStream; size: number; type: FileType; name: string } | null> {
   const object = await bucket.get(fileKey(ref));
   if (!object) return null;
   return {
@@ -54,7 +63,12 @@ export async function getFile(bucket: R2Bucket, ref: FileRef): Promise<{ body: R
 }
 
 /** Deletes some files of a conversation. */
-export async function deleteFiles(bucket: R2Bucket, siteKey: string, conversationId: string, fileIds: string[]): Promise<void> {
+export async function deleteFiles(
+  bucket: R2Bucket,
+  siteKey: string,
+  conversationId: string,
+  fileIds: string[],
+): Promise<void> {
   if (fileIds.length) await bucket.delete(fileIds.map((fileId) => fileKey({ siteKey, conversationId, fileId })));
 }
 

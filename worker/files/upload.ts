@@ -22,13 +22,22 @@ export interface Uploaded {
 }
 
 /** Receives the body of `request` as a file of `conversationId` sent by `party`. */
-export async function receiveUpload(env: Env, request: Request, party: FileParty, conversationId: string): Promise<Uploaded> {
+export async function receiveUpload(
+  env: Env,
+  request: Request,
+  party: FileParty,
+  conversationId: string,
+): Promise<Uploaded> {
   const url = new URL(request.url);
   const name = url.searchParams.get("name") ?? "";
   const clientId = url.searchParams.get("clientId") ?? "";
   if (!name.trim()) throw new ApiError(400, "missing_name", "give the file's name as ?name=");
   if (!clientIdSchema.safeParse(clientId).success) {
-    throw new ApiError(400, "invalid_client_id", "give ?clientId= (1–64 of A-Z a-z 0-9 _ . : -) so a retried upload is stored once");
+    throw new ApiError(
+      400,
+      "invalid_client_id",
+      "give ?clientId= (1–64 of A-Z a-z 0-9 _ . : -) so a retried upload is stored once",
+    );
   }
   const conversation = conversationStub(env, conversationId);
   if (!conversation) throw new ApiError(404, "not_found", "no such conversation");
@@ -38,7 +47,9 @@ export async function receiveUpload(env: Env, request: Request, party: FileParty
   const declared = Number(request.headers.get("Content-Length") ?? 0) || 0;
   if (declared > fileLimit) throw tooLarge(limits.maxFileMB);
 
-  const admitted = unwrap(await conversation.admitFile(party, clientId, declared, conversationLimit)) as { siteKey: string } | { duplicate: Message };
+  const admitted = unwrap(await conversation.admitFile(party, clientId, declared, conversationLimit)) as
+    | { siteKey: string }
+    | { duplicate: Message };
   if ("duplicate" in admitted) return answerOf(admitted.duplicate, true);
   const bytes = await readLimited(request.body, fileLimit);
   if (!bytes) throw tooLarge(limits.maxFileMB);

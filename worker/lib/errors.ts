@@ -34,7 +34,9 @@ export function failure(
 ): Failure {
   return {
     error: {
-      status, code, message,
+      status,
+      code,
+      message,
       ...(extra.retryAfter ? { retryAfter: extra.retryAfter } : {}),
       ...(extra.fields ? { fields: extra.fields } : {}),
     },

@@ -51,7 +51,9 @@ export function siteStub(env: Pick<Env, "SITE" | "ENVIRONMENT">, siteKey: string
 
 /** A new conversation id of site `siteKey`, made in the site's jurisdiction. */
 export function newConversationId(env: Bindings, siteKey: string): string {
-  return inJurisdiction(env.CONVERSATION, jurisdictionOfKey(siteKey), isLocal(env as Env)).newUniqueId().toString();
+  return inJurisdiction(env.CONVERSATION, jurisdictionOfKey(siteKey), isLocal(env as Env))
+    .newUniqueId()
+    .toString();
 }
 
 /**

@@ -39,7 +39,12 @@ export function send<F extends { type: string }>(ws: WebSocket, frame: F): void 
 
 /** Sends an `error` frame; `clientId` names the message it refuses, when there is one. */
 export function sendError(ws: WebSocket, code: ErrorCode, message: string, clientId?: unknown): void {
-  send(ws, { type: "error", code, message, ...(typeof clientId === "string" && clientId.length <= 64 ? { clientId } : {}) });
+  send(ws, {
+    type: "error",
+    code,
+    message,
+    ...(typeof clientId === "string" && clientId.length <= 64 ? { clientId } : {}),
+  });
 }
 
 /** Sends a frame to every socket in `sockets` except `except`. */

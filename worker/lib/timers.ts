@@ -41,7 +41,10 @@ export class Timers {
     this.storage.sql.exec(
       `INSERT INTO timers (kind, key, due, payload, attempts) VALUES (?, ?, ?, ?, 0)
        ON CONFLICT (kind, key) DO UPDATE SET due = excluded.due, payload = excluded.payload, attempts = 0`,
-      kind, key, due, JSON.stringify(payload),
+      kind,
+      key,
+      due,
+      JSON.stringify(payload),
     );
     await this.arm();
   }
@@ -56,7 +59,9 @@ export class Timers {
   get(kind: string, key = ""): TimerRow | null {
     const row = this.storage.sql
       .exec<{ kind: string; key: string; due: number; payload: string; attempts: number }>(
-        "SELECT * FROM timers WHERE kind = ? AND key = ?", kind, key,
+        "SELECT * FROM timers WHERE kind = ? AND key = ?",
+        kind,
+        key,
       )
       .toArray()[0];
     return row ? { ...row, payload: JSON.parse(row.payload ?? "null") } : null;
@@ -87,7 +92,10 @@ export class Timers {
       else console.warn(`timers: no handler for kind ${timer.kind}; dropped`);
       // A handler may have set the same timer again for later; keep that one.
       this.storage.sql.exec(
-        "DELETE FROM timers WHERE kind = ? AND key = ? AND due = ?", timer.kind, timer.key, timer.due,
+        "DELETE FROM timers WHERE kind = ? AND key = ? AND due = ?",
+        timer.kind,
+        timer.key,
+        timer.due,
       );
     } catch (err) {
       const attempts = timer.attempts + 1;
@@ -98,16 +106,17 @@ export class Timers {
       }
       this.storage.sql.exec(
         "UPDATE timers SET due = ?, attempts = ? WHERE kind = ? AND key = ?",
-        now + 10_000 * 2 ** (attempts - 1), attempts, timer.kind, timer.key,
+        now + 10_000 * 2 ** (attempts - 1),
+        attempts,
+        timer.kind,
+        timer.key,
       );
     }
   }
 
   /** Points the alarm at the earliest timer, or clears it when none is left. */
   async arm(): Promise<void> {
-    const next = this.storage.sql
-      .exec<{ due: number | null }>("SELECT MIN(due) AS due FROM timers")
-      .one().due;
+    const next = this.storage.sql.exec<{ due: number | null }>("SELECT MIN(due) AS due FROM timers").one().due;
     if (this.armed === undefined) this.armed = await this.storage.getAlarm();
     if (next === this.armed) return;
     if (next === null) await this.storage.deleteAlarm();

@@ -41,11 +41,7 @@ export function freshClaims(site: string, visitor: string, conversation: string,
 }
 
 /** Checks a token's signature and shape; says whether it is past its expiry. */
-export async function readVisitorToken(
-  secret: string,
-  token: string,
-  now: number,
-): Promise<TokenCheck> {
+export async function readVisitorToken(secret: string, token: string, now: number): Promise<TokenCheck> {
   const forged = { ok: false, code: "invalid_token", message: "visitor token is not valid" } as const;
   const [body, sig, extra] = token.split(".");
   if (!body || !sig || extra !== undefined) return forged;
@@ -57,7 +53,12 @@ export async function readVisitorToken(
   } catch {
     return forged;
   }
-  if (typeof claims?.s !== "string" || typeof claims.v !== "string" || typeof claims.c !== "string"
-    || typeof claims.exp !== "number") return forged;
+  if (
+    typeof claims?.s !== "string" ||
+    typeof claims.v !== "string" ||
+    typeof claims.c !== "string" ||
+    typeof claims.exp !== "number"
+  )
+    return forged;
   return { ok: true, claims, expired: claims.exp * 1000 <= now };
 }

@@ -32,8 +32,11 @@ export function describeUserAgent(ua: string | null | undefined): DeviceInfo {
     }
   }
   const os = SYSTEMS.find(([re]) => re.test(ua))?.[1] ?? null;
-  const kind = /iPad|Tablet/.test(ua) || (/Android/.test(ua) && !/Mobile/.test(ua))
-    ? "tablet"
-    : /Mobi|iPhone|iPod/.test(ua) ? "mobile" : "desktop";
+  const kind =
+    /iPad|Tablet/.test(ua) || (/Android/.test(ua) && !/Mobile/.test(ua))
+      ? "tablet"
+      : /Mobi|iPhone|iPod/.test(ua)
+        ? "mobile"
+        : "desktop";
   return { kind, browser, os };
 }

@@ -13,13 +13,17 @@ export const trailEntry = z.object({
 
 /** A shop cart as the page shows it to the widget (`edgechatSettings.cart`), for the operator's card. */
 export const trailCart = z.object({
-  items: z.array(z.object({
-    id: z.number().int().min(0).optional(),
-    name: z.string().max(300),
-    qty: z.number().int().min(0).max(1_000_000),
-    price: z.number().finite().optional(),
-    url: z.string().max(2048).optional(),
-  })).max(100),
+  items: z
+    .array(
+      z.object({
+        id: z.number().int().min(0).optional(),
+        name: z.string().max(300),
+        qty: z.number().int().min(0).max(1_000_000),
+        price: z.number().finite().optional(),
+        url: z.string().max(2048).optional(),
+      }),
+    )
+    .max(100),
   total: z.number().finite(),
   currency: z.string().regex(/^[A-Z]{3}$/, "currency is an ISO 4217 code such as EUR"),
 });
@@ -103,12 +107,18 @@ export const operatorPatch = z
   .object({
     name: personName,
     role,
-    capacity: z.number("capacity is a number").int("capacity is a whole number").min(0, "capacity is 0 or more").max(100, "capacity is at most 100"),
+    capacity: z
+      .number("capacity is a number")
+      .int("capacity is a whole number")
+      .min(0, "capacity is 0 or more")
+      .max(100, "capacity is at most 100"),
   })
   .partial();
 
 /** Admin → Install: allow an origin the widget was refused on. */
-export const allowOriginBody = z.object({ origin: z.string("origin is a string").max(200, "origin is at most 200 characters") });
+export const allowOriginBody = z.object({
+  origin: z.string("origin is a string").max(200, "origin is at most 200 characters"),
+});
 
 export const departmentBody = z.object({
   name: z.string().trim().min(1, "name is required").max(60, "name is at most 60 characters"),
@@ -138,4 +148,3 @@ export const assignBody = z
   })
   .partial()
   .refine((b) => b.operatorId !== undefined || b.departmentId !== undefined, "give operatorId, departmentId or both");
-

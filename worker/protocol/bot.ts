@@ -62,7 +62,10 @@ export const scenarioStep = z.object({
   buttons: z.array(scenarioButton).max(8, "at most 8 buttons").optional(),
   field: z.enum(LEAD_FIELDS, "field is name, phone, email or text").optional(),
   /** The lead card's key for a free-text field ("comment"). */
-  key: z.string().regex(/^[a-z][a-z0-9_]{0,30}$/, "key is a-z, 0-9, _").optional(),
+  key: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,30}$/, "key is a-z, 0-9, _")
+    .optional(),
   department: z.string().max(64).optional(),
   /** Booking: the length of a slot in minutes. */
   durationMin: z.number().int().min(5).max(240).optional(),
@@ -89,7 +92,12 @@ export const scenario = z.strictObject({
   enabled: z.boolean().default(false),
   start: stepId,
   /** The greeting only on pages like this ("/product/*") and in these schedule periods ("closed"). */
-  when: z.strictObject({ urlPattern: z.string().max(300).optional(), periods: z.array(z.string().max(40)).max(10).optional() }).optional(),
+  when: z
+    .strictObject({
+      urlPattern: z.string().max(300).optional(),
+      periods: z.array(z.string().max(40)).max(10).optional(),
+    })
+    .optional(),
   steps: z.array(scenarioStep).min(1, "give at least one step").max(50, "at most 50 steps"),
 });
 export interface Scenario {
@@ -99,24 +107,31 @@ export interface Scenario {
   steps: ScenarioStep[];
 }
 
-const url = z.url("not a valid URL").max(500).refine((u) => /^https?:\/\//.test(u), "use http or https");
+const url = z
+  .url("not a valid URL")
+  .max(500)
+  .refine((u) => /^https?:\/\//.test(u), "use http or https");
 
 export const botSettings = z.strictObject({
   enabled: z.boolean().default(false),
   /** Confidence in [0, 1] a match needs before the bot answers. */
   threshold: z.number().min(0.2).max(1).default(0.5),
   name: z.string().trim().max(60).optional(),
-  leads: z.strictObject({
-    webhookUrl: url.optional(),
-    webhookSecret: z.string().min(16, "the secret is at least 16 characters").max(200).optional(),
-    email: z.email("not a valid email address").optional(),
-    /** departmentId → address that gets its leads. */
-    departmentEmails: z.record(z.string().max(64), z.email("not a valid email address")).optional(),
-    /** Bitrix24 inbound webhook, e.g. https://shop.bitrix24.ru/rest/1/abc123/ */
-    bitrix24Url: url.optional(),
-  }).default({}),
+  leads: z
+    .strictObject({
+      webhookUrl: url.optional(),
+      webhookSecret: z.string().min(16, "the secret is at least 16 characters").max(200).optional(),
+      email: z.email("not a valid email address").optional(),
+      /** departmentId → address that gets its leads. */
+      departmentEmails: z.record(z.string().max(64), z.email("not a valid email address")).optional(),
+      /** Bitrix24 inbound webhook, e.g. https://shop.bitrix24.ru/rest/1/abc123/ */
+      bitrix24Url: url.optional(),
+    })
+    .default({}),
   /** Off by default: fetch the public Gravatar profile of a lead's email once. */
-  gravatar: z.strictObject({ enabled: z.boolean().default(false), baseUrl: url.optional() }).default({ enabled: false }),
+  gravatar: z
+    .strictObject({ enabled: z.boolean().default(false), baseUrl: url.optional() })
+    .default({ enabled: false }),
   /** Off by default: answers written by Workers AI from the top entries. */
   llm: z.strictObject({ enabled: z.boolean().default(false) }).default({ enabled: false }),
 });

@@ -15,12 +15,7 @@ export const clientId = z
 export const messageText = z
   .string()
   .transform((s) => s.trim())
-  .pipe(
-    z
-      .string()
-      .min(1, "text is empty")
-      .max(MAX_TEXT, `text is longer than ${MAX_TEXT} characters`),
-  );
+  .pipe(z.string().min(1, "text is empty").max(MAX_TEXT, `text is longer than ${MAX_TEXT} characters`));
 
 export const email = z
   .string()
@@ -87,7 +82,9 @@ export const sdp = z
 
 /** An ICE candidate as RTCIceCandidate.toJSON() gives it; an empty candidate ends gathering. */
 export const iceCandidate = z.strictObject({
-  candidate: z.string().max(CALL_LIMITS.maxCandidateChars, `candidate is longer than ${CALL_LIMITS.maxCandidateChars} characters`),
+  candidate: z
+    .string()
+    .max(CALL_LIMITS.maxCandidateChars, `candidate is longer than ${CALL_LIMITS.maxCandidateChars} characters`),
   sdpMid: z.string().max(64).nullable().optional(),
   sdpMLineIndex: z.number().int().min(0).max(63).nullable().optional(),
   usernameFragment: z.string().max(256).nullable().optional(),
@@ -112,7 +109,8 @@ export const callFrame = z
   .superRefine((f, ctx) => {
     const needs = { offer: "sdp", answer: "sdp", ice: "candidate", screen: "on" } as const;
     const field = needs[f.action as keyof typeof needs];
-    if (field && f[field] === undefined) ctx.addIssue({ code: "custom", path: [field], message: `${f.action} needs ${field}` });
+    if (field && f[field] === undefined)
+      ctx.addIssue({ code: "custom", path: [field], message: `${f.action} needs ${field}` });
   });
 export type CallFrame = z.infer<typeof callFrame>;
 

@@ -22,11 +22,17 @@ export const pushSubscriptionBody = z.object({
   endpoint: z.url("endpoint must be the push service's URL").max(2048, "endpoint is longer than 2048 characters"),
   expirationTime: z.number().nullable().optional(),
   keys: z.object({
-    p256dh: z.string().max(200).refine((k) => {
-      const bytes = base64UrlBytes(k);
-      return bytes?.length === 65 && bytes[0] === 4;
-    }, "p256dh must be an uncompressed P-256 public key (65 bytes, base64url)"),
-    auth: z.string().max(100).refine((k) => base64UrlBytes(k)?.length === 16, "auth must be a 16-byte secret (base64url)"),
+    p256dh: z
+      .string()
+      .max(200)
+      .refine((k) => {
+        const bytes = base64UrlBytes(k);
+        return bytes?.length === 65 && bytes[0] === 4;
+      }, "p256dh must be an uncompressed P-256 public key (65 bytes, base64url)"),
+    auth: z
+      .string()
+      .max(100)
+      .refine((k) => base64UrlBytes(k)?.length === 16, "auth must be a 16-byte secret (base64url)"),
   }),
 });
 export type PushSubscriptionBody = z.infer<typeof pushSubscriptionBody>;
@@ -39,14 +45,17 @@ const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use HH:MM, 00:00 to
 export const quietHours = z.object({
   start: clock,
   end: clock,
-  timezone: z.string().max(64).refine((tz) => {
-    try {
-      new Intl.DateTimeFormat("en", { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, "not an IANA time zone such as Europe/Berlin"),
+  timezone: z
+    .string()
+    .max(64)
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat("en", { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, "not an IANA time zone such as Europe/Berlin"),
 });
 export type QuietHours = z.infer<typeof quietHours>;
 
@@ -54,5 +63,8 @@ export const notificationPrefsBody = z.object({ quietHours: quietHours.nullable(
 
 /** The token BotFather gives: the bot's id, a colon, 35 characters. */
 export const telegramBotBody = z.object({
-  token: z.string().trim().regex(/^\d{3,20}:[A-Za-z0-9_-]{30,64}$/, "a bot token looks like 123456789:AAE… (from @BotFather)"),
+  token: z
+    .string()
+    .trim()
+    .regex(/^\d{3,20}:[A-Za-z0-9_-]{30,64}$/, "a bot token looks like 123456789:AAE… (from @BotFather)"),
 });

@@ -29,7 +29,10 @@ export const originPattern = z
   .transform((s) => s.toLowerCase());
 
 export const look = z.object({
-  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, "color is #RRGGBB").default("#2563eb"),
+  color: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, "color is #RRGGBB")
+    .default("#2563eb"),
   position: z.enum(["right", "left"]).default("right"),
   launcherText: z.string().trim().max(40).default(""),
   greeting: z.string().trim().max(500).default(""),
@@ -39,10 +42,18 @@ export const look = z.object({
 
 /** How much a conversation may hold: per file and in all, in megabytes (10^6 bytes). */
 export const fileSettings = z.object({
-  maxFileMB: z.number().int().min(1, `between 1 and ${FILE_LIMITS.maxFileMB} MB`)
-    .max(FILE_LIMITS.maxFileMB, `between 1 and ${FILE_LIMITS.maxFileMB} MB`).default(FILE_LIMITS.defaultFileMB),
-  maxConversationMB: z.number().int().min(1, `between 1 and ${FILE_LIMITS.maxConversationMB} MB`)
-    .max(FILE_LIMITS.maxConversationMB, `between 1 and ${FILE_LIMITS.maxConversationMB} MB`).default(FILE_LIMITS.defaultConversationMB),
+  maxFileMB: z
+    .number()
+    .int()
+    .min(1, `between 1 and ${FILE_LIMITS.maxFileMB} MB`)
+    .max(FILE_LIMITS.maxFileMB, `between 1 and ${FILE_LIMITS.maxFileMB} MB`)
+    .default(FILE_LIMITS.defaultFileMB),
+  maxConversationMB: z
+    .number()
+    .int()
+    .min(1, `between 1 and ${FILE_LIMITS.maxConversationMB} MB`)
+    .max(FILE_LIMITS.maxConversationMB, `between 1 and ${FILE_LIMITS.maxConversationMB} MB`)
+    .default(FILE_LIMITS.defaultConversationMB),
 });
 export type FileSettings = z.infer<typeof fileSettings>;
 
@@ -76,7 +87,12 @@ export interface WidgetConfig {
 
 export const emailSettings = z.object({
   /** Minutes an operator's answer may stay unseen in the widget before it is emailed (0: at once). */
-  followupDelayMinutes: z.number().int().min(0, "between 0 and 1440 minutes").max(1440, "between 0 and 1440 minutes").default(2),
+  followupDelayMinutes: z
+    .number()
+    .int()
+    .min(0, "between 0 and 1440 minutes")
+    .max(1440, "between 0 and 1440 minutes")
+    .default(2),
   /** Email operators when a conversation starts and none of them is online. */
   notifyOperators: z.boolean().default(true),
 });
@@ -91,4 +107,3 @@ export interface Preview {
   /** ISO instant, or null for a never-open schedule. */
   nextOpening: string | null;
 }
-

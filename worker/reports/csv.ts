@@ -27,15 +27,27 @@ const WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "
 export function tableCsv(figures: Figures, table: ReportTable, names: Record<string, string> = {}): string {
   switch (table) {
     case "daily":
-      return toCsv(["day", "conversations", "missed", "first_response_median_s"], figures.daily.map((d) => [d.day, d.conversations, d.missed, seconds(d.firstResponseMedian)]));
+      return toCsv(
+        ["day", "conversations", "missed", "first_response_median_s"],
+        figures.daily.map((d) => [d.day, d.conversations, d.missed, seconds(d.firstResponseMedian)]),
+      );
     case "hours":
-      return toCsv(["hour", "conversations"], figures.byHour.map((n, h) => [h, n]));
+      return toCsv(
+        ["hour", "conversations"],
+        figures.byHour.map((n, h) => [h, n]),
+      );
     case "weekdays":
-      return toCsv(["weekday", "conversations"], figures.byWeekday.map((n, d) => [WEEKDAY_NAMES[d], n]));
+      return toCsv(
+        ["weekday", "conversations"],
+        figures.byWeekday.map((n, d) => [WEEKDAY_NAMES[d], n]),
+      );
     case "departments":
     case "operators": {
       const list = table === "departments" ? figures.byDepartment : figures.byOperator;
-      return toCsv(["id", "name", "conversations", "answered", "first_response_mean_s"], list.map((g) => [g.id, names[g.id] ?? "", g.conversations, g.answered, seconds(g.firstResponseMean)]));
+      return toCsv(
+        ["id", "name", "conversations", "answered", "first_response_mean_s"],
+        list.map((g) => [g.id, names[g.id] ?? "", g.conversations, g.answered, seconds(g.firstResponseMean)]),
+      );
     }
   }
 }

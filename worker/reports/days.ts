@@ -49,9 +49,20 @@ export function localDay(timeZone: string, ms: number): string {
 /** An empty row for a day. */
 export function emptyDay(day: string): DayAggregate {
   return {
-    day, conversations: 0, firstResponse: [], firstResponseBusiness: [], resolution: [], unanswered: [],
-    byHour: Array(24).fill(0), byWeekday: Array(7).fill(0), byDepartment: {}, byOperator: {},
-    askedEmail: 0, capturedEmail: 0, continuedByEmail: 0, ratings: [0, 0, 0, 0, 0],
+    day,
+    conversations: 0,
+    firstResponse: [],
+    firstResponseBusiness: [],
+    resolution: [],
+    unanswered: [],
+    byHour: Array(24).fill(0),
+    byWeekday: Array(7).fill(0),
+    byDepartment: {},
+    byOperator: {},
+    askedEmail: 0,
+    capturedEmail: 0,
+    continuedByEmail: 0,
+    ratings: [0, 0, 0, 0, 0],
   };
 }
 
@@ -74,11 +85,18 @@ export function aggregateDays(facts: ConversationFacts[], timeZone: string, sche
     addConversation(row, f, f.firstVisitorAt, timeZone, schedule);
   }
   const rows = [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
-  for (const row of rows) for (const list of [row.firstResponse, row.firstResponseBusiness, row.resolution]) list.sort((a, b) => a - b);
+  for (const row of rows)
+    for (const list of [row.firstResponse, row.firstResponseBusiness, row.resolution]) list.sort((a, b) => a - b);
   return rows;
 }
 
-function addConversation(row: DayAggregate, f: ConversationFacts, startedAt: number, timeZone: string, schedule: Schedule): void {
+function addConversation(
+  row: DayAggregate,
+  f: ConversationFacts,
+  startedAt: number,
+  timeZone: string,
+  schedule: Schedule,
+): void {
   row.conversations++;
   const clock = wallClock(timeZone, startedAt);
   row.byHour[Math.floor(clock.minute / 60)]++;

@@ -6,29 +6,76 @@ import { durations, figuresOf } from "./figures";
 
 // Instants worked out by hand: Berlin is CET +1 until 29 Mar 2026 01:00Z, CEST +2 after.
 // Weekdays of March 2026: 2 Mon, 3 Tue, 4 Wed, 6 Fri, 7 Sat, 9 Mon, 27 Fri, 28 Sat, 30 Mon.
-const DAY: Interval[] = [{ from: "09:00", to: "13:00" }, { from: "14:00", to: "18:00" }];
-const office = scheduleSchema.parse({ timezone: "Europe/Berlin", week: { mon: DAY, tue: DAY, wed: DAY, thu: DAY, fri: DAY } });
+const DAY: Interval[] = [
+  { from: "09:00", to: "13:00" },
+  { from: "14:00", to: "18:00" },
+];
+const office = scheduleSchema.parse({
+  timezone: "Europe/Berlin",
+  week: { mon: DAY, tue: DAY, wed: DAY, thu: DAY, fri: DAY },
+});
 const at = (iso: string) => Date.parse(iso);
 const S = 1000;
 
 function conv(id: string, f: Partial<ConversationFacts>): ConversationFacts {
   return {
-    id, createdAt: f.firstVisitorAt ?? 0, firstVisitorAt: null, firstOperatorAt: null, resolvedAt: null, channel: "chat",
-    department: null, assignee: null, askedEmail: false, emailKnown: false, continuedByEmail: false, rating: null, ...f,
+    id,
+    createdAt: f.firstVisitorAt ?? 0,
+    firstVisitorAt: null,
+    firstOperatorAt: null,
+    resolvedAt: null,
+    channel: "chat",
+    department: null,
+    assignee: null,
+    askedEmail: false,
+    emailKnown: false,
+    continuedByEmail: false,
+    rating: null,
+    ...f,
   };
 }
 
 const stream: ConversationFacts[] = [
   // Fri 17:30 CET → Mon 09:10 CET: 63h40m raw; open hours 17:30–18:00 + 09:00–09:10 = 40 min.
-  conv("weekend", { firstVisitorAt: at("2026-03-06T16:30:00Z"), firstOperatorAt: at("2026-03-09T08:10:00Z"), resolvedAt: at("2026-03-09T09:00:00Z"), department: "sales", assignee: "op1" }),
+  conv("weekend", {
+    firstVisitorAt: at("2026-03-06T16:30:00Z"),
+    firstOperatorAt: at("2026-03-09T08:10:00Z"),
+    resolvedAt: at("2026-03-09T09:00:00Z"),
+    department: "sales",
+    assignee: "op1",
+  }),
   // Tue 12:50 → 14:05 CET: 75 min raw; lunch 13:00–14:00 is closed, so 15 min.
-  conv("lunch", { firstVisitorAt: at("2026-03-03T11:50:00Z"), firstOperatorAt: at("2026-03-03T13:05:00Z"), department: "sales", assignee: "op2", rating: 4 }),
+  conv("lunch", {
+    firstVisitorAt: at("2026-03-03T11:50:00Z"),
+    firstOperatorAt: at("2026-03-03T13:05:00Z"),
+    department: "sales",
+    assignee: "op2",
+    rating: 4,
+  }),
   // Wed 10:00 → 10:02 CET, resolved 10:30: 2 min both ways.
-  conv("quick", { firstVisitorAt: at("2026-03-04T09:00:00Z"), firstOperatorAt: at("2026-03-04T09:02:00Z"), resolvedAt: at("2026-03-04T09:30:00Z"), assignee: "op1", rating: 5 }),
+  conv("quick", {
+    firstVisitorAt: at("2026-03-04T09:00:00Z"),
+    firstOperatorAt: at("2026-03-04T09:02:00Z"),
+    resolvedAt: at("2026-03-04T09:30:00Z"),
+    assignee: "op1",
+    rating: 5,
+  }),
   // Fri 17:50 CET → Mon 09:05 CEST across the switch: 62h15m raw; 10 + 5 = 15 min open.
-  conv("dst", { firstVisitorAt: at("2026-03-27T16:50:00Z"), firstOperatorAt: at("2026-03-30T07:05:00Z"), department: "support", assignee: "op1", rating: 2 }),
+  conv("dst", {
+    firstVisitorAt: at("2026-03-27T16:50:00Z"),
+    firstOperatorAt: at("2026-03-30T07:05:00Z"),
+    department: "support",
+    assignee: "op1",
+    rating: 2,
+  }),
   // Sat: the auto-reply asked for an email, the visitor left one, went on by email, left unanswered.
-  conv("left", { firstVisitorAt: at("2026-03-07T11:00:00Z"), resolvedAt: at("2026-03-07T11:20:00Z"), askedEmail: true, emailKnown: true, continuedByEmail: true }),
+  conv("left", {
+    firstVisitorAt: at("2026-03-07T11:00:00Z"),
+    resolvedAt: at("2026-03-07T11:20:00Z"),
+    askedEmail: true,
+    emailKnown: true,
+    continuedByEmail: true,
+  }),
   // Sat 11:00 CET, still waiting; asked for an email, none yet.
   conv("waiting", { firstVisitorAt: at("2026-03-28T10:00:00Z"), askedEmail: true }),
   // The visitor never wrote: not a conversation in the figures.
@@ -40,7 +87,14 @@ const minutes5 = 5 * 60 * S;
 
 describe("figures of a synthetic stream", () => {
   it("counts each conversation on the local day its visitor first wrote", () => {
-    expect(days.map((d) => d.day)).toEqual(["2026-03-03", "2026-03-04", "2026-03-06", "2026-03-07", "2026-03-27", "2026-03-28"]);
+    expect(days.map((d) => d.day)).toEqual([
+      "2026-03-03",
+      "2026-03-04",
+      "2026-03-06",
+      "2026-03-07",
+      "2026-03-27",
+      "2026-03-28",
+    ]);
   });
 
   it("gives first response mean, median and p90", () => {

@@ -69,18 +69,29 @@ function groups(days: DayAggregate[], pick: (d: DayAggregate) => Record<string, 
   for (const d of days) {
     for (const [id, g] of Object.entries(pick(d))) {
       const s = sum.get(id) ?? { conversations: 0, answered: 0, firstResponseSum: 0 };
-      sum.set(id, { conversations: s.conversations + g.conversations, answered: s.answered + g.answered, firstResponseSum: s.firstResponseSum + g.firstResponseSum });
+      sum.set(id, {
+        conversations: s.conversations + g.conversations,
+        answered: s.answered + g.answered,
+        firstResponseSum: s.firstResponseSum + g.firstResponseSum,
+      });
     }
   }
-  return [...sum].map(([id, g]) => ({ id, conversations: g.conversations, answered: g.answered, firstResponseMean: g.answered ? g.firstResponseSum / g.answered : null }))
+  return [...sum]
+    .map(([id, g]) => ({
+      id,
+      conversations: g.conversations,
+      answered: g.answered,
+      firstResponseMean: g.answered ? g.firstResponseSum / g.answered : null,
+    }))
     .sort((a, b) => b.conversations - a.conversations || a.id.localeCompare(b.id));
 }
 
 function addUp(arrays: number[][], size: number): number[] {
   const out = Array(size).fill(0);
-  for (const a of arrays) a.forEach((v, i) => {
-    out[i] += v;
-  });
+  for (const a of arrays)
+    a.forEach((v, i) => {
+      out[i] += v;
+    });
   return out;
 }
 
@@ -93,7 +104,10 @@ export function figuresOf(days: DayAggregate[], opts: { missedAfterMs: number; n
   const asked = days.reduce((s, d) => s + d.askedEmail, 0);
   const captured = days.reduce((s, d) => s + d.capturedEmail, 0);
   const continued = days.reduce((s, d) => s + d.continuedByEmail, 0);
-  const ratings = addUp(days.map((d) => d.ratings), 5);
+  const ratings = addUp(
+    days.map((d) => d.ratings),
+    5,
+  );
   const rated = ratings.reduce((s, v) => s + v, 0);
   return {
     conversations,
@@ -102,18 +116,30 @@ export function figuresOf(days: DayAggregate[], opts: { missedAfterMs: number; n
     firstResponseBusiness: durations(mergeSorted(days.map((d) => d.firstResponseBusiness))),
     resolution: durations(mergeSorted(days.map((d) => d.resolution))),
     missed: days.reduce((s, d) => s + missedOn(d, opts.missedAfterMs, opts.now), 0),
-    byHour: addUp(days.map((d) => d.byHour), 24),
-    byWeekday: addUp(days.map((d) => d.byWeekday), 7),
+    byHour: addUp(
+      days.map((d) => d.byHour),
+      24,
+    ),
+    byWeekday: addUp(
+      days.map((d) => d.byWeekday),
+      7,
+    ),
     byDepartment: groups(days, (d) => d.byDepartment),
     byOperator: groups(days, (d) => d.byOperator),
     emailCapture: { asked, captured, rate: ratio(captured, asked) },
     continuedByEmail: { count: continued, share: ratio(continued, conversations) },
     csat: {
-      ratings, count: rated,
+      ratings,
+      count: rated,
       mean: rated ? ratings.reduce((s, v, i) => s + v * (i + 1), 0) / rated : null,
       satisfied: ratio(ratings[3] + ratings[4], rated),
     },
-    daily: days.map((d) => ({ day: d.day, conversations: d.conversations, missed: missedOn(d, opts.missedAfterMs, opts.now), firstResponseMedian: durations(d.firstResponse).median })),
+    daily: days.map((d) => ({
+      day: d.day,
+      conversations: d.conversations,
+      missed: missedOn(d, opts.missedAfterMs, opts.now),
+      firstResponseMedian: durations(d.firstResponse).median,
+    })),
     bot: null,
     video: null,
     conversion: null,

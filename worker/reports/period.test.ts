@@ -7,7 +7,13 @@ describe("parsePeriod", () => {
   it("accepts a period and names the one before it", () => {
     expect(parsePeriod({ from: "2026-03-01", to: "2026-03-31", tz: "Europe/Berlin" }, "UTC")).toEqual({
       ok: true,
-      period: { from: "2026-03-01", to: "2026-03-31", timeZone: "Europe/Berlin", days: 31, previous: { from: "2026-01-29", to: "2026-02-28" } },
+      period: {
+        from: "2026-03-01",
+        to: "2026-03-31",
+        timeZone: "Europe/Berlin",
+        days: 31,
+        previous: { from: "2026-01-29", to: "2026-02-28" },
+      },
     });
   });
   it("falls back to the site's zone", () => {
@@ -15,10 +21,17 @@ describe("parsePeriod", () => {
     expect(r.ok && r.period.timeZone).toBe("Asia/Kolkata");
   });
   it("refuses from after to, over two years, unknown zones and non-dates", () => {
-    expect(parsePeriod({ from: "2026-03-02", to: "2026-03-01" }, "UTC")).toMatchObject({ ok: false, field: "from", message: "from must not be after to" });
+    expect(parsePeriod({ from: "2026-03-02", to: "2026-03-01" }, "UTC")).toMatchObject({
+      ok: false,
+      field: "from",
+      message: "from must not be after to",
+    });
     expect(parsePeriod({ from: "2024-01-01", to: "2026-01-01" }, "UTC")).toMatchObject({ ok: false, field: "to" });
     expect(parsePeriod({ from: "2024-01-01", to: "2025-12-31" }, "UTC").ok).toBe(true);
-    expect(parsePeriod({ from: "2026-03-01", to: "2026-03-02", tz: "Mars/Olympus" }, "UTC")).toMatchObject({ ok: false, field: "tz" });
+    expect(parsePeriod({ from: "2026-03-01", to: "2026-03-02", tz: "Mars/Olympus" }, "UTC")).toMatchObject({
+      ok: false,
+      field: "tz",
+    });
     expect(parsePeriod({ from: "2026-02-30", to: "2026-03-02" }, "UTC")).toMatchObject({ ok: false, field: "from" });
     expect(parsePeriod({ from: "2026-03-01" }, "UTC")).toMatchObject({ ok: false, field: "to" });
   });

@@ -29,9 +29,16 @@ export function parsePeriod(input: { from?: string; to?: string; tz?: string }, 
   if (to === null) return { ok: false, field: "to", message: "to must be a date YYYY-MM-DD" };
   if (from > to) return { ok: false, field: "from", message: "from must not be after to" };
   const days = to - from + 1;
-  if (days > MAX_PERIOD_DAYS) return { ok: false, field: "to", message: `a period covers at most ${MAX_PERIOD_DAYS} days` };
+  if (days > MAX_PERIOD_DAYS)
+    return { ok: false, field: "to", message: `a period covers at most ${MAX_PERIOD_DAYS} days` };
   return {
     ok: true,
-    period: { from: formatDate(from), to: formatDate(to), timeZone, days, previous: { from: formatDate(from - days), to: formatDate(from - 1) } },
+    period: {
+      from: formatDate(from),
+      to: formatDate(to),
+      timeZone,
+      days,
+      previous: { from: formatDate(from - days), to: formatDate(from - 1) },
+    },
   };
 }

@@ -19,17 +19,29 @@ export function record(
 ): void {
   sql.exec(
     "INSERT INTO audit (at, actor_id, actor_name, action, target, details) VALUES (?, ?, ?, ?, ?, ?)",
-    now, actor.id, actor.name, action, target, details ? JSON.stringify(details) : null,
+    now,
+    actor.id,
+    actor.name,
+    action,
+    target,
+    details ? JSON.stringify(details) : null,
   );
 }
 
 /** Newest entries first; pass the last id seen as `before` for the next page. */
 export function list(sql: SqlStorage, opts: { before?: number; limit?: number } = {}): AuditEntry[] {
   const limit = Math.min(Math.max(opts.limit ?? 50, 1), 200);
-  const rows = sql.exec<{ id: number; at: number; actor_id: string; actor_name: string; action: string; target: string | null; details: string | null }>(
-    "SELECT * FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?",
-    opts.before ?? Number.MAX_SAFE_INTEGER, limit,
-  ).toArray();
+  const rows = sql
+    .exec<{
+      id: number;
+      at: number;
+      actor_id: string;
+      actor_name: string;
+      action: string;
+      target: string | null;
+      details: string | null;
+    }>("SELECT * FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?", opts.before ?? Number.MAX_SAFE_INTEGER, limit)
+    .toArray();
   return rows.map((r) => ({
     id: r.id,
     at: r.at,
@@ -44,7 +56,11 @@ export function list(sql: SqlStorage, opts: { before?: number; limit?: number } 
  * What changed between two plain objects, one level of nesting deep:
  * `diff({look: {color: "#000"}}, {look: {color: "#fff"}})` → `{"look.color": {from: "#000", to: "#fff"}}`.
  */
-export function diff(before: Record<string, unknown>, after: Record<string, unknown>, prefix = ""): Record<string, { from: unknown; to: unknown }> {
+export function diff(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  prefix = "",
+): Record<string, { from: unknown; to: unknown }> {
   const out: Record<string, { from: unknown; to: unknown }> = {};
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
     const a = before[key];

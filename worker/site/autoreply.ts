@@ -57,7 +57,9 @@ export function settingsInForce(sql: SqlStorage): AutoReplySettings | null {
 export function saveSettings(sql: SqlStorage, actor: audit.Actor, input: unknown): AutoReplySettings | Failure {
   const checked = validateAutoReplySettings(input);
   if (!checked.ok) {
-    return failure(400, "invalid_settings", `${checked.field}: ${checked.message}`, { fields: { [checked.field]: checked.message } });
+    return failure(400, "invalid_settings", `${checked.field}: ${checked.message}`, {
+      fields: { [checked.field]: checked.message },
+    });
   }
   const before = settingsInForce(sql);
   writeSetting(sql, "autoreply", checked.value);

@@ -7,7 +7,9 @@ import * as audit from "./audit";
 /** All canned responses, by shortcut. */
 export function listCanned(sql: SqlStorage): CannedResponse[] {
   return sql
-    .exec<{ id: string; shortcut: string; title: string; text: string }>("SELECT id, shortcut, title, text FROM canned ORDER BY shortcut COLLATE NOCASE")
+    .exec<{ id: string; shortcut: string; title: string; text: string }>(
+      "SELECT id, shortcut, title, text FROM canned ORDER BY shortcut COLLATE NOCASE",
+    )
     .toArray()
     .map((r) => ({ id: r.id, shortcut: r.shortcut, title: r.title, text: r.text }));
 }
@@ -22,12 +24,17 @@ export function saveCanned(
   const before = id ? listCanned(sql).find((c) => c.id === id) : undefined;
   if (id && !before) return failure(404, "not_found", "no such canned response");
   const clash = sql.exec<{ id: string }>("SELECT id FROM canned WHERE shortcut = ?", input.shortcut).toArray()[0];
-  if (clash && clash.id !== id) return fieldFailure(409, "shortcut_taken", "shortcut", `/${input.shortcut} is used by another response`);
+  if (clash && clash.id !== id)
+    return fieldFailure(409, "shortcut_taken", "shortcut", `/${input.shortcut} is used by another response`);
   const row = { id: id ?? `cr_${randomHex(6)}`, ...input };
   sql.exec(
     `INSERT INTO canned (id, shortcut, title, text, updated_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET shortcut = excluded.shortcut, title = excluded.title, text = excluded.text, updated_at = excluded.updated_at`,
-    row.id, row.shortcut, row.title, row.text, Date.now(),
+    row.id,
+    row.shortcut,
+    row.title,
+    row.text,
+    Date.now(),
   );
   if (before) audit.record(sql, actor, "canned.update", row.shortcut, audit.diff({ ...before }, { ...row }));
   else audit.record(sql, actor, "canned.create", row.shortcut);

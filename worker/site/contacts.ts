@@ -35,14 +35,23 @@ export function contactOf(sql: SqlStorage, visitorId: string): Contact | null {
   const r = sql.exec<Record<string, any>>("SELECT * FROM contacts WHERE visitor_id = ?", visitorId).toArray()[0];
   if (!r) return null;
   return {
-    visitorId, userId: r.user_id, email: r.email, name: r.name, verified: r.verified === 1,
-    locale: r.locale, timezone: r.timezone, trail: r.trail ? JSON.parse(r.trail) : null,
+    visitorId,
+    userId: r.user_id,
+    email: r.email,
+    name: r.name,
+    verified: r.verified === 1,
+    locale: r.locale,
+    timezone: r.timezone,
+    trail: r.trail ? JSON.parse(r.trail) : null,
   };
 }
 
 /** The visitor id the shop's user `userId` chatted as, or null. */
 export function visitorOfUser(sql: SqlStorage, userId: string): string | null {
-  return sql.exec<{ visitor_id: string }>("SELECT visitor_id FROM contacts WHERE user_id = ?", userId).toArray()[0]?.visitor_id ?? null;
+  return (
+    sql.exec<{ visitor_id: string }>("SELECT visitor_id FROM contacts WHERE user_id = ?", userId).toArray()[0]
+      ?.visitor_id ?? null
+  );
 }
 
 /** Creates or updates a contact from a session start; known values are kept where none is given. */
@@ -57,19 +66,37 @@ export function upsertContact(sql: SqlStorage, visitorId: string, u: ContactUpda
                        THEN excluded.verified ELSE MAX(verified, excluded.verified) END,
        locale = COALESCE(excluded.locale, locale), timezone = COALESCE(excluded.timezone, timezone),
        trail = COALESCE(excluded.trail, trail), last_seen = excluded.last_seen`,
-    visitorId, u.userId ?? null, u.email ?? null, u.name ?? null, u.verified ? 1 : 0,
-    u.locale ?? null, u.timezone ?? null, u.trail ? JSON.stringify(u.trail) : null, now, now,
+    visitorId,
+    u.userId ?? null,
+    u.email ?? null,
+    u.name ?? null,
+    u.verified ? 1 : 0,
+    u.locale ?? null,
+    u.timezone ?? null,
+    u.trail ? JSON.stringify(u.trail) : null,
+    now,
+    now,
   );
 }
 
 /** Records what a visitor told us in the chat (their email); what they type is never verified. */
-export function saveContact(sql: SqlStorage, visitorId: string, fields: { email?: string; name?: string; phone?: string }, now = Date.now()): void {
+export function saveContact(
+  sql: SqlStorage,
+  visitorId: string,
+  fields: { email?: string; name?: string; phone?: string },
+  now = Date.now(),
+): void {
   sql.exec(
     `INSERT INTO contacts (visitor_id, email, name, phone, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (visitor_id) DO UPDATE SET email = COALESCE(excluded.email, email),
        name = COALESCE(excluded.name, name), phone = COALESCE(excluded.phone, phone), last_seen = excluded.last_seen,
        verified = CASE WHEN excluded.email IS NOT NULL AND excluded.email != COALESCE(email, '') THEN 0 ELSE verified END`,
-    visitorId, fields.email ?? null, fields.name ?? null, fields.phone ?? null, now, now,
+    visitorId,
+    fields.email ?? null,
+    fields.name ?? null,
+    fields.phone ?? null,
+    now,
+    now,
   );
 }
 
@@ -92,19 +119,26 @@ export function recordClient(sql: SqlStorage, visitorId: string, client: Visitor
   sql.exec(
     `UPDATE contacts SET country = COALESCE(?, country), city = COALESCE(?, city), user_agent = COALESCE(?, user_agent)
      WHERE visitor_id = ?`,
-    client.country?.slice(0, 2) ?? null, client.city?.slice(0, 120) ?? null, client.userAgent?.slice(0, 400) ?? null, visitorId,
+    client.country?.slice(0, 2) ?? null,
+    client.city?.slice(0, 120) ?? null,
+    client.userAgent?.slice(0, 400) ?? null,
+    visitorId,
   );
 }
 
 /** The card for a conversation listed in the inbox, or null when it is not this site's. */
 export function visitorCard(sql: SqlStorage, conversationId: string): VisitorCard | null {
-  const listed = sql.exec<{ visitor_id: string }>("SELECT visitor_id FROM inbox WHERE id = ?", conversationId).toArray()[0];
+  const listed = sql
+    .exec<{ visitor_id: string }>("SELECT visitor_id FROM inbox WHERE id = ?", conversationId)
+    .toArray()[0];
   if (!listed) return null;
   const visitorId = listed.visitor_id;
   const c = sql.exec<ContactRow>("SELECT * FROM contacts WHERE visitor_id = ?", visitorId).toArray()[0];
   const previous = sql
     .exec<{ entry: string }>(
-      "SELECT entry FROM inbox WHERE visitor_id = ? AND id != ? ORDER BY updated_at DESC LIMIT 20", visitorId, conversationId,
+      "SELECT entry FROM inbox WHERE visitor_id = ? AND id != ? ORDER BY updated_at DESC LIMIT 20",
+      visitorId,
+      conversationId,
     )
     .toArray()
     .map((r) => JSON.parse(r.entry) as InboxEntry);

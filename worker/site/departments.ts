@@ -7,7 +7,9 @@ import * as audit from "./audit";
 /** All departments with their operators, by name. */
 export function listDepartments(sql: SqlStorage): Department[] {
   const members = new Map<string, string[]>();
-  for (const m of sql.exec<{ department_id: string; operator_id: string }>("SELECT * FROM department_members ORDER BY operator_id")) {
+  for (const m of sql.exec<{ department_id: string; operator_id: string }>(
+    "SELECT * FROM department_members ORDER BY operator_id",
+  )) {
     members.set(m.department_id, [...(members.get(m.department_id) ?? []), m.operator_id]);
   }
   return sql
@@ -31,16 +33,23 @@ export function saveDepartment(
   const before = id ? department(sql, id) : null;
   if (id && !before) return failure(404, "not_found", "no such department");
   const clash = sql.exec<{ id: string }>("SELECT id FROM departments WHERE name = ?", input.name).toArray()[0];
-  if (clash && clash.id !== id) return fieldFailure(409, "name_taken", "name", `a department named ${input.name} exists already`);
+  if (clash && clash.id !== id)
+    return fieldFailure(409, "name_taken", "name", `a department named ${input.name} exists already`);
   const operatorIds = [...new Set(input.operatorIds)].sort();
-  const known = new Set(sql.exec<{ id: string }>("SELECT id FROM operators").toArray().map((r) => r.id));
+  const known = new Set(
+    sql
+      .exec<{ id: string }>("SELECT id FROM operators")
+      .toArray()
+      .map((r) => r.id),
+  );
   const unknown = operatorIds.find((o) => !known.has(o));
   if (unknown) return fieldFailure(400, "unknown_operator", "operatorIds", `no operator with id ${unknown}`);
   const depId = id ?? `dep_${randomHex(6)}`;
   if (before) sql.exec("UPDATE departments SET name = ? WHERE id = ?", input.name, depId);
   else sql.exec("INSERT INTO departments (id, name, created_at) VALUES (?, ?, ?)", depId, input.name, Date.now());
   sql.exec("DELETE FROM department_members WHERE department_id = ?", depId);
-  for (const op of operatorIds) sql.exec("INSERT INTO department_members (department_id, operator_id) VALUES (?, ?)", depId, op);
+  for (const op of operatorIds)
+    sql.exec("INSERT INTO department_members (department_id, operator_id) VALUES (?, ?)", depId, op);
   const after = { id: depId, name: input.name, operatorIds };
   if (before) audit.record(sql, actor, "department.update", input.name, audit.diff({ ...before }, { ...after }));
   else audit.record(sql, actor, "department.create", input.name, { operatorIds });

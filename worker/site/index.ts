@@ -83,7 +83,10 @@ export class Site extends SocketObject {
     const operatorId = request.headers.get("X-Edgechat-Peer");
     const sessionId = request.headers.get("X-Edgechat-Session") ?? "";
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket" || !operatorId) {
-      return Response.json({ error: { code: "upgrade_required", message: "expected a WebSocket upgrade" } }, { status: 426 });
+      return Response.json(
+        { error: { code: "upgrade_required", message: "expected a WebSocket upgrade" } },
+        { status: 426 },
+      );
     }
     const { client, server } = presence.acceptOperator(this.host, operatorId, sessionId);
     inbox.greetOperator(this.host, server);
@@ -103,57 +106,121 @@ export class Site extends SocketObject {
 
   // ---- for the widget's session route ----
 
-  async startSession(req: visitors.SessionRequest) { return visitors.startSession(this.host, req); }
+  async startSession(req: visitors.SessionRequest) {
+    return visitors.startSession(this.host, req);
+  }
   /** The site's settings, or null when the site does not exist. */
-  async settings() { return settings.siteSettingsOf(this.host.sql); }
+  async settings() {
+    return settings.siteSettingsOf(this.host.sql);
+  }
   /** Per-file and per-conversation limits of uploads (worker/files/upload.ts). */
-  async fileSettings() { return settings.fileSettingsOf(this.host.sql); }
+  async fileSettings() {
+    return settings.fileSettingsOf(this.host.sql);
+  }
   /** Whether video calls are on for this site. */
-  async videoSettings() { return settings.videoSettingsOf(this.host.sql); }
+  async videoSettings() {
+    return settings.videoSettingsOf(this.host.sql);
+  }
 
   // ---- appointments (./appointments): the widget, the bot's booking step, the admin ----
 
-  async freeSlots() { return appointments.freeSlots(this.host.sql); }
-  async bookAppointment(who: { visitorId: string; conversationId: string | null }, body: appointments.BookingBody) { return appointments.book(this.host, who, body); }
-  async cancelAppointment(id: string, token: string) { return appointments.cancel(this.host, id, token); }
-  async upcomingAppointments() { return appointments.upcoming(this.host.sql); }
-  async appointmentSettings() { return appointments.readAppointmentSettings(this.host.sql); }
-  async saveAppointmentSettings(actor: audit.Actor, input: unknown) { return appointments.saveAppointmentSettings(this.host.sql, actor, input); }
+  async freeSlots() {
+    return appointments.freeSlots(this.host.sql);
+  }
+  async bookAppointment(who: { visitorId: string; conversationId: string | null }, body: appointments.BookingBody) {
+    return appointments.book(this.host, who, body);
+  }
+  async cancelAppointment(id: string, token: string) {
+    return appointments.cancel(this.host, id, token);
+  }
+  async upcomingAppointments() {
+    return appointments.upcoming(this.host.sql);
+  }
+  async appointmentSettings() {
+    return appointments.readAppointmentSettings(this.host.sql);
+  }
+  async saveAppointmentSettings(actor: audit.Actor, input: unknown) {
+    return appointments.saveAppointmentSettings(this.host.sql, actor, input);
+  }
 
   // ---- for Conversations ----
 
-  async contactOf(visitorId: string) { return contacts.contactOf(this.host.sql, visitorId); }
-  async saveContact(visitorId: string, fields: { email?: string; name?: string }) { contacts.saveContact(this.host.sql, visitorId, fields); }
-  async conversationChanged(entry: InboxEntry) { return this.feed.received(entry); }
+  async contactOf(visitorId: string) {
+    return contacts.contactOf(this.host.sql, visitorId);
+  }
+  async saveContact(visitorId: string, fields: { email?: string; name?: string }) {
+    contacts.saveContact(this.host.sql, visitorId, fields);
+  }
+  async conversationChanged(entry: InboxEntry) {
+    return this.feed.received(entry);
+  }
   /** A visitor calls: every operator at the admin hears it, wherever they are in the app. */
-  async callRinging(conversationId: string, callId: string, audioOnly: boolean) { presence.toOperators(this.host, { type: "ringing", conversationId, callId, audioOnly }); }
-  async sendMail(req: MailRequest) { return this.host.mailer.send(req); }
-  async emailContext(visitorId: string) { return mailSettings.emailContextOf(this.host, visitorId); }
-  async autoReplyContext(visitorId: string) { return autoReply.contextOf(this.host.sql, visitorId, presence.operatorsOnline(this.host) > 0); }
+  async callRinging(conversationId: string, callId: string, audioOnly: boolean) {
+    presence.toOperators(this.host, { type: "ringing", conversationId, callId, audioOnly });
+  }
+  async sendMail(req: MailRequest) {
+    return this.host.mailer.send(req);
+  }
+  async emailContext(visitorId: string) {
+    return mailSettings.emailContextOf(this.host, visitorId);
+  }
+  async autoReplyContext(visitorId: string) {
+    return autoReply.contextOf(this.host.sql, visitorId, presence.operatorsOnline(this.host) > 0);
+  }
 
   // ---- for Conversations: the bot ----
 
-  async botOn() { return bot.botOn(this.host.sql); }
-  async botAnswer(question: string) { return bot.answerFor(this.host.sql, question); }
-  async botFeedback(conversationId: string, seq: number, entryId: string | null, value: string) { bot.recordFeedback(this.host.sql, conversationId, seq, entryId, value); }
-  async botGreeting(visitorId: string) { return bot.greetingFor(this.host.sql, visitorId); }
-  async botLeadField(who: bot.leads.LeadSubject, key: string, value: string) { return bot.leadField(this.host.sql, who, key, value); }
-  async botFinishLead(who: bot.leads.LeadSubject) { return bot.finishLead(this.host, who); }
-  async botHandoff(who: bot.HandoffRequest) { return bot.handoff(this.host, who); }
+  async botOn() {
+    return bot.botOn(this.host.sql);
+  }
+  async botAnswer(question: string) {
+    return bot.answerFor(this.host.sql, question);
+  }
+  async botFeedback(conversationId: string, seq: number, entryId: string | null, value: string) {
+    bot.recordFeedback(this.host.sql, conversationId, seq, entryId, value);
+  }
+  async botGreeting(visitorId: string) {
+    return bot.greetingFor(this.host.sql, visitorId);
+  }
+  async botLeadField(who: bot.leads.LeadSubject, key: string, value: string) {
+    return bot.leadField(this.host.sql, who, key, value);
+  }
+  async botFinishLead(who: bot.leads.LeadSubject) {
+    return bot.finishLead(this.host, who);
+  }
+  async botHandoff(who: bot.HandoffRequest) {
+    return bot.handoff(this.host, who);
+  }
 
   // ---- for the admin API: inbox and conversations ----
 
-  async inbox(filter?: { status?: "open" | "resolved"; limit?: number }) { return inbox.listInbox(this.host.sql, filter); }
-  async hasConversation(id: string) { return inbox.isListed(this.host.sql, id); }
-  async searchInbox(query: string) { return inbox.searchInbox(this.host.sql, query); }
-  async visitorCard(conversationId: string) { return contacts.visitorCard(this.host.sql, conversationId); }
-  async assignTarget(input: { operatorId?: string | null; departmentId?: string | null }) { return routing.assignTarget(this.host, input); }
-  async routeQueue() { return routing.routeQueue(this.host); }
+  async inbox(filter?: { status?: "open" | "resolved"; limit?: number }) {
+    return inbox.listInbox(this.host.sql, filter);
+  }
+  async hasConversation(id: string) {
+    return inbox.isListed(this.host.sql, id);
+  }
+  async searchInbox(query: string) {
+    return inbox.searchInbox(this.host.sql, query);
+  }
+  async visitorCard(conversationId: string) {
+    return contacts.visitorCard(this.host.sql, conversationId);
+  }
+  async assignTarget(input: { operatorId?: string | null; departmentId?: string | null }) {
+    return routing.assignTarget(this.host, input);
+  }
+  async routeQueue() {
+    return routing.routeQueue(this.host);
+  }
 
   // ---- for the admin API: reports ----
 
-  async report(query: reports.ReportQuery) { return reports.report(this.host, query); }
-  async reportCsv(query: reports.ReportQuery, table: ReportTable) { return reports.reportCsv(this.host, query, table); }
+  async report(query: reports.ReportQuery) {
+    return reports.report(this.host, query);
+  }
+  async reportCsv(query: reports.ReportQuery, table: ReportTable) {
+    return reports.reportCsv(this.host, query, table);
+  }
 
   // ---- for the admin API: operators and their sessions ----
 
@@ -161,24 +228,33 @@ export class Site extends SocketObject {
     if (!settings.siteSettingsOf(this.host.sql)) return failure(401, "invalid_login", "wrong email or password");
     return auth.login(this.host.sql, email, password, client);
   }
-  async authenticate(token: string) { return auth.authenticate(this.host.sql, token); }
+  async authenticate(token: string) {
+    return auth.authenticate(this.host.sql, token);
+  }
   async logout(token: string) {
     await auth.logout(this.host.sql, token);
     socketSessions.endSessionSockets(this.host, await socketSessions.sessionIdOf(token));
   }
-  async openSocket(token: string, conversationId?: string) { return socketSessions.openSocket(this.host, token, conversationId); }
-  async sessionsOf(operatorId: string, currentToken: string) { return sessions.listSessions(this.host.sql, operatorId, currentToken); }
+  async openSocket(token: string, conversationId?: string) {
+    return socketSessions.openSocket(this.host, token, conversationId);
+  }
+  async sessionsOf(operatorId: string, currentToken: string) {
+    return sessions.listSessions(this.host.sql, operatorId, currentToken);
+  }
   async endSessionOf(operatorId: string, id: string) {
     const ended = sessions.endSession(this.host.sql, operatorId, id);
     if (ended) socketSessions.endSessionSockets(this.host, id);
     return ended;
   }
-  async team() { return members.listTeam(this.host.sql, presence.onlineOperators(this.host)); }
+  async team() {
+    return members.listTeam(this.host.sql, presence.onlineOperators(this.host));
+  }
   async updateOperator(actor: audit.Actor, id: string, patch: { name?: string; role?: auth.Role; capacity?: number }) {
     const before = members.operatorRow(this.host.sql, id)?.role;
     const result = members.updateOperator(this.host.sql, actor, id, patch);
     if (!("error" in result) && patch.capacity !== undefined) this.ctx.waitUntil(routing.routeQueue(this.host));
-    if (!("error" in result) && result.role !== before) socketSessions.endOperatorSockets(this.host, id, "your role changed; log in again");
+    if (!("error" in result) && result.role !== before)
+      socketSessions.endOperatorSockets(this.host, id, "your role changed; log in again");
     return result;
   }
   async removeOperator(actor: audit.Actor, id: string) {
@@ -186,109 +262,223 @@ export class Site extends SocketObject {
     if (!("error" in result)) team.removed(this.host, id);
     return result;
   }
-  async pendingInvites() { return invites.listInvites(this.host.sql); }
-  async invite(actor: audit.Actor, input: { email: string; name?: string; role: "admin" | "operator" }, origin: string) {
+  async pendingInvites() {
+    return invites.listInvites(this.host.sql);
+  }
+  async invite(
+    actor: audit.Actor,
+    input: { email: string; name?: string; role: "admin" | "operator" },
+    origin: string,
+  ) {
     return team.invite(this.host, actor, input, origin);
   }
-  async revokeInvite(actor: audit.Actor, id: string) { return invites.revokeInvite(this.host.sql, actor, id); }
-  async inviteInfo(token: string) { return team.inviteInfo(this.host, token); }
-  async acceptInvite(token: string, input: { name: string; password: string }, client: { ip?: string; userAgent?: string }) {
+  async revokeInvite(actor: audit.Actor, id: string) {
+    return invites.revokeInvite(this.host.sql, actor, id);
+  }
+  async inviteInfo(token: string) {
+    return team.inviteInfo(this.host, token);
+  }
+  async acceptInvite(
+    token: string,
+    input: { name: string; password: string },
+    client: { ip?: string; userAgent?: string },
+  ) {
     return team.acceptInvite(this.host, token, input, client);
   }
-  async requestPasswordReset(email: string, origin: string) { return team.requestPasswordReset(this.host, email, origin); }
+  async requestPasswordReset(email: string, origin: string) {
+    return team.requestPasswordReset(this.host, email, origin);
+  }
   async resetPassword(token: string, password: string) {
     const result = await passwordReset.completeReset(this.host.sql, token, password);
-    if (!("error" in result)) socketSessions.endOperatorSockets(this.host, result.id, "your password changed; log in again");
+    if (!("error" in result))
+      socketSessions.endOperatorSockets(this.host, result.id, "your password changed; log in again");
     return result;
   }
 
   // ---- for the admin API: settings ----
 
-  async updateSettings(actor: audit.Actor, patch: settings.SettingsPatch) { return settings.applySettingsPatch(this.host.sql, actor, patch); }
-  async installReport() { return install.installReport(this.host.sql); }
-  async allowOrigin(actor: audit.Actor, origin: string) { return install.allowOrigin(this.host.sql, actor, origin); }
-  async departments() { return departments.listDepartments(this.host.sql); }
+  async updateSettings(actor: audit.Actor, patch: settings.SettingsPatch) {
+    return settings.applySettingsPatch(this.host.sql, actor, patch);
+  }
+  async installReport() {
+    return install.installReport(this.host.sql);
+  }
+  async allowOrigin(actor: audit.Actor, origin: string) {
+    return install.allowOrigin(this.host.sql, actor, origin);
+  }
+  async departments() {
+    return departments.listDepartments(this.host.sql);
+  }
   async saveDepartment(actor: audit.Actor, id: string | null, input: { name: string; operatorIds: string[] }) {
     return departments.saveDepartment(this.host.sql, actor, id, input);
   }
-  async deleteDepartment(actor: audit.Actor, id: string) { return departments.deleteDepartment(this.host.sql, actor, id); }
-  async routing() { return routing.readRouting(this.host.sql); }
+  async deleteDepartment(actor: audit.Actor, id: string) {
+    return departments.deleteDepartment(this.host.sql, actor, id);
+  }
+  async routing() {
+    return routing.readRouting(this.host.sql);
+  }
   async saveRouting(actor: audit.Actor, input: Routing) {
     const result = routing.saveRouting(this.host.sql, actor, input);
     if (!("error" in result)) this.ctx.waitUntil(routing.routeQueue(this.host));
     return result;
   }
-  async cannedResponses() { return canned.listCanned(this.host.sql); }
+  async cannedResponses() {
+    return canned.listCanned(this.host.sql);
+  }
   async saveCanned(actor: audit.Actor, id: string | null, input: { shortcut: string; title: string; text: string }) {
     return canned.saveCanned(this.host.sql, actor, id, input);
   }
-  async deleteCanned(actor: audit.Actor, id: string) { return canned.deleteCanned(this.host.sql, actor, id); }
-  async autoReplySettings() { return autoReply.settingsInForce(this.host.sql); }
-  async saveAutoReplySettings(actor: audit.Actor, input: unknown) { return autoReply.saveSettings(this.host.sql, actor, input); }
-  async emailSettings() { return mailSettings.readEmailSettings(this.host.sql); }
-  async saveEmailSettings(actor: audit.Actor, input: unknown) { return mailSettings.saveEmailSettings(this.host.sql, actor, input); }
-  async outbox(limit?: number, viewer?: string) { return this.host.mailer.list(limit, viewer); }
-  async auditLog(before?: number) { return auditLog.list(this.host.sql, { before }); }
-  async secretsInfo() { return secrets.secretsInfo(this.host.sql); }
+  async deleteCanned(actor: audit.Actor, id: string) {
+    return canned.deleteCanned(this.host.sql, actor, id);
+  }
+  async autoReplySettings() {
+    return autoReply.settingsInForce(this.host.sql);
+  }
+  async saveAutoReplySettings(actor: audit.Actor, input: unknown) {
+    return autoReply.saveSettings(this.host.sql, actor, input);
+  }
+  async emailSettings() {
+    return mailSettings.readEmailSettings(this.host.sql);
+  }
+  async saveEmailSettings(actor: audit.Actor, input: unknown) {
+    return mailSettings.saveEmailSettings(this.host.sql, actor, input);
+  }
+  async outbox(limit?: number, viewer?: string) {
+    return this.host.mailer.list(limit, viewer);
+  }
+  async auditLog(before?: number) {
+    return auditLog.list(this.host.sql, { before });
+  }
+  async secretsInfo() {
+    return secrets.secretsInfo(this.host.sql);
+  }
   async rotateSecret(actor: audit.Actor, name: secrets.SecretName, graceHours?: number) {
     return secrets.rotateSecret(this.host.sql, actor, name, graceHours);
   }
 
   // ---- for the admin API: notifications away from the admin (Web Push, Telegram) ----
 
-  async notificationSettings(operatorId: string) { return notifySettings.notificationSettings(this.host, operatorId); }
+  async notificationSettings(operatorId: string) {
+    return notifySettings.notificationSettings(this.host, operatorId);
+  }
   async savePushSubscription(operatorId: string, sub: PushSubscriptionBody, userAgent: string | null) {
     return pushSubscriptions.saveSubscription(this.host.sql, this.env, operatorId, sub, userAgent);
   }
-  async removePushSubscription(operatorId: string, endpoint: string) { return pushSubscriptions.removeSubscription(this.host.sql, operatorId, endpoint); }
-  async saveQuietHours(operatorId: string, quiet: QuietHours | null) { return notify.saveQuietHours(this.host.sql, operatorId, quiet); }
-  async connectTelegram(actor: audit.Actor, token: string, publicUrl: string) { return telegram.connectBot(this.host, actor, token, publicUrl); }
-  async disconnectTelegram(actor: audit.Actor) { return telegram.disconnectBot(this.host, actor); }
-  async telegramLinkCode(operatorId: string) { return telegram.newLinkCode(this.host.sql, operatorId); }
-  async unlinkTelegram(operatorId: string) { return telegram.unlink(this.host.sql, operatorId); }
+  async removePushSubscription(operatorId: string, endpoint: string) {
+    return pushSubscriptions.removeSubscription(this.host.sql, operatorId, endpoint);
+  }
+  async saveQuietHours(operatorId: string, quiet: QuietHours | null) {
+    return notify.saveQuietHours(this.host.sql, operatorId, quiet);
+  }
+  async connectTelegram(actor: audit.Actor, token: string, publicUrl: string) {
+    return telegram.connectBot(this.host, actor, token, publicUrl);
+  }
+  async disconnectTelegram(actor: audit.Actor) {
+    return telegram.disconnectBot(this.host, actor);
+  }
+  async telegramLinkCode(operatorId: string) {
+    return telegram.newLinkCode(this.host.sql, operatorId);
+  }
+  async unlinkTelegram(operatorId: string) {
+    return telegram.unlink(this.host.sql, operatorId);
+  }
 
   // ---- for the Telegram webhook ----
 
-  async telegramUpdate(secret: string, update: { update_id: number }) { return telegram.handleUpdate(this.host, secret, update); }
+  async telegramUpdate(secret: string, update: { update_id: number }) {
+    return telegram.handleUpdate(this.host, secret, update);
+  }
   // ---- for the admin API: the bot ----
 
-  async botSettings() { return bot.config.readBotSettings(this.host.sql); }
-  async saveBotSettings(actor: audit.Actor, input: unknown) { return bot.config.saveBotSettings(this.host.sql, actor, input); }
-  async botScenario() { return bot.config.readScenario(this.host.sql); }
-  async saveBotScenario(actor: audit.Actor, input: unknown) { return bot.config.saveScenario(this.host.sql, actor, input); }
-  async kbEntries() { return bot.knowledge.listEntries(this.host.sql); }
-  async saveKbEntry(actor: audit.Actor, id: string | null, input: KbEntryInput) { return bot.knowledge.saveEntry(this.host.sql, actor, id, input); }
-  async deleteKbEntry(actor: audit.Actor, id: string) { return bot.knowledge.deleteEntry(this.host.sql, actor, id); }
-  async importKb(actor: audit.Actor, format: "json" | "csv", body: unknown) { return bot.knowledge.importEntries(this.ctx.storage, actor, format, body); }
-  async exportKb(format: "json" | "csv") { return bot.knowledge.exportEntries(this.host.sql, format); }
-  async tryKb(question: string) { return bot.knowledge.search(this.host.sql, question, 5); }
-  async leads(limit?: number) { return bot.leads.listLeads(this.host.sql, limit); }
-  async leadsCsv() { return bot.leads.leadsCsv(this.host.sql); }
-  async leadDeliveries() { return bot.listDeliveries(this.host.sql); }
-  async botFeedbackReport() { return bot.feedbackReport(this.host.sql); }
+  async botSettings() {
+    return bot.config.readBotSettings(this.host.sql);
+  }
+  async saveBotSettings(actor: audit.Actor, input: unknown) {
+    return bot.config.saveBotSettings(this.host.sql, actor, input);
+  }
+  async botScenario() {
+    return bot.config.readScenario(this.host.sql);
+  }
+  async saveBotScenario(actor: audit.Actor, input: unknown) {
+    return bot.config.saveScenario(this.host.sql, actor, input);
+  }
+  async kbEntries() {
+    return bot.knowledge.listEntries(this.host.sql);
+  }
+  async saveKbEntry(actor: audit.Actor, id: string | null, input: KbEntryInput) {
+    return bot.knowledge.saveEntry(this.host.sql, actor, id, input);
+  }
+  async deleteKbEntry(actor: audit.Actor, id: string) {
+    return bot.knowledge.deleteEntry(this.host.sql, actor, id);
+  }
+  async importKb(actor: audit.Actor, format: "json" | "csv", body: unknown) {
+    return bot.knowledge.importEntries(this.ctx.storage, actor, format, body);
+  }
+  async exportKb(format: "json" | "csv") {
+    return bot.knowledge.exportEntries(this.host.sql, format);
+  }
+  async tryKb(question: string) {
+    return bot.knowledge.search(this.host.sql, question, 5);
+  }
+  async leads(limit?: number) {
+    return bot.leads.listLeads(this.host.sql, limit);
+  }
+  async leadsCsv() {
+    return bot.leads.leadsCsv(this.host.sql);
+  }
+  async leadDeliveries() {
+    return bot.listDeliveries(this.host.sql);
+  }
+  async botFeedbackReport() {
+    return bot.feedbackReport(this.host.sql);
+  }
 
   // ---- for the admin API: data rights ----
 
-  async eraseContact(actor: audit.Actor, target: { visitorId: string; confirm: string } | { email: string; confirm: string }) {
+  async eraseContact(
+    actor: audit.Actor,
+    target: { visitorId: string; confirm: string } | { email: string; confirm: string },
+  ) {
     return dataRights.eraseContact(this.host, actor, target);
   }
-  async retentionMonths() { return dataRights.retentionMonths(this.host.sql); }
-  async saveRetention(actor: audit.Actor, months: number | null) { return dataRights.saveRetention(this.host, actor, months); }
+  async retentionMonths() {
+    return dataRights.retentionMonths(this.host.sql);
+  }
+  async saveRetention(actor: audit.Actor, months: number | null) {
+    return dataRights.saveRetention(this.host, actor, months);
+  }
 
   // ---- for the signup routes ----
 
-  async createSite(input: signup.NewSite) { return signup.createSite(this.host, input); }
-  async confirmSite(token: string, linkBase: string) { return signup.confirmSite(this.host, token, linkBase); }
-  async signupEmails() { return signup.signupEmails(this.host); }
+  async createSite(input: signup.NewSite) {
+    return signup.createSite(this.host, input);
+  }
+  async confirmSite(token: string, linkBase: string) {
+    return signup.confirmSite(this.host, token, linkBase);
+  }
+  async signupEmails() {
+    return signup.signupEmails(this.host);
+  }
 
   // ---- for the plugin routes ----
 
-  async pluginStatus(call: plugin.SignedCall) { return plugin.pluginStatus(this.host.sql, call); }
-  async pluginEvent(call: plugin.SignedCall) { return plugin.pluginEvent(this.host.sql, call); }
-  async orderEvents(range?: { since?: number; until?: number; limit?: number }) { return plugin.orderEvents(this.host.sql, range); }
-  async wooCustomer(visitorId: string) { return plugin.wooCustomer(this.host.sql, visitorId); }
+  async pluginStatus(call: plugin.SignedCall) {
+    return plugin.pluginStatus(this.host.sql, call);
+  }
+  async pluginEvent(call: plugin.SignedCall) {
+    return plugin.pluginEvent(this.host.sql, call);
+  }
+  async orderEvents(range?: { since?: number; until?: number; limit?: number }) {
+    return plugin.orderEvents(this.host.sql, range);
+  }
+  async wooCustomer(visitorId: string) {
+    return plugin.wooCustomer(this.host.sql, visitorId);
+  }
 
   // ---- for the unsubscribe link ----
 
-  async unsubscribe(email: string) { this.host.mailer.unsubscribe(email); }
+  async unsubscribe(email: string) {
+    this.host.mailer.unsubscribe(email);
+  }
 }

@@ -48,23 +48,33 @@ export function cleanOrigin(origin: string | null): string | null {
 export function recordOrigin(sql: SqlStorage, origin: string | null, allowed: boolean, now = Date.now()): void {
   const clean = cleanOrigin(origin);
   if (!clean) return;
-  const row = sql.exec<{ last_at: number; allowed: number }>("SELECT last_at, allowed FROM widget_origins WHERE origin = ?", clean).toArray()[0];
+  const row = sql
+    .exec<{ last_at: number; allowed: number }>("SELECT last_at, allowed FROM widget_origins WHERE origin = ?", clean)
+    .toArray()[0];
   if (row && row.allowed === Number(allowed) && now - row.last_at < TOUCH_EVERY_MS) return;
   sql.exec(
     `INSERT INTO widget_origins (origin, allowed, last_at, count) VALUES (?, ?, ?, 1)
      ON CONFLICT (origin) DO UPDATE SET allowed = excluded.allowed, last_at = excluded.last_at, count = count + 1`,
-    clean, Number(allowed), now,
+    clean,
+    Number(allowed),
+    now,
   );
   if (!row) {
-    sql.exec(`DELETE FROM widget_origins WHERE origin NOT IN (SELECT origin FROM widget_origins ORDER BY last_at DESC LIMIT ?)`, MAX_ORIGINS);
+    sql.exec(
+      `DELETE FROM widget_origins WHERE origin NOT IN (SELECT origin FROM widget_origins ORDER BY last_at DESC LIMIT ?)`,
+      MAX_ORIGINS,
+    );
   }
 }
 
 /** What the Install screen shows; a refused origin allowed since then counts as seen. */
 export function installReport(sql: SqlStorage): InstallReport {
   const allowed = siteSettingsOf(sql)?.allowedOrigins ?? [];
-  const rows = sql.exec<{ origin: string; allowed: number; last_at: number; count: number }>(
-    "SELECT origin, allowed, last_at, count FROM widget_origins ORDER BY last_at DESC").toArray();
+  const rows = sql
+    .exec<{ origin: string; allowed: number; last_at: number; count: number }>(
+      "SELECT origin, allowed, last_at, count FROM widget_origins ORDER BY last_at DESC",
+    )
+    .toArray();
   const report: InstallReport = { seen: [], refused: [], identityRefused: readSetting(sql, "identity_refused") };
   for (const r of rows) {
     const entry = { origin: r.origin, lastAt: r.last_at, count: r.count };
@@ -77,7 +87,13 @@ export function installReport(sql: SqlStorage): InstallReport {
 /** Adds a refused origin to the allowed list (one click in the admin); audited as a settings change. */
 export function allowOrigin(sql: SqlStorage, actor: audit.Actor, origin: string): SiteSettings | Failure {
   const clean = cleanOrigin(origin);
-  if (!clean) return fieldFailure(400, "invalid_origin", "origin", "an origin is scheme://host[:port] with no path, e.g. https://shop.example");
+  if (!clean)
+    return fieldFailure(
+      400,
+      "invalid_origin",
+      "origin",
+      "an origin is scheme://host[:port] with no path, e.g. https://shop.example",
+    );
   const current = siteSettingsOf(sql);
   if (!current) return failure(404, "unknown_site", "no such site");
   if (originAllowed(clean, current.allowedOrigins)) return current;

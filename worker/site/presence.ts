@@ -10,7 +10,11 @@ import type { SiteHost } from "./host";
 const TAG = "operator";
 
 /** Accepts an operator's socket (the Worker has checked the session). */
-export function acceptOperator(host: Pick<SiteHost, "ctx">, operatorId: string, sessionId: string): { client: WebSocket; server: WebSocket } {
+export function acceptOperator(
+  host: Pick<SiteHost, "ctx">,
+  operatorId: string,
+  sessionId: string,
+): { client: WebSocket; server: WebSocket } {
   const { 0: client, 1: server } = new WebSocketPair();
   host.ctx.acceptWebSocket(server, [TAG, `session:${sessionId}`]);
   attachPeer(server, { role: "operator", id: operatorId });
@@ -45,7 +49,11 @@ export function announcePresence(host: Pick<SiteHost, "ctx">, leaving?: WebSocke
 
 /** Closes the admin sockets of an operator (removed from the team, or demoted). */
 export function disconnectOperator(host: Pick<SiteHost, "ctx">, operatorId: string, reason: string): void {
-  closeAll(host.ctx.getWebSockets(TAG).filter((ws) => peerOf(ws)?.id === operatorId), 4001, reason);
+  closeAll(
+    host.ctx.getWebSockets(TAG).filter((ws) => peerOf(ws)?.id === operatorId),
+    4001,
+    reason,
+  );
 }
 
 /** Closes the admin sockets opened with one session (logout, expiry). */

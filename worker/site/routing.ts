@@ -30,7 +30,7 @@ export interface Candidate {
 export function pickRoundRobin(candidates: readonly Candidate[], lastId: string | null): string | null {
   const sorted = [...candidates].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   const start = lastId === null ? 0 : sorted.findIndex((c) => c.id > lastId);
-  const from = Math.max(start , 0);
+  const from = Math.max(start, 0);
   for (let i = 0; i < sorted.length; i++) {
     const c = sorted[(from + i) % sorted.length]!;
     if (c.load < c.capacity) return c.id;
@@ -61,19 +61,30 @@ function loads(sql: SqlStorage, now: number): Map<string, number> {
   for (const r of sql.exec<{ a: string; n: number }>(
     `SELECT json_extract(entry, '$.assignee') AS a, COUNT(*) AS n FROM inbox
      WHERE status = 'open' AND json_extract(entry, '$.assignee') IS NOT NULL GROUP BY a`,
-  )) out.set(r.a, r.n);
+  ))
+    out.set(r.a, r.n);
   for (const r of sql.exec<{ operator_id: string; n: number }>(
-    "SELECT operator_id, COUNT(*) AS n FROM route_pending WHERE at > ? GROUP BY operator_id", now - PENDING_MS,
-  )) out.set(r.operator_id, (out.get(r.operator_id) ?? 0) + r.n);
+    "SELECT operator_id, COUNT(*) AS n FROM route_pending WHERE at > ? GROUP BY operator_id",
+    now - PENDING_MS,
+  ))
+    out.set(r.operator_id, (out.get(r.operator_id) ?? 0) + r.n);
   return out;
 }
 
 /** Picks the next operator for a department (null: the whole team), or null when all are full or away. */
-export function chooseOperator(sql: SqlStorage, departmentId: string | null, online: ReadonlySet<string>, now = Date.now()): string | null {
+export function chooseOperator(
+  sql: SqlStorage,
+  departmentId: string | null,
+  online: ReadonlySet<string>,
+  now = Date.now(),
+): string | null {
   const pool = departmentId
-    ? sql.exec<{ id: string; capacity: number }>(
-        "SELECT o.id, o.capacity FROM operators o JOIN department_members m ON m.operator_id = o.id WHERE m.department_id = ?", departmentId,
-      ).toArray()
+    ? sql
+        .exec<{ id: string; capacity: number }>(
+          "SELECT o.id, o.capacity FROM operators o JOIN department_members m ON m.operator_id = o.id WHERE m.department_id = ?",
+          departmentId,
+        )
+        .toArray()
     : sql.exec<{ id: string; capacity: number }>("SELECT id, capacity FROM operators").toArray();
   const load = loads(sql, now);
   const candidates = pool.filter((o) => online.has(o.id)).map((o) => ({ ...o, load: load.get(o.id) ?? 0 }));
@@ -87,19 +98,24 @@ export function chooseOperator(sql: SqlStorage, departmentId: string | null, onl
 export function markPending(sql: SqlStorage, conversationId: string, operatorId: string, now = Date.now()): void {
   sql.exec(
     "INSERT INTO route_pending (conversation_id, operator_id, at) VALUES (?, ?, ?) ON CONFLICT (conversation_id) DO UPDATE SET operator_id = excluded.operator_id, at = excluded.at",
-    conversationId, operatorId, now,
+    conversationId,
+    operatorId,
+    now,
   );
 }
 
 /** Forgets a decision once the summary carries an assignee or the conversation is closed. */
 export function settlePending(sql: SqlStorage, entry: InboxEntry): void {
-  if (entry.assignee || entry.status !== "open") sql.exec("DELETE FROM route_pending WHERE conversation_id = ?", entry.id);
+  if (entry.assignee || entry.status !== "open")
+    sql.exec("DELETE FROM route_pending WHERE conversation_id = ?", entry.id);
 }
 
 /** True when a new summary is a conversation routing should place: open, unassigned, the visitor wrote, not on its way. */
 export function needsRouting(sql: SqlStorage, entry: InboxEntry, now = Date.now()): boolean {
   if (entry.status !== "open" || entry.assignee || entry.firstVisitorAt === null) return false;
-  return !sql.exec("SELECT 1 FROM route_pending WHERE conversation_id = ? AND at > ?", entry.id, now - PENDING_MS).toArray().length;
+  return !sql
+    .exec("SELECT 1 FROM route_pending WHERE conversation_id = ? AND at > ?", entry.id, now - PENDING_MS)
+    .toArray().length;
 }
 
 /** The unassigned queue: open conversations nobody has, longest waiting first. */
@@ -110,7 +126,8 @@ export function queue(sql: SqlStorage, limit = 20, now = Date.now()): InboxEntry
          AND json_extract(entry, '$.firstVisitorAt') IS NOT NULL
          AND id NOT IN (SELECT conversation_id FROM route_pending WHERE at > ?)
        ORDER BY COALESCE(json_extract(entry, '$.waitingSince'), updated_at) LIMIT ?`,
-      now - PENDING_MS, limit,
+      now - PENDING_MS,
+      limit,
     )
     .toArray()
     .map((r) => JSON.parse(r.entry) as InboxEntry);

@@ -61,11 +61,17 @@ export function rotateSecret(
 }
 
 /** Which secrets are set and until when a previous one is still accepted (never the values). */
-export function secretsInfo(sql: SqlStorage, now = Date.now()): Record<SecretName, { set: boolean; previousValidUntil: number | null }> {
+export function secretsInfo(
+  sql: SqlStorage,
+  now = Date.now(),
+): Record<SecretName, { set: boolean; previousValidUntil: number | null }> {
   const info = {} as Record<SecretName, { set: boolean; previousValidUntil: number | null }>;
   for (const name of SECRET_NAMES) {
     const prev = readSetting<Previous>(sql, `${KEY[name]}_previous`);
-    info[name] = { set: !!readSetting<string>(sql, KEY[name]), previousValidUntil: prev && prev.until > now ? prev.until : null };
+    info[name] = {
+      set: !!readSetting<string>(sql, KEY[name]),
+      previousValidUntil: prev && prev.until > now ? prev.until : null,
+    };
   }
   return info;
 }

@@ -5,19 +5,30 @@
  */
 import { z } from "zod";
 import { failure, type Failure } from "../lib/errors";
-import { fileSettings, issueFields, look, siteSettings, videoSettings, type FileSettings, type SiteSettings, type VideoSettings } from "../protocol";
+import {
+  fileSettings,
+  issueFields,
+  look,
+  siteSettings,
+  videoSettings,
+  type FileSettings,
+  type SiteSettings,
+  type VideoSettings,
+} from "../protocol";
 import * as audit from "./audit";
 
 /** The settings the admin app edits; each part optional, unknown keys refused. */
-export const settingsPatch = z.strictObject({
-  name: siteSettings.shape.name,
-  allowedOrigins: siteSettings.shape.allowedOrigins,
-  timezone: siteSettings.shape.timezone,
-  locale: siteSettings.shape.locale,
-  look: z.strictObject(look.shape).partial(),
-  files: z.strictObject(fileSettings.shape).partial(),
-  video: z.strictObject(videoSettings.shape).partial(),
-}).partial();
+export const settingsPatch = z
+  .strictObject({
+    name: siteSettings.shape.name,
+    allowedOrigins: siteSettings.shape.allowedOrigins,
+    timezone: siteSettings.shape.timezone,
+    locale: siteSettings.shape.locale,
+    look: z.strictObject(look.shape).partial(),
+    files: z.strictObject(fileSettings.shape).partial(),
+    video: z.strictObject(videoSettings.shape).partial(),
+  })
+  .partial();
 export type SettingsPatch = z.infer<typeof settingsPatch>;
 
 /** A value of the Site's key-value `settings` table, or null. */
@@ -30,7 +41,8 @@ export function readSetting<T>(sql: SqlStorage, key: string): T | null {
 export function writeSetting(sql: SqlStorage, key: string, value: unknown): void {
   sql.exec(
     "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    key, JSON.stringify(value),
+    key,
+    JSON.stringify(value),
   );
 }
 
@@ -38,7 +50,13 @@ export function writeSetting(sql: SqlStorage, key: string, value: unknown): void
 export function applySettingsPatch(sql: SqlStorage, actor: audit.Actor, patch: SettingsPatch): SiteSettings | Failure {
   const current = siteSettingsOf(sql);
   if (!current) return failure(404, "unknown_site", "no such site");
-  const merged = { ...current, ...patch, look: { ...current.look, ...patch.look }, files: { ...current.files, ...patch.files }, video: { ...current.video, ...patch.video } };
+  const merged = {
+    ...current,
+    ...patch,
+    look: { ...current.look, ...patch.look },
+    files: { ...current.files, ...patch.files },
+    video: { ...current.video, ...patch.video },
+  };
   const parsed = siteSettings.safeParse(merged);
   if (!parsed.success) {
     const fields = issueFields(parsed.error);
@@ -50,7 +68,6 @@ export function applySettingsPatch(sql: SqlStorage, actor: audit.Actor, patch: S
   if (Object.keys(changes).length) audit.record(sql, actor, "settings.update", null, changes);
   return next;
 }
-
 
 /** The site's settings record, or null when the site does not exist. */
 export function siteSettingsOf(sql: SqlStorage): SiteSettings | null {

@@ -24,9 +24,13 @@ export async function openSocket(
   now = Date.now(),
 ): Promise<{ sessionId: string; expiresAt: number } | null> {
   const hash = await sha256Hex(token);
-  const row = host.sql.exec<{ operator_id: string; expires_at: number }>(
-    "SELECT operator_id, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?", hash, now,
-  ).toArray()[0];
+  const row = host.sql
+    .exec<{ operator_id: string; expires_at: number }>(
+      "SELECT operator_id, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?",
+      hash,
+      now,
+    )
+    .toArray()[0];
   if (!row) return null;
   const sessionId = hash.slice(0, 16);
   if (conversationId) {
@@ -34,7 +38,10 @@ export async function openSocket(
     host.sql.exec(
       `INSERT INTO operator_sockets (session_id, operator_id, conversation_id, opened_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (session_id, conversation_id) DO UPDATE SET opened_at = excluded.opened_at`,
-      sessionId, row.operator_id, conversationId, now,
+      sessionId,
+      row.operator_id,
+      conversationId,
+      now,
     );
   }
   return { sessionId, expiresAt: row.expires_at };
@@ -43,9 +50,9 @@ export async function openSocket(
 /** Closes every socket of a session (the Site's and the conversations'). */
 export function endSessionSockets(host: SiteHost, sessionId: string): void {
   disconnectSession(host, sessionId);
-  const rows = host.sql.exec<{ conversation_id: string }>(
-    "SELECT conversation_id FROM operator_sockets WHERE session_id = ?", sessionId,
-  ).toArray();
+  const rows = host.sql
+    .exec<{ conversation_id: string }>("SELECT conversation_id FROM operator_sockets WHERE session_id = ?", sessionId)
+    .toArray();
   host.sql.exec("DELETE FROM operator_sockets WHERE session_id = ?", sessionId);
   for (const r of rows) closeIn(host, r.conversation_id, { session: sessionId });
 }
@@ -53,9 +60,12 @@ export function endSessionSockets(host: SiteHost, sessionId: string): void {
 /** Closes every socket of an operator (removed, role changed, password reset). */
 export function endOperatorSockets(host: SiteHost, operatorId: string, reason: string): void {
   disconnectOperator(host, operatorId, reason);
-  const rows = host.sql.exec<{ conversation_id: string }>(
-    "SELECT DISTINCT conversation_id FROM operator_sockets WHERE operator_id = ?", operatorId,
-  ).toArray();
+  const rows = host.sql
+    .exec<{ conversation_id: string }>(
+      "SELECT DISTINCT conversation_id FROM operator_sockets WHERE operator_id = ?",
+      operatorId,
+    )
+    .toArray();
   host.sql.exec("DELETE FROM operator_sockets WHERE operator_id = ?", operatorId);
   for (const r of rows) closeIn(host, r.conversation_id, { operator: operatorId });
 }
@@ -64,12 +74,22 @@ export function endOperatorSockets(host: SiteHost, operatorId: string, reason: s
 export function checkSiteSocket(host: SiteHost, ws: WebSocket, now = Date.now()): boolean {
   const tag = host.ctx.getTags(ws).find((t) => t.startsWith("session:"));
   const sessionId = tag?.slice(8) ?? "";
-  const live = /^[0-9a-f]{16}$/.test(sessionId) && host.sql.exec(
-    "SELECT 1 FROM sessions WHERE substr(token_hash, 1, 16) = ? AND operator_id = ? AND expires_at > ?",
-    sessionId, peerOf(ws)?.id ?? "", now,
-  ).toArray().length > 0;
+  const live =
+    /^[0-9a-f]{16}$/.test(sessionId) &&
+    host.sql
+      .exec(
+        "SELECT 1 FROM sessions WHERE substr(token_hash, 1, 16) = ? AND operator_id = ? AND expires_at > ?",
+        sessionId,
+        peerOf(ws)?.id ?? "",
+        now,
+      )
+      .toArray().length > 0;
   if (!live) {
-    try { ws.close(4001, "your session has ended; log in again"); } catch { /* already closing */ }
+    try {
+      ws.close(4001, "your session has ended; log in again");
+    } catch {
+      /* already closing */
+    }
   }
   return live;
 }

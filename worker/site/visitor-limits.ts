@@ -32,9 +32,14 @@ function scaled(limit: Limit, scale: number): Limit {
 
 /** Seconds to wait when `key` already has `limit.max` hits in the window, else 0. */
 function waitFor(sql: SqlStorage, key: string, limit: Limit, now: number): number {
-  const rows = sql.exec<{ at: number }>(
-    "SELECT at FROM client_hits WHERE key = ? AND at > ? ORDER BY at LIMIT ?", key, now - limit.windowMs, limit.max,
-  ).toArray();
+  const rows = sql
+    .exec<{ at: number }>(
+      "SELECT at FROM client_hits WHERE key = ? AND at > ? ORDER BY at LIMIT ?",
+      key,
+      now - limit.windowMs,
+      limit.max,
+    )
+    .toArray();
   if (rows.length < limit.max) return 0;
   return Math.max(1, Math.ceil((rows[0]!.at + limit.windowMs - now) / 1000));
 }
@@ -44,7 +49,9 @@ function hit(sql: SqlStorage, key: string, now: number): void {
 }
 
 function refuse(what: string, retryAfter: number): Failure {
-  return failure(429, "rate_limited", `too many ${what} from this client; try again in ${retryAfter} s`, { retryAfter });
+  return failure(429, "rate_limited", `too many ${what} from this client; try again in ${retryAfter} s`, {
+    retryAfter,
+  });
 }
 
 /** Counts a session start from `ipKey`; 429 with retryAfter past the limit. */
@@ -59,7 +66,11 @@ export function countSession(sql: SqlStorage, ipKey: string | undefined, scale =
 
 /** Counts a new conversation for the client and the visitor; 429 past either limit. */
 export function countNewConversation(
-  sql: SqlStorage, ipKey: string | undefined, visitorId: string, scale = 1, now = Date.now(),
+  sql: SqlStorage,
+  ipKey: string | undefined,
+  visitorId: string,
+  scale = 1,
+  now = Date.now(),
 ): Failure | null {
   const keys: Array<[string, Limit]> = [[`v:${visitorId}`, scaled(VISITOR_LIMITS.conversationsPerVisitor, scale)]];
   if (ipKey) keys.push([`c:${ipKey}`, scaled(VISITOR_LIMITS.conversationsPerIp, scale)]);

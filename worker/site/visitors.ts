@@ -51,7 +51,10 @@ export async function checkIdentity(sql: SqlStorage, identity: Identity): Promis
   const given = fromHex(identity.hash);
   if (!given) return null;
   for (const secret of acceptedSecrets(sql, "identity")) {
-    if (identity.email !== undefined && sameBytes(given, await hmacSha256(secret, identityMessage(identity.userId, identity.email)))) {
+    if (
+      identity.email !== undefined &&
+      sameBytes(given, await hmacSha256(secret, identityMessage(identity.userId, identity.email)))
+    ) {
       return "email";
     }
     if (sameBytes(given, await hmacSha256(secret, identity.userId))) return "user";
@@ -73,8 +76,11 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
   const allowed = originAllowed(req.origin, settings.allowedOrigins);
   recordOrigin(sql, req.origin, allowed);
   if (!allowed) {
-    return failure(403, "origin_not_allowed",
-      `origin ${req.origin ?? "(none)"} is not allowed for this site; add it to the site's allowed origins`);
+    return failure(
+      403,
+      "origin_not_allowed",
+      `origin ${req.origin ?? "(none)"} is not allowed for this site; add it to the site's allowed origins`,
+    );
   }
   const tooMany = countSession(sql, req.ipKey, limitScale(host.env));
   if (tooMany) return tooMany;
@@ -83,7 +89,12 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
   if (req.identity) {
     const signed = await checkIdentity(sql, req.identity);
     if (!signed) recordIdentityRefused(sql);
-    if (!signed) return failure(401, "bad_identity", "identity hash does not match HMAC-SHA256(identity secret, userId) nor HMAC-SHA256(identity secret, userId + \"\\n\" + email)");
+    if (!signed)
+      return failure(
+        401,
+        "bad_identity",
+        'identity hash does not match HMAC-SHA256(identity secret, userId) nor HMAC-SHA256(identity secret, userId + "\\n" + email)',
+      );
     verified = signed === "email" || req.identity.email === undefined;
     visitorId = visitorOfUser(sql, req.identity.userId) ?? visitorId;
   }
@@ -91,7 +102,9 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
   if (req.identity || req.trail) {
     const id = req.identity;
     upsertContact(sql, visitorId, {
-      ...(id ? { userId: id.userId, ...(id.email ? { email: id.email } : {}), ...(id.name ? { name: id.name } : {}) } : {}),
+      ...(id
+        ? { userId: id.userId, ...(id.email ? { email: id.email } : {}), ...(id.name ? { name: id.name } : {}) }
+        : {}),
       verified: !!id && verified,
       ...(req.locale ? { locale: req.locale } : {}),
       ...(req.timezone ? { timezone: req.timezone } : {}),
@@ -99,7 +112,11 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
     });
   }
   if (req.client) recordClient(sql, visitorId, req.client);
-  const conversationId = openConversationOf(host, visitorId, req.visitorId === visitorId ? req.conversationId : undefined);
+  const conversationId = openConversationOf(
+    host,
+    visitorId,
+    req.visitorId === visitorId ? req.conversationId : undefined,
+  );
   if (conversationId !== req.conversationId && !listed(sql, conversationId)) {
     const refused = countNewConversation(sql, req.ipKey, visitorId, limitScale(host.env));
     if (refused) return refused;
@@ -110,7 +127,11 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
     // The conversation copied the visitor at first contact; an identity learnt later updates it.
     const conversation = conversationStub(host.env, conversationId);
     if (conversation) {
-      defer(host, "identity update", conversation.updateVisitor({ email: contact.email, name: contact.name, verified: contact.verified }));
+      defer(
+        host,
+        "identity update",
+        conversation.updateVisitor({ email: contact.email, name: contact.name, verified: contact.verified }),
+      );
     }
   }
   return {
@@ -137,8 +158,11 @@ function openConversationOf(host: SiteHost, visitorId: string, fromToken?: strin
     const row = host.sql.exec<{ status: string }>("SELECT status FROM inbox WHERE id = ?", fromToken).toArray()[0];
     if (!row || row.status === "open") return fromToken;
   }
-  const open = host.sql.exec<{ id: string }>(
-    "SELECT id FROM inbox WHERE visitor_id = ? AND status = 'open' ORDER BY updated_at DESC LIMIT 1", visitorId,
-  ).toArray()[0];
+  const open = host.sql
+    .exec<{ id: string }>(
+      "SELECT id FROM inbox WHERE visitor_id = ? AND status = 'open' ORDER BY updated_at DESC LIMIT 1",
+      visitorId,
+    )
+    .toArray()[0];
   return open?.id ?? newConversationId(host.env, host.siteKey() ?? "");
 }

@@ -18,7 +18,9 @@ type Step = "idle" | "ringing" | "calling" | "live" | "ended";
 
 @customElement("ec-call")
 export class EcCall extends LitElement {
-  static override styles = [base, css`
+  static override styles = [
+    base,
+    css`
     :host { display: block; }
     .call { display: flex; flex-direction: column; gap: 8px; padding: 8px 12px; background: #111; color: #fff; border-bottom: 1px solid var(--ec-border); }
     .stage { position: relative; display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap: 6px; }
@@ -29,7 +31,8 @@ export class EcCall extends LitElement {
     .controls p { margin: 0; flex: 1 1 100%; }
     button.end { background: #c62828; color: #fff; border-color: transparent; }
     @media (max-width: 640px) { .call { position: fixed; inset: 0; z-index: 20; justify-content: flex-end; } }
-  `];
+  `,
+  ];
 
   @property({ attribute: false }) session!: ConversationSession;
   step: Step = "idle";
@@ -78,7 +81,8 @@ export class EcCall extends LitElement {
     if (this.step === "idle") return nothing;
     const video = (cls: string, stream: MediaStream | null, muted: boolean, label: string) =>
       html`<video class=${cls} autoplay playsinline ?muted=${muted} aria-label=${label} .srcObject=${stream} ?hidden=${!stream}></video>`;
-    const button = (key: string, on: () => void, cls = "") => html`<button type="button" class=${cls} @click=${on}>${t(key)}</button>`;
+    const button = (key: string, on: () => void, cls = "") =>
+      html`<button type="button" class=${cls} @click=${on}>${t(key)}</button>`;
     let controls: unknown = nothing;
     if (this.step === "ringing") {
       controls = html`<p role="alert">${t(this.audioOnly ? "call.incomingAudio" : "call.incoming")}</p>

@@ -29,12 +29,14 @@ export class EcSettingsAccount extends Screen {
     return html`<h2>${t("settings.account.title")}</h2>
       <div class="card"><table>
         <thead><tr><th>${t("settings.account.device")}</th><th>${t("settings.account.lastSeen")}</th><th></th></tr></thead>
-        <tbody>${this.sessions.map((s) => html`<tr>
+        <tbody>${this.sessions.map(
+          (s) => html`<tr>
           <td title=${s.userAgent ?? ""}>${device(s) ?? t("settings.account.unknownDevice")}${s.ip ? html`<br><span class="muted">${s.ip}</span>` : ""}
             ${s.current ? html`<br><span class="badge soft">${t("settings.account.current")}</span>` : ""}</td>
           <td>${fullTime(s.lastSeen)}</td>
           <td><button class="danger" @click=${() => this.end(s)}>${t("settings.account.end")}</button></td>
-        </tr>`)}</tbody>
+        </tr>`,
+        )}</tbody>
       </table></div>`;
   }
 

@@ -37,13 +37,23 @@ export class EcSettingsAudit extends Screen {
     return html`<h2>${t("settings.audit.title")}</h2>
       <div class="card"><table>
         <thead><tr><th>${t("settings.audit.when")}</th><th>${t("settings.audit.who")}</th><th>${t("settings.audit.what")}</th></tr></thead>
-        <tbody>${this.entries.map((e) => html`<tr>
+        <tbody>${this.entries.map(
+          (e) => html`<tr>
           <td>${fullTime(e.at)}</td><td>${e.actor.name}</td>
           <td><strong>${t(`settings.audit.actions.${e.action}`) === `settings.audit.actions.${e.action}` ? e.action : t(`settings.audit.actions.${e.action}`)}</strong>
             ${e.target ? html` — ${e.target}` : nothing}
-            ${e.details ? html`<ul>${Object.entries(e.details).map(([k, v]) => html`<li><code>${k}</code>: ${
-              isChange(v) ? html`${show(v.from)} → ${show(v.to)}` : show(v)}</li>`)}</ul>` : nothing}</td>
-        </tr>`)}</tbody>
+            ${
+              e.details
+                ? html`<ul>${Object.entries(e.details).map(
+                    ([k, v]) =>
+                      html`<li><code>${k}</code>: ${
+                        isChange(v) ? html`${show(v.from)} → ${show(v.to)}` : show(v)
+                      }</li>`,
+                  )}</ul>`
+                : nothing
+            }</td>
+        </tr>`,
+        )}</tbody>
       </table>
       ${this.entries.length ? nothing : html`<p class="muted">${t("settings.audit.empty")}</p>`}
       ${this.more ? html`<button @click=${() => this.load(this.entries.at(-1)?.id)}>${t("settings.audit.more")}</button>` : nothing}</div>`;

@@ -108,18 +108,20 @@ export class EcSettingsAutoreplies extends Screen {
         if (moved) this.errors = {};
         this.requestUpdate();
       },
-      focusLater: (selector) => void this.updateComplete.then(() => {
-        const el = this.renderRoot.querySelector<HTMLButtonElement>(selector);
-        const target = el?.disabled ? el.parentElement?.querySelector<HTMLElement>("button:not([disabled])") : el;
-        target?.focus();
-      }),
+      focusLater: (selector) =>
+        void this.updateComplete.then(() => {
+          const el = this.renderRoot.querySelector<HTMLButtonElement>(selector);
+          const target = el?.disabled ? el.parentElement?.querySelector<HTMLElement>("button:not([disabled])") : el;
+          target?.focus();
+        }),
     };
   }
 
   override render() {
     const d = this.draft;
     const head = html`<h2>${T("title")}</h2><p class="muted">${T("intro")}</p>`;
-    if (!d) return html`${head}${this.loadError ? html`<p class="form-error" role="alert">${this.loadError}</p>` : html`<p class="muted">${t("app.loading")}</p>`}`;
+    if (!d)
+      return html`${head}${this.loadError ? html`<p class="form-error" role="alert">${this.loadError}</p>` : html`<p class="muted">${t("app.loading")}</p>`}`;
     const ed = this.editing();
     return html`${head}
       ${ed.readOnly ? html`<p class="notice" role="note">${T("readOnly")}</p>` : nothing}
@@ -129,18 +131,28 @@ export class EcSettingsAutoreplies extends Screen {
           ${rulesEditor(ed, d)}
           <section class="card" aria-labelledby="h-other">
             <h3 id="h-other">${T("other")}</h3>
-            ${textField(ed, "quietAfterOperatorMinutes", T("quiet"), Number.isFinite(d.quietAfterOperatorMinutes) ? d.quietAfterOperatorMinutes : "",
-              (v) => (d.quietAfterOperatorMinutes = v.trim() === "" ? Number.NaN : Number(v)), { type: "number", min: 0, max: 1440 })}
+            ${textField(
+              ed,
+              "quietAfterOperatorMinutes",
+              T("quiet"),
+              Number.isFinite(d.quietAfterOperatorMinutes) ? d.quietAfterOperatorMinutes : "",
+              (v) => (d.quietAfterOperatorMinutes = v.trim() === "" ? Number.NaN : Number(v)),
+              { type: "number", min: 0, max: 1440 },
+            )}
             ${checkField(ed, "askEmail", T("askEmail"), d.askEmail, (v) => (d.askEmail = v), "askEmail")}
             ${errorAt(ed, "askEmail")}
           </section>
         </fieldset>
-        ${ed.readOnly ? nothing : html`<div class="save-bar"><div class="actions">
+        ${
+          ed.readOnly
+            ? nothing
+            : html`<div class="save-bar"><div class="actions">
           <button class="primary" ?disabled=${this.busy}>${t("settings.save")}</button>
           <button type="button" ?disabled=${!this.dirty || this.busy} @click=${this.discard}>${T("discard")}</button>
           ${this.dirty ? html`<span class="muted unsaved">${T("unsaved")}</span>` : nothing}
           ${this.status()}
-        </div></div>`}
+        </div></div>`
+        }
       </form>
       <ec-autoreply-preview .dirty=${this.dirty} .revision=${this.revision}></ec-autoreply-preview>`;
   }

@@ -98,7 +98,11 @@ export function newVariant(): Variant {
 }
 
 /** Sets or clears one condition of a variant (an empty value means "any"). */
-export function setCondition<K extends keyof NonNullable<Variant["when"]>>(v: Variant, key: K, value: NonNullable<Variant["when"]>[K] | undefined): void {
+export function setCondition<K extends keyof NonNullable<Variant["when"]>>(
+  v: Variant,
+  key: K,
+  value: NonNullable<Variant["when"]>[K] | undefined,
+): void {
   const when = { ...(v.when ?? {}) };
   if (value === undefined || value === "") delete when[key];
   else when[key] = value;

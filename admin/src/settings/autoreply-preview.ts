@@ -24,13 +24,20 @@ function localInput(d: Date): string {
 /** "Tuesday, 31 March, 10:00" in `zone`, in the app's language. */
 function inZone(iso: string, zone: string): string {
   return new Intl.DateTimeFormat(locale(), {
-    timeZone: zone, weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit",
+    timeZone: zone,
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    hour: "2-digit",
+    minute: "2-digit",
   }).format(new Date(iso));
 }
 
 @customElement("ec-autoreply-preview")
 export class EcAutoreplyPreview extends LitElement {
-  static override styles = [base, css`
+  static override styles = [
+    base,
+    css`
     :host { display: block; }
     .card { background: var(--ec-surface); border: 1px solid var(--ec-border); border-radius: 12px; padding: 16px; margin-bottom: 16px; }
     .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(280px, 100%), 1fr)); gap: 0 16px; align-items: end; }
@@ -41,7 +48,8 @@ export class EcAutoreplyPreview extends LitElement {
     dd { margin: 0; overflow-wrap: anywhere; }
     .text { white-space: pre-wrap; }
     @media (max-width: 600px) { dl { grid-template-columns: 1fr; } dd { margin-bottom: 6px; } }
-  `];
+  `,
+  ];
 
   /** The form has unsaved changes (the preview shows the saved settings). */
   @property({ type: Boolean }) dirty = false;
@@ -75,7 +83,10 @@ export class EcAutoreplyPreview extends LitElement {
       <h3 id="h-preview">${T("title")}</h3>
       <p class="muted">${T("intro")}</p>
       ${this.dirty ? html`<p class="warn" role="status">${T("unsaved")}</p>` : nothing}
-      <form @submit=${(e: Event) => { e.preventDefault(); void this.run(); }} novalidate>
+      <form @submit=${(e: Event) => {
+        e.preventDefault();
+        void this.run();
+      }} novalidate>
         <div class="grid">
           <div><label for="p-at">${T("at")}</label>
             <div class="row"><input id="p-at" class="grow" type="datetime-local" .value=${this.at}
@@ -105,8 +116,11 @@ export class EcAutoreplyPreview extends LitElement {
       <dt>${T("period")}</dt><dd class="period">${periodLabel(r.period)}</dd>
       <dt>${T("rule")}</dt><dd class="rule">${r.rule ?? T("noRule")}</dd>
       ${r.rule ? html`<dt>${T("text")}</dt><dd class="text">${r.text ?? T("noText")}</dd>` : nothing}
-      <dt>${T("next")}</dt><dd class="next">${r.nextOpening
-        ? html`<time datetime=${r.nextOpening}>${inZone(r.nextOpening, r.zone)}</time> (${r.zone})` : T("never")}</dd>
+      <dt>${T("next")}</dt><dd class="next">${
+        r.nextOpening
+          ? html`<time datetime=${r.nextOpening}>${inZone(r.nextOpening, r.zone)}</time> (${r.zone})`
+          : T("never")
+      }</dd>
     </dl>`;
   }
 
@@ -119,7 +133,10 @@ export class EcAutoreplyPreview extends LitElement {
     this.error = null;
     try {
       const preview = await api<Preview>("POST", "/autoreply/preview", {
-        at: at.toISOString(), visitorTimezone: zone, locale: this.visitorLang, emailKnown: this.emailKnown,
+        at: at.toISOString(),
+        visitorTimezone: zone,
+        locale: this.visitorLang,
+        emailKnown: this.emailKnown,
       });
       this.result = { ...preview, zone };
     } catch (err) {

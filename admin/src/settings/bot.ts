@@ -24,7 +24,11 @@ export class EcSettingsBot extends Screen {
   }
 
   private async load(): Promise<void> {
-    const [kb, settings, scenario] = await Promise.all([api("GET", "/bot/kb"), api("GET", "/bot/settings"), api("GET", "/bot/scenario")]);
+    const [kb, settings, scenario] = await Promise.all([
+      api("GET", "/bot/kb"),
+      api("GET", "/bot/settings"),
+      api("GET", "/bot/scenario"),
+    ]);
     this.entries = kb.entries;
     this.settingsText = JSON.stringify(settings.settings, null, 2);
     this.scenarioText = scenario.scenario ? JSON.stringify(scenario.scenario, null, 2) : "";
@@ -35,10 +39,12 @@ export class EcSettingsBot extends Screen {
       <p class="muted">${t("settings.bot.intro")}</p>
       ${this.tryBox()}
       <div class="card"><h3>${t("settings.bot.kb")} (${this.entries.length})</h3>
-        <table><tbody>${this.entries.map((e) => html`<tr>
+        <table><tbody>${this.entries.map(
+          (e) => html`<tr>
           <td><span class="muted">${e.lang}</span> ${e.questions.join(" · ")}</td>
           <td style="white-space:pre-wrap">${e.answer}</td>
-          <td><button class="danger" @click=${() => this.removeEntry(e)}>${t("settings.delete")}</button></td></tr>`)}</tbody></table>
+          <td><button class="danger" @click=${() => this.removeEntry(e)}>${t("settings.delete")}</button></td></tr>`,
+        )}</tbody></table>
         ${this.entryForm()}
         <p class="row"><a href="/api/v1/admin/bot/kb/export?format=csv" download>${t("settings.bot.exportCsv")}</a>
           <a href="/api/v1/admin/bot/kb/export?format=json" download>${t("settings.bot.exportJson")}</a></p>
@@ -53,10 +59,16 @@ export class EcSettingsBot extends Screen {
     const tried = this.tried;
     return html`<form @submit=${this.tryIt}><label for="question">${t("settings.bot.try")}</label>
       <div class="row"><input id="question" name="question" maxlength="1000"><button class="primary">${t("settings.bot.tryButton")}</button></div>
-      ${tried ? html`<ol class="matches">${tried.matches.map((m) => html`<li>
+      ${
+        tried
+          ? html`<ol class="matches">${tried.matches.map(
+              (m) => html`<li>
         <strong>${m.confidence >= tried.threshold ? t("settings.bot.answers") : t("settings.bot.silent")}</strong>
-        ${m.question} — <span class="muted">${t("settings.bot.score", { confidence: m.confidence.toFixed(2), score: m.score.toFixed(2) })}</span></li>`)}
-        ${tried.matches.length ? "" : html`<li>${t("settings.bot.noMatch")}</li>`}</ol>` : ""}</form>`;
+        ${m.question} — <span class="muted">${t("settings.bot.score", { confidence: m.confidence.toFixed(2), score: m.score.toFixed(2) })}</span></li>`,
+            )}
+        ${tried.matches.length ? "" : html`<li>${t("settings.bot.noMatch")}</li>`}</ol>`
+          : ""
+      }</form>`;
   }
 
   private entryForm() {
@@ -84,8 +96,21 @@ export class EcSettingsBot extends Screen {
   private async addEntry(e: SubmitEvent): Promise<void> {
     e.preventDefault();
     const v = valuesOf(e.target as HTMLFormElement);
-    const body = { questions: lines(v.questions), answer: v.answer ?? "", tags: (v.tags ?? "").split(",").map((s) => s.trim()).filter(Boolean), lang: v.lang };
-    if (await this.attempt(() => api("POST", "/bot/kb", body), (p) => ["answer", "tags"].includes(p))) {
+    const body = {
+      questions: lines(v.questions),
+      answer: v.answer ?? "",
+      tags: (v.tags ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+      lang: v.lang,
+    };
+    if (
+      await this.attempt(
+        () => api("POST", "/bot/kb", body),
+        (p) => ["answer", "tags"].includes(p),
+      )
+    ) {
       (e.target as HTMLFormElement).reset();
       await this.load();
     }
@@ -102,31 +127,41 @@ export class EcSettingsBot extends Screen {
     if (!file) return;
     const csv = /\.csv$/i.test(file.name) || file.type === "text/csv";
     const res = await fetch(`/api/v1/admin/bot/kb/import?format=${csv ? "csv" : "json"}`, {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": csv ? "text/csv" : "application/json" }, body: await file.text(),
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": csv ? "text/csv" : "application/json" },
+      body: await file.text(),
     });
     const json = await res.json().catch(() => null);
-    this.importNote = res.ok ? t("settings.bot.imported", { count: String(json.imported) }) : (json?.error?.message ?? res.statusText);
+    this.importNote = res.ok
+      ? t("settings.bot.imported", { count: String(json.imported) })
+      : (json?.error?.message ?? res.statusText);
     if (res.ok) await this.load();
   }
 
   private async saveJson(e: SubmitEvent, path: string): Promise<void> {
     e.preventDefault();
     const { json = "" } = valuesOf(e.target as HTMLFormElement);
-    await this.attempt(async () => {
-      let body: unknown;
-      try {
-        body = JSON.parse(json);
-      } catch {
-        throw new ApiFailure(400, "bad_json", t("settings.bot.badJson"));
-      }
-      await api("PUT", path, body);
-    }, () => false);
+    await this.attempt(
+      async () => {
+        let body: unknown;
+        try {
+          body = JSON.parse(json);
+        } catch {
+          throw new ApiFailure(400, "bad_json", t("settings.bot.badJson"));
+        }
+        await api("PUT", path, body);
+      },
+      () => false,
+    );
   }
 }
 
 function lines(text: string | undefined): string[] {
-  return (text ?? "").split("\n").map((s) => s.trim()).filter(Boolean);
+  return (text ?? "")
+    .split("\n")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 declare global {

@@ -22,11 +22,15 @@ export class EcSettingsCanned extends Screen {
     return html`<h2>${t("settings.canned.title")}</h2>
       <p class="muted">${t("settings.canned.intro")}</p>
       <div class="card"><table><tbody>
-        ${state.canned.map((c) => this.editing === c.id ? html`<tr><td colspan="3">${this.form(c)}</td></tr>` : html`<tr>
+        ${state.canned.map((c) =>
+          this.editing === c.id
+            ? html`<tr><td colspan="3">${this.form(c)}</td></tr>`
+            : html`<tr>
           <td><code>/${c.shortcut}</code><br><span class="muted">${c.title}</span></td>
           <td style="white-space:pre-wrap">${c.text}</td>
           <td class="row"><button @click=${() => this.edit(c.id)}>${t("settings.edit")}</button>
-            <button class="danger" @click=${() => this.removeRow(c)}>${t("settings.delete")}</button></td></tr>`)}
+            <button class="danger" @click=${() => this.removeRow(c)}>${t("settings.delete")}</button></td></tr>`,
+        )}
       </tbody></table>
       ${this.editing === "new" ? this.form(null) : html`<button @click=${() => this.edit("new")}>${t("settings.canned.add")}</button>`}</div>`;
   }
@@ -56,7 +60,10 @@ export class EcSettingsCanned extends Screen {
   private async save(e: SubmitEvent, c: CannedResponse | null): Promise<void> {
     e.preventDefault();
     const v = valuesOf(e.target as HTMLFormElement);
-    const ok = await this.attempt(() => api(c ? "PUT" : "POST", c ? `/canned/${c.id}` : "/canned", v), (p) => p in v);
+    const ok = await this.attempt(
+      () => api(c ? "PUT" : "POST", c ? `/canned/${c.id}` : "/canned", v),
+      (p) => p in v,
+    );
     if (ok) {
       this.editing = null;
       await state.refreshCanned();
@@ -69,4 +76,3 @@ export class EcSettingsCanned extends Screen {
     await state.refreshCanned();
   }
 }
-

@@ -29,14 +29,17 @@ function failureText(err: unknown): string {
 
 @customElement("ec-settings-data")
 export class EcSettingsData extends Screen {
-  static override styles = [...Screen.styles, css`
+  static override styles = [
+    ...Screen.styles,
+    css`
     .secret { border-top: 1px solid var(--ec-border); padding-top: 8px; margin-top: 8px; }
     .grace { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
     .grace input { width: 120px; }
     .new { background: var(--ec-hover); border-radius: 8px; padding: 8px 12px; margin-top: 8px; }
     label.inline { margin: 6px 0; }
     #months { width: 120px; }
-  `];
+  `,
+  ];
 
   @litState() private months: number | null | undefined = undefined;
   @litState() private keep: "all" | "months" = "all";
@@ -105,8 +108,11 @@ export class EcSettingsData extends Screen {
     return html`<section class="secret" aria-labelledby=${`h-${name}`} data-secret=${name}>
       <h4 id=${`h-${name}`}>${T(name)}</h4>
       <p class="muted">${T(`${name}Hint`)}</p>
-      <p class="state">${info.set ? T("isSet") : T("notSet")}${info.previousValidUntil && !shown
-        ? html` · ${T("previousUntil", { when: fullTime(info.previousValidUntil) })}` : nothing}</p>
+      <p class="state">${info.set ? T("isSet") : T("notSet")}${
+        info.previousValidUntil && !shown
+          ? html` · ${T("previousUntil", { when: fullTime(info.previousValidUntil) })}`
+          : nothing
+      }</p>
       <label for=${id}>${T("grace")}</label>
       <div class="grace">
         <input id=${id} type="number" min="0" max="168" value="24" aria-invalid=${err?.field ? "true" : "false"}
@@ -138,9 +144,12 @@ export class EcSettingsData extends Screen {
       this.saved = false;
       return;
     }
-    const ok = await this.attempt(async () => {
-      this.months = (await api<{ months: number | null }>("PUT", "/data/retention", { months })).months;
-    }, (path) => path === "months");
+    const ok = await this.attempt(
+      async () => {
+        this.months = (await api<{ months: number | null }>("PUT", "/data/retention", { months })).months;
+      },
+      (path) => path === "months",
+    );
     if (!ok) this.errors = Object.fromEntries(Object.entries(this.errors).map(([p, m]) => [p, withoutPath(p, m)]));
   }
 
@@ -157,7 +166,11 @@ export class EcSettingsData extends Screen {
       this.secrets = (await api<{ secrets: SecretsInfo }>("GET", "/secrets")).secrets;
     } catch (err) {
       const field = err instanceof ApiFailure ? err.fields.graceHours : undefined;
-      this.secretErrors = { [name]: field ? { field: true, text: serverText(withoutPath("graceHours", field)) } : { field: false, text: failureText(err) } };
+      this.secretErrors = {
+        [name]: field
+          ? { field: true, text: serverText(withoutPath("graceHours", field)) }
+          : { field: false, text: failureText(err) },
+      };
     } finally {
       this.rotating = null;
     }

@@ -24,11 +24,15 @@ export class EcSettingsDepartments extends Screen {
     return html`<h2>${t("settings.departments.title")}</h2>
       ${this.routingForm()}
       <div class="card"><table><tbody>
-        ${state.departments.map((d) => this.editing === d.id ? html`<tr><td colspan="3">${this.form(d)}</td></tr>` : html`<tr>
+        ${state.departments.map((d) =>
+          this.editing === d.id
+            ? html`<tr><td colspan="3">${this.form(d)}</td></tr>`
+            : html`<tr>
           <td><strong>${d.name}</strong></td>
           <td class="muted">${d.operatorIds.map((id) => state.nameOf(id) ?? id).join(", ") || t("settings.departments.nobody")}</td>
           <td class="row"><button @click=${() => this.edit(d.id)}>${t("settings.edit")}</button>
-            <button class="danger" @click=${() => this.removeRow(d)}>${t("settings.delete")}</button></td></tr>`)}
+            <button class="danger" @click=${() => this.removeRow(d)}>${t("settings.delete")}</button></td></tr>`,
+        )}
       </tbody></table>
       ${this.editing === "new" ? this.form(null) : html`<button @click=${() => this.edit("new")}>${t("settings.departments.add")}</button>`}</div>`;
   }
@@ -72,7 +76,10 @@ export class EcSettingsDepartments extends Screen {
     const form = e.target as HTMLFormElement;
     const operatorIds = new FormData(form).getAll("op").map(String);
     const body = { name: valuesOf(form).name, operatorIds };
-    const ok = await this.attempt(() => api(d ? "PUT" : "POST", d ? `/departments/${d.id}` : "/departments", body), (p) => p === "name" || p === "operatorIds");
+    const ok = await this.attempt(
+      () => api(d ? "PUT" : "POST", d ? `/departments/${d.id}` : "/departments", body),
+      (p) => p === "name" || p === "operatorIds",
+    );
     if (ok) {
       this.editing = null;
       await state.refreshTeam();
@@ -90,7 +97,9 @@ export class EcSettingsDepartments extends Screen {
     const form = e.target as HTMLFormElement;
     const v = valuesOf(form);
     await this.attempt(async () => {
-      this.routing = (await api("PUT", "/routing", { auto: v.auto === "on", defaultDepartmentId: v.defaultDepartmentId || null })).routing;
+      this.routing = (
+        await api("PUT", "/routing", { auto: v.auto === "on", defaultDepartmentId: v.defaultDepartmentId || null })
+      ).routing;
     });
   }
 }

@@ -30,7 +30,14 @@ export function errorAt(ed: Editing, path: string): TemplateResult | typeof noth
 }
 
 /** A labelled text, number, time or date input (or a textarea with `multiline: rows`). */
-export function textField(ed: Editing, path: string, label: string, value: string | number, set: (v: string) => void, o: TextOptions = {}) {
+export function textField(
+  ed: Editing,
+  path: string,
+  label: string,
+  value: string | number,
+  set: (v: string) => void,
+  o: TextOptions = {},
+) {
   const a = invalid(ed.errors, path);
   const hintId = o.hint ? `hint-${path}` : "";
   const described = [a.describedBy, hintId].filter(Boolean).join(" ");
@@ -51,17 +58,37 @@ export function textField(ed: Editing, path: string, label: string, value: strin
 }
 
 /** A checkbox with its label on the right. */
-export function checkField(ed: Editing, id: string, label: string, checked: boolean, set: (v: boolean) => void, field?: string) {
+export function checkField(
+  ed: Editing,
+  id: string,
+  label: string,
+  checked: boolean,
+  set: (v: boolean) => void,
+  field?: string,
+) {
   return html`<label class="inline" for=${id}><input type="checkbox" id=${id} data-field=${field ?? nothing} .checked=${checked}
-    @change=${(e: Event) => { set((e.target as HTMLInputElement).checked); ed.changed(); }}>${label}</label>`;
+    @change=${(e: Event) => {
+      set((e.target as HTMLInputElement).checked);
+      ed.changed();
+    }}>${label}</label>`;
 }
 
 /** A labelled select of [value, text] pairs. */
-export function selectField(ed: Editing, path: string, label: string, value: string, options: Array<[string, string]>, set: (v: string) => void) {
+export function selectField(
+  ed: Editing,
+  path: string,
+  label: string,
+  value: string,
+  options: Array<[string, string]>,
+  set: (v: string) => void,
+) {
   const a = invalid(ed.errors, path);
   return html`<label for=${path}>${label}</label>
     <select id=${path} data-field=${path} .value=${value} aria-invalid=${a.invalid} aria-describedby=${a.describedBy}
-      @change=${(e: Event) => { set((e.target as HTMLSelectElement).value); ed.changed(); }}>
+      @change=${(e: Event) => {
+        set((e.target as HTMLSelectElement).value);
+        ed.changed();
+      }}>
       ${options.map(([v, text]) => html`<option value=${v} ?selected=${v === value}>${text}</option>`)}
     </select>${fieldError(ed.errors, path)}`;
 }

@@ -16,7 +16,6 @@ import { Screen } from "./screen";
 
 const T = (key: string) => t(`settings.email.${key}`);
 
-
 @customElement("ec-settings-email")
 export class EcSettingsEmail extends Screen {
   @litState() private settings: EmailSettings | null = null;
@@ -38,7 +37,8 @@ export class EcSettingsEmail extends Screen {
   override render() {
     const s = this.settings;
     const head = html`<h2>${T("title")}</h2>`;
-    if (!s) return html`${head}${this.loadError ? html`<p class="form-error" role="alert">${this.loadError}</p>` : html`<p class="muted">${t("app.loading")}</p>`}`;
+    if (!s)
+      return html`${head}${this.loadError ? html`<p class="form-error" role="alert">${this.loadError}</p>` : html`<p class="muted">${t("app.loading")}</p>`}`;
     const readOnly = !state.canManage;
     const delay = invalid(this.errors, "followupDelayMinutes");
     return html`${head}
@@ -70,9 +70,12 @@ export class EcSettingsEmail extends Screen {
       followupDelayMinutes: delay === "" ? null : Number(delay),
       notifyOperators: (form.elements.namedItem("notifyOperators") as HTMLInputElement).checked,
     };
-    const ok = await this.attempt(async () => {
-      this.settings = (await api<{ settings: EmailSettings }>("PUT", "/email-settings", body)).settings;
-    }, (path) => path in body);
+    const ok = await this.attempt(
+      async () => {
+        this.settings = (await api<{ settings: EmailSettings }>("PUT", "/email-settings", body)).settings;
+      },
+      (path) => path in body,
+    );
     if (!ok) this.errors = Object.fromEntries(Object.entries(this.errors).map(([p, m]) => [p, withoutPath(p, m)]));
   }
 }

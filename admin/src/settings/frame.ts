@@ -12,7 +12,9 @@ import { SCREENS, type SettingsScreen } from "./registry";
 
 @customElement("ec-settings")
 export class EcSettings extends LitElement {
-  static override styles = [base, css`
+  static override styles = [
+    base,
+    css`
     :host { flex: 1; min-height: 0; display: grid; grid-template-columns: 220px 1fr; background: var(--ec-bg); }
     nav { background: var(--ec-surface); border-right: 1px solid var(--ec-border); padding: 8px; overflow-y: auto; }
     nav a { display: block; padding: 8px 10px; border-radius: 8px; color: inherit; text-decoration: none; }
@@ -24,7 +26,8 @@ export class EcSettings extends LitElement {
       nav a { white-space: nowrap; }
       .screen { padding: 12px; }
     }
-  `];
+  `,
+  ];
 
   @property() screen = "";
   @litState() private loaded = new Set<string>();
@@ -45,8 +48,13 @@ export class EcSettings extends LitElement {
     const active = screens.find((s) => s.id === this.screen) ?? screens[0]!;
     return html`
       <nav aria-label=${t("app.settings")}>
-        ${screens.map((s) => html`<a href=${`/admin/settings/${s.id}`} aria-current=${s.id === active.id ? "page" : "false"}
-          @click=${(e: MouseEvent) => { e.preventDefault(); go({ name: "settings", screen: s.id }); }}>${t(s.title)}</a>`)}
+        ${screens.map(
+          (s) => html`<a href=${`/admin/settings/${s.id}`} aria-current=${s.id === active.id ? "page" : "false"}
+          @click=${(e: MouseEvent) => {
+            e.preventDefault();
+            go({ name: "settings", screen: s.id });
+          }}>${t(s.title)}</a>`,
+        )}
       </nav>
       <div class="screen">${this.element(active)}</div>`;
   }

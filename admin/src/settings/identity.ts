@@ -18,7 +18,10 @@ export class EcSettingsIdentity extends Screen {
   override connectedCallback(): void {
     super.connectedCallback();
     // Identities that did not verify: those customers chatted unverified, and were asked for their email again.
-    api("GET", "/install").then((r) => (this.refused = r.identityRefused), () => {});
+    api("GET", "/install").then(
+      (r) => (this.refused = r.identityRefused),
+      () => {},
+    );
   }
 
   override render() {
@@ -29,10 +32,14 @@ export class EcSettingsIdentity extends Screen {
         <pre>hash = HMAC-SHA256(identity secret, userId + "\n" + email)  // hex; without an email: HMAC-SHA256(identity secret, userId)
 &lt;script&gt;window.edgechatSettings = { identity: { id: userId, email, name, hash } }&lt;/script&gt;</pre>
         <p class="muted">${t("settings.identity.hidden")}</p>
-        ${this.secret ? html`<p><strong>${t("settings.identity.newSecret")}</strong></p>
+        ${
+          this.secret
+            ? html`<p><strong>${t("settings.identity.newSecret")}</strong></p>
           <p class="row"><code id="secret">${this.secret}</code>
             <button @click=${this.copy}>${this.copied ? t("settings.identity.copied") : t("settings.identity.copy")}</button></p>
-          <p class="form-error">${t("settings.identity.onlyOnce")}</p>` : nothing}
+          <p class="form-error">${t("settings.identity.onlyOnce")}</p>`
+            : nothing
+        }
         <div class="actions"><button class="danger" ?disabled=${this.busy} @click=${this.rotate}>${t("settings.identity.rotate")}</button>${this.status()}</div>
       </div>`;
   }

@@ -35,7 +35,8 @@ export class EcSettingsInstall extends Screen {
 
   override render() {
     const r = this.report;
-    if (!r) return html`<h2>${t("settings.install.title")}</h2><p class="muted">${this.message ?? t("app.loading")}</p>`;
+    if (!r)
+      return html`<h2>${t("settings.install.title")}</h2><p class="muted">${this.message ?? t("app.loading")}</p>`;
     const snippet = `<script src="${location.origin}/widget.js" data-site="${r.siteKey}" async></script>`;
     return html`<h2>${t("settings.install.title")}</h2>
       <div class="card">
@@ -49,14 +50,22 @@ export class EcSettingsInstall extends Screen {
       </div>
       <div class="card" aria-live="polite">
         <h3>${t("settings.install.checkTitle")}</h3>
-        ${r.seen.length
-          ? html`<ul id="seen">${r.seen.map((o) => html`<li>${t("settings.install.seenOn", { origin: o.origin, ago: this.ago(o.lastAt) })}</li>`)}</ul>`
-          : html`<p id="seen" class="muted">${t("settings.install.notSeen")}</p>`}
-        ${r.refused.length ? html`<h3>${t("settings.install.refusedTitle")}</h3>
+        ${
+          r.seen.length
+            ? html`<ul id="seen">${r.seen.map((o) => html`<li>${t("settings.install.seenOn", { origin: o.origin, ago: this.ago(o.lastAt) })}</li>`)}</ul>`
+            : html`<p id="seen" class="muted">${t("settings.install.notSeen")}</p>`
+        }
+        ${
+          r.refused.length
+            ? html`<h3>${t("settings.install.refusedTitle")}</h3>
           <p class="muted">${t("settings.install.refusedIntro")}</p>
-          <ul id="refused">${r.refused.map((o) => html`<li class="row"><code>${o.origin}</code>
+          <ul id="refused">${r.refused.map(
+            (o) => html`<li class="row"><code>${o.origin}</code>
             <span class="muted">${t("settings.install.refusedAgo", { ago: this.ago(o.lastAt) })}</span>
-            <button ?disabled=${this.busy} @click=${() => this.allow(o.origin)} aria-label=${t("settings.install.allowOrigin", { origin: o.origin })}>${t("settings.install.allow")}</button></li>`)}</ul>` : nothing}
+            <button ?disabled=${this.busy} @click=${() => this.allow(o.origin)} aria-label=${t("settings.install.allowOrigin", { origin: o.origin })}>${t("settings.install.allow")}</button></li>`,
+          )}</ul>`
+            : nothing
+        }
         <div class="actions"><button @click=${this.load}>${t("settings.install.refresh")}</button>${this.status()}</div>
       </div>`;
   }

@@ -28,15 +28,19 @@ export class EcSettingsLeads extends Screen {
         <button @click=${() => this.load()}>${t("settings.leads.refresh")}</button></p>
       <div class="card"><table class="leads">
         <thead><tr><th>${t("settings.leads.when")}</th><th>${t("settings.leads.fields")}</th><th>${t("settings.leads.status")}</th></tr></thead>
-        <tbody>${this.leads.map((l) => html`<tr data-lead=${l.id}>
+        <tbody>${this.leads.map(
+          (l) => html`<tr data-lead=${l.id}>
           <td>${new Date(l.createdAt).toLocaleString()}</td>
           <td>${Object.entries(l.fields).map(([k, v]) => html`<div><span class="muted">${k}:</span> ${v}</div>`)}
             ${l.enrichment?.name ? html`<div class="muted">Gravatar: ${l.enrichment.name}</div>` : ""}</td>
-          <td>${t(`settings.leads.${l.status}`)} <a href=${`/admin/c/${l.conversationId}`}>${t("settings.leads.open")}</a></td></tr>`)}
+          <td>${t(`settings.leads.${l.status}`)} <a href=${`/admin/c/${l.conversationId}`}>${t("settings.leads.open")}</a></td></tr>`,
+        )}
         ${this.leads.length ? "" : html`<tr><td colspan="3">${t("settings.leads.empty")}</td></tr>`}</tbody></table></div>
       <div class="card"><h3>${t("settings.leads.deliveries")}</h3><table><tbody>
-        ${this.deliveries.map((d) => html`<tr><td>${new Date(d.at).toLocaleString()}</td><td>${d.target}</td>
-          <td>${d.status} (${d.attempts})</td><td class="muted">${d.lastError ?? ""}</td></tr>`)}</tbody></table></div>`;
+        ${this.deliveries.map(
+          (d) => html`<tr><td>${new Date(d.at).toLocaleString()}</td><td>${d.target}</td>
+          <td>${d.status} (${d.attempts})</td><td class="muted">${d.lastError ?? ""}</td></tr>`,
+        )}</tbody></table></div>`;
   }
 }
 

@@ -20,7 +20,10 @@ export class EcSettingsLook extends Screen {
           <div>${this.input("name", t("settings.look.siteName"), s.name)}</div>
           <div>${this.zonePicker(s.timezone)}</div>
         </div>
-        ${this.select("locale", t("settings.look.language"), s.locale, [["en", "English"], ["ru", "Русский"]])}
+        ${this.select("locale", t("settings.look.language"), s.locale, [
+          ["en", "English"],
+          ["ru", "Русский"],
+        ])}
         <div class="two">
           <div>
             <label for="look.color">${t("settings.look.color")}</label>
@@ -30,7 +33,10 @@ export class EcSettingsLook extends Screen {
                 aria-invalid=${invalid(this.errors, "look.color").invalid} aria-describedby=${invalid(this.errors, "look.color").describedBy}></div>
             ${fieldError(this.errors, "look.color")}
           </div>
-          <div>${this.select("look.position", t("settings.look.position"), look.position, [["right", t("settings.look.right")], ["left", t("settings.look.left")]])}</div>
+          <div>${this.select("look.position", t("settings.look.position"), look.position, [
+            ["right", t("settings.look.right")],
+            ["left", t("settings.look.left")],
+          ])}</div>
         </div>
         ${this.input("look.launcherText", t("settings.look.launcherText"), look.launcherText, { max: 40 })}
         ${this.input("look.teamName", t("settings.look.teamName"), look.teamName, { max: 80 })}
@@ -51,9 +57,13 @@ export class EcSettingsLook extends Screen {
       <input id="timezone" name="timezone" list="zone-names" autocomplete="off" spellcheck="false" maxlength="64" .value=${value}
         aria-invalid=${a.invalid} aria-describedby=${a.describedBy}>
       <datalist id="zone-names">${zoneNames().map((z) => html`<option value=${z}></option>`)}</datalist>
-      ${mine !== value ? html`<button type="button" class="link" id="browser-zone" @click=${() => {
-        (this.renderRoot.querySelector("#timezone") as HTMLInputElement).value = mine;
-      }}>${t("settings.look.useBrowserZone", { zone: mine })}</button>` : nothing}
+      ${
+        mine !== value
+          ? html`<button type="button" class="link" id="browser-zone" @click=${() => {
+              (this.renderRoot.querySelector("#timezone") as HTMLInputElement).value = mine;
+            }}>${t("settings.look.useBrowserZone", { zone: mine })}</button>`
+          : nothing
+      }
       <p class="hint">${t("settings.look.timezoneHint")}</p>${fieldError(this.errors, "timezone")}`;
   }
 
@@ -66,9 +76,18 @@ export class EcSettingsLook extends Screen {
   private async save(e: SubmitEvent): Promise<void> {
     e.preventDefault();
     const v = valuesOf(e.target as HTMLFormElement);
-    const look = Object.fromEntries(Object.entries(v).filter(([k]) => k.startsWith("look.")).map(([k, x]) => [k.slice(5), x]));
+    const look = Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => k.startsWith("look."))
+        .map(([k, x]) => [k.slice(5), x]),
+    );
     await this.attempt(async () => {
-      const { settings } = await api("PUT", "/settings", { name: v.name, timezone: v.timezone, locale: v.locale, look });
+      const { settings } = await api("PUT", "/settings", {
+        name: v.name,
+        timezone: v.timezone,
+        locale: v.locale,
+        look,
+      });
       state.settings = settings;
       state.changed();
     });

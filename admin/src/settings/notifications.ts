@@ -41,10 +41,12 @@ export class EcSettingsNotifications extends Screen {
       <div class="card">
         <h3>${t("settings.notifications.push")}</h3>
         <p class="muted">${t("settings.notifications.pushHint")}</p>
-        ${s.push.available && "PushManager" in window
-          ? html`<button ?disabled=${this.busy} @click=${this.subscribed ? this.pushOff : this.pushOn}>
+        ${
+          s.push.available && "PushManager" in window
+            ? html`<button ?disabled=${this.busy} @click=${this.subscribed ? this.pushOff : this.pushOn}>
               ${this.subscribed ? t("settings.notifications.pushOff") : t("settings.notifications.pushOn")}</button>`
-          : html`<p>${t("settings.notifications.pushUnavailable")}</p>`}
+            : html`<p>${t("settings.notifications.pushUnavailable")}</p>`
+        }
       </div>
       <form @submit=${this.saveQuiet}>
         <h3>${t("settings.notifications.quiet")}</h3>
@@ -57,17 +59,27 @@ export class EcSettingsNotifications extends Screen {
       </form>
       <div class="card">
         <h3>Telegram</h3>
-        ${s.telegram.connected
-          ? html`<p>${t("settings.notifications.bot", { bot: `@${s.telegram.botUsername}` })}</p>
+        ${
+          s.telegram.connected
+            ? html`<p>${t("settings.notifications.bot", { bot: `@${s.telegram.botUsername}` })}</p>
               ${s.telegram.linked ? html`<p>${t("settings.notifications.linkedAs", { who: s.telegram.linkedAs ?? "" })}</p>` : nothing}
               <button ?disabled=${this.busy} @click=${this.newCode}>${t("settings.notifications.link")}</button>
-              ${this.linkCode ? html`<p>${t("settings.notifications.sendCode")} <code>/start ${this.linkCode}</code>
-                <a href=${`https://t.me/${s.telegram.botUsername}?start=${this.linkCode}`} target="_blank" rel="noopener">t.me/${s.telegram.botUsername}</a></p>` : nothing}`
-          : html`<p class="muted">${t("settings.notifications.noBot")}</p>`}
-        ${state.canManage ? html`<form @submit=${this.connect}>
+              ${
+                this.linkCode
+                  ? html`<p>${t("settings.notifications.sendCode")} <code>/start ${this.linkCode}</code>
+                <a href=${`https://t.me/${s.telegram.botUsername}?start=${this.linkCode}`} target="_blank" rel="noopener">t.me/${s.telegram.botUsername}</a></p>`
+                  : nothing
+              }`
+            : html`<p class="muted">${t("settings.notifications.noBot")}</p>`
+        }
+        ${
+          state.canManage
+            ? html`<form @submit=${this.connect}>
             ${this.input("token", t("settings.notifications.token"), "", { hint: t("settings.notifications.tokenHint") })}
             <div class="actions"><button type="submit" ?disabled=${this.busy}>${t("settings.notifications.connect")}</button></div>
-          </form>` : nothing}
+          </form>`
+            : nothing
+        }
       </div>`;
   }
 
@@ -75,7 +87,10 @@ export class EcSettingsNotifications extends Screen {
     await this.attempt(async () => {
       if ((await Notification.requestPermission()) !== "granted") throw new Error(t("settings.notifications.denied"));
       const reg = await navigator.serviceWorker.ready;
-      const sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(this.settings!.push.publicKey!) as BufferSource });
+      const sub = await reg.pushManager.subscribe({
+        userVisibleOnly: true,
+        applicationServerKey: keyBytes(this.settings!.push.publicKey!) as BufferSource,
+      });
       await api("POST", "/push/subscriptions", sub.toJSON());
       this.subscribed = true;
     });
@@ -98,7 +113,9 @@ export class EcSettingsNotifications extends Screen {
     const start = String(form.get("quietHours.start") ?? "");
     const end = String(form.get("quietHours.end") ?? "");
     const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    await this.attempt(() => api("PUT", "/notifications", { quietHours: start && end ? { start, end, timezone } : null }));
+    await this.attempt(() =>
+      api("PUT", "/notifications", { quietHours: start && end ? { start, end, timezone } : null }),
+    );
   }
 
   private async newCode(): Promise<void> {

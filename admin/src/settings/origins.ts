@@ -19,11 +19,15 @@ export class EcSettingsOrigins extends Screen {
         <textarea id="origins" rows="8" .value=${s.allowedOrigins.join("\n")} aria-invalid=${lineErrors.length > 0}
           aria-describedby="origins-err"></textarea>
         <p class="hint">${t("settings.origins.hint")}</p>
-        ${lineErrors.length ? html`<ul id="origins-err" class="field-error" role="alert">
+        ${
+          lineErrors.length
+            ? html`<ul id="origins-err" class="field-error" role="alert">
           ${lineErrors.map(([k, msg]) => {
             const line = Number(k.split(".")[1]);
             return html`<li>${Number.isInteger(line) ? t("settings.origins.line", { n: line + 1 }) : ""} ${serverText(msg)}</li>`;
-          })}</ul>` : nothing}
+          })}</ul>`
+            : nothing
+        }
         <div class="actions"><button class="primary" ?disabled=${this.busy}>${t("settings.save")}</button>${this.status()}</div>
       </form>`;
   }
@@ -31,7 +35,10 @@ export class EcSettingsOrigins extends Screen {
   private async save(e: SubmitEvent): Promise<void> {
     e.preventDefault();
     const text = (this.renderRoot.querySelector("#origins") as HTMLTextAreaElement).value;
-    const allowedOrigins = text.split("\n").map((l) => l.trim()).filter(Boolean);
+    const allowedOrigins = text
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
     await this.attempt(async () => {
       const { settings } = await api("PUT", "/settings", { allowedOrigins });
       state.settings = settings;

@@ -30,7 +30,9 @@ function mailbox(m: Mailbox | undefined): string {
 
 @customElement("ec-settings-outbox")
 export class EcSettingsOutbox extends Screen {
-  static override styles = [...Screen.styles, css`
+  static override styles = [
+    ...Screen.styles,
+    css`
     ul { list-style: none; margin: 0; padding: 0; }
     li + li { border-top: 1px solid var(--ec-border); }
     button.mail { display: block; width: 100%; text-align: left; border: 0; border-radius: 0; background: none; padding: 10px 4px; }
@@ -49,7 +51,8 @@ export class EcSettingsOutbox extends Screen {
     pre.raw { max-height: 480px; overflow: auto; }
     summary { cursor: pointer; font-weight: 600; margin: 8px 0; }
     @media (max-width: 600px) { dl { grid-template-columns: 1fr; } dd { margin-bottom: 4px; } }
-  `];
+  `,
+  ];
 
   @litState() private messages: OutboxEntry[] = [];
   @litState() private limit = PAGE;
@@ -84,8 +87,14 @@ export class EcSettingsOutbox extends Screen {
         ${this.status()}
         ${this.loaded && !this.messages.length ? html`<p class="muted">${T("empty")}</p>` : nothing}
         <ul aria-label=${T("title")}>${this.messages.map((m) => html`<li>${this.row(m)}</li>`)}</ul>
-        ${this.messages.length === this.limit && this.limit < MAX
-          ? html`<button @click=${() => { this.limit += PAGE; void this.load(); }}>${T("more")}</button>` : nothing}
+        ${
+          this.messages.length === this.limit && this.limit < MAX
+            ? html`<button @click=${() => {
+                this.limit += PAGE;
+                void this.load();
+              }}>${T("more")}</button>`
+            : nothing
+        }
       </div>`;
   }
 
@@ -129,7 +138,9 @@ export class EcSettingsOutbox extends Screen {
     const back = this.openId;
     this.openId = id;
     await this.updateComplete;
-    const target = id ? this.renderRoot.querySelector<HTMLElement>("#mail-subject") : this.renderRoot.querySelector<HTMLElement>(`button.mail[data-id="${back}"]`);
+    const target = id
+      ? this.renderRoot.querySelector<HTMLElement>("#mail-subject")
+      : this.renderRoot.querySelector<HTMLElement>(`button.mail[data-id="${back}"]`);
     target?.focus();
   }
 }

@@ -19,7 +19,9 @@ const H = 160;
 /** A bar or line chart with a table view and a CSV link. */
 @customElement("ec-report-chart")
 export class EcReportChart extends LitElement {
-  static override styles = [base, css`
+  static override styles = [
+    base,
+    css`
     :host { display: block; }
     header { display: flex; gap: 8px; align-items: baseline; flex-wrap: wrap; }
     h3 { margin: 0; font-size: 15px; flex: 1; }
@@ -29,7 +31,8 @@ export class EcReportChart extends LitElement {
     line.axis { stroke: var(--ec-border); }
     text { font-size: 11px; fill: var(--ec-muted, #666); }
     table { margin-top: 8px; }
-  `];
+  `,
+  ];
 
   @property() heading = "";
   @property() kind: "bar" | "line" = "bar";
@@ -47,7 +50,12 @@ export class EcReportChart extends LitElement {
   private summary(): string {
     const total = this.points.reduce((s, p) => s + p.value, 0);
     const top = this.points.reduce<ChartPoint | null>((m, p) => (m === null || p.value > m.value ? p : m), null);
-    return t("settings.reports.chartSummary", { title: this.heading, max: top?.value ?? 0, label: top?.label ?? "", total });
+    return t("settings.reports.chartSummary", {
+      title: this.heading,
+      max: top?.value ?? 0,
+      label: top?.label ?? "",
+      total,
+    });
   }
 
   private chart() {
@@ -56,9 +64,13 @@ export class EcReportChart extends LitElement {
     const y = (v: number) => H - 16 - (v / max) * (H - 28);
     const step = W / n;
     const every = Math.ceil(n / 12);
-    const shapes = this.kind === "line"
-      ? svg`<polyline points=${this.points.map((p, i) => `${(i + 0.5) * step},${y(p.value)}`).join(" ")}></polyline>`
-      : this.points.map((p, i) => svg`<rect x=${i * step + step * 0.15} y=${y(p.value)} width=${step * 0.7} height=${H - 16 - y(p.value)}><title>${p.label}: ${p.value}</title></rect>`);
+    const shapes =
+      this.kind === "line"
+        ? svg`<polyline points=${this.points.map((p, i) => `${(i + 0.5) * step},${y(p.value)}`).join(" ")}></polyline>`
+        : this.points.map(
+            (p, i) =>
+              svg`<rect x=${i * step + step * 0.15} y=${y(p.value)} width=${step * 0.7} height=${H - 16 - y(p.value)}><title>${p.label}: ${p.value}</title></rect>`,
+          );
     return html`<svg viewBox="0 0 ${W} ${H}" role="img" aria-label=${this.summary()}>
       <line class="axis" x1="0" x2=${W} y1=${H - 16} y2=${H - 16}></line>
       ${shapes}
@@ -74,11 +86,13 @@ export class EcReportChart extends LitElement {
           ${this.table ? t("settings.reports.asChart") : t("settings.reports.asTable")}</button>
         ${this.csv ? html`<a href=${this.csv} download>${t("settings.reports.csv")}</a>` : nothing}
       </header>
-      ${this.table
-        ? html`<table><caption class="sr-only">${this.heading}</caption>
+      ${
+        this.table
+          ? html`<table><caption class="sr-only">${this.heading}</caption>
             <thead><tr><th scope="col">${this.labelHeading}</th><th scope="col">${this.valueHeading}</th></tr></thead>
             <tbody>${this.points.map((p) => html`<tr><th scope="row">${p.label}</th><td>${p.value}</td></tr>`)}</tbody></table>`
-        : this.chart()}`;
+          : this.chart()
+      }`;
   }
 }
 

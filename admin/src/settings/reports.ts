@@ -17,17 +17,30 @@ import { Screen } from "./screen";
 type Duration = { count: number; mean: number | null; median: number | null; p90: number | null };
 type Group = { id: string; conversations: number; answered: number; firstResponseMean: number | null };
 interface Figures {
-  conversations: number; answered: number; missed: number;
-  firstResponse: Duration; firstResponseBusiness: Duration; resolution: Duration;
-  byHour: number[]; byWeekday: number[]; byDepartment: Group[]; byOperator: Group[];
-  emailCapture: { rate: number | null }; continuedByEmail: { share: number | null };
+  conversations: number;
+  answered: number;
+  missed: number;
+  firstResponse: Duration;
+  firstResponseBusiness: Duration;
+  resolution: Duration;
+  byHour: number[];
+  byWeekday: number[];
+  byDepartment: Group[];
+  byOperator: Group[];
+  emailCapture: { rate: number | null };
+  continuedByEmail: { share: number | null };
   csat: { count: number; mean: number | null };
   daily: { day: string; conversations: number }[];
-  bot: unknown; video: unknown; conversion: unknown;
+  bot: unknown;
+  video: unknown;
+  conversion: unknown;
 }
 interface Report {
   period: { from: string; to: string; timeZone: string; previous: { from: string; to: string } };
-  missedAfterMin: number; figures: Figures; previous: Figures; names: Record<string, string>;
+  missedAfterMin: number;
+  figures: Figures;
+  previous: Figures;
+  names: Record<string, string>;
 }
 /** A headline: its key, how to read it from figures, how to show it, and whether lower is better. */
 type Headline = [key: string, read: (f: Figures) => number | null, show: (v: number) => string, lowerIsBetter: boolean];
@@ -47,12 +60,16 @@ const HEADLINES: Headline[] = [
 
 /** A local date "YYYY-MM-DD" in a zone, `back` days before now. */
 function dateIn(timeZone: string | undefined, back = 0): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(Date.now() - back * 86_400_000);
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
+    Date.now() - back * 86_400_000,
+  );
 }
 
 @customElement("ec-settings-reports")
 export class EcSettingsReports extends Screen {
-  static override styles = [...Screen.styles, css`
+  static override styles = [
+    ...Screen.styles,
+    css`
     .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 12px; margin-bottom: 16px; }
     .figure { background: var(--ec-surface); border: 1px solid var(--ec-border); border-radius: 12px; padding: 12px; }
     .figure .value { font-size: 22px; font-weight: 600; margin: 4px 0; }
@@ -61,7 +78,8 @@ export class EcSettingsReports extends Screen {
     form.period { display: flex; flex-wrap: wrap; gap: 8px; align-items: end; }
     h3 { font-size: 15px; margin: 0 0 8px; display: flex; gap: 8px; align-items: baseline; }
     h3 a { font-size: 13px; font-weight: normal; }
-  `];
+  `,
+  ];
 
   @litState() private from = "";
   @litState() private to = "";
@@ -89,9 +107,12 @@ export class EcSettingsReports extends Screen {
   private async load(): Promise<void> {
     this.report = null;
     // A refused period has one message, shown above the figures rather than beside an input.
-    await this.attempt(async () => {
-      this.report = await api<Report>("GET", `/reports?${this.query()}`);
-    }, () => false);
+    await this.attempt(
+      async () => {
+        this.report = await api<Report>("GET", `/reports?${this.query()}`);
+      },
+      () => false,
+    );
     this.saved = false;
   }
 
@@ -110,9 +131,12 @@ export class EcSettingsReports extends Screen {
     let change: string | null = null;
     if (now !== null && before !== null) {
       const diff = now - before;
-      change = diff === 0 ? t("settings.reports.same") : t(diff > 0 ? "settings.reports.up" : "settings.reports.down", { value: show(Math.abs(diff)) });
+      change =
+        diff === 0
+          ? t("settings.reports.same")
+          : t(diff > 0 ? "settings.reports.up" : "settings.reports.down", { value: show(Math.abs(diff)) });
     }
-    const better = now !== null && before !== null && now !== before && (now < before) === lowerIsBetter;
+    const better = now !== null && before !== null && now !== before && now < before === lowerIsBetter;
     return html`<div class="figure" tabindex="0" title=${def} aria-describedby="def-${key}">
       <div class="label">${t(`settings.reports.figures.${key}`)}</div>
       <div class="value">${now === null ? t("settings.reports.noData") : show(now)}</div>
@@ -128,24 +152,46 @@ export class EcSettingsReports extends Screen {
   private groupTable(title: string, table: string, groups: Group[], names: Record<string, string>) {
     const c = (k: string) => t(`settings.reports.cols.${k}`);
     return html`<div class="card"><h3>${title} <a href=${this.csv(table)} download>${t("settings.reports.csv")}</a></h3>
-      ${groups.length === 0 ? html`<p class="muted">${t("settings.reports.noData")}</p>` : html`<table>
+      ${
+        groups.length === 0
+          ? html`<p class="muted">${t("settings.reports.noData")}</p>`
+          : html`<table>
         <thead><tr><th scope="col">${c("name")}</th><th scope="col">${c("conversations")}</th><th scope="col">${c("answered")}</th><th scope="col">${c("frtMean")}</th></tr></thead>
-        <tbody>${groups.map((g) => html`<tr><th scope="row">${g.id ? (names[g.id] ?? g.id) : t("settings.reports.none")}</th>
-          <td>${g.conversations}</td><td>${g.answered}</td><td>${g.firstResponseMean === null ? "—" : duration(g.firstResponseMean)}</td></tr>`)}</tbody>
-      </table>`}</div>`;
+        <tbody>${groups.map(
+          (g) => html`<tr><th scope="row">${g.id ? (names[g.id] ?? g.id) : t("settings.reports.none")}</th>
+          <td>${g.conversations}</td><td>${g.answered}</td><td>${g.firstResponseMean === null ? "—" : duration(g.firstResponseMean)}</td></tr>`,
+        )}</tbody>
+      </table>`
+      }</div>`;
   }
 
   private charts(r: Report) {
     const f = r.figures;
     const weekdays = t("settings.reports.weekdays").split(",");
-    const day = (d: string) => new Date(`${d}T12:00:00Z`).toLocaleDateString(locale(), { day: "numeric", month: "short", timeZone: "UTC" });
+    const day = (d: string) =>
+      new Date(`${d}T12:00:00Z`).toLocaleDateString(locale(), { day: "numeric", month: "short", timeZone: "UTC" });
     const chart = (key: string, kind: "bar" | "line", points: ChartPoint[], labelCol: string) => html`<div class="card">
       <ec-report-chart heading=${t(`settings.reports.charts.${key}`)} kind=${kind} .points=${points} csv=${this.csv(key)}
         labelHeading=${t(`settings.reports.cols.${labelCol}`)} valueHeading=${t("settings.reports.cols.conversations")}></ec-report-chart></div>`;
     return html`
-      ${chart("daily", "line", f.daily.map((d) => ({ label: day(d.day), value: d.conversations })), "day")}
-      ${chart("hours", "bar", f.byHour.map((value, h) => ({ label: String(h), value })), "hour")}
-      ${chart("weekdays", "bar", f.byWeekday.map((value, i) => ({ label: weekdays[i] ?? String(i), value })), "weekday")}
+      ${chart(
+        "daily",
+        "line",
+        f.daily.map((d) => ({ label: day(d.day), value: d.conversations })),
+        "day",
+      )}
+      ${chart(
+        "hours",
+        "bar",
+        f.byHour.map((value, h) => ({ label: String(h), value })),
+        "hour",
+      )}
+      ${chart(
+        "weekdays",
+        "bar",
+        f.byWeekday.map((value, i) => ({ label: weekdays[i] ?? String(i), value })),
+        "weekday",
+      )}
       ${this.groupTable(t("settings.reports.charts.departments"), "departments", f.byDepartment, r.names)}
       ${this.groupTable(t("settings.reports.charts.operators"), "operators", f.byOperator, r.names)}`;
   }
@@ -161,11 +207,17 @@ export class EcSettingsReports extends Screen {
         ${([7, 30, 90] as const).map((n) => html`<button type="button" @click=${() => this.pick(n)}>${t(`settings.reports.last${n}`)}</button>`)}
       </form>
       <div role="status" aria-live="polite">${this.message ? html`<p class="form-error">${this.message}</p>` : this.busy ? html`<p class="muted">${t("settings.reports.loading")}</p>` : nothing}</div>
-      ${r ? html`<p class="muted">${t("settings.reports.previous", r.period.previous)}</p>
+      ${
+        r
+          ? html`<p class="muted">${t("settings.reports.previous", r.period.previous)}</p>
         <div class="figures">${HEADLINES.map((h) => this.headline(h, r))}
-          ${(["bot", "video", "conversion"] as const).map((k) => html`<div class="figure"><div class="label">${t(`settings.reports.later.${k}`)}</div>
-            <div class="value">${t("settings.reports.noData")}</div></div>`)}</div>
-        ${this.charts(r)}` : nothing}`;
+          ${(["bot", "video", "conversion"] as const).map(
+            (k) => html`<div class="figure"><div class="label">${t(`settings.reports.later.${k}`)}</div>
+            <div class="value">${t("settings.reports.noData")}</div></div>`,
+          )}</div>
+        ${this.charts(r)}`
+          : nothing
+      }`;
   }
 }
 

@@ -7,7 +7,16 @@
 import { html, nothing } from "lit";
 import { t } from "../i18n";
 import {
-  BUILT_IN_PERIODS, type AutoReplySettings, type Editing, type Rule, type Variant, move, namedPeriods, newRule, newVariant, setCondition,
+  BUILT_IN_PERIODS,
+  type AutoReplySettings,
+  type Editing,
+  type Rule,
+  type Variant,
+  move,
+  namedPeriods,
+  newRule,
+  newVariant,
+  setCondition,
 } from "./autoreply-model";
 import { checkField, errorAt, selectField, textField } from "./editor-inputs";
 
@@ -28,16 +37,27 @@ export function rulesEditor(ed: Editing, settings: AutoReplySettings) {
       ${rules.map((_, i) => ruleCard(ed, settings, i))}
       ${errorAt(ed, "rules")}
     </div>
-    ${ed.readOnly ? nothing : html`<button type="button" class="add" @click=${() => {
-      rules.push(newRule(T("rule", { n: rules.length + 1 })));
-      ed.changed(true);
-      ed.focusLater(`[id="rules.${rules.length - 1}.name"]`);
-    }}>+ ${T("addRule")}</button>`}
+    ${
+      ed.readOnly
+        ? nothing
+        : html`<button type="button" class="add" @click=${() => {
+            rules.push(newRule(T("rule", { n: rules.length + 1 })));
+            ed.changed(true);
+            ed.focusLater(`[id="rules.${rules.length - 1}.name"]`);
+          }}>+ ${T("addRule")}</button>`
+    }
   </section>`;
 }
 
 /** Up, down and delete buttons of a row in `list`; after a move, the moved row's same button keeps focus. */
-function rowTools<T>(ed: Editing, list: T[], i: number, path: (i: number) => string, what: string, removeLabel: string) {
+function rowTools<T>(
+  ed: Editing,
+  list: T[],
+  i: number,
+  path: (i: number) => string,
+  what: string,
+  removeLabel: string,
+) {
   if (ed.readOnly) return nothing;
   const shift = (by: -1 | 1, cls: string) => () => {
     if (!move(list, i, by)) return;
@@ -47,7 +67,10 @@ function rowTools<T>(ed: Editing, list: T[], i: number, path: (i: number) => str
   return html`<span class="tools">
     <button type="button" class="up" ?disabled=${i === 0} aria-label=${`${T("moveUp")}: ${what}`} @click=${shift(-1, "up")}>↑</button>
     <button type="button" class="down" ?disabled=${i === list.length - 1} aria-label=${`${T("moveDown")}: ${what}`} @click=${shift(1, "down")}>↓</button>
-    <button type="button" class="danger remove" aria-label=${`${removeLabel}: ${what}`} @click=${() => { list.splice(i, 1); ed.changed(true); }}>✕</button>
+    <button type="button" class="danger remove" aria-label=${`${removeLabel}: ${what}`} @click=${() => {
+      list.splice(i, 1);
+      ed.changed(true);
+    }}>✕</button>
   </span>`;
 }
 
@@ -60,19 +83,29 @@ function ruleCard(ed: Editing, settings: AutoReplySettings, i: number) {
     ${rowTools(ed, settings.rules, i, (k) => `rules.${k}`, title, T("removeRule"))}
     <div class="two">
       <div>${textField(ed, `${p}.name`, T("name"), r.name, (v) => (r.name = v), { maxlength: 80 })}</div>
-      <div>${textField(ed, `${p}.timeoutSec`, T("timeout"), Number.isFinite(r.timeoutSec) ? r.timeoutSec : "",
-        (v) => (r.timeoutSec = v.trim() === "" ? Number.NaN : Number(v)), { type: "number", min: 0, max: 86400, hint: T("timeoutHint") })}</div>
+      <div>${textField(
+        ed,
+        `${p}.timeoutSec`,
+        T("timeout"),
+        Number.isFinite(r.timeoutSec) ? r.timeoutSec : "",
+        (v) => (r.timeoutSec = v.trim() === "" ? Number.NaN : Number(v)),
+        { type: "number", min: 0, max: 86400, hint: T("timeoutHint") },
+      )}</div>
     </div>
     ${periodsField(ed, settings, r, p)}
     <h4>${T("variants")}</h4>
     <div class="variants" data-field=${`${p}.variants`}>
       ${r.variants.map((_, j) => variantBox(ed, r, i, j))}
       ${errorAt(ed, `${p}.variants`)}
-      ${ed.readOnly ? nothing : html`<button type="button" class="link add" aria-label=${`${T("addVariant")} (${title})`} @click=${() => {
-        r.variants.push(newVariant());
-        ed.changed(true);
-        ed.focusLater(`[id="${p}.variants.${r.variants.length - 1}.text"]`);
-      }}>+ ${T("addVariant")}</button>`}
+      ${
+        ed.readOnly
+          ? nothing
+          : html`<button type="button" class="link add" aria-label=${`${T("addVariant")} (${title})`} @click=${() => {
+              r.variants.push(newVariant());
+              ed.changed(true);
+              ed.focusLater(`[id="${p}.variants.${r.variants.length - 1}.text"]`);
+            }}>+ ${T("addVariant")}</button>`
+      }
     </div>
     ${errorAt(ed, p)}
   </div>`;
@@ -88,8 +121,15 @@ function periodsField(ed: Editing, settings: AutoReplySettings, r: Rule, p: stri
   const builtIn = (name: string) => (BUILT_IN_PERIODS as readonly string[]).includes(name);
   return html`<fieldset class="periods" data-field=${`${p}.periods`}>
     <legend>${T("periods")}</legend>
-    ${options.map((name) => checkField(ed, `${p}.period-${name}`, builtIn(name) ? periodLabel(name) : `${name} (${T("namedPeriod")})`,
-      r.periods.includes(name), (on) => toggle(name, on)))}
+    ${options.map((name) =>
+      checkField(
+        ed,
+        `${p}.period-${name}`,
+        builtIn(name) ? periodLabel(name) : `${name} (${T("namedPeriod")})`,
+        r.periods.includes(name),
+        (on) => toggle(name, on),
+      ),
+    )}
     ${errorAt(ed, `${p}.periods`)}
   </fieldset>`;
 }
@@ -107,18 +147,70 @@ function variantBox(ed: Editing, r: Rule, i: number, j: number) {
     ${rowTools(ed, r.variants, j, (k) => `rules.${i}.variants.${k}`, title, T("removeVariant"))}
     <p class="when">${T("when")}:</p>
     <div class="conditions">
-      <span class="cell">${selectField(ed, `${p}.when.emailKnown`, T("emailCond"), yesNo(w.emailKnown),
-        [["", T("any")], ["true", T("emailKnown")], ["false", T("emailUnknown")]], (x) => setCondition(v, "emailKnown", fromYesNo(x)))}</span>
-      <span class="cell">${selectField(ed, `${p}.when.locale`, T("localeCond"), w.locale ?? "",
-        [["", T("any")], ["en", "English"], ["ru", "Русский"]], (x) => setCondition(v, "locale", x === "" ? undefined : (x as "en" | "ru")))}</span>
-      <span class="cell">${selectField(ed, `${p}.when.returning`, T("returningCond"), yesNo(w.returning),
-        [["", T("any")], ["true", T("returning")], ["false", T("newVisitor")]], (x) => setCondition(v, "returning", fromYesNo(x)))}</span>
-      <span class="cell">${selectField(ed, `${p}.when.operatorsOnline`, T("onlineCond"), yesNo(w.operatorsOnline),
-        [["", T("any")], ["true", T("someoneOnline")], ["false", T("nobodyOnline")]], (x) => setCondition(v, "operatorsOnline", fromYesNo(x)))}</span>
-      <span class="cell wide">${textField(ed, `${p}.when.urlPattern`, T("urlPattern"), w.urlPattern ?? "", (x) => setCondition(v, "urlPattern", x.trim()),
-        { maxlength: 500, placeholder: "/checkout/*", hint: T("urlPatternHint") })}</span>
-      <span class="cell">${textField(ed, `${p}.when.utmSource`, T("utmSource"), w.utmSource ?? "", (x) => setCondition(v, "utmSource", x.trim()),
-        { maxlength: 100, placeholder: "google" })}</span>
+      <span class="cell">${selectField(
+        ed,
+        `${p}.when.emailKnown`,
+        T("emailCond"),
+        yesNo(w.emailKnown),
+        [
+          ["", T("any")],
+          ["true", T("emailKnown")],
+          ["false", T("emailUnknown")],
+        ],
+        (x) => setCondition(v, "emailKnown", fromYesNo(x)),
+      )}</span>
+      <span class="cell">${selectField(
+        ed,
+        `${p}.when.locale`,
+        T("localeCond"),
+        w.locale ?? "",
+        [
+          ["", T("any")],
+          ["en", "English"],
+          ["ru", "Русский"],
+        ],
+        (x) => setCondition(v, "locale", x === "" ? undefined : (x as "en" | "ru")),
+      )}</span>
+      <span class="cell">${selectField(
+        ed,
+        `${p}.when.returning`,
+        T("returningCond"),
+        yesNo(w.returning),
+        [
+          ["", T("any")],
+          ["true", T("returning")],
+          ["false", T("newVisitor")],
+        ],
+        (x) => setCondition(v, "returning", fromYesNo(x)),
+      )}</span>
+      <span class="cell">${selectField(
+        ed,
+        `${p}.when.operatorsOnline`,
+        T("onlineCond"),
+        yesNo(w.operatorsOnline),
+        [
+          ["", T("any")],
+          ["true", T("someoneOnline")],
+          ["false", T("nobodyOnline")],
+        ],
+        (x) => setCondition(v, "operatorsOnline", fromYesNo(x)),
+      )}</span>
+      <span class="cell wide">${textField(
+        ed,
+        `${p}.when.urlPattern`,
+        T("urlPattern"),
+        w.urlPattern ?? "",
+        (x) => setCondition(v, "urlPattern", x.trim()),
+        { maxlength: 500, placeholder: "/checkout/*", hint: T("urlPatternHint") },
+      )}</span>
+      <span class="cell">${textField(
+        ed,
+        `${p}.when.utmSource`,
+        T("utmSource"),
+        w.utmSource ?? "",
+        (x) => setCondition(v, "utmSource", x.trim()),
+        { maxlength: 100, placeholder: "google" },
+      )}</span>
     </div>
     ${textField(ed, `${p}.text`, T("text"), v.text, (x) => (v.text = x), { multiline: 3, maxlength: 2000 })}
     ${errorAt(ed, p)}

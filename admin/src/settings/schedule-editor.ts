@@ -6,7 +6,19 @@
  */
 import { html, nothing } from "lit";
 import { t } from "../i18n";
-import { type Editing, type Exception, type Interval, type Schedule, type Weekday, WEEK, namedPeriods, newException, newInterval, weekdayName, zoneNames } from "./autoreply-model";
+import {
+  type Editing,
+  type Exception,
+  type Interval,
+  type Schedule,
+  type Weekday,
+  WEEK,
+  namedPeriods,
+  newException,
+  newInterval,
+  weekdayName,
+  zoneNames,
+} from "./autoreply-model";
 import { checkField, errorAt, selectField, textField } from "./editor-inputs";
 
 const T = (key: string, params?: Record<string, string | number>) => t(`settings.autoreplies.${key}`, params);
@@ -20,8 +32,15 @@ export function scheduleEditor(ed: Editing, s: Schedule, siteZone: string | null
     <h3 id="h-hours">${T("week")}</h3>
     <div class="zone">
       ${textField(ed, "schedule.timezone", T("timezone"), s.timezone, (v) => (s.timezone = v.trim()), { list: "zones", hint: T("timezoneHint"), maxlength: 64 })}
-      ${siteZone && siteZone !== s.timezone && !ed.readOnly ? html`<button type="button" class="link"
-        @click=${() => { s.timezone = siteZone; ed.changed(); }}>${T("useSiteZone", { zone: siteZone })}</button>` : nothing}
+      ${
+        siteZone && siteZone !== s.timezone && !ed.readOnly
+          ? html`<button type="button" class="link"
+        @click=${() => {
+          s.timezone = siteZone;
+          ed.changed();
+        }}>${T("useSiteZone", { zone: siteZone })}</button>`
+          : nothing
+      }
       <datalist id="zones">${zones.map((z) => html`<option value=${z}></option>`)}</datalist>
       <datalist id="period-names">${["work", "lunch", ...namedPeriods(s)].map((p) => html`<option value=${p}></option>`)}</datalist>
     </div>
@@ -74,10 +93,23 @@ function intervalRow(ed: Editing, list: Interval[], i: number, path: string, day
     <span class="dash" aria-hidden="true">–</span>
     <span class="cell">${textField(ed, `${p}.to`, `${T("to")} (${label})`, iv.to, (v) => (iv.to = v), { type: "time", hiddenLabel: true })}</span>
     <span class="cell">${checkField(ed, `${p}.overnight`, T("overnight"), !!iv.overnight, (v) => (v ? (iv.overnight = true) : delete iv.overnight), `${p}.overnight`)}</span>
-    <span class="cell period">${textField(ed, `${p}.period`, `${T("period")} (${label})`, iv.period ?? "", (v) => (v.trim() ? (iv.period = v.trim()) : delete iv.period),
-      { list: "period-names", placeholder: T("periodHint"), hiddenLabel: true, maxlength: 32 })}</span>
-    ${ed.readOnly ? nothing : html`<button type="button" class="danger remove" aria-label=${`${T("removeInterval")}: ${label}`}
-      @click=${() => { list.splice(i, 1); ed.changed(true); }}>✕</button>`}
+    <span class="cell period">${textField(
+      ed,
+      `${p}.period`,
+      `${T("period")} (${label})`,
+      iv.period ?? "",
+      (v) => (v.trim() ? (iv.period = v.trim()) : delete iv.period),
+      { list: "period-names", placeholder: T("periodHint"), hiddenLabel: true, maxlength: 32 },
+    )}</span>
+    ${
+      ed.readOnly
+        ? nothing
+        : html`<button type="button" class="danger remove" aria-label=${`${T("removeInterval")}: ${label}`}
+      @click=${() => {
+        list.splice(i, 1);
+        ed.changed(true);
+      }}>✕</button>`
+    }
     ${errorAt(ed, p)}
   </div>`;
 }
@@ -97,11 +129,30 @@ function exceptionRow(ed: Editing, s: Schedule, i: number) {
   return html`<div class="exception" data-field=${p}>
     <div class="exception-head">
       <span class="cell">${textField(ed, `${p}.date`, T("date"), e.date, (v) => (e.date = v), { type: "date" })}</span>
-      <span class="cell">${selectField(ed, `${p}.closed`, T("dayKind"), e.closed ? "closed" : "hours",
-        [["closed", T("closedAllDay")], ["hours", T("specialHours")]], (v) => { setKind(v); ed.changed(true); })}</span>
+      <span class="cell">${selectField(
+        ed,
+        `${p}.closed`,
+        T("dayKind"),
+        e.closed ? "closed" : "hours",
+        [
+          ["closed", T("closedAllDay")],
+          ["hours", T("specialHours")],
+        ],
+        (v) => {
+          setKind(v);
+          ed.changed(true);
+        },
+      )}</span>
       <span class="cell grow">${textField(ed, `${p}.note`, T("note"), e.note ?? "", (v) => (v ? (e.note = v) : delete e.note), { maxlength: 200 })}</span>
-      ${ed.readOnly ? nothing : html`<button type="button" class="danger remove-exception" aria-label=${`${T("removeException")}: ${e.date}`}
-        @click=${() => { s.exceptions.splice(i, 1); ed.changed(true); }}>${t("settings.delete")}</button>`}
+      ${
+        ed.readOnly
+          ? nothing
+          : html`<button type="button" class="danger remove-exception" aria-label=${`${T("removeException")}: ${e.date}`}
+        @click=${() => {
+          s.exceptions.splice(i, 1);
+          ed.changed(true);
+        }}>${t("settings.delete")}</button>`
+      }
     </div>
     ${e.intervals ? specialHours(ed, e, `${p}.intervals`) : nothing}
     ${errorAt(ed, p)}

@@ -11,7 +11,9 @@ import { base } from "../ui/styles";
 import { Watch } from "../watch";
 
 export class Screen extends LitElement {
-  static override styles = [base, css`
+  static override styles = [
+    base,
+    css`
     :host { display: block; max-width: 760px; }
     form, .card { background: var(--ec-surface); border: 1px solid var(--ec-border); border-radius: 12px; padding: 16px; margin-bottom: 16px; }
     .actions { display: flex; gap: 8px; align-items: center; margin-top: 16px; }
@@ -19,7 +21,8 @@ export class Screen extends LitElement {
     @media (max-width: 600px) { .two { grid-template-columns: 1fr; } table { font-size: 13px; } th, td { padding: 6px 4px; } }
     code, pre { font: 13px/1.4 ui-monospace, monospace; background: var(--ec-hover); border-radius: 6px; padding: 2px 6px; overflow-wrap: anywhere; }
     pre { padding: 12px; white-space: pre-wrap; }
-  `];
+  `,
+  ];
 
   @litState() protected errors: FieldErrors = {};
   @litState() protected message: string | null = null;
@@ -36,7 +39,10 @@ export class Screen extends LitElement {
    * Runs a save; on failure shows the server's messages by field (`known` says which paths
    * this form has; others go to the form's general line). True when it worked.
    */
-  protected async attempt(run: () => Promise<unknown>, known: (path: string) => boolean = () => true): Promise<boolean> {
+  protected async attempt(
+    run: () => Promise<unknown>,
+    known: (path: string) => boolean = () => true,
+  ): Promise<boolean> {
     this.busy = true;
     this.saved = false;
     this.errors = {};
@@ -56,7 +62,12 @@ export class Screen extends LitElement {
   }
 
   /** A label, an input (text-like) and its field message. */
-  protected input(path: string, label: string, value: string | number, attrs: { type?: string; hint?: string; max?: number } = {}): TemplateResult {
+  protected input(
+    path: string,
+    label: string,
+    value: string | number,
+    attrs: { type?: string; hint?: string; max?: number } = {},
+  ): TemplateResult {
     const a = invalid(this.errors, path);
     return html`<label for=${path}>${label}</label>
       <input id=${path} name=${path} type=${attrs.type ?? "text"} .value=${String(value)} maxlength=${attrs.max ?? 500}

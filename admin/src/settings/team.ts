@@ -35,11 +35,17 @@ export class EcSettingsTeam extends Screen {
         <tbody>${state.team.map((o) => this.row(o))}</tbody>
       </table></div>
       ${this.inviteForm()}
-      ${this.invites.length ? html`<div class="card"><h3>${t("settings.team.pending")}</h3><table><tbody>
-        ${this.invites.map((i) => html`<tr><td>${i.email}</td><td>${t(`roles.${i.role}`)}</td>
+      ${
+        this.invites.length
+          ? html`<div class="card"><h3>${t("settings.team.pending")}</h3><table><tbody>
+        ${this.invites.map(
+          (i) => html`<tr><td>${i.email}</td><td>${t(`roles.${i.role}`)}</td>
           <td class="muted">${t("settings.team.expires", { when: shortTime(i.expiresAt) })}</td>
-          <td><button class="danger" @click=${() => this.revoke(i)}>${t("settings.team.revoke")}</button></td></tr>`)}
-      </tbody></table></div>` : nothing}`;
+          <td><button class="danger" @click=${() => this.revoke(i)}>${t("settings.team.revoke")}</button></td></tr>`,
+        )}
+      </tbody></table></div>`
+          : nothing
+      }`;
   }
 
   private row(o: TeamMember) {
@@ -48,8 +54,12 @@ export class EcSettingsTeam extends Screen {
     return html`<tr>
       <td><strong>${o.name}</strong> ${o.online ? html`<span class="ok" title=${t("settings.team.online")}>●</span>` : nothing}<br><span class="muted">${o.email}</span>
         ${this.rowError?.id === o.id ? html`<p class="field-error" role="alert">${this.rowError.message}</p>` : nothing}</td>
-      <td>${locked ? t(`roles.${o.role}`) : html`<select aria-label=${t("settings.team.roleOf", { name: o.name })} @change=${(e: Event) => this.patch(o, { role: (e.target as HTMLSelectElement).value })}>
-        ${(["admin", "operator"] as const).map((r) => html`<option value=${r} ?selected=${o.role === r}>${t(`roles.${r}`)}</option>`)}</select>`}</td>
+      <td>${
+        locked
+          ? t(`roles.${o.role}`)
+          : html`<select aria-label=${t("settings.team.roleOf", { name: o.name })} @change=${(e: Event) => this.patch(o, { role: (e.target as HTMLSelectElement).value })}>
+        ${(["admin", "operator"] as const).map((r) => html`<option value=${r} ?selected=${o.role === r}>${t(`roles.${r}`)}</option>`)}</select>`
+      }</td>
       <td><input type="number" min="0" max="100" style="width:80px" .value=${String(o.capacity)} aria-label=${t("settings.team.capacityOf", { name: o.name })}
         @change=${(e: Event) => this.patch(o, { capacity: Number((e.target as HTMLInputElement).value) })}></td>
       <td>${locked ? nothing : html`<button class="danger" @click=${() => this.removeRow(o)}>${t("settings.team.remove")}</button>`}</td>
@@ -78,7 +88,10 @@ export class EcSettingsTeam extends Screen {
     const form = e.target as HTMLFormElement;
     const v = valuesOf(form);
     this.invited = null;
-    const ok = await this.attempt(() => api("POST", "/team/invites", { email: v.email, role: v.role, ...(v.name ? { name: v.name } : {}) }), (p) => p in v);
+    const ok = await this.attempt(
+      () => api("POST", "/team/invites", { email: v.email, role: v.role, ...(v.name ? { name: v.name } : {}) }),
+      (p) => p in v,
+    );
     if (ok) {
       this.saved = false;
       this.invited = v.email!;
@@ -92,14 +105,20 @@ export class EcSettingsTeam extends Screen {
     try {
       await api("PATCH", `/team/${o.id}`, body);
     } catch (err) {
-      this.rowError = { id: o.id, message: err instanceof ApiFailure ? serverText(Object.values(err.fields)[0] ?? err.message) : t("errors.unexpected") };
+      this.rowError = {
+        id: o.id,
+        message:
+          err instanceof ApiFailure ? serverText(Object.values(err.fields)[0] ?? err.message) : t("errors.unexpected"),
+      };
     }
     await state.refreshTeam();
   }
 
   private async removeRow(o: TeamMember): Promise<void> {
     if (!confirm(t("settings.team.confirmRemove", { name: o.name }))) return;
-    await api("DELETE", `/team/${o.id}`).catch((err: ApiFailure) => (this.rowError = { id: o.id, message: serverText(err.message) }));
+    await api("DELETE", `/team/${o.id}`).catch(
+      (err: ApiFailure) => (this.rowError = { id: o.id, message: serverText(err.message) }),
+    );
     await state.refreshTeam();
   }
 

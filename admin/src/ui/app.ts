@@ -30,7 +30,9 @@ function bell(on: boolean) {
 
 @customElement("ec-app")
 export class EcApp extends LitElement {
-  static override styles = [base, css`
+  static override styles = [
+    base,
+    css`
     :host { display: flex; flex-direction: column; height: 100vh; height: 100dvh; background: var(--ec-bg); }
     .top { display: flex; gap: 8px; align-items: center; padding: 6px 12px; background: var(--ec-top); color: #fff; flex-wrap: wrap; }
     .top a, .top button, .top select { color: #fff; background: transparent; border-color: rgb(255 255 255 / .25); }
@@ -65,7 +67,8 @@ export class EcApp extends LitElement {
       [role="tablist"] { display: none; }
       .me { display: none; }
     }
-  `];
+  `,
+  ];
 
   @litState() private route: Route = current();
   @litState() private ready = false;
@@ -108,8 +111,10 @@ export class EcApp extends LitElement {
   override render() {
     if (!this.ready) return html`<p class="placeholder">${t("app.loading")}</p>`;
     const r = this.route;
-    if (r.name === "accept-invite") return html`<ec-auth mode="accept" .site=${r.site} .token=${r.token} @logged-in=${this.onLoggedIn}></ec-auth>`;
-    if (r.name === "reset-password") return html`<ec-auth mode="reset" .site=${r.site} .token=${r.token} @logged-in=${this.onLoggedIn}></ec-auth>`;
+    if (r.name === "accept-invite")
+      return html`<ec-auth mode="accept" .site=${r.site} .token=${r.token} @logged-in=${this.onLoggedIn}></ec-auth>`;
+    if (r.name === "reset-password")
+      return html`<ec-auth mode="reset" .site=${r.site} .token=${r.token} @logged-in=${this.onLoggedIn}></ec-auth>`;
     if (!state.operator) return html`<ec-auth mode="login" @logged-in=${this.onLoggedIn}></ec-auth>`;
     return html`${this.top()}${r.name === "settings" ? this.settings(r.screen) : this.inbox()}`;
   }
@@ -136,17 +141,24 @@ export class EcApp extends LitElement {
 
   private inbox() {
     const session = state.activeId ? state.open.get(state.activeId) : undefined;
-    const entry = state.activeId ? state.inbox.entries.get(state.activeId) ?? null : null;
+    const entry = state.activeId ? (state.inbox.entries.get(state.activeId) ?? null) : null;
     return html`<main class="${session ? "has-active" : ""} ${this.cardOpen ? "card-open" : ""}"
         @back=${() => go({ name: "inbox" })} @toggle-card=${() => (this.cardOpen = !this.cardOpen)}>
       <ec-inbox-list></ec-inbox-list>
       <section class="pane" aria-label=${t("app.conversations")}>
         <div role="tablist" aria-label=${t("app.openConversations")}>${[...state.open.keys()].map((id) => this.tab(id))}</div>
-        ${session ? html`<ec-conversation .session=${session} .entry=${entry}></ec-conversation>`
-          : html`<p class="placeholder">${t("app.pick")}</p>`}
+        ${
+          session
+            ? html`<ec-conversation .session=${session} .entry=${entry}></ec-conversation>`
+            : html`<p class="placeholder">${t("app.pick")}</p>`
+        }
       </section>
-      ${session ? html`<ec-visitor-card .conversationId=${session.id} .revision=${`${entry?.email}|${entry?.visitorName}`}
-        .filesRevision=${entry?.lastSeq ?? 0}></ec-visitor-card>` : nothing}
+      ${
+        session
+          ? html`<ec-visitor-card .conversationId=${session.id} .revision=${`${entry?.email}|${entry?.visitorName}`}
+        .filesRevision=${entry?.lastSeq ?? 0}></ec-visitor-card>`
+          : nothing
+      }
     </main>`;
   }
 
@@ -214,9 +226,10 @@ export class EcApp extends LitElement {
     if (!list.length) return;
     const i = list.findIndex((x) => x.id === state.activeId);
     const waiting = (x: InboxEntry) => isWaiting(x) && x.id !== state.activeId;
-    const next = e.key === "ArrowDown"
-      ? (list.slice(i + 1).find(waiting) ?? list.find(waiting) ?? list[Math.min(list.length - 1, i + 1)])!
-      : list[Math.max(0, i - 1)]!;
+    const next =
+      e.key === "ArrowDown"
+        ? (list.slice(i + 1).find(waiting) ?? list.find(waiting) ?? list[Math.min(list.length - 1, i + 1)])!
+        : list[Math.max(0, i - 1)]!;
     e.preventDefault();
     go({ name: "inbox", conversationId: next.id });
   };

@@ -17,12 +17,15 @@ const SITE_KEY = "edgechat.site";
 
 @customElement("ec-auth")
 export class EcAuth extends LitElement {
-  static override styles = [base, css`
+  static override styles = [
+    base,
+    css`
     :host { display: grid; place-items: center; min-height: 100vh; padding: 16px; background: var(--ec-bg); }
     form { width: min(380px, 100%); background: var(--ec-surface); border: 1px solid var(--ec-border); border-radius: 12px; padding: 24px; }
     h1 { font-size: 20px; }
     .actions { display: flex; justify-content: space-between; align-items: center; margin-top: 16px; gap: 8px; }
-  `];
+  `,
+  ];
 
   @property() mode: Mode = "login";
   @property() site = "";
@@ -102,7 +105,10 @@ export class EcAuth extends LitElement {
 
   private async loadInvite(): Promise<void> {
     try {
-      this.invite = await api("GET", `/invites/info?site=${encodeURIComponent(this.site)}&token=${encodeURIComponent(this.token)}`);
+      this.invite = await api(
+        "GET",
+        `/invites/info?site=${encodeURIComponent(this.site)}&token=${encodeURIComponent(this.token)}`,
+      );
     } catch (err) {
       this.message = failureOf(err, () => false).message;
     }
@@ -144,7 +150,12 @@ export class EcAuth extends LitElement {
       this.switch("login");
       this.notice = t("auth.passwordChanged");
     } else {
-      const me = await api("POST", "/invites/accept", { siteKey: this.site, token: this.token, name: data.name, password: data.password });
+      const me = await api("POST", "/invites/accept", {
+        siteKey: this.site,
+        token: this.token,
+        name: data.name,
+        password: data.password,
+      });
       localStorage.setItem(SITE_KEY, this.site);
       history.replaceState(null, "", "/admin/");
       this.dispatchEvent(new CustomEvent("logged-in", { detail: me, bubbles: true, composed: true }));

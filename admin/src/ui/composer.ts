@@ -24,7 +24,9 @@ export function cannedMatches(all: readonly CannedResponse[], q: string): Canned
 
 @customElement("ec-composer")
 export class EcComposer extends LitElement {
-  static override styles = [base, css`
+  static override styles = [
+    base,
+    css`
     :host { display: block; position: relative; border-top: 1px solid var(--ec-border); background: var(--ec-surface); padding: 8px 12px; }
     :host([note]) { background: var(--ec-note); }
     .modes { display: flex; gap: 4px; margin-bottom: 6px; }
@@ -41,7 +43,8 @@ export class EcComposer extends LitElement {
     [role="option"][aria-selected="true"] { background: var(--ec-selected); }
     .shortcut { font-weight: 600; }
     .text { color: var(--ec-muted); display: block; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-  `];
+  `,
+  ];
 
   @property({ attribute: false }) session!: ConversationSession;
   @property({ type: Boolean, reflect: true }) note = false;
@@ -102,9 +105,14 @@ export class EcComposer extends LitElement {
 
   private cannedList(list: CannedResponse[]) {
     return html`<ul id="canned" role="listbox" aria-label=${t("composer.canned")}>
-      ${list.map((c, i) => html`<li id=${`canned-${i}`} role="option" aria-selected=${i === this.picked}
-        @mousedown=${(e: Event) => { e.preventDefault(); this.insert(c); }}>
-        <span class="shortcut">/${c.shortcut}</span> ${c.title}<span class="text">${c.text}</span></li>`)}
+      ${list.map(
+        (c, i) => html`<li id=${`canned-${i}`} role="option" aria-selected=${i === this.picked}
+        @mousedown=${(e: Event) => {
+          e.preventDefault();
+          this.insert(c);
+        }}>
+        <span class="shortcut">/${c.shortcut}</span> ${c.title}<span class="text">${c.text}</span></li>`,
+      )}
     </ul>`;
   }
 

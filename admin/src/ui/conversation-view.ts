@@ -23,7 +23,9 @@ import "./transcript-dialog";
 
 @customElement("ec-conversation")
 export class EcConversation extends LitElement {
-  static override styles = [base, css`
+  static override styles = [
+    base,
+    css`
     :host { display: flex; flex-direction: column; min-height: 0; min-width: 0; background: var(--ec-bg); }
     header { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; padding: 8px 12px; background: var(--ec-surface); border-bottom: 1px solid var(--ec-border); }
     header h2 { margin: 0; font-size: 16px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
@@ -53,7 +55,9 @@ export class EcConversation extends LitElement {
     .deleted { color: var(--ec-muted); font-style: italic; }
     .msg .remove { float: right; margin-left: 8px; visibility: hidden; min-height: 0; padding: 0 4px; }
     .msg:hover .remove, .msg:focus-within .remove { visibility: visible; }
-  `, filesStyles];
+  `,
+    filesStyles,
+  ];
 
   @property({ attribute: false }) session!: ConversationSession;
   @property({ attribute: false }) entry: InboxEntry | null = null;
@@ -110,9 +114,11 @@ export class EcConversation extends LitElement {
         <h2 class="grow">${e ? visitorLabel(e) : t("inbox.visitor")}
           ${e?.verified ? html`<span class="badge soft" title=${t("card.verifiedHint")}>✓ ${t("card.verified")}</span>` : nothing}</h2>
         ${this.assignControl(e)}
-        ${e?.status === "resolved"
-          ? html`<button @click=${() => this.run("reopen")}>${t("conversation.reopen")}</button>`
-          : html`<button class="primary" @click=${() => this.run("resolve")}>${t("conversation.resolve")}</button>`}
+        ${
+          e?.status === "resolved"
+            ? html`<button @click=${() => this.run("reopen")}>${t("conversation.reopen")}</button>`
+            : html`<button class="primary" @click=${() => this.run("resolve")}>${t("conversation.resolve")}</button>`
+        }
         <ec-transcript .conversationId=${s.id} .email=${e?.email ?? null}></ec-transcript>
         ${state.settings?.video?.enabled ? html`<button class="start-call" @click=${() => void this.startCall()}>${t("call.start")}</button>` : nothing}
         <button class="card-toggle" @click=${() => this.fire("toggle-card")}>${t("card.title")}</button>
@@ -121,9 +127,15 @@ export class EcConversation extends LitElement {
       ${s.error ? html`<p class="form-error banner" role="alert">${serverText(s.error.message)}</p>` : nothing}
       ${this.callLoaded ? html`<ec-call .session=${s}></ec-call>` : nothing}
       <div class="thread" role="log" aria-live="polite" aria-label=${t("conversation.thread")} @scroll=${this.onScroll}>
-        ${s.messages.filter((m) => m.meta?.acceptedAs === undefined).map((m) => html`${this.message(m)}${
-          // "Seen" belongs under the answer the visitor read, not under a later note.
-          seen && m === lastOperator ? html`<span class="seen">${t("conversation.seen")}</span>` : nothing}`)}
+        ${s.messages
+          .filter((m) => m.meta?.acceptedAs === undefined)
+          .map(
+            (m) =>
+              html`${this.message(m)}${
+                // "Seen" belongs under the answer the visitor read, not under a later note.
+                seen && m === lastOperator ? html`<span class="seen">${t("conversation.seen")}</span>` : nothing
+              }`,
+          )}
         ${[...s.outgoing.values()].map((o) => html`<div class="msg pending ${o.note ? "note" : "operator"}"><span class="who">${t("conversation.sending")}</span><div class="text" dir="auto">${o.text}</div></div>`)}
         ${!s.live ? html`<p class="muted">${t("conversation.connecting")}</p>` : nothing}
       </div>
@@ -137,20 +149,36 @@ export class EcConversation extends LitElement {
     const kind = note ? "note" : held ? "visitor held" : m.author.kind;
     const who = note
       ? t("conversation.noteBy", { name: m.author.name ?? "" })
-      : held ? String(m.meta?.from ?? "")
-      : m.author.kind === "visitor" ? (this.entry ? visitorLabel(this.entry) : t("inbox.visitor"))
-      : m.author.kind === "operator" ? m.author.name ?? t("roles.operator")
-      : m.author.kind === "bot" && m.author.name ? `${t("conversation.bot")} · ${m.author.name}`
-      : t(`conversation.${m.author.kind}`);
+      : held
+        ? String(m.meta?.from ?? "")
+        : m.author.kind === "visitor"
+          ? this.entry
+            ? visitorLabel(this.entry)
+            : t("inbox.visitor")
+          : m.author.kind === "operator"
+            ? (m.author.name ?? t("roles.operator"))
+            : m.author.kind === "bot" && m.author.name
+              ? `${t("conversation.bot")} · ${m.author.name}`
+              : t(`conversation.${m.author.kind}`);
     const deleted = m.meta?.deleted === true;
     return html`<div class="msg ${kind}" data-seq=${m.seq}>
-      ${deleted || m.author.kind === "system" ? nothing : html`<button class="remove link" title=${t("conversation.delete")}
-        @click=${() => this.deleteMessage(m)}>${t("conversation.deleteShort")}</button>`}
+      ${
+        deleted || m.author.kind === "system"
+          ? nothing
+          : html`<button class="remove link" title=${t("conversation.delete")}
+        @click=${() => this.deleteMessage(m)}>${t("conversation.deleteShort")}</button>`
+      }
       <span class="who">${who} · <time datetime=${new Date(m.at).toISOString()} title=${fullTime(m.at)}>${shortTime(m.at)}</time>${m.channel === "email" ? ` · ${t("conversation.email")}` : ""}</span>
       ${deleted ? html`<div class="deleted">${t("conversation.deleted")}</div>` : html`<div class="text" dir="auto">${m.text}</div>`}${this.quote(m)}${held ? this.heldNote(m) : nothing}
       ${attachmentsView(this.session.id, m.attachments)}
-      ${Array.isArray(m.meta?.refusedFiles) ? (m.meta.refusedFiles as Array<{ name: string; reason: string }>).map((f) =>
-        html`<div class="deleted">${t("conversation.files.notStored", { name: f.name, why: serverText(f.reason) })}</div>`) : nothing}</div>`;
+      ${
+        Array.isArray(m.meta?.refusedFiles)
+          ? (m.meta.refusedFiles as Array<{ name: string; reason: string }>).map(
+              (f) =>
+                html`<div class="deleted">${t("conversation.files.notStored", { name: f.name, why: serverText(f.reason) })}</div>`,
+            )
+          : nothing
+      }</div>`;
   }
 
   /**
@@ -198,17 +226,23 @@ export class EcConversation extends LitElement {
         <optgroup label=${t("conversation.operators")}>
           ${state.team.map((o) => html`<option value=${`op:${o.id}`} ?selected=${value === `op:${o.id}`}>${o.online ? "● " : ""}${o.name}</option>`)}
         </optgroup>
-        ${state.departments.length ? html`<optgroup label=${t("conversation.departments")}>
+        ${
+          state.departments.length
+            ? html`<optgroup label=${t("conversation.departments")}>
           ${state.departments.map((d) => html`<option value=${`dep:${d.id}`} ?selected=${value === `dep:${d.id}`}>${d.name}</option>`)}
-        </optgroup>` : nothing}
+        </optgroup>`
+            : nothing
+        }
       </select>`;
   }
 
   private onAssign(ev: Event): void {
     const v = (ev.target as HTMLSelectElement).value;
-    const body = v.startsWith("op:") ? { operatorId: v.slice(3) }
-      : v.startsWith("dep:") ? { departmentId: v.slice(4) }
-      : { operatorId: null, departmentId: null };
+    const body = v.startsWith("op:")
+      ? { operatorId: v.slice(3) }
+      : v.startsWith("dep:")
+        ? { departmentId: v.slice(4) }
+        : { operatorId: null, departmentId: null };
     void this.run("assign", body);
   }
 

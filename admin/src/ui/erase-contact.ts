@@ -30,10 +30,14 @@ function forget(visitorIds: readonly string[]): void {
 
 @customElement("ec-erase-contact")
 export class EcEraseContact extends LitElement {
-  static override styles = [base, dialogStyles, css`
+  static override styles = [
+    base,
+    dialogStyles,
+    css`
     :host { display: block; }
     .hint { margin-top: 4px; }
-  `];
+  `,
+  ];
 
   @property({ attribute: false }) card: VisitorCard | null = null;
   @litState() private error: string | null = null;
@@ -84,15 +88,22 @@ export class EcEraseContact extends LitElement {
     this.busy = true;
     this.error = null;
     try {
-      const { erased } = await api<{ erased: { visitorIds: string[] } }>("POST", `/contacts/${encodeURIComponent(c.visitorId)}/erase`, {
-        confirm: this.input.value,
-      });
+      const { erased } = await api<{ erased: { visitorIds: string[] } }>(
+        "POST",
+        `/contacts/${encodeURIComponent(c.visitorId)}/erase`,
+        {
+          confirm: this.input.value,
+        },
+      );
       this.dialog.close();
       forget(erased.visitorIds);
     } catch (err) {
-      this.error = err instanceof ApiFailure && err.code === "confirmation_mismatch"
-        ? T("mismatch", { value: c.email ?? c.visitorId })
-        : err instanceof ApiFailure ? serverText(err.fields.confirm ?? err.message) : t("errors.unexpected");
+      this.error =
+        err instanceof ApiFailure && err.code === "confirmation_mismatch"
+          ? T("mismatch", { value: c.email ?? c.visitorId })
+          : err instanceof ApiFailure
+            ? serverText(err.fields.confirm ?? err.message)
+            : t("errors.unexpected");
       this.input.focus();
     } finally {
       this.busy = false;

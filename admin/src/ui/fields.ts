@@ -23,11 +23,14 @@ export function invalid(errors: FieldErrors, path: string): { invalid: "true" | 
  * What a failed save shows: field messages where the form has the field, and the
  * general message otherwise (`known` lists the form's field paths).
  */
-export function failureOf(err: unknown, known: (path: string) => boolean): { fields: FieldErrors; message: string | null } {
+export function failureOf(
+  err: unknown,
+  known: (path: string) => boolean,
+): { fields: FieldErrors; message: string | null } {
   if (!(err instanceof ApiFailure)) return { fields: {}, message: t("errors.unexpected") };
   const fields: FieldErrors = {};
   const loose: string[] = [];
-  for (const [path, msg] of Object.entries(err.fields)) (known(path) ? (fields[path] = msg) : loose.push(msg));
+  for (const [path, msg] of Object.entries(err.fields)) known(path) ? (fields[path] = msg) : loose.push(msg);
   const message = Object.keys(fields).length && !loose.length ? null : serverText(loose[0] ?? err.message);
   return { fields, message };
 }

@@ -45,7 +45,8 @@ export const filesStyles = css`
   .file { display: inline-block; overflow-wrap: anywhere; }
 `;
 
-const PAPERCLIP = "M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6z";
+const PAPERCLIP =
+  "M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6z";
 
 interface Upload {
   clientId: string;
@@ -58,13 +59,16 @@ interface Upload {
 
 @customElement("ec-attach")
 export class EcAttach extends LitElement {
-  static override styles = [base, css`
+  static override styles = [
+    base,
+    css`
     :host { display: contents; }
     label.button { position: relative; display: inline-flex; align-items: center; min-height: 40px; cursor: pointer; }
     input[type="file"] { position: absolute; width: 1px; height: 1px; opacity: 0; }
     ul { list-style: none; margin: 4px 0 0; padding: 0; font-size: 13px; }
     .failed { color: var(--ec-danger, #b91c1c); }
-  `];
+  `,
+  ];
 
   @property({ attribute: false }) conversationId = "";
   @litState() private uploads: Upload[] = [];
@@ -77,7 +81,12 @@ export class EcAttach extends LitElement {
   /** Sends files, one message each. */
   send(files: Iterable<File>): void {
     for (const file of files) {
-      const u: Upload = { clientId: `f-${crypto.randomUUID()}`, name: file.name || "image.png", source: file, progress: 0 };
+      const u: Upload = {
+        clientId: `f-${crypto.randomUUID()}`,
+        name: file.name || "image.png",
+        source: file,
+        progress: 0,
+      };
       this.uploads = [...this.uploads, u];
       void this.start(u);
     }
@@ -88,13 +97,21 @@ export class EcAttach extends LitElement {
         <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d=${PAPERCLIP}></path></svg>
         <input type="file" multiple accept=${ACCEPTED_FILES} aria-label=${t("conversation.files.attach")}
           @change=${this.onPick} /></label>
-      ${this.uploads.length ? html`<ul aria-live="polite">${this.uploads.map((u) => html`<li class=${u.progress < 0 ? "failed" : ""}>
-        ${u.progress < 0
-          ? html`${t("conversation.files.failed", { name: u.name, why: serverText(u.error ?? "") })}
+      ${
+        this.uploads.length
+          ? html`<ul aria-live="polite">${this.uploads.map(
+              (u) => html`<li class=${u.progress < 0 ? "failed" : ""}>
+        ${
+          u.progress < 0
+            ? html`${t("conversation.files.failed", { name: u.name, why: serverText(u.error ?? "") })}
             <button class="link" @click=${() => this.start(u)}>${t("conversation.files.retry")}</button>
             <button class="link" @click=${() => this.forget(u)}>${t("conversation.files.dismiss")}</button>`
-          : t("conversation.files.uploading", { name: u.name, percent: String(u.progress) })}
-      </li>`)}</ul>` : nothing}`;
+            : t("conversation.files.uploading", { name: u.name, percent: String(u.progress) })
+        }
+      </li>`,
+            )}</ul>`
+          : nothing
+      }`;
   }
 
   private async start(u: Upload): Promise<void> {
@@ -102,7 +119,9 @@ export class EcAttach extends LitElement {
     try {
       if (!u.blob) Object.assign(u, await prepareUpload(u.source, u.name));
       const q = new URLSearchParams({ name: u.name, clientId: u.clientId });
-      await upload(`/api/v1/admin/conversations/${this.conversationId}/files?${q}`, u.blob!, (progress) => this.update1(u, { progress }));
+      await upload(`/api/v1/admin/conversations/${this.conversationId}/files?${q}`, u.blob!, (progress) =>
+        this.update1(u, { progress }),
+      );
       this.forget(u);
     } catch (err) {
       this.update1(u, { progress: -1, error: (err as Error).message });

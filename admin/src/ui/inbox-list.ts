@@ -21,7 +21,9 @@ export function visitorLabel(e: { visitorName: string | null; email: string | nu
 
 @customElement("ec-inbox-list")
 export class EcInboxList extends LitElement {
-  static override styles = [base, css`
+  static override styles = [
+    base,
+    css`
     :host { display: flex; flex-direction: column; min-height: 0; background: var(--ec-surface); }
     nav { display: flex; flex-wrap: wrap; gap: 2px; padding: 8px; border-bottom: 1px solid var(--ec-border); }
     nav button { border: 0; background: none; padding: 4px 8px; white-space: nowrap; min-height: 30px; }
@@ -43,7 +45,8 @@ export class EcInboxList extends LitElement {
     .waiting { color: var(--ec-warn); font-size: 12px; }
     .empty { padding: 24px; text-align: center; color: var(--ec-muted); }
     .status { font-size: 12px; padding: 4px 12px; color: var(--ec-muted); border-top: 1px solid var(--ec-border); }
-  `];
+  `,
+  ];
 
   private timer: ReturnType<typeof setInterval> | undefined;
   private searchTimer: ReturnType<typeof setTimeout> | undefined;

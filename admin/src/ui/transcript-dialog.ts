@@ -67,9 +67,11 @@ export class EcTranscript extends LitElement {
       await api("POST", `/conversations/${this.conversationId}/transcript`, to ? { to } : {});
       this.sentTo = to;
     } catch (err) {
-      this.error = !(err instanceof ApiFailure) ? t("errors.unexpected")
-        : err.code === "no_email" ? T("noEmail")
-        : serverText(err.fields.to ?? err.message);
+      this.error = !(err instanceof ApiFailure)
+        ? t("errors.unexpected")
+        : err.code === "no_email"
+          ? T("noEmail")
+          : serverText(err.fields.to ?? err.message);
       this.input.focus();
     } finally {
       this.busy = false;

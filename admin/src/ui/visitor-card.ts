@@ -19,7 +19,9 @@ import { base } from "./styles";
 
 @customElement("ec-visitor-card")
 export class EcVisitorCard extends LitElement {
-  static override styles = [base, css`
+  static override styles = [
+    base,
+    css`
     :host { display: block; overflow-y: auto; background: var(--ec-surface); padding: 12px 16px; }
     section { border-bottom: 1px solid var(--ec-border); padding: 8px 0; }
     dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 12px; margin: 0; }
@@ -29,7 +31,9 @@ export class EcVisitorCard extends LitElement {
     li { margin: 2px 0; overflow-wrap: anywhere; }
     a { color: var(--ec-accent); }
     .close { float: right; }
-  `, filesStyles];
+  `,
+    filesStyles,
+  ];
 
   /** The conversation whose visitor to show. */
   @property({ attribute: false }) conversationId: string | null = null;
@@ -59,7 +63,8 @@ export class EcVisitorCard extends LitElement {
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
-    if ((changed.has("conversationId") || changed.has("revision")) && this.conversationId) void this.load(this.conversationId);
+    if ((changed.has("conversationId") || changed.has("revision")) && this.conversationId)
+      void this.load(this.conversationId);
     else if (changed.has("filesRevision") && this.conversationId) void this.loadFiles(this.conversationId);
   }
 
@@ -87,7 +92,13 @@ export class EcVisitorCard extends LitElement {
     const c = this.card;
     if (!c) return html`<p class="muted">${this.error ?? t("card.loading")}</p>`;
     const place = [c.city, countryName(c.country)].filter(Boolean).join(", ");
-    const device = [c.device.kind !== "unknown" ? t(`card.device.${c.device.kind}`) : null, c.device.browser, c.device.os].filter(Boolean).join(" · ");
+    const device = [
+      c.device.kind !== "unknown" ? t(`card.device.${c.device.kind}`) : null,
+      c.device.browser,
+      c.device.os,
+    ]
+      .filter(Boolean)
+      .join(" · ");
     const local = localTimeIn(c.timezone);
     return html`
       <button class="close link" @click=${() => this.dispatchEvent(new CustomEvent("toggle-card", { bubbles: true, composed: true }))}
@@ -105,10 +116,16 @@ export class EcVisitorCard extends LitElement {
       <section class="gallery"><h3>${t("card.files")}</h3>
         ${this.files.length ? attachmentsView(this.conversationId!, this.files, 96) : html`<p class="muted">${t("card.noFiles")}</p>`}</section>
       ${this.trail(c)}
-      ${c.previous.length ? html`<section><h3>${t("card.previous")}</h3><ul>
-        ${c.previous.map((p) => html`<li><button class="link" @click=${() => this.open(p.id)}>${shortTime(p.updatedAt)}</button>
-          ${t(`inbox.${p.status === "open" ? "open" : "resolved"}`)} — ${p.lastMessage?.text ?? ""}</li>`)}
-      </ul></section>` : nothing}
+      ${
+        c.previous.length
+          ? html`<section><h3>${t("card.previous")}</h3><ul>
+        ${c.previous.map(
+          (p) => html`<li><button class="link" @click=${() => this.open(p.id)}>${shortTime(p.updatedAt)}</button>
+          ${t(`inbox.${p.status === "open" ? "open" : "resolved"}`)} — ${p.lastMessage?.text ?? ""}</li>`,
+        )}
+      </ul></section>`
+          : nothing
+      }
       ${CARD_SECTIONS.map((render) => render(c as VisitorCard & Record<string, unknown>) ?? nothing)}`;
   }
 
@@ -121,9 +138,13 @@ export class EcVisitorCard extends LitElement {
         ${this.row(t("card.referrer"), tr.referrer ? this.link(tr.referrer) : null)}
         ${utm.map(([k, v]) => this.row(k.startsWith("utm_") ? k : `utm_${k}`, v))}
       </dl></section>
-      ${tr.pages?.length ? html`<section><h3>${t("card.pages")}</h3><ol>
+      ${
+        tr.pages?.length
+          ? html`<section><h3>${t("card.pages")}</h3><ol>
         ${tr.pages.map((p) => html`<li title=${fullTime(p.at)}>${this.link(p.url, p.title || p.url)}</li>`)}
-      </ol></section>` : nothing}`;
+      </ol></section>`
+          : nothing
+      }`;
   }
 
   private row(label: string, value: unknown) {
@@ -132,7 +153,9 @@ export class EcVisitorCard extends LitElement {
 
   private link(url: string, text = url) {
     const href = safeHref(url);
-    return href ? html`<a href=${href} target="_blank" rel="noopener noreferrer nofollow">${text}</a>` : html`<span>${text}</span>`;
+    return href
+      ? html`<a href=${href} target="_blank" rel="noopener noreferrer nofollow">${text}</a>`
+      : html`<span>${text}</span>`;
   }
 
   private open(id: string): void {

@@ -17,8 +17,21 @@ import type { CardSection } from "./card-sections";
 import { base } from "./styles";
 
 /** A cart line and an order as the plugin sends them (class-edgechat-woocommerce.php). */
-interface CartItem { id?: number; name?: string; qty?: number; price?: number; url?: string }
-interface Order { id?: number; number?: string; status?: string; total?: number; currency?: string; date?: string | null }
+interface CartItem {
+  id?: number;
+  name?: string;
+  qty?: number;
+  price?: number;
+  url?: string;
+}
+interface Order {
+  id?: number;
+  number?: string;
+  status?: string;
+  total?: number;
+  currency?: string;
+  date?: string | null;
+}
 interface Customer {
   cart: { items: CartItem[]; total: number; currency: string } | null;
   orders: Order[];
@@ -33,13 +46,27 @@ const PASSING = new Set<string>(["refused", "shopError", "unreachable"]);
 
 /** The server's error codes (worker/site/woo.ts, lifecycle.ts) → what the card says. */
 const TROUBLE_OF_CODE: Record<string, Trouble> = {
-  unknown_visitor: "guest", not_identified: "guest", not_a_shop_user: "guest",
-  unknown_shop_user: "gone", no_shop_url: "notConnected", not_connected: "notConnected", shop_refused: "refused",
+  unknown_visitor: "guest",
+  not_identified: "guest",
+  not_a_shop_user: "guest",
+  unknown_shop_user: "gone",
+  no_shop_url: "notConnected",
+  not_connected: "notConnected",
+  shop_refused: "refused",
   shop_error: "shopError",
 };
 
 /** WooCommerce's own order statuses; another status (a plugin's) is shown as sent. */
-const STATUSES = new Set(["pending", "processing", "on-hold", "completed", "cancelled", "refunded", "failed", "checkout-draft"]);
+const STATUSES = new Set([
+  "pending",
+  "processing",
+  "on-hold",
+  "completed",
+  "cancelled",
+  "refunded",
+  "failed",
+  "checkout-draft",
+]);
 
 const T = (key: string, params?: Record<string, string | number>) => t(`card.woo.${key}`, params);
 
@@ -61,12 +88,16 @@ function money(amount: unknown, currency: unknown): string {
 /** "2 Jan 2026" in the app's language, or "" for a missing or broken date. */
 function day(iso: string | null | undefined): string {
   const d = iso ? new Date(iso) : null;
-  return d && !Number.isNaN(d.getTime()) ? d.toLocaleDateString(locale(), { day: "numeric", month: "short", year: "numeric" }) : "";
+  return d && !Number.isNaN(d.getTime())
+    ? d.toLocaleDateString(locale(), { day: "numeric", month: "short", year: "numeric" })
+    : "";
 }
 
 @customElement("ec-woo-section")
 export class EcWooSection extends LitElement {
-  static override styles = [base, css`
+  static override styles = [
+    base,
+    css`
     :host { display: block; }
     h4 { margin: 8px 0 4px; font-size: 13px; color: var(--ec-muted); font-weight: 600; }
     table { margin: 0; }
@@ -77,7 +108,8 @@ export class EcWooSection extends LitElement {
     li { margin: 2px 0; }
     a { color: var(--ec-accent); }
     .head { display: flex; justify-content: space-between; align-items: baseline; }
-  `];
+  `,
+  ];
 
   /** The card whose visitor's shop data to show; each new card (another visitor, a reload) fetches anew. */
   @property({ attribute: false }) card: VisitorCard | null = null;
@@ -109,12 +141,17 @@ export class EcWooSection extends LitElement {
     const v = this.view;
     const again = (label: string) => html`<button class="link again" @click=${this.reload}>${T(label)}</button>`;
     return html`<div class="head"><h3>${T("title")}</h3>${v.kind === "customer" ? again("refresh") : nothing}</div>
-      ${v.kind === "loading" ? html`<p class="muted state" role="status">${T("loading")}</p>`
-        : v.kind === "customer" ? this.customer(v.customer)
-        : v.kind === "guest" && this.card?.trail?.cart ? this.guestCart(this.card.trail.cart)
-        : html`<p class="muted state" data-state=${v.kind}>${T(`state.${v.kind}`)}</p>
+      ${
+        v.kind === "loading"
+          ? html`<p class="muted state" role="status">${T("loading")}</p>`
+          : v.kind === "customer"
+            ? this.customer(v.customer)
+            : v.kind === "guest" && this.card?.trail?.cart
+              ? this.guestCart(this.card.trail.cart)
+              : html`<p class="muted state" data-state=${v.kind}>${T(`state.${v.kind}`)}</p>
           ${v.reason ? html`<p class="muted reason">${T("reason", { reason: v.reason })}</p>` : nothing}
-          ${PASSING.has(v.kind) ? again("retry") : nothing}`}`;
+          ${PASSING.has(v.kind) ? again("retry") : nothing}`
+      }`;
   }
 
   private readonly reload = (): void => {
@@ -129,26 +166,38 @@ export class EcWooSection extends LitElement {
   private customer(c: Customer) {
     return html`${this.cart(c)}
       <h4>${T("orders")}</h4>
-      ${c.orders.length ? html`<ul class="orders">${c.orders.map((o) => html`<li>
+      ${
+        c.orders.length
+          ? html`<ul class="orders">${c.orders.map(
+              (o) => html`<li>
         <span class="number">${T("orderNumber", { number: o.number ?? String(o.id ?? "") })}</span> ·
         <time datetime=${o.date ?? ""} title=${o.date ? fullTime(Date.parse(o.date)) : ""}>${day(o.date)}</time> ·
         <span class="status">${this.status(o.status)}</span> ·
         <span class="total">${money(o.total, o.currency)}</span>
-      </li>`)}</ul>` : html`<p class="muted no-orders">${T("noOrders")}</p>`}`;
+      </li>`,
+            )}</ul>`
+          : html`<p class="muted no-orders">${T("noOrders")}</p>`
+      }`;
   }
 
   private cart(c: Customer) {
     const items = c.cart?.items ?? [];
     return html`<h4>${T("cart")}</h4>
-      ${items.length ? html`<table class="cart">
+      ${
+        items.length
+          ? html`<table class="cart">
         <thead class="sr-only"><tr><th>${T("item")}</th><th>${T("qty")}</th><th>${T("price")}</th></tr></thead>
-        <tbody>${items.map((i) => html`<tr>
+        <tbody>${items.map(
+          (i) => html`<tr>
           <td>${this.productLink(i)}</td>
           <td class="num qty">× ${i.qty ?? 1}</td>
           <td class="num price">${money(i.price, c.cart!.currency)}</td>
-        </tr>`)}</tbody>
+        </tr>`,
+        )}</tbody>
         <tfoot><tr><th colspan="2">${T("total")}</th><td class="num total">${money(c.cart!.total, c.cart!.currency)}</td></tr></tfoot>
-      </table>` : html`<p class="muted no-cart">${T("noCart")}</p>`}`;
+      </table>`
+          : html`<p class="muted no-cart">${T("noCart")}</p>`
+      }`;
   }
 
   private productLink(item: CartItem) {
@@ -163,7 +212,8 @@ export class EcWooSection extends LitElement {
 }
 
 /** The section's place in the visitor card (registered in ./card-sections.ts). */
-export const wooCardSection: CardSection = (card) => html`<section><ec-woo-section .card=${card}></ec-woo-section></section>`;
+export const wooCardSection: CardSection = (card) =>
+  html`<section><ec-woo-section .card=${card}></ec-woo-section></section>`;
 
 declare global {
   interface HTMLElementTagNameMap {

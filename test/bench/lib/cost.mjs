@@ -63,14 +63,34 @@ export function bill(kind, measured) {
   // and sends; an idle object with hibernatable sockets is not billed.
   const activeSeconds = (messages * measured.cpuMsPerMessage) / 1000;
   const lines = [
-    { item: "Worker requests", quantity: conversations * a.workerRequestsPerConversation, unit: "req", per: PRICES.workerRequestsPerM },
-    { item: "Worker CPU", quantity: conversations * measured.setupCpuMsPerConversation, unit: "ms", per: PRICES.workerCpuPerMMs },
+    {
+      item: "Worker requests",
+      quantity: conversations * a.workerRequestsPerConversation,
+      unit: "req",
+      per: PRICES.workerRequestsPerM,
+    },
+    {
+      item: "Worker CPU",
+      quantity: conversations * measured.setupCpuMsPerConversation,
+      unit: "ms",
+      per: PRICES.workerCpuPerMMs,
+    },
     { item: "Durable Object requests", quantity: doRequests, unit: "req", per: PRICES.doRequestsPerM },
     { item: "Durable Object duration", quantity: activeSeconds * PRICES.gb, unit: "GB-s", per: PRICES.doGbSecondsPerM },
-    { item: "SQLite rows written", quantity: messages * a.rowsWrittenPerMessage + conversations * a.rowsWrittenPerConversation, unit: "rows", per: PRICES.rowsWrittenPerM },
+    {
+      item: "SQLite rows written",
+      quantity: messages * a.rowsWrittenPerMessage + conversations * a.rowsWrittenPerConversation,
+      unit: "rows",
+      per: PRICES.rowsWrittenPerM,
+    },
     { item: "SQLite rows read", quantity: messages * a.rowsReadPerMessage, unit: "rows", per: PRICES.rowsReadPerM },
     // A month of the stored conversations.
-    { item: "SQLite storage (a month)", quantity: (conversations * a.storageBytesPerConversation) / 1e9, unit: "GB-month", per: PRICES.storagePerGbMonth * 1e6 },
+    {
+      item: "SQLite storage (a month)",
+      quantity: (conversations * a.storageBytesPerConversation) / 1e9,
+      unit: "GB-month",
+      per: PRICES.storagePerGbMonth * 1e6,
+    },
   ].map((l) => ({ ...l, usd: (l.quantity * l.per) / 1e6 }));
   return { kind, conversations, messages, lines, usd: lines.reduce((s, l) => s + l.usd, 0), assumptions: a };
 }

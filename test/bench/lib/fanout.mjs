@@ -7,14 +7,21 @@
 import { pool, sleep } from "../../load/peer.mjs";
 import { cpuMs, summary } from "../../load/stats.mjs";
 
-export async function runFanout(target, { conversations = 1000, messages = 2, inboxes = 3, spreadMs = 4000, drainMs = 120_000 } = {}) {
+export async function runFanout(
+  target,
+  { conversations = 1000, messages = 2, inboxes = 3, spreadMs = 4000, drainMs = 120_000 } = {},
+) {
   const setupStart = performance.now();
-  const convs = await pool(Array.from({ length: conversations }, (_, i) => i), 16, async (index) => {
-    const session = await target.session();
-    const visitor = await target.openVisitor(session, { keep: false });
-    await visitor.hello(0);
-    return { index, id: session.conversationId, visitor, sent: [] };
-  });
+  const convs = await pool(
+    Array.from({ length: conversations }, (_, i) => i),
+    16,
+    async (index) => {
+      const session = await target.session();
+      const visitor = await target.openVisitor(session, { keep: false });
+      await visitor.hello(0);
+      return { index, id: session.conversationId, visitor, sent: [] };
+    },
+  );
   const setupMs = performance.now() - setupStart;
   const byId = new Map(convs.map((c) => [c.id, c]));
   const sockets = [];
@@ -51,10 +58,11 @@ export async function runFanout(target, { conversations = 1000, messages = 2, in
     }),
   );
   const lastSend = performance.now();
-  const covered = (s) => convs.every((c) => {
-    const last = c.sent.at(-1);
-    return last.seq !== undefined && (s.updates.get(c.id) ?? []).some(([, seq]) => seq >= last.seq);
-  });
+  const covered = (s) =>
+    convs.every((c) => {
+      const last = c.sent.at(-1);
+      return last.seq !== undefined && (s.updates.get(c.id) ?? []).some(([, seq]) => seq >= last.seq);
+    });
   while (!sockets.every(covered) && performance.now() - lastSend < drainMs) await sleep(100);
   const cpu = cpuMs(pids) - cpu0;
   const latencies = [];

@@ -24,11 +24,18 @@ async function openConversation(target, index) {
  * Runs the load against `target` and returns its figures. Bounded: stops waiting for
  * deliveries `drainMs` after the last send.
  */
-export async function runLatency(target, { conversations, messages = 15, gapMs = [50, 150], drainMs = 60_000, setupConcurrency = 16 }) {
+export async function runLatency(
+  target,
+  { conversations, messages = 15, gapMs = [50, 150], drainMs = 60_000, setupConcurrency = 16 },
+) {
   const pids = target.runtimePids();
   const cpuSetup0 = cpuMs(pids);
   const setupStart = performance.now();
-  const convs = await pool(Array.from({ length: conversations }, (_, i) => i), setupConcurrency, (i) => openConversation(target, i));
+  const convs = await pool(
+    Array.from({ length: conversations }, (_, i) => i),
+    setupConcurrency,
+    (i) => openConversation(target, i),
+  );
   const setupMs = performance.now() - setupStart;
   const cpuSetup = cpuMs(pids) - cpuSetup0;
   const byId = new Map(convs.map((c) => [c.id, c]));
@@ -68,14 +75,19 @@ export async function runLatency(target, { conversations, messages = 15, gapMs =
         const rec = { clientId: `b${c.index}-${i}`, sentAt: performance.now() };
         c.sent.push(rec);
         c.byClientId.set(rec.clientId, rec);
-        c.visitor.send({ type: "message", clientId: rec.clientId, text: `load message ${i} of conversation ${c.index}` });
+        c.visitor.send({
+          type: "message",
+          clientId: rec.clientId,
+          text: `load message ${i} of conversation ${c.index}`,
+        });
         if (i < messages - 1) await sleep(random(gapMs[0], gapMs[1]));
       }
     }),
   );
   const lastSend = performance.now();
   const all = convs.flatMap((c) => c.sent);
-  const done = () => all.every((r) => r.ackAt !== undefined && r.recvAt !== undefined) && (!inbox || convs.every(inboxCovered));
+  const done = () =>
+    all.every((r) => r.ackAt !== undefined && r.recvAt !== undefined) && (!inbox || convs.every(inboxCovered));
   while (!done() && performance.now() - lastSend < drainMs) await sleep(50);
   const cpu = cpuMs(pids) - cpu0;
 
@@ -84,7 +96,8 @@ export async function runLatency(target, { conversations, messages = 15, gapMs =
   if (inbox) {
     for (const c of convs) {
       for (const r of c.sent) {
-        const hit = r.seq === undefined ? undefined : c.inbox.find(([at, lastSeq]) => at >= r.sentAt && lastSeq >= r.seq);
+        const hit =
+          r.seq === undefined ? undefined : c.inbox.find(([at, lastSeq]) => at >= r.sentAt && lastSeq >= r.seq);
         if (hit) inboxLatencies.push(hit[0] - r.sentAt);
         else inboxMissing++;
       }

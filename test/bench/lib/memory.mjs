@@ -14,11 +14,15 @@ export async function runMemory(target, { sockets = 300, idleMs = 15_000 } = {})
   await warm.close();
   await sleep(1000);
   const before = rssBytes(pids);
-  const open = await pool(Array.from({ length: sockets }, (_, i) => i), 16, async () => {
-    const peer = await target.openVisitor(await target.session(), { keep: false });
-    await peer.hello(0);
-    return peer;
-  });
+  const open = await pool(
+    Array.from({ length: sockets }, (_, i) => i),
+    16,
+    async () => {
+      const peer = await target.openVisitor(await target.session(), { keep: false });
+      await peer.hello(0);
+      return peer;
+    },
+  );
   const opened = rssBytes(pids);
   await sleep(idleMs);
   const idle = rssBytes(pids);

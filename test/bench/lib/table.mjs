@@ -3,7 +3,8 @@ import { percentile, summary } from "../../load/stats.mjs";
 
 const NAMES = { echo: "echo", "echo-insert": "echo + insert", edgechat: "**Edgechat**" };
 
-const ms = (v) => (Number.isNaN(v) ? "–" : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : v >= 10 ? v.toFixed(0) : v.toFixed(1));
+const ms = (v) =>
+  Number.isNaN(v) ? "–" : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : v >= 10 ? v.toFixed(0) : v.toFixed(1);
 const quad = (s) => (s?.n ? `${ms(s.p50)} / ${ms(s.p90)} / ${ms(s.p99)} / ${ms(s.max)}` : "–");
 const times = (a, b) => (a && b && b > 0 ? `×${(a / b).toFixed(1)}` : "–");
 const median = (xs) => percentile(xs, 0.5);
@@ -41,13 +42,17 @@ export function latencyTable(pooled) {
   for (const size of sizes) {
     const of = (kind) => pooled.find((p) => p.conversations === size && p.target === kind);
     for (const p of pooled.filter((x) => x.conversations === size)) {
-      rows.push(`| ${int(size)} | ${NAMES[p.target]} | ${int(p.offeredPerSec)} | ${int(p.deliveredPerSec)} | ${quad(p.operator)} | ${quad(p.ack)} | ${quad(p.inbox)} | ${p.cpuMsPerMessage.toFixed(2)} | ${p.lost} / ${p.unacked} of ${int(p.messages)} |`);
+      rows.push(
+        `| ${int(size)} | ${NAMES[p.target]} | ${int(p.offeredPerSec)} | ${int(p.deliveredPerSec)} | ${quad(p.operator)} | ${quad(p.ack)} | ${quad(p.inbox)} | ${p.cpuMsPerMessage.toFixed(2)} | ${p.lost} / ${p.unacked} of ${int(p.messages)} |`,
+      );
     }
     const e = of("edgechat");
     for (const base of ["echo-insert", "echo"]) {
       const b = of(base);
       if (!e || !b) continue;
-      rows.push(`| ${int(size)} | Edgechat ÷ ${NAMES[base]} | | ${times(e.deliveredPerSec, b.deliveredPerSec)} | p50 ${times(e.operator.p50, b.operator.p50)}, p99 ${times(e.operator.p99, b.operator.p99)} | p50 ${times(e.ack.p50, b.ack.p50)}, p99 ${times(e.ack.p99, b.ack.p99)} | | ${times(e.cpuMsPerMessage, b.cpuMsPerMessage)} | |`);
+      rows.push(
+        `| ${int(size)} | Edgechat ÷ ${NAMES[base]} | | ${times(e.deliveredPerSec, b.deliveredPerSec)} | p50 ${times(e.operator.p50, b.operator.p50)}, p99 ${times(e.operator.p99, b.operator.p99)} | p50 ${times(e.ack.p50, b.ack.p50)}, p99 ${times(e.ack.p99, b.ack.p99)} | | ${times(e.cpuMsPerMessage, b.cpuMsPerMessage)} | |`,
+      );
     }
   }
   return rows.join("\n");
@@ -64,7 +69,9 @@ export function budgetLines(pooled) {
     const r99 = e.operator.p99 / b.operator.p99;
     const cpu = e.cpuMsPerMessage / b.cpuMsPerMessage;
     const ok = r50 <= 2 && r99 <= 2 && cpu <= 2;
-    out.push(`- ${int(size)} conversations: Edgechat p50 ×${r50.toFixed(1)}, p99 ×${r99.toFixed(1)}, CPU/msg ×${cpu.toFixed(1)} of echo + insert — budget (≤ ×2) ${ok ? "met" : "**not met**"}`);
+    out.push(
+      `- ${int(size)} conversations: Edgechat p50 ×${r50.toFixed(1)}, p99 ×${r99.toFixed(1)}, CPU/msg ×${cpu.toFixed(1)} of echo + insert — budget (≤ ×2) ${ok ? "met" : "**not met**"}`,
+    );
   }
   return out.join("\n");
 }
@@ -78,23 +85,42 @@ export function figuresTable({ throughput, memory, fanout, bills, sizes }) {
   const rows = [
     `| figure | ${kinds.map((k) => NAMES[k]).join(" | ")} |`,
     "|---|---:|---:|---:|",
-    row(`messages/s through one conversation (${t("edgechat")?.tabs ?? "?"} tabs × 20 at once, ${t("edgechat")?.rounds ?? "?"} rounds, 1 operator)`,
-      (k) => (t(k) ? `${int(t(k).perSec)}${t(k).received < t(k).sent ? ` (${t(k).sent - t(k).received} lost)` : ""}` : "–")),
+    row(
+      `messages/s through one conversation (${t("edgechat")?.tabs ?? "?"} tabs × 20 at once, ${t("edgechat")?.rounds ?? "?"} rounds, 1 operator)`,
+      (k) =>
+        t(k) ? `${int(t(k).perSec)}${t(k).received < t(k).sent ? ` (${t(k).sent - t(k).received} lost)` : ""}` : "–",
+    ),
     row("runtime CPU ms per message in that burst", (k) => (t(k) ? t(k).cpuMsPerMessage.toFixed(2) : "–")),
-    row(`runtime memory per idle conversation socket (${m("edgechat")?.sockets ?? "?"} sockets, after ${((m("edgechat")?.idleMs ?? 0) / 1000).toFixed(0)} s idle)`,
-      (k) => (m(k) ? `${int(m(k).perSocketIdleBytes / 1024)} KB` : "–")),
-    row(`bill for ${int(bills.edgechat?.conversations)} conversations × 10 messages (marginal, USD)`,
-      (k) => (bills[k] ? `$${bills[k].usd.toFixed(4)}` : "–")),
+    row(
+      `runtime memory per idle conversation socket (${m("edgechat")?.sockets ?? "?"} sockets, after ${((m("edgechat")?.idleMs ?? 0) / 1000).toFixed(0)} s idle)`,
+      (k) => (m(k) ? `${int(m(k).perSocketIdleBytes / 1024)} KB` : "–"),
+    ),
+    row(`bill for ${int(bills.edgechat?.conversations)} conversations × 10 messages (marginal, USD)`, (k) =>
+      bills[k] ? `$${bills[k].usd.toFixed(4)}` : "–",
+    ),
   ];
   if (fanout) {
-    rows.push(row(
-      `inbox fan-out, one Site: ${int(fanout.conversations)} conversations × ${fanout.messages / fanout.conversations} msgs (${int(fanout.offeredPerSec)} msg/s), ${fanout.inboxes} inbox sockets: send → inbox p50 / p99, updates/s per socket, missing`,
-      (k) => (k === "edgechat" ? `${ms(fanout.inbox.p50)} / ${ms(fanout.inbox.p99)}, ${int(fanout.updatesPerSec)}/s, ${fanout.missing} missing` : "–"),
-    ));
+    rows.push(
+      row(
+        `inbox fan-out, one Site: ${int(fanout.conversations)} conversations × ${fanout.messages / fanout.conversations} msgs (${int(fanout.offeredPerSec)} msg/s), ${fanout.inboxes} inbox sockets: send → inbox p50 / p99, updates/s per socket, missing`,
+        (k) =>
+          k === "edgechat"
+            ? `${ms(fanout.inbox.p50)} / ${ms(fanout.inbox.p99)}, ${int(fanout.updatesPerSec)}/s, ${fanout.missing} missing`
+            : "–",
+      ),
+    );
   }
   if (sizes) {
-    rows.push(row("widget loader / component / extras, gzip bytes", (k) => (k === "edgechat" ? `${int(sizes.loader_gzip_bytes)} / ${int(sizes.component_gzip_bytes)} / ${int(sizes.extras_gzip_bytes)}` : "–")));
-    rows.push(row("admin initial JS, gzip bytes", (k) => (k === "edgechat" ? int(sizes.admin_initial_gzip_bytes) : "–")));
+    rows.push(
+      row("widget loader / component / extras, gzip bytes", (k) =>
+        k === "edgechat"
+          ? `${int(sizes.loader_gzip_bytes)} / ${int(sizes.component_gzip_bytes)} / ${int(sizes.extras_gzip_bytes)}`
+          : "–",
+      ),
+    );
+    rows.push(
+      row("admin initial JS, gzip bytes", (k) => (k === "edgechat" ? int(sizes.admin_initial_gzip_bytes) : "–")),
+    );
   }
   return rows.join("\n");
 }
@@ -108,10 +134,14 @@ export function billTable(bills) {
     `|---|${kinds.map(() => "---:").join("|")}|`,
   ];
   for (const item of items) {
-    rows.push(`| ${item} | ${kinds.map((k) => {
-      const l = bills[k].lines.find((x) => x.item === item);
-      return `${l.quantity === 0 ? "0" : l.quantity >= 100 ? int(l.quantity) : l.quantity.toPrecision(3)} ${l.unit} = $${l.usd.toFixed(5)}`;
-    }).join(" | ")} |`);
+    rows.push(
+      `| ${item} | ${kinds
+        .map((k) => {
+          const l = bills[k].lines.find((x) => x.item === item);
+          return `${l.quantity === 0 ? "0" : l.quantity >= 100 ? int(l.quantity) : l.quantity.toPrecision(3)} ${l.unit} = $${l.usd.toFixed(5)}`;
+        })
+        .join(" | ")} |`,
+    );
   }
   rows.push(`| total (marginal) | ${kinds.map((k) => `**$${bills[k].usd.toFixed(4)}**`).join(" | ")} |`);
   return rows.join("\n");

@@ -30,11 +30,15 @@ export async function runThroughput(target, { tabs = 10, rounds = 2, drainMs = 6
   });
   const cpu0 = cpuMs(pids);
   for (let round = 0; round < rounds; round++) {
-    const sockets = await pool(Array.from({ length: tabs }, (_, i) => i), 8, async () => {
-      const tab = await Peer.open(target.visitorUrl(session), { keep: false });
-      await tab.hello(1e9);
-      return tab;
-    });
+    const sockets = await pool(
+      Array.from({ length: tabs }, (_, i) => i),
+      8,
+      async () => {
+        const tab = await Peer.open(target.visitorUrl(session), { keep: false });
+        await tab.hello(1e9);
+        return tab;
+      },
+    );
     const expect = acked + tabs * PER_SOCKET;
     for (const tab of sockets) {
       tab.onFrame((f, at) => {

@@ -14,7 +14,11 @@ export class AdminPage {
   readonly dialogs: string[] = [];
   readonly errors: string[] = [];
 
-  private constructor(readonly context: BrowserContext, readonly page: Page, readonly server: TestServer) {
+  private constructor(
+    readonly context: BrowserContext,
+    readonly page: Page,
+    readonly server: TestServer,
+  ) {
     page.on("dialog", (d) => {
       if (d.type() === "confirm") return void d.accept(); // the app's own "Remove …?" questions
       this.dialogs.push(d.message());
@@ -73,14 +77,17 @@ export class AdminPage {
 
   /** A JSON call to the admin API with this context's session, from the admin's origin. */
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-    return this.page.evaluate(async ({ method, path, body }) => {
-      const res = await fetch(`/api/v1/admin${path}`, {
-        method,
-        headers: body === undefined ? {} : { "Content-Type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, body: await res.json().catch(() => null) };
-    }, { method, path, body });
+    return this.page.evaluate(
+      async ({ method, path, body }) => {
+        const res = await fetch(`/api/v1/admin${path}`, {
+          method,
+          headers: body === undefined ? {} : { "Content-Type": "application/json" },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        return { status: res.status, body: await res.json().catch(() => null) };
+      },
+      { method, path, body },
+    );
   }
 
   /** The newest link of a kind of email in the site's local outbox. */
@@ -91,7 +98,10 @@ export class AdminPage {
     // Secret links are redacted in the outbox; the local server prints them on its console.
     if (link?.includes("REDACTED")) {
       const [path] = link.split("REDACTED");
-      link = this.server.consoleLinks().reverse().find((l) => l.startsWith(path!));
+      link = this.server
+        .consoleLinks()
+        .reverse()
+        .find((l) => l.startsWith(path!));
     }
     if (!link) throw new Error(`no ${kind} email to ${to} in the outbox`);
     return link;
@@ -108,7 +118,11 @@ export class AdminPage {
 }
 
 /** Polls `check` until it gives something truthy; fails after `ms` naming `what`. */
-export async function eventually<T>(check: () => T | Promise<T>, ms = 15_000, what = "condition"): Promise<NonNullable<T>> {
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  ms = 15_000,
+  what = "condition",
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();

@@ -25,7 +25,9 @@ export async function apiVisitor(baseUrl: string, siteKey: string, body: Record<
   });
   if (!res.ok) throw new Error(`session refused: ${res.status} ${await res.text()}`);
   const grant = (await res.json()) as { visitorToken: string; visitorId: string; conversationId: string };
-  const ws = new WebSocket(`${baseUrl.replace(/^http/, "ws")}/api/v1/conversations/${grant.conversationId}/ws?token=${encodeURIComponent(grant.visitorToken)}`);
+  const ws = new WebSocket(
+    `${baseUrl.replace(/^http/, "ws")}/api/v1/conversations/${grant.conversationId}/ws?token=${encodeURIComponent(grant.visitorToken)}`,
+  );
   await new Promise<void>((resolve, reject) => {
     ws.onopen = () => resolve();
     ws.onerror = () => reject(new Error("visitor socket failed"));
@@ -39,11 +41,12 @@ export async function apiVisitor(baseUrl: string, siteKey: string, body: Record<
   return {
     conversationId: grant.conversationId,
     visitorId: grant.visitorId,
-    say: (text) => new Promise<void>((resolve) => {
-      const clientId = `e2e-${Math.random().toString(36).slice(2)}`;
-      acks.set(clientId, resolve);
-      ws.send(JSON.stringify({ type: "message", clientId, text }));
-    }),
+    say: (text) =>
+      new Promise<void>((resolve) => {
+        const clientId = `e2e-${Math.random().toString(36).slice(2)}`;
+        acks.set(clientId, resolve);
+        ws.send(JSON.stringify({ type: "message", clientId, text }));
+      }),
     close: () => ws.close(1000, "done"),
   };
 }

@@ -19,7 +19,11 @@ export function withGpsExif(jpeg: Uint8Array): Uint8Array {
   u16(3), u16(2), u32(2), tiff.push(0x45, 0, 0, 0); // GPSLongitudeRef "E"
   u16(4), u16(5), u32(3), u32(104); // GPSLongitude
   u32(0);
-  for (const [deg, min, sec] of [[59, 26, 0], [24, 45, 0]]) for (const v of [deg, min, sec]) u32(v!), u32(1);
+  for (const [deg, min, sec] of [
+    [59, 26, 0],
+    [24, 45, 0],
+  ])
+    for (const v of [deg, min, sec]) u32(v!), u32(1);
   const payload = [...Array.from("Exif\0\0", (c) => c.charCodeAt(0)), ...tiff];
   const length = payload.length + 2;
   const app1 = [0xff, 0xe1, (length >> 8) & 255, length & 255, ...payload];
@@ -30,14 +34,16 @@ export function withGpsExif(jpeg: Uint8Array): Uint8Array {
 export function exifOf(jpeg: Uint8Array): { exif: boolean; gps: boolean } {
   let exif = false;
   let gps = false;
-  for (let at = 2; at + 4 < jpeg.length && jpeg[at] === 0xff;) {
+  for (let at = 2; at + 4 < jpeg.length && jpeg[at] === 0xff; ) {
     const marker = jpeg[at + 1]!;
     if (marker === 0xda || marker === 0xd9) break;
     const length = (jpeg[at + 2]! << 8) | jpeg[at + 3]!;
     const segment = jpeg.subarray(at + 4, at + 2 + length);
     if (marker === 0xe1 && String.fromCharCode(...segment.subarray(0, 4)) === "Exif") {
       exif = true;
-      for (let i = 0; i + 1 < segment.length; i++) if ((segment[i] === 0x88 && segment[i + 1] === 0x25) || (segment[i] === 0x25 && segment[i + 1] === 0x88)) gps = true;
+      for (let i = 0; i + 1 < segment.length; i++)
+        if ((segment[i] === 0x88 && segment[i + 1] === 0x25) || (segment[i] === 0x25 && segment[i + 1] === 0x88))
+          gps = true;
     }
     at += 2 + length;
   }

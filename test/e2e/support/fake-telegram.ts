@@ -32,7 +32,8 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
     req.on("data", (c) => chunks.push(c));
     req.on("end", () => {
       const m = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? "");
-      const reply = (status: number, json: unknown) => res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(json));
+      const reply = (status: number, json: unknown) =>
+        res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(json));
       if (!m || m[1] !== BOT_TOKEN) return reply(401, { ok: false, error_code: 401, description: "Unauthorized" });
       const method = m[2]!;
       const text = Buffer.concat(chunks).toString();
@@ -40,12 +41,33 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
       calls.push({ method, body, at: Date.now() });
       switch (method) {
         case "getMe":
-          return reply(200, { ok: true, result: { id: 123456789, is_bot: true, first_name: "Shop bot", username: "shop_test_bot", can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false } });
+          return reply(200, {
+            ok: true,
+            result: {
+              id: 123456789,
+              is_bot: true,
+              first_name: "Shop bot",
+              username: "shop_test_bot",
+              can_join_groups: true,
+              can_read_all_group_messages: false,
+              supports_inline_queries: false,
+              can_connect_to_business: false,
+              has_main_web_app: false,
+            },
+          });
         case "setWebhook":
           fake.webhook = { url: body.url, secret: body.secret_token };
           return reply(200, { ok: true, result: true });
         case "sendMessage":
-          return reply(200, { ok: true, result: { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: body.chat_id, type: "private" }, text: body.text } });
+          return reply(200, {
+            ok: true,
+            result: {
+              message_id: nextMessageId++,
+              date: Math.floor(Date.now() / 1000),
+              chat: { id: body.chat_id, type: "private" },
+              text: body.text,
+            },
+          });
         case "deleteWebhook":
         case "answerCallbackQuery":
           return reply(200, { ok: true, result: true });
@@ -63,7 +85,8 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
       for (;;) {
         const call = calls.find((c) => c.method === method && match(c.body));
         if (call) return call;
-        if (Date.now() > deadline) throw new Error(`fake Telegram: no ${method} call; got ${JSON.stringify(calls.map((c) => c.method))}`);
+        if (Date.now() > deadline)
+          throw new Error(`fake Telegram: no ${method} call; got ${JSON.stringify(calls.map((c) => c.method))}`);
         await new Promise((r) => setTimeout(r, 20));
       }
     },

@@ -31,15 +31,23 @@ export async function startFakeTurn(): Promise<FakeTurn> {
     const chunks: Buffer[] = [];
     req.on("data", (c) => chunks.push(c));
     req.on("end", () => {
-      const reply = (status: number, json: unknown) => res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(json));
+      const reply = (status: number, json: unknown) =>
+        res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(json));
       let body: any = null;
       try {
         body = JSON.parse(Buffer.concat(chunks).toString() || "null");
       } catch {
         return reply(400, { error: "body is not JSON" });
       }
-      calls.push({ method: req.method ?? "", path: req.url ?? "", authorization: req.headers.authorization, contentType: req.headers["content-type"], body });
-      if (req.method !== "POST" || req.url !== `/v1/turn/keys/${TURN_KEY_ID}/credentials/generate-ice-servers`) return reply(404, { error: "not found" });
+      calls.push({
+        method: req.method ?? "",
+        path: req.url ?? "",
+        authorization: req.headers.authorization,
+        contentType: req.headers["content-type"],
+        body,
+      });
+      if (req.method !== "POST" || req.url !== `/v1/turn/keys/${TURN_KEY_ID}/credentials/generate-ice-servers`)
+        return reply(404, { error: "not found" });
       if (req.headers.authorization !== `Bearer ${TURN_KEY_API_TOKEN}`) return reply(401, { error: "unauthorized" });
       if (!Number.isInteger(body?.ttl) || body.ttl <= 0) return reply(400, { error: "ttl is required" });
       minted++;

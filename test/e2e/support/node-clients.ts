@@ -53,7 +53,8 @@ export class FrameSocket {
     for (;;) {
       const i = this.frames.findIndex((f) => f.type === type && match(f));
       if (i >= 0) return this.frames.splice(i, 1)[0];
-      if (Date.now() > deadline) throw new Error(`no ${type} frame; got ${JSON.stringify(this.frames.map((f) => f.type))}`);
+      if (Date.now() > deadline)
+        throw new Error(`no ${type} frame; got ${JSON.stringify(this.frames.map((f) => f.type))}`);
       await new Promise((r) => setTimeout(r, 10));
     }
   }
@@ -65,7 +66,10 @@ export class FrameSocket {
 
 /** The demo site's owner, logged in over HTTP. */
 export class OwnerClient {
-  private constructor(readonly server: LocalServer, readonly cookie: string) {}
+  private constructor(
+    readonly server: LocalServer,
+    readonly cookie: string,
+  ) {}
 
   static async login(server: LocalServer): Promise<OwnerClient> {
     const res = await fetch(`${server.url}/api/v1/admin/login`, {
@@ -81,7 +85,11 @@ export class OwnerClient {
   async api(method: string, p: string, body?: unknown): Promise<{ status: number; body: any }> {
     const res = await fetch(`${this.server.url}/api/v1/admin${p}`, {
       method,
-      headers: { Cookie: this.cookie, Origin: this.server.url, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+      headers: {
+        Cookie: this.cookie,
+        Origin: this.server.url,
+        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -90,12 +98,18 @@ export class OwnerClient {
 
   /** The admin's site socket: while it is open, the owner counts as at the admin. */
   siteSocket(): Promise<FrameSocket> {
-    return FrameSocket.open(`${this.server.url.replace(/^http/, "ws")}/api/v1/admin/ws`, { Cookie: this.cookie, Origin: this.server.url });
+    return FrameSocket.open(`${this.server.url.replace(/^http/, "ws")}/api/v1/admin/ws`, {
+      Cookie: this.cookie,
+      Origin: this.server.url,
+    });
   }
 }
 
 /** A visitor with a session and an open socket on the demo site. */
-export async function newVisitor(server: LocalServer, trail?: unknown): Promise<{ conversationId: string; socket: FrameSocket }> {
+export async function newVisitor(
+  server: LocalServer,
+  trail?: unknown,
+): Promise<{ conversationId: string; socket: FrameSocket }> {
   const res = await fetch(`${server.url}/api/v1/sites/demo/sessions`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Origin: server.url },

@@ -10,7 +10,11 @@ import type { TestServer } from "./server";
 type Frame = ServerFrame & Record<string, any>;
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `ms`. */
-export async function eventually<T>(check: () => T | Promise<T>, ms = 15_000, what = "condition"): Promise<NonNullable<T>> {
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  ms = 15_000,
+  what = "condition",
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + ms;
   let last: unknown;
   for (;;) {
@@ -20,14 +24,18 @@ export async function eventually<T>(check: () => T | Promise<T>, ms = 15_000, wh
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${last}` : ""}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${last}` : ""}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
 export class Operator {
   private readonly frames = new Map<string, Frame[]>();
-  private constructor(readonly context: BrowserContext, readonly page: Page) {}
+  private constructor(
+    readonly context: BrowserContext,
+    readonly page: Page,
+  ) {}
 
   /** Logs the demo site's owner in, in a context of its own. */
   static async login(browser: Browser, server: TestServer): Promise<Operator> {
@@ -72,7 +80,11 @@ export class Operator {
 
   /** Waits until the visitor's conversation is in the inbox (after their first message). */
   findConversation(visitorId: string, ms = 15_000): Promise<InboxEntry> {
-    return eventually(async () => (await this.inbox()).find((c) => c.visitorId === visitorId), ms, `inbox entry of ${visitorId}`);
+    return eventually(
+      async () => (await this.inbox()).find((c) => c.visitorId === visitorId),
+      ms,
+      `inbox entry of ${visitorId}`,
+    );
   }
 
   /** Opens an operator socket on a conversation. */
@@ -83,7 +95,10 @@ export class Operator {
       ({ key, conversationId }) =>
         new Promise<void>((resolve, reject) => {
           const ws = new WebSocket(`ws://${location.host}/api/v1/admin/conversations/${conversationId}/ws`);
-          const w = window as unknown as { __sockets?: Record<string, WebSocket>; __edgechatFrame(k: string, d: string): void };
+          const w = window as unknown as {
+            __sockets?: Record<string, WebSocket>;
+            __edgechatFrame(k: string, d: string): void;
+          };
           (w.__sockets ??= {})[key] = ws;
           ws.onmessage = (e) => w.__edgechatFrame(key, String(e.data));
           ws.onopen = () => resolve();
@@ -101,7 +116,11 @@ export class Operator {
 
 export class OperatorSocket {
   private counter = 0;
-  constructor(private readonly page: Page, private readonly key: string, readonly frames: Frame[]) {}
+  constructor(
+    private readonly page: Page,
+    private readonly key: string,
+    readonly frames: Frame[],
+  ) {}
 
   send(frame: Record<string, unknown>): Promise<void> {
     return this.page.evaluate(

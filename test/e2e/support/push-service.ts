@@ -33,7 +33,13 @@ export async function startPushService(): Promise<PushService> {
     req.on("data", (c) => chunks.push(c));
     req.on("end", () => {
       const device = (req.url ?? "").replace(/^\/push\//, "");
-      received.push({ device, headers: req.headers, body: Buffer.concat(chunks), at: Date.now(), vapid: checkVapid(req.headers, origin) });
+      received.push({
+        device,
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+        at: Date.now(),
+        vapid: checkVapid(req.headers, origin),
+      });
       const status = answers.get(device)?.shift() ?? 201;
       res.writeHead(status, status === 429 ? { "Retry-After": "1" } : {}).end();
     });
@@ -41,7 +47,9 @@ export async function startPushService(): Promise<PushService> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   return {
-    origin, received, answers,
+    origin,
+    received,
+    answers,
     async waitFor(device, count = 1, ms = 8000) {
       const deadline = Date.now() + ms;
       for (;;) {
@@ -64,18 +72,40 @@ function checkVapid(headers: http.IncomingHttpHeaders, origin: string): Received
   const header = JSON.parse(Buffer.from(h!, "base64url").toString());
   const claims = JSON.parse(Buffer.from(p!, "base64url").toString());
   const raw = Buffer.from(k, "base64url");
-  const key = createPublicKey({ key: { kty: "EC", crv: "P-256", x: raw.subarray(1, 33).toString("base64url"), y: raw.subarray(33).toString("base64url") }, format: "jwk" });
-  const signed = verify("sha256", Buffer.from(`${h}.${p}`), { key, dsaEncoding: "ieee-p1363" }, Buffer.from(s!, "base64url"));
+  const key = createPublicKey({
+    key: {
+      kty: "EC",
+      crv: "P-256",
+      x: raw.subarray(1, 33).toString("base64url"),
+      y: raw.subarray(33).toString("base64url"),
+    },
+    format: "jwk",
+  });
+  const signed = verify(
+    "sha256",
+    Buffer.from(`${h}.${p}`),
+    { key, dsaEncoding: "ieee-p1363" },
+    Buffer.from(s!, "base64url"),
+  );
   // The Worker signs for a push service on this machine as the https origin of the same host.
   const audience = origin.replace(/^http:/, "https:");
   const now = Date.now() / 1000;
-  const problem = header.alg !== "ES256" ? "alg is not ES256"
-    : !signed ? "signature does not verify with k"
-    : claims.aud !== audience ? `aud ${claims.aud} is not ${audience}`
-    : !(claims.exp > now && claims.exp <= now + 86_400) ? "exp is not within 24 hours"
-    : !/^(mailto:|https:)/.test(claims.sub ?? "") ? "sub is not mailto: or https:"
-    : headers["content-encoding"] !== "aes128gcm" ? "Content-Encoding is not aes128gcm"
-    : !headers.ttl ? "no TTL header" : undefined;
+  const problem =
+    header.alg !== "ES256"
+      ? "alg is not ES256"
+      : !signed
+        ? "signature does not verify with k"
+        : claims.aud !== audience
+          ? `aud ${claims.aud} is not ${audience}`
+          : !(claims.exp > now && claims.exp <= now + 86_400)
+            ? "exp is not within 24 hours"
+            : !/^(mailto:|https:)/.test(claims.sub ?? "")
+              ? "sub is not mailto: or https:"
+              : headers["content-encoding"] !== "aes128gcm"
+                ? "Content-Encoding is not aes128gcm"
+                : !headers.ttl
+                  ? "no TTL header"
+                  : undefined;
   return { ok: !problem, problem, publicKey: k, claims };
 }
 

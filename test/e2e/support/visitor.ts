@@ -19,12 +19,21 @@ export class Visitor {
   readonly dialogs: string[] = [];
   readonly errors: string[] = [];
 
-  constructor(readonly context: BrowserContext, public page: Page, readonly server: TestServer) {
+  constructor(
+    readonly context: BrowserContext,
+    public page: Page,
+    readonly server: TestServer,
+  ) {
     this.watch(page);
   }
 
   /** A new visitor (fresh storage) on `path` of the server, with the component loaded. */
-  static async open(browser: Browser, server: TestServer, path = "/demo/", options: BrowserContextOptions = {}): Promise<Visitor> {
+  static async open(
+    browser: Browser,
+    server: TestServer,
+    path = "/demo/",
+    options: BrowserContextOptions = {},
+  ): Promise<Visitor> {
     const context = await newVisitor(browser, options);
     const visitor = new Visitor(context, await context.newPage(), server);
     await visitor.goto(path);
@@ -46,7 +55,9 @@ export class Visitor {
 
   /** Waits until `<edge-chat>` is the real component (the loader hands over on idle). */
   async componentLoaded(page = this.page): Promise<void> {
-    await page.waitForFunction(() => (document.querySelector("edge-chat") as { hasUpdated?: boolean } | null)?.hasUpdated === true);
+    await page.waitForFunction(
+      () => (document.querySelector("edge-chat") as { hasUpdated?: boolean } | null)?.hasUpdated === true,
+    );
   }
 
   launcher(page = this.page) {
@@ -60,7 +71,9 @@ export class Visitor {
   /** Clicks the launcher and waits for the message field to have focus. */
   async openChat(page = this.page): Promise<void> {
     await this.launcher(page).click();
-    await page.waitForFunction(() => document.querySelector("edge-chat")?.shadowRoot?.activeElement?.tagName === "TEXTAREA");
+    await page.waitForFunction(
+      () => document.querySelector("edge-chat")?.shadowRoot?.activeElement?.tagName === "TEXTAREA",
+    );
   }
 
   /** Types a message and presses Enter. */
@@ -96,7 +109,10 @@ export class SocketSwitch {
   readonly attempts: string[] = [];
 
   /** Routes the widget's sockets, or those matching `url` (e.g. the admin's). */
-  static async install(context: BrowserContext, url = /\/api\/v1\/conversations\/[0-9a-f]+\/ws/): Promise<SocketSwitch> {
+  static async install(
+    context: BrowserContext,
+    url = /\/api\/v1\/conversations\/[0-9a-f]+\/ws/,
+  ): Promise<SocketSwitch> {
     const sw = new SocketSwitch();
     await context.routeWebSocket(url, (ws) => sw.route(ws));
     return sw;

@@ -19,7 +19,11 @@ export const WP = path.join(ROOT, "test/wordpress");
  */
 export async function setUpWordPress(): Promise<string | null> {
   try {
-    await promisify(execFile)("bash", [path.join(WP, "setup.sh")], { cwd: ROOT, maxBuffer: 64 << 20, timeout: 840_000 });
+    await promisify(execFile)("bash", [path.join(WP, "setup.sh")], {
+      cwd: ROOT,
+      maxBuffer: 64 << 20,
+      timeout: 840_000,
+    });
     return null;
   } catch (err) {
     const e = err as { code?: number | string; stdout?: string; stderr?: string; message: string };
@@ -55,22 +59,30 @@ export async function serveWordPress(
   const url = `http://127.0.0.1:${port}`;
   let output = "";
   // A few workers: the browser asks for a page and its assets at once.
-  const child = spawn("php", ["-S", `127.0.0.1:${port}`, "-t", "/usr/share/wordpress", path.join(WP, options.router ?? "router.php")], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, PHP_CLI_SERVER_WORKERS: "4", ...options.env },
-  });
+  const child = spawn(
+    "php",
+    ["-S", `127.0.0.1:${port}`, "-t", "/usr/share/wordpress", path.join(WP, options.router ?? "router.php")],
+    {
+      cwd: ROOT,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, PHP_CLI_SERVER_WORKERS: "4", ...options.env },
+    },
+  );
   const keep = (d: Buffer) => (output = (output + d).slice(-4000));
   child.stdout!.on("data", keep);
   child.stderr!.on("data", keep);
   const stop = () => stopGroup(child);
   try {
-    await eventually(async () => {
-      if (child.exitCode !== null) throw new Error(`php -S exited with code ${child.exitCode}`);
-      const res = await fetch(`${url}/`);
-      return res.status === 200 && (await res.text()).includes("</html>");
-    }, 30_000, `WordPress at ${url}`);
+    await eventually(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`php -S exited with code ${child.exitCode}`);
+        const res = await fetch(`${url}/`);
+        return res.status === 200 && (await res.text()).includes("</html>");
+      },
+      30_000,
+      `WordPress at ${url}`,
+    );
   } catch (err) {
     await stop();
     throw new Error(`${(err as Error).message}\n${output}`);
@@ -83,22 +95,42 @@ function stopGroup(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     const timer = setTimeout(() => {
-      try { process.kill(-child.pid!, "SIGKILL"); } catch { /* gone */ }
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        /* gone */
+      }
     }, 5000);
-    child.once("exit", () => { clearTimeout(timer); resolve(); });
-    try { process.kill(-child.pid!, "SIGTERM"); } catch { resolve(); }
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      resolve();
+    }
   });
 }
 
 /** Runs a command-line helper of test/wordpress/e2e/ (site.php, woo-shop.php); its output. */
 export function wpHelper(helper: string, args: string[], input?: string): string {
-  const res = spawnSync("php", [path.join(WP, "e2e", helper), ...args], { cwd: ROOT, input, encoding: "utf8", timeout: 30_000 });
+  const res = spawnSync("php", [path.join(WP, "e2e", helper), ...args], {
+    cwd: ROOT,
+    input,
+    encoding: "utf8",
+    timeout: 30_000,
+  });
   if (res.status !== 0) throw new Error(`${helper} ${args[0]} failed (${res.status}): ${res.stderr}${res.stdout}`);
   return res.stdout.trim();
 }
 
 /** Logs in through wp-login.php, as a person would; returns the page (now in wp-admin). */
-export async function wpLogin(context: BrowserContext, baseUrl: string, user: { login: string; password: string }): Promise<Page> {
+export async function wpLogin(
+  context: BrowserContext,
+  baseUrl: string,
+  user: { login: string; password: string },
+): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${baseUrl}/wp-login.php`);
   await page.locator("#user_login").fill(user.login);

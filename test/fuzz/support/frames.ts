@@ -1,7 +1,15 @@
 /** What the server may send (docs/api.md "Frames"), checked field by field. */
 
 export const ERROR_CODES = new Set([
-  "bad_json", "bad_frame", "empty_text", "text_too_long", "rate_limited", "forbidden", "not_found", "no_email", "not_sent",
+  "bad_json",
+  "bad_frame",
+  "empty_text",
+  "text_too_long",
+  "rate_limited",
+  "forbidden",
+  "not_found",
+  "no_email",
+  "not_sent",
 ]);
 
 const isString = (v: unknown): v is string => typeof v === "string";
@@ -9,8 +17,16 @@ const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
 const isObject = (v: unknown): v is Record<string, any> => !!v && typeof v === "object" && !Array.isArray(v);
 
 function validMessage(m: any): boolean {
-  return isObject(m) && isInt(m.seq) && m.seq > 0 && isObject(m.author) && ["visitor", "operator", "bot", "system"].includes(m.author.kind)
-    && isString(m.text) && isInt(m.at) && (m.clientId === undefined || isString(m.clientId));
+  return (
+    isObject(m) &&
+    isInt(m.seq) &&
+    m.seq > 0 &&
+    isObject(m.author) &&
+    ["visitor", "operator", "bot", "system"].includes(m.author.kind) &&
+    isString(m.text) &&
+    isInt(m.at) &&
+    (m.clientId === undefined || isString(m.clientId))
+  );
 }
 
 /** Null when `f` is a well-formed frame of a conversation socket, else why not. */
@@ -20,11 +36,17 @@ export function conversationFrameProblem(f: any): string | null {
     case "error":
       if (!ERROR_CODES.has(f.code)) return `unknown error code ${JSON.stringify(f.code)}`;
       if (!isString(f.message) || !f.message) return "error without a message";
-      if (f.clientId !== undefined && (!isString(f.clientId) || f.clientId.length > 64)) return "error with a bad clientId";
+      if (f.clientId !== undefined && (!isString(f.clientId) || f.clientId.length > 64))
+        return "error with a bad clientId";
       return null;
     case "welcome":
-      return isObject(f.conversation) && isInt(f.conversation.lastSeq) && Array.isArray(f.messages) && f.messages.every(validMessage) && typeof f.more === "boolean"
-        ? null : "malformed welcome";
+      return isObject(f.conversation) &&
+        isInt(f.conversation.lastSeq) &&
+        Array.isArray(f.messages) &&
+        f.messages.every(validMessage) &&
+        typeof f.more === "boolean"
+        ? null
+        : "malformed welcome";
     case "message":
       return validMessage(f.message) ? null : "malformed message";
     case "ack":
@@ -46,7 +68,8 @@ export function conversationFrameProblem(f: any): string | null {
 export function inboxFrameProblem(f: any): string | null {
   if (!isObject(f) || !isString(f.type)) return "not an object with a type";
   if (f.type === "inbox") return Array.isArray(f.conversations) ? null : "malformed inbox";
-  if (f.type === "conversation") return isObject(f.conversation) && isString(f.conversation.id) ? null : "malformed conversation";
+  if (f.type === "conversation")
+    return isObject(f.conversation) && isString(f.conversation.id) ? null : "malformed conversation";
   if (f.type === "presence") return isInt(f.operatorsOnline) ? null : "malformed presence";
   return `unknown frame type ${JSON.stringify(f.type)}`;
 }

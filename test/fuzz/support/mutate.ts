@@ -39,19 +39,99 @@ export const ONE_MB = "x".repeat(1 << 20);
 
 /** Strings that have broken parsers, templates, SQL and HTML before. */
 export const HOSTILE_STRINGS = [
-  "", " ", "\t\n", "\u0000", "\u0000abc", "null", "undefined", "NaN", "-1", "0", "1e999", "true", "[]", "{}",
-  "__proto__", "constructor", "prototype", "toString", "hasOwnProperty",
-  "'; DROP TABLE messages; --", "\" OR 1=1 --", "%", "%%", "%00", "%s%s%s%n", "{nextOpening}", "{name}{name}", "{{7*7}}", "$" + "{7*7}",
-  "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "javascript:alert(1)", "../../etc/passwd", "..\\..\\",
-  "\ud800", "\udfff", "\ud83d", "💬🦄👩‍👩‍👧‍👦", "\u202eevil", "\u200b\u200b", "ﷺ", "İı", "ß", "Ω≈ç√",
-  "a".repeat(64), "a".repeat(65), "a".repeat(254), "a".repeat(255), "a".repeat(4000), "a".repeat(4001), "a".repeat(32_000),
-  "owner@example.com", "not-an-email", "a@b", "a@b.c", `${"a".repeat(250)}@b.co`, "http://localhost:1", "https://evil.example",
-  "2026-13-45", "25:61", "Europe/Nowhere", "UTC", "eu-", "v_", "op_", "0".repeat(64), "g".repeat(64),
+  "",
+  " ",
+  "\t\n",
+  "\u0000",
+  "\u0000abc",
+  "null",
+  "undefined",
+  "NaN",
+  "-1",
+  "0",
+  "1e999",
+  "true",
+  "[]",
+  "{}",
+  "__proto__",
+  "constructor",
+  "prototype",
+  "toString",
+  "hasOwnProperty",
+  "'; DROP TABLE messages; --",
+  '" OR 1=1 --',
+  "%",
+  "%%",
+  "%00",
+  "%s%s%s%n",
+  "{nextOpening}",
+  "{name}{name}",
+  "{{7*7}}",
+  "$" + "{7*7}",
+  "<script>alert(1)</script>",
+  "<img src=x onerror=alert(1)>",
+  "javascript:alert(1)",
+  "../../etc/passwd",
+  "..\\..\\",
+  "\ud800",
+  "\udfff",
+  "\ud83d",
+  "💬🦄👩‍👩‍👧‍👦",
+  "\u202eevil",
+  "\u200b\u200b",
+  "ﷺ",
+  "İı",
+  "ß",
+  "Ω≈ç√",
+  "a".repeat(64),
+  "a".repeat(65),
+  "a".repeat(254),
+  "a".repeat(255),
+  "a".repeat(4000),
+  "a".repeat(4001),
+  "a".repeat(32_000),
+  "owner@example.com",
+  "not-an-email",
+  "a@b",
+  "a@b.c",
+  `${"a".repeat(250)}@b.co`,
+  "http://localhost:1",
+  "https://evil.example",
+  "2026-13-45",
+  "25:61",
+  "Europe/Nowhere",
+  "UTC",
+  "eu-",
+  "v_",
+  "op_",
+  "0".repeat(64),
+  "g".repeat(64),
 ];
 
 export const HOSTILE_NUMBERS = [
-  0, -0, 1, -1, 0.5, -0.5, 1e-300, 2 ** 31, 2 ** 32, 2 ** 53, 2 ** 53 + 2, -(2 ** 53), 1e21, 1e300, -1e300,
-  Number.MAX_VALUE, Number.MIN_VALUE, 4000, 4001, 86_400, 86_401, 1440, 1441,
+  0,
+  -0,
+  1,
+  -1,
+  0.5,
+  -0.5,
+  1e-300,
+  2 ** 31,
+  2 ** 32,
+  2 ** 53,
+  2 ** 53 + 2,
+  -(2 ** 53),
+  1e21,
+  1e300,
+  -1e300,
+  Number.MAX_VALUE,
+  Number.MIN_VALUE,
+  4000,
+  4001,
+  86_400,
+  86_401,
+  1440,
+  1441,
 ];
 
 /** A hostile value of any JSON type (and a few that JSON cannot carry, sent as raw text later). */
@@ -73,7 +153,9 @@ export function hostileValue(r: Random, depth = 0): unknown {
     case 7:
       return JSON.parse(`{"__proto__": {"admin": true, "role": "owner"}, "constructor": {"prototype": {"x": 1}}}`);
     default:
-      return Object.fromEntries(Array.from({ length: r.int(4) }, () => [r.pick(HOSTILE_STRINGS).slice(0, 20), hostileValue(r, depth + 1)]));
+      return Object.fromEntries(
+        Array.from({ length: r.int(4) }, () => [r.pick(HOSTILE_STRINGS).slice(0, 20), hostileValue(r, depth + 1)]),
+      );
   }
 }
 
@@ -92,9 +174,17 @@ export function mutate(r: Random, valid: unknown, depth = 0): unknown {
   for (let i = 0; i < edits; i++) {
     const op = r.int(10);
     const key = keys.length ? r.pick(keys) : "x";
-    if (op < 5) copy[key] = depth < 3 && typeof copy[key] === "object" && r.chance(0.5) ? mutate(r, copy[key], depth + 1) : hostileValue(r);
+    if (op < 5)
+      copy[key] =
+        depth < 3 && typeof copy[key] === "object" && r.chance(0.5) ? mutate(r, copy[key], depth + 1) : hostileValue(r);
     else if (op < 7) delete copy[key];
-    else if (op < 8) Object.defineProperty(copy, "__proto__", { value: hostileValue(r), enumerable: true, configurable: true, writable: true });
+    else if (op < 8)
+      Object.defineProperty(copy, "__proto__", {
+        value: hostileValue(r),
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
     else copy[r.pick(HOSTILE_STRINGS).slice(0, 30) || "k"] = hostileValue(r);
   }
   return copy;
@@ -111,11 +201,25 @@ export function brokenJson(r: Random, valid: unknown): string {
     case 2:
       return `${text}${text}`;
     case 3:
-      return r.pick(["null", "[]", "1", '""', "true", "{}", "1e999", "-0", "[1,]", "{,}", "\uFEFF{}", "NaN", "Infinity"]);
+      return r.pick([
+        "null",
+        "[]",
+        "1",
+        '""',
+        "true",
+        "{}",
+        "1e999",
+        "-0",
+        "[1,]",
+        "{,}",
+        "\uFEFF{}",
+        "NaN",
+        "Infinity",
+      ]);
     case 4:
       return "[".repeat(5000) + "]".repeat(5000);
     case 5:
-      return `{"a":${"{\"a\":".repeat(2000)}1${"}".repeat(2000)}}`;
+      return `{"a":${'{"a":'.repeat(2000)}1${"}".repeat(2000)}}`;
     case 6:
       // A duplicated key: JSON.parse keeps the last one.
       return text.replace(/^\{/, '{"type":"message","clientId":"dup",');

@@ -28,7 +28,8 @@ export class ChattingPair {
     for (const peer of [visitor, operator]) {
       peer.onFrame((f: any, at: number) => {
         if (f.type === "error" && this.sentAt.has(f.clientId)) return this.refused(peer, f);
-        if (f.type !== "message" || !this.sentAt.has(f.message.clientId) || this.latency.has(f.message.clientId)) return;
+        if (f.type !== "message" || !this.sentAt.has(f.message.clientId) || this.latency.has(f.message.clientId))
+          return;
         this.latency.set(f.message.clientId, at - this.sentAt.get(f.message.clientId)!);
       });
       peer.closed.then(() => {
@@ -80,7 +81,16 @@ export class ChattingPair {
   }
 
   /** Stops sending and waits up to `drainMs` for the last messages to arrive. */
-  async stop(drainMs = 30_000): Promise<{ sent: number; lost: number; late: number; retried: number; refused: number; p50: number; p99: number; unexpectedCloses: number }> {
+  async stop(drainMs = 30_000): Promise<{
+    sent: number;
+    lost: number;
+    late: number;
+    retried: number;
+    refused: number;
+    p50: number;
+    p99: number;
+    unexpectedCloses: number;
+  }> {
     this.running = false;
     await this.loop;
     const deadline = Date.now() + drainMs;

@@ -63,7 +63,12 @@ function readFrames(buf: Buffer, reply: RawReply): Buffer {
  * Opens `url` (ws://host:port/path?query) with `headers`, writes `frames` after the upgrade,
  * and collects replies for `listenMs` (or until the server closes).
  */
-export function rawExchange(url: string, headers: Record<string, string>, frames: Buffer[], listenMs = 1500): Promise<RawReply> {
+export function rawExchange(
+  url: string,
+  headers: Record<string, string>,
+  frames: Buffer[],
+  listenMs = 1500,
+): Promise<RawReply> {
   const u = new URL(url);
   return new Promise((resolve) => {
     const reply: RawReply = { status: 0, refusal: "", texts: [], closeCode: null };
@@ -78,8 +83,12 @@ export function rawExchange(url: string, headers: Record<string, string>, frames
     const timer = setTimeout(finish, listenMs + 10_000);
     socket.on("connect", () => {
       const lines = [
-        `GET ${u.pathname}${u.search} HTTP/1.1`, `Host: ${u.host}`, "Upgrade: websocket", "Connection: Upgrade",
-        `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}`, "Sec-WebSocket-Version: 13",
+        `GET ${u.pathname}${u.search} HTTP/1.1`,
+        `Host: ${u.host}`,
+        "Upgrade: websocket",
+        "Connection: Upgrade",
+        `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}`,
+        "Sec-WebSocket-Version: 13",
         ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
       ];
       socket.write(`${lines.join("\r\n")}\r\n\r\n`);

@@ -38,18 +38,30 @@ const random = (min: number, max: number) => min + Math.random() * (max - min);
  * keep trying to reconnect for `reconnectForMs` (an overloaded local runtime answers late).
  */
 export async function openConversations(target: Target, n: number, reconnectForMs = 180_000): Promise<Conversation[]> {
-  return pool(Array.from({ length: n }, (_, i) => i), 16, async () => {
-    const session = await target.session();
-    const visitor = new ResilientClient(() => target.visitorUrl(session), undefined, reconnectForMs);
-    await visitor.connect();
-    const operator = new ResilientClient(() => target.operatorUrl(session.conversationId), target.operatorHeaders, reconnectForMs);
-    await operator.connect();
-    return { id: session.conversationId, visitor, operator, sent: { visitor: [], operator: [] } };
-  });
+  return pool(
+    Array.from({ length: n }, (_, i) => i),
+    16,
+    async () => {
+      const session = await target.session();
+      const visitor = new ResilientClient(() => target.visitorUrl(session), undefined, reconnectForMs);
+      await visitor.connect();
+      const operator = new ResilientClient(
+        () => target.operatorUrl(session.conversationId),
+        target.operatorHeaders,
+        reconnectForMs,
+      );
+      await operator.connect();
+      return { id: session.conversationId, visitor, operator, sent: { visitor: [], operator: [] } };
+    },
+  );
 }
 
 /** Sends every conversation's messages, killing sockets at random; resolves when all are sent. */
-export async function sendAll(convs: Conversation[], o: LoadOptions, onProgress?: (sent: number) => void): Promise<void> {
+export async function sendAll(
+  convs: Conversation[],
+  o: LoadOptions,
+  onProgress?: (sent: number) => void,
+): Promise<void> {
   const gap = o.gapMs ?? [100, 400];
   const every = o.operatorEvery ?? 4;
   let sent = 0;
@@ -84,7 +96,14 @@ export async function settleAndAudit(target: Target, convs: Conversation[], ms =
     c.sent.operator.every((id) => [...c.visitor.received.values()].some((m) => m.clientId === id));
   while (Date.now() < deadline && !convs.every(delivered)) await sleep(100);
   const total: Audit & { kills: number; redelivered: number; errors: number } = {
-    sent: 0, lost: 0, duplicated: 0, outOfOrder: 0, notDelivered: 0, kills: 0, redelivered: 0, errors: 0,
+    sent: 0,
+    lost: 0,
+    duplicated: 0,
+    outOfOrder: 0,
+    notDelivered: 0,
+    kills: 0,
+    redelivered: 0,
+    errors: 0,
   };
   await pool(convs, 16, async (c) => {
     const stored = await history(target.operatorUrl(c.id), target.operatorHeaders);

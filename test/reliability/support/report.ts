@@ -6,7 +6,9 @@ const ROOT = path.resolve(import.meta.dirname, "../../..");
 
 /** Prints `name: k=v …` and writes the same line to test-results/NAME.txt (the latest run's). */
 export function report(name: string, figures: Record<string, number | string>): void {
-  const line = `${name}: ${Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(" ")}`;
+  const line = `${name}: ${Object.entries(figures)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(" ")}`;
   console.log(line);
   const dir = path.join(ROOT, "test-results");
   mkdirSync(dir, { recursive: true });

@@ -73,7 +73,9 @@ export class ResilientClient {
         // Now and then, why: the upgrade's status and body, asked without a client library.
         if (++failures % 10 === 3) this.refusals.push(await this.probe());
         if (Date.now() > deadline) {
-          throw new Error(`could not reconnect within ${this.reconnectForMs} ms (${failures} tries): ${err}; upgrades answered: ${this.refusals.slice(-3).join(" / ")}; now: ${await this.probe()}`);
+          throw new Error(
+            `could not reconnect within ${this.reconnectForMs} ms (${failures} tries): ${err}; upgrades answered: ${this.refusals.slice(-3).join(" / ")}; now: ${await this.probe()}`,
+          );
         }
         await sleep(wait);
         wait = Math.min(wait * 2, 2000);
@@ -187,7 +189,11 @@ export interface Audit {
  * send order) and what the other side's client received: every message stored once, in
  * send order, and delivered to the other side.
  */
-export function audit(stored: Stored[], sent: Record<"visitor" | "operator", string[]>, received: Record<"visitor" | "operator", ResilientClient>): Audit {
+export function audit(
+  stored: Stored[],
+  sent: Record<"visitor" | "operator", string[]>,
+  received: Record<"visitor" | "operator", ResilientClient>,
+): Audit {
   const result: Audit = { sent: 0, lost: 0, duplicated: 0, outOfOrder: 0, notDelivered: 0 };
   const seqsOf = new Map<string, number[]>();
   for (const m of stored) if (m.clientId) seqsOf.set(m.clientId, [...(seqsOf.get(m.clientId) ?? []), m.seq]);

@@ -28,9 +28,18 @@ it(`reports a year of ${N} conversations`, async () => {
         const at = start + Math.floor((i / N) * YEAR_MS);
         const answered = i % 10 !== 0;
         const facts: ConversationFacts = {
-          id: `c${i}`, createdAt: at, firstVisitorAt: at, firstOperatorAt: answered ? at + ((i * 7919) % 3_600_000) : null,
-          resolvedAt: i % 3 === 0 ? at + 7_200_000 : null, channel: "chat", department: `d${i % 5}`, assignee: `op${i % 20}`,
-          askedEmail: i % 4 === 0, emailKnown: i % 8 === 0, continuedByEmail: i % 16 === 0, rating: i % 5 === 0 ? 1 + (i % 5) : null,
+          id: `c${i}`,
+          createdAt: at,
+          firstVisitorAt: at,
+          firstOperatorAt: answered ? at + ((i * 7919) % 3_600_000) : null,
+          resolvedAt: i % 3 === 0 ? at + 7_200_000 : null,
+          channel: "chat",
+          department: `d${i % 5}`,
+          assignee: `op${i % 20}`,
+          askedEmail: i % 4 === 0,
+          emailKnown: i % 8 === 0,
+          continuedByEmail: i % 16 === 0,
+          rating: i % 5 === 0 ? 1 + (i % 5) : null,
         };
         saveFacts(host.sql, facts, "Europe/Berlin");
       }
@@ -49,10 +58,15 @@ it(`reports a year of ${N} conversations`, async () => {
     if ("error" in year || "error" in other) throw new Error("report refused");
     expect(year.figures.conversations).toBe(N);
     expect(year.figures.answered).toBe(N - Math.ceil(N / 10));
-    console.log(JSON.stringify({
-      conversations: N, storeFactsMs: Math.round(stored), countDaysMs: Math.round(counted),
-      yearReportFromDayRowsMs: Math.round(fromRows), yearReportInAnotherZoneMs: Math.round(fromFacts),
-      dayRows: host.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM report_days").one().n,
-    }));
+    console.log(
+      JSON.stringify({
+        conversations: N,
+        storeFactsMs: Math.round(stored),
+        countDaysMs: Math.round(counted),
+        yearReportFromDayRowsMs: Math.round(fromRows),
+        yearReportInAnotherZoneMs: Math.round(fromFacts),
+        dayRows: host.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM report_days").one().n,
+      }),
+    );
   });
 });

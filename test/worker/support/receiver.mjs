@@ -32,7 +32,13 @@ export default async function setup(project) {
         return res.end(JSON.stringify(log.filter((l) => l.path.startsWith(prefix))));
       }
       const body = Buffer.concat(chunks).toString("utf8");
-      const [status, answer] = respond(req.method ?? "GET", url.pathname, req.headers["content-type"] ?? "", body, seen);
+      const [status, answer] = respond(
+        req.method ?? "GET",
+        url.pathname,
+        req.headers["content-type"] ?? "",
+        body,
+        seen,
+      );
       log.push({ method: req.method ?? "GET", path: url.pathname, headers: flat(req.headers), body, status });
       res.writeHead(status, { "Content-Type": "application/json" });
       res.end(JSON.stringify(answer));
@@ -53,7 +59,16 @@ function respond(method, path, type, body, seen) {
   if (/^\/bitrix\/rest\/\d+\/[a-z0-9]+\/crm\.lead\.add\.json$/.test(path)) return bitrix(method, type, body);
   if (path.startsWith("/gravatar/")) {
     return path.endsWith(`/${KNOWN_GRAVATAR}`)
-      ? [200, { hash: KNOWN_GRAVATAR, display_name: "Anna Example", avatar_url: "https://gravatar.example/a.png", profile_url: "https://gravatar.example/anna", verified_accounts: [{ url: "https://github.com/anna" }, { url: "javascript:alert(1)" }] }]
+      ? [
+          200,
+          {
+            hash: KNOWN_GRAVATAR,
+            display_name: "Anna Example",
+            avatar_url: "https://gravatar.example/a.png",
+            profile_url: "https://gravatar.example/anna",
+            verified_accounts: [{ url: "https://github.com/anna" }, { url: "javascript:alert(1)" }],
+          },
+        ]
       : [404, { error: "Profile not found" }];
   }
   return [200, { ok: true }];
@@ -74,7 +89,10 @@ function bitrix(method, type, body) {
   if (!f || typeof f.TITLE !== "string" || !f.TITLE) return refuse("fields.TITLE is required");
   for (const multi of ["PHONE", "EMAIL"]) {
     const v = f[multi];
-    if (v !== undefined && !(Array.isArray(v) && v.every((x) => typeof x?.VALUE === "string" && typeof x?.VALUE_TYPE === "string"))) {
+    if (
+      v !== undefined &&
+      !(Array.isArray(v) && v.every((x) => typeof x?.VALUE === "string" && typeof x?.VALUE_TYPE === "string"))
+    ) {
       return refuse(`fields.${multi} is a list of {VALUE, VALUE_TYPE}`);
     }
   }

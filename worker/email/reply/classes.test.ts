@@ -48,8 +48,17 @@ function count(klass: string, passed: boolean): void {
 
 afterAll(() => {
   const rows = [...tally].map(([klass, r]) => `${klass.padEnd(20)} ${String(r.passed).padStart(3)} / ${r.cases}`);
-  const total = [...tally.values()].reduce((a, r) => ({ cases: a.cases + r.cases, passed: a.passed + r.passed }), { cases: 0, passed: 0 });
-  console.log(["class                passed / cases", ...rows, `${"all".padEnd(20)} ${String(total.passed).padStart(3)} / ${total.cases}`].join("\n"));
+  const total = [...tally.values()].reduce((a, r) => ({ cases: a.cases + r.cases, passed: a.passed + r.passed }), {
+    cases: 0,
+    passed: 0,
+  });
+  console.log(
+    [
+      "class                passed / cases",
+      ...rows,
+      `${"all".padEnd(20)} ${String(total.passed).padStart(3)} / ${total.cases}`,
+    ].join("\n"),
+  );
 });
 
 const nameOf = (path: string) => path.slice(path.lastIndexOf("/") + 1).replace(/\.\w+$/, "");

@@ -7,8 +7,18 @@
  * only that block, so whatever the person wrote below or between quotes stays theirs.
  */
 import {
-  ADDRESS, QUOTED, RULE, attributionStartIn, headerField, isAttribution, isAttributionHead, isFooter, isSeparator,
-  isSignatureBlock, isSignatureDelimiter, type HeaderField,
+  ADDRESS,
+  QUOTED,
+  RULE,
+  attributionStartIn,
+  headerField,
+  isAttribution,
+  isAttributionHead,
+  isFooter,
+  isSeparator,
+  isSignatureBlock,
+  isSignatureDelimiter,
+  type HeaderField,
 } from "./markers";
 
 /** A run of lines that is either the person's text or quoted history. */
@@ -107,7 +117,11 @@ function isWrappedPart(line: string): boolean {
 }
 
 function joinWrapped(lines: string[]): string {
-  return lines.map((l) => l.trim()).join(" ").replace(/<\s+/g, "<").replace(/\s+>/g, ">");
+  return lines
+    .map((l) => l.trim())
+    .join(" ")
+    .replace(/<\s+/g, "<")
+    .replace(/\s+>/g, ">");
 }
 
 // Some clients put a quoted link on a line of its own without ">": "(http://…) >".

@@ -59,7 +59,11 @@ function fallback(lines: string[]): ExtractedReply {
 
 /** Line ends to "\n"; no-break and zero-width spaces that clients sprinkle in to plain ones. */
 function normalize(body: string): string {
-  return body.replace(/\r\n?/g, "\n").replace(/^\ufeff/, "").replace(/[\u00a0\u202f]/g, " ").replace(/[\u200b\u2060]/g, "");
+  return body
+    .replace(/\r\n?/g, "\n")
+    .replace(/^\ufeff/, "")
+    .replace(/[\u00a0\u202f]/g, " ")
+    .replace(/[\u200b\u2060]/g, "");
 }
 
 /** Trims line ends and the whole text; leaves at most one blank line in a row. */

@@ -36,7 +36,10 @@ export function readWithLibrary(text: string): Piece[] {
   if (text.length <= LIBRARY_MAX_CHARS) return fragments(text);
   const cut = text.lastIndexOf("\n", LIBRARY_MAX_CHARS) + 1;
   if (cut === 0) return [{ text, hidden: QUOTED.test(text) }];
-  const rest = text.slice(cut).split("\n").map((line) => ({ text: line, hidden: QUOTED.test(line) }));
+  const rest = text
+    .slice(cut)
+    .split("\n")
+    .map((line) => ({ text: line, hidden: QUOTED.test(line) }));
   return [...fragments(text.slice(0, cut)), ...rest];
 }
 

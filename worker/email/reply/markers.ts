@@ -5,7 +5,13 @@
  * wrongly take for history costs the visitor's words, a line we miss only costs tidiness.
  */
 import {
-  DEVICE_WORDS, FOOTER_OPENINGS, FORWARD_OPENERS, HEADER_FIELDS, OPENERS, SEPARATOR_LABELS, VERB_BEFORE_NAME,
+  DEVICE_WORDS,
+  FOOTER_OPENINGS,
+  FORWARD_OPENERS,
+  HEADER_FIELDS,
+  OPENERS,
+  SEPARATOR_LABELS,
+  VERB_BEFORE_NAME,
   WROTE_VERBS,
 } from "./locales";
 
@@ -33,7 +39,11 @@ const SENTENCE_END = /[.!?…)"»]$/u;
 export function isAttribution(raw: string): boolean {
   if (QUOTED.test(raw)) return false;
   // Zoho frames its attribution in dashes: "---- On … wrote ----".
-  const line = raw.trim().replace(/^[-–—\s]{2,}/, "").replace(/[-–—\s]{2,}$/, "").trim();
+  const line = raw
+    .trim()
+    .replace(/^[-–—\s]{2,}/, "")
+    .replace(/[-–—\s]{2,}$/, "")
+    .trim();
   if (line.length < 8 || line.length > 300) return false;
   const dated = /\d/.test(line) || ADDRESS.test(line);
   // Android clients frame a bare one in dashes: "---- Anna wrote ----"; the frame is the evidence.
@@ -75,7 +85,10 @@ export function attributionStartIn(line: string): number {
   return -1;
 }
 
-const SEPARATOR = new RegExp(`^[-–—_=*\\s]{2,}(?:${alt(SEPARATOR_LABELS)})[-–—_=*\\s]{2,}$|^[-–—_=*\\s]{2,}(?:${alt(SEPARATOR_LABELS)})\\s*[:：]?$`, "iu");
+const SEPARATOR = new RegExp(
+  `^[-–—_=*\\s]{2,}(?:${alt(SEPARATOR_LABELS)})[-–—_=*\\s]{2,}$|^[-–—_=*\\s]{2,}(?:${alt(SEPARATOR_LABELS)})\\s*[:：]?$`,
+  "iu",
+);
 const FORWARD = new RegExp(`^[-–—\\s]*(?:${alt(FORWARD_OPENERS)})\\s*[:：]?[-–—\\s]*$`, "iu");
 
 /** "-----Original Message-----", "-------- Пересылаемое сообщение --------", "Begin forwarded message:". */
@@ -89,7 +102,8 @@ export const RULE = /^\s*(?:_{5,}|-{5,}|={5,})\s*$/;
 
 export type HeaderField = keyof typeof HEADER_FIELDS;
 const FIELD_PATTERNS = Object.entries(HEADER_FIELDS).map(
-  ([field, names]) => [field as HeaderField, new RegExp(`^\\*?\\s*(?:${alt(names)})\\s?\\*?\\s?[:：]\\*?(?:\\s|$)`, "iu")] as const,
+  ([field, names]) =>
+    [field as HeaderField, new RegExp(`^\\*?\\s*(?:${alt(names)})\\s?\\*?\\s?[:：]\\*?(?:\\s|$)`, "iu")] as const,
 );
 
 /** Which field of a quoted header block the line is ("From: …", "Sujet : …"), if any. */

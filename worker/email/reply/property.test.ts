@@ -74,7 +74,7 @@ const TAIL_BLOCKS = [
   "-----Reply Message-----\nOld text",
 ];
 
-const pick = <T,>(rnd: () => number, list: readonly T[]) => list[Math.floor(rnd() * list.length)];
+const pick = <T>(rnd: () => number, list: readonly T[]) => list[Math.floor(rnd() * list.length)];
 
 /** A reply with the visitor's lines somewhere around quotes, and those lines. */
 function reply(rnd: () => number): { body: string; visitor: string[] } {

@@ -8,8 +8,14 @@ const QUOTE = "> Hello! Which size do you need?\n> \n> Shop";
 describe("extractReply: attribution lines", () => {
   const cases: [string, string][] = [
     ["Gmail, English", "On Mon, 3 Nov 2026 at 10:00, Shop <x@y.com> wrote:"],
-    ["Gmail, wrapped over two lines", "On Mon, 3 Nov 2026 at 10:00, Edgechat Demo Shop <support@shop.example.com>\nwrote:"],
-    ["Gmail, wrapped inside the address", "On Mon, Nov 3, 2026 at 10:00 AM Edgechat Demo Shop <\nsupport@shop.example.com> wrote:"],
+    [
+      "Gmail, wrapped over two lines",
+      "On Mon, 3 Nov 2026 at 10:00, Edgechat Demo Shop <support@shop.example.com>\nwrote:",
+    ],
+    [
+      "Gmail, wrapped inside the address",
+      "On Mon, Nov 3, 2026 at 10:00 AM Edgechat Demo Shop <\nsupport@shop.example.com> wrote:",
+    ],
     ["Gmail, Russian", "пн, 3 нояб. 2026 г. в 10:00, Shop <x@y.com>:"],
     ["Mail.ru", "Понедельник, 3 ноября 2026, 10:00 +03:00 от Shop <x@y.com>:"],
     ["Mail.ru, short", "3 ноября 2026, 10:00 от Shop <x@y.com>:"],
@@ -52,7 +58,8 @@ describe("extractReply: Outlook", () => {
   });
 
   it("drops the bold header block of Outlook's HTML converted by postal-mime", () => {
-    const text = "Ok\n\n*From:* Shop <x@y.com>\n*Sent:* Monday, November 3, 2026 10:00\n*To:* Anna\n*Subject:* Re: order\n\nold";
+    const text =
+      "Ok\n\n*From:* Shop <x@y.com>\n*Sent:* Monday, November 3, 2026 10:00\n*To:* Anna\n*Subject:* Re: order\n\nold";
     expect(replyText(text)).toBe("Ok");
   });
 
@@ -82,9 +89,11 @@ describe("extractReply: signatures and footers", () => {
   }
 
   it("drops «-------- Пересылаемое сообщение --------»", () => {
-    expect(replyText("Смотрите ниже.\n\n-------- Пересылаемое сообщение --------\n03.11.2026, 10:00, \"Shop\" <x@y.com>:\nтекст")).toBe(
-      "Смотрите ниже.",
-    );
+    expect(
+      replyText(
+        'Смотрите ниже.\n\n-------- Пересылаемое сообщение --------\n03.11.2026, 10:00, "Shop" <x@y.com>:\nтекст',
+      ),
+    ).toBe("Смотрите ниже.");
   });
 });
 

@@ -14,7 +14,12 @@ export const BOOKING_WINDOW = { days: 28, leadMinutes: 30 } as const;
 export const appointmentSettings = z.strictObject({
   enabled: z.boolean().default(false),
   hours: schedule,
-  slotMinutes: z.number().int().min(10, "between 10 and 240 minutes").max(240, "between 10 and 240 minutes").default(30),
+  slotMinutes: z
+    .number()
+    .int()
+    .min(10, "between 10 and 240 minutes")
+    .max(240, "between 10 and 240 minutes")
+    .default(30),
 });
 export type AppointmentSettings = z.infer<typeof appointmentSettings>;
 

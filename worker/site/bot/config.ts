@@ -20,7 +20,8 @@ export function readBotSettings(sql: SqlStorage): BotSettings {
 /** Validates and saves the settings; a 400 names the field. */
 export function saveBotSettings(sql: SqlStorage, actor: audit.Actor, input: unknown): BotSettings | Failure {
   const parsed = botSettings.safeParse(input);
-  if (!parsed.success) return failure(400, "invalid_settings", describeIssues(parsed.error), { fields: issueFields(parsed.error) });
+  if (!parsed.success)
+    return failure(400, "invalid_settings", describeIssues(parsed.error), { fields: issueFields(parsed.error) });
   writeSetting(sql, "bot", parsed.data);
   audit.record(sql, actor, "bot.update", null);
   return parsed.data;
@@ -34,9 +35,11 @@ export function readScenario(sql: SqlStorage): Scenario | null {
 /** Validates and saves a scenario; refused naming the step (`steps.2.next`). */
 export function saveScenario(sql: SqlStorage, actor: audit.Actor, input: unknown): Scenario | Failure {
   const checked = validateScenario(input);
-  if (!checked.ok) return failure(400, "invalid_scenario", checked.message, { fields: { [checked.field]: checked.message } });
+  if (!checked.ok)
+    return failure(400, "invalid_scenario", checked.message, { fields: { [checked.field]: checked.message } });
   const unknown = unknownDepartment(sql, checked.value);
-  if (unknown) return failure(400, "invalid_scenario", unknown.message, { fields: { [unknown.field]: unknown.message } });
+  if (unknown)
+    return failure(400, "invalid_scenario", unknown.message, { fields: { [unknown.field]: unknown.message } });
   writeSetting(sql, "bot_scenario", checked.value);
   audit.record(sql, actor, "bot.scenario", null, { steps: checked.value.steps.length });
   return checked.value;
@@ -50,7 +53,8 @@ function unknownDepartment(sql: SqlStorage, scenario: Scenario): { field: string
       ...(step.buttons ?? []).map((b, j): [string, string | undefined] => [`buttons.${j}.department`, b.department]),
     ];
     for (const [field, id] of targets) {
-      if (id && !department(sql, id)) return { field: `steps.${i}.${field}`, message: `step "${step.id}": no department "${id}"` };
+      if (id && !department(sql, id))
+        return { field: `steps.${i}.${field}`, message: `step "${step.id}": no department "${id}"` };
     }
   }
   return null;

@@ -32,7 +32,9 @@ export async function startDeliveries(host: SiteHost, leadId: string, now = Date
     host.sql.exec(
       `INSERT INTO lead_deliveries (lead_id, target, status, attempts, at) VALUES (?, ?, 'pending', 0, ?)
        ON CONFLICT (lead_id, target) DO NOTHING`,
-      leadId, target, now,
+      leadId,
+      target,
+      now,
     );
     await host.timers.set(LEAD_DELIVERY_TIMER, now, { leadId, target } satisfies DeliveryJob, `${leadId}:${target}`);
   }
@@ -41,15 +43,24 @@ export async function startDeliveries(host: SiteHost, leadId: string, now = Date
 
 /** The timer's handler: one try; a failure is logged in the row and tried again later. Idempotent. */
 export async function runDelivery(host: SiteHost, job: DeliveryJob, now = Date.now()): Promise<void> {
-  const row = host.sql.exec<{ status: string; attempts: number; at: number }>(
-    "SELECT status, attempts, at FROM lead_deliveries WHERE lead_id = ? AND target = ?", job.leadId, job.target,
-  ).toArray()[0];
+  const row = host.sql
+    .exec<{ status: string; attempts: number; at: number }>(
+      "SELECT status, attempts, at FROM lead_deliveries WHERE lead_id = ? AND target = ?",
+      job.leadId,
+      job.target,
+    )
+    .toArray()[0];
   const lead = leadById(host.sql, job.leadId);
   // One try at a time: an alarm and a retry may overlap; a try lost with the object is retried after SENDING_STALE_MS.
   const stuck = row?.status === "sending" && now - row.at > SENDING_STALE_MS;
   if (!row || (row.status !== "pending" && !stuck) || !lead) return;
   const attempts = row.attempts + 1;
-  host.sql.exec("UPDATE lead_deliveries SET status = 'sending', at = ? WHERE lead_id = ? AND target = ?", now, job.leadId, job.target);
+  host.sql.exec(
+    "UPDATE lead_deliveries SET status = 'sending', at = ? WHERE lead_id = ? AND target = ?",
+    now,
+    job.leadId,
+    job.target,
+  );
   let error: string | null = null;
   try {
     await deliver(host, lead, job.target, now);
@@ -59,7 +70,12 @@ export async function runDelivery(host: SiteHost, job: DeliveryJob, now = Date.n
   const status = error === null ? "delivered" : attempts >= MAX_DELIVERY_ATTEMPTS ? "failed" : "pending";
   host.sql.exec(
     "UPDATE lead_deliveries SET status = ?, attempts = ?, last_error = ?, at = ? WHERE lead_id = ? AND target = ?",
-    status, attempts, error?.slice(0, 500) ?? null, now, job.leadId, job.target,
+    status,
+    attempts,
+    error?.slice(0, 500) ?? null,
+    now,
+    job.leadId,
+    job.target,
   );
   if (status === "pending") {
     await host.timers.set(LEAD_DELIVERY_TIMER, now + 10_000 * 2 ** (attempts - 1), job, `${job.leadId}:${job.target}`);
@@ -69,15 +85,31 @@ export async function runDelivery(host: SiteHost, job: DeliveryJob, now = Date.n
 /** The delivery log, newest first. */
 export function listDeliveries(sql: SqlStorage, limit = 200): LeadDelivery[] {
   return sql
-    .exec<{ lead_id: string; target: Target; status: LeadDelivery["status"]; attempts: number; last_error: string | null; at: number }>(
-      "SELECT * FROM lead_deliveries ORDER BY at DESC LIMIT ?", limit,
-    )
+    .exec<{
+      lead_id: string;
+      target: Target;
+      status: LeadDelivery["status"];
+      attempts: number;
+      last_error: string | null;
+      at: number;
+    }>("SELECT * FROM lead_deliveries ORDER BY at DESC LIMIT ?", limit)
     .toArray()
-    .map((r) => ({ leadId: r.lead_id, target: r.target, status: r.status, attempts: r.attempts, lastError: r.last_error, at: r.at }));
+    .map((r) => ({
+      leadId: r.lead_id,
+      target: r.target,
+      status: r.status,
+      attempts: r.attempts,
+      lastError: r.last_error,
+      at: r.at,
+    }));
 }
 
 /** The body and headers of a signed webhook call: signature = hex HMAC-SHA256(secret, `${timestamp}.${body}`). */
-export async function signedWebhook(lead: Lead, secret: string | undefined, now: number): Promise<{ body: string; headers: Record<string, string> }> {
+export async function signedWebhook(
+  lead: Lead,
+  secret: string | undefined,
+  now: number,
+): Promise<{ body: string; headers: Record<string, string> }> {
   const body = JSON.stringify({ event: "lead.complete", lead });
   const timestamp = String(Math.floor(now / 1000));
   const headers: Record<string, string> = { "Content-Type": "application/json", [TIMESTAMP_HEADER]: timestamp };
@@ -89,7 +121,9 @@ export async function signedWebhook(lead: Lead, secret: string | undefined, now:
 export function bitrixLeadRequest(lead: Lead): { fields: Record<string, unknown>; params: Record<string, string> } {
   const f = lead.fields;
   const { name, phone, email, ...rest } = f;
-  const comments = Object.entries(rest).map(([k, v]) => `${k}: ${v}`).join("\n");
+  const comments = Object.entries(rest)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join("\n");
   return {
     fields: {
       TITLE: `Chat lead${name ? `: ${name}` : ""}`,
@@ -127,8 +161,16 @@ async function deliver(host: SiteHost, lead: Lead, target: Target, now: number):
   } else if (target === "bitrix24") {
     if (!leads.bitrix24Url) throw new Error("no Bitrix24 URL is set any more");
     const url = `${leads.bitrix24Url.replace(/\/?$/, "/")}crm.lead.add.json`;
-    const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(bitrixLeadRequest(lead)) });
-    const answer = (await res.json().catch(() => null)) as { result?: unknown; error_description?: string; error?: string } | null;
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(bitrixLeadRequest(lead)),
+    });
+    const answer = (await res.json().catch(() => null)) as {
+      result?: unknown;
+      error_description?: string;
+      error?: string;
+    } | null;
     if (!res.ok || !answer || answer.result === undefined) {
       throw new Error(`Bitrix24 answered ${res.status}: ${answer?.error_description ?? answer?.error ?? "no result"}`);
     }
@@ -138,8 +180,11 @@ async function deliver(host: SiteHost, lead: Lead, target: Target, now: number):
     const lines = Object.entries(lead.fields).map(([k, v]) => `${k}: ${v}`);
     const admin = `${(host.env.PUBLIC_URL ?? "http://localhost:8787").replace(/\/$/, "")}/admin/c/${lead.conversationId}`;
     const sent = await host.mailer.send({
-      kind: "lead", to, subject: `New lead from the chat${lead.fields.name ? `: ${lead.fields.name}` : ""}`,
-      text: `${lines.join("\n")}\n\nConversation: ${admin}\n`, conversationId: lead.conversationId,
+      kind: "lead",
+      to,
+      subject: `New lead from the chat${lead.fields.name ? `: ${lead.fields.name}` : ""}`,
+      text: `${lines.join("\n")}\n\nConversation: ${admin}\n`,
+      conversationId: lead.conversationId,
     });
     if (sent.status === "failed") throw new Error("the email was not sent");
   }

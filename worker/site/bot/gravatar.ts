@@ -28,23 +28,38 @@ export async function enrich(host: SiteHost, leadId: string, email: string, now 
 
 async function profileOf(sql: SqlStorage, base: string, email: string, now: number): Promise<Profile | null> {
   const hash = await sha256Hex(email.trim().toLowerCase());
-  const cached = sql.exec<{ profile: string | null }>("SELECT profile FROM gravatar_cache WHERE email_hash = ?", hash).toArray()[0];
+  const cached = sql
+    .exec<{ profile: string | null }>("SELECT profile FROM gravatar_cache WHERE email_hash = ?", hash)
+    .toArray()[0];
   if (cached) return cached.profile ? JSON.parse(cached.profile) : null;
-  const res = await fetch(`${base.replace(/\/?$/, "/")}${hash}`, { headers: { Accept: "application/json" }, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+  const res = await fetch(`${base.replace(/\/?$/, "/")}${hash}`, {
+    headers: { Accept: "application/json" },
+    signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+  });
   if (res.status !== 200 && res.status !== 404) throw new Error(`gravatar answered ${res.status}`);
   const profile = res.status === 200 ? toProfile(await res.json()) : null;
   sql.exec(
     "INSERT OR REPLACE INTO gravatar_cache (email_hash, profile, fetched_at) VALUES (?, ?, ?)",
-    hash, profile ? JSON.stringify(profile) : null, now,
+    hash,
+    profile ? JSON.stringify(profile) : null,
+    now,
   );
   return profile;
 }
 
 /** The public fields we keep; only http(s) URLs, so nothing else is ever shown as a link. */
 function toProfile(raw: unknown): Profile | null {
-  const p = raw as { display_name?: unknown; avatar_url?: unknown; profile_url?: unknown; verified_accounts?: { url?: unknown }[] };
+  const p = raw as {
+    display_name?: unknown;
+    avatar_url?: unknown;
+    profile_url?: unknown;
+    verified_accounts?: { url?: unknown }[];
+  };
   const web = (u: unknown) => (typeof u === "string" && /^https?:\/\//.test(u) ? u.slice(0, 500) : undefined);
-  const links = [web(p.profile_url), ...(Array.isArray(p.verified_accounts) ? p.verified_accounts.map((a) => web(a?.url)) : [])]
+  const links = [
+    web(p.profile_url),
+    ...(Array.isArray(p.verified_accounts) ? p.verified_accounts.map((a) => web(a?.url)) : []),
+  ]
     .filter((u): u is string => !!u)
     .slice(0, 10);
   const name = typeof p.display_name === "string" ? p.display_name.slice(0, 100) : undefined;

@@ -4,7 +4,14 @@
  * answers what a Conversation asks in one round trip each: an answer to a question, the
  * greeting, a lead field, a finished lead, a handoff.
  */
-import { activePeriod, formatNextOpening, nextOpening, normalizeLocale, scheduleFor, type Locale } from "../../autoreply";
+import {
+  activePeriod,
+  formatNextOpening,
+  nextOpening,
+  normalizeLocale,
+  scheduleFor,
+  type Locale,
+} from "../../autoreply";
 import type { FaqMatch } from "../../bot/match";
 import type { InboxEntry } from "../../protocol";
 import type { Lead, Scenario } from "../../protocol/bot";
@@ -40,23 +47,38 @@ export function answerFor(sql: SqlStorage, question: string): { match: FaqMatch;
 }
 
 /** Records "did this help?" for reports. */
-export function recordFeedback(sql: SqlStorage, conversationId: string, seq: number, entryId: string | null, value: string): void {
+export function recordFeedback(
+  sql: SqlStorage,
+  conversationId: string,
+  seq: number,
+  entryId: string | null,
+  value: string,
+): void {
   sql.exec(
     "INSERT OR IGNORE INTO bot_feedback (conversation_id, seq, entry_id, value, at) VALUES (?, ?, ?, ?, ?)",
-    conversationId, seq, entryId, value, Date.now(),
+    conversationId,
+    seq,
+    entryId,
+    value,
+    Date.now(),
   );
 }
 
 /** Feedback counts per entry, for reports. */
 export function feedbackReport(sql: SqlStorage): { entryId: string | null; yes: number; no: number; person: number }[] {
-  return sql.exec<{ entryId: string | null; yes: number; no: number; person: number }>(
-    `SELECT entry_id AS entryId, SUM(value = 'yes') AS yes, SUM(value = 'no') AS no, SUM(value = 'person') AS person
+  return sql
+    .exec<{ entryId: string | null; yes: number; no: number; person: number }>(
+      `SELECT entry_id AS entryId, SUM(value = 'yes') AS yes, SUM(value = 'no') AS no, SUM(value = 'person') AS person
      FROM bot_feedback GROUP BY entry_id ORDER BY COUNT(*) DESC`,
-  ).toArray();
+    )
+    .toArray();
 }
 
 /** The greeting scenario for a visitor now (their last page, the schedule), with the bot's name. */
-export function greetingFor(sql: SqlStorage, visitorId: string): { scenario: Scenario; name?: string; locale: string } | null {
+export function greetingFor(
+  sql: SqlStorage,
+  visitorId: string,
+): { scenario: Scenario; name?: string; locale: string } | null {
   const contact = contactOf(sql, visitorId);
   const page = contact?.trail?.pages?.at(-1)?.url ?? contact?.trail?.landing;
   const scenario = greetingScenario(sql, page);
@@ -109,21 +131,27 @@ export function handoff(host: SiteHost, who: HandoffRequest): Handoff {
     const open = activePeriod(schedule, now).open;
     const next = open ? null : nextOpening(schedule, now);
     const zone = who.timezone ?? contact?.timezone ?? undefined;
-    if (!open) text = next ? HANDOFF_TEXT[locale].at(formatNextOpening(next, now, zone, locale, schedule.timezone)) : HANDOFF_TEXT[locale].later;
+    if (!open)
+      text = next
+        ? HANDOFF_TEXT[locale].at(formatNextOpening(next, now, zone, locale, schedule.timezone))
+        : HANDOFF_TEXT[locale].later;
   }
-  if (who.summary && onlineOperators(host).size === 0) defer(host, "handoff notice", notifyOperatorsOfNewChat(host, who.summary));
+  if (who.summary && onlineOperators(host).size === 0)
+    defer(host, "handoff notice", notifyOperatorsOfNewChat(host, who.summary));
   return { ...routed, text };
 }
 
 const HANDOFF_TEXT: Record<Locale, { soon: string; at: (when: string) => string; later: string }> = {
   en: {
     soon: "I have passed your question to our team; a person will answer here shortly.",
-    at: (when) => `I have passed your question to our team. We are back ${when}; a person will answer you then, here and by email if you leave it.`,
+    at: (when) =>
+      `I have passed your question to our team. We are back ${when}; a person will answer you then, here and by email if you leave it.`,
     later: "I have passed your question to our team; a person will answer as soon as we can, by email if you leave it.",
   },
   ru: {
     soon: "Я передал ваш вопрос команде; человек скоро ответит здесь.",
-    at: (when) => `Я передал ваш вопрос команде. Мы вернёмся ${when}; тогда вам ответит человек — здесь и по почте, если вы её оставите.`,
+    at: (when) =>
+      `Я передал ваш вопрос команде. Мы вернёмся ${when}; тогда вам ответит человек — здесь и по почте, если вы её оставите.`,
     later: "Я передал ваш вопрос команде; человек ответит, как только сможет, — по почте, если вы её оставите.",
   },
 };

@@ -21,9 +21,16 @@ export function listEntries(sql: SqlStorage): KbEntry[] {
 }
 
 /** Creates (`id` null) or replaces an entry. */
-export function saveEntry(sql: SqlStorage, actor: audit.Actor, id: string | null, input: KbEntryInput): KbEntry | Failure {
-  if (id && !sql.exec("SELECT 1 FROM kb_entries WHERE id = ?", id).toArray().length) return failure(404, "not_found", "no such entry");
-  if (!id && count(sql) >= MAX_KB_ENTRIES) return failure(409, "too_many_entries", `a knowledge base holds at most ${MAX_KB_ENTRIES} entries`);
+export function saveEntry(
+  sql: SqlStorage,
+  actor: audit.Actor,
+  id: string | null,
+  input: KbEntryInput,
+): KbEntry | Failure {
+  if (id && !sql.exec("SELECT 1 FROM kb_entries WHERE id = ?", id).toArray().length)
+    return failure(404, "not_found", "no such entry");
+  if (!id && count(sql) >= MAX_KB_ENTRIES)
+    return failure(409, "too_many_entries", `a knowledge base holds at most ${MAX_KB_ENTRIES} entries`);
   const entry = write(sql, id ?? newId(), input);
   audit.record(sql, actor, id ? "kb.update" : "kb.create", entry.id);
   return entry;
@@ -42,24 +49,34 @@ export function deleteEntry(sql: SqlStorage, actor: audit.Actor, id: string): { 
  * Replaces the whole base with an import, in one transaction: JSON `{entries}` or CSV
  * text. A fault anywhere refuses all of it, naming the entry (JSON) or the row and column (CSV).
  */
-export function importEntries(storage: DurableObjectStorage, actor: audit.Actor, format: "json" | "csv", body: unknown): { imported: number } | Failure {
+export function importEntries(
+  storage: DurableObjectStorage,
+  actor: audit.Actor,
+  format: "json" | "csv",
+  body: unknown,
+): { imported: number } | Failure {
   let entries: (KbEntryInput & { id?: string })[];
   if (format === "csv") {
     try {
       entries = kbFromCsv(String(body));
     } catch (err) {
       if (!(err instanceof CsvError)) throw err;
-      return failure(400, "invalid_csv", err.message, { fields: { [`row ${err.row}`]: `column ${err.column}: ${err.message}` } });
+      return failure(400, "invalid_csv", err.message, {
+        fields: { [`row ${err.row}`]: `column ${err.column}: ${err.message}` },
+      });
     }
   } else {
     const parsed = kbImport.safeParse(body);
-    if (!parsed.success) return failure(400, "invalid_import", describeIssues(parsed.error), { fields: issueFields(parsed.error) });
+    if (!parsed.success)
+      return failure(400, "invalid_import", describeIssues(parsed.error), { fields: issueFields(parsed.error) });
     entries = parsed.data.entries;
   }
-  if (entries.length > MAX_KB_ENTRIES) return failure(400, "too_many_entries", `a knowledge base holds at most ${MAX_KB_ENTRIES} entries`);
+  if (entries.length > MAX_KB_ENTRIES)
+    return failure(400, "too_many_entries", `a knowledge base holds at most ${MAX_KB_ENTRIES} entries`);
   const ids = new Set<string>();
   for (const [i, e] of entries.entries()) {
-    if (e.id && ids.has(e.id)) return fieldFailure(400, "duplicate_id", `entries.${i}.id`, `entry ${i + 1}: id "${e.id}" appears twice`);
+    if (e.id && ids.has(e.id))
+      return fieldFailure(400, "duplicate_id", `entries.${i}.id`, `entry ${i + 1}: id "${e.id}" appears twice`);
     if (e.id) ids.add(e.id);
   }
   const sql = storage.sql;
@@ -89,19 +106,38 @@ function indexOf(sql: SqlStorage): FaqIndex {
 }
 
 function write(sql: SqlStorage, id: string, input: KbEntryInput): KbEntry {
-  const entry: KbEntry = { id, lang: input.lang, questions: input.questions, answer: input.answer, tags: input.tags, updatedAt: Date.now() };
+  const entry: KbEntry = {
+    id,
+    lang: input.lang,
+    questions: input.questions,
+    answer: input.answer,
+    tags: input.tags,
+    updatedAt: Date.now(),
+  };
   sql.exec(
     `INSERT INTO kb_entries (id, lang, questions, answer, tags, updated_at) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET lang = excluded.lang, questions = excluded.questions, answer = excluded.answer,
        tags = excluded.tags, updated_at = excluded.updated_at`,
-    id, entry.lang, JSON.stringify(entry.questions), entry.answer, JSON.stringify(entry.tags), entry.updatedAt,
+    id,
+    entry.lang,
+    JSON.stringify(entry.questions),
+    entry.answer,
+    JSON.stringify(entry.tags),
+    entry.updatedAt,
   );
   indexes.delete(sql);
   return entry;
 }
 
 function toEntry(r: Row): KbEntry {
-  return { id: r.id, lang: r.lang as KbEntry["lang"], questions: JSON.parse(r.questions), answer: r.answer, tags: JSON.parse(r.tags), updatedAt: r.updated_at };
+  return {
+    id: r.id,
+    lang: r.lang as KbEntry["lang"],
+    questions: JSON.parse(r.questions),
+    answer: r.answer,
+    tags: JSON.parse(r.tags),
+    updatedAt: r.updated_at,
+  };
 }
 
 function count(sql: SqlStorage): number {

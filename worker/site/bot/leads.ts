@@ -12,8 +12,15 @@ import { startDeliveries } from "./delivery";
 import { enrich } from "./gravatar";
 
 type Row = {
-  id: string; conversation_id: string; visitor_id: string; department: string | null; fields: string;
-  enrichment: string | null; status: Lead["status"]; created_at: number; completed_at: number | null;
+  id: string;
+  conversation_id: string;
+  visitor_id: string;
+  department: string | null;
+  fields: string;
+  enrichment: string | null;
+  status: Lead["status"];
+  created_at: number;
+  completed_at: number | null;
 };
 
 /** Who the card is about. */
@@ -30,7 +37,12 @@ export function saveLeadField(sql: SqlStorage, who: LeadSubject, key: string, va
   sql.exec(
     `INSERT INTO leads (id, conversation_id, visitor_id, department, fields, status, created_at) VALUES (?, ?, ?, ?, ?, 'open', ?)
      ON CONFLICT (conversation_id) DO UPDATE SET fields = excluded.fields, department = COALESCE(excluded.department, department)`,
-    lead?.id ?? `ld_${randomHex(6)}`, who.conversationId, who.visitorId, who.department, JSON.stringify(fields), now,
+    lead?.id ?? `ld_${randomHex(6)}`,
+    who.conversationId,
+    who.visitorId,
+    who.department,
+    JSON.stringify(fields),
+    now,
   );
   if (key === "name" || key === "email" || key === "phone") saveContact(sql, who.visitorId, { [key]: value }, now);
   return leadOf(sql, who.conversationId)!;
@@ -44,7 +56,9 @@ export async function completeLead(host: SiteHost, who: LeadSubject, now = Date.
   if (lead.fields.email) await enrich(host, lead.id, lead.fields.email);
   host.sql.exec(
     "UPDATE leads SET status = 'complete', completed_at = ?, department = COALESCE(?, department) WHERE id = ? AND status = 'open'",
-    now, who.department, lead.id,
+    now,
+    who.department,
+    lead.id,
   );
   await startDeliveries(host, lead.id);
   return leadById(host.sql, lead.id);
@@ -64,26 +78,56 @@ export function leadById(sql: SqlStorage, id: string): Lead | null {
 
 /** Cards, newest first. */
 export function listLeads(sql: SqlStorage, limit = 200): Lead[] {
-  return sql.exec<Row>("SELECT * FROM leads ORDER BY created_at DESC LIMIT ?", Math.min(limit, 1000)).toArray().map(toLead);
+  return sql
+    .exec<Row>("SELECT * FROM leads ORDER BY created_at DESC LIMIT ?", Math.min(limit, 1000))
+    .toArray()
+    .map(toLead);
 }
 
-export const LEAD_COLUMNS = ["id", "created_at", "completed_at", "status", "department", "conversation_id", "name", "phone", "email", "fields"] as const;
+export const LEAD_COLUMNS = [
+  "id",
+  "created_at",
+  "completed_at",
+  "status",
+  "department",
+  "conversation_id",
+  "name",
+  "phone",
+  "email",
+  "fields",
+] as const;
 
 /** Every card as CSV: the usual fields in their own columns, all of them as JSON in the last. */
 export function leadsCsv(sql: SqlStorage): string {
   const rows = sql.exec<Row>("SELECT * FROM leads ORDER BY created_at").toArray().map(toLead);
   const iso = (t: number | null) => (t ? new Date(t).toISOString() : "");
-  const lines = rows.map((l) => csvLine([
-    l.id, iso(l.createdAt), iso(l.completedAt), l.status, l.department, l.conversationId,
-    l.fields.name, l.fields.phone, l.fields.email, JSON.stringify(l.fields),
-  ]));
+  const lines = rows.map((l) =>
+    csvLine([
+      l.id,
+      iso(l.createdAt),
+      iso(l.completedAt),
+      l.status,
+      l.department,
+      l.conversationId,
+      l.fields.name,
+      l.fields.phone,
+      l.fields.email,
+      JSON.stringify(l.fields),
+    ]),
+  );
   return `${[csvLine(LEAD_COLUMNS), ...lines].join("\r\n")}\r\n`;
 }
 
 function toLead(r: Row): Lead {
   return {
-    id: r.id, conversationId: r.conversation_id, visitorId: r.visitor_id, department: r.department,
-    fields: JSON.parse(r.fields), enrichment: r.enrichment ? JSON.parse(r.enrichment) : null,
-    status: r.status, createdAt: r.created_at, completedAt: r.completed_at,
+    id: r.id,
+    conversationId: r.conversation_id,
+    visitorId: r.visitor_id,
+    department: r.department,
+    fields: JSON.parse(r.fields),
+    enrichment: r.enrichment ? JSON.parse(r.enrichment) : null,
+    status: r.status,
+    createdAt: r.created_at,
+    completedAt: r.completed_at,
   };
 }

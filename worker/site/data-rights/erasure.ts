@@ -17,9 +17,12 @@ export interface ErasePlan {
 
 /** What to erase for a visitor id, after checking `confirm` repeats the id or the contact's email. */
 export function planByVisitor(sql: SqlStorage, visitorId: string, confirm: string): ErasePlan | Failure {
-  const contact = sql.exec<{ email: string | null }>("SELECT email FROM contacts WHERE visitor_id = ?", visitorId).toArray()[0];
+  const contact = sql
+    .exec<{ email: string | null }>("SELECT email FROM contacts WHERE visitor_id = ?", visitorId)
+    .toArray()[0];
   const conversations = conversationsOf(sql, [visitorId]);
-  if (!contact && !conversations.length) return failure(404, "unknown_contact", "no contact or conversation with this visitor id");
+  if (!contact && !conversations.length)
+    return failure(404, "unknown_contact", "no contact or conversation with this visitor id");
   const given = confirm.trim().toLowerCase();
   if (given !== visitorId.toLowerCase() && (!contact?.email || given !== contact.email.toLowerCase())) {
     return failure(400, "confirmation_mismatch", "to erase, repeat the contact's email or visitor id in `confirm`");
@@ -32,10 +35,15 @@ export function planByEmail(sql: SqlStorage, email: string, confirm: string): Er
   if (confirm.trim().toLowerCase() !== email.trim().toLowerCase()) {
     return failure(400, "confirmation_mismatch", "to erase, repeat the email in `confirm`");
   }
-  const fromContacts = sql.exec<{ visitor_id: string }>("SELECT visitor_id FROM contacts WHERE lower(email) = lower(?)", email).toArray();
-  const fromInbox = sql.exec<{ visitor_id: string }>(
-    "SELECT DISTINCT visitor_id FROM inbox WHERE lower(json_extract(entry, '$.email')) = lower(?)", email,
-  ).toArray();
+  const fromContacts = sql
+    .exec<{ visitor_id: string }>("SELECT visitor_id FROM contacts WHERE lower(email) = lower(?)", email)
+    .toArray();
+  const fromInbox = sql
+    .exec<{ visitor_id: string }>(
+      "SELECT DISTINCT visitor_id FROM inbox WHERE lower(json_extract(entry, '$.email')) = lower(?)",
+      email,
+    )
+    .toArray();
   const visitorIds = [...new Set([...fromContacts, ...fromInbox].map((r) => r.visitor_id))];
   if (!visitorIds.length) return failure(404, "unknown_contact", "no contact or conversation with this email");
   return { visitorIds, conversationIds: conversationsOf(sql, visitorIds), emails: [email] };
@@ -49,10 +57,16 @@ export function eraseSiteRows(sql: SqlStorage, plan: ErasePlan): void {
   removeConversationRows(sql, plan.conversationIds);
   sql.exec("DELETE FROM inbox WHERE visitor_id IN (SELECT value FROM json_each(?))", visitors);
   sql.exec("DELETE FROM contacts WHERE visitor_id IN (SELECT value FROM json_each(?))", visitors);
-  sql.exec("DELETE FROM outbox WHERE conversation_id IN (SELECT value FROM json_each(?)) OR lower(to_addr) IN (SELECT value FROM json_each(?))",
-    conversations, emails);
+  sql.exec(
+    "DELETE FROM outbox WHERE conversation_id IN (SELECT value FROM json_each(?)) OR lower(to_addr) IN (SELECT value FROM json_each(?))",
+    conversations,
+    emails,
+  );
   sql.exec("DELETE FROM unsubscribed WHERE lower(email) IN (SELECT value FROM json_each(?))", emails);
-  sql.exec("UPDATE order_events SET visitor_id = NULL, user_id = NULL WHERE visitor_id IN (SELECT value FROM json_each(?))", visitors);
+  sql.exec(
+    "UPDATE order_events SET visitor_id = NULL, user_id = NULL WHERE visitor_id IN (SELECT value FROM json_each(?))",
+    visitors,
+  );
 }
 
 /** Deletes what the Site keeps per conversation: inbox entry, search text, routing mark, its emails. */
@@ -65,6 +79,11 @@ export function removeConversationRows(sql: SqlStorage, ids: string[]): void {
 }
 
 function conversationsOf(sql: SqlStorage, visitorIds: string[]): string[] {
-  return sql.exec<{ id: string }>("SELECT id FROM inbox WHERE visitor_id IN (SELECT value FROM json_each(?))", JSON.stringify(visitorIds))
-    .toArray().map((r) => r.id);
+  return sql
+    .exec<{ id: string }>(
+      "SELECT id FROM inbox WHERE visitor_id IN (SELECT value FROM json_each(?))",
+      JSON.stringify(visitorIds),
+    )
+    .toArray()
+    .map((r) => r.id);
 }

@@ -19,18 +19,23 @@ export async function eraseContact(
   target: { visitorId: string; confirm: string } | { email: string; confirm: string },
 ) {
   const { sql } = host;
-  const plan = "visitorId" in target
-    ? erasure.planByVisitor(sql, target.visitorId, target.confirm)
-    : erasure.planByEmail(sql, target.email, target.confirm);
+  const plan =
+    "visitorId" in target
+      ? erasure.planByVisitor(sql, target.visitorId, target.confirm)
+      : erasure.planByEmail(sql, target.email, target.confirm);
   if ("error" in plan) return plan;
   const { failed } = await eraseConversations(host, plan.conversationIds, { stopOnFailure: true });
   if (failed) {
-    return failure(503, "erase_incomplete",
-      "a conversation could not be erased right now; the contact is kept and some conversations may be gone already: ask again to finish");
+    return failure(
+      503,
+      "erase_incomplete",
+      "a conversation could not be erased right now; the contact is kept and some conversations may be gone already: ask again to finish",
+    );
   }
   erasure.eraseSiteRows(sql, plan);
   audit.record(sql, actor, "contact.erase", plan.visitorIds.join(","), {
-    by: "visitorId" in target ? "visitorId" : "email", conversations: plan.conversationIds.length,
+    by: "visitorId" in target ? "visitorId" : "email",
+    conversations: plan.conversationIds.length,
   });
   return { visitorIds: plan.visitorIds, conversations: plan.conversationIds.length };
 }
@@ -60,7 +65,11 @@ export async function runRetention(host: SiteHost, now = Date.now()): Promise<vo
 }
 
 /** Asks each Conversation to delete itself; returns the ids done and how many failed. */
-async function eraseConversations(host: SiteHost, ids: string[], opts: { stopOnFailure?: boolean } = {}): Promise<{ erased: string[]; failed: number }> {
+async function eraseConversations(
+  host: SiteHost,
+  ids: string[],
+  opts: { stopOnFailure?: boolean } = {},
+): Promise<{ erased: string[]; failed: number }> {
   const siteKey = host.siteKey();
   const erased: string[] = [];
   let failed = 0;
@@ -69,7 +78,8 @@ async function eraseConversations(host: SiteHost, ids: string[], opts: { stopOnF
       const stub = conversationStub(host.env, id);
       const result = siteKey && stub ? await stub.erase(siteKey) : null;
       // 403: the object belongs to another site; only this site's row of it goes.
-      if (!result || ("error" in result && result.error.status !== 403)) throw new Error(result ? result.error.message : "no site key");
+      if (!result || ("error" in result && result.error.status !== 403))
+        throw new Error(result ? result.error.message : "no site key");
       erased.push(id);
     } catch (err) {
       console.error(`site: could not erase conversation ${id}`, err);

@@ -39,15 +39,23 @@ export function cutoff(now: number, months: number): number {
 
 /** Conversations whose last activity is before `before`, oldest first. */
 export function dueConversations(sql: SqlStorage, before: number, limit = RETENTION_BATCH): string[] {
-  return sql.exec<{ id: string }>("SELECT id FROM inbox WHERE updated_at < ? ORDER BY updated_at LIMIT ?", before, limit)
-    .toArray().map((r) => r.id);
+  return sql
+    .exec<{ id: string }>("SELECT id FROM inbox WHERE updated_at < ? ORDER BY updated_at LIMIT ?", before, limit)
+    .toArray()
+    .map((r) => r.id);
 }
 
 /** After the objects of `erased` deleted themselves: the Site's rows and what else is older than the cutoff. */
-export function sweepSiteRows(sql: SqlStorage, erased: string[], before: number, now = Date.now()): { conversations: number; contacts: number } {
+export function sweepSiteRows(
+  sql: SqlStorage,
+  erased: string[],
+  before: number,
+  now = Date.now(),
+): { conversations: number; contacts: number } {
   removeConversationRows(sql, erased);
   const { rowsWritten: contacts } = sql.exec(
-    "DELETE FROM contacts WHERE last_seen < ? AND NOT EXISTS (SELECT 1 FROM inbox WHERE inbox.visitor_id = contacts.visitor_id)", before,
+    "DELETE FROM contacts WHERE last_seen < ? AND NOT EXISTS (SELECT 1 FROM inbox WHERE inbox.visitor_id = contacts.visitor_id)",
+    before,
   );
   sql.exec("DELETE FROM outbox WHERE created_at < ?", before);
   sql.exec("DELETE FROM order_events WHERE at < ?", before);

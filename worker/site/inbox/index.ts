@@ -68,19 +68,29 @@ export class InboxFeed {
     const entries = [...this.queued.values()];
     this.queued.clear();
     const { sql } = this.host;
-    const stored = this.host.ctx.storage.transactionSync(() => entries.flatMap((entry) => {
-      const isNew = !isListed(sql, entry.id);
-      const { rowsWritten } = sql.exec(
-        `INSERT INTO inbox (id, visitor_id, status, updated_at, rev, entry) VALUES (?, ?, ?, ?, ?, ?)
+    const stored = this.host.ctx.storage.transactionSync(() =>
+      entries.flatMap((entry) => {
+        const isNew = !isListed(sql, entry.id);
+        const { rowsWritten } = sql.exec(
+          `INSERT INTO inbox (id, visitor_id, status, updated_at, rev, entry) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at,
            rev = excluded.rev, entry = excluded.entry WHERE excluded.rev > inbox.rev`,
-        entry.id, entry.visitorId, entry.status, entry.updatedAt, entry.rev, JSON.stringify(entry),
-      );
-      if (rowsWritten === 0) return [];
-      indexEntry(sql, entry);
-      return [{ entry, isNew }];
-    }));
-    recordSummaries(this.host, stored.map((s) => s.entry));
+          entry.id,
+          entry.visitorId,
+          entry.status,
+          entry.updatedAt,
+          entry.rev,
+          JSON.stringify(entry),
+        );
+        if (rowsWritten === 0) return [];
+        indexEntry(sql, entry);
+        return [{ entry, isNew }];
+      }),
+    );
+    recordSummaries(
+      this.host,
+      stored.map((s) => s.entry),
+    );
     const nobodyOnline = operatorsOnline(this.host) === 0;
     const routing = readRouting(sql);
     for (const { entry, isNew } of stored) {
@@ -90,15 +100,25 @@ export class InboxFeed {
         defer(this.host, "operator notice", notifyOperatorsOfNewChat(this.host, entry));
       }
     }
-    notifyAway(this.host, stored.map((s) => s.entry));
+    notifyAway(
+      this.host,
+      stored.map((s) => s.entry),
+    );
   }
 }
 
 /** Inbox entries, newest activity first. */
-export function listInbox(sql: SqlStorage, filter: { status?: "open" | "resolved"; limit?: number } = {}): InboxEntry[] {
+export function listInbox(
+  sql: SqlStorage,
+  filter: { status?: "open" | "resolved"; limit?: number } = {},
+): InboxEntry[] {
   const limit = Math.min(filter.limit ?? 100, 500);
   const rows = filter.status
-    ? sql.exec<{ entry: string }>("SELECT entry FROM inbox WHERE status = ? ORDER BY updated_at DESC LIMIT ?", filter.status, limit)
+    ? sql.exec<{ entry: string }>(
+        "SELECT entry FROM inbox WHERE status = ? ORDER BY updated_at DESC LIMIT ?",
+        filter.status,
+        limit,
+      )
     : sql.exec<{ entry: string }>("SELECT entry FROM inbox ORDER BY updated_at DESC LIMIT ?", limit);
   return rows.toArray().map((r) => JSON.parse(r.entry) as InboxEntry);
 }

@@ -11,7 +11,9 @@ export function indexEntry(sql: SqlStorage, entry: InboxEntry): void {
   if (entry.lastMessage) {
     sql.exec(
       "INSERT OR IGNORE INTO search_text (conversation_id, seq, text) VALUES (?, ?, ?)",
-      entry.id, entry.lastMessage.seq, entry.lastMessage.text.toLowerCase(),
+      entry.id,
+      entry.lastMessage.seq,
+      entry.lastMessage.text.toLowerCase(),
     );
   }
   const who = [entry.visitorName, entry.email].filter(Boolean).join(" ").toLowerCase();
@@ -27,7 +29,8 @@ export function searchInbox(sql: SqlStorage, query: string, limit = 50): InboxEn
     .exec<{ entry: string }>(
       `SELECT entry FROM inbox WHERE id IN (SELECT conversation_id FROM search_text WHERE instr(text, ?) > 0)
        ORDER BY updated_at DESC LIMIT ?`,
-      needle, limit,
+      needle,
+      limit,
     )
     .toArray()
     .map((r) => JSON.parse(r.entry) as InboxEntry);

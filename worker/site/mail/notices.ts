@@ -24,7 +24,11 @@ function adminUrl(host: SiteHost, id?: string): string {
 }
 
 function queued(entry: InboxEntry): Queued {
-  return { id: entry.id, visitor: entry.visitorName ?? entry.email ?? "Visitor", text: (entry.lastMessage?.text ?? "").slice(0, 200) };
+  return {
+    id: entry.id,
+    visitor: entry.visitorName ?? entry.email ?? "Visitor",
+    text: (entry.lastMessage?.text ?? "").slice(0, 200),
+  };
 }
 
 /** Tells operators that a conversation started while none of them was online. */
@@ -34,7 +38,9 @@ export async function notifyOperatorsOfNewChat(host: SiteHost, entry: InboxEntry
   if (now - last >= NOTICE_INTERVAL_MS) return sendNotices(host, [queued(entry)], 1, now);
   host.sql.exec(
     "INSERT INTO notice_queue (conversation_id, item, at) VALUES (?, ?, ?) ON CONFLICT (conversation_id) DO NOTHING",
-    entry.id, JSON.stringify(queued(entry)), now,
+    entry.id,
+    JSON.stringify(queued(entry)),
+    now,
   );
   if (!host.timers.get(NOTICE_DIGEST_TIMER)) await host.timers.set(NOTICE_DIGEST_TIMER, last + NOTICE_INTERVAL_MS);
 }
@@ -44,16 +50,28 @@ export async function sendDigest(host: SiteHost, now = Date.now()): Promise<void
   const rows = host.sql.exec<{ item: string }>("SELECT item FROM notice_queue ORDER BY at").toArray();
   host.sql.exec("DELETE FROM notice_queue");
   if (!rows.length || !readEmailSettings(host.sql).notifyOperators) return;
-  await sendNotices(host, rows.slice(0, DIGEST_LIST).map((r) => JSON.parse(r.item) as Queued), rows.length, now);
+  await sendNotices(
+    host,
+    rows.slice(0, DIGEST_LIST).map((r) => JSON.parse(r.item) as Queued),
+    rows.length,
+    now,
+  );
 }
 
 async function sendNotices(host: SiteHost, items: Queued[], total: number, now: number): Promise<void> {
   const site = siteSettingsOf(host.sql);
   if (!site) return;
   writeSetting(host.sql, LAST_SENT, now);
-  const mail = total === 1
-    ? newChatEmail({ site: site.name, locale: site.locale === "ru" ? "ru" : "en", visitor: items[0]!.visitor, text: items[0]!.text, adminUrl: adminUrl(host, items[0]!.id) })
-    : digestEmail(site.name, site.locale, items, total, adminUrl(host));
+  const mail =
+    total === 1
+      ? newChatEmail({
+          site: site.name,
+          locale: site.locale === "ru" ? "ru" : "en",
+          visitor: items[0]!.visitor,
+          text: items[0]!.text,
+          adminUrl: adminUrl(host, items[0]!.id),
+        })
+      : digestEmail(site.name, site.locale, items, total, adminUrl(host));
   const operators = host.sql.exec<{ email: string; name: string }>("SELECT email, name FROM operators").toArray();
   for (const op of operators) await host.mailer.send({ kind: "notify", to: op.email, toName: op.name, ...mail });
 }
@@ -61,14 +79,18 @@ async function sendNotices(host: SiteHost, items: Queued[], total: number, now: 
 function digestEmail(siteName: string, locale: string, items: Queued[], total: number, url: string) {
   const ru = locale === "ru";
   const subject = ru ? `${total} новых чатов: ${siteName}` : `${total} new chats on ${siteName}`;
-  const intro = ru ? `Пока никого из операторов не было в сети, начались ${total} чатов:` : `${total} chats started while no operator was online:`;
-  const more = total > items.length ? (ru ? `…и ещё ${total - items.length}.` : `…and ${total - items.length} more.`) : "";
+  const intro = ru
+    ? `Пока никого из операторов не было в сети, начались ${total} чатов:`
+    : `${total} chats started while no operator was online:`;
+  const more =
+    total > items.length ? (ru ? `…и ещё ${total - items.length}.` : `…and ${total - items.length} more.`) : "";
   const answer = ru ? "Ответить:" : "Answer them in the admin:";
   const lines = items.map((i) => `${i.visitor}: ${i.text}`);
   return {
     subject,
     text: `${intro}\n\n${lines.join("\n")}${more ? `\n${more}` : ""}\n\n${answer} ${url}\n`,
-    html: `<p>${escapeHtml(intro)}</p><ul>${items.map((i) => `<li><b>${escapeHtml(i.visitor)}</b>: ${escapeHtml(i.text)}</li>`).join("")}</ul>`
-      + `${more ? `<p>${escapeHtml(more)}</p>` : ""}<p><a href="${escapeHtml(url)}">${escapeHtml(answer)}</a></p>`,
+    html:
+      `<p>${escapeHtml(intro)}</p><ul>${items.map((i) => `<li><b>${escapeHtml(i.visitor)}</b>: ${escapeHtml(i.text)}</li>`).join("")}</ul>` +
+      `${more ? `<p>${escapeHtml(more)}</p>` : ""}<p><a href="${escapeHtml(url)}">${escapeHtml(answer)}</a></p>`,
   };
 }

@@ -45,7 +45,6 @@ export interface MailRequest {
   secrets?: string[];
 }
 
-
 export const EMAIL_RETRY_TIMER = "email-retry";
 export const MAX_SEND_ATTEMPTS = 6;
 /** Limits that keep a loop or an abuser from turning a site into a spam source. */
@@ -83,7 +82,9 @@ export class Mailer {
       });
     }
     if (name === "cloudflare" && this.env.SEND_EMAIL) return cloudflareProvider(this.env.SEND_EMAIL);
-    throw new EmailSendError(`email is not configured (EMAIL_PROVIDER=${name || "unset"}); see README "Deploy"`, { retryable: false });
+    throw new EmailSendError(`email is not configured (EMAIL_PROVIDER=${name || "unset"}); see README "Deploy"`, {
+      retryable: false,
+    });
   }
 
   /** Queues and sends one email; returns its outbox id and state. */
@@ -108,8 +109,16 @@ export class Mailer {
     this.sql.exec(
       `INSERT INTO outbox (id, kind, to_addr, subject, message, secret_message, conversation_id, status, provider, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      id, req.kind, req.to, stored.subject, JSON.stringify(stored), stored === message ? null : JSON.stringify(message),
-      req.conversationId ?? null, held?.status ?? "retrying", this.env.EMAIL_PROVIDER || "outbox", Date.now(),
+      id,
+      req.kind,
+      req.to,
+      stored.subject,
+      JSON.stringify(stored),
+      stored === message ? null : JSON.stringify(message),
+      req.conversationId ?? null,
+      held?.status ?? "retrying",
+      this.env.EMAIL_PROVIDER || "outbox",
+      Date.now(),
     );
     if (held) {
       this.sql.exec("UPDATE outbox SET last_error = ? WHERE id = ?", held.reason, id);
@@ -124,15 +133,27 @@ export class Mailer {
     if (!TO_VISITORS.has(req.kind)) return null;
     if (this.isUnsubscribed(req.to)) return { status: "suppressed", reason: `${req.to} unsubscribed` };
     const since = Date.now() - 86_400_000;
-    const site = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE created_at > ? AND status NOT IN ('limited','suppressed')", since).one().n;
-    if (site >= SEND_LIMITS.perSitePerDay) return { status: "limited", reason: `site limit of ${SEND_LIMITS.perSitePerDay} emails a day reached` };
+    const site = this.sql
+      .exec<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM outbox WHERE created_at > ? AND status NOT IN ('limited','suppressed')",
+        since,
+      )
+      .one().n;
+    if (site >= SEND_LIMITS.perSitePerDay)
+      return { status: "limited", reason: `site limit of ${SEND_LIMITS.perSitePerDay} emails a day reached` };
     if (req.conversationId) {
-      const conv = this.sql.exec<{ n: number }>(
-        "SELECT COUNT(*) AS n FROM outbox WHERE conversation_id = ? AND created_at > ? AND status NOT IN ('limited','suppressed')",
-        req.conversationId, since,
-      ).one().n;
+      const conv = this.sql
+        .exec<{ n: number }>(
+          "SELECT COUNT(*) AS n FROM outbox WHERE conversation_id = ? AND created_at > ? AND status NOT IN ('limited','suppressed')",
+          req.conversationId,
+          since,
+        )
+        .one().n;
       if (conv >= SEND_LIMITS.perConversationPerDay) {
-        return { status: "limited", reason: `conversation limit of ${SEND_LIMITS.perConversationPerDay} emails a day reached` };
+        return {
+          status: "limited",
+          reason: `conversation limit of ${SEND_LIMITS.perConversationPerDay} emails a day reached`,
+        };
       }
     }
     return null;
@@ -144,9 +165,16 @@ export class Mailer {
    */
   private overNoticeBudget(): { status: OutboxStatus; reason: string } | null {
     const since = Date.now() - 86_400_000;
-    const sent = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE created_at > ? AND status NOT IN ('limited','suppressed')", since).one().n;
+    const sent = this.sql
+      .exec<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM outbox WHERE created_at > ? AND status NOT IN ('limited','suppressed')",
+        since,
+      )
+      .one().n;
     const budget = SEND_LIMITS.perSitePerDay - SEND_LIMITS.reservedForVisitors;
-    return sent >= budget ? { status: "limited", reason: `operator notices stop at ${budget} emails a day; the rest is kept for visitors` } : null;
+    return sent >= budget
+      ? { status: "limited", reason: `operator notices stop at ${budget} emails a day; the rest is kept for visitors` }
+      : null;
   }
 
   /** One try with the provider; schedules the next on a retryable error. */
@@ -156,7 +184,9 @@ export class Mailer {
       const local = provider.name === "outbox";
       // The local outbox is readable by admins: it "delivers" the redacted copy, and the
       // secret links go to the server's console, which only the person running it sees.
-      const stored = JSON.parse(this.sql.exec<{ message: string }>("SELECT message FROM outbox WHERE id = ?", id).one().message) as OutboundEmail;
+      const stored = JSON.parse(
+        this.sql.exec<{ message: string }>("SELECT message FROM outbox WHERE id = ?", id).one().message,
+      ) as OutboundEmail;
       if (local && stored.text !== message.text && this.env.ENVIRONMENT === "local") announceLocally(message);
       const result = await provider.send(local ? stored : message);
       // The outbox provider hands back the MIME text it "delivered"; real providers their id.
@@ -164,27 +194,42 @@ export class Mailer {
       this.sql.exec(
         `UPDATE outbox SET status = ?, raw = ?, provider = ?, provider_id = ?, attempts = attempts + 1, last_error = NULL, sent_at = ?,
            secret_message = CASE WHEN ? THEN secret_message ELSE NULL END WHERE id = ?`,
-        status, local ? result.id : null, provider.name, local ? id : result.id, Date.now(), local ? 1 : 0, id,
+        status,
+        local ? result.id : null,
+        provider.name,
+        local ? id : result.id,
+        Date.now(),
+        local ? 1 : 0,
+        id,
       );
       return status;
     } catch (err) {
       const retryable = err instanceof EmailSendError ? err.retryable : true;
-      const attempts = this.sql.exec<{ attempts: number }>("SELECT attempts FROM outbox WHERE id = ?", id).one().attempts + 1;
+      const attempts =
+        this.sql.exec<{ attempts: number }>("SELECT attempts FROM outbox WHERE id = ?", id).one().attempts + 1;
       const status: OutboxStatus = retryable && attempts < MAX_SEND_ATTEMPTS ? "retrying" : "failed";
       this.sql.exec(
         "UPDATE outbox SET status = ?, attempts = ?, last_error = ?, secret_message = CASE WHEN ? = 'failed' THEN NULL ELSE secret_message END WHERE id = ?",
-        status, attempts, err instanceof Error ? err.message : String(err), status, id,
+        status,
+        attempts,
+        err instanceof Error ? err.message : String(err),
+        status,
+        id,
       );
-      if (status === "retrying") await this.timers.set(EMAIL_RETRY_TIMER, Date.now() + 30_000 * 2 ** (attempts - 1), { id }, id);
+      if (status === "retrying")
+        await this.timers.set(EMAIL_RETRY_TIMER, Date.now() + 30_000 * 2 ** (attempts - 1), { id }, id);
       return status;
     }
   }
 
   /** The retry timer's handler. */
   async retry(id: string): Promise<void> {
-    const row = this.sql.exec<{ status: string; message: string }>(
-      "SELECT status, COALESCE(secret_message, message) AS message FROM outbox WHERE id = ?", id,
-    ).toArray()[0];
+    const row = this.sql
+      .exec<{ status: string; message: string }>(
+        "SELECT status, COALESCE(secret_message, message) AS message FROM outbox WHERE id = ?",
+        id,
+      )
+      .toArray()[0];
     if (row?.status === "retrying") await this.attempt(id, JSON.parse(row.message));
   }
 
@@ -193,17 +238,32 @@ export class Mailer {
    * links of emails addressed to them, as in their own mailbox.
    */
   list(limit = 100, viewer?: string): OutboxEntry[] {
-    return this.sql.exec<Record<string, any>>("SELECT * FROM outbox ORDER BY created_at DESC LIMIT ?", Math.min(limit, 500))
+    return this.sql
+      .exec<Record<string, any>>("SELECT * FROM outbox ORDER BY created_at DESC LIMIT ?", Math.min(limit, 500))
       .toArray()
       .map((r) => ({
-        id: r.id, kind: r.kind, to: r.to_addr, subject: r.subject, status: r.status, provider: r.provider,
-        attempts: r.attempts, lastError: r.last_error, conversationId: r.conversation_id, createdAt: r.created_at,
-        sentAt: r.sent_at, message: JSON.parse(revealTo(viewer, r.to_addr, r.secret_message) ?? r.message), raw: r.raw,
+        id: r.id,
+        kind: r.kind,
+        to: r.to_addr,
+        subject: r.subject,
+        status: r.status,
+        provider: r.provider,
+        attempts: r.attempts,
+        lastError: r.last_error,
+        conversationId: r.conversation_id,
+        createdAt: r.created_at,
+        sentAt: r.sent_at,
+        message: JSON.parse(revealTo(viewer, r.to_addr, r.secret_message) ?? r.message),
+        raw: r.raw,
       }));
   }
 
   unsubscribe(email: string): void {
-    this.sql.exec("INSERT INTO unsubscribed (email, at) VALUES (?, ?) ON CONFLICT (email) DO NOTHING", email, Date.now());
+    this.sql.exec(
+      "INSERT INTO unsubscribed (email, at) VALUES (?, ?) ON CONFLICT (email) DO NOTHING",
+      email,
+      Date.now(),
+    );
   }
 
   isUnsubscribed(email: string): boolean {

@@ -21,7 +21,12 @@ export interface EmailContext {
 }
 
 /** Builds the context from settings and what we know of the visitor. */
-export function emailContext(env: Env, site: SiteSettings, settings: EmailSettings, contact: Contact | null): EmailContext {
+export function emailContext(
+  env: Env,
+  site: SiteSettings,
+  settings: EmailSettings,
+  contact: Contact | null,
+): EmailContext {
   const trail = contact?.trail;
   const page = trail?.pages?.at(-1)?.url ?? trail?.landing;
   const shop = site.allowedOrigins.find((o) => !o.endsWith(":*"));
@@ -59,7 +64,9 @@ export function saveEmailSettings(sql: SqlStorage, actor: audit.Actor, input: un
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = issue.path.join(".") || "_";
-    return failure(400, "invalid_settings", `${field}: ${issue.message}`, { fields: { [field]: `${field}: ${issue.message}` } });
+    return failure(400, "invalid_settings", `${field}: ${issue.message}`, {
+      fields: { [field]: `${field}: ${issue.message}` },
+    });
   }
   const before = readEmailSettings(sql);
   writeSetting(sql, "email", parsed.data);

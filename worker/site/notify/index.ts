@@ -28,30 +28,40 @@ export function inboxChanged(host: SiteHost, entries: InboxEntry[]): void {
   const now = Date.now();
   let queued = false;
   for (const entry of news) {
-    const seen = sql.exec<{ seq: number }>("SELECT seq FROM notify_seen WHERE conversation_id = ?", entry.id).toArray()[0]?.seq ?? null;
+    const seen =
+      sql.exec<{ seq: number }>("SELECT seq FROM notify_seen WHERE conversation_id = ?", entry.id).toArray()[0]?.seq ??
+      null;
     if (!isVisitorNews(entry, seen)) continue;
     sql.exec(
       "INSERT INTO notify_seen (conversation_id, seq) VALUES (?, ?) ON CONFLICT (conversation_id) DO UPDATE SET seq = excluded.seq",
-      entry.id, entry.lastMessage!.seq,
+      entry.id,
+      entry.lastMessage!.seq,
     );
     for (const operatorId of audienceOf(entry, team)) {
       sql.exec(
         `INSERT INTO notify_pending (operator_id, conversation_id, is_new, entry, at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (operator_id, conversation_id) DO UPDATE SET entry = excluded.entry, is_new = MAX(is_new, excluded.is_new)`,
-        operatorId, entry.id, seen === null ? 1 : 0, JSON.stringify(entry), now,
+        operatorId,
+        entry.id,
+        seen === null ? 1 : 0,
+        JSON.stringify(entry),
+        now,
       );
       queued = true;
     }
   }
   // The first news of a batch sets the timer; later news joins it (the wait never grows).
-  if (queued && !host.timers.get(NOTIFY_TIMER)) defer(host, "notify timer", host.timers.set(NOTIFY_TIMER, now + NOTIFY_BATCH_MS));
+  if (queued && !host.timers.get(NOTIFY_TIMER))
+    defer(host, "notify timer", host.timers.set(NOTIFY_TIMER, now + NOTIFY_BATCH_MS));
 }
 
 /** The batch timer's handler: sends each operator's queued news. */
 export async function sendBatch(host: SiteHost, now = Date.now()): Promise<void> {
-  const rows = host.sql.exec<{ operator_id: string; is_new: number; entry: string }>(
-    "SELECT operator_id, is_new, entry FROM notify_pending ORDER BY at",
-  ).toArray();
+  const rows = host.sql
+    .exec<{ operator_id: string; is_new: number; entry: string }>(
+      "SELECT operator_id, is_new, entry FROM notify_pending ORDER BY at",
+    )
+    .toArray();
   host.sql.exec("DELETE FROM notify_pending");
   const byOperator = new Map<string, News[]>();
   for (const row of rows) {
@@ -72,22 +82,33 @@ export async function sendBatch(host: SiteHost, now = Date.now()): Promise<void>
 
 /** An operator's quiet hours, or null. */
 export function quietHoursOf(sql: SqlStorage, operatorId: string): QuietHours | null {
-  const raw = sql.exec<{ quiet_hours: string | null }>("SELECT quiet_hours FROM notify_prefs WHERE operator_id = ?", operatorId).toArray()[0]?.quiet_hours;
+  const raw = sql
+    .exec<{ quiet_hours: string | null }>("SELECT quiet_hours FROM notify_prefs WHERE operator_id = ?", operatorId)
+    .toArray()[0]?.quiet_hours;
   return raw ? (JSON.parse(raw) as QuietHours) : null;
 }
 
 /** Sets or clears an operator's quiet hours. */
-export function saveQuietHours(sql: SqlStorage, operatorId: string, quiet: QuietHours | null): { quietHours: QuietHours | null } {
+export function saveQuietHours(
+  sql: SqlStorage,
+  operatorId: string,
+  quiet: QuietHours | null,
+): { quietHours: QuietHours | null } {
   sql.exec(
     "INSERT INTO notify_prefs (operator_id, quiet_hours) VALUES (?, ?) ON CONFLICT (operator_id) DO UPDATE SET quiet_hours = excluded.quiet_hours",
-    operatorId, quiet ? JSON.stringify(quiet) : null,
+    operatorId,
+    quiet ? JSON.stringify(quiet) : null,
   );
   return { quietHours: quiet };
 }
 
 /** True when some operator has a device or a Telegram chat to reach: otherwise nothing is queued. */
 function anyoneReachable(sql: SqlStorage): boolean {
-  return sql.exec<{ n: number }>(
-    "SELECT (EXISTS (SELECT 1 FROM push_subscriptions) OR EXISTS (SELECT 1 FROM telegram_links)) AS n",
-  ).one().n === 1;
+  return (
+    sql
+      .exec<{ n: number }>(
+        "SELECT (EXISTS (SELECT 1 FROM push_subscriptions) OR EXISTS (SELECT 1 FROM telegram_links)) AS n",
+      )
+      .one().n === 1
+  );
 }

@@ -28,8 +28,12 @@ export function audienceOf(entry: InboxEntry, team: TeamMemberScope[]): string[]
 /** True when `now` falls inside the quiet hours (which may span midnight). */
 export function inQuietHours(quiet: QuietHours | null, now: number): boolean {
   if (!quiet || quiet.start === quiet.end) return false;
-  const parts = new Intl.DateTimeFormat("en-GB", { timeZone: quiet.timezone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
-    .formatToParts(new Date(now));
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone: quiet.timezone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(new Date(now));
   const hh = Number(parts.find((p) => p.type === "hour")?.value ?? 0);
   const mm = Number(parts.find((p) => p.type === "minute")?.value ?? 0);
   const minute = hh * 60 + mm;
@@ -69,7 +73,10 @@ export function pushPayloadOf(news: News[]): PushPayload {
   const fresh = news.filter((n) => n.isNew).length;
   return {
     title: fresh ? `${news.length} chats waiting (${fresh} new)` : `${news.length} chats waiting`,
-    body: news.map((n) => `${visitorLabel(n.entry)}: ${n.entry.lastMessage?.text ?? ""}`).join("\n").slice(0, 500),
+    body: news
+      .map((n) => `${visitorLabel(n.entry)}: ${n.entry.lastMessage?.text ?? ""}`)
+      .join("\n")
+      .slice(0, 500),
     url: "/admin/",
     tag: "inbox",
     conversationIds: ids,

@@ -37,7 +37,10 @@ export async function pluginStatus(sql: SqlStorage, call: SignedCall) {
 }
 
 /** A plugin event (order_placed): verified, validated, stored once. */
-export async function pluginEvent(sql: SqlStorage, call: SignedCall): Promise<{ ok: true; duplicate: boolean } | Failure> {
+export async function pluginEvent(
+  sql: SqlStorage,
+  call: SignedCall,
+): Promise<{ ok: true; duplicate: boolean } | Failure> {
   const checked = await verifyPlugin(sql, call);
   if (checked !== true) return checked;
   let json: unknown;
@@ -59,12 +62,22 @@ export async function pluginEvent(sql: SqlStorage, call: SignedCall): Promise<{ 
 }
 
 /** The WooCommerce cart and orders of an identified visitor, from the shop. */
-export async function wooCustomer(sql: SqlStorage, visitorId: string): Promise<{ customer: WooCustomer; userId: string } | Failure> {
-  const contact = sql.exec<{ user_id: string | null }>("SELECT user_id FROM contacts WHERE visitor_id = ?", visitorId).toArray()[0];
+export async function wooCustomer(
+  sql: SqlStorage,
+  visitorId: string,
+): Promise<{ customer: WooCustomer; userId: string } | Failure> {
+  const contact = sql
+    .exec<{ user_id: string | null }>("SELECT user_id FROM contacts WHERE visitor_id = ?", visitorId)
+    .toArray()[0];
   if (!contact) return failure(404, "unknown_visitor", "no contact with this visitor id");
-  if (!contact.user_id) return failure(404, "not_identified", "this visitor was not identified by the shop (no user id)");
+  if (!contact.user_id)
+    return failure(404, "not_identified", "this visitor was not identified by the shop (no user id)");
   const url = siteMeta(sql).url;
   if (!url) return failure(409, "no_shop_url", "this site has no shop URL; it is set when the plugin connects");
-  const customer = await fetchWooCustomer({ shopUrl: url, secrets: acceptedSecrets(sql, "plugin"), userId: contact.user_id });
+  const customer = await fetchWooCustomer({
+    shopUrl: url,
+    secrets: acceptedSecrets(sql, "plugin"),
+    userId: contact.user_id,
+  });
   return "error" in customer ? customer : { customer, userId: contact.user_id };
 }

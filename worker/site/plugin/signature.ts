@@ -25,11 +25,17 @@ export interface SignedRequest {
 
 /** The hex signature of a request at `timestamp` (unix seconds, as sent). */
 export async function signRequest(secret: string, timestamp: string, req: SignedRequest): Promise<string> {
-  return toHex(await hmacSha256(secret, `${timestamp}\n${req.method.toUpperCase()}\n${req.pathWithQuery}\n${req.body}`));
+  return toHex(
+    await hmacSha256(secret, `${timestamp}\n${req.method.toUpperCase()}\n${req.pathWithQuery}\n${req.body}`),
+  );
 }
 
 /** The two headers that sign `req` now. */
-export async function signatureHeaders(secret: string, req: SignedRequest, nowMs = Date.now()): Promise<Record<string, string>> {
+export async function signatureHeaders(
+  secret: string,
+  req: SignedRequest,
+  nowMs = Date.now(),
+): Promise<Record<string, string>> {
   const timestamp = String(Math.floor(nowMs / 1000));
   return { [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: await signRequest(secret, timestamp, req) };
 }
@@ -45,14 +51,26 @@ export async function verifySignature(
   nowMs = Date.now(),
 ): Promise<true | Failure> {
   const { timestamp, signature } = headers;
-  if (!secrets.length) return failure(401, "not_connected", "this site has no plugin secret; rotate one in the admin (Settings → Secrets)");
+  if (!secrets.length)
+    return failure(
+      401,
+      "not_connected",
+      "this site has no plugin secret; rotate one in the admin (Settings → Secrets)",
+    );
   if (!timestamp || !signature) {
-    return failure(401, "unsigned_request", `sign the request with ${TIMESTAMP_HEADER} and ${SIGNATURE_HEADER} (HMAC-SHA256 with the plugin secret)`);
+    return failure(
+      401,
+      "unsigned_request",
+      `sign the request with ${TIMESTAMP_HEADER} and ${SIGNATURE_HEADER} (HMAC-SHA256 with the plugin secret)`,
+    );
   }
   if (!/^\d{1,12}$/.test(timestamp)) return failure(401, "bad_timestamp", `${TIMESTAMP_HEADER} is unix seconds`);
   if (Math.abs(nowMs / 1000 - Number(timestamp)) > MAX_SKEW_SECONDS) {
-    return failure(401, "stale_signature",
-      `${TIMESTAMP_HEADER} is more than ${MAX_SKEW_SECONDS} s away from the server's clock: a replayed request, or a clock to fix`);
+    return failure(
+      401,
+      "stale_signature",
+      `${TIMESTAMP_HEADER} is more than ${MAX_SKEW_SECONDS} s away from the server's clock: a replayed request, or a clock to fix`,
+    );
   }
   const given = fromHex(signature);
   if (given && given.length === 32) {

@@ -39,15 +39,21 @@ export function customerUrl(shopUrl: string, userId: string): URL {
 
 /** The customer's cart and recent orders, or a Failure that says why not. */
 export async function fetchWooCustomer(req: WooRequest): Promise<WooCustomer | Failure> {
-  if (!/^\d{1,20}$/.test(req.userId)) return failure(404, "not_a_shop_user", "this visitor is not a WordPress user of the shop");
-  if (!req.secrets.length) return failure(409, "not_connected", "the site has no plugin secret; connect the plugin first");
+  if (!/^\d{1,20}$/.test(req.userId))
+    return failure(404, "not_a_shop_user", "this visitor is not a WordPress user of the shop");
+  if (!req.secrets.length)
+    return failure(409, "not_connected", "the site has no plugin secret; connect the plugin first");
   let url = customerUrl(req.shopUrl, req.userId);
   let res = await signedGet(req, url);
   for (let hops = 0; res instanceof Response && isRedirect(res.status); hops++) {
     const next = sameShop(url, res.headers.get("Location"));
     if (!next || hops === MAX_REDIRECTS) {
       await res.body?.cancel();
-      return failure(503, "shop_error", `the shop answered ${res.status} with a redirect to ${res.headers.get("Location") ?? "nowhere"}; set the site's shop URL to the shop's own address`);
+      return failure(
+        503,
+        "shop_error",
+        `the shop answered ${res.status} with a redirect to ${res.headers.get("Location") ?? "nowhere"}; set the site's shop URL to the shop's own address`,
+      );
     }
     await res.body?.cancel();
     url = next;
@@ -58,12 +64,21 @@ export async function fetchWooCustomer(req: WooRequest): Promise<WooCustomer | F
   if (res.status === 200 && isCustomer(json)) return { cart: json.cart ?? null, orders: json.orders };
   const { code, message } = shopError(json);
   const said = `${res.status}${code ? ` ${code}` : ""}${message ? `: ${message}` : ""}`;
-  if (res.status === 404 && code === "edgechat_unknown_user") return failure(404, "unknown_shop_user", "the shop has no such user any more");
+  if (res.status === 404 && code === "edgechat_unknown_user")
+    return failure(404, "unknown_shop_user", "the shop has no such user any more");
   if (res.status === 401 || res.status === 403) {
-    return failure(503, "shop_refused", `the shop refused the signed request (${said}); the plugin's secret differs from this site's: reconnect the plugin`);
+    return failure(
+      503,
+      "shop_refused",
+      `the shop refused the signed request (${said}); the plugin's secret differs from this site's: reconnect the plugin`,
+    );
   }
   if (res.status === 404 && code === "rest_no_route") {
-    return failure(503, "shop_error", `the shop has no Edgechat route (${said}); is the Edgechat plugin active, with WooCommerce?`);
+    return failure(
+      503,
+      "shop_error",
+      `the shop has no Edgechat route (${said}); is the Edgechat plugin active, with WooCommerce?`,
+    );
   }
   return failure(503, "shop_error", `the shop answered ${said || res.status} instead of the customer's data`);
 }
@@ -73,7 +88,11 @@ async function signedGet(req: WooRequest, url: URL): Promise<Response | Failure>
   const fetcher = req.fetcher ?? fetch;
   let res: Response | undefined;
   for (const [i, secret] of req.secrets.entries()) {
-    const headers = await signatureHeaders(secret, { method: "GET", pathWithQuery: url.pathname + url.search, body: "" });
+    const headers = await signatureHeaders(secret, {
+      method: "GET",
+      pathWithQuery: url.pathname + url.search,
+      body: "",
+    });
     try {
       res = await fetcher(url.toString(), {
         headers: { Accept: "application/json", ...headers },
@@ -81,7 +100,11 @@ async function signedGet(req: WooRequest, url: URL): Promise<Response | Failure>
         signal: AbortSignal.timeout(req.timeoutMs ?? 5000),
       });
     } catch (err) {
-      return failure(503, "shop_unreachable", `could not reach the shop at ${url.origin}: ${err instanceof Error ? err.message : String(err)}`);
+      return failure(
+        503,
+        "shop_unreachable",
+        `could not reach the shop at ${url.origin}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
     if (res.status !== 401 || i === req.secrets.length - 1) return res;
     await res.body?.cancel();

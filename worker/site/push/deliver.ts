@@ -19,7 +19,12 @@ export const PUSH_TTL_S = 3600;
 export type PushOutcome = "sent" | "gone" | "retrying" | "failed";
 
 /** Encrypts and sends `payload` to a device; never throws. */
-export async function sendPush(host: SiteHost, sub: StoredSubscription, payload: PushPayload, attempt = 1): Promise<PushOutcome> {
+export async function sendPush(
+  host: SiteHost,
+  sub: StoredSubscription,
+  payload: PushPayload,
+  attempt = 1,
+): Promise<PushOutcome> {
   let res: Response;
   try {
     res = await post(host, sub, payload);
@@ -35,13 +40,17 @@ export async function sendPush(host: SiteHost, sub: StoredSubscription, payload:
     dropSubscription(host.sql, sub.id);
     return "gone";
   }
-  if (res.status === 429 || res.status >= 500) return retryLater(host, sub, payload, attempt, res.headers.get("Retry-After"));
+  if (res.status === 429 || res.status >= 500)
+    return retryLater(host, sub, payload, attempt, res.headers.get("Retry-After"));
   console.error(`push: ${sub.id} refused with ${res.status}: ${(await res.text()).slice(0, 200)}`);
   return "failed";
 }
 
 /** The retry timer's handler: the push of `job` to its device, if the device is still there. */
-export async function retryPush(host: SiteHost, job: { subscriptionId: string; payload: PushPayload; attempt: number }): Promise<void> {
+export async function retryPush(
+  host: SiteHost,
+  job: { subscriptionId: string; payload: PushPayload; attempt: number },
+): Promise<void> {
   const sub = subscription(host.sql, job.subscriptionId);
   if (sub) await sendPush(host, sub, job.payload, job.attempt);
 }
@@ -53,7 +62,10 @@ async function post(host: SiteHost, sub: StoredSubscription, payload: PushPayloa
   // (allowed only in local runs) is signed for as the https origin of the same host.
   const signedFor = sub.endpoint.startsWith("http:") ? sub.endpoint.replace(/^http:/, "https:") : sub.endpoint;
   const request = await buildPushPayload(
-    { data: payload as unknown as Record<string, string>, options: { ttl: PUSH_TTL_S, urgency: "high", topic: topicOf(payload.tag) } },
+    {
+      data: payload as unknown as Record<string, string>,
+      options: { ttl: PUSH_TTL_S, urgency: "high", topic: topicOf(payload.tag) },
+    },
     { endpoint: signedFor, expirationTime: null, keys: { p256dh: sub.p256dh, auth: sub.auth } },
     vapid,
   );
@@ -65,7 +77,13 @@ function topicOf(tag: string): string {
   return tag.replace(/[^A-Za-z0-9_-]/g, "").slice(-32) || "edgechat";
 }
 
-async function retryLater(host: SiteHost, sub: StoredSubscription, payload: PushPayload, attempt: number, retryAfter: string | null): Promise<PushOutcome> {
+async function retryLater(
+  host: SiteHost,
+  sub: StoredSubscription,
+  payload: PushPayload,
+  attempt: number,
+  retryAfter: string | null,
+): Promise<PushOutcome> {
   if (attempt >= MAX_PUSH_ATTEMPTS) {
     console.error(`push: ${sub.id} gave up after ${attempt} tries`);
     return "failed";

@@ -42,33 +42,57 @@ export function saveSubscription(
     `INSERT INTO push_subscriptions (id, operator_id, endpoint, p256dh, auth, user_agent, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (endpoint) DO UPDATE SET operator_id = excluded.operator_id, p256dh = excluded.p256dh, auth = excluded.auth,
        user_agent = excluded.user_agent`,
-    id, operatorId, sub.endpoint, sub.keys.p256dh, sub.keys.auth, userAgent?.slice(0, 300) ?? null, Date.now(),
+    id,
+    operatorId,
+    sub.endpoint,
+    sub.keys.p256dh,
+    sub.keys.auth,
+    userAgent?.slice(0, 300) ?? null,
+    Date.now(),
   );
   sql.exec(
     `DELETE FROM push_subscriptions WHERE operator_id = ? AND id NOT IN
        (SELECT id FROM push_subscriptions WHERE operator_id = ? ORDER BY created_at DESC LIMIT ?)`,
-    operatorId, operatorId, MAX_DEVICES,
+    operatorId,
+    operatorId,
+    MAX_DEVICES,
   );
-  return { id: sql.exec<{ id: string }>("SELECT id FROM push_subscriptions WHERE endpoint = ?", sub.endpoint).one().id };
+  return {
+    id: sql.exec<{ id: string }>("SELECT id FROM push_subscriptions WHERE endpoint = ?", sub.endpoint).one().id,
+  };
 }
 
 /** Forgets a device of `operatorId` (the admin turned notifications off there). */
 export function removeSubscription(sql: SqlStorage, operatorId: string, endpoint: string): { removed: boolean } {
-  const { rowsWritten } = sql.exec("DELETE FROM push_subscriptions WHERE operator_id = ? AND endpoint = ?", operatorId, endpoint);
+  const { rowsWritten } = sql.exec(
+    "DELETE FROM push_subscriptions WHERE operator_id = ? AND endpoint = ?",
+    operatorId,
+    endpoint,
+  );
   return { removed: rowsWritten > 0 };
 }
 
 /** The devices of an operator who is still on the team. */
 export function subscriptionsOf(sql: SqlStorage, operatorId: string): StoredSubscription[] {
-  return sql.exec<StoredSubscription>(
-    `SELECT s.id, s.operator_id, s.endpoint, s.p256dh, s.auth FROM push_subscriptions s
-     JOIN operators o ON o.id = s.operator_id WHERE s.operator_id = ?`, operatorId,
-  ).toArray();
+  return sql
+    .exec<StoredSubscription>(
+      `SELECT s.id, s.operator_id, s.endpoint, s.p256dh, s.auth FROM push_subscriptions s
+     JOIN operators o ON o.id = s.operator_id WHERE s.operator_id = ?`,
+      operatorId,
+    )
+    .toArray();
 }
 
 /** One subscription by id, or null (it may have expired meanwhile). */
 export function subscription(sql: SqlStorage, id: string): StoredSubscription | null {
-  return sql.exec<StoredSubscription>("SELECT id, operator_id, endpoint, p256dh, auth FROM push_subscriptions WHERE id = ?", id).toArray()[0] ?? null;
+  return (
+    sql
+      .exec<StoredSubscription>(
+        "SELECT id, operator_id, endpoint, p256dh, auth FROM push_subscriptions WHERE id = ?",
+        id,
+      )
+      .toArray()[0] ?? null
+  );
 }
 
 /** Drops a subscription the push service says is gone (404/410). */
@@ -78,5 +102,6 @@ export function dropSubscription(sql: SqlStorage, id: string): void {
 
 /** How many devices an operator has subscribed. */
 export function deviceCount(sql: SqlStorage, operatorId: string): number {
-  return sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM push_subscriptions WHERE operator_id = ?", operatorId).one().n;
+  return sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM push_subscriptions WHERE operator_id = ?", operatorId).one()
+    .n;
 }

@@ -4,7 +4,16 @@
  */
 import { DAY_MS, parseDate } from "../../autoreply/calendar";
 import { fieldFailure, type Failure } from "../../lib/errors";
-import { aggregateDays, figuresOf, localDay, parsePeriod, tableCsv, type Figures, type Period, type ReportTable } from "../../reports";
+import {
+  aggregateDays,
+  figuresOf,
+  localDay,
+  parsePeriod,
+  tableCsv,
+  type Figures,
+  type Period,
+  type ReportTable,
+} from "../../reports";
 import { listDepartments } from "../departments";
 import type { SiteHost } from "../host";
 import { listTeam } from "../team/members";

@@ -4,7 +4,14 @@
  * A summary that changes no figure costs one read; one that does marks its day dirty, and
  * dirty days are counted again together by a timer (or before a report is read).
  */
-import { aggregateDays, dayOf, factsDiffer, mergeFacts, type ConversationFacts, type DayAggregate } from "../../reports";
+import {
+  aggregateDays,
+  dayOf,
+  factsDiffer,
+  mergeFacts,
+  type ConversationFacts,
+  type DayAggregate,
+} from "../../reports";
 import { scheduleSchema } from "../../autoreply";
 import type { InboxEntry } from "../../protocol";
 import { settingsInForce } from "../autoreply";
@@ -38,9 +45,13 @@ export function saveFacts(sql: SqlStorage, facts: ConversationFacts, timeZone: s
   sql.exec(
     `INSERT INTO report_facts (id, day, first_visitor_at, facts) VALUES (?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET day = excluded.day, first_visitor_at = excluded.first_visitor_at, facts = excluded.facts`,
-    facts.id, day, facts.firstVisitorAt, JSON.stringify(facts),
+    facts.id,
+    day,
+    facts.firstVisitorAt,
+    JSON.stringify(facts),
   );
-  for (const d of new Set([before?.day, day])) if (d) sql.exec("INSERT OR IGNORE INTO report_dirty (day) VALUES (?)", d);
+  for (const d of new Set([before?.day, day]))
+    if (d) sql.exec("INSERT OR IGNORE INTO report_dirty (day) VALUES (?)", d);
 }
 
 /** Takes a batch of stored summaries (InboxFeed calls this once per batch). */
@@ -66,13 +77,25 @@ export async function rollUp(host: SiteHost, all = false): Promise<void> {
   const { sql } = host;
   const { timeZone, schedule } = reportZone(sql);
   for (;;) {
-    const days = sql.exec<{ day: string }>("SELECT day FROM report_dirty ORDER BY day LIMIT ?", ROLLUP_DAYS_PER_RUN).toArray().map((r) => r.day);
+    const days = sql
+      .exec<{ day: string }>("SELECT day FROM report_dirty ORDER BY day LIMIT ?", ROLLUP_DAYS_PER_RUN)
+      .toArray()
+      .map((r) => r.day);
     if (days.length === 0) return;
     host.ctx.storage.transactionSync(() => {
       for (const day of days) {
-        const facts = sql.exec<{ facts: string }>("SELECT facts FROM report_facts WHERE day = ?", day).toArray().map((r) => JSON.parse(r.facts) as ConversationFacts);
+        const facts = sql
+          .exec<{ facts: string }>("SELECT facts FROM report_facts WHERE day = ?", day)
+          .toArray()
+          .map((r) => JSON.parse(r.facts) as ConversationFacts);
         const row = aggregateDays(facts, timeZone, schedule).find((r) => r.day === day);
-        if (row) sql.exec("INSERT OR REPLACE INTO report_days (day, zone, row) VALUES (?, ?, ?)", day, timeZone, JSON.stringify(row));
+        if (row)
+          sql.exec(
+            "INSERT OR REPLACE INTO report_days (day, zone, row) VALUES (?, ?, ?)",
+            day,
+            timeZone,
+            JSON.stringify(row),
+          );
         else sql.exec("DELETE FROM report_days WHERE day = ?", day);
         sql.exec("DELETE FROM report_dirty WHERE day = ?", day);
       }
@@ -86,8 +109,10 @@ export async function rollUp(host: SiteHost, all = false): Promise<void> {
 
 /** The day rows of local dates `from`–`to` in the site's zone. */
 export function dayRows(sql: SqlStorage, from: string, to: string): DayAggregate[] {
-  return sql.exec<{ row: string }>("SELECT row FROM report_days WHERE day BETWEEN ? AND ? ORDER BY day", from, to)
-    .toArray().map((r) => JSON.parse(r.row) as DayAggregate);
+  return sql
+    .exec<{ row: string }>("SELECT row FROM report_days WHERE day BETWEEN ? AND ? ORDER BY day", from, to)
+    .toArray()
+    .map((r) => JSON.parse(r.row) as DayAggregate);
 }
 
 /** True when every stored day row was counted in `timeZone` (the site's zone may have changed). */
@@ -97,6 +122,12 @@ export function rowsAreIn(sql: SqlStorage, timeZone: string): boolean {
 
 /** Facts whose visitor first wrote between two instants. */
 export function factsBetween(sql: SqlStorage, fromMs: number, toMs: number): ConversationFacts[] {
-  return sql.exec<{ facts: string }>("SELECT facts FROM report_facts WHERE first_visitor_at >= ? AND first_visitor_at < ?", fromMs, toMs)
-    .toArray().map((r) => JSON.parse(r.facts) as ConversationFacts);
+  return sql
+    .exec<{ facts: string }>(
+      "SELECT facts FROM report_facts WHERE first_visitor_at >= ? AND first_visitor_at < ?",
+      fromMs,
+      toMs,
+    )
+    .toArray()
+    .map((r) => JSON.parse(r.facts) as ConversationFacts);
 }

@@ -59,10 +59,17 @@ export interface SiteMeta {
   confirm?: { hash: string; expiresAt: number };
 }
 
-
 /** The site's meta record (defaults for a site made before it existed). */
 export function siteMeta(sql: SqlStorage): SiteMeta {
-  return readSetting<SiteMeta>(sql, "site_meta") ?? { status: "active", url: null, jurisdiction: null, via: null, createdAt: null };
+  return (
+    readSetting<SiteMeta>(sql, "site_meta") ?? {
+      status: "active",
+      url: null,
+      jurisdiction: null,
+      via: null,
+      createdAt: null,
+    }
+  );
 }
 
 /** `{status, name}` for the plugin's status check, or null when there is no such site. */
@@ -98,10 +105,19 @@ export async function createSite(host: SiteHost, input: NewSite, now = Date.now(
     writeSetting(sql, "plugin_secret", pluginSecret);
     writeSetting(sql, "settings", parsed.data);
     const meta: SiteMeta = { status, url: input.url, jurisdiction: input.jurisdiction, via: input.via, createdAt: now };
-    if (status === "pending_confirmation" && tokenHash) meta.confirm = { hash: tokenHash, expiresAt: now + CONFIRM_TTL_MS };
+    if (status === "pending_confirmation" && tokenHash)
+      meta.confirm = { hash: tokenHash, expiresAt: now + CONFIRM_TTL_MS };
     else if (tokenHash) insertSetPasswordToken(sql, ownerId, tokenHash, now);
     writeSetting(sql, "site_meta", meta);
-    return { siteKey: input.siteKey, name: parsed.data.name, status, identitySecret, pluginSecret, ownerId, jurisdiction: input.jurisdiction };
+    return {
+      siteKey: input.siteKey,
+      name: parsed.data.name,
+      status,
+      identitySecret,
+      pluginSecret,
+      ownerId,
+      jurisdiction: input.jurisdiction,
+    };
   });
   if ("error" in made) return made;
   if (status === "pending_confirmation") await host.timers.set(SIGNUP_EXPIRY_TIMER, now + CONFIRM_TTL_MS);
@@ -112,12 +128,24 @@ export async function createSite(host: SiteHost, input: NewSite, now = Date.now(
   if (status === "pending_confirmation") {
     const link = `${base}/api/v1/sites/${encodeURIComponent(input.siteKey)}/confirm?token=${token}`;
     const m = confirmMail(locale, { siteName: made.name, url: input.url, link, days });
-    await host.mailer.send({ kind: "signup_confirm", to: input.owner.email, toName: input.owner.name, ...m, secrets: [token] });
+    await host.mailer.send({
+      kind: "signup_confirm",
+      to: input.owner.email,
+      toName: input.owner.name,
+      ...m,
+      secrets: [token],
+    });
     return made;
   }
   const link = setPasswordLink(base, input.siteKey, token);
   const m = welcomeMail(locale, { siteName: made.name, siteKey: input.siteKey, link, days });
-  await host.mailer.send({ kind: "site_welcome", to: input.owner.email, toName: input.owner.name, ...m, secrets: [token] });
+  await host.mailer.send({
+    kind: "site_welcome",
+    to: input.owner.email,
+    toName: input.owner.name,
+    ...m,
+    secrets: [token],
+  });
   return input.via === "admin" ? { ...made, setPasswordUrl: link } : made;
 }
 
@@ -125,16 +153,24 @@ export async function createSite(host: SiteHost, input: NewSite, now = Date.now(
  * The owner followed the confirmation link: the site goes live, and the answer carries a
  * fresh link to set the owner's password. 404 for a wrong or expired token, 409 when live.
  */
-export async function confirmSite(host: SiteHost, token: string, linkBase: string, now = Date.now()): Promise<{ status: SiteStatus; setPasswordUrl: string } | Failure> {
+export async function confirmSite(
+  host: SiteHost,
+  token: string,
+  linkBase: string,
+  now = Date.now(),
+): Promise<{ status: SiteStatus; setPasswordUrl: string } | Failure> {
   const sql = host.sql;
   const settings = readSetting(sql, "settings");
   const meta = siteMeta(sql);
-  if (settings && meta.status === "active") return failure(409, "already_confirmed", "this site is live already; sign in to the admin");
+  if (settings && meta.status === "active")
+    return failure(409, "already_confirmed", "this site is live already; sign in to the admin");
   const hash = await sha256Hex(token);
   if (!settings || !meta.confirm || meta.confirm.expiresAt <= now || meta.confirm.hash !== hash) {
     return failure(404, "invalid_confirmation", "this confirmation link is not valid or has expired; sign up again");
   }
-  const owner = sql.exec<{ id: string }>("SELECT id FROM operators WHERE role = 'owner' ORDER BY created_at LIMIT 1").one();
+  const owner = sql
+    .exec<{ id: string }>("SELECT id FROM operators WHERE role = 'owner' ORDER BY created_at LIMIT 1")
+    .one();
   const setPassword = randomToken();
   const setPasswordHash = await sha256Hex(setPassword);
   host.ctx.storage.transactionSync(() => {
@@ -155,9 +191,11 @@ export function expireUnconfirmed(sql: SqlStorage): void {
 
 /** Deletes every row of every table but the schema version (the alarm code still runs after). */
 export function wipeTables(sql: SqlStorage): void {
-  const tables = sql.exec<{ name: string; sql: string | null }>(
-    "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'schema_version'",
-  ).toArray();
+  const tables = sql
+    .exec<{ name: string; sql: string | null }>(
+      "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'schema_version'",
+    )
+    .toArray();
   const virtual = tables.filter((t) => /^CREATE VIRTUAL/i.test(t.sql ?? "")).map((t) => `${t.name}_`);
   for (const t of tables) {
     if (virtual.some((prefix) => t.name.startsWith(prefix))) continue; // shadow tables of a virtual table
@@ -169,7 +207,13 @@ function insertOwner(sql: SqlStorage, id: string, owner: NewSite["owner"], pw: P
   sql.exec(
     `INSERT INTO operators (id, email, name, role, pw_hash, pw_salt, pw_iterations, created_at)
      VALUES (?, ?, ?, 'owner', ?, ?, ?, ?)`,
-    id, owner.email, owner.name, pw.hash, pw.salt, pw.iterations, now,
+    id,
+    owner.email,
+    owner.name,
+    pw.hash,
+    pw.salt,
+    pw.iterations,
+    now,
   );
 }
 
@@ -177,7 +221,10 @@ function insertOwner(sql: SqlStorage, id: string, owner: NewSite["owner"], pw: P
 function insertSetPasswordToken(sql: SqlStorage, operatorId: string, hash: string, now: number): void {
   sql.exec(
     "INSERT INTO password_resets (token_hash, operator_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-    hash, operatorId, now, now + SET_PASSWORD_TTL_MS,
+    hash,
+    operatorId,
+    now,
+    now + SET_PASSWORD_TTL_MS,
   );
 }
 

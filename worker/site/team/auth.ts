@@ -47,16 +47,23 @@ export async function createOperator(
   sql.exec(
     `INSERT INTO operators (id, email, name, role, pw_hash, pw_salt, pw_iterations, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    id, input.email, input.name, input.role, pw.hash, pw.salt, pw.iterations, Date.now(),
+    id,
+    input.email,
+    input.name,
+    input.role,
+    pw.hash,
+    pw.salt,
+    pw.iterations,
+    Date.now(),
   );
   return { id, email: input.email, name: input.name, role: input.role };
 }
 
 /** Seconds the caller must wait before trying this email again, or 0. */
 function lockoutSeconds(sql: SqlStorage, key: string, now: number, free = FREE_LOGIN_FAILURES): number {
-  const row = sql.exec<{ count: number; last_at: number }>(
-    "SELECT count, last_at FROM login_failures WHERE key = ?", key,
-  ).toArray()[0];
+  const row = sql
+    .exec<{ count: number; last_at: number }>("SELECT count, last_at FROM login_failures WHERE key = ?", key)
+    .toArray()[0];
   if (!row || now - row.last_at > FAILURE_MEMORY_MS || row.count < free) return 0;
   // 30 s after the last free failure, doubling with each further one, at most 15 minutes.
   const wait = Math.min(30_000 * 2 ** (row.count - free), FAILURE_MEMORY_MS);
@@ -68,7 +75,10 @@ function recordFailure(sql: SqlStorage, key: string, now: number): void {
     `INSERT INTO login_failures (key, count, last_at) VALUES (?, 1, ?)
      ON CONFLICT (key) DO UPDATE SET
        count = CASE WHEN ? - last_at > ? THEN 1 ELSE count + 1 END, last_at = excluded.last_at`,
-    key, now, now, FAILURE_MEMORY_MS,
+    key,
+    now,
+    now,
+    FAILURE_MEMORY_MS,
   );
 }
 
@@ -101,7 +111,13 @@ export async function login(
   sql.exec(
     `INSERT INTO sessions (token_hash, operator_id, created_at, expires_at, last_seen, user_agent, ip)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    await sha256Hex(token), row.id, now, expiresAt, now, client.userAgent?.slice(0, 300) ?? null, client.ip ?? null,
+    await sha256Hex(token),
+    row.id,
+    now,
+    expiresAt,
+    now,
+    client.userAgent?.slice(0, 300) ?? null,
+    client.ip ?? null,
   );
   return { token, operator: { id: row.id, email: row.email, name: row.name, role: row.role }, expiresAt };
 }
@@ -109,11 +125,13 @@ export async function login(
 /** The operator a session token belongs to, or null when it is unknown or expired. */
 export async function authenticate(sql: SqlStorage, token: string, now = Date.now()): Promise<Operator | null> {
   const hash = await sha256Hex(token);
-  const row = sql.exec<Operator & { expires_at: number; last_seen: number }>(
-    `SELECT o.id, o.email, o.name, o.role, s.expires_at, s.last_seen
+  const row = sql
+    .exec<Operator & { expires_at: number; last_seen: number }>(
+      `SELECT o.id, o.email, o.name, o.role, s.expires_at, s.last_seen
      FROM sessions s JOIN operators o ON o.id = s.operator_id WHERE s.token_hash = ?`,
-    hash,
-  ).toArray()[0];
+      hash,
+    )
+    .toArray()[0];
   if (!row) return null;
   if (row.expires_at <= now) {
     sql.exec("DELETE FROM sessions WHERE token_hash = ?", hash);

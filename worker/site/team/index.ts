@@ -15,7 +15,11 @@ import * as invites from "./invites";
 import { inviteMail, resetMail } from "./mail";
 import * as passwordReset from "./password-reset";
 
-const NO_MAIL = failure(503, "email_unavailable", "email cannot be sent from this deployment right now; try again later");
+const NO_MAIL = failure(
+  503,
+  "email_unavailable",
+  "email cannot be sent from this deployment right now; try again later",
+);
 
 /** Creates an invite and emails its link (built on `origin`, the admin app's origin). */
 export async function invite(
@@ -31,7 +35,13 @@ export async function invite(
   const link = `${origin}/admin/accept-invite?site=${encodeURIComponent(host.siteKey() ?? "")}&token=${made.token}`;
   const mail = inviteMail(settings.locale, { siteName: settings.name, inviter: actor.name, role: input.role, link });
   try {
-    await host.mailer.send({ to: input.email, ...(input.name ? { toName: input.name } : {}), ...mail, kind: "invite", secrets: [made.token] });
+    await host.mailer.send({
+      to: input.email,
+      ...(input.name ? { toName: input.name } : {}),
+      ...mail,
+      kind: "invite",
+      secrets: [made.token],
+    });
   } catch (err) {
     console.error("invite email failed", err);
     host.sql.exec("DELETE FROM invites WHERE id = ?", made.invite.id);
@@ -41,7 +51,10 @@ export async function invite(
 }
 
 /** What the accept-invite page shows before the invitee picks a password. */
-export async function inviteInfo(host: SiteHost, token: string): Promise<{ email: string; role: string; siteName: string } | Failure> {
+export async function inviteInfo(
+  host: SiteHost,
+  token: string,
+): Promise<{ email: string; role: string; siteName: string } | Failure> {
   const found = await invites.findInvite(host.sql, token);
   if (!found) return failure(404, "invalid_invite", "this invite link is not valid or has expired; ask for a new one");
   return { email: found.email, role: found.role, siteName: siteSettingsOf(host.sql)?.name ?? "" };
@@ -67,7 +80,14 @@ export async function requestPasswordReset(host: SiteHost, email: string, origin
   if (!made) return;
   const link = `${origin}/admin/reset-password?site=${encodeURIComponent(host.siteKey() ?? "")}&token=${made.token}`;
   const mail = resetMail(settings.locale, { siteName: settings.name, link });
-  await host.mailer.send({ to: made.operator.email, toName: made.operator.name, ...mail, kind: "password_reset", secrets: [made.token] })
+  await host.mailer
+    .send({
+      to: made.operator.email,
+      toName: made.operator.name,
+      ...mail,
+      kind: "password_reset",
+      secrets: [made.token],
+    })
     .catch((err) => console.error("password reset email failed", err));
 }
 

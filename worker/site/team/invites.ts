@@ -40,12 +40,23 @@ export async function createInvite(
   sql.exec("DELETE FROM invites WHERE email = ?", input.email);
   const token = randomToken();
   const row: InviteRow = {
-    id: `inv_${randomHex(6)}`, email: input.email, name: input.name || null, role: input.role,
-    created_at: now, expires_at: now + INVITE_TTL_MS,
+    id: `inv_${randomHex(6)}`,
+    email: input.email,
+    name: input.name || null,
+    role: input.role,
+    created_at: now,
+    expires_at: now + INVITE_TTL_MS,
   };
   sql.exec(
     `INSERT INTO invites (id, token_hash, email, name, role, invited_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    row.id, await sha256Hex(token), row.email, row.name, row.role, actor.id, row.created_at, row.expires_at,
+    row.id,
+    await sha256Hex(token),
+    row.email,
+    row.name,
+    row.role,
+    actor.id,
+    row.created_at,
+    row.expires_at,
   );
   audit.record(sql, actor, "invite.create", row.email, { role: row.role }, now);
   return { invite: toInvite(row), token };
@@ -53,7 +64,10 @@ export async function createInvite(
 
 /** Invites not yet accepted nor expired, newest first. */
 export function listInvites(sql: SqlStorage, now = Date.now()): PendingInvite[] {
-  return sql.exec<InviteRow>("SELECT * FROM invites WHERE expires_at > ? ORDER BY created_at DESC", now).toArray().map(toInvite);
+  return sql
+    .exec<InviteRow>("SELECT * FROM invites WHERE expires_at > ? ORDER BY created_at DESC", now)
+    .toArray()
+    .map(toInvite);
 }
 
 /** Withdraws an invite; its link stops working. */
@@ -67,9 +81,9 @@ export function revokeInvite(sql: SqlStorage, actor: audit.Actor, id: string): F
 
 /** The invite a token belongs to, or null when unknown or expired. */
 export async function findInvite(sql: SqlStorage, token: string, now = Date.now()): Promise<PendingInvite | null> {
-  const row = sql.exec<InviteRow>(
-    "SELECT * FROM invites WHERE token_hash = ? AND expires_at > ?", await sha256Hex(token), now,
-  ).toArray()[0];
+  const row = sql
+    .exec<InviteRow>("SELECT * FROM invites WHERE token_hash = ? AND expires_at > ?", await sha256Hex(token), now)
+    .toArray()[0];
   return row ? toInvite(row) : null;
 }
 
@@ -84,7 +98,12 @@ export async function acceptInvite(
 ): Promise<Operator | Failure> {
   const invite = await findInvite(sql, token, now);
   if (!invite) return failure(404, "invalid_invite", INVALID);
-  const operator = await createOperator(sql, { email: invite.email, name: input.name, role: invite.role, password: input.password });
+  const operator = await createOperator(sql, {
+    email: invite.email,
+    name: input.name,
+    role: invite.role,
+    password: input.password,
+  });
   if ("error" in operator) return operator;
   sql.exec("DELETE FROM invites WHERE id = ?", invite.id);
   audit.record(sql, operator, "operator.join", operator.email, { role: operator.role }, now);

@@ -43,14 +43,26 @@ export function updateOperator(
   if (patch.role && patch.role !== row.role) {
     if (id === actor.id) return fieldFailure(403, "own_role", "role", "you cannot change your own role");
     if (row.role === "owner") return fieldFailure(403, "owner_role", "role", "the owner's role cannot be changed");
-    if (patch.role === "owner") return fieldFailure(400, "invalid_role", "role", "there is one owner; make them admin instead");
-    if (row.role === "admin" && actor.role !== "owner") return fieldFailure(403, "forbidden", "role", "only the owner changes an admin's role");
+    if (patch.role === "owner")
+      return fieldFailure(400, "invalid_role", "role", "there is one owner; make them admin instead");
+    if (row.role === "admin" && actor.role !== "owner")
+      return fieldFailure(403, "forbidden", "role", "only the owner changes an admin's role");
     // The same rule as invites: only the owner makes admins.
-    if (patch.role === "admin" && actor.role !== "owner") return fieldFailure(403, "forbidden", "role", "only the owner makes someone an admin");
+    if (patch.role === "admin" && actor.role !== "owner")
+      return fieldFailure(403, "forbidden", "role", "only the owner makes someone an admin");
   }
   const next = { ...row, ...patch };
-  sql.exec("UPDATE operators SET name = ?, role = ?, capacity = ? WHERE id = ?", next.name, next.role, next.capacity, id);
-  const changes = audit.diff({ name: row.name, role: row.role, capacity: row.capacity }, { name: next.name, role: next.role, capacity: next.capacity });
+  sql.exec(
+    "UPDATE operators SET name = ?, role = ?, capacity = ? WHERE id = ?",
+    next.name,
+    next.role,
+    next.capacity,
+    id,
+  );
+  const changes = audit.diff(
+    { name: row.name, role: row.role, capacity: row.capacity },
+    { name: next.name, role: next.role, capacity: next.capacity },
+  );
   if (Object.keys(changes).length) audit.record(sql, actor, "operator.update", row.email, changes);
   return next;
 }
@@ -61,7 +73,8 @@ export function removeOperator(sql: SqlStorage, actor: audit.Actor, id: string):
   if (!row) return failure(404, "not_found", "no such operator");
   if (row.role === "owner") return failure(403, "owner_role", "the owner cannot be removed");
   if (id === actor.id) return failure(403, "remove_self", "you cannot remove yourself");
-  if (row.role === "admin" && actor.role !== "owner") return failure(403, "forbidden", "only the owner removes an admin");
+  if (row.role === "admin" && actor.role !== "owner")
+    return failure(403, "forbidden", "only the owner removes an admin");
   sql.exec("DELETE FROM sessions WHERE operator_id = ?", id);
   sql.exec("DELETE FROM department_members WHERE operator_id = ?", id);
   sql.exec("DELETE FROM password_resets WHERE operator_id = ?", id);

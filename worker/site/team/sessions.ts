@@ -7,13 +7,29 @@ import { sha256Hex } from "../../lib/crypto";
 import { describeUserAgent } from "../../lib/useragent";
 import type { OperatorSession } from "../../protocol";
 
-type Row = { token_hash: string; created_at: number; last_seen: number; expires_at: number; user_agent: string | null; ip: string | null };
+type Row = {
+  token_hash: string;
+  created_at: number;
+  last_seen: number;
+  expires_at: number;
+  user_agent: string | null;
+  ip: string | null;
+};
 
 /** The operator's live sessions, the current one marked, newest first. */
-export async function listSessions(sql: SqlStorage, operatorId: string, currentToken: string, now = Date.now()): Promise<OperatorSession[]> {
+export async function listSessions(
+  sql: SqlStorage,
+  operatorId: string,
+  currentToken: string,
+  now = Date.now(),
+): Promise<OperatorSession[]> {
   const current = await sha256Hex(currentToken);
   return sql
-    .exec<Row>("SELECT * FROM sessions WHERE operator_id = ? AND expires_at > ? ORDER BY last_seen DESC", operatorId, now)
+    .exec<Row>(
+      "SELECT * FROM sessions WHERE operator_id = ? AND expires_at > ? ORDER BY last_seen DESC",
+      operatorId,
+      now,
+    )
     .toArray()
     .map((r) => ({
       id: r.token_hash.slice(0, 16),
@@ -31,7 +47,9 @@ export async function listSessions(sql: SqlStorage, operatorId: string, currentT
 export function endSession(sql: SqlStorage, operatorId: string, id: string): boolean {
   if (!/^[0-9a-f]{16}$/.test(id)) return false;
   const { rowsWritten } = sql.exec(
-    "DELETE FROM sessions WHERE operator_id = ? AND substr(token_hash, 1, 16) = ?", operatorId, id,
+    "DELETE FROM sessions WHERE operator_id = ? AND substr(token_hash, 1, 16) = ?",
+    operatorId,
+    id,
   );
   return rowsWritten > 0;
 }

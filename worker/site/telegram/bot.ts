@@ -50,7 +50,12 @@ export function webhookUrl(publicUrl: string, siteKey: string): string {
 }
 
 /** Connects a bot by its BotFather token: checks it, sets the webhook with a fresh secret. */
-export async function connectBot(host: SiteHost, actor: audit.Actor, token: string, publicUrl: string): Promise<{ botUsername: string } | Failure> {
+export async function connectBot(
+  host: SiteHost,
+  actor: audit.Actor,
+  token: string,
+  publicUrl: string,
+): Promise<{ botUsername: string } | Failure> {
   const siteKey = host.siteKey();
   if (!siteKey) return failure(404, "unknown_site", "no such site");
   const api = new Api(token, { apiRoot: apiRoot(host.env) });
@@ -59,7 +64,12 @@ export async function connectBot(host: SiteHost, actor: audit.Actor, token: stri
     me = await api.getMe();
   } catch (err) {
     console.warn("telegram: getMe failed", err);
-    return fieldFailure(400, "invalid_token", "token", "Telegram did not accept this token; copy it again from @BotFather");
+    return fieldFailure(
+      400,
+      "invalid_token",
+      "token",
+      "Telegram did not accept this token; copy it again from @BotFather",
+    );
   }
   const secret = randomToken(32).replace(/[^A-Za-z0-9_-]/g, "");
   try {
@@ -70,7 +80,11 @@ export async function connectBot(host: SiteHost, actor: audit.Actor, token: stri
     });
   } catch (err) {
     console.warn("telegram: setWebhook failed", err);
-    return failure(503, "telegram_unavailable", "Telegram refused the webhook; check that PUBLIC_URL is reachable over https and try again");
+    return failure(
+      503,
+      "telegram_unavailable",
+      "Telegram refused the webhook; check that PUBLIC_URL is reachable over https and try again",
+    );
   }
   writeSetting(host.sql, SETTING, { token, secret, me, connectedAt: Date.now() } satisfies BotSettings);
   audit.record(host.sql, actor, "telegram.connect", `@${me.username}`);
@@ -81,7 +95,9 @@ export async function connectBot(host: SiteHost, actor: audit.Actor, token: stri
 export async function disconnectBot(host: SiteHost, actor: audit.Actor): Promise<{ disconnected: boolean }> {
   const bot = botSettings(host.sql);
   if (!bot) return { disconnected: false };
-  await botApi(host.env, bot).deleteWebhook().catch((err) => console.warn("telegram: deleteWebhook failed", err));
+  await botApi(host.env, bot)
+    .deleteWebhook()
+    .catch((err) => console.warn("telegram: deleteWebhook failed", err));
   host.sql.exec("DELETE FROM settings WHERE key = ?", SETTING);
   host.sql.exec("DELETE FROM telegram_links");
   host.sql.exec("DELETE FROM telegram_codes");

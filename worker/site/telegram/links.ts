@@ -15,12 +15,21 @@ export type TelegramLink = {
 };
 
 /** A new code for `operatorId` (an older unused one of theirs stops working). */
-export async function newLinkCode(sql: SqlStorage, operatorId: string, now = Date.now()): Promise<{ code: string; expiresAt: number }> {
+export async function newLinkCode(
+  sql: SqlStorage,
+  operatorId: string,
+  now = Date.now(),
+): Promise<{ code: string; expiresAt: number }> {
   const bytes = crypto.getRandomValues(new Uint8Array(10));
   const code = Array.from(bytes, (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join("");
   const expiresAt = now + LINK_CODE_TTL_MS;
   sql.exec("DELETE FROM telegram_codes WHERE operator_id = ? OR expires_at < ?", operatorId, now);
-  sql.exec("INSERT INTO telegram_codes (code_hash, operator_id, expires_at) VALUES (?, ?, ?)", await sha256Hex(code), operatorId, expiresAt);
+  sql.exec(
+    "INSERT INTO telegram_codes (code_hash, operator_id, expires_at) VALUES (?, ?, ?)",
+    await sha256Hex(code),
+    operatorId,
+    expiresAt,
+  );
   return { code, expiresAt };
 }
 
@@ -35,25 +44,37 @@ export async function redeemLinkCode(
   now = Date.now(),
 ): Promise<{ operatorId: string } | { refused: "unknown" | "expired" }> {
   const hash = await sha256Hex(code.trim().toUpperCase());
-  const row = sql.exec<{ operator_id: string; expires_at: number }>(
-    "SELECT o.id AS operator_id, c.expires_at FROM telegram_codes c JOIN operators o ON o.id = c.operator_id WHERE c.code_hash = ?", hash,
-  ).toArray()[0];
+  const row = sql
+    .exec<{ operator_id: string; expires_at: number }>(
+      "SELECT o.id AS operator_id, c.expires_at FROM telegram_codes c JOIN operators o ON o.id = c.operator_id WHERE c.code_hash = ?",
+      hash,
+    )
+    .toArray()[0];
   sql.exec("DELETE FROM telegram_codes WHERE code_hash = ?", hash);
   if (!row) return { refused: "unknown" };
   if (row.expires_at < now) return { refused: "expired" };
   sql.exec("DELETE FROM telegram_links WHERE user_id = ? OR operator_id = ?", from.userId, row.operator_id);
   sql.exec(
     "INSERT INTO telegram_links (operator_id, user_id, chat_id, username, linked_at) VALUES (?, ?, ?, ?, ?)",
-    row.operator_id, from.userId, from.chatId, from.username, now,
+    row.operator_id,
+    from.userId,
+    from.chatId,
+    from.username,
+    now,
   );
   return { operatorId: row.operator_id };
 }
 
 /** The link of a Telegram user whose operator is still on the team, or null. */
 export function linkOfUser(sql: SqlStorage, userId: number): (TelegramLink & { name: string }) | null {
-  return sql.exec<TelegramLink & { name: string }>(
-    "SELECT l.*, o.name FROM telegram_links l JOIN operators o ON o.id = l.operator_id WHERE l.user_id = ?", userId,
-  ).toArray()[0] ?? null;
+  return (
+    sql
+      .exec<TelegramLink & { name: string }>(
+        "SELECT l.*, o.name FROM telegram_links l JOIN operators o ON o.id = l.operator_id WHERE l.user_id = ?",
+        userId,
+      )
+      .toArray()[0] ?? null
+  );
 }
 
 /** The link of an operator, or null. */

@@ -14,7 +14,12 @@ import { linkOfOperator } from "./links";
 export const MESSAGE_MEMORY_MS = 30 * 86_400_000;
 
 export const BUTTONS: InlineKeyboardMarkup = {
-  inline_keyboard: [[{ text: "Take", callback_data: "take" }, { text: "Resolve", callback_data: "resolve" }]],
+  inline_keyboard: [
+    [
+      { text: "Take", callback_data: "take" },
+      { text: "Resolve", callback_data: "resolve" },
+    ],
+  ],
 };
 
 /** Sends an operator's news to their linked chat; does nothing without a bot or a link. */
@@ -29,7 +34,10 @@ export async function notifyOperator(host: SiteHost, operatorId: string, news: N
       const sent = await api.sendMessage(link.chat_id, textOf(host.sql, item), { reply_markup: BUTTONS });
       host.sql.exec(
         "INSERT OR REPLACE INTO telegram_messages (chat_id, message_id, conversation_id, at) VALUES (?, ?, ?, ?)",
-        link.chat_id, sent.message_id, item.entry.id, Date.now(),
+        link.chat_id,
+        sent.message_id,
+        item.entry.id,
+        Date.now(),
       );
     } catch (err) {
       console.error(`telegram: notifying ${operatorId} failed`, err);
@@ -40,9 +48,15 @@ export async function notifyOperator(host: SiteHost, operatorId: string, news: N
 
 /** The conversation a bot message of `chatId` was about, or null. */
 export function conversationOfMessage(sql: SqlStorage, chatId: number, messageId: number): string | null {
-  return sql.exec<{ conversation_id: string }>(
-    "SELECT conversation_id FROM telegram_messages WHERE chat_id = ? AND message_id = ?", chatId, messageId,
-  ).toArray()[0]?.conversation_id ?? null;
+  return (
+    sql
+      .exec<{ conversation_id: string }>(
+        "SELECT conversation_id FROM telegram_messages WHERE chat_id = ? AND message_id = ?",
+        chatId,
+        messageId,
+      )
+      .toArray()[0]?.conversation_id ?? null
+  );
 }
 
 function textOf(sql: SqlStorage, { entry, isNew }: News): string {
@@ -59,7 +73,9 @@ function textOf(sql: SqlStorage, { entry, isNew }: News): string {
 
 /** The last page the visitor was on (their uploaded trail), if known. */
 function lastPageOf(sql: SqlStorage, visitorId: string): string | null {
-  const raw = sql.exec<{ trail: string | null }>("SELECT trail FROM contacts WHERE visitor_id = ?", visitorId).toArray()[0]?.trail;
+  const raw = sql
+    .exec<{ trail: string | null }>("SELECT trail FROM contacts WHERE visitor_id = ?", visitorId)
+    .toArray()[0]?.trail;
   if (!raw) return null;
   try {
     const trail = JSON.parse(raw) as { pages?: { url: string }[]; landing?: string };

@@ -17,14 +17,22 @@ import { conversationOfMessage } from "./notify";
 const UPDATE_MEMORY_MS = 2 * 86_400_000;
 
 /** Handles one webhook delivery; a wrong or missing secret is refused with 401. */
-export async function handleUpdate(host: SiteHost, secret: string, update: { update_id: number }): Promise<{ ok: true; duplicate: boolean } | Failure> {
+export async function handleUpdate(
+  host: SiteHost,
+  secret: string,
+  update: { update_id: number },
+): Promise<{ ok: true; duplicate: boolean } | Failure> {
   const bot = botSettings(host.sql);
   const enc = new TextEncoder();
   if (!bot || !sameBytes(enc.encode(secret), enc.encode(bot.secret))) {
     return failure(401, "forbidden", "this update does not carry the bot's secret token");
   }
   const now = Date.now();
-  const claimed = host.sql.exec("INSERT OR IGNORE INTO telegram_updates (update_id, at) VALUES (?, ?)", update.update_id, now).rowsWritten;
+  const claimed = host.sql.exec(
+    "INSERT OR IGNORE INTO telegram_updates (update_id, at) VALUES (?, ?)",
+    update.update_id,
+    now,
+  ).rowsWritten;
   if (claimed === 0) return { ok: true, duplicate: true };
   host.sql.exec("DELETE FROM telegram_updates WHERE at < ?", now - UPDATE_MEMORY_MS);
   try {
@@ -52,11 +60,17 @@ async function link(host: SiteHost, ctx: Context, code: string): Promise<void> {
     return;
   }
   const from = ctx.from!;
-  const result = await redeemLinkCode(host.sql, code, { userId: from.id, chatId: ctx.chat!.id, username: from.username ?? null });
+  const result = await redeemLinkCode(host.sql, code, {
+    userId: from.id,
+    chatId: ctx.chat!.id,
+    username: from.username ?? null,
+  });
   if ("refused" in result) {
-    await ctx.reply(result.refused === "expired"
-      ? "This link code has expired. Make a new one in the admin."
-      : "This link code is unknown or was used already. Make a new one in the admin.");
+    await ctx.reply(
+      result.refused === "expired"
+        ? "This link code has expired. Make a new one in the admin."
+        : "This link code is unknown or was used already. Make a new one in the admin.",
+    );
     return;
   }
   await ctx.reply("Linked. New chats and visitor messages will arrive here; reply to one to answer the visitor.");
@@ -66,21 +80,27 @@ async function reply(host: SiteHost, ctx: Context): Promise<void> {
   const message = ctx.message!;
   const operator = linkOfUser(host.sql, ctx.from!.id);
   if (!operator) {
-    await ctx.reply("This Telegram account is not linked to an operator of this site. Make a link code in the admin (Settings → Notifications) and send it here.");
+    await ctx.reply(
+      "This Telegram account is not linked to an operator of this site. Make a link code in the admin (Settings → Notifications) and send it here.",
+    );
     return;
   }
-  const target = message.reply_to_message && conversationOfMessage(host.sql, ctx.chat!.id, message.reply_to_message.message_id);
+  const target =
+    message.reply_to_message && conversationOfMessage(host.sql, ctx.chat!.id, message.reply_to_message.message_id);
   if (!target) {
     await ctx.reply("Reply to a chat notification to answer that visitor.");
     return;
   }
   const stub = conversationStub(host.env, target);
-  const result = stub && await stub.postOperatorReply(host.siteKey()!, {
-    operator: { id: operator.operator_id, name: operator.name },
-    text: message.text ?? "",
-    clientId: `tg-${ctx.update.update_id}`,
-  });
-  if (!result || "error" in result) await ctx.reply(`Not sent: ${result ? result.error.message : "no such conversation"}`);
+  const result =
+    stub &&
+    (await stub.postOperatorReply(host.siteKey()!, {
+      operator: { id: operator.operator_id, name: operator.name },
+      text: message.text ?? "",
+      clientId: `tg-${ctx.update.update_id}`,
+    }));
+  if (!result || "error" in result)
+    await ctx.reply(`Not sent: ${result ? result.error.message : "no such conversation"}`);
 }
 
 async function button(host: SiteHost, ctx: Context): Promise<void> {
@@ -88,20 +108,39 @@ async function button(host: SiteHost, ctx: Context): Promise<void> {
   const operator = linkOfUser(host.sql, query.from.id);
   const target = query.message && conversationOfMessage(host.sql, query.message.chat.id, query.message.message_id);
   if (!operator || !target) {
-    await ctx.answerCallbackQuery({ text: operator ? "That chat is no longer known here." : "Link this Telegram account in the admin first." });
+    await ctx.answerCallbackQuery({
+      text: operator ? "That chat is no longer known here." : "Link this Telegram account in the admin first.",
+    });
     return;
   }
   const stub = conversationStub(host.env, target)!;
   const siteKey = host.siteKey()!;
-  const result = query.data === "resolve"
-    ? await stub.operatorAction(siteKey, { type: "resolve" })
-    : await stub.operatorAction(siteKey, { type: "assign", assignee: operator.operator_id, department: departmentOf(host.sql, target) });
+  const result =
+    query.data === "resolve"
+      ? await stub.operatorAction(siteKey, { type: "resolve" })
+      : await stub.operatorAction(siteKey, {
+          type: "assign",
+          assignee: operator.operator_id,
+          department: departmentOf(host.sql, target),
+        });
   await ctx.answerCallbackQuery({
-    text: "error" in result ? `Not done: ${result.error.message}` : query.data === "resolve" ? "Resolved." : "The chat is yours.",
+    text:
+      "error" in result
+        ? `Not done: ${result.error.message}`
+        : query.data === "resolve"
+          ? "Resolved."
+          : "The chat is yours.",
   });
 }
 
 /** The department the inbox lists a conversation under (taking it keeps it there). */
 function departmentOf(sql: SqlStorage, conversationId: string): string | null {
-  return sql.exec<{ d: string | null }>("SELECT json_extract(entry, '$.department') AS d FROM inbox WHERE id = ?", conversationId).toArray()[0]?.d ?? null;
+  return (
+    sql
+      .exec<{ d: string | null }>(
+        "SELECT json_extract(entry, '$.department') AS d FROM inbox WHERE id = ?",
+        conversationId,
+      )
+      .toArray()[0]?.d ?? null
+  );
 }
