@@ -146,6 +146,8 @@ describe("admin screens", () => {
   });
 
   it("gives a visitor on /demo/ that auto-reply; the visitor leaves an email", async () => {
+    // Nobody at the admin: with an operator online outside hours the visitor waits for them first.
+    await owner.page.goto(`${server.url}/healthz`);
     const visitor = await Visitor.open(browser, server, "/demo/", { timezoneId: "America/New_York", locale: "en-US" });
     await visitor.openChat();
     await visitor.send("Is the blue kettle still in stock?");
@@ -168,6 +170,7 @@ describe("admin screens", () => {
     );
     expect(visitor.errors).toEqual([]);
     await visitor.close(); // gone: the operator's answer stays unread, so it is emailed
+    await owner.page.goto(`${server.url}/admin/`);
   });
 
   it("saves the email settings, after the server's message beside a wrong delay", async () => {
@@ -361,7 +364,7 @@ describe("admin screens", () => {
 
     await ada.page.reload();
     await ada.page.locator("ec-settings-account").waitFor();
-    expect(await ada.page.locator("ec-settings nav a").allTextContents()).toEqual(["My sessions", "Notifications"]);
+    expect(await ada.page.locator("ec-settings nav a").allTextContents()).toEqual(["My sessions", "Notifications", "Leads"]);
     await ada.page.goto(`${server.url}/admin/c/${anonymous.conversationId}`);
     await ada.page.locator("ec-conversation .card-toggle").click();
     const erase = ada.page.locator("ec-visitor-card ec-erase-contact");

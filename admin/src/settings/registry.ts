@@ -82,13 +82,6 @@ export const SCREENS: SettingsScreen[] = [
   },
   { id: "bot", title: "settings.bot.title", roles: MANAGERS, tag: "ec-settings-bot", load: () => import("./bot") },
   {
-    id: "leads",
-    title: "settings.leads.title",
-    roles: ["owner", "admin", "operator"],
-    tag: "ec-settings-leads",
-    load: () => import("./leads"),
-  },
-  {
     id: "reports",
     title: "settings.reports.title",
     roles: MANAGERS,
@@ -123,5 +116,12 @@ export const SCREENS: SettingsScreen[] = [
     roles: ["owner", "admin", "operator"],
     tag: "ec-settings-notifications",
     load: () => import("./notifications"),
+  },
+  {
+    id: "leads",
+    title: "settings.leads.title",
+    roles: ["owner", "admin", "operator"],
+    tag: "ec-settings-leads",
+    load: () => import("./leads"),
   },
 ];
