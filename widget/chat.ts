@@ -143,8 +143,6 @@ export class ChatController implements ReactiveController {
     this.#booted = true;
     const keeper = this.#keeper;
     keeper.trail = recordPage(this.#store);
-    // A conversation under way gets the trail again when it changed (the cart did).
-    keeper.wantsTrail ||= keeper.trailPending() && this.#store.get("active") === this.session?.conversationId;
     if (!isFresh(this.session, CONFIG_FRESH_MS) || keeper.identityToSend() || keeper.wantsTrail)
       await keeper.refresh().catch(() => {});
     if (this.#host.opened || this.pending.length || this.#store.get("active") === this.session?.conversationId) {
@@ -195,7 +193,7 @@ export class ChatController implements ReactiveController {
   /** `edgechat.identify()`: a new identity is sent with the trail. */
   identify(raw: HostIdentity): void {
     const identity = toIdentity(raw);
-    if (!identity) return void console.warn("edgechat: identify() needs {id, hash}");
+    if (!identity) return void console.warn("edgechat: identify({id, hash})");
     this.#keeper.identity = identity;
     this.#keeper.wantsTrail = true;
     if (this.#booted && this.#keeper.identityToSend()) this.#keeper.refresh().catch(() => {});

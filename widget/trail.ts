@@ -1,9 +1,7 @@
 /**
  * The visitor's trail, kept in the browser only: landing page, outside referrer, UTM
  * parameters and the last 50 pages. It leaves the browser only when the visitor starts a
- * conversation (or is identified), in the sessions body (`Trail` in worker/protocol.ts).
- * The shop's cart (`edgechatSettings.cart`, put in the page by the plugin) rides along; when it
- * changed since the trail was last sent, the trail is marked unsent so it goes again.
+ * conversation (or is identified), in the sessions body (`Trail` in worker/protocol/).
  */
 import type { Trail } from "../worker/protocol";
 import type { SiteStorage } from "./storage";
@@ -27,11 +25,6 @@ export function recordPage(store: SiteStorage, now = Date.now()): Trail {
   const pages = (trail.pages ?? []).filter((p) => p.url !== url || now - p.at > 30 * 60_000);
   pages.push({ url, title: document.title.slice(0, 300), at: now });
   trail.pages = pages.slice(-MAX_PAGES);
-  const cart = window.edgechatSettings?.cart;
-  if (cart && JSON.stringify(cart) !== JSON.stringify(trail.cart)) {
-    trail.cart = cart;
-    store.set("trailSent", 0);
-  }
   store.set("trail", trail);
   return trail;
 }

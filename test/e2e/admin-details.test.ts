@@ -268,7 +268,11 @@ describe("admin details", () => {
     await oleg.page.locator("ec-inbox-list").waitFor();
     await oleg.page.goto(`${server.url}/admin/settings/look`);
     await oleg.page.locator("ec-settings-account table").waitFor();
-    expect(await oleg.page.locator("ec-settings nav a").allTextContents()).toEqual(["My sessions", "Notifications", "Leads"]);
+    expect(await oleg.page.locator("ec-settings nav a").allTextContents()).toEqual([
+      "My sessions",
+      "Notifications",
+      "Leads",
+    ]);
     expect(await oleg.page.locator("ec-settings-account table").textContent()).toContain("this browser");
     const put = await oleg.api("PUT", "/settings", { name: "Oleg's shop" });
     expect(put.status).toBe(403);

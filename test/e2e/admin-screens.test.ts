@@ -364,7 +364,11 @@ describe("admin screens", () => {
 
     await ada.page.reload();
     await ada.page.locator("ec-settings-account").waitFor();
-    expect(await ada.page.locator("ec-settings nav a").allTextContents()).toEqual(["My sessions", "Notifications", "Leads"]);
+    expect(await ada.page.locator("ec-settings nav a").allTextContents()).toEqual([
+      "My sessions",
+      "Notifications",
+      "Leads",
+    ]);
     await ada.page.goto(`${server.url}/admin/c/${anonymous.conversationId}`);
     await ada.page.locator("ec-conversation .card-toggle").click();
     const erase = ada.page.locator("ec-visitor-card ec-erase-contact");

@@ -171,50 +171,6 @@ describe("the host page", () => {
     await visitor.close();
   });
 
-  test("the shop's cart goes with the trail, and again on the next page once it changed", async () => {
-    const context = await newVisitor(browser);
-    await context.addInitScript(() => {
-      const shirt = { id: 5, name: "Linen shirt", qty: 1, price: 89, url: "https://shop.example/p/5" };
-      const scarf = { id: 6, name: "Scarf", qty: 2, price: 35.5, url: "https://shop.example/p/6" };
-      (window as any).edgechatSettings = location.pathname.startsWith("/demo/plain")
-        ? { cart: { items: [shirt], total: 89, currency: "EUR" } }
-        : { cart: { items: [shirt, scarf], total: 160, currency: "EUR" } };
-    });
-    const visitor = new Visitor(context, await context.newPage(), server);
-    const bodies = sessionBodies(visitor);
-    await visitor.page.goto(`${server.url}/demo/plain.html`);
-    await visitor.componentLoaded();
-    await visitor.openChat();
-    await visitor.send("Is the shirt in stock?");
-    const first = await eventually(() => bodies.find((b) => b.trail), 10_000, "the trail with the cart");
-    expect(first.trail.cart).toEqual({
-      items: [{ id: 5, name: "Linen shirt", qty: 1, price: 89, url: "https://shop.example/p/5" }],
-      total: 89,
-      currency: "EUR",
-    });
-
-    await visitor.goto("/demo/");
-    const changed = await eventually(
-      () => bodies.find((b) => b.trail?.cart?.total === 160),
-      10_000,
-      "the trail again with the new cart",
-    );
-    expect(changed.trail.cart.items.map((i: { name: string }) => i.name)).toEqual(["Linen shirt", "Scarf"]);
-    await visitor.page.goto(`${server.url}/demo/plain.html`);
-    await visitor.componentLoaded();
-    await eventually(
-      () => bodies.find((b) => b.trail?.cart?.total === 89 && b !== first),
-      10_000,
-      "the trail with the first cart again",
-    );
-    const sentBefore = bodies.filter((b) => b.trail).length;
-    await visitor.page.reload();
-    await visitor.componentLoaded();
-    await new Promise((r) => setTimeout(r, 500));
-    expect(bodies.filter((b) => b.trail).length, "an unchanged cart is not sent again").toBe(sentBefore);
-    await visitor.close();
-  });
-
   test("the loader draws the launcher at once, outside the page's flow, and nothing moves", async () => {
     const context = await newVisitor(browser);
     await context.addInitScript(() => {
