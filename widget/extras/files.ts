@@ -12,6 +12,7 @@ import { newClientId } from "../outbox";
 import { extrasCatalogue } from "../i18n";
 import type { Lit } from "./extras";
 import { prepareUpload } from "./prepare";
+import { postWithProgress } from "../upload";
 
 interface Upload {
   clientId: string;
@@ -90,10 +91,15 @@ export class FileSender {
         Object.assign(u, await prepareUpload(u.source, u.name).then((p) => ({ blob: p.blob, name: p.name })));
       if (!session) throw new Error(extrasCatalogue(this.#host.locale).offline);
       const q = new URLSearchParams({ token: session.visitorToken, name: u.name, clientId: u.clientId });
-      await post(`${this.#host.server}/api/v1/conversations/${session.conversationId}/files?${q}`, u.blob!, (p) => {
-        u.progress = p;
-        this.#host.requestUpdate();
-      });
+      await postWithProgress(
+        `${this.#host.server}/api/v1/conversations/${session.conversationId}/files?${q}`,
+        u.blob!,
+        (p) => {
+          u.progress = p;
+          this.#host.requestUpdate();
+        },
+        "network error",
+      );
       this.#forget(u); // the message itself arrives on the socket
     } catch (err) {
       const refusal = err as Error & { status?: number };
@@ -135,26 +141,6 @@ export class FileSender {
     e.preventDefault();
     this.send(e.dataTransfer?.files ?? []);
   }
-}
-
-/** POSTs a blob with upload progress; rejects with the server's message (and status). */
-function post(url: string, body: Blob, progress: (percent: number) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", url);
-    xhr.setRequestHeader("Content-Type", "application/octet-stream");
-    xhr.upload.onprogress = (e) => e.lengthComputable && progress(Math.round((e.loaded / e.total) * 100));
-    xhr.onload = () => {
-      if (xhr.status < 300) return resolve();
-      let message = `HTTP ${xhr.status}`;
-      try {
-        message = JSON.parse(xhr.responseText).error.message;
-      } catch {}
-      reject(Object.assign(new Error(message), { status: xhr.status }));
-    };
-    xhr.onerror = () => reject(new Error("network error"));
-    xhr.send(body);
-  });
 }
 
 const THUMB = 200;

@@ -13,6 +13,7 @@ import { ACCEPTED_FILES } from "../../../worker/protocol/limits";
 import { prepareUpload } from "../../../widget/extras/prepare";
 import { Localized, serverText, t } from "../i18n";
 import { base } from "./styles";
+import { postWithProgress } from "../../../widget/upload";
 
 /** Where an operator opens a file (a redirect to its signed link). */
 export function fileUrl(conversationId: string, fileId: string): string {
@@ -119,8 +120,11 @@ export class EcAttach extends LitElement {
     try {
       if (!u.blob) Object.assign(u, await prepareUpload(u.source, u.name));
       const q = new URLSearchParams({ name: u.name, clientId: u.clientId });
-      await upload(`/api/v1/admin/conversations/${this.conversationId}/files?${q}`, u.blob!, (progress) =>
-        this.update1(u, { progress }),
+      await postWithProgress(
+        `/api/v1/admin/conversations/${this.conversationId}/files?${q}`,
+        u.blob!,
+        (progress) => this.update1(u, { progress }),
+        t("errors.network"),
       );
       this.forget(u);
     } catch (err) {
@@ -142,26 +146,6 @@ export class EcAttach extends LitElement {
     this.send(input.files ?? []);
     input.value = "";
   }
-}
-
-/** POSTs a blob with progress; rejects with the server's message. */
-function upload(url: string, body: Blob, progress: (percent: number) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", url);
-    xhr.setRequestHeader("Content-Type", "application/octet-stream");
-    xhr.upload.onprogress = (e) => e.lengthComputable && progress(Math.round((e.loaded / e.total) * 100));
-    xhr.onload = () => {
-      if (xhr.status < 300) return resolve();
-      let message = `HTTP ${xhr.status}`;
-      try {
-        message = JSON.parse(xhr.responseText).error.message;
-      } catch {}
-      reject(new Error(message));
-    };
-    xhr.onerror = () => reject(new Error(t("errors.network")));
-    xhr.send(body);
-  });
 }
 
 declare global {
