@@ -12,7 +12,6 @@
  *   npm run bench                      # 10 and 100 conversations, 2 repetitions (a few minutes)
  *   npm run bench -- --full            # adds 1,000 conversations; 1,000 idle sockets and fan-out
  *   npm run bench -- --reps 3 --sizes 10,50 --memory-sockets 500 --fanout 1000
- * BENCH_ROWS_PER_MESSAGE sets the cost model's rows written per Edgechat message.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -145,7 +144,7 @@ Bill of ${CONVERSATIONS.toLocaleString("en-US")} conversations × 10 messages at
 
 ${billTable(bills)}
 
-Counted: 3 Worker requests per conversation (session, two sockets), every incoming WebSocket message (billed 20:1), Site updates per message = inbox frames per message (${measuredFor("edgechat").siteUpdatesPerMessage.toFixed(2)}). Measured at ${smallest} conversations: runtime CPU per message, taken as the objects' billed active time (an upper bound: it includes wrangler's proxy), and per conversation set up, taken as Worker CPU. Assumed for Edgechat: ${a.doRequestsPerConversation} Durable Object requests per conversation set up, ${a.rowsWrittenPerMessage} rows written per message (ARCHITECTURE.md; BENCH_ROWS_PER_MESSAGE overrides) and ${a.rowsWrittenPerConversation} per conversation, ${a.rowsReadPerMessage} rows read per message, ${a.storageBytesPerConversation / 1024} KB stored per conversation.
+Counted: 3 Worker requests per conversation (session, two sockets), every incoming WebSocket message (billed 20:1), Site updates per message = inbox frames per message (${measuredFor("edgechat").siteUpdatesPerMessage.toFixed(2)}). Measured at ${smallest} conversations: runtime CPU per message, taken as the objects' billed active time (an upper bound: it includes wrangler's proxy), and per conversation set up, taken as Worker CPU. Counted in the objects (test/worker/storage-cost.test.ts): ${bills.edgechat.rows.written.toFixed(2)} rows written and ${bills.edgechat.rows.read.toFixed(2)} read per message, the Site's summaries included. Assumed for Edgechat: ${a.doRequestsPerConversation} Durable Object requests per conversation set up, ${a.rowsWrittenPerConversation} rows written per conversation set up, ${a.storageBytesPerConversation / 1024} KB stored per conversation.
 
 ${failures.length ? `Runs that failed: ${failures.join("; ")}.\n\n` : ""}Run took ${((Date.now() - started) / 60000).toFixed(1)} min.
 `;

@@ -42,10 +42,6 @@ export async function runAutoReply(host: ConversationHost, job: AutoReplyJob): P
   if (!context) return;
   const now = Date.now();
   if (withinQuietWindow(context.settings, new Date(now), state.last_operator_at)) return;
-  const zoneKnown = !!(state.timezone ?? context.contact.timezone);
-  if (!zoneKnown && !job.timedOut && now < job.waitStart + CONTEXT_GRACE_MS) {
-    return host.timers.set(AUTOREPLY_TIMER, Math.min(now + CONTEXT_RECHECK_MS, job.waitStart + CONTEXT_GRACE_MS), job);
-  }
   const reply = chooseReply(context.settings, {
     at: new Date(now),
     emailKnown: !!state.email,
@@ -58,9 +54,19 @@ export async function runAutoReply(host: ConversationHost, job: AutoReplyJob): P
     department: state.department,
     operatorsOnline: context.operatorsOnline,
   });
+  // No rule for this period: nothing will be posted in this wait, so nothing to look at again.
+  if (!reply.text || !reply.rule) return;
   const due = job.waitStart + reply.timeoutSec * 1000;
   if (!job.timedOut && now < due) return host.timers.set(AUTOREPLY_TIMER, due, { ...job, timedOut: true });
-  if (!reply.text || !reply.rule) return;
+  // A reply due within the grace waits for the visitor's zone, so its times are theirs; the
+  // zone only words the text, so the rule chosen above stands.
+  const zoneKnown = !!(state.timezone ?? context.contact.timezone);
+  if (!zoneKnown && now < job.waitStart + CONTEXT_GRACE_MS) {
+    return host.timers.set(AUTOREPLY_TIMER, Math.min(now + CONTEXT_RECHECK_MS, job.waitStart + CONTEXT_GRACE_MS), {
+      ...job,
+      timedOut: true,
+    });
+  }
   // Marked before posting: a second run of this alarm finds it done.
   host.store.update({ autoreplied_wait: job.waitStart, ...(reply.askEmail ? { ask_email: 1 } : {}) });
   host.post({

@@ -7,8 +7,9 @@
  *
  * Counted from outside (the load client): Worker requests, incoming WebSocket messages, and
  * the Site updates per message (inbox frames per message: one per summary the Site stored).
+ * Counted inside the objects (STORAGE_COST): rows written and read per message and summary.
  * Measured: the runtime's CPU per message and per conversation set up. Assumed, and printed
- * with the result: the internal calls and rows written that cannot be seen from outside.
+ * with the result: the internal calls per conversation set up and the storage kept.
  */
 
 export const PRICES = {
@@ -29,10 +30,32 @@ export const CONVERSATIONS = 1000;
 export const MESSAGES = 10;
 
 /**
- * Assumptions per target (what the outside cannot count). `rowsWrittenPerMessage` for
- * Edgechat is ARCHITECTURE.md's count of the message path today (5.6); set
- * BENCH_ROWS_PER_MESSAGE when the path changes.
+ * SQLite rows a visitor's message costs, counted in the real objects by
+ * test/worker/storage-cost.test.ts (which fails when the message path changes them, so
+ * update them together): in its conversation, and in the Site per summary it takes.
  */
+export const STORAGE_COST = {
+  conversationRowsWrittenPerMessage: 3,
+  conversationRowsReadPerMessage: 11.5,
+  siteRowsWrittenPerSummary: 5,
+  siteRowsReadPerSummary: 5,
+};
+
+/**
+ * Rows written and read per message for a target: the conversation's, plus the Site's for the
+ * summaries a run counted per message.
+ */
+export function rowsPerMessage(kind, siteUpdatesPerMessage) {
+  if (kind === "echo-insert") return { written: 1, read: 0 };
+  if (kind !== "edgechat") return { written: 0, read: 0 };
+  const c = STORAGE_COST;
+  return {
+    written: c.conversationRowsWrittenPerMessage + c.siteRowsWrittenPerSummary * siteUpdatesPerMessage,
+    read: c.conversationRowsReadPerMessage + c.siteRowsReadPerSummary * siteUpdatesPerMessage,
+  };
+}
+
+/** What the outside cannot count, per target (the rows come from STORAGE_COST). */
 export function assumptions(kind) {
   const real = kind === "edgechat";
   return {
@@ -40,10 +63,8 @@ export function assumptions(kind) {
     workerRequestsPerConversation: real ? 3 : 3,
     // Site.startSession, Conversation fetch + Site.contactOf (first contact), Site.authenticate + Conversation fetch.
     doRequestsPerConversation: real ? 5 : 2,
-    rowsWrittenPerMessage: real ? Number(process.env.BENCH_ROWS_PER_MESSAGE ?? 5.6) : kind === "echo-insert" ? 1 : 0,
     // The conversation row, its contact and inbox rows, timers.
     rowsWrittenPerConversation: real ? 6 : 0,
-    rowsReadPerMessage: real ? 25 : 0,
     storageBytesPerConversation: real ? 24 * 1024 : kind === "echo-insert" ? 16 * 1024 : 0,
   };
 }
@@ -54,6 +75,7 @@ export function assumptions(kind) {
  */
 export function bill(kind, measured) {
   const a = assumptions(kind);
+  const rows = rowsPerMessage(kind, measured.siteUpdatesPerMessage ?? 0);
   const conversations = CONVERSATIONS;
   const messages = conversations * MESSAGES;
   const wsIn = messages + 2 * conversations; // every message, and each socket's hello
@@ -79,11 +101,11 @@ export function bill(kind, measured) {
     { item: "Durable Object duration", quantity: activeSeconds * PRICES.gb, unit: "GB-s", per: PRICES.doGbSecondsPerM },
     {
       item: "SQLite rows written",
-      quantity: messages * a.rowsWrittenPerMessage + conversations * a.rowsWrittenPerConversation,
+      quantity: messages * rows.written + conversations * a.rowsWrittenPerConversation,
       unit: "rows",
       per: PRICES.rowsWrittenPerM,
     },
-    { item: "SQLite rows read", quantity: messages * a.rowsReadPerMessage, unit: "rows", per: PRICES.rowsReadPerM },
+    { item: "SQLite rows read", quantity: messages * rows.read, unit: "rows", per: PRICES.rowsReadPerM },
     // A month of the stored conversations.
     {
       item: "SQLite storage (a month)",
@@ -92,5 +114,5 @@ export function bill(kind, measured) {
       per: PRICES.storagePerGbMonth * 1e6,
     },
   ].map((l) => ({ ...l, usd: (l.quantity * l.per) / 1e6 }));
-  return { kind, conversations, messages, lines, usd: lines.reduce((s, l) => s + l.usd, 0), assumptions: a };
+  return { kind, conversations, messages, lines, usd: lines.reduce((s, l) => s + l.usd, 0), assumptions: a, rows };
 }
