@@ -86,9 +86,13 @@ export function figuresTable({ throughput, memory, fanout, bills, sizes }) {
     `| figure | ${kinds.map((k) => NAMES[k]).join(" | ")} |`,
     "|---|---:|---:|---:|",
     row(
-      `messages/s through one conversation (${t("edgechat")?.tabs ?? "?"} tabs × 20 at once, ${t("edgechat")?.rounds ?? "?"} rounds, 1 operator)`,
-      (k) =>
-        t(k) ? `${int(t(k).perSec)}${t(k).received < t(k).sent ? ` (${t(k).sent - t(k).received} lost)` : ""}` : "–",
+      `frames/s through one conversation (${t("edgechat")?.tabs ?? "?"} tabs of one visitor × 20 at once, ${t("edgechat")?.rounds ?? "?"} rounds, 1 operator): each stored and relayed, or refused by the per-sender limit`,
+      (k) => {
+        if (!t(k)) return "–";
+        const lost = t(k).sent - t(k).received - (t(k).refused ?? 0);
+        const refused = t(k).refused ? `, ${int(t(k).refused)} refused` : "";
+        return `${int(t(k).perSec)} (${int(t(k).received)} stored${refused}${lost > 0 ? `, ${lost} lost` : ""})`;
+      },
     ),
     row("runtime CPU ms per message in that burst", (k) => (t(k) ? t(k).cpuMsPerMessage.toFixed(2) : "–")),
     row(

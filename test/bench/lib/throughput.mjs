@@ -1,8 +1,12 @@
 /**
  * Messages per second through ONE conversation (one Durable Object): `tabs` visitor sockets
- * of the same visitor send 20 messages each at once (the per-socket limit of docs/api.md),
- * for `rounds` rounds with fresh tabs; one operator socket receives. Every message is relayed
- * to the conversation's other sockets, as in a real conversation with several tabs open.
+ * of the same visitor send 20 messages each at once, for `rounds` rounds with fresh tabs; one
+ * operator socket receives. Every stored message is relayed to the conversation's other
+ * sockets, as in a real conversation with several tabs open. The real Worker allows one
+ * sender 20 messages in 10 s across all their tabs (docs/api.md), so it stores the first 20
+ * of a burst and refuses the rest with `rate_limited`: the figure is frames the object
+ * handled per second (each stored and relayed, or refused), and the refusals are counted
+ * apart, never as lost.
  */
 import { Peer, pool, sleep } from "../../load/peer.mjs";
 import { cpuMs } from "../../load/stats.mjs";
@@ -19,6 +23,7 @@ export async function runThroughput(target, { tabs = 10, rounds = 2, drainMs = 6
   let sent = 0;
   let received = 0;
   let acked = 0;
+  let refused = 0;
   let busyMs = 0; // the rounds' send → last delivery, summed (opening tabs is not counted)
   let lastAck = 0;
   let lastReceipt = 0;
@@ -39,11 +44,14 @@ export async function runThroughput(target, { tabs = 10, rounds = 2, drainMs = 6
         return tab;
       },
     );
-    const expect = acked + tabs * PER_SOCKET;
+    const expect = acked + refused + tabs * PER_SOCKET;
     for (const tab of sockets) {
       tab.onFrame((f, at) => {
         if (f.type === "ack") {
           acked++;
+          lastAck = at;
+        } else if (f.type === "error" && f.code === "rate_limited") {
+          refused++;
           lastAck = at;
         }
       });
@@ -56,11 +64,21 @@ export async function runThroughput(target, { tabs = 10, rounds = 2, drainMs = 6
       }
     });
     const deadline = performance.now() + drainMs;
-    while ((acked < expect || received < acked) && performance.now() < deadline) await sleep(5);
+    while ((acked + refused < expect || received < acked) && performance.now() < deadline) await sleep(5);
     busyMs += Math.max(lastAck, lastReceipt) - roundStart;
     await Promise.all(sockets.map((s) => s.close()));
   }
   const cpu = cpuMs(pids) - cpu0;
   await Promise.all([first.close(), operator.close()]);
-  return { sent, acked, received, perSec: received / (busyMs / 1000), cpuMsPerMessage: cpu / sent, tabs, rounds };
+  const handled = received + refused;
+  return {
+    sent,
+    acked,
+    received,
+    refused,
+    perSec: handled / (busyMs / 1000),
+    cpuMsPerMessage: cpu / sent,
+    tabs,
+    rounds,
+  };
 }
