@@ -325,10 +325,11 @@ describe("inbound email", () => {
     const [first, second] = [await op.next("message"), await op.next("message")].map((f) => f.message);
     const copy = first.seq === held.seq ? second : first;
     const marked = first.seq === held.seq ? first : second;
+    // The copy is the sender's, never the visitor's own words.
     expect(copy).toMatchObject({
       text,
       channel: "email",
-      author: { kind: "visitor" },
+      author: { kind: "guest", name: "mallory@example.net" },
       meta: { from: "mallory@example.net", acceptedFrom: held.seq },
     });
     expect(copy.meta.unverifiedSender).toBeUndefined();
@@ -339,6 +340,29 @@ describe("inbound email", () => {
     op.send({ type: "acceptEmail", seq: held.seq });
     expect((await op.next("message")).message.meta.acceptedAs).toBe(copy.seq);
     await tab.none("message");
+    op.send({ type: "discardEmail", seq: held.seq });
+    expect((await op.next("error")).code).toBe("already_decided");
+  });
+
+  it("lets an operator discard a held email: it never reaches the visitor and cannot be accepted after", async () => {
+    const { grant, tab, op } = await chatWithEmail();
+    const to = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example");
+    const text = "Your account is locked, log in at evil.example";
+    const stranger = inbound(replyMime(to, "<phish@example.com>", "", text, "phisher@example.net"), to);
+    expect(await handleInboundEmail(stranger.message, env)).toMatchObject({ outcome: "stored" });
+    const { message: held } = await op.next("message");
+    tab.send({ type: "discardEmail", seq: held.seq });
+    expect((await tab.next("error")).code).toBe("bad_frame");
+    op.send({ type: "discardEmail", seq: held.seq });
+    const { message: discarded } = await op.next("message");
+    expect(discarded).toMatchObject({ seq: held.seq, meta: { unverifiedSender: true, discardedBy: expect.any(String) } });
+    op.send({ type: "acceptEmail", seq: held.seq });
+    expect((await op.next("error")).code).toBe("already_decided");
+    op.send({ type: "discardEmail", seq: held.seq });
+    expect((await op.next("message")).message.seq).toBe(held.seq); // again: the same
+    await tab.none("message");
+    const fresh = await visitorSocket(grant);
+    expect((await fresh.hello()).messages.map((m: any) => m.text)).not.toContain(text);
   });
 
   it("holds a reply when the visitor left no email: nobody's address is known to be theirs", async () => {

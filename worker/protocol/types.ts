@@ -107,6 +107,8 @@ export type ErrorCode =
   | "wrong_conversation"
   | "not_resolved"
   | "already_rated"
+  /** A held email was already accepted (cannot be discarded) or discarded (cannot be accepted). */
+  | "already_decided"
   | "internal";
 
 /** The side of a conversation a call frame comes from. */

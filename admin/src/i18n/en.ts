@@ -111,8 +111,10 @@ export const en = {
     quotedHide: "hide quoted text",
     heldFrom: "from a different address: {from}",
     accept: "accept",
+    discard: "discard",
+    heldDiscarded: "discarded: the visitor never sees this email from {from}",
     heldHint:
-      "The visitor does not see this email: it came from another address than theirs. Accept it if it is from the visitor.",
+      "The visitor does not see this email: it came from another address than theirs. Accept it to let it into the conversation (the visitor sees it as from this address, not as their own words), or discard it.",
     deleteShort: "Delete",
     deleted: "Message deleted",
     delete: "Delete message",
