@@ -355,7 +355,10 @@ describe("inbound email", () => {
     expect((await tab.next("error")).code).toBe("bad_frame");
     op.send({ type: "discardEmail", seq: held.seq });
     const { message: discarded } = await op.next("message");
-    expect(discarded).toMatchObject({ seq: held.seq, meta: { unverifiedSender: true, discardedBy: expect.any(String) } });
+    expect(discarded).toMatchObject({
+      seq: held.seq,
+      meta: { unverifiedSender: true, discardedBy: expect.any(String) },
+    });
     op.send({ type: "acceptEmail", seq: held.seq });
     expect((await op.next("error")).code).toBe("already_decided");
     op.send({ type: "discardEmail", seq: held.seq });

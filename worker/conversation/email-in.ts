@@ -100,7 +100,8 @@ export function discardHeldEmail(host: ConversationHost, seq: number, operatorId
   const held = heldEmail(host, seq);
   if (isFailure(held)) return held;
   if (held.meta?.discardedBy !== undefined) return held;
-  if (held.meta?.acceptedAs !== undefined) return failure(409, "already_decided", `message ${seq} was already accepted`);
+  if (held.meta?.acceptedAs !== undefined)
+    return failure(409, "already_decided", `message ${seq} was already accepted`);
   return host.store.setMeta(seq, { ...held.meta, discardedBy: operatorId, discardedAt: Date.now() });
 }
 
