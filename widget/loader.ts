@@ -2,7 +2,9 @@
  * `/widget.js`, the loader (budget: 1 KB gzip). Runs on every page of the shop, so it does
  * almost nothing: it creates `<edge-chat>` with the launcher drawn in its shadow root at once
  * (fixed position: nothing moves on the page), a `window.edgechat` that queues calls, and
- * loads the component when the page is idle or the visitor reaches for the launcher.
+ * loads the component when the page is idle or the visitor reaches for the launcher — at
+ * once, with the chat open, when the page was reached by an email's "Open the chat" link
+ * (`?edgechat=open`).
  */
 import type { CachedLook } from "./storage";
 import { CHAT_ICON, LAUNCHER_CSS } from "./launcher";
@@ -12,7 +14,7 @@ declare const __EDGECHAT_COMPONENT__: string;
 
 const d = document;
 const w = window;
-const script = (d.currentScript ?? d.querySelector('script[src*="/widget.js"]')) as HTMLScriptElement | null;
+const script = (d.currentScript ?? d.querySelector('[src*="/widget.js"]')) as HTMLScriptElement | null;
 const site = script?.dataset.site;
 // Once per page, even if the tag is there twice.
 if (site && !w.edgechat) {
@@ -27,9 +29,10 @@ if (site && !w.edgechat) {
   if (look.l) host.setAttribute("left", "");
   if (look.c) host.style.cssText = `--_c:${look.c};--_f:${look.f}`;
   const root = host.attachShadow({ mode: "open" });
-  root.innerHTML = `<style>${LAUNCHER_CSS}</style><button class=launcher part=launcher aria-label="${
+  // Left open at the end: the parser closes the svg and the button.
+  root.innerHTML = `<style>${LAUNCHER_CSS}</style><button class=launcher part=launcher aria-label=${
     /^ru/i.test(w.edgechatSettings?.locale ?? d.documentElement.lang) ? "Чат" : "Chat"
-  }"><svg viewBox="0 0 24 24"><path d="${CHAT_ICON}"/></svg></button>`;
+  }><svg viewBox="0 0 24 24"><path d="${CHAT_ICON}"/>`;
   const button = root.lastChild as HTMLButtonElement;
   if (look.t) button.append(look.t);
 
@@ -37,7 +40,8 @@ if (site && !w.edgechat) {
   const load = () => {
     if (loading++) return;
     const s = d.createElement("script");
-    s.src = "" + new URL(__EDGECHAT_COMPONENT__, script!.src);
+    // A URL assigned to src is read as its href.
+    s.src = new URL(__EDGECHAT_COMPONENT__, script!.src) as unknown as string;
     d.head.append(s);
   };
   const q: unknown[][] = [];
@@ -51,7 +55,10 @@ if (site && !w.edgechat) {
   w.edgechat = api as unknown as Window["edgechat"];
   button.onclick = api.open as () => void;
   button.onpointerenter = button.onfocus = load;
-  if ("requestIdleCallback" in w) requestIdleCallback(load, { timeout: 5000 });
+  // An email's "Open the chat" link (`?edgechat=open`) opens the chat at once; else the
+  // component comes when the page is idle.
+  if (/edgechat=open/.test(location as unknown as string)) (api.open as () => void)();
+  else if (w.requestIdleCallback) w.requestIdleCallback(load, { timeout: 5000 });
   else setTimeout(load, 2000);
   (d.body ?? d.documentElement).append(host);
 }

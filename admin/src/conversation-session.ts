@@ -105,9 +105,14 @@ export class ConversationSession extends EventTarget {
     this.raw({ type: o.note ? "note" : "message", clientId: o.clientId, text: o.text });
   }
 
-  /** Accepts an email held because another address sent it: it becomes the visitor's message. */
+  /** Accepts an email held because another address sent it: it enters as that sender's message. */
   acceptEmail(seq: number): void {
     this.raw({ type: "acceptEmail", seq });
+  }
+
+  /** Turns away an email held because another address sent it: the visitor never sees it. */
+  discardEmail(seq: number): void {
+    this.raw({ type: "discardEmail", seq });
   }
 
   /** Sends call signalling (admin/src/calls/call-panel.ts). */

@@ -13,7 +13,7 @@ import type { TestServer } from "./support/server";
 import { Visitor } from "./support/visitor";
 import { AdminPage, DESKTOP, PHONE, eventually } from "./admin-support/admin-page";
 import { startAdminWorld } from "./admin-support/setup";
-import { apiVisitor, type ApiVisitor } from "./admin-support/visitor-api";
+import { apiVisitor, identityHash, type ApiVisitor } from "./admin-support/visitor-api";
 
 let server: TestServer;
 let browser: Browser;
@@ -325,6 +325,41 @@ describe("admin screens", () => {
     expect(await identity.locator(".new").count()).toBe(0);
     expect(await identity.locator(".state").textContent()).toContain("The previous one is still accepted until");
     expect(await screen.evaluate((el) => el.shadowRoot!.textContent)).not.toContain(secret!);
+  });
+
+  it("describes identity-secret rotation with one text on both screens, and the Identity screen rotates as it says", async () => {
+    const ROTATION =
+      "Rotating makes a new secret and shows it once; the current one is never shown again. The old one keeps working for the hours you choose below (24 unless you change it), so your shop can switch without customers noticing; 0 stops it at once, for a leaked secret.";
+    const data = await openSettings(owner, "data");
+    const onData = data.locator('section[data-secret="identity"] .rotation');
+    await onData.waitFor();
+    expect(await onData.textContent()).toBe(ROTATION);
+    const identityScreen = await openSettings(owner, "identity");
+    const section = identityScreen.locator('section[data-secret="identity"]');
+    expect(await section.locator(".rotation").textContent()).toBe(ROTATION);
+    // The documented formula reads as code: the separator is the two characters \n, not a line break.
+    expect(await identityScreen.locator("pre").textContent()).toContain(
+      'HMAC-SHA256(identity secret, userId + "\\n" + email)',
+    );
+    expect(await identityScreen.textContent()).not.toMatch(/stops working at once|stop working\./);
+
+    // As the text says: the old secret keeps working for the hours chosen here.
+    const old = (await owner.api("POST", "/secrets/identity/rotate", { graceHours: 0 })).body.secret;
+    await owner.page.reload();
+    await section.locator("#grace-identity").fill("1");
+    await section.locator("button.rotate").click();
+    expect(await section.locator(".new .old").textContent()).toMatch(/^The old one is accepted until /);
+    const fresh = await section.locator(".new code.value").textContent();
+    const signIn = (secret: string) =>
+      fetch(`${server.url}/api/v1/sites/demo/sessions`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Origin: "http://localhost:5173" },
+        body: JSON.stringify({ identity: { userId: "rot-1", hash: identityHash(secret, "rot-1") } }),
+      }).then((r) => r.status);
+    expect(await signIn(old)).toBe(200);
+    expect(await signIn(fresh!)).toBe(200);
+    expect(await signIn("0".repeat(64))).toBe(401);
+    await shoot(owner, "admin-screens-identity-rotation");
   });
 
   it("speaks Russian on the new screens", async () => {

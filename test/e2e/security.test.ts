@@ -395,7 +395,7 @@ describe("inbound email through the local endpoint", () => {
     const held = owner.page.locator("ec-conversation .msg.held", { hasText: "IBAN" });
     await held.waitFor();
     expect((await held.locator(".held-note").textContent())?.replace(/\s+/g, " ").trim()).toBe(
-      "from a different address: mallory@evil.example — accept",
+      "from a different address: mallory@evil.example — accept · discard",
     );
     await new Promise((r) => setTimeout(r, 500));
     const before = await visitor.texts();

@@ -156,6 +156,110 @@ function replyMime(
   return `From: Ann <${from}>\nTo: ${to}\nSubject: Re: New answer from Shop\nMessage-ID: ${messageId}\nDate: Mon, 23 Nov 2026 10:05:00 +0000\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n${extra}\n${body}\n`;
 }
 
+/**
+ * A visitor as the widget makes one: the socket opens with the panel (the conversation starts
+ * knowing nothing of them), and the first message sends the trail with the browser's
+ * language and zone.
+ */
+async function visitorFrom(locale: string, timezone: string, question: string, address: string) {
+  const first = await startSession(SITE);
+  const tab = await visitorSocket(first);
+  await tab.hello();
+  await startSession(SITE, {
+    visitorToken: first.visitorToken,
+    conversationId: first.conversationId,
+    locale,
+    timezone,
+    trail: { pages: [{ url: "https://shop.example/lamps", at: 1 }] },
+  });
+  await tab.say(question);
+  tab.send({ type: "contact", email: address });
+  await tab.next("contact");
+  tab.close();
+  const op = await operatorSocket(cookie, first.conversationId);
+  await op.hello();
+  const stub = env.CONVERSATION.get(env.CONVERSATION.idFromString(first.conversationId));
+  return { grant: first, op, stub };
+}
+
+/** When the message `seq` was stored. */
+function answeredAt(stub: DurableObjectStub, seq: number): Promise<number> {
+  return runInDurableObject(
+    stub,
+    (_i, s) => s.storage.sql.exec<{ at: number }>("SELECT at FROM messages WHERE seq = ?", seq).one().at,
+  );
+}
+
+/** The hour and minute a wall clock at `offsetHours` from UTC shows at `at`. */
+function wallTime(at: number, offsetHours: number): string {
+  return new Date(at + offsetHours * 3600_000).toISOString().slice(11, 16);
+}
+
+describe("follow-ups and transcripts in the visitor's language and time zone", () => {
+  it("writes to a Russian visitor in Vladivostok in Russian, with Vladivostok time, its zone and the date in words", async () => {
+    const address = `ru${crypto.randomUUID().slice(0, 6)}@example.ru`;
+    // The page said English (the site's language); the visitor wrote Russian.
+    const { op, stub } = await visitorFrom(
+      "en",
+      "Asia/Vladivostok",
+      "Здравствуйте! Доставляете ли вы лампы во Владивосток?",
+      address,
+    );
+    const seq = await op.say("Да, доставка во Владивосток занимает 5 дней.");
+    await fire(stub, "followup");
+    await fire(stub, "followup");
+    const [mail] = followupsTo(await outbox(), address);
+    const text: string = mail.message.text;
+    expect(mail.subject).toMatch(/^Новый ответ от /);
+    expect(text).toMatch(/^Здравствуйте!\n\nМы ответили на ваш вопрос в чате:/);
+    expect(text).toContain("Просто ответьте на это письмо или продолжите в чате:");
+    expect(text).toContain("Больше не присылать письма об этом чате");
+    expect(text).not.toMatch(/Hello|We answered|\bYou\b/);
+    const stamp =
+      /\((\d{1,2} (?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря) \d{4} г\., (\d\d:\d\d) \(Asia\/Vladivostok, GMT\+10\))\):\nДа, доставка/.exec(
+        text,
+      );
+    expect(stamp, text).not.toBeNull();
+    expect(stamp![2]).toBe(wallTime(await answeredAt(stub, seq), 10));
+    expect(text).toContain("Вы (");
+    expect(mail.message.html).toContain("Открыть чат");
+  });
+
+  it("writes to an English visitor in New York in English, with New York time and its zone", async () => {
+    const address = `en${crypto.randomUUID().slice(0, 6)}@example.com`;
+    const { op, stub, grant } = await visitorFrom(
+      "en-US",
+      "America/New_York",
+      "Hi, do you ship lamps to Brooklyn?",
+      address,
+    );
+    const seq = await op.say("Yes, in two days.");
+    await fire(stub, "followup");
+    await fire(stub, "followup");
+    const [mail] = followupsTo(await outbox(), address);
+    const text: string = mail.message.text;
+    expect(text).toMatch(/^Hello,\n\nWe answered your question in the chat:/);
+    const stamp =
+      /\(\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4}, (\d\d:\d\d) \(America\/New York, GMT-(\d)\)\):\nYes, in two days\./.exec(
+        text,
+      );
+    expect(stamp, text).not.toBeNull();
+    expect(stamp![1]).toBe(wallTime(await answeredAt(stub, seq), -Number(stamp![2])));
+    expect(["4", "5"]).toContain(stamp![2]);
+
+    // The transcript speaks the same way.
+    const tab = await visitorSocket(grant);
+    await tab.hello();
+    tab.send({ type: "transcript" });
+    await tab.next("transcript");
+    const transcript = (await outbox()).find((m) => m.kind === "transcript" && m.to === address);
+    expect(transcript.subject).toMatch(/^Your conversation with /);
+    expect(transcript.message.text).toMatch(
+      /^Here is your conversation:\n\nYou \(\d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d \(America\/New York, GMT-\d\)\):\nHi, do you ship/,
+    );
+  });
+});
+
 describe("inbound email", () => {
   it("appends the reply's new text to the conversation, live, once per Message-ID", async () => {
     const { grant, tab, op, address } = await chatWithEmail();
@@ -221,10 +325,11 @@ describe("inbound email", () => {
     const [first, second] = [await op.next("message"), await op.next("message")].map((f) => f.message);
     const copy = first.seq === held.seq ? second : first;
     const marked = first.seq === held.seq ? first : second;
+    // The copy is the sender's, never the visitor's own words.
     expect(copy).toMatchObject({
       text,
       channel: "email",
-      author: { kind: "visitor" },
+      author: { kind: "guest", name: "mallory@example.net" },
       meta: { from: "mallory@example.net", acceptedFrom: held.seq },
     });
     expect(copy.meta.unverifiedSender).toBeUndefined();
@@ -235,6 +340,32 @@ describe("inbound email", () => {
     op.send({ type: "acceptEmail", seq: held.seq });
     expect((await op.next("message")).message.meta.acceptedAs).toBe(copy.seq);
     await tab.none("message");
+    op.send({ type: "discardEmail", seq: held.seq });
+    expect((await op.next("error")).code).toBe("already_decided");
+  });
+
+  it("lets an operator discard a held email: it never reaches the visitor and cannot be accepted after", async () => {
+    const { grant, tab, op } = await chatWithEmail();
+    const to = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example");
+    const text = "Your account is locked, log in at evil.example";
+    const stranger = inbound(replyMime(to, "<phish@example.com>", "", text, "phisher@example.net"), to);
+    expect(await handleInboundEmail(stranger.message, env)).toMatchObject({ outcome: "stored" });
+    const { message: held } = await op.next("message");
+    tab.send({ type: "discardEmail", seq: held.seq });
+    expect((await tab.next("error")).code).toBe("bad_frame");
+    op.send({ type: "discardEmail", seq: held.seq });
+    const { message: discarded } = await op.next("message");
+    expect(discarded).toMatchObject({
+      seq: held.seq,
+      meta: { unverifiedSender: true, discardedBy: expect.any(String) },
+    });
+    op.send({ type: "acceptEmail", seq: held.seq });
+    expect((await op.next("error")).code).toBe("already_decided");
+    op.send({ type: "discardEmail", seq: held.seq });
+    expect((await op.next("message")).message.seq).toBe(held.seq); // again: the same
+    await tab.none("message");
+    const fresh = await visitorSocket(grant);
+    expect((await fresh.hello()).messages.map((m: any) => m.text)).not.toContain(text);
   });
 
   it("holds a reply when the visitor left no email: nobody's address is known to be theirs", async () => {

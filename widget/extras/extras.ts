@@ -6,6 +6,7 @@
 import type { html, nothing } from "lit";
 import type { Message } from "../../worker/protocol";
 import type { EdgeChat } from "../edge-chat";
+import { extrasCatalogue } from "../i18n";
 import { CallEntry } from "./call-entry";
 import { EmailField } from "./email";
 import { FileSender } from "./files";
@@ -39,9 +40,14 @@ export class Extras {
     };
   }
 
-  /** A message's files (or that it was deleted), drawn inside its bubble. */
+  /**
+   * What a bubble shows under the text: its files (or that it was deleted), and for someone
+   * else's email an operator let in, whose it is, so nobody reads it as the visitor's words.
+   */
   att(m: Message, html: Lit["html"]): unknown {
-    return this.files.show(m, html);
+    const files = this.files.show(m, html);
+    if (m.author.kind !== "guest") return files;
+    return html`<p class="deleted via">${extrasCatalogue(this.host.locale).byEmail(m.author.name ?? "")}</p>${files}`;
   }
 
   /** The menu is open (the "More" button's `aria-expanded`). */

@@ -49,6 +49,7 @@ export const enExtras = {
   retry: "Retry",
   dismiss: "Dismiss",
   deleted: "Message deleted",
+  byEmail: (from: string) => `from ${from} by email`,
   offline: "the chat is not connected yet",
 };
 

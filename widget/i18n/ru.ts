@@ -48,6 +48,7 @@ export const ruExtras: ExtrasTexts = {
   retry: "Повторить",
   dismiss: "Закрыть",
   deleted: "Сообщение удалено",
+  byEmail: (from) => `письмо с адреса ${from}`,
   offline: "чат ещё не подключён",
 };
 

@@ -2,11 +2,12 @@
  * A visitor's reply by email, stored once per Message-ID as a visitor message with channel
  * "email". The signed address says which conversation; only the sender says whose words:
  * mail from any address but the one the follow-up went to (the visitor's email) is held for
- * the operator with `meta.unverifiedSender`, never shown to the visitor as their own, until
- * an operator accepts it (then a copy enters as the visitor's message).
+ * the operator with `meta.unverifiedSender`, never shown to the visitor, until an operator
+ * accepts it (then a copy enters as the sender's: a `guest` author named by their address,
+ * never the visitor's own words) or discards it.
  */
 import { sha256Hex } from "../lib/crypto";
-import { failure, type Failure } from "../lib/errors";
+import { failure, isFailure, type Failure } from "../lib/errors";
 import { MAX_TEXT, type Attachment, type Message } from "../protocol";
 import type { ConversationHost } from "./host";
 
@@ -60,27 +61,27 @@ export async function receiveEmail(
 }
 
 /**
- * An operator vouches for a held email (`meta.unverifiedSender`): the held row is marked
- * with the seq of its accepted copy, and the copy enters as the visitor's own message, seen
- * by the visitor and counted like any other. Accepting twice returns the same copy.
+ * An operator lets a held email (`meta.unverifiedSender`) into the conversation: the held row
+ * is marked with the seq of its accepted copy, and the copy enters as the sender's own
+ * message (author `guest`, named by the address it came from), which the visitor sees as
+ * "x@y by email", not as theirs. Accepting twice returns the same copy; a discarded email
+ * cannot be accepted.
  */
 export function acceptHeldEmail(
   host: ConversationHost,
   seq: number,
   operatorId: string,
 ): { held: Message; accepted: Message } | Failure {
-  const held = host.store.message(seq);
-  if (held?.channel !== "email" || held.meta?.unverifiedSender !== true) {
-    return failure(404, "not_found", `message ${seq} is not an email held for its sender`);
-  }
+  const held = heldEmail(host, seq);
+  if (isFailure(held)) return held;
   const clientId = `accepted-${seq}`;
   const known = host.store.seqOfClientId(clientId);
   if (known !== null) return { held, accepted: host.store.message(known)! };
-  const state = host.store.state()!;
+  if (held.meta?.discardedBy !== undefined) return failure(409, "already_decided", `message ${seq} was discarded`);
   const { unverifiedSender: _held, ...meta } = held.meta ?? {};
   const accepted = host.post({
     clientId,
-    author: { kind: "visitor", ...(state.visitor_name ? { name: state.visitor_name } : {}) },
+    author: { kind: "guest", name: String(held.meta?.from ?? "").slice(0, 254) },
     text: held.text,
     at: held.at,
     channel: "email",
@@ -88,4 +89,26 @@ export function acceptHeldEmail(
   });
   const marked = host.store.setMeta(seq, { ...held.meta, acceptedAs: accepted.seq });
   return { held: marked, accepted };
+}
+
+/**
+ * An operator turns a held email away: it stays for operators, marked `meta.discardedBy`
+ * (the admin shows it folded), and never reaches the visitor. Discarding twice is the same;
+ * an accepted email cannot be discarded (delete its copy instead).
+ */
+export function discardHeldEmail(host: ConversationHost, seq: number, operatorId: string): Message | Failure {
+  const held = heldEmail(host, seq);
+  if (isFailure(held)) return held;
+  if (held.meta?.discardedBy !== undefined) return held;
+  if (held.meta?.acceptedAs !== undefined)
+    return failure(409, "already_decided", `message ${seq} was already accepted`);
+  return host.store.setMeta(seq, { ...held.meta, discardedBy: operatorId, discardedAt: Date.now() });
+}
+
+function heldEmail(host: ConversationHost, seq: number): Message | Failure {
+  const held = host.store.message(seq);
+  if (held?.channel !== "email" || held.meta?.unverifiedSender !== true) {
+    return failure(404, "not_found", `message ${seq} is not an email held for its sender`);
+  }
+  return held;
 }

@@ -6,9 +6,10 @@
  * and Message-ID / In-Reply-To / References keep every email of it in one thread.
  */
 import { followupEmail, newMessageId, replyAddress, transcriptEmail, unsubscribeToken } from "../email";
-import { normalizeLocale } from "../autoreply";
 import { withFileLinks } from "../files/email";
+import type { EmailContext } from "../site/mail/settings";
 import type { ConversationHost } from "./host";
+import { conversationLocale, conversationTimezone } from "./language";
 
 export const FOLLOWUP_TIMER = "followup";
 
@@ -40,8 +41,7 @@ export async function runFollowup(host: ConversationHost, job: { ready?: boolean
   const files = { siteKey: state.site_key, conversationId: host.id, publicUrl: ctx.publicUrl };
   const composed = followupEmail({
     site: ctx.siteName,
-    locale: normalizeLocale(state.locale ?? ctx.siteLocale),
-    timezone: state.timezone ?? ctx.timezone,
+    ...readerOf(host, ctx),
     visitorName: state.visitor_name,
     answers: await withFileLinks(host.env, files, answers),
     context: await withFileLinks(host.env, files, host.store.visibleBefore(answers[0]!.seq, 4)),
@@ -70,6 +70,15 @@ export async function runFollowup(host: ConversationHost, job: { ready?: boolean
   });
 }
 
+/** The language and zone the visitor reads in (see ./language.ts). */
+function readerOf(host: ConversationHost, ctx: EmailContext) {
+  const state = host.store.state()!;
+  return {
+    locale: conversationLocale(host.store.visitorTexts(20), state.locale, ctx.visitorLocale, ctx.siteLocale),
+    timezone: conversationTimezone(state.timezone, ctx.visitorTimezone, ctx.timezone),
+  };
+}
+
 /** Emails the whole conversation to `to` (the visitor's own address unless an operator gives one). */
 export async function sendTranscript(host: ConversationHost, to: string): Promise<{ id: string; status: string }> {
   const state = host.store.state()!;
@@ -81,8 +90,7 @@ export async function sendTranscript(host: ConversationHost, to: string): Promis
   );
   const composed = transcriptEmail({
     site: ctx.siteName,
-    locale: normalizeLocale(state.locale ?? ctx.siteLocale),
-    timezone: state.timezone ?? ctx.timezone,
+    ...readerOf(host, ctx),
     messages,
     chatUrl: ctx.chatUrl,
   });

@@ -17,6 +17,7 @@ import {
   WELCOME_PAGE,
   type Attachment,
   type ConversationView,
+  type ErrorCode,
   type InboxEntry,
   type Message,
   type OperatorFrame,
@@ -25,7 +26,7 @@ import {
 import * as autoreply from "./autoreply";
 import * as calls from "./calls";
 import * as csat from "./csat";
-import { acceptHeldEmail, receiveEmail, type InboundEmail } from "./email-in";
+import { acceptHeldEmail, discardHeldEmail, receiveEmail, type InboundEmail } from "./email-in";
 import * as bot from "./bot";
 import * as followup from "./followup";
 import { parseFrame } from "./frames";
@@ -153,6 +154,7 @@ export class Conversation extends SocketObject {
     contact: (ws, peer, f) => this.onContact(ws, peer, f.email),
     transcript: (ws, peer) => this.onTranscript(ws, peer),
     acceptEmail: (ws, peer, f) => this.onAcceptEmail(ws, peer, f.seq),
+    discardEmail: (ws, peer, f) => this.onDiscardEmail(ws, peer, f.seq),
     bot: (ws, peer, f) => {
       if (peer.role !== "visitor") return sendError(ws, "forbidden", "only the visitor answers the bot");
       this.defer(
@@ -390,8 +392,15 @@ export class Conversation extends SocketObject {
   /** An operator vouches for an email held for its sender: its copy becomes the visitor's message. */
   private onAcceptEmail(ws: WebSocket, peer: Peer, seq: number): void {
     const result = acceptHeldEmail(this.host, seq, peer.id);
-    if (isFailure(result)) return sendError(ws, "not_found", result.error.message);
+    if (isFailure(result)) return sendError(ws, result.error.code as ErrorCode, result.error.message);
     broadcast(this.ctx.getWebSockets("operator"), { type: "message", message: result.held });
+  }
+
+  private onDiscardEmail(ws: WebSocket, peer: Peer, seq: number): void {
+    const result = discardHeldEmail(this.host, seq, peer.id);
+    if (isFailure(result)) return sendError(ws, result.error.code as ErrorCode, result.error.message);
+    broadcast(this.ctx.getWebSockets("operator"), { type: "message", message: result });
+    this.report.changed();
   }
 
   // ---- the one way a message enters the conversation ----

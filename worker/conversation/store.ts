@@ -250,6 +250,17 @@ export class ConversationStore {
       .reverse();
   }
 
+  /** The texts of the visitor's newest `limit` messages (what their language is judged by). */
+  visitorTexts(limit: number): string[] {
+    return this.sql
+      .exec<{ text: string }>(
+        "SELECT text FROM messages WHERE author_kind = 'visitor' ORDER BY seq DESC LIMIT ?",
+        limit,
+      )
+      .toArray()
+      .map((r) => r.text);
+  }
+
   /** Visitor messages operators have not read yet. */
   unreadByOperators(): number {
     const readSeq = this.state()?.operator_read_seq ?? 0;

@@ -1,8 +1,11 @@
 /**
  * The texts of the emails a conversation sends: the follow-up with an operator's unseen
  * answers, the transcript, and the note to operators when nobody is online. Pure; every
- * piece of user text in the HTML goes through escapeHtml.
+ * piece of user text in the HTML goes through escapeHtml. Times are written with Intl in the
+ * reader's zone, with the date spelt out and the zone named ("2 December 2026, 15:04
+ * (Asia/Vladivostok, GMT+10)"), so nobody has to guess whose clock or which date order.
  */
+import { isValidTimezone } from "../autoreply/zone";
 import type { Message } from "../protocol";
 import { escapeHtml } from "./mime";
 
@@ -25,6 +28,7 @@ const WORDS = {
     open: "Open the chat",
     unsubscribe: "Do not email me about this chat again",
     you: "You",
+    byEmail: (from: string) => `${from} by email`,
     transcript: "Here is your conversation:",
     newChat: (site: string) => `New chat on ${site} while nobody is online`,
     visitorWrote: "A visitor wrote:",
@@ -40,6 +44,7 @@ const WORDS = {
     open: "Открыть чат",
     unsubscribe: "Больше не присылать письма об этом чате",
     you: "Вы",
+    byEmail: (from: string) => `${from} по почте`,
     transcript: "Ваша переписка:",
     newChat: (site: string) => `Новый чат на ${site}, а операторов нет в сети`,
     visitorWrote: "Посетитель написал:",
@@ -49,26 +54,47 @@ const WORDS = {
 
 function who(m: Message, locale: Locale, site: string): string {
   if (m.author.kind === "visitor") return WORDS[locale].you;
+  if (m.author.kind === "guest") return WORDS[locale].byEmail(m.author.name ?? "");
   return m.author.name || site;
 }
 
-function clock(at: number, timezone: string): string {
-  try {
-    return new Intl.DateTimeFormat("en-GB", { timeZone: timezone, dateStyle: "short", timeStyle: "short" }).format(at);
-  } catch {
-    return new Date(at).toISOString().slice(0, 16).replace("T", " ");
-  }
+/** Day-month-year in words in both languages: "2 December 2026", never "12/02/26". */
+const INTL_LOCALE: Record<Locale, string> = { en: "en-GB", ru: "ru-RU" };
+
+/**
+ * An instant as the reader reads it: "2 December 2026, 15:04 (Asia/Vladivostok, GMT+10)" /
+ * "2 декабря 2026 г., 15:04 (Asia/Vladivostok, GMT+10)". An unknown zone is written in UTC.
+ */
+export function emailTime(at: number, timezone: string, locale: Locale): string {
+  const zone = isValidTimezone(timezone) ? timezone : "UTC";
+  const date = new Intl.DateTimeFormat(INTL_LOCALE[locale], {
+    timeZone: zone,
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  }).format(at);
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone: zone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZoneName: "shortOffset",
+  }).formatToParts(at);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  const offset = part("timeZoneName");
+  const label = /^(UTC|Etc\/UTC|Etc\/GMT)$/.test(zone) ? "UTC" : `${zone.replace(/_/g, " ")}, ${offset}`;
+  return `${date}, ${part("hour")}:${part("minute")} (${label})`;
 }
 
 function asText(messages: Message[], locale: Locale, site: string, tz: string): string {
-  return messages.map((m) => `${who(m, locale, site)} (${clock(m.at, tz)}):\n${m.text}`).join("\n\n");
+  return messages.map((m) => `${who(m, locale, site)} (${emailTime(m.at, tz, locale)}):\n${m.text}`).join("\n\n");
 }
 
 function asHtml(messages: Message[], locale: Locale, site: string, tz: string): string {
   return messages
     .map(
       (m) =>
-        `<p><b>${escapeHtml(who(m, locale, site))}</b> <small>${escapeHtml(clock(m.at, tz))}</small><br>${escapeHtml(m.text).replace(/\n/g, "<br>")}</p>`,
+        `<p><b>${escapeHtml(who(m, locale, site))}</b> <small>${escapeHtml(emailTime(m.at, tz, locale))}</small><br>${escapeHtml(m.text).replace(/\n/g, "<br>")}</p>`,
     )
     .join("");
 }

@@ -46,4 +46,4 @@ export {
   type MailChannelsConfig,
 } from "./providers";
 export { extractReply, type ExtractedReply } from "./reply";
-export { followupEmail, newChatEmail, transcriptEmail, type Composed, type Locale } from "./compose";
+export { emailTime, followupEmail, newChatEmail, transcriptEmail, type Composed, type Locale } from "./compose";

@@ -131,12 +131,20 @@ export const CLIENT_FRAME_TYPES = clientFrame.options.map((o) => o.shape.type.va
 
 /**
  * An operator accepts an email held because another address than the visitor's sent it
- * (`meta.unverifiedSender`): a copy enters as the visitor's message, the held one gets
- * `meta.acceptedAs` (its copy's seq).
+ * (`meta.unverifiedSender`): a copy enters as the sender's message (author `guest`, named by
+ * the address), the held one gets `meta.acceptedAs` (its copy's seq).
  */
 export const acceptEmailFrame = z.object({ type: z.literal("acceptEmail"), seq: z.number().int().min(1) });
 
+/** An operator turns a held email away: it gets `meta.discardedBy` and never reaches the visitor. */
+export const discardEmailFrame = z.object({ type: z.literal("discardEmail"), seq: z.number().int().min(1) });
+
 /** Frames only operators may send. */
-export const operatorFrame = z.discriminatedUnion("type", [...clientFrame.options, noteFrame, acceptEmailFrame]);
+export const operatorFrame = z.discriminatedUnion("type", [
+  ...clientFrame.options,
+  noteFrame,
+  acceptEmailFrame,
+  discardEmailFrame,
+]);
 export type OperatorFrame = z.infer<typeof operatorFrame>;
 export const OPERATOR_FRAME_TYPES = operatorFrame.options.map((o) => o.shape.type.value);

@@ -7,7 +7,11 @@ import type { OutboundEmail } from "./email";
 
 export type Role = "owner" | "admin" | "operator";
 
-export type AuthorKind = "visitor" | "operator" | "bot" | "system";
+/**
+ * Who wrote a message. A `guest` is someone other than the visitor whose email an operator
+ * let into the conversation (`name` is their address): shown as theirs, never as the visitor's.
+ */
+export type AuthorKind = "visitor" | "operator" | "bot" | "system" | "guest";
 export type Channel = "chat" | "email";
 
 export interface Author {
@@ -103,6 +107,8 @@ export type ErrorCode =
   | "wrong_conversation"
   | "not_resolved"
   | "already_rated"
+  /** A held email was already accepted (cannot be discarded) or discarded (cannot be accepted). */
+  | "already_decided"
   | "internal";
 
 /** The side of a conversation a call frame comes from. */

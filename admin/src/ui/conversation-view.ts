@@ -49,6 +49,8 @@ export class EcConversation extends LitElement {
     .quoted { white-space: pre-wrap; margin-top: 4px; padding-left: 8px; border-left: 2px solid var(--ec-border); color: var(--ec-muted); font-size: 13px; }
     .msg.held { border: 1px dashed var(--ec-warn); }
     .held-note { font-size: 12px; margin-top: 4px; color: var(--ec-muted); }
+    .msg.discarded { opacity: .6; }
+    .msg.discarded .text { text-decoration: line-through; }
     .seen { align-self: flex-end; font-size: 12px; color: var(--ec-muted); margin-top: -4px; }
     .typing { font-size: 13px; color: var(--ec-muted); padding: 0 16px 6px; min-height: 20px; }
     .banner { margin: 8px 12px 0; }
@@ -146,7 +148,8 @@ export class EcConversation extends LitElement {
   private message(m: Message) {
     const note = m.meta?.internal === true;
     const held = m.meta?.unverifiedSender === true;
-    const kind = note ? "note" : held ? "visitor held" : m.author.kind;
+    const discarded = held && m.meta?.discardedBy !== undefined;
+    const kind = note ? "note" : held ? `visitor held${discarded ? " discarded" : ""}` : m.author.kind;
     const who = note
       ? t("conversation.noteBy", { name: m.author.name ?? "" })
       : held
@@ -155,7 +158,7 @@ export class EcConversation extends LitElement {
           ? this.entry
             ? visitorLabel(this.entry)
             : t("inbox.visitor")
-          : m.author.kind === "operator"
+          : m.author.kind === "operator" || m.author.kind === "guest"
             ? (m.author.name ?? t("roles.operator"))
             : m.author.kind === "bot" && m.author.name
               ? `${t("conversation.bot")} · ${m.author.name}`
@@ -182,14 +185,19 @@ export class EcConversation extends LitElement {
   }
 
   /**
-   * An email another address than the visitor's sent: the visitor does not see it, and an
-   * operator may accept it as theirs (the server then adds it as the visitor's message and
-   * this one is hidden).
+   * An email another address than the visitor's sent: the visitor does not see it. An
+   * operator accepts it (the server adds a copy as that sender's message, shown to the
+   * visitor as theirs, and this one is hidden) or discards it (it stays here, struck out).
    */
   private heldNote(m: Message) {
+    const from = String(m.meta?.from ?? "");
+    if (m.meta?.discardedBy !== undefined) {
+      return html`<div class="held-note">${t("conversation.heldDiscarded", { from })}</div>`;
+    }
     return html`<div class="held-note" title=${t("conversation.heldHint")}>
-      ${t("conversation.heldFrom", { from: String(m.meta?.from ?? "") })} —
-      <button class="link accept-email" @click=${() => this.session.acceptEmail(m.seq)}>${t("conversation.accept")}</button></div>`;
+      ${t("conversation.heldFrom", { from })} —
+      <button class="link accept-email" @click=${() => this.session.acceptEmail(m.seq)}>${t("conversation.accept")}</button> ·
+      <button class="link discard-email" @click=${() => this.session.discardEmail(m.seq)}>${t("conversation.discard")}</button></div>`;
   }
 
   /** An email reply's quoted history, hidden behind a toggle and shown as plain text. */

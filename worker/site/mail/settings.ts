@@ -12,6 +12,9 @@ export interface EmailContext {
   siteName: string;
   siteLocale: string;
   timezone: string;
+  /** What the visitor's widget said (language, IANA zone), when it said it. */
+  visitorLocale: string | null;
+  visitorTimezone: string | null;
   followupDelayMs: number;
   /** Where "open the chat" links: the visitor's last page, or the shop's origin. */
   chatUrl: string | null;
@@ -35,6 +38,8 @@ export function emailContext(
     siteName: site.name,
     siteLocale: site.locale,
     timezone: site.timezone,
+    visitorLocale: contact?.locale ?? null,
+    visitorTimezone: contact?.timezone ?? null,
     followupDelayMs: settings.followupDelayMinutes * 60_000,
     chatUrl: chatUrl ? withOpenFlag(chatUrl) : null,
     publicUrl: (env.PUBLIC_URL ?? "http://localhost:8787").replace(/\/$/, ""),
