@@ -83,7 +83,18 @@ export interface WidgetConfig {
   emailKnown: boolean;
   /** Video calls are on for the site (the widget shows its call button when operators are online). */
   video: boolean;
+  /** Something to show beside the launcher (the widget loads widget/engage for it). */
+  engage?: EngageOffer;
 }
+
+/**
+ * A proactive message an operator wrote to this visitor (already in their conversation), or
+ * a greeting rule that matched this page view (`delay` seconds on the page first; the widget
+ * keeps which it showed and which were dismissed, so `period` hours pass between two showings).
+ */
+export type EngageOffer =
+  | { kind: "message"; id: string; text: string; name: string }
+  | { kind: "greeting"; id: string; text: string; name: string; delay: number; period: number };
 
 export const emailSettings = z.object({
   /** Minutes an operator's answer may stay unseen in the widget before it is emailed (0: at once). */
