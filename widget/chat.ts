@@ -7,13 +7,7 @@ import type { ReactiveController, ReactiveControllerHost } from "lit";
 import type { Author, ClientFrame, Message, ServerFrame, TrailCart } from "../worker/protocol";
 import { Connection } from "./connection";
 import { newClientId, Outbox, type OutboxItem } from "./outbox";
-import {
-  SessionKeeper,
-  TOKEN_FRESH_MS,
-  toIdentity,
-  type HostIdentity,
-  type Session,
-} from "./session";
+import { SessionKeeper, TOKEN_FRESH_MS, toIdentity, type HostIdentity, type Session } from "./session";
 import { SiteStorage } from "./storage";
 import { recordPage } from "./trail";
 
@@ -213,7 +207,8 @@ export class ChatController implements ReactiveController {
 
   async #socketUrl(refused: boolean): Promise<string> {
     // A refused socket most often means an expired token: exchange it for a fresh one.
-    if (refused || !(Date.now() - this.session?.at! < TOKEN_FRESH_MS)) await this.#keeper.refresh().catch((e) => this.#refused(e));
+    if (refused || Date.now() - (this.session?.at ?? 0) >= TOKEN_FRESH_MS)
+      await this.#keeper.refresh().catch((e) => this.#refused(e));
     this.state = "connecting";
     this.#host.requestUpdate();
     const { conversationId, visitorToken } = this.session!;

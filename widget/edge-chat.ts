@@ -78,7 +78,11 @@ export class EdgeChat extends LitElement {
 
   /** The page's language choice (see `pickLocale`). */
   get locale(): Locale {
-    return pickLocale(window.edgechatSettings?.locale, document.documentElement.lang || navigator.language, this.chat.session?.config.locale);
+    return pickLocale(
+      window.edgechatSettings?.locale,
+      document.documentElement.lang || navigator.language,
+      this.chat.session?.config.locale,
+    );
   }
 
   get #launcher(): HTMLButtonElement {

@@ -44,7 +44,9 @@ describe("who is online now", () => {
     });
     expect(Date.now() - me.since).toBeGreaterThanOrEqual(59_000);
     await runInDurableObject(siteObject(), (_i, state) => {
-      const n = state.storage.sql.exec("SELECT COUNT(*) AS n FROM contacts WHERE visitor_id = ?", grant.visitorId).one().n;
+      const n = state.storage.sql
+        .exec("SELECT COUNT(*) AS n FROM contacts WHERE visitor_id = ?", grant.visitorId)
+        .one().n;
       expect(n).toBe(0);
     });
   });
@@ -83,7 +85,9 @@ describe("who is online now", () => {
     });
     await runDurableObjectAlarm(siteObject());
     await runInDurableObject(siteObject(), (_i, state) => {
-      const n = state.storage.sql.exec("SELECT COUNT(*) AS n FROM visitors_online WHERE visitor_id = ?", grant.visitorId).one().n;
+      const n = state.storage.sql
+        .exec("SELECT COUNT(*) AS n FROM visitors_online WHERE visitor_id = ?", grant.visitorId)
+        .one().n;
       expect(n).toBe(0);
     });
     const { visitors } = await expectJson(call("GET", "/online", owner), 200);
@@ -92,9 +96,22 @@ describe("who is online now", () => {
 
   it("counts the visit from the last gap of more than 30 minutes", () => {
     const now = 10 * 3600_000;
-    expect(visitOf({ pages: [{ url: "a", at: now - 5000 }] }, now)).toEqual({ since: now - 5000, returning: false, pages: 1 });
+    expect(visitOf({ pages: [{ url: "a", at: now - 5000 }] }, now)).toEqual({
+      since: now - 5000,
+      returning: false,
+      pages: 1,
+    });
     expect(
-      visitOf({ pages: [{ url: "a", at: now - 7200_000 }, { url: "b", at: now - 600_000 }, { url: "c", at: now }] }, now),
+      visitOf(
+        {
+          pages: [
+            { url: "a", at: now - 7200_000 },
+            { url: "b", at: now - 600_000 },
+            { url: "c", at: now },
+          ],
+        },
+        now,
+      ),
     ).toEqual({ since: now - 600_000, returning: true, pages: 2 });
   });
 });
@@ -107,17 +124,29 @@ describe("a proactive message", () => {
       200,
     );
     expect(started.conversationId).toBe(grant.conversationId);
-    const next = await startSession(SITE, { visitorToken: grant.visitorToken, visit: visit("https://shop.example/help2") });
+    const next = await startSession(SITE, {
+      visitorToken: grant.visitorToken,
+      visit: visit("https://shop.example/help2"),
+    });
     expect(next.conversationId).toBe(grant.conversationId);
-    expect(next.config.engage).toMatchObject({ kind: "message", text: "Hello! Can I help you choose?", id: grant.conversationId });
+    expect(next.config.engage).toMatchObject({
+      kind: "message",
+      text: "Hello! Can I help you choose?",
+      id: grant.conversationId,
+    });
     const visitor = await visitorSocket(next);
     const welcome = await visitor.hello();
-    expect(welcome.messages.map((m: any) => [m.author.kind, m.text])).toEqual([["operator", "Hello! Can I help you choose?"]]);
+    expect(welcome.messages.map((m: any) => [m.author.kind, m.text])).toEqual([
+      ["operator", "Hello! Can I help you choose?"],
+    ]);
     visitor.close();
   });
 
   it("answers 404 for a visitor who is not on the site, and 400 for an empty text", async () => {
-    const gone = await expectJson(call("POST", "/online/v_0123456789abcdef01234567/message", owner, { text: "Hi" }), 404);
+    const gone = await expectJson(
+      call("POST", "/online/v_0123456789abcdef01234567/message", owner, { text: "Hi" }),
+      404,
+    );
     expect(gone.error.code).toBe("visitor_gone");
     const grant = await startSession(SITE, { visit: visit("https://shop.example/x") });
     const empty = await expectJson(call("POST", `/online/${grant.visitorId}/message`, owner, { text: "  " }), 400);
@@ -126,7 +155,8 @@ describe("a proactive message", () => {
 });
 
 describe("greeting rules", () => {
-  const rule = (over: Partial<GreetingRule>): GreetingRule => greetingRule.parse({ id: "r", text: { en: "Hi" }, ...over });
+  const rule = (over: Partial<GreetingRule>): GreetingRule =>
+    greetingRule.parse({ id: "r", text: { en: "Hi" }, ...over });
   const view = (over: Partial<PageView> = {}): PageView => ({
     url: "https://shop.example/products/shirt?utm_source=x",
     returning: false,
@@ -173,12 +203,25 @@ describe("greeting rules", () => {
   it("offers the matching greeting in the widget's language, and nothing on another page", async () => {
     await expectJson(
       call("PUT", "/greetings", owner, {
-        rules: [{ id: "shirts", text: { en: "Need a size?", ru: "Подсказать размер?" }, pages: ["/shirts/*"], delaySeconds: 5 }],
+        rules: [
+          {
+            id: "shirts",
+            text: { en: "Need a size?", ru: "Подсказать размер?" },
+            pages: ["/shirts/*"],
+            delaySeconds: 5,
+          },
+        ],
       }),
       200,
     );
     const ru = await startSession(SITE, { visit: visit("https://shop.example/shirts/1"), locale: "ru" });
-    expect(ru.config.engage).toMatchObject({ kind: "greeting", id: "shirts", text: "Подсказать размер?", delay: 5, period: 24 });
+    expect(ru.config.engage).toMatchObject({
+      kind: "greeting",
+      id: "shirts",
+      text: "Подсказать размер?",
+      delay: 5,
+      period: 24,
+    });
     const en = await startSession(SITE, { visit: visit("https://shop.example/shirts/1"), locale: "en" });
     expect(en.config.engage.text).toBe("Need a size?");
     const other = await startSession(SITE, { visit: visit("https://shop.example/shoes/1") });
@@ -195,7 +238,11 @@ describe("greeting rules", () => {
       );
       expect(res.status, await res.text()).toBe(200);
     }
-    const bad = await post(`/api/v1/sites/${SITE}/engage`, { visitorToken: "nope", id: "shirts", event: "shown" }, { Origin: ORIGIN });
+    const bad = await post(
+      `/api/v1/sites/${SITE}/engage`,
+      { visitorToken: "nope", id: "shirts", event: "shown" },
+      { Origin: ORIGIN },
+    );
     expect(bad.status).toBe(401);
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
@@ -214,7 +261,10 @@ describe("blocking a visitor", () => {
       const res = await call("GET", `/conversations/${grant.conversationId}/visitor`, owner);
       expect(res.status).toBe(200);
     });
-    const bad = await expectJson(call("POST", `/conversations/${grant.conversationId}/block`, owner, { hours: 0 }), 400);
+    const bad = await expectJson(
+      call("POST", `/conversations/${grant.conversationId}/block`, owner, { hours: 0 }),
+      400,
+    );
     expect(bad.error.fields.hours).toBe("between 1 hour and 1 year");
     const { blocks } = await expectJson(
       call("POST", `/conversations/${grant.conversationId}/block`, owner, { hours: 24, reason: "spam" }),
@@ -252,7 +302,11 @@ describe("texts per language", () => {
   it("gives the greeting and team name in the widget's language, else the default ones", async () => {
     await expectJson(
       call("PUT", "/settings", owner, {
-        look: { greeting: "Hello!", teamName: "Team", texts: { ru: { greeting: "Здравствуйте!", teamName: "Команда" } } },
+        look: {
+          greeting: "Hello!",
+          teamName: "Team",
+          texts: { ru: { greeting: "Здравствуйте!", teamName: "Команда" } },
+        },
       }),
       200,
     );
@@ -264,15 +318,23 @@ describe("texts per language", () => {
   });
 
   it("shows the browser's language on the visitor card", async () => {
-    const res = await post(`/api/v1/sites/${SITE}/sessions`, { locale: "en" }, { Origin: ORIGIN, "Accept-Language": "ru-RU,ru;q=0.9,en;q=0.8" });
+    const res = await post(
+      `/api/v1/sites/${SITE}/sessions`,
+      { locale: "en" },
+      { Origin: ORIGIN, "Accept-Language": "ru-RU,ru;q=0.9,en;q=0.8" },
+    );
     const grant = (await res.json()) as any;
     const visitor = await visitorSocket(grant);
     await visitor.hello();
     await visitor.say("привет");
-    await post(`/api/v1/sites/${SITE}/sessions`, { visitorToken: grant.visitorToken, trail: visit("https://shop.example/") }, {
-      Origin: ORIGIN,
-      "Accept-Language": "ru-RU,ru;q=0.9",
-    });
+    await post(
+      `/api/v1/sites/${SITE}/sessions`,
+      { visitorToken: grant.visitorToken, trail: visit("https://shop.example/") },
+      {
+        Origin: ORIGIN,
+        "Accept-Language": "ru-RU,ru;q=0.9",
+      },
+    );
     await eventually(async () => {
       const card = await expectJson(call("GET", `/conversations/${grant.conversationId}/visitor`, owner), 200);
       expect(card.visitor.language).toBe("ru-RU");

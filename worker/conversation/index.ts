@@ -287,7 +287,9 @@ export class Conversation extends SocketObject {
       if (state.site_key !== siteKey || state.visitor_id !== visitorId)
         return failure(403, "forbidden", "this conversation belongs to another visitor");
       const until = await this.ctx.storage.get<number>(BLOCKED_KEY);
-      return until && until > Date.now() ? failure(403, "visitor_blocked", "chat is unavailable for this visitor") : null;
+      return until && until > Date.now()
+        ? failure(403, "visitor_blocked", "chat is unavailable for this visitor")
+        : null;
     }
     // First contact: take what the site knows of the visitor, once.
     const contact = await siteStub(this.env, siteKey).contactOf(visitorId);

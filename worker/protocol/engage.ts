@@ -33,12 +33,7 @@ export const greetingRule = z.object({
   /** The auto-reply schedule's open hours: any time, only while open, only while closed. */
   schedule: z.enum(["any", "open", "closed"]).default("any"),
   /** Hours before the same visitor may see it again (a dismissal is forever). */
-  periodHours: z
-    .number()
-    .int()
-    .min(1, "between 1 and 8760 hours")
-    .max(8760, "between 1 and 8760 hours")
-    .default(24),
+  periodHours: z.number().int().min(1, "between 1 and 8760 hours").max(8760, "between 1 and 8760 hours").default(24),
 });
 export type GreetingRule = z.infer<typeof greetingRule>;
 

@@ -45,9 +45,7 @@ export const look = z.object({
   teamName: z.string().trim().max(80).default(""),
   avatarUrl: z.union([z.url({ protocol: /^https?$/ }), z.literal("")]).default(""),
   /** The greeting and team name per widget language; empty falls back to the two above. */
-  texts: z
-    .object({ en: lookTexts.optional(), ru: lookTexts.optional() })
-    .optional(),
+  texts: z.object({ en: lookTexts.optional(), ru: lookTexts.optional() }).optional(),
 });
 
 /** How much a conversation may hold: per file and in all, in megabytes (10^6 bytes). */

@@ -114,7 +114,8 @@ export class Site extends SocketObject {
   /** What the widget did with an offer beside the launcher (counters), if the origin is allowed. */
   async engageEvent(origin: string | null, visitorId: string, id: string, event: "shown" | "replied" | "dismissed") {
     const s = settings.siteSettingsOf(this.host.sql);
-    if (!s || !settings.originAllowed(origin, s.allowedOrigins)) return failure(403, "origin_not_allowed", "origin not allowed");
+    if (!s || !settings.originAllowed(origin, s.allowedOrigins))
+      return failure(403, "origin_not_allowed", "origin not allowed");
     return engage.recordWidgetEvent(this.host.sql, visitorId, id, event);
   }
 
@@ -135,7 +136,11 @@ export class Site extends SocketObject {
   async engageCounts(from: string, to: string) {
     return engage.engageCounts(this.host.sql, from, to);
   }
-  async blockVisitor(actor: audit.Actor, conversationId: string, options: { hours: number; ip: boolean; reason: string }) {
+  async blockVisitor(
+    actor: audit.Actor,
+    conversationId: string,
+    options: { hours: number; ip: boolean; reason: string },
+  ) {
     return engage.blockVisitorOf(this.host, actor, conversationId, options);
   }
   async blocks() {

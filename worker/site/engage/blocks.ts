@@ -69,11 +69,25 @@ export function block(
 export function blocks(sql: SqlStorage, now = Date.now()): BlockedEntry[] {
   sql.exec("DELETE FROM blocks WHERE until <= ?", now);
   return sql
-    .exec<{ id: string; kind: "visitor" | "ip"; visitor_id: string; until: number; reason: string; by: string; at: number }>(
-      "SELECT * FROM blocks ORDER BY at DESC",
-    )
+    .exec<{
+      id: string;
+      kind: "visitor" | "ip";
+      visitor_id: string;
+      until: number;
+      reason: string;
+      by: string;
+      at: number;
+    }>("SELECT * FROM blocks ORDER BY at DESC")
     .toArray()
-    .map((r) => ({ id: r.id, kind: r.kind, visitorId: r.visitor_id, until: r.until, reason: r.reason, by: r.by, at: r.at }));
+    .map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      visitorId: r.visitor_id,
+      until: r.until,
+      reason: r.reason,
+      by: r.by,
+      at: r.at,
+    }));
 }
 
 /** Lifts a block (both of a visitor's when `id` is one of them); 404 when there is none. */

@@ -29,7 +29,13 @@ export function pageMatches(pattern: string, url: string): boolean {
       return false;
     }
   }
-  const re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i");
+  const re = new RegExp(
+    `^${pattern
+      .split("*")
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+    "i",
+  );
   // "/cart" also matches "/cart/".
   return re.test(target) || re.test(target.replace(/\/$/, ""));
 }

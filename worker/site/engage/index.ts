@@ -129,7 +129,8 @@ export function recordWidgetEvent(
   offerId: string,
   event: EngageEvent,
 ): { ok: true } | Failure {
-  if (blockOn(sql, visitorId, undefined)) return failure(403, "visitor_blocked", "chat is unavailable for this visitor");
+  if (blockOn(sql, visitorId, undefined))
+    return failure(403, "visitor_blocked", "chat is unavailable for this visitor");
   // A conversation id stands for the operators' proactive messages, counted together.
   const id = offerId.length > 40 ? "message" : offerId;
   recordEngageEvent(sql, id, event);

@@ -83,13 +83,20 @@ export function recordBeat(host: SiteHost, beat: Beat, now = Date.now()): Engage
 /** Deletes the rows of visitors who left and arms the next sweep for the oldest row left. */
 export function sweep(host: SiteHost, now = Date.now()): void {
   const gone = host.sql
-    .exec<{ visitor_id: string }>("DELETE FROM visitors_online WHERE seen_at <= ? RETURNING visitor_id", now - ONLINE_TTL_MS)
+    .exec<{ visitor_id: string }>(
+      "DELETE FROM visitors_online WHERE seen_at <= ? RETURNING visitor_id",
+      now - ONLINE_TTL_MS,
+    )
     .toArray();
   for (const g of gone) toOperators(host, { type: "offline", visitorId: g.visitor_id });
   const oldest = host.sql.exec<{ at: number | null }>("SELECT MIN(seen_at) AS at FROM visitors_online").one().at;
   const due = oldest === null ? null : oldest + ONLINE_TTL_MS + 1000;
   if (host.timers.get(ONLINE_SWEEP_TIMER)?.due === due) return;
-  defer(host, "online sweep timer", due === null ? host.timers.cancel(ONLINE_SWEEP_TIMER) : host.timers.set(ONLINE_SWEEP_TIMER, due));
+  defer(
+    host,
+    "online sweep timer",
+    due === null ? host.timers.cancel(ONLINE_SWEEP_TIMER) : host.timers.set(ONLINE_SWEEP_TIMER, due),
+  );
 }
 
 /** The visitors on the site now, the latest page view first. */
