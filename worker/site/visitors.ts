@@ -89,8 +89,9 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
   }
   const blockedIp = blockOn(sql, req.visitorId, req.ipKey);
   if (blockedIp) return blockedFailure(blockedIp.until);
-  // Every page view refreshes its session: only sessions without a token count as new.
-  const tooMany = req.visitorId ? null : countSession(sql, req.ipKey, limitScale(host.env));
+  // Every page view asks (the presence beat): a client over the limit keeps its stored session
+  // and misses only that beat, so resumed sessions count too (one client cannot flood the Site).
+  const tooMany = countSession(sql, req.ipKey, limitScale(host.env));
   if (tooMany) return tooMany;
   let visitorId = req.visitorId;
   let verified = false;
