@@ -32,6 +32,7 @@ const offer = (v: Visitor) => v.page.locator("edge-chat .offer");
 describe("Online now", () => {
   test("lists a visitor on a page; the operator's first message shows in their widget and opens the chat", async () => {
     const visitor = await Visitor.open(browser, server, "/demo/plain.html");
+    await expect.poll(() => visitor.session(), { timeout: 20_000 }).toBeTruthy();
     const { visitorId } = (await visitor.session())!;
     await admin.page.locator("ec-app nav a", { hasText: "Online now" }).click();
     const row = admin.page.locator(`ec-online-now tr[data-visitor="${visitorId}"]`);
@@ -74,7 +75,8 @@ describe("greetings", () => {
       .toContain("write the greeting in at least one language");
     await screen.locator('[id="rules.0.text.en"]').fill("Need help choosing a size?");
     await screen.locator('[id="rules.0.text.ru"]').fill("Подсказать с размером?");
-    await screen.locator('[id="rules.0.pages"]').fill("/demo/plain.html");
+    // The server serves /demo/plain.html as /demo/plain.
+    await screen.locator('[id="rules.0.pages"]').fill("/demo/plain*");
     await screen.locator('[id="rules.0.delaySeconds"]').fill("1");
     await screen.locator('[id="rules.0.delaySeconds"]').dispatchEvent("change");
     await screen.locator("button.primary").click();
@@ -82,6 +84,9 @@ describe("greetings", () => {
     await admin.screenshot("greetings-settings");
 
     const first = await Visitor.open(browser, server, "/demo/plain.html");
+    await expect
+      .poll(async () => (await first.session())?.config.engage, { timeout: 20_000 })
+      .toMatchObject({ kind: "greeting", id: "greeting-1", text: "Need help choosing a size?", delay: 1 });
     await expect.poll(() => offer(first).textContent(), { timeout: 20_000 }).toContain("Need help choosing a size?");
     // Not on another page, and not again on this one within the period.
     await first.goto("/demo/");
@@ -119,27 +124,43 @@ describe("blocking", () => {
     await expect.poll(() => visitor.states(), { timeout: 20_000 }).toContain("Sent");
     const { conversationId } = (await visitor.session())!;
     await admin.page.goto(`${server.url}/admin/c/${conversationId}`);
+    await expect.poll(() => admin.thread().allTextContents(), { timeout: 20_000 }).toContain("spam spam spam");
+    await admin.page.locator("ec-visitor-card h2").waitFor();
     await admin.page.locator("ec-block-visitor button", { hasText: "Block visitor" }).click();
     await admin.page.locator("ec-block-visitor #block-reason").fill("spam");
     await admin.page.locator("ec-block-visitor button.danger", { hasText: "Block" }).click();
     await expect
-      .poll(() => admin.page.locator("ec-block-visitor [role=status]").textContent())
+      .poll(async () => (await admin.page.locator("ec-block-visitor p").allTextContents()).join(" "), {
+        timeout: 20_000,
+      })
       .toContain("Blocked until");
 
     await expect
       .poll(() => visitor.page.locator("edge-chat .status").textContent(), { timeout: 30_000 })
       .toBe("The chat is unavailable on this page.");
+    // The panel stays open across the reload (as it was), and says so at once.
     await visitor.goto("/demo/");
-    await visitor.openChat();
     await expect
       .poll(() => visitor.page.locator("edge-chat .status").textContent(), { timeout: 20_000 })
       .toBe("The chat is unavailable on this page.");
+
+    // The block covered the address too (every visitor here comes from 127.0.0.1): lift it.
+    await admin.page.locator("ec-block-visitor button", { hasText: "Unblock" }).click();
+    await expect
+      .poll(() => admin.page.locator("ec-block-visitor button", { hasText: "Block visitor" }).count())
+      .toBe(1);
+    await visitor.goto("/demo/");
+    await expect
+      .poll(() => visitor.page.locator("edge-chat .status").textContent(), { timeout: 20_000 })
+      .not.toBe("The chat is unavailable on this page.");
     await visitor.close();
   });
 });
 
 describe("texts per language", () => {
   test("a Russian browser on a page without a language gets the Russian greeting and team name", async () => {
+    // Independent of the blocking test: no block on this machine's address.
+    for (const b of (await admin.api("GET", "/blocks")).body.blocks) await admin.api("DELETE", `/blocks/${b.id}`);
     const saved = await admin.api("PUT", "/settings", {
       look: { texts: { ru: { greeting: "Здравствуйте! Чем помочь?", teamName: "Команда магазина" } } },
     });
@@ -153,6 +174,9 @@ describe("texts per language", () => {
       }),
     );
     await visitor.goto("/demo/no-lang.html");
+    await expect
+      .poll(async () => (await visitor.session())?.config.look.greeting, { timeout: 20_000 })
+      .toBe("Здравствуйте! Чем помочь?");
     await visitor.openChat();
     await expect.poll(() => visitor.texts()).toContain("Здравствуйте! Чем помочь?");
     expect(await visitor.page.locator("edge-chat #title").textContent()).toBe("Команда магазина");
