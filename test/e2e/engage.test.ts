@@ -157,6 +157,22 @@ describe("blocking", () => {
   });
 });
 
+describe("look changes", () => {
+  test("reach a returning visitor at the next page view, not after a cache expires", async () => {
+    const visitor = await Visitor.open(browser, server, "/demo/");
+    await expect.poll(() => visitor.session(), { timeout: 20_000 }).toBeTruthy();
+    const saved = await admin.api("PUT", "/settings", { look: { color: "#b91c1c", launcherText: "Ask us" } });
+    expect(saved.status).toBe(200);
+    await visitor.goto("/demo/plain.html");
+    await expect
+      .poll(() => visitor.launcher().evaluate((b) => getComputedStyle(b).backgroundColor), { timeout: 20_000 })
+      .toBe("rgb(185, 28, 28)");
+    expect(await visitor.launcher().textContent()).toContain("Ask us");
+    await admin.api("PUT", "/settings", { look: { color: "#2563eb", launcherText: "" } });
+    await visitor.close();
+  });
+});
+
 describe("texts per language", () => {
   test("a Russian browser on a page without a language gets the Russian greeting and team name", async () => {
     // Independent of the blocking test: no block on this machine's address.
