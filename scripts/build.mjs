@@ -48,6 +48,7 @@ export async function build({ quiet = false } = {}) {
     component_gzip_bytes: widget.component.gzip,
     extras_gzip_bytes: widget.extras.gzip,
     bot_gzip_bytes: widget.bot.gzip,
+    engage_gzip_bytes: widget.engage.gzip,
     calls_gzip_bytes: widget.calls.gzip,
     admin_initial_gzip_bytes: admin.initial.gzip,
   };

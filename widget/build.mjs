@@ -2,6 +2,7 @@
  * Builds the visitor widget with esbuild:
  *   outDir/w/calls.<hash>.js      the call panel and WebRTC, loaded by the extras when a call starts or rings
  *   outDir/w/extras.<hash>.js     the "More" menu's features, loaded by the component on demand
+ *   outDir/w/engage.<hash>.js     a proactive message or greeting beside the launcher, loaded by the extras when the server offers one
  *   outDir/w/edge-chat.<hash>.js  the component with Lit and the extras' name (cache forever)
  *   outDir/widget.js               the loader, with the component's name inlined (cache briefly)
  * All are classic scripts, so a shop on another origin loads them without CORS.
@@ -83,9 +84,11 @@ export async function buildWidget({ outDir, minify = true }) {
   // Calls and the bot first, then extras: each carries the next ones' hashed names, so it changes when they do.
   const calls = await buildChunk("calls", path.join(HERE, "calls/index.ts"), outDir, minify);
   const bot = await buildChunk("bot", path.join(HERE, "bot/index.ts"), outDir, minify);
+  const engage = await buildChunk("engage", path.join(HERE, "engage/index.ts"), outDir, minify);
   const extras = await buildChunk("extras", path.join(HERE, "extras/index.ts"), outDir, minify, {
     __EDGECHAT_CALLS__: JSON.stringify(`/w/${calls.name}`),
     __EDGECHAT_BOT__: JSON.stringify(`/w/${bot.name}`),
+    __EDGECHAT_ENGAGE__: JSON.stringify(`/w/${engage.name}`),
   });
   const component = await buildChunk("edge-chat", path.join(HERE, "edge-chat.ts"), outDir, minify, {
     __EDGECHAT_EXTRAS__: JSON.stringify(`/w/${extras.name}`),
@@ -103,7 +106,7 @@ export async function buildWidget({ outDir, minify = true }) {
 
   await mkdir(path.join(outDir, "w"), { recursive: true });
   for (const old of await readdir(path.join(outDir, "w"))) {
-    if (/^(edge-chat|extras|bot|calls)\..+\.js$/.test(old) && ![component.name, extras.name, bot.name, calls.name].includes(old)) {
+    if (/^(edge-chat|extras|bot|calls|engage)\..+\.js$/.test(old) && ![component.name, extras.name, bot.name, calls.name, engage.name].includes(old)) {
       await rm(path.join(outDir, "w", old));
     }
   }
@@ -111,6 +114,7 @@ export async function buildWidget({ outDir, minify = true }) {
   await writeFile(calls.path, calls.bytes);
   await writeFile(extras.path, extras.bytes);
   await writeFile(bot.path, bot.bytes);
+  await writeFile(engage.path, engage.bytes);
   await writeFile(component.path, component.bytes);
   await writeFile(loaderOut.path, loaderBytes);
   return {
@@ -119,12 +123,13 @@ export async function buildWidget({ outDir, minify = true }) {
     extras: sizes(`w/${extras.name}`, extras.bytes),
     bot: sizes(`w/${bot.name}`, bot.bytes),
     calls: sizes(`w/${calls.name}`, calls.bytes),
+    engage: sizes(`w/${engage.name}`, engage.bytes),
   };
 }
 
 // `node widget/build.mjs [outDir]` builds on its own and prints the sizes.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const outDir = path.resolve(process.argv[2] ?? path.join(ROOT, "dist/assets"));
-  const { loader, component, extras, bot, calls } = await buildWidget({ outDir });
-  for (const part of [loader, component, extras, bot, calls]) console.log(`${part.file}  ${part.bytes} B, ${part.gzip} B gzip`);
+  const { loader, component, extras, bot, calls, engage } = await buildWidget({ outDir });
+  for (const part of [loader, component, extras, bot, calls, engage]) console.log(`${part.file}  ${part.bytes} B, ${part.gzip} B gzip`);
 }

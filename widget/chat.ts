@@ -7,15 +7,7 @@ import type { ReactiveController, ReactiveControllerHost } from "lit";
 import type { Author, ClientFrame, Message, ServerFrame, TrailCart } from "../worker/protocol";
 import { Connection } from "./connection";
 import { newClientId, Outbox, type OutboxItem } from "./outbox";
-import {
-  CONFIG_FRESH_MS,
-  isFresh,
-  SessionKeeper,
-  TOKEN_FRESH_MS,
-  toIdentity,
-  type HostIdentity,
-  type Session,
-} from "./session";
+import { SessionKeeper, TOKEN_FRESH_MS, toIdentity, type HostIdentity, type Session } from "./session";
 import { SiteStorage } from "./storage";
 import { recordPage } from "./trail";
 
@@ -143,8 +135,8 @@ export class ChatController implements ReactiveController {
     this.#booted = true;
     const keeper = this.#keeper;
     keeper.trail = recordPage(this.#store);
-    if (!isFresh(this.session, CONFIG_FRESH_MS) || keeper.identityToSend() || keeper.wantsTrail)
-      await keeper.refresh().catch(() => {});
+    // Every page view asks once: the look is never stale, and it is the visitor's presence beat.
+    await keeper.refresh().catch(() => {});
     if (this.#host.opened || this.pending.length || this.#store.get("active") === this.session?.conversationId) {
       this.#conn.start();
     }
@@ -215,7 +207,8 @@ export class ChatController implements ReactiveController {
 
   async #socketUrl(refused: boolean): Promise<string> {
     // A refused socket most often means an expired token: exchange it for a fresh one.
-    if (refused || !isFresh(this.session, TOKEN_FRESH_MS)) await this.#keeper.refresh().catch((e) => this.#refused(e));
+    if (refused || Date.now() - (this.session?.at ?? 0) >= TOKEN_FRESH_MS)
+      await this.#keeper.refresh().catch((e) => this.#refused(e));
     this.state = "connecting";
     this.#host.requestUpdate();
     const { conversationId, visitorToken } = this.session!;
@@ -274,7 +267,7 @@ export class ChatController implements ReactiveController {
         this.askEmail = f.askEmail;
         break;
       case "error":
-        if (!this.#outbox.refused(f.code, f.message)) console.warn(`edgechat: ${f.code}: ${f.message}`);
+        if (!this.#outbox.refused(f.code, f.message)) console.warn("edgechat:", f.code, f.message);
         break;
     }
     this.onFrame?.(f);

@@ -16,7 +16,6 @@ import { avatar, bubble, CLOSE_ICON, icon, MORE_ICON, SEND_ICON } from "./view";
 
 /** The extras bundle's path, e.g. "/w/extras.3F2A9C.js"; set by widget/build.mjs. */
 declare const __EDGECHAT_EXTRAS__: string;
-/** The bot bundle's path (buttons, "did this help?"); set by widget/build.mjs. */
 
 /** One time formatter per language: making one costs far more than formatting with it. */
 const clocks: Partial<Record<Locale, Intl.DateTimeFormat>> = {};
@@ -79,7 +78,11 @@ export class EdgeChat extends LitElement {
 
   /** The page's language choice (see `pickLocale`). */
   get locale(): Locale {
-    return pickLocale(window.edgechatSettings?.locale, document.documentElement.lang, this.chat.session?.config.locale);
+    return pickLocale(
+      window.edgechatSettings?.locale,
+      document.documentElement.lang || navigator.language,
+      this.chat.session?.config.locale,
+    );
   }
 
   get #launcher(): HTMLButtonElement {
@@ -161,8 +164,9 @@ export class EdgeChat extends LitElement {
     }
     if (changed.has("opened")) this.chat.panelChanged();
     this.drawn ||= this.opened;
-    // The open panel needs the extras: the attach button, files in messages, the email field.
-    if (this.drawn && !this.extras) void this.#loadExtras();
+    // The open panel needs the extras: the attach button, files in messages, the email field;
+    // so does a proactive message or greeting (the extras load widget/engage for it).
+    if ((this.drawn || this.chat.session?.config.engage) && !this.extras) void this.#loadExtras();
   }
 
   protected override updated(): void {

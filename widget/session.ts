@@ -35,8 +35,6 @@ export type SessionError = Error & { status: number; code: string };
 
 /** Tokens last a day; refresh well before, so a long-open tab never meets a refused socket. */
 export const TOKEN_FRESH_MS = 12 * 3600_000;
-/** Cached look and greeting are used without asking the server for this long. */
-export const CONFIG_FRESH_MS = 15 * 60_000;
 
 /** The visitor's IANA time zone, read in a task of its own. */
 function timeZone(): Promise<string> {
@@ -48,11 +46,6 @@ export function toIdentity(id: HostIdentity | undefined | null): Identity | unde
   if (!id || id.id == null || id.id === "" || typeof id.hash !== "string") return undefined;
   // Empty fields become undefined, which JSON leaves out.
   return { userId: String(id.id), hash: id.hash, email: id.email || undefined, name: id.name || undefined };
-}
-
-/** True when the session was granted less than `ms` ago. */
-export function isFresh(s: Session | null, ms: number): s is Session {
-  return !!s && Date.now() - s.at < ms;
 }
 
 /** One POST to the sessions endpoint. Throws a SessionError on a refusal, a TypeError when offline. */
@@ -81,7 +74,7 @@ export async function requestSession(server: string, site: string, body: Session
 export async function openSession(
   server: string,
   store: SiteStorage,
-  body: { identity?: Identity; trail?: Trail; locale: string; timezone?: string },
+  body: Omit<SessionBody, "visitorToken">,
 ): Promise<Session> {
   const old = store.get<Session>("session");
   const send = async (b: SessionBody): Promise<Session> => {
@@ -94,7 +87,7 @@ export async function openSession(
         return send({ ...b, visitorToken: undefined });
       }
       if (b.identity && err.code === "bad_identity") {
-        console.warn(`edgechat: identity ignored: ${err.message}`);
+        console.warn("edgechat: identity ignored:", err.message);
         return send({ ...b, identity: undefined });
       }
       throw err;
@@ -179,6 +172,8 @@ export class SessionKeeper {
       session = await openSession(this.#server, this.#store, {
         identity,
         trail,
+        visit: this.trail,
+        cart: window.edgechatSettings?.cart,
         locale: this.#locale(),
         // The server keeps the zone only with a trail or an identity, and reading it costs a
         // long task the first time (the browser loads its time zone data): only then, apart.

@@ -124,6 +124,10 @@ export class InboxStore extends EventTarget {
       if (isNew && this.live && frame.conversation.status === "open") this.onNew(frame.conversation);
     } else if (frame.type === "ringing") {
       this.dispatchEvent(new CustomEvent("ringing", { detail: frame }));
+    } else if (frame.type === "online" || frame.type === "offline") {
+      // Online now listens (admin/src/online); the inbox itself does not change.
+      this.dispatchEvent(new CustomEvent("online", { detail: frame }));
+      return;
     } else if (frame.type === "presence") {
       const changed = frame.operatorsOnline !== this.operatorsOnline;
       this.operatorsOnline = frame.operatorsOnline;

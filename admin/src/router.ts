@@ -6,6 +6,7 @@
 export type Route =
   | { name: "inbox"; conversationId?: string }
   | { name: "settings"; screen: string }
+  | { name: "online" }
   | { name: "accept-invite"; site: string; token: string }
   | { name: "reset-password"; site: string; token: string };
 
@@ -18,6 +19,7 @@ export function parse(loc: { pathname: string; search: string }): Route {
   const parts = path.split("/").filter(Boolean);
   if (parts[0] === "c" && parts[1]) return { name: "inbox", conversationId: parts[1] };
   if (parts[0] === "settings") return { name: "settings", screen: parts[1] ?? "" };
+  if (parts[0] === "online") return { name: "online" };
   if (parts[0] === "accept-invite")
     return { name: "accept-invite", site: q.get("site") ?? "", token: q.get("token") ?? "" };
   if (parts[0] === "reset-password")
@@ -32,6 +34,8 @@ export function href(route: Route): string {
       return route.conversationId ? `${BASE}/c/${route.conversationId}` : `${BASE}/`;
     case "settings":
       return `${BASE}/settings/${route.screen}`;
+    case "online":
+      return `${BASE}/online`;
     default:
       return `${BASE}/`;
   }

@@ -20,6 +20,8 @@ export interface Lit {
 }
 
 declare const __EDGECHAT_BOT__: string;
+/** The engage bundle's path (an offer beside the launcher); set by widget/build.mjs. */
+declare const __EDGECHAT_ENGAGE__: string;
 
 export class Extras {
   readonly email: EmailField;
@@ -38,6 +40,12 @@ export class Extras {
       this.transcript.frame(f);
       this.calls.frame(f);
     };
+    // The component loads the extras for an offer too: its card lives in a chunk of its own.
+    if (host.chat.session?.config.engage && !host.opened) {
+      document.head.append(
+        Object.assign(document.createElement("script"), { src: new URL(__EDGECHAT_ENGAGE__, host.server).href }),
+      );
+    }
   }
 
   /**

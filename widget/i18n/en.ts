@@ -59,3 +59,11 @@ export const en = /* @__PURE__ */ Object.assign({}, enChat, enExtras);
 export type ChatTexts = typeof enChat;
 export type ExtrasTexts = typeof enExtras;
 export type Catalogue = typeof en;
+
+/** The engage bundle's texts (a message or greeting beside the launcher). */
+export const enEngage = {
+  reply: "Reply",
+  dismissOffer: "Dismiss",
+  offerFrom: (name: string) => `Message from ${name}`,
+};
+export type EngageTexts = typeof enEngage;

@@ -1,8 +1,8 @@
 /** The widget's languages: one catalogue per language, picked once per page. */
-import { enChat, enExtras, type ChatTexts, type ExtrasTexts } from "./en";
-import { ruChat, ruExtras } from "./ru";
+import { enChat, enEngage, enExtras, type ChatTexts, type EngageTexts, type ExtrasTexts } from "./en";
+import { ruChat, ruEngage, ruExtras } from "./ru";
 
-export type { ChatTexts, ExtrasTexts };
+export type { ChatTexts, EngageTexts, ExtrasTexts };
 export type Locale = "en" | "ru";
 
 // Each bundle uses one of these maps; the other is dropped from it.
@@ -31,4 +31,9 @@ export function catalogue(locale: Locale): ChatTexts {
 /** The extras bundle's texts in `locale`. */
 export function extrasCatalogue(locale: Locale): ExtrasTexts {
   return extrasTexts[locale];
+}
+
+/** The engage bundle's texts in `locale`. */
+export function engageCatalogue(locale: Locale): EngageTexts {
+  return locale === "ru" ? ruEngage : enEngage;
 }

@@ -1,5 +1,5 @@
 /** Russian texts of the widget, in the same two parts as en.ts. */
-import type { Catalogue, ChatTexts, ExtrasTexts } from "./en";
+import type { Catalogue, ChatTexts, EngageTexts, ExtrasTexts } from "./en";
 
 export const ruChat: ChatTexts = {
   open: "Открыть чат",
@@ -54,3 +54,9 @@ export const ruExtras: ExtrasTexts = {
 
 /** All the texts (see en.ts). */
 export const ru: Catalogue = /* @__PURE__ */ Object.assign({}, ruChat, ruExtras);
+
+export const ruEngage: EngageTexts = {
+  reply: "Ответить",
+  dismissOffer: "Закрыть",
+  offerFrom: (name: string) => `Сообщение от ${name}`,
+};

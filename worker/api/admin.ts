@@ -3,6 +3,7 @@
  * sockets (the site's inbox and one conversation). Sessions are HttpOnly SameSite=Strict
  * cookies; every state-changing request must also come from this Worker's own origin.
  */
+import { adminEngage } from "./admin-engage";
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Env } from "../env";
@@ -166,3 +167,4 @@ admin.route("/", adminFiles); // uploads, the gallery, deleting a message
 admin.route("/", adminBot); // knowledge base, scenario, leads
 admin.route("/", adminCalls); // ICE servers for calls
 admin.route("/", adminAppointments); // bookings and consultation hours
+admin.route("/", adminEngage); // Online now, proactive messages, greetings, blocks

@@ -40,6 +40,9 @@ import { SITE_SYNC_TIMER, SiteReport } from "./site-report";
 import { ConversationStore, type NewMessage } from "./store";
 import { buildSummary } from "./summary";
 
+/** Storage key: until when the Site blocked this conversation's visitor. */
+const BLOCKED_KEY = "blockedUntil";
+
 /** Headers the Worker sets when it hands a verified socket to the object. */
 export const PEER_HEADERS = {
   role: "X-Edgechat-Role",
@@ -264,13 +267,31 @@ export class Conversation extends SocketObject {
     return this.operatorRefusal(siteKey) ?? postOperatorReply(this.host, reply);
   }
 
+  /** An operator's first words to a visitor on the site (Online now): creates the conversation if needed. */
+  async startByOperator(siteKey: string, visitorId: string, reply: OperatorReply) {
+    return (await this.admitVisitor(siteKey, visitorId)) ?? postOperatorReply(this.host, reply);
+  }
+
+  /** The Site blocked (or, with 0, unblocked) this conversation's visitor: their sockets close now. */
+  async blockVisitor(siteKey: string, until: number): Promise<void> {
+    if (this.store.state()?.site_key !== siteKey) return;
+    if (until > Date.now()) {
+      await this.ctx.storage.put(BLOCKED_KEY, until);
+      closeAll(this.ctx.getWebSockets("visitor"), 4003, "visitor blocked");
+    } else await this.ctx.storage.delete(BLOCKED_KEY);
+  }
+
   // ---- admission ----
 
   private async admitVisitor(siteKey: string, visitorId: string): Promise<Failure | null> {
     const state = this.store.state();
     if (state) {
-      if (state.site_key === siteKey && state.visitor_id === visitorId) return null;
-      return failure(403, "forbidden", "this conversation belongs to another visitor");
+      if (state.site_key !== siteKey || state.visitor_id !== visitorId)
+        return failure(403, "forbidden", "this conversation belongs to another visitor");
+      const until = await this.ctx.storage.get<number>(BLOCKED_KEY);
+      return until && until > Date.now()
+        ? failure(403, "visitor_blocked", "chat is unavailable for this visitor")
+        : null;
     }
     // First contact: take what the site knows of the visitor, once.
     const contact = await siteStub(this.env, siteKey).contactOf(visitorId);

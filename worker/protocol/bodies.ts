@@ -51,6 +51,10 @@ export const sessionBody = z.object({
   visitorToken: z.string().max(2048).optional(),
   identity: identity.optional(),
   trail: trail.optional(),
+  /** The trail on every page view, for who is online now: never stored (worker/site/engage). */
+  visit: trail.optional(),
+  /** The shop's cart on this page (`edgechatSettings.cart`), for who is online now. */
+  cart: trailCart.optional(),
   locale: z.string().max(35).optional(),
   timezone: z.string().max(64).optional(),
 });

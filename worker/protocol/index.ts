@@ -10,6 +10,7 @@ export * from "./bodies";
 export * from "./settings";
 export * from "./notify";
 export * from "./bot";
+export * from "./engage";
 export type * from "./types";
 export type * from "./email";
 // The auto-reply settings body is validated by the auto-reply module's own schema (it needs

@@ -28,6 +28,12 @@ export const originPattern = z
   )
   .transform((s) => s.toLowerCase());
 
+/** The look's texts in one language. */
+const lookTexts = z.object({
+  greeting: z.string().trim().max(500).default(""),
+  teamName: z.string().trim().max(80).default(""),
+});
+
 export const look = z.object({
   color: z
     .string()
@@ -38,6 +44,8 @@ export const look = z.object({
   greeting: z.string().trim().max(500).default(""),
   teamName: z.string().trim().max(80).default(""),
   avatarUrl: z.union([z.url({ protocol: /^https?$/ }), z.literal("")]).default(""),
+  /** The greeting and team name per widget language; empty falls back to the two above. */
+  texts: z.object({ en: lookTexts.optional(), ru: lookTexts.optional() }).optional(),
 });
 
 /** How much a conversation may hold: per file and in all, in megabytes (10^6 bytes). */
@@ -78,12 +86,24 @@ export type SiteSettings = z.infer<typeof siteSettings>;
 export interface WidgetConfig {
   siteName: string;
   locale: "en" | "ru";
-  look: SiteSettings["look"];
+  /** The look with the greeting and team name already in the widget's language. */
+  look: Omit<SiteSettings["look"], "texts">;
   operatorsOnline: boolean;
   emailKnown: boolean;
   /** Video calls are on for the site (the widget shows its call button when operators are online). */
   video: boolean;
+  /** Something to show beside the launcher (the widget loads widget/engage for it). */
+  engage?: EngageOffer;
 }
+
+/**
+ * A proactive message an operator wrote to this visitor (already in their conversation), or
+ * a greeting rule that matched this page view (`delay` seconds on the page first; the widget
+ * keeps which it showed and which were dismissed, so `period` hours pass between two showings).
+ */
+export type EngageOffer =
+  | { kind: "message"; id: string; text: string; name: string }
+  | { kind: "greeting"; id: string; text: string; name: string; delay: number; period: number };
 
 export const emailSettings = z.object({
   /** Minutes an operator's answer may stay unseen in the widget before it is emailed (0: at once). */

@@ -3,6 +3,7 @@
  * Type-only, so browser bundles import them for free.
  */
 import type { Trail } from "./bodies";
+import type { OnlineVisitor } from "./engage";
 import type { OutboundEmail } from "./email";
 
 export type Role = "owner" | "admin" | "operator";
@@ -187,6 +188,9 @@ export type SiteServerFrame =
   | { type: "inbox"; conversations: InboxEntry[] }
   | { type: "conversation"; conversation: InboxEntry }
   | { type: "presence"; operatorsOnline: number }
+  /** A visitor's page view (Online now), and a visitor who left the site. */
+  | { type: "online"; visitor: OnlineVisitor }
+  | { type: "offline"; visitorId: string }
   /** A visitor is calling in a conversation (its own socket rings with the `call` request). */
   | { type: "ringing"; conversationId: string; callId: string; audioOnly: boolean };
 
@@ -195,6 +199,8 @@ export interface VisitorClient {
   country?: string;
   city?: string;
   userAgent?: string;
+  /** The browser's first language (`Accept-Language`), e.g. "ru-RU". */
+  language?: string;
 }
 
 /** One operator of the site as the admin app lists them. */
@@ -274,10 +280,15 @@ export interface VisitorCard {
   country: string | null;
   city: string | null;
   device: DeviceInfo;
+  /** The widget's language in the conversation. */
   locale: string | null;
+  /** The visitor's browser language (its first preference), e.g. "ru-RU". */
+  language: string | null;
   timezone: string | null;
   trail: Trail | null;
   previous: InboxEntry[];
+  /** Until when the visitor is blocked, if they are. */
+  blockedUntil?: number;
 }
 
 /** What became of an outbound email (worker/site/outbox.ts). */

@@ -112,16 +112,20 @@ type ContactRow = {
   country: string | null;
   city: string | null;
   user_agent: string | null;
+  browser_language: string | null;
 };
 
 /** Stores the client data of a session start on an existing contact (nothing is stored for visitors who never chat). */
-export function recordClient(sql: SqlStorage, visitorId: string, client: VisitorClient): void {
+export function recordClient(sql: SqlStorage, visitorId: string, client: VisitorClient, ipKey?: string): void {
   sql.exec(
-    `UPDATE contacts SET country = COALESCE(?, country), city = COALESCE(?, city), user_agent = COALESCE(?, user_agent)
+    `UPDATE contacts SET country = COALESCE(?, country), city = COALESCE(?, city), user_agent = COALESCE(?, user_agent),
+       browser_language = COALESCE(?, browser_language), ip_key = COALESCE(?, ip_key)
      WHERE visitor_id = ?`,
     client.country?.slice(0, 2) ?? null,
     client.city?.slice(0, 120) ?? null,
     client.userAgent?.slice(0, 400) ?? null,
+    client.language?.slice(0, 35) ?? null,
+    ipKey ?? null,
     visitorId,
   );
 }
@@ -152,6 +156,7 @@ export function visitorCard(sql: SqlStorage, conversationId: string): VisitorCar
     city: c?.city ?? null,
     device: describeUserAgent(c?.user_agent),
     locale: c?.locale ?? null,
+    language: c?.browser_language ?? null,
     timezone: c?.timezone ?? null,
     trail: c?.trail ? (JSON.parse(c.trail) as Trail) : null,
     previous,

@@ -9,7 +9,7 @@ import { failure } from "../lib/errors";
 import { migrate } from "../lib/migrate";
 import { SocketObject } from "../lib/socket-object";
 import { Timers } from "../lib/timers";
-import type { InboxEntry, KbEntryInput, PushSubscriptionBody, QuietHours, Routing } from "../protocol";
+import type { GreetingRule, InboxEntry, KbEntryInput, PushSubscriptionBody, QuietHours, Routing } from "../protocol";
 import type * as audit from "./audit";
 import * as auditLog from "./audit";
 import * as autoReply from "./autoreply";
@@ -18,6 +18,7 @@ import * as canned from "./canned";
 import * as contacts from "./contacts";
 import * as dataRights from "./data-rights";
 import * as departments from "./departments";
+import * as engage from "./engage";
 import type { SiteHost } from "./host";
 import * as inbox from "./inbox";
 import * as install from "./install";
@@ -70,6 +71,7 @@ export class Site extends SocketObject {
       [bot.LEAD_DELIVERY_TIMER]: (job) => bot.runDelivery(this.host, job),
       [appointments.APPOINTMENT_REMINDER_TIMER]: (job) => appointments.sendReminder(this.host, job),
       [reports.REPORTS_ROLLUP_TIMER]: () => reports.rollUp(this.host),
+      [engage.ONLINE_SWEEP_TIMER]: () => engage.sweep(this.host),
     }));
     const mailer = new Mailer(sql, env, timers, () => settings.siteSettingsOf(sql)?.name ?? "Edgechat");
     this.host = { sql, ctx, env, timers, mailer, siteKey: () => settings.readSetting<string>(sql, "site_key") };
@@ -108,6 +110,44 @@ export class Site extends SocketObject {
 
   async startSession(req: visitors.SessionRequest) {
     return visitors.startSession(this.host, req);
+  }
+  /** What the widget did with an offer beside the launcher (counters), if the origin is allowed. */
+  async engageEvent(origin: string | null, visitorId: string, id: string, event: "shown" | "replied" | "dismissed") {
+    const s = settings.siteSettingsOf(this.host.sql);
+    if (!s || !settings.originAllowed(origin, s.allowedOrigins))
+      return failure(403, "origin_not_allowed", "origin not allowed");
+    return engage.recordWidgetEvent(this.host.sql, visitorId, id, event);
+  }
+
+  // ---- engaging visitors (./engage): Online now, proactive messages, greetings, blocks ----
+
+  async onlineVisitors() {
+    return engage.onlineVisitors(this.host);
+  }
+  async startChat(operator: audit.Actor, visitorId: string, text: string) {
+    return engage.startChat(this.host, operator, visitorId, text);
+  }
+  async greetingRules() {
+    return engage.greetingRules(this.host.sql);
+  }
+  async saveGreetingRules(actor: audit.Actor, rules: GreetingRule[]) {
+    return engage.saveGreetingRules(this.host.sql, actor, rules);
+  }
+  async engageCounts(from: string, to: string) {
+    return engage.engageCounts(this.host.sql, from, to);
+  }
+  async blockVisitor(
+    actor: audit.Actor,
+    conversationId: string,
+    options: { hours: number; ip: boolean; reason: string },
+  ) {
+    return engage.blockVisitorOf(this.host, actor, conversationId, options);
+  }
+  async blocks() {
+    return engage.blocks(this.host.sql);
+  }
+  async unblock(actor: audit.Actor, id: string) {
+    return engage.unblockById(this.host, actor, id);
   }
   /** The site's settings, or null when the site does not exist. */
   async settings() {
@@ -204,7 +244,7 @@ export class Site extends SocketObject {
     return inbox.searchInbox(this.host.sql, query);
   }
   async visitorCard(conversationId: string) {
-    return contacts.visitorCard(this.host.sql, conversationId);
+    return engage.withBlock(this.host.sql, contacts.visitorCard(this.host.sql, conversationId));
   }
   async assignTarget(input: { operatorId?: string | null; departmentId?: string | null }) {
     return routing.assignTarget(this.host, input);

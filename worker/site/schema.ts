@@ -262,4 +262,31 @@ export const SITE_MIGRATIONS = [
    CREATE INDEX report_facts_first ON report_facts (first_visitor_at);
    CREATE TABLE report_days (day TEXT PRIMARY KEY, zone TEXT NOT NULL, row TEXT NOT NULL);
    CREATE TABLE report_dirty (day TEXT PRIMARY KEY);`,
+  // Engaging visitors (./engage): who is on the site now (rows deleted when they expire), greeting
+  // counters per local day, blocks; the address a contact last came from (keyed), for blocking.
+  `CREATE TABLE visitors_online (
+     visitor_id TEXT PRIMARY KEY,
+     conversation_id TEXT NOT NULL,
+     since INTEGER NOT NULL,
+     seen_at INTEGER NOT NULL,
+     entry TEXT NOT NULL,
+     ip_key TEXT,
+     offer TEXT
+   );
+   CREATE INDEX visitors_online_seen ON visitors_online (seen_at);
+   CREATE TABLE engage_counts (day TEXT NOT NULL, id TEXT NOT NULL, event TEXT NOT NULL, count INTEGER NOT NULL,
+     PRIMARY KEY (day, id, event));
+   CREATE TABLE blocks (
+     id TEXT PRIMARY KEY,
+     kind TEXT NOT NULL,
+     value TEXT NOT NULL,
+     visitor_id TEXT NOT NULL,
+     until INTEGER NOT NULL,
+     reason TEXT NOT NULL,
+     by TEXT NOT NULL,
+     at INTEGER NOT NULL
+   );
+   CREATE INDEX blocks_value ON blocks (kind, value);
+   ALTER TABLE contacts ADD COLUMN ip_key TEXT;
+   ALTER TABLE contacts ADD COLUMN browser_language TEXT;`,
 ] as const;

@@ -5,13 +5,15 @@
 import { fromHex, hmacSha256, randomHex, sameBytes } from "../lib/crypto";
 import { failure, type Failure } from "../lib/errors";
 import { conversationStub, newConversationId } from "../lib/jurisdiction";
-import type { Identity, Trail, VisitorClient, WidgetConfig } from "../protocol";
+import type { Identity, Trail, TrailCart, VisitorClient, WidgetConfig } from "../protocol";
+import { blockedFailure, blockOn, onPageView } from "./engage";
 import { contactOf, recordClient, upsertContact, visitorOfUser } from "./contacts";
 import { defer, type SiteHost } from "./host";
 import { recordIdentityRefused, recordOrigin } from "./install";
 import { operatorsOnline } from "./presence";
 import { acceptedSecrets } from "./secrets";
 import { originAllowed, siteSettingsOf } from "./settings";
+import type { SiteSettings } from "../protocol";
 import { notLive } from "./signup";
 import { countNewConversation, countSession, limitScale } from "./visitor-limits";
 
@@ -22,6 +24,9 @@ export interface SessionRequest {
   conversationId?: string;
   identity?: Identity;
   trail?: Trail;
+  /** This page view's trail and cart (who is online now; never stored). */
+  visit?: Trail;
+  cart?: TrailCart;
   locale?: string;
   timezone?: string;
   /** Country and city from `request.cf`, and the User-Agent (for the visitor card). */
@@ -82,6 +87,10 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
       `origin ${req.origin ?? "(none)"} is not allowed for this site; add it to the site's allowed origins`,
     );
   }
+  const blockedIp = blockOn(sql, req.visitorId, req.ipKey);
+  if (blockedIp) return blockedFailure(blockedIp.until);
+  // Every page view asks (the presence beat): a client over the limit keeps its stored session
+  // and misses only that beat, so resumed sessions count too (one client cannot flood the Site).
   const tooMany = countSession(sql, req.ipKey, limitScale(host.env));
   if (tooMany) return tooMany;
   let visitorId = req.visitorId;
@@ -99,6 +108,8 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
     visitorId = visitorOfUser(sql, req.identity.userId) ?? visitorId;
   }
   visitorId ??= `v_${randomHex(12)}`;
+  const blocked = visitorId !== req.visitorId && blockOn(sql, visitorId, undefined);
+  if (blocked) return blockedFailure(blocked.until);
   if (req.identity || req.trail) {
     const id = req.identity;
     upsertContact(sql, visitorId, {
@@ -111,7 +122,7 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
       ...(req.trail ? { trail: req.trail } : {}),
     });
   }
-  if (req.client) recordClient(sql, visitorId, req.client);
+  if (req.client) recordClient(sql, visitorId, req.client, req.ipKey);
   const conversationId = openConversationOf(
     host,
     visitorId,
@@ -134,18 +145,43 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
       );
     }
   }
+  const look = lookIn(settings.look, req.locale);
+  const engage = req.visit
+    ? onPageView(host, {
+        visitorId,
+        conversationId,
+        visit: req.visit,
+        ...(req.cart ? { cart: req.cart } : {}),
+        ...(req.locale ? { locale: req.locale } : {}),
+        ...(req.client?.language ? { language: req.client.language } : {}),
+        ...(req.ipKey ? { ipKey: req.ipKey } : {}),
+        chatted: listed(sql, conversationId),
+        teamName: look.teamName || settings.name,
+      })
+    : null;
   return {
     visitorId,
     conversationId,
     config: {
       siteName: settings.name,
       locale: settings.locale,
-      look: settings.look,
+      look,
       operatorsOnline: operatorsOnline(host) > 0,
       emailKnown: !!contact?.email,
       video: settings.video?.enabled === true,
+      ...(engage ? { engage } : {}),
     },
   };
+}
+
+/**
+ * The look with the greeting and team name in the widget's language when the site wrote
+ * them in it, else the site's default ones. `texts` stays out of the widget's config.
+ */
+export function lookIn(look: SiteSettings["look"], locale: string | undefined): WidgetConfig["look"] {
+  const { texts, ...rest } = look;
+  const own = texts?.[locale?.slice(0, 2).toLowerCase() === "ru" ? "ru" : "en"];
+  return { ...rest, greeting: own?.greeting || rest.greeting, teamName: own?.teamName || rest.teamName };
 }
 
 function listed(sql: SqlStorage, conversationId: string): boolean {

@@ -45,6 +45,16 @@ export class EcSettingsLook extends Screen {
           aria-invalid=${invalid(this.errors, "look.greeting").invalid}></textarea>
         ${fieldError(this.errors, "look.greeting")}
         ${this.input("look.avatarUrl", t("settings.look.avatarUrl"), look.avatarUrl, { type: "url", max: 2000 })}
+        <fieldset><legend>${t("settings.look.perLanguage")}</legend>
+          <p class="hint">${t("settings.look.perLanguageHint")}</p>
+          ${(["en", "ru"] as const).map(
+            (lang) => html`<div class="two">
+              <div>${this.input(`look.texts.${lang}.teamName`, t(`settings.look.teamName_${lang}`), look.texts?.[lang]?.teamName ?? "", { max: 80 })}</div>
+              <div>${this.input(`look.texts.${lang}.greeting`, t(`settings.look.greeting_${lang}`), look.texts?.[lang]?.greeting ?? "", { max: 500 })}</div>
+            </div>`,
+          )}
+        </fieldset>
+        <p class="hint" id="applies">${t("settings.look.applies")}</p>
         <div class="actions"><button class="primary" ?disabled=${this.busy}>${t("settings.save")}</button>${this.status()}</div>
       </form>`;
   }
@@ -76,11 +86,18 @@ export class EcSettingsLook extends Screen {
   private async save(e: SubmitEvent): Promise<void> {
     e.preventDefault();
     const v = valuesOf(e.target as HTMLFormElement);
-    const look = Object.fromEntries(
+    const look: Record<string, unknown> = Object.fromEntries(
       Object.entries(v)
-        .filter(([k]) => k.startsWith("look."))
+        .filter(([k]) => k.startsWith("look.") && !k.startsWith("look.texts."))
         .map(([k, x]) => [k.slice(5), x]),
     );
+    // look.texts.ru.greeting → {texts: {ru: {greeting}}}
+    const texts: Record<string, Record<string, string>> = {};
+    for (const [k, x] of Object.entries(v)) {
+      const [, , lang, field] = k.split(".");
+      if (k.startsWith("look.texts.") && lang && field) (texts[lang] ??= {})[field] = x;
+    }
+    look.texts = texts;
     await this.attempt(async () => {
       const { settings } = await api("PUT", "/settings", {
         name: v.name,

@@ -60,6 +60,20 @@ export const SCREENS: SettingsScreen[] = [
     load: () => import("./autoreplies"),
   },
   {
+    id: "greetings",
+    title: "settings.greetings.title",
+    roles: ["owner", "admin", "operator"],
+    tag: "ec-settings-greetings",
+    load: () => import("./greetings"),
+  },
+  {
+    id: "blocked",
+    title: "settings.blocked.title",
+    roles: MANAGERS,
+    tag: "ec-settings-blocked",
+    load: () => import("./blocked"),
+  },
+  {
     id: "email",
     title: "settings.email.title",
     roles: MANAGERS,

@@ -74,6 +74,7 @@ export class EcApp extends LitElement {
   @litState() private ready = false;
   @litState() private cardOpen = false;
   @litState() private settingsLoaded = false;
+  @litState() private onlineLoaded = false;
 
   constructor() {
     super();
@@ -97,7 +98,7 @@ export class EcApp extends LitElement {
   }
 
   private async boot(): Promise<void> {
-    if (this.route.name === "inbox" || this.route.name === "settings") {
+    if (this.route.name === "inbox" || this.route.name === "settings" || this.route.name === "online") {
       try {
         await state.start(await api("GET", "/me"));
         this.onRoute();
@@ -116,16 +117,18 @@ export class EcApp extends LitElement {
     if (r.name === "reset-password")
       return html`<ec-auth mode="reset" .site=${r.site} .token=${r.token} @logged-in=${this.onLoggedIn}></ec-auth>`;
     if (!state.operator) return html`<ec-auth mode="login" @logged-in=${this.onLoggedIn}></ec-auth>`;
-    return html`${this.top()}${r.name === "settings" ? this.settings(r.screen) : this.inbox()}`;
+    return html`${this.top()}${r.name === "settings" ? this.settings(r.screen) : r.name === "online" ? this.online() : this.inbox()}`;
   }
 
   private top() {
     const op = state.operator!;
     const inSettings = this.route.name === "settings";
+    const inOnline = this.route.name === "online";
     return html`<header class="top">
       <span class="brand">Edgechat</span><span class="site">${state.settings?.name ?? ""}</span><span class="grow"></span>
       <nav class="row" aria-label=${t("app.nav")}>
-        <a href="/admin/" aria-current=${inSettings ? "false" : "page"} @click=${this.link({ name: "inbox" })}>${t("app.inbox")}</a>
+        <a href="/admin/" aria-current=${inSettings || inOnline ? "false" : "page"} @click=${this.link({ name: "inbox" })}>${t("app.inbox")}</a>
+        <a href="/admin/online" aria-current=${inOnline ? "page" : "false"} @click=${this.link({ name: "online" })}>${t("app.online")}</a>
         <a href="/admin/settings/" aria-current=${inSettings ? "page" : "false"} @click=${this.link({ name: "settings", screen: "" })}>${t("app.settings")}</a>
       </nav>
       <button class="sound" @click=${this.toggleSound} aria-pressed=${soundOn()} title=${t("app.sound")}>${bell(soundOn())}<span class="sr-only">${t("app.sound")}</span></button>
@@ -180,6 +183,14 @@ export class EcApp extends LitElement {
     return html`<ec-settings .screen=${screen}></ec-settings>`;
   }
 
+  private online() {
+    if (!this.onlineLoaded) {
+      void import("../online/online-now").then(() => (this.onlineLoaded = true));
+      return html`<p class="placeholder">${t("app.loading")}</p>`;
+    }
+    return html`<ec-online-now></ec-online-now>`;
+  }
+
   private link(route: Route) {
     return (e: MouseEvent) => {
       if (e.ctrlKey || e.metaKey || e.shiftKey) return;
@@ -203,7 +214,7 @@ export class EcApp extends LitElement {
 
   private async onLoggedIn(e: CustomEvent): Promise<void> {
     await state.start(e.detail);
-    go(this.route.name === "settings" ? this.route : { name: "inbox" }, true);
+    go(this.route.name === "settings" || this.route.name === "online" ? this.route : { name: "inbox" }, true);
   }
 
   private async logout(): Promise<void> {

@@ -13,6 +13,7 @@ import { countryName, fullTime, localTimeIn, safeHref, shortTime } from "../form
 import { Localized, t } from "../i18n";
 import { go } from "../router";
 import { CARD_SECTIONS } from "./card-sections";
+import "./block-visitor";
 import "./erase-contact";
 import { attachmentsView, filesStyles } from "./files";
 import { base } from "./styles";
@@ -110,7 +111,7 @@ export class EcVisitorCard extends LitElement {
         ${this.row(t("card.phone"), c.phone)}
         ${this.row(t("card.place"), place || null)}
         ${this.row(t("card.deviceLabel"), device || null)}
-        ${this.row(t("card.language"), c.locale)}
+        ${this.row(t("card.language"), c.language || c.locale)}
         ${this.row(t("card.localTime"), local ? `${local} (${c.timezone})` : null)}
       </dl></section>
       <section class="gallery"><h3>${t("card.files")}</h3>
