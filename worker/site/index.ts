@@ -69,6 +69,7 @@ export class Site extends SocketObject {
       [pushDelivery.PUSH_RETRY_TIMER]: (job) => pushDelivery.retryPush(this.host, job),
       [bot.LEAD_DELIVERY_TIMER]: (job) => bot.runDelivery(this.host, job),
       [appointments.APPOINTMENT_REMINDER_TIMER]: (job) => appointments.sendReminder(this.host, job),
+      [appointments.APPOINTMENT_OUTCOME_TIMER]: (job) => appointments.decideOutcome(this.host, job),
       [reports.REPORTS_ROLLUP_TIMER]: () => reports.rollUp(this.host),
     }));
     const mailer = new Mailer(sql, env, timers, () => settings.siteSettingsOf(sql)?.name ?? "Edgechat");
@@ -132,6 +133,15 @@ export class Site extends SocketObject {
   }
   async cancelAppointment(id: string, token: string) {
     return appointments.cancel(this.host, id, token);
+  }
+  async moveAppointment(id: string, token: string, start: number) {
+    return appointments.move(this.host, id, token, start);
+  }
+  async appointmentForLink(id: string, token: string) {
+    return appointments.forLink(this.host.sql, id, token);
+  }
+  async cancelAppointmentAsOperator(actor: audit.Actor, id: string) {
+    return appointments.cancelByOperator(this.host, actor, id);
   }
   async upcomingAppointments() {
     return appointments.upcoming(this.host.sql);

@@ -262,4 +262,12 @@ export const SITE_MIGRATIONS = [
    CREATE INDEX report_facts_first ON report_facts (first_visitor_at);
    CREATE TABLE report_days (day TEXT PRIMARY KEY, zone TEXT NOT NULL, row TEXT NOT NULL);
    CREATE TABLE report_dirty (day TEXT PRIMARY KEY);`,
+  // Bookings: the visitor's language and zone for their emails, the page for the join link,
+  // the product asked about, a calendar SEQUENCE, and attended / no-show after the slot.
+  `ALTER TABLE appointments ADD COLUMN lang TEXT;
+   ALTER TABLE appointments ADD COLUMN zone TEXT;
+   ALTER TABLE appointments ADD COLUMN page_url TEXT;
+   ALTER TABLE appointments ADD COLUMN product TEXT;
+   ALTER TABLE appointments ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE appointments ADD COLUMN outcome TEXT;`,
 ] as const;
