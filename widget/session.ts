@@ -94,7 +94,7 @@ export async function openSession(
         return send({ ...b, visitorToken: undefined });
       }
       if (b.identity && err.code === "bad_identity") {
-        console.warn(`edgechat: identity ignored: ${err.message}`);
+        console.warn("edgechat:", err.message); // the server's message says what is wrong with the identity
         return send({ ...b, identity: undefined });
       }
       throw err;

@@ -83,6 +83,10 @@ export interface WidgetConfig {
   emailKnown: boolean;
   /** Video calls are on for the site (the widget shows its call button when operators are online). */
   video: boolean;
+  /** The shop takes bookings of video consultations (the widget offers its slot picker). */
+  appointments?: boolean;
+  /** This visitor has a booked consultation now (the call button shows even with nobody online yet). */
+  appointmentNow?: boolean;
 }
 
 export const emailSettings = z.object({

@@ -5,6 +5,7 @@
 import { fromHex, hmacSha256, randomHex, sameBytes } from "../lib/crypto";
 import { failure, type Failure } from "../lib/errors";
 import { conversationStub, newConversationId } from "../lib/jurisdiction";
+import { hasAppointmentNow, readAppointmentSettings } from "./appointments";
 import type { Identity, Trail, VisitorClient, WidgetConfig } from "../protocol";
 import { contactOf, recordClient, upsertContact, visitorOfUser } from "./contacts";
 import { defer, type SiteHost } from "./host";
@@ -144,6 +145,8 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
       operatorsOnline: operatorsOnline(host) > 0,
       emailKnown: !!contact?.email,
       video: settings.video?.enabled === true,
+      appointments: readAppointmentSettings(sql)?.enabled === true,
+      appointmentNow: hasAppointmentNow(sql, visitorId),
     },
   };
 }

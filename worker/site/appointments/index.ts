@@ -264,6 +264,20 @@ export async function forLink(sql: SqlStorage, id: string, token: string): Promi
   return "error" in row ? row : byId(sql, id)!;
 }
 
+/** Whether the visitor's booked slot is now (or starts within the early-join margin). */
+export function hasAppointmentNow(sql: SqlStorage, visitorId: string, now = Date.now()): boolean {
+  return (
+    sql
+      .exec(
+        "SELECT 1 FROM appointments WHERE visitor_id = ? AND status = 'booked' AND starts_at <= ? AND ends_at > ? LIMIT 1",
+        visitorId,
+        now + ATTEND_EARLY_MS,
+        now,
+      )
+      .toArray().length > 0
+  );
+}
+
 /** Upcoming bookings for the operators, earliest first. */
 export function upcoming(sql: SqlStorage, now = Date.now()): Appointment[] {
   return sql
