@@ -331,6 +331,23 @@ export const en = {
       scenario: "Scenario (JSON list of steps)",
       badJson: "This is not valid JSON.",
     },
+    appointments: {
+      title: "Appointments",
+      intro:
+        "Video consultations visitors booked from the chat, the bot or a product's Video consultation button. They get a confirmation with a calendar invitation and a reminder an hour before.",
+      upcoming: "Upcoming",
+      empty: "No consultations booked.",
+      when: "When ({zone})",
+      theirZone: "visitor's zone: {zone}",
+      visitor: "Visitor",
+      product: "Product",
+      conversation: "Conversation",
+      cancel: "Cancel",
+      confirmCancel: "Cancel the consultation with {who}? They will get an email.",
+      hours: "Consultation hours",
+      enabled: "Take bookings",
+      slotMinutes: "Slot length, minutes",
+    },
     leads: {
       title: "Leads",
       export: "Export CSV",
