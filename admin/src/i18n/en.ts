@@ -58,6 +58,7 @@ export const en = {
   time: { seconds: "{n} s", minutes: "{n} min", hours: "{n} h", days: "{n} d" },
   notify: { newConversation: "New conversation: {who}" },
   call: {
+    about: "About:",
     start: "Video call",
     title: "Call",
     incoming: "The visitor is calling (video)",

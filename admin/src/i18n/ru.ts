@@ -67,6 +67,7 @@ export const ru: Dict = {
   time: { seconds: "{n} с", minutes: "{n} мин", hours: "{n} ч", days: "{n} дн" },
   notify: { newConversation: "Новый диалог: {who}" },
   call: {
+    about: "Товар:",
     start: "Видеозвонок",
     title: "Звонок",
     incoming: "Посетитель звонит (видео)",
