@@ -57,6 +57,27 @@ export const en = {
   },
   time: { seconds: "{n} s", minutes: "{n} min", hours: "{n} h", days: "{n} d" },
   notify: { newConversation: "New conversation: {who}" },
+  thread: {
+    about: " — about {product}",
+    by: { visitor: "the visitor", operator: "the operator" },
+    call: {
+      requested: "Video call requested by {by}",
+      requestedAudio: "Audio call requested by {by}",
+      answered: "Call answered",
+      missed: "Missed call (not answered within 45 s)",
+      declined: "Call declined",
+      cancelled: "Call cancelled before it was answered",
+      ended: "Call ended after {duration}",
+      endedScreen: "Call ended after {duration}, screen shared",
+    },
+    appointment: {
+      booked: "Video consultation booked for {when}",
+      moved: "Video consultation moved to {when}",
+      cancelled: "Video consultation on {when} cancelled",
+      attended: "Video consultation on {when} took place",
+      no_show: "Video consultation on {when}: the visitor did not come",
+    },
+  },
   call: {
     about: "About:",
     start: "Video call",

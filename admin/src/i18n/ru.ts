@@ -66,6 +66,27 @@ export const ru: Dict = {
   },
   time: { seconds: "{n} с", minutes: "{n} мин", hours: "{n} ч", days: "{n} дн" },
   notify: { newConversation: "Новый диалог: {who}" },
+  thread: {
+    about: " — товар: {product}",
+    by: { visitor: "посетителем", operator: "оператором" },
+    call: {
+      requested: "Видеозвонок начат {by}",
+      requestedAudio: "Аудиозвонок начат {by}",
+      answered: "Звонок принят",
+      missed: "Пропущенный звонок (нет ответа 45 с)",
+      declined: "Звонок отклонён",
+      cancelled: "Звонок отменён до ответа",
+      ended: "Звонок завершён, длительность {duration}",
+      endedScreen: "Звонок завершён, длительность {duration}, был показ экрана",
+    },
+    appointment: {
+      booked: "Записан на видеоконсультацию: {when}",
+      moved: "Видеоконсультация перенесена на {when}",
+      cancelled: "Видеоконсультация {when} отменена",
+      attended: "Видеоконсультация {when} состоялась",
+      no_show: "Видеоконсультация {when}: посетитель не пришёл",
+    },
+  },
   call: {
     about: "Товар:",
     start: "Видеозвонок",
