@@ -8,8 +8,10 @@ import type { HostIdentity } from "./session";
 /** What a shop may pass to `edgechat.open()`. */
 export interface OpenOptions {
   /** A product the visitor asks about: its name (and price, link) go into the draft. */
-  product?: string | { name?: string; title?: string; sku?: string; price?: string | number; url?: string };
-  /** Reserved for video calls (a later feature); accepted and ignored for now. */
+  product?:
+    | string
+    | { name?: string; title?: string; sku?: string; price?: string | number; url?: string; image?: string };
+  /** A video consultation: a call when an operator can take it now, else the slot picker. */
   video?: unknown;
 }
 
@@ -35,10 +37,8 @@ export function productLine(product: OpenOptions["product"], about: string): str
     typeof product === "string"
       ? [product]
       : [product.name ?? product.title ?? product.sku, product.price, product.url];
-  const text = parts
-    .filter((p) => p != null && p !== "")
-    .map(String)
-    .join(" — ");
+  // join() writes numbers as text.
+  const text = parts.filter((p) => p != null && p !== "").join(" — ");
   return text ? `${about} ${text}\n` : "";
 }
 

@@ -63,6 +63,8 @@ export class EdgeChat extends LitElement {
   readonly chat = new ChatController(this);
   /** The email field and the "More" menu's features; set by the extras bundle once it ran (widget/extras). */
   extras?: Extras;
+  /** The options of the last open(), for the extras. */
+  o?: OpenOptions | undefined;
   /** The bot's buttons and feedback; set by the bot bundle (widget/bot) once it ran. */
   bot?: BotUi;
   #extrasLoaded?: Promise<unknown>;
@@ -105,7 +107,8 @@ export class EdgeChat extends LitElement {
       this.dispatchEvent(new CustomEvent("edgechat-open"));
     }
     await this.updateComplete;
-    const line = productLine(options?.product, this.#t.about);
+    // The extras read `o` (a video consultation).
+    const line = productLine((this.o = options)?.product, this.#t.about);
     if (line) {
       this.#input.value = line + this.#input.value;
       this.#onInput();
@@ -151,7 +154,9 @@ export class EdgeChat extends LitElement {
 
   protected override firstUpdated(): void {
     if (this.#launcherHadFocus) this.#launcher.focus();
-    if (new SiteStorage(this.site).get("open", sessionStorage)) void this.show(undefined, false);
+    // A booking email's join link (?edgechat=video) opens the chat too.
+    if (new SiteStorage(this.site).get("open", sessionStorage) || /edgechat=/.test(location.search))
+      void this.show(undefined, false);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -201,7 +206,7 @@ export class EdgeChat extends LitElement {
     const chat = this.chat;
     return html`<section id="panel" class="panel" part="panel" role="dialog" aria-labelledby="title" ?hidden=${!this.opened}>
       <header part="header">
-        ${avatar(team, chat.session?.config.look.avatarUrl)}
+        ${this.#picture(team)}
         <div class="who">
           <h2 id="title">${team}</h2>
           <p class="status">${this.#status()}</p>

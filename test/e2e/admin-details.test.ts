@@ -272,6 +272,7 @@ describe("admin details", () => {
       "My sessions",
       "Notifications",
       "Leads",
+      "Appointments",
     ]);
     expect(await oleg.page.locator("ec-settings-account table").textContent()).toContain("this browser");
     const put = await oleg.api("PUT", "/settings", { name: "Oleg's shop" });

@@ -403,6 +403,7 @@ describe("admin screens", () => {
       "My sessions",
       "Notifications",
       "Leads",
+      "Appointments",
     ]);
     await ada.page.goto(`${server.url}/admin/c/${anonymous.conversationId}`);
     await ada.page.locator("ec-conversation .card-toggle").click();

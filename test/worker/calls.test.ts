@@ -237,6 +237,42 @@ describe("bad call frames", () => {
     await visitor.none("call");
   });
 
+  it("shows the operator the product a visitor calls about, before answering; refuses a product with a script link", async () => {
+    const { visitor, operator } = await pair();
+    const product = {
+      name: "Linen lamp",
+      price: "49 €",
+      url: "https://shop.example/p/lamp",
+      image: "https://shop.example/lamp.jpg",
+    };
+    for (const [bad, message] of [
+      [{ ...product, url: "javascript:alert(1)" }, /url: use an http or https URL/],
+      [{ ...product, name: "" }, /product name is empty/],
+      [{ ...product, html: "<b>" }, /html/],
+    ] as const) {
+      visitor.send({ type: "call", action: "request", callId: crypto.randomUUID(), product: bad });
+      const err = await visitor.next("error");
+      expect(err.code).toBe("bad_frame");
+      expect(err.message).toMatch(message);
+    }
+    await operator.none("call");
+    const id = crypto.randomUUID();
+    visitor.send({ type: "call", action: "request", callId: id, product });
+    expect(await callFrame(operator)).toEqual({
+      type: "call",
+      action: "request",
+      callId: id,
+      from: "visitor",
+      audioOnly: false,
+      product,
+    });
+    const requested = (await operator.next("message")).message;
+    expect(requested.text).toBe(
+      "Video call requested by the visitor — about Linen lamp (49 €) https://shop.example/p/lamp",
+    );
+    expect(requested.meta.call.product).toEqual(product);
+  });
+
   it("refuses frames for a call of another conversation, or none", async () => {
     const a = await pair();
     const b = await pair();

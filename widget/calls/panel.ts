@@ -95,7 +95,14 @@ export class CallPanel {
   async #request(): Promise<void> {
     this.#callId = newCallId();
     this.#ice = this.#iceServers();
-    this.#send({ type: "call", action: "request", callId: this.#callId, audioOnly: this.audioOnly });
+    const product = this.host.extras?.booking.product;
+    this.#send({
+      type: "call",
+      action: "request",
+      callId: this.#callId,
+      audioOnly: this.audioOnly,
+      ...(product ? { product } : {}),
+    });
     this.#go("calling");
   }
 

@@ -22,7 +22,7 @@ export class CallEntry implements MenuItem {
 
   shown(): boolean {
     const config = this.host.chat.session?.config;
-    return !!config?.video && config.operatorsOnline;
+    return !!config?.video && (config.operatorsOnline || !!config.appointmentNow);
   }
 
   label(): string {

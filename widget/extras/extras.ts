@@ -7,6 +7,7 @@ import type { html, nothing } from "lit";
 import type { Message } from "../../worker/protocol";
 import type { EdgeChat } from "../edge-chat";
 import { extrasCatalogue } from "../i18n";
+import { BookingPicker } from "./booking";
 import { CallEntry } from "./call-entry";
 import { EmailField } from "./email";
 import { FileSender } from "./files";
@@ -29,12 +30,24 @@ export class Extras {
   readonly menu: Menu;
   readonly files: FileSender;
   readonly calls: CallEntry;
+  readonly booking: BookingPicker;
+  /** A video consultation was asked for (a product's button, a booking's join link), not yet acted on. */
+  #wantsVideo = new URLSearchParams(location.search).get("edgechat") === "video";
 
   constructor(private readonly host: EdgeChat) {
     this.email = new EmailField(host);
     this.transcript = new TranscriptRequest(host, this.email);
     this.calls = new CallEntry(host);
-    this.menu = new Menu(host, [this.calls, this.transcript]);
+    this.booking = new BookingPicker(host);
+    this.menu = new Menu(host, [this.calls, this.booking, this.transcript]);
+    // The page's later edgechat.open() calls: the component keeps their options in `o`.
+    const show = host.show.bind(host);
+    host.show = async (options, focus) => {
+      await show(options, focus);
+      this.#takeOptions();
+      host.requestUpdate();
+    };
+    this.#takeOptions();
     this.files = new FileSender(host);
     host.chat.onFrame = (f) => {
       this.transcript.frame(f);
@@ -67,10 +80,29 @@ export class Extras {
     this.menu.toggle();
   }
 
-  /** The email field, the transcript's status lines and the open menu. */
+  /** The email field, the transcript's status lines, the slot picker, the call and the open menu. */
   render(lit: Lit): unknown {
     this.#loadBotWhenNeeded();
-    return lit.html`${this.email.render(lit)}${this.transcript.render(lit)}${this.files.render(lit)}${this.calls.render(lit)}${this.menu.render(lit)}`;
+    if (this.#wantsVideo && this.host.chat.session) {
+      this.#wantsVideo = false;
+      queueMicrotask(() => this.#video());
+    }
+    return lit.html`${this.email.render(lit)}${this.transcript.render(lit)}${this.files.render(lit)}${this.booking.render(lit)}${this.calls.render(lit)}${this.menu.render(lit)}`;
+  }
+
+  /** The options of the page's last `edgechat.open()`: a product, and whether it asked for video. */
+  #takeOptions(): void {
+    const options = this.host.o;
+    if (!options) return;
+    this.host.o = undefined;
+    this.booking.take(options);
+    if (options.video) this.#wantsVideo = true;
+  }
+
+  /** Video asked for: a call when someone can take it now (or the visitor's slot is now), else the slot picker. */
+  #video(): void {
+    if (this.calls.shown()) this.calls.choose();
+    else if (this.booking.shown()) this.booking.choose();
   }
 
   #botAsked = false;

@@ -7,6 +7,7 @@
  */
 import { checkField, langOf } from "../bot/fields";
 import { localized } from "../bot/scenario";
+import { APPOINTMENT_TEXTS, knownZone, slotLabel } from "../site/appointments/texts";
 import type { Message, Scenario, ScenarioStep } from "../protocol";
 import { AUTOREPLY_TIMER } from "./autoreply";
 import type { ConversationHost } from "./host";
@@ -44,6 +45,7 @@ export async function afterVisitorMessage(host: ConversationHost, message: Messa
   if (bot.step && on.scenario) {
     const step = (await scenarioOf(host))?.steps.find((s) => s.id === bot.step);
     if (step?.type === "field") return fieldAnswered(host, step, message.text);
+    if (step?.type === "booking" && !state.email) return bookingEmail(host, step, message.text);
   }
   if (!on.faq) return;
   const reply = await host.site().botAnswer(message.text);
@@ -94,6 +96,8 @@ export async function onBotFrame(
   }
   const scenario = await scenarioOf(host);
   const step = scenario?.steps.find((s) => s.id === frame.step);
+  if (scenario && step?.type === "booking" && bot.step === step.id)
+    return slotChosen(host, scenario, step, frame.index);
   const button = step?.buttons?.[frame.index];
   if (!scenario || bot.step !== frame.step || step?.type !== "buttons" || !button) {
     return { code: "stale_step", message: `step "${frame.step}" is not the current one; nothing changed` };
@@ -131,12 +135,17 @@ async function enter(host: ConversationHost, scenario: Scenario, id: string): Pr
       return void say(host, text, { bot: "step", step: step.id, field: step.field });
     }
     if (step.type === "handoff") return handOff(host, step.department ?? null, text || undefined);
+    if (step.type === "booking") {
+      if (await offerSlots(host, step, text)) return;
+      step = scenario.steps.find((s) => s.id === step!.next);
+      continue;
+    }
     if (text) say(host, text, { bot: "step", step: step.id });
     if (step.type === "end") {
       setBot(host, { step: null });
       return void (await finishLead(host));
     }
-    // message, and booking until the booking API exists: say it and go on.
+    // A message: say it and go on.
     step = scenario.steps.find((s) => s.id === step!.next);
   }
 }
@@ -153,6 +162,96 @@ async function fieldAnswered(host: ConversationHost, step: ScenarioStep, raw: st
   const scenario = await scenarioOf(host);
   setBot(host, { step: null });
   if (scenario && step.next) await enter(host, scenario, step.next);
+}
+
+/**
+ * A booking step: asks for the email the confirmation goes to when none is known, then offers
+ * the first free slots as buttons, labelled in the visitor's zone and language (the slots'
+ * starts ride in the message's meta, so a click books exactly what was shown). False when
+ * there is nothing to book (bookings off or no free slot): it said so, the scenario goes on.
+ */
+async function offerSlots(host: ConversationHost, step: ScenarioStep, intro?: string): Promise<boolean> {
+  const state = host.store.state()!;
+  const lang = langFor(host);
+  const t = APPOINTMENT_TEXTS[lang];
+  if (!state.email) {
+    setBot(host, { step: step.id });
+    say(host, [intro, t.askEmail].filter(Boolean).join("\n"), { bot: "step", step: step.id, field: "email" });
+    return true;
+  }
+  const free = await host.site().freeSlots();
+  if ("error" in free || !free.slots.length) {
+    setBot(host, { step: null });
+    say(host, "error" in free ? t.off : t.none, { bot: "step", step: step.id });
+    return false;
+  }
+  const zone = knownZone(state.timezone, free.timezone);
+  const offered = free.slots.slice(0, BOOKING_OFFER);
+  setBot(host, { step: step.id });
+  say(host, intro || t.pick, {
+    bot: "step",
+    step: step.id,
+    buttons: offered.map((s) => slotLabel(s.start, lang, zone)),
+    slots: offered.map((s) => s.start),
+  });
+  return true;
+}
+
+/** How many free slots the booking step offers at once (the bot frame's index allows 8). */
+const BOOKING_OFFER = 6;
+
+async function bookingEmail(host: ConversationHost, step: ScenarioStep, raw: string): Promise<void> {
+  const checked = checkField("email", raw, langFor(host));
+  if ("error" in checked) return void say(host, checked.error, { bot: "invalid", step: step.id, field: "email" });
+  await quietAutoReply(host);
+  host.store.update({ email: checked.value, ask_email: 0 });
+  await host.site().botLeadField(subject(host), "email", checked.value);
+  await offerSlots(host, step);
+}
+
+/** The visitor clicked one of the offered slots: book it, or say why not and offer fresh ones. */
+async function slotChosen(
+  host: ConversationHost,
+  scenario: Scenario,
+  step: ScenarioStep,
+  index: number,
+): Promise<Refusal | null> {
+  const last = host.store.last();
+  const slots = last?.author.kind === "bot" && last.meta?.step === step.id ? last.meta.slots : undefined;
+  const start = Array.isArray(slots) ? slots[index] : undefined;
+  const label = Array.isArray(last?.meta?.buttons) ? last.meta.buttons[index] : undefined;
+  if (typeof start !== "number" || typeof label !== "string")
+    return { code: "stale_step", message: `step "${step.id}" offers no slot ${index}; nothing changed` };
+  const state = host.store.state()!;
+  const lang = langFor(host);
+  const t = APPOINTMENT_TEXTS[lang];
+  setBot(host, { step: null });
+  host.post({ author: { kind: "visitor" }, text: label, at: Date.now(), meta: { button: step.id } });
+  await quietAutoReply(host);
+  const booked = await host.site().bookAppointment(
+    { visitorId: state.visitor_id, conversationId: host.id },
+    {
+      start,
+      email: state.email!,
+      ...(state.visitor_name ? { name: state.visitor_name } : {}),
+      lang,
+      ...(state.timezone ? { timezone: state.timezone } : {}),
+    },
+  );
+  if ("error" in booked) {
+    const code = booked.error.code;
+    if (code === "appointments_disabled") {
+      say(host, t.off, { bot: "step", step: step.id });
+      if (step.next) await enter(host, scenario, step.next);
+      return null;
+    }
+    if (!(await offerSlots(host, step, code === "slot_taken" ? t.taken : t.past)) && step.next)
+      await enter(host, scenario, step.next);
+    return null;
+  }
+  say(host, t.done(label, state.email!), { bot: "booked", step: step.id, appointment: booked.appointment.id });
+  if (step.next) await enter(host, scenario, step.next);
+  return null;
 }
 
 /** Marks the conversation for people, routes it, and says honestly when a person answers. */

@@ -109,11 +109,35 @@ async function request(
     now,
   );
   await host.timers.set(CALL_RING_TIMER, now + CALL_LIMITS.ringMs, null, frame.callId);
-  record(host, { id: frame.callId, event: "requested", by: peer.role, audioOnly }, now);
-  const ring: CallServerFrame = { type: "call", action: "request", callId: frame.callId, from: peer.role, audioOnly };
+  // Only the visitor's side speaks for a product page.
+  const product = peer.role === "visitor" ? frame.product : undefined;
+  record(
+    host,
+    { id: frame.callId, event: "requested", by: peer.role, audioOnly, ...(product ? { product } : {}) },
+    now,
+  );
+  const ring: CallServerFrame = {
+    type: "call",
+    action: "request",
+    callId: frame.callId,
+    from: peer.role,
+    audioOnly,
+    ...(product ? { product } : {}),
+  };
   broadcast(host.sockets(peer.role === "visitor" ? "operator" : "visitor"), ring);
   // Operators elsewhere in the admin hear it on their site socket and may open this conversation.
   if (peer.role === "visitor") await host.site().callRinging(host.id, frame.callId, audioOnly);
+}
+
+/** Calls answered between `from` and `to` (epoch ms): whether a booked slot was attended. */
+export function answeredBetween(host: ConversationHost, from: number, to: number): number {
+  return host.sql
+    .exec<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM calls WHERE answered_at IS NOT NULL AND answered_at BETWEEN ? AND ?",
+      from,
+      to,
+    )
+    .one().n;
 }
 
 /** A socket said hello: if the other side's call is ringing, it rings there too. */
@@ -182,7 +206,11 @@ function record(host: ConversationHost, call: CallEvent, at: number): void {
 /** The event in words for the thread (the widget and admin may word it in their language). */
 export function describe(call: CallEvent): string {
   const kind = call.audioOnly ? "Audio call" : "Video call";
-  if (call.event === "requested") return `${kind} requested by the ${call.by}`;
+  if (call.event === "requested") {
+    const p = call.product;
+    const about = p ? ` — about ${p.name}${p.price ? ` (${p.price})` : ""}${p.url ? ` ${p.url}` : ""}` : "";
+    return `${kind} requested by the ${call.by}${about}`;
+  }
   if (call.event === "answered") return "Call answered";
   if (call.outcome === "missed") return "Missed call (not answered within 45 s)";
   if (call.outcome === "declined") return "Call declined";

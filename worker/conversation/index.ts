@@ -15,6 +15,7 @@ import { SocketObject } from "../lib/socket-object";
 import { Timers, type TimerHandler } from "../lib/timers";
 import {
   WELCOME_PAGE,
+  type AppointmentEvent,
   type Attachment,
   type ConversationView,
   type ErrorCode,
@@ -245,6 +246,18 @@ export class Conversation extends SocketObject {
     const address = to ?? state.email;
     if (!address) return failure(400, "no_email", "the visitor left no email; give one");
     return followup.sendTranscript(this.host, address);
+  }
+
+  /** A booking of this conversation's visitor changed: a system message with `meta.appointment`. */
+  async noteAppointment(siteKey: string, event: AppointmentEvent, text: string): Promise<void> {
+    if (this.store.state()?.site_key !== siteKey) return;
+    this.host.post({ author: { kind: "system" }, text, at: Date.now(), meta: { appointment: event } });
+  }
+
+  /** Calls answered in this conversation between two instants (a booked slot's window). */
+  async answeredCallsBetween(siteKey: string, from: number, to: number): Promise<number> {
+    if (this.store.state()?.site_key !== siteKey) return 0;
+    return calls.answeredBetween(this.host, from, to);
   }
 
   /** Whether this conversation is `siteKey`'s: "yes", "other" (another site's) or "none" (no visitor ever connected). */

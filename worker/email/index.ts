@@ -27,11 +27,13 @@ export {
 } from "./inbound";
 export {
   EmailFormatError,
+  base64Text,
   buildMime,
   escapeHtml,
   newMessageId,
   normalizeOutbound,
   quotedPrintable,
+  type EmailAttachment,
   type Mailbox,
   type OutboundEmail,
 } from "./mime";

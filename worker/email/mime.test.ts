@@ -1,6 +1,14 @@
 import PostalMime from "postal-mime";
 import { describe, expect, it } from "vitest";
-import { buildMime, EmailFormatError, escapeHtml, newMessageId, quotedPrintable, type OutboundEmail } from "./mime";
+import {
+  base64Text,
+  buildMime,
+  EmailFormatError,
+  escapeHtml,
+  newMessageId,
+  quotedPrintable,
+  type OutboundEmail,
+} from "./mime";
 
 const base: OutboundEmail = {
   from: { address: "support@shop.example", name: "Магазин «Лампы»" },
@@ -114,6 +122,59 @@ describe("buildMime: header injection", () => {
     expect(() => buildMime({ ...base, headers: { bcc: "v@example.com" } })).toThrow(/set by buildMime/);
     expect(() => buildMime({ ...base, listUnsubscribe: { url: "http://x.example/u" } })).toThrow(/https/);
     expect(() => buildMime({ ...base, messageId: "no-at-sign" })).toThrow(/Message-ID/);
+  });
+});
+
+describe("buildMime: attachments", () => {
+  const invite = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nSUMMARY:Консультация\r\nEND:VCALENDAR\r\n";
+  const withFile: OutboundEmail = {
+    ...base,
+    attachments: [
+      {
+        filename: "invite.ics",
+        contentType: "text/calendar; charset=utf-8; method=REQUEST",
+        content: base64Text(invite),
+      },
+    ],
+  };
+
+  it("wraps the body in multipart/mixed with the file in base64, which postal-mime reads back", async () => {
+    const mime = buildMime(withFile, { date: DATE });
+    expect(mime).toMatch(/\r\nContent-Type: multipart\/mixed;(\r\n)? boundary="mixed=_edgechat_[0-9a-f]{32}"\r\n/);
+    for (const line of mime.split("\r\n")) expect(line.length).toBeLessThanOrEqual(998);
+    const parsed = await PostalMime.parse(mime);
+    expect(parsed.text?.trimEnd()).toBe("Здравствуйте!\nРазмер M есть.");
+    expect(parsed.html?.trimEnd()).toBe(base.html);
+    expect(parsed.attachments).toHaveLength(1);
+    const [file] = parsed.attachments;
+    expect(file!.filename).toBe("invite.ics");
+    expect(file!.mimeType).toBe("text/calendar");
+    const read = typeof file!.content === "string" ? file!.content : new TextDecoder().decode(file!.content);
+    expect(read.replace(/\r\n/g, "\n")).toBe(invite.replace(/\r\n/g, "\n"));
+    // The bytes themselves travel untouched: base64 in lines of 76.
+    expect(mime).toContain(
+      `\r\n\r\n${base64Text(invite)
+        .match(/.{1,76}/g)!
+        .join("\r\n")}\r\n`,
+    );
+  });
+
+  it("keeps a text-only body as the first part", async () => {
+    const { html: _html, ...plain } = withFile;
+    const parsed = await PostalMime.parse(buildMime(plain, { date: DATE }));
+    expect(parsed.text?.trimEnd()).toBe("Здравствуйте!\nРазмер M есть.");
+    expect(parsed.attachments.map((a) => a.filename)).toEqual(["invite.ics"]);
+  });
+
+  it("refuses a file name, type or content that could break the message", () => {
+    const file = withFile.attachments![0]!;
+    const bad = [
+      { ...file, filename: 'a".ics\r\nBcc: v@example.com' },
+      { ...file, filename: "../etc/passwd" },
+      { ...file, contentType: "text/calendar\r\nBcc: v@example.com" },
+      { ...file, content: "not base64!" },
+    ];
+    for (const a of bad) expect(() => buildMime({ ...base, attachments: [a] }), a.filename).toThrow(EmailFormatError);
   });
 });
 

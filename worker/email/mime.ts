@@ -5,9 +5,9 @@
  * subjects have their line breaks collapsed to spaces.
  */
 
-import type { Mailbox, OutboundEmail } from "../protocol/email";
+import type { EmailAttachment, Mailbox, OutboundEmail } from "../protocol/email";
 
-export type { Mailbox, OutboundEmail };
+export type { EmailAttachment, Mailbox, OutboundEmail };
 
 /** Thrown when a message cannot be written safely (a line break in an address…). */
 export class EmailFormatError extends Error {
@@ -70,6 +70,7 @@ export function normalizeOutbound(msg: OutboundEmail): OutboundEmail {
     inReplyTo: msg.inReplyTo === undefined ? undefined : messageId(msg.inReplyTo, "inReplyTo"),
     references: msg.references?.map((id) => messageId(id, "references")),
     headers,
+    ...(msg.attachments?.length ? { attachments: msg.attachments.map(attachment) } : {}),
   };
 }
 
@@ -100,24 +101,29 @@ export function buildMime(msg: OutboundEmail, opts: { date?: Date; boundary?: st
   for (const [name, value] of Object.entries(m.headers ?? {})) lines.push(header(name, encodeText(value)));
   lines.push("MIME-Version: 1.0");
 
-  if (m.html === undefined) {
-    const mime = [...lines, ...textPart("plain", m.text)].join(CRLF);
-    return mime.endsWith(CRLF) ? mime : mime + CRLF;
-  }
-  const boundary = opts.boundary ?? `=_edgechat_${crypto.randomUUID().replace(/-/g, "")}`;
-  if (!/^[A-Za-z0-9'()+_,./:=?-]{1,69}$/.test(boundary)) throw new EmailFormatError("not a valid MIME boundary");
+  const stamp = opts.boundary ?? `=_edgechat_${crypto.randomUUID().replace(/-/g, "")}`;
+  if (!/^[A-Za-z0-9'()+_,./:=?-]{1,65}$/.test(stamp)) throw new EmailFormatError("not a valid MIME boundary");
+  const body =
+    m.html === undefined
+      ? textPart("plain", m.text)
+      : multipart("alternative", stamp, [textPart("plain", m.text), textPart("html", m.html)]);
+  const parts = m.attachments?.length
+    ? multipart("mixed", `mixed${stamp}`, [body, ...m.attachments.map(attachmentPart)])
+    : body;
+  const mime = [...lines, ...parts].join(CRLF);
+  return mime.endsWith(CRLF) ? mime : mime + CRLF;
+}
+
+/** A multipart entity: its Content-Type header, then the parts between boundaries. */
+function multipart(kind: "alternative" | "mixed", boundary: string, parts: string[][]): string[] {
   return [
-    ...lines,
-    header("Content-Type", `multipart/alternative; boundary="${boundary}"`),
+    header("Content-Type", `multipart/${kind}; boundary="${boundary}"`),
     "",
     "This is a multi-part message in MIME format.",
-    `--${boundary}`,
-    ...textPart("plain", m.text),
-    `--${boundary}`,
-    ...textPart("html", m.html),
+    ...parts.flatMap((part) => [`--${boundary}`, ...part]),
     `--${boundary}--`,
     "",
-  ].join(CRLF);
+  ];
 }
 
 /** Escapes text for HTML element content and attribute values. */
@@ -232,6 +238,36 @@ function formatDate(d: Date): string {
 }
 
 // ---- bodies ----
+
+const FILENAME = /^[A-Za-z0-9][A-Za-z0-9._ -]{0,99}$/;
+const CONTENT_TYPE = /^[a-z]+\/[a-z0-9.+-]+(; ?[a-z-]+=("[^"\r\n]*"|[A-Za-z0-9._+-]+))*$/i;
+
+/** An attachment checked: a plain file name, a MIME type with parameters, base64 content. */
+function attachment(a: EmailAttachment): EmailAttachment {
+  if (!FILENAME.test(a.filename))
+    throw new EmailFormatError(`not a safe attachment name: ${JSON.stringify(a.filename)}`);
+  if (!CONTENT_TYPE.test(a.contentType))
+    throw new EmailFormatError(`not a valid attachment type: ${JSON.stringify(a.contentType)}`);
+  const content = a.content.replace(/\s/g, "");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(content) || content.length % 4)
+    throw new EmailFormatError(`attachment ${a.filename} is not base64`);
+  return { filename: a.filename, contentType: a.contentType, content };
+}
+
+function attachmentPart(a: EmailAttachment): string[] {
+  return [
+    header("Content-Type", `${a.contentType}; name="${a.filename}"`),
+    `Content-Disposition: attachment; filename="${a.filename}"`,
+    "Content-Transfer-Encoding: base64",
+    "",
+    ...(a.content.match(/.{1,76}/g) ?? []),
+  ];
+}
+
+/** Base64 of a text's UTF-8 bytes, for an attachment's `content`. */
+export function base64Text(text: string): string {
+  return base64(new TextEncoder().encode(text));
+}
 
 function textPart(type: "plain" | "html", body: string): string[] {
   return [

@@ -129,6 +129,19 @@ describe("mailchannelsProvider", () => {
     });
   });
 
+  it("sends attachments as the API's attachments (base64 content, filename, type)", async () => {
+    const { fetch, requests } = recordingFetch(Response.json({ request_id: "req-3" }, { status: 202 }));
+    const file = {
+      filename: "invite.ics",
+      contentType: "text/calendar; method=REQUEST",
+      content: "QkVHSU46VkNBTEVOREFS",
+    };
+    await mailchannelsProvider({ apiKey: "key-1", fetch }).send({ ...msg, attachments: [file] });
+    expect(JSON.parse(String(requests[0]!.init.body)).attachments).toEqual([
+      { content: "QkVHSU46VkNBTEVOREFS", filename: "invite.ics", type: "text/calendar; method=REQUEST" },
+    ]);
+  });
+
   it("omits DKIM, reply_to and html when not given", async () => {
     const { fetch, requests } = recordingFetch(Response.json({ request_id: "req-2" }, { status: 202 }));
     const provider = mailchannelsProvider({ apiKey: "key-1", fetch });
@@ -193,6 +206,21 @@ describe("cloudflareProvider", () => {
     expect(sent).toHaveLength(1);
     expect(sent[0].from).toBe("support@shop.example");
     expect(sent[0].to).toBe("anna@example.com");
+  });
+
+  it("writes attachments into the raw MIME (buildMime) and refuses a bad one before the binding", async () => {
+    // The binding's EmailMessage keeps its raw text to itself; buildMime's tests read the parts back.
+    const { binding: b, sent } = binding({ messageId: "cf-2" });
+    const file = {
+      filename: "invite.ics",
+      contentType: "text/calendar; method=REQUEST",
+      content: "QkVHSU46VkNBTEVOREFS",
+    };
+    expect(await cloudflareProvider(b).send({ ...msg, attachments: [file] })).toEqual({ id: "cf-2" });
+    const err = await sendError(cloudflareProvider(b).send({ ...msg, attachments: [{ ...file, filename: "a\r\nb" }] }));
+    expect(err.retryable).toBe(false);
+    expect(err.message).toMatch(/attachment name/);
+    expect(sent).toHaveLength(1);
   });
 
   it("classifies binding errors by code", async () => {

@@ -155,6 +155,9 @@ export function mailchannelsBody(msg: OutboundEmail, config: Omit<MailChannelsCo
     ...(msg.replyTo ? { reply_to: person(msg.replyTo) } : {}),
     subject: msg.subject,
     content,
+    ...(msg.attachments?.length
+      ? { attachments: msg.attachments.map((a) => ({ content: a.content, filename: a.filename, type: a.contentType })) }
+      : {}),
     headers,
     // Our own List-Unsubscribe is kept; MailChannels adds its own only to non-transactional mail.
     transactional: true,

@@ -23,4 +23,14 @@ export interface OutboundEmail {
   listUnsubscribe?: { url: string; mailto?: string };
   /** Extra headers, e.g. `Auto-Submitted`. Structural headers cannot be set here. */
   headers?: Record<string, string>;
+  /** Files sent with the message (an `.ics` invitation…). */
+  attachments?: EmailAttachment[];
+}
+
+/** A file attached to an email; `content` is its bytes in base64. */
+export interface EmailAttachment {
+  filename: string;
+  /** A MIME type with optional parameters: `text/calendar; method=REQUEST`. */
+  contentType: string;
+  content: string;
 }

@@ -40,6 +40,21 @@ export const contactFrame = z.object({ type: z.literal("contact"), email });
 /** The visitor asks for the conversation by email (to the email we know). */
 export const transcriptFrame = z.object({ type: z.literal("transcript") });
 
+/**
+ * A product the visitor asks about, as a shop page passes it to `edgechat.open()`: shown to
+ * the operator with a call request or a booking. Plain text and http(s) links only.
+ */
+const webLink = z
+  .url("not a valid URL")
+  .max(1000)
+  .refine((u) => /^https?:\/\//.test(u), "use an http or https URL");
+export const productContext = z.strictObject({
+  name: z.string().trim().min(1, "product name is empty").max(200),
+  url: webLink.optional(),
+  image: webLink.optional(),
+  price: z.string().trim().max(40).optional(),
+});
+
 /** A scenario step's id. */
 export const stepId = z.string().regex(/^[a-z0-9_-]{1,40}$/, "step ids use a-z, 0-9, _ and -, at most 40");
 
@@ -102,6 +117,8 @@ export const callFrame = z
     action: z.enum(["request", "offer", "answer", "ice", "screen", "decline", "hangup"]),
     callId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, "callId is 8 to 64 letters, digits or -"),
     audioOnly: z.boolean().optional(),
+    /** With a visitor's `request`: the product page the call is about. */
+    product: productContext.optional(),
     sdp: sdp.optional(),
     candidate: iceCandidate.optional(),
     on: z.boolean().optional(),

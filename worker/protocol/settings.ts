@@ -94,6 +94,10 @@ export interface WidgetConfig {
   video: boolean;
   /** Something to show beside the launcher (the widget loads widget/engage for it). */
   engage?: EngageOffer;
+  /** The shop takes bookings of video consultations (the widget offers its slot picker). */
+  appointments?: boolean;
+  /** This visitor has a booked consultation now (the call button shows even with nobody online yet). */
+  appointmentNow?: boolean;
 }
 
 /**

@@ -128,7 +128,14 @@ export interface IceCandidateJson {
 
 /** Call signalling relayed to the other party, and the end of a call told to both sides. */
 export type CallServerFrame =
-  | { type: "call"; action: "request"; callId: string; from: CallSide; audioOnly: boolean }
+  | {
+      type: "call";
+      action: "request";
+      callId: string;
+      from: CallSide;
+      audioOnly: boolean;
+      product?: ProductContext | undefined;
+    }
   | { type: "call"; action: "offer" | "answer"; callId: string; sdp: string }
   | { type: "call"; action: "ice"; callId: string; candidate: IceCandidateJson }
   | { type: "call"; action: "screen"; callId: string; on: boolean }
@@ -140,9 +147,28 @@ export interface CallEvent {
   event: "requested" | "answered" | "ended";
   by: CallSide;
   audioOnly?: boolean;
+  /** With `requested`: the product the visitor called about. */
+  product?: ProductContext;
   outcome?: Exclude<CallOutcome, "answered_elsewhere">;
   durationMs?: number | null;
   screenShared?: boolean;
+}
+
+/** A product the visitor asks about (see `productContext`). */
+export interface ProductContext {
+  name: string;
+  url?: string | undefined;
+  image?: string | undefined;
+  price?: string | undefined;
+}
+
+/** What a booking's system message carries in `meta.appointment` (for the thread and for reports). */
+export interface AppointmentEvent {
+  id: string;
+  event: "booked" | "moved" | "cancelled" | "attended" | "no_show";
+  start: number;
+  end: number;
+  product?: ProductContext;
 }
 
 /** ICE servers for one call: `GET /api/v1/conversations/:id/ice-servers` and the admin's twin. */

@@ -70,6 +70,7 @@ export class Site extends SocketObject {
       [pushDelivery.PUSH_RETRY_TIMER]: (job) => pushDelivery.retryPush(this.host, job),
       [bot.LEAD_DELIVERY_TIMER]: (job) => bot.runDelivery(this.host, job),
       [appointments.APPOINTMENT_REMINDER_TIMER]: (job) => appointments.sendReminder(this.host, job),
+      [appointments.APPOINTMENT_OUTCOME_TIMER]: (job) => appointments.decideOutcome(this.host, job),
       [reports.REPORTS_ROLLUP_TIMER]: () => reports.rollUp(this.host),
       [engage.ONLINE_SWEEP_TIMER]: () => engage.sweep(this.host),
     }));
@@ -172,6 +173,15 @@ export class Site extends SocketObject {
   }
   async cancelAppointment(id: string, token: string) {
     return appointments.cancel(this.host, id, token);
+  }
+  async moveAppointment(id: string, token: string, start: number) {
+    return appointments.move(this.host, id, token, start);
+  }
+  async appointmentForLink(id: string, token: string) {
+    return appointments.forLink(this.host.sql, id, token);
+  }
+  async cancelAppointmentAsOperator(actor: audit.Actor, id: string) {
+    return appointments.cancelByOperator(this.host, actor, id);
   }
   async upcomingAppointments() {
     return appointments.upcoming(this.host.sql);

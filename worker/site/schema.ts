@@ -289,4 +289,12 @@ export const SITE_MIGRATIONS = [
    CREATE INDEX blocks_value ON blocks (kind, value);
    ALTER TABLE contacts ADD COLUMN ip_key TEXT;
    ALTER TABLE contacts ADD COLUMN browser_language TEXT;`,
+  // Bookings: the visitor's language and zone for their emails, the page for the join link,
+  // the product asked about, a calendar SEQUENCE, and attended / no-show after the slot.
+  `ALTER TABLE appointments ADD COLUMN lang TEXT;
+   ALTER TABLE appointments ADD COLUMN zone TEXT;
+   ALTER TABLE appointments ADD COLUMN page_url TEXT;
+   ALTER TABLE appointments ADD COLUMN product TEXT;
+   ALTER TABLE appointments ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE appointments ADD COLUMN outcome TEXT;`,
 ] as const;

@@ -5,6 +5,7 @@
 import { fromHex, hmacSha256, randomHex, sameBytes } from "../lib/crypto";
 import { failure, type Failure } from "../lib/errors";
 import { conversationStub, newConversationId } from "../lib/jurisdiction";
+import { hasAppointmentNow, readAppointmentSettings } from "./appointments";
 import type { Identity, Trail, TrailCart, VisitorClient, WidgetConfig } from "../protocol";
 import { blockedFailure, blockOn, onPageView } from "./engage";
 import { contactOf, recordClient, upsertContact, visitorOfUser } from "./contacts";
@@ -170,6 +171,8 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
       emailKnown: !!contact?.email,
       video: settings.video?.enabled === true,
       ...(engage ? { engage } : {}),
+      appointments: readAppointmentSettings(sql)?.enabled === true,
+      appointmentNow: hasAppointmentNow(sql, visitorId),
     },
   };
 }

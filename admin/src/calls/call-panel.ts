@@ -6,7 +6,7 @@
  */
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
-import type { CallServerFrame, IceServersBody } from "../../../worker/protocol";
+import type { CallServerFrame, IceServersBody, ProductContext } from "../../../worker/protocol";
 import { CallPeer, localMedia, newCallId } from "../../../widget/calls/peer";
 import { api } from "../api";
 import type { ConversationSession } from "../conversation-session";
@@ -21,6 +21,8 @@ export class EcCall extends LitElement {
   static override styles = [
     base,
     css`
+    .product { display: flex; align-items: center; gap: 8px; margin: 0; }
+    .product img { width: 40px; height: 40px; object-fit: cover; border-radius: 6px; }
     :host { display: block; }
     .call { display: flex; flex-direction: column; gap: 8px; padding: 8px 12px; background: #111; color: #fff; border-bottom: 1px solid var(--ec-border); }
     .stage { position: relative; display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap: 6px; }
@@ -37,6 +39,8 @@ export class EcCall extends LitElement {
   @property({ attribute: false }) session!: ConversationSession;
   step: Step = "idle";
   audioOnly = false;
+  /** The product page the visitor calls from, shown while it rings. */
+  product: ProductContext | null = null;
   muted = false;
   cameraOff = false;
   sharing = false;
@@ -85,7 +89,14 @@ export class EcCall extends LitElement {
       html`<button type="button" class=${cls} @click=${on}>${t(key)}</button>`;
     let controls: unknown = nothing;
     if (this.step === "ringing") {
+      const p = this.product;
       controls = html`<p role="alert">${t(this.audioOnly ? "call.incomingAudio" : "call.incoming")}</p>
+        ${
+          p
+            ? html`<p class="product">${p.image ? html`<img src=${p.image} alt="" referrerpolicy="no-referrer">` : nothing}
+          <span>${t("call.about")} ${p.url ? html`<a href=${p.url} target="_blank" rel="noopener noreferrer">${p.name}</a>` : p.name}${p.price ? ` · ${p.price}` : ""}</span></p>`
+            : nothing
+        }
         ${button("call.accept", () => void this.#accept(), "primary accept")}${button("call.decline", () => this.#decline(), "decline")}`;
     } else if (this.step === "calling") {
       controls = html`<p role="status">${t("call.calling")}</p>${button("call.cancel", () => this.#hangUp())}`;
@@ -115,6 +126,7 @@ export class EcCall extends LitElement {
       if (this.step === "live" || this.step === "calling") return;
       this.#callId = f.callId;
       this.audioOnly = f.audioOnly;
+      this.product = f.product ?? null;
       this.#go("ringing");
       this.#startRinging();
       return;

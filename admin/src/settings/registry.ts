@@ -138,4 +138,11 @@ export const SCREENS: SettingsScreen[] = [
     tag: "ec-settings-leads",
     load: () => import("./leads"),
   },
+  {
+    id: "appointments",
+    title: "settings.appointments.title",
+    roles: ["owner", "admin", "operator"],
+    tag: "ec-settings-appointments",
+    load: () => import("./appointments"),
+  },
 ];

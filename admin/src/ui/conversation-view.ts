@@ -19,6 +19,7 @@ import "./composer";
 import { attachmentsView, filesStyles } from "./files";
 import { visitorLabel } from "./inbox-list";
 import { base } from "./styles";
+import { systemText } from "./system-text";
 import "./transcript-dialog";
 
 @customElement("ec-conversation")
@@ -172,7 +173,7 @@ export class EcConversation extends LitElement {
         @click=${() => this.deleteMessage(m)}>${t("conversation.deleteShort")}</button>`
       }
       <span class="who">${who} · <time datetime=${new Date(m.at).toISOString()} title=${fullTime(m.at)}>${shortTime(m.at)}</time>${m.channel === "email" ? ` · ${t("conversation.email")}` : ""}</span>
-      ${deleted ? html`<div class="deleted">${t("conversation.deleted")}</div>` : html`<div class="text" dir="auto">${m.text}</div>`}${this.quote(m)}${held ? this.heldNote(m) : nothing}
+      ${deleted ? html`<div class="deleted">${t("conversation.deleted")}</div>` : html`<div class="text" dir="auto">${systemText(m)}</div>`}${this.quote(m)}${held ? this.heldNote(m) : nothing}
       ${attachmentsView(this.session.id, m.attachments)}
       ${
         Array.isArray(m.meta?.refusedFiles)

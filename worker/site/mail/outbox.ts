@@ -13,6 +13,7 @@ import {
   mailchannelsProvider,
   newMessageId,
   outboxProvider,
+  type EmailAttachment,
   type EmailProvider,
   type OutboundEmail,
 } from "../../email";
@@ -38,6 +39,8 @@ export interface MailRequest {
   references?: string[];
   listUnsubscribe?: { url: string; mailto?: string };
   headers?: Record<string, string>;
+  /** Files sent with it (an appointment's `.ics`). */
+  attachments?: EmailAttachment[];
   /**
    * Tokens in the email that only its recipient may read (reset, invite, confirmation and
    * unsubscribe links). The stored copy shows them as REDACTED; see ./secrets.ts.
@@ -103,6 +106,7 @@ export class Mailer {
       ...(req.references?.length ? { references: req.references } : {}),
       ...(req.listUnsubscribe ? { listUnsubscribe: req.listUnsubscribe } : {}),
       ...(req.headers ? { headers: req.headers } : {}),
+      ...(req.attachments?.length ? { attachments: req.attachments } : {}),
     };
     const held = this.held(req);
     const stored = redact(message, req.secrets ?? []);

@@ -1,0 +1,128 @@
+/**
+ * Booking a video consultation in Chromium against the real Worker: the owner turns bookings
+ * on; a visitor opens "More" → "Book a video consultation", sees free times in their own zone,
+ * books one with their email; a phone-sized visitor arrives through a product's "Video
+ * consultation" button (edgechat.open with video and the product) and books too. The
+ * operator's Appointments screen lists both, with the product. Screenshots of the picker on
+ * desktop and on a 390 px phone under test-results/screenshots/.
+ */
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { AdminPage } from "./admin-support/admin-page";
+import { startAdminWorld } from "./admin-support/setup";
+import type { TestServer } from "./support/server";
+import { Visitor } from "./support/visitor";
+
+let server: TestServer;
+let browser: Browser;
+let owner: AdminPage;
+
+const DAY = [{ from: "08:00", to: "20:00" }];
+const HOURS = {
+  timezone: "Europe/Berlin",
+  week: { mon: DAY, tue: DAY, wed: DAY, thu: DAY, fri: DAY, sat: DAY, sun: DAY },
+};
+
+beforeAll(async () => {
+  ({ server, browser } = await startAdminWorld());
+  owner = await AdminPage.open(browser, server);
+  await owner.login("demo", server.owner.email, server.owner.password);
+  const res = await owner.api("PUT", "/appointments/settings", { enabled: true, hours: HOURS, slotMinutes: 30 });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+}, 180_000);
+
+afterAll(async () => {
+  await owner?.close();
+  await browser?.close();
+  await server?.stop();
+});
+
+it("a visitor books a free time from the More menu, in their zone; the operator sees it in Appointments", async () => {
+  const visitor = await Visitor.open(browser, server, "/demo/", { locale: "en-US", timezoneId: "America/New_York" });
+  await visitor.openChat();
+  await visitor.page.locator("edge-chat #more").click();
+  await visitor.page.locator("edge-chat .menu button", { hasText: "Book a video consultation" }).click();
+  const picker = visitor.page.locator("edge-chat .booking");
+  await picker.locator(".slot").first().waitFor({ timeout: 15_000 });
+  expect(await picker.locator(".zone").textContent()).toBe("Times in your time zone (America/New_York)");
+  // The first free slot, as the server has it, written in the page's own zone (New York), is the first button.
+  const expected = await visitor.page.evaluate(async () => {
+    const s = JSON.parse(localStorage.getItem("edgechat:demo:session")!);
+    const res = await fetch(
+      `/api/v1/conversations/${s.conversationId}/appointments/slots?token=${encodeURIComponent(s.visitorToken)}`,
+    );
+    const { slots } = await res.json();
+    const at = (ms: number, o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat("en", o).format(ms);
+    return {
+      time: at(slots[0].start, { hour: "2-digit", minute: "2-digit" }),
+      day: at(slots[0].start, { weekday: "short", day: "numeric", month: "short" }),
+      nyHour: Number(at(slots[0].start, { hour: "numeric", hourCycle: "h23", timeZone: "America/New_York" })),
+    };
+  });
+  expect(await picker.locator(".slot").first().textContent()).toBe(expected.time);
+  expect(await picker.locator("legend").first().textContent()).toBe(expected.day);
+  // 08:00–20:00 in Berlin is 02:00–14:00 (or 03:00–15:00 across the DST weeks) in New York.
+  expect(expected.nyHour).toBeGreaterThanOrEqual(2);
+  expect(expected.nyHour).toBeLessThan(15);
+  await picker.locator(".slot").nth(1).click();
+  expect(await picker.locator(".slot").nth(1).getAttribute("aria-pressed")).toBe("true");
+  await picker.locator("input[name=email]").fill("nora@example.com");
+  await picker.locator("input[name=name]").fill("Nora");
+  await visitor.page.screenshot({ path: "test-results/screenshots/appointments-picker-desktop.png" });
+  await picker.locator("button.primary").click();
+  await expect
+    .poll(() => picker.locator(".done").textContent(), { timeout: 15_000 })
+    .toMatch(/^Booked for .+\. The confirmation with a calendar invitation is on its way to nora@example\.com\.$/);
+
+  await owner.page.goto(`${server.url}/admin/settings/appointments`);
+  const row = owner.page.locator("ec-settings-appointments table.appointments tbody tr", {
+    hasText: "nora@example.com",
+  });
+  await row.waitFor({ timeout: 15_000 });
+  expect(await row.textContent()).toContain("Nora");
+  expect(await row.textContent()).toContain("visitor's zone: America/New_York");
+  await owner.screenshot("appointments-admin-list");
+  await visitor.close();
+});
+
+it("a product's Video consultation button opens the picker on a phone; the booking carries the product", async () => {
+  const visitor = await Visitor.open(browser, server, "/demo/", {
+    locale: "en-US",
+    timezoneId: "Asia/Tokyo",
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  await visitor.page.evaluate(() =>
+    window.edgechat?.open({
+      video: true,
+      product: {
+        name: "Linen lamp",
+        price: "49 €",
+        url: "https://shop.example/p/lamp",
+        image: "https://shop.example/lamp.jpg",
+      },
+    }),
+  );
+  const picker = visitor.page.locator("edge-chat .booking");
+  await picker.locator(".slot").first().waitFor({ timeout: 15_000 });
+  expect(await picker.locator(".about").textContent()).toBe("About: Linen lamp");
+  await picker.locator(".slot").nth(2).click();
+  await picker.locator("input[name=email]").fill("kenji@example.com");
+  await visitor.page.screenshot({ path: "test-results/screenshots/appointments-picker-phone.png" });
+  await picker.locator("button.primary").click();
+  await picker.locator(".done").waitFor({ timeout: 15_000 });
+
+  await owner.page.goto(`${server.url}/admin/settings/appointments`);
+  const row = owner.page.locator("ec-settings-appointments table.appointments tbody tr", {
+    hasText: "kenji@example.com",
+  });
+  await row.waitFor({ timeout: 15_000 });
+  expect(await row.locator(".product a").textContent()).toBe("Linen lamp");
+  expect(await row.locator(".product a").getAttribute("href")).toBe("https://shop.example/p/lamp");
+  expect(await row.textContent()).toContain("49 €");
+  // The operator cancels; the row leaves the list.
+  await row.locator("button", { hasText: "Cancel" }).click();
+  await expect.poll(() => row.count()).toBe(0);
+  await visitor.close();
+});

@@ -1,0 +1,208 @@
+import { SELF, env, runInDurableObject } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { utc } from "../../worker/site/appointments/ics";
+import { slotLabel } from "../../worker/site/appointments/texts";
+import { call, expectJson } from "./admin-helpers";
+import { BASE, createSite, eventually, login, startSession, visitorSocket } from "./helpers";
+
+const SITE = "booking-bot-shop";
+let cookie: string;
+const DAY = [{ from: "09:00", to: "17:00" }];
+const HOURS = {
+  timezone: "Europe/Berlin",
+  week: { mon: DAY, tue: DAY, wed: DAY, thu: DAY, fri: DAY, sat: DAY, sun: DAY },
+};
+const SCENARIO = {
+  enabled: true,
+  start: "hello",
+  steps: [
+    {
+      id: "hello",
+      type: "buttons",
+      text: { en: "Hi!", ru: "Здравствуйте!" },
+      buttons: [
+        {
+          label: { en: "Book a video consultation", ru: "Записаться на видеоконсультацию" },
+          action: "goto",
+          target: "book",
+        },
+      ],
+    },
+    { id: "book", type: "booking", text: { en: "Pick a time:", ru: "Выберите время:" }, next: "done" },
+    { id: "done", type: "end", text: { en: "See you!", ru: "До встречи!" } },
+  ],
+};
+
+const site = () => env.SITE.get(env.SITE.idFromName(SITE));
+type WithTimers = DurableObject & { timers: { run(now: number): Promise<void> } };
+const runSiteTimers = (ahead: number) =>
+  runInDurableObject<WithTimers, void>(site() as unknown as DurableObjectStub, (i) => i.timers.run(Date.now() + ahead));
+const mails = async (to: string) => ((await site().outbox(100)) as any[]).filter((m) => m.to === to).reverse();
+const ics = (mail: any) => atob(mail.message.attachments[0].content);
+/** The `meta.appointment` events in a conversation's thread, oldest first. */
+const threadEvents = (conversationId: string) =>
+  runInDurableObject(env.CONVERSATION.get(env.CONVERSATION.idFromString(conversationId)), (_i, state) =>
+    state.storage.sql
+      .exec<{ meta: string | null }>("SELECT meta FROM messages ORDER BY seq")
+      .toArray()
+      .map((r) => JSON.parse(r.meta ?? "{}").appointment?.event)
+      .filter(Boolean),
+  );
+const text = (bytes: string) => new TextDecoder().decode(Uint8Array.from(bytes, (c) => c.charCodeAt(0)));
+
+beforeAll(async () => {
+  await createSite(SITE);
+  cookie = await login(SITE);
+  await expectJson(
+    call("PUT", "/appointments/settings", cookie, { enabled: true, hours: HOURS, slotMinutes: 30 }),
+    200,
+  );
+  await expectJson(call("PUT", "/bot/settings", cookie, { enabled: true, name: "Shop bot" }), 200);
+  await expectJson(call("PUT", "/bot/scenario", cookie, SCENARIO), 200);
+});
+
+describe("booking through the bot", () => {
+  it("asks for the email, offers free slots in the visitor's zone and language, refuses a taken one with fresh slots, books", async () => {
+    const trail = { pages: [{ url: "https://shop.example/lamp", at: 1 }] };
+    const grant = await startSession(SITE, { locale: "ru", timezone: "Asia/Tokyo", trail });
+    const tab = await visitorSocket(grant);
+    await tab.hello();
+    expect((await tab.next("message")).message).toMatchObject({ text: "Здравствуйте!", meta: { step: "hello" } });
+    tab.send({ type: "bot", action: "button", step: "hello", index: 0 });
+    expect((await tab.next("message")).message.text).toBe("Записаться на видеоконсультацию");
+    expect((await tab.next("message")).message).toMatchObject({
+      author: { kind: "bot" },
+      text: "Выберите время:\nНа какой email прислать подтверждение?",
+      meta: { step: "book", field: "email" },
+    });
+    await tab.say("не почта");
+    expect((await tab.next("message")).message.meta).toMatchObject({ bot: "invalid", field: "email" });
+    await tab.say("olga@example.com");
+    const offer = (await tab.next("message")).message;
+    expect(offer.meta.slots).toHaveLength(6);
+    expect(offer.meta.buttons).toEqual(offer.meta.slots.map((s: number) => slotLabel(s, "ru", "Asia/Tokyo")));
+    expect(offer.text).toBe("Выберите время (по вашему часовому поясу):");
+
+    // Someone else takes the first offered slot meanwhile.
+    const first = offer.meta.slots[0] as number;
+    const other = await site().bookAppointment(
+      { visitorId: "v-other", conversationId: null },
+      { start: first, email: "x@example.com" },
+    );
+    expect("appointment" in other).toBe(true);
+    tab.send({ type: "bot", action: "button", step: "book", index: 0 });
+    expect((await tab.next("message")).message).toMatchObject({
+      author: { kind: "visitor" },
+      text: offer.meta.buttons[0],
+    });
+    const fresh = (await tab.next("message")).message;
+    expect(fresh.text).toBe("Это время только что заняли. Свободные окна:");
+    expect(fresh.meta.slots).not.toContain(first);
+
+    // A stale button (the first offer) is refused without changing anything.
+    tab.send({ type: "bot", action: "button", step: "hello", index: 0 });
+    expect((await tab.next("error")).code).toBe("stale_step");
+
+    tab.send({ type: "bot", action: "button", step: "book", index: 1 });
+    await tab.next("message"); // the visitor's choice
+    const done = (await tab.next("message")).message;
+    expect(done.text).toBe(`Записали на ${fresh.meta.buttons[1]}. Подтверждение отправлено на olga@example.com.`);
+    expect((await tab.next("message")).message.text).toBe("До встречи!");
+
+    const list = (await expectJson(call("GET", "/appointments", cookie), 200)).appointments;
+    const mine = list.find((a: any) => a.email === "olga@example.com");
+    expect(mine).toMatchObject({
+      start: fresh.meta.slots[1],
+      conversationId: grant.conversationId,
+      lang: "ru",
+      timezone: "Asia/Tokyo",
+    });
+
+    // The confirmation: Russian, times in the visitor's zone, the .ics in UTC with the booking's UID.
+    const [confirmation] = await mails("olga@example.com");
+    expect(confirmation.kind).toBe("appointment-confirmation");
+    expect(confirmation.subject).toMatch(/^Записано: видеоконсультация/);
+    expect(confirmation.message.text).toContain("(Asia/Tokyo)");
+    const invite = text(ics(confirmation));
+    expect(invite).toMatch(/^BEGIN:VCALENDAR\r\n/);
+    expect(invite).toContain("\r\nMETHOD:REQUEST\r\n");
+    expect(invite).toContain(`\r\nUID:${mine.id}@shop.example\r\n`);
+    expect(invite).toContain(`\r\nDTSTART:${utc(mine.start)}\r\n`);
+    expect(invite).toContain(`\r\nDTEND:${utc(mine.end)}\r\n`);
+    expect(utc(mine.start)).toMatch(/^\d{8}T\d{6}Z$/);
+    expect(invite).toContain("ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED:mailto:olga@example.com");
+    for (const line of invite.split("\r\n")) expect(new TextEncoder().encode(line).length).toBeLessThanOrEqual(75);
+    // The thread tells the operators.
+    await eventually(async () => expect(await threadEvents(grant.conversationId)).toEqual(["booked"]));
+  });
+});
+
+describe("the email's links and the timers", () => {
+  async function bookOne(email: string, page?: string) {
+    const grant = await startSession(SITE, { locale: "en", timezone: "America/New_York" });
+    // The visitor's widget is connected, as when they book from it.
+    const tab = await visitorSocket(grant);
+    await tab.hello();
+    const { slots } = (await site().freeSlots()) as { slots: { start: number }[] };
+    const slot = slots.find((s) => s.start > Date.now() + 3 * 3_600_000)!;
+    const booked = await site().bookAppointment(
+      { visitorId: grant.visitorId, conversationId: grant.conversationId },
+      { start: slot.start, email, lang: "en", timezone: "America/New_York", ...(page ? { page } : {}) },
+    );
+    if ("error" in booked) throw new Error(booked.error.message);
+    return { ...booked, grant, slots, tab };
+  }
+
+  it("moves a booking from the link (a forged one is refused), with a new invitation; the join link opens the shop page ready", async () => {
+    const { appointment, manageToken, slots } = await bookOne("max@example.com", "https://shop.example/p/lamp?c=1#top");
+    const [confirmation] = await mails("max@example.com");
+    expect(confirmation.message.text).toContain("https://shop.example/p/lamp?c=1&edgechat=video");
+    expect(text(ics(confirmation))).toContain("URL:https://shop.example/p/lamp?c=1&edgechat=video");
+
+    const page = await SELF.fetch(`${BASE}/api/v1/appointments/${SITE}/${appointment.id}?token=${manageToken}`);
+    const html = await page.text();
+    expect(html).toContain('<select name="start">');
+    expect(html).not.toContain("<script");
+    const target = slots.find((s) => s.start > appointment.start + 86_400_000)!.start;
+    const forged = await SELF.fetch(`${BASE}/api/v1/appointments/${SITE}/${appointment.id}/move`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ token: "forged-token", start: target }),
+    });
+    expect((await expectJson(forged, 403)).error.code).toBe("invalid_link");
+    const moved = await SELF.fetch(`${BASE}/api/v1/appointments/${SITE}/${appointment.id}/move`, {
+      method: "POST",
+      body: new URLSearchParams({ token: manageToken, start: String(target) }),
+    });
+    expect(moved.status).toBe(200);
+    expect(await moved.text()).toContain("Booked for");
+    const free = ((await site().freeSlots()) as { slots: { start: number }[] }).slots.map((s) => s.start);
+    expect(free).toContain(appointment.start);
+    expect(free).not.toContain(target);
+    const [, movedMail] = await mails("max@example.com");
+    expect(movedMail.kind).toBe("appointment-moved");
+    const invite = text(ics(movedMail));
+    expect(invite).toContain(`UID:${appointment.id}@`);
+    expect(invite).toContain("\r\nSEQUENCE:1\r\n");
+    expect(invite).toContain(`\r\nDTSTART:${utc(target)}\r\n`);
+  });
+
+  it("reminds before the slot and records a no-show after it (time made, not waited for); an operator cancels", async () => {
+    const { appointment, grant } = await bookOne("nina@example.com");
+    const toStart = appointment.start - Date.now();
+    await runSiteTimers(toStart - 60 * 60_000 + 1_000);
+    expect((await mails("nina@example.com")).map((m) => m.kind)).toEqual([
+      "appointment-confirmation",
+      "appointment-reminder",
+    ]);
+    await runSiteTimers(appointment.end - Date.now() + 11 * 60_000);
+    await eventually(async () => expect(await threadEvents(grant.conversationId)).toEqual(["booked", "no_show"]));
+
+    const second = await bookOne("ivan@example.com");
+    const res = await expectJson(call("POST", `/appointments/${second.appointment.id}/cancel`, cookie), 200);
+    expect(res.appointment.status).toBe("cancelled");
+    const [, cancelled] = await mails("ivan@example.com");
+    expect(cancelled.kind).toBe("appointment-cancelled");
+    expect(text(ics(cancelled))).toContain("\r\nMETHOD:CANCEL\r\n");
+  });
+});
