@@ -1,6 +1,6 @@
 /**
- * What the extras bundle adds to `<edge-chat>`: the visitor's email field and the "More"
- * menu with its features (for now the transcript by email). The component calls only
+ * What the extras bundle adds to `<edge-chat>`: the visitor's email field, the rating a
+ * resolve asks for, and the "More" menu with its features. The component calls only
  * `render(lit)` (above the composer), `toggle()` (its "More" button) and reads `opened`.
  */
 import type { html, nothing } from "lit";
@@ -10,6 +10,7 @@ import { CallEntry } from "./call-entry";
 import { EmailField } from "./email";
 import { FileSender } from "./files";
 import { Menu } from "./menu";
+import { RatingPrompt } from "./rating";
 import { TranscriptRequest } from "./transcript";
 
 /** The component's Lit: the extras draw with it, so this bundle carries no copy of Lit. */
@@ -26,6 +27,7 @@ export class Extras {
   readonly menu: Menu;
   readonly files: FileSender;
   readonly calls: CallEntry;
+  readonly rating: RatingPrompt;
 
   constructor(private readonly host: EdgeChat) {
     this.email = new EmailField(host);
@@ -33,9 +35,11 @@ export class Extras {
     this.calls = new CallEntry(host);
     this.menu = new Menu(host, [this.calls, this.transcript]);
     this.files = new FileSender(host);
+    this.rating = new RatingPrompt(host);
     host.chat.onFrame = (f) => {
       this.transcript.frame(f);
       this.calls.frame(f);
+      this.rating.frame(f);
     };
   }
 
@@ -56,7 +60,7 @@ export class Extras {
   /** The email field, the transcript's status lines and the open menu. */
   render(lit: Lit): unknown {
     this.#loadBotWhenNeeded();
-    return lit.html`${this.email.render(lit)}${this.transcript.render(lit)}${this.files.render(lit)}${this.calls.render(lit)}${this.menu.render(lit)}`;
+    return lit.html`${this.rating.render(lit)}${this.email.render(lit)}${this.transcript.render(lit)}${this.files.render(lit)}${this.calls.render(lit)}${this.menu.render(lit)}`;
   }
 
   #botAsked = false;

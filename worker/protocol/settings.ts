@@ -63,6 +63,15 @@ export const videoSettings = z.object({
 });
 export type VideoSettings = z.infer<typeof videoSettings>;
 
+/**
+ * How visitors rate a resolved conversation: five steps, or thumbs up / down (stored as 5
+ * and 1, so figures stay one 1–5 scale).
+ */
+export const ratingSettings = z.object({
+  scale: z.enum(["five", "thumbs"]).default("five"),
+});
+export type RatingSettings = z.infer<typeof ratingSettings>;
+
 export const siteSettings = z.object({
   name: z.string().trim().min(1, "name is required").max(120),
   allowedOrigins: z.array(originPattern).max(50, "at most 50 allowed origins"),
@@ -71,6 +80,7 @@ export const siteSettings = z.object({
   look: look.default(look.parse({})),
   files: fileSettings.default(fileSettings.parse({})),
   video: videoSettings.default(videoSettings.parse({})),
+  rating: ratingSettings.default(ratingSettings.parse({})),
 });
 export type SiteSettings = z.infer<typeof siteSettings>;
 
@@ -83,6 +93,8 @@ export interface WidgetConfig {
   emailKnown: boolean;
   /** Video calls are on for the site (the widget shows its call button when operators are online). */
   video: boolean;
+  /** How the widget asks for a rating once an operator resolved the conversation. */
+  rating: RatingSettings["scale"];
 }
 
 export const emailSettings = z.object({

@@ -84,6 +84,8 @@ export type ServerFrame =
   | { type: "deleted"; seq: number }
   | CallServerFrame
   | { type: "rated"; rating: number }
+  /** An operator resolved or reopened the conversation (the widget then asks for a rating). */
+  | { type: "status"; status: ConversationStatus }
   | { type: "error"; code: ErrorCode; message: string; clientId?: string };
 
 export type ErrorCode =

@@ -144,6 +144,7 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
       operatorsOnline: operatorsOnline(host) > 0,
       emailKnown: !!contact?.email,
       video: settings.video?.enabled === true,
+      rating: settings.rating?.scale ?? "five",
     },
   };
 }
