@@ -396,7 +396,7 @@ export class Conversation extends SocketObject {
       author: { kind: "system" },
       text: csat.ratingText(rating, comment),
       at,
-      meta: { rating, ...(via === "email" ? { ratedBy: "email" } : {}) },
+      meta: { rating, ...(comment ? { comment } : {}), ...(via === "email" ? { ratedBy: "email" } : {}) },
     });
     broadcast(this.ctx.getWebSockets("visitor"), { type: "rated", rating });
   }

@@ -273,6 +273,8 @@ export interface VisitorCard {
   locale: string | null;
   timezone: string | null;
   trail: Trail | null;
+  /** The visitor's rating (1–5) of this conversation, once given. */
+  rating: number | null;
   previous: InboxEntry[];
 }
 

@@ -150,6 +150,10 @@ export const en = {
     keys: "Enter sends · Shift+Enter new line · / saved answers · Alt+N note",
   },
   card: {
+    rating: "Rating",
+    ratingOf: "{n} of 5",
+    ratingUp: "helpful",
+    ratingDown: "not helpful",
     title: "Visitor",
     close: "Close the visitor card",
     loading: "Loading the visitor…",
@@ -239,6 +243,14 @@ export const en = {
       teamName: "Team name",
       greeting: "Greeting",
       avatarUrl: "Avatar image URL",
+    },
+    rating: {
+      title: "Ratings",
+      intro:
+        "When an operator resolves a conversation, the chat asks the visitor to rate it; a visitor who has left gets the question by email.",
+      scale: "Visitors rate with",
+      five: "a score from 1 to 5",
+      thumbs: "thumbs up or down (counted as 5 and 1)",
     },
     video: {
       title: "Video calls",
