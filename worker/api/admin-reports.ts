@@ -4,7 +4,7 @@
  * - `GET /reports?from=YYYY-MM-DD&to=YYYY-MM-DD&tz=Zone&missedAfter=minutes`: the figures of
  *   the period (local dates, both included, at most 731 days; `tz` defaults to the site's)
  *   and of the period of the same length before it.
- * - `GET /reports/:table.csv?…` (daily, hours, weekdays, departments, operators): one table.
+ * - `GET /reports/:table.csv?…` (daily, hours, weekdays, departments, operators, pages): one table.
  */
 import { ApiError, unwrap } from "../lib/errors";
 import { REPORT_TABLES, type ReportTable } from "../reports";
