@@ -15,6 +15,7 @@ import { telegramWebhook } from "./api/telegram";
 import { conversations } from "./api/sockets";
 import { unsubscribe } from "./api/unsubscribe";
 import { rate } from "./api/rate";
+import { digestUnsubscribe } from "./api/digest";
 import { checkConfig } from "./config";
 import type { Env } from "./env";
 import { ApiError, errorResponse } from "./lib/errors";
@@ -44,6 +45,7 @@ app.route("/api/v1/files", signedFiles);
 app.route("/api/v1/admin", admin);
 app.route("/api/v1/unsubscribe", unsubscribe);
 app.route("/api/v1/rate", rate);
+app.route("/api/v1/digest", digestUnsubscribe);
 app.route("/api/v1/signup-codes", signupCodes);
 app.route("/api/v1/telegram", telegramWebhook);
 

@@ -16,3 +16,4 @@ export {
 } from "./figures";
 export { MAX_PERIOD_DAYS, parsePeriod, type Period, type PeriodResult } from "./period";
 export { REPORT_TABLES, tableCsv, toCsv, type ReportTable } from "./csv";
+export { DIGEST_MINUTE, digestEmail, digestRows, digestWeeks, nextDigestAt, type DigestWeeks } from "./digest";

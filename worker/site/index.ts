@@ -70,6 +70,7 @@ export class Site extends SocketObject {
       [bot.LEAD_DELIVERY_TIMER]: (job) => bot.runDelivery(this.host, job),
       [appointments.APPOINTMENT_REMINDER_TIMER]: (job) => appointments.sendReminder(this.host, job),
       [reports.REPORTS_ROLLUP_TIMER]: () => reports.rollUp(this.host),
+      [reports.REPORTS_DIGEST_TIMER]: () => reports.sendDigest(this.host),
     }));
     const mailer = new Mailer(sql, env, timers, () => settings.siteSettingsOf(sql)?.name ?? "Edgechat");
     this.host = { sql, ctx, env, timers, mailer, siteKey: () => settings.readSetting<string>(sql, "site_key") };
@@ -220,6 +221,12 @@ export class Site extends SocketObject {
   }
   async reportCsv(query: reports.ReportQuery, table: ReportTable) {
     return reports.reportCsv(this.host, query, table);
+  }
+  async digestSubscribed(operatorId: string) {
+    return reports.digestSubscribed(this.host.sql, operatorId);
+  }
+  async setDigestSubscribed(operatorId: string, on: boolean) {
+    reports.setDigestSubscribed(this.host.sql, operatorId, on);
   }
 
   // ---- for the admin API: operators and their sessions ----

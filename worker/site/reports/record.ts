@@ -18,6 +18,7 @@ import type { InboxEntry, Trail } from "../../protocol";
 import { settingsInForce } from "../autoreply";
 import { defer, type SiteHost } from "../host";
 import { siteSettingsOf } from "../settings";
+import { armDigest } from "./digest";
 
 export const REPORTS_ROLLUP_TIMER = "reports.rollup";
 /** How long changed days wait to be counted again, so that a busy minute is counted once. */
@@ -70,6 +71,7 @@ export function recordSummaries(host: SiteHost, entries: InboxEntry[]): void {
   }
   if (changed && !host.timers.get(REPORTS_ROLLUP_TIMER)) {
     defer(host, "reports rollup timer", host.timers.set(REPORTS_ROLLUP_TIMER, Date.now() + ROLLUP_DELAY_MS));
+    defer(host, "weekly digest timer", armDigest(host));
   }
 }
 
