@@ -450,6 +450,7 @@ export const en = {
       pagesDef:
         "Conversations by the page the visitor was on when the chat started (address without query), most first.",
       unknownPage: "(page not known)",
+      digest: "Email me these figures every Monday morning (weekly digest)",
       otherPages: "(other pages)",
       chartSummary: "{title}: highest {max} at {label}, {total} in all",
       asTable: "Show as table",

@@ -79,6 +79,7 @@ export class EcSettingsReports extends Screen {
     form.period { display: flex; flex-wrap: wrap; gap: 8px; align-items: end; }
     h3 { font-size: 15px; margin: 0 0 8px; display: flex; gap: 8px; align-items: baseline; }
     h3 a { font-size: 13px; font-weight: normal; }
+    .digest { display: block; margin: 8px 0; }
     .pages .page { font-weight: normal; text-align: start; overflow-wrap: anywhere; }
   `,
   ];
@@ -86,10 +87,28 @@ export class EcSettingsReports extends Screen {
   @litState() private from = "";
   @litState() private to = "";
   @litState() private report: Report | null = null;
+  /** Whether this owner gets the weekly digest email (null until known, or not an owner). */
+  @litState() private digest: boolean | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.pick(30);
+    if (state.operator?.role === "owner")
+      void api<{ subscribed: boolean }>("GET", "/reports/digest").then(
+        (r) => (this.digest = r.subscribed),
+        () => (this.digest = null),
+      );
+  }
+
+  private async toggleDigest(e: Event): Promise<void> {
+    const box = e.target as HTMLInputElement;
+    try {
+      this.digest = (
+        await api<{ subscribed: boolean }>("PUT", "/reports/digest", { subscribed: box.checked })
+      ).subscribed;
+    } catch {
+      box.checked = !box.checked;
+    }
   }
 
   private zone(): string | undefined {
@@ -226,6 +245,12 @@ export class EcSettingsReports extends Screen {
         <button type="submit" ?disabled=${this.busy}>${t("settings.reports.show")}</button>
         ${([7, 30, 90] as const).map((n) => html`<button type="button" @click=${() => this.pick(n)}>${t(`settings.reports.last${n}`)}</button>`)}
       </form>
+      ${
+        this.digest === null
+          ? nothing
+          : html`<label class="digest"><input type="checkbox" .checked=${this.digest} @change=${this.toggleDigest}>
+        ${t("settings.reports.digest")}</label>`
+      }
       <div role="status" aria-live="polite">${this.message ? html`<p class="form-error">${this.message}</p>` : this.busy ? html`<p class="muted">${t("settings.reports.loading")}</p>` : nothing}</div>
       ${
         r
