@@ -14,6 +14,8 @@ import { sites } from "./api/sites";
 import { telegramWebhook } from "./api/telegram";
 import { conversations } from "./api/sockets";
 import { unsubscribe } from "./api/unsubscribe";
+import { rate } from "./api/rate";
+import { digestUnsubscribe } from "./api/digest";
 import { checkConfig } from "./config";
 import type { Env } from "./env";
 import { ApiError, errorResponse } from "./lib/errors";
@@ -42,6 +44,8 @@ app.route("/api/v1/appointments", manageAppointments);
 app.route("/api/v1/files", signedFiles);
 app.route("/api/v1/admin", admin);
 app.route("/api/v1/unsubscribe", unsubscribe);
+app.route("/api/v1/rate", rate);
+app.route("/api/v1/digest", digestUnsubscribe);
 app.route("/api/v1/signup-codes", signupCodes);
 app.route("/api/v1/telegram", telegramWebhook);
 

@@ -1,4 +1,5 @@
 /** Formatting for the admin app: times, waiting durations, the visitor's local time. */
+import { state } from "./app-state";
 import { locale, t } from "./i18n";
 
 /** "14:05", or "12 Mar" for another day. */
@@ -53,4 +54,11 @@ export function safeHref(url: string | undefined | null): string | null {
   } catch {
     return null;
   }
+}
+
+/** A rating as the site asks for it: "4 of 5", or thumbs up / down (stored as 5 and 1). */
+export function ratingText(rating: number): string {
+  if (state.settings?.rating?.scale === "thumbs")
+    return rating >= 4 ? `👍 ${t("card.ratingUp")}` : `👎 ${t("card.ratingDown")}`;
+  return `★ ${t("card.ratingOf", { n: rating })}`;
 }

@@ -1,7 +1,18 @@
+import { SELF, env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ratingToken } from "../../worker/email/rating";
 import { localDay } from "../../worker/reports";
 import { call, expectJson } from "./admin-helpers";
-import { createSite, eventually, login, noAutoReplies, operatorSocket, startSession, visitorSocket } from "./helpers";
+import {
+  BASE,
+  createSite,
+  eventually,
+  login,
+  noAutoReplies,
+  operatorSocket,
+  startSession,
+  visitorSocket,
+} from "./helpers";
 
 const SITE = "csat-shop";
 let owner: string;
@@ -68,5 +79,106 @@ describe("CSAT rating", () => {
       const r = await expectJson(call("GET", `/reports?from=${today()}&to=${today()}`, owner), 200);
       expect(r.figures.csat).toMatchObject({ count: 1, mean: 4, satisfied: 1 });
     });
+  });
+});
+
+async function outbox(): Promise<any[]> {
+  return (await expectJson(call("GET", "/outbox", owner), 200)).messages;
+}
+
+function ratePage(query: string): Promise<Response> {
+  return SELF.fetch(`${BASE}/api/v1/rate?${query}`);
+}
+
+function ratePost(form: Record<string, string>): Promise<Response> {
+  return SELF.fetch(`${BASE}/api/v1/rate`, { method: "POST", body: new URLSearchParams(form) });
+}
+
+describe("asking for the rating", () => {
+  it("tells the visitor's open tab that the conversation was resolved, and reopened", async () => {
+    const { grant, tab } = await answered();
+    await expectJson(call("POST", `/conversations/${grant.conversationId}/resolve`, owner), 200);
+    expect(await tab.next("status")).toEqual({ type: "status", status: "resolved" });
+    await expectJson(call("POST", `/conversations/${grant.conversationId}/reopen`, owner), 200);
+    expect(await tab.next("status")).toEqual({ type: "status", status: "open" });
+    expect((await outbox()).filter((m) => m.kind === "rating" && m.conversationId === grant.conversationId)).toEqual(
+      [],
+    );
+  });
+
+  it("emails a visitor who left, in their language; the link's page records on POST only, once", async () => {
+    const trail = {
+      landing: "https://shop.example/delivery",
+      pages: [{ url: "https://shop.example/delivery", at: Date.now() }],
+    };
+    const grant = await startSession(SITE, { locale: "ru", trail });
+    const tab = await visitorSocket(grant);
+    await tab.hello();
+    await tab.say("Есть ли доставка?");
+    tab.send({ type: "contact", email: "leaver@example.com" });
+    await tab.next("contact");
+    const op = await operatorSocket(owner, grant.conversationId);
+    await op.hello();
+    op.send({ type: "message", clientId: crypto.randomUUID(), text: "Да, по всей стране." });
+    await op.next("ack");
+    tab.close();
+    await eventually(async () => {
+      await expectJson(call("POST", `/conversations/${grant.conversationId}/reopen`, owner), 200);
+      await expectJson(call("POST", `/conversations/${grant.conversationId}/resolve`, owner), 200);
+      const mail = (await outbox()).find((m) => m.kind === "rating" && m.conversationId === grant.conversationId);
+      expect(mail).toBeTruthy();
+      expect(mail.to).toBe("leaver@example.com");
+      expect(mail.subject).toMatch(/^Как вам помог/);
+    });
+
+    const t = await ratingToken(
+      env.TOKEN_SECRET,
+      { siteKey: SITE, conversationId: grant.conversationId, locale: "ru", scale: "five" },
+      Date.now(),
+    );
+    // A mail scanner's GET shows the page and records nothing.
+    const page = await ratePage(`t=${t}&r=5`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('lang="ru"');
+    expect(html).toContain('value="5" required checked');
+    expect(html).toContain("Отправить оценку");
+    const view = await operatorSocket(owner, grant.conversationId);
+    expect((await view.hello()).conversation.rating).toBeNull();
+
+    const done = await ratePost({ t, r: "5", comment: "<script>x</script> спасибо" });
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain("Спасибо за оценку");
+    const shown = (await view.next("message")).message;
+    expect(shown).toMatchObject({ author: { kind: "system" }, meta: { rating: 5, ratedBy: "email" } });
+
+    const again = await ratePost({ t, r: "1" });
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain("уже оценён");
+  });
+
+  it("refuses forged, expired and out-of-scale links", async () => {
+    const { grant } = await answered();
+    await expectJson(call("POST", `/conversations/${grant.conversationId}/resolve`, owner), 200);
+    const claims = {
+      siteKey: SITE,
+      conversationId: grant.conversationId,
+      locale: "en" as const,
+      scale: "thumbs" as const,
+    };
+    const good = await ratingToken(env.TOKEN_SECRET, claims, Date.now());
+    const forged = await ratingToken("another-secret-of-forty-characters-0000000", claims, Date.now());
+    const expired = await ratingToken(env.TOKEN_SECRET, claims, Date.now() - 31 * 86_400_000);
+    for (const t of [forged, expired, "garbage", `${good}x`]) {
+      const get = await ratePage(`t=${encodeURIComponent(t)}&r=5`);
+      expect(get.status).toBe(400);
+      expect(await get.text()).toContain("broken, was changed or has expired");
+      expect((await ratePost({ t, r: "5" })).status).toBe(400);
+    }
+    // Thumbs offer 5 and 1 only.
+    expect((await ratePost({ t: good, r: "3" })).status).toBe(400);
+    const other = await ratingToken(env.TOKEN_SECRET, { ...claims, siteKey: "another-site" }, Date.now());
+    expect((await ratePost({ t: other, r: "5" })).status).toBe(409);
+    expect((await ratePost({ t: good, r: "1" })).status).toBe(200);
   });
 });

@@ -90,6 +90,30 @@ describe("GET /api/v1/admin/reports/:table.csv", () => {
     expect(lines.slice(1, 25).reduce((s, l) => s + Number(l.split(",")[1]), 0)).toBeGreaterThanOrEqual(1);
   });
 
+  it("counts conversations by the page the chat started on, from the trail the widget uploaded", async () => {
+    const before = await expectJson(call("GET", `/reports${q({ from: today(), to: today() })}`, owner), 200);
+    const count = (r: any, page: string) =>
+      r.figures.byStartPage.find((p: { page: string }) => p.page === page)?.conversations ?? 0;
+    const page = "https://shop.example/kettles";
+    for (const url of [`${page}?utm_source=mail`, `${page}#reviews`]) {
+      const grant = await startSession(SITE, {
+        trail: { landing: "https://shop.example/", pages: [{ url, at: Date.now() }] },
+      });
+      const tab = await visitorSocket(grant);
+      await tab.hello();
+      await tab.say("Is the blue kettle in stock?");
+      tab.close();
+    }
+    await eventually(async () => {
+      const r = await expectJson(call("GET", `/reports${q({ from: today(), to: today() })}`, owner), 200);
+      expect(count(r, page)).toBe(count(before, page) + 2);
+    });
+    const res = await call("GET", `/reports/pages.csv${q({ from: today(), to: today() })}`, owner);
+    const lines = (await res.text()).split("\r\n");
+    expect(lines[0]).toBe("page,conversations");
+    expect(lines).toContain(`${page},2`);
+  });
+
   it("names the tables when asked for another", async () => {
     const body = await expectJson(call("GET", `/reports/secrets.csv${q({ from: today(), to: today() })}`, owner), 404);
     expect(body.error.message).toContain("daily.csv");

@@ -1,6 +1,6 @@
 /**
- * What the extras bundle adds to `<edge-chat>`: the visitor's email field and the "More"
- * menu with its features (for now the transcript by email). The component calls only
+ * What the extras bundle adds to `<edge-chat>`: the visitor's email field, the rating a
+ * resolve asks for, and the "More" menu with its features. The component calls only
  * `render(lit)` (above the composer), `toggle()` (its "More" button) and reads `opened`.
  */
 import type { html, nothing } from "lit";
@@ -12,6 +12,7 @@ import { CallEntry } from "./call-entry";
 import { EmailField } from "./email";
 import { FileSender } from "./files";
 import { Menu } from "./menu";
+import { RatingPrompt } from "./rating";
 import { TranscriptRequest } from "./transcript";
 
 /** The component's Lit: the extras draw with it, so this bundle carries no copy of Lit. */
@@ -33,6 +34,7 @@ export class Extras {
   readonly booking: BookingPicker;
   /** A video consultation was asked for (a product's button, a booking's join link), not yet acted on. */
   #wantsVideo = new URLSearchParams(location.search).get("edgechat") === "video";
+  readonly rating: RatingPrompt;
 
   constructor(private readonly host: EdgeChat) {
     this.email = new EmailField(host);
@@ -49,9 +51,11 @@ export class Extras {
     };
     this.#takeOptions();
     this.files = new FileSender(host);
+    this.rating = new RatingPrompt(host);
     host.chat.onFrame = (f) => {
       this.transcript.frame(f);
       this.calls.frame(f);
+      this.rating.frame(f);
     };
     // The component loads the extras for an offer too: its card lives in a chunk of its own.
     if (host.chat.session?.config.engage && !host.opened) {
@@ -87,7 +91,7 @@ export class Extras {
       this.#wantsVideo = false;
       queueMicrotask(() => this.#video());
     }
-    return lit.html`${this.email.render(lit)}${this.transcript.render(lit)}${this.files.render(lit)}${this.booking.render(lit)}${this.calls.render(lit)}${this.menu.render(lit)}`;
+    return lit.html`${this.rating.render(lit)}${this.email.render(lit)}${this.transcript.render(lit)}${this.files.render(lit)}${this.booking.render(lit)}${this.calls.render(lit)}${this.menu.render(lit)}`;
   }
 
   /** The options of the page's last `edgechat.open()`: a product, and whether it asked for video. */

@@ -64,6 +64,15 @@ export const enExtras = {
   deleted: "Message deleted",
   byEmail: (from: string) => `from ${from} by email`,
   offline: "the chat is not connected yet",
+  rateAsk: "How did we do?",
+  rateScore: (n: number) => `${n} of 5`,
+  rateUp: "Helpful",
+  rateDown: "Not helpful",
+  rateComment: "Comment (optional)",
+  rateSend: "Send rating",
+  rateLater: "Not now",
+  rateThanks: "Thank you for your rating!",
+  ratePick: "Choose a rating first.",
 };
 
 /** All the texts. A pure call, so a bundle that uses one part does not carry the other. */

@@ -63,6 +63,15 @@ export const ruExtras: ExtrasTexts = {
   deleted: "Сообщение удалено",
   byEmail: (from) => `письмо с адреса ${from}`,
   offline: "чат ещё не подключён",
+  rateAsk: "Как мы вам помогли?",
+  rateScore: (n: number) => `${n} из 5`,
+  rateUp: "Помогли",
+  rateDown: "Не помогли",
+  rateComment: "Комментарий (необязательно)",
+  rateSend: "Отправить оценку",
+  rateLater: "Не сейчас",
+  rateThanks: "Спасибо за оценку!",
+  ratePick: "Сначала выберите оценку.",
 };
 
 /** All the texts (see en.ts). */

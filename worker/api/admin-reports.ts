@@ -4,9 +4,12 @@
  * - `GET /reports?from=YYYY-MM-DD&to=YYYY-MM-DD&tz=Zone&missedAfter=minutes`: the figures of
  *   the period (local dates, both included, at most 731 days; `tz` defaults to the site's)
  *   and of the period of the same length before it.
- * - `GET /reports/:table.csv?…` (daily, hours, weekdays, departments, operators): one table.
+ * - `GET /reports/:table.csv?…` (daily, hours, weekdays, departments, operators, pages): one table.
+ * - `GET|PUT /reports/digest` `{subscribed}`: whether this owner gets the weekly digest email.
  */
+import { z } from "zod";
 import { ApiError, unwrap } from "../lib/errors";
+import { readJson } from "./http";
 import { REPORT_TABLES, type ReportTable } from "../reports";
 import type { ReportQuery } from "../site/reports";
 import { adminRoutes, requireRole, siteOf } from "./admin-http";
@@ -30,6 +33,20 @@ function queryOf(c: { req: { query(name: string): string | undefined } }): Repor
 adminReports.get("/reports", async (c) => {
   requireRole(c, "owner", "admin");
   return c.json(unwrap(await siteOf(c).report(queryOf(c))));
+});
+
+const digestBody = z.strictObject({ subscribed: z.boolean("subscribed is true or false") });
+
+adminReports.get("/reports/digest", async (c) => {
+  requireRole(c, "owner");
+  return c.json({ subscribed: await siteOf(c).digestSubscribed(c.var.operator.id) });
+});
+
+adminReports.put("/reports/digest", async (c) => {
+  requireRole(c, "owner");
+  const { subscribed } = await readJson(c, digestBody);
+  await siteOf(c).setDigestSubscribed(c.var.operator.id, subscribed);
+  return c.json({ subscribed });
 });
 
 adminReports.get("/reports/:file", async (c) => {

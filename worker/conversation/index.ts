@@ -27,6 +27,7 @@ import {
 import * as autoreply from "./autoreply";
 import * as calls from "./calls";
 import * as csat from "./csat";
+import * as csatEmail from "./csat-email";
 import { acceptHeldEmail, discardHeldEmail, receiveEmail, type InboundEmail } from "./email-in";
 import * as bot from "./bot";
 import * as followup from "./followup";
@@ -38,7 +39,7 @@ import { postOperatorReply, type OperatorReply } from "./operator-reply";
 import { RateLimiter } from "./rate-limit";
 import { CONVERSATION_MIGRATIONS } from "./schema";
 import { SITE_SYNC_TIMER, SiteReport } from "./site-report";
-import { ConversationStore, type NewMessage } from "./store";
+import { ConversationStore, type ConversationState, type NewMessage } from "./store";
 import { buildSummary } from "./summary";
 
 /** Storage key: until when the Site blocked this conversation's visitor. */
@@ -260,6 +261,17 @@ export class Conversation extends SocketObject {
     return calls.answeredBetween(this.host, from, to);
   }
 
+  /** The visitor's rating from the rating email's page: the same rules as the widget's rate frame. */
+  async rateByEmail(siteKey: string, rating: number, comment: string | undefined): Promise<Failure | null> {
+    const state = this.store.state();
+    if (!state || state.site_key !== siteKey) return failure(404, "not_found", "no such conversation");
+    const id = this.ctx.id.toString();
+    const refusal = csat.refusal("visitor", id, state, { conversationId: id });
+    if (refusal) return failure(409, refusal.code, refusal.message);
+    this.recordRating(rating, comment, "email");
+    return null;
+  }
+
   /** Whether this conversation is `siteKey`'s: "yes", "other" (another site's) or "none" (no visitor ever connected). */
   async belongsTo(siteKey: string): Promise<"yes" | "other" | "none"> {
     const state = this.store.state();
@@ -270,7 +282,9 @@ export class Conversation extends SocketObject {
   async operatorAction(siteKey: string, action: OperatorAction): Promise<InboxEntry | Failure> {
     const refusal = this.operatorRefusal(siteKey);
     if (refusal) return refusal;
-    this.store.update(operatorChanges(action, Date.now()));
+    const before = this.store.state()!.status;
+    const after = this.store.update(operatorChanges(action, Date.now()));
+    if (after.status !== before) this.statusChanged(after);
     this.report.changed();
     return buildSummary(this.host.id, this.store);
   }
@@ -292,6 +306,17 @@ export class Conversation extends SocketObject {
       await this.ctx.storage.put(BLOCKED_KEY, until);
       closeAll(this.ctx.getWebSockets("visitor"), 4003, "visitor blocked");
     } else await this.ctx.storage.delete(BLOCKED_KEY);
+  }
+
+  /**
+   * Tells the visitor's tabs that the conversation was resolved or reopened; a resolved one
+   * nobody rated and no tab is showing asks for the rating by email instead.
+   */
+  private statusChanged(state: ConversationState): void {
+    const tabs = this.ctx.getWebSockets("visitor");
+    broadcast(tabs, { type: "status", status: state.status });
+    if (state.status === "resolved" && tabs.length === 0 && state.rating === null && state.email)
+      this.defer(csatEmail.askByEmail(this.host, state));
   }
 
   // ---- admission ----
@@ -397,15 +422,19 @@ export class Conversation extends SocketObject {
   private onRate(ws: WebSocket, peer: Peer, f: RateFrame): void {
     const refusal = csat.refusal(peer.role, this.ctx.id.toString(), this.store.state()!, f);
     if (refusal) return sendError(ws, refusal.code, refusal.message);
+    this.recordRating(f.rating, f.comment, "chat");
+  }
+
+  private recordRating(rating: number, comment: string | undefined, via: "chat" | "email"): void {
     const at = Date.now();
-    this.store.update({ rating: f.rating, rating_comment: f.comment || null, rated_at: at });
+    this.store.update({ rating, rating_comment: comment || null, rated_at: at });
     this.append({
       author: { kind: "system" },
-      text: csat.ratingText(f.rating, f.comment),
+      text: csat.ratingText(rating, comment),
       at,
-      meta: { rating: f.rating },
+      meta: { rating, ...(comment ? { comment } : {}), ...(via === "email" ? { ratedBy: "email" } : {}) },
     });
-    broadcast(this.ctx.getWebSockets("visitor"), { type: "rated", rating: f.rating });
+    broadcast(this.ctx.getWebSockets("visitor"), { type: "rated", rating });
   }
 
   private onTranscript(ws: WebSocket, peer: Peer): void {

@@ -71,6 +71,15 @@ export const videoSettings = z.object({
 });
 export type VideoSettings = z.infer<typeof videoSettings>;
 
+/**
+ * How visitors rate a resolved conversation: five steps, or thumbs up / down (stored as 5
+ * and 1, so figures stay one 1–5 scale).
+ */
+export const ratingSettings = z.object({
+  scale: z.enum(["five", "thumbs"]).default("five"),
+});
+export type RatingSettings = z.infer<typeof ratingSettings>;
+
 export const siteSettings = z.object({
   name: z.string().trim().min(1, "name is required").max(120),
   allowedOrigins: z.array(originPattern).max(50, "at most 50 allowed origins"),
@@ -79,6 +88,7 @@ export const siteSettings = z.object({
   look: look.default(look.parse({})),
   files: fileSettings.default(fileSettings.parse({})),
   video: videoSettings.default(videoSettings.parse({})),
+  rating: ratingSettings.default(ratingSettings.parse({})),
 });
 export type SiteSettings = z.infer<typeof siteSettings>;
 
@@ -98,6 +108,8 @@ export interface WidgetConfig {
   appointments?: boolean;
   /** This visitor has a booked consultation now (the call button shows even with nobody online yet). */
   appointmentNow?: boolean;
+  /** How the widget asks for a rating once an operator resolved the conversation. */
+  rating: RatingSettings["scale"];
 }
 
 /**

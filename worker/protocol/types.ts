@@ -89,6 +89,8 @@ export type ServerFrame =
   | { type: "deleted"; seq: number }
   | CallServerFrame
   | { type: "rated"; rating: number }
+  /** An operator resolved or reopened the conversation (the widget then asks for a rating). */
+  | { type: "status"; status: ConversationStatus }
   | { type: "error"; code: ErrorCode; message: string; clientId?: string };
 
 export type ErrorCode =
@@ -312,6 +314,8 @@ export interface VisitorCard {
   language: string | null;
   timezone: string | null;
   trail: Trail | null;
+  /** The visitor's rating (1–5) of this conversation, once given. */
+  rating: number | null;
   previous: InboxEntry[];
   /** Until when the visitor is blocked, if they are. */
   blockedUntil?: number;

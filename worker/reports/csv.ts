@@ -6,7 +6,7 @@
 import type { Figures } from "./figures";
 
 /** The tables a report offers for download. */
-export const REPORT_TABLES = ["daily", "hours", "weekdays", "departments", "operators"] as const;
+export const REPORT_TABLES = ["daily", "hours", "weekdays", "departments", "operators", "pages"] as const;
 export type ReportTable = (typeof REPORT_TABLES)[number];
 
 function cell(value: unknown): string {
@@ -40,6 +40,11 @@ export function tableCsv(figures: Figures, table: ReportTable, names: Record<str
       return toCsv(
         ["weekday", "conversations"],
         figures.byWeekday.map((n, d) => [WEEKDAY_NAMES[d], n]),
+      );
+    case "pages":
+      return toCsv(
+        ["page", "conversations"],
+        figures.byStartPage.map((p) => [p.page, p.conversations]),
       );
     case "departments":
     case "operators": {

@@ -39,6 +39,8 @@ export interface DayAggregate {
   continuedByEmail: number;
   /** Ratings given, by score: index 0 is 1 star. */
   ratings: number[];
+  /** Conversations by the page the chat started on ("" when unknown); absent in rows counted before it existed. */
+  byStartPage?: Record<string, number>;
 }
 
 /** The local day of an instant as "YYYY-MM-DD". */
@@ -63,6 +65,7 @@ export function emptyDay(day: string): DayAggregate {
     capturedEmail: 0,
     continuedByEmail: 0,
     ratings: [0, 0, 0, 0, 0],
+    byStartPage: {},
   };
 }
 
@@ -118,6 +121,9 @@ function addConversation(
   }
   if (f.continuedByEmail) row.continuedByEmail++;
   if (f.rating !== null && f.rating >= 1 && f.rating <= 5) row.ratings[f.rating - 1]++;
+  const pages = (row.byStartPage ??= {});
+  const page = f.startPage ?? "";
+  pages[page] = (pages[page] ?? 0) + 1;
 }
 
 function countGroup(groups: Record<string, GroupCounts>, key: string, answered: boolean, wait: number): void {

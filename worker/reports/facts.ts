@@ -22,10 +22,30 @@ export interface ConversationFacts {
   continuedByEmail: boolean;
   /** The visitor's CSAT rating, 1–5, or null. */
   rating: number | null;
+  /** The page the chat started on (origin and path), or null when the visitor's trail had none. */
+  startPage?: string | null;
 }
 
-/** The facts after a new summary; `prev` is what was known before (or null). */
-export function mergeFacts(prev: ConversationFacts | null, entry: InboxEntry): ConversationFacts {
+/** A page as reports group it: origin and path, without query or fragment; null if not an http(s) URL. */
+export function pageKey(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return u.protocol === "http:" || u.protocol === "https:" ? `${u.origin}${u.pathname}` : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The facts after a new summary; `prev` is what was known before (or null). `startPage` is
+ * the page the visitor was on when the Site first heard of the conversation; it never changes.
+ */
+export function mergeFacts(
+  prev: ConversationFacts | null,
+  entry: InboxEntry,
+  startPage: string | null = null,
+): ConversationFacts {
   return {
     id: entry.id,
     createdAt: entry.createdAt,
@@ -39,6 +59,7 @@ export function mergeFacts(prev: ConversationFacts | null, entry: InboxEntry): C
     emailKnown: entry.email !== null,
     continuedByEmail: (prev?.continuedByEmail ?? false) || entry.channel === "email",
     rating: entry.rating ?? prev?.rating ?? null,
+    startPage: prev ? (prev.startPage ?? null) : startPage,
   };
 }
 

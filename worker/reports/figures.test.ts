@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { schedule as scheduleSchema, type Interval } from "../autoreply/schema";
 import { aggregateDays, localDay } from "./days";
-import type { ConversationFacts } from "./facts";
+import { mergeFacts, pageKey, type ConversationFacts } from "./facts";
 import { durations, figuresOf } from "./figures";
 
 // Instants worked out by hand: Berlin is CET +1 until 29 Mar 2026 01:00Z, CEST +2 after.
@@ -169,5 +169,56 @@ describe("localDay", () => {
   it("reads the date in the site's zone", () => {
     expect(localDay("Europe/Berlin", at("2026-03-06T23:30:00Z"))).toBe("2026-03-07");
     expect(localDay("America/New_York", at("2026-03-06T23:30:00Z"))).toBe("2026-03-06");
+  });
+});
+
+describe("conversations by the page the chat started on", () => {
+  const shop = "https://shop.example";
+  const started = (id: string, iso: string, startPage: string | null) =>
+    conv(id, { firstVisitorAt: at(iso), startPage });
+
+  it('counts each conversation once on its starting page, most first, the unknown page as ""', () => {
+    // Three days in Berlin; a page's query and fragment are not part of it (pageKey).
+    const facts = [
+      started("a", "2026-03-02T09:00:00Z", pageKey(`${shop}/kettles?color=blue`)),
+      started("b", "2026-03-02T10:00:00Z", pageKey(`${shop}/kettles#reviews`)),
+      started("c", "2026-03-03T10:00:00Z", pageKey(`${shop}/delivery`)),
+      started("d", "2026-03-04T10:00:00Z", pageKey(`${shop}/kettles`)),
+      started("e", "2026-03-04T11:00:00Z", null),
+      started("f", "2026-03-04T12:00:00Z", pageKey("javascript:alert(1)")),
+    ];
+    const days = aggregateDays(facts, "Europe/Berlin", office);
+    expect(days.map((d) => d.byStartPage)).toEqual([
+      { [`${shop}/kettles`]: 2 },
+      { [`${shop}/delivery`]: 1 },
+      { [`${shop}/kettles`]: 1, "": 2 },
+    ]);
+    expect(figuresOf(days, { missedAfterMs: 300 * S, now: at("2026-03-05T00:00:00Z") }).byStartPage).toEqual([
+      { page: `${shop}/kettles`, conversations: 3 },
+      { page: "", conversations: 2 },
+      { page: `${shop}/delivery`, conversations: 1 },
+    ]);
+  });
+
+  it('lists the 50 most frequent pages and sums the rest as "*"; day rows from before the field count nothing', () => {
+    const facts = Array.from({ length: 53 }, (_, i) =>
+      started(`p${i}`, "2026-03-02T09:00:00Z", `${shop}/p${String(i).padStart(2, "0")}`),
+    );
+    facts.push(started("again", "2026-03-02T10:00:00Z", `${shop}/p52`));
+    const days = aggregateDays(facts, "Europe/Berlin", office);
+    const old = { ...days[0]!, day: "2026-03-01", byStartPage: undefined };
+    const pages = figuresOf([old, ...days], { missedAfterMs: 300 * S, now: 0 }).byStartPage;
+    expect(pages).toHaveLength(51);
+    expect(pages[0]).toEqual({ page: `${shop}/p52`, conversations: 2 });
+    expect(pages[1]).toEqual({ page: `${shop}/p00`, conversations: 1 });
+    // p00…p52 sorted: p52 first, then p00–p48 (49 pages); p49, p50, p51 are the rest.
+    expect(pages[50]).toEqual({ page: "*", conversations: 3 });
+  });
+
+  it("keeps the first starting page of a conversation through later summaries", () => {
+    const entry = { id: "x", createdAt: 1, firstVisitorAt: 1, firstOperatorAt: null, resolvedAt: null } as never;
+    const first = mergeFacts(null, entry, `${shop}/a`);
+    expect(mergeFacts(first, entry, `${shop}/b`).startPage).toBe(`${shop}/a`);
+    expect(mergeFacts(null, entry).startPage).toBeNull();
   });
 });

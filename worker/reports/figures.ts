@@ -33,6 +33,8 @@ export interface Figures {
   continuedByEmail: { count: number; share: number | null };
   csat: { ratings: number[]; count: number; mean: number | null; satisfied: number | null };
   daily: { day: string; conversations: number; missed: number; firstResponseMedian: number | null }[];
+  /** Conversations by the page the chat started on, most first (at most START_PAGES_SHOWN; "" is unknown). */
+  byStartPage: { page: string; conversations: number }[];
   /** Figures whose source has not landed: "no data yet" on screen. */
   bot: null;
   video: null;
@@ -95,6 +97,21 @@ function addUp(arrays: number[][], size: number): number[] {
   return out;
 }
 
+/** The pages a report lists; the rest are summed as "other" under the key "*". */
+export const START_PAGES_SHOWN = 50;
+
+function startPages(days: DayAggregate[]): { page: string; conversations: number }[] {
+  const sum = new Map<string, number>();
+  for (const d of days)
+    for (const [page, n] of Object.entries(d.byStartPage ?? {})) sum.set(page, (sum.get(page) ?? 0) + n);
+  const sorted = [...sum]
+    .map(([page, conversations]) => ({ page, conversations }))
+    .sort((a, b) => b.conversations - a.conversations || a.page.localeCompare(b.page));
+  if (sorted.length <= START_PAGES_SHOWN) return sorted;
+  const rest = sorted.slice(START_PAGES_SHOWN).reduce((s, p) => s + p.conversations, 0);
+  return [...sorted.slice(0, START_PAGES_SHOWN), { page: "*", conversations: rest }];
+}
+
 const ratio = (part: number, whole: number) => (whole === 0 ? null : part / whole);
 
 /** The figures of a period from the rows of its days. */
@@ -140,6 +157,7 @@ export function figuresOf(days: DayAggregate[], opts: { missedAfterMs: number; n
       missed: missedOn(d, opts.missedAfterMs, opts.now),
       firstResponseMedian: durations(d.firstResponse).median,
     })),
+    byStartPage: startPages(days),
     bot: null,
     video: null,
     conversion: null,

@@ -133,7 +133,7 @@ export function recordClient(sql: SqlStorage, visitorId: string, client: Visitor
 /** The card for a conversation listed in the inbox, or null when it is not this site's. */
 export function visitorCard(sql: SqlStorage, conversationId: string): VisitorCard | null {
   const listed = sql
-    .exec<{ visitor_id: string }>("SELECT visitor_id FROM inbox WHERE id = ?", conversationId)
+    .exec<{ visitor_id: string; entry: string }>("SELECT visitor_id, entry FROM inbox WHERE id = ?", conversationId)
     .toArray()[0];
   if (!listed) return null;
   const visitorId = listed.visitor_id;
@@ -159,6 +159,7 @@ export function visitorCard(sql: SqlStorage, conversationId: string): VisitorCar
     language: c?.browser_language ?? null,
     timezone: c?.timezone ?? null,
     trail: c?.trail ? (JSON.parse(c.trail) as Trail) : null,
+    rating: (JSON.parse(listed.entry) as InboxEntry).rating ?? null,
     previous,
   };
 }

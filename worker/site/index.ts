@@ -73,6 +73,7 @@ export class Site extends SocketObject {
       [appointments.APPOINTMENT_OUTCOME_TIMER]: (job) => appointments.decideOutcome(this.host, job),
       [reports.REPORTS_ROLLUP_TIMER]: () => reports.rollUp(this.host),
       [engage.ONLINE_SWEEP_TIMER]: () => engage.sweep(this.host),
+      [reports.REPORTS_DIGEST_TIMER]: () => reports.sendDigest(this.host),
     }));
     const mailer = new Mailer(sql, env, timers, () => settings.siteSettingsOf(sql)?.name ?? "Edgechat");
     this.host = { sql, ctx, env, timers, mailer, siteKey: () => settings.readSetting<string>(sql, "site_key") };
@@ -270,6 +271,12 @@ export class Site extends SocketObject {
   }
   async reportCsv(query: reports.ReportQuery, table: ReportTable) {
     return reports.reportCsv(this.host, query, table);
+  }
+  async digestSubscribed(operatorId: string) {
+    return reports.digestSubscribed(this.host.sql, operatorId);
+  }
+  async setDigestSubscribed(operatorId: string, on: boolean) {
+    reports.setDigestSubscribed(this.host.sql, operatorId, on);
   }
 
   // ---- for the admin API: operators and their sessions ----

@@ -11,6 +11,7 @@ import {
   look,
   siteSettings,
   videoSettings,
+  ratingSettings,
   type FileSettings,
   type SiteSettings,
   type VideoSettings,
@@ -27,6 +28,7 @@ export const settingsPatch = z
     look: z.strictObject(look.shape).partial(),
     files: z.strictObject(fileSettings.shape).partial(),
     video: z.strictObject(videoSettings.shape).partial(),
+    rating: z.strictObject(ratingSettings.shape).partial(),
   })
   .partial();
 export type SettingsPatch = z.infer<typeof settingsPatch>;
@@ -56,6 +58,7 @@ export function applySettingsPatch(sql: SqlStorage, actor: audit.Actor, patch: S
     look: { ...current.look, ...patch.look },
     files: { ...current.files, ...patch.files },
     video: { ...current.video, ...patch.video },
+    rating: { ...current.rating, ...patch.rating },
   };
   const parsed = siteSettings.safeParse(merged);
   if (!parsed.success) {

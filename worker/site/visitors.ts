@@ -173,6 +173,7 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
       ...(engage ? { engage } : {}),
       appointments: readAppointmentSettings(sql)?.enabled === true,
       appointmentNow: hasAppointmentNow(sql, visitorId),
+      rating: settings.rating?.scale ?? "five",
     },
   };
 }

@@ -175,6 +175,10 @@ export const en = {
     keys: "Enter sends · Shift+Enter new line · / saved answers · Alt+N note",
   },
   card: {
+    rating: "Rating",
+    ratingOf: "{n} of 5",
+    ratingUp: "helpful",
+    ratingDown: "not helpful",
     title: "Visitor",
     close: "Close the visitor card",
     loading: "Loading the visitor…",
@@ -346,6 +350,14 @@ export const en = {
       greeting_ru: "Greeting (Russian)",
       applies:
         "Changes reach visitors at their next page view: the widget asks for its look on every page. A page left open keeps the old look until the visitor goes on or reloads.",
+    },
+    rating: {
+      title: "Ratings",
+      intro:
+        "When an operator resolves a conversation, the chat asks the visitor to rate it; a visitor who has left gets the question by email.",
+      scale: "Visitors rate with",
+      five: "a score from 1 to 5",
+      thumbs: "thumbs up or down (counted as 5 and 1)",
     },
     video: {
       title: "Video calls",
@@ -552,7 +564,13 @@ export const en = {
         weekdays: "Conversations by weekday",
         departments: "By department",
         operators: "By operator",
+        pages: "By the page the chat started on",
       },
+      pagesDef:
+        "Conversations by the page the visitor was on when the chat started (address without query), most first.",
+      unknownPage: "(page not known)",
+      digest: "Email me these figures every Monday morning (weekly digest)",
+      otherPages: "(other pages)",
       chartSummary: "{title}: highest {max} at {label}, {total} in all",
       asTable: "Show as table",
       asChart: "Show as chart",
@@ -566,6 +584,7 @@ export const en = {
         answered: "Answered",
         frtMean: "Mean first response",
         missed: "Missed",
+        page: "Page",
       },
       weekdays: "Mon,Tue,Wed,Thu,Fri,Sat,Sun",
       later: { bot: "Bot dialogs", video: "Video calls", conversion: "Orders from visitors who chatted" },

@@ -88,6 +88,13 @@ export const SCREENS: SettingsScreen[] = [
     load: () => import("./video"),
   },
   {
+    id: "rating",
+    title: "settings.rating.title",
+    roles: MANAGERS,
+    tag: "ec-settings-rating",
+    load: () => import("./rating"),
+  },
+  {
     id: "outbox",
     title: "settings.outbox.title",
     roles: MANAGERS,

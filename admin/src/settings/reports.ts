@@ -31,6 +31,7 @@ interface Figures {
   continuedByEmail: { share: number | null };
   csat: { count: number; mean: number | null };
   daily: { day: string; conversations: number }[];
+  byStartPage: { page: string; conversations: number }[];
   bot: unknown;
   video: unknown;
   conversion: unknown;
@@ -78,16 +79,36 @@ export class EcSettingsReports extends Screen {
     form.period { display: flex; flex-wrap: wrap; gap: 8px; align-items: end; }
     h3 { font-size: 15px; margin: 0 0 8px; display: flex; gap: 8px; align-items: baseline; }
     h3 a { font-size: 13px; font-weight: normal; }
+    .digest { display: block; margin: 8px 0; }
+    .pages .page { font-weight: normal; text-align: start; overflow-wrap: anywhere; }
   `,
   ];
 
   @litState() private from = "";
   @litState() private to = "";
   @litState() private report: Report | null = null;
+  /** Whether this owner gets the weekly digest email (null until known, or not an owner). */
+  @litState() private digest: boolean | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.pick(30);
+    if (state.operator?.role === "owner")
+      void api<{ subscribed: boolean }>("GET", "/reports/digest").then(
+        (r) => (this.digest = r.subscribed),
+        () => (this.digest = null),
+      );
+  }
+
+  private async toggleDigest(e: Event): Promise<void> {
+    const box = e.target as HTMLInputElement;
+    try {
+      this.digest = (
+        await api<{ subscribed: boolean }>("PUT", "/reports/digest", { subscribed: box.checked })
+      ).subscribed;
+    } catch {
+      box.checked = !box.checked;
+    }
   }
 
   private zone(): string | undefined {
@@ -193,7 +214,25 @@ export class EcSettingsReports extends Screen {
         "weekday",
       )}
       ${this.groupTable(t("settings.reports.charts.departments"), "departments", f.byDepartment, r.names)}
-      ${this.groupTable(t("settings.reports.charts.operators"), "operators", f.byOperator, r.names)}`;
+      ${this.groupTable(t("settings.reports.charts.operators"), "operators", f.byOperator, r.names)}
+      ${this.pagesTable(f.byStartPage)}`;
+  }
+
+  /** Conversations by starting page: a table (pages are long text, a chart would not read). */
+  private pagesTable(pages: Figures["byStartPage"]) {
+    const name = (p: string) =>
+      p === "" ? t("settings.reports.unknownPage") : p === "*" ? t("settings.reports.otherPages") : p;
+    return html`<div class="card pages"><h3 title=${t("settings.reports.pagesDef")}>${t("settings.reports.charts.pages")}
+        <a href=${this.csv("pages")} download>${t("settings.reports.csv")}</a></h3>
+      <p class="sr-only">${t("settings.reports.pagesDef")}</p>
+      ${
+        pages.length === 0
+          ? html`<p class="muted">${t("settings.reports.noData")}</p>`
+          : html`<table>
+        <thead><tr><th scope="col">${t("settings.reports.cols.page")}</th><th scope="col">${t("settings.reports.cols.conversations")}</th></tr></thead>
+        <tbody>${pages.map((p) => html`<tr><th scope="row" class="page">${name(p.page)}</th><td>${p.conversations}</td></tr>`)}</tbody>
+      </table>`
+      }</div>`;
   }
 
   override render() {
@@ -206,6 +245,12 @@ export class EcSettingsReports extends Screen {
         <button type="submit" ?disabled=${this.busy}>${t("settings.reports.show")}</button>
         ${([7, 30, 90] as const).map((n) => html`<button type="button" @click=${() => this.pick(n)}>${t(`settings.reports.last${n}`)}</button>`)}
       </form>
+      ${
+        this.digest === null
+          ? nothing
+          : html`<label class="digest"><input type="checkbox" .checked=${this.digest} @change=${this.toggleDigest}>
+        ${t("settings.reports.digest")}</label>`
+      }
       <div role="status" aria-live="polite">${this.message ? html`<p class="form-error">${this.message}</p>` : this.busy ? html`<p class="muted">${t("settings.reports.loading")}</p>` : nothing}</div>
       ${
         r

@@ -12,7 +12,7 @@ import type { InboxEntry, Message } from "../../../worker/protocol";
 import { api, ApiFailure } from "../api";
 import { state } from "../app-state";
 import type { ConversationSession } from "../conversation-session";
-import { fullTime, shortTime } from "../format";
+import { fullTime, ratingText, shortTime } from "../format";
 import { Localized, serverText, t } from "../i18n";
 import { Watch } from "../watch";
 import "./composer";
@@ -173,7 +173,7 @@ export class EcConversation extends LitElement {
         @click=${() => this.deleteMessage(m)}>${t("conversation.deleteShort")}</button>`
       }
       <span class="who">${who} · <time datetime=${new Date(m.at).toISOString()} title=${fullTime(m.at)}>${shortTime(m.at)}</time>${m.channel === "email" ? ` · ${t("conversation.email")}` : ""}</span>
-      ${deleted ? html`<div class="deleted">${t("conversation.deleted")}</div>` : html`<div class="text" dir="auto">${systemText(m)}</div>`}${this.quote(m)}${held ? this.heldNote(m) : nothing}
+      ${deleted ? html`<div class="deleted">${t("conversation.deleted")}</div>` : html`<div class="text" dir="auto">${this.textOf(m)}</div>`}${this.quote(m)}${held ? this.heldNote(m) : nothing}
       ${attachmentsView(this.session.id, m.attachments)}
       ${
         Array.isArray(m.meta?.refusedFiles)
@@ -183,6 +183,15 @@ export class EcConversation extends LitElement {
             )
           : nothing
       }</div>`;
+  }
+
+  /** A rating shows as the site asks for it (thumbs or "4 of 5"), with the visitor's comment. */
+  private textOf(m: Message): string {
+    const rating = m.meta?.rating;
+    if (m.author.kind !== "system" || typeof rating !== "number") return systemText(m);
+    const comment = typeof m.meta?.comment === "string" ? `: ${m.meta.comment}` : "";
+    const by = m.meta?.ratedBy === "email" ? ` (${t("conversation.email")})` : "";
+    return `${t("card.rating")} ${ratingText(rating)}${by}${comment}`;
   }
 
   /**

@@ -9,7 +9,7 @@ import { customElement, property, state as litState } from "lit/decorators.js";
 import type { ConversationFile, VisitorCard } from "../../../worker/protocol";
 import { api } from "../api";
 import { state } from "../app-state";
-import { countryName, fullTime, localTimeIn, safeHref, shortTime } from "../format";
+import { countryName, fullTime, localTimeIn, ratingText, safeHref, shortTime } from "../format";
 import { Localized, t } from "../i18n";
 import { go } from "../router";
 import { CARD_SECTIONS } from "./card-sections";
@@ -113,6 +113,7 @@ export class EcVisitorCard extends LitElement {
         ${this.row(t("card.deviceLabel"), device || null)}
         ${this.row(t("card.language"), c.language || c.locale)}
         ${this.row(t("card.localTime"), local ? `${local} (${c.timezone})` : null)}
+        ${this.row(t("card.rating"), c.rating ? ratingText(c.rating) : null)}
       </dl></section>
       <section class="gallery"><h3>${t("card.files")}</h3>
         ${this.files.length ? attachmentsView(this.conversationId!, this.files, 96) : html`<p class="muted">${t("card.noFiles")}</p>`}</section>
@@ -122,7 +123,7 @@ export class EcVisitorCard extends LitElement {
           ? html`<section><h3>${t("card.previous")}</h3><ul>
         ${c.previous.map(
           (p) => html`<li><button class="link" @click=${() => this.open(p.id)}>${shortTime(p.updatedAt)}</button>
-          ${t(`inbox.${p.status === "open" ? "open" : "resolved"}`)} — ${p.lastMessage?.text ?? ""}</li>`,
+          ${t(`inbox.${p.status === "open" ? "open" : "resolved"}`)}${p.rating ? ` · ${ratingText(p.rating)}` : ""} — ${p.lastMessage?.text ?? ""}</li>`,
         )}
       </ul></section>`
           : nothing

@@ -53,7 +53,7 @@ export const MAX_SEND_ATTEMPTS = 6;
 /** Limits that keep a loop or an abuser from turning a site into a spam source. */
 export const SEND_LIMITS = { perConversationPerDay: 20, perSitePerDay: 2000, reservedForVisitors: 500 } as const;
 /** Kinds that go to visitors and so obey the limits and unsubscribes. */
-const TO_VISITORS = new Set(["followup", "transcript"]);
+const TO_VISITORS = new Set(["followup", "transcript", "rating"]);
 
 /** Parses EMAIL_FROM ("Name <a@b>" or "a@b"). */
 export function senderOf(env: Env, siteName: string): { address: string; name?: string } {

@@ -21,6 +21,8 @@ export interface EmailContext {
   /** This deployment's URL, for unsubscribe links. */
   publicUrl: string;
   senderDomain: string;
+  /** How visitors rate a resolved conversation (the rating email's links). */
+  ratingScale: "five" | "thumbs";
 }
 
 /** Builds the context from settings and what we know of the visitor. */
@@ -44,6 +46,7 @@ export function emailContext(
     chatUrl: chatUrl ? withOpenFlag(chatUrl) : null,
     publicUrl: (env.PUBLIC_URL ?? "http://localhost:8787").replace(/\/$/, ""),
     senderDomain: senderOf(env, site.name).address.split("@")[1] ?? "edgechat.localhost",
+    ratingScale: site.rating?.scale ?? "five",
   };
 }
 

@@ -20,6 +20,13 @@ import { listTeam } from "../team/members";
 import { dayRows, factsBetween, reportZone, rollUp, rowsAreIn } from "./record";
 
 export { recordSummaries, REPORTS_ROLLUP_TIMER, rollUp } from "./record";
+export {
+  REPORTS_DIGEST_TIMER,
+  digestSubscribed,
+  readDigestToken,
+  sendDigest,
+  setDigestSubscribed,
+} from "./digest";
 
 /** What `GET /api/v1/admin/reports` asks: local dates, a zone, the missed threshold in minutes. */
 export interface ReportQuery {

@@ -9,14 +9,16 @@ import {
   dayOf,
   factsDiffer,
   mergeFacts,
+  pageKey,
   type ConversationFacts,
   type DayAggregate,
 } from "../../reports";
 import { scheduleSchema } from "../../autoreply";
-import type { InboxEntry } from "../../protocol";
+import type { InboxEntry, Trail } from "../../protocol";
 import { settingsInForce } from "../autoreply";
 import { defer, type SiteHost } from "../host";
 import { siteSettingsOf } from "../settings";
+import { armDigest } from "./digest";
 
 export const REPORTS_ROLLUP_TIMER = "reports.rollup";
 /** How long changed days wait to be counted again, so that a busy minute is counted once. */
@@ -61,7 +63,7 @@ export function recordSummaries(host: SiteHost, entries: InboxEntry[]): void {
   let timeZone: string | null = null;
   for (const entry of entries) {
     const prev = factsOf(sql, entry.id);
-    const next = mergeFacts(prev, entry);
+    const next = mergeFacts(prev, entry, prev ? null : startPageOf(sql, entry.visitorId));
     if (!factsDiffer(prev, next)) continue;
     timeZone ??= reportZone(sql).timeZone;
     saveFacts(sql, next, timeZone);
@@ -69,7 +71,18 @@ export function recordSummaries(host: SiteHost, entries: InboxEntry[]): void {
   }
   if (changed && !host.timers.get(REPORTS_ROLLUP_TIMER)) {
     defer(host, "reports rollup timer", host.timers.set(REPORTS_ROLLUP_TIMER, Date.now() + ROLLUP_DELAY_MS));
+    defer(host, "weekly digest timer", armDigest(host));
   }
+}
+
+/** The page the visitor is on now, from the trail their browser uploaded (the last page seen, or the landing page). */
+function startPageOf(sql: SqlStorage, visitorId: string): string | null {
+  const row = sql
+    .exec<{ trail: string | null }>("SELECT trail FROM contacts WHERE visitor_id = ?", visitorId)
+    .toArray()[0];
+  if (!row?.trail) return null;
+  const trail = JSON.parse(row.trail) as Trail;
+  return pageKey(trail.pages?.at(-1)?.url ?? trail.landing);
 }
 
 /** Counts dirty days again (all of them when `all`); re-arms the timer when some are left. */

@@ -1,0 +1,73 @@
+/**
+ * CSAT in Chromium against the real Worker: a visitor asks in the widget, the owner answers
+ * and resolves in the admin; the widget asks for a rating (a labelled radio group), the
+ * visitor rates with a comment; the rating shows in the admin's thread, the visitor card and
+ * the Reports screen (screenshot: test-results/screenshots/reports-csat.png).
+ */
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TestServer } from "./support/server";
+import { AdminPage } from "./admin-support/admin-page";
+import { startAdminWorld } from "./admin-support/setup";
+import { Visitor } from "./support/visitor";
+
+let server: TestServer;
+let browser: Browser;
+let owner: AdminPage;
+let visitor: Visitor;
+
+beforeAll(async () => {
+  ({ server, browser } = await startAdminWorld());
+  owner = await AdminPage.open(browser, server);
+  await owner.login("demo", server.owner.email, server.owner.password);
+  visitor = await Visitor.open(browser, server);
+});
+
+afterAll(async () => {
+  await visitor?.close();
+  await browser?.close();
+  await server?.stop();
+});
+
+describe("rating a resolved conversation", () => {
+  it("is asked in the widget, sent once, and shown in the admin and the Reports screen", async () => {
+    await visitor.openChat();
+    await visitor.send("Do you gift-wrap?");
+    await expect.poll(() => visitor.session().then((s) => s?.conversationId ?? null)).toBeTruthy();
+    const { conversationId } = (await visitor.session())!;
+
+    await owner.openConversation(conversationId);
+    await owner.composer().fill("Yes, for free.");
+    await owner.composer().press("Enter");
+    await owner.thread().filter({ hasText: "Yes, for free." }).waitFor();
+    await owner.page.locator("ec-conversation").getByRole("button", { name: "Resolve" }).click();
+
+    const prompt = visitor.page.locator("edge-chat .rating");
+    await prompt.waitFor({ timeout: 15_000 });
+    expect(await prompt.locator("legend").textContent()).toBe("How did we do?");
+    // Sending without a choice says what is missing, in an alert.
+    await prompt.getByRole("button", { name: "Send rating" }).click();
+    expect(await prompt.getByRole("alert").textContent()).toBe("Choose a rating first.");
+    await visitor.page.getByRole("radio", { name: "4 of 5" }).check();
+    await prompt.getByLabel("Comment (optional)").fill("Quick and kind");
+    await prompt.getByRole("button", { name: "Send rating" }).click();
+    await visitor.page.locator("edge-chat [role=status]", { hasText: "Thank you for your rating!" }).waitFor();
+    expect(await prompt.count()).toBe(0);
+
+    await owner.thread().filter({ hasText: "Rating ★ 4 of 5: Quick and kind" }).waitFor({ timeout: 15_000 });
+    const card = await owner.api("GET", `/conversations/${conversationId}/visitor`);
+    expect(card.body.visitor.rating).toBe(4);
+
+    // A reload shows no second prompt: the conversation is rated.
+    await visitor.goto("/demo/");
+    if (!(await visitor.input().isVisible())) await visitor.launcher().click(); // the panel may reopen by itself
+    await visitor.page.locator("edge-chat .msg .text", { hasText: "Yes, for free." }).waitFor();
+    expect(await visitor.page.locator("edge-chat .rating").count()).toBe(0);
+
+    await owner.page.goto(`${server.url}/admin/settings/reports`);
+    const screen = owner.page.locator("ec-settings-reports");
+    const satisfaction = screen.locator(".figure", { hasText: "Satisfaction" }).locator(".value");
+    await expect.poll(() => satisfaction.textContent(), { timeout: 15_000 }).toBe("4.0");
+    await owner.screenshot("reports-csat");
+  });
+});

@@ -1,0 +1,37 @@
+/**
+ * Asking by email for the rating of a conversation resolved after its visitor left: one
+ * email in the conversation's language with a signed link per score (worker/email/rating.ts).
+ * The link opens a page that records the score on its POST (api/rate.ts).
+ */
+import { normalizeLocale } from "../autoreply";
+import { ratingEmail, ratingToken } from "../email/rating";
+import type { ConversationHost } from "./host";
+import type { ConversationState } from "./store";
+
+export async function askByEmail(host: ConversationHost, state: ConversationState): Promise<void> {
+  if (!state.email) return;
+  const site = host.site();
+  const ctx = await site.emailContext(state.visitor_id);
+  if (!ctx) return;
+  const locale = normalizeLocale(state.locale ?? ctx.siteLocale);
+  const token = await ratingToken(
+    host.env.TOKEN_SECRET,
+    { siteKey: state.site_key, conversationId: host.id, locale, scale: ctx.ratingScale },
+    Date.now(),
+  );
+  const composed = ratingEmail({
+    site: ctx.siteName,
+    locale,
+    scale: ctx.ratingScale,
+    rateUrl: `${ctx.publicUrl}/api/v1/rate?t=${token}`,
+  });
+  await site.sendMail({
+    kind: "rating",
+    to: state.email,
+    ...(state.visitor_name ? { toName: state.visitor_name } : {}),
+    ...composed,
+    conversationId: host.id,
+    headers: { "Auto-Submitted": "auto-generated" },
+    secrets: [token],
+  });
+}
