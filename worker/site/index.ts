@@ -253,13 +253,18 @@ export class Site extends SocketObject {
     const before = members.operatorRow(this.host.sql, id)?.role;
     const result = members.updateOperator(this.host.sql, actor, id, patch);
     if (!("error" in result) && patch.capacity !== undefined) this.ctx.waitUntil(routing.routeQueue(this.host));
-    if (!("error" in result) && result.role !== before)
+    if (!("error" in result) && result.role !== before) {
       socketSessions.endOperatorSockets(this.host, id, "your role changed; log in again");
+      notify.forgetOperatorDevices(this.host.sql, id);
+    }
     return result;
   }
   async removeOperator(actor: audit.Actor, id: string) {
     const result = members.removeOperator(this.host.sql, actor, id);
-    if (!("error" in result)) team.removed(this.host, id);
+    if (!("error" in result)) {
+      team.removed(this.host, id);
+      notify.forgetOperatorDevices(this.host.sql, id);
+    }
     return result;
   }
   async pendingInvites() {
@@ -290,8 +295,10 @@ export class Site extends SocketObject {
   }
   async resetPassword(token: string, password: string) {
     const result = await passwordReset.completeReset(this.host.sql, token, password);
-    if (!("error" in result))
+    if (!("error" in result)) {
       socketSessions.endOperatorSockets(this.host, result.id, "your password changed; log in again");
+      notify.forgetOperatorDevices(this.host.sql, result.id);
+    }
     return result;
   }
 

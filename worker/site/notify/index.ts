@@ -102,6 +102,20 @@ export function saveQuietHours(
   return { quietHours: quiet };
 }
 
+/**
+ * Forgets every way of reaching an operator away from the admin: their push devices, their
+ * Telegram link and codes, and news queued for them. Called when they leave the team, their
+ * role changes or their password is reset: a device or chat they no longer answer for must
+ * stop receiving visitors' words, and they enable notifications again after signing in.
+ */
+export function forgetOperatorDevices(sql: SqlStorage, operatorId: string): { devices: number; telegram: boolean } {
+  const devices = sql.exec("DELETE FROM push_subscriptions WHERE operator_id = ?", operatorId).rowsWritten;
+  const telegram = sql.exec("DELETE FROM telegram_links WHERE operator_id = ?", operatorId).rowsWritten > 0;
+  sql.exec("DELETE FROM telegram_codes WHERE operator_id = ?", operatorId);
+  sql.exec("DELETE FROM notify_pending WHERE operator_id = ?", operatorId);
+  return { devices, telegram };
+}
+
 /** True when some operator has a device or a Telegram chat to reach: otherwise nothing is queued. */
 function anyoneReachable(sql: SqlStorage): boolean {
   return (
