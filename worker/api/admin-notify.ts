@@ -13,7 +13,7 @@ adminNotify.get("/notifications", async (c) => c.json(await siteOf(c).notificati
 
 adminNotify.put("/notifications", async (c) => {
   const body = await readJson(c, notificationPrefsBody);
-  return c.json(await siteOf(c).saveQuietHours(c.var.operator.id, body.quietHours));
+  return c.json(await siteOf(c).saveNotificationPrefs(c.var.operator.id, body));
 });
 
 adminNotify.post("/push/subscriptions", async (c) => {

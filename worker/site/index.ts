@@ -9,7 +9,7 @@ import { failure } from "../lib/errors";
 import { migrate } from "../lib/migrate";
 import { SocketObject } from "../lib/socket-object";
 import { Timers } from "../lib/timers";
-import type { InboxEntry, KbEntryInput, PushSubscriptionBody, QuietHours, Routing } from "../protocol";
+import type { InboxEntry, KbEntryInput, NotificationPrefsBody, PushSubscriptionBody, Routing } from "../protocol";
 import type * as audit from "./audit";
 import * as auditLog from "./audit";
 import * as autoReply from "./autoreply";
@@ -157,6 +157,7 @@ export class Site extends SocketObject {
   /** A visitor calls: every operator at the admin hears it, wherever they are in the app. */
   async callRinging(conversationId: string, callId: string, audioOnly: boolean) {
     presence.toOperators(this.host, { type: "ringing", conversationId, callId, audioOnly });
+    this.ctx.waitUntil(notify.pushCall(this.host, conversationId, audioOnly));
   }
   async sendMail(req: MailRequest) {
     return this.host.mailer.send(req);
@@ -375,8 +376,8 @@ export class Site extends SocketObject {
   async removePushSubscription(operatorId: string, endpoint: string) {
     return pushSubscriptions.removeSubscription(this.host.sql, operatorId, endpoint);
   }
-  async saveQuietHours(operatorId: string, quiet: QuietHours | null) {
-    return notify.saveQuietHours(this.host.sql, operatorId, quiet);
+  async saveNotificationPrefs(operatorId: string, patch: NotificationPrefsBody) {
+    return notify.savePrefs(this.host.sql, operatorId, patch);
   }
   async connectTelegram(actor: audit.Actor, token: string, publicUrl: string) {
     return telegram.connectBot(this.host, actor, token, publicUrl);

@@ -262,4 +262,6 @@ export const SITE_MIGRATIONS = [
    CREATE INDEX report_facts_first ON report_facts (first_visitor_at);
    CREATE TABLE report_days (day TEXT PRIMARY KEY, zone TEXT NOT NULL, row TEXT NOT NULL);
    CREATE TABLE report_dirty (day TEXT PRIMARY KEY);`,
+  // Per operator: which news they hear of, and whether the admin tab chimes and shows desktop notifications.
+  `ALTER TABLE notify_prefs ADD COLUMN alerts TEXT;`,
 ] as const;

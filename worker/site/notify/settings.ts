@@ -4,7 +4,7 @@ import type { SiteHost } from "../host";
 import { deviceCount } from "../push/subscriptions";
 import { vapidKeysOf } from "../push/vapid";
 import { botSettings, linkOfOperator } from "../telegram";
-import { quietHoursOf } from "./index";
+import { alertPrefsOf, quietHoursOf } from "./prefs";
 
 /** The notification settings of `operatorId`. */
 export async function notificationSettings(host: SiteHost, operatorId: string): Promise<NotificationSettings> {
@@ -13,6 +13,7 @@ export async function notificationSettings(host: SiteHost, operatorId: string): 
   const link = linkOfOperator(host.sql, operatorId);
   return {
     quietHours: quietHoursOf(host.sql, operatorId),
+    alerts: alertPrefsOf(host.sql, operatorId),
     push: { available: !!vapid, publicKey: vapid?.publicKey ?? null, devices: deviceCount(host.sql, operatorId) },
     telegram: {
       connected: !!bot,
