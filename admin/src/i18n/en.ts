@@ -6,7 +6,7 @@ export const en = {
     nav: "Main",
     inbox: "Inbox",
     settings: "Settings",
-    sound: "Sound for new conversations",
+    sound: "Sound of notifications",
     language: "Language",
     logout: "Log out",
     conversations: "Conversations",
@@ -56,7 +56,7 @@ export const en = {
     unread: "{n} unread message|{n} unread messages",
   },
   time: { seconds: "{n} s", minutes: "{n} min", hours: "{n} h", days: "{n} d" },
-  notify: { newConversation: "New conversation: {who}" },
+  notify: { newConversation: "New conversation: {who}", assigned: "Assigned to you: {who}", message: "{who} wrote" },
   call: {
     start: "Video call",
     title: "Call",
@@ -354,6 +354,17 @@ export const en = {
       confirmDelete: "Delete /{shortcut}?",
     },
     notifications: {
+      alerts: "Notify me of",
+      alertsHint: "These choices hold for this tab, push notifications and Telegram, on every device you use.",
+      events: {
+        newConversation: "A new conversation (mine, or unassigned in my departments)",
+        myMessages: "A visitor's message in a conversation assigned to me",
+        departmentMessages: "A visitor's message in an unassigned conversation of my departments",
+        assigned: "A conversation assigned to me (in this tab)",
+        calls: "A visitor calling",
+      },
+      sound: "Play a sound in this tab",
+      desktop: "Show a desktop notification when this tab is in the background",
       title: "Notifications",
       push: "Push notifications on this device",
       pushHint:

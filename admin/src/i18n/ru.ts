@@ -8,7 +8,7 @@ export const ru: Dict = {
     nav: "Главное",
     inbox: "Диалоги",
     settings: "Настройки",
-    sound: "Звук о новых диалогах",
+    sound: "Звук уведомлений",
     language: "Язык",
     logout: "Выйти",
     conversations: "Диалоги",
@@ -65,7 +65,7 @@ export const ru: Dict = {
     unread: "{n} непрочитанное|{n} непрочитанных|{n} непрочитанных",
   },
   time: { seconds: "{n} с", minutes: "{n} мин", hours: "{n} ч", days: "{n} дн" },
-  notify: { newConversation: "Новый диалог: {who}" },
+  notify: { newConversation: "Новый диалог: {who}", assigned: "Вам назначен диалог: {who}", message: "{who} пишет" },
   call: {
     start: "Видеозвонок",
     title: "Звонок",
@@ -361,6 +361,17 @@ export const ru: Dict = {
       confirmDelete: "Удалить /{shortcut}?",
     },
     notifications: {
+      alerts: "Сообщать мне о",
+      alertsHint: "Этот выбор действует для вкладки, push-уведомлений и Telegram на всех ваших устройствах.",
+      events: {
+        newConversation: "Новом диалоге (моём или неназначенном в моих отделах)",
+        myMessages: "Сообщении посетителя в назначенном мне диалоге",
+        departmentMessages: "Сообщении посетителя в неназначенном диалоге моих отделов",
+        assigned: "Назначении мне диалога (во вкладке)",
+        calls: "Звонке посетителя",
+      },
+      sound: "Звуковой сигнал во вкладке",
+      desktop: "Уведомление на рабочем столе, когда вкладка в фоне",
       title: "Уведомления",
       push: "Push-уведомления на этом устройстве",
       pushHint:
