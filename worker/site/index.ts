@@ -43,6 +43,7 @@ import * as notifySettings from "./notify/settings";
 import * as pushDelivery from "./push/deliver";
 import * as pushSubscriptions from "./push/subscriptions";
 import * as telegram from "./telegram";
+import * as directory from "./team/directory";
 import * as members from "./team/members";
 import * as passwordReset from "./team/password-reset";
 import * as sessions from "./team/sessions";
@@ -62,7 +63,10 @@ export class Site extends SocketObject {
     migrate(sql, SITE_MIGRATIONS);
     const timers = (this.timers = new Timers(ctx.storage, {
       [EMAIL_RETRY_TIMER]: (job: { id: string }) => this.host.mailer.retry(job.id),
-      [signup.SIGNUP_EXPIRY_TIMER]: () => signup.expireUnconfirmed(sql),
+      [signup.SIGNUP_EXPIRY_TIMER]: () => {
+        const key = this.host.siteKey();
+        if (signup.expireUnconfirmed(sql) && key) directory.unpublishSite(this.host, key);
+      },
       [dataRights.RETENTION_TIMER]: () => dataRights.runRetention(this.host),
       [notices.NOTICE_DIGEST_TIMER]: () => notices.sendDigest(this.host),
       [notify.NOTIFY_TIMER]: () => notify.sendBatch(this.host),
@@ -227,9 +231,16 @@ export class Site extends SocketObject {
 
   async login(email: string, password: string, client: { ip?: string; userAgent?: string }) {
     if (!settings.siteSettingsOf(this.host.sql)) return failure(401, "invalid_login", "wrong email or password");
+    directory.publishTeamOnce(this.host);
     return auth.login(this.host.sql, email, password, client);
   }
+  /** For the keyless login: whether the password is right here, with the site's name; no session. */
+  async checkLogin(email: string, password: string) {
+    const site = settings.siteSettingsOf(this.host.sql);
+    return (await auth.checkPassword(this.host.sql, email, password)) && site ? { name: site.name } : null;
+  }
   async authenticate(token: string) {
+    directory.publishTeamOnce(this.host);
     return auth.authenticate(this.host.sql, token);
   }
   async logout(token: string) {
@@ -265,6 +276,7 @@ export class Site extends SocketObject {
     if (!("error" in result)) {
       team.removed(this.host, id);
       notify.forgetOperatorDevices(this.host.sql, id);
+      directory.publishTeam(this.host);
     }
     return result;
   }
@@ -289,7 +301,9 @@ export class Site extends SocketObject {
     input: { name: string; password: string },
     client: { ip?: string; userAgent?: string },
   ) {
-    return team.acceptInvite(this.host, token, input, client);
+    const result = await team.acceptInvite(this.host, token, input, client);
+    if (!("error" in result)) directory.publishTeam(this.host);
+    return result;
   }
   async requestPasswordReset(email: string, origin: string) {
     return team.requestPasswordReset(this.host, email, origin);
@@ -460,7 +474,9 @@ export class Site extends SocketObject {
   // ---- for the signup routes ----
 
   async createSite(input: signup.NewSite) {
-    return signup.createSite(this.host, input);
+    const created = await signup.createSite(this.host, input);
+    if (!("error" in created)) directory.publishTeam(this.host);
+    return created;
   }
   async confirmSite(token: string, linkBase: string) {
     return signup.confirmSite(this.host, token, linkBase);

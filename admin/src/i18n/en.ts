@@ -15,6 +15,8 @@ export const en = {
     closeTab: "Close this conversation",
   },
   auth: {
+    advanced: "Advanced: sign in to a given site",
+    chooseSite: "Which site?",
     loginTitle: "Sign in to Edgechat",
     site: "Site key",
     email: "Email",
@@ -24,7 +26,7 @@ export const en = {
     forgotTitle: "Reset your password",
     back: "Back to sign in",
     sendLink: "Email me a link",
-    linkSent: "If this email belongs to an operator of the site, a link to set a new password is on its way.",
+    linkSent: "If this email belongs to an operator, a link to set a new password is on its way (one per site).",
     resetTitle: "Set a new password",
     newPassword: "New password (10 characters or more)",
     confirmPassword: "New password again",

@@ -17,6 +17,8 @@ export const ru: Dict = {
     closeTab: "Закрыть диалог",
   },
   auth: {
+    advanced: "Дополнительно: войти на конкретный сайт",
+    chooseSite: "Какой сайт?",
     loginTitle: "Вход в Edgechat",
     site: "Ключ сайта",
     email: "Email",
@@ -26,7 +28,7 @@ export const ru: Dict = {
     forgotTitle: "Сброс пароля",
     back: "Назад ко входу",
     sendLink: "Прислать ссылку",
-    linkSent: "Если этот email принадлежит оператору сайта, мы отправили ссылку для нового пароля.",
+    linkSent: "Если этот email принадлежит оператору, мы отправили ссылку для нового пароля (по одной на каждый сайт).",
     resetTitle: "Новый пароль",
     newPassword: "Новый пароль (от 10 символов)",
     confirmPassword: "Новый пароль ещё раз",
