@@ -335,5 +335,12 @@ export interface NotificationSettings {
   quietHours: { start: string; end: string; timezone: string } | null;
   alerts: AlertPrefs;
   push: { available: boolean; publicKey: string | null; devices: number };
-  telegram: { connected: boolean; botUsername: string | null; linked: boolean; linkedAs: string | null };
+  telegram: {
+    connected: boolean;
+    botUsername: string | null;
+    linked: boolean;
+    linkedAs: string | null;
+    /** The team's group the notifications go to instead of private chats, if linked. */
+    group: { title: string } | null;
+  };
 }

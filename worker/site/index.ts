@@ -402,6 +402,12 @@ export class Site extends SocketObject {
   async telegramLinkCode(operatorId: string) {
     return telegram.newLinkCode(this.host.sql, operatorId);
   }
+  async telegramGroupCode() {
+    return telegram.newGroupCode(this.host.sql);
+  }
+  async unlinkTelegramGroup() {
+    return telegram.unlinkGroup(this.host.sql);
+  }
   async unlinkTelegram(operatorId: string) {
     return telegram.unlink(this.host.sql, operatorId);
   }

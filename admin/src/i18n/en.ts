@@ -356,6 +356,14 @@ export const en = {
       confirmDelete: "Delete /{shortcut}?",
     },
     notifications: {
+      group: "Team group",
+      groupHint:
+        "Add the bot to your team's Telegram group, then post the code there: notifications go to the group instead of private chats.",
+      groupLink: "Link a team group",
+      groupSend: "Post this in the group within 15 minutes:",
+      groupLinked:
+        "Notifications go to the group “{title}”. Operators who linked their Telegram answer by replying there.",
+      groupUnlink: "Unlink the group",
       alerts: "Notify me of",
       alertsHint: "These choices hold for this tab, push notifications and Telegram, on every device you use.",
       events: {

@@ -25,6 +25,7 @@ export class EcSettingsNotifications extends Screen {
   @litState() private settings: NotificationSettings | null = null;
   @litState() private subscribed = false;
   @litState() private linkCode: string | null = null;
+  @litState() private groupCode: string | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -93,6 +94,7 @@ export class EcSettingsNotifications extends Screen {
               }`
             : html`<p class="muted">${t("settings.notifications.noBot")}</p>`
         }
+        ${s.telegram.connected && state.canManage ? this.groupCard(s) : nothing}
         ${
           state.canManage
             ? html`<form @submit=${this.connect}>
@@ -102,6 +104,32 @@ export class EcSettingsNotifications extends Screen {
             : nothing
         }
       </div>`;
+  }
+
+  /** The team's group: linked (with a way back to private chats) or a code to post there. */
+  private groupCard(s: NotificationSettings) {
+    const group = s.telegram.group;
+    return html`<div class="group">
+      <h4>${t("settings.notifications.group")}</h4>
+      ${
+        group
+          ? html`<p>${t("settings.notifications.groupLinked", { title: group.title })}</p>
+            <button ?disabled=${this.busy} @click=${this.unlinkGroup}>${t("settings.notifications.groupUnlink")}</button>`
+          : html`<p class="muted">${t("settings.notifications.groupHint")}</p>
+            <button ?disabled=${this.busy} @click=${this.newGroupCode}>${t("settings.notifications.groupLink")}</button>
+            ${this.groupCode ? html`<p>${t("settings.notifications.groupSend")} <code>/link ${this.groupCode}</code></p>` : nothing}`
+      }
+    </div>`;
+  }
+
+  private async newGroupCode(): Promise<void> {
+    await this.attempt(async () => {
+      this.groupCode = (await api<{ code: string }>("POST", "/telegram/group-code")).code;
+    });
+  }
+
+  private async unlinkGroup(): Promise<void> {
+    if (await this.attempt(() => api("DELETE", "/telegram/group"))) await this.load();
   }
 
   private async saveAlert(patch: Parameters<typeof state.saveAlerts>[0]): Promise<void> {

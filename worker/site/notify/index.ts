@@ -75,12 +75,16 @@ export async function sendBatch(host: SiteHost, now = Date.now()): Promise<void>
   }
   const online = onlineOperators(host);
   const sends: Promise<unknown>[] = [];
+  // The team's group hears each conversation once, if anyone it concerns is away.
+  const forGroup = new Map<string, News>();
   for (const [operatorId, news] of byOperator) {
     if (online.has(operatorId) || inQuietHours(quietHoursOf(host.sql, operatorId), now)) continue;
     const payload = pushPayloadOf(news);
     for (const sub of subscriptionsOf(host.sql, operatorId)) sends.push(sendPush(host, sub, payload));
     sends.push(telegram.notifyOperator(host, operatorId, news));
+    for (const n of news) forGroup.set(n.entry.id, n);
   }
+  sends.push(telegram.notifyGroup(host, [...forGroup.values()]));
   await Promise.all(sends);
 }
 
@@ -125,7 +129,8 @@ function anyoneReachable(sql: SqlStorage): boolean {
   return (
     sql
       .exec<{ n: number }>(
-        "SELECT (EXISTS (SELECT 1 FROM push_subscriptions) OR EXISTS (SELECT 1 FROM telegram_links)) AS n",
+        `SELECT (EXISTS (SELECT 1 FROM push_subscriptions) OR EXISTS (SELECT 1 FROM telegram_links)
+           OR EXISTS (SELECT 1 FROM settings WHERE key = 'telegram_group')) AS n`,
       )
       .one().n === 1
   );
