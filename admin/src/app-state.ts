@@ -3,14 +3,23 @@
  * and canned responses, the live inbox, and the conversations open as tabs (each with its
  * socket and draft). Components watch it (`new Watch(this, state)`) and call its methods.
  */
-import type { CannedResponse, Department, InboxEntry, TeamMember } from "../../worker/protocol";
+import type {
+  AlertEvent,
+  AlertPrefs,
+  CannedResponse,
+  Department,
+  InboxEntry,
+  NotificationSettings,
+  TeamMember,
+} from "../../worker/protocol";
+import { alertEventsOf, concernsMe, DEFAULT_ALERTS } from "./alerts";
 import type { SiteSettings } from "../../worker/protocol";
 import { api } from "./api";
 import { ConversationSession } from "./conversation-session";
 import { localeChosen, setLocale, t } from "./i18n";
 import { InboxStore, type InboxSort, type View } from "./inbox-store";
 import { askPermissionOnce, chime, desktopNotify, setTitle } from "./notify";
-import { go } from "./router";
+import { current, go } from "./router";
 
 export interface Operator {
   id: string;
@@ -34,7 +43,9 @@ export class AppState extends EventTarget {
   sort: InboxSort = localStorage.getItem("edgechat.sort") === "activity" ? "activity" : "waiting";
   /** Server search results for `query` (text beyond the last message), or null. */
   found: InboxEntry[] | null = null;
-  readonly inbox = new InboxStore((e) => this.onNewConversation(e));
+  /** What this operator hears of in the tab (and away from it); stored on the server. */
+  alerts: AlertPrefs = DEFAULT_ALERTS;
+  readonly inbox = new InboxStore((prev, next) => this.onInboxChange(prev, next));
   readonly open = new Map<string, ConversationSession>();
   activeId: string | null = null;
   private teamTimer: ReturnType<typeof setTimeout> | undefined;
@@ -68,6 +79,7 @@ export class AppState extends EventTarget {
     this.settings = settings.settings;
     if (!localeChosen() && this.settings) setLocale(this.settings.locale, false);
     this.inbox.connect();
+    void this.loadAlerts();
     askPermissionOnce();
     const saved = JSON.parse(sessionStorage.getItem(OPEN_KEY) ?? "[]") as string[];
     for (const id of saved) this.openConversation(id, false);
@@ -81,6 +93,17 @@ export class AppState extends EventTarget {
     this.open.clear();
     this.activeId = null;
     this.operator = null;
+    this.changed();
+  }
+
+  async loadAlerts(): Promise<void> {
+    this.alerts = (await api<NotificationSettings>("GET", "/notifications").catch(() => null))?.alerts ?? this.alerts;
+    this.changed();
+  }
+
+  /** Changes what this operator hears of; the server keeps it for every device. */
+  async saveAlerts(patch: Partial<Omit<AlertPrefs, "events">> & { events?: Partial<AlertPrefs["events"]> }) {
+    this.alerts = (await api<{ alerts: AlertPrefs }>("PUT", "/notifications", { alerts: patch })).alerts;
     this.changed();
   }
 
@@ -160,27 +183,57 @@ export class AppState extends EventTarget {
     return known?.name ?? null;
   }
 
-  private onNewConversation(entry: InboxEntry): void {
-    chime();
+  /** The departments this operator belongs to. */
+  private myDepartments(): string[] {
+    return this.team.find((m) => m.id === this.operator?.id)?.departmentIds ?? [];
+  }
+
+  /** True when the operator has this conversation in front of them in a focused tab. */
+  private lookingAt(conversationId: string): boolean {
+    const route = current();
+    return (
+      route.name === "inbox" &&
+      this.activeId === conversationId &&
+      document.visibilityState === "visible" &&
+      document.hasFocus()
+    );
+  }
+
+  /** Chimes and shows a desktop notification for news the operator chose to hear of. */
+  private alert(events: AlertEvent[], conversationId: string, title: string, body: string, tag: string): void {
+    if (!events.some((e) => this.alerts.events[e]) || this.lookingAt(conversationId)) return;
+    if (this.alerts.sound) chime();
+    if (this.alerts.desktop)
+      desktopNotify(title, body, tag, () => {
+        this.openConversation(conversationId);
+        go({ name: "inbox", conversationId });
+      });
+  }
+
+  private onInboxChange(prev: InboxEntry | undefined, entry: InboxEntry): void {
+    if (!this.operator) return;
+    const events = alertEventsOf(prev, entry, this.operator.id, this.myDepartments());
+    if (!events.length) return;
     const who = entry.visitorName ?? entry.email ?? t("inbox.visitor");
-    desktopNotify(t("notify.newConversation", { who }), entry.lastMessage?.text ?? "", entry.id, () => {
-      this.openConversation(entry.id);
-      go({ name: "inbox", conversationId: entry.id });
-    });
+    const title = events.includes("newConversation")
+      ? t("notify.newConversation", { who })
+      : events.includes("assigned")
+        ? t("notify.assigned", { who })
+        : t("notify.message", { who });
+    this.alert(events, entry.id, title, entry.lastMessage?.text ?? "", entry.id);
   }
 
   /** A visitor calls in a conversation not open here (an open one rings in its own panel). */
   private onRinging(ring: { conversationId: string; audioOnly: boolean }): void {
     if (this.open.has(ring.conversationId)) return;
-    chime();
-    desktopNotify(
+    const entry = this.inbox.entries.get(ring.conversationId);
+    if (entry && this.operator && !concernsMe(entry, this.operator.id, this.myDepartments())) return;
+    this.alert(
+      ["calls"],
+      ring.conversationId,
       t(ring.audioOnly ? "call.incomingAudio" : "call.incoming"),
       t("call.notifyBody"),
       `call-${ring.conversationId}`,
-      () => {
-        this.openConversation(ring.conversationId);
-        go({ name: "inbox", conversationId: ring.conversationId });
-      },
     );
   }
 

@@ -1,7 +1,7 @@
 /**
  * The live inbox: the site socket (`/api/v1/admin/ws`) with reconnect, the entries it
  * brings, the views (Open / Mine / Unassigned / Resolved / All), local search, and a
- * callback for new conversations (sound, desktop notification).
+ * callback for each change (sound, desktop notification).
  */
 import type { InboxEntry, SiteServerFrame } from "../../worker/protocol";
 import { Connection } from "../../widget/connection";
@@ -67,8 +67,11 @@ export class InboxStore extends EventTarget {
   });
   private keepAlive: ReturnType<typeof setInterval> | undefined;
 
-  /** `onNew` hears of conversations that appear while the socket is live. */
-  constructor(private readonly onNew: (entry: InboxEntry) => void = () => {}) {
+  /**
+   * `onChange` hears of each entry that changed while the socket is live, with the entry as
+   * held before (undefined for a conversation new to this inbox).
+   */
+  constructor(private readonly onChange: (prev: InboxEntry | undefined, next: InboxEntry) => void = () => {}) {
     super();
   }
 
@@ -119,9 +122,11 @@ export class InboxStore extends EventTarget {
       this.live = true;
       this.socket.healthy();
     } else if (frame.type === "conversation") {
-      const isNew = !this.entries.has(frame.conversation.id);
+      const prev = this.entries.get(frame.conversation.id);
       this.upsert(frame.conversation);
-      if (isNew && this.live && frame.conversation.status === "open") this.onNew(frame.conversation);
+      // An entry we already hold at this revision (our own action's answer) is no news.
+      if (this.live && this.entries.get(frame.conversation.id) === frame.conversation && prev !== frame.conversation)
+        this.onChange(prev, frame.conversation);
     } else if (frame.type === "ringing") {
       this.dispatchEvent(new CustomEvent("ringing", { detail: frame }));
     } else if (frame.type === "online" || frame.type === "offline") {

@@ -1,24 +1,14 @@
 /**
  * Telling the operator something happened while they look elsewhere: a short chime
  * (Web Audio, no file to load), a desktop notification (permission asked once, on a click,
- * as browsers require), and the unread count in the tab title.
+ * as browsers require), and the unread count in the tab title. Whether and when is the
+ * operator's choice (./alerts.ts, AppState.alerts).
  */
 const ASKED_KEY = "edgechat.notify.asked";
-const SOUND_KEY = "edgechat.sound";
 let audio: AudioContext | null = null;
-
-/** Whether the chime is on (default on). */
-export function soundOn(): boolean {
-  return localStorage.getItem(SOUND_KEY) !== "off";
-}
-
-export function setSound(on: boolean): void {
-  localStorage.setItem(SOUND_KEY, on ? "on" : "off");
-}
 
 /** Plays a two-note chime. Browsers allow it only after the page had a user gesture. */
 export function chime(): void {
-  if (!soundOn()) return;
   try {
     audio ??= new AudioContext();
     const now = audio.currentTime;

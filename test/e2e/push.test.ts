@@ -126,4 +126,38 @@ describe("Web Push", () => {
     expect((await owner.api("GET", "/notifications")).body.push.devices).toBe(devices - 1);
     visitor.socket.close();
   });
+
+  it("pushes a visitor's call at once with the conversation's tag; an operator who turned calls off gets none", async () => {
+    const keys = subscriberKeys();
+    expect((await owner.api("POST", "/push/subscriptions", subscription("call-phone", keys))).status).toBe(201);
+    expect((await owner.api("PUT", "/settings", { video: { enabled: true } })).status).toBe(200);
+    const visitor = await newVisitor(server);
+    await visitorSays(visitor.socket, "can we talk?");
+    const [message] = await push.waitFor("call-phone");
+    const ringAt = Date.now();
+    visitor.socket.send({ type: "call", action: "request", callId: "call-push-0001", audioOnly: false });
+    const [, ring] = await push.waitFor("call-phone", 2);
+    console.log(`push: call request → push request received: ${ring!.at - ringAt} ms`);
+    const payload = JSON.parse(decryptPush(ring!.body, keys));
+    expect(payload).toMatchObject({
+      title: expect.stringContaining("Video call"),
+      url: `/admin/c/${visitor.conversationId}`,
+      conversationIds: [visitor.conversationId],
+    });
+    // The call's notification and the conversation's messages replace each other on the device.
+    expect(payload.tag).toBe(JSON.parse(decryptPush(message!.body, keys)).tag);
+    visitor.socket.send({ type: "call", action: "hangup", callId: "call-push-0001" });
+
+    const off = await owner.api("PUT", "/notifications", { alerts: { events: { calls: false } } });
+    expect(off.body.alerts.events).toMatchObject({ calls: false, myMessages: true });
+    expect((await owner.api("PUT", "/notifications", { alerts: { events: { ring: true } } })).status).toBe(400);
+    const count = push.received.filter((r) => r.device === "call-phone").length;
+    visitor.socket.send({ type: "call", action: "request", callId: "call-push-0002", audioOnly: true });
+    await visitor.socket.next("message", (f) => f.message?.meta?.call?.event === "requested");
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(push.received.filter((r) => r.device === "call-phone").length).toBe(count);
+    visitor.socket.send({ type: "call", action: "hangup", callId: "call-push-0002" });
+    await owner.api("PUT", "/notifications", { alerts: { events: { calls: true } } });
+    visitor.socket.close();
+  });
 });

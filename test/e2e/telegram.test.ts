@@ -3,7 +3,8 @@
  * a bot (the webhook is set with a secret), links their account with a one-time code, hears
  * of a visitor's message, and answers by replying in Telegram — the answer reaches the
  * visitor's socket. Redelivered updates, forged secrets, unlinked users and spent codes
- * change nothing. Prints the time from the visitor's message to the sendMessage call.
+ * change nothing; the team's group, linked with a code, gets the notifications and only linked
+ * operators answer from it. Prints the time from the visitor's message to the sendMessage call.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BOT_TOKEN, startFakeTelegram, type FakeTelegram } from "./support/fake-telegram";
@@ -83,6 +84,7 @@ describe("Telegram", () => {
       botUsername: "shop_test_bot",
       linked: true,
       linkedAs: "@olga_owner",
+      group: null,
     });
   });
 
@@ -154,6 +156,53 @@ describe("Telegram", () => {
     await telegram.waitFor("answerCallbackQuery", (b) => b.callback_query_id === "cb1" && b.text === "Resolved.");
     const inbox = await owner.api("GET", "/conversations?status=resolved");
     expect(inbox.body.conversations.map((c: any) => c.id)).toContain(visitor.conversationId);
+    visitor.socket.close();
+  });
+
+  it("links the team's group with a one-time code; notifications go there, and only linked operators answer from it", async () => {
+    const GROUP = { id: -1001234567, type: "supergroup", title: "Shop team" };
+    const inGroup = (from: typeof OLGA | typeof STRANGER, text: string, extra: Record<string, unknown> = {}) => {
+      const update = message(from, text, extra);
+      return { ...update, message: { ...update.message, chat: GROUP } };
+    };
+    const { body } = await owner.api("POST", "/telegram/group-code");
+    expect(body.code).toMatch(/^G[A-Z2-9]{9}$/);
+    expect((await telegram.deliver(inGroup(STRANGER, "/link NOTACODE0"))).status).toBe(200);
+    await telegram.waitFor("sendMessage", sentTo(GROUP.id, "Post the team group code"));
+    expect((await telegram.deliver(inGroup(STRANGER, `/link@shop_test_bot ${body.code}`))).status).toBe(200);
+    await telegram.waitFor("sendMessage", sentTo(GROUP.id, "now gets the team's chat notifications"));
+    expect((await owner.api("GET", "/notifications")).body.telegram.group).toEqual({ title: "Shop team" });
+    // The code was spent.
+    expect((await telegram.deliver(inGroup(STRANGER, `/link ${body.code}`))).status).toBe(200);
+    await telegram.waitFor("sendMessage", sentTo(GROUP.id, "unknown or was used"));
+
+    const visitor = await newVisitor(server);
+    await visitorSays(visitor.socket, "a question for the team");
+    const note = await telegram.waitFor("sendMessage", sentTo(GROUP.id, "a question for the team"));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(
+      telegram.calls.some((c) => c.method === "sendMessage" && sentTo(OLGA.id, "a question for the team")(c.body)),
+    ).toBe(false);
+    const replyTo = {
+      message_id: 1000 + telegram.calls.filter((c) => c.method === "sendMessage").indexOf(note),
+      date: 0,
+      chat: GROUP,
+    };
+
+    expect((await telegram.deliver(inGroup(STRANGER, "I'll take it", { reply_to_message: replyTo }))).status).toBe(200);
+    await telegram.waitFor("sendMessage", sentTo(GROUP.id, "only operators who linked their Telegram"));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(visitor.socket.frames.filter((f) => f.type === "message")).toEqual([]);
+
+    const answer = inGroup(OLGA, "Answered from the team group.", { reply_to_message: replyTo });
+    expect((await telegram.deliver(answer)).status).toBe(200);
+    const frame = await visitor.socket.next("message", (f) => f.message.text === "Answered from the team group.");
+    expect(frame.message.author).toMatchObject({ kind: "operator", name: "Owner" });
+    expect(await (await telegram.deliver(answer)).json()).toEqual({ ok: true, duplicate: true });
+
+    expect((await owner.api("DELETE", "/telegram/group")).body).toEqual({ unlinked: true });
+    await visitorSays(visitor.socket, "back to private chats");
+    await telegram.waitFor("sendMessage", sentTo(OLGA.id, "back to private chats"));
     visitor.socket.close();
   });
 });

@@ -27,7 +27,13 @@ describe("invites", () => {
 
     const token = link.searchParams.get("token")!;
     const info = await expectJson(call("GET", `/invites/info?site=${SITE}&token=${token}`, null), 200);
-    expect(info).toEqual({ email: "ann@shop.example", role: "operator", siteName: `Shop ${SITE}` });
+    expect(info).toEqual({
+      email: "ann@shop.example",
+      name: "Ann",
+      role: "operator",
+      siteName: `Shop ${SITE}`,
+      siteKey: SITE,
+    });
 
     const res = await call("POST", "/invites/accept", null, {
       siteKey: SITE,

@@ -13,7 +13,7 @@ adminNotify.get("/notifications", async (c) => c.json(await siteOf(c).notificati
 
 adminNotify.put("/notifications", async (c) => {
   const body = await readJson(c, notificationPrefsBody);
-  return c.json(await siteOf(c).saveQuietHours(c.var.operator.id, body.quietHours));
+  return c.json(await siteOf(c).saveNotificationPrefs(c.var.operator.id, body));
 });
 
 adminNotify.post("/push/subscriptions", async (c) => {
@@ -43,3 +43,13 @@ adminNotify.delete("/telegram", async (c) => {
 
 adminNotify.post("/telegram/link-code", async (c) => c.json(await siteOf(c).telegramLinkCode(c.var.operator.id), 201));
 adminNotify.delete("/telegram/link", async (c) => c.json(await siteOf(c).unlinkTelegram(c.var.operator.id)));
+
+adminNotify.post("/telegram/group-code", async (c) => {
+  requireRole(c, "owner", "admin");
+  return c.json(await siteOf(c).telegramGroupCode(), 201);
+});
+
+adminNotify.delete("/telegram/group", async (c) => {
+  requireRole(c, "owner", "admin");
+  return c.json(await siteOf(c).unlinkTelegramGroup());
+});

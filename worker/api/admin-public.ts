@@ -3,6 +3,7 @@
  * Mounted in worker/api/admin.ts after the CSRF check and before the session middleware.
  */
 import type { Context } from "hono";
+import { DEPLOYMENT_OBJECT } from "../deployment";
 import type { Env } from "../env";
 import { ApiError, unwrap } from "../lib/errors";
 import { readJson } from "./http";
@@ -47,7 +48,10 @@ adminPublic.post("/invites/accept", async (c) => {
 // Always the same answer, so the form does not tell who has an account.
 adminPublic.post("/password-reset", async (c) => {
   const body = await readJson(c, resetRequestBody);
-  await siteByKey(c, body.siteKey).requestPasswordReset(body.email, appOrigin(c));
+  const keys = body.siteKey
+    ? [body.siteKey]
+    : await c.env.DEPLOYMENT.get(c.env.DEPLOYMENT.idFromName(DEPLOYMENT_OBJECT)).sitesOfOperator(body.email);
+  await Promise.all(keys.map((key) => siteByKey(c, key).requestPasswordReset(body.email, appOrigin(c))));
   return c.json({ ok: true });
 });
 

@@ -15,6 +15,7 @@ import { isLocalhost, readJson } from "./http";
 import { siteStub } from "../lib/jurisdiction";
 import { checkUpgrade, toConversation } from "./sockets";
 import { adminPublic } from "./admin-public";
+import { loginByEmail } from "./admin-login";
 import { adminTeam } from "./admin-team";
 import { adminSettings } from "./admin-settings";
 import { adminInbox } from "./admin-inbox";
@@ -66,16 +67,18 @@ export function startSession(
   return c.json({ operator: session.operator, siteKey, expiresAt: session.expiresAt });
 }
 
+// With a site key: that site. Without: the sites the email belongs to (./admin-login.ts).
 admin.post("/login", async (c) => {
   const body = await readJson(c, loginBody);
+  const client = { ip: c.req.header("CF-Connecting-IP"), userAgent: c.req.header("User-Agent") };
+  if (!body.siteKey) {
+    const found = await loginByEmail(c.env, body.email, body.password, client);
+    if ("choose" in found) return c.json({ chooseSite: found.choose });
+    return startSession(c, found.siteKey, unwrap(found.session));
+  }
   if (!siteKeySchema.safeParse(body.siteKey).success)
     throw new ApiError(401, "invalid_login", "wrong email or password");
-  const result = unwrap(
-    await siteOf(c, body.siteKey).login(body.email, body.password, {
-      ip: c.req.header("CF-Connecting-IP"),
-      userAgent: c.req.header("User-Agent"),
-    }),
-  );
+  const result = unwrap(await siteOf(c, body.siteKey).login(body.email, body.password, client));
   return startSession(c, body.siteKey, result);
 });
 

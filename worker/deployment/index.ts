@@ -1,7 +1,8 @@
 /**
  * The Deployment Durable Object: one per deployment (`idFromName("deployment")`), the only
  * state that belongs to no site. It keeps the one-time signup codes the deployment owner
- * hands out (SIGNUP=invite) and the per-IP counter of the open signup (SIGNUP=open). Codes
+ * hands out (SIGNUP=invite), the per-IP counter of the open signup (SIGNUP=open), and the
+ * directory of operator emails → site keys the keyless login uses (./operator-directory.ts). Codes
  * are stored only as their SHA-256; IPs arrive already keyed (HMAC) by the Worker.
  *
  * A code is reserved while its site is being created and marked used once the site exists;
@@ -10,10 +11,12 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import { randomHex, randomToken, sha256Hex } from "../lib/crypto";
+import { randomHex, randomToken, sha256Hex, verifyPassword } from "../lib/crypto";
+import { DECOY } from "../site/team/auth";
 import { failure, type Failure } from "../lib/errors";
 import { migrate } from "../lib/migrate";
 import { generateVapidKeys } from "../site/push/vapid";
+import * as directory from "./operator-directory";
 
 export const DEPLOYMENT_OBJECT = "deployment";
 export const SIGNUP_LIMIT = { perIp: 5, windowMs: 3600_000 } as const;
@@ -37,6 +40,8 @@ const MIGRATIONS = [
    CREATE INDEX signup_attempts_ip ON signup_attempts (ip_key, at);`,
   // Web Push keys of a local run (a deployment on Cloudflare has them as secrets).
   `CREATE TABLE vapid_keys (id INTEGER PRIMARY KEY CHECK (id = 1), public_key TEXT NOT NULL, private_key TEXT NOT NULL, created_at INTEGER NOT NULL);`,
+  // Which sites an operator's email signs in to, and the keyless login's failure counts.
+  directory.DIRECTORY_MIGRATION,
 ] as const;
 
 export interface SignupCode {
@@ -82,6 +87,26 @@ export class Deployment extends DurableObject<Env> {
       Date.now(),
     );
     return this.localVapidKeys();
+  }
+
+  // ---- the operator directory (./operator-directory.ts), for the keyless login ----
+
+  async setSiteOperators(siteKey: string, emails: string[]): Promise<void> {
+    directory.setSiteOperators(this.sql, siteKey, emails);
+  }
+  async sitesOfOperator(email: string): Promise<string[]> {
+    return directory.sitesOf(this.sql, email);
+  }
+  /** The password hashing of a login, for an email no site has: as slow as a real check at a site. */
+  async checkNoPassword(password: string): Promise<false> {
+    await verifyPassword(password, DECOY);
+    return false;
+  }
+  async loginWait(email: string, clientKey: string): Promise<number> {
+    return directory.loginWait(this.sql, email, clientKey);
+  }
+  async loginOutcome(email: string, clientKey: string, ok: boolean): Promise<void> {
+    directory.loginOutcome(this.sql, email, clientKey, ok);
   }
 
   /** A new one-time code (returned once), optionally only for `email`. */

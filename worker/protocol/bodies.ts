@@ -61,7 +61,8 @@ export const sessionBody = z.object({
 export type SessionBody = z.infer<typeof sessionBody>;
 
 export const loginBody = z.object({
-  siteKey: z.string().min(1).max(64),
+  /** Optional: without it the deployment finds the sites of the email. */
+  siteKey: z.string().max(64).optional(),
   email,
   password: z.string().min(1, "password is required").max(512),
 });
@@ -104,7 +105,8 @@ export const inviteBody = z.object({
   role: z.enum(["admin", "operator"], "role is admin or operator"),
 });
 export const acceptInviteBody = z.object({ siteKey, token: z.string().min(1).max(200), name: personName, password });
-export const resetRequestBody = z.object({ siteKey, email });
+/** Without a site key, every site the email belongs to sends its own link. */
+export const resetRequestBody = z.object({ siteKey: siteKey.optional(), email });
 export const resetCompleteBody = z.object({ siteKey, token: z.string().min(1).max(200), password });
 
 export const operatorPatch = z

@@ -59,7 +59,29 @@ export const quietHours = z.object({
 });
 export type QuietHours = z.infer<typeof quietHours>;
 
-export const notificationPrefsBody = z.object({ quietHours: quietHours.nullable() });
+const alertEventsPatch = z
+  .object({
+    newConversation: z.boolean(),
+    myMessages: z.boolean(),
+    departmentMessages: z.boolean(),
+    assigned: z.boolean(),
+    calls: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+/** A change of an operator's notification settings: only the fields sent change. */
+export const notificationPrefsBody = z
+  .object({
+    quietHours: quietHours.nullable().optional(),
+    alerts: z
+      .object({ sound: z.boolean(), desktop: z.boolean(), events: alertEventsPatch })
+      .partial()
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type NotificationPrefsBody = z.infer<typeof notificationPrefsBody>;
 
 /** The token BotFather gives: the bot's id, a colon, 35 characters. */
 export const telegramBotBody = z.object({

@@ -353,9 +353,41 @@ export interface PushPayload {
   conversationIds: string[];
 }
 
+/**
+ * What an operator wants to hear of, one model for the admin tab, Web Push and Telegram:
+ * `sound` and `desktop` are the admin tab's chime and desktop notification; `events` choose
+ * the news on every channel (an assignment is news in the tab only: away from it, the
+ * conversation's next visitor message reaches its assignee anyway).
+ */
+export interface AlertPrefs {
+  sound: boolean;
+  desktop: boolean;
+  events: {
+    /** A conversation appears that concerns me (mine, or unassigned in my departments). */
+    newConversation: boolean;
+    /** A visitor writes in a conversation assigned to me. */
+    myMessages: boolean;
+    /** A visitor writes in an unassigned conversation of my departments (or of nobody's). */
+    departmentMessages: boolean;
+    /** A conversation is assigned to me by someone else or by routing. */
+    assigned: boolean;
+    /** A visitor calls in a conversation that concerns me. */
+    calls: boolean;
+  };
+}
+export type AlertEvent = keyof AlertPrefs["events"];
+
 /** An operator's notification settings as the admin shows them. */
 export interface NotificationSettings {
   quietHours: { start: string; end: string; timezone: string } | null;
+  alerts: AlertPrefs;
   push: { available: boolean; publicKey: string | null; devices: number };
-  telegram: { connected: boolean; botUsername: string | null; linked: boolean; linkedAs: string | null };
+  telegram: {
+    connected: boolean;
+    botUsername: string | null;
+    linked: boolean;
+    linkedAs: string | null;
+    /** The team's group the notifications go to instead of private chats, if linked. */
+    group: { title: string } | null;
+  };
 }

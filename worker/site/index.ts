@@ -9,7 +9,14 @@ import { failure } from "../lib/errors";
 import { migrate } from "../lib/migrate";
 import { SocketObject } from "../lib/socket-object";
 import { Timers } from "../lib/timers";
-import type { GreetingRule, InboxEntry, KbEntryInput, PushSubscriptionBody, QuietHours, Routing } from "../protocol";
+import type {
+  GreetingRule,
+  InboxEntry,
+  KbEntryInput,
+  NotificationPrefsBody,
+  PushSubscriptionBody,
+  Routing,
+} from "../protocol";
 import type * as audit from "./audit";
 import * as auditLog from "./audit";
 import * as autoReply from "./autoreply";
@@ -44,6 +51,7 @@ import * as notifySettings from "./notify/settings";
 import * as pushDelivery from "./push/deliver";
 import * as pushSubscriptions from "./push/subscriptions";
 import * as telegram from "./telegram";
+import * as directory from "./team/directory";
 import * as members from "./team/members";
 import * as passwordReset from "./team/password-reset";
 import * as sessions from "./team/sessions";
@@ -63,7 +71,10 @@ export class Site extends SocketObject {
     migrate(sql, SITE_MIGRATIONS);
     const timers = (this.timers = new Timers(ctx.storage, {
       [EMAIL_RETRY_TIMER]: (job: { id: string }) => this.host.mailer.retry(job.id),
-      [signup.SIGNUP_EXPIRY_TIMER]: () => signup.expireUnconfirmed(sql),
+      [signup.SIGNUP_EXPIRY_TIMER]: () => {
+        const key = this.host.siteKey();
+        if (signup.expireUnconfirmed(sql) && key) directory.unpublishSite(this.host, key);
+      },
       [dataRights.RETENTION_TIMER]: () => dataRights.runRetention(this.host),
       [notices.NOTICE_DIGEST_TIMER]: () => notices.sendDigest(this.host),
       [notify.NOTIFY_TIMER]: () => notify.sendBatch(this.host),
@@ -208,6 +219,7 @@ export class Site extends SocketObject {
   /** A visitor calls: every operator at the admin hears it, wherever they are in the app. */
   async callRinging(conversationId: string, callId: string, audioOnly: boolean) {
     presence.toOperators(this.host, { type: "ringing", conversationId, callId, audioOnly });
+    this.ctx.waitUntil(notify.pushCall(this.host, conversationId, audioOnly));
   }
   async sendMail(req: MailRequest) {
     return this.host.mailer.send(req);
@@ -283,9 +295,16 @@ export class Site extends SocketObject {
 
   async login(email: string, password: string, client: { ip?: string; userAgent?: string }) {
     if (!settings.siteSettingsOf(this.host.sql)) return failure(401, "invalid_login", "wrong email or password");
+    directory.publishTeamOnce(this.host);
     return auth.login(this.host.sql, email, password, client);
   }
+  /** For the keyless login: whether the password is right here, with the site's name; no session. */
+  async checkLogin(email: string, password: string) {
+    const site = settings.siteSettingsOf(this.host.sql);
+    return (await auth.checkPassword(this.host.sql, email, password)) && site ? { name: site.name } : null;
+  }
   async authenticate(token: string) {
+    directory.publishTeamOnce(this.host);
     return auth.authenticate(this.host.sql, token);
   }
   async logout(token: string) {
@@ -310,13 +329,19 @@ export class Site extends SocketObject {
     const before = members.operatorRow(this.host.sql, id)?.role;
     const result = members.updateOperator(this.host.sql, actor, id, patch);
     if (!("error" in result) && patch.capacity !== undefined) this.ctx.waitUntil(routing.routeQueue(this.host));
-    if (!("error" in result) && result.role !== before)
+    if (!("error" in result) && result.role !== before) {
       socketSessions.endOperatorSockets(this.host, id, "your role changed; log in again");
+      notify.forgetOperatorDevices(this.host.sql, id);
+    }
     return result;
   }
   async removeOperator(actor: audit.Actor, id: string) {
     const result = members.removeOperator(this.host.sql, actor, id);
-    if (!("error" in result)) team.removed(this.host, id);
+    if (!("error" in result)) {
+      team.removed(this.host, id);
+      notify.forgetOperatorDevices(this.host.sql, id);
+      directory.publishTeam(this.host);
+    }
     return result;
   }
   async pendingInvites() {
@@ -340,15 +365,19 @@ export class Site extends SocketObject {
     input: { name: string; password: string },
     client: { ip?: string; userAgent?: string },
   ) {
-    return team.acceptInvite(this.host, token, input, client);
+    const result = await team.acceptInvite(this.host, token, input, client);
+    if (!("error" in result)) directory.publishTeam(this.host);
+    return result;
   }
   async requestPasswordReset(email: string, origin: string) {
     return team.requestPasswordReset(this.host, email, origin);
   }
   async resetPassword(token: string, password: string) {
     const result = await passwordReset.completeReset(this.host.sql, token, password);
-    if (!("error" in result))
+    if (!("error" in result)) {
       socketSessions.endOperatorSockets(this.host, result.id, "your password changed; log in again");
+      notify.forgetOperatorDevices(this.host.sql, result.id);
+    }
     return result;
   }
 
@@ -425,8 +454,8 @@ export class Site extends SocketObject {
   async removePushSubscription(operatorId: string, endpoint: string) {
     return pushSubscriptions.removeSubscription(this.host.sql, operatorId, endpoint);
   }
-  async saveQuietHours(operatorId: string, quiet: QuietHours | null) {
-    return notify.saveQuietHours(this.host.sql, operatorId, quiet);
+  async saveNotificationPrefs(operatorId: string, patch: NotificationPrefsBody) {
+    return notify.savePrefs(this.host.sql, operatorId, patch);
   }
   async connectTelegram(actor: audit.Actor, token: string, publicUrl: string) {
     return telegram.connectBot(this.host, actor, token, publicUrl);
@@ -436,6 +465,12 @@ export class Site extends SocketObject {
   }
   async telegramLinkCode(operatorId: string) {
     return telegram.newLinkCode(this.host.sql, operatorId);
+  }
+  async telegramGroupCode() {
+    return telegram.newGroupCode(this.host.sql);
+  }
+  async unlinkTelegramGroup() {
+    return telegram.unlinkGroup(this.host.sql);
   }
   async unlinkTelegram(operatorId: string) {
     return telegram.unlink(this.host.sql, operatorId);
@@ -509,7 +544,9 @@ export class Site extends SocketObject {
   // ---- for the signup routes ----
 
   async createSite(input: signup.NewSite) {
-    return signup.createSite(this.host, input);
+    const created = await signup.createSite(this.host, input);
+    if (!("error" in created)) directory.publishTeam(this.host);
+    return created;
   }
   async confirmSite(token: string, linkBase: string) {
     return signup.confirmSite(this.host, token, linkBase);

@@ -297,4 +297,6 @@ export const SITE_MIGRATIONS = [
    ALTER TABLE appointments ADD COLUMN product TEXT;
    ALTER TABLE appointments ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE appointments ADD COLUMN outcome TEXT;`,
+  // Per operator: which news they hear of, and whether the admin tab chimes and shows desktop notifications.
+  `ALTER TABLE notify_prefs ADD COLUMN alerts TEXT;`,
 ] as const;

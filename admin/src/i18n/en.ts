@@ -6,7 +6,7 @@ export const en = {
     nav: "Main",
     inbox: "Inbox",
     settings: "Settings",
-    sound: "Sound for new conversations",
+    sound: "Sound of notifications",
     language: "Language",
     logout: "Log out",
     conversations: "Conversations",
@@ -16,6 +16,8 @@ export const en = {
     online: "Online now",
   },
   auth: {
+    advanced: "Advanced: sign in to a given site",
+    chooseSite: "Which site?",
     loginTitle: "Sign in to Edgechat",
     site: "Site key",
     email: "Email",
@@ -25,7 +27,7 @@ export const en = {
     forgotTitle: "Reset your password",
     back: "Back to sign in",
     sendLink: "Email me a link",
-    linkSent: "If this email belongs to an operator of the site, a link to set a new password is on its way.",
+    linkSent: "If this email belongs to an operator, a link to set a new password is on its way (one per site).",
     resetTitle: "Set a new password",
     newPassword: "New password (10 characters or more)",
     confirmPassword: "New password again",
@@ -57,7 +59,7 @@ export const en = {
     unread: "{n} unread message|{n} unread messages",
   },
   time: { seconds: "{n} s", minutes: "{n} min", hours: "{n} h", days: "{n} d" },
-  notify: { newConversation: "New conversation: {who}" },
+  notify: { newConversation: "New conversation: {who}", assigned: "Assigned to you: {who}", message: "{who} wrote" },
   thread: {
     about: " — about {product}",
     by: { visitor: "the visitor", operator: "the operator" },
@@ -490,6 +492,25 @@ export const en = {
       confirmDelete: "Delete /{shortcut}?",
     },
     notifications: {
+      group: "Team group",
+      groupHint:
+        "Add the bot to your team's Telegram group, then post the code there: notifications go to the group instead of private chats.",
+      groupLink: "Link a team group",
+      groupSend: "Post this in the group within 15 minutes:",
+      groupLinked:
+        "Notifications go to the group “{title}”. Operators who linked their Telegram answer by replying there.",
+      groupUnlink: "Unlink the group",
+      alerts: "Notify me of",
+      alertsHint: "These choices hold for this tab, push notifications and Telegram, on every device you use.",
+      events: {
+        newConversation: "A new conversation (mine, or unassigned in my departments)",
+        myMessages: "A visitor's message in a conversation assigned to me",
+        departmentMessages: "A visitor's message in an unassigned conversation of my departments",
+        assigned: "A conversation assigned to me (in this tab)",
+        calls: "A visitor calling",
+      },
+      sound: "Play a sound in this tab",
+      desktop: "Show a desktop notification when this tab is in the background",
       title: "Notifications",
       push: "Push notifications on this device",
       pushHint:

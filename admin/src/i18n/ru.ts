@@ -8,7 +8,7 @@ export const ru: Dict = {
     nav: "Главное",
     inbox: "Диалоги",
     settings: "Настройки",
-    sound: "Звук о новых диалогах",
+    sound: "Звук уведомлений",
     language: "Язык",
     logout: "Выйти",
     conversations: "Диалоги",
@@ -18,6 +18,8 @@ export const ru: Dict = {
     online: "Сейчас на сайте",
   },
   auth: {
+    advanced: "Дополнительно: войти на конкретный сайт",
+    chooseSite: "Какой сайт?",
     loginTitle: "Вход в Edgechat",
     site: "Ключ сайта",
     email: "Email",
@@ -27,7 +29,7 @@ export const ru: Dict = {
     forgotTitle: "Сброс пароля",
     back: "Назад ко входу",
     sendLink: "Прислать ссылку",
-    linkSent: "Если этот email принадлежит оператору сайта, мы отправили ссылку для нового пароля.",
+    linkSent: "Если этот email принадлежит оператору, мы отправили ссылку для нового пароля (по одной на каждый сайт).",
     resetTitle: "Новый пароль",
     newPassword: "Новый пароль (от 10 символов)",
     confirmPassword: "Новый пароль ещё раз",
@@ -66,7 +68,7 @@ export const ru: Dict = {
     unread: "{n} непрочитанное|{n} непрочитанных|{n} непрочитанных",
   },
   time: { seconds: "{n} с", minutes: "{n} мин", hours: "{n} ч", days: "{n} дн" },
-  notify: { newConversation: "Новый диалог: {who}" },
+  notify: { newConversation: "Новый диалог: {who}", assigned: "Вам назначен диалог: {who}", message: "{who} пишет" },
   thread: {
     about: " — товар: {product}",
     by: { visitor: "посетителем", operator: "оператором" },
@@ -498,6 +500,25 @@ export const ru: Dict = {
       confirmDelete: "Удалить /{shortcut}?",
     },
     notifications: {
+      group: "Группа команды",
+      groupHint:
+        "Добавьте бота в группу команды в Telegram и отправьте туда код: уведомления пойдут в группу, а не в личные чаты.",
+      groupLink: "Подключить группу команды",
+      groupSend: "Отправьте это в группу в течение 15 минут:",
+      groupLinked:
+        "Уведомления идут в группу «{title}». Операторы, привязавшие Telegram, отвечают ответом на уведомление.",
+      groupUnlink: "Отключить группу",
+      alerts: "Сообщать мне о",
+      alertsHint: "Этот выбор действует для вкладки, push-уведомлений и Telegram на всех ваших устройствах.",
+      events: {
+        newConversation: "Новом диалоге (моём или неназначенном в моих отделах)",
+        myMessages: "Сообщении посетителя в назначенном мне диалоге",
+        departmentMessages: "Сообщении посетителя в неназначенном диалоге моих отделов",
+        assigned: "Назначении мне диалога (во вкладке)",
+        calls: "Звонке посетителя",
+      },
+      sound: "Звуковой сигнал во вкладке",
+      desktop: "Уведомление на рабочем столе, когда вкладка в фоне",
       title: "Уведомления",
       push: "Push-уведомления на этом устройстве",
       pushHint:

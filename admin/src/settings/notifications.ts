@@ -1,10 +1,12 @@
 /**
- * Settings → Notifications (every operator): push notifications on this device, quiet
- * hours, and linking a Telegram account; owners and admins also connect the site's bot.
+ * Settings → Notifications (every operator): what to hear of (one choice for the admin tab,
+ * push and Telegram) with the tab's sound and desktop switches, push notifications on this
+ * device, quiet hours, and linking a Telegram account; owners and admins also connect the
+ * site's bot.
  */
 import { html, nothing } from "lit";
 import { customElement, state as litState } from "lit/decorators.js";
-import type { NotificationSettings } from "../../../worker/protocol";
+import type { AlertEvent, NotificationSettings } from "../../../worker/protocol";
 import { api } from "../api";
 import { state } from "../app-state";
 import { t } from "../i18n";
@@ -16,11 +18,14 @@ function keyBytes(base64url: string): Uint8Array {
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
 }
 
+const EVENTS: readonly AlertEvent[] = ["newConversation", "myMessages", "departmentMessages", "assigned", "calls"];
+
 @customElement("ec-settings-notifications")
 export class EcSettingsNotifications extends Screen {
   @litState() private settings: NotificationSettings | null = null;
   @litState() private subscribed = false;
   @litState() private linkCode: string | null = null;
+  @litState() private groupCode: string | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -37,7 +42,24 @@ export class EcSettingsNotifications extends Screen {
     const s = this.settings;
     if (!s) return nothing;
     const q = s.quietHours;
+    const a = state.alerts;
     return html`<h2>${t("settings.notifications.title")}</h2>
+      <fieldset class="card alerts" ?disabled=${this.busy}>
+        <legend>${t("settings.notifications.alerts")}</legend>
+        ${EVENTS.map(
+          (event) => html`<label><input type="checkbox" name=${`event-${event}`} .checked=${a.events[event]}
+            @change=${(e: Event) => this.saveAlert({ events: { [event]: (e.target as HTMLInputElement).checked } })} />
+            ${t(`settings.notifications.events.${event}`)}</label>`,
+        )}
+        <p class="hint">${t("settings.notifications.alertsHint")}</p>
+        <label><input type="checkbox" name="sound" .checked=${a.sound}
+          @change=${(e: Event) => this.saveAlert({ sound: (e.target as HTMLInputElement).checked })} />
+          ${t("settings.notifications.sound")}</label>
+        <label><input type="checkbox" name="desktop" .checked=${a.desktop}
+          @change=${(e: Event) => this.saveAlert({ desktop: (e.target as HTMLInputElement).checked })} />
+          ${t("settings.notifications.desktop")}</label>
+        ${this.status()}
+      </fieldset>
       <div class="card">
         <h3>${t("settings.notifications.push")}</h3>
         <p class="muted">${t("settings.notifications.pushHint")}</p>
@@ -72,6 +94,7 @@ export class EcSettingsNotifications extends Screen {
               }`
             : html`<p class="muted">${t("settings.notifications.noBot")}</p>`
         }
+        ${s.telegram.connected && state.canManage ? this.groupCard(s) : nothing}
         ${
           state.canManage
             ? html`<form @submit=${this.connect}>
@@ -81,6 +104,36 @@ export class EcSettingsNotifications extends Screen {
             : nothing
         }
       </div>`;
+  }
+
+  /** The team's group: linked (with a way back to private chats) or a code to post there. */
+  private groupCard(s: NotificationSettings) {
+    const group = s.telegram.group;
+    return html`<div class="group">
+      <h4>${t("settings.notifications.group")}</h4>
+      ${
+        group
+          ? html`<p>${t("settings.notifications.groupLinked", { title: group.title })}</p>
+            <button ?disabled=${this.busy} @click=${this.unlinkGroup}>${t("settings.notifications.groupUnlink")}</button>`
+          : html`<p class="muted">${t("settings.notifications.groupHint")}</p>
+            <button ?disabled=${this.busy} @click=${this.newGroupCode}>${t("settings.notifications.groupLink")}</button>
+            ${this.groupCode ? html`<p>${t("settings.notifications.groupSend")} <code>/link ${this.groupCode}</code></p>` : nothing}`
+      }
+    </div>`;
+  }
+
+  private async newGroupCode(): Promise<void> {
+    await this.attempt(async () => {
+      this.groupCode = (await api<{ code: string }>("POST", "/telegram/group-code")).code;
+    });
+  }
+
+  private async unlinkGroup(): Promise<void> {
+    if (await this.attempt(() => api("DELETE", "/telegram/group"))) await this.load();
+  }
+
+  private async saveAlert(patch: Parameters<typeof state.saveAlerts>[0]): Promise<void> {
+    await this.attempt(() => state.saveAlerts(patch));
   }
 
   private async pushOn(): Promise<void> {

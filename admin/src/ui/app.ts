@@ -10,7 +10,6 @@ import { customElement, state as litState } from "lit/decorators.js";
 import { SESSION_ENDED, api } from "../api";
 import { state } from "../app-state";
 import { Localized, locale, setLocale, t, type Locale } from "../i18n";
-import { setSound, soundOn } from "../notify";
 import { isWaiting } from "../inbox-store";
 import { current, go, type Route } from "../router";
 import { Watch } from "../watch";
@@ -131,7 +130,7 @@ export class EcApp extends LitElement {
         <a href="/admin/online" aria-current=${inOnline ? "page" : "false"} @click=${this.link({ name: "online" })}>${t("app.online")}</a>
         <a href="/admin/settings/" aria-current=${inSettings ? "page" : "false"} @click=${this.link({ name: "settings", screen: "" })}>${t("app.settings")}</a>
       </nav>
-      <button class="sound" @click=${this.toggleSound} aria-pressed=${soundOn()} title=${t("app.sound")}>${bell(soundOn())}<span class="sr-only">${t("app.sound")}</span></button>
+      <button class="sound" @click=${this.toggleSound} aria-pressed=${state.alerts.sound} title=${t("app.sound")}>${bell(state.alerts.sound)}<span class="sr-only">${t("app.sound")}</span></button>
       <label class="sr-only" for="lang">${t("app.language")}</label>
       <select id="lang" @change=${(e: Event) => setLocale((e.target as HTMLSelectElement).value as Locale)}>
         <option value="en" ?selected=${locale() === "en"}>EN</option>
@@ -223,8 +222,7 @@ export class EcApp extends LitElement {
   }
 
   private toggleSound(): void {
-    setSound(!soundOn());
-    this.requestUpdate();
+    void state.saveAlerts({ sound: !state.alerts.sound }).catch(() => {});
   }
 
   /**

@@ -24,6 +24,10 @@ export class EcAuth extends LitElement {
     form { width: min(380px, 100%); background: var(--ec-surface); border: 1px solid var(--ec-border); border-radius: 12px; padding: 24px; }
     h1 { font-size: 20px; }
     .actions { display: flex; justify-content: space-between; align-items: center; margin-top: 16px; gap: 8px; }
+    details { margin-top: 12px; }
+    summary { cursor: pointer; color: var(--ec-muted); }
+    ul.sites { list-style: none; padding: 0; display: grid; gap: 8px; }
+    button.site { width: 100%; text-align: start; display: flex; justify-content: space-between; gap: 8px; }
   `,
   ];
 
@@ -34,7 +38,11 @@ export class EcAuth extends LitElement {
   @state() private message: string | null = null;
   @state() private notice: string | null = null;
   @state() private busy = false;
-  @state() private invite: { email: string; role: string; siteName: string } | null = null;
+  @state() private invite: { email: string; name: string | null; role: string; siteName: string } | null = null;
+  /** Sites the email signs in to with the password just typed, when there are several. */
+  @state() private choices: { siteKey: string; name: string }[] | null = null;
+  /** The typed login, kept only while the chooser is shown. */
+  private pending: { email: string; password: string } | null = null;
 
   constructor() {
     super();
@@ -51,14 +59,20 @@ export class EcAuth extends LitElement {
   }
 
   private fields() {
-    const siteKey = this.site || localStorage.getItem(SITE_KEY) || "";
+    // The site key is needed only to pick one site of several ahead of time: it stays under "Advanced".
+    const siteKey = this.site;
+    const advanced = html`<details ?open=${!!siteKey || "siteKey" in this.errors}>
+      <summary>${t("auth.advanced")}</summary>
+      ${this.input("siteKey", t("auth.site"), "text", siteKey, "organization", false)}
+    </details>`;
     switch (this.mode) {
       case "login":
+        if (this.choices) return this.chooser(this.choices);
         return html`<h1 id="auth-title">${t("auth.loginTitle")}</h1>
           ${formError(this.message)}${this.notice ? html`<p class="ok" role="status">${this.notice}</p>` : ""}
-          ${this.input("siteKey", t("auth.site"), "text", siteKey, "organization")}
           ${this.input("email", t("auth.email"), "email", "", "username")}
           ${this.input("password", t("auth.password"), "password", "", "current-password")}
+          ${advanced}
           <div class="actions">
             <button type="button" class="link" @click=${() => this.switch("forgot")}>${t("auth.forgot")}</button>
             <button class="primary" ?disabled=${this.busy}>${t("auth.login")}</button>
@@ -66,8 +80,8 @@ export class EcAuth extends LitElement {
       case "forgot":
         return html`<h1 id="auth-title">${t("auth.forgotTitle")}</h1>
           ${formError(this.message)}${this.notice ? html`<p class="ok" role="status">${this.notice}</p>` : ""}
-          ${this.input("siteKey", t("auth.site"), "text", siteKey, "organization")}
           ${this.input("email", t("auth.email"), "email", "", "username")}
+          ${advanced}
           <div class="actions">
             <button type="button" class="link" @click=${() => this.switch("login")}>${t("auth.back")}</button>
             <button class="primary" ?disabled=${this.busy}>${t("auth.sendLink")}</button>
@@ -82,22 +96,59 @@ export class EcAuth extends LitElement {
         return html`<h1 id="auth-title">${t("auth.acceptTitle", { site: this.invite?.siteName ?? "" })}</h1>
           ${formError(this.message)}
           ${this.invite ? html`<p class="muted">${t("auth.acceptAs", { email: this.invite.email, role: t(`roles.${this.invite.role}`) })}</p>` : ""}
-          ${this.input("name", t("auth.yourName"), "text", "", "name")}
+          ${this.input("name", t("auth.yourName"), "text", this.invite?.name ?? "", "name")}
           ${this.input("password", t("auth.newPassword"), "password", "", "new-password")}
           <div class="actions"><span></span><button class="primary" ?disabled=${this.busy || !this.invite}>${t("auth.join")}</button></div>`;
     }
   }
 
-  private input(name: string, label: string, type: string, value: string, autocomplete: string) {
+  /** The sites of the email, after the password was found right at each. */
+  private chooser(choices: { siteKey: string; name: string }[]) {
+    return html`<h1 id="auth-title">${t("auth.chooseSite")}</h1>
+      ${formError(this.message)}
+      <ul class="sites">
+        ${choices.map(
+          (c) => html`<li><button type="button" class="site" ?disabled=${this.busy} data-site=${c.siteKey}
+            @click=${() => this.pick(c.siteKey)}>${c.name} <span class="muted">${c.siteKey}</span></button></li>`,
+        )}
+      </ul>
+      <div class="actions">
+        <button type="button" class="link" @click=${() => this.switch("login")}>${t("auth.back")}</button><span></span>
+      </div>`;
+  }
+
+  private async pick(siteKey: string): Promise<void> {
+    if (!this.pending) return this.switch("login");
+    this.busy = true;
+    try {
+      const me = await api("POST", "/login", { ...this.pending, siteKey });
+      this.loggedIn(me, siteKey);
+    } catch (err) {
+      this.message = failureOf(err, () => false).message;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private loggedIn(me: { siteKey: string }, siteKey = me.siteKey): void {
+    this.pending = null;
+    this.choices = null;
+    localStorage.setItem(SITE_KEY, siteKey);
+    this.dispatchEvent(new CustomEvent("logged-in", { detail: me, bubbles: true, composed: true }));
+  }
+
+  private input(name: string, label: string, type: string, value: string, autocomplete: string, required = true) {
     const a = invalid(this.errors, name);
     return html`<label for=${name}>${label}</label>
-      <input id=${name} name=${name} type=${type} .value=${value} autocomplete=${autocomplete} required
+      <input id=${name} name=${name} type=${type} .value=${value} autocomplete=${autocomplete} ?required=${required}
         aria-invalid=${a.invalid} aria-describedby=${a.describedBy}>
       ${fieldError(this.errors, name)}`;
   }
 
   private switch(mode: Mode): void {
     this.mode = mode;
+    this.choices = null;
+    this.pending = null;
     this.errors = {};
     this.message = null;
     this.notice = null;
@@ -132,13 +183,18 @@ export class EcAuth extends LitElement {
   }
 
   private async send(data: Record<string, string>): Promise<void> {
+    const siteKey = (data.siteKey ?? "").trim().toLowerCase();
     if (this.mode === "login") {
-      const siteKey = (data.siteKey ?? "").trim().toLowerCase();
-      const me = await api("POST", "/login", { siteKey, email: data.email, password: data.password });
-      localStorage.setItem(SITE_KEY, siteKey);
-      this.dispatchEvent(new CustomEvent("logged-in", { detail: me, bubbles: true, composed: true }));
+      const login = { email: data.email ?? "", password: data.password ?? "" };
+      const me = await api("POST", "/login", siteKey ? { ...login, siteKey } : login);
+      if (me.chooseSite) {
+        this.pending = login;
+        this.choices = me.chooseSite;
+        return;
+      }
+      this.loggedIn(me);
     } else if (this.mode === "forgot") {
-      await api("POST", "/password-reset", { siteKey: (data.siteKey ?? "").trim().toLowerCase(), email: data.email });
+      await api("POST", "/password-reset", siteKey ? { siteKey, email: data.email } : { email: data.email });
       this.notice = t("auth.linkSent");
     } else if (this.mode === "reset") {
       if (data.password !== data.confirm) {

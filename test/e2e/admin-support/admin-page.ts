@@ -35,10 +35,19 @@ export class AdminPage {
     return admin;
   }
 
-  /** Fills the login form and submits it. */
+  /** Fills the login form (the site key under "Advanced" unless empty) and submits it. */
   async submitLogin(siteKey: string, email: string, password: string): Promise<void> {
     const p = this.page;
-    await p.locator("ec-auth #siteKey").fill(siteKey);
+    if (siteKey) {
+      if (
+        !(await p
+          .locator("ec-auth details")
+          .getAttribute("open")
+          .then((v) => v !== null))
+      )
+        await p.locator("ec-auth details summary").click();
+      await p.locator("ec-auth #siteKey").fill(siteKey);
+    }
     await p.locator("ec-auth #email").fill(email);
     await p.locator("ec-auth #password").fill(password);
     await p.locator("ec-auth button.primary").click();

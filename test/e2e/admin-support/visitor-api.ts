@@ -7,6 +7,8 @@ import { createHmac } from "node:crypto";
 export interface ApiVisitor {
   conversationId: string;
   visitorId: string;
+  /** Sent with a later session, it makes the same visitor come back. */
+  visitorToken: string;
   say(text: string): Promise<void>;
   close(): void;
 }
@@ -41,6 +43,7 @@ export async function apiVisitor(baseUrl: string, siteKey: string, body: Record<
   return {
     conversationId: grant.conversationId,
     visitorId: grant.visitorId,
+    visitorToken: grant.visitorToken,
     say: (text) =>
       new Promise<void>((resolve) => {
         const clientId = `e2e-${Math.random().toString(36).slice(2)}`;

@@ -6,14 +6,17 @@
  * message per conversation — unless the operator has the admin open or is in quiet hours.
  * Nothing here runs on a conversation's message path.
  */
-import type { InboxEntry, QuietHours } from "../../protocol";
+import type { InboxEntry } from "../../protocol";
 import { defer, type SiteHost } from "../host";
 import { onlineOperators } from "../presence";
 import { sendPush } from "../push/deliver";
 import { subscriptionsOf } from "../push/subscriptions";
 import * as telegram from "../telegram/notify";
 import { listTeam } from "../team/members";
-import { audienceOf, inQuietHours, isVisitorNews, pushPayloadOf, type News } from "./rules";
+import { quietHoursOf, wants } from "./prefs";
+import { audienceOf, callPayloadOf, eventOf, inQuietHours, isVisitorNews, pushPayloadOf, type News } from "./rules";
+
+export { alertPrefsOf, quietHoursOf, savePrefs } from "./prefs";
 
 export const NOTIFY_TIMER = "notify-batch";
 /** How long news gathers before it goes out: a visitor typing three lines makes one push. */
@@ -38,6 +41,7 @@ export function inboxChanged(host: SiteHost, entries: InboxEntry[]): void {
       entry.lastMessage!.seq,
     );
     for (const operatorId of audienceOf(entry, team)) {
+      if (!wants(sql, operatorId, eventOf(entry, seen === null))) continue;
       sql.exec(
         `INSERT INTO notify_pending (operator_id, conversation_id, is_new, entry, at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (operator_id, conversation_id) DO UPDATE SET entry = excluded.entry, is_new = MAX(is_new, excluded.is_new)`,
@@ -71,35 +75,53 @@ export async function sendBatch(host: SiteHost, now = Date.now()): Promise<void>
   }
   const online = onlineOperators(host);
   const sends: Promise<unknown>[] = [];
+  // The team's group hears each conversation once, if anyone it concerns is away.
+  const forGroup = new Map<string, News>();
   for (const [operatorId, news] of byOperator) {
     if (online.has(operatorId) || inQuietHours(quietHoursOf(host.sql, operatorId), now)) continue;
     const payload = pushPayloadOf(news);
     for (const sub of subscriptionsOf(host.sql, operatorId)) sends.push(sendPush(host, sub, payload));
     sends.push(telegram.notifyOperator(host, operatorId, news));
+    for (const n of news) forGroup.set(n.entry.id, n);
+  }
+  sends.push(telegram.notifyGroup(host, [...forGroup.values()]));
+  await Promise.all(sends);
+}
+
+/**
+ * A visitor calls: each operator who may take it (as for a message in that conversation),
+ * away from the admin, out of quiet hours and wanting calls, gets a push on every device at
+ * once — a call rings for less than a minute, so it does not wait for a batch. The push has
+ * the conversation's tag, so the conversation's next push replaces it.
+ */
+export async function pushCall(host: SiteHost, conversationId: string, audioOnly: boolean, now = Date.now()) {
+  const { sql } = host;
+  const raw = sql.exec<{ entry: string }>("SELECT entry FROM inbox WHERE id = ?", conversationId).toArray()[0];
+  if (!raw || !anyoneReachable(sql)) return;
+  const entry = JSON.parse(raw.entry) as InboxEntry;
+  const online = onlineOperators(host);
+  const payload = callPayloadOf(entry, audioOnly);
+  const sends: Promise<unknown>[] = [];
+  for (const operatorId of audienceOf(entry, listTeam(sql, new Set()))) {
+    if (online.has(operatorId) || !wants(sql, operatorId, "calls")) continue;
+    if (inQuietHours(quietHoursOf(sql, operatorId), now)) continue;
+    for (const sub of subscriptionsOf(sql, operatorId)) sends.push(sendPush(host, sub, payload));
   }
   await Promise.all(sends);
 }
 
-/** An operator's quiet hours, or null. */
-export function quietHoursOf(sql: SqlStorage, operatorId: string): QuietHours | null {
-  const raw = sql
-    .exec<{ quiet_hours: string | null }>("SELECT quiet_hours FROM notify_prefs WHERE operator_id = ?", operatorId)
-    .toArray()[0]?.quiet_hours;
-  return raw ? (JSON.parse(raw) as QuietHours) : null;
-}
-
-/** Sets or clears an operator's quiet hours. */
-export function saveQuietHours(
-  sql: SqlStorage,
-  operatorId: string,
-  quiet: QuietHours | null,
-): { quietHours: QuietHours | null } {
-  sql.exec(
-    "INSERT INTO notify_prefs (operator_id, quiet_hours) VALUES (?, ?) ON CONFLICT (operator_id) DO UPDATE SET quiet_hours = excluded.quiet_hours",
-    operatorId,
-    quiet ? JSON.stringify(quiet) : null,
-  );
-  return { quietHours: quiet };
+/**
+ * Forgets every way of reaching an operator away from the admin: their push devices, their
+ * Telegram link and codes, and news queued for them. Called when they leave the team, their
+ * role changes or their password is reset: a device or chat they no longer answer for must
+ * stop receiving visitors' words, and they enable notifications again after signing in.
+ */
+export function forgetOperatorDevices(sql: SqlStorage, operatorId: string): { devices: number; telegram: boolean } {
+  const devices = sql.exec("DELETE FROM push_subscriptions WHERE operator_id = ?", operatorId).rowsWritten;
+  const telegram = sql.exec("DELETE FROM telegram_links WHERE operator_id = ?", operatorId).rowsWritten > 0;
+  sql.exec("DELETE FROM telegram_codes WHERE operator_id = ?", operatorId);
+  sql.exec("DELETE FROM notify_pending WHERE operator_id = ?", operatorId);
+  return { devices, telegram };
 }
 
 /** True when some operator has a device or a Telegram chat to reach: otherwise nothing is queued. */
@@ -107,7 +129,8 @@ function anyoneReachable(sql: SqlStorage): boolean {
   return (
     sql
       .exec<{ n: number }>(
-        "SELECT (EXISTS (SELECT 1 FROM push_subscriptions) OR EXISTS (SELECT 1 FROM telegram_links)) AS n",
+        `SELECT (EXISTS (SELECT 1 FROM push_subscriptions) OR EXISTS (SELECT 1 FROM telegram_links)
+           OR EXISTS (SELECT 1 FROM settings WHERE key = 'telegram_group')) AS n`,
       )
       .one().n === 1
   );

@@ -2,7 +2,7 @@
  * Pure rules of operator notifications: which inbox changes are news, who hears of them,
  * quiet hours, and the words of a notification.
  */
-import type { InboxEntry, PushPayload, QuietHours } from "../../protocol";
+import type { AlertEvent, InboxEntry, PushPayload, QuietHours } from "../../protocol";
 
 export interface TeamMemberScope {
   id: string;
@@ -23,6 +23,12 @@ export function audienceOf(entry: InboxEntry, team: TeamMemberScope[]): string[]
   if (entry.assignee) return team.some((m) => m.id === entry.assignee) ? [entry.assignee] : [];
   if (entry.department) return team.filter((m) => m.departmentIds.includes(entry.department!)).map((m) => m.id);
   return team.map((m) => m.id);
+}
+
+/** Which kind of news a visitor message is for the operators who hear of it. */
+export function eventOf(entry: InboxEntry, isNew: boolean): AlertEvent {
+  if (isNew) return "newConversation";
+  return entry.assignee ? "myMessages" : "departmentMessages";
 }
 
 /** True when `now` falls inside the quiet hours (which may span midnight). */
@@ -57,6 +63,22 @@ export function visitorLabel(entry: InboxEntry): string {
   return entry.visitorName ?? entry.email ?? "A visitor";
 }
 
+/** The tag of a conversation's notifications: a newer one replaces the older on the device. */
+export function tagOf(conversationId: string): string {
+  return `c-${conversationId.slice(0, 24)}`;
+}
+
+/** The push of a visitor's call: opening it shows the conversation, ringing if it still rings. */
+export function callPayloadOf(entry: InboxEntry, audioOnly: boolean): PushPayload {
+  return {
+    title: `${audioOnly ? "Voice call" : "Video call"}: ${visitorLabel(entry)}`,
+    body: "Open the chat to answer",
+    url: `/admin/c/${entry.id}`,
+    tag: tagOf(entry.id),
+    conversationIds: [entry.id],
+  };
+}
+
 /** One push for an operator's batch: one conversation opens it, several open the inbox. */
 export function pushPayloadOf(news: News[]): PushPayload {
   const ids = news.map((n) => n.entry.id);
@@ -66,7 +88,7 @@ export function pushPayloadOf(news: News[]): PushPayload {
       title: isNew ? `New chat: ${visitorLabel(entry)}` : visitorLabel(entry),
       body: entry.lastMessage?.text ?? "",
       url: `/admin/c/${entry.id}`,
-      tag: `c-${entry.id.slice(0, 24)}`,
+      tag: tagOf(entry.id),
       conversationIds: ids,
     };
   }

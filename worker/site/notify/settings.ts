@@ -3,22 +3,25 @@ import type { NotificationSettings } from "../../protocol";
 import type { SiteHost } from "../host";
 import { deviceCount } from "../push/subscriptions";
 import { vapidKeysOf } from "../push/vapid";
-import { botSettings, linkOfOperator } from "../telegram";
-import { quietHoursOf } from "./index";
+import { botSettings, linkOfOperator, teamGroup } from "../telegram";
+import { alertPrefsOf, quietHoursOf } from "./prefs";
 
 /** The notification settings of `operatorId`. */
 export async function notificationSettings(host: SiteHost, operatorId: string): Promise<NotificationSettings> {
   const vapid = await vapidKeysOf(host.env);
   const bot = botSettings(host.sql);
   const link = linkOfOperator(host.sql, operatorId);
+  const group = teamGroup(host.sql);
   return {
     quietHours: quietHoursOf(host.sql, operatorId),
+    alerts: alertPrefsOf(host.sql, operatorId),
     push: { available: !!vapid, publicKey: vapid?.publicKey ?? null, devices: deviceCount(host.sql, operatorId) },
     telegram: {
       connected: !!bot,
       botUsername: bot?.me.username ?? null,
       linked: !!link,
       linkedAs: link ? (link.username ? `@${link.username}` : String(link.user_id)) : null,
+      group: group ? { title: group.title } : null,
     },
   };
 }

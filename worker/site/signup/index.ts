@@ -183,10 +183,11 @@ export async function confirmSite(
   return { status: "active", setPasswordUrl: setPasswordLink(linkBase.replace(/\/$/, ""), key, setPassword) };
 }
 
-/** The expiry timer: a site still waiting for confirmation is wiped (its key is free again). */
-export function expireUnconfirmed(sql: SqlStorage): void {
-  if (!readSetting(sql, "settings") || siteMeta(sql).status !== "pending_confirmation") return;
+/** The expiry timer: a site still waiting for confirmation is wiped (its key is free again); true when it was. */
+export function expireUnconfirmed(sql: SqlStorage): boolean {
+  if (!readSetting(sql, "settings") || siteMeta(sql).status !== "pending_confirmation") return false;
   wipeTables(sql);
+  return true;
 }
 
 /** Deletes every row of every table but the schema version (the alarm code still runs after). */

@@ -33,7 +33,7 @@ export const FREE_LOGIN_FAILURES = 5;
 export const FREE_FAILURES_PER_CLIENT = 20;
 const FAILURE_MEMORY_MS = 15 * 60 * 1000;
 /** A fixed hash to check against when the email is unknown, so both paths take as long. */
-const DECOY = { hash: "0".repeat(64), salt: "decoy-salt-for-unknown-emails", iterations: 100_000 };
+export const DECOY = { hash: "0".repeat(64), salt: "decoy-salt-for-unknown-emails", iterations: 100_000 };
 
 /** Creates an operator; fails with 409 when the email is taken. */
 export async function createOperator(
@@ -60,7 +60,7 @@ export async function createOperator(
 }
 
 /** Seconds the caller must wait before trying this email again, or 0. */
-function lockoutSeconds(sql: SqlStorage, key: string, now: number, free = FREE_LOGIN_FAILURES): number {
+export function lockoutSeconds(sql: SqlStorage, key: string, now: number, free = FREE_LOGIN_FAILURES): number {
   const row = sql
     .exec<{ count: number; last_at: number }>("SELECT count, last_at FROM login_failures WHERE key = ?", key)
     .toArray()[0];
@@ -70,7 +70,7 @@ function lockoutSeconds(sql: SqlStorage, key: string, now: number, free = FREE_L
   return Math.max(0, Math.ceil((row.last_at + wait - now) / 1000));
 }
 
-function recordFailure(sql: SqlStorage, key: string, now: number): void {
+export function recordFailure(sql: SqlStorage, key: string, now: number): void {
   sql.exec(
     `INSERT INTO login_failures (key, count, last_at) VALUES (?, 1, ?)
      ON CONFLICT (key) DO UPDATE SET
@@ -80,6 +80,13 @@ function recordFailure(sql: SqlStorage, key: string, now: number): void {
     now,
     FAILURE_MEMORY_MS,
   );
+}
+
+/** True when `password` is the operator's; as slow for an unknown email as for a known one. */
+export async function checkPassword(sql: SqlStorage, email: string, password: string): Promise<boolean> {
+  const row = sql.exec<OperatorRow>("SELECT * FROM operators WHERE email = ?", email).toArray()[0];
+  const stored = row ? { hash: row.pw_hash, salt: row.pw_salt, iterations: row.pw_iterations } : DECOY;
+  return (await verifyPassword(password, stored)) && !!row;
 }
 
 /** Checks a password and opens a session. Returns the raw session token once. */

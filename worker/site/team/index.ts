@@ -33,7 +33,14 @@ export async function invite(
   const made = await invites.createInvite(host.sql, actor, input);
   if ("error" in made) return made;
   const link = `${origin}/admin/accept-invite?site=${encodeURIComponent(host.siteKey() ?? "")}&token=${made.token}`;
-  const mail = inviteMail(settings.locale, { siteName: settings.name, inviter: actor.name, role: input.role, link });
+  const mail = inviteMail(settings.locale, {
+    siteName: settings.name,
+    siteKey: host.siteKey() ?? "",
+    inviter: actor.name,
+    role: input.role,
+    link,
+    signIn: `${origin}/admin/`,
+  });
   try {
     await host.mailer.send({
       to: input.email,
@@ -54,10 +61,16 @@ export async function invite(
 export async function inviteInfo(
   host: SiteHost,
   token: string,
-): Promise<{ email: string; role: string; siteName: string } | Failure> {
+): Promise<{ email: string; name: string | null; role: string; siteName: string; siteKey: string } | Failure> {
   const found = await invites.findInvite(host.sql, token);
   if (!found) return failure(404, "invalid_invite", "this invite link is not valid or has expired; ask for a new one");
-  return { email: found.email, role: found.role, siteName: siteSettingsOf(host.sql)?.name ?? "" };
+  return {
+    email: found.email,
+    name: found.name,
+    role: found.role,
+    siteName: siteSettingsOf(host.sql)?.name ?? "",
+    siteKey: host.siteKey() ?? "",
+  };
 }
 
 /** Accepts an invite and opens the new operator's first session. */

@@ -27,27 +27,29 @@ function html(paragraphs: string[], link: string, button: string): string {
 /** The invite email. */
 export function inviteMail(
   locale: string,
-  m: { siteName: string; inviter: string; role: string; link: string },
+  m: { siteName: string; siteKey: string; inviter: string; role: string; link: string; signIn: string },
 ): MailContent {
   if (locale === "ru") {
     const lines = [
       `${m.inviter} приглашает вас в команду чата «${m.siteName}» (роль: ${m.role}).`,
       "Ссылка действует 7 дней.",
     ];
+    const after = `Потом входите на ${m.signIn} с этим email и своим паролем. Если email состоит в нескольких сайтах, выберите «${m.siteName}» (ключ сайта: ${m.siteKey}).`;
     return {
       subject: `Приглашение в чат «${m.siteName}»`,
-      text: `${lines.join("\n\n")}\n\n${m.link}\n`,
-      html: html(lines, m.link, "Принять приглашение"),
+      text: `${lines.join("\n\n")}\n\n${m.link}\n\n${after}\n`,
+      html: `${html(lines, m.link, "Принять приглашение")}<p>${escapeHtml(after)}</p>`,
     };
   }
   const lines = [
     `${m.inviter} invited you to answer chats for ${m.siteName} (role: ${m.role}).`,
     "The link works for 7 days.",
   ];
+  const after = `Afterwards, sign in at ${m.signIn} with this email and your password. If your email is on several sites, pick ${m.siteName} (site key: ${m.siteKey}).`;
   return {
     subject: `Join ${m.siteName} on Edgechat`,
-    text: `${lines.join("\n\n")}\n\n${m.link}\n`,
-    html: html(lines, m.link, "Accept the invite"),
+    text: `${lines.join("\n\n")}\n\n${m.link}\n\n${after}\n`,
+    html: `${html(lines, m.link, "Accept the invite")}<p>${escapeHtml(after)}</p>`,
   };
 }
 

@@ -98,7 +98,7 @@ export async function disconnectBot(host: SiteHost, actor: audit.Actor): Promise
   await botApi(host.env, bot)
     .deleteWebhook()
     .catch((err) => console.warn("telegram: deleteWebhook failed", err));
-  host.sql.exec("DELETE FROM settings WHERE key = ?", SETTING);
+  host.sql.exec("DELETE FROM settings WHERE key IN (?, 'telegram_group', 'telegram_group_code')", SETTING);
   host.sql.exec("DELETE FROM telegram_links");
   host.sql.exec("DELETE FROM telegram_codes");
   audit.record(host.sql, actor, "telegram.disconnect", `@${bot.me.username}`);

@@ -2,3 +2,4 @@
 export { botSettings, connectBot, disconnectBot } from "./bot";
 export { linkOfOperator, newLinkCode, unlink } from "./links";
 export { handleUpdate } from "./updates";
+export { newGroupCode, teamGroup, unlinkGroup } from "./group";

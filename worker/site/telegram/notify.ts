@@ -7,7 +7,8 @@ import type { InlineKeyboardMarkup } from "grammy/types";
 import type { SiteHost } from "../host";
 import type { News } from "../notify/rules";
 import { visitorLabel } from "../notify/rules";
-import { botApi, botSettings } from "./bot";
+import { botApi, botSettings, type BotSettings } from "./bot";
+import { teamGroup } from "./group";
 import { linkOfOperator } from "./links";
 
 /** Messages older than this no longer map a reply to a conversation. */
@@ -22,25 +23,40 @@ export const BUTTONS: InlineKeyboardMarkup = {
   ],
 };
 
-/** Sends an operator's news to their linked chat; does nothing without a bot or a link. */
+/**
+ * Sends an operator's news to their linked chat; does nothing without a bot or a link, or
+ * when the team's group is linked (the group hears it instead: `notifyGroup`).
+ */
 export async function notifyOperator(host: SiteHost, operatorId: string, news: News[]): Promise<void> {
   const bot = botSettings(host.sql);
-  const link = bot && linkOfOperator(host.sql, operatorId);
+  const link = bot && !teamGroup(host.sql) && linkOfOperator(host.sql, operatorId);
   if (!bot || !link) return;
+  await sendNews(host, bot, link.chat_id, news);
+}
+
+/** Sends a batch's news to the team's group, once per conversation; nothing without a group. */
+export async function notifyGroup(host: SiteHost, news: News[]): Promise<void> {
+  const bot = botSettings(host.sql);
+  const group = bot && teamGroup(host.sql);
+  if (!bot || !group || !news.length) return;
+  await sendNews(host, bot, group.chatId, news);
+}
+
+async function sendNews(host: SiteHost, bot: BotSettings, chatId: number, news: News[]): Promise<void> {
   const api = botApi(host.env, bot);
   for (const item of news) {
     try {
       // Plain text, no parse_mode: whatever the visitor wrote is shown as text, never markup.
-      const sent = await api.sendMessage(link.chat_id, textOf(host.sql, item), { reply_markup: BUTTONS });
+      const sent = await api.sendMessage(chatId, textOf(host.sql, item), { reply_markup: BUTTONS });
       host.sql.exec(
         "INSERT OR REPLACE INTO telegram_messages (chat_id, message_id, conversation_id, at) VALUES (?, ?, ?, ?)",
-        link.chat_id,
+        chatId,
         sent.message_id,
         item.entry.id,
         Date.now(),
       );
     } catch (err) {
-      console.error(`telegram: notifying ${operatorId} failed`, err);
+      console.error(`telegram: notifying chat ${chatId} failed`, err);
     }
   }
   host.sql.exec("DELETE FROM telegram_messages WHERE at < ?", Date.now() - MESSAGE_MEMORY_MS);

@@ -10,6 +10,7 @@ import { conversationStub } from "../../lib/jurisdiction";
 import { sameBytes } from "../../lib/crypto";
 import type { SiteHost } from "../host";
 import { newBot, botSettings } from "./bot";
+import { isGroupCode, redeemGroupCode } from "./group";
 import { linkOfUser, redeemLinkCode } from "./links";
 import { conversationOfMessage } from "./notify";
 
@@ -51,7 +52,31 @@ function install(host: SiteHost, bot: Bot): void {
   bot.chatType("private").command("start", (ctx) => link(host, ctx, ctx.match));
   bot.chatType("private").command("link", (ctx) => link(host, ctx, ctx.match));
   bot.chatType("private").on("message:text", (ctx) => reply(host, ctx));
+  const groups = bot.chatType(["group", "supergroup"]);
+  groups.command(["start", "link"], (ctx) => linkGroup(host, ctx, ctx.match));
+  // In a group only a reply to one of our notifications is meant for a visitor.
+  groups.on("message:text", (ctx) => (ctx.message.reply_to_message ? reply(host, ctx) : undefined));
   bot.on("callback_query:data", (ctx) => button(host, ctx));
+}
+
+async function linkGroup(host: SiteHost, ctx: Context, code: string): Promise<void> {
+  if (!isGroupCode(code)) {
+    await ctx.reply("Post the team group code from the admin (Settings → Notifications), e.g. /link GABCD2345E.");
+    return;
+  }
+  const chat = ctx.chat as { id: number; title?: string };
+  const result = await redeemGroupCode(host.sql, code, { id: chat.id, title: chat.title ?? "" });
+  if ("refused" in result) {
+    await ctx.reply(
+      result.refused === "expired"
+        ? "This group code has expired. Make a new one in the admin."
+        : "This group code is unknown or was used already. Make a new one in the admin.",
+    );
+    return;
+  }
+  await ctx.reply(
+    "This group now gets the team's chat notifications. Operators who linked their Telegram in the admin answer a visitor by replying to a notification.",
+  );
 }
 
 async function link(host: SiteHost, ctx: Context, code: string): Promise<void> {
@@ -79,9 +104,13 @@ async function link(host: SiteHost, ctx: Context, code: string): Promise<void> {
 async function reply(host: SiteHost, ctx: Context): Promise<void> {
   const message = ctx.message!;
   const operator = linkOfUser(host.sql, ctx.from!.id);
+  const inGroup = ctx.chat!.type !== "private";
   if (!operator) {
     await ctx.reply(
-      "This Telegram account is not linked to an operator of this site. Make a link code in the admin (Settings → Notifications) and send it here.",
+      inGroup
+        ? "Not sent: only operators who linked their Telegram in the admin answer visitors from here."
+        : "This Telegram account is not linked to an operator of this site. Make a link code in the admin (Settings → Notifications) and send it here.",
+      inGroup ? { reply_parameters: { message_id: message.message_id } } : {},
     );
     return;
   }

@@ -1,0 +1,77 @@
+/** An operator who leaves the team, changes role or resets their password stops being reachable away from the admin. */
+import { env, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { siteStub } from "../../worker/lib/jurisdiction";
+import { addOperator, call, expectJson } from "./admin-helpers";
+import { createSite, login } from "./helpers";
+
+async function deviceKeys() {
+  const pair = (await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, [
+    "deriveBits",
+  ])) as CryptoKeyPair;
+  const raw = new Uint8Array((await crypto.subtle.exportKey("raw", pair.publicKey)) as ArrayBuffer);
+  const b64 = (b: Uint8Array) =>
+    btoa(String.fromCharCode(...b))
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_")
+      .replace(/=+$/, "");
+  return { p256dh: b64(raw), auth: b64(crypto.getRandomValues(new Uint8Array(16))) };
+}
+
+/** Subscribes a device and links a Telegram account for the operator behind `cookie`. */
+async function reachable(siteKey: string, cookie: string, operatorId: string, tgUser: number) {
+  await expectJson(
+    call("POST", "/push/subscriptions", cookie, {
+      endpoint: `https://push.example/${operatorId}`,
+      keys: await deviceKeys(),
+    }),
+    201,
+  );
+  await runInDurableObject(siteStub(env, siteKey) as unknown as DurableObjectStub, async (_i, state) => {
+    state.storage.sql.exec(
+      "INSERT INTO telegram_links (operator_id, user_id, chat_id, username, linked_at) VALUES (?, ?, ?, NULL, ?)",
+      operatorId,
+      tgUser,
+      tgUser,
+      Date.now(),
+    );
+  });
+  const settings = await expectJson(call("GET", "/notifications", cookie), 200);
+  expect(settings.push.devices).toBe(1);
+  expect(settings.telegram.linked).toBe(true);
+}
+
+async function reachOf(siteKey: string, operatorId: string) {
+  return runInDurableObject(siteStub(env, siteKey) as unknown as DurableObjectStub, async (_i, state) => {
+    const sql = state.storage.sql;
+    const count = (table: string) =>
+      sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE operator_id = ?`, operatorId).one().n;
+    return { devices: count("push_subscriptions"), telegram: count("telegram_links") };
+  });
+}
+
+describe("an operator's devices", () => {
+  it("are deleted when the operator is removed from the team", async () => {
+    await createSite("devices-remove");
+    const owner = await login("devices-remove");
+    const op = await addOperator("devices-remove", owner, "operator");
+    await reachable("devices-remove", op.cookie, op.id, 7001);
+    await expectJson(call("DELETE", `/team/${op.id}`, owner), 200);
+    expect(await reachOf("devices-remove", op.id)).toEqual({ devices: 0, telegram: 0 });
+  });
+
+  it("are deleted when the operator's role changes, and others keep theirs", async () => {
+    await createSite("devices-role");
+    const owner = await login("devices-role");
+    const admin = await addOperator("devices-role", owner, "admin");
+    const op = await addOperator("devices-role", owner, "operator");
+    await reachable("devices-role", admin.cookie, admin.id, 7002);
+    await reachable("devices-role", op.cookie, op.id, 7003);
+    await expectJson(call("PATCH", `/team/${admin.id}`, owner, { role: "operator" }), 200);
+    expect(await reachOf("devices-role", admin.id)).toEqual({ devices: 0, telegram: 0 });
+    expect(await reachOf("devices-role", op.id)).toEqual({ devices: 1, telegram: 1 });
+    // A name change is no reason to forget anything.
+    await expectJson(call("PATCH", `/team/${op.id}`, owner, { name: "Renamed" }), 200);
+    expect(await reachOf("devices-role", op.id)).toEqual({ devices: 1, telegram: 1 });
+  });
+});

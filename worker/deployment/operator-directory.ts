@@ -1,0 +1,55 @@
+/**
+ * The deployment's directory of operators: which sites an email signs in to, so the admin's
+ * login needs no site key. Each Site sends its whole list of operator emails whenever its
+ * team changes (worker/site/team/directory.ts); the directory keeps only that. It answers
+ * nobody but the login route, which never tells a stranger what it holds.
+ *
+ * The keyless login also counts failures here, per email and client and per client, with
+ * the rules of a site's own login (worker/site/team/auth.ts): an unknown email is slowed
+ * down exactly like a known one, so the answers tell nothing.
+ */
+import { lockoutSeconds, recordFailure, FREE_FAILURES_PER_CLIENT } from "../site/team/auth";
+
+export const DIRECTORY_MIGRATION = `CREATE TABLE operator_sites (
+     email TEXT NOT NULL COLLATE NOCASE,
+     site_key TEXT NOT NULL,
+     PRIMARY KEY (site_key, email)
+   );
+   CREATE INDEX operator_sites_email ON operator_sites (email);
+   CREATE TABLE login_failures (key TEXT PRIMARY KEY, count INTEGER NOT NULL, last_at INTEGER NOT NULL);`;
+
+/** Replaces the emails of a site's team (an empty list: the site is gone). */
+export function setSiteOperators(sql: SqlStorage, siteKey: string, emails: string[]): void {
+  sql.exec("DELETE FROM operator_sites WHERE site_key = ?", siteKey);
+  for (const email of new Set(emails.map((e) => e.toLowerCase())))
+    sql.exec("INSERT OR IGNORE INTO operator_sites (email, site_key) VALUES (?, ?)", email, siteKey);
+}
+
+/** The site keys an email signs in to, in a stable order. */
+export function sitesOf(sql: SqlStorage, email: string): string[] {
+  return sql
+    .exec<{ site_key: string }>("SELECT site_key FROM operator_sites WHERE email = ? ORDER BY site_key", email)
+    .toArray()
+    .map((r) => r.site_key);
+}
+
+function keysOf(email: string, clientKey: string) {
+  return { pair: `email:${email.toLowerCase()}|${clientKey}`, client: `client:${clientKey}` };
+}
+
+/** Seconds this client must wait before trying `email` again, or 0. */
+export function loginWait(sql: SqlStorage, email: string, clientKey: string, now = Date.now()): number {
+  const k = keysOf(email, clientKey);
+  return Math.max(lockoutSeconds(sql, k.pair, now), lockoutSeconds(sql, k.client, now, FREE_FAILURES_PER_CLIENT));
+}
+
+/** Counts a failed keyless login; a success clears the email's count for this client. */
+export function loginOutcome(sql: SqlStorage, email: string, clientKey: string, ok: boolean, now = Date.now()): void {
+  const k = keysOf(email, clientKey);
+  if (ok) {
+    sql.exec("DELETE FROM login_failures WHERE key = ?", k.pair);
+    return;
+  }
+  recordFailure(sql, k.pair, now);
+  recordFailure(sql, k.client, now);
+}
