@@ -1,7 +1,8 @@
 /**
  * Settings → Data and secrets (owner and admin): how long conversations are kept, and
  * rotating the identity or plugin secret with a grace period. A new secret is shown once,
- * right after rotation, with when the old one stops being accepted.
+ * right after rotation, with when the old one stops being accepted. The owner also finds the
+ * site archive here (./archive.ts).
  */
 import { css, html, nothing } from "lit";
 import { customElement, state as litState } from "lit/decorators.js";
@@ -10,6 +11,8 @@ import { fullTime } from "../format";
 import { serverText, t } from "../i18n";
 import { fieldError, invalid } from "../ui/fields";
 import { withoutPath } from "./field-paths";
+import { state } from "../app-state";
+import "./archive";
 import { Screen } from "./screen";
 
 type SecretName = "identity" | "plugin";
@@ -74,7 +77,8 @@ export class EcSettingsData extends Screen {
     if (this.loadError) return html`${head}<p class="form-error" role="alert">${this.loadError}</p>`;
     if (this.months === undefined || !this.secrets) return html`${head}<p class="muted">${t("app.loading")}</p>`;
     return html`${head}${this.retention()}${this.secretsCard(this.secrets)}
-      <p class="muted">${T("eraseHint")}</p>`;
+      <p class="muted">${T("eraseHint")}</p>
+      ${state.operator?.role === "owner" ? html`<ec-site-archive></ec-site-archive>` : nothing}`;
   }
 
   private retention() {
