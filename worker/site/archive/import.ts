@@ -53,7 +53,8 @@ export interface ImportReport {
   /** Where the archive and this site disagree, and what the import does about it. */
   conflicts: { kind: RecordKind; key: string; resolution: string }[];
   moreConflicts: number;
-  state: "staging" | "staged" | "committing" | "imported";
+  /** "checked" ends a dry run. */
+  state: "staging" | "checked" | "staged" | "committing" | "imported";
 }
 
 type ImportRow = { id: string; state: ImportReport["state"]; dry: number; report: string; actor: string };
@@ -140,21 +141,21 @@ export function stage(host: SiteHost, importId: string, records: ArchiveRecord[]
     if (report.conflicts.length < LISTED_CONFLICTS) report.conflicts.push({ kind, key, resolution });
     else report.moreConflicts++;
   };
+  // A dry run notes ids too (dropped at its end): it finds what the import would find.
   const mapId = (kind: string, source: string, target: string) => {
-    if (!dry)
-      sql.exec(
-        "INSERT OR IGNORE INTO archive_ids (import_id, kind, source_id, target_id) VALUES (?, ?, ?, ?)",
-        importId,
-        kind,
-        source,
-        target,
-      );
+    sql.exec(
+      "INSERT OR IGNORE INTO archive_ids (import_id, kind, source_id, target_id) VALUES (?, ?, ?, ?)",
+      importId,
+      kind,
+      source,
+      target,
+    );
   };
   const visitorTaken = (id: string) =>
     exists(sql, "SELECT 1 FROM contacts WHERE visitor_id = ?", id) ||
     exists(sql, "SELECT 1 FROM inbox WHERE visitor_id = ? LIMIT 1", id);
   const mapVisitor = (id: string) => {
-    if (dry || mapped(sql, importId, "visitor", id)) return;
+    if (mapped(sql, importId, "visitor", id)) return;
     const taken = visitorTaken(id);
     if (taken) conflict("contact", id, "this site has this visitor id: imported under a new one");
     mapId("visitor", id, taken ? `v_${randomHex(12)}` : id);
@@ -223,11 +224,11 @@ export function stage(host: SiteHost, importId: string, records: ArchiveRecord[]
           break;
         case "conversation":
           mapVisitor(String(r.visitor_id));
-          mapId("conversation", record.id, newConversationId(host.env, host.siteKey() ?? ""));
+          mapId("conversation", record.id, dry ? record.id : newConversationId(host.env, host.siteKey() ?? ""));
           break;
         case "message":
         case "file":
-          if (!dry && !mapped(sql, importId, "conversation", record.conversation))
+          if (!mapped(sql, importId, "conversation", record.conversation))
             return failure(
               400,
               "archive_damaged",
@@ -261,7 +262,7 @@ export function staged(host: SiteHost, importId: string): ImportReport | Failure
   const report = JSON.parse(row.report) as ImportReport;
   if (row.dry) {
     dropStaging(sql, importId);
-    return report;
+    return { ...report, state: "checked" };
   }
   report.state = "staged";
   sql.exec("UPDATE archive_imports SET state = 'staged', report = ? WHERE id = ?", JSON.stringify(report), importId);
