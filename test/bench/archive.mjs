@@ -110,8 +110,18 @@ async function importFile(cookie, body, dryRun = false) {
     body: counted,
     duplex: "half",
   });
-  const answer = await res.json();
+  let answer = await res.json();
   if (!res.ok) throw new Error(`import: ${res.status} ${JSON.stringify(answer)}`);
+  // An import answers after a time budget with what is left; the admin calls again until done.
+  while (!dryRun && !answer.done) {
+    const next = await fetch(`${server.url}/api/v1/admin/data/import/${answer.importId}/commit`, {
+      method: "POST",
+      headers: { Cookie: cookie, Origin: server.url },
+    });
+    answer = { ...answer, ...(await next.json()) };
+    if (!next.ok) throw new Error(`commit: ${next.status} ${JSON.stringify(answer)}`);
+    console.error(`  ${answer.done ? "done" : `${answer.remaining} conversations left`}`);
+  }
   if (answer.report.records.conversation !== CONVERSATIONS)
     throw new Error(`import: ${answer.report.records.conversation} conversations`);
   return { bytes };

@@ -5,8 +5,10 @@
  * - `GET /data/export`: the archive, streamed (newline-delimited JSON, header to trailer).
  * - `GET /data/conversations.csv`, `GET /data/contacts.csv`: streamed CSV (leads: `/bot/leads.csv`).
  * - `POST /data/import?dryRun=1`: the archive as the body; a dry run answers what would be
- *   created and the conflicts; without it the import stages, restores and commits, in steps.
- * - `POST /data/import/:id/commit`: resumes an import a failure stopped half-way.
+ *   created and the conflicts; without it the import stages the archive, then restores and
+ *   commits in steps for up to COMMIT_BUDGET_MS, answering `done` or how many are left.
+ * - `POST /data/import/:id/commit`: runs the next steps the same way (the admin calls it
+ *   until `done`); also resumes an import a failure stopped half-way.
  * - `DELETE /data/import/:id`: discards it (nothing of it stays).
  */
 import { ApiError, unwrap } from "../lib/errors";
@@ -92,13 +94,14 @@ adminArchive.post("/data/import", async (c) => {
   }
   const report = unwrap(await site.importStaged(importId!));
   if (dryRun) return c.json({ report });
-  return c.json({ importId, report: await commit(c, importId!) });
+  const progress = await commit(c, importId!);
+  return c.json({ importId, report, ...progress });
 });
 
 adminArchive.post("/data/import/:id/commit", async (c) => {
   requireRole(c, "owner");
   const importId = c.req.param("id");
-  return c.json({ importId, report: await commit(c, importId) });
+  return c.json({ importId, ...(await commit(c, importId)) });
 });
 
 adminArchive.delete("/data/import/:id", async (c) => {
@@ -107,12 +110,23 @@ adminArchive.delete("/data/import/:id", async (c) => {
   return c.json({ discarded: true });
 });
 
-/** Runs the import's steps until it has committed (each step is one call: a batch of conversations). */
-async function commit(c: AdminContext, importId: string): Promise<ImportReport> {
+/**
+ * How long one request runs the import's steps: a large site takes minutes, longer than a
+ * client or proxy waits for an answer's headers, so the admin calls again until `done`.
+ */
+const COMMIT_BUDGET_MS = 20_000;
+
+/** Runs the import's steps (each one call: a batch of conversations) until done or out of budget. */
+async function commit(
+  c: AdminContext,
+  importId: string,
+): Promise<{ done: true; report: ImportReport } | { done: false; remaining: number }> {
   const site = siteOf(c);
+  const started = Date.now();
   for (;;) {
     const step = unwrap(await site.importStep(importId));
-    if (step.done) return step.report;
+    if (step.done) return { done: true, report: step.report };
+    if (Date.now() - started >= COMMIT_BUDGET_MS) return { done: false, remaining: step.remaining };
   }
 }
 

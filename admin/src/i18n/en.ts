@@ -672,6 +672,7 @@ export const en = {
       conflicts: "Where this site differs:",
       noConflicts: "Nothing in it clashes with this site.",
       more: "and {n} more",
+      left: "{n} conversations left to import…",
       kinds: {
         conversation: "Conversations",
         message: "Messages and notes",

@@ -55,6 +55,8 @@ export class EcSiteArchive extends LitElement {
   @litState() private busy: "check" | "import" | null = null;
   @litState() private report: Report | null = null;
   @litState() private error: string | null = null;
+  /** Conversations an import still has to restore. */
+  @litState() private left: number | null = null;
 
   constructor() {
     super();
@@ -84,6 +86,7 @@ export class EcSiteArchive extends LitElement {
           ${this.busy === "import" ? T("importing") : T("import")}
         </button>
       </div>
+      ${this.left !== null ? html`<p role="status">${T("left", { n: this.left })}</p>` : nothing}
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       ${this.report ? this.summary(this.report) : nothing}
     </section>`;
@@ -130,11 +133,27 @@ export class EcSiteArchive extends LitElement {
         this.error = serverText(json?.error?.message ?? res.statusText);
         return;
       }
-      this.report = json.report as Report;
+      let answer = json as { importId?: string; report: Report; done?: boolean; remaining?: number };
+      // A large import answers after a while with what is left: ask for the next steps until done.
+      while (!dryRun && answer.done === false) {
+        this.left = answer.remaining ?? null;
+        const next = await fetch(`/api/v1/admin/data/import/${answer.importId}/commit`, {
+          method: "POST",
+          credentials: "same-origin",
+        });
+        const more = await next.json().catch(() => null);
+        if (!next.ok) {
+          this.error = serverText(more?.error?.message ?? next.statusText);
+          return;
+        }
+        answer = { ...answer, ...more };
+      }
+      this.report = answer.report;
     } catch {
       this.error = t("errors.network");
     } finally {
       this.busy = null;
+      this.left = null;
     }
   }
 }

@@ -300,7 +300,7 @@ function stagedOf<K extends RecordKind>(
 export async function step(
   host: SiteHost,
   importId: string,
-): Promise<{ done: false; restored: number } | { done: true; report: ImportReport } | Failure> {
+): Promise<{ done: false; restored: number; remaining: number } | { done: true; report: ImportReport } | Failure> {
   const { sql } = host;
   const row = importRow(sql, importId);
   if (!row || (row.state !== "staged" && row.state !== "committing"))
@@ -318,7 +318,13 @@ export async function step(
     await Promise.all(
       next.map((c) => restoreConversation(host, importId, report.source.key, c.source_id, c.target_id)),
     );
-    return { done: false, restored: next.length };
+    const remaining = sql
+      .exec<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM archive_ids WHERE import_id = ? AND kind = 'conversation' AND done < 2",
+        importId,
+      )
+      .one().n;
+    return { done: false, restored: next.length, remaining };
   }
   return commit(host, importId, row);
 }
