@@ -22,6 +22,7 @@ import { adminInbox } from "./admin-inbox";
 import { autoReplyRoutes } from "./admin-autoreply";
 import { emailRoutes } from "./admin-email";
 import { adminData } from "./admin-data";
+import { adminArchive } from "./admin-archive";
 import { adminReports } from "./admin-reports";
 import { adminNotify } from "./admin-notify";
 import { adminBot } from "./admin-bot";
@@ -163,6 +164,7 @@ admin.route("/", adminInbox);
 admin.route("/", autoReplyRoutes);
 admin.route("/", emailRoutes);
 admin.route("/", adminData); // erasure, retention, secrets
+admin.route("/", adminArchive); // the site archive (export, import) and CSV
 admin.route("/", adminReports); // figures and their CSV tables
 admin.route("/", pluginWoo); // WooCommerce data for the visitor card
 admin.route("/", adminNotify); // Web Push devices, quiet hours, Telegram

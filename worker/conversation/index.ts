@@ -24,6 +24,7 @@ import {
   type OperatorFrame,
   type RateFrame,
 } from "../protocol";
+import * as archive from "./archive";
 import * as autoreply from "./autoreply";
 import * as calls from "./calls";
 import * as csat from "./csat";
@@ -216,6 +217,15 @@ export class Conversation extends SocketObject {
   }
   async deleteMessage(siteKey: string, seq: number) {
     return files.deleteMessage(this.host, siteKey, seq);
+  }
+
+  // ---- the site archive (./archive.ts) ----
+
+  async archivePage(siteKey: string, afterSeq: number) {
+    return archive.archivePage(this.host, siteKey, afterSeq);
+  }
+  async restore(siteKey: string, chunk: archive.RestoreChunk) {
+    return archive.restore(this.host, this.ctx, siteKey, chunk);
   }
 
   /** A visitor's reply by email (the Worker's email() handler verified the signed address). */

@@ -41,6 +41,8 @@ import { SITE_MIGRATIONS } from "./schema";
 import * as secrets from "./secrets";
 import * as settings from "./settings";
 import * as appointments from "./appointments";
+import * as archive from "./archive";
+import type { ArchiveHeader, ArchiveRecord } from "./archive/format";
 import * as signup from "./signup";
 import * as socketSessions from "./socket-sessions";
 import * as team from "./team";
@@ -524,6 +526,30 @@ export class Site extends SocketObject {
   }
   async botFeedbackReport() {
     return bot.feedbackReport(this.host.sql);
+  }
+
+  // ---- for the admin API: the site archive and CSV (./archive) ----
+
+  async exportPage(cursor: archive.ExportCursor | null) {
+    return archive.exportPage(this.host, cursor);
+  }
+  async csvPage(table: archive.CsvTable, after: string | null) {
+    return archive.csvPage(this.host, table, after);
+  }
+  async beginImport(actor: audit.Actor, header: ArchiveHeader, dryRun: boolean) {
+    return archive.beginImport(this.host, actor, header, dryRun);
+  }
+  async stageImport(importId: string, records: ArchiveRecord[]) {
+    return archive.stageImport(this.host, importId, records);
+  }
+  async importStaged(importId: string) {
+    return archive.importStaged(this.host, importId);
+  }
+  async importStep(importId: string) {
+    return archive.importStep(this.host, importId);
+  }
+  async discardImport(importId: string) {
+    return archive.discardImport(this.host, importId);
   }
 
   // ---- for the admin API: data rights ----

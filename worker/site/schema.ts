@@ -299,4 +299,33 @@ export const SITE_MIGRATIONS = [
    ALTER TABLE appointments ADD COLUMN outcome TEXT;`,
   // Per operator: which news they hear of, and whether the admin tab chimes and shows desktop notifications.
   `ALTER TABLE notify_prefs ADD COLUMN alerts TEXT;`,
+  // Imports of site archives (./archive/import.ts): the import, its staged records and the ids
+  // the archive's records take here (`done`: 1 once a conversation's restore began, 2 when it ended).
+  `CREATE TABLE archive_imports (
+     id TEXT PRIMARY KEY,
+     state TEXT NOT NULL,
+     dry INTEGER NOT NULL,
+     report TEXT NOT NULL,
+     actor TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   );
+   CREATE TABLE archive_staged (
+     import_id TEXT NOT NULL,
+     n INTEGER NOT NULL,
+     kind TEXT NOT NULL,
+     conversation TEXT,
+     record TEXT NOT NULL,
+     PRIMARY KEY (import_id, n)
+   );
+   CREATE INDEX archive_staged_kind ON archive_staged (import_id, kind, conversation, n);
+   CREATE TABLE archive_ids (
+     import_id TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     source_id TEXT NOT NULL,
+     target_id TEXT NOT NULL,
+     done INTEGER NOT NULL DEFAULT 0,
+     summary TEXT,
+     PRIMARY KEY (import_id, kind, source_id)
+   );
+   CREATE INDEX archive_ids_pending ON archive_ids (import_id, kind, done);`,
 ] as const;

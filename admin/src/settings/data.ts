@@ -1,14 +1,17 @@
 /**
  * Settings → Data and secrets (owner and admin): how long conversations are kept, and
  * rotating the identity or plugin secret with a grace period. A new secret is shown once,
- * right after rotation, with when the old one stops being accepted.
+ * right after rotation, with when the old one stops being accepted. The owner also finds the
+ * site archive here (./archive.ts).
  */
-import { css, html } from "lit";
+import { css, html, nothing } from "lit";
 import { customElement, state as litState } from "lit/decorators.js";
 import { ApiFailure, api } from "../api";
 import { serverText, t } from "../i18n";
 import { fieldError, invalid } from "../ui/fields";
 import { withoutPath } from "./field-paths";
+import { state } from "../app-state";
+import "./archive";
 import { Screen } from "./screen";
 import "./secret-rotation";
 import type { SecretName } from "./secret-rotation";
@@ -54,7 +57,8 @@ export class EcSettingsData extends Screen {
     if (this.loadError) return html`${head}<p class="form-error" role="alert">${this.loadError}</p>`;
     if (this.months === undefined) return html`${head}<p class="muted">${t("app.loading")}</p>`;
     return html`${head}${this.retention()}${this.secretsCard()}
-      <p class="muted">${T("eraseHint")}</p>`;
+      <p class="muted">${T("eraseHint")}</p>
+      ${state.operator?.role === "owner" ? html`<ec-site-archive></ec-site-archive>` : nothing}`;
   }
 
   private retention() {

@@ -129,6 +129,11 @@ function write(sql: SqlStorage, id: string, input: KbEntryInput): KbEntry {
   return entry;
 }
 
+/** The entries were written behind this module's back (an import): the FAQ index is built again. */
+export function knowledgeChanged(sql: SqlStorage): void {
+  indexes.delete(sql);
+}
+
 function toEntry(r: Row): KbEntry {
   return {
     id: r.id,

@@ -1,0 +1,363 @@
+/**
+ * The site archive: export → import into a fresh site → export again gives the same records
+ * once ids and the export's own time are normalised (every conversation, message, note and
+ * file survives); a dry run reports without changing anything; truncated, tampered, foreign,
+ * wrong-version and too-large archives are refused with nothing imported; only the owner
+ * may export or import. Also the conversations' and contacts' CSV.
+ */
+import { env, runInDurableObject, SELF } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { conversationStub, siteStub } from "../../worker/lib/jurisdiction";
+import { addOperator, call, expectJson } from "./admin-helpers";
+import * as fx from "./files-fixtures";
+import {
+  BASE,
+  createSite,
+  eventually,
+  login,
+  ORIGIN,
+  operatorSocket,
+  startSession,
+  visitorSocket,
+  type Grant,
+} from "./helpers";
+
+const A = "archive-a";
+let ownerA: string;
+let exported: string;
+
+async function exportOf(cookie: string): Promise<string> {
+  const res = await call("GET", "/data/export", cookie);
+  expect(res.status).toBe(200);
+  expect(res.headers.get("Content-Disposition")).toMatch(/attachment; filename="edgechat-.*\.jsonl"/);
+  return res.text();
+}
+
+function importArchive(cookie: string, body: string | Uint8Array, dryRun = false): Promise<Response> {
+  // A site this small commits within the first answer's time budget (`done: true`).
+  return SELF.fetch(`${BASE}/api/v1/admin/data/import${dryRun ? "?dryRun=1" : ""}`, {
+    method: "POST",
+    headers: { Cookie: cookie, Origin: BASE, "Content-Type": "application/x-ndjson" },
+    body,
+  });
+}
+
+/** A visitor's conversation with an operator's answer and note; resolves once the inbox lists it. */
+async function conversation(siteKey: string, operator: string, visitorText: string, file = false): Promise<Grant> {
+  const grant = await startSession(siteKey, { locale: "en" });
+  const tab = await visitorSocket(grant);
+  await tab.hello();
+  await tab.say(visitorText);
+  await tab.say(`${visitorText} — and one more thing, "quoted", 💬`);
+  const op = await operatorSocket(operator, grant.conversationId);
+  await op.hello();
+  await op.say("Happy to help");
+  op.send({ type: "note", clientId: crypto.randomUUID(), text: "internal: VIP customer" });
+  await op.next("ack");
+  if (file) {
+    const q = new URLSearchParams({ token: grant.visitorToken, name: "photo.png", clientId: crypto.randomUUID() });
+    const up = await SELF.fetch(`${BASE}/api/v1/conversations/${grant.conversationId}/files?${q}`, {
+      method: "POST",
+      headers: { Origin: ORIGIN, "Content-Type": "application/octet-stream" },
+      body: fx.png(),
+    });
+    expect(up.status, await up.clone().text()).toBe(201);
+  }
+  tab.close();
+  op.close();
+  await eventually(async () => {
+    const listed = await siteStub(env, siteKey).hasConversation(grant.conversationId);
+    expect(listed).toBe(true);
+  });
+  return grant;
+}
+
+/**
+ * The records of an archive with what differs between two sites put aside: the export's
+ * time and site key, the trailer's checksum, and ids the import gave anew (conversation,
+ * operator and department ids, written as the visitor, email or name they stand for).
+ * Sorted, since conversations are listed by id.
+ */
+function normalised(archive: string): string[] {
+  const lines = archive.trimEnd().split("\n");
+  const records = lines.map((l) => JSON.parse(l));
+  const ids = new Map<string, string>();
+  for (const r of records) {
+    if (r.kind === "conversation") ids.set(r.id, `<conversation of ${r.row.visitor_id} at ${r.row.created_at}>`);
+    if (r.kind === "operator") ids.set(r.row.id, `<operator ${r.row.email}>`);
+    if (r.kind === "department") ids.set(r.row.id, `<department ${r.row.name}>`);
+  }
+  return records
+    .filter((r) => r.kind !== "trailer")
+    .map((r) => {
+      if (r.kind === "header") return JSON.stringify({ ...r, exportedAt: "<time>", site: { ...r.site, key: "<key>" } });
+      // The importing owner keeps their own account: its creation time is this site's.
+      if (r.kind === "operator" && r.row.role === "owner") r.row.created_at = "<owner's>";
+      // A day's figures are a map whose keys come in the order conversations were counted.
+      if (r.kind === "reportDay") r.row.row = JSON.stringify(sortedKeys(JSON.parse(r.row.row)));
+      let text = JSON.stringify(r);
+      for (const [id, name] of ids) text = text.replaceAll(id, name);
+      return text;
+    })
+    .sort();
+}
+
+/** Runs `read` on a Site object's SQLite. */
+function runInSite<T>(siteKey: string, read: (sql: SqlStorage) => T): Promise<T> {
+  return runInDurableObject(siteStub(env, siteKey), (_site, state) => read(state.storage.sql));
+}
+
+/** Lines with a trailer that matches them. */
+async function withTrailer(lines: string[]): Promise<string> {
+  const body = lines.map((l) => `${l}\n`).join("");
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
+  const sha256 = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${body}${JSON.stringify({ kind: "trailer", records: lines.length, sha256 })}\n`;
+}
+
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, sortedKeys(v)]),
+    );
+  return value;
+}
+
+beforeAll(async () => {
+  await createSite(A);
+  ownerA = await login(A);
+  const op = await addOperator(A, ownerA, "operator", "Olga");
+  const { department } = await expectJson(
+    call("POST", "/departments", ownerA, { name: "Sales", operatorIds: [op.id] }),
+    201,
+  );
+  await expectJson(call("PUT", "/routing", ownerA, { auto: false, defaultDepartmentId: department.id }), 200);
+  await expectJson(
+    call("POST", "/canned", ownerA, { shortcut: "hi", title: "Hello", text: "Hello, how can I help?" }),
+    201,
+  );
+  await expectJson(
+    call("POST", "/bot/kb", ownerA, {
+      questions: ["Do you ship to Riga?"],
+      answer: "Yes, in 3 days.",
+      tags: ["shipping"],
+      lang: "en",
+    }),
+    201,
+  );
+  const first = await conversation(A, op.cookie, "Where is my order 1234?", true);
+  await conversation(A, ownerA, "Do you have size M?");
+  await conversation(A, op.cookie, "Привет! Есть доставка?");
+  await expectJson(
+    call("POST", `/conversations/${first.conversationId}/assign`, ownerA, { departmentId: department.id }),
+    200,
+  );
+  await expectJson(call("POST", `/conversations/${first.conversationId}/resolve`, ownerA), 200);
+  await eventually(async () => {
+    const { conversations } = await expectJson(call("GET", "/conversations?status=resolved", ownerA), 200);
+    expect(conversations).toHaveLength(1);
+  });
+  const lead = { conversationId: first.conversationId, visitorId: first.visitorId, department: null };
+  await siteStub(env, A).botLeadField(lead, "email", "buyer@example.com");
+  exported = await exportOf(ownerA);
+});
+
+describe("export", () => {
+  it("is one archive: header, every kind of record, trailer; no password hash or secret", () => {
+    const records = exported
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(records[0]).toMatchObject({ kind: "header", format: "edgechat-site-archive", version: 1, site: { key: A } });
+    expect(records.at(-1)).toMatchObject({ kind: "trailer", records: records.length - 1 });
+    const kinds = new Set(records.map((r) => r.kind));
+    for (const k of [
+      "setting",
+      "operator",
+      "department",
+      "canned",
+      "kb",
+      "contact",
+      "lead",
+      "conversation",
+      "message",
+      "file",
+    ])
+      expect(kinds, k).toContain(k);
+    expect(records.filter((r) => r.kind === "conversation")).toHaveLength(3);
+    // 2 visitor messages, an answer and a note in each, and the file's message in one.
+    expect(records.filter((r) => r.kind === "message")).toHaveLength(13);
+    expect(exported).not.toMatch(/pw_hash|pw_salt|identity_secret|plugin_secret|token_hash|manage_hash/);
+    const file = records.find((r) => r.kind === "file");
+    expect(file.path).toBe(`/api/v1/admin/conversations/${file.conversation}/files/${file.row.id}`);
+  });
+
+  it("gives the conversations and contacts as CSV", async () => {
+    const conversations = await call("GET", "/data/conversations.csv", ownerA);
+    expect(conversations.headers.get("Content-Type")).toMatch(/^text\/csv/);
+    const rows = (await conversations.text()).trimEnd().split("\r\n");
+    expect(rows[0]).toMatch(/^id,visitor_id,status,channel,created_at/);
+    expect(rows).toHaveLength(4);
+    expect(rows.join("\n")).toContain(",resolved,");
+    expect(rows.join("\n")).toContain(",Sales,");
+    const contacts = (await (await call("GET", "/data/contacts.csv", ownerA)).text()).trimEnd().split("\r\n");
+    expect(contacts[0]).toMatch(/^visitor_id,user_id,email,name/);
+    expect(contacts).toHaveLength(2); // the visitor who left an email
+  });
+
+  it("is the owner's alone", async () => {
+    const admin = await addOperator(A, ownerA, "admin");
+    for (const path of ["/data/export", "/data/conversations.csv", "/data/contacts.csv"]) {
+      const res = await call("GET", path, admin.cookie);
+      expect(res.status, path).toBe(403);
+    }
+    const refused = await importArchive(admin.cookie, exported, true);
+    expect(refused.status).toBe(403);
+    expect(await call("GET", "/data/export", null).then((r) => r.status)).toBe(401);
+  });
+});
+
+describe("import", () => {
+  it("round-trips: export → import into a fresh site → export is the same archive", async () => {
+    const B = "archive-b";
+    await createSite(B);
+    const ownerB = await login(B);
+    const before = await exportOf(ownerB);
+
+    const dry = await expectJson(importArchive(ownerB, exported, true), 200);
+    expect(dry.report).toMatchObject({
+      dryRun: true,
+      source: { key: A },
+      records: { conversation: 3, message: 13, file: 1 },
+    });
+    expect(dry.report.conflicts).toContainEqual(
+      expect.objectContaining({ kind: "operator", resolution: expect.stringMatching(/kept/) }),
+    );
+    expect(await exportOf(ownerB).then(normalised)).toEqual(normalised(before)); // a dry run changes nothing
+
+    const done = await expectJson(importArchive(ownerB, exported), 200);
+    expect(done).toMatchObject({ done: true, report: { state: "imported" } });
+    const again = await exportOf(ownerB);
+    expect(normalised(again)).toEqual(normalised(exported));
+
+    // The imported conversations are live: listed, searchable, open to an operator, files readable.
+    const { conversations } = await expectJson(call("GET", "/conversations", ownerB), 200);
+    expect(conversations).toHaveLength(3);
+    const found = await expectJson(call("GET", `/search?q=${encodeURIComponent("size M")}`, ownerB), 200);
+    expect(found.conversations).toHaveLength(1);
+    const withFile = JSON.parse(again.split("\n").find((l) => l.includes('"kind":"file"'))!);
+    const redirect = await SELF.fetch(`${BASE}${withFile.path}`, { headers: { Cookie: ownerB }, redirect: "manual" });
+    expect(redirect.status).toBe(302);
+    const file = await SELF.fetch(redirect.headers.get("Location")!);
+    expect(file.status, await file.clone().text()).toBe(200);
+    expect(new Uint8Array(await file.arrayBuffer())).toEqual(fx.png());
+    const op = await operatorSocket(ownerB, conversations[0].id);
+    const welcome = await op.hello();
+    expect(welcome.messages.length).toBeGreaterThanOrEqual(4);
+    op.close();
+    // An imported operator exists, with no password anyone knows.
+    const { operators } = await expectJson(call("GET", "/team", ownerB), 200);
+    expect(operators.map((o: { name: string }) => o.name)).toContain("Olga");
+  });
+
+  it("shows nothing of an import stopped half-way, refuses another until it is resumed or discarded", async () => {
+    const D = "archive-d";
+    await createSite(D);
+    const ownerD = await login(D);
+    const site = siteStub(env, D);
+    const [header, ...records] = exported
+      .trimEnd()
+      .split("\n")
+      .slice(0, -1)
+      .map((l) => JSON.parse(l));
+    const actor = { id: "op", name: "Owner", role: "owner" as const };
+    const begun = await site.beginImport(actor, header, false);
+    if ("error" in begun) throw new Error(begun.error.message);
+    expect(await site.stageImport(begun.id, records)).toEqual({ ok: true });
+    await site.importStaged(begun.id);
+    const step = await site.importStep(begun.id); // the conversations are restored; the commit is the next step
+    expect(step).toMatchObject({ done: false, restored: 3 });
+
+    // As if the request died here: the site shows none of it, and the next import waits.
+    expect(await expectJson(call("GET", "/conversations", ownerD), 200)).toEqual({ conversations: [] });
+    const blocked = await expectJson(importArchive(ownerD, exported, true), 409);
+    expect(blocked.error.code).toBe("import_unfinished");
+    const restored = await runInSite(D, (sql) =>
+      sql.exec<{ target_id: string }>("SELECT target_id FROM archive_ids WHERE kind = 'conversation'").toArray(),
+    );
+    expect(restored).toHaveLength(3);
+    for (const { target_id } of restored) expect(await conversationStub(env, target_id)!.belongsTo(D)).toBe("yes");
+
+    await expectJson(call("DELETE", `/data/import/${begun.id}`, ownerD), 200);
+    for (const { target_id } of restored) expect(await conversationStub(env, target_id)!.belongsTo(D)).toBe("none");
+    expect(await runInSite(D, (sql) => sql.exec("SELECT * FROM archive_staged").toArray())).toEqual([]);
+    // And an import runs again from the start.
+    const done = await expectJson(importArchive(ownerD, exported), 200);
+    expect(done.report.state).toBe("imported");
+    expect((await expectJson(call("GET", "/conversations", ownerD), 200)).conversations).toHaveLength(3);
+  });
+
+  describe("refuses a bad archive, importing nothing", () => {
+    let ownerC: string;
+    const C = "archive-c";
+    let before: string[];
+
+    beforeAll(async () => {
+      await createSite(C);
+      ownerC = await login(C);
+      before = normalised(await exportOf(ownerC));
+    });
+
+    async function refused(body: string | Uint8Array, status: number, code: string, message: RegExp): Promise<void> {
+      for (const dryRun of [true, false]) {
+        const res = await expectJson(importArchive(ownerC, body, dryRun), status);
+        expect(res.error.code).toBe(code);
+        expect(res.error.message).toMatch(message);
+      }
+      expect(normalised(await exportOf(ownerC))).toEqual(before);
+    }
+
+    it("truncated", async () => {
+      const lines = exported.split("\n");
+      await refused(lines.slice(0, -3).join("\n") + "\n", 400, "archive_truncated", /truncated/);
+      await refused(exported.slice(0, exported.length - 40), 400, "archive_truncated", /truncated/);
+    });
+
+    it("tampered", async () => {
+      const changed = exported.replace("Happy to help", "Happy to hurt");
+      expect(changed).not.toBe(exported);
+      await refused(changed, 400, "archive_tampered", /changed after export/);
+      const dropped = exported
+        .split("\n")
+        .filter((l) => !l.includes('"kind":"canned"'))
+        .join("\n");
+      await refused(dropped, 400, "archive_tampered", /checksum/);
+    });
+
+    it("foreign", async () => {
+      await refused('{"some":"json"}\n', 400, "foreign_archive", /not an Edgechat site archive/);
+      await refused("id,visitor_id\n1,2\n", 400, "archive_damaged", /not JSON/);
+      await refused("", 400, "foreign_archive", /empty/);
+    });
+
+    it("with a message before its conversation (checksum recomputed, as a hand-made file would be)", async () => {
+      const lines = exported.trimEnd().split("\n").slice(0, -1);
+      const i = lines.findIndex((l) => l.includes('"kind":"conversation"'));
+      const reordered = [...lines.slice(0, i), ...lines.slice(i + 1), lines[i]!];
+      await refused(await withTrailer(reordered), 400, "archive_damaged", /comes before the conversation/);
+    });
+
+    it("of another format version", async () => {
+      const v2 = exported.replace('"version":1', '"version":2');
+      await refused(v2, 400, "archive_version", /version 2; this deployment reads version 1/);
+    });
+
+    it("too large", async () => {
+      const huge = exported.replace("Happy to help", "x".repeat(1_100_000));
+      await refused(huge, 413, "record_too_large", /over 1024 KB/);
+    });
+  });
+});

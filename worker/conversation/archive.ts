@@ -1,0 +1,115 @@
+/**
+ * A conversation in and out of a site archive (worker/site/archive/): its state row, its
+ * messages in pages, and its files' ledger, as column → value rows; and the restore of those
+ * rows into a fresh object on import. A restored conversation does not report to its Site:
+ * the Site lists it itself when the whole import commits, so nothing of an import that fails
+ * half-way shows in the inbox.
+ */
+import { failure, type Failure } from "../lib/errors";
+import { migrate } from "../lib/migrate";
+import { columnsOf, insertRow, type Row } from "../lib/rows";
+import { conversationPrefix, fileKey } from "../files/storage";
+import type { InboxEntry } from "../protocol";
+import type { ConversationHost } from "./host";
+import { CONVERSATION_MIGRATIONS } from "./schema";
+import { buildSummary } from "./summary";
+
+/** Messages per page of an export: small enough for one RPC answer, large enough to be few. */
+export const ARCHIVE_MESSAGES_PER_PAGE = 500;
+
+export interface ArchivePage {
+  /** The state row (without the site key), with the first page only. */
+  state?: Row;
+  /** The files' ledger, with the first page only. */
+  files?: Row[];
+  messages: Row[];
+  more: boolean;
+}
+
+/** One page of the conversation for an export: messages after `afterSeq`, oldest first. */
+export function archivePage(
+  host: ConversationHost,
+  siteKey: string,
+  afterSeq: number,
+  limit = ARCHIVE_MESSAGES_PER_PAGE,
+): ArchivePage | Failure {
+  const state = host.store.state();
+  if (!state) return failure(404, "not_found", "no such conversation");
+  if (state.site_key !== siteKey) return failure(403, "forbidden", "this conversation belongs to another site");
+  const page = host.sql
+    .exec<Row>("SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit + 1)
+    .toArray();
+  const more = page.length > limit;
+  const messages = more ? page.slice(0, limit) : page;
+  if (afterSeq > 0) return { messages, more };
+  const { site_key: _site, id: _one, ...row } = host.sql.exec<Row>("SELECT * FROM conversation WHERE id = 1").one();
+  const files = host.sql.exec<Row>("SELECT * FROM files ORDER BY seq, id").toArray();
+  return { state: row, files, messages, more };
+}
+
+export interface RestoreChunk {
+  /** The state row, with the first chunk: storage is emptied first, so a retried step starts over. */
+  state?: Row;
+  messages: Row[];
+  files: Row[];
+  /** Where the files' bytes were, when they are in this deployment's bucket. */
+  filesFrom?: { siteKey: string; conversationId: string };
+}
+
+/**
+ * Writes one chunk of an imported conversation into this (new) object and answers its
+ * inbox summary. Only the Site that minted this object's id for the import calls it, so a
+ * state row already here is an earlier attempt of the same step, and is replaced.
+ */
+export async function restore(
+  host: ConversationHost,
+  ctx: DurableObjectState,
+  siteKey: string,
+  chunk: RestoreChunk,
+): Promise<InboxEntry | Failure> {
+  const existing = host.store.state();
+  if (existing && existing.site_key !== siteKey)
+    return failure(403, "forbidden", "this conversation belongs to another site");
+  const { sql } = host;
+  if (chunk.state) {
+    if (existing) {
+      await ctx.storage.deleteAll();
+      migrate(sql, CONVERSATION_MIGRATIONS);
+    }
+    host.store.forget();
+    ctx.storage.transactionSync(() =>
+      insertRow(sql, "conversation", columnsOf(sql, "conversation"), chunk.state!, { id: 1, site_key: siteKey }),
+    );
+    host.store.forget();
+  } else if (!existing) {
+    return failure(409, "not_started", "the conversation's first chunk has not been restored");
+  }
+  const messageColumns = columnsOf(sql, "messages");
+  const fileColumns = columnsOf(sql, "files");
+  ctx.storage.transactionSync(() => {
+    for (const m of chunk.messages) insertRow(sql, "messages", messageColumns, m);
+    for (const f of chunk.files) insertRow(sql, "files", fileColumns, f);
+  });
+  host.store.forget();
+  if (chunk.filesFrom) await copyFiles(host, siteKey, chunk.filesFrom, chunk.files);
+  return buildSummary(host.id, host.store);
+}
+
+/** Copies the bytes of files from where the exporting site kept them, when they are in this bucket. */
+async function copyFiles(
+  host: ConversationHost,
+  siteKey: string,
+  from: { siteKey: string; conversationId: string },
+  files: Row[],
+): Promise<void> {
+  if (conversationPrefix(from.siteKey, from.conversationId) === conversationPrefix(siteKey, host.id)) return;
+  for (const f of files) {
+    const fileId = String(f.id);
+    const source = await host.env.FILES.get(fileKey({ ...from, fileId }));
+    if (!source) continue;
+    await host.env.FILES.put(fileKey({ siteKey, conversationId: host.id, fileId }), source.body, {
+      httpMetadata: source.httpMetadata,
+      customMetadata: source.customMetadata,
+    });
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The Site's side of an export: the archive in pages, each one RPC answer. The Worker pulls
+ * page after page into the download (./stream.ts), so neither holds the whole site: one
+ * page is the site's own records, then contacts, leads and conversations a bounded number
+ * at a time. Conversations are asked for here, not by the Worker, so that a Worker request
+ * makes one subrequest per page, not one per conversation (a Worker request has a limit of
+ * them; each call into this object starts a new count of its own).
+ */
+import { conversationStub } from "../../lib/jurisdiction";
+import type { SiteHost } from "../host";
+import { rollUp } from "../reports";
+import { readSetting, siteSettingsOf } from "../settings";
+import { ARCHIVE_FORMAT, ARCHIVE_VERSION, FILES_NOTE, line, type ArchiveRecord, type Row } from "./format";
+
+/** Settings keys that travel: everything a shop owner set, never a secret or the site's identity. */
+export const ARCHIVED_SETTINGS = [
+  "settings",
+  "autoreply",
+  "email",
+  "routing",
+  "bot",
+  "bot_scenario",
+  "appointments",
+  "retention",
+] as const;
+/** Rows of contacts and leads per page. */
+const ROWS_PER_PAGE = 500;
+/** Conversations per page, and the messages after which a page ends early. */
+const CONVERSATIONS_PER_PAGE = 25;
+const MESSAGES_PER_PAGE = 2_000;
+
+/** Where the next page starts: a section and the last key written in it. */
+export type ExportCursor =
+  | { section: "contacts" | "leads"; after: string }
+  | { section: "conversations"; after: string; afterSeq?: number };
+
+export interface ExportPage {
+  text: string;
+  next: ExportCursor | null;
+}
+
+/** One page of the archive; `cursor` null for the first (the header and the site's own records). */
+export async function exportPage(host: SiteHost, cursor: ExportCursor | null): Promise<ExportPage> {
+  if (!cursor) return { text: await headPage(host), next: { section: "contacts", after: "" } };
+  if (cursor.section === "conversations") return conversationsPage(host, cursor);
+  const [table, key] = cursor.section === "contacts" ? ["contacts", "visitor_id"] : ["leads", "id"];
+  const rows = host.sql
+    .exec<Row>(`SELECT * FROM ${table} WHERE ${key} > ? ORDER BY ${key} LIMIT ?`, cursor.after, ROWS_PER_PAGE)
+    .toArray();
+  const kind = cursor.section === "contacts" ? "contact" : "lead";
+  const text = rows.map((row) => line({ kind, row })).join("");
+  if (rows.length === ROWS_PER_PAGE)
+    return { text, next: { section: cursor.section, after: String(rows.at(-1)![key]) } };
+  return {
+    text,
+    next: cursor.section === "contacts" ? { section: "leads", after: "" } : { section: "conversations", after: "" },
+  };
+}
+
+async function headPage(host: SiteHost): Promise<string> {
+  const { sql } = host;
+  await rollUp(host); // the day figures as they stand, not as the last timer left them
+  const out = [
+    line({
+      kind: "header",
+      format: ARCHIVE_FORMAT,
+      version: ARCHIVE_VERSION,
+      site: { key: host.siteKey() ?? "", name: siteSettingsOf(sql)?.name ?? null },
+      exportedAt: Date.now(),
+      files: FILES_NOTE,
+    }),
+  ];
+  const add = (record: ArchiveRecord) => out.push(line(record));
+  for (const key of ARCHIVED_SETTINGS) {
+    const value = readSetting(sql, key);
+    if (value !== null) add({ kind: "setting", key, value });
+  }
+  // Never a password's hash or salt, sessions or Telegram links: an operator is who they are and what they may do.
+  for (const row of sql
+    .exec<Row>("SELECT id, email, name, role, capacity, created_at FROM operators ORDER BY created_at, id")
+    .toArray())
+    add({ kind: "operator", row });
+  const members = sql.exec<{ department_id: string; operator_id: string }>(
+    "SELECT * FROM department_members ORDER BY operator_id",
+  );
+  const byDepartment = new Map<string, string[]>();
+  for (const m of members)
+    byDepartment.set(m.department_id, [...(byDepartment.get(m.department_id) ?? []), m.operator_id]);
+  for (const row of sql.exec<Row>("SELECT * FROM departments ORDER BY created_at, id").toArray())
+    add({ kind: "department", row, operatorIds: byDepartment.get(String(row.id)) ?? [] });
+  for (const row of sql.exec<Row>("SELECT * FROM canned ORDER BY shortcut").toArray()) add({ kind: "canned", row });
+  for (const row of sql.exec<Row>("SELECT * FROM kb_entries ORDER BY updated_at, id").toArray())
+    add({ kind: "kb", row });
+  // The manage token's hash stays: it is a credential of the visitor's email link, not data.
+  for (const { manage_hash: _hash, ...row } of sql
+    .exec<Row>("SELECT * FROM appointments ORDER BY starts_at, id")
+    .toArray())
+    add({ kind: "appointment", row });
+  for (const row of sql.exec<Row>("SELECT * FROM report_days ORDER BY day").toArray()) add({ kind: "reportDay", row });
+  return out.join("");
+}
+
+/** Conversations in id order, each with its messages and files' ledger; a long one spans pages. */
+async function conversationsPage(host: SiteHost, cursor: { after: string; afterSeq?: number }): Promise<ExportPage> {
+  const siteKey = host.siteKey() ?? "";
+  // A conversation cut off by the last page comes first, continuing after its last message.
+  const ids = cursor.afterSeq
+    ? [cursor.after]
+    : host.sql
+        .exec<{ id: string }>(
+          "SELECT id FROM inbox WHERE id > ? ORDER BY id LIMIT ?",
+          cursor.after,
+          CONVERSATIONS_PER_PAGE,
+        )
+        .toArray()
+        .map((r) => r.id);
+  if (!ids.length) return { text: "", next: null };
+  const pages = await Promise.all(
+    ids.map((id, i) => conversationStub(host.env, id)?.archivePage(siteKey, i === 0 ? (cursor.afterSeq ?? 0) : 0)),
+  );
+  const out: string[] = [];
+  let messages = 0;
+  for (const [i, id] of ids.entries()) {
+    const page = pages[i];
+    if (!page || "error" in page) continue; // erased while the export ran: it is simply not in it
+    if (page.state) {
+      out.push(line({ kind: "conversation", id, row: page.state }));
+      for (const row of page.files ?? [])
+        out.push(
+          line({ kind: "file", conversation: id, row, path: `/api/v1/admin/conversations/${id}/files/${row.id}` }),
+        );
+    }
+    for (const row of page.messages) out.push(line({ kind: "message", conversation: id, row }));
+    messages += page.messages.length;
+    if (page.more)
+      return {
+        text: out.join(""),
+        next: { section: "conversations", after: id, afterSeq: Number(page.messages.at(-1)!.seq) },
+      };
+    if (messages >= MESSAGES_PER_PAGE) return { text: out.join(""), next: { section: "conversations", after: id } };
+  }
+  return { text: out.join(""), next: { section: "conversations", after: ids.at(-1)! } };
+}

@@ -1,0 +1,118 @@
+/**
+ * The site archive's format (docs/archive.md): newline-delimited JSON, one record a line, so
+ * that it is written and read as a stream both ways. The first line is the header (format
+ * name and version), the last the trailer (how many records came before it and the SHA-256
+ * of their bytes): an archive without its trailer is truncated, one whose bytes do not hash
+ * to it was changed. Every record is checked against its schema here before anything is
+ * staged. Table rows travel as column → value objects (the Site's and the Conversation's
+ * own column names), so a column a later version adds is carried along; the importer writes
+ * only the columns its own tables have.
+ */
+import { z } from "zod";
+
+export const ARCHIVE_FORMAT = "edgechat-site-archive";
+export const ARCHIVE_VERSION = 1;
+/** The longest line a reader accepts: a message is at most a few KB, a setting or KB entry less than this. */
+export const MAX_RECORD_BYTES = 1024 * 1024;
+/** The largest archive an import takes (Cloudflare's own request body limit is 100–500 MB by plan). */
+export const MAX_ARCHIVE_BYTES = 512 * 1024 * 1024;
+
+/** What the header tells a shop owner reading the file about files' bytes. */
+export const FILES_NOTE =
+  "Files' bytes are not in this archive: each `file` record names its path on the deployment it came from " +
+  "(GET it with an owner's or admin's session; it redirects to a short-lived signed link). An import into " +
+  "the same deployment copies the bytes; into another deployment the files are listed but their bytes stay behind.";
+
+const id = z.string().min(1).max(128);
+const scalar = z.union([z.string().max(MAX_RECORD_BYTES), z.number(), z.null()]);
+/** A table row: column → scalar, column names as SQL identifiers. */
+const row = z.record(z.string().regex(/^[a-z][a-z0-9_]{0,62}$/), scalar);
+
+const header = z.strictObject({
+  kind: z.literal("header"),
+  format: z.literal(ARCHIVE_FORMAT),
+  version: z.literal(ARCHIVE_VERSION),
+  site: z.strictObject({ key: z.string().max(128), name: z.string().max(200).nullable() }),
+  exportedAt: z.number().int(),
+  files: z.string().max(1000),
+});
+
+/** The records between header and trailer, by kind. */
+export const recordSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("setting"), key: z.string().max(64), value: z.unknown() }),
+  z.strictObject({ kind: z.literal("operator"), row }),
+  z.strictObject({ kind: z.literal("department"), row, operatorIds: z.array(id).max(1000) }),
+  z.strictObject({ kind: z.literal("canned"), row }),
+  z.strictObject({ kind: z.literal("kb"), row }),
+  z.strictObject({ kind: z.literal("appointment"), row }),
+  z.strictObject({ kind: z.literal("reportDay"), row }),
+  z.strictObject({ kind: z.literal("contact"), row }),
+  z.strictObject({ kind: z.literal("lead"), row }),
+  z.strictObject({ kind: z.literal("conversation"), id, row }),
+  z.strictObject({ kind: z.literal("message"), conversation: id, row }),
+  z.strictObject({ kind: z.literal("file"), conversation: id, row, path: z.string().max(400) }),
+]);
+export type ArchiveRecord = z.infer<typeof recordSchema>;
+export type RecordKind = ArchiveRecord["kind"];
+export type Row = z.infer<typeof row>;
+export type ArchiveHeader = z.infer<typeof header>;
+
+const trailer = z.strictObject({
+  kind: z.literal("trailer"),
+  records: z.number().int().min(0),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type ArchiveTrailer = z.infer<typeof trailer>;
+
+/** Why an archive was refused: the code and message an import answers with. */
+export class ArchiveRefusal extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: 400 | 413 = 400,
+  ) {
+    super(message);
+  }
+}
+
+function parseLine(line: string, n: number): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw new ArchiveRefusal("archive_damaged", `line ${n} is not JSON: the archive is damaged`);
+  }
+}
+
+/** The header of an archive, or why the first line is not one this deployment reads. */
+export function readHeader(line: string): ArchiveHeader {
+  const value = parseLine(line, 1) as Record<string, unknown> | null;
+  if (typeof value !== "object" || value === null || value.kind !== "header" || value.format !== ARCHIVE_FORMAT)
+    throw new ArchiveRefusal("foreign_archive", "this is not an Edgechat site archive (its first line is no header)");
+  if (value.version !== ARCHIVE_VERSION)
+    throw new ArchiveRefusal(
+      "archive_version",
+      `this archive is format version ${String(value.version)}; this deployment reads version ${ARCHIVE_VERSION} — export it again from a deployment of the same version`,
+    );
+  const parsed = header.safeParse(value);
+  if (!parsed.success) throw new ArchiveRefusal("archive_damaged", "the archive's header is malformed");
+  return parsed.data;
+}
+
+/** A record line, checked; `n` is its line number for the message. */
+export function readRecord(line: string, n: number): ArchiveRecord | ArchiveTrailer {
+  const value = parseLine(line, n) as { kind?: unknown } | null;
+  if (value && typeof value === "object" && value.kind === "trailer") {
+    const parsed = trailer.safeParse(value);
+    if (!parsed.success) throw new ArchiveRefusal("archive_damaged", "the archive's trailer is malformed");
+    return parsed.data;
+  }
+  const parsed = recordSchema.safeParse(value);
+  if (!parsed.success)
+    throw new ArchiveRefusal("archive_damaged", `line ${n} is not a record this format has: the archive is damaged`);
+  return parsed.data;
+}
+
+/** One line of the archive, newline included. */
+export function line(record: ArchiveHeader | ArchiveRecord | ArchiveTrailer): string {
+  return `${JSON.stringify(record)}\n`;
+}

@@ -1,0 +1,609 @@
+/**
+ * The Site's side of an import, in three phases so that nothing is half-imported:
+ *
+ * 1. **Stage**: the Worker streams the archive's records here in batches (`stage`); each is
+ *    counted and checked against this site (conflicts) and, unless it is a dry run, kept in
+ *    `archive_staged` with the ids it will take here (`archive_ids`). Nothing a user sees
+ *    changes. The Worker checks the trailer; a bad one discards the staging.
+ * 2. **Restore conversations** (`step`, a batch per call): each staged conversation is written
+ *    into a new Conversation object. Those objects report to no one and no inbox row names
+ *    them: until phase 3 they are unreachable. A failed step is simply run again (a restore
+ *    replaces what an earlier attempt wrote).
+ * 3. **Commit** (the last `step`): one transaction writes settings, operators, departments,
+ *    canned answers, the knowledge base, contacts, leads, appointments and the inbox rows of
+ *    the restored conversations, and drops the staging. Before it, `discard` undoes
+ *    everything (it erases the restored objects).
+ *
+ * Conversation ids are always new here: an id is a Durable Object's, made by one deployment
+ * and owned by one site. Visitor ids and the ids of KB entries, leads and appointments are
+ * kept unless this site has them already; operators are matched by email and departments by
+ * name, and keep this site's record when they match.
+ */
+import { randomHex, hashPassword, randomToken, sha256Hex } from "../../lib/crypto";
+import { failure, type Failure } from "../../lib/errors";
+import { conversationStub, newConversationId } from "../../lib/jurisdiction";
+import { columnsOf, insertRow, type Row } from "../../lib/rows";
+import { routingBody, siteSettings, type InboxEntry } from "../../protocol";
+import * as appointments from "../appointments";
+import * as audit from "../audit";
+import * as autoReply from "../autoreply";
+import * as botConfig from "../bot/config";
+import { knowledgeChanged } from "../bot/knowledge";
+import type { SiteHost } from "../host";
+import { indexEntry } from "../inbox/search";
+import * as mailSettings from "../mail/settings";
+import { recordSummaries } from "../reports";
+import * as routing from "../routing";
+import * as retention from "../data-rights/retention";
+import { readSetting, writeSetting } from "../settings";
+import { ARCHIVED_SETTINGS } from "./export";
+import type { ArchiveHeader, ArchiveRecord, RecordKind } from "./format";
+
+/** Conversations restored per step: each is one or a few calls, well inside a request's limits. */
+export const CONVERSATIONS_PER_STEP = 50;
+const MESSAGES_PER_RESTORE = 500;
+/** Conflicts listed in a report; the rest are only counted. */
+const LISTED_CONFLICTS = 100;
+
+export interface ImportReport {
+  source: { key: string; name: string | null; exportedAt: number };
+  dryRun: boolean;
+  /** Records of each kind in the archive. */
+  records: Partial<Record<RecordKind, number>>;
+  /** Where the archive and this site disagree, and what the import does about it. */
+  conflicts: { kind: RecordKind; key: string; resolution: string }[];
+  moreConflicts: number;
+  /** "checked" ends a dry run. */
+  state: "staging" | "checked" | "staged" | "committing" | "imported";
+}
+
+type ImportRow = { id: string; state: ImportReport["state"]; dry: number; report: string; actor: string };
+
+function importRow(sql: SqlStorage, id: string): ImportRow | null {
+  return sql.exec<ImportRow>("SELECT * FROM archive_imports WHERE id = ?", id).toArray()[0] ?? null;
+}
+
+/** Starts an import; refuses while another one is committing (it must be resumed or discarded first). */
+export function begin(
+  host: SiteHost,
+  actor: audit.Actor,
+  header: ArchiveHeader,
+  dryRun: boolean,
+): { id: string } | Failure {
+  const { sql } = host;
+  const busy = sql.exec<{ id: string }>("SELECT id FROM archive_imports WHERE state = 'committing'").toArray()[0];
+  if (busy)
+    return failure(
+      409,
+      "import_unfinished",
+      `import ${busy.id} is half-way: resume it (POST …/import/${busy.id}/commit) or discard it first`,
+    );
+  // Imports that never got past staging touched nothing but their staging: drop them.
+  for (const { id } of sql.exec<{ id: string }>("SELECT id FROM archive_imports").toArray()) dropStaging(sql, id);
+  const id = `imp_${randomHex(8)}`;
+  const report: ImportReport = {
+    source: { key: header.site.key, name: header.site.name, exportedAt: header.exportedAt },
+    dryRun,
+    records: {},
+    conflicts: [],
+    moreConflicts: 0,
+    state: "staging",
+  };
+  sql.exec(
+    "INSERT INTO archive_imports (id, state, dry, report, actor, created_at) VALUES (?, 'staging', ?, ?, ?, ?)",
+    id,
+    dryRun ? 1 : 0,
+    JSON.stringify(report),
+    JSON.stringify({ id: actor.id, name: actor.name, role: actor.role }),
+    Date.now(),
+  );
+  return { id };
+}
+
+function dropStaging(sql: SqlStorage, id: string): void {
+  sql.exec("DELETE FROM archive_staged WHERE import_id = ?", id);
+  sql.exec("DELETE FROM archive_ids WHERE import_id = ?", id);
+  sql.exec("DELETE FROM archive_imports WHERE id = ?", id);
+}
+
+/** The id a source id of `kind` takes here, when the import gave it one. */
+function mapped(
+  sql: SqlStorage,
+  importId: string,
+  kind: string,
+  source: string | number | null | undefined,
+): string | null {
+  if (source === null || source === undefined) return null;
+  return (
+    sql
+      .exec<{ target_id: string }>(
+        "SELECT target_id FROM archive_ids WHERE import_id = ? AND kind = ? AND source_id = ?",
+        importId,
+        kind,
+        String(source),
+      )
+      .toArray()[0]?.target_id ?? null
+  );
+}
+
+function exists(sql: SqlStorage, query: string, value: unknown): boolean {
+  return sql.exec(query, value).toArray().length > 0;
+}
+
+/** Counts, checks and (unless a dry run) stages a batch of records. */
+export function stage(host: SiteHost, importId: string, records: ArchiveRecord[]): { ok: true } | Failure {
+  const { sql } = host;
+  const row = importRow(sql, importId);
+  if (row?.state !== "staging") return failure(404, "unknown_import", "no such import is being staged");
+  const report = JSON.parse(row.report) as ImportReport;
+  const dry = row.dry === 1;
+  const conflict = (kind: RecordKind, key: string, resolution: string) => {
+    if (report.conflicts.length < LISTED_CONFLICTS) report.conflicts.push({ kind, key, resolution });
+    else report.moreConflicts++;
+  };
+  // A dry run notes ids too (dropped at its end): it finds what the import would find.
+  const mapId = (kind: string, source: string, target: string) => {
+    sql.exec(
+      "INSERT OR IGNORE INTO archive_ids (import_id, kind, source_id, target_id) VALUES (?, ?, ?, ?)",
+      importId,
+      kind,
+      source,
+      target,
+    );
+  };
+  const visitorTaken = (id: string) =>
+    exists(sql, "SELECT 1 FROM contacts WHERE visitor_id = ?", id) ||
+    exists(sql, "SELECT 1 FROM inbox WHERE visitor_id = ? LIMIT 1", id);
+  const mapVisitor = (id: string) => {
+    if (mapped(sql, importId, "visitor", id)) return;
+    const taken = visitorTaken(id);
+    if (taken) conflict("contact", id, "this site has this visitor id: imported under a new one");
+    mapId("visitor", id, taken ? `v_${randomHex(12)}` : id);
+  };
+  let n =
+    sql.exec<{ n: number | null }>("SELECT MAX(n) AS n FROM archive_staged WHERE import_id = ?", importId).one().n ?? 0;
+  const failed = host.ctx.storage.transactionSync((): Failure | null => {
+    for (const record of records) {
+      report.records[record.kind] = (report.records[record.kind] ?? 0) + 1;
+      const r = "row" in record ? record.row : {};
+      switch (record.kind) {
+        case "setting":
+          if (!(ARCHIVED_SETTINGS as readonly string[]).includes(record.key)) {
+            conflict("setting", record.key, "not a setting this deployment takes: skipped");
+            continue;
+          }
+          if (
+            JSON.stringify(readSetting(sql, record.key)) !== JSON.stringify(record.value) &&
+            readSetting(sql, record.key) !== null
+          )
+            conflict("setting", record.key, "this site's value is replaced");
+          break;
+        case "operator": {
+          const here = sql
+            .exec<{ id: string }>("SELECT id FROM operators WHERE email = ?", String(r.email))
+            .toArray()[0];
+          if (here) conflict("operator", String(r.email), "this site has this operator: kept as they are");
+          mapId("operator", String(r.id), here?.id ?? `op_${randomHex(8)}`);
+          break;
+        }
+        case "department": {
+          const here = sql
+            .exec<{ id: string }>("SELECT id FROM departments WHERE name = ?", String(r.name))
+            .toArray()[0];
+          if (here) conflict("department", String(r.name), "this site has a department of this name: kept as it is");
+          mapId("department", String(r.id), here?.id ?? `dep_${randomHex(6)}`);
+          break;
+        }
+        case "canned":
+          if (exists(sql, "SELECT 1 FROM canned WHERE shortcut = ?", r.shortcut))
+            conflict("canned", String(r.shortcut), "this site has this shortcut: its answer is kept");
+          break;
+        case "kb":
+          if (exists(sql, "SELECT 1 FROM kb_entries WHERE id = ?", r.id))
+            conflict("kb", String(r.id), "imported under a new id");
+          break;
+        case "lead":
+          if (exists(sql, "SELECT 1 FROM leads WHERE id = ?", r.id))
+            conflict("lead", String(r.id), "imported under a new id");
+          mapVisitor(String(r.visitor_id));
+          break;
+        case "appointment":
+          if (
+            r.status === "booked" &&
+            exists(sql, "SELECT 1 FROM appointments WHERE starts_at = ? AND status = 'booked'", r.starts_at)
+          )
+            conflict(
+              "appointment",
+              new Date(Number(r.starts_at)).toISOString(),
+              "this slot is booked here: imported as cancelled",
+            );
+          mapVisitor(String(r.visitor_id));
+          break;
+        case "contact":
+          mapVisitor(String(r.visitor_id));
+          break;
+        case "conversation":
+          mapVisitor(String(r.visitor_id));
+          mapId("conversation", record.id, dry ? record.id : newConversationId(host.env, host.siteKey() ?? ""));
+          break;
+        case "message":
+        case "file":
+          if (!mapped(sql, importId, "conversation", record.conversation))
+            return failure(
+              400,
+              "archive_damaged",
+              `a ${record.kind} of conversation ${record.conversation} comes before the conversation`,
+            );
+          break;
+        case "reportDay":
+          continue; // counted again here from the conversations' own figures
+      }
+      if (!dry)
+        sql.exec(
+          "INSERT INTO archive_staged (import_id, n, kind, conversation, record) VALUES (?, ?, ?, ?, ?)",
+          importId,
+          ++n,
+          record.kind,
+          record.kind === "conversation" ? record.id : "conversation" in record ? record.conversation : null,
+          JSON.stringify(record),
+        );
+    }
+    sql.exec("UPDATE archive_imports SET report = ? WHERE id = ?", JSON.stringify(report), importId);
+    return null;
+  });
+  return failed ?? { ok: true };
+}
+
+/** The archive was read to its verified trailer: a dry run answers its report and is dropped; an import is ready to commit. */
+export function staged(host: SiteHost, importId: string): ImportReport | Failure {
+  const { sql } = host;
+  const row = importRow(sql, importId);
+  if (row?.state !== "staging") return failure(404, "unknown_import", "no such import is being staged");
+  const report = JSON.parse(row.report) as ImportReport;
+  if (row.dry) {
+    dropStaging(sql, importId);
+    return { ...report, state: "checked" };
+  }
+  report.state = "staged";
+  sql.exec("UPDATE archive_imports SET state = 'staged', report = ? WHERE id = ?", JSON.stringify(report), importId);
+  return report;
+}
+
+type Staged<K extends RecordKind> = Extract<ArchiveRecord, { kind: K }>;
+
+function stagedOf<K extends RecordKind>(
+  sql: SqlStorage,
+  importId: string,
+  kind: K,
+  conversation?: string,
+): Staged<K>[] {
+  const rows =
+    conversation === undefined
+      ? sql.exec<{ record: string }>(
+          "SELECT record FROM archive_staged WHERE import_id = ? AND kind = ? ORDER BY n",
+          importId,
+          kind,
+        )
+      : sql.exec<{ record: string }>(
+          "SELECT record FROM archive_staged WHERE import_id = ? AND conversation = ? AND kind = ? ORDER BY n",
+          importId,
+          conversation,
+          kind,
+        );
+  return rows.toArray().map((r) => JSON.parse(r.record) as Staged<K>);
+}
+
+/**
+ * One step of the commit: restores the next conversations, or — when all are — commits the
+ * rest in one transaction. Call until `done`; a step that failed may be called again.
+ */
+export async function step(
+  host: SiteHost,
+  importId: string,
+): Promise<{ done: false; restored: number; remaining: number } | { done: true; report: ImportReport } | Failure> {
+  const { sql } = host;
+  const row = importRow(sql, importId);
+  if (!row || (row.state !== "staged" && row.state !== "committing"))
+    return failure(404, "unknown_import", "no import of this id is ready to commit");
+  if (row.state === "staged") sql.exec("UPDATE archive_imports SET state = 'committing' WHERE id = ?", importId);
+  const next = sql
+    .exec<{ source_id: string; target_id: string }>(
+      "SELECT source_id, target_id FROM archive_ids WHERE import_id = ? AND kind = 'conversation' AND done < 2 LIMIT ?",
+      importId,
+      CONVERSATIONS_PER_STEP,
+    )
+    .toArray();
+  if (next.length) {
+    const report = JSON.parse(row.report) as ImportReport;
+    await Promise.all(
+      next.map((c) => restoreConversation(host, importId, report.source.key, c.source_id, c.target_id)),
+    );
+    const remaining = sql
+      .exec<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM archive_ids WHERE import_id = ? AND kind = 'conversation' AND done < 2",
+        importId,
+      )
+      .one().n;
+    return { done: false, restored: next.length, remaining };
+  }
+  return commit(host, importId, row);
+}
+
+async function restoreConversation(
+  host: SiteHost,
+  importId: string,
+  sourceSite: string,
+  sourceId: string,
+  targetId: string,
+): Promise<void> {
+  const { sql } = host;
+  const siteKey = host.siteKey() ?? "";
+  const stub = conversationStub(host.env, targetId)!;
+  sql.exec(
+    "UPDATE archive_ids SET done = 1 WHERE import_id = ? AND kind = 'conversation' AND source_id = ?",
+    importId,
+    sourceId,
+  );
+  const [conversation] = stagedOf(sql, importId, "conversation", sourceId);
+  const operator = (id: unknown) => mapped(sql, importId, "operator", id as string) ?? id;
+  const state: Row = {
+    ...conversation!.row,
+    visitor_id: mapped(sql, importId, "visitor", conversation!.row.visitor_id) ?? conversation!.row.visitor_id,
+    assignee: conversation!.row.assignee === null ? null : (operator(conversation!.row.assignee) as string),
+    department:
+      mapped(sql, importId, "department", conversation!.row.department) ?? conversation!.row.department ?? null,
+  };
+  const messages = stagedOf(sql, importId, "message", sourceId).map((m) =>
+    m.row.author_kind === "operator" && m.row.author_id
+      ? { ...m.row, author_id: operator(m.row.author_id) as string }
+      : m.row,
+  );
+  const files = stagedOf(sql, importId, "file", sourceId).map((f) => f.row);
+  let summary: InboxEntry | null = null;
+  for (let i = 0; i === 0 || i < messages.length; i += MESSAGES_PER_RESTORE) {
+    const result = await stub.restore(siteKey, {
+      ...(i === 0 ? { state, files, filesFrom: { siteKey: sourceSite, conversationId: sourceId } } : { files: [] }),
+      messages: messages.slice(i, i + MESSAGES_PER_RESTORE),
+    });
+    if ("error" in result) throw new Error(`restoring conversation ${sourceId}: ${result.error.message}`);
+    summary = result;
+  }
+  // Every message's words are searchable, not only the last of each summary.
+  for (const m of messages)
+    if (m.text)
+      sql.exec(
+        "INSERT OR IGNORE INTO search_text (conversation_id, seq, text) VALUES (?, ?, ?)",
+        targetId,
+        m.seq,
+        String(m.text).toLowerCase(),
+      );
+  sql.exec(
+    "UPDATE archive_ids SET done = 2, summary = ? WHERE import_id = ? AND kind = 'conversation' AND source_id = ?",
+    JSON.stringify(summary),
+    importId,
+    sourceId,
+  );
+}
+
+/** Settings go through their module's own checks, so an archive cannot store what the admin could not. */
+function saveSetting(sql: SqlStorage, actor: audit.Actor, key: string, value: unknown): Failure | null {
+  const result = (() => {
+    switch (key) {
+      case "settings": {
+        const parsed = siteSettings.safeParse(value);
+        if (!parsed.success)
+          return failure(400, "archive_setting", "the site's settings in the archive are not valid here");
+        writeSetting(sql, "settings", parsed.data);
+        audit.record(sql, actor, "settings.import", null);
+        return null;
+      }
+      case "autoreply":
+        return autoReply.saveSettings(sql, actor, value);
+      case "email":
+        return mailSettings.saveEmailSettings(sql, actor, value);
+      case "routing": {
+        const parsed = routingBody.safeParse(value);
+        if (!parsed.success) return failure(400, "archive_setting", "the routing in the archive is not valid here");
+        return routing.saveRouting(sql, actor, parsed.data);
+      }
+      case "bot":
+        return botConfig.saveBotSettings(sql, actor, value);
+      case "bot_scenario":
+        return botConfig.saveScenario(sql, actor, value);
+      case "appointments":
+        return appointments.saveAppointmentSettings(sql, actor, value);
+      case "retention":
+        if (
+          value !== null &&
+          (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > retention.MAX_RETENTION_MONTHS)
+        )
+          return failure(400, "archive_setting", "the retention in the archive is not valid here");
+        retention.saveRetention(sql, actor, value as number | null);
+        return null;
+    }
+    return null;
+  })();
+  if (result && "error" in result)
+    return failure(400, "archive_setting", `the archive's ${key} setting is not valid here: ${result.error.message}`);
+  return null;
+}
+
+class Rollback extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.error.message);
+  }
+}
+
+async function commit(
+  host: SiteHost,
+  importId: string,
+  row: ImportRow,
+): Promise<{ done: true; report: ImportReport } | Failure> {
+  const { sql } = host;
+  const actor = JSON.parse(row.actor) as audit.Actor;
+  const report = JSON.parse(row.report) as ImportReport;
+  const operators = stagedOf(sql, importId, "operator");
+  // A new operator gets a password nobody knows: they choose theirs with "Forgot password".
+  const passwords = new Map<string, Awaited<ReturnType<typeof hashPassword>>>();
+  for (const o of operators) {
+    const target = mapped(sql, importId, "operator", o.row.id)!;
+    if (!exists(sql, "SELECT 1 FROM operators WHERE id = ?", target))
+      passwords.set(target, await hashPassword(randomToken()));
+  }
+  const manageHashes = await Promise.all(stagedOf(sql, importId, "appointment").map(() => sha256Hex(randomToken())));
+  try {
+    host.ctx.storage.transactionSync(() => {
+      const cols = (table: string) => columnsOf(sql, table);
+      const operatorCols = cols("operators");
+      for (const o of operators) {
+        const id = mapped(sql, importId, "operator", o.row.id)!;
+        const pw = passwords.get(id);
+        if (!pw) continue;
+        const role = o.row.role === "owner" ? "admin" : o.row.role; // this site has its owner
+        insertRow(
+          sql,
+          "operators",
+          operatorCols,
+          o.row,
+          { id, role, pw_hash: pw.hash, pw_salt: pw.salt, pw_iterations: pw.iterations },
+          "OR IGNORE",
+        );
+      }
+      const departmentCols = cols("departments");
+      for (const d of stagedOf(sql, importId, "department")) {
+        const id = mapped(sql, importId, "department", d.row.id)!;
+        if (!insertRow(sql, "departments", departmentCols, d.row, { id }, "OR IGNORE")) continue;
+        for (const op of d.operatorIds) {
+          const member = mapped(sql, importId, "operator", op);
+          if (member && exists(sql, "SELECT 1 FROM operators WHERE id = ?", member))
+            sql.exec("INSERT OR IGNORE INTO department_members (department_id, operator_id) VALUES (?, ?)", id, member);
+        }
+      }
+      // Settings after departments: the routing's default department is one of them.
+      for (const s of stagedOf(sql, importId, "setting")) {
+        const value =
+          s.key === "routing" && s.value && typeof s.value === "object"
+            ? {
+                ...s.value,
+                defaultDepartmentId: mapped(
+                  sql,
+                  importId,
+                  "department",
+                  (s.value as { defaultDepartmentId?: string }).defaultDepartmentId,
+                ),
+              }
+            : s.value;
+        const refused = saveSetting(sql, actor, s.key, value);
+        if (refused) throw new Rollback(refused);
+      }
+      const cannedCols = cols("canned");
+      for (const c of stagedOf(sql, importId, "canned")) {
+        const id = exists(sql, "SELECT 1 FROM canned WHERE id = ?", c.row.id) ? `cr_${randomHex(6)}` : c.row.id;
+        insertRow(sql, "canned", cannedCols, c.row, { id }, "OR IGNORE");
+      }
+      const kbCols = cols("kb_entries");
+      for (const k of stagedOf(sql, importId, "kb")) {
+        const id = exists(sql, "SELECT 1 FROM kb_entries WHERE id = ?", k.row.id) ? `kb_${randomHex(6)}` : k.row.id;
+        insertRow(sql, "kb_entries", kbCols, k.row, { id });
+      }
+      knowledgeChanged(sql);
+      const visitor = (id: unknown) => mapped(sql, importId, "visitor", id as string) ?? (id as string);
+      const conversation = (id: unknown) =>
+        mapped(sql, importId, "conversation", id as string) ?? (id as string | null);
+      const contactCols = cols("contacts");
+      for (const c of stagedOf(sql, importId, "contact")) {
+        const userTaken =
+          c.row.user_id !== null && exists(sql, "SELECT 1 FROM contacts WHERE user_id = ?", c.row.user_id);
+        insertRow(sql, "contacts", contactCols, c.row, {
+          visitor_id: visitor(c.row.visitor_id),
+          ...(userTaken ? { user_id: null } : {}),
+        });
+      }
+      const leadCols = cols("leads");
+      for (const l of stagedOf(sql, importId, "lead")) {
+        const id = exists(sql, "SELECT 1 FROM leads WHERE id = ?", l.row.id) ? `ld_${randomHex(6)}` : l.row.id;
+        const department = mapped(sql, importId, "department", l.row.department) ?? l.row.department ?? null;
+        insertRow(
+          sql,
+          "leads",
+          leadCols,
+          l.row,
+          {
+            id,
+            visitor_id: visitor(l.row.visitor_id),
+            conversation_id: conversation(l.row.conversation_id),
+            department,
+          },
+          "OR IGNORE",
+        );
+      }
+      const appointmentCols = cols("appointments");
+      for (const [i, a] of stagedOf(sql, importId, "appointment").entries()) {
+        const id = exists(sql, "SELECT 1 FROM appointments WHERE id = ?", a.row.id) ? `apt_${randomHex(8)}` : a.row.id;
+        const clash =
+          a.row.status === "booked" &&
+          exists(sql, "SELECT 1 FROM appointments WHERE starts_at = ? AND status = 'booked'", a.row.starts_at);
+        insertRow(sql, "appointments", appointmentCols, a.row, {
+          id,
+          visitor_id: visitor(a.row.visitor_id),
+          conversation_id: a.row.conversation_id === null ? null : conversation(a.row.conversation_id),
+          manage_hash: manageHashes[i]!,
+          ...(clash ? { status: "cancelled", cancelled_at: Date.now() } : {}),
+        });
+      }
+      const entries = sql
+        .exec<{ summary: string }>(
+          "SELECT summary FROM archive_ids WHERE import_id = ? AND kind = 'conversation' AND summary IS NOT NULL",
+          importId,
+        )
+        .toArray()
+        .map((r) => JSON.parse(r.summary) as InboxEntry);
+      for (const entry of entries) {
+        sql.exec(
+          "INSERT OR REPLACE INTO inbox (id, visitor_id, status, updated_at, rev, entry) VALUES (?, ?, ?, ?, ?, ?)",
+          entry.id,
+          entry.visitorId,
+          entry.status,
+          entry.updatedAt,
+          entry.rev,
+          JSON.stringify(entry),
+        );
+        indexEntry(sql, entry);
+      }
+      recordSummaries(host, entries);
+      report.state = "imported";
+      audit.record(sql, actor, "archive.import", report.source.key, {
+        records: report.records,
+        conflicts: report.conflicts.length + report.moreConflicts,
+      });
+      dropStaging(sql, importId);
+    });
+  } catch (err) {
+    if (err instanceof Rollback) return err.failure;
+    throw err;
+  }
+  return { done: true, report };
+}
+
+/** Undoes an import that has not committed: erases what it restored, a batch per call, then drops it. */
+export async function discard(host: SiteHost, importId: string): Promise<{ done: boolean } | Failure> {
+  const { sql } = host;
+  const row = importRow(sql, importId);
+  if (!row) return failure(404, "unknown_import", "no such import");
+  if (row.state === "imported") return failure(409, "imported", "this import has committed");
+  const touched = sql
+    .exec<{ target_id: string }>(
+      "SELECT target_id FROM archive_ids WHERE import_id = ? AND kind = 'conversation' AND done > 0 LIMIT ?",
+      importId,
+      CONVERSATIONS_PER_STEP,
+    )
+    .toArray();
+  const siteKey = host.siteKey() ?? "";
+  await Promise.all(touched.map((t) => conversationStub(host.env, t.target_id)?.erase(siteKey)));
+  for (const t of touched) sql.exec("DELETE FROM search_text WHERE conversation_id = ?", t.target_id);
+  for (const t of touched)
+    sql.exec("UPDATE archive_ids SET done = 0 WHERE import_id = ? AND target_id = ?", importId, t.target_id);
+  if (touched.length) return { done: false };
+  dropStaging(sql, importId);
+  return { done: true };
+}
