@@ -7,6 +7,7 @@ import type { html, nothing } from "lit";
 import type { Message } from "../../worker/protocol";
 import type { EdgeChat } from "../edge-chat";
 import { CallEntry } from "./call-entry";
+import { CartReporter } from "./cart";
 import { EmailField } from "./email";
 import { FileSender } from "./files";
 import { Menu } from "./menu";
@@ -26,6 +27,7 @@ export class Extras {
   readonly menu: Menu;
   readonly files: FileSender;
   readonly calls: CallEntry;
+  readonly cart: CartReporter;
 
   constructor(private readonly host: EdgeChat) {
     this.email = new EmailField(host);
@@ -33,6 +35,7 @@ export class Extras {
     this.calls = new CallEntry(host);
     this.menu = new Menu(host, [this.calls, this.transcript]);
     this.files = new FileSender(host);
+    this.cart = new CartReporter(host);
     host.chat.onFrame = (f) => {
       this.transcript.frame(f);
       this.calls.frame(f);
@@ -56,6 +59,8 @@ export class Extras {
   /** The email field, the transcript's status lines and the open menu. */
   render(lit: Lit): unknown {
     this.#loadBotWhenNeeded();
+    // A render follows each new session answer: the one that carried the trail lets the cart go.
+    this.cart.sync();
     return lit.html`${this.email.render(lit)}${this.transcript.render(lit)}${this.files.render(lit)}${this.calls.render(lit)}${this.menu.render(lit)}`;
   }
 
