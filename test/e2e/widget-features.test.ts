@@ -9,9 +9,10 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { en } from "../../widget/i18n/en";
 import { ru } from "../../widget/i18n/ru";
 import { AdminPage } from "./admin-support/admin-page";
-import { launchBrowser, newVisitor } from "./support/browser";
+import { startAdminWorld } from "./admin-support/setup";
+import { newVisitor } from "./support/browser";
 import { eventually, Operator } from "./support/operator";
-import { startServer, type TestServer } from "./support/server";
+import type { TestServer } from "./support/server";
 import { SocketSwitch, Visitor } from "./support/visitor";
 
 let server: TestServer;
@@ -19,8 +20,8 @@ let browser: Browser;
 let operator: Operator;
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
+  // The admin app too: a guest's cart is checked in the operator's card.
+  ({ server, browser } = await startAdminWorld());
   operator = await Operator.login(browser, server);
 });
 
@@ -224,6 +225,13 @@ describe("the host page", () => {
     expect(await woo.locator("b").count(), "a product name with markup stays text").toBe(0);
     await admin.screenshot("admin-visitor-card-guest-cart");
     await admin.page.context().close();
+
+    // Emptied: the card must not keep showing the old cart (an empty cart is sent only after a full one).
+    await context.addInitScript(() => {
+      (window as any).edgechatSettings = { cart: { items: [], total: 0, currency: "EUR" } };
+    });
+    await visitor.page.goto(`${server.url}/demo/plain.html`);
+    await eventually(() => bodies.find((b) => b.trail?.cart?.total === 0), 10_000, "the emptied cart");
     await visitor.close();
   });
 

@@ -26,7 +26,10 @@ export class CartReporter {
     // The trail goes with the first message: until then there is no conversation to show it in.
     if (!cart || !session || this.#store.get("trailSent") !== session.conversationId) return;
     const mark = `${session.conversationId} ${JSON.stringify(cart)}`;
-    if (this.#store.get("cartSent") === mark || this.#sending === mark) return;
+    const sent = this.#store.get<string>("cartSent");
+    if (sent === mark || this.#sending === mark) return;
+    // An empty cart says something only once this conversation has seen a full one (it was emptied).
+    if (!cart.items?.length && !sent?.startsWith(`${session.conversationId} `)) return;
     this.#sending = mark;
     const trail: Trail = { ...this.#store.get<Trail>("trail"), cart };
     fetch(`${this.host.server}/api/v1/sites/${encodeURIComponent(this.host.site)}/sessions`, {
