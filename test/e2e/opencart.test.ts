@@ -16,7 +16,11 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, newVisitor } from "./support/browser";
+import { startServer, type TestServer } from "./support/server";
+import { Visitor } from "./support/visitor";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -108,6 +112,9 @@ const received: Array<{ body: any; verdict: true | string }> = [];
 const seenSignatures = new Set<string>();
 let admin: Client;
 let token: string;
+/** The real Edgechat server (Connect, the widget on the storefront) and Debian's Chromium. */
+let edgechat: TestServer;
+let browser: Browser;
 
 const sql = (query: string): string =>
   execFileSync("mariadb", ["-uroot", "-N", "-B", DB, "-e", query], { encoding: "utf8" }).trim();
@@ -127,6 +134,11 @@ async function startChatServer(): Promise<void> {
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks).toString("utf8");
     if (chatMode === "hang") return; // accepts the connection, never answers
+    if (req.method !== "POST" || !req.url?.endsWith("/events")) {
+      console.log(`[opencart e2e] chat server: not an event: ${req.method} ${req.url}`);
+      res.writeHead(404).end();
+      return;
+    }
     const signature = String(req.headers["x-edgechat-signature"] ?? "");
     const timestamp = String(req.headers["x-edgechat-timestamp"] ?? "");
     const expected = await (await workerSide()).signRequest(PLUGIN_SECRET, timestamp, {
@@ -156,8 +168,38 @@ async function startChatServer(): Promise<void> {
   chatUrl = `http://127.0.0.1:${(chat.address() as AddressInfo).port}`;
 }
 
-/** Runs OpenCart's cron with every Edgechat job and event due now. */
+/** The two signature headers for a request to the Edgechat server, as the module signs them. */
+async function signedHeaders(secret: string, method: string, pathWithQuery: string, body: string) {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = await (await workerSide()).signRequest(secret, timestamp, { method, pathWithQuery, body });
+  return { "X-Edgechat-Timestamp": timestamp, "X-Edgechat-Signature": signature };
+}
+
+/** Chromium signed in to OpenCart's admin (the test's admin session), on the module's settings page. */
+async function adminInBrowser(language = "en-gb"): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await newVisitor(browser);
+  await context.addCookies(
+    [...admin.cookies].map(([name, value]) => ({ name, value, domain: "127.0.0.1", path: "/" })),
+  );
+  const page = await context.newPage();
+  await page.goto(
+    `${shopUrl}/admin/index.php?route=extension/edgechat/module/edgechat&user_token=${token}&language=${language}`,
+  );
+  return { context, page };
+}
+
+/** The second of the last cron run: signatures carry seconds, and the server refuses a signature twice. */
+let lastCronSecond = 0;
+
+/**
+ * Runs OpenCart's cron with every Edgechat job and event due now. The module never retries
+ * within a minute; this forces the retry due at once, so it waits for the next second, as a
+ * real retry's fresh timestamp would differ (the same second gives the same signature, which
+ * the chat server rightly refuses as a replay).
+ */
 async function runCron(): Promise<void> {
+  while (Math.floor(Date.now() / 1000) <= lastCronSecond) await new Promise((r) => setTimeout(r, 50));
+  lastCronSecond = Math.floor(Date.now() / 1000);
   sql(
     "UPDATE oc_cron SET date_modified = NOW() - INTERVAL 1 DAY WHERE code = 'edgechat'; UPDATE oc_edgechat_event SET next_at = 0",
   );
@@ -227,15 +269,18 @@ beforeAll(async () => {
     stdio: "pipe",
   });
   await startChatServer();
+  [edgechat, browser] = await Promise.all([startServer(), launchBrowser()]);
 
   admin = new Client(`${shopUrl}/admin/index.php?route=`);
   const page = await (await admin.call("common/login")).text();
   const loginToken = /login_token=([a-z0-9]+)/.exec(page)![1];
   const login = await admin.json(`common/login.login&login_token=${loginToken}`, ADMIN);
   token = /user_token=([a-z0-9]+)/.exec(login.redirect)![1]!;
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
+  await browser?.close();
+  await edgechat?.stop();
   php?.kill();
   chat?.close();
   if (present) execFileSync("mariadb", ["-uroot", "-e", `DROP DATABASE IF EXISTS ${DB}`]);
@@ -261,16 +306,86 @@ describe.skipIf(!present)("OpenCart 4.1.0.4 module", () => {
       "success",
     );
     expect(sql("SELECT `trigger` FROM oc_event WHERE code LIKE 'edgechat%' ORDER BY code").split("\n")).toEqual([
+      "catalog/view/product/product/after",
       "catalog/controller/common/home/before",
       "catalog/view/common/header/after",
       "catalog/model/checkout/order.addHistory/after",
     ]);
   });
 
+  it("Connect on the settings page creates the site on the Edgechat server; Connect again keeps it (the plugin secret proves the link)", async () => {
+    const { context, page } = await adminInBrowser();
+    const connect = page.locator("#form-connect");
+    await connect.locator("#input-connect-server-url").fill("javascript:alert(1)");
+    await connect.locator("#input-owner-email").fill("not an email");
+    await connect.locator("#button-connect").click();
+    await expect.poll(() => page.locator("#error-connect-server-url").textContent()).toContain("Enter the address");
+    expect(await page.locator("#error-owner-email").textContent()).toContain("email address of the shop owner");
+
+    await connect.locator("#input-connect-server-url").fill(edgechat.url);
+    await connect.locator("#input-owner-email").fill("owner@oc-shop.example");
+    await connect.locator("#input-admin-token").fill("wrong-token");
+    await connect.locator("#button-connect").click();
+    await expect
+      .poll(() => page.locator("#alert").textContent(), { timeout: 15_000 })
+      .toContain("The Edgechat server refused:");
+    expect(await page.locator("#alert").textContent()).toContain("admin_token_required");
+
+    await connect.locator("#input-admin-token").fill(edgechat.vars.ADMIN_TOKEN!);
+    await connect.locator("#button-connect").click();
+    await expect
+      .poll(() => page.locator("#alert .alert-success").textContent(), { timeout: 15_000 })
+      .toContain("Connected: the chat is live on your storefront.");
+    expect(await page.locator("#alert .alert-success a").getAttribute("href")).toBe(`${edgechat.url}/admin/`);
+    const siteKey = sql("SELECT value FROM oc_setting WHERE `key` = 'module_edgechat_site_key'");
+    const secret = sql("SELECT value FROM oc_setting WHERE `key` = 'module_edgechat_plugin_secret'");
+    const status = await fetch(`${edgechat.url}/api/v1/sites/${siteKey}/status`, {
+      headers: await signedHeaders(secret, "GET", `/api/v1/sites/${siteKey}/status`, ""),
+    });
+    expect(await status.json()).toMatchObject({ status: "active" });
+
+    await page.reload();
+    expect(await page.locator("#input-site-key").inputValue()).toBe(siteKey);
+    expect(await page.locator("#edgechat-inbox").getAttribute("href")).toBe(`${edgechat.url}/admin/`);
+    expect(await page.content()).not.toContain(secret);
+    await page.screenshot({ path: "test-results/screenshots/opencart-connect.png", fullPage: true });
+
+    await page.locator("#button-connect").click();
+    await expect
+      .poll(() => page.locator("#alert .alert-success").textContent(), { timeout: 15_000 })
+      .toContain("Already connected: this shop stays linked to its Edgechat site");
+    expect(sql("SELECT value FROM oc_setting WHERE `key` = 'module_edgechat_site_key'")).toBe(siteKey);
+    expect(sql("SELECT value FROM oc_setting WHERE `key` = 'module_edgechat_plugin_secret'")).toBe(secret);
+    await context.close();
+  });
+
+  it("a product page has a 'Video consultation' button that opens the chat with the product in the draft", async () => {
+    const context = await newVisitor(browser);
+    const page = await context.newPage();
+    const visitor = new Visitor(context, page, edgechat);
+    await page.goto(`${shopUrl}/index.php?route=product/product&product_id=40&language=en-gb`);
+    const button = page.locator("button.edgechat-video");
+    expect(await button.textContent()).toBe("Video consultation");
+    const product = JSON.parse((await button.getAttribute("data-edgechat-product"))!);
+    expect(product).toMatchObject({ id: 40, name: "iPhone", price: "$123.20" });
+    expect(product.url).toContain("product_id=40");
+    expect(product.image).toMatch(/\/image\/cache\/catalog\/demo\/iphone_1-\d+x\d+\.jpg$/);
+    await visitor.componentLoaded();
+    await button.click();
+    await expect
+      .poll(() => visitor.input().inputValue(), { timeout: 15_000 })
+      .toMatch(/iPhone — \$123\.20 — http:\/\/127\.0\.0\.1:\d+\/index\.php\?route=product\/product.*product_id=40/);
+    expect(visitor.errors).toEqual([]);
+    await page.screenshot({ path: "test-results/screenshots/opencart-product-video.png" });
+    await context.close();
+  });
+
   it("settings: script or nonsense is refused field by field; saved settings put the loader on the storefront, never the secrets", async () => {
     const bad = await admin.json(adminRoute("extension/edgechat/module/edgechat.save"), {
       module_edgechat_server_url: "javascript:alert(1)//<script>",
       module_edgechat_site_key: "<b>x</b>",
+      module_edgechat_identity_secret: "short",
+      module_edgechat_plugin_secret: "<script>alert(1)</script>",
       module_edgechat_status: "1",
     });
     expect(Object.keys(bad.error).sort()).toEqual([
@@ -280,7 +395,9 @@ describe.skipIf(!present)("OpenCart 4.1.0.4 module", () => {
       "site_key",
       "warning",
     ]);
-    expect(sql("SELECT COUNT(*) FROM oc_setting WHERE `key` = 'module_edgechat_server_url'")).toBe("0");
+    expect(sql("SELECT value FROM oc_setting WHERE `key` = 'module_edgechat_server_url'"), "nothing saved").toBe(
+      edgechat.url,
+    );
     const ok = await admin.json(adminRoute("extension/edgechat/module/edgechat.save"), {
       module_edgechat_server_url: `${chatUrl}/`,
       module_edgechat_site_key: SITE_KEY,
@@ -340,10 +457,7 @@ describe.skipIf(!present)("OpenCart 4.1.0.4 module", () => {
     expect((await unsigned.json()).code).toBe("edgechat_unsigned");
   });
 
-  // Skipped: after the merge of this session the second cron run leaves the accepted event in
-  // the queue (attempts stays 1) on this machine; the checkout-time and signature parts passed
-  // on the module's own branch. To investigate before OpenCart is called done.
-  it.skip("a real cash-on-delivery checkout never waits on a hanging chat server; the order event is queued, retried, delivered signed once", async () => {
+  it("a real cash-on-delivery checkout never waits on a hanging chat server; the order event is queued, retried, delivered signed once", async () => {
     const shopper = new Client(`${shopUrl}/index.php?route=`);
     shopper.cookies.set("edgechat_vid", "v_oc_shopper");
     await shopper.call("common/home&language=en-gb");
@@ -403,9 +517,9 @@ describe.skipIf(!present)("OpenCart 4.1.0.4 module", () => {
     expect(sql(`SELECT attempts FROM oc_edgechat_event WHERE order_id = ${orderId}`)).toBe("1");
     chatMode = "accept";
     await runCron();
-    expect(sql(`SELECT COUNT(*) FROM oc_edgechat_event WHERE order_id = ${orderId}`)).toBe("0");
     const delivered = received.filter((r) => r.body.orderId === orderId);
     expect(delivered.map((r) => r.verdict)).toEqual([true, true]);
+    expect(sql(`SELECT COUNT(*) FROM oc_edgechat_event WHERE order_id = ${orderId}`)).toBe("0");
     expect(new Set(delivered.map((r) => JSON.stringify(r.body))).size).toBe(1);
 
     const again = await fetch(`${shopUrl}/?rest_route=/edgechat/v1/customer&user_id=1`);

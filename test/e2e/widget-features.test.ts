@@ -1,6 +1,6 @@
 /**
  * The widget's features around the conversation: languages, the host page's JavaScript API
- * and identity, the email field when the server asks, the site's look, phones and dark mode,
+ * and identity, a guest's shop cart, the email field when the server asks, the site's look, phones and dark mode,
  * and a host page that does not move.
  */
 import { createHmac } from "node:crypto";
@@ -8,9 +8,11 @@ import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { en } from "../../widget/i18n/en";
 import { ru } from "../../widget/i18n/ru";
-import { launchBrowser, newVisitor } from "./support/browser";
+import { AdminPage } from "./admin-support/admin-page";
+import { startAdminWorld } from "./admin-support/setup";
+import { newVisitor } from "./support/browser";
 import { eventually, Operator } from "./support/operator";
-import { startServer, type TestServer } from "./support/server";
+import type { TestServer } from "./support/server";
 import { SocketSwitch, Visitor } from "./support/visitor";
 
 let server: TestServer;
@@ -18,8 +20,8 @@ let browser: Browser;
 let operator: Operator;
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
+  // The admin app too: a guest's cart is checked in the operator's card.
+  ({ server, browser } = await startAdminWorld());
   operator = await Operator.login(browser, server);
 });
 
@@ -168,6 +170,68 @@ describe("the host page", () => {
       [landing, "Plain page"],
       [`${server.url}/demo/`, "Linen & Loom — demo shop"],
     ]);
+    await visitor.close();
+  });
+
+  test("a guest's cart goes with the trail once they write, again from a page where it changed, and shows in the operator's card", async () => {
+    const context = await newVisitor(browser);
+    await context.addInitScript(() => {
+      const shirt = { id: 5, name: "Linen shirt", qty: 1, price: 89, url: "https://shop.example/p/5" };
+      const scarf = { id: 6, name: "Scarf <b>silk</b>", qty: 2, price: 35.5, url: "https://shop.example/p/6" };
+      (window as any).edgechatSettings = location.pathname.startsWith("/demo/plain")
+        ? { cart: { items: [shirt], total: 89, currency: "EUR" } }
+        : { cart: { items: [shirt, scarf], total: 160, currency: "EUR" } };
+    });
+    const visitor = new Visitor(context, await context.newPage(), server);
+    const bodies = sessionBodies(visitor);
+    await visitor.page.goto(`${server.url}/demo/plain.html`);
+    await visitor.componentLoaded();
+    await visitor.openChat();
+    expect(
+      bodies.filter((b) => b.trail?.cart),
+      "nothing before the visitor writes",
+    ).toEqual([]);
+    await visitor.send("Is the shirt in stock?");
+    const first = await eventually(() => bodies.find((b) => b.trail?.cart), 10_000, "the trail with the cart");
+    expect(first.trail.cart).toEqual({
+      items: [{ id: 5, name: "Linen shirt", qty: 1, price: 89, url: "https://shop.example/p/5" }],
+      total: 89,
+      currency: "EUR",
+    });
+    expect(first.trail.pages.length).toBe(1);
+
+    await visitor.goto("/demo/"); // the panel stays open from page to page
+    const changed = await eventually(
+      () => bodies.find((b) => b.trail?.cart?.total === 160),
+      10_000,
+      "the trail again with the new cart",
+    );
+    expect(changed.trail.cart.items.map((i: { name: string }) => i.name)).toEqual(["Linen shirt", "Scarf <b>silk</b>"]);
+    const sentBefore = bodies.filter((b) => b.trail?.cart).length;
+    await visitor.page.reload();
+    await visitor.componentLoaded();
+    await visitor.page.locator("edge-chat textarea").waitFor();
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(bodies.filter((b) => b.trail?.cart).length, "an unchanged cart is not sent again").toBe(sentBefore);
+
+    const session = (await visitor.session())!;
+    const admin = await AdminPage.open(browser, server);
+    await admin.login("demo", server.owner.email, server.owner.password);
+    await admin.openConversation(session.conversationId);
+    const woo = admin.page.locator("ec-visitor-card ec-woo-section");
+    await woo.locator(".state[data-state=guest-cart]").waitFor({ timeout: 15_000 });
+    const rows = (await woo.locator("table.cart tbody tr").allTextContents()).map((t) => t.replace(/\s+/g, " ").trim());
+    expect(rows).toEqual(["Linen shirt × 1 €89.00", "Scarf <b>silk</b> × 2 €35.50"]);
+    expect(await woo.locator("b").count(), "a product name with markup stays text").toBe(0);
+    await admin.screenshot("admin-visitor-card-guest-cart");
+    await admin.page.context().close();
+
+    // Emptied: the card must not keep showing the old cart (an empty cart is sent only after a full one).
+    await context.addInitScript(() => {
+      (window as any).edgechatSettings = { cart: { items: [], total: 0, currency: "EUR" } };
+    });
+    await visitor.page.goto(`${server.url}/demo/plain.html`);
+    await eventually(() => bodies.find((b) => b.trail?.cart?.total === 0), 10_000, "the emptied cart");
     await visitor.close();
   });
 

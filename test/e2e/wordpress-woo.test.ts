@@ -91,6 +91,7 @@ describe("WooCommerce in the visitor card", () => {
     await Promise.all([page.waitForLoadState("load"), form.locator("[type=submit]").click()]);
     await expect.poll(() => page.locator("body").textContent(), { timeout: 15_000 }).toContain("The chat is live.");
     siteKey = await page.locator("#edgechat-site_key").inputValue();
+    expect(await page.locator("a.edgechat-inbox").getAttribute("href")).toBe(`${server.url}/admin/`);
     await admin.close();
 
     const res = await fetch(`${server.url}/api/v1/sites/${siteKey}/signup-emails`, {

@@ -16,7 +16,7 @@ WP_CONTENT=/var/lib/wordpress/wp-content
 DB_SOCKET=/run/mysqld/mysqld.sock
 DB_USER=edgechat
 DB_PASSWORD=edgechat
-PACKAGES=(mariadb-server php-cli php-mysql php-xml php-mbstring php-curl wordpress phpunit gettext curl)
+PACKAGES=(mariadb-server php-cli php-mysql php-xml php-mbstring php-curl php-zip php-gd php-intl wordpress phpunit gettext curl)
 
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO=sudo

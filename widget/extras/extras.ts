@@ -9,6 +9,7 @@ import type { EdgeChat } from "../edge-chat";
 import { extrasCatalogue } from "../i18n";
 import { BookingPicker } from "./booking";
 import { CallEntry } from "./call-entry";
+import { CartReporter } from "./cart";
 import { EmailField } from "./email";
 import { FileSender } from "./files";
 import { Menu } from "./menu";
@@ -35,6 +36,7 @@ export class Extras {
   /** A video consultation was asked for (a product's button, a booking's join link), not yet acted on. */
   #wantsVideo = new URLSearchParams(location.search).get("edgechat") === "video";
   readonly rating: RatingPrompt;
+  readonly cart: CartReporter;
 
   constructor(private readonly host: EdgeChat) {
     this.email = new EmailField(host);
@@ -52,6 +54,7 @@ export class Extras {
     this.#takeOptions();
     this.files = new FileSender(host);
     this.rating = new RatingPrompt(host);
+    this.cart = new CartReporter(host);
     host.chat.onFrame = (f) => {
       this.transcript.frame(f);
       this.calls.frame(f);
@@ -87,6 +90,8 @@ export class Extras {
   /** The email field, the transcript's status lines, the slot picker, the call and the open menu. */
   render(lit: Lit): unknown {
     this.#loadBotWhenNeeded();
+    // A render follows each new session answer: the one that carried the trail lets the cart go.
+    this.cart.sync();
     if (this.#wantsVideo && this.host.chat.session) {
       this.#wantsVideo = false;
       queueMicrotask(() => this.#video());

@@ -88,6 +88,8 @@ final class Edgechat_Admin_Page {
 		if ( ! Edgechat_Options::is_configured( $settings ) ) {
 			return;
 		}
+		// The operators answer in the Edgechat server's admin app.
+		echo '<p><a class="button button-primary edgechat-inbox" href="' . esc_url( $settings['server_url'] . '/admin/' ) . '" target="_blank" rel="noopener">' . esc_html__( 'Open the operator inbox', 'edgechat' ) . '</a></p>';
 		if ( $status['checked_at'] > 0 ) {
 			/* translators: %s: how long ago, e.g. "5 mins". */
 			echo '<p class="description">' . esc_html( sprintf( __( 'Checked %s ago.', 'edgechat' ), human_time_diff( $status['checked_at'] ) ) ) . '</p>';

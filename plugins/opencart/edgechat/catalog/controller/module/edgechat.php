@@ -13,6 +13,9 @@ class Edgechat extends \Opencart\System\Engine\Controller {
 	/** The widget's first-party cookie holding the visitor id. */
 	private const VISITOR_COOKIE = 'edgechat_vid';
 
+	/** Opens the chat from a [data-edgechat-open] button; waits up to 5 s for the async loader. */
+	private const BUTTON_SCRIPT = '<script>document.addEventListener("click",function(e){var b=e.target.closest&&e.target.closest("[data-edgechat-open]");if(!b)return;e.preventDefault();var o={video:b.getAttribute("data-edgechat-open")==="video"};try{o.product=JSON.parse(b.getAttribute("data-edgechat-product")||"null")||undefined}catch(x){}(function t(n){var c=window.edgechat;if(c&&c.open)c.open(o);else if(n<50)setTimeout(function(){t(n+1)},100)})(0)});</script>';
+
 	/** The customer route's query, as the Worker sends it. */
 	private const CUSTOMER_ROUTE = '/edgechat/v1/customer';
 
@@ -47,6 +50,39 @@ class Edgechat extends \Opencart\System\Engine\Controller {
 			. '<script async src="' . $src . '" data-site="' . $key . '"></script>' . "\n";
 		$at = stripos($output, '</head>');
 		$output = $at === false ? $output . $tags : substr($output, 0, $at) . $tags . substr($output, $at);
+	}
+
+	/**
+	 * catalog/view/product/product/after: a "Video consultation" button after the add-to-cart
+	 * button, opening the chat with the product (name, price, link, image) in the draft.
+	 *
+	 * @param string              $route  View route.
+	 * @param array<string,mixed> $data   The product page's view data.
+	 * @param string              $output The product page's HTML.
+	 */
+	public function button(string &$route, array &$data, string &$output): void {
+		$settings = $this->settings();
+		if (!$settings['status'] || !$this->configured($settings) || $this->hidden($settings) || empty($data['product_id'])) {
+			return;
+		}
+		$this->load->language('extension/edgechat/module/edgechat');
+		$text = fn($value): string => html_entity_decode(strip_tags((string)$value), ENT_QUOTES, 'UTF-8');
+		$product = [
+			'id'    => (int)$data['product_id'],
+			'name'  => $text($data['heading_title'] ?? ''),
+			// The shown price (the special one when there is one), formatted in the shopper's currency.
+			'price' => $text(!empty($data['special']) ? $data['special'] : ($data['price'] ?? '')),
+			'url'   => html_entity_decode($this->url->link('product/product', 'product_id=' . (int)$data['product_id']), ENT_QUOTES, 'UTF-8'),
+			'image' => !empty($data['popup']) ? $text($data['popup']) : null,
+		];
+		$attribute = htmlspecialchars((string)json_encode($product, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES), ENT_QUOTES, 'UTF-8');
+		$button = '<button type="button" class="btn btn-outline-primary btn-lg btn-block w-100 mt-2 edgechat-video" data-edgechat-open="video" data-edgechat-product="' . $attribute . '">'
+			. htmlspecialchars($this->language->get('button_video'), ENT_QUOTES, 'UTF-8') . '</button>' . self::BUTTON_SCRIPT;
+		// After OpenCart's own add-to-cart button (a theme without one gets no button).
+		if (preg_match('~<button[^>]*id="button-cart"[^>]*>.*?</button>~s', $output, $match, PREG_OFFSET_CAPTURE)) {
+			$at = $match[0][1] + strlen($match[0][0]);
+			$output = substr($output, 0, $at) . $button . substr($output, $at);
+		}
 	}
 
 	/**

@@ -1,0 +1,2 @@
+<?php
+$_['button_video'] = 'Video consultation';
