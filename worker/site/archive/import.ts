@@ -30,7 +30,7 @@ import * as autoReply from "../autoreply";
 import * as botConfig from "../bot/config";
 import { knowledgeChanged } from "../bot/knowledge";
 import type { SiteHost } from "../host";
-import { indexEntry } from "../inbox/search";
+import { storeEntry } from "../inbox";
 import * as mailSettings from "../mail/settings";
 import { recordSummaries } from "../reports";
 import * as routing from "../routing";
@@ -558,18 +558,7 @@ async function commit(
         )
         .toArray()
         .map((r) => JSON.parse(r.summary) as InboxEntry);
-      for (const entry of entries) {
-        sql.exec(
-          "INSERT OR REPLACE INTO inbox (id, visitor_id, status, updated_at, rev, entry) VALUES (?, ?, ?, ?, ?, ?)",
-          entry.id,
-          entry.visitorId,
-          entry.status,
-          entry.updatedAt,
-          entry.rev,
-          JSON.stringify(entry),
-        );
-        indexEntry(sql, entry);
-      }
+      for (const entry of entries) storeEntry(sql, entry);
       recordSummaries(host, entries);
       report.state = "imported";
       audit.record(sql, actor, "archive.import", report.source.key, {

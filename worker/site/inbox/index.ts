@@ -71,20 +71,7 @@ export class InboxFeed {
     const stored = this.host.ctx.storage.transactionSync(() =>
       entries.flatMap((entry) => {
         const isNew = !isListed(sql, entry.id);
-        const { rowsWritten } = sql.exec(
-          `INSERT INTO inbox (id, visitor_id, status, updated_at, rev, entry) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at,
-           rev = excluded.rev, entry = excluded.entry WHERE excluded.rev > inbox.rev`,
-          entry.id,
-          entry.visitorId,
-          entry.status,
-          entry.updatedAt,
-          entry.rev,
-          JSON.stringify(entry),
-        );
-        if (rowsWritten === 0) return [];
-        indexEntry(sql, entry);
-        return [{ entry, isNew }];
+        return storeEntry(sql, entry) ? [{ entry, isNew }] : [];
       }),
     );
     recordSummaries(
@@ -124,6 +111,27 @@ export function listInbox(
 }
 
 /** True when the conversation is listed in this site's inbox. */
+/**
+ * Lists a summary, or updates the listed one when it is newer (a summary that arrives late
+ * never overwrites a newer one), and indexes its text for search. False when it was older.
+ */
+export function storeEntry(sql: SqlStorage, entry: InboxEntry): boolean {
+  const { rowsWritten } = sql.exec(
+    `INSERT INTO inbox (id, visitor_id, status, updated_at, rev, entry) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at,
+       rev = excluded.rev, entry = excluded.entry WHERE excluded.rev > inbox.rev`,
+    entry.id,
+    entry.visitorId,
+    entry.status,
+    entry.updatedAt,
+    entry.rev,
+    JSON.stringify(entry),
+  );
+  if (rowsWritten === 0) return false;
+  indexEntry(sql, entry);
+  return true;
+}
+
 export function isListed(sql: SqlStorage, id: string): boolean {
   return sql.exec("SELECT 1 FROM inbox WHERE id = ?", id).toArray().length > 0;
 }
