@@ -62,7 +62,7 @@ export const SCREENS: SettingsScreen[] = [
   {
     id: "greetings",
     title: "settings.greetings.title",
-    roles: ["owner", "admin", "operator"],
+    roles: MANAGERS,
     tag: "ec-settings-greetings",
     load: () => import("./greetings"),
   },
