@@ -1,6 +1,7 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { hmacSha256, toHex } from "../../worker/lib/crypto";
+import { localDay } from "../../worker/reports";
 import { SAMPLE_KB } from "../fixtures/bot/faq";
 import { call, expectJson } from "./admin-helpers";
 import { createSite, eventually, login, startSession, visitorSocket } from "./helpers";
@@ -175,6 +176,44 @@ describe("the bot in a conversation", () => {
       `10 conversations, local workerd: ack median ${median(ackMs).toFixed(1)} ms; bot answer median ${median(answerMs).toFixed(1)} ms after the message (${(median(answerMs) - median(ackMs)).toFixed(1)} ms after the ack)`,
     );
     await expectJson(admin("PUT", "/autoreply", CLOSED_TODAY), 200);
+  });
+
+  it("counts in the Reports: a dialog, its depth and a helpful answer", async () => {
+    await expectJson(admin("PUT", "/autoreply", { ...CLOSED_TODAY, rules: [] }), 200);
+    try {
+      const { grant, tab } = await visitor("en", "Europe/London");
+      await tab.say("how long does delivery take");
+      const answer = (await tab.next("message")).message;
+      tab.send({ type: "bot", action: "feedback", seq: answer.seq, value: "yes" });
+      expect((await tab.next("message")).message.meta).toMatchObject({ bot: "thanks" });
+      tab.close();
+      // The facts the Site keeps of this conversation: question, answer and thanks; one helpful rating.
+      const factsOf = () =>
+        runInDurableObject(siteStub(), (_instance, state: DurableObjectState) => {
+          const row = state.storage.sql
+            .exec<{ facts: string }>("SELECT facts FROM report_facts WHERE id = ?", grant.conversationId)
+            .toArray()[0];
+          return row ? JSON.parse(row.facts) : null;
+        });
+      await eventually(async () =>
+        expect((await factsOf())?.bot).toMatchObject({
+          depth: 3,
+          feedback: 1,
+          helpful: 1,
+          lead: false,
+          booked: false,
+          handoffAt: null,
+        }),
+      );
+      const today = localDay("Europe/Berlin", Date.now());
+      const bot = (await expectJson(admin("GET", `/reports?from=${today}&to=${today}`), 200)).figures.bot;
+      expect(bot.dialogs).toBeGreaterThanOrEqual(1);
+      expect(bot.helpful).toBeGreaterThanOrEqual(1);
+      const csv = await (await admin("GET", `/reports/bot.csv?from=${today}&to=${today}`)).text();
+      expect(csv.split("\r\n")).toContain(`dialogs,${bot.dialogs}`);
+    } finally {
+      await expectJson(admin("PUT", "/autoreply", CLOSED_TODAY), 200);
+    }
   });
 
   it("stays silent below the threshold and the auto-reply comes exactly as before", async () => {

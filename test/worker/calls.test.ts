@@ -1,8 +1,10 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { localDay } from "../../worker/reports";
 import { call, expectJson } from "./admin-helpers";
 import {
   createSite,
+  eventually,
   login,
   noAutoReplies,
   openSocket,
@@ -298,5 +300,43 @@ describe("bad call frames", () => {
     expect(await callFrame(operator)).toMatchObject({ outcome: "cancelled" });
     visitor.send({ type: "call", action: "request", callId: id });
     expect((await visitor.next("error")).message).toMatch(/used before/);
+  });
+});
+
+describe("calls in the Reports", () => {
+  it("counts requested, answered, declined, screen shared and the length of the answered call", async () => {
+    const today = localDay("Europe/Berlin", Date.now());
+    const videoNow = async () =>
+      (await expectJson(call("GET", `/reports?from=${today}&to=${today}`, cookie), 200)).figures.video;
+    const before = (await videoNow()) ?? { requested: 0, answered: 0, missed: 0, declined: 0, screenShared: 0 };
+    const { visitor, operator } = await pair();
+    const answered = crypto.randomUUID();
+    visitor.send({ type: "call", action: "request", callId: answered });
+    await callFrame(operator);
+    operator.send({ type: "call", action: "offer", callId: answered, sdp: OFFER });
+    await callFrame(visitor);
+    operator.send({ type: "call", action: "screen", callId: answered, on: true });
+    await callFrame(visitor);
+    operator.send({ type: "call", action: "hangup", callId: answered });
+    for (const c of [visitor, operator])
+      expect(await callFrame(c)).toMatchObject({ action: "end", outcome: "completed" });
+    const declined = crypto.randomUUID();
+    visitor.send({ type: "call", action: "request", callId: declined });
+    expect(await callFrame(operator)).toMatchObject({ action: "request", callId: declined });
+    operator.send({ type: "call", action: "decline", callId: declined });
+    expect(await callFrame(visitor)).toMatchObject({ action: "end", outcome: "declined" });
+    await eventually(async () => {
+      const video = await videoNow();
+      expect(video).toMatchObject({
+        requested: before.requested + 2,
+        answered: before.answered + 1,
+        missed: before.missed,
+        declined: before.declined + 1,
+        screenShared: before.screenShared + 1,
+      });
+      expect(video.duration.count).toBeGreaterThanOrEqual(1);
+    });
+    const csv = await (await call("GET", `/reports/video.csv?from=${today}&to=${today}`, cookie)).text();
+    expect(csv.split("\r\n")).toContain(`calls_requested,${before.requested + 2}`);
   });
 });

@@ -80,7 +80,7 @@ export class InboxFeed {
           entry.status,
           entry.updatedAt,
           entry.rev,
-          JSON.stringify(entry),
+          JSON.stringify(listed(entry)),
         );
         if (rowsWritten === 0) return [];
         indexEntry(sql, entry);
@@ -94,7 +94,7 @@ export class InboxFeed {
     const nobodyOnline = operatorsOnline(this.host) === 0;
     const routing = readRouting(sql);
     for (const { entry, isNew } of stored) {
-      toOperators(this.host, { type: "conversation", conversation: entry });
+      toOperators(this.host, { type: "conversation", conversation: listed(entry) });
       afterInboxChange(this.host, entry, routing);
       if (isNew && nobodyOnline && entry.lastMessage?.author === "visitor") {
         defer(this.host, "operator notice", notifyOperatorsOfNewChat(this.host, entry));
@@ -105,6 +105,12 @@ export class InboxFeed {
       stored.map((s) => s.entry),
     );
   }
+}
+
+/** The entry as the inbox keeps and shows it: the activity is for reports only. */
+function listed(entry: InboxEntry): InboxEntry {
+  const { activity: _reportsOnly, ...rest } = entry;
+  return rest;
 }
 
 /** Inbox entries, newest activity first. */
