@@ -74,6 +74,16 @@ async function visitor(locale = "en", timezone = "Europe/Moscow") {
   return { grant, tab };
 }
 
+/** What the Site's reports keep of a conversation (its `report_facts` row), or null. */
+function reportFacts(conversationId: string): Promise<any> {
+  return runInDurableObject(siteStub(), (_instance, state: DurableObjectState) => {
+    const row = state.storage.sql
+      .exec<{ facts: string }>("SELECT facts FROM report_facts WHERE id = ?", conversationId)
+      .toArray()[0];
+    return row ? JSON.parse(row.facts) : null;
+  });
+}
+
 /** Runs the Site's due timers now (lead deliveries), `ahead` ms in the future. */
 async function runSiteTimers(ahead = 0) {
   type WithTimers = DurableObject & { timers: { run(now: number): Promise<void> } };
@@ -188,15 +198,8 @@ describe("the bot in a conversation", () => {
       expect((await tab.next("message")).message.meta).toMatchObject({ bot: "thanks" });
       tab.close();
       // The facts the Site keeps of this conversation: question, answer and thanks; one helpful rating.
-      const factsOf = () =>
-        runInDurableObject(siteStub(), (_instance, state: DurableObjectState) => {
-          const row = state.storage.sql
-            .exec<{ facts: string }>("SELECT facts FROM report_facts WHERE id = ?", grant.conversationId)
-            .toArray()[0];
-          return row ? JSON.parse(row.facts) : null;
-        });
       await eventually(async () =>
-        expect((await factsOf())?.bot).toMatchObject({
+        expect((await reportFacts(grant.conversationId))?.bot).toMatchObject({
           depth: 3,
           feedback: 1,
           helpful: 1,
@@ -316,6 +319,10 @@ describe("scenario", () => {
       expect(leads[0]).toMatchObject({ conversationId: grant.conversationId, status: "complete" });
     });
     expect(leads[0].fields).toEqual({ name: "Анна", phone: "+79123456789", email: "anna@example.com" });
+    // The Reports count this dialog's goal: its lead card completed, without a handoff.
+    await eventually(async () =>
+      expect((await reportFacts(grant.conversationId))?.bot).toMatchObject({ lead: true, handoffAt: null }),
+    );
     expect(leads[0].enrichment).toEqual({
       name: "Anna Example",
       avatarUrl: "https://gravatar.example/a.png",
