@@ -198,15 +198,17 @@ describe("the bot in a conversation", () => {
       expect((await tab.next("message")).message.meta).toMatchObject({ bot: "thanks" });
       tab.close();
       // The facts the Site keeps of this conversation: question, answer and thanks; one helpful rating.
-      await eventually(async () =>
-        expect((await reportFacts(grant.conversationId))?.bot).toMatchObject({
-          depth: 3,
-          feedback: 1,
-          helpful: 1,
-          lead: false,
-          booked: false,
-          handoffAt: null,
-        }),
+      await eventually(
+        async () =>
+          expect((await reportFacts(grant.conversationId))?.bot).toMatchObject({
+            depth: 3,
+            feedback: 1,
+            helpful: 1,
+            lead: false,
+            booked: false,
+            handoffAt: null,
+          }),
+        15_000,
       );
       const today = localDay("Europe/Berlin", Date.now());
       const bot = (await expectJson(admin("GET", `/reports?from=${today}&to=${today}`), 200)).figures.bot;
@@ -320,8 +322,9 @@ describe("scenario", () => {
     });
     expect(leads[0].fields).toEqual({ name: "Анна", phone: "+79123456789", email: "anna@example.com" });
     // The Reports count this dialog's goal: its lead card completed, without a handoff.
-    await eventually(async () =>
-      expect((await reportFacts(grant.conversationId))?.bot).toMatchObject({ lead: true, handoffAt: null }),
+    await eventually(
+      async () => expect((await reportFacts(grant.conversationId))?.bot).toMatchObject({ lead: true, handoffAt: null }),
+      15_000,
     );
     expect(leads[0].enrichment).toEqual({
       name: "Anna Example",

@@ -335,7 +335,7 @@ describe("calls in the Reports", () => {
         screenShared: before.screenShared + 1,
       });
       expect(video.duration.count).toBeGreaterThanOrEqual(1);
-    });
+    }, 15_000);
     const csv = await (await call("GET", `/reports/video.csv?from=${today}&to=${today}`, cookie)).text();
     expect(csv.split("\r\n")).toContain(`calls_requested,${before.requested + 2}`);
   });
