@@ -60,9 +60,12 @@ describe("reports screen", () => {
       .toBeGreaterThanOrEqual(4);
     const median = screen.locator(".figure", { hasText: "First response, median" }).locator(".value");
     expect(await median.textContent()).toMatch(/\d+ (s|min)/);
-    expect(await screen.locator(".figure", { hasText: "Bot dialogs" }).locator(".value").textContent()).toBe(
-      "No data yet",
-    );
+    // No bot and no calls on this site: their tables say so, and still offer their CSV.
+    for (const table of ["bot", "video"]) {
+      const card = screen.locator(`.figure-table[data-table=${table}]`);
+      expect(await card.locator("p.muted").textContent()).toBe("No data yet");
+      expect(await card.locator("a[download]").getAttribute("href")).toContain(`/reports/${table}.csv?`);
+    }
     // Each figure carries its definition, for the mouse (title) and for screen readers.
     expect(await screen.locator(".figure", { hasText: "Missed" }).getAttribute("title")).toContain(
       "Answered later than 5 min",

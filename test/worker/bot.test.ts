@@ -1,6 +1,7 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { hmacSha256, toHex } from "../../worker/lib/crypto";
+import { localDay } from "../../worker/reports";
 import { SAMPLE_KB } from "../fixtures/bot/faq";
 import { call, expectJson } from "./admin-helpers";
 import { createSite, eventually, login, startSession, visitorSocket } from "./helpers";
@@ -71,6 +72,16 @@ async function visitor(locale = "en", timezone = "Europe/Moscow") {
   const tab = await visitorSocket(grant);
   await tab.hello();
   return { grant, tab };
+}
+
+/** What the Site's reports keep of a conversation (its `report_facts` row), or null. */
+function reportFacts(conversationId: string): Promise<any> {
+  return runInDurableObject(siteStub(), (_instance, state: DurableObjectState) => {
+    const row = state.storage.sql
+      .exec<{ facts: string }>("SELECT facts FROM report_facts WHERE id = ?", conversationId)
+      .toArray()[0];
+    return row ? JSON.parse(row.facts) : null;
+  });
 }
 
 /** Runs the Site's due timers now (lead deliveries), `ahead` ms in the future. */
@@ -177,6 +188,40 @@ describe("the bot in a conversation", () => {
     await expectJson(admin("PUT", "/autoreply", CLOSED_TODAY), 200);
   });
 
+  it("counts in the Reports: a dialog, its depth and a helpful answer", async () => {
+    await expectJson(admin("PUT", "/autoreply", { ...CLOSED_TODAY, rules: [] }), 200);
+    try {
+      const { grant, tab } = await visitor("en", "Europe/London");
+      await tab.say("how long does delivery take");
+      const answer = (await tab.next("message")).message;
+      tab.send({ type: "bot", action: "feedback", seq: answer.seq, value: "yes" });
+      expect((await tab.next("message")).message.meta).toMatchObject({ bot: "thanks" });
+      tab.close();
+      // The facts the Site keeps of this conversation: question, answer and thanks; one helpful rating.
+      await eventually(
+        async () =>
+          expect((await reportFacts(grant.conversationId))?.bot).toMatchObject({
+            depth: 3,
+            feedback: 1,
+            helpful: 1,
+            lead: false,
+            booked: false,
+            handoffAt: null,
+          }),
+        15_000,
+      );
+      const today = localDay("Europe/Berlin", Date.now());
+      const bot = (await expectJson(admin("GET", `/reports?from=${today}&to=${today}`), 200)).figures.bot;
+      expect(bot.dialogs).toBeGreaterThanOrEqual(1);
+      expect(bot.helpful).toBeGreaterThanOrEqual(1);
+      const csv = await (await admin("GET", `/reports/bot.csv?from=${today}&to=${today}`)).text();
+      const dialogs = csv.split("\r\n").find((line) => line.startsWith("dialogs,"));
+      expect(Number(dialogs?.split(",")[1])).toBeGreaterThanOrEqual(1);
+    } finally {
+      await expectJson(admin("PUT", "/autoreply", CLOSED_TODAY), 200);
+    }
+  });
+
   it("stays silent below the threshold and the auto-reply comes exactly as before", async () => {
     const { tab } = await visitor("en", "Europe/Moscow");
     await tab.say("do you sell gift cards");
@@ -277,6 +322,11 @@ describe("scenario", () => {
       expect(leads[0]).toMatchObject({ conversationId: grant.conversationId, status: "complete" });
     });
     expect(leads[0].fields).toEqual({ name: "Анна", phone: "+79123456789", email: "anna@example.com" });
+    // The Reports count this dialog's goal: its lead card completed, without a handoff.
+    await eventually(
+      async () => expect((await reportFacts(grant.conversationId))?.bot).toMatchObject({ lead: true, handoffAt: null }),
+      15_000,
+    );
     expect(leads[0].enrichment).toEqual({
       name: "Anna Example",
       avatarUrl: "https://gravatar.example/a.png",

@@ -1,8 +1,10 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { localDay } from "../../worker/reports";
 import { call, expectJson } from "./admin-helpers";
 import {
   createSite,
+  eventually,
   login,
   noAutoReplies,
   openSocket,
@@ -298,5 +300,47 @@ describe("bad call frames", () => {
     expect(await callFrame(operator)).toMatchObject({ outcome: "cancelled" });
     visitor.send({ type: "call", action: "request", callId: id });
     expect((await visitor.next("error")).message).toMatch(/used before/);
+  });
+});
+
+describe("calls in the Reports", () => {
+  it("counts requested, answered, declined, screen shared and the length of the answered call", async () => {
+    const { grant, visitor, operator } = await pair();
+    const answered = crypto.randomUUID();
+    visitor.send({ type: "call", action: "request", callId: answered });
+    await callFrame(operator);
+    operator.send({ type: "call", action: "offer", callId: answered, sdp: OFFER });
+    await callFrame(visitor);
+    operator.send({ type: "call", action: "screen", callId: answered, on: true });
+    await callFrame(visitor);
+    operator.send({ type: "call", action: "hangup", callId: answered });
+    for (const c of [visitor, operator])
+      expect(await callFrame(c)).toMatchObject({ action: "end", outcome: "completed" });
+    const declined = crypto.randomUUID();
+    visitor.send({ type: "call", action: "request", callId: declined });
+    expect(await callFrame(operator)).toMatchObject({ action: "request", callId: declined });
+    operator.send({ type: "call", action: "decline", callId: declined });
+    expect(await callFrame(visitor)).toMatchObject({ action: "end", outcome: "declined" });
+    // What the Site's reports keep of this conversation (its `report_facts` row).
+    const site = env.SITE.get(env.SITE.idFromName(SITE));
+    const facts = () =>
+      runInDurableObject(site, (_instance, state: DurableObjectState) => {
+        const row = state.storage.sql
+          .exec<{ facts: string }>("SELECT facts FROM report_facts WHERE id = ?", grant.conversationId)
+          .toArray()[0];
+        return row ? JSON.parse(row.facts) : null;
+      });
+    await eventually(async () => {
+      const calls = (await facts())?.calls;
+      expect(calls).toMatchObject({ requested: 2, answered: 1, missed: 0, declined: 1, screenShared: 1 });
+      expect(calls.durations).toHaveLength(1);
+    }, 15_000);
+    const today = localDay("Europe/Berlin", Date.now());
+    const video = (await expectJson(call("GET", `/reports?from=${today}&to=${today}`, cookie), 200)).figures.video;
+    expect(video.requested).toBeGreaterThanOrEqual(2);
+    expect(video.duration.count).toBeGreaterThanOrEqual(1);
+    const csv = await (await call("GET", `/reports/video.csv?from=${today}&to=${today}`, cookie)).text();
+    const requested = csv.split("\r\n").find((line) => line.startsWith("calls_requested,"));
+    expect(Number(requested?.split(",")[1])).toBeGreaterThanOrEqual(2);
   });
 });

@@ -85,6 +85,10 @@ export async function onBotFrame(
     if (frame.seq !== bot.feedback_seq)
       return { code: "stale_step", message: "this answer has had its feedback, or is not the bot's last answer" };
     setBot(host, { feedback_seq: null, feedback_entry: null });
+    host.sql.exec(
+      "UPDATE bot_state SET feedback_given = feedback_given + 1, feedback_helpful = feedback_helpful + ? WHERE id = 1",
+      frame.value === "yes" ? 1 : 0,
+    );
     await host.site().botFeedback(host.id, frame.seq, bot.feedback_entry, frame.value!);
     if (frame.value === "yes")
       return (void say(host, langFor(host) === "ru" ? "Рад был помочь!" : "Glad it helped!", { bot: "thanks" }), null);
@@ -283,7 +287,9 @@ async function quietAutoReply(host: ConversationHost): Promise<void> {
 }
 
 async function finishLead(host: ConversationHost): Promise<void> {
-  await host.site().botFinishLead(subject(host));
+  // Reports count a conversation whose lead card the Site completed as a goal reached.
+  if (await host.site().botFinishLead(subject(host)))
+    host.sql.exec("INSERT INTO bot_state (id, lead_done) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET lead_done = 1");
 }
 
 function say(host: ConversationHost, text: string, meta: Record<string, unknown>): Message | undefined {

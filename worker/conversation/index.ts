@@ -41,6 +41,7 @@ import { RateLimiter } from "./rate-limit";
 import { CONVERSATION_MIGRATIONS } from "./schema";
 import { SITE_SYNC_TIMER, SiteReport } from "./site-report";
 import { ConversationStore, type ConversationState, type NewMessage } from "./store";
+import { activityOf } from "./activity";
 import { buildSummary } from "./summary";
 
 /** Storage key: until when the Site blocked this conversation's visitor. */
@@ -545,6 +546,7 @@ export class Conversation extends SocketObject {
   private async syncSite(): Promise<{ nextInMs: number } | null> {
     const state = this.store.state();
     if (!state || !this.store.lastSeq()) return null; // nothing to list until the first message
-    return siteStub(this.env, state.site_key).conversationChanged(buildSummary(this.host.id, this.store));
+    const summary = { ...buildSummary(this.host.id, this.store), activity: activityOf(this.ctx.storage.sql) };
+    return siteStub(this.env, state.site_key).conversationChanged(summary);
   }
 }

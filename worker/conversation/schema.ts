@@ -88,4 +88,8 @@ export const CONVERSATION_MIGRATIONS = [
   `ALTER TABLE conversation ADD COLUMN rating INTEGER;
    ALTER TABLE conversation ADD COLUMN rating_comment TEXT;
    ALTER TABLE conversation ADD COLUMN rated_at INTEGER;`,
+  // The bot's outcomes for reports: answers rated and rated helpful, and a completed lead card.
+  `ALTER TABLE bot_state ADD COLUMN feedback_given INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE bot_state ADD COLUMN feedback_helpful INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE bot_state ADD COLUMN lead_done INTEGER NOT NULL DEFAULT 0;`,
 ] as const;

@@ -209,6 +209,38 @@ export interface InboxEntry {
   rating?: number | null;
   /** Increases with every change; the Site ignores a summary older than the one it has. */
   rev: number;
+  /** What the bot, calls and appointments did in it, for reports (sent to the Site only). */
+  activity?: ConversationActivity;
+}
+
+/** A conversation's bot, call and appointment story as reports count it (docs/metrics.md). */
+export interface ConversationActivity {
+  /** Present when the bot posted at least once. */
+  bot?: {
+    /** Visitor and bot messages up to the handoff (all of them without one). */
+    depth: number;
+    /** Answers the visitor rated, and how many of those "yes, it helped". */
+    feedback: number;
+    helpful: number;
+    /** The bot's lead card was completed; the bot booked an appointment. */
+    lead: boolean;
+    booked: boolean;
+    handoffAt: number | null;
+    lastBotAt: number;
+    /** The last visitor or operator message, or null. */
+    lastPersonAt: number | null;
+  };
+  /** Present when a call was requested. Durations (ms) of answered calls that ended. */
+  calls?: {
+    requested: number;
+    answered: number;
+    missed: number;
+    declined: number;
+    durations: number[];
+    screenShared: number;
+  };
+  /** Appointment events in the thread. */
+  appointments?: { booked: number; attended: number; noShow: number };
 }
 
 /** Frames on an operator's site socket (`GET /api/v1/admin/ws`). */

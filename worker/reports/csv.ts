@@ -6,7 +6,16 @@
 import type { Figures } from "./figures";
 
 /** The tables a report offers for download. */
-export const REPORT_TABLES = ["daily", "hours", "weekdays", "departments", "operators", "pages"] as const;
+export const REPORT_TABLES = [
+  "daily",
+  "hours",
+  "weekdays",
+  "departments",
+  "operators",
+  "pages",
+  "bot",
+  "video",
+] as const;
 export type ReportTable = (typeof REPORT_TABLES)[number];
 
 function cell(value: unknown): string {
@@ -46,6 +55,51 @@ export function tableCsv(figures: Figures, table: ReportTable, names: Record<str
         ["page", "conversations"],
         figures.byStartPage.map((p) => [p.page, p.conversations]),
       );
+    case "bot": {
+      const b = figures.bot;
+      return toCsv(
+        ["figure", "value"],
+        b
+          ? [
+              ["dialogs", b.dialogs],
+              ["depth_mean", b.depth],
+              ["feedback", b.feedback],
+              ["helpful", b.helpful],
+              ["helpful_rate", b.helpfulRate],
+              ["leads_completed", b.leads],
+              ["bookings", b.bookings],
+              ["goals", b.goals],
+              ["goal_rate", b.goalRate],
+              ["drop_offs", b.dropOffs],
+              ["drop_off_rate", b.dropOffRate],
+              ["handoffs", b.handoffs],
+              ["handoff_rate", b.handoffRate],
+            ]
+          : [],
+      );
+    }
+    case "video": {
+      const v = figures.video;
+      return toCsv(
+        ["figure", "value"],
+        v
+          ? [
+              ["calls_requested", v.requested],
+              ["calls_answered", v.answered],
+              ["calls_missed", v.missed],
+              ["calls_declined", v.declined],
+              ["answer_rate", v.answerRate],
+              ["duration_mean_s", seconds(v.duration.mean)],
+              ["duration_median_s", seconds(v.duration.median)],
+              ["screen_shared", v.screenShared],
+              ["appointments_booked", v.appointments.booked],
+              ["appointments_attended", v.appointments.attended],
+              ["appointments_no_show", v.appointments.noShow],
+              ["attend_rate", v.appointments.attendRate],
+            ]
+          : [],
+      );
+    }
     case "departments":
     case "operators": {
       const list = table === "departments" ? figures.byDepartment : figures.byOperator;

@@ -41,6 +41,66 @@ export interface DayAggregate {
   ratings: number[];
   /** Conversations by the page the chat started on ("" when unknown); absent in rows counted before it existed. */
   byStartPage?: Record<string, number>;
+  /** The bot's dialogs of the day; absent in rows counted before bots were. */
+  bot?: BotDay;
+  /** Calls and appointment events of the day's conversations; absent in older rows. */
+  video?: VideoDay;
+}
+
+export interface BotDay {
+  dialogs: number;
+  /** Sum of the dialogs' depths (visitor and bot messages up to the handoff). */
+  depthSum: number;
+  feedback: number;
+  helpful: number;
+  leads: number;
+  bookings: number;
+  /** Dialogs with a lead completed or a booking made. */
+  goals: number;
+  handoffs: number;
+  /** When the bot last spoke in dialogs it had the last word in (no handoff): drop-offs once old enough. */
+  lastWord: number[];
+}
+
+export interface VideoDay {
+  requested: number;
+  answered: number;
+  missed: number;
+  declined: number;
+  /** Durations (ms) of answered calls that ended, ascending. */
+  durations: number[];
+  screenShared: number;
+  booked: number;
+  attended: number;
+  noShow: number;
+}
+
+export function emptyBotDay(): BotDay {
+  return {
+    dialogs: 0,
+    depthSum: 0,
+    feedback: 0,
+    helpful: 0,
+    leads: 0,
+    bookings: 0,
+    goals: 0,
+    handoffs: 0,
+    lastWord: [],
+  };
+}
+
+export function emptyVideoDay(): VideoDay {
+  return {
+    requested: 0,
+    answered: 0,
+    missed: 0,
+    declined: 0,
+    durations: [],
+    screenShared: 0,
+    booked: 0,
+    attended: 0,
+    noShow: 0,
+  };
 }
 
 /** The local day of an instant as "YYYY-MM-DD". */
@@ -66,6 +126,8 @@ export function emptyDay(day: string): DayAggregate {
     continuedByEmail: 0,
     ratings: [0, 0, 0, 0, 0],
     byStartPage: {},
+    bot: emptyBotDay(),
+    video: emptyVideoDay(),
   };
 }
 
@@ -89,7 +151,8 @@ export function aggregateDays(facts: ConversationFacts[], timeZone: string, sche
   }
   const rows = [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
   for (const row of rows)
-    for (const list of [row.firstResponse, row.firstResponseBusiness, row.resolution]) list.sort((a, b) => a - b);
+    for (const list of [row.firstResponse, row.firstResponseBusiness, row.resolution, row.video!.durations])
+      list.sort((a, b) => a - b);
   return rows;
 }
 
@@ -124,6 +187,36 @@ function addConversation(
   const pages = (row.byStartPage ??= {});
   const page = f.startPage ?? "";
   pages[page] = (pages[page] ?? 0) + 1;
+  if (f.bot) addBot((row.bot ??= emptyBotDay()), f.bot);
+  if (f.calls || f.appointments) addVideo((row.video ??= emptyVideoDay()), f);
+}
+
+function addBot(day: BotDay, bot: NonNullable<ConversationFacts["bot"]>): void {
+  day.dialogs++;
+  day.depthSum += bot.depth;
+  day.feedback += bot.feedback;
+  day.helpful += bot.helpful;
+  if (bot.lead) day.leads++;
+  if (bot.booked) day.bookings++;
+  if (bot.lead || bot.booked) day.goals++;
+  if (bot.handoffAt !== null) day.handoffs++;
+  else if (bot.lastPersonAt === null || bot.lastBotAt > bot.lastPersonAt) day.lastWord.push(bot.lastBotAt);
+}
+
+function addVideo(day: VideoDay, f: ConversationFacts): void {
+  if (f.calls) {
+    day.requested += f.calls.requested;
+    day.answered += f.calls.answered;
+    day.missed += f.calls.missed;
+    day.declined += f.calls.declined;
+    day.durations.push(...f.calls.durations);
+    day.screenShared += f.calls.screenShared;
+  }
+  if (f.appointments) {
+    day.booked += f.appointments.booked;
+    day.attended += f.appointments.attended;
+    day.noShow += f.appointments.noShow;
+  }
 }
 
 function countGroup(groups: Record<string, GroupCounts>, key: string, answered: boolean, wait: number): void {

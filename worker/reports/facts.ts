@@ -3,7 +3,7 @@
  * merged so that facts which only ever become true (an auto-reply asked for the email, the
  * conversation went on by email, a rating) stay true after the summary that showed them.
  */
-import type { InboxEntry } from "../protocol";
+import type { ConversationActivity, InboxEntry } from "../protocol";
 
 export interface ConversationFacts {
   id: string;
@@ -24,6 +24,11 @@ export interface ConversationFacts {
   rating: number | null;
   /** The page the chat started on (origin and path), or null when the visitor's trail had none. */
   startPage?: string | null;
+  /** The bot's part, when it posted (absent in facts recorded before bots were counted). */
+  bot?: NonNullable<ConversationActivity["bot"]> | null;
+  /** Calls and appointment events, when there were any. */
+  calls?: NonNullable<ConversationActivity["calls"]> | null;
+  appointments?: NonNullable<ConversationActivity["appointments"]> | null;
 }
 
 /** A page as reports group it: origin and path, without query or fragment; null if not an http(s) URL. */
@@ -60,6 +65,10 @@ export function mergeFacts(
     continuedByEmail: (prev?.continuedByEmail ?? false) || entry.channel === "email",
     rating: entry.rating ?? prev?.rating ?? null,
     startPage: prev ? (prev.startPage ?? null) : startPage,
+    // A summary without activity (an older Conversation) keeps what was known.
+    bot: entry.activity ? (entry.activity.bot ?? null) : (prev?.bot ?? null),
+    calls: entry.activity ? (entry.activity.calls ?? null) : (prev?.calls ?? null),
+    appointments: entry.activity ? (entry.activity.appointments ?? null) : (prev?.appointments ?? null),
   };
 }
 

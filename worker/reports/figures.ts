@@ -2,7 +2,7 @@
  * A period's figures from its day rows (definitions: docs/metrics.md). Durations are ms;
  * rates are 0–1 or null when nothing was there to count.
  */
-import type { DayAggregate, GroupCounts } from "./days";
+import type { BotDay, DayAggregate, GroupCounts, VideoDay } from "./days";
 
 export interface DurationFigures {
   count: number;
@@ -35,10 +35,100 @@ export interface Figures {
   daily: { day: string; conversations: number; missed: number; firstResponseMedian: number | null }[];
   /** Conversations by the page the chat started on, most first (at most START_PAGES_SHOWN; "" is unknown). */
   byStartPage: { page: string; conversations: number }[];
-  /** Figures whose source has not landed: "no data yet" on screen. */
-  bot: null;
-  video: null;
+  /** The bot's figures; null ("no data yet") when it had no dialog in the period. */
+  bot: BotFigures | null;
+  /** Calls and appointments; null ("no data yet") when none was requested or booked. */
+  video: VideoFigures | null;
+  /** Orders of chatting visitors: its source has not landed, "no data yet" on screen. */
   conversion: null;
+}
+
+export interface BotFigures {
+  dialogs: number;
+  /** Mean visitor and bot messages per dialog up to the handoff. */
+  depth: number;
+  feedback: number;
+  helpful: number;
+  helpfulRate: number | null;
+  leads: number;
+  bookings: number;
+  goals: number;
+  goalRate: number;
+  dropOffs: number;
+  dropOffRate: number;
+  handoffs: number;
+  handoffRate: number;
+}
+
+export interface VideoFigures {
+  requested: number;
+  answered: number;
+  missed: number;
+  declined: number;
+  answerRate: number | null;
+  duration: DurationFigures;
+  screenShared: number;
+  appointments: { booked: number; attended: number; noShow: number; attendRate: number | null };
+}
+
+/** A visitor who has not answered the bot's last message for this long has left: a drop-off. */
+export const DROP_OFF_AFTER_MS = 30 * 60_000;
+
+function sum<T>(rows: T[], pick: (r: T) => number): number {
+  return rows.reduce((s, r) => s + pick(r), 0);
+}
+
+/** The bot's figures of a period, or null when it had no dialog. */
+export function botFigures(days: DayAggregate[], now: number): BotFigures | null {
+  const rows = days.map((d) => d.bot).filter((b): b is BotDay => !!b && b.dialogs > 0);
+  const dialogs = sum(rows, (b) => b.dialogs);
+  if (dialogs === 0) return null;
+  const feedback = sum(rows, (b) => b.feedback);
+  const helpful = sum(rows, (b) => b.helpful);
+  const goals = sum(rows, (b) => b.goals);
+  const handoffs = sum(rows, (b) => b.handoffs);
+  const dropOffs = sum(rows, (b) => b.lastWord.filter((t) => now - t > DROP_OFF_AFTER_MS).length);
+  return {
+    dialogs,
+    depth: sum(rows, (b) => b.depthSum) / dialogs,
+    feedback,
+    helpful,
+    helpfulRate: feedback ? helpful / feedback : null,
+    leads: sum(rows, (b) => b.leads),
+    bookings: sum(rows, (b) => b.bookings),
+    goals,
+    goalRate: goals / dialogs,
+    dropOffs,
+    dropOffRate: dropOffs / dialogs,
+    handoffs,
+    handoffRate: handoffs / dialogs,
+  };
+}
+
+/** Calls and appointments of a period, or null when there were none. */
+export function videoFigures(days: DayAggregate[]): VideoFigures | null {
+  const rows = days.map((d) => d.video).filter((v): v is VideoDay => !!v);
+  const requested = sum(rows, (v) => v.requested);
+  const booked = sum(rows, (v) => v.booked);
+  const attended = sum(rows, (v) => v.attended);
+  const noShow = sum(rows, (v) => v.noShow);
+  if (requested + booked + attended + noShow === 0) return null;
+  const answered = sum(rows, (v) => v.answered);
+  return {
+    requested,
+    answered,
+    missed: sum(rows, (v) => v.missed),
+    declined: sum(rows, (v) => v.declined),
+    answerRate: requested ? answered / requested : null,
+    duration: durations(mergeSorted(rows.map((v) => v.durations))),
+    screenShared: sum(rows, (v) => v.screenShared),
+    appointments: {
+      booked,
+      attended,
+      noShow,
+      attendRate: attended + noShow ? attended / (attended + noShow) : null,
+    },
+  };
 }
 
 /** Mean, median and p90 (nearest rank) of durations sorted ascending. */
@@ -158,8 +248,8 @@ export function figuresOf(days: DayAggregate[], opts: { missedAfterMs: number; n
       firstResponseMedian: durations(d.firstResponse).median,
     })),
     byStartPage: startPages(days),
-    bot: null,
-    video: null,
+    bot: botFigures(days, opts.now),
+    video: videoFigures(days),
     conversion: null,
   };
 }

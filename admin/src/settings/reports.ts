@@ -32,9 +32,28 @@ interface Figures {
   csat: { count: number; mean: number | null };
   daily: { day: string; conversations: number }[];
   byStartPage: { page: string; conversations: number }[];
-  bot: unknown;
-  video: unknown;
+  bot: BotFigures | null;
+  video: VideoFigures | null;
   conversion: unknown;
+}
+interface BotFigures {
+  dialogs: number;
+  depth: number;
+  helpfulRate: number | null;
+  goalRate: number;
+  leads: number;
+  bookings: number;
+  dropOffRate: number;
+  handoffRate: number;
+}
+interface VideoFigures {
+  requested: number;
+  answered: number;
+  missed: number;
+  declined: number;
+  duration: Duration;
+  screenShared: number;
+  appointments: { booked: number; attended: number; noShow: number };
 }
 interface Report {
   period: { from: string; to: string; timeZone: string; previous: { from: string; to: string } };
@@ -57,6 +76,31 @@ const HEADLINES: Headline[] = [
   ["emailCapture", (f) => f.emailCapture.rate, percent, false],
   ["continuedByEmail", (f) => f.continuedByEmail.share, percent, false],
   ["csat", (f) => f.csat.mean, (v) => v.toFixed(1), false],
+];
+
+/** A row of a figure table: its key, how to read it, how to show it. */
+type Row<T> = [key: string, read: (f: T) => number | null, show: (v: number) => string];
+const BOT_ROWS: Row<BotFigures>[] = [
+  ["dialogs", (b) => b.dialogs, String],
+  ["depth", (b) => b.depth, (v) => v.toFixed(1)],
+  ["helpfulRate", (b) => b.helpfulRate, percent],
+  ["goalRate", (b) => b.goalRate, percent],
+  ["leads", (b) => b.leads, String],
+  ["bookings", (b) => b.bookings, String],
+  ["dropOffRate", (b) => b.dropOffRate, percent],
+  ["handoffRate", (b) => b.handoffRate, percent],
+];
+const VIDEO_ROWS: Row<VideoFigures>[] = [
+  ["requested", (v) => v.requested, String],
+  ["answered", (v) => v.answered, String],
+  ["missed", (v) => v.missed, String],
+  ["declined", (v) => v.declined, String],
+  ["durationMean", (v) => v.duration.mean, duration],
+  ["durationMedian", (v) => v.duration.median, duration],
+  ["screenShared", (v) => v.screenShared, String],
+  ["booked", (v) => v.appointments.booked, String],
+  ["attended", (v) => v.appointments.attended, String],
+  ["noShow", (v) => v.appointments.noShow, String],
 ];
 
 /** A local date "YYYY-MM-DD" in a zone, `back` days before now. */
@@ -186,6 +230,33 @@ export class EcSettingsReports extends Screen {
       }</div>`;
   }
 
+  /**
+   * A figure table (bot, calls): each figure this period and the previous one, its definition
+   * on hover and focus of its name; "no data yet" when the source recorded nothing.
+   */
+  private figureTable<T>(table: "bot" | "video", rows: Row<T>[], now: T | null, before: T | null) {
+    const p = (k: string) => t(`settings.reports.period.${k}`);
+    const cell = (f: T | null, [, read, show]: Row<T>) => {
+      const v = f === null ? null : read(f);
+      return html`<td>${v === null ? "—" : show(v)}</td>`;
+    };
+    return html`<div class="card figure-table" data-table=${table}><h3>${t(`settings.reports.${table}.title`)}
+        <a href=${this.csv(table)} download>${t("settings.reports.csv")}</a></h3>
+      ${
+        now === null
+          ? html`<p class="muted">${t("settings.reports.noData")}</p>`
+          : html`<table>
+        <thead><tr><th scope="col">${p("figure")}</th><th scope="col">${p("now")}</th><th scope="col">${p("before")}</th></tr></thead>
+        <tbody>${rows.map((row) => {
+          const def = t(`settings.reports.${table}.defs.${row[0]}`);
+          return html`<tr><th scope="row" class="page" tabindex="0" title=${def} aria-describedby="def-${table}-${row[0]}">
+            ${t(`settings.reports.${table}.rows.${row[0]}`)}<span class="sr-only" id="def-${table}-${row[0]}">${def}</span></th>
+            ${cell(now, row)}${cell(before, row)}</tr>`;
+        })}</tbody>
+      </table>`
+      }</div>`;
+  }
+
   private charts(r: Report) {
     const f = r.figures;
     const weekdays = t("settings.reports.weekdays").split(",");
@@ -215,7 +286,9 @@ export class EcSettingsReports extends Screen {
       )}
       ${this.groupTable(t("settings.reports.charts.departments"), "departments", f.byDepartment, r.names)}
       ${this.groupTable(t("settings.reports.charts.operators"), "operators", f.byOperator, r.names)}
-      ${this.pagesTable(f.byStartPage)}`;
+      ${this.pagesTable(f.byStartPage)}
+      ${this.figureTable("bot", BOT_ROWS, f.bot, r.previous.bot)}
+      ${this.figureTable("video", VIDEO_ROWS, f.video, r.previous.video)}`;
   }
 
   /** Conversations by starting page: a table (pages are long text, a chart would not read). */
@@ -256,7 +329,7 @@ export class EcSettingsReports extends Screen {
         r
           ? html`<p class="muted">${t("settings.reports.previous", r.period.previous)}</p>
         <div class="figures">${HEADLINES.map((h) => this.headline(h, r))}
-          ${(["bot", "video", "conversion"] as const).map(
+          ${(["conversion"] as const).map(
             (k) => html`<div class="figure"><div class="label">${t(`settings.reports.later.${k}`)}</div>
             <div class="value">${t("settings.reports.noData")}</div></div>`,
           )}</div>

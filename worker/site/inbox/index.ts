@@ -81,7 +81,7 @@ export class InboxFeed {
     const nobodyOnline = operatorsOnline(this.host) === 0;
     const routing = readRouting(sql);
     for (const { entry, isNew } of stored) {
-      toOperators(this.host, { type: "conversation", conversation: entry });
+      toOperators(this.host, { type: "conversation", conversation: listed(entry) });
       afterInboxChange(this.host, entry, routing);
       if (isNew && nobodyOnline && entry.lastMessage?.author === "visitor") {
         defer(this.host, "operator notice", notifyOperatorsOfNewChat(this.host, entry));
@@ -92,6 +92,12 @@ export class InboxFeed {
       stored.map((s) => s.entry),
     );
   }
+}
+
+/** The entry as the inbox keeps and shows it: the activity is for reports only. */
+function listed(entry: InboxEntry): InboxEntry {
+  const { activity: _reportsOnly, ...rest } = entry;
+  return rest;
 }
 
 /** Inbox entries, newest activity first. */
@@ -125,7 +131,7 @@ export function storeEntry(sql: SqlStorage, entry: InboxEntry): boolean {
     entry.status,
     entry.updatedAt,
     entry.rev,
-    JSON.stringify(entry),
+    JSON.stringify(listed(entry)),
   );
   if (rowsWritten === 0) return false;
   indexEntry(sql, entry);
