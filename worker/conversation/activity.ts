@@ -16,22 +16,48 @@ type ThreadGroup = {
 type BotRow = { handoff_at: number | null; feedback_given: number; feedback_helpful: number; lead_done: number };
 type CallRow = { outcome: string | null; answered_at: number | null; ended_at: number | null; screen_shared: number };
 
+/** How far each conversation's thread was looked at for bot and system messages, and whether it had any. */
+const looked = new WeakMap<SqlStorage, { upTo: number; any: boolean }>();
+
+/**
+ * Whether the thread holds a bot or system message: the grouped read below is needed only
+ * then. Looks only at the messages since the last look, so a conversation between people
+ * costs a range read of its newest messages per summary, not a read of its whole thread.
+ */
+function threadHasActivity(sql: SqlStorage): boolean {
+  let known = looked.get(sql) ?? { upTo: 0, any: false };
+  if (known.any) return true;
+  const last = sql.exec<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM messages").one().seq ?? 0;
+  if (last < known.upTo) known = { upTo: 0, any: false }; // erased and begun again
+  const found = sql
+    .exec<{ found: number }>(
+      "SELECT EXISTS (SELECT 1 FROM messages WHERE seq > ? AND author_kind IN ('bot', 'system')) AS found",
+      known.upTo,
+    )
+    .one().found;
+  known = { upTo: last, any: found === 1 };
+  looked.set(sql, known);
+  return known.any;
+}
+
 export function activityOf(sql: SqlStorage): ConversationActivity {
   const botRow = sql
     .exec<BotRow>("SELECT handoff_at, feedback_given, feedback_helpful, lead_done FROM bot_state WHERE id = 1")
     .toArray()[0];
   const handoffAt = botRow?.handoff_at ?? null;
   // Notes are operators' own; the thread the visitor saw is what counts.
-  const groups = sql
-    .exec<ThreadGroup>(
-      `SELECT author_kind AS kind, json_extract(meta, '$.bot') AS bot,
+  const groups = !threadHasActivity(sql)
+    ? []
+    : sql
+        .exec<ThreadGroup>(
+          `SELECT author_kind AS kind, json_extract(meta, '$.bot') AS bot,
          json_extract(meta, '$.appointment.event') AS appointment, COUNT(*) AS n,
          SUM(CASE WHEN ?1 IS NULL OR at <= ?1 THEN 1 ELSE 0 END) AS early, MAX(at) AS last
        FROM messages WHERE meta IS NULL OR json_extract(meta, '$.internal') IS NULL
        GROUP BY kind, bot, appointment`,
-      handoffAt,
-    )
-    .toArray();
+          handoffAt,
+        )
+        .toArray();
   const activity: ConversationActivity = {};
   const bots = groups.filter((g) => g.kind === "bot");
   if (bots.length > 0) {
