@@ -169,7 +169,8 @@ for (const platform of SHOPS) shopSuite(platform);
 /** One shop's suite: install, upload, Connect, checkout, the card. */
 function shopSuite(platform: ShopPlatform): void {
   const why = reasons.get(platform.key);
-  const DB = `edgechat_e2e_${platform.key.replace(/\W/g, "_")}`;
+  // Per run: another checkout (a CI run, another worktree) may run this suite at the same time.
+  const DB = `edgechat_e2e_${platform.key.replace(/\W/g, "_")}_${process.pid}`;
   const OWNER = { email: `owner@${platform.key}.example`, password: "a woo shop owner's password" };
   let dir: string;
   let shopUrl: string;
@@ -300,6 +301,8 @@ require_once ABSPATH . 'wp-settings.php';
         cwd: dir,
         stdio: "ignore",
         env: { ...process.env, PHP_CLI_SERVER_WORKERS: "4" },
+        // Its own process group: the workers outlive a signal to the first process alone.
+        detached: true,
       });
       execFileSync("node", ["scripts/build-wordpress.mjs", "--zip-only", "--out", path.join(dir, "edgechat.zip")], {
         cwd: ROOT,
@@ -309,7 +312,7 @@ require_once ABSPATH . 'wp-settings.php';
 
     afterAll(async () => {
       chat.stop();
-      php?.kill();
+      if (php?.pid) process.kill(-php.pid);
       if (!why) execFileSync("mariadb", ["-uroot", "-e", `DROP DATABASE IF EXISTS ${DB}`]);
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
