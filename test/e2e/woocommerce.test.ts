@@ -7,13 +7,24 @@
  * Plugins → Add New → Upload in Debian's Chromium and activates with a clean debug log;
  * Connect to the real Edgechat server; a logged-in customer's block (Store API) checkout with
  * cash on delivery reports its order event once through Action Scheduler; the customer chats
- * and the operator's card shows their cart and the order.
- * Without the releases the file prints one "skipped: …" line.
+ * and the operator's card shows their cart and the order. Then, against a local chat server
+ * that checks the signature as the Worker does (worker/site/plugin/signature.ts): a checkout
+ * while that server hangs never waits on it, and its event arrives once, signed, when the server
+ * is back; the classic (shortcode) checkout reports its order once too; deleting the plugin
+ * leaves no option and no scheduled action of its own.
+ * The same on the oldest we support: Debian's WordPress 6.1 (/usr/share/wordpress, or
+ * EDGECHAT_OLDEST_WORDPRESS_DIR) + WooCommerce 7.9.0 (woocommerce-7.9.0/…, or
+ * EDGECHAT_OLDEST_WOOCOMMERCE_DIR) with the classic theme Storefront (themes/wp-content/themes).
+ * Without the releases the file prints one "skipped: …" line per shop.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../scripts/local-server.mjs";
@@ -41,6 +52,12 @@ interface ShopPlatform {
   themeDir?: string;
   /** Orders in WooCommerce's own tables (the default of new shops since WooCommerce 8.2). */
   hpos: boolean;
+  /**
+   * The release predates this machine's PHP (WordPress 6.1 on PHP 8.2): its own files log PHP's
+   * deprecations (return types, null arguments) on every request. Those are not the plugin's;
+   * WordPress's own "deprecated since" notices and every notice or warning still count.
+   */
+  predatesPhp?: boolean;
   versions: { wordpress: string; woocommerce: string };
 }
 
@@ -54,6 +71,19 @@ const SHOPS: ShopPlatform[] = [
     theme: "twentytwentyfive",
     hpos: true,
     versions: { wordpress: "7.0.4", woocommerce: "11.0.1" },
+  },
+  {
+    key: "woocommerce-7.9",
+    title: "Debian's WordPress 6.1 + WooCommerce 7.9.0 (classic theme Storefront, orders as posts, plain permalinks)",
+    wordpress: process.env.EDGECHAT_OLDEST_WORDPRESS_DIR ?? "/usr/share/wordpress",
+    woocommerce:
+      process.env.EDGECHAT_OLDEST_WOOCOMMERCE_DIR ??
+      path.join(PLATFORMS, "woocommerce-7.9.0/wp-content/plugins/woocommerce"),
+    theme: "storefront",
+    themeDir: path.join(PLATFORMS, "themes/wp-content/themes/storefront"),
+    hpos: false,
+    predatesPhp: true,
+    versions: { wordpress: "6.1.9", woocommerce: "7.9.0" },
   },
 ];
 
@@ -76,6 +106,72 @@ function missing(platform: ShopPlatform): string | null {
 const reasons = new Map(SHOPS.map((shop) => [shop.key, missing(shop)]));
 for (const [key, why] of reasons) if (why) console.log(`skipped: ${key}: ${why}`);
 
+/**
+ * The Worker's own signature check, loaded at run time (this folder is type-checked for the
+ * browser, the Worker's files for workerd).
+ */
+type SignRequest = (
+  secret: string,
+  timestamp: string,
+  req: { method: string; pathWithQuery: string; body: string },
+) => Promise<string>;
+const signRequest: SignRequest = async (...args) =>
+  (await import(pathToFileURL(path.join(ROOT, "worker/site/plugin/signature.ts")).href)).signRequest(...args);
+const MAX_SKEW_SECONDS = 300;
+
+/**
+ * A chat server's events route on 127.0.0.1 that verifies each event as the Worker does, or
+ * hangs: accepts the connection and never answers.
+ */
+class ChatServer {
+  mode: "accept" | "hang" = "accept";
+  secret = "";
+  readonly received: Array<{ body: any; verdict: true | string }> = [];
+  private readonly seen = new Set<string>();
+  private server?: Server;
+  url = "";
+
+  async start(): Promise<void> {
+    this.server = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      if (this.mode === "hang") return;
+      if (req.method !== "POST" || !req.url?.endsWith("/events")) {
+        res.writeHead(404).end();
+        return;
+      }
+      const body = Buffer.concat(chunks).toString("utf8");
+      const signature = String(req.headers["x-edgechat-signature"] ?? "");
+      const timestamp = String(req.headers["x-edgechat-timestamp"] ?? "");
+      const expected = await signRequest(this.secret, timestamp, { method: "POST", pathWithQuery: req.url, body });
+      const verdict =
+        signature !== expected
+          ? "bad_signature"
+          : Math.abs(Date.now() / 1000 - Number(timestamp)) > MAX_SKEW_SECONDS
+            ? "stale_signature"
+            : this.seen.has(signature)
+              ? "replayed"
+              : true;
+      this.seen.add(signature);
+      this.received.push({ body: JSON.parse(body), verdict });
+      res.writeHead(verdict === true ? 202 : 401, { "Content-Type": "application/json" });
+      res.end(JSON.stringify(verdict === true ? { ok: true, duplicate: false } : { error: { code: verdict } }));
+    });
+    await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  stop(): void {
+    this.server?.closeAllConnections();
+    this.server?.close();
+  }
+
+  /** What arrived for one order. */
+  forOrder(orderId: number): Array<true | string> {
+    return this.received.filter((r) => r.body.orderId === String(orderId)).map((r) => r.verdict);
+  }
+}
+
 /** The real Edgechat server and Debian's Chromium, shared by the shops. */
 let server: TestServer;
 let browser: Browser;
@@ -95,12 +191,21 @@ for (const platform of SHOPS) shopSuite(platform);
 /** One shop's suite: install, upload, Connect, checkout, the card. */
 function shopSuite(platform: ShopPlatform): void {
   const why = reasons.get(platform.key);
-  const DB = `edgechat_e2e_${platform.key.replace(/\W/g, "_")}`;
+  // Per run: another checkout (a CI run, another worktree) may run this suite at the same time.
+  const DB = `edgechat_e2e_${platform.key.replace(/\W/g, "_")}_${process.pid}`;
   const OWNER = { email: `owner@${platform.key}.example`, password: "a woo shop owner's password" };
   let dir: string;
   let shopUrl: string;
   let php: ChildProcess | undefined;
-  let shop: { productId: number; customerId: number; woocommerce: string; wordpress: string; hpos: string | false };
+  let shop: {
+    productId: number;
+    customerId: number;
+    classicCheckoutUrl: string;
+    woocommerce: string;
+    wordpress: string;
+    hpos: string | false;
+  };
+  const chat = new ChatServer();
   let siteKey: string;
   let owner: AdminPage;
   let orderId: number;
@@ -109,7 +214,8 @@ function shopSuite(platform: ShopPlatform): void {
     execFileSync("mariadb", ["-uroot", "-N", "-B", DB, "-e", query], { encoding: "utf8" }).trim();
   /**
    * PHP notices, warnings and errors the shop logged since the last call, but for WordPress's
-   * update checks, which fail here by design (no internet: WP_HTTP_BLOCK_EXTERNAL).
+   * update checks, which fail here by design (no internet: WP_HTTP_BLOCK_EXTERNAL), and an old
+   * release's own PHP deprecations (see predatesPhp).
    */
   let logRead = 0;
   function newLogLines(): string[] {
@@ -117,8 +223,48 @@ function shopSuite(platform: ShopPlatform): void {
     const text = existsSync(file) ? readFileSync(file, "utf8") : "";
     const lines = text.slice(logRead).split("\n").filter(Boolean);
     logRead = text.length;
-    return lines.filter((l) => !/PHP Warning: {2}wp_(version_check|update_plugins|update_themes)\(\)/.test(l));
+    return lines.filter(
+      (l) =>
+        !/PHP Warning: {2}(wp_(version_check|update_plugins|update_themes)\(\): )?An unexpected error occurred\. Something may be wrong with WordPress\.org/.test(
+          l,
+        ) &&
+        !(
+          platform.predatesPhp &&
+          /PHP Deprecated: {2}/.test(l) &&
+          !/deprecated<\/strong> since/.test(l) &&
+          / in \S+\/(wp-includes|wp-admin|wp-content\/plugins\/woocommerce)\/\S+ on line \d+$/.test(l)
+        ),
+    );
   }
+
+  /**
+   * Runs PHP in the shop's WordPress (as WP-CLI would) and returns what it printed. Never
+   * blocking: the local chat server it may call lives in this process.
+   */
+  async function wpPhp(code: string): Promise<string> {
+    const file = path.join(dir, "edgechat-e2e-run.php");
+    writeFileSync(
+      file,
+      `<?php\n$_SERVER['HTTP_HOST'] = '${new URL(shopUrl).host}';\nrequire __DIR__ . '/wp-load.php';\n${code}\n`,
+    );
+    try {
+      return (await promisify(execFile)("php", [file], { cwd: dir, encoding: "utf8" })).stdout;
+    } finally {
+      rmSync(file);
+    }
+  }
+
+  /** Statuses of the queued sends of one order's event, oldest first. */
+  const orderActions = (orderId: number): string[] =>
+    sql(
+      `SELECT status FROM wp_actionscheduler_actions WHERE hook = 'edgechat_send_event'
+       AND (args LIKE '%"orderId":"${orderId}"%' OR extended_args LIKE '%"orderId":"${orderId}"%') ORDER BY action_id`,
+    )
+      .split("\n")
+      .filter(Boolean);
+
+  /** Runs Action Scheduler's queue once, as its WP-Cron or WP-CLI runner does. */
+  const runQueue = (): Promise<string> => wpPhp("echo ActionScheduler_QueueRunner::instance()->run( 'edgechat e2e' );");
 
   /** Logs in through wp-login.php as a person would; a customer lands on the shop, not wp-admin. */
   async function login(context: BrowserContext, user: { login: string; password: string }): Promise<Page> {
@@ -189,6 +335,8 @@ require_once ABSPATH . 'wp-settings.php';
         cwd: dir,
         stdio: "ignore",
         env: { ...process.env, PHP_CLI_SERVER_WORKERS: "4" },
+        // Its own process group: the workers outlive a signal to the first process alone.
+        detached: true,
       });
       execFileSync("node", ["scripts/build-wordpress.mjs", "--zip-only", "--out", path.join(dir, "edgechat.zip")], {
         cwd: ROOT,
@@ -197,7 +345,8 @@ require_once ABSPATH . 'wp-settings.php';
     }, 300_000);
 
     afterAll(async () => {
-      php?.kill();
+      chat.stop();
+      if (php?.pid) process.kill(-php.pid);
       if (!why) execFileSync("mariadb", ["-uroot", "-e", `DROP DATABASE IF EXISTS ${DB}`]);
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
@@ -221,7 +370,8 @@ require_once ABSPATH . 'wp-settings.php';
       await Promise.all([page.waitForLoadState("load"), page.locator("#install-plugin-submit").click()]);
       await page.locator("text=Plugin installed successfully.").waitFor({ timeout: 60_000 });
       await Promise.all([page.waitForURL(/plugins\.php/), page.locator("a", { hasText: "Activate Plugin" }).click()]);
-      expect(await page.locator("#message, .notice-success").first().textContent()).toContain("Plugin activated.");
+      // WordPress's own notice, not WooCommerce's (which takes the same id "message" on 7.9).
+      expect(await page.locator("#message.notice").textContent()).toContain("Plugin activated.");
       await page.goto(`${shopUrl}/wp-admin/options-general.php?page=edgechat`);
       await page.locator("#edgechat-connect_server_url").waitFor();
       await page.goto(`${shopUrl}/`);
@@ -331,6 +481,140 @@ require_once ABSPATH . 'wp-settings.php';
       await owner.screenshot(`${platform.key}-visitor-card`);
       expect(newLogLines(), "nothing in WP_DEBUG's log").toEqual([]);
       await context.close();
+    });
+
+    it("a checkout while the chat server hangs never waits on it; the event is queued and delivered signed once when the server is back", async () => {
+      await chat.start();
+      chat.secret = await wpPhp("echo Edgechat_Options::settings()['plugin_secret'];");
+      expect(chat.secret).toMatch(/^\S{16,}$/);
+      await wpPhp(`Edgechat_Options::save_settings( array( 'server_url' => '${chat.url}' ) );`);
+      const context = await newVisitor(browser);
+      const page = await login(context, CUSTOMER);
+      await page.goto(`${shopUrl}/?add-to-cart=${shop.productId}&quantity=1`, { waitUntil: "domcontentloaded" });
+      chat.mode = "hang";
+      const order = await page.evaluate(async () => {
+        const cart = await fetch("/?rest_route=/wc/store/v1/cart", { credentials: "same-origin" });
+        const address = {
+          first_name: "Anna",
+          last_name: "K",
+          address_1: "Street 1",
+          city: "Berlin",
+          postcode: "10115",
+          country: "DE",
+          email: "anna@example.com",
+        };
+        const started = performance.now();
+        const res = await fetch("/?rest_route=/wc/store/v1/checkout", {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", Nonce: cart.headers.get("Nonce") ?? "" },
+          body: JSON.stringify({ billing_address: address, shipping_address: address, payment_method: "cod" }),
+        });
+        const body = await res.json();
+        return { status: res.status, body, ms: performance.now() - started };
+      });
+      expect(order.status, JSON.stringify(order.body)).toBe(200);
+      console.log(
+        `[woocommerce e2e] ${platform.key}: Store API cash-on-delivery checkout with a hanging chat server: ${order.ms.toFixed(0)} ms`,
+      );
+      const id = order.body.order_id as number;
+      expect(orderActions(id), "queued, not sent during the checkout").toEqual(["pending"]);
+      await context.close();
+
+      // The first send waits out its timeout on the hanging server and queues a retry.
+      await eventually(
+        async () => {
+          await runQueue();
+          return orderActions(id).join() === "complete,pending";
+        },
+        120_000,
+        "a failed send and a retry queued",
+      );
+      expect(chat.forOrder(id), "nothing answered while the server hung").toEqual([]);
+      expect(await wpPhp("echo get_option( 'edgechat_event_error' )['message'] ?? '';")).not.toBe("");
+
+      // The server is back; the retry (due in a minute) is made due now.
+      chat.mode = "accept";
+      sql(
+        `UPDATE wp_actionscheduler_actions SET scheduled_date_gmt = UTC_TIMESTAMP(), scheduled_date_local = NOW()
+         WHERE hook = 'edgechat_send_event' AND status = 'pending'`,
+      );
+      await eventually(
+        async () => {
+          await runQueue();
+          return orderActions(id).join() === "complete,complete";
+        },
+        60_000,
+        "the retry sent",
+      );
+      expect(chat.forOrder(id), "delivered once, signed").toEqual([true]);
+      expect(chat.received.find((r) => r.body.orderId === String(id))!.body).toMatchObject({
+        type: "order_placed",
+        userId: String(shop.customerId),
+        currency: "EUR",
+      });
+      expect(await wpPhp("var_export( get_option( 'edgechat_event_error' ) );")).toBe("false");
+    });
+
+    it("a classic checkout (the [woocommerce_checkout] shortcode, cash on delivery) reports its order event once", async () => {
+      const context = await newVisitor(browser);
+      const page = await login(context, CUSTOMER);
+      await page.goto(`${shopUrl}/?add-to-cart=${shop.productId}&quantity=1`);
+      await page.goto(shop.classicCheckoutUrl);
+      const form = page.locator("form.woocommerce-checkout");
+      await form.waitFor({ timeout: 60_000 });
+      const fields: Record<string, string> = {
+        billing_first_name: "Anna",
+        billing_last_name: "K",
+        billing_address_1: "Street 1",
+        billing_city: "Berlin",
+        billing_postcode: "10115",
+        billing_phone: "030 123456",
+        billing_email: "anna@example.com",
+      };
+      for (const [name, value] of Object.entries(fields)) {
+        const input = form.locator(`#${name}`);
+        if (await input.count()) await input.fill(value);
+      }
+      // The payment methods arrive by Ajax (update_order_review) once the address is there; the
+      // only one is chosen already, its radio hidden.
+      await expect.poll(() => form.locator("#payment_method_cod").isChecked(), { timeout: 60_000 }).toBe(true);
+      await form.locator("#place_order:not([disabled])").waitFor({ timeout: 60_000 });
+      await Promise.all([
+        page.waitForURL(/order-received/, { timeout: 120_000 }),
+        form.locator("#place_order").click(),
+      ]);
+      const id = Number(new URL(page.url()).searchParams.get("order-received"));
+      expect(id).toBeGreaterThan(0);
+      await page.screenshot({ path: `test-results/screenshots/${platform.key}-classic-checkout.png` });
+      expect(orderActions(id), "queued once, not sent during the checkout").toEqual(["pending"]);
+      await eventually(
+        async () => {
+          await runQueue();
+          return orderActions(id).join() === "complete";
+        },
+        60_000,
+        "the classic checkout's order event sent",
+      );
+      expect(chat.forOrder(id), "delivered once, signed").toEqual([true]);
+      await context.close();
+    });
+
+    it("deleting the plugin (delete_plugins, which runs its uninstall.php) leaves no option and no scheduled action of its own", async () => {
+      expect(
+        Number(sql("SELECT COUNT(*) FROM wp_actionscheduler_actions WHERE hook = 'edgechat_send_event'")),
+      ).toBeGreaterThan(0);
+      const out = await wpPhp(`require_once ABSPATH . 'wp-admin/includes/plugin.php';
+require_once ABSPATH . 'wp-admin/includes/file.php';
+deactivate_plugins( 'edgechat/edgechat.php' );
+$deleted = delete_plugins( array( 'edgechat/edgechat.php' ) );
+echo is_wp_error( $deleted ) ? $deleted->get_error_message() : var_export( $deleted, true );`);
+      expect(out).toBe("true");
+      expect(existsSync(path.join(dir, "wp-content/plugins/edgechat"))).toBe(false);
+      expect(sql("SELECT option_name FROM wp_options WHERE option_name LIKE 'edgechat%'")).toBe("");
+      expect(sql("SELECT COUNT(*) FROM wp_actionscheduler_actions WHERE hook LIKE 'edgechat%'")).toBe("0");
+      expect(sql("SELECT option_value FROM wp_options WHERE option_name = 'cron'")).not.toContain("edgechat");
+      expect(newLogLines(), "nothing in WP_DEBUG's log").toEqual([]);
     });
   });
 

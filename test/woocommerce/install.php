@@ -3,7 +3,8 @@
  * Installs a throwaway shop for test/e2e/woocommerce.test.ts in a copy of a WordPress release
  * (run from its folder, wp-config.php written by the test): WordPress,
  * WooCommerce activated and installed (its pages, HPOS when asked), cash on delivery on,
- * EUR, one product, a customer; plain permalinks (WordPress's default). Prints what the test
+ * EUR, one product, a customer, a classic checkout page (the `[woocommerce_checkout]` shortcode)
+ * next to WooCommerce's block checkout; plain permalinks (WordPress's default). Prints what the test
  * needs as JSON.
  *
  *   php install.php ADMIN_PASSWORD CUSTOMER_PASSWORD THEME hpos|posts
@@ -41,6 +42,16 @@ $product->set_regular_price( '89.00' );
 $product->set_status( 'publish' );
 $product->save();
 
+// Shops set up before the blocks, or on a classic theme, check out through the shortcode.
+$classic_checkout = wp_insert_post(
+	array(
+		'post_type'    => 'page',
+		'post_status'  => 'publish',
+		'post_title'   => 'Classic checkout',
+		'post_content' => '[woocommerce_checkout]',
+	)
+);
+
 $customer = wp_insert_user(
 	array(
 		'user_login' => 'customer',
@@ -58,6 +69,7 @@ echo wp_json_encode(
 		'productUrl'  => get_permalink( $product->get_id() ),
 		'customerId'  => $customer,
 		'checkoutUrl' => wc_get_checkout_url(),
+		'classicCheckoutUrl' => get_permalink( $classic_checkout ),
 		'cartUrl'     => wc_get_cart_url(),
 		'hpos'        => get_option( 'woocommerce_custom_orders_table_enabled' ),
 		'woocommerce' => WC()->version,

@@ -10,8 +10,8 @@ defined( 'WP_UNINSTALL_PLUGIN' ) || exit;
 require_once __DIR__ . '/includes/class-edgechat-options.php';
 require_once __DIR__ . '/includes/class-edgechat-events.php';
 
-// Queued order events go with the plugin (Action Scheduler keeps them in its own tables).
-Edgechat_Events::unschedule_all();
+// Order events, queued or past, go with the plugin (Action Scheduler keeps them in its own tables).
+Edgechat_Events::forget_all();
 
 if ( is_multisite() ) {
 	foreach ( get_sites( array( 'fields' => 'ids' ) ) as $edgechat_site_id ) {

@@ -71,10 +71,25 @@ final class Edgechat_Events {
 		}
 	}
 
-	/** Removes every queued event (uninstall). */
-	public static function unschedule_all(): void {
-		if ( function_exists( 'as_unschedule_all_actions' ) ) {
-			as_unschedule_all_actions( self::HOOK, null, self::GROUP );
+	/**
+	 * Removes every event of ours (uninstall): the queued ones, and the ones Action Scheduler
+	 * keeps as history (complete, failed, canceled, with their logs), which hold order and
+	 * visitor ids.
+	 */
+	public static function forget_all(): void {
+		if ( function_exists( 'as_get_scheduled_actions' ) && class_exists( 'ActionScheduler' ) ) {
+			$ids = as_get_scheduled_actions(
+				array(
+					'hook'     => self::HOOK,
+					'group'    => self::GROUP,
+					'status'   => '',
+					'per_page' => -1,
+				),
+				'ids'
+			);
+			foreach ( $ids as $id ) {
+				ActionScheduler::store()->delete_action( (int) $id );
+			}
 		}
 		wp_unschedule_hook( self::HOOK );
 	}
