@@ -55,8 +55,12 @@ describe("rating a resolved conversation", () => {
     expect(await prompt.count()).toBe(0);
 
     await owner.thread().filter({ hasText: "Rating ★ 4 of 5: Quick and kind" }).waitFor({ timeout: 15_000 });
-    const card = await owner.api("GET", `/conversations/${conversationId}/visitor`);
-    expect(card.body.visitor.rating).toBe(4);
+    // The card reads the Site's summary, which follows the thread shortly (summaries are coalesced).
+    await expect
+      .poll(async () => (await owner.api("GET", `/conversations/${conversationId}/visitor`)).body.visitor.rating, {
+        timeout: 15_000,
+      })
+      .toBe(4);
 
     // A reload shows no second prompt: the conversation is rated.
     await visitor.goto("/demo/");
