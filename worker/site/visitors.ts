@@ -192,11 +192,23 @@ function listed(sql: SqlStorage, conversationId: string): boolean {
   return sql.exec("SELECT 1 FROM inbox WHERE id = ?", conversationId).toArray().length > 0;
 }
 
-/** The conversation a visitor should continue: the token's if still open, else their open one, else new. */
+/**
+ * How long a resolved conversation stays the visitor's: a page view asks for a session, and a
+ * visitor who reloads right after the resolve (to rate it, or to read the answer again) must
+ * find their thread, not an empty chat. Later they start afresh.
+ */
+const RESOLVED_STAYS_MS = 60 * 60 * 1000;
+
+/**
+ * The conversation a visitor should continue: the token's if still open (or resolved within
+ * the last hour), else their open one, else new.
+ */
 function openConversationOf(host: SiteHost, visitorId: string, fromToken?: string): string {
   if (fromToken) {
-    const row = host.sql.exec<{ status: string }>("SELECT status FROM inbox WHERE id = ?", fromToken).toArray()[0];
-    if (!row || row.status === "open") return fromToken;
+    const row = host.sql
+      .exec<{ status: string; updated_at: number }>("SELECT status, updated_at FROM inbox WHERE id = ?", fromToken)
+      .toArray()[0];
+    if (!row || row.status === "open" || Date.now() - row.updated_at < RESOLVED_STAYS_MS) return fromToken;
   }
   const open = host.sql
     .exec<{ id: string }>(
