@@ -464,6 +464,12 @@ require_once ABSPATH . 'wp-settings.php';
       const page = await login(context, CUSTOMER);
       await page.goto(`${shopUrl}/?add-to-cart=${shop.productId}&quantity=2`);
       await page.goto(`${shopUrl}/?p=${shop.productId}`);
+      // The product page's "Video consultation" button, on this shop's theme (block or classic).
+      const video = page.locator("button.edgechat-button--video", { hasText: "Video consultation" });
+      await video.waitFor();
+      expect(JSON.parse((await video.getAttribute("data-edgechat-product")) ?? "{}")).toMatchObject({
+        name: "Linen shirt",
+      });
       const conversationId = await writeInChat(context, page, "Is the linen shirt in my cart still in stock?");
       await page.screenshot({ path: `test-results/screenshots/${platform.key}-product-chat.png` });
 
