@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   chooseReply,
   previewAutoReply,
+  scheduleFor,
   renderTemplate,
   urlMatches,
   withinQuietWindow,
@@ -307,5 +308,12 @@ describe("department schedules", () => {
     const bad = autoReplySettings.safeParse({ schedule, departmentSchedules: { "no spaces": schedule }, rules: [] });
     expect(bad.success).toBe(false);
     expect(bad.error!.issues[0]!.path).toEqual(["departmentSchedules", "no spaces"]);
+  });
+});
+
+describe("a department's schedule", () => {
+  it("is the site's for a department named like an Object property (never Object's own)", () => {
+    for (const name of ["__proto__", "constructor", "toString"])
+      expect(scheduleFor(settings, name)).toBe(settings.schedule);
   });
 });

@@ -180,7 +180,9 @@ export function timeoutOf(
 
 /** The schedule of a department when it has its own, else the site's. */
 export function scheduleFor(settings: AutoReplySettings, department?: string | null) {
-  return (department && settings.departmentSchedules?.[department]) || settings.schedule;
+  // Own keys only: a department named "__proto__" or "constructor" must not find Object's.
+  const own = department && settings.departmentSchedules && Object.hasOwn(settings.departmentSchedules, department);
+  return (own && settings.departmentSchedules![department]) || settings.schedule;
 }
 
 export interface PreviewInput {
