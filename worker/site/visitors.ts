@@ -6,7 +6,7 @@ import { fromHex, hmacSha256, randomHex, sameBytes } from "../lib/crypto";
 import { failure, type Failure } from "../lib/errors";
 import { conversationStub, newConversationId } from "../lib/jurisdiction";
 import { hasAppointmentNow, readAppointmentSettings } from "./appointments";
-import type { Identity, Trail, TrailCart, VisitorClient, WidgetConfig } from "../protocol";
+import type { Identity, SiteSettings, Trail, TrailCart, VisitorClient, WidgetConfig } from "../protocol";
 import { blockedFailure, blockOn, onPageView } from "./engage";
 import { contactOf, recordClient, upsertContact, visitorOfUser } from "./contacts";
 import { defer, type SiteHost } from "./host";
@@ -14,7 +14,6 @@ import { recordIdentityRefused, recordOrigin } from "./install";
 import { operatorsOnline } from "./presence";
 import { acceptedSecrets } from "./secrets";
 import { originAllowed, siteSettingsOf } from "./settings";
-import type { SiteSettings } from "../protocol";
 import { notLive } from "./signup";
 import { countNewConversation, countSession, limitScale } from "./visitor-limits";
 
