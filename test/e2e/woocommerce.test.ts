@@ -189,6 +189,34 @@ afterAll(async () => {
 for (const platform of SHOPS) shopSuite(platform);
 
 /** One shop's suite: install, upload, Connect, checkout, the card. */
+/**
+ * A cash-on-delivery order through the block checkout's API (Store API), from the customer's
+ * page with its cart and nonce; `ms` is the checkout request's own time.
+ */
+async function storeApiCheckout(page: Page): Promise<{ status: number; body: any; ms: number }> {
+  return page.evaluate(async () => {
+    const cart = await fetch("/?rest_route=/wc/store/v1/cart", { credentials: "same-origin" });
+    const address = {
+      first_name: "Anna",
+      last_name: "K",
+      address_1: "Street 1",
+      city: "Berlin",
+      postcode: "10115",
+      country: "DE",
+      email: "anna@example.com",
+    };
+    const started = performance.now();
+    const res = await fetch("/?rest_route=/wc/store/v1/checkout", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Nonce: cart.headers.get("Nonce") ?? "" },
+      body: JSON.stringify({ billing_address: address, shipping_address: address, payment_method: "cod" }),
+    });
+    const body = await res.json();
+    return { status: res.status, body, ms: performance.now() - started };
+  });
+}
+
 function shopSuite(platform: ShopPlatform): void {
   const why = reasons.get(platform.key);
   // Per run: another checkout (a CI run, another worktree) may run this suite at the same time.
@@ -419,25 +447,7 @@ require_once ABSPATH . 'wp-settings.php';
       const context = await newVisitor(browser);
       const page = await login(context, CUSTOMER);
       await page.goto(`${shopUrl}/?add-to-cart=${shop.productId}&quantity=1`);
-      const order = await page.evaluate(async () => {
-        const cart = await fetch("/?rest_route=/wc/store/v1/cart", { credentials: "same-origin" });
-        const address = {
-          first_name: "Anna",
-          last_name: "K",
-          address_1: "Street 1",
-          city: "Berlin",
-          postcode: "10115",
-          country: "DE",
-          email: "anna@example.com",
-        };
-        const res = await fetch("/?rest_route=/wc/store/v1/checkout", {
-          method: "POST",
-          credentials: "same-origin",
-          headers: { "Content-Type": "application/json", Nonce: cart.headers.get("Nonce") ?? "" },
-          body: JSON.stringify({ billing_address: address, shipping_address: address, payment_method: "cod" }),
-        });
-        return { status: res.status, body: await res.json() };
-      });
+      const order = await storeApiCheckout(page);
       expect(order.status, JSON.stringify(order.body)).toBe(200);
       orderId = order.body.order_id;
       expect(order.body.status).toBe("processing");
@@ -498,27 +508,7 @@ require_once ABSPATH . 'wp-settings.php';
       const page = await login(context, CUSTOMER);
       await page.goto(`${shopUrl}/?add-to-cart=${shop.productId}&quantity=1`, { waitUntil: "domcontentloaded" });
       chat.mode = "hang";
-      const order = await page.evaluate(async () => {
-        const cart = await fetch("/?rest_route=/wc/store/v1/cart", { credentials: "same-origin" });
-        const address = {
-          first_name: "Anna",
-          last_name: "K",
-          address_1: "Street 1",
-          city: "Berlin",
-          postcode: "10115",
-          country: "DE",
-          email: "anna@example.com",
-        };
-        const started = performance.now();
-        const res = await fetch("/?rest_route=/wc/store/v1/checkout", {
-          method: "POST",
-          credentials: "same-origin",
-          headers: { "Content-Type": "application/json", Nonce: cart.headers.get("Nonce") ?? "" },
-          body: JSON.stringify({ billing_address: address, shipping_address: address, payment_method: "cod" }),
-        });
-        const body = await res.json();
-        return { status: res.status, body, ms: performance.now() - started };
-      });
+      const order = await storeApiCheckout(page);
       expect(order.status, JSON.stringify(order.body)).toBe(200);
       console.log(
         `[woocommerce e2e] ${platform.key}: Store API cash-on-delivery checkout with a hanging chat server: ${order.ms.toFixed(0)} ms`,
