@@ -19,25 +19,20 @@ import { pathToFileURL } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, newVisitor } from "./support/browser";
+import { signedHeaders, signRequest } from "./support/plugin-signature";
 import { startServer, type TestServer } from "./support/server";
 import { Visitor } from "./support/visitor";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
 /**
- * The Worker's own code for both ends of the protocol, loaded at run time (this folder is
- * type-checked for the browser, the Worker's files for workerd).
+ * The Worker's WooCommerce client, loaded at run time (this folder is type-checked for the
+ * browser, the Worker's files for workerd).
  */
 interface WorkerSide {
-  signRequest(
-    secret: string,
-    timestamp: string,
-    req: { method: string; pathWithQuery: string; body: string },
-  ): Promise<string>;
   fetchWooCustomer(req: { shopUrl: string; secrets: string[]; userId: string }): Promise<unknown>;
 }
 const workerSide = async (): Promise<WorkerSide> => ({
-  ...(await import(pathToFileURL(path.join(ROOT, "worker/site/plugin/signature.ts")).href)),
   ...(await import(pathToFileURL(path.join(ROOT, "worker/site/plugin/woo.ts")).href)),
 });
 const MAX_SKEW_SECONDS = 300;
@@ -141,7 +136,7 @@ async function startChatServer(): Promise<void> {
     }
     const signature = String(req.headers["x-edgechat-signature"] ?? "");
     const timestamp = String(req.headers["x-edgechat-timestamp"] ?? "");
-    const expected = await (await workerSide()).signRequest(PLUGIN_SECRET, timestamp, {
+    const expected = await signRequest(PLUGIN_SECRET, timestamp, {
       method: req.method!,
       pathWithQuery: req.url!,
       body,
@@ -166,13 +161,6 @@ async function startChatServer(): Promise<void> {
   });
   await new Promise<void>((r) => chat.listen(0, "127.0.0.1", r));
   chatUrl = `http://127.0.0.1:${(chat.address() as AddressInfo).port}`;
-}
-
-/** The two signature headers for a request to the Edgechat server, as the module signs them. */
-async function signedHeaders(secret: string, method: string, pathWithQuery: string, body: string) {
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const signature = await (await workerSide()).signRequest(secret, timestamp, { method, pathWithQuery, body });
-  return { "X-Edgechat-Timestamp": timestamp, "X-Edgechat-Signature": signature };
 }
 
 /** Chromium signed in to OpenCart's admin (the test's admin session), on the module's settings page. */

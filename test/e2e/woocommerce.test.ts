@@ -23,7 +23,6 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,6 +31,7 @@ import { AdminPage } from "./admin-support/admin-page";
 import { startAdminWorld } from "./admin-support/setup";
 import { newVisitor } from "./support/browser";
 import { eventually } from "./support/operator";
+import { signRequest } from "./support/plugin-signature";
 import type { TestServer } from "./support/server";
 import { Visitor } from "./support/visitor";
 
@@ -106,17 +106,6 @@ function missing(platform: ShopPlatform): string | null {
 const reasons = new Map(SHOPS.map((shop) => [shop.key, missing(shop)]));
 for (const [key, why] of reasons) if (why) console.log(`skipped: ${key}: ${why}`);
 
-/**
- * The Worker's own signature check, loaded at run time (this folder is type-checked for the
- * browser, the Worker's files for workerd).
- */
-type SignRequest = (
-  secret: string,
-  timestamp: string,
-  req: { method: string; pathWithQuery: string; body: string },
-) => Promise<string>;
-const signRequest: SignRequest = async (...args) =>
-  (await import(pathToFileURL(path.join(ROOT, "worker/site/plugin/signature.ts")).href)).signRequest(...args);
 const MAX_SKEW_SECONDS = 300;
 
 /**

@@ -5,13 +5,23 @@
  * shop's signed REST route (the shop is a stubbed `fetch` here; the real plugin route is
  * exercised by the WordPress E2E).
  */
-import { env, runDurableObjectAlarm, runInDurableObject, SELF } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { hmacSha256, toHex } from "../../worker/lib/crypto";
 import { siteStub } from "../../worker/lib/jurisdiction";
 import { signRequest } from "../../worker/site/plugin/signature";
 import { addOperator, call, expectJson } from "./admin-helpers";
-import { BASE, eventually, login, OWNER, post, startSession, visitorSocket, type Client, type Grant } from "./helpers";
+import {
+  eventually,
+  login,
+  OWNER,
+  pluginRequest,
+  post,
+  startSession,
+  visitorSocket,
+  type Client,
+  type Grant,
+} from "./helpers";
 
 const SITE = "rights-shop";
 const SHOP = "https://rights.example";
@@ -119,7 +129,7 @@ describe("erasing a contact", () => {
       total: 10,
       currency: "EUR",
     });
-    await signedFetch("POST", `/api/v1/sites/${SITE}/events`, secrets.pluginSecret, event);
+    await pluginRequest("POST", `/api/v1/sites/${SITE}/events`, secrets.pluginSecret, event);
 
     const res = await expectJson(
       call("POST", `/contacts/${grant.visitorId}/erase`, owner, { confirm: "GONE@rights.example" }),
@@ -252,20 +262,6 @@ describe("retention", () => {
   });
 });
 
-async function signedFetch(method: string, path: string, secret: string, body = "", at = Date.now()) {
-  const ts = String(Math.floor(at / 1000));
-  const signature = await signRequest(secret, ts, { method, pathWithQuery: path, body });
-  return SELF.fetch(`${BASE}${path}`, {
-    method,
-    headers: {
-      "X-Edgechat-Timestamp": ts,
-      "X-Edgechat-Signature": signature,
-      ...(body ? { "Content-Type": "application/json" } : {}),
-    },
-    body: body || undefined,
-  });
-}
-
 describe("rotating secrets", () => {
   it("identity: new and old both verify during the grace period, then only the new one", async () => {
     const before = secrets.identitySecret;
@@ -324,15 +320,15 @@ describe("rotating secrets", () => {
     const path = `/api/v1/sites/${SITE}/status`;
     const before = secrets.pluginSecret;
     const rotated = await expectJson(call("POST", "/secrets/plugin/rotate", owner, { graceHours: 1 }), 200);
-    expect((await signedFetch("GET", path, before)).status).toBe(200);
-    expect((await signedFetch("GET", path, rotated.secret)).status).toBe(200);
+    expect((await pluginRequest("GET", path, before)).status).toBe(200);
+    expect((await pluginRequest("GET", path, rotated.secret)).status).toBe(200);
     await runInDurableObject(siteStub(env, SITE), (_i, state) => {
       state.storage.sql.exec(
         "UPDATE settings SET value = json_set(value, '$.until', 1) WHERE key = 'plugin_secret_previous'",
       );
     });
-    expect((await expectJson(signedFetch("GET", path, before), 401)).error.code).toBe("bad_signature");
-    expect((await signedFetch("GET", path, rotated.secret)).status).toBe(200);
+    expect((await expectJson(pluginRequest("GET", path, before), 401)).error.code).toBe("bad_signature");
+    expect((await pluginRequest("GET", path, rotated.secret)).status).toBe(200);
     secrets.pluginSecret = rotated.secret;
   });
 });

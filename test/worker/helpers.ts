@@ -1,6 +1,7 @@
 /** Helpers for Worker tests: real HTTP and WebSocket calls into the Worker under test. */
 import { SELF, env } from "cloudflare:test";
 import { expect } from "vitest";
+import { signRequest } from "../../worker/site/plugin/signature";
 
 export const ORIGIN = "https://shop.example";
 export const BASE = "https://chat.example";
@@ -30,7 +31,29 @@ export async function createSite(siteKey: string, origins: string[] = [ORIGIN]) 
     { Authorization: `Bearer ${env.ADMIN_TOKEN}` },
   );
   expect(res.status).toBe(201);
-  return (await res.json()) as { siteKey: string; identitySecret: string };
+  return (await res.json()) as { siteKey: string; identitySecret: string; pluginSecret: string };
+}
+
+/** A request signed with a plugin secret, as the WordPress plugin sends it. */
+export async function pluginRequest(
+  method: string,
+  path: string,
+  secret: string,
+  body = "",
+  opts: { at?: number; headers?: Record<string, string> } = {},
+) {
+  const timestamp = String(Math.floor((opts.at ?? Date.now()) / 1000));
+  const signature = await signRequest(secret, timestamp, { method, pathWithQuery: path, body });
+  return SELF.fetch(`${BASE}${path}`, {
+    method,
+    headers: {
+      "X-Edgechat-Timestamp": timestamp,
+      "X-Edgechat-Signature": signature,
+      ...(body ? { "Content-Type": "application/json" } : {}),
+      ...opts.headers,
+    },
+    body: body || undefined,
+  });
 }
 
 export interface Grant {

@@ -9,35 +9,13 @@ import { hmacSha256, toHex } from "../../worker/lib/crypto";
 import { jurisdictionOfKey, newConversationId, siteStub } from "../../worker/lib/jurisdiction";
 import { signRequest } from "../../worker/site/plugin/signature";
 import { call, expectJson, mailboxOf } from "./admin-helpers";
-import { BASE, post, startSession, visitorSocket } from "./helpers";
+import { BASE, pluginRequest, post, startSession, visitorSocket } from "./helpers";
 
 const ADMIN = { Authorization: `Bearer ${env.ADMIN_TOKEN}` };
 const HEX64 = /^[0-9a-f]{64}$/;
 
 function createSite(body: Record<string, unknown> | string, headers: Record<string, string> = ADMIN) {
   return post("/api/v1/sites", body, headers);
-}
-
-/** A request signed with a plugin secret, as the WordPress plugin sends it. */
-async function signed(
-  method: string,
-  path: string,
-  secret: string,
-  body = "",
-  opts: { at?: number; headers?: Record<string, string> } = {},
-) {
-  const timestamp = String(Math.floor((opts.at ?? Date.now()) / 1000));
-  const signature = await signRequest(secret, timestamp, { method, pathWithQuery: path, body });
-  return SELF.fetch(`${BASE}${path}`, {
-    method,
-    headers: {
-      "X-Edgechat-Timestamp": timestamp,
-      "X-Edgechat-Signature": signature,
-      ...(body ? { "Content-Type": "application/json" } : {}),
-      ...opts.headers,
-    },
-    body: body || undefined,
-  });
 }
 
 async function signupEmails(siteKey: string) {
@@ -109,7 +87,7 @@ describe("creating a site with the admin token", () => {
     );
     expect(again.error.code).toBe("site_exists");
     // Nothing was overwritten: the first site's plugin secret still signs its status.
-    expect((await signed("GET", "/api/v1/sites/twice-example/status", first.pluginSecret)).status).toBe(200);
+    expect((await pluginRequest("GET", "/api/v1/sites/twice-example/status", first.pluginSecret)).status).toBe(200);
   });
 
   it("keeps the deployment owner's full body working (key, password, origins): no email then", async () => {
@@ -205,17 +183,20 @@ describe("the plugin's signed calls", () => {
       )
     ).pluginSecret;
     const path = `/api/v1/sites/${KEY}/status`;
-    expect(await expectJson(signed("GET", path, secret), 200)).toEqual({ status: "active", name: "Signed shop" });
+    expect(await expectJson(pluginRequest("GET", path, secret), 200)).toEqual({
+      status: "active",
+      name: "Signed shop",
+    });
 
     const unsigned = await SELF.fetch(`${BASE}${path}`);
     expect((await expectJson(unsigned, 401)).error.code).toBe("unsigned_request");
-    expect((await expectJson(signed("GET", path, secret, "", { at: now() - 301_000 }), 401)).error.code).toBe(
+    expect((await expectJson(pluginRequest("GET", path, secret, "", { at: now() - 301_000 }), 401)).error.code).toBe(
       "stale_signature",
     );
-    expect((await expectJson(signed("GET", path, secret, "", { at: now() + 301_000 }), 401)).error.code).toBe(
+    expect((await expectJson(pluginRequest("GET", path, secret, "", { at: now() + 301_000 }), 401)).error.code).toBe(
       "stale_signature",
     );
-    expect((await expectJson(signed("GET", path, "f".repeat(64)), 401)).error.code).toBe("bad_signature");
+    expect((await expectJson(pluginRequest("GET", path, "f".repeat(64)), 401)).error.code).toBe("bad_signature");
     // A signature for another path does not open this one.
     const ts = String(Math.floor(now() / 1000));
     const other = await signRequest(secret, ts, { method: "GET", pathWithQuery: `${path}?x=1`, body: "" });
@@ -223,7 +204,7 @@ describe("the plugin's signed calls", () => {
       headers: { "X-Edgechat-Timestamp": ts, "X-Edgechat-Signature": other },
     });
     expect((await expectJson(moved, 401)).error.code).toBe("bad_signature");
-    expect((await expectJson(signed("GET", "/api/v1/sites/no-such-shop/status", secret), 404)).error.code).toBe(
+    expect((await expectJson(pluginRequest("GET", "/api/v1/sites/no-such-shop/status", secret), 404)).error.code).toBe(
       "unknown_site",
     );
   });
@@ -262,7 +243,7 @@ describe("the plugin's signed calls", () => {
     expect(await expectJson(send(), 202)).toEqual({ ok: true, duplicate: false });
     expect((await expectJson(send(), 401)).error.code).toBe("replayed_request");
     // The same order, reported again in a new request (another second, so another signature).
-    expect(await expectJson(signed("POST", path, secret, body, { at: now() - 2000 }), 202)).toEqual({
+    expect(await expectJson(pluginRequest("POST", path, secret, body, { at: now() - 2000 }), 202)).toEqual({
       ok: true,
       duplicate: true,
     });
@@ -280,15 +261,15 @@ describe("the plugin's signed calls", () => {
     ]);
 
     expect(
-      (await expectJson(signed("POST", path, secret, JSON.stringify({ type: "cart_updated" })), 400)).error.code,
+      (await expectJson(pluginRequest("POST", path, secret, JSON.stringify({ type: "cart_updated" })), 400)).error.code,
     ).toBe("unknown_event");
     const bad = await expectJson(
-      signed("POST", path, secret, JSON.stringify({ ...event, orderId: "1002", currency: "euro" })),
+      pluginRequest("POST", path, secret, JSON.stringify({ ...event, orderId: "1002", currency: "euro" })),
       400,
     );
     expect(bad.error.message).toContain("currency");
-    expect((await expectJson(signed("POST", path, secret, "{oops"), 400)).error.code).toBe("bad_json");
-    expect((await expectJson(signed("POST", path, "0".repeat(64), body), 401)).error.code).toBe("bad_signature");
+    expect((await expectJson(pluginRequest("POST", path, secret, "{oops"), 400)).error.code).toBe("bad_json");
+    expect((await expectJson(pluginRequest("POST", path, "0".repeat(64), body), 401)).error.code).toBe("bad_signature");
   });
 });
 
