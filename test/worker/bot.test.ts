@@ -12,15 +12,16 @@ const SECRET = "whsec-0123456789abcdef";
 let cookie: string;
 
 const EMPTY_WEEK = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-/** Closed today (UTC), open tomorrow at 10:00 UTC: a handoff promises "tomorrow at 13:00" in Moscow. */
+/** A date in Moscow, `offset` days from now: "today" and "tomorrow" as the Moscow visitor reads them at any hour. */
+const day = (offset: number) => localDay("Europe/Moscow", Date.now() + offset * 86_400_000);
+/** Closed today, open tomorrow at 13:00 (Moscow): a handoff promises "tomorrow at 13:00" to a visitor in Moscow. */
 const CLOSED_TODAY = {
   schedule: {
-    timezone: "UTC",
+    timezone: "Europe/Moscow",
     week: EMPTY_WEEK,
     exceptions: [
       { date: day(0), closed: true },
-      { date: day(1), intervals: [{ from: "10:00", to: "18:00" }] },
+      { date: day(1), intervals: [{ from: "13:00", to: "21:00" }] },
     ],
   },
   rules: [
