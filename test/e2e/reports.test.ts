@@ -1,8 +1,9 @@
 /**
  * The Reports screen in Chromium against the real Worker: visitors write, the owner answers
  * two of them in the admin and resolves one; the owner opens Reports and reads the period's
- * figures, the hour chart as a table, and downloads a table as CSV. Screenshots at desktop
- * and phone size.
+ * figures, the hour chart as a table, and downloads a table as CSV; then the shop reports
+ * orders (signed as its plugin signs them) and the screen weighs chatting visitors' orders
+ * against all visitors the widget counted. Screenshots at desktop and phone size.
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,8 +11,10 @@ import type { TestServer } from "./support/server";
 import { AdminPage, DESKTOP, PHONE } from "./admin-support/admin-page";
 import { startAdminWorld } from "./admin-support/setup";
 import { apiVisitor, type ApiVisitor } from "./admin-support/visitor-api";
+import { signedHeaders } from "./support/plugin-signature";
 
 let server: TestServer;
+const page = (url: string) => ({ landing: url, pages: [{ url, at: Date.now() }] });
 let browser: Browser;
 let owner: AdminPage;
 const visitors: ApiVisitor[] = [];
@@ -26,7 +29,7 @@ beforeAll(async () => {
     "Can I pay by invoice?",
     "Where is order 1042?",
   ]) {
-    const v = await apiVisitor(server.url, "demo", {});
+    const v = await apiVisitor(server.url, "demo", { visit: page("https://shop.example/kettles") });
     await v.say(question);
     visitors.push(v);
   }
@@ -96,5 +99,70 @@ describe("reports screen", () => {
     await screen.locator("input[name=to]").fill("2026-03-01");
     await screen.getByRole("button", { name: "Show", exact: true }).click();
     await screen.locator("[role=status]", { hasText: "from must not be after to" }).waitFor();
+  });
+
+  it("weighs the orders of visitors who chatted against all visitors the widget counted, by channel", async () => {
+    await owner.page.goto(`${server.url}/admin/settings/reports`);
+    const screen = owner.page.locator("ec-settings-reports");
+    const card = screen.locator(".figure-table[data-table=conversion]");
+    expect(await card.locator("p.muted").textContent()).toContain("the shop's plugin reports orders");
+
+    // Four more visitors browse without chatting; the shop reports three orders: two of
+    // visitors who chatted (one answered above), one of a visitor who only browsed.
+    const browsing: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await fetch(`${server.url}/api/v1/sites/demo/sessions`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Origin: server.url },
+        body: JSON.stringify({ visit: page(`https://shop.example/p/${i}`) }),
+      });
+      expect(res.status, await res.clone().text()).toBe(200);
+      browsing.push(((await res.json()) as { visitorId: string }).visitorId);
+    }
+    const secret = (await owner.api("POST", "/secrets/plugin/rotate", { graceHours: 0 })).body.secret as string;
+    const orders: [string, string, number][] = [
+      ["5001", visitors[0]!.visitorId, 89.9],
+      ["5002", visitors[2]!.visitorId, 24.5],
+      ["5003", browsing[0]!, 12],
+    ];
+    for (const [orderId, visitorId, total] of orders) {
+      const path = "/api/v1/sites/demo/events";
+      const body = JSON.stringify({ type: "order_placed", orderId, visitorId, total, currency: "EUR" });
+      const res = await fetch(`${server.url}${path}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", ...(await signedHeaders(secret, "POST", path, body)) },
+        body,
+      });
+      expect(res.status, await res.text()).toBe(202);
+    }
+
+    // A row's name is followed by its definition (for screen readers) in the same header cell.
+    const value = (name: string) =>
+      card
+        .locator("tr", { has: owner.page.locator("th", { hasText: new RegExp(`^\\s*${name}`) }) })
+        .locator("td")
+        .first();
+    await expect
+      .poll(
+        async () => {
+          await screen.getByRole("button", { name: "Show", exact: true }).click();
+          await card.locator("table").waitFor();
+          return value("Orders after a chat").textContent();
+        },
+        { timeout: 15_000 },
+      )
+      .toBe("2");
+    // Eight visitors: the sketch may put two of them in one register (about 1 in 150), then 7.
+    expect(await value("Visitors counted").textContent()).toMatch(/^[78]$/);
+    expect(await value("Visitors who chatted").textContent()).toBe("4");
+    expect(await value("Order rate after chatting").textContent()).toBe("50 %");
+    expect(await value("Order rate, all visitors").textContent()).toMatch(/^(38|43) %$/);
+    expect(await value("Revenue after a chat").textContent()).toBe("€114.40");
+    const chat = screen.locator(".channels tr", { hasText: "Chat with a person" }).locator("td");
+    expect(await chat.allTextContents()).toEqual(["2", "€114.40"]);
+    const headline = screen.locator(".figure", { hasText: "Order rate after chatting" });
+    expect(await headline.getAttribute("title")).toContain("within 30 days");
+    await card.scrollIntoViewIfNeeded();
+    await owner.screenshot("reports-conversion");
   });
 });

@@ -2,8 +2,9 @@
  * The site archive: export → import into a fresh site → export again gives the same records
  * once ids and the export's own time are normalised (every conversation, message, note and
  * file survives); a dry run reports without changing anything; truncated, tampered, foreign,
- * wrong-version and too-large archives are refused with nothing imported; only the owner
- * may export or import. Also the conversations' and contacts' CSV.
+ * wrong-version and too-large archives are refused with nothing imported, an archive of the
+ * previous version is read; only the owner may export or import. Also the conversations'
+ * and contacts' CSV.
  */
 import { env, runInDurableObject, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -17,6 +18,7 @@ import {
   login,
   ORIGIN,
   operatorSocket,
+  pluginRequest,
   startSession,
   visitorSocket,
   type Grant,
@@ -44,7 +46,8 @@ function importArchive(cookie: string, body: string | Uint8Array, dryRun = false
 
 /** A visitor's conversation with an operator's answer and note; resolves once the inbox lists it. */
 async function conversation(siteKey: string, operator: string, visitorText: string, file = false): Promise<Grant> {
-  const grant = await startSession(siteKey, { locale: "en" });
+  const visit = { landing: "https://shop.example/", pages: [{ url: "https://shop.example/", at: Date.now() }] };
+  const grant = await startSession(siteKey, { locale: "en", visit });
   const tab = await visitorSocket(grant);
   await tab.hello();
   await tab.say(visitorText);
@@ -127,7 +130,7 @@ function sortedKeys(value: unknown): unknown {
 }
 
 beforeAll(async () => {
-  await createSite(A);
+  const { pluginSecret } = await createSite(A);
   ownerA = await login(A);
   const op = await addOperator(A, ownerA, "operator", "Olga");
   const { department } = await expectJson(
@@ -162,6 +165,10 @@ beforeAll(async () => {
   });
   const lead = { conversationId: first.conversationId, visitorId: first.visitorId, department: null };
   await siteStub(env, A).botLeadField(lead, "email", "buyer@example.com");
+  const order = { type: "order_placed", orderId: "7001", visitorId: first.visitorId, total: 42.5, currency: "EUR" };
+  expect((await pluginRequest("POST", `/api/v1/sites/${A}/events`, pluginSecret, JSON.stringify(order))).status).toBe(
+    202,
+  );
   // The Site's figures follow each conversation's coalesced summaries: export once they settled
   // (two exports a second apart agree), so the archive's day rows count every answer.
   let settled = "";
@@ -181,7 +188,7 @@ describe("export", () => {
       .trimEnd()
       .split("\n")
       .map((l) => JSON.parse(l));
-    expect(records[0]).toMatchObject({ kind: "header", format: "edgechat-site-archive", version: 1, site: { key: A } });
+    expect(records[0]).toMatchObject({ kind: "header", format: "edgechat-site-archive", version: 2, site: { key: A } });
     expect(records.at(-1)).toMatchObject({ kind: "trailer", records: records.length - 1 });
     const kinds = new Set(records.map((r) => r.kind));
     for (const k of [
@@ -192,6 +199,8 @@ describe("export", () => {
       "kb",
       "contact",
       "lead",
+      "order",
+      "visitorDay",
       "conversation",
       "message",
       "file",
@@ -310,6 +319,36 @@ describe("import", () => {
     expect((await expectJson(call("GET", "/conversations", ownerD), 200)).conversations).toHaveLength(3);
   });
 
+  it("reads an archive of version 1 (before orders and visitor counts)", async () => {
+    const lines = exported
+      .trimEnd()
+      .split("\n")
+      .slice(0, -1)
+      .filter((l) => !/"kind":"(order|visitorDay)"/.test(l));
+    lines[0] = lines[0]!.replace('"version":2', '"version":1');
+    const E = "archive-e";
+    await createSite(E);
+    const ownerE = await login(E);
+    const done = await expectJson(importArchive(ownerE, await withTrailer(lines)), 200);
+    expect(done).toMatchObject({ done: true, report: { state: "imported", records: { conversation: 3 } } });
+  });
+
+  it("carries the shop's orders and the widget's visitor counts, so conversion reads the same", async () => {
+    const [order] = exported
+      .split("\n")
+      .filter((l) => l.includes('"kind":"order"'))
+      .map((l) => JSON.parse(l));
+    expect(order.row).toMatchObject({ order_id: "7001", total: 42.5, currency: "EUR" });
+    const B = "archive-b";
+    const ownerB = await login(B);
+    const day = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin" }).format(new Date());
+    const q = `?from=${day}&to=${day}`;
+    const a = (await expectJson(call("GET", `/reports${q}`, ownerA), 200)).figures.conversion;
+    const b = (await expectJson(call("GET", `/reports${q}`, ownerB), 200)).figures.conversion;
+    expect(a).toMatchObject({ visitors: 3, orders: 1, attributedOrders: 1, attributedRevenue: 42.5 });
+    expect(b).toEqual(a);
+  });
+
   describe("refuses a bad archive, importing nothing", () => {
     let ownerC: string;
     const C = "archive-c";
@@ -361,8 +400,16 @@ describe("import", () => {
     });
 
     it("of another format version", async () => {
-      const v2 = exported.replace('"version":1', '"version":2');
-      await refused(v2, 400, "archive_version", /version 2; this deployment reads version 1/);
+      const v3 = exported.replace('"version":2', '"version":3');
+      await refused(v3, 400, "archive_version", /version 3; this deployment reads versions 1 and 2/);
+    });
+
+    it("with a damaged visitor count (checksum recomputed)", async () => {
+      const lines = exported.trimEnd().split("\n").slice(0, -1);
+      const i = lines.findIndex((l) => l.includes('"kind":"visitorDay"'));
+      const day = JSON.parse(lines[i]!);
+      lines[i] = JSON.stringify({ ...day, sketch: "_".repeat(day.sketch.length) }); // every register 255
+      await refused(await withTrailer(lines), 400, "archive_damaged", /visitor count of \d{4}-\d{2}-\d{2} is damaged/);
     });
 
     it("too large", async () => {

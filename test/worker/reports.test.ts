@@ -1,7 +1,17 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { localDay } from "../../worker/reports";
 import { addOperator, call, expectJson } from "./admin-helpers";
-import { createSite, eventually, login, noAutoReplies, operatorSocket, startSession, visitorSocket } from "./helpers";
+import {
+  createSite,
+  eventually,
+  login,
+  noAutoReplies,
+  operatorSocket,
+  pluginRequest,
+  startSession,
+  visitorSocket,
+  type Grant,
+} from "./helpers";
 
 const SITE = "reports-shop";
 let owner: string;
@@ -14,12 +24,12 @@ beforeAll(async () => {
   await noAutoReplies(owner);
 });
 
-async function answeredChat(): Promise<string> {
-  const grant = await startSession(SITE);
+async function answeredChat(grant?: Grant, cookie = owner): Promise<string> {
+  grant ??= await startSession(SITE);
   const tab = await visitorSocket(grant);
   await tab.hello();
   await tab.say("Do you ship to Norway?");
-  const op = await operatorSocket(owner, grant.conversationId);
+  const op = await operatorSocket(cookie, grant.conversationId);
   await op.hello();
   op.send({ type: "message", clientId: crypto.randomUUID(), text: "Yes, in 3 days." });
   await op.next("ack");
@@ -118,5 +128,91 @@ describe("GET /api/v1/admin/reports/:table.csv", () => {
     const body = await expectJson(call("GET", `/reports/secrets.csv${q({ from: today(), to: today() })}`, owner), 404);
     expect(body.error.message).toContain("daily.csv");
     await expectJson(call("GET", `/reports/hours.csv${q({ from: "2026-03-02", to: "2026-03-01" })}`, owner), 400);
+  });
+});
+
+describe("conversion", () => {
+  const SHOP = "conversion-shop";
+  let secret: string;
+  let cookie: string;
+  const page = (url: string) => ({ landing: url, pages: [{ url, at: Date.now() }] });
+  const order = (orderId: string, visitorId: string | null, total: number, at = new Date()) =>
+    pluginRequest(
+      "POST",
+      `/api/v1/sites/${SHOP}/events`,
+      secret,
+      JSON.stringify({ type: "order_placed", orderId, visitorId, total, currency: "EUR", at: at.toISOString() }),
+    );
+  const conversion = async (day = today()) =>
+    (await expectJson(call("GET", `/reports${q({ from: day, to: day })}`, cookie), 200)).figures.conversion;
+
+  beforeAll(async () => {
+    secret = (await createSite(SHOP)).pluginSecret;
+    cookie = await login(SHOP);
+    await noAutoReplies(cookie);
+  });
+
+  it("says no data until the shop reports an order, then weighs chatting visitors' orders against all counted visitors", async () => {
+    expect(await conversion()).toBeNull();
+    // Three visitors view pages; one of them chats with a person and comes back to another page.
+    const chatter = await startSession(SHOP, { visit: page("https://shop.example/boots") });
+    const browsers = [
+      await startSession(SHOP, { visit: page("https://shop.example/") }),
+      await startSession(SHOP, { visit: page("https://shop.example/sale") }),
+    ];
+    await answeredChat(chatter, cookie);
+    await startSession(SHOP, { visitorToken: chatter.visitorToken, visit: page("https://shop.example/cart") });
+    expect((await order("1001", chatter.visitorId, 120)).status).toBe(202);
+    expect((await order("1002", browsers[0]!.visitorId, 30.5)).status).toBe(202);
+    expect((await order("1003", null, 15)).status).toBe(202); // a visitor the widget never saw
+    await eventually(async () =>
+      expect(await conversion()).toEqual({
+        visitors: 3,
+        buyers: 2,
+        orderRate: 2 / 3,
+        chattingVisitors: 1,
+        chattingBuyers: 1,
+        chattingOrderRate: 1,
+        orders: 3,
+        attributedOrders: 1,
+        currency: "EUR",
+        revenue: 165.5,
+        attributedRevenue: 120,
+        otherCurrencyOrders: 0,
+        byChannel: [
+          { channel: "chat", orders: 1, revenue: 120 },
+          { channel: "email", orders: 0, revenue: 0 },
+          { channel: "bot", orders: 0, revenue: 0 },
+          { channel: "video", orders: 0, revenue: 0 },
+        ],
+      }),
+    );
+    const csv = await (await call("GET", `/reports/conversion.csv${q({ from: today(), to: today() })}`, cookie)).text();
+    expect(csv.split("\r\n")).toEqual(
+      expect.arrayContaining(["figure,value", "visitors_counted,3", "orders_after_chat,1", "revenue,165.5"]),
+    );
+  });
+
+  it("attributes an order to a chat only in the 30 days after it started", async () => {
+    const chatter = await startSession(SHOP, { visit: page("https://shop.example/boots") });
+    await answeredChat(chatter, cookie);
+    const later = (days: number) => new Date(Date.now() + days * 86_400_000);
+    await order("2001", chatter.visitorId, 50, later(29));
+    await order("2002", chatter.visitorId, 70, later(31));
+    await order("2003", chatter.visitorId, 90, later(-1)); // before the chat
+    const on = (d: Date) => localDay("Europe/Berlin", d.getTime());
+    await eventually(async () => expect((await conversion(on(later(29))))?.attributedOrders).toBe(1));
+    expect(await conversion(on(later(31)))).toMatchObject({ orders: 1, attributedOrders: 0, visitors: null });
+    expect(await conversion(on(later(-1)))).toMatchObject({ orders: 1, attributedOrders: 0 });
+  });
+
+  it("forgets which visitor chatted when the visitor is erased, and keeps the order counts", async () => {
+    const chatter = await startSession(SHOP, { visit: page("https://shop.example/") });
+    await answeredChat(chatter, cookie);
+    await order("3001", chatter.visitorId, 10, new Date(Date.now() + 2 * 86_400_000));
+    const day = localDay("Europe/Berlin", Date.now() + 2 * 86_400_000);
+    await eventually(async () => expect((await conversion(day))?.attributedOrders).toBe(1));
+    await expectJson(call("POST", `/contacts/${chatter.visitorId}/erase`, cookie, { confirm: chatter.visitorId }), 200);
+    expect(await conversion(day)).toMatchObject({ orders: 1, attributedOrders: 0, buyers: 0 });
   });
 });

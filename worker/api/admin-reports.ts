@@ -4,7 +4,7 @@
  * - `GET /reports?from=YYYY-MM-DD&to=YYYY-MM-DD&tz=Zone&missedAfter=minutes`: the figures of
  *   the period (local dates, both included, at most 731 days; `tz` defaults to the site's)
  *   and of the period of the same length before it.
- * - `GET /reports/:table.csv?…` (daily, hours, weekdays, departments, operators, pages): one table.
+ * - `GET /reports/:table.csv?…` (daily, hours, weekdays, departments, operators, pages, bot, video, conversion): one table.
  * - `GET|PUT /reports/digest` `{subscribed}`: whether this owner gets the weekly digest email.
  */
 import { z } from "zod";

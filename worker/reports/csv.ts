@@ -15,6 +15,7 @@ export const REPORT_TABLES = [
   "pages",
   "bot",
   "video",
+  "conversion",
 ] as const;
 export type ReportTable = (typeof REPORT_TABLES)[number];
 
@@ -96,6 +97,32 @@ export function tableCsv(figures: Figures, table: ReportTable, names: Record<str
               ["appointments_attended", v.appointments.attended],
               ["appointments_no_show", v.appointments.noShow],
               ["attend_rate", v.appointments.attendRate],
+            ]
+          : [],
+      );
+    }
+    case "conversion": {
+      const c = figures.conversion;
+      return toCsv(
+        ["figure", "value"],
+        c
+          ? [
+              ["visitors_counted", c.visitors],
+              ["buyers", c.buyers],
+              ["order_rate", c.orderRate],
+              ["chatting_visitors", c.chattingVisitors],
+              ["chatting_buyers", c.chattingBuyers],
+              ["chatting_order_rate", c.chattingOrderRate],
+              ["orders", c.orders],
+              ["orders_after_chat", c.attributedOrders],
+              ["currency", c.currency],
+              ["revenue", c.revenue],
+              ["revenue_after_chat", c.attributedRevenue],
+              ["orders_in_other_currencies", c.otherCurrencyOrders],
+              ...c.byChannel.flatMap((ch) => [
+                [`orders_after_${ch.channel}`, ch.orders],
+                [`revenue_after_${ch.channel}`, ch.revenue],
+              ]),
             ]
           : [],
       );

@@ -86,6 +86,12 @@ describe("the digest's figures", () => {
       ["Missed", "1", "0"],
       ["Satisfaction (1–5)", "4.5", "—"],
     ]);
+    // Once the shop reports orders, the digest names those placed after a chat.
+    const orders = {
+      ...pick(weeks.last),
+      conversion: { attributedOrders: 3, attributedRevenue: 120.5, currency: "EUR" } as never,
+    };
+    expect(digestRows(orders, pick(weeks.before), "en").at(-1)).toEqual(["Orders after a chat", "3 · 120.50 EUR", "—"]);
     const mail = digestEmail({
       site: "Shop <b>",
       locale: "ru",

@@ -46,6 +46,7 @@ const WORDS = {
     firstResponse: "First response, median",
     missed: "Missed",
     csat: "Satisfaction (1–5)",
+    ordersAfterChat: "Orders after a chat",
     none: "—",
     open: "Open the reports",
     unsubscribe: "Stop these weekly emails",
@@ -58,6 +59,7 @@ const WORDS = {
     firstResponse: "Первый ответ, медиана",
     missed: "Пропущенные",
     csat: "Оценка (1–5)",
+    ordersAfterChat: "Заказы после чата",
     none: "—",
     open: "Открыть отчёты",
     unsubscribe: "Больше не присылать эти письма",
@@ -82,6 +84,13 @@ export function digestRows(last: Figures, before: Figures, locale: Locale): [str
     [w.missed, (f) => f.missed],
     [w.csat, (f) => (f.csat.mean === null ? null : f.csat.mean.toFixed(1))],
   ];
+  // Orders only once the shop's plugin reports them: their count and revenue.
+  if (last.conversion)
+    rows.push([
+      w.ordersAfterChat,
+      ({ conversion: c }) =>
+        c && `${c.attributedOrders} · ${c.attributedRevenue.toFixed(2)}${c.currency ? ` ${c.currency}` : ""}`,
+    ]);
   return rows.map(([label, read]) => [label, show(read(last)), show(read(before))]);
 }
 

@@ -2,6 +2,7 @@
  * A period's figures from its day rows (definitions: docs/metrics.md). Durations are ms;
  * rates are 0–1 or null when nothing was there to count.
  */
+import type { ConversionFigures } from "./conversion";
 import type { BotDay, DayAggregate, GroupCounts, VideoDay } from "./days";
 
 export interface DurationFigures {
@@ -39,8 +40,12 @@ export interface Figures {
   bot: BotFigures | null;
   /** Calls and appointments; null ("no data yet") when none was requested or booked. */
   video: VideoFigures | null;
-  /** Orders of chatting visitors: its source has not landed, "no data yet" on screen. */
-  conversion: null;
+  /**
+   * Orders of chatting visitors against all counted visitors; null ("no data yet") until the
+   * shop's plugin reports an order. The day rows do not hold it: the Site reads it from its
+   * orders and visitor counts (worker/site/reports/conversion.ts).
+   */
+  conversion: ConversionFigures | null;
 }
 
 export interface BotFigures {

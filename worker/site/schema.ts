@@ -328,4 +328,12 @@ export const SITE_MIGRATIONS = [
      PRIMARY KEY (import_id, kind, source_id)
    );
    CREATE INDEX archive_ids_pending ON archive_ids (import_id, kind, done);`,
+  // Conversion (./reports/conversion.ts): the widget's visitors per site-local day as a sketch that
+  // keeps no visitor, and each conversation's visitor beside its report facts, to meet their orders.
+  `CREATE TABLE visitor_days (day TEXT PRIMARY KEY, sketch BLOB NOT NULL);
+   ALTER TABLE report_facts ADD COLUMN visitor_id TEXT;
+   UPDATE report_facts SET visitor_id = (SELECT visitor_id FROM inbox WHERE inbox.id = report_facts.id);
+   CREATE INDEX report_facts_visitor ON report_facts (visitor_id, first_visitor_at);
+   DROP INDEX order_events_visitor;
+   CREATE INDEX order_events_visitor_at ON order_events (visitor_id, at);`,
 ] as const;

@@ -12,6 +12,7 @@ import { contactOf, recordClient, upsertContact, visitorOfUser } from "./contact
 import { defer, type SiteHost } from "./host";
 import { recordIdentityRefused, recordOrigin } from "./install";
 import { operatorsOnline } from "./presence";
+import { countVisitor } from "./reports";
 import { acceptedSecrets } from "./secrets";
 import { originAllowed, siteSettingsOf } from "./settings";
 import { notLive } from "./signup";
@@ -146,6 +147,8 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
     }
   }
   const look = lookIn(settings.look, req.locale);
+  // Every visitor the widget sees counts once a day for conversion; the count keeps no visitor.
+  if (req.visit) defer(host, "visitor count", countVisitor(host, visitorId, settings.timezone));
   const engage = req.visit
     ? onPageView(host, {
         visitorId,

@@ -34,7 +34,23 @@ interface Figures {
   byStartPage: { page: string; conversations: number }[];
   bot: BotFigures | null;
   video: VideoFigures | null;
-  conversion: unknown;
+  conversion: ConversionFigures | null;
+}
+type Channel = "chat" | "email" | "bot" | "video";
+interface ConversionFigures {
+  visitors: number | null;
+  buyers: number;
+  orderRate: number | null;
+  chattingVisitors: number;
+  chattingBuyers: number;
+  chattingOrderRate: number | null;
+  orders: number;
+  attributedOrders: number;
+  currency: string | null;
+  revenue: number;
+  attributedRevenue: number;
+  otherCurrencyOrders: number;
+  byChannel: { channel: Channel; orders: number; revenue: number }[];
 }
 interface BotFigures {
   dialogs: number;
@@ -63,9 +79,20 @@ interface Report {
   names: Record<string, string>;
 }
 /** A headline: its key, how to read it from figures, how to show it, and whether lower is better. */
-type Headline = [key: string, read: (f: Figures) => number | null, show: (v: number) => string, lowerIsBetter: boolean];
+type Headline = [
+  key: string,
+  read: (f: Figures) => number | null,
+  show: (v: number, f: Figures) => string,
+  lowerIsBetter: boolean,
+];
 
 const percent = (v: number) => `${Math.round(v * 100)} %`;
+/** An amount in the report's currency (none before the shop reported an order). */
+function money(v: number, currency: string | null | undefined): string {
+  return currency
+    ? new Intl.NumberFormat(locale(), { style: "currency", currency, maximumFractionDigits: 2 }).format(v)
+    : v.toLocaleString(locale());
+}
 const HEADLINES: Headline[] = [
   ["conversations", (f) => f.conversations, String, false],
   ["firstResponse", (f) => f.firstResponse.median, duration, true],
@@ -76,6 +103,14 @@ const HEADLINES: Headline[] = [
   ["emailCapture", (f) => f.emailCapture.rate, percent, false],
   ["continuedByEmail", (f) => f.continuedByEmail.share, percent, false],
   ["csat", (f) => f.csat.mean, (v) => v.toFixed(1), false],
+  ["chattingOrderRate", (f) => f.conversion?.chattingOrderRate ?? null, percent, false],
+  ["orderRate", (f) => f.conversion?.orderRate ?? null, percent, false],
+  [
+    "attributedRevenue",
+    (f) => f.conversion?.attributedRevenue ?? null,
+    (v, f) => money(v, f.conversion?.currency),
+    false,
+  ],
 ];
 
 /** A row of a figure table: its key, how to read it, how to show it. */
@@ -90,6 +125,22 @@ const BOT_ROWS: Row<BotFigures>[] = [
   ["dropOffRate", (b) => b.dropOffRate, percent],
   ["handoffRate", (b) => b.handoffRate, percent],
 ];
+/** Conversion rows; money in the period's currency. */
+function conversionRows(currency: string | null | undefined): Row<ConversionFigures>[] {
+  const cash = (v: number) => money(v, currency);
+  return [
+    ["visitors", (c) => c.visitors, (v) => v.toLocaleString(locale())],
+    ["buyers", (c) => c.buyers, String],
+    ["orderRate", (c) => c.orderRate, percent],
+    ["chattingVisitors", (c) => c.chattingVisitors, String],
+    ["chattingBuyers", (c) => c.chattingBuyers, String],
+    ["chattingOrderRate", (c) => c.chattingOrderRate, percent],
+    ["orders", (c) => c.orders, String],
+    ["attributedOrders", (c) => c.attributedOrders, String],
+    ["revenue", (c) => c.revenue, cash],
+    ["attributedRevenue", (c) => c.attributedRevenue, cash],
+  ];
+}
 const VIDEO_ROWS: Row<VideoFigures>[] = [
   ["requested", (v) => v.requested, String],
   ["answered", (v) => v.answered, String],
@@ -199,12 +250,12 @@ export class EcSettingsReports extends Screen {
       change =
         diff === 0
           ? t("settings.reports.same")
-          : t(diff > 0 ? "settings.reports.up" : "settings.reports.down", { value: show(Math.abs(diff)) });
+          : t(diff > 0 ? "settings.reports.up" : "settings.reports.down", { value: show(Math.abs(diff), r.figures) });
     }
     const better = now !== null && before !== null && now !== before && now < before === lowerIsBetter;
     return html`<div class="figure" tabindex="0" title=${def} aria-describedby="def-${key}">
       <div class="label">${t(`settings.reports.figures.${key}`)}</div>
-      <div class="value">${now === null ? t("settings.reports.noData") : show(now)}</div>
+      <div class="value">${now === null ? t("settings.reports.noData") : show(now, r.figures)}</div>
       ${change ? html`<div class="change ${better ? "better" : ""}">${change}</div>` : nothing}
       <div class="sr-only" id="def-${key}">${def}</div>
     </div>`;
@@ -234,7 +285,7 @@ export class EcSettingsReports extends Screen {
    * A figure table (bot, calls): each figure this period and the previous one, its definition
    * on hover and focus of its name; "no data yet" when the source recorded nothing.
    */
-  private figureTable<T>(table: "bot" | "video", rows: Row<T>[], now: T | null, before: T | null) {
+  private figureTable<T>(table: "bot" | "video" | "conversion", rows: Row<T>[], now: T | null, before: T | null) {
     const p = (k: string) => t(`settings.reports.period.${k}`);
     const cell = (f: T | null, [, read, show]: Row<T>) => {
       const v = f === null ? null : read(f);
@@ -244,7 +295,7 @@ export class EcSettingsReports extends Screen {
         <a href=${this.csv(table)} download>${t("settings.reports.csv")}</a></h3>
       ${
         now === null
-          ? html`<p class="muted">${t("settings.reports.noData")}</p>`
+          ? html`<p class="muted">${t(table === "conversion" ? "settings.reports.conversion.noOrders" : "settings.reports.noData")}</p>`
           : html`<table>
         <thead><tr><th scope="col">${p("figure")}</th><th scope="col">${p("now")}</th><th scope="col">${p("before")}</th></tr></thead>
         <tbody>${rows.map((row) => {
@@ -288,7 +339,29 @@ export class EcSettingsReports extends Screen {
       ${this.groupTable(t("settings.reports.charts.operators"), "operators", f.byOperator, r.names)}
       ${this.pagesTable(f.byStartPage)}
       ${this.figureTable("bot", BOT_ROWS, f.bot, r.previous.bot)}
-      ${this.figureTable("video", VIDEO_ROWS, f.video, r.previous.video)}`;
+      ${this.figureTable("video", VIDEO_ROWS, f.video, r.previous.video)}
+      ${this.figureTable("conversion", conversionRows(f.conversion?.currency), f.conversion, r.previous.conversion)}
+      ${f.conversion ? this.channelTable(f.conversion) : nothing}`;
+  }
+
+  /** Orders after a chat by channel: orders and revenue of each. */
+  private channelTable(c: ConversionFigures) {
+    const k = (key: string) => t(`settings.reports.conversion.channels.${key}`);
+    return html`<div class="card channels"><h3 title=${k("def")}>${k("title")}
+        <a href=${this.csv("conversion")} download>${t("settings.reports.csv")}</a></h3>
+      <p class="sr-only">${k("def")}</p>
+      <table>
+        <thead><tr><th scope="col">${k("channel")}</th><th scope="col">${k("orders")}</th><th scope="col">${k("revenue")}</th></tr></thead>
+        <tbody>${c.byChannel.map(
+          (ch) =>
+            html`<tr><th scope="row" class="page">${k(ch.channel)}</th><td>${ch.orders}</td><td>${money(ch.revenue, c.currency)}</td></tr>`,
+        )}</tbody>
+      </table>
+      ${
+        c.otherCurrencyOrders
+          ? html`<p class="muted">${t("settings.reports.conversion.otherCurrencies", { count: c.otherCurrencyOrders })}</p>`
+          : nothing
+      }</div>`;
   }
 
   /** Conversations by starting page: a table (pages are long text, a chart would not read). */
@@ -328,11 +401,7 @@ export class EcSettingsReports extends Screen {
       ${
         r
           ? html`<p class="muted">${t("settings.reports.previous", r.period.previous)}</p>
-        <div class="figures">${HEADLINES.map((h) => this.headline(h, r))}
-          ${(["conversion"] as const).map(
-            (k) => html`<div class="figure"><div class="label">${t(`settings.reports.later.${k}`)}</div>
-            <div class="value">${t("settings.reports.noData")}</div></div>`,
-          )}</div>
+        <div class="figures">${HEADLINES.map((h) => this.headline(h, r))}</div>
         ${this.charts(r)}`
           : nothing
       }`;

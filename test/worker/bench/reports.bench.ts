@@ -1,14 +1,18 @@
 /**
  * Reports of a site with 100,000 conversations over a year: how long counting the days
  * takes, and how long a year's report (with its previous year) answers, from the day rows
- * in the site's zone and from the facts in another zone. Prints figures; asserts only that
- * the counts are right (never a timed test).
+ * in the site's zone and from the facts in another zone — conversion included: an order
+ * after every fifth conversation, as many orders of visitors who never chatted, and 1,000
+ * visitors counted by the widget each day. Prints figures; asserts only that the counts are
+ * right (never a timed test).
  */
 import { env, runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
 import { type ConversationFacts, localDay } from "../../../worker/reports";
 import { report } from "../../../worker/site/reports";
+import { countVisitor } from "../../../worker/site/reports/conversion";
 import { saveFacts, rollUp } from "../../../worker/site/reports/record";
+import { recordOrder } from "../../../worker/site/plugin/events";
 import type { SiteHost } from "../../../worker/site/host";
 import { createSite } from "../helpers";
 
@@ -41,10 +45,21 @@ it(`reports a year of ${N} conversations`, async () => {
           continuedByEmail: i % 16 === 0,
           rating: i % 5 === 0 ? 1 + (i % 5) : null,
         };
-        saveFacts(host.sql, facts, "Europe/Berlin");
+        saveFacts(host.sql, facts, `v${i % 60_000}`, "Europe/Berlin");
+        if (i % 5 === 0) {
+          const order = { type: "order_placed" as const, currency: "EUR", total: 10 + (i % 90) };
+          const placed = new Date(at + 60_000).toISOString();
+          recordOrder(host.sql, { ...order, orderId: `o${i}`, visitorId: `v${i % 60_000}`, at: placed });
+          recordOrder(host.sql, { ...order, orderId: `w${i}`, visitorId: `w${i}`, at: placed });
+        }
       }
     });
     const stored = performance.now() - t;
+    t = performance.now();
+    for (let day = 0; day < 365; day++)
+      for (let k = 0; k < 1000; k++)
+        await countVisitor(host, `d${day}-${k}`, "Europe/Berlin", start + day * 86_400_000);
+    const countedVisitors = performance.now() - t;
     t = performance.now();
     await rollUp(host, true);
     const counted = performance.now() - t;
@@ -58,10 +73,15 @@ it(`reports a year of ${N} conversations`, async () => {
     if ("error" in year || "error" in other) throw new Error("report refused");
     expect(year.figures.conversations).toBe(N);
     expect(year.figures.answered).toBe(N - Math.ceil(N / 10));
+    expect(year.figures.conversion?.orders).toBe((2 * N) / 5);
+    expect(year.figures.conversion?.attributedOrders).toBe(N / 5);
     console.log(
       JSON.stringify({
         conversations: N,
         storeFactsMs: Math.round(stored),
+        countVisitorsMs: Math.round(countedVisitors),
+        visitorsEstimated: year.figures.conversion?.visitors,
+        visitorsCounted: 365_000,
         countDaysMs: Math.round(counted),
         yearReportFromDayRowsMs: Math.round(fromRows),
         yearReportInAnotherZoneMs: Math.round(fromFacts),

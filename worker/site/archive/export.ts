@@ -1,14 +1,15 @@
 /**
  * The Site's side of an export: the archive in pages, each one RPC answer. The Worker pulls
  * page after page into the download (./stream.ts), so neither holds the whole site: one
- * page is the site's own records, then contacts, leads and conversations a bounded number
- * at a time. Conversations are asked for here, not by the Worker, so that a Worker request
+ * page is the site's own records, then contacts, leads, orders, visitor counts and
+ * conversations a bounded number at a time. Conversations are asked for here, not by the Worker, so that a Worker request
  * makes one subrequest per page, not one per conversation (a Worker request has a limit of
  * them; each call into this object starts a new count of its own).
  */
 import { conversationStub } from "../../lib/jurisdiction";
 import type { SiteHost } from "../host";
 import { rollUp } from "../reports";
+import { toBase64Url } from "../../lib/crypto";
 import { readSetting, siteSettingsOf } from "../settings";
 import { ARCHIVE_FORMAT, ARCHIVE_VERSION, FILES_NOTE, line, type ArchiveRecord, type Row } from "./format";
 
@@ -23,15 +24,24 @@ export const ARCHIVED_SETTINGS = [
   "appointments",
   "retention",
 ] as const;
-/** Rows of contacts and leads per page. */
+/** Rows of contacts, leads, orders and visitor days per page. */
 const ROWS_PER_PAGE = 500;
 /** Conversations per page, and the messages after which a page ends early. */
 const CONVERSATIONS_PER_PAGE = 25;
 const MESSAGES_PER_PAGE = 2_000;
 
+/** The sections of table rows, in the archive's order: their table, key and record. */
+const ROW_SECTIONS = {
+  contacts: { table: "contacts", key: "visitor_id", next: "leads" },
+  leads: { table: "leads", key: "id", next: "orders" },
+  orders: { table: "order_events", key: "order_id", next: "visitorDays" },
+  visitorDays: { table: "visitor_days", key: "day", next: "conversations" },
+} as const;
+type RowSection = keyof typeof ROW_SECTIONS;
+
 /** Where the next page starts: a section and the last key written in it. */
 export type ExportCursor =
-  | { section: "contacts" | "leads"; after: string }
+  | { section: RowSection; after: string }
   | { section: "conversations"; after: string; afterSeq?: number };
 
 export interface ExportPage {
@@ -43,18 +53,32 @@ export interface ExportPage {
 export async function exportPage(host: SiteHost, cursor: ExportCursor | null): Promise<ExportPage> {
   if (!cursor) return { text: await headPage(host), next: { section: "contacts", after: "" } };
   if (cursor.section === "conversations") return conversationsPage(host, cursor);
-  const [table, key] = cursor.section === "contacts" ? ["contacts", "visitor_id"] : ["leads", "id"];
+  const { table, key, next } = ROW_SECTIONS[cursor.section];
   const rows = host.sql
-    .exec<Row>(`SELECT * FROM ${table} WHERE ${key} > ? ORDER BY ${key} LIMIT ?`, cursor.after, ROWS_PER_PAGE)
+    .exec<Record<string, SqlStorageValue>>(
+      `SELECT * FROM ${table} WHERE ${key} > ? ORDER BY ${key} LIMIT ?`,
+      cursor.after,
+      ROWS_PER_PAGE,
+    )
     .toArray();
-  const kind = cursor.section === "contacts" ? "contact" : "lead";
-  const text = rows.map((row) => line({ kind, row })).join("");
+  const text = rows.map((row) => line(recordOf(cursor.section, row))).join("");
   if (rows.length === ROWS_PER_PAGE)
     return { text, next: { section: cursor.section, after: String(rows.at(-1)![key]) } };
-  return {
-    text,
-    next: cursor.section === "contacts" ? { section: "leads", after: "" } : { section: "conversations", after: "" },
-  };
+  return { text, next: { section: next, after: "" } };
+}
+
+/** A row of a section as its archive record; a visitor day's sketch travels as base64. */
+function recordOf(section: RowSection, row: Record<string, SqlStorageValue>): ArchiveRecord {
+  switch (section) {
+    case "contacts":
+      return { kind: "contact", row: row as Row };
+    case "leads":
+      return { kind: "lead", row: row as Row };
+    case "orders":
+      return { kind: "order", row: row as Row };
+    case "visitorDays":
+      return { kind: "visitorDay", day: String(row.day), sketch: toBase64Url(row.sketch as ArrayBuffer) };
+  }
 }
 
 async function headPage(host: SiteHost): Promise<string> {

@@ -9,9 +9,12 @@
  * only the columns its own tables have.
  */
 import { z } from "zod";
+import { SKETCH_SIZE } from "../../reports/visitor-sketch";
 
 export const ARCHIVE_FORMAT = "edgechat-site-archive";
-export const ARCHIVE_VERSION = 1;
+export const ARCHIVE_VERSION = 2;
+/** Versions this deployment reads: 1 is 2 without orders and visitor counts. */
+const READS_VERSIONS = [1, 2];
 /** The longest line a reader accepts: a message is at most a few KB, a setting or KB entry less than this. */
 export const MAX_RECORD_BYTES = 1024 * 1024;
 /** The largest archive an import takes (Cloudflare's own request body limit is 100–500 MB by plan). */
@@ -31,7 +34,7 @@ const row = z.record(z.string().regex(/^[a-z][a-z0-9_]{0,62}$/), scalar);
 const header = z.strictObject({
   kind: z.literal("header"),
   format: z.literal(ARCHIVE_FORMAT),
-  version: z.literal(ARCHIVE_VERSION),
+  version: z.number().int(),
   site: z.strictObject({ key: z.string().max(128), name: z.string().max(200).nullable() }),
   exportedAt: z.number().int(),
   files: z.string().max(1000),
@@ -48,6 +51,13 @@ export const recordSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("reportDay"), row }),
   z.strictObject({ kind: z.literal("contact"), row }),
   z.strictObject({ kind: z.literal("lead"), row }),
+  z.strictObject({ kind: z.literal("order"), row }),
+  z.strictObject({
+    kind: z.literal("visitorDay"),
+    day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "day is YYYY-MM-DD"),
+    /** The day's visitor sketch (worker/reports/visitor-sketch.ts), base64url. */
+    sketch: z.string().length(Math.ceil((SKETCH_SIZE * 4) / 3), "sketch is 4,096 bytes in base64url"),
+  }),
   z.strictObject({ kind: z.literal("conversation"), id, row }),
   z.strictObject({ kind: z.literal("message"), conversation: id, row }),
   z.strictObject({ kind: z.literal("file"), conversation: id, row, path: z.string().max(400) }),
@@ -88,10 +98,10 @@ export function readHeader(line: string): ArchiveHeader {
   const value = parseLine(line, 1) as Record<string, unknown> | null;
   if (typeof value !== "object" || value === null || value.kind !== "header" || value.format !== ARCHIVE_FORMAT)
     throw new ArchiveRefusal("foreign_archive", "this is not an Edgechat site archive (its first line is no header)");
-  if (value.version !== ARCHIVE_VERSION)
+  if (!READS_VERSIONS.includes(value.version as number))
     throw new ArchiveRefusal(
       "archive_version",
-      `this archive is format version ${String(value.version)}; this deployment reads version ${ARCHIVE_VERSION} — export it again from a deployment of the same version`,
+      `this archive is format version ${String(value.version)}; this deployment reads versions ${READS_VERSIONS.join(" and ")} — export it again from a deployment of the same version`,
     );
   const parsed = header.safeParse(value);
   if (!parsed.success) throw new ArchiveRefusal("archive_damaged", "the archive's header is malformed");

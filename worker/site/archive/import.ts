@@ -19,7 +19,7 @@
  * kept unless this site has them already; operators are matched by email and departments by
  * name, and keep this site's record when they match.
  */
-import { randomHex, hashPassword, randomToken, sha256Hex } from "../../lib/crypto";
+import { fromBase64Url, randomHex, hashPassword, randomToken, sha256Hex } from "../../lib/crypto";
 import { failure, type Failure } from "../../lib/errors";
 import { conversationStub, newConversationId } from "../../lib/jurisdiction";
 import { columnsOf, insertRow, type Row } from "../../lib/rows";
@@ -32,7 +32,9 @@ import { knowledgeChanged } from "../bot/knowledge";
 import type { SiteHost } from "../host";
 import { storeEntry } from "../inbox";
 import * as mailSettings from "../mail/settings";
+import { isSketch } from "../../reports/visitor-sketch";
 import { recordSummaries } from "../reports";
+import { mergeVisitorDay } from "../reports/conversion";
 import * as routing from "../routing";
 import * as retention from "../data-rights/retention";
 import { readSetting, writeSetting } from "../settings";
@@ -221,6 +223,15 @@ export function stage(host: SiteHost, importId: string, records: ArchiveRecord[]
           break;
         case "contact":
           mapVisitor(String(r.visitor_id));
+          break;
+        case "order":
+          if (exists(sql, "SELECT 1 FROM order_events WHERE order_id = ?", r.order_id))
+            conflict("order", String(r.order_id), "this site has this order: kept as it is");
+          if (r.visitor_id !== null && r.visitor_id !== undefined) mapVisitor(String(r.visitor_id));
+          break;
+        case "visitorDay":
+          if (!isSketch(fromBase64Url(record.sketch)))
+            return failure(400, "archive_damaged", `the visitor count of ${record.day} is damaged`);
           break;
         case "conversation":
           mapVisitor(String(r.visitor_id));
@@ -537,6 +548,18 @@ async function commit(
           "OR IGNORE",
         );
       }
+      const orderCols = cols("order_events");
+      for (const o of stagedOf(sql, importId, "order"))
+        insertRow(
+          sql,
+          "order_events",
+          orderCols,
+          o.row,
+          { visitor_id: o.row.visitor_id === null ? null : visitor(o.row.visitor_id) },
+          "OR IGNORE",
+        );
+      for (const d of stagedOf(sql, importId, "visitorDay"))
+        mergeVisitorDay(sql, d.day, fromBase64Url(d.sketch) as Uint8Array);
       const appointmentCols = cols("appointments");
       for (const [i, a] of stagedOf(sql, importId, "appointment").entries()) {
         const id = exists(sql, "SELECT 1 FROM appointments WHERE id = ?", a.row.id) ? `apt_${randomHex(8)}` : a.row.id;

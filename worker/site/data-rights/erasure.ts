@@ -76,6 +76,8 @@ export function removeConversationRows(sql: SqlStorage, ids: string[]): void {
   sql.exec("DELETE FROM search_text WHERE conversation_id IN (SELECT value FROM json_each(?))", list);
   sql.exec("DELETE FROM route_pending WHERE conversation_id IN (SELECT value FROM json_each(?))", list);
   sql.exec("DELETE FROM outbox WHERE conversation_id IN (SELECT value FROM json_each(?))", list);
+  // The figures stay, no longer linked to the visitor.
+  sql.exec("UPDATE report_facts SET visitor_id = NULL WHERE id IN (SELECT value FROM json_each(?))", list);
 }
 
 function conversationsOf(sql: SqlStorage, visitorIds: string[]): string[] {

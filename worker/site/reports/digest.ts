@@ -6,6 +6,7 @@
  */
 import { hmacSha256, sameBytes, fromBase64Url, toBase64Url } from "../../lib/crypto";
 import { digestEmail, digestWeeks, figuresOf, nextDigestAt } from "../../reports";
+import { conversionOf } from "./conversion";
 import type { SiteHost } from "../host";
 import { readSetting, siteSettingsOf, writeSetting } from "../settings";
 import { dayRows, reportZone, rollUp } from "./record";
@@ -28,9 +29,13 @@ export async function sendDigest(host: SiteHost, now = Date.now()): Promise<void
   const { timeZone } = reportZone(host.sql);
   const weeks = digestWeeks(timeZone, now);
   const opts = { missedAfterMs: 5 * 60_000, now };
-  const last = figuresOf(dayRows(host.sql, weeks.last.from, weeks.last.to), opts);
+  const week = ({ from, to }: { from: string; to: string }) => ({
+    ...figuresOf(dayRows(host.sql, from, to), opts),
+    conversion: conversionOf(host.sql, timeZone, from, to),
+  });
+  const last = week(weeks.last);
   if (last.conversations === 0) return; // the next conversation arms the timer again
-  const before = figuresOf(dayRows(host.sql, weeks.before.from, weeks.before.to), opts);
+  const before = week(weeks.before);
   const base = (host.env.PUBLIC_URL ?? "http://localhost:8787").replace(/\/$/, "");
   const off = new Set(readSetting<string[]>(host.sql, OPTED_OUT) ?? []);
   const owners = host.sql

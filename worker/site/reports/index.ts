@@ -17,8 +17,10 @@ import {
 import { listDepartments } from "../departments";
 import type { SiteHost } from "../host";
 import { listTeam } from "../team/members";
+import { conversionOf } from "./conversion";
 import { dayRows, factsBetween, reportZone, rollUp, rowsAreIn } from "./record";
 
+export { countVisitor } from "./conversion";
 export { recordSummaries, REPORTS_ROLLUP_TIMER, rollUp } from "./record";
 export {
   REPORTS_DIGEST_TIMER,
@@ -60,12 +62,15 @@ export async function report(host: SiteHost, query: ReportQuery, now = Date.now(
   await rollUp(host, true);
   const { period } = checked;
   const opts = { missedAfterMs: missedAfterMin * 60_000, now };
-  const days = (from: string, to: string) => daysOf(host.sql, period.timeZone, timeZone, from, to);
+  const figures = (from: string, to: string) => ({
+    ...figuresOf(daysOf(host.sql, period.timeZone, timeZone, from, to), opts),
+    conversion: conversionOf(host.sql, period.timeZone, from, to),
+  });
   return {
     period,
     missedAfterMin,
-    figures: figuresOf(days(period.from, period.to), opts),
-    previous: figuresOf(days(period.previous.from, period.previous.to), opts),
+    figures: figures(period.from, period.to),
+    previous: figures(period.previous.from, period.previous.to),
     names: namesOf(host.sql),
   };
 }

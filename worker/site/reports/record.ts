@@ -40,17 +40,18 @@ export function factsOf(sql: SqlStorage, id: string): ConversationFacts | null {
   return row ? (JSON.parse(row.facts) as ConversationFacts) : null;
 }
 
-/** Stores facts and marks the days they left and joined as needing a new count. */
-export function saveFacts(sql: SqlStorage, facts: ConversationFacts, timeZone: string): void {
+/** Stores facts (with the conversation's visitor) and marks the days they left and joined as needing a new count. */
+export function saveFacts(sql: SqlStorage, facts: ConversationFacts, visitorId: string, timeZone: string): void {
   const before = sql.exec<{ day: string | null }>("SELECT day FROM report_facts WHERE id = ?", facts.id).toArray()[0];
   const day = dayOf(facts, timeZone);
   sql.exec(
-    `INSERT INTO report_facts (id, day, first_visitor_at, facts) VALUES (?, ?, ?, ?)
+    `INSERT INTO report_facts (id, day, first_visitor_at, facts, visitor_id) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET day = excluded.day, first_visitor_at = excluded.first_visitor_at, facts = excluded.facts`,
     facts.id,
     day,
     facts.firstVisitorAt,
     JSON.stringify(facts),
+    visitorId,
   );
   for (const d of new Set([before?.day, day]))
     if (d) sql.exec("INSERT OR IGNORE INTO report_dirty (day) VALUES (?)", d);
@@ -66,7 +67,7 @@ export function recordSummaries(host: SiteHost, entries: InboxEntry[]): void {
     const next = mergeFacts(prev, entry, prev ? null : startPageOf(sql, entry.visitorId));
     if (!factsDiffer(prev, next)) continue;
     timeZone ??= reportZone(sql).timeZone;
-    saveFacts(sql, next, timeZone);
+    saveFacts(sql, next, entry.visitorId, timeZone);
     changed = true;
   }
   if (changed && !host.timers.get(REPORTS_ROLLUP_TIMER)) {
