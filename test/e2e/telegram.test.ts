@@ -112,9 +112,10 @@ describe("Telegram", () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(visitor.socket.frames.filter((f) => f.type === "message")).toEqual([]);
 
-    const inbox = await owner.api("GET", "/conversations");
-    const entry = inbox.body.conversations.find((c: any) => c.id === visitor.conversationId);
-    expect(entry).toMatchObject({ waitingSince: null, lastMessage: { author: "operator" } });
+    const entryOf = async () =>
+      (await owner.api("GET", "/conversations")).body.conversations.find((c: any) => c.id === visitor.conversationId);
+    await expect.poll(entryOf).toMatchObject({ waitingSince: null, lastMessage: { author: "operator" } });
+    const entry = await entryOf();
     expect(entry.assignee).toBeTruthy();
     visitor.socket.close();
   });
@@ -154,8 +155,10 @@ describe("Telegram", () => {
     };
     expect((await telegram.deliver(press)).status).toBe(200);
     await telegram.waitFor("answerCallbackQuery", (b) => b.callback_query_id === "cb1" && b.text === "Resolved.");
-    const inbox = await owner.api("GET", "/conversations?status=resolved");
-    expect(inbox.body.conversations.map((c: any) => c.id)).toContain(visitor.conversationId);
+    // The inbox learns of it from the conversation's next summary to the Site, a moment later.
+    const resolvedIds = async () =>
+      (await owner.api("GET", "/conversations?status=resolved")).body.conversations.map((c: any) => c.id);
+    await expect.poll(resolvedIds).toContain(visitor.conversationId);
     visitor.socket.close();
   });
 
