@@ -53,6 +53,26 @@ describe("conversation frames", () => {
     expect(welcome.messages).toHaveLength(1);
   });
 
+  it("acknowledges a clientId sent again after the object was evicted, and stores it once", async () => {
+    const { grant, tab } = await newVisitor();
+    const first = await tab.say("sent before the restart", "c-old");
+    await tab.say("and another", "c-next");
+    const stub = env.CONVERSATION.get(env.CONVERSATION.idFromString(grant.conversationId));
+    await evictDurableObject(stub, { webSockets: "close" });
+    // A client that never saw the ack sends it again on a new socket, to an object that
+    // remembers nothing of it in memory.
+    const again = await visitorSocket(grant);
+    await again.hello(0);
+    expect(await again.say("sent before the restart", "c-old")).toBe(first);
+    expect(await again.say("after the restart", "c-new")).toBe(3);
+    const welcome = await again.hello(0);
+    expect(welcome.messages.map((m: any) => m.text)).toEqual([
+      "sent before the restart",
+      "and another",
+      "after the restart",
+    ]);
+  });
+
   it("relays typing and read state between visitor and operator", async () => {
     const { grant, tab } = await newVisitor();
     await tab.say("anyone?");

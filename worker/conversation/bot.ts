@@ -35,12 +35,26 @@ type Known = {
 };
 const known = new WeakMap<ConversationHost, Known>();
 
+/**
+ * Whether a visitor's message may be the bot's to answer, from what is in memory alone: on
+ * the message path, so that a conversation people answer, or a site with the bot off,
+ * costs no read, promise or deferred work per message.
+ */
+export function mayAnswer(host: ConversationHost, message: Message): boolean {
+  const state = host.store.state();
+  if (!state || message.channel === "email" || message.meta?.button) return false;
+  if (state.last_operator_at !== null || state.assignee) return false;
+  const cached = known.get(host);
+  const fresh = cached !== undefined && Date.now() - cached.at < ON_FRESH_MS;
+  return !fresh || cached.on.faq || cached.on.scenario;
+}
+
 /** After a visitor's chat message: a scenario field's value, or a question for the knowledge base. */
 export async function afterVisitorMessage(host: ConversationHost, message: Message): Promise<void> {
-  const state = host.store.state();
-  if (!state || message.channel === "email" || message.meta?.button) return;
+  if (!mayAnswer(host, message)) return;
+  const state = host.store.state()!;
   const bot = botState(host);
-  if (bot.handoff_at !== null || state.last_operator_at !== null || state.assignee) return;
+  if (bot.handoff_at !== null) return;
   const on = await botOn(host);
   if (bot.step && on.scenario) {
     const step = (await scenarioOf(host))?.steps.find((s) => s.id === bot.step);

@@ -379,7 +379,7 @@ export class Conversation extends SocketObject {
 
   /** A message, or an operator's internal note; a clientId already stored is acknowledged again. */
   private onPost(ws: WebSocket, peer: Peer, clientId: string, text: string, note: boolean): void {
-    const known = this.store.seqOfClientId(clientId);
+    const known = this.store.rememberedSeqOf(clientId);
     if (known !== null) return send(ws, { type: "ack", clientId, seq: known });
     const now = Date.now();
     const waitMs = this.limiter.hit(`${peer.role}:${peer.id}`, now);
@@ -396,8 +396,11 @@ export class Conversation extends SocketObject {
       peer.role === "operator"
         ? { kind: "operator" as const, id: peer.id, ...(peer.name ? { name: peer.name } : {}) }
         : { kind: "visitor" as const, ...(state.visitor_name ? { name: state.visitor_name } : {}) };
-    const message = this.append({ clientId, author, text, at: now, ...(note ? { meta: { internal: true } } : {}) }, ws);
-    send(ws, { type: "ack", clientId, seq: message.seq });
+    const input = { clientId, author, text, at: now, ...(note ? { meta: { internal: true } } : {}) };
+    // An older message sent again (after a reconnect) is found by the store, not by a read first.
+    const stored = this.store.append(input, { onDuplicate: "report" });
+    if ("duplicateOf" in stored) return send(ws, { type: "ack", clientId, seq: stored.duplicateOf });
+    send(ws, { type: "ack", clientId, seq: this.announce(input, stored, ws).seq });
   }
 
   private onTyping(ws: WebSocket, peer: Peer): void {
@@ -488,7 +491,11 @@ export class Conversation extends SocketObject {
    * reopens the conversation: it is nobody's words until an operator accepts it.
    */
   protected append(input: NewMessage, origin?: WebSocket): Message {
-    const message = this.store.append(input);
+    return this.announce(input, this.store.append(input), origin);
+  }
+
+  /** What follows a message's INSERT: the state it changes, the sockets, the Site's summary. */
+  private announce(input: NewMessage, message: Message, origin?: WebSocket): Message {
     if (input.attachments?.length)
       recordFiles(this.ctx.storage.sql, message.seq, input.author.kind, input.at, input.attachments);
     const state = this.store.state()!;
@@ -500,7 +507,7 @@ export class Conversation extends SocketObject {
     } else if (input.author.kind === "visitor") {
       if (state.waiting_since === null && (input.channel ?? "chat") === "chat")
         this.defer(autoreply.startWait(this.host, at));
-      this.defer(bot.afterVisitorMessage(this.host, message));
+      if (bot.mayAnswer(this.host, message)) this.defer(bot.afterVisitorMessage(this.host, message));
       this.store.update({
         status: "open",
         resolved_at: null,

@@ -58,6 +58,11 @@ const VISIBLE_TO_VISITOR =
 /** A message about to be stored; `seq` is given by the store. */
 export type NewMessage = Omit<Message, "seq">;
 
+/** SQLite's refusal of a second row with a client id already stored. */
+function isClientIdConflict(err: unknown): boolean {
+  return err instanceof Error && err.message.includes("UNIQUE constraint failed: messages.client_id");
+}
+
 function toMessage(row: MessageRow): Message {
   const author: Author = { kind: row.author_kind };
   if (row.author_name) author.name = row.author_name;
@@ -70,13 +75,18 @@ function toMessage(row: MessageRow): Message {
   return message;
 }
 
+/** Client ids a store remembers while awake: the newest, enough for any client's retries. */
+const REMEMBERED_CLIENT_IDS = 256;
+
 /**
- * The state row and the highest seq are kept in memory after the first read: the message
- * path then costs one INSERT and one UPDATE, with no reads.
+ * The state row and the highest seq are kept in memory after the first read, and so are the
+ * client ids stored since the object woke: the message path then costs one INSERT and one
+ * UPDATE, with no reads. An older client id sent again is caught by the UNIQUE constraint.
  */
 export class ConversationStore {
   private cached: ConversationState | null = null;
   private seq: number | undefined;
+  private readonly clientIds = new Map<string, number>();
 
   constructor(private readonly sql: SqlStorage) {}
 
@@ -113,6 +123,7 @@ export class ConversationStore {
   forget(): void {
     this.cached = null;
     this.seq = undefined;
+    this.clientIds.clear();
   }
 
   /** Highest stored seq, 0 when there is none. */
@@ -123,14 +134,60 @@ export class ConversationStore {
 
   /** The seq a client id was stored under, or null. */
   seqOfClientId(clientId: string): number | null {
+    const remembered = this.clientIds.get(clientId);
+    if (remembered !== undefined) return remembered;
     const row = this.sql.exec<{ seq: number }>("SELECT seq FROM messages WHERE client_id = ?", clientId).toArray()[0];
     return row?.seq ?? null;
   }
 
-  /** Stores a message with the next seq. */
-  append(m: NewMessage): Message {
+  /**
+   * The seq a client id is remembered under since the object woke, or null: a null is no
+   * proof it is new (see `append`, whose `duplicateOf` says so).
+   */
+  rememberedSeqOf(clientId: string): number | null {
+    return this.clientIds.get(clientId) ?? null;
+  }
+
+  /**
+   * Stores a message with the next seq. A client id that is already stored stores nothing:
+   * the answer is `{ duplicateOf }` with the seq it was stored under (the UNIQUE constraint
+   * decides, so the message path needs no read first).
+   */
+  append(m: NewMessage): Message;
+  append(m: NewMessage, opts: { onDuplicate: "report" }): Message | { duplicateOf: number };
+  append(m: NewMessage, opts?: { onDuplicate: "report" }): Message | { duplicateOf: number } {
     const seq = this.lastSeq() + 1;
     const attachments = m.attachments?.length ? JSON.stringify(m.attachments) : null;
+    try {
+      this.insert(seq, m, attachments);
+    } catch (err) {
+      const known = opts && m.clientId && isClientIdConflict(err) ? this.seqOfClientId(m.clientId) : null;
+      if (known === null) throw err;
+      this.remember(m.clientId!, known);
+      return { duplicateOf: known };
+    }
+    this.seq = seq;
+    if (m.clientId) this.remember(m.clientId, seq);
+    return toMessage({
+      seq,
+      client_id: m.clientId ?? null,
+      author_kind: m.author.kind,
+      author_id: m.author.id ?? null,
+      author_name: m.author.name ?? null,
+      text: m.text,
+      at: m.at,
+      channel: m.channel ?? "chat",
+      meta: m.meta ? JSON.stringify(m.meta) : null,
+      attachments,
+    });
+  }
+
+  private remember(clientId: string, seq: number): void {
+    this.clientIds.set(clientId, seq);
+    if (this.clientIds.size > REMEMBERED_CLIENT_IDS) this.clientIds.delete(this.clientIds.keys().next().value!);
+  }
+
+  private insert(seq: number, m: NewMessage, attachments: string | null): void {
     this.sql.exec(
       `INSERT INTO messages (seq, client_id, author_kind, author_id, author_name, text, at, channel, meta, attachments)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -145,19 +202,6 @@ export class ConversationStore {
       m.meta ? JSON.stringify(m.meta) : null,
       attachments,
     );
-    this.seq = seq;
-    return toMessage({
-      seq,
-      client_id: m.clientId ?? null,
-      author_kind: m.author.kind,
-      author_id: m.author.id ?? null,
-      author_name: m.author.name ?? null,
-      text: m.text,
-      at: m.at,
-      channel: m.channel ?? "chat",
-      meta: m.meta ? JSON.stringify(m.meta) : null,
-      attachments,
-    });
   }
 
   /** One message by seq, or null. */

@@ -36,7 +36,7 @@ export const MESSAGES = 10;
  */
 export const STORAGE_COST = {
   conversationRowsWrittenPerMessage: 3,
-  conversationRowsReadPerMessage: 16.5,
+  conversationRowsReadPerMessage: 15.5,
   siteRowsWrittenPerSummary: 5,
   siteRowsReadPerSummary: 5,
 };
