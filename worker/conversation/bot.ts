@@ -34,6 +34,8 @@ type Known = {
   locale?: string;
 };
 const known = new WeakMap<ConversationHost, Known>();
+/** The Site's answer on the bot being on, while it is on its way. */
+const asking = new WeakMap<ConversationHost, Promise<Known["on"]>>();
 
 /**
  * Whether a visitor's message may be the bot's to answer, from what is in memory alone: on
@@ -52,10 +54,11 @@ export function mayAnswer(host: ConversationHost, message: Message): boolean {
 /** After a visitor's chat message: a scenario field's value, or a question for the knowledge base. */
 export async function afterVisitorMessage(host: ConversationHost, message: Message): Promise<void> {
   if (!mayAnswer(host, message)) return;
+  const on = await botOn(host);
+  if (!on.faq && !on.scenario) return;
   const state = host.store.state()!;
   const bot = botState(host);
-  if (bot.handoff_at !== null) return;
-  const on = await botOn(host);
+  if (bot.handoff_at !== null || state.last_operator_at !== null || state.assignee) return;
   if (bot.step && on.scenario) {
     const step = (await scenarioOf(host))?.steps.find((s) => s.id === bot.step);
     if (step?.type === "field") return fieldAnswered(host, step, message.text);
@@ -317,12 +320,27 @@ function subject(host: ConversationHost) {
   return { conversationId: host.id, visitorId: s.visitor_id, department: s.department };
 }
 
-async function botOn(host: ConversationHost) {
+/**
+ * Whether the site's bot is on, asked of the Site at most once a minute. Messages that
+ * arrive while the question is on its way wait for the same answer: a busy Site would
+ * otherwise be asked once per message until it answered.
+ */
+function botOn(host: ConversationHost): Promise<Known["on"]> {
   const cached = known.get(host);
-  if (cached && Date.now() - cached.at < ON_FRESH_MS) return cached.on;
-  const on = await host.site().botOn();
-  known.set(host, { ...cached, on, at: Date.now() });
-  return on;
+  if (cached && Date.now() - cached.at < ON_FRESH_MS) return Promise.resolve(cached.on);
+  let asked = asking.get(host);
+  if (!asked) {
+    asked = host
+      .site()
+      .botOn()
+      .then((on) => {
+        known.set(host, { ...known.get(host), on, at: Date.now() });
+        return on;
+      })
+      .finally(() => asking.delete(host));
+    asking.set(host, asked);
+  }
+  return asked;
 }
 
 async function scenarioOf(host: ConversationHost): Promise<Scenario | null> {

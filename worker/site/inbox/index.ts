@@ -23,8 +23,12 @@ export const SUMMARY_BUDGET_PER_S = 50;
  * the inbox, and folds a visitor's burst of messages into one summary.
  */
 export const MIN_SUMMARY_GAP_MS = 250;
-/** The longest gap a busy site asks of a conversation between two of its summaries. */
-export const MAX_SUMMARY_GAP_MS = 2_000;
+/**
+ * The longest gap a busy site asks of a conversation between two of its summaries: from 500
+ * active conversations on, the budget gives way to this. An operator in a conversation sees
+ * its messages at once on the conversation's own socket; the list's previews may trail by it.
+ */
+export const MAX_SUMMARY_GAP_MS = 10_000;
 const ACTIVE_MS = 5_000;
 
 /**
