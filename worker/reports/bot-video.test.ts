@@ -4,6 +4,7 @@ import type { InboxEntry } from "../protocol";
 import { tableCsv } from "./csv";
 import { aggregateDays } from "./days";
 import { mergeFacts, type ConversationFacts } from "./facts";
+import { conversationFacts } from "./facts.fixture";
 import { figuresOf } from "./figures";
 
 const utc = scheduleSchema.parse({ timezone: "UTC", week: {} });
@@ -11,21 +12,7 @@ const at = (iso: string) => Date.parse(iso);
 const MIN = 60_000;
 
 function conv(id: string, firstVisitorAt: string, f: Partial<ConversationFacts>): ConversationFacts {
-  return {
-    id,
-    createdAt: at(firstVisitorAt),
-    firstVisitorAt: at(firstVisitorAt),
-    firstOperatorAt: null,
-    resolvedAt: null,
-    channel: "chat",
-    department: null,
-    assignee: null,
-    askedEmail: false,
-    emailKnown: false,
-    continuedByEmail: false,
-    rating: null,
-    ...f,
-  };
+  return conversationFacts(id, { firstVisitorAt: at(firstVisitorAt), ...f });
 }
 
 const bot = (b: Partial<NonNullable<ConversationFacts["bot"]>>): NonNullable<ConversationFacts["bot"]> => ({

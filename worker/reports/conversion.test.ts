@@ -1,23 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { channelOf, conversionFigures, type AttributedOrder } from "./conversion";
 import type { ConversationFacts } from "./facts";
+import { conversationFacts } from "./facts.fixture";
 import { addSlot, emptySketch, estimate, mergeInto, slotOf } from "./visitor-sketch";
 
-const facts = (over: Partial<ConversationFacts> = {}): ConversationFacts => ({
-  id: "c",
-  createdAt: 0,
-  firstVisitorAt: 0,
-  firstOperatorAt: 1000,
-  resolvedAt: null,
-  channel: "chat",
-  department: null,
-  assignee: null,
-  askedEmail: false,
-  emailKnown: false,
-  continuedByEmail: false,
-  rating: null,
-  ...over,
-});
+const facts = (over: Partial<ConversationFacts> = {}): ConversationFacts =>
+  conversationFacts("c", { firstVisitorAt: 0, firstOperatorAt: 1000, ...over });
 const bot = {
   depth: 3,
   feedback: 0,

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { aggregateDays } from "./days";
 import { digestEmail, digestRows, digestWeeks, nextDigestAt } from "./digest";
 import type { ConversationFacts } from "./facts";
+import { conversationFacts } from "./facts.fixture";
 import { figuresOf } from "./figures";
 import { schedule } from "../autoreply/schema";
 
@@ -36,21 +37,7 @@ describe("when the weekly digest is due", () => {
 
 describe("the digest's figures", () => {
   it("shows last week's headline figures against the week before, worked out by hand", () => {
-    const conv = (id: string, f: Partial<ConversationFacts>): ConversationFacts => ({
-      id,
-      createdAt: 0,
-      firstVisitorAt: null,
-      firstOperatorAt: null,
-      resolvedAt: null,
-      channel: "chat",
-      department: null,
-      assignee: null,
-      askedEmail: false,
-      emailKnown: false,
-      continuedByEmail: false,
-      rating: null,
-      ...f,
-    });
+    const conv = (id: string, f: Partial<ConversationFacts>) => conversationFacts(id, { createdAt: 0, ...f });
     const hours = schedule.parse({ timezone: "UTC", week: {} });
     const days = aggregateDays(
       [

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { schedule as scheduleSchema, type Interval } from "../autoreply/schema";
 import { aggregateDays, localDay } from "./days";
 import { mergeFacts, pageKey, type ConversationFacts } from "./facts";
+import { conversationFacts } from "./facts.fixture";
 import { durations, figuresOf } from "./figures";
 
 // Instants worked out by hand: Berlin is CET +1 until 29 Mar 2026 01:00Z, CEST +2 after.
@@ -17,23 +18,7 @@ const office = scheduleSchema.parse({
 const at = (iso: string) => Date.parse(iso);
 const S = 1000;
 
-function conv(id: string, f: Partial<ConversationFacts>): ConversationFacts {
-  return {
-    id,
-    createdAt: f.firstVisitorAt ?? 0,
-    firstVisitorAt: null,
-    firstOperatorAt: null,
-    resolvedAt: null,
-    channel: "chat",
-    department: null,
-    assignee: null,
-    askedEmail: false,
-    emailKnown: false,
-    continuedByEmail: false,
-    rating: null,
-    ...f,
-  };
-}
+const conv = conversationFacts;
 
 const stream: ConversationFacts[] = [
   // Fri 17:30 CET → Mon 09:10 CET: 63h40m raw; open hours 17:30–18:00 + 09:00–09:10 = 40 min.

@@ -13,64 +13,9 @@ import { locale, t } from "../i18n";
 import type { ChartPoint } from "./reports-chart";
 import "./reports-chart";
 import { Screen } from "./screen";
+import type { ConversionFigures } from "../../../worker/reports/conversion";
+import type { BotFigures, Figures, GroupFigures, VideoFigures } from "../../../worker/reports/figures";
 
-type Duration = { count: number; mean: number | null; median: number | null; p90: number | null };
-type Group = { id: string; conversations: number; answered: number; firstResponseMean: number | null };
-interface Figures {
-  conversations: number;
-  answered: number;
-  missed: number;
-  firstResponse: Duration;
-  firstResponseBusiness: Duration;
-  resolution: Duration;
-  byHour: number[];
-  byWeekday: number[];
-  byDepartment: Group[];
-  byOperator: Group[];
-  emailCapture: { rate: number | null };
-  continuedByEmail: { share: number | null };
-  csat: { count: number; mean: number | null };
-  daily: { day: string; conversations: number }[];
-  byStartPage: { page: string; conversations: number }[];
-  bot: BotFigures | null;
-  video: VideoFigures | null;
-  conversion: ConversionFigures | null;
-}
-type Channel = "chat" | "email" | "bot" | "video";
-interface ConversionFigures {
-  visitors: number | null;
-  buyers: number;
-  orderRate: number | null;
-  chattingVisitors: number;
-  chattingBuyers: number;
-  chattingOrderRate: number | null;
-  orders: number;
-  attributedOrders: number;
-  currency: string | null;
-  revenue: number;
-  attributedRevenue: number;
-  otherCurrencyOrders: number;
-  byChannel: { channel: Channel; orders: number; revenue: number }[];
-}
-interface BotFigures {
-  dialogs: number;
-  depth: number;
-  helpfulRate: number | null;
-  goalRate: number;
-  leads: number;
-  bookings: number;
-  dropOffRate: number;
-  handoffRate: number;
-}
-interface VideoFigures {
-  requested: number;
-  answered: number;
-  missed: number;
-  declined: number;
-  duration: Duration;
-  screenShared: number;
-  appointments: { booked: number; attended: number; noShow: number };
-}
 interface Report {
   period: { from: string; to: string; timeZone: string; previous: { from: string; to: string } };
   missedAfterMin: number;
@@ -265,7 +210,7 @@ export class EcSettingsReports extends Screen {
     return `/api/v1/admin/reports/${table}.csv?${this.query()}`;
   }
 
-  private groupTable(title: string, table: string, groups: Group[], names: Record<string, string>) {
+  private groupTable(title: string, table: string, groups: GroupFigures[], names: Record<string, string>) {
     const c = (k: string) => t(`settings.reports.cols.${k}`);
     return html`<div class="card"><h3>${title} <a href=${this.csv(table)} download>${t("settings.reports.csv")}</a></h3>
       ${
