@@ -149,9 +149,10 @@ export class ConversationStore {
   }
 
   /**
-   * Stores a message with the next seq. A client id that is already stored stores nothing:
-   * the answer is `{ duplicateOf }` with the seq it was stored under (the UNIQUE constraint
-   * decides, so the message path needs no read first).
+   * Stores a message with the next seq. With `onDuplicate: "report"`, a client id that is
+   * already stored stores nothing: the answer is `{ duplicateOf }` with the seq it was stored
+   * under (the UNIQUE constraint decides, so the message path needs no read first). Without
+   * it, callers have looked the client id up themselves, and SQLite's error is thrown.
    */
   append(m: NewMessage): Message;
   append(m: NewMessage, opts: { onDuplicate: "report" }): Message | { duplicateOf: number };
