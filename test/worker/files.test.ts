@@ -355,6 +355,26 @@ describe("deleting and erasing", () => {
     ).toBe("unknown_message");
   });
 
+  it("a deleted message leaves the inbox's preview and unread count too", async () => {
+    const grant = await visitor();
+    const tab = await visitorSocket(grant);
+    await tab.hello();
+    await tab.say("my card is 4111 1111 1111 1111");
+    const entry = async () =>
+      (await expectJson(call("GET", "/conversations", owner), 200)).conversations.find(
+        (c: any) => c.id === grant.conversationId,
+      );
+    await eventually(async () =>
+      expect(await entry()).toMatchObject({ lastMessage: { text: "my card is 4111 1111 1111 1111" }, unread: 1 }),
+    );
+    await expectJson(call("DELETE", `/conversations/${grant.conversationId}/messages/1`, owner), 200);
+    await eventually(async () => expect((await entry()).lastMessage.text).toBe(""));
+    await tab.say("sorry, wrong window");
+    await eventually(async () =>
+      expect(await entry()).toMatchObject({ lastMessage: { text: "sorry, wrong window" }, unread: 2 }),
+    );
+  });
+
   it("erasing the contact deletes their files", async () => {
     const grant = await visitor();
     const tab = await visitorSocket(grant);

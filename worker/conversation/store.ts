@@ -82,11 +82,18 @@ const REMEMBERED_CLIENT_IDS = 256;
  * The state row and the highest seq are kept in memory after the first read, and so are the
  * client ids stored since the object woke: the message path then costs one INSERT and one
  * UPDATE, with no reads. An older client id sent again is caught by the UNIQUE constraint.
+ * What the inbox summary shows of the messages (the newest, the newest of a person, the
+ * unread count) is kept too, so a summary reads nothing the store already knows. The store
+ * is the one writer of `messages` (an archive restore calls `forget`), so memory stays true.
  */
 export class ConversationStore {
   private cached: ConversationState | null = null;
   private seq: number | undefined;
   private readonly clientIds = new Map<string, number>();
+  /** Undefined: not known in memory, read it. */
+  private newest: Message | null | undefined;
+  private newestOfPerson: Message | null | undefined;
+  private unread: { afterSeq: number; count: number } | undefined;
 
   constructor(private readonly sql: SqlStorage) {}
 
@@ -124,6 +131,13 @@ export class ConversationStore {
     this.cached = null;
     this.seq = undefined;
     this.clientIds.clear();
+    this.forgetShown();
+  }
+
+  private forgetShown(): void {
+    this.newest = undefined;
+    this.newestOfPerson = undefined;
+    this.unread = undefined;
   }
 
   /** Highest stored seq, 0 when there is none. */
@@ -169,7 +183,7 @@ export class ConversationStore {
     }
     this.seq = seq;
     if (m.clientId) this.remember(m.clientId, seq);
-    return toMessage({
+    const message = toMessage({
       seq,
       client_id: m.clientId ?? null,
       author_kind: m.author.kind,
@@ -181,6 +195,10 @@ export class ConversationStore {
       meta: m.meta ? JSON.stringify(m.meta) : null,
       attachments,
     });
+    this.newest = message;
+    if (m.author.kind === "visitor" || m.author.kind === "operator") this.newestOfPerson = message;
+    if (m.author.kind === "visitor" && this.unread) this.unread.count++;
+    return message;
   }
 
   private remember(clientId: string, seq: number): void {
@@ -214,6 +232,7 @@ export class ConversationStore {
   /** Replaces a stored message's meta; returns the message as it is now. */
   setMeta(seq: number, meta: Record<string, unknown>): Message {
     this.sql.exec("UPDATE messages SET meta = ? WHERE seq = ?", JSON.stringify(meta), seq);
+    this.forgetShown();
     return this.message(seq)!;
   }
 
@@ -227,6 +246,7 @@ export class ConversationStore {
        THEN '{"deleted":true,"internal":true}' ELSE '{"deleted":true}' END WHERE seq = ?`,
       seq,
     );
+    this.forgetShown();
     return this.message(seq);
   }
 
@@ -254,7 +274,8 @@ export class ConversationStore {
 
   /** The newest message, or null. */
   last(): Message | null {
-    return this.latest(1)[0] ?? null;
+    if (this.newest === undefined) this.newest = this.latest(1)[0] ?? null;
+    return this.newest;
   }
 
   /**
@@ -263,10 +284,15 @@ export class ConversationStore {
    * question does not hide the question.
    */
   preview(): Message | null {
-    const row = this.sql
-      .exec<MessageRow>("SELECT * FROM messages WHERE author_kind IN ('visitor', 'operator') ORDER BY seq DESC LIMIT 1")
-      .toArray()[0];
-    return row ? toMessage(row) : this.last();
+    if (this.newestOfPerson === undefined) {
+      const row = this.sql
+        .exec<MessageRow>(
+          "SELECT * FROM messages WHERE author_kind IN ('visitor', 'operator') ORDER BY seq DESC LIMIT 1",
+        )
+        .toArray()[0];
+      this.newestOfPerson = row ? toMessage(row) : null;
+    }
+    return this.newestOfPerson ?? this.last();
   }
 
   /** Operator answers (not internal notes) after `seq`, oldest first. */
@@ -309,8 +335,12 @@ export class ConversationStore {
   /** Visitor messages operators have not read yet. */
   unreadByOperators(): number {
     const readSeq = this.state()?.operator_read_seq ?? 0;
-    return this.sql
-      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages WHERE seq > ? AND author_kind = 'visitor'", readSeq)
-      .one().n;
+    if (this.unread?.afterSeq !== readSeq) {
+      const count = this.sql
+        .exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages WHERE seq > ? AND author_kind = 'visitor'", readSeq)
+        .one().n;
+      this.unread = { afterSeq: readSeq, count };
+    }
+    return this.unread.count;
   }
 }
