@@ -51,9 +51,11 @@ export function mayAnswer(host: ConversationHost, message: Message): boolean {
   return !fresh || cached.on.faq || cached.on.scenario;
 }
 
-/** After a visitor's chat message: a scenario field's value, or a question for the knowledge base. */
+/**
+ * After a visitor's chat message that `mayAnswer` let through: a scenario field's value, or a
+ * question for the knowledge base.
+ */
 export async function afterVisitorMessage(host: ConversationHost, message: Message): Promise<void> {
-  if (!mayAnswer(host, message)) return;
   const on = await botOn(host);
   if (!on.faq && !on.scenario) return;
   const state = host.store.state()!;
