@@ -148,10 +148,11 @@ export class ConversationStore {
 
   /** The seq a client id was stored under, or null. */
   seqOfClientId(clientId: string): number | null {
-    const remembered = this.clientIds.get(clientId);
-    if (remembered !== undefined) return remembered;
-    const row = this.sql.exec<{ seq: number }>("SELECT seq FROM messages WHERE client_id = ?", clientId).toArray()[0];
-    return row?.seq ?? null;
+    return (
+      this.rememberedSeqOf(clientId) ??
+      this.sql.exec<{ seq: number }>("SELECT seq FROM messages WHERE client_id = ?", clientId).toArray()[0]?.seq ??
+      null
+    );
   }
 
   /**
