@@ -6,7 +6,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { launchBrowser } from "./support/browser";
-import { eventually, Operator } from "./support/operator";
+import { Operator } from "./support/operator";
 import { startServer, type TestServer } from "./support/server";
 import { Visitor } from "./support/visitor";
 
@@ -87,11 +87,7 @@ test("an honest auto-reply in the visitor's time zone, the email once, not asked
   await field.press("Enter");
   await expect.poll(() => field.count()).toBe(0);
   const session = (await visitor.session())!;
-  await eventually(
-    async () => (await operator.findConversation(session.visitorId)).email === "kettle.fan@example.com",
-    10_000,
-    "email saved",
-  );
+  await operator.findConversation(session.visitorId, (e) => e.email === "kettle.fan@example.com", 10_000);
 
   await visitor.page.reload();
   await visitor.componentLoaded();

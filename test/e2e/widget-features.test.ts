@@ -313,11 +313,7 @@ describe("the email field", () => {
     await expect.poll(() => field(visitor).count()).toBe(0);
     expect(await visitor.page.locator("edge-chat .contact").textContent()).toBe(en.emailThanks);
     const session = (await visitor.session())!;
-    await eventually(
-      async () => (await operator.findConversation(session.visitorId)).email === "anna@example.com",
-      10_000,
-      "email in inbox",
-    );
+    await operator.findConversation(session.visitorId, (e) => e.email === "anna@example.com", 10_000);
 
     await visitor.page.reload();
     await visitor.componentLoaded();

@@ -78,10 +78,18 @@ export class Operator {
     return res.body.conversations;
   }
 
-  /** Waits until the visitor's conversation is in the inbox (after their first message). */
-  findConversation(visitorId: string, ms = 15_000): Promise<InboxEntry> {
+  /**
+   * Waits until the visitor's conversation is in the inbox (after their first message) and,
+   * when `shows` is given, until its entry shows it: the inbox learns of a change from the
+   * conversation's next summary, a moment after the visitor's page does.
+   */
+  findConversation(
+    visitorId: string,
+    shows: (entry: InboxEntry) => boolean = () => true,
+    ms = 15_000,
+  ): Promise<InboxEntry> {
     return eventually(
-      async () => (await this.inbox()).find((c) => c.visitorId === visitorId),
+      async () => (await this.inbox()).find((c) => c.visitorId === visitorId && shows(c)),
       ms,
       `inbox entry of ${visitorId}`,
     );
