@@ -16,13 +16,30 @@ export interface Peer {
   name?: string;
 }
 
+/**
+ * Who each socket is, once read from its attachment, while the object is awake: every frame
+ * asks, and an attachment read is a copy out of the runtime. Attachments are only written by
+ * `attachPeer`, so the two never disagree; a woken object starts with new sockets and reads.
+ */
+const peers = new WeakMap<WebSocket, Peer | null>();
+
 /** Stores who a socket belongs to. */
 export function attachPeer(ws: WebSocket, peer: Peer): void {
   ws.serializeAttachment({ edgechat: { role: peer.role, id: peer.id, name: peer.name?.slice(0, 120) } });
+  peers.delete(ws);
 }
 
 /** Who a socket belongs to, or null if its attachment is not ours. */
 export function peerOf(ws: WebSocket): Peer | null {
+  let peer = peers.get(ws);
+  if (peer === undefined) {
+    peer = readPeer(ws);
+    peers.set(ws, peer);
+  }
+  return peer;
+}
+
+function readPeer(ws: WebSocket): Peer | null {
   const data = (ws.deserializeAttachment() as { edgechat?: Partial<Peer> } | null)?.edgechat;
   if (!data || (data.role !== "visitor" && data.role !== "operator") || typeof data.id !== "string") return null;
   return { role: data.role, id: data.id, ...(typeof data.name === "string" ? { name: data.name } : {}) };
