@@ -217,6 +217,29 @@ describe("auto-replies", () => {
   });
 });
 
+describe("a site with auto-replies off", () => {
+  it("sets no timer for a visitor's wait, and a new conversation after rules are saved is answered", async () => {
+    expect((await saveSettings({ ...closedToday(), rules: [] })).status).toBe(200);
+    // The tab's hello asks the Site about its automations; the wait below costs no timer.
+    const off = await visitor();
+    await off.tab.say("is anyone there?");
+    const timers = await runInDurableObject(off.stub, (_i, s) =>
+      s.storage.sql
+        .exec<{ kind: string }>("SELECT kind FROM timers")
+        .toArray()
+        .map((t) => t.kind),
+    );
+    expect(timers).not.toContain("autoreply");
+    await off.tab.none("message", 300);
+
+    expect((await saveSettings(closedToday())).status).toBe(200);
+    const on = await visitor();
+    await on.tab.say("and now?");
+    const { message } = await on.tab.next("message");
+    expect(message.meta).toMatchObject({ autoReply: "closed" });
+  });
+});
+
 describe("auto-reply settings: bad input is a 400 naming the field", () => {
   const week = (mon: unknown[]) => ({ ...EMPTY_WEEK, mon });
   const cases: Array<[string, (s: any) => void, string, string]> = [

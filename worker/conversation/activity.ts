@@ -1,7 +1,11 @@
 /**
  * The bot, call and appointment story of a conversation as its Site's reports count it
  * (docs/metrics.md). Read when a coalesced summary leaves for the Site, never per message:
- * one grouped read of the thread, the bot's row and the calls table.
+ * one grouped read of the thread, the bot's row and the calls table, and kept until one of
+ * them changes. Every writer of what it reads says so with `activityChanged`: a bot or
+ * system message (Conversation.announce), a message changed or the thread wiped (the store),
+ * the bot's row (./bot.ts), a call (./calls.ts). A conversation between people then sends
+ * summaries that read nothing.
  */
 import type { ConversationActivity } from "../protocol";
 
@@ -15,6 +19,14 @@ type ThreadGroup = {
 };
 type BotRow = { handoff_at: number | null; feedback_given: number; feedback_helpful: number; lead_done: number };
 type CallRow = { outcome: string | null; answered_at: number | null; ended_at: number | null; screen_shared: number };
+
+/** The activity as last read, until something it is read from changes. */
+const kept = new WeakMap<SqlStorage, ConversationActivity>();
+
+/** Something the activity is read from changed: the next summary reads it again. */
+export function activityChanged(sql: SqlStorage): void {
+  kept.delete(sql);
+}
 
 /** How far each conversation's thread was looked at for bot and system messages, and whether it had any. */
 const looked = new WeakMap<SqlStorage, { upTo: number; any: boolean }>();
@@ -41,6 +53,15 @@ function threadHasActivity(sql: SqlStorage): boolean {
 }
 
 export function activityOf(sql: SqlStorage): ConversationActivity {
+  let activity = kept.get(sql);
+  if (!activity) {
+    activity = readActivity(sql);
+    kept.set(sql, activity);
+  }
+  return activity;
+}
+
+function readActivity(sql: SqlStorage): ConversationActivity {
   const botRow = sql
     .exec<BotRow>("SELECT handoff_at, feedback_given, feedback_helpful, lead_done FROM bot_state WHERE id = 1")
     .toArray()[0];

@@ -2,9 +2,11 @@
  * Auto-replies in a conversation. A visitor message that opens a wait sets the `autoreply`
  * timer for "now"; when it runs (off the message path) it asks the Site for the rules, and
  * either waits until the rule's timeout has passed or posts the reply. An operator answer
- * cancels it. At most one auto-reply per wait, however often the alarm runs.
+ * cancels it. At most one auto-reply per wait, however often the alarm runs. When the Site
+ * said within the last minute that it has no rules (./automations.ts), a wait sets no timer.
  */
 import { chooseReply, withinQuietWindow } from "../autoreply";
+import { automationsIfAsked } from "./automations";
 import type { ConversationHost } from "./host";
 
 export const AUTOREPLY_TIMER = "autoreply";
@@ -26,6 +28,8 @@ interface AutoReplyJob {
 
 /** After a visitor's chat message that started a wait. */
 export async function startWait(host: ConversationHost, waitStart: number): Promise<void> {
+  // The tab's hello has asked the Site (./automations.ts); its answer is used, not waited for twice.
+  if ((await automationsIfAsked(host))?.autoReplies === false) return;
   await host.timers.set(AUTOREPLY_TIMER, waitStart, { waitStart } satisfies AutoReplyJob);
 }
 
@@ -39,7 +43,7 @@ export async function runAutoReply(host: ConversationHost, job: AutoReplyJob): P
   const state = host.store.state();
   if (!state || state.waiting_since !== job.waitStart || state.autoreplied_wait === job.waitStart) return;
   const context = await host.site().autoReplyContext(state.visitor_id);
-  if (!context) return;
+  if (!context || context.settings.rules.length === 0) return;
   const now = Date.now();
   if (withinQuietWindow(context.settings, new Date(now), state.last_operator_at)) return;
   const reply = chooseReply(context.settings, {

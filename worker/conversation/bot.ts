@@ -9,12 +9,11 @@ import { checkField, langOf } from "../bot/fields";
 import { localized } from "../bot/scenario";
 import { APPOINTMENT_TEXTS, knownZone, slotLabel } from "../site/appointments/texts";
 import type { Message, Scenario, ScenarioStep } from "../protocol";
+import { activityChanged } from "./activity";
+import { automations, knownAutomations } from "./automations";
 import { AUTOREPLY_TIMER } from "./autoreply";
 import type { ConversationHost } from "./host";
 import { buildSummary } from "./summary";
-
-/** How long a conversation trusts what its Site said about the bot being on. */
-const ON_FRESH_MS = 60_000;
 
 type BotState = {
   step: string | null;
@@ -25,17 +24,13 @@ type BotState = {
 };
 type Refusal = { code: "stale_step" | "bad_frame"; message: string };
 
-/** What this conversation learnt from its Site about the bot, while the object is awake. */
+/** What this conversation learnt from its Site about the bot's scenario, while the object is awake. */
 type Known = {
-  on: { faq: boolean; scenario: boolean };
-  at: number;
-  scenario?: Scenario | null;
+  scenario: Scenario | null;
   name?: string;
   locale?: string;
 };
 const known = new WeakMap<ConversationHost, Known>();
-/** The Site's answer on the bot being on, while it is on its way. */
-const asking = new WeakMap<ConversationHost, Promise<Known["on"]>>();
 
 /**
  * Whether a visitor's message may be the bot's to answer, from what is in memory alone: on
@@ -46,9 +41,8 @@ export function mayAnswer(host: ConversationHost, message: Message): boolean {
   const state = host.store.state();
   if (!state || message.channel === "email" || message.meta?.button) return false;
   if (state.last_operator_at !== null || state.assignee) return false;
-  const cached = known.get(host);
-  const fresh = cached !== undefined && Date.now() - cached.at < ON_FRESH_MS;
-  return !fresh || cached.on.faq || cached.on.scenario;
+  const on = knownAutomations(host);
+  return !on || on.faq || on.scenario;
 }
 
 /**
@@ -56,7 +50,7 @@ export function mayAnswer(host: ConversationHost, message: Message): boolean {
  * question for the knowledge base.
  */
 export async function afterVisitorMessage(host: ConversationHost, message: Message): Promise<void> {
-  const on = await botOn(host);
+  const on = await automations(host);
   if (!on.faq && !on.scenario) return;
   const state = host.store.state()!;
   const bot = botState(host);
@@ -83,7 +77,7 @@ export async function afterVisitorMessage(host: ConversationHost, message: Messa
 export async function greet(host: ConversationHost): Promise<void> {
   const state = host.store.state();
   if (!state || host.store.lastSeq() > 0 || botState(host).greeted) return;
-  if (!(await botOn(host)).scenario) return;
+  if (!(await automations(host)).scenario) return;
   const greeting = await host.site().botGreeting(state.visitor_id);
   if (!greeting || botState(host).greeted || host.store.lastSeq() > 0) return;
   setBot(host, { greeted: 1 });
@@ -108,6 +102,7 @@ export async function onBotFrame(
       "UPDATE bot_state SET feedback_given = feedback_given + 1, feedback_helpful = feedback_helpful + ? WHERE id = 1",
       frame.value === "yes" ? 1 : 0,
     );
+    activityChanged(host.sql);
     await host.site().botFeedback(host.id, frame.seq, bot.feedback_entry, frame.value!);
     if (frame.value === "yes")
       return (void say(host, langFor(host) === "ru" ? "Рад был помочь!" : "Glad it helped!", { bot: "thanks" }), null);
@@ -307,8 +302,10 @@ async function quietAutoReply(host: ConversationHost): Promise<void> {
 
 async function finishLead(host: ConversationHost): Promise<void> {
   // Reports count a conversation whose lead card the Site completed as a goal reached.
-  if (await host.site().botFinishLead(subject(host)))
+  if (await host.site().botFinishLead(subject(host))) {
     host.sql.exec("INSERT INTO bot_state (id, lead_done) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET lead_done = 1");
+    activityChanged(host.sql);
+  }
 }
 
 function say(host: ConversationHost, text: string, meta: Record<string, unknown>): Message | undefined {
@@ -320,29 +317,6 @@ function say(host: ConversationHost, text: string, meta: Record<string, unknown>
 function subject(host: ConversationHost) {
   const s = host.store.state()!;
   return { conversationId: host.id, visitorId: s.visitor_id, department: s.department };
-}
-
-/**
- * Whether the site's bot is on, asked of the Site at most once a minute. Messages that
- * arrive while the question is on its way wait for the same answer: a busy Site would
- * otherwise be asked once per message until it answered.
- */
-function botOn(host: ConversationHost): Promise<Known["on"]> {
-  const cached = known.get(host);
-  if (cached && Date.now() - cached.at < ON_FRESH_MS) return Promise.resolve(cached.on);
-  let asked = asking.get(host);
-  if (!asked) {
-    asked = host
-      .site()
-      .botOn()
-      .then((on) => {
-        known.set(host, { ...known.get(host), on, at: Date.now() });
-        return on;
-      })
-      .finally(() => asking.delete(host));
-    asking.set(host, asked);
-  }
-  return asked;
 }
 
 async function scenarioOf(host: ConversationHost): Promise<Scenario | null> {
@@ -357,10 +331,7 @@ function remember(
   host: ConversationHost,
   greeting: { scenario: Scenario; name?: string; locale: string } | null,
 ): void {
-  const cached = known.get(host);
   known.set(host, {
-    on: cached?.on ?? { faq: false, scenario: true },
-    at: cached?.at ?? 0,
     scenario: greeting?.scenario ?? null,
     ...(greeting?.name ? { name: greeting.name } : {}),
     ...(greeting ? { locale: greeting.locale } : {}),
@@ -392,4 +363,5 @@ function setBot(host: ConversationHost, patch: Partial<BotState>): void {
     next.greeted,
     next.handoff_at,
   );
+  activityChanged(host.sql);
 }

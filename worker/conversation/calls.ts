@@ -15,6 +15,7 @@ import {
   type CallServerFrame,
   type CallSide,
 } from "../protocol";
+import { activityChanged } from "./activity";
 import type { ConversationHost } from "./host";
 
 /** Timer kind of a ringing call (keyed by call id): unanswered after `ringMs`, it is missed. */
@@ -64,7 +65,10 @@ export async function onCallFrame(host: ConversationHost, ws: WebSocket, peer: P
   if (!party) return sendError(ws, "forbidden", "this call is between two other windows of the conversation");
   if (frame.action === "hangup") return end(host, call, "completed");
   if (frame.action === "decline") return sendError(ws, "no_call", "the call was already answered; hang up instead");
-  if (frame.action === "screen" && frame.on) host.sql.exec("UPDATE calls SET screen_shared = 1 WHERE id = ?", call.id);
+  if (frame.action === "screen" && frame.on) {
+    host.sql.exec("UPDATE calls SET screen_shared = 1 WHERE id = ?", call.id);
+    activityChanged(host.sql);
+  }
   relay(host, party, relayed(frame));
 }
 
@@ -108,6 +112,7 @@ async function request(
     audioOnly ? 1 : 0,
     now,
   );
+  activityChanged(host.sql);
   await host.timers.set(CALL_RING_TIMER, now + CALL_LIMITS.ringMs, null, frame.callId);
   // Only the visitor's side speaks for a product page.
   const product = peer.role === "visitor" ? frame.product : undefined;
@@ -162,6 +167,7 @@ function answer(host: ConversationHost, call: CallRow, mine: string, peer: Peer,
     now,
     call.id,
   );
+  activityChanged(host.sql);
   void host.timers.cancel(CALL_RING_TIMER, call.id);
   record(host, { id: call.id, event: "answered", by: peer.role }, now);
   // The answering side's other windows stop ringing.
@@ -180,6 +186,7 @@ function end(host: ConversationHost, call: CallRow, outcome: Exclude<CallOutcome
   const now = Date.now();
   const durationMs = call.answered_at !== null ? now - call.answered_at : null;
   host.sql.exec("UPDATE calls SET state = 'ended', ended_at = ?, outcome = ? WHERE id = ?", now, outcome, call.id);
+  activityChanged(host.sql);
   if (call.state === "ringing") void host.timers.cancel(CALL_RING_TIMER, call.id);
   const by = outcome === "declined" ? (call.caller_role === "visitor" ? "operator" : "visitor") : call.caller_role;
   record(host, { id: call.id, event: "ended", by, outcome, durationMs, screenShared: call.screen_shared === 1 }, now);

@@ -41,7 +41,7 @@ import { RateLimiter } from "./rate-limit";
 import { CONVERSATION_MIGRATIONS } from "./schema";
 import { SITE_SYNC_TIMER, SiteReport } from "./site-report";
 import { ConversationStore, type ConversationState, type NewMessage } from "./store";
-import { activityOf } from "./activity";
+import { activityChanged, activityOf } from "./activity";
 import { buildSummary } from "./summary";
 
 /** Storage key: until when the Site blocked this conversation's visitor. */
@@ -498,6 +498,7 @@ export class Conversation extends SocketObject {
   private announce(input: NewMessage, message: Message, origin?: WebSocket): Message {
     if (input.attachments?.length)
       recordFiles(this.ctx.storage.sql, message.seq, input.author.kind, input.at, input.attachments);
+    if (input.author.kind === "bot" || input.author.kind === "system") activityChanged(this.ctx.storage.sql);
     const state = this.store.state()!;
     const at = input.at;
     const note = input.meta?.internal === true;

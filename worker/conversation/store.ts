@@ -1,5 +1,6 @@
 /** Reads and writes of one conversation's SQLite rows: its state and its messages. */
 import type { Author, Channel, ConversationStatus, Message } from "../protocol";
+import { activityChanged } from "./activity";
 
 export type ConversationState = {
   site_key: string;
@@ -134,7 +135,9 @@ export class ConversationStore {
     this.forgetShown();
   }
 
+  /** Messages changed other than by `append`: what is kept of them is read again. */
   private forgetShown(): void {
+    activityChanged(this.sql);
     this.newest = undefined;
     this.newestOfPerson = undefined;
     this.unread = undefined;

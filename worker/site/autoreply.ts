@@ -53,6 +53,11 @@ export function settingsInForce(sql: SqlStorage): AutoReplySettings | null {
   return site ? effectiveSettings(readSetting<AutoReplySettings>(sql, "autoreply"), site) : null;
 }
 
+/** Whether any auto-reply rule is in force: none means no wait of this site is answered. */
+export function hasRules(sql: SqlStorage): boolean {
+  return (settingsInForce(sql)?.rules.length ?? 0) > 0;
+}
+
 /** Validates and saves auto-reply settings; a 400 names the field. */
 export function saveSettings(sql: SqlStorage, actor: audit.Actor, input: unknown): AutoReplySettings | Failure {
   const checked = validateAutoReplySettings(input);

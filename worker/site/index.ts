@@ -235,8 +235,9 @@ export class Site extends SocketObject {
 
   // ---- for Conversations: the bot ----
 
-  async botOn() {
-    return bot.botOn(this.host.sql);
+  /** What a Conversation needs to know of the bot and auto-replies to skip them when they are off. */
+  async automations() {
+    return { ...bot.botOn(this.host.sql), autoReplies: autoReply.hasRules(this.host.sql) };
   }
   async botAnswer(question: string) {
     return bot.answerFor(this.host.sql, question);

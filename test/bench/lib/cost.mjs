@@ -36,7 +36,7 @@ export const MESSAGES = 10;
  */
 export const STORAGE_COST = {
   conversationRowsWrittenPerMessage: 3,
-  conversationRowsReadPerMessage: 7,
+  conversationRowsReadPerMessage: 2,
   siteRowsWrittenPerSummary: 5,
   siteRowsReadPerSummary: 5,
 };
