@@ -1,6 +1,7 @@
 import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createSite, login, noAutoReplies, operatorSocket, startSession, visitorSocket } from "./helpers";
+import { ConversationStore } from "../../worker/conversation/store";
+import { createSite, eventually, login, noAutoReplies, operatorSocket, startSession, visitorSocket } from "./helpers";
 
 const SITE = "conv-shop";
 let cookie: string;
@@ -224,3 +225,55 @@ describe("bad frames", () => {
 });
 
 const OWNER_NAME = "owner";
+
+/** Runs `fn` inside a conversation's object; typed loosely, as the test reads its insides. */
+function inConversation<R>(id: string, fn: (instance: any, state: DurableObjectState) => R): Promise<R> {
+  const stub = env.CONVERSATION.get(env.CONVERSATION.idFromString(id)) as unknown as DurableObjectStub;
+  return runInDurableObject(stub, fn as any) as Promise<R>;
+}
+
+describe("the state row", () => {
+  it("is written with the summary, and a woken object replays the messages it had not written", async () => {
+    const { grant } = await newVisitor();
+    const at = Date.now();
+    const seen = await inConversation(grant.conversationId, (instance, state) => {
+      // In one turn: the first message's summary leaves at once (and writes the row); the
+      // rest wait for the next summary, as under load.
+      instance.host.post({ author: { kind: "visitor" }, text: "one", at, clientId: "r1" });
+      instance.host.post({ author: { kind: "visitor" }, text: "two", at: at + 1, clientId: "r2" });
+      instance.host.post({ author: { kind: "operator", id: "op_1" }, text: "answer", at: at + 2 });
+      instance.host.post({
+        author: { kind: "operator", id: "op_1" },
+        text: "a note",
+        at: at + 3,
+        meta: { internal: true },
+      });
+      instance.host.post({ author: { kind: "visitor" }, text: "three", at: at + 4, clientId: "r3" });
+      instance.host.post({ author: { kind: "bot" }, text: "auto", at: at + 5 });
+      const row = state.storage.sql.exec<{ state_seq: number }>("SELECT state_seq FROM conversation").one();
+      // What an object that wakes on this storage now would load.
+      const woken = new ConversationStore(state.storage.sql).state();
+      return { stored: row.state_seq, live: { ...instance.store.state() }, woken };
+    });
+    expect(seen.stored).toBe(1);
+    expect(seen.woken).toEqual(seen.live);
+    expect(seen.live).toMatchObject({
+      status: "open",
+      first_visitor_at: at,
+      last_visitor_at: at + 4,
+      first_operator_at: at + 2,
+      last_operator_at: at + 2,
+      waiting_since: at + 4,
+      visitor_read_seq: 5,
+      operator_read_seq: 3,
+    });
+    // The next summary writes the row: it then equals what is in memory.
+    await eventually(async () => {
+      const now = await inConversation(grant.conversationId, (instance, state) => ({
+        row: state.storage.sql.exec("SELECT * FROM conversation").one(),
+        live: { ...instance.store.state() },
+      }));
+      expect(now.row).toEqual({ id: 1, ...now.live });
+    });
+  });
+});

@@ -42,7 +42,14 @@ export function archivePage(
   const more = page.length > limit;
   const messages = more ? page.slice(0, limit) : page;
   if (afterSeq > 0) return { messages, more };
-  const { site_key: _site, id: _one, ...row } = host.sql.exec<Row>("SELECT * FROM conversation WHERE id = 1").one();
+  // The row as it is in memory; which message it reflects is this object's own bookkeeping.
+  host.store.save();
+  const {
+    site_key: _site,
+    id: _one,
+    state_seq: _saved,
+    ...row
+  } = host.sql.exec<Row>("SELECT * FROM conversation WHERE id = 1").one();
   const files = host.sql.exec<Row>("SELECT * FROM files ORDER BY seq, id").toArray();
   return { state: row, files, messages, more };
 }
@@ -89,6 +96,8 @@ export async function restore(
   ctx.storage.transactionSync(() => {
     for (const m of chunk.messages) insertRow(sql, "messages", messageColumns, m);
     for (const f of chunk.files) insertRow(sql, "files", fileColumns, f);
+    // The archived state already reflects its messages: nothing to replay.
+    sql.exec("UPDATE conversation SET state_seq = (SELECT COALESCE(MAX(seq), 0) FROM messages)");
   });
   host.store.forget();
   if (chunk.filesFrom) await copyFiles(host, siteKey, chunk.filesFrom, chunk.files);

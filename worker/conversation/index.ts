@@ -70,7 +70,8 @@ export class Conversation extends SocketObject {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     migrate(ctx.storage.sql, CONVERSATION_MIGRATIONS);
-    this.store = new ConversationStore(ctx.storage.sql);
+    // A state row behind its messages (evicted or crashed before the summary): report again.
+    this.store = new ConversationStore(ctx.storage.sql, () => queueMicrotask(() => this.report.changed()));
     this.timers = new Timers(ctx.storage, this.timerHandlers());
     this.report = new SiteReport(ctx, this.timers, () => this.syncSite());
     this.host = {
@@ -483,7 +484,7 @@ export class Conversation extends SocketObject {
   // ---- the one way a message enters the conversation ----
 
   /**
-   * Stores a message with the state a report needs (one INSERT and one UPDATE), tells every
+   * Stores a message (one INSERT; the state it changes is written with the next summary), tells every
    * socket that may see it but `origin`, and marks the Site's summary due. Visitor, operator,
    * bot, system, email messages and internal notes all come here. A note is shown to
    * operators only and is no answer: it changes no wait, no first response. An email held
@@ -499,36 +500,21 @@ export class Conversation extends SocketObject {
     if (input.attachments?.length)
       recordFiles(this.ctx.storage.sql, message.seq, input.author.kind, input.at, input.attachments);
     if (input.author.kind === "bot" || input.author.kind === "system") activityChanged(this.ctx.storage.sql);
-    const state = this.store.state()!;
-    const at = input.at;
+    const before = this.store.state()!;
     const note = input.meta?.internal === true;
     const held = input.meta?.unverifiedSender === true;
+    // What the message changes in the state is the store's rule (messageChanges): it is
+    // written with the next summary, and replayed from the messages after a crash.
+    this.store.applyMessage(message);
     if (held) {
-      this.store.update({ status: "open", resolved_at: null });
+      // nobody's words yet: no wait starts or ends
     } else if (input.author.kind === "visitor") {
-      if (state.waiting_since === null && (input.channel ?? "chat") === "chat")
-        this.defer(autoreply.startWait(this.host, at));
+      if (before.waiting_since === null && (input.channel ?? "chat") === "chat")
+        this.defer(autoreply.startWait(this.host, input.at));
       if (bot.mayAnswer(this.host, message)) this.defer(bot.afterVisitorMessage(this.host, message));
-      this.store.update({
-        status: "open",
-        resolved_at: null,
-        last_visitor_at: at,
-        first_visitor_at: state.first_visitor_at ?? at,
-        waiting_since: state.waiting_since ?? at,
-        visitor_read_seq: message.seq,
-        ...(input.channel ? { channel: input.channel } : {}),
-      });
     } else if (input.author.kind === "operator" && !note) {
-      if (state.waiting_since !== null) this.defer(autoreply.endWait(this.host));
-      this.defer(followup.answerPosted(this.host, at));
-      this.store.update({
-        last_operator_at: at,
-        first_operator_at: state.first_operator_at ?? at,
-        waiting_since: null,
-        operator_read_seq: message.seq,
-      });
-    } else {
-      this.store.update({});
+      if (before.waiting_since !== null) this.defer(autoreply.endWait(this.host));
+      this.defer(followup.answerPosted(this.host, input.at));
     }
     broadcast(this.ctx.getWebSockets(note || held ? "operator" : undefined), { type: "message", message }, origin);
     this.report.changed();
@@ -554,6 +540,7 @@ export class Conversation extends SocketObject {
   private async syncSite(): Promise<{ nextInMs: number } | null> {
     const state = this.store.state();
     if (!state || !this.store.lastSeq()) return null; // nothing to list until the first message
+    this.store.save();
     const summary = { ...buildSummary(this.host.id, this.store), activity: activityOf(this.ctx.storage.sql) };
     return siteStub(this.env, state.site_key).conversationChanged(summary);
   }

@@ -92,4 +92,8 @@ export const CONVERSATION_MIGRATIONS = [
   `ALTER TABLE bot_state ADD COLUMN feedback_given INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE bot_state ADD COLUMN feedback_helpful INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE bot_state ADD COLUMN lead_done INTEGER NOT NULL DEFAULT 0;`,
+  // The newest message the stored state row reflects (./store.ts writes the row once per
+  // summary, not per message, and replays the messages after it when the object wakes).
+  `ALTER TABLE conversation ADD COLUMN state_seq INTEGER NOT NULL DEFAULT 0;
+   UPDATE conversation SET state_seq = (SELECT COALESCE(MAX(seq), 0) FROM messages);`,
 ] as const;

@@ -34,6 +34,8 @@ export type ConversationState = {
   followup_seq: number;
   /** JSON array of the Message-IDs of emails sent in this conversation, oldest first. */
   email_thread: string | null;
+  /** The newest message the stored row reflects; the ones after it are replayed on load. */
+  state_seq: number;
 };
 
 type MessageRow = {
@@ -76,19 +78,55 @@ function toMessage(row: MessageRow): Message {
   return message;
 }
 
+/**
+ * What a message changes in the conversation's state: a visitor's opens it and starts (or
+ * continues) a wait; an operator's answer ends the wait; an email held for its sender only
+ * reopens the conversation; notes, bot and system messages change nothing but `rev`.
+ */
+export function messageChanges(state: ConversationState, message: Message): Partial<ConversationState> {
+  const at = message.at;
+  if (message.meta?.unverifiedSender === true) return { status: "open", resolved_at: null };
+  if (message.author.kind === "visitor") {
+    return {
+      status: "open",
+      resolved_at: null,
+      last_visitor_at: at,
+      first_visitor_at: state.first_visitor_at ?? at,
+      waiting_since: state.waiting_since ?? at,
+      visitor_read_seq: message.seq,
+      ...(message.channel ? { channel: message.channel } : {}),
+    };
+  }
+  if (message.author.kind === "operator" && message.meta?.internal !== true) {
+    return {
+      last_operator_at: at,
+      first_operator_at: state.first_operator_at ?? at,
+      waiting_since: null,
+      operator_read_seq: message.seq,
+    };
+  }
+  return {};
+}
+
 /** Client ids a store remembers while awake: the newest, enough for any client's retries. */
 const REMEMBERED_CLIENT_IDS = 256;
 
 /**
  * The state row and the highest seq are kept in memory after the first read, and so are the
- * client ids stored since the object woke: the message path then costs one INSERT and one
- * UPDATE, with no reads. An older client id sent again is caught by the UNIQUE constraint.
+ * client ids stored since the object woke: the message path then costs one INSERT, with no
+ * reads. What a message changes in the state (`applyMessage`) is kept in memory and written
+ * with the next `update` or `save` (once per summary); `state_seq` says which message the
+ * stored row reflects, and a store that loads a row behind its messages (the object was
+ * evicted or crashed before saving) replays the ones after it. An older client id sent
+ * again is caught by the UNIQUE constraint.
  * What the inbox summary shows of the messages (the newest, the newest of a person, the
  * unread count) is kept too, so a summary reads nothing the store already knows. The store
  * is the one writer of `messages` (an archive restore calls `forget`), so memory stays true.
  */
 export class ConversationStore {
   private cached: ConversationState | null = null;
+  /** State columns messages changed since the row was last written. */
+  private unsaved: Partial<ConversationState> | null = null;
   private seq: number | undefined;
   private readonly clientIds = new Map<string, number>();
   /** Undefined: not known in memory, read it. */
@@ -96,12 +134,37 @@ export class ConversationStore {
   private newestOfPerson: Message | null | undefined;
   private unread: { afterSeq: number; count: number } | undefined;
 
-  constructor(private readonly sql: SqlStorage) {}
+  /** `replayed`: the row was behind its messages, so their summary may not have left either. */
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly replayed: () => void = () => {},
+  ) {}
 
-  /** The conversation's state row, or null before the visitor first connected. */
+  /** The conversation's state, or null before the visitor first connected. */
   state(): ConversationState | null {
-    this.cached ??= this.sql.exec<ConversationState>("SELECT * FROM conversation WHERE id = 1").toArray()[0] ?? null;
+    if (this.cached) return this.cached;
+    const row = this.sql.exec<ConversationState>("SELECT * FROM conversation WHERE id = 1").toArray()[0];
+    if (!row) return null;
+    this.cached = row;
+    if (row.state_seq < this.lastSeq()) {
+      for (const message of this.after(row.state_seq, Number.MAX_SAFE_INTEGER)) this.applyMessage(message);
+      this.replayed();
+    }
     return this.cached;
+  }
+
+  /** Applies what a stored message changes in the state, in memory until the next write. */
+  applyMessage(message: Message): ConversationState {
+    const state = this.state()!;
+    const changes = messageChanges(state, message);
+    this.unsaved = { ...this.unsaved, ...changes };
+    this.cached = { ...state, ...changes, rev: state.rev + 1 };
+    return this.cached;
+  }
+
+  /** Writes what messages changed in the state since the last write (before a summary leaves). */
+  save(): void {
+    if (this.unsaved) this.update({});
   }
 
   /** Creates the state row on first contact. */
@@ -117,19 +180,29 @@ export class ConversationStore {
     return this.state()!;
   }
 
-  /** Updates state columns and bumps `rev` (the Site keeps only the newest summary). */
+  /**
+   * Updates state columns and bumps `rev` (the Site keeps only the newest summary); what
+   * messages changed since the last write is written with them.
+   */
   update(changes: Partial<ConversationState>): ConversationState {
-    const cols = Object.keys(changes).filter((c) => c !== "rev");
-    const sets = [...cols.map((c) => `${c} = ?`), "rev = rev + 1"].join(", ");
-    this.sql.exec(`UPDATE conversation SET ${sets} WHERE id = 1`, ...cols.map((c) => (changes as any)[c]));
     const state = this.state();
-    if (state) this.cached = { ...state, ...changes, rev: state.rev + 1 };
-    return this.cached!;
+    if (!state) throw new Error("conversation state updated before it was created");
+    const next = { ...state, ...changes, rev: state.rev + 1, state_seq: this.lastSeq() };
+    const write: Partial<ConversationState> = { ...this.unsaved, ...changes, rev: next.rev, state_seq: next.state_seq };
+    const cols = Object.keys(write) as (keyof ConversationState)[];
+    this.sql.exec(
+      `UPDATE conversation SET ${cols.map((c) => `${c} = ?`).join(", ")} WHERE id = 1`,
+      ...cols.map((c) => write[c] ?? null),
+    );
+    this.unsaved = null;
+    this.cached = next;
+    return next;
   }
 
   /** Forgets what is kept in memory (after the storage was wiped). */
   forget(): void {
     this.cached = null;
+    this.unsaved = null;
     this.seq = undefined;
     this.clientIds.clear();
     this.forgetShown();
