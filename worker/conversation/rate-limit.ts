@@ -11,13 +11,12 @@ export class RateLimiter {
 
   /** Records a hit of `sender`; returns the ms to wait when over the limit, or 0. */
   hit(sender: string, now: number): number {
-    const recent = (this.hits.get(sender) ?? []).filter((t) => now - t < RATE_LIMIT.windowMs);
-    if (recent.length >= RATE_LIMIT.messages) {
-      this.hits.set(sender, recent);
-      return RATE_LIMIT.windowMs - (now - recent[0]!);
-    }
+    let recent = this.hits.get(sender);
+    if (!recent) this.hits.set(sender, (recent = []));
+    // Oldest first: drop what left the window, in place (a frame per message is no time for copies).
+    while (recent.length > 0 && now - recent[0]! >= RATE_LIMIT.windowMs) recent.shift();
+    if (recent.length >= RATE_LIMIT.messages) return RATE_LIMIT.windowMs - (now - recent[0]!);
     recent.push(now);
-    this.hits.set(sender, recent);
     return 0;
   }
 }
