@@ -6,7 +6,7 @@
  * said within the last minute that it has no rules (./automations.ts), a wait sets no timer.
  */
 import { chooseReply, withinQuietWindow } from "../autoreply";
-import { automationsIfAsked } from "./automations";
+import { automations, automationsIfAsked } from "./automations";
 import type { ConversationHost } from "./host";
 
 export const AUTOREPLY_TIMER = "autoreply";
@@ -42,6 +42,9 @@ export async function endWait(host: ConversationHost): Promise<void> {
 export async function runAutoReply(host: ConversationHost, job: AutoReplyJob): Promise<void> {
   const state = host.store.state();
   if (!state || state.waiting_since !== job.waitStart || state.autoreplied_wait === job.waitStart) return;
+  // Usually known by now (the tab's hello, or the bot's question about this message): a site
+  // without rules then costs no question about this visitor.
+  if ((await automations(host)).autoReplies === false) return;
   const context = await host.site().autoReplyContext(state.visitor_id);
   if (!context || context.settings.rules.length === 0) return;
   const now = Date.now();

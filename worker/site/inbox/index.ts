@@ -45,6 +45,8 @@ export class InboxFeed {
   private batch: Promise<void> | null = null;
   /** When each recently active conversation last reported. */
   private readonly active = new Map<string, number>();
+  /** When `active` was last rid of the quiet ones (a scan of all of them: not per summary). */
+  private prunedAt = 0;
 
   constructor(private readonly host: SiteHost) {}
 
@@ -63,7 +65,10 @@ export class InboxFeed {
 
   /** The gap between summaries that keeps the active conversations within the budget. */
   private gap(now = Date.now()): number {
-    for (const [id, at] of this.active) if (now - at > ACTIVE_MS) this.active.delete(id);
+    if (now - this.prunedAt >= 1000) {
+      this.prunedAt = now;
+      for (const [id, at] of this.active) if (now - at > ACTIVE_MS) this.active.delete(id);
+    }
     const spread = Math.round((this.active.size / SUMMARY_BUDGET_PER_S) * 1000);
     return Math.min(MAX_SUMMARY_GAP_MS, Math.max(MIN_SUMMARY_GAP_MS, spread));
   }
