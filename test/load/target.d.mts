@@ -10,7 +10,7 @@ export interface Secrets { TOKEN_SECRET: string; ADMIN_TOKEN: string; password: 
 export interface Session { visitorToken: string; visitorId: string; conversationId: string; config?: Record<string, unknown> }
 
 export declare function startTarget(kind: Kind, options?: {
-  persistTo?: string; port?: number; secrets?: Secrets; autoReplies?: boolean; quiet?: boolean;
+  persistTo?: string; stateDir?: string; port?: number; secrets?: Secrets; autoReplies?: boolean; quiet?: boolean;
 }): Promise<Target>;
 
 export declare class Target {

@@ -25,11 +25,15 @@ export const NO_AUTOREPLIES = { schedule: { timezone: "UTC", week: {} }, rules: 
 
 /**
  * Starts a target. `persistTo` and `port` (and `secrets`, from an earlier start) let a
- * caller restart on the same state. `stop()` ends it and removes a state dir it made.
+ * caller restart on the same state; otherwise a fresh state dir is made in `stateDir`.
+ * `stop()` ends it and removes a state dir it made.
  */
-export async function startTarget(kind, { persistTo, port, secrets, autoReplies = false, quiet = true } = {}) {
+export async function startTarget(
+  kind,
+  { persistTo, stateDir = os.tmpdir(), port, secrets, autoReplies = false, quiet = true } = {},
+) {
   const ownDir = !persistTo;
-  persistTo ??= mkdtempSync(path.join(os.tmpdir(), `edgechat-${kind}-`));
+  persistTo ??= mkdtempSync(path.join(stateDir, `edgechat-${kind}-`));
   port ??= await freePort();
   secrets ??= { TOKEN_SECRET: secret(), ADMIN_TOKEN: secret(), password: `pw-${secret(8)}` };
   // Hundreds of conversations from 127.0.0.1: the per-client visitor limits are scaled up.
