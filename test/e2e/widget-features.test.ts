@@ -207,6 +207,13 @@ describe("the host page", () => {
       "the trail again with the new cart",
     );
     expect(changed.trail.cart.items.map((i: { name: string }) => i.name)).toEqual(["Linen shirt", "Scarf <b>silk</b>"]);
+    // The widget counts a cart as sent once the server took it: a page left before its answer sends it again.
+    await expect
+      .poll(
+        () => visitor.page.evaluate(() => JSON.parse(localStorage.getItem("edgechat:demo:cartSent") ?? '""') as string),
+        { timeout: 10_000 },
+      )
+      .toContain('"total":160');
     const sentBefore = bodies.filter((b) => b.trail?.cart).length;
     await visitor.page.reload();
     await visitor.componentLoaded();
