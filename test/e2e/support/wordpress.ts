@@ -125,16 +125,35 @@ export function wpHelper(helper: string, args: string[], input?: string): string
   return res.stdout.trim();
 }
 
-/** Logs in through wp-login.php, as a person would; returns the page (now in wp-admin). */
+/**
+ * Logs in through wp-login.php, as a person would; returns the page (now in wp-admin).
+ * When WordPress answers with its form again, it says why; that reason is printed and the form
+ * is sent once more, as a person would (on a loaded CI machine it once did, and the reason was lost),
+ * and a second refusal fails with both reasons.
+ */
 export async function wpLogin(
   context: BrowserContext,
   baseUrl: string,
   user: { login: string; password: string },
 ): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(`${baseUrl}/wp-login.php`);
-  await page.locator("#user_login").fill(user.login);
-  await page.locator("#user_pass").fill(user.password);
-  await Promise.all([page.waitForURL(/\/wp-admin\//), page.locator("#wp-submit").click()]);
-  return page;
+  const refusals: string[] = [];
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    await page.goto(`${baseUrl}/wp-login.php`);
+    await page.locator("#user_login").fill(user.login);
+    await page.locator("#user_pass").fill(user.password);
+    const loggedIn = page.waitForURL(/\/wp-admin\//).then(() => true);
+    const refused = page
+      .locator("#login_error")
+      .waitFor()
+      .then(() => false);
+    // The outcome that did not come times out later; that is no error.
+    loggedIn.catch(() => {});
+    refused.catch(() => {});
+    await page.locator("#wp-submit").click();
+    if (await Promise.race([loggedIn, refused])) return page;
+    refusals.push(`${page.url()}: ${(await page.locator("#login_error").textContent())?.trim()}`);
+    console.warn(`[wordpress e2e] WordPress did not log ${user.login} in (attempt ${attempt}): ${refusals.at(-1)}`);
+  }
+  throw new Error(`WordPress refused to log ${user.login} in twice:\n${refusals.join("\n")}`);
 }
