@@ -13,6 +13,7 @@
  *   npm run bench -- --full            # adds 1,000 conversations; 1,000 idle sockets and fan-out
  *   npm run bench -- --reps 3 --sizes 10,50 --memory-sockets 500 --fanout 1000
  *   npm run bench -- --state-dir /dev/shm   # the runtime's SQLite files in memory, not on disk
+ *   npm run bench -- --local-traces         # with wrangler's local trace recorder on (see startTarget)
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -42,11 +43,13 @@ const MEMORY_SOCKETS = Number(option("memory-sockets", FULL ? 1000 : 200));
 /** Where each run's fresh state directory is made (the disk by default; /dev/shm shows the runtime without it). */
 const STATE_DIR = option("state-dir", undefined);
 const FANOUT = Number(option("fanout", FULL ? 1000 : 200));
+/** Keeps wrangler's local-development trace recorder on for every target (off by default: see startTarget). */
+const LOCAL_TRACES = flag("local-traces");
 const log = (...a) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
 
 /** Starts a fresh target, runs `fn` on it, stops it whatever happens. */
 async function onFresh(kind, fn) {
-  const target = await startTarget(kind, STATE_DIR ? { stateDir: STATE_DIR } : {});
+  const target = await startTarget(kind, { ...(STATE_DIR ? { stateDir: STATE_DIR } : {}), localTraces: LOCAL_TRACES });
   try {
     return await fn(target);
   } finally {
@@ -135,7 +138,7 @@ const a = bills.edgechat.assumptions;
 
 const md = `### Benchmark (\`npm run bench${FULL ? " -- --full" : ""}\`)
 
-${new Date().toISOString().slice(0, 10)}, ${box.cpu}, ${box.cores} cores, ${box.memGb} GB, Node ${box.node}, load average at start ${box.load}. Wrangler's local runtime, each run on a fresh server (state in ${STATE_DIR ?? "the system's temporary directory, on disk"}); ${REPS} repetitions alternating the targets, percentiles over all their samples. Each conversation: a visitor socket and an operator socket (plus one inbox socket per run for Edgechat), 15 visitor messages 50–150 ms apart.
+${new Date().toISOString().slice(0, 10)}, ${box.cpu}, ${box.cores} cores, ${box.memGb} GB, Node ${box.node}, load average at start ${box.load}. Wrangler's local runtime, each run on a fresh server (state in ${STATE_DIR ?? "the system's temporary directory, on disk"}; wrangler's local trace recorder ${LOCAL_TRACES ? "on" : "off, as deployed"}); ${REPS} repetitions alternating the targets, percentiles over all their samples. Each conversation: a visitor socket and an operator socket (plus one inbox socket per run for Edgechat), 15 visitor messages 50–150 ms apart.
 
 ${latencyTable(pooled)}
 
