@@ -1,5 +1,7 @@
 import { SELF, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { knownAutomations } from "../../worker/conversation/automations";
+import type { ConversationHost } from "../../worker/conversation/host";
 import { hmacSha256, toHex } from "../../worker/lib/crypto";
 import {
   BASE,
@@ -231,6 +233,16 @@ describe("a site with auto-replies off", () => {
     );
     expect(timers).not.toContain("autoreply");
     await off.tab.none("message", 300);
+    // The answer is kept in the object's storage: the same object woken from hibernation (a
+    // fresh host on the same storage) knows it within the minute, and not after it.
+    const woken = await runInDurableObject(off.stub, (_i, s) => {
+      const fresh = { kv: s.storage.kv } as unknown as ConversationHost;
+      const known = knownAutomations(fresh);
+      const kept = s.storage.kv.get<{ automations: unknown; at: number }>("automations")!;
+      s.storage.kv.put("automations", { ...kept, at: Date.now() - 61_000 });
+      return { known, afterAMinute: knownAutomations({ kv: s.storage.kv } as unknown as ConversationHost) };
+    });
+    expect(woken).toEqual({ known: { faq: false, scenario: false, autoReplies: false }, afterAMinute: null });
 
     expect((await saveSettings(closedToday())).status).toBe(200);
     const on = await visitor();

@@ -14,6 +14,8 @@ export interface ConversationHost {
   readonly env: Env;
   /** The object's SQLite, for modules that own a table of their own (files, the bot). */
   readonly sql: SqlStorage;
+  /** The object's small key-value store: what is worth keeping across hibernation. */
+  readonly kv: SyncKvStorage;
   readonly store: ConversationStore;
   readonly timers: Timers;
   /** The Site object this conversation belongs to. */

@@ -78,6 +78,7 @@ export class Conversation extends SocketObject {
       id: ctx.id.toString(),
       env,
       sql: ctx.storage.sql,
+      kv: ctx.storage.kv,
       store: this.store,
       timers: this.timers,
       site: () => siteStub(this.env, this.store.state()!.site_key),
