@@ -186,15 +186,29 @@ export function demoSite(ownerPassword) {
   };
 }
 
-/** Starts a throwaway local runtime with the demo site, for tests and benchmarks. */
+/**
+ * Starts a throwaway local runtime with the demo site, for tests and benchmarks. A state
+ * directory it made itself is removed by `stop()` (each test file starts one; left behind,
+ * they filled the temporary directory run after run).
+ */
 export async function startTestServer({ persistTo, quiet = true } = {}) {
-  const { mkdtempSync } = await import("node:fs");
+  const { mkdtempSync, rmSync } = await import("node:fs");
   const os = await import("node:os");
+  const throwaway = !persistTo;
   persistTo ??= mkdtempSync(path.join(os.tmpdir(), "edgechat-state-"));
   const port = await freePort();
   const vars = { ...localVars(port), TOKEN_SECRET: secret(), ADMIN_TOKEN: secret() };
   const ownerPassword = `pw-${secret(8)}`;
   const server = await startLocal({ port, persistTo, vars, quiet });
-  await seedSite(server.url, vars.ADMIN_TOKEN, demoSite(ownerPassword));
-  return { ...server, persistTo, vars, owner: { email: "owner@example.com", password: ownerPassword } };
+  const stop = async () => {
+    await server.stop();
+    if (throwaway) rmSync(persistTo, { recursive: true, force: true });
+  };
+  try {
+    await seedSite(server.url, vars.ADMIN_TOKEN, demoSite(ownerPassword));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { ...server, stop, persistTo, vars, owner: { email: "owner@example.com", password: ownerPassword } };
 }

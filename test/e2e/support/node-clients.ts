@@ -3,7 +3,7 @@
  * runtime with extra variables (a fake service's URL), the owner's admin API calls with the
  * session cookie and the admin origin, and sockets (Node's WebSocket, which sends headers).
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -22,9 +22,14 @@ export async function startServerWith(extraVars: Record<string, string>): Promis
   const vars = { ...m.localVars(port), TOKEN_SECRET: m.secret(), ADMIN_TOKEN: m.secret(), ...extraVars };
   const persistTo = mkdtempSync(path.join(os.tmpdir(), "edgechat-state-"));
   const server = await m.startLocal({ port, persistTo, vars, quiet: true });
+  // The state directory goes with the server: each file that starts one would leave it behind.
+  const stop = async () => {
+    await server.stop();
+    rmSync(persistTo, { recursive: true, force: true });
+  };
   const password = `pw-${m.secret(8)}`;
   await m.seedSite(server.url, vars.ADMIN_TOKEN, m.demoSite(password));
-  return { url: server.url, owner: { email: "owner@example.com", password }, stop: server.stop };
+  return { url: server.url, owner: { email: "owner@example.com", password }, stop };
 }
 
 /** A socket whose frames are queued for `next`. */
