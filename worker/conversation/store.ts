@@ -125,7 +125,7 @@ const REMEMBERED_CLIENT_IDS = 256;
  */
 export class ConversationStore {
   private cached: ConversationState | null = null;
-  /** State columns messages changed since the row was last written. */
+  /** State columns messages changed since the row was last written ({} when only a stored message changed). */
   private unsaved: Partial<ConversationState> | null = null;
   private seq: number | undefined;
   private readonly clientIds = new Map<string, number>();
@@ -309,7 +309,7 @@ export class ConversationStore {
   /** Replaces a stored message's meta; returns the message as it is now. */
   setMeta(seq: number, meta: Record<string, unknown>): Message {
     this.sql.exec("UPDATE messages SET meta = ? WHERE seq = ?", JSON.stringify(meta), seq);
-    this.forgetShown();
+    this.messageChanged();
     return this.message(seq)!;
   }
 
@@ -323,8 +323,18 @@ export class ConversationStore {
        THEN '{"deleted":true,"internal":true}' ELSE '{"deleted":true}' END WHERE seq = ?`,
       seq,
     );
-    this.forgetShown();
+    this.messageChanged();
     return this.message(seq);
+  }
+
+  /**
+   * A stored message changed (its text deleted, its meta set): the preview may be another,
+   * and the next summary must outrank the one the Site holds, which keeps only a newer `rev`.
+   * So the state row is due for a write (and a new `rev`) with that summary, as after a message.
+   */
+  private messageChanged(): void {
+    this.forgetShown();
+    this.unsaved ??= {};
   }
 
   /**
