@@ -187,17 +187,18 @@ export function demoSite(ownerPassword) {
 }
 
 /**
- * Starts a throwaway local runtime with the demo site, for tests and benchmarks. A state
- * directory it made itself is removed by `stop()` (each test file starts one; left behind,
- * they filled the temporary directory run after run).
+ * Starts a throwaway local runtime with the demo site, for tests and benchmarks; `extraVars`
+ * adds variables (a fake service's URL). A state directory it made itself is removed by
+ * `stop()` (each test file starts one; left behind, they filled the temporary directory run
+ * after run).
  */
-export async function startTestServer({ persistTo, quiet = true } = {}) {
+export async function startTestServer({ persistTo, quiet = true, extraVars = {} } = {}) {
   const { mkdtempSync, rmSync } = await import("node:fs");
   const os = await import("node:os");
   const throwaway = !persistTo;
   persistTo ??= mkdtempSync(path.join(os.tmpdir(), "edgechat-state-"));
   const port = await freePort();
-  const vars = { ...localVars(port), TOKEN_SECRET: secret(), ADMIN_TOKEN: secret() };
+  const vars = { ...localVars(port), TOKEN_SECRET: secret(), ADMIN_TOKEN: secret(), ...extraVars };
   const ownerPassword = `pw-${secret(8)}`;
   const server = await startLocal({ port, persistTo, vars, quiet });
   const stop = async () => {

@@ -3,8 +3,6 @@
  * runtime with extra variables (a fake service's URL), the owner's admin API calls with the
  * session cookie and the admin origin, and sockets (Node's WebSocket, which sends headers).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -14,22 +12,11 @@ export interface LocalServer {
   stop(): Promise<void>;
 }
 
-/** Starts wrangler's local runtime with the demo site and `extraVars`. */
+/** Starts wrangler's local runtime with the demo site and `extraVars` (scripts/local-server.mjs). */
 export async function startServerWith(extraVars: Record<string, string>): Promise<LocalServer> {
   const file = path.resolve(import.meta.dirname, "../../../scripts/local-server.mjs");
   const m = await import(pathToFileURL(file).href);
-  const port = await m.freePort();
-  const vars = { ...m.localVars(port), TOKEN_SECRET: m.secret(), ADMIN_TOKEN: m.secret(), ...extraVars };
-  const persistTo = mkdtempSync(path.join(os.tmpdir(), "edgechat-state-"));
-  const server = await m.startLocal({ port, persistTo, vars, quiet: true });
-  // The state directory goes with the server: each file that starts one would leave it behind.
-  const stop = async () => {
-    await server.stop();
-    rmSync(persistTo, { recursive: true, force: true });
-  };
-  const password = `pw-${m.secret(8)}`;
-  await m.seedSite(server.url, vars.ADMIN_TOKEN, m.demoSite(password));
-  return { url: server.url, owner: { email: "owner@example.com", password }, stop };
+  return m.startTestServer({ extraVars });
 }
 
 /** A socket whose frames are queued for `next`. */
