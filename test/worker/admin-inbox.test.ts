@@ -233,3 +233,45 @@ describe("visitor card and search", () => {
     );
   });
 });
+
+describe("the inbox list between summaries", () => {
+  /** The `conversation` frames a socket got for `id`, by the last seq they show. */
+  const framesFor = (socket: Client, id: string) =>
+    socket.frames.filter((f) => f.type === "conversation" && f.conversation.id === id).map((f) => f.conversation);
+
+  it("shows every message at once, and the stored summary that follows is not sent again", async () => {
+    // The list is open before the chat starts, so the Site's first answer asks for previews.
+    const list = (await openSocket("/api/v1/admin/ws", { Cookie: owner })) as Client;
+    await list.next("inbox");
+    const { grant, tab } = await newVisitor();
+    const id = grant.conversationId;
+    const first = await tab.say("first");
+    await eventually(async () => expect(framesFor(list, id).map((e) => e.lastSeq)).toContain(first));
+    await new Promise((r) => setTimeout(r, 50));
+
+    // Within the gap the Site named, later messages reach the list as previews...
+    const second = await tab.say("second");
+    const third = await tab.say("third, <b>not markup</b>");
+    await eventually(async () => expect(framesFor(list, id).map((e) => e.lastSeq)).toContain(third), 500);
+    const shown = framesFor(list, id).find((e) => e.lastSeq === third);
+    expect(shown).toMatchObject({ unread: 3, lastMessage: { seq: third, text: "third, <b>not markup</b>" } });
+    expect(shown).not.toHaveProperty("activity");
+    expect(framesFor(list, id).map((e) => e.lastSeq)).toContain(second);
+    // ...while the stored list still holds the first summary.
+    expect((await entryOf(id))?.lastSeq).toBe(first);
+
+    // An operator opening the admin now is greeted with what the others see.
+    const late = (await openSocket("/api/v1/admin/ws", { Cookie: operator.cookie })) as Client;
+    const greeting = await late.next("inbox");
+    expect(greeting.conversations.find((e: any) => e.id === id)).toMatchObject({ lastSeq: third, rev: shown.rev });
+
+    // The summary is stored after the gap at the rev the preview showed, and not sent again.
+    await eventually(async () => expect((await entryOf(id))?.lastSeq).toBe(third), 3000);
+    expect((await entryOf(id))?.rev).toBe(shown.rev);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(framesFor(list, id).filter((e) => e.lastSeq === third)).toHaveLength(1);
+    expect(framesFor(late, id)).toEqual([]);
+    list.close();
+    late.close();
+  });
+});

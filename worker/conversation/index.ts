@@ -23,6 +23,7 @@ import {
   type Message,
   type OperatorFrame,
   type RateFrame,
+  type SiteServerFrame,
 } from "../protocol";
 import * as archive from "./archive";
 import * as autoreply from "./autoreply";
@@ -39,7 +40,7 @@ import { closeOperatorSockets, sessionOver, socketTags } from "./operator-sessio
 import { postOperatorReply, type OperatorReply } from "./operator-reply";
 import { RateLimiter } from "./rate-limit";
 import { CONVERSATION_MIGRATIONS } from "./schema";
-import { SITE_SYNC_TIMER, SiteReport } from "./site-report";
+import { SITE_SYNC_TIMER, SiteReport, type SummaryAnswer } from "./site-report";
 import { ConversationStore, type ConversationState, type NewMessage } from "./store";
 import { activityChanged, activityOf } from "./activity";
 import { buildSummary } from "./summary";
@@ -73,7 +74,12 @@ export class Conversation extends SocketObject {
     // A state row behind its messages (evicted or crashed before the summary): report again.
     this.store = new ConversationStore(ctx.storage.sql, () => queueMicrotask(() => this.report.changed()));
     this.timers = new Timers(ctx.storage, this.timerHandlers());
-    this.report = new SiteReport(ctx, this.timers, () => this.syncSite());
+    this.report = new SiteReport(
+      ctx,
+      this.timers,
+      () => this.syncSite(),
+      () => this.previewToSite(),
+    );
     this.host = {
       id: ctx.id.toString(),
       env,
@@ -537,8 +543,21 @@ export class Conversation extends SocketObject {
     };
   }
 
+  /**
+   * Sends the newest summary, unsaved, for operators' lists (SiteReport decides when). Its
+   * `rev` is the one the next saved summary will carry, so the Site can tell them apart.
+   */
+  private previewToSite(): void {
+    const state = this.store.state();
+    if (!state || !this.store.lastSeq()) return;
+    const summary = buildSummary(this.host.id, this.store);
+    const frame: SiteServerFrame = { type: "conversation", conversation: summary };
+    const preview = { id: summary.id, rev: summary.rev, frame: JSON.stringify(frame) };
+    this.defer(siteStub(this.env, state.site_key).conversationPreview(preview));
+  }
+
   /** Sends the newest summary to the Site (SiteReport decides when). */
-  private async syncSite(): Promise<{ nextInMs: number } | null> {
+  private async syncSite(): Promise<SummaryAnswer | null> {
     const state = this.store.state();
     if (!state || !this.store.lastSeq()) return null; // nothing to list until the first message
     this.store.save();

@@ -7,6 +7,12 @@
  * one summary built when it leaves (it carries the newest state, so nothing is lost by
  * skipping the ones in between). A failed send is retried by a timer, so an evicted object
  * still delivers it.
+ *
+ * So that operators' inbox lists do not trail by that gap, a change folded that way is also
+ * sent at once as a preview, while the Site asks for them (someone has the admin open and it
+ * can afford them): the newest summary, which the Site only passes on to operators' sockets
+ * (no write, no answer awaited). The summary that follows is the one stored; when its `rev`
+ * is the one a preview already showed, the Site does not send it to operators again.
  */
 import type { Timers } from "../lib/timers";
 
@@ -15,12 +21,20 @@ export const SITE_SYNC_TIMER = "site-sync";
 export const DEFAULT_GAP_MS = 100;
 const RETRY_MS = 5_000;
 
+/** The Site's answer to a summary: the gap to leave before the next, and whether it wants previews. */
+export interface SummaryAnswer {
+  nextInMs: number;
+  previews: boolean;
+}
+
 export class SiteReport {
   private dirty = false;
   private sending = false;
   private waiting: ReturnType<typeof setTimeout> | undefined;
   private lastSentAt = 0;
   private gapMs = DEFAULT_GAP_MS;
+  /** Unknown until the Site answers a summary of this object's lifetime. */
+  private previews = false;
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -29,19 +43,26 @@ export class SiteReport {
      * Builds the newest summary and sends it; answers the gap the Site asks for before the
      * next one, or null when there was nothing to list yet. Rejects when the Site did not take it.
      */
-    private readonly send: () => Promise<{ nextInMs: number } | null>,
+    private readonly send: () => Promise<SummaryAnswer | null>,
+    /** Sends the newest summary as a preview, without waiting for it (failures are its own). */
+    private readonly preview: () => void,
   ) {}
 
   /** Something the inbox shows changed. */
   changed(): void {
     this.dirty = true;
-    if (this.sending || this.waiting) return;
+    if (this.sending || this.waiting) return this.previewIfWanted();
     const wait = this.lastSentAt + this.gapMs - Date.now();
     if (wait <= 0) return this.flush();
+    this.previewIfWanted();
     this.waiting = setTimeout(() => {
       this.waiting = undefined;
       this.flush();
     }, wait);
+  }
+
+  private previewIfWanted(): void {
+    if (this.previews) this.preview();
   }
 
   private flush(): void {
@@ -55,6 +76,7 @@ export class SiteReport {
           if (!answer) return;
           this.lastSentAt = startedAt;
           this.gapMs = answer.nextInMs;
+          this.previews = answer.previews;
         },
         async (err) => {
           console.error("conversation: site sync failed, retrying", err);

@@ -162,9 +162,13 @@ export class ConversationStore {
     return this.cached;
   }
 
-  /** Writes what messages changed in the state since the last write (before a summary leaves). */
+  /**
+   * Writes what messages changed in the state since the last write (before a summary leaves).
+   * Each of them already raised `rev` in memory, and previews went out with it; the row is
+   * written at that `rev`, so the summary matches the preview that showed the same state.
+   */
   save(): void {
-    if (this.unsaved) this.update({});
+    if (this.unsaved) this.write({}, 0);
   }
 
   /** Creates the state row on first contact. */
@@ -185,9 +189,13 @@ export class ConversationStore {
    * messages changed since the last write is written with them.
    */
   update(changes: Partial<ConversationState>): ConversationState {
+    return this.write(changes, 1);
+  }
+
+  private write(changes: Partial<ConversationState>, revIncrease: 0 | 1): ConversationState {
     const state = this.state();
     if (!state) throw new Error("conversation state updated before it was created");
-    const next = { ...state, ...changes, rev: state.rev + 1, state_seq: this.lastSeq() };
+    const next = { ...state, ...changes, rev: state.rev + revIncrease, state_seq: this.lastSeq() };
     const write: Partial<ConversationState> = { ...this.unsaved, ...changes, rev: next.rev, state_seq: next.state_seq };
     const cols = Object.keys(write) as (keyof ConversationState)[];
     this.sql.exec(
@@ -330,11 +338,13 @@ export class ConversationStore {
   /**
    * A stored message changed (its text deleted, its meta set): the preview may be another,
    * and the next summary must outrank the one the Site holds, which keeps only a newer `rev`.
-   * So the state row is due for a write (and a new `rev`) with that summary, as after a message.
+   * So `rev` rises and the state row is due for a write with that summary, as after a message.
    */
   private messageChanged(): void {
     this.forgetShown();
     this.unsaved ??= {};
+    const state = this.state();
+    if (state) this.cached = { ...state, rev: state.rev + 1 };
   }
 
   /**

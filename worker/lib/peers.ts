@@ -66,7 +66,11 @@ export function sendError(ws: WebSocket, code: ErrorCode, message: string, clien
 
 /** Sends a frame to every socket in `sockets` except `except`. */
 export function broadcast<F extends { type: string }>(sockets: WebSocket[], frame: F, except?: WebSocket): void {
-  const text = JSON.stringify(frame);
+  broadcastText(sockets, JSON.stringify(frame), except);
+}
+
+/** Sends an already serialized frame to every socket in `sockets` except `except`. */
+export function broadcastText(sockets: WebSocket[], text: string, except?: WebSocket): void {
   for (const ws of sockets) {
     if (ws === except) continue;
     try {

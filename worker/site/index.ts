@@ -106,7 +106,7 @@ export class Site extends SocketObject {
       );
     }
     const { client, server } = presence.acceptOperator(this.host, operatorId, sessionId);
-    inbox.greetOperator(this.host, server);
+    this.feed.greet(server);
     this.ctx.waitUntil(routing.routeQueue(this.host));
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -214,6 +214,10 @@ export class Site extends SocketObject {
   }
   async saveContact(visitorId: string, fields: { email?: string; name?: string }) {
     contacts.saveContact(this.host.sql, visitorId, fields);
+  }
+  /** A conversation's newest state between its summaries, for operators' lists only. */
+  async conversationPreview(preview: inbox.Preview) {
+    this.feed.preview(preview);
   }
   async conversationChanged(entry: InboxEntry) {
     return this.feed.received(entry);

@@ -3,7 +3,7 @@
  * `operator` with the operator id in the validated peer attachment. Through them the inbox
  * reaches operators, and their count tells visitors whether someone is online.
  */
-import { attachPeer, broadcast, closeAll, peerOf } from "../lib/peers";
+import { attachPeer, broadcast, broadcastText, closeAll, peerOf } from "../lib/peers";
 import type { SiteServerFrame } from "../protocol";
 import type { SiteHost } from "./host";
 
@@ -39,6 +39,11 @@ export function onlineOperators(host: Pick<SiteHost, "ctx">): Set<string> {
 /** Sends a frame to every operator's admin socket. */
 export function toOperators(host: Pick<SiteHost, "ctx">, frame: SiteServerFrame): void {
   broadcast(host.ctx.getWebSockets(TAG), frame);
+}
+
+/** Sends a frame serialized elsewhere (a Conversation's preview) to every operator's admin socket. */
+export function toOperatorsAsIs(host: Pick<SiteHost, "ctx">, frameText: string): void {
+  broadcastText(host.ctx.getWebSockets(TAG), frameText);
 }
 
 /** Tells every operator how many are online, `leaving` not counted (it is closing). */

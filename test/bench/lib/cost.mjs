@@ -6,8 +6,12 @@
  * marginal prices, i.e. beyond the plan's included usage and its $5 monthly minimum.
  *
  * Counted from outside (the load client): Worker requests, incoming WebSocket messages, and
- * the Site updates per message (inbox frames per message: one per summary the Site stored).
+ * the inbox frames per message (one per preview or summary the Site showed operators).
  * Counted inside the objects (STORAGE_COST): rows written and read per message and summary.
+ * Bounded: a conversation calls the Site at most twice per message (a preview or a summary
+ * sent at once — the frame counted — and a summary folding it in later) and stores at most
+ * one summary per message (the gap folds several in practice), so the Site's calls and rows
+ * are upper bounds.
  * Measured: the runtime's CPU per message and per conversation set up. Assumed, and printed
  * with the result: the internal calls per conversation set up and the storage kept.
  */
@@ -41,17 +45,17 @@ export const STORAGE_COST = {
   siteRowsReadPerSummary: 5,
 };
 
-/**
- * Rows written and read per message for a target: the conversation's, plus the Site's for the
- * summaries a run counted per message.
- */
-export function rowsPerMessage(kind, siteUpdatesPerMessage) {
+/** Summaries stored per message, at most (see above). */
+export const SUMMARIES_PER_MESSAGE = 1;
+
+/** Rows written and read per message for a target: the conversation's, plus the Site's for its summaries. */
+export function rowsPerMessage(kind) {
   if (kind === "echo-insert") return { written: 1, read: 0 };
   if (kind !== "edgechat") return { written: 0, read: 0 };
   const c = STORAGE_COST;
   return {
-    written: c.conversationRowsWrittenPerMessage + c.siteRowsWrittenPerSummary * siteUpdatesPerMessage,
-    read: c.conversationRowsReadPerMessage + c.siteRowsReadPerSummary * siteUpdatesPerMessage,
+    written: c.conversationRowsWrittenPerMessage + c.siteRowsWrittenPerSummary * SUMMARIES_PER_MESSAGE,
+    read: c.conversationRowsReadPerMessage + c.siteRowsReadPerSummary * SUMMARIES_PER_MESSAGE,
   };
 }
 
@@ -71,15 +75,15 @@ export function assumptions(kind) {
 
 /**
  * The bill of CONVERSATIONS × MESSAGES for a target, from a run's `measured` figures:
- * `{cpuMsPerMessage, setupCpuMsPerConversation, siteUpdatesPerMessage}`.
+ * `{cpuMsPerMessage, setupCpuMsPerConversation, inboxFramesPerMessage}`.
  */
 export function bill(kind, measured) {
   const a = assumptions(kind);
-  const rows = rowsPerMessage(kind, measured.siteUpdatesPerMessage ?? 0);
+  const rows = rowsPerMessage(kind);
   const conversations = CONVERSATIONS;
   const messages = conversations * MESSAGES;
   const wsIn = messages + 2 * conversations; // every message, and each socket's hello
-  const siteUpdates = messages * (measured.siteUpdatesPerMessage ?? 0);
+  const siteUpdates = kind === "edgechat" ? messages * (measured.inboxFramesPerMessage + SUMMARIES_PER_MESSAGE) : 0;
   const doRequests = conversations * a.doRequestsPerConversation + wsIn / PRICES.wsMessagesPerRequest + siteUpdates;
   // Active (billed) time ≈ the runtime's CPU for the work: handlers are synchronous SQLite
   // and sends; an idle object with hibernatable sockets is not billed.

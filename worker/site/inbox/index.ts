@@ -6,7 +6,7 @@
 import type { InboxEntry } from "../../protocol";
 import { defer, type SiteHost } from "../host";
 import { notifyOperatorsOfNewChat } from "../mail/notices";
-import { announcePresence, operatorsOnline, toOperators } from "../presence";
+import { announcePresence, operatorsOnline, toOperators, toOperatorsAsIs } from "../presence";
 import { inboxChanged as notifyAway } from "../notify";
 import { recordSummaries } from "../reports";
 import { afterInboxChange, readRouting } from "../routing";
@@ -19,17 +19,27 @@ export const INBOX_BATCH_MS = 10;
 /** Summaries a second the Site asks its conversations to stay under, together. */
 export const SUMMARY_BUDGET_PER_S = 50;
 /**
- * The shortest gap it asks for: a quarter second is news soon enough for a person reading
- * the inbox, and folds a visitor's burst of messages into one summary.
+ * The shortest gap it asks for: a quarter second folds a visitor's burst of messages into
+ * one stored summary; operators' lists learn of each change sooner, from previews.
  */
-export const MIN_SUMMARY_GAP_MS = 250;
+export const MIN_SUMMARY_GAP_MS = 1000;
 /**
  * The longest gap a busy site asks of a conversation between two of its summaries: from 500
  * active conversations on, the budget gives way to this. An operator in a conversation sees
  * its messages at once on the conversation's own socket; the list's previews may trail by it.
  */
 export const MAX_SUMMARY_GAP_MS = 10_000;
+/**
+ * Previews are asked for while at most this many conversations are active: each costs a
+ * call between objects (about 0.13 ms of the runtime's one thread), which a site this busy
+ * spends on messages instead; its lists then follow the summaries' gap.
+ */
+export const PREVIEWS_UP_TO_ACTIVE = 200;
+/** Previews that arrive within this of the last fan-out of previews go out together. */
+export const PREVIEW_GATHER_MS = 2;
 const ACTIVE_MS = 5_000;
+/** A preview whose summary was never stored (an older one won) is forgotten after this. */
+const PREVIEW_KEPT_MS = 60_000;
 
 /**
  * The Site's intake of summaries. Every conversation of a site reports here, so under load
@@ -39,7 +49,25 @@ const ACTIVE_MS = 5_000;
  * routing; each caller's promise settles once its summary is stored, with the gap the
  * conversation should leave before its next one: the more conversations are active, the
  * longer the gap, so that together they stay within SUMMARY_BUDGET_PER_S.
+ *
+ * Between its summaries a conversation sends previews while operators have the admin open
+ * and at most PREVIEWS_UP_TO_ACTIVE conversations are (see SiteReport): they go to
+ * operators' sockets only, at once or gathered within
+ * PREVIEW_GATHER_MS when they come thick. A preview is kept until a summary at least as new
+ * is stored, so that an operator who opens the admin in between is greeted with it, and so
+ * that the stored summary is not sent to operators a second time.
  */
+/**
+ * A Conversation's preview: its summary as the `conversation` frame operators get, serialized
+ * by the Conversation (a string crosses the call cheaper than the object, and the Site sends
+ * it on as it is), with the id and `rev` the Site orders previews and summaries by.
+ */
+export interface Preview {
+  id: string;
+  rev: number;
+  frame: string;
+}
+
 export class InboxFeed {
   private readonly queued = new Map<string, InboxEntry>();
   private batch: Promise<void> | null = null;
@@ -47,11 +75,17 @@ export class InboxFeed {
   private readonly active = new Map<string, number>();
   /** When `active` was last rid of the quiet ones (a scan of all of them: not per summary). */
   private prunedAt = 0;
+  /** Previews shown to operators whose summary is not stored yet, with when they came. */
+  private readonly previewed = new Map<string, Preview & { at: number }>();
+  /** Preview frames gathered for the next fan-out, by conversation. */
+  private readonly previewsDue = new Map<string, string>();
+  private previewTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastPreviewsAt = 0;
 
   constructor(private readonly host: SiteHost) {}
 
   /** Takes a Conversation's summary; resolves once stored with the gap to leave before the next. */
-  async received(entry: InboxEntry): Promise<{ nextInMs: number }> {
+  async received(entry: InboxEntry): Promise<{ nextInMs: number; previews: boolean }> {
     const known = this.queued.get(entry.id);
     if (!known || entry.rev > known.rev) this.queued.set(entry.id, entry);
     this.active.set(entry.id, Date.now());
@@ -60,7 +94,41 @@ export class InboxFeed {
       this.store();
     });
     await this.batch;
-    return { nextInMs: this.gap() };
+    const nextInMs = this.gap();
+    return { nextInMs, previews: this.active.size <= PREVIEWS_UP_TO_ACTIVE && operatorsOnline(this.host) > 0 };
+  }
+
+  /** Takes a Conversation's preview: shown to operators, not stored. */
+  preview(preview: Preview): void {
+    const shown = this.previewed.get(preview.id);
+    if (shown && shown.rev >= preview.rev) return;
+    this.previewed.set(preview.id, { ...preview, at: Date.now() });
+    this.previewsDue.set(preview.id, preview.frame);
+    if (this.previewTimer) return;
+    const wait = this.lastPreviewsAt + PREVIEW_GATHER_MS - Date.now();
+    if (wait <= 0) return this.sendPreviews();
+    this.previewTimer = setTimeout(() => this.sendPreviews(), wait);
+  }
+
+  /**
+   * The first frames of a new admin socket: the inbox (the stored entries, with newer
+   * previews over them: operators already online saw those), and presence for everyone.
+   */
+  greet(ws: WebSocket): void {
+    const conversations = listInbox(this.host.sql, { limit: 200 }).map((stored) => {
+      const shown = this.previewed.get(stored.id);
+      if (!shown || shown.rev <= stored.rev) return stored;
+      return (JSON.parse(shown.frame) as { conversation: InboxEntry }).conversation;
+    });
+    ws.send(JSON.stringify({ type: "inbox", conversations }));
+    announcePresence(this.host);
+  }
+
+  private sendPreviews(): void {
+    this.previewTimer = undefined;
+    this.lastPreviewsAt = Date.now();
+    for (const frame of this.previewsDue.values()) toOperatorsAsIs(this.host, frame);
+    this.previewsDue.clear();
   }
 
   /** The gap between summaries that keeps the active conversations within the budget. */
@@ -68,6 +136,7 @@ export class InboxFeed {
     if (now - this.prunedAt >= 1000) {
       this.prunedAt = now;
       for (const [id, at] of this.active) if (now - at > ACTIVE_MS) this.active.delete(id);
+      for (const [id, shown] of this.previewed) if (now - shown.at > PREVIEW_KEPT_MS) this.previewed.delete(id);
     }
     const spread = Math.round((this.active.size / SUMMARY_BUDGET_PER_S) * 1000);
     return Math.min(MAX_SUMMARY_GAP_MS, Math.max(MIN_SUMMARY_GAP_MS, spread));
@@ -90,7 +159,7 @@ export class InboxFeed {
     const nobodyOnline = operatorsOnline(this.host) === 0;
     const routing = readRouting(sql);
     for (const { entry, isNew } of stored) {
-      toOperators(this.host, { type: "conversation", conversation: listed(entry) });
+      if (!this.shownAlready(entry)) toOperators(this.host, { type: "conversation", conversation: listed(entry) });
       afterInboxChange(this.host, entry, routing);
       if (isNew && nobodyOnline && entry.lastMessage?.author === "visitor") {
         defer(this.host, "operator notice", notifyOperatorsOfNewChat(this.host, entry));
@@ -100,6 +169,14 @@ export class InboxFeed {
       this.host,
       stored.map((s) => s.entry),
     );
+  }
+
+  /** True when a preview already showed operators this summary (or a newer one); forgets a preview it stores. */
+  private shownAlready(entry: InboxEntry): boolean {
+    const shown = this.previewed.get(entry.id);
+    if (!shown) return false;
+    if (shown.rev <= entry.rev) this.previewed.delete(entry.id);
+    return shown.rev >= entry.rev;
   }
 }
 
@@ -125,7 +202,6 @@ export function listInbox(
   return rows.toArray().map((r) => JSON.parse(r.entry) as InboxEntry);
 }
 
-/** True when the conversation is listed in this site's inbox. */
 /**
  * Lists a summary, or updates the listed one when it is newer (a summary that arrives late
  * never overwrites a newer one), and indexes its text for search. False when it was older.
@@ -147,6 +223,7 @@ export function storeEntry(sql: SqlStorage, entry: InboxEntry): boolean {
   return true;
 }
 
+/** True when the conversation is listed in this site's inbox. */
 export function isListed(sql: SqlStorage, id: string): boolean {
   return sql.exec("SELECT 1 FROM inbox WHERE id = ?", id).toArray().length > 0;
 }
@@ -154,10 +231,4 @@ export function isListed(sql: SqlStorage, id: string): boolean {
 /** Conversations a visitor had on this site. */
 export function conversationsOf(sql: SqlStorage, visitorId: string): number {
   return sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM inbox WHERE visitor_id = ?", visitorId).one().n;
-}
-
-/** The first frames of a new admin socket: the inbox, and presence for everyone. */
-export function greetOperator(host: SiteHost, ws: WebSocket): void {
-  ws.send(JSON.stringify({ type: "inbox", conversations: listInbox(host.sql, { limit: 200 }) }));
-  announcePresence(host);
 }
