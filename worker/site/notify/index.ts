@@ -19,8 +19,12 @@ import { audienceOf, callPayloadOf, eventOf, inQuietHours, isVisitorNews, pushPa
 export { alertPrefsOf, quietHoursOf, savePrefs } from "./prefs";
 
 export const NOTIFY_TIMER = "notify-batch";
-/** How long news gathers before it goes out: a visitor typing three lines makes one push. */
-export const NOTIFY_BATCH_MS = 500;
+/**
+ * How long news gathers before it goes out: a visitor typing three lines makes one push. It
+ * spans the gap between a conversation's summaries (1 s), so that the lines after the first
+ * arrive with the next summary before the batch leaves.
+ */
+export const NOTIFY_BATCH_MS = 1_500;
 
 /** Queues the news in a stored batch of summaries and arms the batch timer. */
 export function inboxChanged(host: SiteHost, entries: InboxEntry[]): void {
