@@ -11,6 +11,8 @@ import {
   visitorSocket,
   type Client,
 } from "./helpers";
+import { siteStub } from "../../worker/lib/jurisdiction";
+import type { InboxEntry } from "../../worker/protocol";
 import { addOperator, call, expectJson } from "./admin-helpers";
 
 const SITE = "inbox-shop";
@@ -273,5 +275,54 @@ describe("the inbox list between summaries", () => {
     expect(framesFor(late, id)).toEqual([]);
     list.close();
     late.close();
+  });
+});
+
+describe("previews", () => {
+  const BUSY = "busy-shop";
+  const entry = (id: string, lastSeq: number): InboxEntry => ({
+    id,
+    visitorId: `v_${id.slice(0, 8)}`,
+    status: "open",
+    channel: "chat",
+    assignee: null,
+    department: null,
+    email: null,
+    visitorName: null,
+    verified: false,
+    lastMessage: { seq: lastSeq, text: `message ${lastSeq}`, author: "visitor", at: Date.now() },
+    lastSeq,
+    unread: lastSeq,
+    waitingSince: Date.now(),
+    createdAt: Date.now(),
+    updatedAt: Date.now(),
+    firstVisitorAt: Date.now(),
+    firstOperatorAt: null,
+    resolvedAt: null,
+    rev: lastSeq,
+  });
+
+  it("are asked for while someone has the admin open and the site is not taking hundreds of messages a second", async () => {
+    await createSite(BUSY);
+    const cookie = await login(BUSY);
+    const site = siteStub(env, BUSY);
+    const ids = Array.from({ length: 10 }, () => env.CONVERSATION.newUniqueId().toString());
+
+    expect((await site.conversationChanged(entry(ids[0]!, 1))).previews).toBe(false); // nobody looking
+    const list = (await openSocket("/api/v1/admin/ws", { Cookie: cookie })) as Client;
+    await list.next("inbox");
+    expect((await site.conversationChanged(entry(ids[0]!, 2))).previews).toBe(true);
+
+    // 300 messages within a second, as ten conversations' summaries report them (a
+    // conversation's first summary counts as one message: the Site did not know it before).
+    await Promise.all(ids.map((id) => site.conversationChanged(entry(id, 2))));
+    await Promise.all(ids.map((id) => site.conversationChanged(entry(id, 32))));
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await site.conversationChanged(entry(ids[0]!, 33))).previews).toBe(false);
+
+    // A quiet second after: previews again.
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await site.conversationChanged(entry(ids[1]!, 33))).previews).toBe(true);
+    list.close();
   });
 });

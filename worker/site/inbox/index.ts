@@ -30,11 +30,13 @@ export const MIN_SUMMARY_GAP_MS = 1000;
  */
 export const MAX_SUMMARY_GAP_MS = 10_000;
 /**
- * Previews are asked for while at most this many conversations are active: each costs a
- * call between objects (about 0.13 ms of the runtime's one thread), which a site this busy
- * spends on messages instead; its lists then follow the summaries' gap.
+ * Previews are asked for while the site's conversations together take at most this many
+ * messages a second. A preview is an event on the Site, which runs on the same thread as
+ * the conversations (about 0.13 ms of it each, measured): at a few hundred messages a second
+ * that time is better spent on the messages, and operators' lists follow the summaries' gap.
+ * People chatting send far fewer: 100 visitors typing a line every 10 s are 10 a second.
  */
-export const PREVIEWS_UP_TO_ACTIVE = 200;
+export const PREVIEWS_UP_TO_MESSAGES_PER_S = 200;
 /** Previews that arrive within this of the last fan-out of previews go out together. */
 export const PREVIEW_GATHER_MS = 2;
 const ACTIVE_MS = 5_000;
@@ -51,8 +53,8 @@ const PREVIEW_KEPT_MS = 60_000;
  * longer the gap, so that together they stay within SUMMARY_BUDGET_PER_S.
  *
  * Between its summaries a conversation sends previews while operators have the admin open
- * and at most PREVIEWS_UP_TO_ACTIVE conversations are (see SiteReport): they go to
- * operators' sockets only, at once or gathered within
+ * and the site takes at most PREVIEWS_UP_TO_MESSAGES_PER_S messages a second, as counted from
+ * the seqs its summaries bring (see SiteReport): they go to operators' sockets only, at once or gathered within
  * PREVIEW_GATHER_MS when they come thick. A preview is kept until a summary at least as new
  * is stored, so that an operator who opens the admin in between is greeted with it, and so
  * that the stored summary is not sent to operators a second time.
@@ -71,10 +73,14 @@ export interface Preview {
 export class InboxFeed {
   private readonly queued = new Map<string, InboxEntry>();
   private batch: Promise<void> | null = null;
-  /** When each recently active conversation last reported. */
-  private readonly active = new Map<string, number>();
+  /** When each recently active conversation last reported, and the last seq it reported. */
+  private readonly active = new Map<string, { at: number; lastSeq: number }>();
   /** When `active` was last rid of the quiet ones (a scan of all of them: not per summary). */
   private prunedAt = 0;
+  /** Messages the summaries since `prunedAt` brought (their seqs past the last reported). */
+  private messagesSincePrune = 0;
+  /** The site's messages a second, as of the last prune: whether previews are affordable. */
+  private messagesPerS = 0;
   /** Previews shown to operators whose summary is not stored yet, with when they came. */
   private readonly previewed = new Map<string, Preview & { at: number }>();
   /** Preview frames gathered for the next fan-out, by conversation. */
@@ -88,14 +94,17 @@ export class InboxFeed {
   async received(entry: InboxEntry): Promise<{ nextInMs: number; previews: boolean }> {
     const known = this.queued.get(entry.id);
     if (!known || entry.rev > known.rev) this.queued.set(entry.id, entry);
-    this.active.set(entry.id, Date.now());
+    const last = this.active.get(entry.id);
+    this.messagesSincePrune += last ? Math.max(0, entry.lastSeq - last.lastSeq) : 1;
+    this.active.set(entry.id, { at: Date.now(), lastSeq: Math.max(entry.lastSeq, last?.lastSeq ?? 0) });
     this.batch ??= new Promise<void>((resolve) => setTimeout(resolve, INBOX_BATCH_MS)).then(() => {
       this.batch = null;
       this.store();
     });
     await this.batch;
     const nextInMs = this.gap();
-    return { nextInMs, previews: this.active.size <= PREVIEWS_UP_TO_ACTIVE && operatorsOnline(this.host) > 0 };
+    const previews = this.messagesPerS <= PREVIEWS_UP_TO_MESSAGES_PER_S && operatorsOnline(this.host) > 0;
+    return { nextInMs, previews };
   }
 
   /** Takes a Conversation's preview: shown to operators, not stored. */
@@ -134,8 +143,10 @@ export class InboxFeed {
   /** The gap between summaries that keeps the active conversations within the budget. */
   private gap(now = Date.now()): number {
     if (now - this.prunedAt >= 1000) {
+      this.messagesPerS = (this.messagesSincePrune * 1000) / (now - this.prunedAt);
+      this.messagesSincePrune = 0;
       this.prunedAt = now;
-      for (const [id, at] of this.active) if (now - at > ACTIVE_MS) this.active.delete(id);
+      for (const [id, { at }] of this.active) if (now - at > ACTIVE_MS) this.active.delete(id);
       for (const [id, shown] of this.previewed) if (now - shown.at > PREVIEW_KEPT_MS) this.previewed.delete(id);
     }
     const spread = Math.round((this.active.size / SUMMARY_BUDGET_PER_S) * 1000);
