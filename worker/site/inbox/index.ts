@@ -37,32 +37,17 @@ export const MAX_SUMMARY_GAP_MS = 10_000;
  * People chatting send far fewer: 100 visitors typing a line every 10 s are 10 a second.
  */
 export const PREVIEWS_UP_TO_MESSAGES_PER_S = 200;
-/** Previews that arrive within this of the last fan-out of previews go out together. */
+/** What arrives for operators' lists within this of the last fan-out goes out together. */
 export const PREVIEW_GATHER_MS = 2;
 const ACTIVE_MS = 5_000;
-/** A preview whose summary was never stored (an older one won) is forgotten after this. */
-const PREVIEW_KEPT_MS = 60_000;
+/** What was shown but never stored (an older summary, a conversation gone) is forgotten after this. */
+const SHOWN_KEPT_MS = 60_000;
 
 /**
- * The Site's intake of summaries. Every conversation of a site reports here, so under load
- * a summary apiece would keep the one Site object busy with a write and a fan-out per
- * message. Summaries that arrive within INBOX_BATCH_MS are stored in one transaction (the
- * newest `rev` of each conversation wins) and then sent to operators, the search index and
- * routing; each caller's promise settles once its summary is stored, with the gap the
- * conversation should leave before its next one: the more conversations are active, the
- * longer the gap, so that together they stay within SUMMARY_BUDGET_PER_S.
- *
- * Between its summaries a conversation sends previews while operators have the admin open
- * and the site takes at most PREVIEWS_UP_TO_MESSAGES_PER_S messages a second, as counted from
- * the seqs its summaries bring (see SiteReport): they go to operators' sockets only, at once or gathered within
- * PREVIEW_GATHER_MS when they come thick. A preview is kept until a summary at least as new
- * is stored, so that an operator who opens the admin in between is greeted with it, and so
- * that the stored summary is not sent to operators a second time.
- */
-/**
- * A Conversation's preview: its summary as the `conversation` frame operators get, serialized
- * by the Conversation (a string crosses the call cheaper than the object, and the Site sends
- * it on as it is), with the id and `rev` the Site orders previews and summaries by.
+ * What operators' lists are sent of a conversation: its summary as the `conversation`
+ * frame, serialized, with the id and `rev` the Site orders them by. A Conversation's preview
+ * comes serialized (a string crosses the call cheaper than the object, and the Site sends it
+ * on as it is).
  */
 export interface Preview {
   id: string;
@@ -70,6 +55,23 @@ export interface Preview {
   frame: string;
 }
 
+/**
+ * The Site's intake of summaries. Every conversation of a site reports here, so under load
+ * a summary apiece would keep the one Site object busy with a write and a fan-out per
+ * message. Summaries that arrive within INBOX_BATCH_MS are stored in one transaction (the
+ * newest `rev` of each conversation wins) and then handed to the search index, routing,
+ * reports and notices; each caller's promise settles once its summary is stored, with the
+ * gap the conversation should leave before its next one: the more conversations are active,
+ * the longer the gap, so that together they stay within SUMMARY_BUDGET_PER_S.
+ *
+ * Operators' lists do not wait for the batch: a summary is sent to their sockets as it
+ * arrives, and so are the previews a conversation sends between its summaries while the
+ * Site asks for them (someone has the admin open and the site takes at most
+ * PREVIEWS_UP_TO_MESSAGES_PER_S messages a second, counted from the seqs its summaries bring;
+ * see SiteReport) — at once, or gathered within PREVIEW_GATHER_MS when they come thick. What
+ * was shown is kept until a summary at least as new is stored, so that an operator who opens
+ * the admin in between is greeted with it, and so that nothing is sent twice.
+ */
 export class InboxFeed {
   private readonly queued = new Map<string, InboxEntry>();
   private batch: Promise<void> | null = null;
@@ -81,12 +83,12 @@ export class InboxFeed {
   private messagesSincePrune = 0;
   /** The site's messages a second, as of the last prune: whether previews are affordable. */
   private messagesPerS = 0;
-  /** Previews shown to operators whose summary is not stored yet, with when they came. */
-  private readonly previewed = new Map<string, Preview & { at: number }>();
-  /** Preview frames gathered for the next fan-out, by conversation. */
-  private readonly previewsDue = new Map<string, string>();
-  private previewTimer: ReturnType<typeof setTimeout> | undefined;
-  private lastPreviewsAt = 0;
+  /** What operators were shown of each conversation and is not stored yet, with when. */
+  private readonly shown = new Map<string, Preview & { at: number }>();
+  /** Frames gathered for the next fan-out, by conversation. */
+  private readonly due = new Map<string, string>();
+  private dueTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastSentAt = 0;
 
   constructor(private readonly host: SiteHost) {}
 
@@ -97,6 +99,10 @@ export class InboxFeed {
     const last = this.active.get(entry.id);
     this.messagesSincePrune += last ? Math.max(0, entry.lastSeq - last.lastSeq) : 1;
     this.active.set(entry.id, { at: Date.now(), lastSeq: Math.max(entry.lastSeq, last?.lastSeq ?? 0) });
+    if (operatorsOnline(this.host) > 0) {
+      const frame = JSON.stringify({ type: "conversation", conversation: listed(entry) });
+      this.show({ id: entry.id, rev: entry.rev, frame });
+    }
     this.batch ??= new Promise<void>((resolve) => setTimeout(resolve, INBOX_BATCH_MS)).then(() => {
       this.batch = null;
       this.store();
@@ -109,23 +115,16 @@ export class InboxFeed {
 
   /** Takes a Conversation's preview: shown to operators, not stored. */
   preview(preview: Preview): void {
-    const shown = this.previewed.get(preview.id);
-    if (shown && shown.rev >= preview.rev) return;
-    this.previewed.set(preview.id, { ...preview, at: Date.now() });
-    this.previewsDue.set(preview.id, preview.frame);
-    if (this.previewTimer) return;
-    const wait = this.lastPreviewsAt + PREVIEW_GATHER_MS - Date.now();
-    if (wait <= 0) return this.sendPreviews();
-    this.previewTimer = setTimeout(() => this.sendPreviews(), wait);
+    this.show(preview);
   }
 
   /**
-   * The first frames of a new admin socket: the inbox (the stored entries, with newer
-   * previews over them: operators already online saw those), and presence for everyone.
+   * The first frames of a new admin socket: the inbox (the stored entries, with newer ones
+   * shown to operators already online over them), and presence for everyone.
    */
   greet(ws: WebSocket): void {
     const conversations = listInbox(this.host.sql, { limit: 200 }).map((stored) => {
-      const shown = this.previewed.get(stored.id);
+      const shown = this.shown.get(stored.id);
       if (!shown || shown.rev <= stored.rev) return stored;
       return (JSON.parse(shown.frame) as { conversation: InboxEntry }).conversation;
     });
@@ -133,11 +132,23 @@ export class InboxFeed {
     announcePresence(this.host);
   }
 
-  private sendPreviews(): void {
-    this.previewTimer = undefined;
-    this.lastPreviewsAt = Date.now();
-    for (const frame of this.previewsDue.values()) toOperatorsAsIs(this.host, frame);
-    this.previewsDue.clear();
+  /** Sends a conversation's newest state to operators' lists, unless they have it or a newer one. */
+  private show(preview: Preview): void {
+    const shown = this.shown.get(preview.id);
+    if (shown && shown.rev >= preview.rev) return;
+    this.shown.set(preview.id, { ...preview, at: Date.now() });
+    this.due.set(preview.id, preview.frame);
+    if (this.dueTimer) return;
+    const wait = this.lastSentAt + PREVIEW_GATHER_MS - Date.now();
+    if (wait <= 0) return this.sendDue();
+    this.dueTimer = setTimeout(() => this.sendDue(), wait);
+  }
+
+  private sendDue(): void {
+    this.dueTimer = undefined;
+    this.lastSentAt = Date.now();
+    for (const frame of this.due.values()) toOperatorsAsIs(this.host, frame);
+    this.due.clear();
   }
 
   /** The gap between summaries that keeps the active conversations within the budget. */
@@ -147,7 +158,7 @@ export class InboxFeed {
       this.messagesSincePrune = 0;
       this.prunedAt = now;
       for (const [id, { at }] of this.active) if (now - at > ACTIVE_MS) this.active.delete(id);
-      for (const [id, shown] of this.previewed) if (now - shown.at > PREVIEW_KEPT_MS) this.previewed.delete(id);
+      for (const [id, shown] of this.shown) if (now - shown.at > SHOWN_KEPT_MS) this.shown.delete(id);
     }
     const spread = Math.round((this.active.size / SUMMARY_BUDGET_PER_S) * 1000);
     return Math.min(MAX_SUMMARY_GAP_MS, Math.max(MIN_SUMMARY_GAP_MS, spread));
@@ -182,11 +193,14 @@ export class InboxFeed {
     );
   }
 
-  /** True when a preview already showed operators this summary (or a newer one); forgets a preview it stores. */
+  /**
+   * True when operators were shown this summary (or a newer one) as it arrived; forgets what
+   * was shown once it is stored. False for one that came while nobody had the admin open.
+   */
   private shownAlready(entry: InboxEntry): boolean {
-    const shown = this.previewed.get(entry.id);
+    const shown = this.shown.get(entry.id);
     if (!shown) return false;
-    if (shown.rev <= entry.rev) this.previewed.delete(entry.id);
+    if (shown.rev <= entry.rev) this.shown.delete(entry.id);
     return shown.rev >= entry.rev;
   }
 }
