@@ -81,7 +81,7 @@ export class InboxFeed {
   private prunedAt = 0;
   /** Messages the summaries since `prunedAt` brought (their seqs past the last reported). */
   private messagesSincePrune = 0;
-  /** The site's messages a second, as of the last prune: whether previews are affordable. */
+  /** The site's messages a second in the second before the last prune. */
   private messagesPerS = 0;
   /** What operators were shown of each conversation and is not stored yet, with when. */
   private readonly shown = new Map<string, Preview & { at: number }>();
@@ -109,8 +109,17 @@ export class InboxFeed {
     });
     await this.batch;
     const nextInMs = this.gap();
-    const previews = this.messagesPerS <= PREVIEWS_UP_TO_MESSAGES_PER_S && operatorsOnline(this.host) > 0;
+    const previews = this.messagesPerSecond() <= PREVIEWS_UP_TO_MESSAGES_PER_S && operatorsOnline(this.host) > 0;
     return { nextInMs, previews };
+  }
+
+  /**
+   * The site's messages a second: of the last whole second, or of the one under way when
+   * that is more (at least a quarter second of it), so that a rush from quiet is seen at once.
+   */
+  private messagesPerSecond(now = Date.now()): number {
+    const sofar = (this.messagesSincePrune * 1000) / Math.max(now - this.prunedAt, 250);
+    return Math.max(this.messagesPerS, sofar);
   }
 
   /** Takes a Conversation's preview: shown to operators, not stored. */
