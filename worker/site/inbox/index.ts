@@ -11,6 +11,7 @@ import { inboxChanged as notifyAway } from "../notify";
 import { recordSummaries } from "../reports";
 import { afterInboxChange, readRouting } from "../routing";
 import { indexEntry } from "./search";
+import { InboxTraffic } from "./traffic";
 
 export { searchInbox } from "./search";
 
@@ -39,7 +40,6 @@ export const MAX_SUMMARY_GAP_MS = 10_000;
 export const PREVIEWS_UP_TO_MESSAGES_PER_S = 200;
 /** What arrives for operators' lists within this of the last fan-out goes out together. */
 export const PREVIEW_GATHER_MS = 2;
-const ACTIVE_MS = 5_000;
 /** What was shown but never stored (an older summary, a conversation gone) is forgotten after this. */
 const SHOWN_KEPT_MS = 60_000;
 
@@ -67,22 +67,16 @@ export interface Preview {
  * Operators' lists do not wait for the batch: a summary is sent to their sockets as it
  * arrives, and so are the previews a conversation sends between its summaries while the
  * Site asks for them (someone has the admin open and the site takes at most
- * PREVIEWS_UP_TO_MESSAGES_PER_S messages a second, counted from the seqs its summaries bring;
- * see SiteReport) — at once, or gathered within PREVIEW_GATHER_MS when they come thick. What
+ * PREVIEWS_UP_TO_MESSAGES_PER_S messages a second, as InboxTraffic tells; see SiteReport) — at once, or gathered within PREVIEW_GATHER_MS when they come thick. What
  * was shown is kept until a summary at least as new is stored, so that an operator who opens
  * the admin in between is greeted with it, and so that nothing is sent twice.
  */
 export class InboxFeed {
   private readonly queued = new Map<string, InboxEntry>();
   private batch: Promise<void> | null = null;
-  /** When each recently active conversation last reported, and the last seq it reported. */
-  private readonly active = new Map<string, { at: number; lastSeq: number }>();
-  /** When `active` was last rid of the quiet ones (a scan of all of them: not per summary). */
-  private prunedAt = 0;
-  /** Messages the summaries since `prunedAt` brought (their seqs past the last reported). */
-  private messagesSincePrune = 0;
-  /** The site's messages a second in the second before the last prune. */
-  private messagesPerS = 0;
+  private readonly traffic = new InboxTraffic();
+  /** When `shown` was last rid of what was never stored (a scan of all of it: not per summary). */
+  private shownPrunedAt = 0;
   /** What operators were shown of each conversation and is not stored yet, with when. */
   private readonly shown = new Map<string, Preview & { at: number }>();
   /** Frames gathered for the next fan-out, by conversation. */
@@ -96,9 +90,7 @@ export class InboxFeed {
   async received(entry: InboxEntry): Promise<{ nextInMs: number; previews: boolean }> {
     const known = this.queued.get(entry.id);
     if (!known || entry.rev > known.rev) this.queued.set(entry.id, entry);
-    const last = this.active.get(entry.id);
-    this.messagesSincePrune += last ? Math.max(0, entry.lastSeq - last.lastSeq) : 1;
-    this.active.set(entry.id, { at: Date.now(), lastSeq: Math.max(entry.lastSeq, last?.lastSeq ?? 0) });
+    this.traffic.summary(entry.id, entry.lastSeq);
     if (operatorsOnline(this.host) > 0) {
       const frame = JSON.stringify({ type: "conversation", conversation: listed(entry) });
       this.show({ id: entry.id, rev: entry.rev, frame });
@@ -109,21 +101,14 @@ export class InboxFeed {
     });
     await this.batch;
     const nextInMs = this.gap();
-    const previews = this.messagesPerSecond() <= PREVIEWS_UP_TO_MESSAGES_PER_S && operatorsOnline(this.host) > 0;
+    const previews =
+      this.traffic.messagesPerSecond() <= PREVIEWS_UP_TO_MESSAGES_PER_S && operatorsOnline(this.host) > 0;
     return { nextInMs, previews };
-  }
-
-  /**
-   * The site's messages a second: of the last whole second, or of the one under way when
-   * that is more (at least a quarter second of it), so that a rush from quiet is seen at once.
-   */
-  private messagesPerSecond(now = Date.now()): number {
-    const sofar = (this.messagesSincePrune * 1000) / Math.max(now - this.prunedAt, 250);
-    return Math.max(this.messagesPerS, sofar);
   }
 
   /** Takes a Conversation's preview: shown to operators, not stored. */
   preview(preview: Preview): void {
+    this.traffic.preview();
     this.show(preview);
   }
 
@@ -162,14 +147,11 @@ export class InboxFeed {
 
   /** The gap between summaries that keeps the active conversations within the budget. */
   private gap(now = Date.now()): number {
-    if (now - this.prunedAt >= 1000) {
-      this.messagesPerS = (this.messagesSincePrune * 1000) / (now - this.prunedAt);
-      this.messagesSincePrune = 0;
-      this.prunedAt = now;
-      for (const [id, { at }] of this.active) if (now - at > ACTIVE_MS) this.active.delete(id);
+    if (now - this.shownPrunedAt >= 1000) {
+      this.shownPrunedAt = now;
       for (const [id, shown] of this.shown) if (now - shown.at > SHOWN_KEPT_MS) this.shown.delete(id);
     }
-    const spread = Math.round((this.active.size / SUMMARY_BUDGET_PER_S) * 1000);
+    const spread = Math.round((this.traffic.active(now) / SUMMARY_BUDGET_PER_S) * 1000);
     return Math.min(MAX_SUMMARY_GAP_MS, Math.max(MIN_SUMMARY_GAP_MS, spread));
   }
 

@@ -1,0 +1,69 @@
+/**
+ * A site's traffic as the Site can tell it from what reaches it, without reading anything:
+ * which conversations are active (reported within ACTIVE_MS), and how many messages a
+ * second they take together. Two measures, the larger wins:
+ * - each conversation's own rate, from the seqs of its last two summaries: slow to learn (a
+ *   summary gap), but it holds whether previews come or not;
+ * - the summaries and previews arriving in the second under way (from a quarter second on)
+ *   or in the one before: quick to see a rush from quiet.
+ */
+
+/** A conversation that has not reported for this long is no longer active. */
+export const ACTIVE_MS = 5_000;
+/** The shortest part of a second whose arrivals are taken as a rate. */
+const SHORTEST_WINDOW_MS = 250;
+
+export class InboxTraffic {
+  private readonly conversations = new Map<string, { at: number; lastSeq: number; perS: number }>();
+  /** The sum of the active conversations' own rates. */
+  private ratesPerS = 0;
+  private windowAt = 0;
+  private arrivals = 0;
+  private lastWindowPerS = 0;
+
+  /** A conversation's summary arrived. */
+  summary(id: string, lastSeq: number, now = Date.now()): void {
+    this.arrived(now);
+    const last = this.conversations.get(id);
+    const perS = last ? (Math.max(0, lastSeq - last.lastSeq) * 1000) / Math.max(now - last.at, 100) : 0;
+    this.ratesPerS += perS - (last?.perS ?? 0);
+    this.conversations.set(id, { at: now, lastSeq: Math.max(lastSeq, last?.lastSeq ?? 0), perS });
+  }
+
+  /** A conversation's preview arrived. */
+  preview(now = Date.now()): void {
+    this.arrived(now);
+  }
+
+  /** How many conversations are active. */
+  active(now = Date.now()): number {
+    this.roll(now);
+    return this.conversations.size;
+  }
+
+  /** The site's messages a second. */
+  messagesPerSecond(now = Date.now()): number {
+    this.roll(now);
+    const underWay = (this.arrivals * 1000) / Math.max(now - this.windowAt, SHORTEST_WINDOW_MS);
+    return Math.max(this.ratesPerS, this.lastWindowPerS, underWay);
+  }
+
+  private arrived(now: number): void {
+    this.roll(now);
+    this.arrivals++;
+  }
+
+  /** Once a second: closes the window, and forgets the conversations that went quiet (a scan of all). */
+  private roll(now: number): void {
+    if (now - this.windowAt < 1000) return;
+    this.lastWindowPerS = now - this.windowAt < 2000 ? (this.arrivals * 1000) / (now - this.windowAt) : 0;
+    this.arrivals = 0;
+    this.windowAt = now;
+    for (const [id, c] of this.conversations) {
+      if (now - c.at <= ACTIVE_MS) continue;
+      this.ratesPerS -= c.perS;
+      this.conversations.delete(id);
+    }
+    if (this.conversations.size === 0) this.ratesPerS = 0; // no drift from the sums
+  }
+}
