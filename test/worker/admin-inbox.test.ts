@@ -319,11 +319,20 @@ describe("previews", () => {
     await Promise.all(ids.map((id) => site.conversationChanged(entry(id, 32))));
     await new Promise((r) => setTimeout(r, 1000));
     expect((await site.conversationChanged(entry(ids[0]!, 33))).previews).toBe(false);
+    // A conversation still sending previews hears it in the preview's answer.
+    const preview = (e: InboxEntry) =>
+      site.conversationPreview({
+        id: e.id,
+        rev: e.rev,
+        frame: JSON.stringify({ type: "conversation", conversation: e }),
+      });
+    expect(await preview(entry(ids[2]!, 40))).toBe(false);
 
     // Calm again: a second on, the conversations' summaries bring a message each.
     await new Promise((r) => setTimeout(r, 1100));
     const answers = await Promise.all(ids.map((id) => site.conversationChanged(entry(id, 34))));
     expect(answers.at(-1)!.previews).toBe(true);
+    expect(await preview(entry(ids[3]!, 35))).toBe(true);
     list.close();
   });
 });

@@ -544,16 +544,17 @@ export class Conversation extends SocketObject {
   }
 
   /**
-   * Sends the newest summary, unsaved, for operators' lists (SiteReport decides when). Its
-   * `rev` is the one the next saved summary will carry, so the Site can tell them apart.
+   * Sends the newest summary, unsaved, for operators' lists (SiteReport decides when); the
+   * Site answers whether it wants more. Its `rev` is the one the next saved summary will
+   * carry, so the Site can tell them apart.
    */
-  private previewToSite(): void {
+  private previewToSite(): Promise<boolean> | null {
     const state = this.store.state();
-    if (!state || !this.store.lastSeq()) return;
+    if (!state || !this.store.lastSeq()) return null;
     const summary = buildSummary(this.host.id, this.store);
     const frame: SiteServerFrame = { type: "conversation", conversation: summary };
     const preview = { id: summary.id, rev: summary.rev, frame: JSON.stringify(frame) };
-    this.defer(siteStub(this.env, state.site_key).conversationPreview(preview));
+    return siteStub(this.env, state.site_key).conversationPreview(preview);
   }
 
   /** Sends the newest summary to the Site (SiteReport decides when). */

@@ -10,7 +10,7 @@
  *
  * So that operators' inbox lists do not trail by that gap, a change folded that way is also
  * sent at once as a preview, while the Site asks for them (someone has the admin open and it
- * can afford them): the newest summary, which the Site only passes on to operators' sockets
+ * can afford them; its answer to a summary or a preview says): the newest summary, which the Site only passes on to operators' sockets
  * (no write, no answer awaited). The summary that follows is the one stored; when its `rev`
  * is the one a preview already showed, the Site does not send it to operators again.
  */
@@ -44,8 +44,12 @@ export class SiteReport {
      * next one, or null when there was nothing to list yet. Rejects when the Site did not take it.
      */
     private readonly send: () => Promise<SummaryAnswer | null>,
-    /** Sends the newest summary as a preview, without waiting for it (failures are its own). */
-    private readonly preview: () => void,
+    /**
+     * Sends the newest summary as a preview; answers whether the Site wants more (it stops
+     * them within a second of a rush, before the next summary would), or null when there
+     * was nothing to list yet.
+     */
+    private readonly preview: () => Promise<boolean> | null,
   ) {}
 
   /** Something the inbox shows changed. */
@@ -62,7 +66,14 @@ export class SiteReport {
   }
 
   private previewIfWanted(): void {
-    if (this.previews) this.preview();
+    if (!this.previews) return;
+    const sent = this.preview()?.then(
+      (wanted) => {
+        this.previews = wanted;
+      },
+      (err) => console.error("conversation: preview failed", err),
+    );
+    if (sent) this.ctx.waitUntil(sent);
   }
 
   private flush(): void {

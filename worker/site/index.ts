@@ -217,7 +217,7 @@ export class Site extends SocketObject {
   }
   /** A conversation's newest state between its summaries, for operators' lists only. */
   async conversationPreview(preview: inbox.Preview) {
-    this.feed.preview(preview);
+    return this.feed.preview(preview);
   }
   async conversationChanged(entry: InboxEntry) {
     return this.feed.received(entry);

@@ -66,10 +66,12 @@ export interface Preview {
  *
  * Operators' lists do not wait for the batch: a summary is sent to their sockets as it
  * arrives, and so are the previews a conversation sends between its summaries while the
- * Site asks for them (someone has the admin open and the site takes at most
- * PREVIEWS_UP_TO_MESSAGES_PER_S messages a second, as InboxTraffic tells; see SiteReport) — at once, or gathered within PREVIEW_GATHER_MS when they come thick. What
- * was shown is kept until a summary at least as new is stored, so that an operator who opens
- * the admin in between is greeted with it, and so that nothing is sent twice.
+ * Site asks for them (see SiteReport; the answer to each summary and preview says): while
+ * someone has the admin open and the site takes at most PREVIEWS_UP_TO_MESSAGES_PER_S
+ * messages a second, as InboxTraffic tells. They go at once, or gathered within
+ * PREVIEW_GATHER_MS when they come thick. What was shown is kept until a summary at least as
+ * new is stored, so that an operator who opens the admin in between is greeted with it, and
+ * so that nothing is sent twice.
  */
 export class InboxFeed {
   private readonly queued = new Map<string, InboxEntry>();
@@ -101,15 +103,19 @@ export class InboxFeed {
     });
     await this.batch;
     const nextInMs = this.gap();
-    const previews =
-      this.traffic.messagesPerSecond() <= PREVIEWS_UP_TO_MESSAGES_PER_S && operatorsOnline(this.host) > 0;
-    return { nextInMs, previews };
+    return { nextInMs, previews: this.wantsPreviews() };
   }
 
-  /** Takes a Conversation's preview: shown to operators, not stored. */
-  preview(preview: Preview): void {
+  /** Takes a Conversation's preview: shown to operators, not stored; answers whether to send more. */
+  preview(preview: Preview): boolean {
     this.traffic.preview();
     this.show(preview);
+    return this.wantsPreviews();
+  }
+
+  /** Previews are wanted while someone has the admin open and the site can afford them. */
+  private wantsPreviews(): boolean {
+    return this.traffic.messagesPerSecond() <= PREVIEWS_UP_TO_MESSAGES_PER_S && operatorsOnline(this.host) > 0;
   }
 
   /**
