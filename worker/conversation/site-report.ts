@@ -9,10 +9,11 @@
  * still delivers it.
  *
  * So that operators' inbox lists do not trail by that gap, a change folded that way is also
- * sent at once as a preview, while the Site asks for them (someone has the admin open and it
- * can afford them; its answer to a summary or a preview says): the newest summary, which the Site only passes on to operators' sockets
- * (no write, no answer awaited). The summary that follows is the one stored; when its `rev`
- * is the one a preview already showed, the Site does not send it to operators again.
+ * sent at once as a preview while the Site asks for them (someone has the admin open and it
+ * can afford them; its answer to each summary and preview says): the newest summary, which
+ * the Site only passes on to operators' sockets, writing nothing. Nothing waits for it; the
+ * summary that follows is the one stored, and when its `rev` is the one a preview already
+ * showed, the Site does not send it to operators again.
  */
 import type { Timers } from "../lib/timers";
 

@@ -20,8 +20,9 @@ export const INBOX_BATCH_MS = 10;
 /** Summaries a second the Site asks its conversations to stay under, together. */
 export const SUMMARY_BUDGET_PER_S = 50;
 /**
- * The shortest gap it asks for: a quarter second folds a visitor's burst of messages into
- * one stored summary; operators' lists learn of each change sooner, from previews.
+ * The shortest gap it asks for: a second folds a visitor's burst of messages into one stored
+ * summary (and one operator notice, see notify/); operators' lists learn of each change
+ * sooner, from the summary as it arrives and from previews.
  */
 export const MIN_SUMMARY_GAP_MS = 1000;
 /**
