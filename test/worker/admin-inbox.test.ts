@@ -13,6 +13,7 @@ import {
 } from "./helpers";
 import { siteStub } from "../../worker/lib/jurisdiction";
 import type { InboxEntry } from "../../worker/protocol";
+import { inboxEntry } from "../../worker/protocol/inbox-entry.fixture";
 import { addOperator, call, expectJson } from "./admin-helpers";
 
 const SITE = "inbox-shop";
@@ -280,27 +281,15 @@ describe("the inbox list between summaries", () => {
 
 describe("previews", () => {
   const BUSY = "busy-shop";
-  const entry = (id: string, lastSeq: number): InboxEntry => ({
-    id,
-    visitorId: `v_${id.slice(0, 8)}`,
-    status: "open",
-    channel: "chat",
-    assignee: null,
-    department: null,
-    email: null,
-    visitorName: null,
-    verified: false,
-    lastMessage: { seq: lastSeq, text: `message ${lastSeq}`, author: "visitor", at: Date.now() },
-    lastSeq,
-    unread: lastSeq,
-    waitingSince: Date.now(),
-    createdAt: Date.now(),
-    updatedAt: Date.now(),
-    firstVisitorAt: Date.now(),
-    firstOperatorAt: null,
-    resolvedAt: null,
-    rev: lastSeq,
-  });
+  const entry = (id: string, lastSeq: number): InboxEntry =>
+    inboxEntry({
+      id,
+      visitorId: `v_${id.slice(0, 8)}`,
+      lastMessage: { seq: lastSeq, text: `message ${lastSeq}`, author: "visitor", at: Date.now() },
+      lastSeq,
+      unread: lastSeq,
+      rev: lastSeq,
+    });
 
   it("are asked for while someone has the admin open and the site is not taking hundreds of messages a second", async () => {
     await createSite(BUSY);

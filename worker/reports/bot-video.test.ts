@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { schedule as scheduleSchema } from "../autoreply/schema";
 import type { InboxEntry } from "../protocol";
+import { inboxEntry } from "../protocol/inbox-entry.fixture";
 import { tableCsv } from "./csv";
 import { aggregateDays } from "./days";
 import { mergeFacts, type ConversationFacts } from "./facts";
@@ -166,28 +167,8 @@ describe("video figures of a synthetic stream", () => {
 });
 
 describe("activity in the facts", () => {
-  const entry = (activity?: InboxEntry["activity"]): InboxEntry => ({
-    id: "c1",
-    visitorId: "v1",
-    status: "open",
-    channel: "chat",
-    assignee: null,
-    department: null,
-    email: null,
-    visitorName: null,
-    verified: false,
-    lastMessage: null,
-    lastSeq: 1,
-    unread: 0,
-    waitingSince: null,
-    createdAt: 1,
-    updatedAt: 1,
-    firstVisitorAt: 1,
-    firstOperatorAt: null,
-    resolvedAt: null,
-    rev: 1,
-    ...(activity ? { activity } : {}),
-  });
+  const entry = (activity?: InboxEntry["activity"]): InboxEntry =>
+    inboxEntry({ id: "c1", ...(activity ? { activity } : {}) });
 
   it("takes the newest activity, and keeps the last known one from a summary without it", () => {
     const first = mergeFacts(null, entry({ bot: bot({ depth: 2, lastBotAt: 5 }) }));
