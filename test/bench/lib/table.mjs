@@ -69,8 +69,12 @@ export function budgetLines(pooled) {
     const r99 = e.operator.p99 / b.operator.p99;
     const cpu = e.cpuMsPerMessage / b.cpuMsPerMessage;
     const ok = r50 <= 2 && r99 <= 2 && cpu <= 2;
+    // The inbox against delivery to the operator in the same run (the budget: within 2×).
+    const i50 = e.inbox ? e.inbox.p50 / e.operator.p50 : Number.NaN;
+    const i99 = e.inbox ? e.inbox.p99 / e.operator.p99 : Number.NaN;
+    const inboxOk = i50 <= 2 && i99 <= 2;
     out.push(
-      `- ${int(size)} conversations: Edgechat p50 ×${r50.toFixed(1)}, p99 ×${r99.toFixed(1)}, CPU/msg ×${cpu.toFixed(1)} of echo + insert — budget (≤ ×2) ${ok ? "met" : "**not met**"}`,
+      `- ${int(size)} conversations: Edgechat p50 ×${r50.toFixed(1)}, p99 ×${r99.toFixed(1)}, CPU/msg ×${cpu.toFixed(1)} of echo + insert — budget (≤ ×2) ${ok ? "met" : "**not met**"}; inbox p50 ×${i50.toFixed(1)}, p99 ×${i99.toFixed(1)} of delivery — ${inboxOk ? "met" : "**not met**"}`,
     );
   }
   return out.join("\n");
