@@ -36,6 +36,8 @@ export class SiteReport {
   private gapMs = DEFAULT_GAP_MS;
   /** Unknown until the Site answers a summary of this object's lifetime. */
   private previews = false;
+  /** A change since the last summary or preview left, which no preview has shown yet. */
+  private unpreviewed = false;
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -56,7 +58,13 @@ export class SiteReport {
   /** Something the inbox shows changed. */
   changed(): void {
     this.dirty = true;
+    this.unpreviewed = true;
     if (this.sending || this.waiting) return this.previewIfWanted();
+    this.sendOrWait();
+  }
+
+  /** Sends the folded changes now if the gap is over, else when it is (previewing them meanwhile). */
+  private sendOrWait(): void {
     const wait = this.lastSentAt + this.gapMs - Date.now();
     if (wait <= 0) return this.flush();
     this.previewIfWanted();
@@ -66,8 +74,10 @@ export class SiteReport {
     }, wait);
   }
 
+  /** Previews the newest state, unless the Site wants none or it was previewed already. */
   private previewIfWanted(): void {
-    if (!this.previews) return;
+    if (!this.previews || !this.unpreviewed) return;
+    this.unpreviewed = false;
     const sent = this.preview()?.then(
       (wanted) => {
         this.previews = wanted;
@@ -80,6 +90,7 @@ export class SiteReport {
   private flush(): void {
     if (!this.dirty) return;
     this.dirty = false;
+    this.unpreviewed = false;
     this.sending = true;
     const startedAt = Date.now();
     const sent = this.send()
@@ -97,7 +108,7 @@ export class SiteReport {
       )
       .finally(() => {
         this.sending = false;
-        if (this.dirty) this.changed();
+        if (this.dirty) this.sendOrWait();
       });
     this.ctx.waitUntil(sent);
   }
