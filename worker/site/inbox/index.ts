@@ -3,10 +3,10 @@
  * table, newer `rev` wins), the search index over it, and the fan-out of each change to
  * operators' admin sockets, routing and the operator notice — in batches (InboxFeed).
  */
-import type { InboxEntry } from "../../protocol";
+import type { InboxEntry, SiteServerFrame } from "../../protocol";
 import { defer, type SiteHost } from "../host";
 import { notifyOperatorsOfNewChat } from "../mail/notices";
-import { announcePresence, operatorsOnline, toOperators, toOperatorsAsIs } from "../presence";
+import { announcePresence, operatorsOnline, toOperatorsAsIs } from "../presence";
 import { inboxChanged as notifyAway } from "../notify";
 import { recordSummaries } from "../reports";
 import { afterInboxChange, readRouting } from "../routing";
@@ -94,10 +94,7 @@ export class InboxFeed {
     const known = this.queued.get(entry.id);
     if (!known || entry.rev > known.rev) this.queued.set(entry.id, entry);
     this.traffic.summary(entry.id, entry.lastSeq);
-    if (operatorsOnline(this.host) > 0) {
-      const frame = JSON.stringify({ type: "conversation", conversation: listed(entry) });
-      this.show({ id: entry.id, rev: entry.rev, frame });
-    }
+    if (operatorsOnline(this.host) > 0) this.show(entry.id, entry.rev, () => conversationFrame(entry));
     this.batch ??= new Promise<void>((resolve) => setTimeout(resolve, INBOX_BATCH_MS)).then(() => {
       this.batch = null;
       this.store();
@@ -110,7 +107,7 @@ export class InboxFeed {
   /** Takes a Conversation's preview: shown to operators, not stored; answers whether to send more. */
   preview(preview: Preview): boolean {
     this.traffic.preview();
-    this.show(preview);
+    this.show(preview.id, preview.rev, () => preview.frame);
     return this.wantsPreviews();
   }
 
@@ -133,12 +130,16 @@ export class InboxFeed {
     announcePresence(this.host);
   }
 
-  /** Sends a conversation's newest state to operators' lists, unless they have it or a newer one. */
-  private show(preview: Preview): void {
-    const shown = this.shown.get(preview.id);
-    if (shown && shown.rev >= preview.rev) return;
-    this.shown.set(preview.id, { ...preview, at: Date.now() });
-    this.due.set(preview.id, preview.frame);
+  /**
+   * Sends a conversation's newest state to operators' lists, unless they have it or a newer
+   * one (a summary after its preview, mostly): then its frame is not even serialized.
+   */
+  private show(id: string, rev: number, frameOf: () => string): void {
+    const shown = this.shown.get(id);
+    if (shown && shown.rev >= rev) return;
+    const frame = frameOf();
+    this.shown.set(id, { id, rev, frame, at: Date.now() });
+    this.due.set(id, frame);
     if (this.dueTimer) return;
     const wait = this.lastSentAt + PREVIEW_GATHER_MS - Date.now();
     if (wait <= 0) return this.sendDue();
@@ -179,7 +180,7 @@ export class InboxFeed {
     const nobodyOnline = operatorsOnline(this.host) === 0;
     const routing = readRouting(sql);
     for (const { entry, isNew } of stored) {
-      if (!this.shownAlready(entry)) toOperators(this.host, { type: "conversation", conversation: listed(entry) });
+      if (!this.shownAlready(entry)) toOperatorsAsIs(this.host, conversationFrame(entry));
       afterInboxChange(this.host, entry, routing);
       if (isNew && nobodyOnline && entry.lastMessage?.author === "visitor") {
         defer(this.host, "operator notice", notifyOperatorsOfNewChat(this.host, entry));
@@ -201,6 +202,12 @@ export class InboxFeed {
     if (shown.rev <= entry.rev) this.shown.delete(entry.id);
     return shown.rev >= entry.rev;
   }
+}
+
+/** The `conversation` frame operators' lists get for a summary, serialized. */
+function conversationFrame(entry: InboxEntry): string {
+  const frame: SiteServerFrame = { type: "conversation", conversation: listed(entry) };
+  return JSON.stringify(frame);
 }
 
 /** The entry as the inbox keeps and shows it: the activity is for reports only. */
