@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   ORIGIN,
@@ -11,6 +11,8 @@ import {
   visitorSocket,
   type Client,
 } from "./helpers";
+import { PREVIEW_LINK_MS } from "../../worker/conversation/preview-link";
+import { encodePreview, PREVIEW_SOCKET_PATH, PREVIEWS_NOT_WANTED } from "../../worker/lib/inbox-preview";
 import { siteStub } from "../../worker/lib/jurisdiction";
 import type { InboxEntry } from "../../worker/protocol";
 import { inboxEntry } from "../../worker/protocol/inbox-entry.fixture";
@@ -290,8 +292,34 @@ describe("previews", () => {
       unread: lastSeq,
       rev: lastSeq,
     });
+  const frameOf = (e: InboxEntry) => JSON.stringify({ type: "conversation", conversation: e });
 
-  it("are asked for while someone has the admin open and the site is not taking hundreds of messages a second", async () => {
+  /**
+   * 3,000 messages within a second, as ten conversations' summaries report them (a
+   * conversation's first summary counts as one message: the Site did not know it before).
+   * Their summaries then stand at seq 302.
+   */
+  async function rush(site: ReturnType<typeof siteStub>, ids: string[]) {
+    await Promise.all(ids.map((id) => site.conversationChanged(entry(id, 2))));
+    await Promise.all(ids.map((id) => site.conversationChanged(entry(id, 302))));
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+
+  /** A preview socket as a Conversation opens it, with the code it was closed with. */
+  async function previewSocket(site: ReturnType<typeof siteStub>) {
+    const res = await site.fetch(`https://site${PREVIEW_SOCKET_PATH}`, { headers: { Upgrade: "websocket" } });
+    const ws = res.webSocket!;
+    ws.accept();
+    const link = { ws, closedWith: null as number | null };
+    ws.addEventListener("close", (e) => {
+      link.closedWith = e.code;
+    });
+    return link;
+  }
+  const previewSockets = (site: ReturnType<typeof siteStub>) =>
+    runInDurableObject(site as unknown as DurableObjectStub, (_site, state) => state.getWebSockets("preview").length);
+
+  it("are asked for while someone has the admin open and the site is not taking thousands of messages a second", async () => {
     await createSite(BUSY);
     const cookie = await login(BUSY);
     const site = siteStub(env, BUSY);
@@ -302,26 +330,102 @@ describe("previews", () => {
     await list.next("inbox");
     expect((await site.conversationChanged(entry(ids[0]!, 2))).previews).toBe(true);
 
-    // 300 messages within a second, as ten conversations' summaries report them (a
-    // conversation's first summary counts as one message: the Site did not know it before).
-    await Promise.all(ids.map((id) => site.conversationChanged(entry(id, 2))));
-    await Promise.all(ids.map((id) => site.conversationChanged(entry(id, 32))));
-    await new Promise((r) => setTimeout(r, 1000));
-    expect((await site.conversationChanged(entry(ids[0]!, 33))).previews).toBe(false);
+    await rush(site, ids);
+    expect((await site.conversationChanged(entry(ids[0]!, 303))).previews).toBe(false);
     // A conversation still sending previews hears it in the preview's answer.
-    const preview = (e: InboxEntry) =>
-      site.conversationPreview({
-        id: e.id,
-        rev: e.rev,
-        frame: JSON.stringify({ type: "conversation", conversation: e }),
-      });
-    expect(await preview(entry(ids[2]!, 40))).toBe(false);
+    const preview = (e: InboxEntry) => site.conversationPreview({ id: e.id, rev: e.rev, frame: frameOf(e) });
+    expect(await preview(entry(ids[2]!, 310))).toBe(false);
 
     // Calm again: a second on, the conversations' summaries bring a message each.
     await new Promise((r) => setTimeout(r, 1100));
-    const answers = await Promise.all(ids.map((id) => site.conversationChanged(entry(id, 34))));
+    const answers = await Promise.all(ids.map((id) => site.conversationChanged(entry(id, 304))));
     expect(answers.at(-1)!.previews).toBe(true);
-    expect(await preview(entry(ids[3]!, 35))).toBe(true);
+    expect(await preview(entry(ids[3]!, 305))).toBe(true);
     list.close();
+  });
+
+  it("of a conversation that previews often travel on one socket, closed a second after its last", async () => {
+    const list = (await openSocket("/api/v1/admin/ws", { Cookie: owner })) as Client;
+    await list.next("inbox");
+    const { grant, tab } = await newVisitor();
+    const id = grant.conversationId;
+    const site = siteStub(env, SITE);
+    const presenceFrames = () => list.frames.filter((f) => f.type === "presence").length;
+    const presenceBefore = presenceFrames();
+    // The first summary's answer asks for previews; the messages after it are previewed.
+    const seqs = [await tab.say("one")];
+    await eventually(async () => expect(list.frames.some((f) => f.conversation?.id === id)).toBe(true));
+    await new Promise((r) => setTimeout(r, 50));
+    for (const text of ["two", "three", "four", "five"]) seqs.push(await tab.say(text));
+    // The list has the last of them (a preview made while the socket opened gives way to a
+    // newer one) long before the stored summary, which still holds the first.
+    const shownUpTo = () =>
+      Math.max(...list.frames.filter((f) => f.conversation?.id === id).map((f) => f.conversation.lastSeq));
+    await eventually(() => expect(shownUpTo()).toBe(seqs.at(-1)), 500);
+    expect((await entryOf(id))?.lastSeq).toBe(seqs[0]);
+    expect(await previewSockets(site)).toBe(1);
+
+    // Quiet for a second: the socket is closed, so the conversation can hibernate.
+    await eventually(async () => expect(await previewSockets(site)).toBe(0), PREVIEW_LINK_MS + 2000);
+    const more = await tab.say("six");
+    await eventually(async () =>
+      expect(list.frames.some((f) => f.conversation?.id === id && f.conversation.lastSeq === more)).toBe(true),
+    );
+    // It is no operator: neither its coming nor its going told operators anything of presence.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(presenceFrames()).toBe(presenceBefore);
+    list.close();
+    tab.ws.close();
+  });
+
+  it("over a socket are shown to operators, and a busy site closes it to stop them", async () => {
+    const site = siteStub(env, BUSY);
+    const cookie = await login(BUSY);
+    const list = (await openSocket("/api/v1/admin/ws", { Cookie: cookie })) as Client;
+    await list.next("inbox");
+    const ids = Array.from({ length: 10 }, () => env.CONVERSATION.newUniqueId().toString());
+    const link = await previewSocket(site);
+    const calm = entry(ids[0]!, 5);
+    link.ws.send(encodePreview({ id: calm.id, rev: calm.rev, frame: frameOf(calm) }));
+    expect((await list.next("conversation")).conversation).toMatchObject({ id: calm.id, lastSeq: 5 });
+
+    await rush(site, ids);
+    const busy = entry(ids[1]!, 310);
+    link.ws.send(encodePreview({ id: busy.id, rev: busy.rev, frame: frameOf(busy) }));
+    await eventually(() => expect(link.closedWith).toBe(PREVIEWS_NOT_WANTED));
+    list.close();
+  });
+
+  it("on a socket must be previews, and only a preview socket's are taken as one", async () => {
+    await createSite("calm-shop");
+    const site = siteStub(env, "calm-shop");
+    const cookie = await login("calm-shop");
+    const list = (await openSocket("/api/v1/admin/ws", { Cookie: cookie })) as Client;
+    await list.next("inbox");
+    const id = env.CONVERSATION.newUniqueId().toString();
+    const forged = entry(id, 7);
+
+    // An operator's admin socket is no way in: a preview sent on it shows nothing...
+    const other = (await openSocket("/api/v1/admin/ws", { Cookie: cookie })) as Client;
+    await other.next("inbox");
+    other.send(encodePreview({ id, rev: 7, frame: frameOf(forged) }));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(list.frames.filter((f) => f.type === "conversation")).toEqual([]);
+    // ...where the same on a preview socket would.
+    const link = await previewSocket(site);
+    link.ws.send(encodePreview({ id, rev: 7, frame: frameOf(forged) }));
+    expect((await list.next("conversation")).conversation).toMatchObject({ id, lastSeq: 7 });
+
+    for (const bad of ["not a preview", `${id} -1\n${frameOf(forged)}`, `${id} 7\n<b>html</b>`, `${id} NaN\n{}`]) {
+      const link = await previewSocket(site);
+      link.ws.send(bad);
+      await eventually(() => expect(link.closedWith).toBe(1007));
+    }
+    const binary = await previewSocket(site);
+    binary.ws.send(new TextEncoder().encode(encodePreview({ id, rev: 7, frame: frameOf(forged) })));
+    await eventually(() => expect(binary.closedWith).toBe(1007));
+    expect(list.frames.filter((f) => f.type === "conversation")).toEqual([]);
+    list.close();
+    other.close();
   });
 });

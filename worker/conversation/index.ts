@@ -36,6 +36,7 @@ import * as followup from "./followup";
 import { parseFrame } from "./frames";
 import type { ConversationHost } from "./host";
 import { operatorChanges, type OperatorAction } from "./operator-actions";
+import { PreviewLink } from "./preview-link";
 import { closeOperatorSockets, sessionOver, socketTags } from "./operator-sessions";
 import { postOperatorReply, type OperatorReply } from "./operator-reply";
 import { RateLimiter } from "./rate-limit";
@@ -65,6 +66,7 @@ export class Conversation extends SocketObject {
   protected readonly timers: Timers;
   private readonly limiter = new RateLimiter();
   private readonly report: SiteReport;
+  private readonly previews: PreviewLink;
   /** What feature modules see of this object. */
   protected readonly host: ConversationHost;
 
@@ -79,6 +81,10 @@ export class Conversation extends SocketObject {
       this.timers,
       () => this.syncSite(),
       () => this.previewToSite(),
+    );
+    this.previews = new PreviewLink(
+      () => this.host.site(),
+      () => this.report.previewsRefused(),
     );
     this.host = {
       id: ctx.id.toString(),
@@ -548,13 +554,11 @@ export class Conversation extends SocketObject {
    * Site answers whether it wants more. Its `rev` is the one the next saved summary will
    * carry, so the Site can tell them apart.
    */
-  private previewToSite(): Promise<boolean> | null {
-    const state = this.store.state();
-    if (!state || !this.store.lastSeq()) return null;
+  private previewToSite(): Promise<boolean> | undefined {
+    if (!this.store.state() || !this.store.lastSeq()) return;
     const summary = buildSummary(this.host.id, this.store);
     const frame: SiteServerFrame = { type: "conversation", conversation: summary };
-    const preview = { id: summary.id, rev: summary.rev, frame: JSON.stringify(frame) };
-    return siteStub(this.env, state.site_key).conversationPreview(preview);
+    return this.previews.send({ id: summary.id, rev: summary.rev, frame: JSON.stringify(frame) });
   }
 
   /** Sends the newest summary to the Site (SiteReport decides when). */

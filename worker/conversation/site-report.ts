@@ -49,11 +49,17 @@ export class SiteReport {
     private readonly send: () => Promise<SummaryAnswer | null>,
     /**
      * Sends the newest summary as a preview; answers whether the Site wants more (it stops
-     * them within a second of a rush, before the next summary would), or null when there
-     * was nothing to list yet.
+     * them within a second of a rush, before the next summary would), or nothing when there
+     * was nothing to list yet or the preview went over the socket of a busy conversation
+     * (see preview-link.ts: the Site refuses more by closing it, and `refused` is called).
      */
-    private readonly preview: () => Promise<boolean> | null,
+    private readonly preview: () => Promise<boolean> | undefined,
   ) {}
+
+  /** The Site wants no previews until its answer to a summary says otherwise. */
+  previewsRefused(): void {
+    this.previews = false;
+  }
 
   /** Something the inbox shows changed. */
   changed(): void {

@@ -6,6 +6,7 @@
  */
 import type { Env } from "../env";
 import { failure } from "../lib/errors";
+import { PREVIEW_SOCKET_PATH, type Preview } from "../lib/inbox-preview";
 import { migrate } from "../lib/migrate";
 import { SocketObject } from "../lib/socket-object";
 import { Timers } from "../lib/timers";
@@ -95,11 +96,17 @@ export class Site extends SocketObject {
 
   // ---- entry points ----
 
-  /** An operator's live socket for the inbox and presence (the Worker has checked the session). */
+  /**
+   * An operator's live socket for the inbox and presence (the Worker has checked the
+   * session), or a busy Conversation's socket for its previews.
+   */
   override async fetch(request: Request): Promise<Response> {
+    const upgrade = request.headers.get("Upgrade")?.toLowerCase() === "websocket";
+    // Only objects ask for this path: the Worker hands operators' sockets over as /ws.
+    if (upgrade && new URL(request.url).pathname === PREVIEW_SOCKET_PATH) return inbox.acceptPreviewSocket(this.host);
     const operatorId = request.headers.get("X-Edgechat-Peer");
     const sessionId = request.headers.get("X-Edgechat-Session") ?? "";
-    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket" || !operatorId) {
+    if (!upgrade || !operatorId) {
       return Response.json(
         { error: { code: "upgrade_required", message: "expected a WebSocket upgrade" } },
         { status: 426 },
@@ -111,13 +118,15 @@ export class Site extends SocketObject {
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  override async webSocketMessage(ws: WebSocket): Promise<void> {
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    if (inbox.isPreviewSocket(this.host, ws)) return this.feed.previewOverSocket(ws, message);
     // Operators' site sockets only listen; a ping keeps proxies from closing them.
     if (!socketSessions.checkSiteSocket(this.host, ws)) return;
     ws.send(JSON.stringify({ type: "presence", operatorsOnline: presence.operatorsOnline(this.host) }));
   }
 
   protected override socketGone(ws: WebSocket): void {
+    if (inbox.isPreviewSocket(this.host, ws)) return;
     presence.announcePresence(this.host, ws);
   }
 
@@ -216,7 +225,7 @@ export class Site extends SocketObject {
     contacts.saveContact(this.host.sql, visitorId, fields);
   }
   /** A conversation's newest state between its summaries, for operators' lists only. */
-  async conversationPreview(preview: inbox.Preview) {
+  async conversationPreview(preview: Preview) {
     return this.feed.preview(preview);
   }
   async conversationChanged(entry: InboxEntry) {

@@ -12,6 +12,7 @@ import { recordSummaries } from "../reports";
 import { afterInboxChange, readRouting } from "../routing";
 import { indexEntry } from "./search";
 import { InboxTraffic } from "./traffic";
+import { decodePreview, PREVIEWS_NOT_WANTED, type Preview } from "../../lib/inbox-preview";
 
 export { searchInbox } from "./search";
 
@@ -33,28 +34,19 @@ export const MIN_SUMMARY_GAP_MS = 1000;
 export const MAX_SUMMARY_GAP_MS = 10_000;
 /**
  * Previews are asked for while the site's conversations together take at most this many
- * messages a second. A preview is an event on the Site, which runs on the same thread as
- * the conversations (about 0.13 ms of it each, measured): at a few hundred messages a second
- * that time is better spent on the messages, and operators' lists follow the summaries' gap.
+ * messages a second. A preview is an event on the Site, which locally runs on the same
+ * thread as the conversations: by RPC about 0.13 ms of it, too much at a few hundred a
+ * second; a busy conversation's previews come over its socket (conversation/preview-link.ts)
+ * at 10–40 µs each, which measured no dearer for the message path at 900 messages a second
+ * (100 conversations) than none. Beyond this (1,000 conversations at once) the Site's time
+ * is better spent on storing summaries, and operators' lists follow the summaries' gap.
  * People chatting send far fewer: 100 visitors typing a line every 10 s are 10 a second.
  */
-export const PREVIEWS_UP_TO_MESSAGES_PER_S = 200;
+export const PREVIEWS_UP_TO_MESSAGES_PER_S = 2_000;
 /** What arrives for operators' lists within this of the last fan-out goes out together. */
 export const PREVIEW_GATHER_MS = 2;
 /** What was shown but never stored (an older summary, a conversation gone) is forgotten after this. */
 const SHOWN_KEPT_MS = 60_000;
-
-/**
- * What operators' lists are sent of a conversation: its summary as the `conversation`
- * frame, serialized, with the id and `rev` the Site orders them by. A Conversation's preview
- * comes serialized (a string crosses the call cheaper than the object, and the Site sends it
- * on as it is).
- */
-export interface Preview {
-  id: string;
-  rev: number;
-  frame: string;
-}
 
 /**
  * The Site's intake of summaries. Every conversation of a site reports here, so under load
@@ -67,7 +59,8 @@ export interface Preview {
  *
  * Operators' lists do not wait for the batch: a summary is sent to their sockets as it
  * arrives, and so are the previews a conversation sends between its summaries while the
- * Site asks for them (see SiteReport; the answer to each summary and preview says): while
+ * Site asks for them (see SiteReport; the answer to each summary and RPC preview says, and
+ * a preview socket is closed when they are no longer wanted): while
  * someone has the admin open and the site takes at most PREVIEWS_UP_TO_MESSAGES_PER_S
  * messages a second, as InboxTraffic tells. They go at once, or gathered within
  * PREVIEW_GATHER_MS when they come thick. What was shown is kept until a summary at least as
@@ -109,6 +102,15 @@ export class InboxFeed {
     this.traffic.preview();
     this.show(preview.id, preview.rev, () => preview.frame);
     return this.wantsPreviews();
+  }
+
+  /** A preview over a busy Conversation's socket (see acceptPreviewSocket): closed when no more are wanted. */
+  previewOverSocket(ws: WebSocket, message: string | ArrayBuffer): void {
+    const preview = decodePreview(message);
+    if (!preview) {
+      console.warn("inbox: a preview socket sent something else; closed");
+      ws.close(1007, "not a preview");
+    } else if (!this.preview(preview)) ws.close(PREVIEWS_NOT_WANTED, "no previews for now");
   }
 
   /** Previews are wanted while someone has the admin open and the site can afford them. */
@@ -202,6 +204,24 @@ export class InboxFeed {
     if (shown.rev <= entry.rev) this.shown.delete(entry.id);
     return shown.rev >= entry.rev;
   }
+}
+
+const PREVIEW_TAG = "preview";
+
+/**
+ * Accepts the socket a busy Conversation opens for its previews (conversation/preview-link.ts):
+ * a message on it costs the Site a fraction of an RPC. Hibernatable, so the Site can still
+ * be evicted while conversations hold them.
+ */
+export function acceptPreviewSocket(host: Pick<SiteHost, "ctx">): Response {
+  const { 0: client, 1: server } = new WebSocketPair();
+  host.ctx.acceptWebSocket(server, [PREVIEW_TAG]);
+  return new Response(null, { status: 101, webSocket: client });
+}
+
+/** True for a Conversation's preview socket, false for an operator's. */
+export function isPreviewSocket(host: Pick<SiteHost, "ctx">, ws: WebSocket): boolean {
+  return host.ctx.getTags(ws).includes(PREVIEW_TAG);
 }
 
 /** The `conversation` frame operators' lists get for a summary, serialized. */
