@@ -9,7 +9,8 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { siteStub } from "../../worker/lib/jurisdiction";
 import { beforeAll, describe, expect, it } from "vitest";
-import { STORAGE_COST } from "../bench/lib/cost.mjs";
+import { PREVIEW_LINK_MS as BILLED_PREVIEW_LINK_MS, STORAGE_COST } from "../bench/lib/cost.mjs";
+import { PREVIEW_LINK_MS } from "../../worker/conversation/preview-link";
 import {
   createSite,
   eventually,
@@ -104,5 +105,9 @@ describe("rows per message", () => {
     // The bill prices these figures: keep cost.mjs in step with what the objects do.
     for (const [figure, value] of Object.entries(measured))
       expect(value, figure).toBeCloseTo(STORAGE_COST[figure as keyof typeof STORAGE_COST], 0);
+  });
+
+  it("bills a preview socket for as long as it stays open", () => {
+    expect(BILLED_PREVIEW_LINK_MS).toBe(PREVIEW_LINK_MS);
   });
 });

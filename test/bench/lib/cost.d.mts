@@ -5,3 +5,4 @@ export declare const STORAGE_COST: {
   siteRowsWrittenPerSummary: number;
   siteRowsReadPerSummary: number;
 };
+export declare const PREVIEW_LINK_MS: number;

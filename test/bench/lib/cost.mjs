@@ -12,6 +12,10 @@
  * sent at once — the frame counted — and a summary folding it in later) and stores at most
  * one summary per message (the gap folds several in practice), so the Site's calls and rows
  * are upper bounds.
+ * A busy conversation sends its previews over a socket to its Site, and an open outgoing
+ * socket keeps it in memory, billed: at most PREVIEW_LINK_MS after each message (counted
+ * as an upper bound, as if every message opened one; the previews on it are counted as
+ * calls above, where they are billed 20:1).
  * Measured: the runtime's CPU per message and per conversation set up. Assumed, and printed
  * with the result: the internal calls per conversation set up and the storage kept.
  */
@@ -44,6 +48,9 @@ export const STORAGE_COST = {
   siteRowsWrittenPerSummary: 5,
   siteRowsReadPerSummary: 5,
 };
+
+/** How long a preview socket stays open after a conversation's last preview (worker/conversation/preview-link.ts). */
+export const PREVIEW_LINK_MS = 1_000;
 
 /** Summaries stored per message, at most (see above). */
 export const SUMMARIES_PER_MESSAGE = 1;
@@ -86,8 +93,10 @@ export function bill(kind, measured) {
   const siteUpdates = kind === "edgechat" ? messages * (measured.inboxFramesPerMessage + SUMMARIES_PER_MESSAGE) : 0;
   const doRequests = conversations * a.doRequestsPerConversation + wsIn / PRICES.wsMessagesPerRequest + siteUpdates;
   // Active (billed) time ≈ the runtime's CPU for the work: handlers are synchronous SQLite
-  // and sends; an idle object with hibernatable sockets is not billed.
-  const activeSeconds = (messages * measured.cpuMsPerMessage) / 1000;
+  // and sends; an idle object with hibernatable sockets is not billed. Plus, for Edgechat,
+  // the time a preview socket holds a conversation in memory (an upper bound, see above).
+  const activeSeconds =
+    (messages * measured.cpuMsPerMessage) / 1000 + (kind === "edgechat" ? (messages * PREVIEW_LINK_MS) / 1000 : 0);
   const lines = [
     {
       item: "Worker requests",
