@@ -35,14 +35,16 @@ export const MAX_SUMMARY_GAP_MS = 10_000;
 /**
  * Previews are asked for while the site's conversations together take at most this many
  * messages a second. A preview is an event on the Site, which locally runs on the same
- * thread as the conversations: by RPC about 0.13 ms of it, too much at a few hundred a
- * second; a busy conversation's previews come over its socket (conversation/preview-link.ts)
- * at 10–40 µs each, which measured no dearer for the message path at 900 messages a second
- * (100 conversations) than none. Beyond this (1,000 conversations at once) the Site's time
- * is better spent on storing summaries, and operators' lists follow the summaries' gap.
- * People chatting send far fewer: 100 visitors typing a line every 10 s are 10 a second.
+ * thread as the conversations: by RPC about 0.13 ms of it; a busy conversation's previews
+ * come over its socket instead (conversation/preview-link.ts), 10–40 µs each. Measured with
+ * the bench's load on 2 cores: at ~430 messages a second (50 conversations) previews left
+ * the message path's latency as it was (p50 12–18 ms against 5–21 without); at ~850 (100
+ * conversations) they tripled it (p50 45–228 ms against 14–39), the runtime being nearly
+ * full. Above this the Site's time is better spent on the messages, and operators' lists
+ * follow the summaries' gap. People chatting send far fewer: 100 visitors typing a line
+ * every 10 s are 10 a second.
  */
-export const PREVIEWS_UP_TO_MESSAGES_PER_S = 2_000;
+export const PREVIEWS_UP_TO_MESSAGES_PER_S = 600;
 /** What arrives for operators' lists within this of the last fan-out goes out together. */
 export const PREVIEW_GATHER_MS = 2;
 /** What was shown but never stored (an older summary, a conversation gone) is forgotten after this. */
