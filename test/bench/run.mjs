@@ -21,7 +21,7 @@ import { pathToFileURL } from "node:url";
 import { ROOT } from "../../scripts/local-server.mjs";
 import { KINDS, startTarget } from "../load/target.mjs";
 import { machine } from "../load/stats.mjs";
-import { bill, CONVERSATIONS } from "./lib/cost.mjs";
+import { bill, CONVERSATIONS, PREVIEW_LINK_MS } from "./lib/cost.mjs";
 import { runFanout } from "./lib/fanout.mjs";
 import { runLatency } from "./lib/latency.mjs";
 import { runMemory } from "./lib/memory.mjs";
@@ -150,7 +150,7 @@ Bill of ${CONVERSATIONS.toLocaleString("en-US")} conversations × 10 messages at
 
 ${billTable(bills)}
 
-Counted: 3 Worker requests per conversation (session, two sockets), every incoming WebSocket message (billed 20:1), calls to the Site per message at most the inbox frames per message (${measuredFor("edgechat").inboxFramesPerMessage.toFixed(2)}: a preview or a summary shown) plus one summary. Measured at ${smallest} conversations: runtime CPU per message, taken as the objects' billed active time (an upper bound: it includes wrangler's proxy), and per conversation set up, taken as Worker CPU. Counted in the objects (test/worker/storage-cost.test.ts): ${bills.edgechat.rows.written.toFixed(2)} rows written and ${bills.edgechat.rows.read.toFixed(2)} read per message, the Site's summaries included at one per message (at most: the gap folds several). Assumed for Edgechat: ${a.doRequestsPerConversation} Durable Object requests per conversation set up, ${a.rowsWrittenPerConversation} rows written per conversation set up, ${a.storageBytesPerConversation / 1024} KB stored per conversation.
+Counted: 3 Worker requests per conversation (session, two sockets), every incoming WebSocket message (billed 20:1), calls to the Site per message at most the inbox frames per message (${measuredFor("edgechat").inboxFramesPerMessage.toFixed(2)}: a preview or a summary shown) plus one summary. Measured at ${smallest} conversations: runtime CPU per message, taken as the objects' billed active time (an upper bound: it includes wrangler's proxy), plus ${PREVIEW_LINK_MS / 1000} s in memory per message for a conversation's preview socket (an upper bound: it stays open that long after the last of a burst), and per conversation set up, taken as Worker CPU. Counted in the objects (test/worker/storage-cost.test.ts): ${bills.edgechat.rows.written.toFixed(2)} rows written and ${bills.edgechat.rows.read.toFixed(2)} read per message, the Site's summaries included at one per message (at most: the gap folds several). Assumed for Edgechat: ${a.doRequestsPerConversation} Durable Object requests per conversation set up, ${a.rowsWrittenPerConversation} rows written per conversation set up, ${a.storageBytesPerConversation / 1024} KB stored per conversation.
 
 ${failures.length ? `Runs that failed: ${failures.join("; ")}.\n\n` : ""}Run took ${((Date.now() - started) / 60000).toFixed(1)} min.
 `;

@@ -299,10 +299,10 @@ describe("previews", () => {
    * conversation's first summary counts as one message: the Site did not know it before).
    * Their summaries then stand at seq 302.
    */
-  async function rush(site: ReturnType<typeof siteStub>, ids: string[]) {
+  async function rush(site: ReturnType<typeof siteStub>, ids: string[], thenWaitMs = 1000) {
     await Promise.all(ids.map((id) => site.conversationChanged(entry(id, 2))));
     await Promise.all(ids.map((id) => site.conversationChanged(entry(id, 302))));
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, thenWaitMs));
   }
 
   /** A preview socket as a Conversation opens it, with the code it was closed with. */
@@ -374,6 +374,44 @@ describe("previews", () => {
     // It is no operator: neither its coming nor its going told operators anything of presence.
     await new Promise((r) => setTimeout(r, 100));
     expect(presenceFrames()).toBe(presenceBefore);
+    list.close();
+    tab.ws.close();
+  });
+
+  it("stop when the Site closes a conversation's socket for them", async () => {
+    await createSite("rushed-shop");
+    const cookie = await login("rushed-shop");
+    const site = siteStub(env, "rushed-shop");
+    const list = (await openSocket("/api/v1/admin/ws", { Cookie: cookie })) as Client;
+    await list.next("inbox");
+    const { grant, tab } = await newVisitor("rushed-shop");
+    const id = grant.conversationId;
+    const shown = () => list.frames.filter((f) => f.conversation?.id === id).map((f) => f.conversation.lastSeq);
+    // Within one summary gap: the first message is summarized, the next open the socket.
+    await tab.say("one");
+    await eventually(() => expect(shown()).toHaveLength(1));
+    await new Promise((r) => setTimeout(r, 50));
+    await tab.say("two");
+    const three = await tab.say("three");
+    await eventually(async () => expect(await previewSockets(site)).toBe(1), 500);
+    await eventually(() => expect(shown()).toContain(three), 500);
+
+    // A rush elsewhere on the site: the next preview is shown, and its socket closed...
+    await rush(
+      site,
+      Array.from({ length: 10 }, () => env.CONVERSATION.newUniqueId().toString()),
+      0,
+    );
+    const four = await tab.say("four");
+    await eventually(async () => expect(await previewSockets(site)).toBe(0), 500);
+    // ...and the conversation opens no other for the message after it, which waits for
+    // the summary (whose answer says no previews either).
+    const five = await tab.say("five");
+    await new Promise((r) => setTimeout(r, 150));
+    expect(await previewSockets(site)).toBe(0);
+    expect(shown()).not.toContain(five);
+    await eventually(() => expect(Math.max(...shown())).toBe(five), 3000);
+    expect(four).toBeLessThan(five);
     list.close();
     tab.ws.close();
   });
