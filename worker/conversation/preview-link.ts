@@ -1,8 +1,8 @@
 /**
  * How a Conversation's previews reach its Site. An RPC is an event on the Site with a cost
- * of its own whatever it carries (about 0.1 ms of the runtime's thread, measured), which at
- * hundreds of messages a second is time taken from the messages; a message on an open socket
- * costs a fraction of that (10–40 µs, measured with test/bench's load). But an open
+ * of its own whatever it carries (90–130 µs of the runtime's thread, `npm run bench:calls`),
+ * which at hundreds of messages a second is time taken from the messages; a message on an
+ * open socket costs less (30 µs when they come thick, 80 when spread out). But an open
  * outgoing socket keeps the Conversation in memory (it cannot hibernate, and is billed by
  * the second), so a preview goes by RPC, and only a conversation that previews again within
  * PREVIEW_LINK_MS opens a socket to its Site for the next ones, and closes it after

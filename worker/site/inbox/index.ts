@@ -35,16 +35,19 @@ export const MAX_SUMMARY_GAP_MS = 10_000;
 /**
  * Previews are asked for while the site's conversations together take at most this many
  * messages a second. A preview is an event on the Site, which locally runs on the same
- * thread as the conversations: by RPC about 0.13 ms of it; a busy conversation's previews
- * come over its socket instead (conversation/preview-link.ts), 10–40 µs each. Measured with
- * the bench's load on 2 cores: at ~430 messages a second (50 conversations) previews left
- * the message path's latency as it was (p50 12–18 ms against 5–21 without); at ~850 (100
- * conversations) they tripled it (p50 45–228 ms against 14–39), the runtime being nearly
- * full. Above this the Site's time is better spent on the messages, and operators' lists
- * follow the summaries' gap. People chatting send far fewer: 100 visitors typing a line
+ * thread as the conversations: by RPC 90–130 µs of it, on a busy conversation's socket
+ * (conversation/preview-link.ts) 30–80 µs (`npm run bench:calls`). Measured with the
+ * bench's load on 2 cores, three runs each: at ~430 messages a second (50 conversations)
+ * previews left the message path's latency as it was (p50 4–12 ms against 5–21 without)
+ * and showed every message in the lists within 2× of its delivery; at ~850 (100
+ * conversations), the runtime being nearly full, they lengthened it (p50 5–65 ms, one run
+ * in three at the baseline's 5). Above this the Site's time is better spent on the
+ * messages, and operators' lists follow the summaries' gap. This also leaves room for the
+ * measure's jitter: at 600, bursts at 430 a second read as more and stopped previews for a
+ * summary's gap now and then. People chatting send far fewer: 100 visitors typing a line
  * every 10 s are 10 a second.
  */
-export const PREVIEWS_UP_TO_MESSAGES_PER_S = 600;
+export const PREVIEWS_UP_TO_MESSAGES_PER_S = 800;
 /** What arrives for operators' lists within this of the last fan-out goes out together. */
 export const PREVIEW_GATHER_MS = 2;
 /** What was shown but never stored (an older summary, a conversation gone) is forgotten after this. */
