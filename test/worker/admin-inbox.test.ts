@@ -14,6 +14,7 @@ import {
 import { PREVIEW_LINK_MS } from "../../worker/conversation/preview-link";
 import { encodePreview, PREVIEW_SOCKET_PATH, PREVIEWS_NOT_WANTED } from "../../worker/lib/inbox-preview";
 import { siteStub } from "../../worker/lib/jurisdiction";
+import { PREVIEWS_RESUME_AFTER_MS } from "../../worker/site/inbox";
 import type { InboxEntry } from "../../worker/protocol";
 import { inboxEntry } from "../../worker/protocol/inbox-entry.fixture";
 import { addOperator, call, expectJson } from "./admin-helpers";
@@ -293,6 +294,7 @@ describe("previews", () => {
       rev: lastSeq,
     });
   const frameOf = (e: InboxEntry) => JSON.stringify({ type: "conversation", conversation: e });
+  const previewOf = (e: InboxEntry) => ({ id: e.id, rev: e.rev, lastSeq: e.lastSeq, frame: frameOf(e) });
 
   /**
    * 3,000 messages within a second, as ten conversations' summaries report them (a
@@ -333,14 +335,18 @@ describe("previews", () => {
     await rush(site, ids);
     expect((await site.conversationChanged(entry(ids[0]!, 303))).previews).toBe(false);
     // A conversation still sending previews hears it in the preview's answer.
-    const preview = (e: InboxEntry) => site.conversationPreview({ id: e.id, rev: e.rev, frame: frameOf(e) });
+    const preview = (e: InboxEntry) => site.conversationPreview(previewOf(e));
     expect(await preview(entry(ids[2]!, 310))).toBe(false);
 
-    // Calm again: a second on, the conversations' summaries bring a message each.
+    // Calm again: a second on, the conversations' summaries bring a message each; previews
+    // come back once the site has stayed calm for PREVIEWS_RESUME_AFTER_MS.
     await new Promise((r) => setTimeout(r, 1100));
-    const answers = await Promise.all(ids.map((id) => site.conversationChanged(entry(id, 304))));
+    const early = await Promise.all(ids.map((id) => site.conversationChanged(entry(id, 304))));
+    expect(early.at(-1)!.previews).toBe(false);
+    await new Promise((r) => setTimeout(r, PREVIEWS_RESUME_AFTER_MS - 1000));
+    const answers = await Promise.all(ids.map((id) => site.conversationChanged(entry(id, 305))));
     expect(answers.at(-1)!.previews).toBe(true);
-    expect(await preview(entry(ids[3]!, 305))).toBe(true);
+    expect(await preview(entry(ids[3]!, 306))).toBe(true);
     list.close();
   });
 
@@ -424,12 +430,12 @@ describe("previews", () => {
     const ids = Array.from({ length: 10 }, () => env.CONVERSATION.newUniqueId().toString());
     const link = await previewSocket(site);
     const calm = entry(ids[0]!, 5);
-    link.ws.send(encodePreview({ id: calm.id, rev: calm.rev, frame: frameOf(calm) }));
+    link.ws.send(encodePreview(previewOf(calm)));
     expect((await list.next("conversation")).conversation).toMatchObject({ id: calm.id, lastSeq: 5 });
 
     await rush(site, ids);
     const busy = entry(ids[1]!, 310);
-    link.ws.send(encodePreview({ id: busy.id, rev: busy.rev, frame: frameOf(busy) }));
+    link.ws.send(encodePreview(previewOf(busy)));
     await eventually(() => expect(link.closedWith).toBe(PREVIEWS_NOT_WANTED));
     list.close();
   });
@@ -446,21 +452,27 @@ describe("previews", () => {
     // An operator's admin socket is no way in: a preview sent on it shows nothing...
     const other = (await openSocket("/api/v1/admin/ws", { Cookie: cookie })) as Client;
     await other.next("inbox");
-    other.send(encodePreview({ id, rev: 7, frame: frameOf(forged) }));
+    other.send(encodePreview(previewOf(forged)));
     await new Promise((r) => setTimeout(r, 200));
     expect(list.frames.filter((f) => f.type === "conversation")).toEqual([]);
     // ...where the same on a preview socket would.
     const link = await previewSocket(site);
-    link.ws.send(encodePreview({ id, rev: 7, frame: frameOf(forged) }));
+    link.ws.send(encodePreview(previewOf(forged)));
     expect((await list.next("conversation")).conversation).toMatchObject({ id, lastSeq: 7 });
 
-    for (const bad of ["not a preview", `${id} -1\n${frameOf(forged)}`, `${id} 7\n<b>html</b>`, `${id} NaN\n{}`]) {
+    for (const bad of [
+      "not a preview",
+      `${id} -1 7\n${frameOf(forged)}`,
+      `${id} 7 7\n<b>html</b>`,
+      `${id} NaN 7\n{}`,
+      `${id} 7\n${frameOf(forged)}`,
+    ]) {
       const link = await previewSocket(site);
       link.ws.send(bad);
       await eventually(() => expect(link.closedWith).toBe(1007));
     }
     const binary = await previewSocket(site);
-    binary.ws.send(new TextEncoder().encode(encodePreview({ id, rev: 7, frame: frameOf(forged) })));
+    binary.ws.send(new TextEncoder().encode(encodePreview(previewOf(forged))));
     await eventually(() => expect(binary.closedWith).toBe(1007));
     expect(list.frames.filter((f) => f.type === "conversation")).toEqual([]);
     list.close();

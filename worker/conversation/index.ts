@@ -558,7 +558,12 @@ export class Conversation extends SocketObject {
     if (!this.store.state() || !this.store.lastSeq()) return;
     const summary = buildSummary(this.host.id, this.store);
     const frame: SiteServerFrame = { type: "conversation", conversation: summary };
-    return this.previews.send({ id: summary.id, rev: summary.rev, frame: JSON.stringify(frame) });
+    return this.previews.send({
+      id: summary.id,
+      rev: summary.rev,
+      lastSeq: summary.lastSeq,
+      frame: JSON.stringify(frame),
+    });
   }
 
   /** Sends the newest summary to the Site (SiteReport decides when). */

@@ -9,11 +9,12 @@
 /**
  * A conversation's newest summary as operators' lists are sent it: the `conversation`
  * frame, serialized by the Conversation (the Site passes it on as it is), with the id and
- * `rev` the Site orders them by.
+ * `rev` the Site orders them by, and the last seq (the Site counts the messages it shows).
  */
 export interface Preview {
   id: string;
   rev: number;
+  lastSeq: number;
   frame: string;
 }
 
@@ -26,12 +27,12 @@ export const PREVIEW_SOCKET_PATH = "/previews";
 /** The close code with which a Site tells a Conversation it wants no previews for now. */
 export const PREVIEWS_NOT_WANTED = 4010;
 
-/** A preview as one socket message: a line with its id and `rev`, then the frame. */
+/** A preview as one socket message: a line with its id, `rev` and last seq, then the frame. */
 export function encodePreview(preview: Preview): string {
-  return `${preview.id} ${preview.rev}\n${preview.frame}`;
+  return `${preview.id} ${preview.rev} ${preview.lastSeq}\n${preview.frame}`;
 }
 
-const HEADER = /^(\S+) (\d{1,15})$/;
+const HEADER = /^(\S+) (\d{1,15}) (\d{1,15})$/;
 
 /** The preview in a socket message, or null when the message is not one. */
 export function decodePreview(message: string | ArrayBuffer): Preview | null {
@@ -40,5 +41,5 @@ export function decodePreview(message: string | ArrayBuffer): Preview | null {
   const header = lineEnd > 0 ? HEADER.exec(message.slice(0, lineEnd)) : null;
   const frame = message.slice(lineEnd + 1);
   if (!header || !frame.startsWith("{")) return null;
-  return { id: header[1]!, rev: Number(header[2]), frame };
+  return { id: header[1]!, rev: Number(header[2]), lastSeq: Number(header[3]), frame };
 }

@@ -50,6 +50,13 @@ export const MAX_SUMMARY_GAP_MS = 10_000;
 export const PREVIEWS_UP_TO_MESSAGES_PER_S = 800;
 /** What arrives for operators' lists within this of the last fan-out goes out together. */
 export const PREVIEW_GATHER_MS = 2;
+/**
+ * A site found over PREVIEWS_UP_TO_MESSAGES_PER_S asks for previews again only once it has
+ * stayed under it this long: summaries fold seconds of messages and come in waves, so a
+ * busy site reads as calm between two waves, and previews let back in then cost the
+ * message path before the next wave stops them.
+ */
+export const PREVIEWS_RESUME_AFTER_MS = 3_000;
 /** What was shown but never stored (an older summary, a conversation gone) is forgotten after this. */
 const SHOWN_KEPT_MS = 60_000;
 
@@ -76,10 +83,12 @@ export class InboxFeed {
   private readonly queued = new Map<string, InboxEntry>();
   private batch: Promise<void> | null = null;
   private readonly traffic = new InboxTraffic();
+  /** When the site was last found taking more messages than previews are for. */
+  private busyAt = Number.NEGATIVE_INFINITY;
   /** When `shown` was last rid of what was never stored (a scan of all of it: not per summary). */
   private shownPrunedAt = 0;
   /** What operators were shown of each conversation and is not stored yet, with when. */
-  private readonly shown = new Map<string, Preview & { at: number }>();
+  private readonly shown = new Map<string, Omit<Preview, "lastSeq"> & { at: number }>();
   /** Frames gathered for the next fan-out, by conversation. */
   private readonly due = new Map<string, string>();
   private dueTimer: ReturnType<typeof setTimeout> | undefined;
@@ -104,7 +113,7 @@ export class InboxFeed {
 
   /** Takes a Conversation's preview: shown to operators, not stored; answers whether to send more. */
   preview(preview: Preview): boolean {
-    this.traffic.preview();
+    this.traffic.preview(preview.id, preview.lastSeq);
     this.show(preview.id, preview.rev, () => preview.frame);
     return this.wantsPreviews();
   }
@@ -118,9 +127,13 @@ export class InboxFeed {
     } else if (!this.preview(preview)) ws.close(PREVIEWS_NOT_WANTED, "no previews for now");
   }
 
-  /** Previews are wanted while someone has the admin open and the site can afford them. */
-  private wantsPreviews(): boolean {
-    return this.traffic.messagesPerSecond() <= PREVIEWS_UP_TO_MESSAGES_PER_S && operatorsOnline(this.host) > 0;
+  /**
+   * Previews are wanted while someone has the admin open and the site can afford them (and
+   * has for PREVIEWS_RESUME_AFTER_MS).
+   */
+  private wantsPreviews(now = Date.now()): boolean {
+    if (this.traffic.messagesPerSecond(now) > PREVIEWS_UP_TO_MESSAGES_PER_S) this.busyAt = now;
+    return now - this.busyAt >= PREVIEWS_RESUME_AFTER_MS && operatorsOnline(this.host) > 0;
   }
 
   /**

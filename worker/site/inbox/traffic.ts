@@ -4,8 +4,10 @@
  * second they take together. Two measures, the larger wins:
  * - each conversation's own rate, from the seqs of its last two summaries: slow to learn (a
  *   summary gap), but it holds whether previews come or not;
- * - the summaries and previews arriving in the second under way (from a quarter second on)
- *   or in the one before: quick to see a rush from quiet.
+ * - the messages arriving in the second under way (from a quarter second on) or in the one
+ *   before, each counted once, when the first summary or preview that shows it arrives (a
+ *   summary that folds twenty messages counts twenty): quick to see a rush from quiet, and
+ *   true whether previews come or not.
  */
 
 /** A conversation that has not reported for this long is no longer active. */
@@ -14,25 +16,37 @@ export const ACTIVE_MS = 5_000;
 const SHORTEST_WINDOW_MS = 250;
 
 export class InboxTraffic {
-  private readonly conversations = new Map<string, { at: number; lastSeq: number; perS: number }>();
+  /**
+   * Active conversations: when their last summary came with which seq, their rate from it,
+   * and the last seq counted as arrived (a preview's, when one showed it first).
+   */
+  private readonly conversations = new Map<string, { at: number; lastSeq: number; perS: number; counted: number }>();
   /** The sum of the active conversations' own rates. */
   private ratesPerS = 0;
   private windowAt = 0;
+  /** Messages counted in the second under way. */
   private arrivals = 0;
   private lastWindowPerS = 0;
 
   /** A conversation's summary arrived. */
   summary(id: string, lastSeq: number, now = Date.now()): void {
-    this.arrived(now);
     const last = this.conversations.get(id);
+    this.arrived(last ? lastSeq - last.counted : 1, now);
     const perS = last ? (Math.max(0, lastSeq - last.lastSeq) * 1000) / Math.max(now - last.at, 100) : 0;
     this.ratesPerS += perS - (last?.perS ?? 0);
-    this.conversations.set(id, { at: now, lastSeq: Math.max(lastSeq, last?.lastSeq ?? 0), perS });
+    this.conversations.set(id, {
+      at: now,
+      lastSeq: Math.max(lastSeq, last?.lastSeq ?? 0),
+      perS,
+      counted: Math.max(lastSeq, last?.counted ?? 0),
+    });
   }
 
-  /** A conversation's preview arrived. */
-  preview(now = Date.now()): void {
-    this.arrived(now);
+  /** A conversation's preview arrived (one the Site has no summary of yet counts one message). */
+  preview(id: string, lastSeq: number, now = Date.now()): void {
+    const known = this.conversations.get(id);
+    this.arrived(known ? lastSeq - known.counted : 1, now);
+    if (known) known.counted = Math.max(known.counted, lastSeq);
   }
 
   /** How many conversations are active. */
@@ -48,9 +62,9 @@ export class InboxTraffic {
     return Math.max(this.ratesPerS, this.lastWindowPerS, underWay);
   }
 
-  private arrived(now: number): void {
+  private arrived(messages: number, now: number): void {
     this.roll(now);
-    this.arrivals++;
+    this.arrivals += Math.max(0, messages);
   }
 
   /** Once a second: closes the window, and forgets the conversations that went quiet (a scan of all). */
