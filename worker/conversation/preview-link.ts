@@ -48,7 +48,7 @@ export class PreviewLink {
     return this.open();
   }
 
-  /** Opens the socket and sends what came meanwhile; false when the Site refused it. */
+  /** Opens the socket and sends the newest preview that came meanwhile; rejects when it cannot be opened. */
   private async open(): Promise<boolean> {
     this.opening = true;
     try {

@@ -34,6 +34,9 @@ describe("InboxTraffic", () => {
     for (let i = 0; i < 10; i++) w.preview(`c${i}`, 6, 1_000);
     for (let i = 0; i < 10; i++) w.summary(`c${i}`, 6, 1_100);
     expect(w.messagesPerSecond(1_500)).toBeCloseTo(100, 0); // 50 within half a second
+    // A preview without a seq (from an object of an older version) counts nothing.
+    w.preview("c0", Number.NaN, 1_600);
+    expect(w.messagesPerSecond(1_600)).toBeCloseTo(50 / 0.6, 0);
   });
 
   it("forgets conversations quiet for five seconds, and their rates", () => {

@@ -46,7 +46,7 @@ export class InboxTraffic {
   preview(id: string, lastSeq: number, now = Date.now()): void {
     const known = this.conversations.get(id);
     this.arrived(known ? lastSeq - known.counted : 1, now);
-    if (known) known.counted = Math.max(known.counted, lastSeq);
+    if (known && lastSeq > known.counted) known.counted = lastSeq;
   }
 
   /** How many conversations are active. */
@@ -64,7 +64,8 @@ export class InboxTraffic {
 
   private arrived(messages: number, now: number): void {
     this.roll(now);
-    this.arrivals += Math.max(0, messages);
+    // A preview from an object of an older version carries no seq: NaN counts nothing.
+    this.arrivals += Math.max(0, messages) || 0;
   }
 
   /** Once a second: closes the window, and forgets the conversations that went quiet (a scan of all). */
