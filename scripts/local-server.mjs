@@ -197,10 +197,23 @@ export async function startTestServer({ persistTo, quiet = true, extraVars = {} 
   const os = await import("node:os");
   const throwaway = !persistTo;
   persistTo ??= mkdtempSync(path.join(os.tmpdir(), "edgechat-state-"));
-  const port = await freePort();
-  const vars = { ...localVars(port), TOKEN_SECRET: secret(), ADMIN_TOKEN: secret(), ...extraVars };
+  const secrets = { TOKEN_SECRET: secret(), ADMIN_TOKEN: secret() };
   const ownerPassword = `pw-${secret(8)}`;
-  const server = await startLocal({ port, persistTo, vars, quiet });
+  let server;
+  let vars;
+  for (let attempt = 1; !server; attempt++) {
+    const port = await freePort();
+    vars = { ...localVars(port), ...secrets, ...extraVars };
+    try {
+      server = await startLocal({ port, persistTo, vars, quiet });
+    } catch (err) {
+      // Test files start their servers side by side: another one may bind a port between
+      // freePort() finding it free and wrangler taking it. Fresh ports then.
+      if (attempt < 3 && /Address already in use/.test(err.message)) continue;
+      if (throwaway) rmSync(persistTo, { recursive: true, force: true });
+      throw err;
+    }
+  }
   const stop = async () => {
     await server.stop();
     if (throwaway) rmSync(persistTo, { recursive: true, force: true });
