@@ -46,11 +46,26 @@ async function waitForHealth(url, child, ms) {
  * Starts `wrangler dev` on 127.0.0.1:port with state in `persistTo`. Resolves when /healthz
  * answers. `stop()` ends wrangler and workerd by their process group. `config` names another
  * wrangler config than ./wrangler.toml (the benchmarks' baseline Workers under test/bench/).
+ * `vars` may be a function of the port. Without a `port` a free one is taken, and taken
+ * afresh when another server bound it first: test files start their servers side by side,
+ * and one may take a port between freePort() finding it free and wrangler binding it.
  */
-export async function startLocal({ port, persistTo, vars, quiet = false, env = {}, config }) {
+export async function startLocal({ port, vars, ...options }) {
+  const varsFor = (p) => (typeof vars === "function" ? vars(p) : vars);
+  if (port !== undefined) return startOnPort({ ...options, port, vars: varsFor(port) });
+  for (let attempt = 1; ; attempt++) {
+    const free = await freePort();
+    try {
+      return await startOnPort({ ...options, port: free, vars: varsFor(free) });
+    } catch (err) {
+      if (attempt >= 3 || !/Address already in use/.test(err.message)) throw err;
+    }
+  }
+}
+
+async function startOnPort({ port, persistTo, vars, quiet = false, env = {}, config }) {
   // Another server on the port would answer the health check in our place.
-  if (port !== undefined && (await portInUse(port))) throw new Error(portBusyMessage(port));
-  port ??= await freePort();
+  if (await portInUse(port)) throw new Error(portBusyMessage(port));
   const args = [
     "dev",
     ...(config ? ["--config", config] : []),
@@ -107,6 +122,7 @@ export async function startLocal({ port, persistTo, vars, quiet = false, env = {
   return {
     url,
     port,
+    vars,
     pid: child.pid,
     stop,
     consoleLinks: () => outboxLines.flatMap((l) => l.match(/https?:\/\/\S+/g) ?? []),
@@ -199,21 +215,12 @@ export async function startTestServer({ persistTo, quiet = true, extraVars = {} 
   persistTo ??= mkdtempSync(path.join(os.tmpdir(), "edgechat-state-"));
   const secrets = { TOKEN_SECRET: secret(), ADMIN_TOKEN: secret() };
   const ownerPassword = `pw-${secret(8)}`;
-  let server;
-  let vars;
-  for (let attempt = 1; !server; attempt++) {
-    const port = await freePort();
-    vars = { ...localVars(port), ...secrets, ...extraVars };
-    try {
-      server = await startLocal({ port, persistTo, vars, quiet });
-    } catch (err) {
-      // Test files start their servers side by side: another one may bind a port between
-      // freePort() finding it free and wrangler taking it. Fresh ports then.
-      if (attempt < 3 && /Address already in use/.test(err.message)) continue;
-      if (throwaway) rmSync(persistTo, { recursive: true, force: true });
-      throw err;
-    }
-  }
+  const server = await startLocal({
+    persistTo,
+    vars: (port) => ({ ...localVars(port), ...secrets, ...extraVars }),
+    quiet,
+  });
+  const { vars } = server;
   const stop = async () => {
     await server.stop();
     if (throwaway) rmSync(persistTo, { recursive: true, force: true });

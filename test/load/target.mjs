@@ -10,7 +10,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { demoSite, freePort, localVars, ROOT, secret, seedSite, startLocal } from "../../scripts/local-server.mjs";
+import { demoSite, localVars, ROOT, secret, seedSite, startLocal } from "../../scripts/local-server.mjs";
 import { Peer } from "./peer.mjs";
 import { runtimePids } from "./stats.mjs";
 
@@ -41,22 +41,21 @@ export async function startTarget(
 ) {
   const ownDir = !persistTo;
   persistTo ??= mkdtempSync(path.join(stateDir, `edgechat-${kind}-`));
-  port ??= await freePort();
   secrets ??= { TOKEN_SECRET: secret(), ADMIN_TOKEN: secret(), password: `pw-${secret(8)}` };
   // Hundreds of conversations from 127.0.0.1: the per-client visitor limits are scaled up.
-  const vars = {
+  const vars = (port) => ({
     ...localVars(port),
     TOKEN_SECRET: secrets.TOKEN_SECRET,
     ADMIN_TOKEN: secrets.ADMIN_TOKEN,
     VISITOR_LIMITS_SCALE: "1000",
-  };
+  });
   const env = { X_LOCAL_OBSERVABILITY: localTraces ? "true" : "false" };
   const server = await startLocal({ port, persistTo, vars, quiet, env, config: CONFIGS[kind] });
   const target = new Target(kind, server, persistTo, secrets);
   target.ownDir = ownDir;
   try {
     if (kind === "edgechat") {
-      await seedSite(server.url, vars.ADMIN_TOKEN, demoSite(secrets.password));
+      await seedSite(server.url, secrets.ADMIN_TOKEN, demoSite(secrets.password));
       await target.login();
       if (!autoReplies) await target.admin("PUT", "/api/v1/admin/autoreply", NO_AUTOREPLIES, 200);
     } else {
