@@ -16,15 +16,12 @@ import { pipeline } from "node:stream/promises";
 import { pathToFileURL } from "node:url";
 import { ROOT } from "../../scripts/local-server.mjs";
 import { rssBytes, runtimePids } from "../load/stats.mjs";
+import { numberOption } from "./lib/options.mjs";
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const CONVERSATIONS = arg("conversations", 10_000);
-const MESSAGES = arg("messages", 5);
+const CONVERSATIONS = numberOption("conversations", 10_000);
+const MESSAGES = numberOption("messages", 5);
 /** 0 skips the second import (the round trip at size; the first import already measures an import). */
-const REIMPORT = arg("reimport", 1);
+const REIMPORT = numberOption("reimport", 1);
 const MB = (b) => `${(b / 1024 / 1024).toFixed(0)} MB`;
 
 const { startTestServer } = await import(pathToFileURL(path.join(ROOT, "scripts/local-server.mjs")).href);

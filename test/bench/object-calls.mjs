@@ -15,15 +15,12 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startLocal } from "../../scripts/local-server.mjs";
 import { cpuMs, runtimePids } from "../load/stats.mjs";
+import { numberOption } from "./lib/options.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const option = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const ROUNDS = option("rounds", 2);
-const SENDERS = option("senders", 100);
-const COUNT = option("count", 100);
+const ROUNDS = numberOption("rounds", 2);
+const SENDERS = numberOption("senders", 100);
+const COUNT = numberOption("count", 100);
 const WAYS = ["none", "rpc", "socket", "hibernatable"];
 
 const persistTo = fs.mkdtempSync(path.join(os.tmpdir(), "edgechat-object-calls-"));

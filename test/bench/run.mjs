@@ -26,14 +26,9 @@ import { runFanout } from "./lib/fanout.mjs";
 import { runLatency } from "./lib/latency.mjs";
 import { runMemory } from "./lib/memory.mjs";
 import { billTable, budgetLines, figuresTable, latencyTable, pool } from "./lib/table.mjs";
+import { flag, option } from "./lib/options.mjs";
 import { runThroughput } from "./lib/throughput.mjs";
 
-const argv = process.argv.slice(2);
-const flag = (name) => argv.includes(`--${name}`);
-const option = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
-};
 const FULL = flag("full");
 const REPS = Number(option("reps", 2));
 const SIZES = option("sizes", FULL ? "10,100,1000" : "10,100")
