@@ -8,6 +8,7 @@ import type { Env } from "../env";
 import * as files from "../files/conversation";
 import { recordFiles } from "../files/ledger";
 import { failure, isFailure, type Failure } from "../lib/errors";
+import { conversationFrame } from "../lib/inbox-preview";
 import { siteStub } from "../lib/jurisdiction";
 import { migrate } from "../lib/migrate";
 import { attachPeer, broadcast, closeAll, peerOf, send, sendError, type Peer } from "../lib/peers";
@@ -23,7 +24,6 @@ import {
   type Message,
   type OperatorFrame,
   type RateFrame,
-  type SiteServerFrame,
 } from "../protocol";
 import * as archive from "./archive";
 import * as autoreply from "./autoreply";
@@ -557,12 +557,11 @@ export class Conversation extends SocketObject {
   private previewToSite(): Promise<boolean> | undefined {
     if (!this.store.state() || !this.store.lastSeq()) return;
     const summary = buildSummary(this.host.id, this.store);
-    const frame: SiteServerFrame = { type: "conversation", conversation: summary };
     return this.previews.send({
       id: summary.id,
       rev: summary.rev,
       lastSeq: summary.lastSeq,
-      frame: JSON.stringify(frame),
+      frame: conversationFrame(summary),
     });
   }
 

@@ -3,8 +3,11 @@
  * operators' inbox lists show a change at once (see conversation/site-report.ts and
  * site/inbox/). Both objects use this file: the Conversation writes previews, the Site reads
  * them, by RPC or over the socket a busy conversation opens to its Site
- * (conversation/preview-link.ts).
+ * (conversation/preview-link.ts); and both serialize a summary for operators' lists the
+ * same way (`conversationFrame`).
  */
+
+import type { InboxEntry, SiteServerFrame } from "../protocol";
 
 /**
  * A conversation's newest summary as operators' lists are sent it: the `conversation`
@@ -16,6 +19,21 @@ export interface Preview {
   rev: number;
   lastSeq: number;
   frame: string;
+}
+
+/** The entry as operators' lists show it and the inbox keeps it: the activity is for reports only. */
+export function listed(entry: InboxEntry): InboxEntry {
+  const { activity: _reportsOnly, ...rest } = entry;
+  return rest;
+}
+
+/**
+ * The `conversation` frame operators' lists get for a summary, serialized: a preview's, as
+ * the Conversation sends it, and a stored summary's, as the Site does.
+ */
+export function conversationFrame(entry: InboxEntry): string {
+  const frame: SiteServerFrame = { type: "conversation", conversation: listed(entry) };
+  return JSON.stringify(frame);
 }
 
 /**

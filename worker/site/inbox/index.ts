@@ -3,7 +3,7 @@
  * table, newer `rev` wins), the search index over it, and the fan-out of each change to
  * operators' admin sockets, routing and the operator notice — in batches (InboxFeed).
  */
-import type { InboxEntry, SiteServerFrame } from "../../protocol";
+import type { InboxEntry } from "../../protocol";
 import { defer, type SiteHost } from "../host";
 import { notifyOperatorsOfNewChat } from "../mail/notices";
 import { announcePresence, operatorsOnline, toOperatorsAsIs } from "../presence";
@@ -12,7 +12,7 @@ import { recordSummaries } from "../reports";
 import { afterInboxChange, readRouting } from "../routing";
 import { indexEntry } from "./search";
 import { InboxTraffic } from "./traffic";
-import { decodePreview, PREVIEWS_NOT_WANTED, type Preview } from "../../lib/inbox-preview";
+import { conversationFrame, decodePreview, listed, PREVIEWS_NOT_WANTED, type Preview } from "../../lib/inbox-preview";
 
 export { searchInbox } from "./search";
 
@@ -240,18 +240,6 @@ export function acceptPreviewSocket(host: Pick<SiteHost, "ctx">): Response {
 /** True for a Conversation's preview socket, false for an operator's. */
 export function isPreviewSocket(host: Pick<SiteHost, "ctx">, ws: WebSocket): boolean {
   return host.ctx.getTags(ws).includes(PREVIEW_TAG);
-}
-
-/** The `conversation` frame operators' lists get for a summary, serialized. */
-function conversationFrame(entry: InboxEntry): string {
-  const frame: SiteServerFrame = { type: "conversation", conversation: listed(entry) };
-  return JSON.stringify(frame);
-}
-
-/** The entry as the inbox keeps and shows it: the activity is for reports only. */
-function listed(entry: InboxEntry): InboxEntry {
-  const { activity: _reportsOnly, ...rest } = entry;
-  return rest;
 }
 
 /** Inbox entries, newest activity first. */
