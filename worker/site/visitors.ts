@@ -10,6 +10,7 @@ import type { Identity, SiteSettings, Trail, TrailCart, VisitorClient, WidgetCon
 import { blockedFailure, blockOn, onPageView } from "./engage";
 import { contactOf, recordClient, upsertContact, visitorOfUser } from "./contacts";
 import { defer, type SiteHost } from "./host";
+import { isListed } from "./inbox";
 import { recordIdentityRefused, recordOrigin } from "./install";
 import { operatorsOnline } from "./presence";
 import { countVisitor } from "./reports";
@@ -129,13 +130,13 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
     visitorId,
     req.visitorId === visitorId ? req.conversationId : undefined,
   );
-  if (conversationId !== req.conversationId && !listed(sql, conversationId)) {
+  if (conversationId !== req.conversationId && !isListed(sql, conversationId)) {
     const refused = countNewConversation(sql, req.ipKey, visitorId, limitScale(host.env));
     if (refused) return refused;
   }
   const contact = contactOf(sql, visitorId);
   // The token's conversation may still be on its way to the inbox: it counts as started too.
-  if (req.identity && contact && (req.conversationId === conversationId || listed(sql, conversationId))) {
+  if (req.identity && contact && (req.conversationId === conversationId || isListed(sql, conversationId))) {
     // The conversation copied the visitor at first contact; an identity learnt later updates it.
     const conversation = conversationStub(host.env, conversationId);
     if (conversation) {
@@ -158,7 +159,7 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
         ...(req.locale ? { locale: req.locale } : {}),
         ...(req.client?.language ? { language: req.client.language } : {}),
         ...(req.ipKey ? { ipKey: req.ipKey } : {}),
-        chatted: listed(sql, conversationId),
+        chatted: isListed(sql, conversationId),
         teamName: look.teamName || settings.name,
       })
     : null;
@@ -188,10 +189,6 @@ export function lookIn(look: SiteSettings["look"], locale: string | undefined): 
   const { texts, ...rest } = look;
   const own = texts?.[locale?.slice(0, 2).toLowerCase() === "ru" ? "ru" : "en"];
   return { ...rest, greeting: own?.greeting || rest.greeting, teamName: own?.teamName || rest.teamName };
-}
-
-function listed(sql: SqlStorage, conversationId: string): boolean {
-  return sql.exec("SELECT 1 FROM inbox WHERE id = ?", conversationId).toArray().length > 0;
 }
 
 /**
