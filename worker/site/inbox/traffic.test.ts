@@ -39,6 +39,18 @@ describe("InboxTraffic", () => {
     expect(w.messagesPerSecond(1_600)).toBeCloseTo(50 / 0.6, 0);
   });
 
+  it("counts the conversations it first hears of within the second under way and the one before", () => {
+    const t = new InboxTraffic();
+    for (let i = 0; i < 60; i++) t.summary(`c${i}`, 1, 100 + i);
+    for (let i = 0; i < 60; i++) t.summary(`c${i}`, 2, 400); // known: counted once
+    t.preview("unknown", 3, 400); // a preview makes no conversation known
+    expect(t.newcomers(500)).toBe(60);
+    t.summary("d", 1, 1_200); // the next second: the last one's 60 still count
+    expect(t.newcomers(1_200)).toBe(60);
+    expect(t.newcomers(2_300)).toBe(1); // a second on, only the one of the second before
+    expect(t.newcomers(4_500)).toBe(0);
+  });
+
   it("forgets conversations quiet for five seconds, and their rates", () => {
     const t = new InboxTraffic();
     t.summary("a", 1, 0);

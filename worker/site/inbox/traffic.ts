@@ -8,6 +8,10 @@
  *   before, each counted once, when the first summary or preview that shows it arrives (a
  *   summary that folds twenty messages counts twenty): quick to see a rush from quiet, and
  *   true whether previews come or not.
+ * And how many conversations it first heard of in the second under way or the one before:
+ * a crowd starting at once is a rush that neither measure shows in time, since a new
+ * conversation's rate shows only a summary's gap later, and the Site, busy with them, takes
+ * what they send late.
  */
 
 /** A conversation that has not reported for this long is no longer active. */
@@ -27,11 +31,15 @@ export class InboxTraffic {
   /** Messages counted in the second under way. */
   private arrivals = 0;
   private lastWindowPerS = 0;
+  /** Conversations first heard of in the second under way, and in the one before. */
+  private newcomersNow = 0;
+  private lastWindowNewcomers = 0;
 
   /** A conversation's summary arrived. */
   summary(id: string, lastSeq: number, now = Date.now()): void {
     const last = this.conversations.get(id);
     this.arrived(last ? lastSeq - last.counted : 1, now);
+    if (!last) this.newcomersNow++;
     const perS = last ? (Math.max(0, lastSeq - last.lastSeq) * 1000) / Math.max(now - last.at, 100) : 0;
     this.ratesPerS += perS - (last?.perS ?? 0);
     this.conversations.set(id, {
@@ -47,6 +55,12 @@ export class InboxTraffic {
     const known = this.conversations.get(id);
     this.arrived(known ? lastSeq - known.counted : 1, now);
     if (known && lastSeq > known.counted) known.counted = lastSeq;
+  }
+
+  /** How many conversations the Site first heard of in the second under way, or in the one before. */
+  newcomers(now = Date.now()): number {
+    this.roll(now);
+    return Math.max(this.newcomersNow, this.lastWindowNewcomers);
   }
 
   /** How many conversations are active. */
@@ -73,6 +87,8 @@ export class InboxTraffic {
     if (now - this.windowAt < 1000) return;
     this.lastWindowPerS = now - this.windowAt < 2000 ? (this.arrivals * 1000) / (now - this.windowAt) : 0;
     this.arrivals = 0;
+    this.lastWindowNewcomers = now - this.windowAt < 2000 ? this.newcomersNow : 0;
+    this.newcomersNow = 0;
     this.windowAt = now;
     for (const [id, c] of this.conversations) {
       if (now - c.at <= ACTIVE_MS) continue;
