@@ -14,7 +14,7 @@ import {
 import { PREVIEW_LINK_MS } from "../../worker/conversation/preview-link";
 import { encodePreview, PREVIEW_SOCKET_PATH, PREVIEWS_NOT_WANTED } from "../../worker/lib/inbox-preview";
 import { siteStub } from "../../worker/lib/jurisdiction";
-import { PREVIEWS_RESUME_AFTER_MS, PREVIEWS_UNTIL_NEW_PER_S } from "../../worker/site/inbox";
+import { CROWD_OF_NEW_CONVERSATIONS, PREVIEWS_RESUME_AFTER_MS } from "../../worker/site/inbox";
 import type { InboxEntry } from "../../worker/protocol";
 import { inboxEntry } from "../../worker/protocol/inbox-entry.fixture";
 import { addOperator, call, expectJson } from "./admin-helpers";
@@ -361,10 +361,10 @@ describe("previews", () => {
 
     // As many starting together as the limit: one message each is no rush, previews come.
     const first = await Promise.all(
-      newIds(PREVIEWS_UNTIL_NEW_PER_S).map((id) => site.conversationChanged(entry(id, 1))),
+      newIds(CROWD_OF_NEW_CONVERSATIONS).map((id) => site.conversationChanged(entry(id, 1))),
     );
     expect(first.every((answer) => answer.previews)).toBe(true);
-    // One more within the second is a crowd: it and the ones already known hear so.
+    // One more within a quarter second is a crowd: it and the ones already known hear so.
     const [late] = newIds(1);
     expect((await site.conversationChanged(entry(late!, 1))).previews).toBe(false);
     expect(await site.conversationPreview(previewOf(entry(late!, 2)))).toBe(false);

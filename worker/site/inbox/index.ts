@@ -49,17 +49,18 @@ export const MAX_SUMMARY_GAP_MS = 10_000;
  */
 export const PREVIEWS_UP_TO_MESSAGES_PER_S = 800;
 /**
- * More conversations than this starting within a second are taken as a rush too, before
- * their messages show it: a new conversation's rate shows only in its second summary, a gap
- * later, and what they send meanwhile reaches the Site late, the runtime being busy with
- * them. Measured with the bench's start (every conversation's first message at once, then
- * one every 50–150 ms; 2 cores, state in memory, three runs each): at 100 conversations the
- * previews let in before the measure saw ~850 messages a second took over a second to stop
- * and held the message path's p50 at 26–590 ms; without them 4–110 ms (echo + one insert:
- * 5–19). It is the summaries' own budget: their first summaries alone already exceed it.
- * 50 starting together still get previews (their lists 5–11 ms behind, p50).
+ * More conversations than this starting within CROWD_WITHIN_MS (200 a second and more) are
+ * taken as a rush too, before their messages show it: a new conversation's rate shows only
+ * in its second summary, a gap later, and what they send meanwhile reaches the Site late, the
+ * runtime being busy with them. Measured with the bench's start (every conversation's first
+ * message at once, then one every 50–150 ms; 2 cores, state in memory, three runs each): at
+ * 100 conversations the previews let in before the measure saw ~850 messages a second took
+ * over a second to stop and held the message path's p50 at 26–590 ms; without them 4–110 ms
+ * (echo + one insert: 5–19). 50 starting together still get previews (their lists 5–11 ms
+ * behind, p50), and so do conversations starting at 100 a second (the bench's fan-out).
  */
-export const PREVIEWS_UNTIL_NEW_PER_S = SUMMARY_BUDGET_PER_S;
+export const CROWD_OF_NEW_CONVERSATIONS = 50;
+export const CROWD_WITHIN_MS = 250;
 /** What arrives for operators' lists within this of the last fan-out goes out together. */
 export const PREVIEW_GATHER_MS = 2;
 /**
@@ -142,12 +143,12 @@ export class InboxFeed {
   /**
    * Previews are wanted while someone has the admin open and the site can afford them (and
    * has for PREVIEWS_RESUME_AFTER_MS): it takes at most PREVIEWS_UP_TO_MESSAGES_PER_S, and
-   * no crowd of conversations is starting (see PREVIEWS_UNTIL_NEW_PER_S).
+   * no crowd of conversations is starting (see CROWD_OF_NEW_CONVERSATIONS).
    */
   private wantsPreviews(now = Date.now()): boolean {
     const busy =
       this.traffic.messagesPerSecond(now) > PREVIEWS_UP_TO_MESSAGES_PER_S ||
-      this.traffic.newcomers(now) > PREVIEWS_UNTIL_NEW_PER_S;
+      this.traffic.crowdStarting(CROWD_OF_NEW_CONVERSATIONS, CROWD_WITHIN_MS, now);
     if (busy) this.busyAt = now;
     return now - this.busyAt >= PREVIEWS_RESUME_AFTER_MS && operatorsOnline(this.host) > 0;
   }

@@ -39,16 +39,18 @@ describe("InboxTraffic", () => {
     expect(w.messagesPerSecond(1_600)).toBeCloseTo(50 / 0.6, 0);
   });
 
-  it("counts the conversations it first hears of within the second under way and the one before", () => {
+  it("tells a crowd of new conversations starting together from the same number coming steadily", () => {
     const t = new InboxTraffic();
-    for (let i = 0; i < 60; i++) t.summary(`c${i}`, 1, 100 + i);
-    for (let i = 0; i < 60; i++) t.summary(`c${i}`, 2, 400); // known: counted once
-    t.preview("unknown", 3, 400); // a preview makes no conversation known
-    expect(t.newcomers(500)).toBe(60);
-    t.summary("d", 1, 1_200); // the next second: the last one's 60 still count
-    expect(t.newcomers(1_200)).toBe(60);
-    expect(t.newcomers(2_300)).toBe(1); // a second on, only the one of the second before
-    expect(t.newcomers(4_500)).toBe(0);
+    for (let i = 0; i < 51; i++) t.summary(`c${i}`, 1, 1_000 + i * 4); // 51 within 200 ms
+    for (let i = 0; i < 51; i++) t.summary(`c${i}`, 2, 1_300); // known: not new again
+    t.preview("unknown", 3, 1_300); // a preview makes no conversation known
+    expect(t.crowdStarting(50, 250, 1_300)).toBe(true);
+    expect(t.crowdStarting(51, 250, 1_300)).toBe(false); // not more than 51
+    expect(t.crowdStarting(50, 250, 1_500)).toBe(false); // the last came 300 ms ago
+
+    const steady = new InboxTraffic();
+    for (let i = 0; i < 200; i++) steady.summary(`c${i}`, 1, i * 10); // 100 a second for two seconds
+    expect(steady.crowdStarting(50, 250, 2_000)).toBe(false);
   });
 
   it("forgets conversations quiet for five seconds, and their rates", () => {

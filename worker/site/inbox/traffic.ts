@@ -8,14 +8,15 @@
  *   before, each counted once, when the first summary or preview that shows it arrives (a
  *   summary that folds twenty messages counts twenty): quick to see a rush from quiet, and
  *   true whether previews come or not.
- * And how many conversations it first heard of in the second under way or the one before:
- * a crowd starting at once is a rush that neither measure shows in time, since a new
- * conversation's rate shows only a summary's gap later, and the Site, busy with them, takes
- * what they send late.
+ * And when it first heard of its newest conversations: a crowd starting at once may be a
+ * rush that neither measure shows in time, since a new conversation's rate shows only a
+ * summary's gap later, and the Site, busy with them, takes what they send late.
  */
 
 /** A conversation that has not reported for this long is no longer active. */
 export const ACTIVE_MS = 5_000;
+/** How many newcomers' times are kept: more than the largest crowd asked about. */
+const NEWCOMERS_KEPT = 100;
 /** The shortest part of a second whose arrivals are taken as a rate. */
 const SHORTEST_WINDOW_MS = 250;
 
@@ -31,15 +32,17 @@ export class InboxTraffic {
   /** Messages counted in the second under way. */
   private arrivals = 0;
   private lastWindowPerS = 0;
-  /** Conversations first heard of in the second under way, and in the one before. */
-  private newcomersNow = 0;
-  private lastWindowNewcomers = 0;
+  /** When the Site first heard of its newest conversations, oldest first (at most NEWCOMERS_KEPT). */
+  private readonly newcomerTimes: number[] = [];
 
   /** A conversation's summary arrived. */
   summary(id: string, lastSeq: number, now = Date.now()): void {
     const last = this.conversations.get(id);
     this.arrived(last ? lastSeq - last.counted : 1, now);
-    if (!last) this.newcomersNow++;
+    if (!last) {
+      this.newcomerTimes.push(now);
+      if (this.newcomerTimes.length > NEWCOMERS_KEPT) this.newcomerTimes.shift();
+    }
     const perS = last ? (Math.max(0, lastSeq - last.lastSeq) * 1000) / Math.max(now - last.at, 100) : 0;
     this.ratesPerS += perS - (last?.perS ?? 0);
     this.conversations.set(id, {
@@ -57,10 +60,15 @@ export class InboxTraffic {
     if (known && lastSeq > known.counted) known.counted = lastSeq;
   }
 
-  /** How many conversations the Site first heard of in the second under way, or in the one before. */
-  newcomers(now = Date.now()): number {
-    this.roll(now);
-    return Math.max(this.newcomersNow, this.lastWindowNewcomers);
+  /**
+   * True when more than `count` conversations the Site had not heard of came within `withinMs`
+   * of each other, the last of them within `withinMs` of now.
+   */
+  crowdStarting(count: number, withinMs: number, now = Date.now()): boolean {
+    const times = this.newcomerTimes;
+    if (count >= times.length) return false;
+    const newest = times[times.length - 1]!;
+    return now - newest <= withinMs && newest - times[times.length - 1 - count]! <= withinMs;
   }
 
   /** How many conversations are active. */
@@ -87,8 +95,6 @@ export class InboxTraffic {
     if (now - this.windowAt < 1000) return;
     this.lastWindowPerS = now - this.windowAt < 2000 ? (this.arrivals * 1000) / (now - this.windowAt) : 0;
     this.arrivals = 0;
-    this.lastWindowNewcomers = now - this.windowAt < 2000 ? this.newcomersNow : 0;
-    this.newcomersNow = 0;
     this.windowAt = now;
     for (const [id, c] of this.conversations) {
       if (now - c.at <= ACTIVE_MS) continue;
