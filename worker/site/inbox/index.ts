@@ -53,10 +53,10 @@ export const PREVIEWS_UP_TO_MESSAGES_PER_S = 800;
  * taken as a rush too, before their messages show it: a new conversation's rate shows only
  * in its second summary, a gap later, and what they send meanwhile reaches the Site late, the
  * runtime being busy with them. Measured with the bench's start (every conversation's first
- * message at once, then one every 50–150 ms; 2 cores, state in memory, three runs each): at
- * 100 conversations the previews let in before the measure saw ~850 messages a second took
- * over a second to stop and held the message path's p50 at 26–590 ms; without them 4–110 ms
- * (echo + one insert: 5–19). 50 starting together still get previews (their lists 5–11 ms
+ * message at once, then one every 50–150 ms; 2 cores, state in memory): at 100 conversations
+ * the previews let in before the measure saw ~850 messages a second took over a second to
+ * stop and held the message path's p50 at 25–590 ms (ten runs); with none, 6–51 ms (five
+ * runs; echo + one insert 4–8). 50 starting together still get previews (their lists 6–19 ms
  * behind, p50), and so do conversations starting at 100 a second (the bench's fan-out).
  */
 export const CROWD_OF_NEW_CONVERSATIONS = 50;
