@@ -61,8 +61,8 @@ export class InboxTraffic {
   }
 
   /**
-   * True when more than `count` conversations the Site had not heard of came within `withinMs`
-   * of each other, the last of them within `withinMs` of now.
+   * True when more than `count` conversations new to the Site (or back after ACTIVE_MS without
+   * a summary) came within `withinMs` of each other, the last of them within `withinMs` of now.
    */
   crowdStarting(count: number, withinMs: number, now = Date.now()): boolean {
     const times = this.newcomerTimes;
