@@ -59,8 +59,10 @@ export class PreviewLink {
       socket.addEventListener("close", (event) => this.closed(socket, event.code));
       socket.addEventListener("error", () => this.closed(socket, 0));
       this.socket = socket;
-      this.closeWhenIdle();
+      // Sent before the idle check: a Site busy enough to answer the upgrade after
+      // PREVIEW_LINK_MS would otherwise see the socket closed before the preview it waited for.
       if (this.pending) socket.send(encodePreview(this.pending));
+      this.closeWhenIdle();
       return true;
     } catch (err) {
       // The next preview goes by RPC; the one after tries the socket again.
