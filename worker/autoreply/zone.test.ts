@@ -58,4 +58,16 @@ describe("isValidTimezone", () => {
     expect(isValidTimezone("Mars/Olympus")).toBe(false);
     expect(isValidTimezone("")).toBe(false);
   });
+
+  it("answers the same when asked again, after a thousand other casings of a name", () => {
+    for (let i = 0; i < 1_100; i++) {
+      const casing = [..."europe/berlin"].map((c, k) => ((i >> k) & 1 ? c.toUpperCase() : c)).join("");
+      expect(isValidTimezone(casing)).toBe(true);
+    }
+    for (const _ of [1, 2]) {
+      expect(isValidTimezone("Asia/Kathmandu")).toBe(true);
+      expect(isValidTimezone("Mars/Olympus")).toBe(false);
+      expect(isValidTimezone("Europe/Berlinx")).toBe(false);
+    }
+  });
 });

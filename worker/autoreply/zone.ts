@@ -26,12 +26,14 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 /**
- * Zone names the runtime was found to know. Asking it means making a formatter (~150 µs),
- * and sites on the default auto-replies ask on every batch of summaries and every page
- * view's greeting check; the names are the IANA list's, so the set stays small. Names it
- * does not know are not kept: anyone can send one.
+ * Zone names the runtime was found to know. Asking it means making a formatter (~100 µs),
+ * and a site on the default auto-replies asks on every batch of summaries (and, with
+ * greetings on, on every page view). Names it does not know are not kept, and the set
+ * stops growing at KNOWN_ZONES_KEPT: the runtime takes any casing of a name, and a visitor
+ * sends the zone they like.
  */
 const knownZones = new Set<string>();
+const KNOWN_ZONES_KEPT = 1_000;
 
 /** True when the runtime knows the IANA zone name (e.g. "Europe/Berlin"). */
 export function isValidTimezone(timeZone: string): boolean {
@@ -42,7 +44,7 @@ export function isValidTimezone(timeZone: string): boolean {
   } catch {
     return false;
   }
-  knownZones.add(timeZone);
+  if (knownZones.size < KNOWN_ZONES_KEPT) knownZones.add(timeZone);
   return true;
 }
 
