@@ -1,7 +1,17 @@
 import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ConversationStore } from "../../worker/conversation/store";
-import { createSite, eventually, login, noAutoReplies, operatorSocket, startSession, visitorSocket } from "./helpers";
+import {
+  createSite,
+  eventually,
+  login,
+  noAutoReplies,
+  openSocket,
+  operatorSocket,
+  startSession,
+  visitorSocket,
+  type Client,
+} from "./helpers";
 
 const SITE = "conv-shop";
 let cookie: string;
@@ -43,6 +53,19 @@ describe("conversation frames", () => {
         author: { kind: "operator", name: OWNER_NAME },
       });
     }
+  });
+
+  it("lets every tab of a new conversation in when they connect at once, and keeps the conversation one", async () => {
+    const grant = await startSession(SITE);
+    const path = `/api/v1/conversations/${grant.conversationId}/ws?token=${encodeURIComponent(grant.visitorToken)}`;
+    const opened = await Promise.all([1, 2, 3].map(() => openSocket(path)));
+    const refused = opened.filter((c) => c instanceof Response).map((r) => (r as Response).status);
+    expect(refused).toEqual([]);
+    const [first, ...others] = opened as Client[];
+    await Promise.all(opened.map((c) => (c as Client).hello()));
+    const seq = await first!.say("Three tabs, one chat");
+    expect(seq).toBe(1);
+    for (const tab of others) expect((await tab.next("message")).message).toMatchObject({ seq: 1 });
   });
 
   it("acknowledges a resent clientId again and stores it once", async () => {

@@ -67,6 +67,8 @@ export class Conversation extends SocketObject {
   private readonly limiter = new RateLimiter();
   private readonly report: SiteReport;
   private readonly previews: PreviewLink;
+  /** The state row being created for the first socket (see admitVisitor). */
+  private creating: Promise<void> | null = null;
   /** What feature modules see of this object. */
   protected readonly host: ConversationHost;
 
@@ -347,16 +349,23 @@ export class Conversation extends SocketObject {
   // ---- admission ----
 
   private async admitVisitor(siteKey: string, visitorId: string): Promise<Failure | null> {
-    const state = this.store.state();
-    if (state) {
-      if (state.site_key !== siteKey || state.visitor_id !== visitorId)
-        return failure(403, "forbidden", "this conversation belongs to another visitor");
-      const until = await this.ctx.storage.get<number>(BLOCKED_KEY);
-      return until && until > Date.now()
-        ? failure(403, "visitor_blocked", "chat is unavailable for this visitor")
-        : null;
+    if (!this.store.state()) {
+      // The tabs of a new conversation may connect at once (and an operator may write first):
+      // the first creates it while the others wait for it, rather than create it again.
+      this.creating ??= this.create(siteKey, visitorId).finally(() => {
+        this.creating = null;
+      });
+      await this.creating;
     }
-    // First contact: take what the site knows of the visitor, once.
+    const state = this.store.state()!;
+    if (state.site_key !== siteKey || state.visitor_id !== visitorId)
+      return failure(403, "forbidden", "this conversation belongs to another visitor");
+    const until = await this.ctx.storage.get<number>(BLOCKED_KEY);
+    return until && until > Date.now() ? failure(403, "visitor_blocked", "chat is unavailable for this visitor") : null;
+  }
+
+  /** First contact: the state row, with what the site knows of the visitor, taken once. */
+  private async create(siteKey: string, visitorId: string): Promise<void> {
     const contact = await siteStub(this.env, siteKey).contactOf(visitorId);
     this.store.create({
       site_key: siteKey,
@@ -368,7 +377,6 @@ export class Conversation extends SocketObject {
       locale: contact?.locale ?? null,
       timezone: contact?.timezone ?? null,
     });
-    return null;
   }
 
   private admitOperator(siteKey: string): Failure | null {
