@@ -46,7 +46,7 @@ export const STORAGE_COST = {
   conversationRowsWrittenPerMessage: 3,
   conversationRowsReadPerMessage: 2,
   siteRowsWrittenPerSummary: 5,
-  siteRowsReadPerSummary: 5,
+  siteRowsReadPerSummary: 4,
 };
 
 /** How long a preview socket stays open after a conversation's last preview (worker/conversation/preview-link.ts). */

@@ -204,22 +204,23 @@ export class InboxFeed {
     const entries = [...this.queued.values()];
     this.queued.clear();
     const { sql } = this.host;
+    const nobodyOnline = operatorsOnline(this.host) === 0;
     const stored = this.host.ctx.storage.transactionSync(() =>
       entries.flatMap((entry) => {
-        const isNew = !isListed(sql, entry.id);
-        return storeEntry(sql, entry) ? [{ entry, isNew }] : [];
+        // Only the notice of a new chat asks whether it is new, and only when nobody is online.
+        const newWithNobodyOnline = nobodyOnline && !isListed(sql, entry.id);
+        return storeEntry(sql, entry) ? [{ entry, newWithNobodyOnline }] : [];
       }),
     );
     recordSummaries(
       this.host,
       stored.map((s) => s.entry),
     );
-    const nobodyOnline = operatorsOnline(this.host) === 0;
     const routing = readRouting(sql);
-    for (const { entry, isNew } of stored) {
+    for (const { entry, newWithNobodyOnline } of stored) {
       if (!this.shownAlready(entry)) toOperatorsAsIs(this.host, conversationFrame(entry));
       afterInboxChange(this.host, entry, routing);
-      if (isNew && nobodyOnline && entry.lastMessage?.author === "visitor") {
+      if (newWithNobodyOnline && entry.lastMessage?.author === "visitor") {
         defer(this.host, "operator notice", notifyOperatorsOfNewChat(this.host, entry));
       }
     }

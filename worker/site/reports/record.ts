@@ -34,15 +34,27 @@ export function reportZone(sql: SqlStorage) {
   return { timeZone, schedule };
 }
 
-/** The stored facts of a conversation, or null. */
-export function factsOf(sql: SqlStorage, id: string): ConversationFacts | null {
-  const row = sql.exec<{ facts: string }>("SELECT facts FROM report_facts WHERE id = ?", id).toArray()[0];
-  return row ? (JSON.parse(row.facts) as ConversationFacts) : null;
+/** The stored facts of a conversation and the day they were counted in, or null. */
+function storedFactsOf(sql: SqlStorage, id: string): { facts: ConversationFacts; day: string | null } | null {
+  const row = sql
+    .exec<{ facts: string; day: string | null }>("SELECT facts, day FROM report_facts WHERE id = ?", id)
+    .toArray()[0];
+  return row ? { facts: JSON.parse(row.facts) as ConversationFacts, day: row.day } : null;
 }
 
-/** Stores facts (with the conversation's visitor) and marks the days they left and joined as needing a new count. */
-export function saveFacts(sql: SqlStorage, facts: ConversationFacts, visitorId: string, timeZone: string): void {
-  const before = sql.exec<{ day: string | null }>("SELECT day FROM report_facts WHERE id = ?", facts.id).toArray()[0];
+/**
+ * Stores facts (with the conversation's visitor) and marks the days they left (`before`, the
+ * stored row's, read here unless the caller has it) and joined as needing a new count.
+ */
+export function saveFacts(
+  sql: SqlStorage,
+  facts: ConversationFacts,
+  visitorId: string,
+  timeZone: string,
+  before: { day: string | null } | null = sql
+    .exec<{ day: string | null }>("SELECT day FROM report_facts WHERE id = ?", facts.id)
+    .toArray()[0] ?? null,
+): void {
   const day = dayOf(facts, timeZone);
   sql.exec(
     `INSERT INTO report_facts (id, day, first_visitor_at, facts, visitor_id) VALUES (?, ?, ?, ?, ?)
@@ -63,11 +75,12 @@ export function recordSummaries(host: SiteHost, entries: InboxEntry[]): void {
   let changed = false;
   let timeZone: string | null = null;
   for (const entry of entries) {
-    const prev = factsOf(sql, entry.id);
+    const stored = storedFactsOf(sql, entry.id);
+    const prev = stored?.facts ?? null;
     const next = mergeFacts(prev, entry, prev ? null : startPageOf(sql, entry.visitorId));
     if (!factsDiffer(prev, next)) continue;
     timeZone ??= reportZone(sql).timeZone;
-    saveFacts(sql, next, entry.visitorId, timeZone);
+    saveFacts(sql, next, entry.visitorId, timeZone, stored);
     changed = true;
   }
   if (changed && !host.timers.get(REPORTS_ROLLUP_TIMER)) {
