@@ -105,6 +105,27 @@ describe("sign-in without a site key", () => {
     );
   });
 
+  it("slows down wrong passwords sent at once as it does one after another", async () => {
+    await createSite("kl-at-once");
+    await join("kl-at-once", "rush@shop.example");
+    await eventually(async () => {
+      expect((await keyless({ email: "rush@shop.example", password: PASSWORD }, "198.51.100.70")).status).toBe(200);
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        keyless({ email: "rush@shop.example", password: `guess ${i}` }, "198.51.100.77"),
+      ),
+    );
+    const statuses = answers.map((r) => r.status).sort();
+    // FREE_LOGIN_FAILURES wrong passwords are answered; the rest wait, as they would one by one.
+    expect(statuses).toEqual([...Array(5).fill(401), ...Array(7).fill(429)]);
+    // A right password after a wrong one still signs in, and clears the count it was held to.
+    expect((await keyless({ email: "rush@shop.example", password: "wrong" }, "198.51.100.78")).status).toBe(401);
+    expect((await keyless({ email: "rush@shop.example", password: PASSWORD }, "198.51.100.78")).status).toBe(200);
+    for (let i = 0; i < 4; i++)
+      expect((await keyless({ email: "rush@shop.example", password: "wrong" }, "198.51.100.78")).status).toBe(401);
+  });
+
   it("refuses a malformed site key or email with the usual answers", async () => {
     expect((await keyless({ email: "x@shop.example", password: "p", siteKey: "Not A Key" })).status).toBe(401);
     const bad = await keyless({ email: "not an email", password: "p" });

@@ -38,7 +38,8 @@ export async function loginByEmail(
 ): Promise<KeylessLogin> {
   const dep = env.DEPLOYMENT.get(env.DEPLOYMENT.idFromName(DEPLOYMENT_OBJECT));
   const who = await clientKeyOf(env, client.ip);
-  const wait = await dep.loginWait(email, who);
+  // Counted as failed from here until a password matches (see loginAttempt).
+  const wait = await dep.loginAttempt(email, who);
   if (wait > 0)
     throw new ApiError(429, "too_many_attempts", `too many failed logins; try again in ${wait} s`, {
       "Retry-After": String(wait),
@@ -56,8 +57,8 @@ export async function loginByEmail(
     );
     matches = checked.filter((m): m is SiteChoice => m !== null);
   }
-  await dep.loginOutcome(email, who, matches.length > 0);
   if (!matches.length) throw new ApiError(401, "invalid_login", WRONG);
+  await dep.loginSucceeded(email, who);
   if (matches.length > 1) return { choose: matches };
   const siteKey = matches[0]!.siteKey;
   return { siteKey, session: await siteStub(env, siteKey).login(email, password, client) };

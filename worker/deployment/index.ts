@@ -102,11 +102,11 @@ export class Deployment extends DurableObject<Env> {
     await verifyPassword(password, DECOY);
     return false;
   }
-  async loginWait(email: string, clientKey: string): Promise<number> {
-    return directory.loginWait(this.sql, email, clientKey);
+  async loginAttempt(email: string, clientKey: string): Promise<number> {
+    return directory.loginAttempt(this.sql, email, clientKey);
   }
-  async loginOutcome(email: string, clientKey: string, ok: boolean): Promise<void> {
-    directory.loginOutcome(this.sql, email, clientKey, ok);
+  async loginSucceeded(email: string, clientKey: string): Promise<void> {
+    directory.loginSucceeded(this.sql, email, clientKey);
   }
 
   /** A new one-time code (returned once), optionally only for `email`. */

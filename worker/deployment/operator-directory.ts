@@ -37,19 +37,24 @@ function keysOf(email: string, clientKey: string) {
   return { pair: `email:${email.toLowerCase()}|${clientKey}`, client: `client:${clientKey}` };
 }
 
-/** Seconds this client must wait before trying `email` again, or 0. */
-export function loginWait(sql: SqlStorage, email: string, clientKey: string, now = Date.now()): number {
+/**
+ * A keyless login begins: the seconds this client must wait before trying `email` again, or
+ * 0, and then the attempt is counted as failed already. The passwords are checked at the
+ * sites, by calls during which other attempts come in: counted only once they failed,
+ * attempts sent at once would all pass the limit before the first was counted.
+ */
+export function loginAttempt(sql: SqlStorage, email: string, clientKey: string, now = Date.now()): number {
   const k = keysOf(email, clientKey);
-  return Math.max(lockoutSeconds(sql, k.pair, now), lockoutSeconds(sql, k.client, now, FREE_FAILURES_PER_CLIENT));
-}
-
-/** Counts a failed keyless login; a success clears the email's count for this client. */
-export function loginOutcome(sql: SqlStorage, email: string, clientKey: string, ok: boolean, now = Date.now()): void {
-  const k = keysOf(email, clientKey);
-  if (ok) {
-    sql.exec("DELETE FROM login_failures WHERE key = ?", k.pair);
-    return;
-  }
+  const wait = Math.max(lockoutSeconds(sql, k.pair, now), lockoutSeconds(sql, k.client, now, FREE_FAILURES_PER_CLIENT));
+  if (wait > 0) return wait;
   recordFailure(sql, k.pair, now);
   recordFailure(sql, k.client, now);
+  return 0;
+}
+
+/** The attempt was right after all: the email's count for this client is cleared, the client's own taken back. */
+export function loginSucceeded(sql: SqlStorage, email: string, clientKey: string): void {
+  const k = keysOf(email, clientKey);
+  sql.exec("DELETE FROM login_failures WHERE key = ?", k.pair);
+  sql.exec("UPDATE login_failures SET count = MAX(count - 1, 0) WHERE key = ?", k.client);
 }
