@@ -474,6 +474,58 @@ describe("transcripts, notifications, failures", () => {
     expect((await outbox()).some((m) => m.kind === "transcript" && m.to === "boss@shop.example")).toBe(true);
   });
 
+  it("emails an answer posted while the follow-up before it was being sent, in a follow-up of its own", async () => {
+    const site = "mail-followup-race";
+    await createSite(site);
+    const own = await login(site);
+    await noAutoReplies(own);
+    const grant = await startSession(site);
+    const tab = await visitorSocket(grant);
+    await tab.hello();
+    await tab.say("Do you ship to Riga?");
+    const address = `v${crypto.randomUUID().slice(0, 6)}@example.com`;
+    tab.send({ type: "contact", email: address });
+    await tab.next("contact");
+    tab.close();
+    const op = await operatorSocket(own, grant.conversationId);
+    await op.hello();
+    const conversation = env.CONVERSATION.get(env.CONVERSATION.idFromString(grant.conversationId));
+    const fire = async () => {
+      await runInDurableObject(conversation, (_i, state) => {
+        state.storage.sql.exec("UPDATE timers SET due = ? WHERE kind = 'followup'", Date.now() - 1);
+      });
+      return runDurableObjectAlarm(conversation);
+    };
+    const followups = async () => {
+      const res = await SELF.fetch(`${BASE}/api/v1/admin/outbox`, { headers: { Cookie: own } });
+      return followupsTo(((await res.json()) as any).messages, address);
+    };
+
+    await op.say("Yes, we do.");
+    await fire(); // learns the site's delay and waits for it
+    // The email provider takes a second to answer (MailChannels over the network).
+    const siteObject = env.SITE.get(env.SITE.idFromName(site));
+    const slowSend = async () => {
+      await new Promise((r) => setTimeout(r, 1000));
+      return { id: `mc-${crypto.randomUUID()}` };
+    };
+    const slowed = await runInDurableObject(siteObject as DurableObjectStub, async (instance: any, _state) => {
+      instance.host.mailer.provider = () => ({ name: "mailchannels", send: slowSend });
+      return true;
+    });
+    expect(slowed).toBe(true);
+    const sending = fire();
+    await new Promise((r) => setTimeout(r, 300));
+    await op.say("And shipping is free."); // while the first follow-up is on its way
+    await sending;
+    expect(await followups()).toHaveLength(1);
+    await fire();
+    await fire();
+    const both = await followups();
+    expect(both).toHaveLength(2);
+    expect(both.map((m: any) => m.message.text).join("\n")).toContain("And shipping is free.");
+  });
+
   it("emails operators when a conversation starts and nobody is online", async () => {
     // A site of its own: a late first summary of another test's conversation would take the
     // notice interval (one notice per 10 minutes, test/security/abuse.test.ts) of a shared one.

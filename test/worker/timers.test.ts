@@ -52,6 +52,34 @@ describe("timers: many jobs on one alarm", () => {
     });
   });
 
+  it("keeps a timer set again while its handler runs, and runs it again", async () => {
+    const stub = await objectWithTimers();
+    await runInDurableObject(stub, async (_i, state) => {
+      let release!: () => void;
+      const sending = new Promise<void>((r) => (release = r));
+      const runs: string[] = [];
+      const timers = new Timers(state.storage, {
+        mail: async (p) => {
+          runs.push(p.batch);
+          if (p.batch === "first") await sending; // the email provider takes its time
+        },
+      });
+      const now = Date.now();
+      await timers.set("mail", now, { batch: "first" });
+      const run = timers.run(now);
+      await new Promise((r) => setTimeout(r, 10));
+      // Asked meanwhile (a second answer posted): the running timer is not one that is set.
+      expect(timers.get("mail")).toBeNull();
+      await timers.set("mail", now, { batch: "second" }); // even for the same instant
+      release();
+      await run;
+      expect(timers.get("mail")).toMatchObject({ payload: { batch: "second" } });
+      await timers.run(now);
+      expect(runs).toEqual(["first", "second"]);
+      expect(timers.list()).toEqual([]);
+    });
+  });
+
   it("leaves an idle conversation with no alarm once nothing is due", async () => {
     await createSite("idle-shop");
     const cookie = await login("idle-shop");

@@ -27,9 +27,19 @@ export type TimerHandler = (payload: any, timer: TimerRow) => Promise<void> | vo
 /** A failing job is tried again after 10 s, 20 s, 40 s … and dropped after this many tries. */
 export const MAX_TIMER_ATTEMPTS = 8;
 
+/** One name for a timer's kind and key. */
+const idOf = (kind: string, key: string) => `${kind}\n${key}`;
+
 export class Timers {
   /** Alarm time we last set; undefined until read back after a wake. */
   private armed: number | null | undefined;
+  /**
+   * Timers whose handler is running, and whether one was set again meanwhile. A running
+   * handler has read its work already and its row is deleted when it ends, so to anyone
+   * asking meanwhile (an answer posted while the follow-up email is on its way) the timer
+   * is not set: they set it again, and that row is kept.
+   */
+  private readonly running = new Map<string, { setAgain: boolean }>();
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -46,6 +56,8 @@ export class Timers {
       due,
       JSON.stringify(payload),
     );
+    const run = this.running.get(idOf(kind, key));
+    if (run) run.setAgain = true;
     await this.arm();
   }
 
@@ -55,8 +67,9 @@ export class Timers {
     if (rowsWritten > 0) await this.arm();
   }
 
-  /** The timer `kind`/`key`, or null. */
+  /** The timer `kind`/`key`, or null (also while its handler runs and it was not set again). */
   get(kind: string, key = ""): TimerRow | null {
+    if (this.running.has(idOf(kind, key))) return null;
     const row = this.storage.sql
       .exec<{ kind: string; key: string; due: number; payload: string; attempts: number }>(
         "SELECT * FROM timers WHERE kind = ? AND key = ?",
@@ -87,16 +100,20 @@ export class Timers {
 
   private async runOne(timer: TimerRow, now: number): Promise<void> {
     const handler = this.handlers[timer.kind];
+    const id = idOf(timer.kind, timer.key);
+    const run = { setAgain: false };
+    this.running.set(id, run);
     try {
       if (handler) await handler(timer.payload, timer);
       else console.warn(`timers: no handler for kind ${timer.kind}; dropped`);
-      // A handler may have set the same timer again for later; keep that one.
-      this.storage.sql.exec(
-        "DELETE FROM timers WHERE kind = ? AND key = ? AND due = ?",
-        timer.kind,
-        timer.key,
-        timer.due,
-      );
+      // The handler, or someone while it ran, may have set the same timer again; keep that one.
+      if (!run.setAgain)
+        this.storage.sql.exec(
+          "DELETE FROM timers WHERE kind = ? AND key = ? AND due = ?",
+          timer.kind,
+          timer.key,
+          timer.due,
+        );
     } catch (err) {
       const attempts = timer.attempts + 1;
       console.error(`timers: ${timer.kind}/${timer.key} failed (try ${attempts}):`, err);
@@ -111,6 +128,8 @@ export class Timers {
         timer.kind,
         timer.key,
       );
+    } finally {
+      this.running.delete(id);
     }
   }
 
