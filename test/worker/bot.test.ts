@@ -387,3 +387,39 @@ describe("scenario", () => {
     expect(csv).toContain(",Анна,'+79123456789,anna@example.com,");
   });
 });
+
+describe("two lines sent at once", () => {
+  it("takes one of them as a field step's answer and asks the next step once", async () => {
+    const site = "bot-two-lines";
+    await createSite(site);
+    const own = await login(site);
+    await expectJson(call("PUT", "/bot/settings", own, { enabled: true, name: "Shop bot" }), 200);
+    await expectJson(
+      call("PUT", "/bot/scenario", own, {
+        enabled: true,
+        start: "name",
+        steps: [
+          { id: "name", type: "field", field: "name", text: { en: "Your name?", ru: "Как вас зовут?" }, next: "phone" },
+          { id: "phone", type: "field", field: "phone", text: { en: "Your phone?", ru: "Ваш телефон?" }, next: "done" },
+          { id: "done", type: "end", text: { en: "Thank you!", ru: "Спасибо!" } },
+        ],
+      }),
+      200,
+    );
+    const grant = await startSession(site, { locale: "en" });
+    const tab = await visitorSocket(grant);
+    await tab.hello();
+    expect((await tab.next("message")).message.text).toBe("Your name?");
+    tab.send({ type: "message", clientId: "line-1", text: "Anna" });
+    tab.send({ type: "message", clientId: "line-2", text: "Anna Petrova" });
+    await tab.next("ack");
+    await tab.next("ack");
+    await eventually(() => {
+      const asked = tab.frames.filter((f) => f.type === "message" && f.message.meta?.step === "phone");
+      expect(asked).toHaveLength(1);
+    });
+    await new Promise((r) => setTimeout(r, 300)); // a second question would come within this
+    const asked = tab.frames.filter((f) => f.type === "message" && f.message.meta?.step === "phone");
+    expect(asked.map((f) => f.message.text)).toEqual(["Your phone?"]);
+  });
+});

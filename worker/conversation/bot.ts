@@ -57,6 +57,8 @@ export async function afterVisitorMessage(host: ConversationHost, message: Messa
   if (bot.handoff_at !== null || state.last_operator_at !== null || state.assignee) return;
   if (bot.step && on.scenario) {
     const step = (await scenarioOf(host))?.steps.find((s) => s.id === bot.step);
+    // A line sent just before this one may have answered the step while the scenario was read.
+    if (botState(host).step !== bot.step) return;
     if (step?.type === "field") return fieldAnswered(host, step, message.text);
     if (step?.type === "booking" && !state.email) return bookingEmail(host, step, message.text);
   }
@@ -172,14 +174,30 @@ async function fieldAnswered(host: ConversationHost, step: ScenarioStep, raw: st
   const state = host.store.state()!;
   const checked = checkField(step.field!, raw, langFor(host));
   if ("error" in checked) return void say(host, checked.error, { bot: "invalid", step: step.id, field: step.field });
-  await quietAutoReply(host);
-  const key = step.field === "text" ? (step.key ?? "comment") : step.field!;
-  await host.site().botLeadField(subject(host), key, checked.value);
-  if (key === "email" && !state.email) host.store.update({ email: checked.value, ask_email: 0 });
-  if (key === "name" && !state.visitor_name) host.store.update({ visitor_name: checked.value });
-  const scenario = await scenarioOf(host);
+  await answeringStep(host, step, async () => {
+    await quietAutoReply(host);
+    const key = step.field === "text" ? (step.key ?? "comment") : step.field!;
+    await host.site().botLeadField(subject(host), key, checked.value);
+    if (key === "email" && !state.email) host.store.update({ email: checked.value, ask_email: 0 });
+    if (key === "name" && !state.visitor_name) host.store.update({ visitor_name: checked.value });
+    const scenario = await scenarioOf(host);
+    if (scenario && step.next) await enter(host, scenario, step.next);
+  });
+}
+
+/**
+ * Takes the step for this answer before anything is awaited, so that a second line the
+ * visitor sent at once finds it answered (and is not taken as its answer too, asking the
+ * next step twice); gives it back when the answer could not be recorded.
+ */
+async function answeringStep(host: ConversationHost, step: ScenarioStep, answer: () => Promise<void>): Promise<void> {
   setBot(host, { step: null });
-  if (scenario && step.next) await enter(host, scenario, step.next);
+  try {
+    await answer();
+  } catch (err) {
+    if (botState(host).step === null) setBot(host, { step: step.id });
+    throw err;
+  }
 }
 
 /**
@@ -221,10 +239,12 @@ const BOOKING_OFFER = 6;
 async function bookingEmail(host: ConversationHost, step: ScenarioStep, raw: string): Promise<void> {
   const checked = checkField("email", raw, langFor(host));
   if ("error" in checked) return void say(host, checked.error, { bot: "invalid", step: step.id, field: "email" });
-  await quietAutoReply(host);
-  host.store.update({ email: checked.value, ask_email: 0 });
-  await host.site().botLeadField(subject(host), "email", checked.value);
-  await offerSlots(host, step);
+  await answeringStep(host, step, async () => {
+    await quietAutoReply(host);
+    host.store.update({ email: checked.value, ask_email: 0 });
+    await host.site().botLeadField(subject(host), "email", checked.value);
+    await offerSlots(host, step);
+  });
 }
 
 /** The visitor clicked one of the offered slots: book it, or say why not and offer fresh ones. */
