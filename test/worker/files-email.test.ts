@@ -179,6 +179,49 @@ describe("attachments of a visitor's email reply", () => {
     ]);
     expect((await env.FILES.list({ prefix: `sites/${site}/` })).objects).toEqual([]);
   });
+
+  it("keeps two emails that arrive at once within the conversation's limit", async () => {
+    const site = "files-mail-at-once";
+    await createSite(site);
+    const own = await login(site);
+    await SELF.fetch(`${BASE}/api/v1/admin/settings`, {
+      method: "PUT",
+      headers: { Cookie: own, Origin: BASE, "Content-Type": "application/json" },
+      body: JSON.stringify({ files: { maxFileMB: 1, maxConversationMB: 2 } }),
+    });
+    const grant = await startSession(site);
+    (await visitorSocket(grant)).close();
+    const to = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example");
+    // Each email alone fits (two photos of 0.9 MB); both together do not.
+    const email = (id: string) =>
+      multipart(to, `<${id}@example.com>`, [
+        { name: `${id}-a.png`, type: "image/png", bytes: fx.png(100, 100, 900_000) },
+        { name: `${id}-b.png`, type: "image/png", bytes: fx.png(100, 100, 900_000) },
+      ]);
+    const results = await Promise.all([
+      handleInboundEmail(inbound(email("one"), to), env),
+      handleInboundEmail(inbound(email("two"), to), env),
+    ]);
+    expect(results.map((r) => r.outcome)).toEqual(["stored", "stored"]);
+    const stored = (await env.FILES.list({ prefix: `sites/${site}/conversations/${grant.conversationId}/` })).objects;
+    expect(stored.reduce((n, o) => n + o.size, 0)).toBeLessThanOrEqual(2 * 1024 * 1024);
+    const stub = env.CONVERSATION.get(env.CONVERSATION.idFromString(grant.conversationId));
+    const messages = await runInDurableObject(stub, (_i, s) =>
+      s.storage.sql
+        .exec<{ meta: string; attachments: string | null }>(
+          "SELECT meta, attachments FROM messages WHERE channel = 'email' ORDER BY seq",
+        )
+        .toArray(),
+    );
+    // Every file is in R2 and in the chat, or named as refused: none lost, none stored unseen.
+    const shown = messages.flatMap((m) => JSON.parse(m.attachments ?? "[]").map((f: { id: string }) => f.id));
+    const refused = messages.flatMap((m) => JSON.parse(m.meta).refusedFiles ?? []);
+    expect(shown.length + refused.length).toBe(4);
+    expect(stored.map((o) => o.key.split("/").pop()).sort()).toEqual([...shown].sort());
+    expect(refused.every((r: { reason: string }) => r.reason === "the conversation's files are over its limit")).toBe(
+      true,
+    );
+  });
 });
 
 describe("follow-up emails", () => {

@@ -47,6 +47,7 @@ export async function handleInboundEmail(message: ForwardableEmailMessage, env: 
     attachments: email.attachments.map(({ filename, mimeType, size }) => ({ filename, mimeType, size })),
     ...(stored.files.length ? { files: stored.files } : {}),
     ...(stored.refused.length ? { refusedFiles: stored.refused } : {}),
+    ...(stored.files.length ? { filesLimitBytes: stored.limitBytes } : {}),
   });
   // Not posted (a duplicate, or nothing to post): its files must not stay in R2.
   if (isFailure(result) || !("duplicate" in result) || result.duplicate) {
@@ -56,6 +57,9 @@ export async function handleInboundEmail(message: ForwardableEmailMessage, env: 
       address.conversationId,
       stored.files.map((f) => f.id),
     );
+  } else if (result.dropped?.length) {
+    // Posted without the files that no longer fitted: they must not stay in R2 either.
+    await deleteFiles(env.FILES, stored.siteKey, address.conversationId, result.dropped);
   }
   if (isFailure(result)) return reject(result.error.message);
   if ("ignored" in result) return { outcome: "ignored", why: "no new text" };

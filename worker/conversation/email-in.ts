@@ -9,6 +9,7 @@
 import { sha256Hex } from "../lib/crypto";
 import { failure, isFailure, type Failure } from "../lib/errors";
 import { MAX_TEXT, type Attachment, type Message } from "../protocol";
+import { OVER_CONVERSATION_LIMIT, usedBytes } from "../files/ledger";
 import type { ConversationHost } from "./host";
 
 export interface InboundEmail {
@@ -22,13 +23,15 @@ export interface InboundEmail {
   /** The attachments stored in R2 (worker/files/email.ts), and those refused with why. */
   files?: Attachment[];
   refusedFiles?: Array<{ name: string; reason: string }>;
+  /** The conversation's limit for its files, in bytes, checked again as `files` are posted. */
+  filesLimitBytes?: number;
 }
 
 /** Stores the reply (the Worker's email() handler verified the signed address). */
 export async function receiveEmail(
   host: ConversationHost,
   email: InboundEmail,
-): Promise<{ seq: number; duplicate: boolean } | { ignored: "empty" } | Failure> {
+): Promise<{ seq: number; duplicate: boolean; dropped?: string[] } | { ignored: "empty" } | Failure> {
   const state = host.store.state();
   if (!state) return failure(404, "not_found", "unknown conversation");
   const key = email.messageId ?? `${email.from.address}\n${email.subject}\n${email.text}`;
@@ -39,6 +42,21 @@ export async function receiveEmail(
   let text = email.text.trim() || (names ? `(${names})` : "");
   if (!text) return { ignored: "empty" };
   if (text.length > MAX_TEXT) text = `${text.slice(0, MAX_TEXT - 1)}…`;
+  // The room was measured before the files went to R2; another email or upload may have
+  // taken it meanwhile, so what no longer fits is dropped here (and deleted by the caller).
+  const files: Attachment[] = [];
+  const refusedFiles = [...(email.refusedFiles ?? [])];
+  const dropped: string[] = [];
+  let free = (email.filesLimitBytes ?? Number.POSITIVE_INFINITY) - usedBytes(host.sql);
+  for (const file of email.files ?? []) {
+    if (file.size <= free) {
+      files.push(file);
+      free -= file.size;
+    } else {
+      dropped.push(file.id);
+      refusedFiles.push({ name: file.name, reason: OVER_CONVERSATION_LIMIT });
+    }
+  }
   const sender = email.from.address.trim().toLowerCase();
   const verified = !!sender && sender === state.email?.trim().toLowerCase();
   const message = host.post({
@@ -53,11 +71,11 @@ export async function receiveEmail(
       attachments: email.attachments.slice(0, 20),
       ...(email.quoted ? { quoted: email.quoted } : {}),
       ...(verified ? {} : { unverifiedSender: true }),
-      ...(email.refusedFiles?.length ? { refusedFiles: email.refusedFiles.slice(0, 20) } : {}),
+      ...(refusedFiles.length ? { refusedFiles: refusedFiles.slice(0, 20) } : {}),
     },
-    ...(email.files?.length ? { attachments: email.files } : {}),
+    ...(files.length ? { attachments: files } : {}),
   });
-  return { seq: message.seq, duplicate: false };
+  return { seq: message.seq, duplicate: false, ...(dropped.length ? { dropped } : {}) };
 }
 
 /**

@@ -11,6 +11,7 @@ import { conversationStub, siteStub } from "../lib/jurisdiction";
 import type { Attachment, Message } from "../protocol";
 import { EMAIL_LINK_TTL_SECONDS, signedFilePath } from "./links";
 import { sniffFile } from "./sniff";
+import { OVER_CONVERSATION_LIMIT } from "./ledger";
 import { newFileId, putFile } from "./storage";
 
 /** At most this many attachments of one email are stored. */
@@ -23,6 +24,8 @@ export interface StoredAttachments {
   files: Attachment[];
   /** Attachments not stored, with why (shown to operators). */
   refused: Array<{ name: string; reason: string }>;
+  /** The conversation's limit, in bytes, which the conversation checks again when it posts them. */
+  limitBytes: number;
 }
 
 /** Stores the allowed attachments of an email reply to conversation `id`. */
@@ -31,14 +34,15 @@ export async function storeEmailAttachments(
   id: string,
   attachments: ReadonlyArray<{ filename: string; content: Uint8Array }>,
 ): Promise<StoredAttachments> {
-  const out: StoredAttachments = { siteKey: "", files: [], refused: [] };
+  const out: StoredAttachments = { siteKey: "", files: [], refused: [], limitBytes: 0 };
   const conversation = conversationStub(env, id);
   if (!attachments.length || !conversation) return out;
   const probe = await conversation.roomForEmail(Number.MAX_SAFE_INTEGER);
   if (isFailure(probe)) return out;
   out.siteKey = probe.siteKey;
   const limits = await siteStub(env, probe.siteKey).fileSettings();
-  const room = await conversation.roomForEmail(limits.maxConversationMB * MB);
+  out.limitBytes = limits.maxConversationMB * MB;
+  const room = await conversation.roomForEmail(out.limitBytes);
   let free = isFailure(room) ? 0 : room.freeBytes;
   for (const [i, a] of attachments.entries()) {
     const name = a.filename || `attachment-${i + 1}`;
@@ -46,7 +50,7 @@ export async function storeEmailAttachments(
     if (out.files.length >= MAX_EMAIL_FILES) refuse(`at most ${MAX_EMAIL_FILES} files per email`);
     else if (a.content.byteLength > limits.maxFileMB * MB)
       refuse(`larger than ${limits.maxFileMB} MB, this site's limit`);
-    else if (a.content.byteLength > free) refuse("the conversation's files are over its limit");
+    else if (a.content.byteLength > free) refuse(OVER_CONVERSATION_LIMIT);
     else {
       const sniffed = sniffFile(a.content, name);
       if ("code" in sniffed) refuse(sniffed.message);

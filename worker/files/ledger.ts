@@ -17,6 +17,9 @@ type FileRow = {
   author_kind: AuthorKind;
 };
 
+/** Why a file is refused when the conversation's files would pass its limit. */
+export const OVER_CONVERSATION_LIMIT = "the conversation's files are over its limit";
+
 /** Bytes the conversation's files take. */
 export function usedBytes(sql: SqlStorage): number {
   return sql.exec<{ n: number | null }>("SELECT SUM(size) AS n FROM files").one().n ?? 0;
