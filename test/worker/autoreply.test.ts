@@ -190,6 +190,47 @@ describe("auto-replies", () => {
     expect(kinds).toEqual(["visitor", "operator", "visitor"]);
   });
 
+  it("stays quiet when the operator answers while the Site is asked for the rules", async () => {
+    await saveSettings(openToday());
+    const { tab, stub } = await visitor();
+    await tab.say("anyone?");
+    // The wait's first run has set the rule's timeout.
+    await eventually(async () =>
+      expect(
+        await runInDurableObject(stub, (_i, s) =>
+          s.storage.sql.exec("SELECT payload FROM timers WHERE kind = 'autoreply'").toArray(),
+        ),
+      ).toEqual([{ payload: expect.stringContaining('"timedOut":true') }]),
+    );
+    // The operator's answer lands while the timeout's run waits for the Site's rules.
+    const slowed = await runInDurableObject(stub as DurableObjectStub, async (instance: any, _state) => {
+      const host = instance.host as ConversationHost & { site: () => any };
+      const siteOf = host.site;
+      host.site = () =>
+        new Proxy(siteOf() as any, {
+          get(site, name) {
+            if (name !== "autoReplyContext") return site[name];
+            return async (visitorId: string) => {
+              const context = await site.autoReplyContext(visitorId);
+              host.post({
+                author: { kind: "operator", id: "op-1", name: "Olga" },
+                text: "Hi, I am here.",
+                at: Date.now(),
+              });
+              return context;
+            };
+          },
+        });
+      return true;
+    });
+    expect(slowed).toBe(true);
+    await timeoutPasses(stub);
+    expect((await tab.next("message")).message.text).toBe("Hi, I am here.");
+    await tab.none("message", 300);
+    const kinds = (await tab.hello()).messages.map((m: any) => m.author.kind);
+    expect(kinds).toEqual(["visitor", "operator"]);
+  });
+
   it("previews what a visitor would get at an instant", async () => {
     await saveSettings(closedToday());
     const at = `${day(0)}T12:00:00Z`;

@@ -38,15 +38,23 @@ export async function endWait(host: ConversationHost): Promise<void> {
   await host.timers.cancel(AUTOREPLY_TIMER);
 }
 
+/** The conversation's state while the job's wait is still open and unanswered, else null. */
+function waitUnanswered(host: ConversationHost, job: AutoReplyJob) {
+  const state = host.store.state();
+  return state && state.waiting_since === job.waitStart && state.autoreplied_wait !== job.waitStart ? state : null;
+}
+
 /** The timer's handler: decides, waits for the timeout, or posts the reply. Idempotent. */
 export async function runAutoReply(host: ConversationHost, job: AutoReplyJob): Promise<void> {
-  const state = host.store.state();
-  if (!state || state.waiting_since !== job.waitStart || state.autoreplied_wait === job.waitStart) return;
+  const before = waitUnanswered(host, job);
+  if (!before) return;
   // Usually known by now (the tab's hello, or the bot's question about this message): a site
   // without rules then costs no question about this visitor.
   if ((await automations(host)).autoReplies === false) return;
-  const context = await host.site().autoReplyContext(state.visitor_id);
-  if (!context || context.settings.rules.length === 0) return;
+  const context = await host.site().autoReplyContext(before.visitor_id);
+  // Other events come in while the Site is asked: an operator's answer ends the wait.
+  const state = waitUnanswered(host, job);
+  if (!state || !context || context.settings.rules.length === 0) return;
   const now = Date.now();
   if (withinQuietWindow(context.settings, new Date(now), state.last_operator_at)) return;
   const reply = chooseReply(context.settings, {
