@@ -37,14 +37,17 @@ async function fire(stub: DurableObjectStub, kind: string) {
 }
 
 /** A visitor who left their email, and an operator on the conversation. */
-async function chatWithEmail(address = `v${crypto.randomUUID().slice(0, 6)}@example.com`) {
-  const grant = await startSession(SITE, { trail: { pages: [{ url: "https://shop.example/boots", at: 1 }] } });
+async function chatWithEmail(
+  address = `v${crypto.randomUUID().slice(0, 6)}@example.com`,
+  site = { key: SITE, cookie: () => cookie },
+) {
+  const grant = await startSession(site.key, { trail: { pages: [{ url: "https://shop.example/boots", at: 1 }] } });
   const tab = await visitorSocket(grant);
   await tab.hello();
   await tab.say("Do you ship to Riga?");
   tab.send({ type: "contact", email: address });
   await tab.next("contact");
-  const op = await operatorSocket(cookie, grant.conversationId);
+  const op = await operatorSocket(site.cookie(), grant.conversationId);
   await op.hello();
   const stub = env.CONVERSATION.get(env.CONVERSATION.idFromString(grant.conversationId));
   return { grant, tab, op, stub, address };
@@ -479,30 +482,15 @@ describe("transcripts, notifications, failures", () => {
     await createSite(site);
     const own = await login(site);
     await noAutoReplies(own);
-    const grant = await startSession(site);
-    const tab = await visitorSocket(grant);
-    await tab.hello();
-    await tab.say("Do you ship to Riga?");
-    const address = `v${crypto.randomUUID().slice(0, 6)}@example.com`;
-    tab.send({ type: "contact", email: address });
-    await tab.next("contact");
+    const { tab, op, stub, address } = await chatWithEmail(undefined, { key: site, cookie: () => own });
     tab.close();
-    const op = await operatorSocket(own, grant.conversationId);
-    await op.hello();
-    const conversation = env.CONVERSATION.get(env.CONVERSATION.idFromString(grant.conversationId));
-    const fire = async () => {
-      await runInDurableObject(conversation, (_i, state) => {
-        state.storage.sql.exec("UPDATE timers SET due = ? WHERE kind = 'followup'", Date.now() - 1);
-      });
-      return runDurableObjectAlarm(conversation);
-    };
     const followups = async () => {
       const res = await SELF.fetch(`${BASE}/api/v1/admin/outbox`, { headers: { Cookie: own } });
       return followupsTo(((await res.json()) as any).messages, address);
     };
 
     await op.say("Yes, we do.");
-    await fire(); // learns the site's delay and waits for it
+    await fire(stub, "followup"); // learns the site's delay and waits for it
     // The email provider takes a second to answer (MailChannels over the network).
     const siteObject = env.SITE.get(env.SITE.idFromName(site));
     const slowSend = async () => {
@@ -514,13 +502,13 @@ describe("transcripts, notifications, failures", () => {
       return true;
     });
     expect(slowed).toBe(true);
-    const sending = fire();
+    const sending = fire(stub, "followup");
     await new Promise((r) => setTimeout(r, 300));
     await op.say("And shipping is free."); // while the first follow-up is on its way
     await sending;
     expect(await followups()).toHaveLength(1);
-    await fire();
-    await fire();
+    await fire(stub, "followup");
+    await fire(stub, "followup");
     const both = await followups();
     expect(both).toHaveLength(2);
     expect(both.map((m: any) => m.message.text).join("\n")).toContain("And shipping is free.");

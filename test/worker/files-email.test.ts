@@ -101,6 +101,16 @@ function inbound(raw: string, to: string) {
   } as unknown as ForwardableEmailMessage;
 }
 
+/** Sets a site's file limits as its owner. */
+async function fileLimits(owner: string, files: { maxFileMB: number; maxConversationMB?: number }) {
+  const res = await SELF.fetch(`${BASE}/api/v1/admin/settings`, {
+    method: "PUT",
+    headers: { Cookie: owner, Origin: BASE, "Content-Type": "application/json" },
+    body: JSON.stringify({ files }),
+  });
+  expect(res.status).toBe(200);
+}
+
 async function keys(conversationId: string): Promise<string[]> {
   return (await env.FILES.list({ prefix: `sites/${SITE}/conversations/${conversationId}/` })).objects.map((o) => o.key);
 }
@@ -152,12 +162,7 @@ describe("attachments of a visitor's email reply", () => {
   it("keeps within the site's limits", async () => {
     const site = "files-mail-small";
     await createSite(site);
-    const small = await login(site);
-    await SELF.fetch(`${BASE}/api/v1/admin/settings`, {
-      method: "PUT",
-      headers: { Cookie: small, Origin: BASE, "Content-Type": "application/json" },
-      body: JSON.stringify({ files: { maxFileMB: 1 } }),
-    });
+    await fileLimits(await login(site), { maxFileMB: 1 });
     const grant = await startSession(site);
     (await visitorSocket(grant)).close();
     const to = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example");
@@ -183,12 +188,7 @@ describe("attachments of a visitor's email reply", () => {
   it("keeps two emails that arrive at once within the conversation's limit", async () => {
     const site = "files-mail-at-once";
     await createSite(site);
-    const own = await login(site);
-    await SELF.fetch(`${BASE}/api/v1/admin/settings`, {
-      method: "PUT",
-      headers: { Cookie: own, Origin: BASE, "Content-Type": "application/json" },
-      body: JSON.stringify({ files: { maxFileMB: 1, maxConversationMB: 2 } }),
-    });
+    await fileLimits(await login(site), { maxFileMB: 1, maxConversationMB: 2 });
     const grant = await startSession(site);
     (await visitorSocket(grant)).close();
     const to = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example");
