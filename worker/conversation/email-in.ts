@@ -9,7 +9,8 @@
 import { sha256Hex } from "../lib/crypto";
 import { failure, isFailure, type Failure } from "../lib/errors";
 import { MAX_TEXT, type Attachment, type Message } from "../protocol";
-import { OVER_CONVERSATION_LIMIT, usedBytes } from "../files/ledger";
+import { emailFilesThatFit } from "../files/conversation";
+import { OVER_CONVERSATION_LIMIT } from "../files/ledger";
 import type { ConversationHost } from "./host";
 
 export interface InboundEmail {
@@ -42,21 +43,17 @@ export async function receiveEmail(
   let text = email.text.trim() || (names ? `(${names})` : "");
   if (!text) return { ignored: "empty" };
   if (text.length > MAX_TEXT) text = `${text.slice(0, MAX_TEXT - 1)}…`;
-  // The room was measured before the files went to R2; another email or upload may have
-  // taken it meanwhile, so what no longer fits is dropped here (and deleted by the caller).
-  const files: Attachment[] = [];
-  const refusedFiles = [...(email.refusedFiles ?? [])];
-  const dropped: string[] = [];
-  let free = (email.filesLimitBytes ?? Number.POSITIVE_INFINITY) - usedBytes(host.sql);
-  for (const file of email.files ?? []) {
-    if (file.size <= free) {
-      files.push(file);
-      free -= file.size;
-    } else {
-      dropped.push(file.id);
-      refusedFiles.push({ name: file.name, reason: OVER_CONVERSATION_LIMIT });
-    }
-  }
+  // What no longer fits is named as refused, and deleted from R2 by the caller.
+  const { fit: files, over } = emailFilesThatFit(
+    host,
+    email.files ?? [],
+    email.filesLimitBytes ?? Number.POSITIVE_INFINITY,
+  );
+  const refusedFiles = [
+    ...(email.refusedFiles ?? []),
+    ...over.map((f) => ({ name: f.name, reason: OVER_CONVERSATION_LIMIT })),
+  ];
+  const dropped = over.map((f) => f.id);
   const sender = email.from.address.trim().toLowerCase();
   const verified = !!sender && sender === state.email?.trim().toLowerCase();
   const message = host.post({

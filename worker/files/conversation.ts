@@ -56,6 +56,29 @@ export function postFile(
   return host.post({ clientId, author, text: "", at: Date.now(), attachments: [file] });
 }
 
+/**
+ * Of an email reply's files, already in R2, those that still fit the conversation's limit,
+ * in order, and those that no longer do: its room was measured (roomForEmail) before they
+ * were stored, and another email or upload may have taken it since.
+ */
+export function emailFilesThatFit(
+  host: ConversationHost,
+  files: Attachment[],
+  limitBytes: number,
+): { fit: Attachment[]; over: Attachment[] } {
+  let free = limitBytes - usedBytes(host.sql);
+  const fit: Attachment[] = [];
+  const over: Attachment[] = [];
+  for (const file of files) {
+    if (file.size > free) over.push(file);
+    else {
+      fit.push(file);
+      free -= file.size;
+    }
+  }
+  return { fit, over };
+}
+
 /** Which site the conversation is of and how many bytes of files it may still take (an email reply's attachments). */
 export function roomForEmail(
   host: ConversationHost,
