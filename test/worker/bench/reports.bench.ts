@@ -45,7 +45,7 @@ it(`reports a year of ${N} conversations`, async () => {
           continuedByEmail: i % 16 === 0,
           rating: i % 5 === 0 ? 1 + (i % 5) : null,
         };
-        saveFacts(host.sql, facts, `v${i % 60_000}`, "Europe/Berlin");
+        saveFacts(host.sql, facts, `v${i % 60_000}`, "Europe/Berlin", null); // a new conversation each
         if (i % 5 === 0) {
           const order = { type: "order_placed" as const, currency: "EUR", total: 10 + (i % 90) };
           const placed = new Date(at + 60_000).toISOString();

@@ -44,16 +44,14 @@ function storedFactsOf(sql: SqlStorage, id: string): { facts: ConversationFacts;
 
 /**
  * Stores facts (with the conversation's visitor) and marks the days they left (`before`, the
- * stored row's, read here unless the caller has it) and joined as needing a new count.
+ * stored row, null for a new conversation) and joined as needing a new count.
  */
 export function saveFacts(
   sql: SqlStorage,
   facts: ConversationFacts,
   visitorId: string,
   timeZone: string,
-  before: { day: string | null } | null = sql
-    .exec<{ day: string | null }>("SELECT day FROM report_facts WHERE id = ?", facts.id)
-    .toArray()[0] ?? null,
+  before: { day: string | null } | null,
 ): void {
   const day = dayOf(facts, timeZone);
   sql.exec(
