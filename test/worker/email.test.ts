@@ -39,15 +39,16 @@ async function fire(stub: DurableObjectStub, kind: string) {
 /** A visitor who left their email, and an operator on the conversation. */
 async function chatWithEmail(
   address = `v${crypto.randomUUID().slice(0, 6)}@example.com`,
-  site = { key: SITE, cookie: () => cookie },
+  siteKey = SITE,
+  owner = cookie,
 ) {
-  const grant = await startSession(site.key, { trail: { pages: [{ url: "https://shop.example/boots", at: 1 }] } });
+  const grant = await startSession(siteKey, { trail: { pages: [{ url: "https://shop.example/boots", at: 1 }] } });
   const tab = await visitorSocket(grant);
   await tab.hello();
   await tab.say("Do you ship to Riga?");
   tab.send({ type: "contact", email: address });
   await tab.next("contact");
-  const op = await operatorSocket(site.cookie(), grant.conversationId);
+  const op = await operatorSocket(owner, grant.conversationId);
   await op.hello();
   const stub = env.CONVERSATION.get(env.CONVERSATION.idFromString(grant.conversationId));
   return { grant, tab, op, stub, address };
@@ -482,7 +483,7 @@ describe("transcripts, notifications, failures", () => {
     await createSite(site);
     const own = await login(site);
     await noAutoReplies(own);
-    const { tab, op, stub, address } = await chatWithEmail(undefined, { key: site, cookie: () => own });
+    const { tab, op, stub, address } = await chatWithEmail(undefined, site, own);
     tab.close();
     const followups = async () => {
       const res = await SELF.fetch(`${BASE}/api/v1/admin/outbox`, { headers: { Cookie: own } });
