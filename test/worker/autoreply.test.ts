@@ -61,10 +61,10 @@ function closedToday(extra: Record<string, unknown> = {}) {
   };
 }
 
-/** Open all of today (UTC, until 23:59), so the work-hours rule applies. */
+/** Open all of today (UTC, midnight to midnight), so the work-hours rule applies. */
 function openToday() {
   const s = closedToday();
-  s.schedule.exceptions = [{ date: day(0), intervals: [{ from: "00:00", to: "23:59" }] }];
+  s.schedule.exceptions = [{ date: day(0), intervals: [{ from: "00:00", to: "00:00", overnight: true }] }];
   return s;
 }
 
@@ -388,7 +388,7 @@ describe("department hours", () => {
       support: {
         timezone: "UTC",
         week: EMPTY_WEEK,
-        exceptions: [{ date: day(0), intervals: [{ from: "00:00", to: "23:59" }] }],
+        exceptions: [{ date: day(0), intervals: [{ from: "00:00", to: "00:00", overnight: true }] }],
       },
     };
     expect((await saveSettings(settings)).status).toBe(200);
