@@ -64,8 +64,8 @@ function closedToday(extra: Record<string, unknown> = {}) {
 /** Open all of today (UTC, midnight to midnight), so the work-hours rule applies. */
 function openToday() {
   const s = closedToday();
-  s.schedule.exceptions = [{ date: day(0), intervals: [{ from: "00:00", to: "00:00", overnight: true }] }];
-  return s;
+  const allDay = { from: "00:00", to: "00:00", overnight: true };
+  return { ...s, schedule: { ...s.schedule, exceptions: [{ date: day(0), intervals: [allDay] }] } };
 }
 
 async function saveSettings(body: unknown) {
