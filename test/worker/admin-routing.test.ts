@@ -1,5 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { createSite, eventually, login, openSocket, startSession, visitorSocket, type Client } from "./helpers";
+import {
+  createSite,
+  eventually,
+  login,
+  noAutoReplies,
+  openSocket,
+  startSession,
+  visitorSocket,
+  type Client,
+} from "./helpers";
+import { MIN_SUMMARY_GAP_MS } from "../../worker/site/inbox";
 import { addOperator, call, expectJson } from "./admin-helpers";
 
 const SITE = "route-shop";
@@ -93,5 +103,59 @@ describe("round-robin routing", () => {
       .conversation;
     expect(after).toMatchObject({ assignee: c.id, department: dep.id });
     s.close();
+  });
+});
+
+describe("routing started by two events at once", () => {
+  it("assigns each waiting conversation once when routing is turned on as an operator opens a second tab", async () => {
+    const site = "route-together-shop";
+    await createSite(site);
+    const siteOwner = await login(site);
+    await noAutoReplies(siteOwner);
+    const a = await addOperator(site, siteOwner, "operator", "Anna");
+    const b = await addOperator(site, siteOwner, "operator", "Boris");
+    const dep = (
+      await expectJson(call("POST", "/departments", siteOwner, { name: "Support", operatorIds: [a.id, b.id] }), 201)
+    ).department;
+    const sockets = [] as Client[];
+    for (const op of [a, b]) {
+      const s = (await openSocket("/api/v1/admin/ws", { Cookie: op.cookie })) as Client;
+      await s.next("inbox");
+      sockets.push(s);
+    }
+    // Routing is off while four visitors write: all four wait unassigned.
+    const ids: string[] = [];
+    for (const text of ["one", "two", "three", "four"]) {
+      const grant = await startSession(site, { trail: {} });
+      const tab = await visitorSocket(grant);
+      await tab.hello();
+      await tab.say(text);
+      ids.push(grant.conversationId);
+    }
+    const listed = async () =>
+      (await expectJson(call("GET", "/conversations", siteOwner), 200)).conversations.filter((e: any) =>
+        ids.includes(e.id),
+      );
+    await eventually(async () => expect(await listed()).toHaveLength(4));
+
+    // Each starts a pass over the queue, and both passes run while the other waits on a conversation.
+    const [, tab] = await Promise.all([
+      expectJson(call("PUT", "/routing", siteOwner, { auto: true, defaultDepartmentId: dep.id }), 200),
+      openSocket("/api/v1/admin/ws", { Cookie: b.cookie }),
+    ]);
+    sockets.push(tab as Client);
+    await eventually(async () => expect((await listed()).every((e: any) => e.assignee)).toBe(true));
+    // A change that follows another within the summary gap reaches the inbox after it.
+    await new Promise((r) => setTimeout(r, MIN_SUMMARY_GAP_MS + 200));
+
+    // Handed out once each, in turns: two apiece.
+    await eventually(async () => {
+      const assignees = (await listed()).map((e: any) => e.assignee);
+      expect({
+        anna: assignees.filter((x: string) => x === a.id).length,
+        boris: assignees.filter((x: string) => x === b.id).length,
+      }).toEqual({ anna: 2, boris: 2 });
+    });
+    for (const s of sockets) s.close();
   });
 });

@@ -146,7 +146,19 @@ export function afterInboxChange(host: SiteHost, entry: InboxEntry, routing = re
 /** Hands out queued conversations while someone has room (operator online, capacity freed). */
 export async function routeQueue(host: SiteHost): Promise<void> {
   if (!readRouting(host.sql).auto) return;
-  for (const entry of queue(host.sql)) await route(host, entry);
+  for (const { id } of queue(host.sql)) {
+    // While one assignment is awaited another pass (an operator online, a setting saved) or a
+    // summary may place the next ones of this list: each is read again, so none goes twice.
+    const entry = stillWaiting(host.sql, id);
+    if (entry) await route(host, entry);
+  }
+}
+
+/** A conversation's stored entry while routing should still place it, else null. */
+function stillWaiting(sql: SqlStorage, id: string): InboxEntry | null {
+  const row = sql.exec<{ entry: string }>("SELECT entry FROM inbox WHERE id = ?", id).toArray()[0];
+  const entry = row ? (JSON.parse(row.entry) as InboxEntry) : null;
+  return entry && needsRouting(sql, entry) ? entry : null;
 }
 
 /**
