@@ -50,6 +50,47 @@ const threadEvents = (conversationId: string) =>
   );
 const text = (bytes: string) => new TextDecoder().decode(Uint8Array.from(bytes, (c) => c.charCodeAt(0)));
 
+/**
+ * Runs the Site's timers `ahead` ms from now, with `meanwhile` landing while the outcome
+ * check waits for the answered calls of conversation `conversationId` (as any request may
+ * during that call).
+ */
+const runSiteTimersWith = (ahead: number, conversationId: string, meanwhile: () => Promise<void>) =>
+  runInDurableObject<WithTimers & { host: { env: Record<string, any> } }, void>(
+    site() as unknown as DurableObjectStub,
+    async (instance) => {
+      const host = instance.host;
+      const realEnv = host.env;
+      const conversations = {
+        idFromString: (id: string) => realEnv.CONVERSATION.idFromString(id),
+        get: (id: DurableObjectId) => {
+          const stub = realEnv.CONVERSATION.get(id);
+          if (id.toString() !== conversationId) return stub;
+          return new Proxy(stub, {
+            get(target, name) {
+              if (name === "answeredCallsBetween")
+                return async (...args: [string, number, number]) => {
+                  const landing = meanwhile;
+                  meanwhile = async () => {};
+                  await landing();
+                  return target.answeredCallsBetween(...args);
+                };
+              return typeof target[name] === "function" ? (...args: unknown[]) => target[name](...args) : target[name];
+            },
+          });
+        },
+      };
+      host.env = new Proxy(realEnv, {
+        get: (e, name) => (name === "CONVERSATION" ? conversations : e[name as string]),
+      });
+      try {
+        await instance.timers.run(Date.now() + ahead);
+      } finally {
+        host.env = realEnv;
+      }
+    },
+  );
+
 beforeAll(async () => {
   await createSite(SITE);
   cookie = await login(SITE);
@@ -204,5 +245,42 @@ describe("the email's links and the timers", () => {
     const [, cancelled] = await mails("ivan@example.com");
     expect(cancelled.kind).toBe("appointment-cancelled");
     expect(text(ics(cancelled))).toContain("\r\nMETHOD:CANCEL\r\n");
+  });
+
+  it("keeps a booking cancelled while its outcome is checked: no attended or no-show is recorded after the cancel", async () => {
+    const { appointment, manageToken, grant } = await bookOne("rita@example.com");
+    await runSiteTimersWith(appointment.end - Date.now() + 11 * 60_000, grant.conversationId, async () => {
+      await expectJson(call("POST", `/appointments/${appointment.id}/cancel`, cookie), 200);
+    });
+    expect(await site().appointmentForLink(appointment.id, manageToken)).toMatchObject({
+      status: "cancelled",
+      outcome: null,
+    });
+    await eventually(async () => expect(await threadEvents(grant.conversationId)).toContain("cancelled"));
+    await new Promise((r) => setTimeout(r, 300)); // an outcome's note would land within this
+    expect(await threadEvents(grant.conversationId)).toEqual(["booked", "cancelled"]);
+  });
+
+  it("checks a booking moved while its old slot's outcome is checked in its new slot, not the old one", async () => {
+    const { appointment, manageToken, grant } = await bookOne("oleg@example.com");
+    const { slots } = (await site().freeSlots()) as { slots: { start: number }[] };
+    const target = slots.find((s) => s.start > appointment.start + 86_400_000)!.start;
+    await runSiteTimersWith(appointment.end - Date.now() + 11 * 60_000, grant.conversationId, async () => {
+      const moved = await site().moveAppointment(appointment.id, manageToken, target);
+      expect(moved).toMatchObject({ start: target });
+    });
+    expect(await site().appointmentForLink(appointment.id, manageToken)).toMatchObject({
+      status: "booked",
+      start: target,
+      outcome: null,
+    });
+    await eventually(async () => expect(await threadEvents(grant.conversationId)).toContain("moved"));
+    await new Promise((r) => setTimeout(r, 300)); // an outcome's note would land within this
+    expect(await threadEvents(grant.conversationId)).toEqual(["booked", "moved"]);
+    // The new slot is checked after it ends.
+    await runSiteTimers(target + 30 * 60_000 - Date.now() + 11 * 60_000);
+    await eventually(async () =>
+      expect(await threadEvents(grant.conversationId)).toEqual(["booked", "moved", "no_show"]),
+    );
   });
 });

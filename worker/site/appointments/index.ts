@@ -300,8 +300,15 @@ export async function decideOutcome(host: SiteHost, job: { id: string }): Promis
   const key = host.siteKey();
   const calls = stub && key ? await stub.answeredCallsBetween(key, a.start - ATTEND_EARLY_MS, a.end) : 0;
   const outcome = calls > 0 ? "attended" : "no_show";
-  host.sql.exec("UPDATE appointments SET outcome = ? WHERE id = ? AND outcome IS NULL", outcome, a.id);
-  note(host, { ...a, outcome }, outcome);
+  // A cancel or a move may have landed while the conversation was asked: the outcome is kept
+  // only for the booking still booked in the slot whose calls were counted.
+  const decided = host.sql.exec(
+    "UPDATE appointments SET outcome = ? WHERE id = ? AND outcome IS NULL AND status = 'booked' AND starts_at = ?",
+    outcome,
+    a.id,
+    a.start,
+  ).rowsWritten;
+  if (decided) note(host, { ...a, outcome }, outcome);
 }
 
 /** Reminder before and outcome check after the slot, (re)set for a booking's slot. */
