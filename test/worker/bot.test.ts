@@ -1,4 +1,4 @@
-import { env, runInDurableObject } from "cloudflare:test";
+import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { hmacSha256, toHex } from "../../worker/lib/crypto";
 import { localDay } from "../../worker/reports";
@@ -421,5 +421,33 @@ describe("two lines sent at once", () => {
     await new Promise((r) => setTimeout(r, 300)); // a second question would come within this
     const asked = tab.frames.filter((f) => f.type === "message" && f.message.meta?.step === "phone");
     expect(asked.map((f) => f.message.text)).toEqual(["Your phone?"]);
+  });
+});
+
+describe("a button clicked twice at once", () => {
+  it("after the conversation woke, is taken once: one visitor line, the next step asked once", async () => {
+    const site = "bot-two-clicks";
+    await createSite(site);
+    const own = await login(site);
+    await expectJson(call("PUT", "/bot/settings", own, { enabled: true, name: "Shop bot" }), 200);
+    await expectJson(call("PUT", "/bot/scenario", own, SCENARIO), 200);
+    const grant = await startSession(site, { locale: "en" });
+    const tab = await visitorSocket(grant);
+    await tab.hello();
+    expect((await tab.next("message")).message.meta).toMatchObject({ step: "hello" });
+    // Woken from hibernation, the object has forgotten the scenario and asks its Site for it again.
+    const stub = env.CONVERSATION.get(env.CONVERSATION.idFromString(grant.conversationId));
+    await evictDurableObject(stub);
+    tab.send({ type: "bot", action: "button", step: "hello", index: 1 });
+    tab.send({ type: "bot", action: "button", step: "hello", index: 1 });
+    await eventually(() => {
+      const asked = tab.frames.filter((f) => f.type === "message" && f.message.meta?.step === "name");
+      expect(asked).toHaveLength(1);
+    });
+    await new Promise((r) => setTimeout(r, 300)); // a second click taken would show within this
+    const messages = tab.frames.filter((f) => f.type === "message").map((f) => f.message);
+    expect(messages.filter((m) => m.author.kind === "visitor").map((m) => m.text)).toEqual(["Leave a request"]);
+    expect(messages.filter((m) => m.meta?.step === "name").map((m) => m.text)).toEqual(["Your name?"]);
+    expect((await tab.next("error")).code).toBe("stale_step");
   });
 });

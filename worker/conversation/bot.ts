@@ -92,8 +92,8 @@ export async function onBotFrame(
   host: ConversationHost,
   frame: { action: string; seq?: number; value?: string; step?: string; index?: number },
 ): Promise<Refusal | null> {
-  const bot = botState(host);
   if (frame.action === "feedback") {
+    const bot = botState(host);
     if (frame.seq === undefined || !["yes", "no", "person"].includes(frame.value ?? "")) {
       return { code: "bad_frame", message: "bot feedback needs seq and value yes, no or person" };
     }
@@ -115,6 +115,9 @@ export async function onBotFrame(
     return { code: "bad_frame", message: "a bot button needs step and index" };
   }
   const scenario = await scenarioOf(host);
+  // Read after the scenario, which a woken object asks of its Site: a click sent at once may
+  // have taken this step meanwhile, and must not be taken again.
+  const bot = botState(host);
   const step = scenario?.steps.find((s) => s.id === frame.step);
   if (scenario && step?.type === "booking" && bot.step === step.id)
     return slotChosen(host, scenario, step, frame.index);
