@@ -8,6 +8,7 @@ import { env, runDurableObjectAlarm, runInDurableObject, SELF } from "cloudflare
 import { beforeAll, describe, expect, it } from "vitest";
 import { signedFilePath } from "../../worker/files/links";
 import { fileKey } from "../../worker/files/storage";
+import type { Env } from "../../worker/env";
 import { siteStub } from "../../worker/lib/jurisdiction";
 import { addOperator, call, expectJson } from "./admin-helpers";
 import * as fx from "./files-fixtures";
@@ -92,6 +93,23 @@ function openAsOperator(cookie: string | null, conversationId: string, fileId: s
 async function storedKeys(conversationId: string): Promise<string[]> {
   const page = await env.FILES.list({ prefix: `sites/${SITE}/conversations/${conversationId}/` });
   return page.objects.map((o) => o.key);
+}
+
+/**
+ * Makes the conversation's listings of its files in R2 wait, once taken, until `pause.over`;
+ * `pause.listed` says one was taken. Flags, not promises: a promise settled in the object's
+ * context cannot be awaited in the test's.
+ */
+function pauseAfterListing(host: { env: Env }, pause: { listed: boolean; over: boolean }): void {
+  const bucket: any = host.env.FILES;
+  const listThenWait = async (options?: R2ListOptions) => {
+    const page = await bucket.list(options);
+    pause.listed = true;
+    while (!pause.over) await new Promise((r) => setTimeout(r, 10));
+    return page;
+  };
+  const files = new Proxy(bucket, { get: (b, method) => (method === "list" ? listThenWait : b[method].bind(b)) });
+  host.env = new Proxy(host.env, { get: (e: any, name) => (name === "FILES" ? files : e[name]) });
 }
 
 describe("uploads", () => {
@@ -390,6 +408,34 @@ describe("deleting and erasing", () => {
     });
     await expectJson(call("POST", `/contacts/${grant.visitorId}/erase`, owner, { confirm: grant.visitorId }), 200);
     expect(await storedKeys(grant.conversationId)).toEqual([]);
+  });
+
+  it("a file uploaded while the erasure deletes the conversation's files is not left in R2", async () => {
+    const grant = await visitor();
+    const tab = await visitorSocket(grant);
+    await tab.hello();
+    await tab.say("here is a photo");
+    await expectJson(upload(grant, fx.jpeg(), "me.jpg"), 201);
+    await eventually(async () => {
+      expect(
+        (await expectJson(call("GET", `/conversations/${grant.conversationId}/visitor`, owner), 200)).visitor,
+      ).toBeTruthy();
+    });
+    // The conversation lists its files in R2, and another upload lands before it goes on.
+    const pause = { listed: false, over: false };
+    const stub = env.CONVERSATION.get(env.CONVERSATION.idFromString(grant.conversationId));
+    await runInDurableObject(stub as DurableObjectStub, async (instance: any, _state) => {
+      pauseAfterListing(instance.host, pause);
+      return true;
+    });
+    const erasing = call("POST", `/contacts/${grant.visitorId}/erase`, owner, { confirm: grant.visitorId });
+    await eventually(() => expect(pause.listed).toBe(true));
+    const late = await upload(grant, fx.png(), "late.png");
+    pause.over = true;
+    await expectJson(erasing, 200);
+    expect(await storedKeys(grant.conversationId)).toEqual([]);
+    // The visitor is told the file was not stored, not shown it in a conversation that is gone.
+    expect(late.status).not.toBe(201);
   });
 
   it("retention deletes the files of the conversations it erases", async () => {

@@ -205,11 +205,14 @@ export class Conversation extends SocketObject {
     if (state && state.site_key !== siteKey)
       return failure(403, "forbidden", "this conversation belongs to another site");
     closeAll(this.ctx.getWebSockets(), 1000, "conversation erased");
-    await files.eraseFiles(this.host, siteKey);
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     migrate(this.ctx.storage.sql, CONVERSATION_MIGRATIONS);
     this.store.forget();
+    // R2 last, once the conversation is gone: an upload that posts its file while R2 is
+    // listed or deleting here (its bytes stored after the listing) finds no conversation and
+    // deletes its own file, rather than being posted and left behind in R2.
+    await files.eraseFiles(this.host, siteKey);
     return { erased: !!state };
   }
 
