@@ -4,12 +4,18 @@
  * chooser (only after the password was right), an unknown email and a wrong password get
  * the same answer, and both are slowed down alike.
  */
-import { SELF } from "cloudflare:test";
+import { env, runInDurableObject, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { DEPLOYMENT_OBJECT } from "../../worker/deployment";
+import { siteStub } from "../../worker/lib/jurisdiction";
 import { call, captureMail, expectJson, linkIn } from "./admin-helpers";
 import { BASE, createSite, eventually, login } from "./helpers";
 
 const PASSWORD = "dana's long password";
+
+function deployment() {
+  return env.DEPLOYMENT.get(env.DEPLOYMENT.idFromName(DEPLOYMENT_OBJECT));
+}
 
 function keyless(body: Record<string, unknown>, ip = "203.0.113.1"): Promise<Response> {
   return SELF.fetch(`${BASE}/api/v1/admin/login`, {
@@ -124,6 +130,44 @@ describe("sign-in without a site key", () => {
     expect((await keyless({ email: "rush@shop.example", password: PASSWORD }, "198.51.100.78")).status).toBe(200);
     for (let i = 0; i < 4; i++)
       expect((await keyless({ email: "rush@shop.example", password: "wrong" }, "198.51.100.78")).status).toBe(401);
+  });
+
+  it("keeps a site's newest team when an older list of it arrives after it", async () => {
+    await createSite("kl-order");
+    await join("kl-order", "late@shop.example");
+    await eventually(async () =>
+      expect((await keyless({ email: "late@shop.example", password: PASSWORD })).status).toBe(200),
+    );
+    // Each publish goes through a stub of its own, and calls through different stubs may
+    // arrive in any order: the list sent before she joined comes last.
+    const older = await deployment().setSiteOperators("kl-order", ["owner@kl-order.example"], 1);
+    expect(older).toBe(false);
+    const res = await keyless({ email: "late@shop.example", password: PASSWORD });
+    expect((await expectJson(res, 200)).siteKey).toBe("kl-order");
+  });
+
+  it("sends the team again at the next session check when the directory did not take its newest list", async () => {
+    await createSite("kl-retry");
+    const owner = await login("kl-retry");
+    await join("kl-retry", "again@shop.example");
+    await eventually(async () =>
+      expect((await keyless({ email: "again@shop.example", password: PASSWORD })).status).toBe(200),
+    );
+    // What a failed call leaves: the directory without the list, the site with its newest
+    // list sent and not taken.
+    await runInDurableObject(deployment() as DurableObjectStub, async (_instance, state) => {
+      state.storage.sql.exec("DELETE FROM operator_sites WHERE site_key = 'kl-retry'");
+      state.storage.sql.exec("DELETE FROM operator_site_versions WHERE site_key = 'kl-retry'");
+    });
+    await runInDurableObject(siteStub(env, "kl-retry") as DurableObjectStub, async (_instance, state) => {
+      state.storage.sql.exec("UPDATE settings SET value = '1' WHERE key = 'operator_directory_at'");
+    });
+    expect((await keyless({ email: "again@shop.example", password: PASSWORD })).status).toBe(401);
+    await expectJson(call("GET", "/me", owner), 200);
+    await eventually(async () => {
+      const res = await keyless({ email: "again@shop.example", password: PASSWORD });
+      expect((await expectJson(res, 200)).siteKey).toBe("kl-retry");
+    });
   });
 
   it("refuses a malformed site key or email with the usual answers", async () => {

@@ -42,6 +42,7 @@ const MIGRATIONS = [
   `CREATE TABLE vapid_keys (id INTEGER PRIMARY KEY CHECK (id = 1), public_key TEXT NOT NULL, private_key TEXT NOT NULL, created_at INTEGER NOT NULL);`,
   // Which sites an operator's email signs in to, and the keyless login's failure counts.
   directory.DIRECTORY_MIGRATION,
+  directory.DIRECTORY_VERSIONS_MIGRATION,
 ] as const;
 
 export interface SignupCode {
@@ -91,8 +92,8 @@ export class Deployment extends DurableObject<Env> {
 
   // ---- the operator directory (./operator-directory.ts), for the keyless login ----
 
-  async setSiteOperators(siteKey: string, emails: string[]): Promise<void> {
-    directory.setSiteOperators(this.sql, siteKey, emails);
+  async setSiteOperators(siteKey: string, emails: string[], version: number): Promise<boolean> {
+    return directory.setSiteOperators(this.sql, siteKey, emails, version);
   }
   async sitesOfOperator(email: string): Promise<string[]> {
     return directory.sitesOf(this.sql, email);

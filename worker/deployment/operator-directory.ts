@@ -17,12 +17,33 @@ export const DIRECTORY_MIGRATION = `CREATE TABLE operator_sites (
    );
    CREATE INDEX operator_sites_email ON operator_sites (email);
    CREATE TABLE login_failures (key TEXT PRIMARY KEY, count INTEGER NOT NULL, last_at INTEGER NOT NULL);`;
+/**
+ * The newest list each site sent. Calls made through different stubs may arrive in any
+ * order, and each Site makes a stub per call: a list older than the one held is ignored.
+ */
+export const DIRECTORY_VERSIONS_MIGRATION = `CREATE TABLE operator_site_versions (
+     site_key TEXT PRIMARY KEY,
+     version INTEGER NOT NULL
+   );`;
 
-/** Replaces the emails of a site's team (an empty list: the site is gone). */
-export function setSiteOperators(sql: SqlStorage, siteKey: string, emails: string[]): void {
+/**
+ * Replaces the emails of a site's team (an empty list: the site is gone), unless a newer list
+ * of it came first; answers whether it did.
+ */
+export function setSiteOperators(sql: SqlStorage, siteKey: string, emails: string[], version: number): boolean {
+  const held = sql
+    .exec<{ version: number }>("SELECT version FROM operator_site_versions WHERE site_key = ?", siteKey)
+    .toArray()[0]?.version;
+  if (held !== undefined && held >= version) return false;
+  sql.exec(
+    "INSERT INTO operator_site_versions (site_key, version) VALUES (?, ?) ON CONFLICT (site_key) DO UPDATE SET version = excluded.version",
+    siteKey,
+    version,
+  );
   sql.exec("DELETE FROM operator_sites WHERE site_key = ?", siteKey);
   for (const email of new Set(emails.map((e) => e.toLowerCase())))
     sql.exec("INSERT OR IGNORE INTO operator_sites (email, site_key) VALUES (?, ?)", email, siteKey);
+  return true;
 }
 
 /** The site keys an email signs in to, in a stable order. */

@@ -311,7 +311,7 @@ export class Site extends SocketObject {
 
   async login(email: string, password: string, client: { ip?: string; userAgent?: string }) {
     if (!settings.siteSettingsOf(this.host.sql)) return failure(401, "invalid_login", "wrong email or password");
-    directory.publishTeamOnce(this.host);
+    directory.publishTeamIfBehind(this.host);
     return auth.login(this.host.sql, email, password, client);
   }
   /** For the keyless login: whether the password is right here, with the site's name; no session. */
@@ -320,7 +320,7 @@ export class Site extends SocketObject {
     return (await auth.checkPassword(this.host.sql, email, password)) && site ? { name: site.name } : null;
   }
   async authenticate(token: string) {
-    directory.publishTeamOnce(this.host);
+    directory.publishTeamIfBehind(this.host);
     return auth.authenticate(this.host.sql, token);
   }
   async logout(token: string) {
