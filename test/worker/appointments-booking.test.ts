@@ -1,11 +1,13 @@
 import { SELF, env, runInDurableObject } from "cloudflare:test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { type EmailProvider, mailchannelsProvider } from "../../worker/email";
 import { utc } from "../../worker/site/appointments/ics";
 import { slotLabel } from "../../worker/site/appointments/texts";
 import { call, expectJson } from "./admin-helpers";
 import { BASE, createSite, eventually, login, startSession, visitorSocket } from "./helpers";
 
 const SITE = "booking-bot-shop";
+const RECEIVER = (inject as (key: string) => string)("receiverUrl");
 let cookie: string;
 const DAY = [{ from: "09:00", to: "17:00" }];
 const HOURS = {
@@ -90,6 +92,50 @@ const runSiteTimersWith = (ahead: number, conversationId: string, meanwhile: () 
       }
     },
   );
+
+type WithMailer = DurableObject & { host: { mailer: { provider?: () => EmailProvider } } };
+
+/** An email provider that can go down and recover: MailChannels' API at the receiver's `/outage/<name>/`. */
+interface Outage {
+  down(): Promise<void>;
+  up(): Promise<void>;
+  /** The kinds of the emails the provider took for `to`, in the order it took them. */
+  delivered(to: string): Promise<string[]>;
+}
+
+/** Runs `body` with the Site sending its email through an `Outage`, then puts its usual provider back. */
+async function withOutage(body: (outage: Outage) => Promise<void>): Promise<void> {
+  const name = `mailchannels-${crypto.randomUUID().slice(0, 8)}`;
+  const send = `${RECEIVER}/outage/${name}/tx/v1/send`;
+  const toggle = async (down: boolean) => {
+    await fetch(`${RECEIVER}/_outage?name=${name}&down=${down ? 1 : 0}`, { method: "POST" });
+  };
+  const outage: Outage = {
+    down: () => toggle(true),
+    up: () => toggle(false),
+    async delivered(to) {
+      const log = (await (await fetch(`${RECEIVER}/_log?path=/outage/${name}/`)).json()) as any[];
+      const kindOf = new Map((await mails(to)).map((m) => [m.subject, m.kind]));
+      return log
+        .filter((r) => r.status === 200)
+        .map((r) => JSON.parse(r.body))
+        .filter((b) => b.personalizations[0].to[0].email === to)
+        .map((b) => kindOf.get(b.subject) ?? b.subject);
+    },
+  };
+  await runInDurableObject<WithMailer, void>(site() as unknown as DurableObjectStub, (instance) => {
+    instance.host.mailer.provider = () =>
+      mailchannelsProvider({ apiKey: "mc-test-key", fetch: (_url, init) => fetch(send, init) });
+  });
+  try {
+    await body(outage);
+  } finally {
+    await outage.up();
+    await runInDurableObject<WithMailer, void>(site() as unknown as DurableObjectStub, (instance) => {
+      delete instance.host.mailer.provider; // the Mailer's own again
+    });
+  }
+}
 
 beforeAll(async () => {
   await createSite(SITE);
@@ -282,5 +328,75 @@ describe("the email's links and the timers", () => {
     await eventually(async () =>
       expect(await threadEvents(grant.conversationId)).toEqual(["booked", "moved", "no_show"]),
     );
+  });
+});
+
+describe("emails about a booking while the email provider fails", () => {
+  async function bookOne(email: string) {
+    const grant = await startSession(SITE, { locale: "en", timezone: "America/New_York" });
+    const { slots } = (await site().freeSlots()) as { slots: { start: number }[] };
+    const slot = slots.find((s) => s.start > Date.now() + 3 * 3_600_000)!;
+    const booked = await site().bookAppointment(
+      { visitorId: grant.visitorId, conversationId: grant.conversationId },
+      { start: slot.start, email, lang: "en", timezone: "America/New_York" },
+    );
+    if ("error" in booked) throw new Error(booked.error.message);
+    return { ...booked, slots };
+  }
+  const states = async (to: string) => (await mails(to)).map((m) => [m.kind, m.status]);
+
+  it("does not send a confirmation still waiting for the provider once the visitor cancelled; the cancellation goes", async () => {
+    await withOutage(async (outage) => {
+      await outage.down();
+      const { appointment, manageToken } = await bookOne("lena@example.com");
+      expect(await states("lena@example.com")).toEqual([["appointment-confirmation", "retrying"]]);
+
+      await outage.up();
+      const cancelled = await SELF.fetch(`${BASE}/api/v1/appointments/${SITE}/${appointment.id}`, {
+        method: "POST",
+        body: new URLSearchParams({ token: manageToken }),
+      });
+      expect(cancelled.status).toBe(200);
+      await runSiteTimers(31_000); // the confirmation's retry is due
+      expect(await outage.delivered("lena@example.com")).toEqual(["appointment-cancelled"]);
+      const [confirmation, cancellation] = await mails("lena@example.com");
+      expect(confirmation).toMatchObject({
+        kind: "appointment-confirmation",
+        status: "withdrawn",
+        attempts: 1,
+        lastError: "the booking was cancelled before this email went out",
+      });
+      expect(cancellation).toMatchObject({ kind: "appointment-cancelled", status: "sent" });
+    });
+  });
+
+  it("does not send a reminder of the old time still waiting for the provider once the booking moved; the confirmation already sent stays sent", async () => {
+    await withOutage(async (outage) => {
+      const { appointment, manageToken, slots } = await bookOne("paul@example.com");
+      await outage.down();
+      await runSiteTimers(appointment.start - Date.now() - 60 * 60_000 + 1_000); // the reminder is due
+      expect(await states("paul@example.com")).toEqual([
+        ["appointment-confirmation", "sent"],
+        ["appointment-reminder", "retrying"],
+      ]);
+
+      await outage.up();
+      const target = slots.find((s) => s.start > appointment.start + 86_400_000)!.start;
+      const moved = await SELF.fetch(`${BASE}/api/v1/appointments/${SITE}/${appointment.id}/move`, {
+        method: "POST",
+        body: new URLSearchParams({ token: manageToken, start: String(target) }),
+      });
+      expect(moved.status).toBe(200);
+      await runSiteTimers(31_000); // the reminder's retry is due
+      expect(await outage.delivered("paul@example.com")).toEqual(["appointment-confirmation", "appointment-moved"]);
+      const [confirmation, reminder, movedMail] = await mails("paul@example.com");
+      expect(confirmation).toMatchObject({ kind: "appointment-confirmation", status: "sent", attempts: 1 });
+      expect(reminder).toMatchObject({
+        kind: "appointment-reminder",
+        status: "withdrawn",
+        lastError: "the booking was moved before this email went out",
+      });
+      expect(movedMail).toMatchObject({ kind: "appointment-moved", status: "sent" });
+    });
   });
 });

@@ -568,4 +568,62 @@ describe("transcripts, notifications, failures", () => {
     expect(result.timerDue).toBeGreaterThan(Date.now() + 20_000);
     expect(result.after).toMatchObject({ status: "sent", attempts: 2, lastError: null });
   });
+
+  it("withdraws the unsent emails about one thing: not retried, shown with the reason; others and sent ones stay", async () => {
+    const site = env.SITE.get(env.SITE.idFromName(SITE));
+    const result = await runInDurableObject(site as DurableObjectStub, async (instance: any, state) => {
+      const mailer = instance.host.mailer;
+      let down = true;
+      let release = () => {};
+      const held = new Promise<void>((r) => (release = r));
+      let holding = false;
+      mailer.provider = () => ({
+        name: "mailchannels",
+        send: async () => {
+          if (holding) await held;
+          if (down) throw new EmailSendError("mailchannels: HTTP 503: try again", { retryable: true, status: 503 });
+          return { id: `mc-${crypto.randomUUID()}` };
+        },
+      });
+      try {
+        const mail = (about: string, subject: string) =>
+          mailer.send({ kind: "notify", to: "ops@shop.example", subject, text: "t", about });
+        const waiting = await mail("thing:1", "waiting");
+        const other = await mail("thing:2", "other");
+        down = false;
+        await mail("thing:1", "sent");
+        down = true;
+        // One more is in the provider's hands when it is withdrawn, and the provider then fails.
+        holding = true;
+        const inFlight = mail("thing:1", "in flight");
+        await new Promise((r) => setTimeout(r, 50));
+        const withdrawn = await mailer.withdraw("thing:1", "what it said no longer holds");
+        release();
+        const inFlightStatus = (await inFlight).status;
+        holding = false;
+        down = false;
+        for (const { id } of [waiting, other]) await mailer.retry(id);
+        const rows = Object.fromEntries(mailer.list(10).map((m: any) => [m.subject, m]));
+        const retryTimers = state.storage.sql
+          .exec<{ key: string }>("SELECT key FROM timers WHERE kind = 'email-retry'")
+          .toArray()
+          .map((t) => t.key);
+        return { withdrawn, inFlightStatus, rows, retryTimers, ids: { waiting: waiting.id, other: other.id } };
+      } finally {
+        delete mailer.provider;
+      }
+    });
+    expect(result.withdrawn).toBe(2);
+    expect(result.inFlightStatus).toBe("withdrawn");
+    for (const subject of ["waiting", "in flight"]) {
+      expect(result.rows[subject]).toMatchObject({
+        status: "withdrawn",
+        attempts: 1,
+        lastError: "what it said no longer holds",
+      });
+    }
+    expect(result.retryTimers).not.toContain(result.ids.waiting);
+    expect(result.rows.other).toMatchObject({ status: "sent", attempts: 2 });
+    expect(result.rows.sent).toMatchObject({ status: "sent", attempts: 1, lastError: null });
+  });
 });

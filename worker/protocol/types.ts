@@ -353,8 +353,11 @@ export interface VisitorCard {
   blockedUntil?: number;
 }
 
-/** What became of an outbound email (worker/site/outbox.ts). */
-export type OutboxStatus = "outbox" | "sent" | "retrying" | "failed" | "suppressed" | "limited";
+/**
+ * What became of an outbound email (worker/site/mail/outbox.ts). `withdrawn`: its sender took it
+ * back while it waited for a retry (the booking it was about was cancelled or moved).
+ */
+export type OutboxStatus = "outbox" | "sent" | "retrying" | "failed" | "suppressed" | "limited" | "withdrawn";
 
 /** A row of `GET /api/v1/admin/outbox`. */
 export interface OutboxEntry {

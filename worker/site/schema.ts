@@ -336,4 +336,8 @@ export const SITE_MIGRATIONS = [
    CREATE INDEX report_facts_visitor ON report_facts (visitor_id, first_visitor_at);
    DROP INDEX order_events_visitor;
    CREATE INDEX order_events_visitor_at ON order_events (visitor_id, at);`,
+  // What an email is about (`appointment:<id>`), so its sender can withdraw it while it waits
+  // for a retry (./mail/outbox.ts).
+  `ALTER TABLE outbox ADD COLUMN about TEXT;
+   CREATE INDEX outbox_about ON outbox (about, status) WHERE about IS NOT NULL;`,
 ] as const;

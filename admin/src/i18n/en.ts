@@ -878,6 +878,7 @@ export const en = {
         failed: "Failed",
         suppressed: "Not sent: unsubscribed",
         limited: "Not sent: limit",
+        withdrawn: "Not sent: withdrawn",
       },
     },
     data: {

@@ -882,6 +882,7 @@ export const ru: Dict = {
         failed: "Не удалось",
         suppressed: "Не отправлено: отписка",
         limited: "Не отправлено: лимит",
+        withdrawn: "Не отправлено: отозвано",
       },
     },
     data: {

@@ -1,8 +1,9 @@
 /**
  * Settings → Outbox: every email of the site, newest first, with its state (in the local
- * outbox, sent, retrying, failed, suppressed, limited) and the last error; one email opens
- * with its text part and the raw MIME, both shown as text. Running locally, the outbox is
- * the delivery: follow-ups, invites and password resets are read here.
+ * outbox, sent, retrying, failed, suppressed, limited, withdrawn) and the last error or the
+ * reason it was not sent; one email opens with its text part and the raw MIME, both shown as
+ * text. Running locally, the outbox is the delivery: follow-ups, invites and password resets
+ * are read here.
  */
 import { css, html, nothing } from "lit";
 import { customElement, state as litState } from "lit/decorators.js";
@@ -17,7 +18,7 @@ const T = (key: string, params?: Record<string, string | number>) => t(`settings
 const PAGE = 100;
 const MAX = 500;
 /** States whose last error says why the email has not (yet) gone. */
-const TROUBLE = new Set(["failed", "retrying", "limited", "suppressed"]);
+const TROUBLE = new Set(["failed", "retrying", "limited", "suppressed", "withdrawn"]);
 
 function kindLabel(kind: string): string {
   const key = `settings.outbox.kinds.${kind}`;

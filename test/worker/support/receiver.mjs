@@ -5,6 +5,8 @@
  * read what it received at `GET /_log?path=PREFIX`.
  *
  * - `/fail-once/...`: 500 to the first request of each path, 200 after;
+ * - `/outage/<name>/...`: a service that can go down: 503 while `POST /_outage?name=<name>&down=1`
+ *   holds, 200 again after `down=0` (an email provider failing for a while, then recovering);
  * - `/bitrix/rest/<user>/<token>/crm.lead.add.json`: Bitrix24's inbound webhook, checking
  *   the documented request (POST JSON `{fields: {TITLE, …}, params?}`), `{result: id}`;
  * - `/gravatar/<sha256>`: a public profile for one hash, 404 for others;
@@ -21,6 +23,7 @@ let server;
 export default async function setup(project) {
   const log = [];
   const seen = new Set();
+  const down = new Set();
   server = createServer((req, res) => {
     const chunks = [];
     req.on("data", (c) => chunks.push(c));
@@ -31,14 +34,19 @@ export default async function setup(project) {
         res.writeHead(200, { "Content-Type": "application/json" });
         return res.end(JSON.stringify(log.filter((l) => l.path.startsWith(prefix))));
       }
+      if (url.pathname === "/_outage") {
+        const name = url.searchParams.get("name") ?? "";
+        if (url.searchParams.get("down") === "1") down.add(name);
+        else down.delete(name);
+        res.writeHead(204);
+        return res.end();
+      }
       const body = Buffer.concat(chunks).toString("utf8");
-      const [status, answer] = respond(
-        req.method ?? "GET",
-        url.pathname,
-        req.headers["content-type"] ?? "",
-        body,
-        seen,
-      );
+      const outage = url.pathname.match(/^\/outage\/([^/]+)\//);
+      const [status, answer] =
+        outage && down.has(outage[1])
+          ? [503, { error: "service unavailable" }]
+          : respond(req.method ?? "GET", url.pathname, req.headers["content-type"] ?? "", body, seen);
       log.push({ method: req.method ?? "GET", path: url.pathname, headers: flat(req.headers), body, status });
       res.writeHead(status, { "Content-Type": "application/json" });
       res.end(JSON.stringify(answer));

@@ -6,7 +6,9 @@
  * to the page they booked from and a manage link (cancel or move; a random token stored
  * hashed, forged ones refused), a reminder before the slot and, after it, whether a call
  * took place in its window (attended / no-show) — each step told in the conversation's
- * thread as a system message with `meta.appointment`, where reports read it.
+ * thread as a system message with `meta.appointment`, where reports read it. A cancel or a
+ * move withdraws the booking's emails still waiting for the email provider, so none of them
+ * reaches the visitor after the news.
  */
 import { z } from "zod";
 import { base64Text } from "../../email";
@@ -348,7 +350,17 @@ function noteText(e: AppointmentEvent, zone: string): string {
 
 type MailKind = "appointment-confirmation" | "appointment-moved" | "appointment-reminder" | "appointment-cancelled";
 
+/** What the mailer knows a booking's emails by, to withdraw them. */
+const mailAbout = (id: string) => `appointment:${id}`;
+
 async function mail(host: SiteHost, a: Appointment, kind: MailKind, manageToken: string | null): Promise<void> {
+  if (kind === "appointment-moved" || kind === "appointment-cancelled") {
+    // An earlier email still waiting for the provider (a confirmation, a reminder, an earlier
+    // move) names a time that no longer holds: sent after this one, it would bring the visitor
+    // to the old time or to a cancelled booking. This email carries the booking as it is now.
+    const news = kind === "appointment-moved" ? "moved" : "cancelled";
+    await host.mailer.withdraw(mailAbout(a.id), `the booking was ${news} before this email went out`);
+  }
   const settings = readAppointmentSettings(host.sql);
   const shop = siteSettingsOf(host.sql)?.name ?? (a.lang === "ru" ? "магазин" : "the shop");
   const t = APPOINTMENT_TEXTS[a.lang];
@@ -414,6 +426,7 @@ async function mail(host: SiteHost, a: Appointment, kind: MailKind, manageToken:
         }
       : {}),
     ...(manageToken ? { secrets: [manageToken] } : {}),
+    about: mailAbout(a.id),
   });
 }
 

@@ -3,7 +3,9 @@
  * configured provider sends it. In local mode the provider is the outbox itself: the row is
  * the delivery, listed in the admin and at GET /api/v1/admin/outbox. A provider error is
  * retried with backoff through the Site's timers and shown on the row; nothing is dropped
- * silently. Follow-ups respect per-conversation and per-site limits and unsubscribes.
+ * silently. Follow-ups respect per-conversation and per-site limits and unsubscribes. An
+ * email tagged with what it is about can be withdrawn while it waits for a retry, when what
+ * it says no longer holds.
  */
 import type { Env } from "../../env";
 import { isLocal } from "../../env";
@@ -46,6 +48,11 @@ export interface MailRequest {
    * unsubscribe links). The stored copy shows them as REDACTED; see ./secrets.ts.
    */
   secrets?: string[];
+  /**
+   * What the email is about, as its sender names it (`appointment:<id>`): the sender can
+   * later withdraw the emails about it that have not gone out yet (see `withdraw`).
+   */
+  about?: string;
 }
 
 export const EMAIL_RETRY_TIMER = "email-retry";
@@ -111,8 +118,8 @@ export class Mailer {
     const held = this.held(req);
     const stored = redact(message, req.secrets ?? []);
     this.sql.exec(
-      `INSERT INTO outbox (id, kind, to_addr, subject, message, secret_message, conversation_id, status, provider, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO outbox (id, kind, to_addr, subject, message, secret_message, conversation_id, status, provider, created_at, about)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       id,
       req.kind,
       req.to,
@@ -123,6 +130,7 @@ export class Mailer {
       held?.status ?? "retrying",
       this.env.EMAIL_PROVIDER || "outbox",
       Date.now(),
+      req.about ?? null,
     );
     if (held) {
       this.sql.exec("UPDATE outbox SET last_error = ? WHERE id = ?", held.reason, id);
@@ -212,14 +220,18 @@ export class Mailer {
       const attempts =
         this.sql.exec<{ attempts: number }>("SELECT attempts FROM outbox WHERE id = ?", id).one().attempts + 1;
       const status: OutboxStatus = retryable && attempts < MAX_SEND_ATTEMPTS ? "retrying" : "failed";
-      this.sql.exec(
-        "UPDATE outbox SET status = ?, attempts = ?, last_error = ?, secret_message = CASE WHEN ? = 'failed' THEN NULL ELSE secret_message END WHERE id = ?",
+      this.sql.exec("UPDATE outbox SET attempts = ? WHERE id = ?", attempts, id);
+      // Only a row still waiting to go: one withdrawn while the provider had it stays withdrawn
+      // and is not tried again.
+      const { rowsWritten } = this.sql.exec(
+        "UPDATE outbox SET status = ?, last_error = ?, secret_message = CASE WHEN ? = 'failed' THEN NULL ELSE secret_message END WHERE id = ? AND status = 'retrying'",
         status,
-        attempts,
         err instanceof Error ? err.message : String(err),
         status,
         id,
       );
+      if (!rowsWritten)
+        return this.sql.exec<{ status: OutboxStatus }>("SELECT status FROM outbox WHERE id = ?", id).one().status;
       if (status === "retrying")
         await this.timers.set(EMAIL_RETRY_TIMER, Date.now() + 30_000 * 2 ** (attempts - 1), { id }, id);
       return status;
@@ -235,6 +247,26 @@ export class Mailer {
       )
       .toArray()[0];
     if (row?.status === "retrying") await this.attempt(id, JSON.parse(row.message));
+  }
+
+  /**
+   * Withdraws the emails tagged `about` that are waiting for a retry: they are not sent any
+   * more, and their rows say `withdrawn` with `reason` as the last error. For a sender whose news makes an earlier email
+   * wrong (a booking cancelled or moved), so that the earlier one cannot reach the recipient
+   * after the news. Emails already sent, failed or held stay as they are; one in the
+   * provider's hands right now may still go, and its row then says `sent`.
+   */
+  async withdraw(about: string, reason: string): Promise<number> {
+    const withdrawn = this.sql
+      .exec<{ id: string }>(
+        `UPDATE outbox SET status = 'withdrawn', last_error = ?, secret_message = NULL
+         WHERE about = ? AND status = 'retrying' RETURNING id`,
+        reason,
+        about,
+      )
+      .toArray();
+    for (const { id } of withdrawn) await this.timers.cancel(EMAIL_RETRY_TIMER, id);
+    return withdrawn.length;
   }
 
   /**
