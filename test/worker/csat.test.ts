@@ -1,4 +1,4 @@
-import { SELF, env } from "cloudflare:test";
+import { SELF, env, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ratingToken } from "../../worker/email/rating";
 import { localDay } from "../../worker/reports";
@@ -155,6 +155,40 @@ describe("asking for the rating", () => {
     const again = await ratePost({ t, r: "1" });
     expect(again.status).toBe(409);
     expect(await again.text()).toContain("уже оценён");
+  });
+
+  it("sends no rating email for a conversation reopened while the email was being made", async () => {
+    const grant = await startSession(SITE);
+    const tab = await visitorSocket(grant);
+    await tab.hello();
+    await tab.say("Do you ship to Norway?");
+    tab.send({ type: "contact", email: "reopened@example.com" });
+    await tab.next("contact");
+    const op = await operatorSocket(owner, grant.conversationId);
+    await op.hello();
+    op.send({ type: "message", clientId: crypto.randomUUID(), text: "We do." });
+    await op.next("ack");
+    tab.close();
+    const stub = env.CONVERSATION.get(env.CONVERSATION.idFromString(grant.conversationId));
+    await eventually(async () => {
+      const tabs = await runInDurableObject(
+        stub as DurableObjectStub,
+        (_c, state) => state.getWebSockets("visitor").length,
+      );
+      expect(tabs).toBe(0);
+    });
+
+    // The operator resolves and at once takes it back: the rating email is asked for in between.
+    const [, reopened] = await Promise.all([
+      stub.operatorAction(SITE, { type: "resolve" }),
+      stub.operatorAction(SITE, { type: "reopen" }),
+    ]);
+    expect(reopened).toMatchObject({ status: "open" });
+    // Time for the email the resolve asked for to be made and stored, were it sent.
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await outbox()).filter((m) => m.kind === "rating" && m.conversationId === grant.conversationId)).toEqual(
+      [],
+    );
   });
 
   it("refuses forged, expired and out-of-scale links", async () => {

@@ -8,11 +8,15 @@ import { ratingEmail, ratingToken } from "../email/rating";
 import type { ConversationHost } from "./host";
 import type { ConversationState } from "./store";
 
-export async function askByEmail(host: ConversationHost, state: ConversationState): Promise<void> {
-  if (!state.email) return;
+export async function askByEmail(host: ConversationHost, asked: ConversationState): Promise<void> {
+  if (!asked.email) return;
   const site = host.site();
-  const ctx = await site.emailContext(state.visitor_id);
-  if (!ctx) return;
+  const ctx = await site.emailContext(asked.visitor_id);
+  // What decided is read again after asking the Site: meanwhile the operator may have
+  // reopened it, the visitor rated it or came back to a tab, or it was erased.
+  const state = host.store.state();
+  if (!ctx || !state?.email || state.status !== "resolved" || state.rating !== null) return;
+  if (host.sockets("visitor").length > 0) return;
   const locale = normalizeLocale(state.locale ?? ctx.siteLocale);
   const token = await ratingToken(
     host.env.TOKEN_SECRET,
