@@ -55,6 +55,25 @@ async function callEvents(c: Client): Promise<any[]> {
   return messages.filter((m: any) => m.meta?.call).map((m: any) => m.meta.call);
 }
 
+/**
+ * Makes the conversation's questions about video wait, once answered, until `pause.over`;
+ * `pause.asked` says one was answered. Flags, not promises: a promise settled in the object's
+ * context cannot be awaited in the test's.
+ */
+function pauseVideoSettings(host: { site: () => any }, pause: { asked: boolean; over: boolean }): void {
+  const site = host.site;
+  const askThenWait = async (s: any) => {
+    const answer = await s.videoSettings();
+    pause.asked = true;
+    while (!pause.over) await new Promise((r) => setTimeout(r, 10));
+    return answer;
+  };
+  host.site = () => {
+    const s = site();
+    return new Proxy(s, { get: (t, method) => (method === "videoSettings" ? () => askThenWait(t) : t[method]) });
+  };
+}
+
 describe("call signalling", () => {
   it("rings the operator, relays offer, answer, ICE and screen share between the two parties, and records the call", async () => {
     const { grant, visitor, operator } = await pair();
@@ -192,6 +211,32 @@ describe("call signalling", () => {
     await callFrame(operator);
     visitor.close();
     expect(await callFrame(operator)).toMatchObject({ action: "end", outcome: "completed" });
+  });
+});
+
+describe("a call asked for as the conversation is erased", () => {
+  it("leaves nothing of the call in the erased conversation", async () => {
+    const { grant, visitor, stub } = await pair();
+    await eventually(async () => {
+      const listed = (await expectJson(call("GET", "/conversations", cookie), 200)).conversations;
+      expect(listed.some((e: any) => e.id === grant.conversationId)).toBe(true);
+    });
+    // The conversation asks the Site whether video is on, and is erased before the answer is used.
+    const pause = { asked: false, over: false };
+    await runInDurableObject(stub as DurableObjectStub, async (instance: any, _state) => {
+      pauseVideoSettings(instance.host, pause);
+      return true;
+    });
+    visitor.send({ type: "call", action: "request", callId: crypto.randomUUID() });
+    await eventually(() => expect(pause.asked).toBe(true));
+    await expectJson(call("POST", `/contacts/${grant.visitorId}/erase`, cookie, { confirm: grant.visitorId }), 200);
+    pause.over = true;
+    // Time for the request to go on with the Site's answer, as it would have.
+    await new Promise((r) => setTimeout(r, 200));
+
+    // A tab still holding the old token finds an empty conversation, with no call in it.
+    const back = await visitorSocket(grant);
+    expect((await back.hello(0)).messages).toEqual([]);
   });
 });
 

@@ -96,8 +96,11 @@ async function request(
   frame: CallFrame,
 ): Promise<void> {
   const video = await host.site().videoSettings();
+  // Checked after the await: the conversation may have been erased meanwhile (its storage is
+  // new and empty, and a call row, ring timer or message would outlive the erasure in it)...
+  if (!host.store.state()) return;
   if (!video.enabled) return sendError(ws, "video_disabled", "video calls are turned off for this site");
-  // Checked after the await: another request may have been taken meanwhile.
+  // ...and another request may have been taken.
   if (liveCall(host)) return sendError(ws, "call_busy", "a call is already ringing or under way in this conversation");
   if (host.sql.exec("SELECT 1 FROM calls WHERE id = ?", frame.callId).toArray().length) {
     return sendError(ws, "bad_frame", "this callId was used before; make a new one");
