@@ -7,7 +7,7 @@
  */
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { hmacSha256, toHex } from "../../worker/lib/crypto";
+import { hmacSha256, sha256Hex, toHex } from "../../worker/lib/crypto";
 import { siteStub } from "../../worker/lib/jurisdiction";
 import { signRequest } from "../../worker/site/plugin/signature";
 import { addOperator, call, expectJson } from "./admin-helpers";
@@ -104,6 +104,82 @@ describe("erasing a contact", () => {
     // Nothing was erased by the refused requests.
     expect(await siteStub(env, SITE).hasConversation(grant.conversationId)).toBe(true);
     expect((await conversationRows(grant.conversationId)).messages).toBe(1);
+  });
+
+  it("by visitor id: the bot's lead card and its deliveries, bookings, notices waiting about the conversation and the Gravatar profile go too; another visitor's stay", async () => {
+    const gone = await visitorWhoWrote(
+      { identity: await identity("503", undefined, "lead@rights.example") },
+      "call me",
+    );
+    const kept = await visitorWhoWrote({}, "I stay");
+    const site = siteStub(env, SITE);
+    const now = Date.now();
+    // What the bot, the booking and the notices keep at the Site (written as they write it).
+    const keep = async (who: Grant, n: number, email: string) =>
+      runInDurableObject(site, async (_i, state) => {
+        const sql = state.storage.sql;
+        sql.exec(
+          "INSERT INTO leads (id, conversation_id, visitor_id, fields, status, created_at) VALUES (?, ?, ?, ?, 'complete', ?)",
+          `lead_${n}`,
+          who.conversationId,
+          who.visitorId,
+          JSON.stringify({ name: "Lena", phone: "+491701234567", email }),
+          now,
+        );
+        sql.exec(
+          "INSERT INTO lead_deliveries (lead_id, target, status, at) VALUES (?, 'webhook', 'retrying', ?)",
+          `lead_${n}`,
+          now,
+        );
+        sql.exec(
+          `INSERT INTO appointments (id, starts_at, ends_at, status, visitor_id, conversation_id, email, name, manage_hash, created_at)
+           VALUES (?, ?, ?, 'booked', ?, ?, ?, 'Lena', 'h', ?)`,
+          `appt_${n}`,
+          now + (n + 1) * 86_400_000,
+          now + (n + 1) * 86_400_000 + 1_800_000,
+          who.visitorId,
+          who.conversationId,
+          email,
+          now,
+        );
+        sql.exec(
+          "INSERT OR REPLACE INTO notice_queue (conversation_id, item, at) VALUES (?, ?, ?)",
+          who.conversationId,
+          JSON.stringify({ text: "call me" }),
+          now,
+        );
+        sql.exec(
+          "INSERT INTO gravatar_cache (email_hash, profile, fetched_at) VALUES (?, ?, ?)",
+          await sha256Hex(email),
+          JSON.stringify({ displayName: "Lena" }),
+          now,
+        );
+      });
+    await keep(gone.grant, 1, "lead@rights.example");
+    await keep(kept.grant, 2, "stays@rights.example");
+    const counts = () =>
+      runInDurableObject(site, (_i, state) =>
+        Object.fromEntries(
+          ["leads", "lead_deliveries", "appointments", "notice_queue", "gravatar_cache"].map((table) => [
+            table,
+            state.storage.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).one().n,
+          ]),
+        ),
+      );
+    const before = await counts();
+
+    await expectJson(
+      call("POST", `/contacts/${gone.grant.visitorId}/erase`, owner, { confirm: gone.grant.visitorId }),
+      200,
+    );
+    const after = await counts();
+    for (const table of Object.keys(before)) expect([table, after[table]]).toEqual([table, before[table] - 1]);
+    await runInDurableObject(site, (_i, state) => {
+      const sql = state.storage.sql;
+      expect(sql.exec("SELECT id FROM leads").toArray()).toEqual([{ id: "lead_2" }]);
+      expect(sql.exec("SELECT id FROM appointments").toArray()).toEqual([{ id: "appt_2" }]);
+      expect(JSON.stringify(sql.exec("SELECT * FROM leads").toArray())).not.toContain("lead@rights.example");
+    });
   });
 
   it("by visitor id: the conversation's object, inbox row, contact, emails and order link are gone; audited without the email", async () => {
@@ -217,6 +293,22 @@ describe("retention", () => {
       const sql = state.storage.sql;
       sql.exec("UPDATE inbox SET updated_at = ? WHERE id = ?", sevenMonths, old.grant.conversationId);
       sql.exec("UPDATE contacts SET last_seen = ? WHERE visitor_id = ?", sevenMonths, old.grant.visitorId);
+      // A booking of the old conversation, one without a conversation long over, a Gravatar
+      // profile fetched then, and a booking still to come.
+      const booking = (id: string, at: number, conversation: string | null) =>
+        sql.exec(
+          `INSERT INTO appointments (id, starts_at, ends_at, status, visitor_id, conversation_id, email, manage_hash, created_at)
+           VALUES (?, ?, ?, 'booked', 'v_someone', ?, 'someone@rights.example', 'h', ?)`,
+          id,
+          at,
+          at + 1_800_000,
+          conversation,
+          at,
+        );
+      booking("appt_old_conversation", Date.now() + 86_400_000, old.grant.conversationId);
+      booking("appt_long_over", sevenMonths, null);
+      booking("appt_to_come", Date.now() + 86_400_000 * 2, recent.grant.conversationId);
+      sql.exec("INSERT INTO gravatar_cache (email_hash, profile, fetched_at) VALUES ('h_old', NULL, ?)", sevenMonths);
       expect(sql.exec("SELECT COUNT(*) AS n FROM timers WHERE kind = 'retention'").one().n).toBe(1);
       sql.exec("UPDATE timers SET due = 1 WHERE kind = 'retention'");
     });
@@ -230,6 +322,12 @@ describe("retention", () => {
     await runInDurableObject(site, (_i, state) => {
       const next = state.storage.sql.exec<{ due: number }>("SELECT due FROM timers WHERE kind = 'retention'").one().due;
       expect(next).toBeGreaterThan(Date.now() + 23 * 3600_000);
+      expect(state.storage.sql.exec("SELECT id FROM appointments WHERE visitor_id = 'v_someone'").toArray()).toEqual([
+        { id: "appt_to_come" },
+      ]);
+      expect(
+        state.storage.sql.exec("SELECT COUNT(*) AS n FROM gravatar_cache WHERE email_hash = 'h_old'").one().n,
+      ).toBe(0);
     });
     expect((await auditActions()).find((e) => e.action === "retention.sweep")).toMatchObject({
       details: { conversations: 1 },

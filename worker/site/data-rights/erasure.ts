@@ -3,10 +3,13 @@
  * what belongs to the person (by visitor id, or every contact and conversation with an
  * email), asks each Conversation object to delete its storage, then removes its own rows:
  * the contact, inbox entries, search text, routing marks, emails to or about them, their
- * unsubscribe record; their orders stay for the reports without the visitor or user id.
+ * unsubscribe record, the bot's lead cards and their deliveries, bookings, notices still
+ * waiting to be sent about their conversations, the Gravatar profiles fetched for their
+ * emails; their orders stay for the reports without the visitor or user id.
  * Conversations go first, so a failure leaves the index in place and the erasure can be
  * asked again. The audit entry names the visitor ids only, never the email.
  */
+import { sha256Hex } from "../../lib/crypto";
 import { failure, type Failure } from "../../lib/errors";
 
 export interface ErasePlan {
@@ -49,12 +52,55 @@ export function planByEmail(sql: SqlStorage, email: string, confirm: string): Er
   return { visitorIds, conversationIds: conversationsOf(sql, visitorIds), emails: [email] };
 }
 
+/**
+ * The keys of the Gravatar profiles fetched for the person (./bot/gravatar.ts): of the
+ * plan's emails and of those their lead cards and bookings carry. Read with the plan, before
+ * anything is erased.
+ */
+export async function gravatarKeysOf(sql: SqlStorage, plan: ErasePlan): Promise<string[]> {
+  const visitors = JSON.stringify(plan.visitorIds);
+  const fromLeads = sql
+    .exec<{ email: string | null }>(
+      "SELECT json_extract(fields, '$.email') AS email FROM leads WHERE visitor_id IN (SELECT value FROM json_each(?))",
+      visitors,
+    )
+    .toArray();
+  const fromBookings = sql
+    .exec<{ email: string }>(
+      "SELECT email FROM appointments WHERE visitor_id IN (SELECT value FROM json_each(?))",
+      visitors,
+    )
+    .toArray();
+  const emails = new Set(
+    [...plan.emails, ...fromLeads.map((r) => r.email), ...fromBookings.map((r) => r.email)]
+      .filter((e): e is string => typeof e === "string" && e.includes("@"))
+      .map((e) => e.trim().toLowerCase()),
+  );
+  return Promise.all([...emails].map((e) => sha256Hex(e)));
+}
+
 /** Removes the Site's rows of a plan (after the Conversations erased themselves). */
-export function eraseSiteRows(sql: SqlStorage, plan: ErasePlan): void {
+export function eraseSiteRows(sql: SqlStorage, plan: ErasePlan, gravatarKeys: string[] = []): void {
   const visitors = JSON.stringify(plan.visitorIds);
   const conversations = JSON.stringify(plan.conversationIds);
   const emails = JSON.stringify(plan.emails.map((e) => e.toLowerCase()));
   removeConversationRows(sql, plan.conversationIds);
+  // What the bot and the booking kept of the person outside their conversations' rows.
+  sql.exec(
+    "DELETE FROM lead_deliveries WHERE lead_id IN (SELECT id FROM leads WHERE visitor_id IN (SELECT value FROM json_each(?)))",
+    visitors,
+  );
+  sql.exec("DELETE FROM leads WHERE visitor_id IN (SELECT value FROM json_each(?))", visitors);
+  sql.exec(
+    "DELETE FROM appointments WHERE visitor_id IN (SELECT value FROM json_each(?)) OR lower(email) IN (SELECT value FROM json_each(?))",
+    visitors,
+    emails,
+  );
+  sql.exec("DELETE FROM visitors_online WHERE visitor_id IN (SELECT value FROM json_each(?))", visitors);
+  sql.exec(
+    "DELETE FROM gravatar_cache WHERE email_hash IN (SELECT value FROM json_each(?))",
+    JSON.stringify(gravatarKeys),
+  );
   sql.exec("DELETE FROM inbox WHERE visitor_id IN (SELECT value FROM json_each(?))", visitors);
   sql.exec("DELETE FROM contacts WHERE visitor_id IN (SELECT value FROM json_each(?))", visitors);
   sql.exec(
@@ -69,9 +115,28 @@ export function eraseSiteRows(sql: SqlStorage, plan: ErasePlan): void {
   );
 }
 
-/** Deletes what the Site keeps per conversation: inbox entry, search text, routing mark, its emails. */
+/**
+ * Deletes what the Site keeps per conversation: inbox entry, search text, routing mark, its
+ * emails, its lead card and bookings, the notices still waiting to be sent about it (they
+ * quote its messages) and which Telegram messages spoke of it.
+ */
 export function removeConversationRows(sql: SqlStorage, ids: string[]): void {
   const list = JSON.stringify(ids);
+  for (const table of [
+    "notice_queue",
+    "notify_pending",
+    "notify_seen",
+    "telegram_messages",
+    "visitors_online",
+    "appointments",
+  ]) {
+    sql.exec(`DELETE FROM ${table} WHERE conversation_id IN (SELECT value FROM json_each(?))`, list);
+  }
+  sql.exec(
+    "DELETE FROM lead_deliveries WHERE lead_id IN (SELECT id FROM leads WHERE conversation_id IN (SELECT value FROM json_each(?)))",
+    list,
+  );
+  sql.exec("DELETE FROM leads WHERE conversation_id IN (SELECT value FROM json_each(?))", list);
   sql.exec("DELETE FROM inbox WHERE id IN (SELECT value FROM json_each(?))", list);
   sql.exec("DELETE FROM search_text WHERE conversation_id IN (SELECT value FROM json_each(?))", list);
   sql.exec("DELETE FROM route_pending WHERE conversation_id IN (SELECT value FROM json_each(?))", list);

@@ -24,6 +24,7 @@ export async function eraseContact(
       ? erasure.planByVisitor(sql, target.visitorId, target.confirm)
       : erasure.planByEmail(sql, target.email, target.confirm);
   if ("error" in plan) return plan;
+  const gravatarKeys = await erasure.gravatarKeysOf(sql, plan);
   const { failed } = await eraseConversations(host, plan.conversationIds, { stopOnFailure: true });
   if (failed) {
     return failure(
@@ -32,7 +33,7 @@ export async function eraseContact(
       "a conversation could not be erased right now; the contact is kept and some conversations may be gone already: ask again to finish",
     );
   }
-  erasure.eraseSiteRows(sql, plan);
+  erasure.eraseSiteRows(sql, plan, gravatarKeys);
   audit.record(sql, actor, "contact.erase", plan.visitorIds.join(","), {
     by: "visitorId" in target ? "visitorId" : "email",
     conversations: plan.conversationIds.length,

@@ -59,6 +59,8 @@ export function sweepSiteRows(
   );
   sql.exec("DELETE FROM outbox WHERE created_at < ?", before);
   sql.exec("DELETE FROM order_events WHERE at < ?", before);
+  sql.exec("DELETE FROM appointments WHERE ends_at < ?", before);
+  sql.exec("DELETE FROM gravatar_cache WHERE fetched_at < ?", before);
   if (erased.length || contacts) {
     audit.record(sql, RETENTION_ACTOR, "retention.sweep", null, { conversations: erased.length, contacts }, now);
   }
