@@ -8,6 +8,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { hmacSha256, sha256Hex, toHex } from "../../worker/lib/crypto";
+import type { ConversationHost } from "../../worker/conversation/host";
 import { siteStub } from "../../worker/lib/jurisdiction";
 import { signRequest } from "../../worker/site/plugin/signature";
 import { addOperator, call, expectJson } from "./admin-helpers";
@@ -234,6 +235,28 @@ describe("erasing a contact", () => {
     const again = await startSession(SITE, { visitorToken: grant.visitorToken }, SHOP);
     const fresh = await visitorSocket(again);
     expect((await fresh.hello()).messages).toEqual([]);
+  });
+
+  it("a message that work begun before the erasure posts after it writes nothing into the erased conversation", async () => {
+    const { grant } = await visitorWhoWrote({}, "book me a slot");
+    await expectJson(call("POST", `/contacts/${grant.visitorId}/erase`, owner, { confirm: grant.visitorId }), 200);
+    // As the bot's booking does once the Site has answered: it posts into the conversation.
+    const stub = env.CONVERSATION.get(env.CONVERSATION.idFromString(grant.conversationId));
+    let posted = "not run";
+    await runInDurableObject(stub, (instance) => {
+      try {
+        (instance as unknown as { host: ConversationHost }).host.post({
+          author: { kind: "bot" },
+          text: "Booked: Friday 10:00",
+          at: Date.now(),
+        });
+        posted = "posted";
+      } catch (err) {
+        posted = (err as Error).message;
+      }
+    });
+    expect(await conversationRows(grant.conversationId)).toEqual({ messages: 0, state: 0 });
+    expect(posted).toContain("erased");
   });
 
   it("by email: every contact and conversation with that email", async () => {

@@ -256,6 +256,9 @@ export class ConversationStore {
   append(m: NewMessage): Message;
   append(m: NewMessage, opts: { onDuplicate: "report" }): Message | { duplicateOf: number };
   append(m: NewMessage, opts?: { onDuplicate: "report" }): Message | { duplicateOf: number } {
+    // Work that awaited another object (the bot booking a slot, a greeting) may post after the
+    // conversation was erased meanwhile: nothing of it is written into the emptied object.
+    if (!this.state()) throw new Error("this conversation was erased (or never made): nothing is posted in it");
     const seq = this.lastSeq() + 1;
     const attachments = m.attachments?.length ? JSON.stringify(m.attachments) : null;
     try {
