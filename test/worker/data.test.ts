@@ -109,7 +109,7 @@ describe("erasing a contact", () => {
 
   it("by visitor id: the bot's lead card and its deliveries, bookings, notices waiting about the conversation and the Gravatar profile go too; another visitor's stay", async () => {
     const gone = await visitorWhoWrote(
-      { identity: await identity("503", undefined, "lead@rights.example") },
+      { identity: await identity("503", undefined, "contact@rights.example") },
       "call me",
     );
     const kept = await visitorWhoWrote({}, "I stay");

@@ -58,21 +58,15 @@ export function planByEmail(sql: SqlStorage, email: string, confirm: string): Er
  * anything is erased.
  */
 export async function gravatarKeysOf(sql: SqlStorage, plan: ErasePlan): Promise<string[]> {
-  const visitors = JSON.stringify(plan.visitorIds);
-  const fromLeads = sql
+  const kept = sql
     .exec<{ email: string | null }>(
-      "SELECT json_extract(fields, '$.email') AS email FROM leads WHERE visitor_id IN (SELECT value FROM json_each(?))",
-      visitors,
-    )
-    .toArray();
-  const fromBookings = sql
-    .exec<{ email: string }>(
-      "SELECT email FROM appointments WHERE visitor_id IN (SELECT value FROM json_each(?))",
-      visitors,
+      `SELECT json_extract(fields, '$.email') AS email FROM leads WHERE visitor_id IN (SELECT value FROM json_each(?1))
+       UNION SELECT email FROM appointments WHERE visitor_id IN (SELECT value FROM json_each(?1))`,
+      JSON.stringify(plan.visitorIds),
     )
     .toArray();
   const emails = new Set(
-    [...plan.emails, ...fromLeads.map((r) => r.email), ...fromBookings.map((r) => r.email)]
+    [...plan.emails, ...kept.map((r) => r.email)]
       .filter((e): e is string => typeof e === "string" && e.includes("@"))
       .map((e) => e.trim().toLowerCase()),
   );
