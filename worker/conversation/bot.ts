@@ -81,7 +81,9 @@ export async function greet(host: ConversationHost): Promise<void> {
   if (!state || host.store.lastSeq() > 0 || botState(host).greeted) return;
   if (!(await automations(host)).scenario) return;
   const greeting = await host.site().botGreeting(state.visitor_id);
-  if (!greeting || botState(host).greeted || host.store.lastSeq() > 0) return;
+  // Read again after asking the Site: a tab may have been greeted meanwhile, a message come,
+  // or the conversation been erased (nothing of the greeting is written into the emptied object).
+  if (!greeting || !host.store.state() || botState(host).greeted || host.store.lastSeq() > 0) return;
   setBot(host, { greeted: 1 });
   remember(host, greeting);
   await enter(host, greeting.scenario, greeting.scenario.start);
