@@ -438,6 +438,38 @@ describe("deleting and erasing", () => {
     expect(late.status).not.toBe(201);
   });
 
+  it("a tab that comes back while the erasure is under way starts without the erased contact's email", async () => {
+    const grant = await visitor();
+    const tab = await visitorSocket(grant);
+    await tab.hello();
+    tab.send({ type: "contact", email: "erase-me@example.com" });
+    await tab.say("here is a photo");
+    await expectJson(upload(grant, fx.jpeg(), "me.jpg"), 201);
+    const site = siteStub(env, SITE);
+    await eventually(async () => {
+      expect((await site.contactOf(grant.visitorId))?.email).toBe("erase-me@example.com");
+      expect(await site.hasConversation(grant.conversationId)).toBe(true);
+    });
+    const pause = { listed: false, over: false };
+    const stub = env.CONVERSATION.get(env.CONVERSATION.idFromString(grant.conversationId));
+    await runInDurableObject(stub, (instance) => {
+      pauseAfterListing((instance as unknown as { host: { env: Env } }).host, pause);
+    });
+    const erasing = call("POST", `/contacts/${grant.visitorId}/erase`, owner, { confirm: grant.visitorId });
+    // The conversation's storage is gone, its files being listed; the Site still has the contact.
+    await eventually(() => expect(pause.listed).toBe(true));
+    const back = await visitorSocket(await startSession(SITE, { visitorToken: grant.visitorToken }));
+    await back.hello();
+    let stored: unknown[] = [];
+    await runInDurableObject(stub, (_i, state) => {
+      stored = state.storage.sql.exec("SELECT email FROM conversation").toArray();
+    });
+    pause.over = true;
+    await expectJson(erasing, 200);
+    expect(stored).toEqual([{ email: null }]);
+    expect(await site.contactOf(grant.visitorId)).toBeNull();
+  });
+
   it("retention deletes the files of the conversations it erases", async () => {
     const grant = await visitor();
     const tab = await visitorSocket(grant);

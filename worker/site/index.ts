@@ -219,7 +219,7 @@ export class Site extends SocketObject {
   // ---- for Conversations ----
 
   async contactOf(visitorId: string) {
-    return contacts.contactOf(this.host.sql, visitorId);
+    return dataRights.isBeingErased(this.host, visitorId) ? null : contacts.contactOf(this.host.sql, visitorId);
   }
   async saveContact(visitorId: string, fields: { email?: string; name?: string }) {
     contacts.saveContact(this.host.sql, visitorId, fields);

@@ -12,6 +12,19 @@ import * as retention from "./retention";
 
 export { RETENTION_TIMER, retentionMonths } from "./retention";
 
+/**
+ * The visitors whose erasure is under way, per Site. Their conversations are erased one by
+ * one before the Site's rows go, and a tab of theirs that reconnects meanwhile makes its
+ * conversation again, asking the Site for the contact (`contactOf`): it gets none, so the
+ * erased email and name are not copied into it.
+ */
+const beingErased = new WeakMap<SiteHost, Set<string>>();
+
+/** True while `visitorId`'s erasure is under way at this Site. */
+export function isBeingErased(host: SiteHost, visitorId: string): boolean {
+  return beingErased.get(host)?.has(visitorId) ?? false;
+}
+
 /** Erases a contact (by visitor id or by email) and every conversation of theirs. */
 export async function eraseContact(
   host: SiteHost,
@@ -24,6 +37,23 @@ export async function eraseContact(
       ? erasure.planByVisitor(sql, target.visitorId, target.confirm)
       : erasure.planByEmail(sql, target.email, target.confirm);
   if ("error" in plan) return plan;
+  const erasing = beingErased.get(host) ?? new Set<string>();
+  beingErased.set(host, erasing);
+  for (const id of plan.visitorIds) erasing.add(id);
+  try {
+    return await eraseByPlan(host, actor, target, plan);
+  } finally {
+    for (const id of plan.visitorIds) erasing.delete(id);
+  }
+}
+
+async function eraseByPlan(
+  host: SiteHost,
+  actor: audit.Actor,
+  target: { visitorId: string } | { email: string },
+  plan: erasure.ErasePlan,
+) {
+  const { sql } = host;
   const gravatarKeys = await erasure.gravatarKeysOf(sql, plan);
   const { failed } = await eraseConversations(host, plan.conversationIds, { stopOnFailure: true });
   if (failed) {
