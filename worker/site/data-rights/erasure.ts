@@ -86,9 +86,11 @@ export function eraseSiteRows(sql: SqlStorage, plan: ErasePlan, gravatarKeys: st
   );
   sql.exec("DELETE FROM leads WHERE visitor_id IN (SELECT value FROM json_each(?))", visitors);
   sql.exec(
-    "DELETE FROM appointments WHERE visitor_id IN (SELECT value FROM json_each(?)) OR lower(email) IN (SELECT value FROM json_each(?))",
+    `DELETE FROM appointments WHERE visitor_id IN (SELECT value FROM json_each(?)) OR lower(email) IN (SELECT value FROM json_each(?))
+       OR conversation_id IN (SELECT value FROM json_each(?))`,
     visitors,
     emails,
+    conversations,
   );
   sql.exec("DELETE FROM visitors_online WHERE visitor_id IN (SELECT value FROM json_each(?))", visitors);
   sql.exec(
@@ -111,19 +113,13 @@ export function eraseSiteRows(sql: SqlStorage, plan: ErasePlan, gravatarKeys: st
 
 /**
  * Deletes what the Site keeps per conversation: inbox entry, search text, routing mark, its
- * emails, its lead card and bookings, the notices still waiting to be sent about it (they
- * quote its messages) and which Telegram messages spoke of it.
+ * emails, its lead card, the notices still waiting to be sent about it (they quote its
+ * messages) and which Telegram messages spoke of it. Its bookings are the erasure's to delete
+ * (eraseSiteRows): retention keeps one still to come, and drops it once it is over.
  */
 export function removeConversationRows(sql: SqlStorage, ids: string[]): void {
   const list = JSON.stringify(ids);
-  for (const table of [
-    "notice_queue",
-    "notify_pending",
-    "notify_seen",
-    "telegram_messages",
-    "visitors_online",
-    "appointments",
-  ]) {
+  for (const table of ["notice_queue", "notify_pending", "notify_seen", "telegram_messages", "visitors_online"]) {
     sql.exec(`DELETE FROM ${table} WHERE conversation_id IN (SELECT value FROM json_each(?))`, list);
   }
   sql.exec(
