@@ -45,11 +45,16 @@ export function publishTeam(host: SiteHost): void {
   );
 }
 
+/** A list not taken this long after it was sent is taken as lost (a call answers in milliseconds). */
+const RESEND_AFTER_MS = 10_000;
+
 /** Publishes the team if this site never did, or the directory did not take its newest list. */
-export function publishTeamIfBehind(host: SiteHost): void {
+export function publishTeamIfBehind(host: SiteHost, now = Date.now()): void {
   const published = readSetting<number>(host.sql, PUBLISHED);
   const sent = readSetting<number>(host.sql, SENT);
-  if (!published || (sent !== null && sent > published)) publishTeam(host);
+  // Sent is a time (see publishTeam): a list still on its way is not sent again by every
+  // session check meanwhile, nor one a failing directory refuses, more than every RESEND_AFTER_MS.
+  if (!published || (sent !== null && sent > published && now - sent >= RESEND_AFTER_MS)) publishTeam(host);
 }
 
 /** Takes a site that is being wiped out of the directory (its key may be taken again). */
