@@ -1,6 +1,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { localDay } from "../../worker/reports";
+import { CALL_RING_TIMER } from "../../worker/conversation/calls";
 import { call, expectJson } from "./admin-helpers";
 import {
   createSite,
@@ -237,6 +238,13 @@ describe("a call asked for as the conversation is erased", () => {
     // A tab still holding the old token finds an empty conversation, with no call in it.
     const back = await visitorSocket(grant);
     expect((await back.hello(0)).messages).toEqual([]);
+    // Nor a call row, nor its ring timer (which would post "Missed call" 45 s later).
+    await runInDurableObject(stub as DurableObjectStub, async (_i, state) => {
+      const sql = state.storage.sql;
+      expect(sql.exec("SELECT COUNT(*) AS n FROM calls").one().n).toBe(0);
+      expect(sql.exec("SELECT COUNT(*) AS n FROM timers WHERE kind = ?", CALL_RING_TIMER).one().n).toBe(0);
+      return true;
+    });
   });
 });
 
