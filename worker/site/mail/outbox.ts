@@ -251,10 +251,10 @@ export class Mailer {
 
   /**
    * Withdraws the emails tagged `about` that are waiting for a retry: they are not sent any
-   * more, and their rows say `withdrawn` with `reason` as the last error. For a sender whose news makes an earlier email
-   * wrong (a booking cancelled or moved), so that the earlier one cannot reach the recipient
-   * after the news. Emails already sent, failed or held stay as they are; one in the
-   * provider's hands right now may still go, and its row then says `sent`.
+   * more, and their rows say `withdrawn` with `reason` as the last error. For a sender whose
+   * news makes an earlier email wrong (a booking cancelled or moved), so that the earlier one
+   * cannot reach the recipient after the news. Emails already sent, failed or held stay as
+   * they are; one in the provider's hands right now may still go, and its row then says `sent`.
    */
   async withdraw(about: string, reason: string): Promise<number> {
     const withdrawn = this.sql
