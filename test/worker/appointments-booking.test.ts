@@ -331,6 +331,66 @@ describe("the email's links and the timers", () => {
   });
 });
 
+describe("a booking while the visitor is erased", () => {
+  it("is refused while the erasure is under way: no booking and no confirmation outlive it", async () => {
+    const grant = await startSession(SITE, { locale: "en", timezone: "America/New_York" });
+    const tab = await visitorSocket(grant);
+    await tab.hello();
+    await tab.say("I would like a consultation");
+    await eventually(async () => expect(await site().hasConversation(grant.conversationId)).toBe(true));
+    const { slots } = (await site().freeSlots()) as { slots: { start: number }[] };
+    const slot = slots.find((s) => s.start > Date.now() + 3 * 3_600_000)!;
+    // The Site's erasure waits in its call to the conversation (flags, not promises: the two
+    // sides run in different contexts), and the booking (the bot's slot click) lands then.
+    const pause = { erasing: false, over: false };
+    const holdErase = (instance: { host: { env: Record<string, any> } }, on: boolean) => {
+      const host = instance.host;
+      if (!on) {
+        host.env = host.env.__real ?? host.env;
+        return;
+      }
+      const realEnv = host.env;
+      const conversations = {
+        idFromString: (id: string) => realEnv.CONVERSATION.idFromString(id),
+        get: (id: DurableObjectId) => {
+          const stub = realEnv.CONVERSATION.get(id);
+          return new Proxy(stub, {
+            get(target, name) {
+              if (name === "erase")
+                return async (siteKey: string) => {
+                  pause.erasing = true;
+                  while (!pause.over) await new Promise((r) => setTimeout(r, 10));
+                  return target.erase(siteKey);
+                };
+              return typeof target[name] === "function" ? (...args: unknown[]) => target[name](...args) : target[name];
+            },
+          });
+        },
+      };
+      host.env = new Proxy(realEnv, {
+        get: (e, name) => (name === "__real" ? realEnv : name === "CONVERSATION" ? conversations : e[name as string]),
+      });
+    };
+    type WithEnv = DurableObject & { host: { env: Record<string, any> } };
+    await runInDurableObject<WithEnv, void>(site() as unknown as DurableObjectStub, (i) => holdErase(i, true));
+    try {
+      const erasing = call("POST", `/contacts/${grant.visitorId}/erase`, cookie, { confirm: grant.visitorId });
+      await eventually(() => expect(pause.erasing).toBe(true));
+      const booked = await site().bookAppointment(
+        { visitorId: grant.visitorId, conversationId: grant.conversationId },
+        { start: slot.start, email: "being-erased@example.com", lang: "en", timezone: "America/New_York" },
+      );
+      pause.over = true;
+      await expectJson(erasing, 200);
+      expect("error" in booked && booked.error.code).toBe("visitor_erased");
+      expect(await mails("being-erased@example.com")).toEqual([]);
+    } finally {
+      pause.over = true;
+      await runInDurableObject<WithEnv, void>(site() as unknown as DurableObjectStub, (i) => holdErase(i, false));
+    }
+  });
+});
+
 describe("emails about a booking while the email provider fails", () => {
   async function bookOne(email: string) {
     const grant = await startSession(SITE, { locale: "en", timezone: "America/New_York" });

@@ -192,6 +192,10 @@ export class Site extends SocketObject {
     return appointments.freeSlots(this.host.sql);
   }
   async bookAppointment(who: { visitorId: string; conversationId: string | null }, body: appointments.BookingBody) {
+    // A booking that lands while the visitor is being erased (the bot's slot click was on its
+    // way) would outlive the erasure, with its confirmation email: it is refused.
+    if (dataRights.isBeingErased(this.host, who.visitorId))
+      return failure(409, "visitor_erased", "this visitor's data is being erased; nothing was booked");
     return appointments.book(this.host, who, body);
   }
   async cancelAppointment(id: string, token: string) {
