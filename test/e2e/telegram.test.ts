@@ -99,6 +99,7 @@ describe("Telegram", () => {
     expect(note.body.reply_markup.inline_keyboard[0].map((b: any) => b.callback_data)).toEqual(["take", "resolve"]);
 
     const notification = telegram.calls.filter((c) => c.method === "sendMessage").indexOf(note) + 1000;
+    await telegram.seen(note);
     const answer = message(OLGA, "Yes, fully waterproof.", {
       reply_to_message: { message_id: notification, date: 0, chat: { id: OLGA.id, type: "private" } },
     });
@@ -143,6 +144,7 @@ describe("Telegram", () => {
     await visitorSays(visitor.socket, "please close this");
     const note = await telegram.waitFor("sendMessage", sentTo(OLGA.id, "please close this"));
     const messageId = 1000 + telegram.calls.filter((c) => c.method === "sendMessage").indexOf(note);
+    await telegram.seen(note);
     const press = {
       update_id: ++updateId,
       callback_query: {

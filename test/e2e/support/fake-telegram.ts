@@ -11,6 +11,8 @@ export interface BotCall {
   method: string;
   body: any;
   at: number;
+  /** When the fake's answer went out (the Site takes it a moment after). */
+  answeredAt?: number;
 }
 
 export interface FakeTelegram {
@@ -18,6 +20,12 @@ export interface FakeTelegram {
   calls: BotCall[];
   webhook: { url: string; secret: string } | null;
   waitFor(method: string, match?: (body: any) => boolean, ms?: number): Promise<BotCall>;
+  /**
+   * Resolves a moment after the answer to `call` went out: the Site stores which chat a
+   * notification is about once Telegram's answer reaches it, so an update answering the
+   * notification is sent after that, as a person reads a message before replying to it.
+   */
+  seen(call: BotCall): Promise<void>;
   deliver(update: unknown, secret?: string): Promise<Response>;
   close(): Promise<void>;
 }
@@ -38,7 +46,11 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
       const method = m[2]!;
       const text = Buffer.concat(chunks).toString();
       const body = text ? JSON.parse(text) : {};
-      calls.push({ method, body, at: Date.now() });
+      const call: BotCall = { method, body, at: Date.now() };
+      calls.push(call);
+      res.on("finish", () => {
+        call.answeredAt = Date.now();
+      });
       switch (method) {
         case "getMe":
           return reply(200, {
@@ -89,6 +101,10 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
           throw new Error(`fake Telegram: no ${method} call; got ${JSON.stringify(calls.map((c) => c.method))}`);
         await new Promise((r) => setTimeout(r, 20));
       }
+    },
+    async seen(call: BotCall) {
+      while (call.answeredAt === undefined) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 200));
     },
     deliver(update: unknown, secret = fake.webhook!.secret) {
       return fetch(fake.webhook!.url, {
