@@ -52,46 +52,65 @@ const threadEvents = (conversationId: string) =>
   );
 const text = (bytes: string) => new TextDecoder().decode(Uint8Array.from(bytes, (c) => c.charCodeAt(0)));
 
+type SiteEnv = { host: { env: Record<string, any> } };
+
+/**
+ * Makes the Site's calls of `method` on its Conversations (of `conversationId`, or all) go
+ * through `around`, which gets the real call to make; answers what puts the Site's env back.
+ */
+function wrapConversationCalls(
+  instance: SiteEnv,
+  method: string,
+  around: (real: () => Promise<unknown>) => Promise<unknown>,
+  conversationId?: string,
+): () => void {
+  const host = instance.host;
+  const realEnv = host.env;
+  const conversations = {
+    idFromString: (id: string) => realEnv.CONVERSATION.idFromString(id),
+    get: (id: DurableObjectId) => {
+      const stub = realEnv.CONVERSATION.get(id);
+      if (conversationId && id.toString() !== conversationId) return stub;
+      return new Proxy(stub, {
+        get(target, name) {
+          if (name === method) return (...args: unknown[]) => around(() => target[name](...args));
+          return typeof target[name] === "function" ? (...args: unknown[]) => target[name](...args) : target[name];
+        },
+      });
+    },
+  };
+  host.env = new Proxy(realEnv, {
+    get: (e, name) => (name === "CONVERSATION" ? conversations : e[name as string]),
+  });
+  return () => {
+    host.env = realEnv;
+  };
+}
+
 /**
  * Runs the Site's timers `ahead` ms from now, with `meanwhile` landing while the outcome
  * check waits for the answered calls of conversation `conversationId` (as any request may
  * during that call).
  */
 const runSiteTimersWith = (ahead: number, conversationId: string, meanwhile: () => Promise<void>) =>
-  runInDurableObject<WithTimers & { host: { env: Record<string, any> } }, void>(
-    site() as unknown as DurableObjectStub,
-    async (instance) => {
-      const host = instance.host;
-      const realEnv = host.env;
-      const conversations = {
-        idFromString: (id: string) => realEnv.CONVERSATION.idFromString(id),
-        get: (id: DurableObjectId) => {
-          const stub = realEnv.CONVERSATION.get(id);
-          if (id.toString() !== conversationId) return stub;
-          return new Proxy(stub, {
-            get(target, name) {
-              if (name === "answeredCallsBetween")
-                return async (...args: [string, number, number]) => {
-                  const landing = meanwhile;
-                  meanwhile = async () => {};
-                  await landing();
-                  return target.answeredCallsBetween(...args);
-                };
-              return typeof target[name] === "function" ? (...args: unknown[]) => target[name](...args) : target[name];
-            },
-          });
-        },
-      };
-      host.env = new Proxy(realEnv, {
-        get: (e, name) => (name === "CONVERSATION" ? conversations : e[name as string]),
-      });
-      try {
-        await instance.timers.run(Date.now() + ahead);
-      } finally {
-        host.env = realEnv;
-      }
-    },
-  );
+  runInDurableObject<WithTimers & SiteEnv, void>(site() as unknown as DurableObjectStub, async (instance) => {
+    const restore = wrapConversationCalls(
+      instance,
+      "answeredCallsBetween",
+      async (real) => {
+        const landing = meanwhile;
+        meanwhile = async () => {};
+        await landing();
+        return real();
+      },
+      conversationId,
+    );
+    try {
+      await instance.timers.run(Date.now() + ahead);
+    } finally {
+      restore();
+    }
+  });
 
 type WithMailer = DurableObject & { host: { mailer: { provider?: () => EmailProvider } } };
 
@@ -343,36 +362,14 @@ describe("a booking while the visitor is erased", () => {
     // The Site's erasure waits in its call to the conversation (flags, not promises: the two
     // sides run in different contexts), and the booking (the bot's slot click) lands then.
     const pause = { erasing: false, over: false };
-    const holdErase = (instance: { host: { env: Record<string, any> } }, on: boolean) => {
-      const host = instance.host;
-      if (!on) {
-        host.env = host.env.__real ?? host.env;
-        return;
-      }
-      const realEnv = host.env;
-      const conversations = {
-        idFromString: (id: string) => realEnv.CONVERSATION.idFromString(id),
-        get: (id: DurableObjectId) => {
-          const stub = realEnv.CONVERSATION.get(id);
-          return new Proxy(stub, {
-            get(target, name) {
-              if (name === "erase")
-                return async (siteKey: string) => {
-                  pause.erasing = true;
-                  while (!pause.over) await new Promise((r) => setTimeout(r, 10));
-                  return target.erase(siteKey);
-                };
-              return typeof target[name] === "function" ? (...args: unknown[]) => target[name](...args) : target[name];
-            },
-          });
-        },
-      };
-      host.env = new Proxy(realEnv, {
-        get: (e, name) => (name === "__real" ? realEnv : name === "CONVERSATION" ? conversations : e[name as string]),
+    let restore = () => {};
+    await runInDurableObject<DurableObject & SiteEnv, void>(site() as unknown as DurableObjectStub, (instance) => {
+      restore = wrapConversationCalls(instance, "erase", async (real) => {
+        pause.erasing = true;
+        while (!pause.over) await new Promise((r) => setTimeout(r, 10));
+        return real();
       });
-    };
-    type WithEnv = DurableObject & { host: { env: Record<string, any> } };
-    await runInDurableObject<WithEnv, void>(site() as unknown as DurableObjectStub, (i) => holdErase(i, true));
+    });
     try {
       const erasing = call("POST", `/contacts/${grant.visitorId}/erase`, cookie, { confirm: grant.visitorId });
       await eventually(() => expect(pause.erasing).toBe(true));
@@ -386,7 +383,7 @@ describe("a booking while the visitor is erased", () => {
       expect(await mails("being-erased@example.com")).toEqual([]);
     } finally {
       pause.over = true;
-      await runInDurableObject<WithEnv, void>(site() as unknown as DurableObjectStub, (i) => holdErase(i, false));
+      await runInDurableObject<DurableObject & SiteEnv, void>(site() as unknown as DurableObjectStub, () => restore());
     }
   });
 });
