@@ -118,11 +118,14 @@ export function needsRouting(sql: SqlStorage, entry: InboxEntry, now = Date.now(
     .toArray().length;
 }
 
-/** The unassigned queue: open conversations nobody has, longest waiting first. */
-export function queue(sql: SqlStorage, limit = 20, now = Date.now()): InboxEntry[] {
+/**
+ * The unassigned queue: the ids of open conversations nobody has, longest waiting first
+ * (ids only: a pass reads each entry when it comes to it, see routeQueue).
+ */
+export function queue(sql: SqlStorage, limit = 20, now = Date.now()): string[] {
   return sql
-    .exec<{ entry: string }>(
-      `SELECT entry FROM inbox WHERE status = 'open' AND json_extract(entry, '$.assignee') IS NULL
+    .exec<{ id: string }>(
+      `SELECT id FROM inbox WHERE status = 'open' AND json_extract(entry, '$.assignee') IS NULL
          AND json_extract(entry, '$.firstVisitorAt') IS NOT NULL
          AND id NOT IN (SELECT conversation_id FROM route_pending WHERE at > ?)
        ORDER BY COALESCE(json_extract(entry, '$.waitingSince'), updated_at) LIMIT ?`,
@@ -130,7 +133,7 @@ export function queue(sql: SqlStorage, limit = 20, now = Date.now()): InboxEntry
       limit,
     )
     .toArray()
-    .map((r) => JSON.parse(r.entry) as InboxEntry);
+    .map((r) => r.id);
 }
 
 // ---- assigning: the parts that ask Conversations ----
@@ -146,7 +149,7 @@ export function afterInboxChange(host: SiteHost, entry: InboxEntry, routing = re
 /** Hands out queued conversations while someone has room (operator online, capacity freed). */
 export async function routeQueue(host: SiteHost): Promise<void> {
   if (!readRouting(host.sql).auto) return;
-  for (const { id } of queue(host.sql)) {
+  for (const id of queue(host.sql)) {
     // While one assignment is awaited another pass (an operator online, a setting saved) or a
     // summary may place the next ones of this list: each is read again, so none goes twice.
     const entry = stillWaiting(host.sql, id);
