@@ -1,7 +1,8 @@
 /**
  * Floods: visitor sessions and new conversations per client are limited (429 with
  * Retry-After in the one error envelope), operators get one digest per interval instead of
- * one email per new chat, and operator notices cannot use the email budget kept for visitors.
+ * one email per new chat, operator notices cannot use the email budget kept for visitors, and
+ * emails withdrawn before they went out use none of it.
  */
 import { env, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -99,5 +100,22 @@ describe("operator notices", () => {
     });
     t.probe(result.notice === "limited");
     expect(result).toEqual({ notice: "limited", transcript: "outbox" });
+  });
+
+  it("does not count emails withdrawn before they went out against the day's budget", async () => {
+    await createSite("sec-withdrawn");
+    const status = await runInDurableObject(siteStub(env, "sec-withdrawn"), async (instance, state) => {
+      const now = Date.now();
+      for (let i = 0; i < SEND_LIMITS.perSitePerDay - SEND_LIMITS.reservedForVisitors; i++) {
+        state.storage.sql.exec(
+          "INSERT INTO outbox (id, kind, to_addr, subject, message, status, provider, created_at) VALUES (?, 'appointment-reminder', 'x@shop.example', 's', '{}', 'withdrawn', 'outbox', ?)",
+          `m_gone${i}`,
+          now,
+        );
+      }
+      const mailer = (instance as any).host.mailer;
+      return (await mailer.send({ kind: "notify", to: "owner@shop.example", subject: "new chat", text: "t" })).status;
+    });
+    expect(status).toBe("outbox");
   });
 });

@@ -386,6 +386,24 @@ describe("a booking while the visitor is erased", () => {
       await runInDurableObject<DurableObject & SiteEnv, void>(site() as unknown as DurableObjectStub, () => restore());
     }
   });
+
+  it("is refused just after the erasure finished too: a slot click already on its way books nothing", async () => {
+    const grant = await startSession(SITE, { locale: "en", timezone: "America/New_York" });
+    const tab = await visitorSocket(grant);
+    await tab.hello();
+    await tab.say("Book me in, please");
+    await eventually(async () => expect(await site().hasConversation(grant.conversationId)).toBe(true));
+    const { slots } = (await site().freeSlots()) as { slots: { start: number }[] };
+    const slot = slots.find((s) => s.start > Date.now() + 3 * 3_600_000)!;
+    await expectJson(call("POST", `/contacts/${grant.visitorId}/erase`, cookie, { confirm: grant.visitorId }), 200);
+    const booked = await site().bookAppointment(
+      { visitorId: grant.visitorId, conversationId: grant.conversationId },
+      { start: slot.start, email: "just-erased@example.com", lang: "en", timezone: "America/New_York" },
+    );
+    expect("error" in booked && booked.error.code).toBe("visitor_erased");
+    expect(await mails("just-erased@example.com")).toEqual([]);
+    expect((await site().upcomingAppointments()).some((a) => a.email === "just-erased@example.com")).toBe(false);
+  });
 });
 
 describe("emails about a booking while the email provider fails", () => {
@@ -455,5 +473,50 @@ describe("emails about a booking while the email provider fails", () => {
       });
       expect(movedMail).toMatchObject({ kind: "appointment-moved", status: "sent" });
     });
+  });
+
+  it("tells the thread booked before cancelled when an operator cancels while the confirmation is still with the provider", async () => {
+    // A flag, not a promise: the test and the Site run in different contexts.
+    const provider = { slow: true };
+    const release = () => {
+      provider.slow = false;
+    };
+    await runInDurableObject<WithMailer, void>(site() as unknown as DurableObjectStub, (instance) => {
+      instance.host.mailer.provider = () => ({
+        name: "mailchannels",
+        // The confirmation waits on a slow provider; the cancellation after it goes at once.
+        send: async (msg) => {
+          while (msg.subject.startsWith("Booked") && provider.slow) await new Promise((r) => setTimeout(r, 10));
+          return { id: crypto.randomUUID() };
+        },
+      });
+    });
+    try {
+      const grant = await startSession(SITE, { locale: "en", timezone: "America/New_York" });
+      const tab = await visitorSocket(grant);
+      await tab.hello();
+      const { slots } = (await site().freeSlots()) as { slots: { start: number }[] };
+      const slot = slots.find((s) => s.start > Date.now() + 3 * 3_600_000)!;
+      const booking = site().bookAppointment(
+        { visitorId: grant.visitorId, conversationId: grant.conversationId },
+        { start: slot.start, email: "vera@example.com", lang: "en", timezone: "America/New_York" },
+      );
+      let bookedId = "";
+      await eventually(async () => {
+        const row = (await site().upcomingAppointments()).find((a) => a.email === "vera@example.com");
+        expect(row).toBeTruthy();
+        bookedId = row!.id;
+      });
+      await expectJson(call("POST", `/appointments/${bookedId}/cancel`, cookie), 200);
+      release();
+      expect("error" in (await booking)).toBe(false);
+      await eventually(async () => expect(await threadEvents(grant.conversationId)).toEqual(["booked", "cancelled"]));
+      tab.close();
+    } finally {
+      release();
+      await runInDurableObject<WithMailer, void>(site() as unknown as DurableObjectStub, (instance) => {
+        delete instance.host.mailer.provider;
+      });
+    }
   });
 });

@@ -358,11 +358,27 @@ export interface VisitorCard {
  * back while it waited for a retry (the booking it was about was cancelled or moved).
  */
 export type OutboxStatus = "outbox" | "sent" | "retrying" | "failed" | "suppressed" | "limited" | "withdrawn";
+/** What an email is for, as the outbox lists it (the admin has a label for each). */
+export type EmailKind =
+  | "followup"
+  | "transcript"
+  | "rating"
+  | "invite"
+  | "password_reset"
+  | "notify"
+  | "digest"
+  | "lead"
+  | "signup_confirm"
+  | "site_welcome"
+  | "appointment-confirmation"
+  | "appointment-moved"
+  | "appointment-reminder"
+  | "appointment-cancelled";
 
 /** A row of `GET /api/v1/admin/outbox`. */
 export interface OutboxEntry {
   id: string;
-  kind: string;
+  kind: EmailKind;
   to: string;
   subject: string;
   status: OutboxStatus;

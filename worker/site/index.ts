@@ -192,10 +192,14 @@ export class Site extends SocketObject {
     return appointments.freeSlots(this.host.sql);
   }
   async bookAppointment(who: { visitorId: string; conversationId: string | null }, body: appointments.BookingBody) {
-    // A booking that lands while the visitor is being erased (the bot's slot click was on its
-    // way) would outlive the erasure, with its confirmation email: it is refused.
-    if (dataRights.isBeingErased(this.host, who.visitorId))
-      return failure(409, "visitor_erased", "this visitor's data is being erased; nothing was booked");
+    // A booking that lands while the visitor is being erased, or just after (the bot's slot
+    // click was on its way), would outlive the erasure, with its confirmation email: refused.
+    if (dataRights.isErasedOrErasing(this.host, who.visitorId))
+      return failure(
+        409,
+        "visitor_erased",
+        "this visitor's data is being erased or was just erased; nothing was booked",
+      );
     return appointments.book(this.host, who, body);
   }
   async cancelAppointment(id: string, token: string) {
@@ -223,7 +227,7 @@ export class Site extends SocketObject {
   // ---- for Conversations ----
 
   async contactOf(visitorId: string) {
-    return dataRights.isBeingErased(this.host, visitorId) ? null : contacts.contactOf(this.host.sql, visitorId);
+    return dataRights.isErasedOrErasing(this.host, visitorId) ? null : contacts.contactOf(this.host.sql, visitorId);
   }
   async saveContact(visitorId: string, fields: { email?: string; name?: string }) {
     contacts.saveContact(this.host.sql, visitorId, fields);

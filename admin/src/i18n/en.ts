@@ -1,4 +1,6 @@
 /** English texts of the admin app. Russian (./ru.ts) has the same keys; TypeScript checks it. */
+import type { EmailKind } from "../../../worker/protocol";
+
 export const en = {
   app: {
     title: "Inbox",
@@ -870,7 +872,14 @@ export const en = {
         notify: "Operator notice",
         signup_confirm: "Signup confirmation",
         site_welcome: "Welcome",
-      },
+        rating: "Rating request",
+        digest: "Daily digest",
+        lead: "Lead from the bot",
+        "appointment-confirmation": "Booking confirmation",
+        "appointment-moved": "Booking moved",
+        "appointment-reminder": "Booking reminder",
+        "appointment-cancelled": "Booking cancelled",
+      } satisfies Record<EmailKind, string>,
       statuses: {
         outbox: "In the outbox",
         sent: "Sent",

@@ -874,6 +874,13 @@ export const ru: Dict = {
         notify: "Уведомление операторам",
         signup_confirm: "Подтверждение регистрации",
         site_welcome: "Приветствие",
+        rating: "Просьба оценить",
+        digest: "Сводка за день",
+        lead: "Заявка от бота",
+        "appointment-confirmation": "Подтверждение записи",
+        "appointment-moved": "Запись перенесена",
+        "appointment-reminder": "Напоминание о записи",
+        "appointment-cancelled": "Запись отменена",
       },
       statuses: {
         outbox: "В исходящих",

@@ -16,7 +16,7 @@ import { failure, fieldFailure, type Failure } from "../../lib/errors";
 import { randomToken, sha256Hex } from "../../lib/crypto";
 import { conversationStub } from "../../lib/jurisdiction";
 import { email as emailSchema, issueFields } from "../../protocol";
-import type { AppointmentEvent, ProductContext } from "../../protocol";
+import type { AppointmentEvent, EmailKind, ProductContext } from "../../protocol";
 import { productContext } from "../../protocol/frames";
 import * as audit from "../audit";
 import { defer, type SiteHost } from "../host";
@@ -180,8 +180,10 @@ export async function book(
   }
   await arm(host, id, slot, now);
   const appointment = byId(host.sql, id)!;
-  await mail(host, appointment, "appointment-confirmation", manageToken);
+  // The thread hears of the booking before the email goes: a provider can take seconds, and
+  // a cancel landing meanwhile must not read "cancelled" above "booked".
   note(host, appointment, "booked");
+  await mail(host, appointment, "appointment-confirmation", manageToken);
   return { appointment, manageToken };
 }
 
@@ -211,8 +213,8 @@ export async function move(
   }
   await arm(host, id, slot, now);
   const appointment = byId(host.sql, id)!;
-  await mail(host, appointment, "appointment-moved", token);
   note(host, appointment, "moved");
+  await mail(host, appointment, "appointment-moved", token);
   return appointment;
 }
 
@@ -225,18 +227,7 @@ export async function cancel(
 ): Promise<Appointment | Failure> {
   const row = await owned(host.sql, id, token);
   if ("error" in row) return row;
-  if (row.status === "booked") {
-    host.sql.exec(
-      "UPDATE appointments SET status = 'cancelled', cancelled_at = ?, sequence = sequence + 1 WHERE id = ?",
-      now,
-      id,
-    );
-    await host.timers.cancel(APPOINTMENT_REMINDER_TIMER, id);
-    await host.timers.cancel(APPOINTMENT_OUTCOME_TIMER, id);
-    const appointment = byId(host.sql, id)!;
-    await mail(host, appointment, "appointment-cancelled", null);
-    note(host, appointment, "cancelled");
-  }
+  if (row.status === "booked") await cancelBooked(host, id, now);
   return byId(host.sql, id)!;
 }
 
@@ -245,19 +236,24 @@ export async function cancelByOperator(host: SiteHost, actor: audit.Actor, id: s
   const row = host.sql.exec<{ status: string }>("SELECT status FROM appointments WHERE id = ?", id).toArray()[0];
   if (!row) return failure(404, "not_found", "no such booking");
   if (row.status === "booked") {
-    host.sql.exec(
-      "UPDATE appointments SET status = 'cancelled', cancelled_at = ?, sequence = sequence + 1 WHERE id = ?",
-      Date.now(),
-      id,
-    );
-    await host.timers.cancel(APPOINTMENT_REMINDER_TIMER, id);
-    await host.timers.cancel(APPOINTMENT_OUTCOME_TIMER, id);
     audit.record(host.sql, actor, "appointments.cancel", id, {});
-    const appointment = byId(host.sql, id)!;
-    await mail(host, appointment, "appointment-cancelled", null);
-    note(host, appointment, "cancelled");
+    await cancelBooked(host, id, Date.now());
   }
   return byId(host.sql, id)!;
+}
+
+/** Cancels a booking that is booked: the slot is free, its timers stop, the thread and the visitor hear of it. */
+async function cancelBooked(host: SiteHost, id: string, now: number): Promise<void> {
+  host.sql.exec(
+    "UPDATE appointments SET status = 'cancelled', cancelled_at = ?, sequence = sequence + 1 WHERE id = ?",
+    now,
+    id,
+  );
+  await host.timers.cancel(APPOINTMENT_REMINDER_TIMER, id);
+  await host.timers.cancel(APPOINTMENT_OUTCOME_TIMER, id);
+  const appointment = byId(host.sql, id)!;
+  note(host, appointment, "cancelled");
+  await mail(host, appointment, "appointment-cancelled", null);
 }
 
 /** The booking a manage link names, for its page; a wrong token is refused like a missing booking. */
@@ -348,7 +344,7 @@ function noteText(e: AppointmentEvent, zone: string): string {
   return `Video consultation on ${when}: the visitor did not come (no call in the slot)`;
 }
 
-type MailKind = "appointment-confirmation" | "appointment-moved" | "appointment-reminder" | "appointment-cancelled";
+type MailKind = Extract<EmailKind, `appointment-${string}`>;
 
 /** What the mailer knows a booking's emails by, to withdraw them. */
 const mailAbout = (id: string) => `appointment:${id}`;

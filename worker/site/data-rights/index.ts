@@ -13,16 +13,23 @@ import * as retention from "./retention";
 export { RETENTION_TIMER, retentionMonths } from "./retention";
 
 /**
- * The visitors whose erasure is under way, per Site. Their conversations are erased one by
- * one before the Site's rows go, and a tab of theirs that reconnects meanwhile makes its
+ * Per Site, visitor id → until when calls about that visitor are refused: while their erasure
+ * is under way, and for ERASED_REMEMBERED_MS after it finished (in memory only: ids, nothing
+ * about the person). Their conversations are erased one by one
+ * before the Site's rows go, and a tab of theirs that reconnects meanwhile makes its
  * conversation again, asking the Site for the contact (`contactOf`): it gets none, so the
- * erased email and name are not copied into it.
+ * erased email and name are not copied into it. A call sent before the erasure by an object
+ * of theirs (the bot's slot click) comes through its own stub, which the runtime does not
+ * order with the erasure's calls, so it can land just after the erasure: it is refused too.
  */
-const beingErased = new WeakMap<SiteHost, Set<string>>();
+const refusedUntil = new WeakMap<SiteHost, Map<string, number>>();
+/** How long after its erasure a visitor's calls already on their way are still refused. */
+export const ERASED_REMEMBERED_MS = 60_000;
 
-/** True while `visitorId`'s erasure is under way at this Site. */
-export function isBeingErased(host: SiteHost, visitorId: string): boolean {
-  return beingErased.get(host)?.has(visitorId) ?? false;
+/** True while `visitorId`'s erasure is under way at this Site, or just after it finished. */
+export function isErasedOrErasing(host: SiteHost, visitorId: string, now = Date.now()): boolean {
+  const until = refusedUntil.get(host)?.get(visitorId);
+  return until !== undefined && until > now;
 }
 
 /** Erases a contact (by visitor id or by email) and every conversation of theirs. */
@@ -37,13 +44,20 @@ export async function eraseContact(
       ? erasure.planByVisitor(sql, target.visitorId, target.confirm)
       : erasure.planByEmail(sql, target.email, target.confirm);
   if ("error" in plan) return plan;
-  const erasing = beingErased.get(host) ?? new Set<string>();
-  beingErased.set(host, erasing);
-  for (const id of plan.visitorIds) erasing.add(id);
+  const erasing = refusedUntil.get(host) ?? new Map<string, number>();
+  refusedUntil.set(host, erasing);
+  const now = Date.now();
+  for (const [id, until] of erasing) if (until <= now) erasing.delete(id);
+  for (const id of plan.visitorIds) erasing.set(id, Number.POSITIVE_INFINITY);
+  let erased = false;
   try {
-    return await eraseByPlan(host, actor, target, plan);
+    const result = await eraseByPlan(host, actor, target, plan);
+    erased = !("error" in result);
+    return result;
   } finally {
-    for (const id of plan.visitorIds) erasing.delete(id);
+    // An erasure that stopped halfway keeps the contact, who may book again at once.
+    const until = erased ? Date.now() + ERASED_REMEMBERED_MS : 0;
+    for (const id of plan.visitorIds) erasing.set(id, until);
   }
 }
 

@@ -21,14 +21,14 @@ import {
 } from "../../email";
 import { randomHex } from "../../lib/crypto";
 import type { Timers } from "../../lib/timers";
-import type { OutboxEntry, OutboxStatus } from "../../protocol";
+import type { EmailKind, OutboxEntry, OutboxStatus } from "../../protocol";
 import { announceLocally, redact, revealTo } from "./secrets";
 
-export type { OutboxEntry, OutboxStatus } from "../../protocol";
+export type { EmailKind, OutboxEntry, OutboxStatus } from "../../protocol";
 
 /** One email to send; `from` and `messageId` are filled in here when not given. */
 export interface MailRequest {
-  kind: string;
+  kind: EmailKind;
   to: string;
   toName?: string;
   subject: string;
@@ -60,7 +60,7 @@ export const MAX_SEND_ATTEMPTS = 6;
 /** Limits that keep a loop or an abuser from turning a site into a spam source. */
 export const SEND_LIMITS = { perConversationPerDay: 20, perSitePerDay: 2000, reservedForVisitors: 500 } as const;
 /** Kinds that go to visitors and so obey the limits and unsubscribes. */
-const TO_VISITORS = new Set(["followup", "transcript", "rating"]);
+const TO_VISITORS = new Set<EmailKind>(["followup", "transcript", "rating"]);
 
 /** Parses EMAIL_FROM ("Name <a@b>" or "a@b"). */
 export function senderOf(env: Env, siteName: string): { address: string; name?: string } {
@@ -144,29 +144,13 @@ export class Mailer {
     if (req.kind === "notify") return this.overNoticeBudget();
     if (!TO_VISITORS.has(req.kind)) return null;
     if (this.isUnsubscribed(req.to)) return { status: "suppressed", reason: `${req.to} unsubscribed` };
-    const since = Date.now() - 86_400_000;
-    const site = this.sql
-      .exec<{ n: number }>(
-        "SELECT COUNT(*) AS n FROM outbox WHERE created_at > ? AND status NOT IN ('limited','suppressed')",
-        since,
-      )
-      .one().n;
-    if (site >= SEND_LIMITS.perSitePerDay)
+    if (this.usedToday() >= SEND_LIMITS.perSitePerDay)
       return { status: "limited", reason: `site limit of ${SEND_LIMITS.perSitePerDay} emails a day reached` };
-    if (req.conversationId) {
-      const conv = this.sql
-        .exec<{ n: number }>(
-          "SELECT COUNT(*) AS n FROM outbox WHERE conversation_id = ? AND created_at > ? AND status NOT IN ('limited','suppressed')",
-          req.conversationId,
-          since,
-        )
-        .one().n;
-      if (conv >= SEND_LIMITS.perConversationPerDay) {
-        return {
-          status: "limited",
-          reason: `conversation limit of ${SEND_LIMITS.perConversationPerDay} emails a day reached`,
-        };
-      }
+    if (req.conversationId && this.usedToday(req.conversationId) >= SEND_LIMITS.perConversationPerDay) {
+      return {
+        status: "limited",
+        reason: `conversation limit of ${SEND_LIMITS.perConversationPerDay} emails a day reached`,
+      };
     }
     return null;
   }
@@ -176,17 +160,29 @@ export class Mailer {
    * follow-ups and transcripts, so a flood of new chats cannot stop real answers.
    */
   private overNoticeBudget(): { status: OutboxStatus; reason: string } | null {
-    const since = Date.now() - 86_400_000;
-    const sent = this.sql
-      .exec<{ n: number }>(
-        "SELECT COUNT(*) AS n FROM outbox WHERE created_at > ? AND status NOT IN ('limited','suppressed')",
-        since,
-      )
-      .one().n;
     const budget = SEND_LIMITS.perSitePerDay - SEND_LIMITS.reservedForVisitors;
-    return sent >= budget
+    return this.usedToday() >= budget
       ? { status: "limited", reason: `operator notices stop at ${budget} emails a day; the rest is kept for visitors` }
       : null;
+  }
+
+  /**
+   * The emails of the last 24 hours that use the day's budget (of the site, or of one
+   * conversation): every one that went or may still go to the provider. Those held back by a
+   * limit or an unsubscribe, and those withdrawn before they went out, reached nobody.
+   */
+  private usedToday(conversationId?: string): number {
+    const since = Date.now() - 86_400_000;
+    const counted = "created_at > ? AND status NOT IN ('limited','suppressed','withdrawn')";
+    return conversationId
+      ? this.sql
+          .exec<{ n: number }>(
+            `SELECT COUNT(*) AS n FROM outbox WHERE conversation_id = ? AND ${counted}`,
+            conversationId,
+            since,
+          )
+          .one().n
+      : this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM outbox WHERE ${counted}`, since).one().n;
   }
 
   /** One try with the provider; schedules the next on a retryable error. */
