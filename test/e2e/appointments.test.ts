@@ -3,7 +3,8 @@
  * on; a visitor opens "More" → "Book a video consultation", sees free times in their own zone,
  * books one with their email; a phone-sized visitor arrives through a product's "Video
  * consultation" button (edgechat.open with video and the product) and books too. The
- * operator's Appointments screen lists both, with the product. Screenshots of the picker on
+ * operator's Appointments screen lists both, with the product, and the outbox names the
+ * confirmation. Screenshots of the picker on
  * desktop and on a 390 px phone under test-results/screenshots/.
  */
 import type { Browser } from "playwright-core";
@@ -82,6 +83,13 @@ it("a visitor books a free time from the More menu, in their zone; the operator 
   expect(await row.textContent()).toContain("Nora");
   expect(await row.textContent()).toContain("visitor's zone: America/New_York");
   await owner.screenshot("appointments-admin-list");
+  // The confirmation is in the outbox under its own name.
+  await owner.page.goto(`${server.url}/admin/settings/outbox`);
+  const mail = owner.page.locator('ec-settings-outbox button.mail[data-kind="appointment-confirmation"]', {
+    hasText: "nora@example.com",
+  });
+  await mail.waitFor({ timeout: 15_000 });
+  expect(await mail.locator(".meta").textContent()).toMatch(/^Booking confirmation · nora@example\.com · /);
   await visitor.close();
 });
 
