@@ -35,6 +35,8 @@ describe("CSV", () => {
 
   it("quotes what needs it and keeps a formula-like cell as text", () => {
     expect(csvLine(["=SUM(A1)", "a,b", null])).toBe(`'=SUM(A1),"a,b",`);
+    // Where the list separator is ';', an unquoted ';' would start a new cell with the formula.
+    expect(csvLine(["Bob;=1+1", "a\tb"])).toBe(`"Bob;=1+1","a\tb"`);
   });
 
   it("names the row of a knowledge-base row with too few cells", () => {

@@ -58,7 +58,9 @@ export function csvLine(cells: readonly (string | number | null | undefined)[]):
     .map((v) => {
       let s = v === null || v === undefined ? "" : String(v);
       if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-      return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+      // `;` and tab too: spreadsheets in locales whose list separator is `;` (de, fr, ru…)
+      // split an unquoted cell there, and a formula after it would run.
+      return /[",;\t\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
     })
     .join(",");
 }
