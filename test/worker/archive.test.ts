@@ -77,7 +77,7 @@ async function conversation(siteKey: string, operator: string, visitorText: stri
 
 /**
  * The records of an archive with what differs between two sites put aside: the export's
- * time and site key, the trailer's checksum, and ids the import gave anew (conversation,
+ * time and site key, the files' seals, the trailer's checksum, and ids the import gave anew (conversation,
  * operator and department ids, written as the visitor, email or name they stand for).
  * Sorted, since conversations are listed by id.
  */
@@ -96,6 +96,8 @@ function normalised(archive: string): string[] {
       if (r.kind === "header") return JSON.stringify({ ...r, exportedAt: "<time>", site: { ...r.site, key: "<key>" } });
       // The importing owner keeps their own account: its creation time is this site's.
       if (r.kind === "operator" && r.row.role === "owner") r.row.created_at = "<owner's>";
+      // A file's seal names the site that wrote it.
+      if (r.kind === "file") r.seal = "<seal>";
       // A day's figures are a map whose keys come in the order conversations were counted.
       if (r.kind === "reportDay") r.row.row = JSON.stringify(sortedKeys(JSON.parse(r.row.row)));
       let text = JSON.stringify(r);
@@ -151,6 +153,34 @@ beforeAll(async () => {
     }),
     201,
   );
+  // Lead settings with secrets, and the department named by the lead emails and the scenario.
+  await expectJson(
+    call("PUT", "/bot/settings", ownerA, {
+      enabled: false,
+      leads: {
+        webhookUrl: "https://crm.example/hook",
+        webhookSecret: "s3cr3t-webhook-signing-key-0123",
+        bitrix24Url: "https://shop.bitrix24.ru/rest/1/PRIVATE-TOKEN-abc123/",
+        departmentEmails: { [department.id]: "sales@shop.example" },
+      },
+    }),
+    200,
+  );
+  await expectJson(
+    call("PUT", "/bot/scenario", ownerA, {
+      enabled: false,
+      start: "hello",
+      steps: [
+        {
+          id: "hello",
+          type: "buttons",
+          text: "Hi!",
+          buttons: [{ label: "Sales", action: "department", department: department.id }],
+        },
+      ],
+    }),
+    200,
+  );
   const first = await conversation(A, op.cookie, "Where is my order 1234?", true);
   await conversation(A, ownerA, "Do you have size M?");
   await conversation(A, op.cookie, "Привет! Есть доставка?");
@@ -165,6 +195,8 @@ beforeAll(async () => {
   });
   const lead = { conversationId: first.conversationId, visitorId: first.visitorId, department: null };
   await siteStub(env, A).botLeadField(lead, "email", "buyer@example.com");
+  // What a visitor types as their name lands in the contacts' CSV.
+  await siteStub(env, A).botLeadField(lead, "name", "Bob;=cmd|' /C calc'!A0;");
   const order = { type: "order_placed", orderId: "7001", visitorId: first.visitorId, total: 42.5, currency: "EUR" };
   expect((await pluginRequest("POST", `/api/v1/sites/${A}/events`, pluginSecret, JSON.stringify(order))).status).toBe(
     202,
@@ -188,7 +220,7 @@ describe("export", () => {
       .trimEnd()
       .split("\n")
       .map((l) => JSON.parse(l));
-    expect(records[0]).toMatchObject({ kind: "header", format: "edgechat-site-archive", version: 2, site: { key: A } });
+    expect(records[0]).toMatchObject({ kind: "header", format: "edgechat-site-archive", version: 3, site: { key: A } });
     expect(records.at(-1)).toMatchObject({ kind: "trailer", records: records.length - 1 });
     const kinds = new Set(records.map((r) => r.kind));
     for (const k of [
@@ -212,6 +244,12 @@ describe("export", () => {
     expect(exported).not.toMatch(/pw_hash|pw_salt|identity_secret|plugin_secret|token_hash|manage_hash/);
     const file = records.find((r) => r.kind === "file");
     expect(file.path).toBe(`/api/v1/admin/conversations/${file.conversation}/files/${file.row.id}`);
+    expect(file.seal).toMatch(/^[\w-]{43}$/);
+    // The bot's lead settings travel without the webhook's secret and the Bitrix24 link (its token).
+    const bot = records.find((r) => r.kind === "setting" && r.key === "bot");
+    expect(bot.value.leads).toMatchObject({ webhookUrl: "https://crm.example/hook" });
+    expect(exported).not.toContain("s3cr3t-webhook-signing-key-0123");
+    expect(exported).not.toContain("PRIVATE-TOKEN-abc123");
   });
 
   it("gives the conversations and contacts as CSV", async () => {
@@ -225,6 +263,8 @@ describe("export", () => {
     const contacts = (await (await call("GET", "/data/contacts.csv", ownerA)).text()).trimEnd().split("\r\n");
     expect(contacts[0]).toMatch(/^visitor_id,user_id,email,name/);
     expect(contacts).toHaveLength(2); // the visitor who left an email
+    // A spreadsheet whose list separator is ';' (de, fr, ru…) reads the name as one text cell.
+    expect(contacts[1]).toContain(`,buyer@example.com,"Bob;=cmd|' /C calc'!A0;",`);
   });
 
   it("is the owner's alone", async () => {
@@ -277,6 +317,20 @@ describe("import", () => {
     const welcome = await op.hello();
     expect(welcome.messages.length).toBeGreaterThanOrEqual(4);
     op.close();
+    // The bot's lead emails and scenario name the department by its new id; no secret came along.
+    const { departments } = await expectJson(call("GET", "/departments", ownerB), 200);
+    const sales = departments.find((d: { name: string }) => d.name === "Sales");
+    const { settings } = await expectJson(call("GET", "/bot/settings", ownerB), 200);
+    expect(settings.leads).toEqual({
+      webhookUrl: "https://crm.example/hook",
+      departmentEmails: { [sales.id]: "sales@shop.example" },
+    });
+    const { scenario } = await expectJson(call("GET", "/bot/scenario", ownerB), 200);
+    expect(scenario.steps[0].buttons[0].department).toBe(sales.id);
+    // The same archive again would list everything twice: refused.
+    const twice = await expectJson(importArchive(ownerB, exported), 409);
+    expect(twice.error.code).toBe("archive_imported");
+    expect((await expectJson(call("GET", "/conversations", ownerB), 200)).conversations).toHaveLength(3);
     // An imported operator exists, with no password anyone knows.
     const { operators } = await expectJson(call("GET", "/team", ownerB), 200);
     expect(operators.map((o: { name: string }) => o.name)).toContain("Olga");
@@ -325,7 +379,7 @@ describe("import", () => {
       .split("\n")
       .slice(0, -1)
       .filter((l) => !/"kind":"(order|visitorDay)"/.test(l));
-    lines[0] = lines[0]!.replace('"version":2', '"version":1');
+    lines[0] = lines[0]!.replace('"version":3', '"version":1');
     const E = "archive-e";
     await createSite(E);
     const ownerE = await login(E);
@@ -347,6 +401,99 @@ describe("import", () => {
     const b = (await expectJson(call("GET", `/reports${q}`, ownerB), 200)).figures.conversion;
     expect(a).toMatchObject({ visitors: 3, orders: 1, attributedOrders: 1, attributedRevenue: 42.5 });
     expect(b).toEqual(a);
+  });
+
+  it("copies a file's bytes only for a record this deployment sealed: a hand-made archive naming another site's file gets none", async () => {
+    const records = exported
+      .trimEnd()
+      .split("\n")
+      .slice(0, -1)
+      .map((l) => JSON.parse(l));
+    const file = records.find((r) => r.kind === "file");
+    const forged = [
+      records[0], // site A's header, as anyone who knows its key can write
+      records.find((r) => r.kind === "conversation" && r.id === file.conversation),
+      { ...file, seal: undefined },
+    ];
+    const T = "archive-thief";
+    await createSite(T);
+    const ownerT = await login(T);
+    await expectJson(importArchive(ownerT, await withTrailer(forged.map((r) => JSON.stringify(r)))), 200);
+    const { conversations } = await expectJson(call("GET", "/conversations", ownerT), 200);
+    const path = `/api/v1/admin/conversations/${conversations[0].id}/files/${file.row.id}`;
+    const redirect = await SELF.fetch(`${BASE}${path}`, { headers: { Cookie: ownerT }, redirect: "manual" });
+    const bytes =
+      redirect.status === 302 ? await SELF.fetch(redirect.headers.get("Location")!).then((r) => r.status) : 404;
+    expect(bytes).toBe(404); // listed in the conversation, but no copy of site A's file
+  });
+
+  describe("while the site is live", () => {
+    /** Stages an archive of `key`'s own data back into it, as a restore from a backup would, and stops before its commit. */
+    async function stagedRestore(key: string, owner: string) {
+      const site = siteStub(env, key);
+      const [header, ...records] = (await exportOf(owner))
+        .trimEnd()
+        .split("\n")
+        .slice(0, -1)
+        .map((l) => JSON.parse(l));
+      const begun = await site.beginImport({ id: "op", name: "Owner", role: "owner" as const }, header, false);
+      if ("error" in begun) throw new Error(begun.error.message);
+      expect(await site.stageImport(begun.id, records)).toEqual({ ok: true });
+      await site.importStaged(begun.id);
+      return begun.id;
+    }
+
+    it("refuses to erase a contact while an import is under way, since its commit would bring them back", async () => {
+      const key = "archive-erase";
+      await createSite(key);
+      const owner = await login(key);
+      const grant = await conversation(key, owner, "Please forget me later");
+      await siteStub(env, key).saveContact(grant.visitorId, { email: "forget@example.com" });
+      const importId = await stagedRestore(key, owner);
+      const erase = await expectJson(
+        call("POST", "/contacts/erase", owner, { email: "forget@example.com", confirm: "forget@example.com" }),
+        409,
+      );
+      expect(erase.error.code).toBe("import_under_way");
+      expect(erase.error.message).toContain(importId);
+      await expectJson(call("DELETE", `/data/import/${importId}`, owner), 200);
+      await expectJson(
+        call("POST", "/contacts/erase", owner, { email: "forget@example.com", confirm: "forget@example.com" }),
+        200,
+      );
+    });
+
+    it("commits when a visitor whose rows had gone comes back before the commit: one contact, with the archive's email", async () => {
+      const key = "archive-back";
+      await createSite(key);
+      const owner = await login(key);
+      const grant = await conversation(key, owner, "Hello there");
+      await siteStub(env, key).saveContact(grant.visitorId, { email: "back@example.com" });
+      const archive = await exportOf(owner);
+      await expectJson(call("POST", `/contacts/${grant.visitorId}/erase`, owner, { confirm: grant.visitorId }), 200);
+      const site = siteStub(env, key);
+      const [header, ...records] = archive
+        .trimEnd()
+        .split("\n")
+        .slice(0, -1)
+        .map((l) => JSON.parse(l));
+      const begun = await site.beginImport({ id: "op", name: "Owner", role: "owner" as const }, header, false);
+      if ("error" in begun) throw new Error(begun.error.message);
+      expect(await site.stageImport(begun.id, records)).toEqual({ ok: true });
+      await site.importStaged(begun.id);
+      // The visitor's tab asks for a session again, and leaves a name.
+      await startSession(key, { visitorToken: grant.visitorToken });
+      await site.saveContact(grant.visitorId, { name: "Back Again" });
+      for (;;) {
+        const step = await site.importStep(begun.id);
+        if ("error" in step) throw new Error(step.error.message);
+        if (step.done) break;
+      }
+      const contacts = await runInSite(key, (sql) =>
+        sql.exec("SELECT email, name FROM contacts WHERE visitor_id = ?", grant.visitorId).toArray(),
+      );
+      expect(contacts).toEqual([{ email: "back@example.com", name: "Back Again" }]);
+    });
   });
 
   describe("refuses a bad archive, importing nothing", () => {
@@ -400,8 +547,8 @@ describe("import", () => {
     });
 
     it("of another format version", async () => {
-      const v3 = exported.replace('"version":2', '"version":3');
-      await refused(v3, 400, "archive_version", /version 3; this deployment reads versions 1 and 2/);
+      const v4 = exported.replace('"version":3', '"version":4');
+      await refused(v4, 400, "archive_version", /version 4; this deployment reads versions 1, 2 and 3/);
     });
 
     it("with a damaged visitor count (checksum recomputed)", async () => {

@@ -59,8 +59,11 @@ export interface RestoreChunk {
   state?: Row;
   messages: Row[];
   files: Row[];
-  /** Where the files' bytes were, when they are in this deployment's bucket. */
-  filesFrom?: { siteKey: string; conversationId: string };
+  /**
+   * Where the files' bytes were, when they are in this deployment's bucket, and the files
+   * whose bytes to copy from there (those whose archive record's seal the Site checked).
+   */
+  filesFrom?: { siteKey: string; conversationId: string; fileIds: string[] };
 }
 
 /**
@@ -100,7 +103,7 @@ export async function restore(
     sql.exec("UPDATE conversation SET state_seq = (SELECT COALESCE(MAX(seq), 0) FROM messages)");
   });
   host.store.forget();
-  if (chunk.filesFrom) await copyFiles(host, siteKey, chunk.filesFrom, chunk.files);
+  if (chunk.filesFrom) await copyFiles(host, siteKey, chunk.filesFrom);
   return buildSummary(host.id, host.store);
 }
 
@@ -108,12 +111,10 @@ export async function restore(
 async function copyFiles(
   host: ConversationHost,
   siteKey: string,
-  from: { siteKey: string; conversationId: string },
-  files: Row[],
+  from: { siteKey: string; conversationId: string; fileIds: string[] },
 ): Promise<void> {
   if (conversationPrefix(from.siteKey, from.conversationId) === conversationPrefix(siteKey, host.id)) return;
-  for (const f of files) {
-    const fileId = String(f.id);
+  for (const fileId of from.fileIds) {
     const source = await host.env.FILES.get(fileKey({ ...from, fileId }));
     if (!source) continue;
     await host.env.FILES.put(fileKey({ siteKey, conversationId: host.id, fileId }), source.body, {

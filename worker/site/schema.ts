@@ -340,4 +340,12 @@ export const SITE_MIGRATIONS = [
   // for a retry (./mail/outbox.ts).
   `ALTER TABLE outbox ADD COLUMN about TEXT;
    CREATE INDEX outbox_about ON outbox (about, status) WHERE about IS NOT NULL;`,
+  // The archives this site has imported, by the site and moment of their export
+  // (./archive/import.ts): the same archive again would list everything in it twice.
+  `CREATE TABLE archives_imported (
+     source_key TEXT NOT NULL,
+     exported_at INTEGER NOT NULL,
+     imported_at INTEGER NOT NULL,
+     PRIMARY KEY (source_key, exported_at)
+   );`,
 ] as const;

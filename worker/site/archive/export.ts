@@ -8,10 +8,11 @@
  */
 import { conversationStub } from "../../lib/jurisdiction";
 import type { SiteHost } from "../host";
+import { botSettingsWithoutSecrets } from "../bot/config";
 import { rollUp } from "../reports";
 import { toBase64Url } from "../../lib/crypto";
 import { readSetting, siteSettingsOf } from "../settings";
-import { ARCHIVE_FORMAT, ARCHIVE_VERSION, FILES_NOTE, line, type ArchiveRecord, type Row } from "./format";
+import { ARCHIVE_FORMAT, ARCHIVE_VERSION, FILES_NOTE, fileSeal, line, type ArchiveRecord, type Row } from "./format";
 
 /** Settings keys that travel: everything a shop owner set, never a secret or the site's identity. */
 export const ARCHIVED_SETTINGS = [
@@ -97,7 +98,7 @@ async function headPage(host: SiteHost): Promise<string> {
   const add = (record: ArchiveRecord) => out.push(line(record));
   for (const key of ARCHIVED_SETTINGS) {
     const value = readSetting(sql, key);
-    if (value !== null) add({ kind: "setting", key, value });
+    if (value !== null) add({ kind: "setting", key, value: key === "bot" ? botSettingsWithoutSecrets(value) : value });
   }
   // Never a password's hash or salt, sessions or Telegram links: an operator is who they are and what they may do.
   for (const row of sql
@@ -151,7 +152,13 @@ async function conversationsPage(host: SiteHost, cursor: { after: string; afterS
       out.push(line({ kind: "conversation", id, row: page.state }));
       for (const row of page.files ?? [])
         out.push(
-          line({ kind: "file", conversation: id, row, path: `/api/v1/admin/conversations/${id}/files/${row.id}` }),
+          line({
+            kind: "file",
+            conversation: id,
+            row,
+            path: `/api/v1/admin/conversations/${id}/files/${row.id}`,
+            seal: await fileSeal(host.env.TOKEN_SECRET, siteKey, id, String(row.id)),
+          }),
         );
     }
     for (const row of page.messages) out.push(line({ kind: "message", conversation: id, row }));

@@ -9,12 +9,16 @@
  * only the columns its own tables have.
  */
 import { z } from "zod";
+import { fromBase64Url, hmacSha256, sameBytes, toBase64Url } from "../../lib/crypto";
 import { SKETCH_SIZE } from "../../reports/visitor-sketch";
 
 export const ARCHIVE_FORMAT = "edgechat-site-archive";
-export const ARCHIVE_VERSION = 2;
-/** Versions this deployment reads: 1 is 2 without orders and visitor counts. */
-const READS_VERSIONS = [1, 2];
+export const ARCHIVE_VERSION = 3;
+/**
+ * Versions this deployment reads: 2 is 3 without the files' seals (their bytes are not
+ * copied), 1 is 2 without orders and visitor counts.
+ */
+const READS_VERSIONS = [1, 2, 3];
 /** The longest line a reader accepts: a message is at most a few KB, a setting or KB entry less than this. */
 export const MAX_RECORD_BYTES = 1024 * 1024;
 /** The largest archive an import takes (Cloudflare's own request body limit is 100–500 MB by plan). */
@@ -24,7 +28,8 @@ export const MAX_ARCHIVE_BYTES = 512 * 1024 * 1024;
 export const FILES_NOTE =
   "Files' bytes are not in this archive: each `file` record names its path on the deployment it came from " +
   "(GET it with an owner's or admin's session; it redirects to a short-lived signed link). An import into " +
-  "the same deployment copies the bytes; into another deployment the files are listed but their bytes stay behind.";
+  "the same deployment copies the bytes (each record's seal proves this deployment wrote it); into another deployment " +
+  "the files are listed but their bytes stay behind.";
 
 const id = z.string().min(1).max(128);
 const scalar = z.union([z.string().max(MAX_RECORD_BYTES), z.number(), z.null()]);
@@ -60,7 +65,14 @@ export const recordSchema = z.discriminatedUnion("kind", [
   }),
   z.strictObject({ kind: z.literal("conversation"), id, row }),
   z.strictObject({ kind: z.literal("message"), conversation: id, row }),
-  z.strictObject({ kind: z.literal("file"), conversation: id, row, path: z.string().max(400) }),
+  z.strictObject({
+    kind: z.literal("file"),
+    conversation: id,
+    row,
+    path: z.string().max(400),
+    /** See `fileSeal`; absent in archives before version 3. */
+    seal: z.string().max(64).optional(),
+  }),
 ]);
 export type ArchiveRecord = z.infer<typeof recordSchema>;
 export type RecordKind = ArchiveRecord["kind"];
@@ -73,6 +85,34 @@ const trailer = z.strictObject({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
 export type ArchiveTrailer = z.infer<typeof trailer>;
+
+/**
+ * A file record's seal: an HMAC, under the deployment's TOKEN_SECRET, of where the file's
+ * bytes are (site, conversation, file). An import copies bytes only for a record whose seal
+ * checks: the archive's checksum anyone can recompute, so without it a hand-made archive
+ * naming another site's file ids would get a copy of that file.
+ */
+export async function fileSeal(
+  secret: string,
+  siteKey: string,
+  conversationId: string,
+  fileId: string,
+): Promise<string> {
+  return toBase64Url(await hmacSha256(secret, `edgechat-archive-file\n${siteKey}\n${conversationId}\n${fileId}`));
+}
+
+/** Whether `seal` is the seal of that file under `secret`. */
+export async function sealHolds(
+  secret: string,
+  seal: string | undefined,
+  siteKey: string,
+  conversationId: string,
+  fileId: string,
+): Promise<boolean> {
+  const given = seal ? fromBase64Url(seal) : null;
+  if (!given) return false;
+  return sameBytes(given, fromBase64Url(await fileSeal(secret, siteKey, conversationId, fileId))!);
+}
 
 /** Why an archive was refused: the code and message an import answers with. */
 export class ArchiveRefusal extends Error {
@@ -101,7 +141,7 @@ export function readHeader(line: string): ArchiveHeader {
   if (!READS_VERSIONS.includes(value.version as number))
     throw new ArchiveRefusal(
       "archive_version",
-      `this archive is format version ${String(value.version)}; this deployment reads versions ${READS_VERSIONS.join(" and ")} — export it again from a deployment of the same version`,
+      `this archive is format version ${String(value.version)}; this deployment reads versions ${READS_VERSIONS.slice(0, -1).join(", ")} and ${READS_VERSIONS.at(-1)} — export it again from a deployment of the same version`,
     );
   const parsed = header.safeParse(value);
   if (!parsed.success) throw new ArchiveRefusal("archive_damaged", "the archive's header is malformed");

@@ -39,7 +39,7 @@ import * as routing from "../routing";
 import * as retention from "../data-rights/retention";
 import { readSetting, writeSetting } from "../settings";
 import { ARCHIVED_SETTINGS } from "./export";
-import type { ArchiveHeader, ArchiveRecord, RecordKind } from "./format";
+import { sealHolds, type ArchiveHeader, type ArchiveRecord, type RecordKind } from "./format";
 
 /** Conversations restored per step: each is one or a few calls, well inside a request's limits. */
 export const CONVERSATIONS_PER_STEP = 50;
@@ -80,6 +80,19 @@ export function begin(
       "import_unfinished",
       `import ${busy.id} is half-way: resume it (POST …/import/${busy.id}/commit) or discard it first`,
     );
+  const before = sql
+    .exec<{ imported_at: number }>(
+      "SELECT imported_at FROM archives_imported WHERE source_key = ? AND exported_at = ?",
+      header.site.key,
+      header.exportedAt,
+    )
+    .toArray()[0];
+  if (before)
+    return failure(
+      409,
+      "archive_imported",
+      `this archive (exported ${new Date(header.exportedAt).toISOString()}) was imported into this site at ${new Date(before.imported_at).toISOString()}: importing it again would add its conversations, contacts and leads a second time`,
+    );
   // Imports that never got past staging touched nothing but their staging: drop them.
   for (const { id } of sql.exec<{ id: string }>("SELECT id FROM archive_imports").toArray()) dropStaging(sql, id);
   const id = `imp_${randomHex(8)}`;
@@ -100,6 +113,26 @@ export function begin(
     Date.now(),
   );
   return { id };
+}
+
+/** How long a staging not heard from since counts as under way: a request that died leaves one behind. */
+const STAGING_ABANDONED_MS = 15 * 60_000;
+
+/**
+ * The import under way here, if any: one being staged (not a dry run), or staged and not yet
+ * committed. Its commit writes the archive's contacts and conversations as they were when it
+ * was staged, so an erasure meanwhile would be undone by it.
+ */
+export function importUnderWay(sql: SqlStorage, now = Date.now()): string | null {
+  return (
+    sql
+      .exec<{ id: string }>(
+        `SELECT id FROM archive_imports WHERE dry = 0
+           AND (state IN ('staged', 'committing') OR (state = 'staging' AND created_at > ?)) LIMIT 1`,
+        now - STAGING_ABANDONED_MS,
+      )
+      .toArray()[0]?.id ?? null
+  );
 }
 
 function dropStaging(sql: SqlStorage, id: string): void {
@@ -179,6 +212,16 @@ export function stage(host: SiteHost, importId: string, records: ArchiveRecord[]
             readSetting(sql, record.key) !== null
           )
             conflict("setting", record.key, "this site's value is replaced");
+          if (
+            record.key === "bot" &&
+            (record.value as { leads?: { webhookUrl?: unknown } } | null)?.leads?.webhookUrl &&
+            !botConfig.readBotSettings(sql).leads.webhookSecret
+          )
+            conflict(
+              "setting",
+              "bot.leads.webhookSecret",
+              "secrets are not in archives: the lead webhook is sent unsigned until a secret is set under Bot → Leads",
+            );
           break;
         case "operator": {
           const here = sql
@@ -369,11 +412,19 @@ async function restoreConversation(
       ? { ...m.row, author_id: operator(m.row.author_id) as string }
       : m.row,
   );
-  const files = stagedOf(sql, importId, "file", sourceId).map((f) => f.row);
+  const fileRecords = stagedOf(sql, importId, "file", sourceId);
+  const files = fileRecords.map((f) => f.row);
+  // Bytes are copied only for files this deployment sealed when it exported them.
+  const secret = host.env.TOKEN_SECRET;
+  const sealed: string[] = [];
+  for (const f of fileRecords)
+    if (await sealHolds(secret, f.seal, sourceSite, sourceId, String(f.row.id))) sealed.push(String(f.row.id));
   let summary: InboxEntry | null = null;
   for (let i = 0; i === 0 || i < messages.length; i += MESSAGES_PER_RESTORE) {
     const result = await stub.restore(siteKey, {
-      ...(i === 0 ? { state, files, filesFrom: { siteKey: sourceSite, conversationId: sourceId } } : { files: [] }),
+      ...(i === 0
+        ? { state, files, filesFrom: { siteKey: sourceSite, conversationId: sourceId, fileIds: sealed } }
+        : { files: [] }),
       messages: messages.slice(i, i + MESSAGES_PER_RESTORE),
     });
     if ("error" in result) throw new Error(`restoring conversation ${sourceId}: ${result.error.message}`);
@@ -394,6 +445,48 @@ async function restoreConversation(
     importId,
     sourceId,
   );
+}
+
+/**
+ * A setting from the archive as this site takes it: the departments it names by their ids
+ * here (the routing's default, the bot's lead emails per department, the scenario's
+ * buttons and steps), and the bot with this site's own secrets (an archive has none).
+ */
+function settingHere(sql: SqlStorage, importId: string, key: string, value: unknown): unknown {
+  if (!value || typeof value !== "object") return value;
+  const department = (id: unknown) => (typeof id === "string" ? (mapped(sql, importId, "department", id) ?? id) : id);
+  switch (key) {
+    case "routing": {
+      const routing = value as { defaultDepartmentId?: string };
+      return { ...routing, defaultDepartmentId: mapped(sql, importId, "department", routing.defaultDepartmentId) };
+    }
+    case "bot": {
+      const bot = botConfig.botSettingsWithSecretsOf(sql, value) as { leads?: { departmentEmails?: unknown } };
+      const emails = bot.leads?.departmentEmails;
+      if (!emails || typeof emails !== "object") return bot;
+      const byId = Object.fromEntries(Object.entries(emails).map(([id, email]) => [department(id), email]));
+      return { ...bot, leads: { ...bot.leads, departmentEmails: byId } };
+    }
+    case "bot_scenario": {
+      const scenario = value as { steps?: unknown };
+      if (!Array.isArray(scenario.steps)) return value;
+      const steps = scenario.steps.map((step: Record<string, unknown> | null) => {
+        if (!step || typeof step !== "object") return step;
+        const buttons = Array.isArray(step.buttons)
+          ? step.buttons.map((b: Record<string, unknown> | null) =>
+              b && typeof b === "object" && "department" in b ? { ...b, department: department(b.department) } : b,
+            )
+          : step.buttons;
+        return {
+          ...step,
+          ...("department" in step ? { department: department(step.department) } : {}),
+          ...(buttons ? { buttons } : {}),
+        };
+      });
+      return { ...scenario, steps };
+    }
+  }
+  return value;
 }
 
 /** Settings go through their module's own checks, so an archive cannot store what the admin could not. */
@@ -490,21 +583,9 @@ async function commit(
             sql.exec("INSERT OR IGNORE INTO department_members (department_id, operator_id) VALUES (?, ?)", id, member);
         }
       }
-      // Settings after departments: the routing's default department is one of them.
+      // Settings after departments: the routing, the bot's lead emails and its scenario name them.
       for (const s of stagedOf(sql, importId, "setting")) {
-        const value =
-          s.key === "routing" && s.value && typeof s.value === "object"
-            ? {
-                ...s.value,
-                defaultDepartmentId: mapped(
-                  sql,
-                  importId,
-                  "department",
-                  (s.value as { defaultDepartmentId?: string }).defaultDepartmentId,
-                ),
-              }
-            : s.value;
-        const refused = saveSetting(sql, actor, s.key, value);
+        const refused = saveSetting(sql, actor, s.key, settingHere(sql, importId, s.key, s.value));
         if (refused) throw new Rollback(refused);
       }
       const cannedCols = cols("canned");
@@ -525,10 +606,25 @@ async function commit(
       for (const c of stagedOf(sql, importId, "contact")) {
         const userTaken =
           c.row.user_id !== null && exists(sql, "SELECT 1 FROM contacts WHERE user_id = ?", c.row.user_id);
-        insertRow(sql, "contacts", contactCols, c.row, {
-          visitor_id: visitor(c.row.visitor_id),
-          ...(userTaken ? { user_id: null } : {}),
-        });
+        const visitorId = visitor(c.row.visitor_id);
+        const added = insertRow(
+          sql,
+          "contacts",
+          contactCols,
+          c.row,
+          { visitor_id: visitorId, ...(userTaken ? { user_id: null } : {}) },
+          "OR IGNORE",
+        );
+        // The visitor came back between staging and now (their rows here had gone): one
+        // contact, what they left here first, the archive's details where it has none.
+        if (!added)
+          sql.exec(
+            "UPDATE contacts SET email = COALESCE(email, ?), name = COALESCE(name, ?), phone = COALESCE(phone, ?) WHERE visitor_id = ?",
+            c.row.email ?? null,
+            c.row.name ?? null,
+            c.row.phone ?? null,
+            visitorId,
+          );
       }
       const leadCols = cols("leads");
       for (const l of stagedOf(sql, importId, "lead")) {
@@ -584,6 +680,12 @@ async function commit(
       for (const entry of entries) storeEntry(sql, entry);
       recordSummaries(host, entries);
       report.state = "imported";
+      sql.exec(
+        "INSERT OR IGNORE INTO archives_imported (source_key, exported_at, imported_at) VALUES (?, ?, ?)",
+        report.source.key,
+        report.source.exportedAt,
+        Date.now(),
+      );
       audit.record(sql, actor, "archive.import", report.source.key, {
         records: report.records,
         conflicts: report.conflicts.length + report.moreConflicts,

@@ -7,6 +7,7 @@ export { exportPage, type ExportCursor, type ExportPage } from "./export";
 export {
   begin as beginImport,
   discard as discardImport,
+  importUnderWay,
   stage as stageImport,
   staged as importStaged,
   step as importStep,

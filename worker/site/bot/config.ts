@@ -27,6 +27,34 @@ export function saveBotSettings(sql: SqlStorage, actor: audit.Actor, input: unkn
   return parsed.data;
 }
 
+/**
+ * The lead settings that are secrets: the webhook's signing secret, and the Bitrix24 inbound
+ * webhook link, whose path is its access token. They are not in the site's archive.
+ */
+const SECRET_LEAD_SETTINGS = ["webhookSecret", "bitrix24Url"] as const;
+
+/** Bot settings as they go into an archive: without their secrets. */
+export function botSettingsWithoutSecrets(value: unknown): unknown {
+  const leads = (value as { leads?: unknown } | null)?.leads;
+  if (!leads || typeof leads !== "object") return value;
+  const kept = { ...(leads as Record<string, unknown>) };
+  for (const key of SECRET_LEAD_SETTINGS) delete kept[key];
+  return { ...(value as object), leads: kept };
+}
+
+/** Bot settings from an archive, with this site's own secrets kept (an archive has none). */
+export function botSettingsWithSecretsOf(sql: SqlStorage, value: unknown): unknown {
+  const leads = (value as { leads?: unknown } | null)?.leads;
+  if (!leads || typeof leads !== "object") return value;
+  const here = readBotSettings(sql).leads;
+  const kept = { ...(leads as Record<string, unknown>) };
+  for (const key of SECRET_LEAD_SETTINGS) {
+    if (here[key]) kept[key] = here[key];
+    else delete kept[key];
+  }
+  return { ...(value as object), leads: kept };
+}
+
 /** The saved scenario, or null. */
 export function readScenario(sql: SqlStorage): Scenario | null {
   return readSetting<Scenario>(sql, "bot_scenario");

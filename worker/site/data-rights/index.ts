@@ -5,6 +5,7 @@
  */
 import { failure } from "../../lib/errors";
 import { conversationStub } from "../../lib/jurisdiction";
+import { importUnderWay } from "../archive";
 import * as audit from "../audit";
 import type { SiteHost } from "../host";
 import * as erasure from "./erasure";
@@ -39,6 +40,13 @@ export async function eraseContact(
   target: { visitorId: string; confirm: string } | { email: string; confirm: string },
 ) {
   const { sql } = host;
+  const importing = importUnderWay(sql);
+  if (importing)
+    return failure(
+      409,
+      "import_under_way",
+      `an archive import is under way, and its commit would bring the contact back: finish it (POST /api/v1/admin/data/import/${importing}/commit) or discard it (DELETE /api/v1/admin/data/import/${importing}), then erase`,
+    );
   const plan =
     "visitorId" in target
       ? erasure.planByVisitor(sql, target.visitorId, target.confirm)
