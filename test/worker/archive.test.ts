@@ -496,6 +496,31 @@ describe("import", () => {
     });
   });
 
+  it("takes two messages that share a client id (only a hand-made archive has that): both are in the thread", async () => {
+    const records = exported
+      .trimEnd()
+      .split("\n")
+      .slice(0, -1)
+      .map((l) => JSON.parse(l));
+    const [first, second] = records.filter((r) => r.kind === "message");
+    second.row.client_id = first.row.client_id;
+    const F = "archive-f";
+    await createSite(F);
+    const ownerF = await login(F);
+    await expectJson(importArchive(ownerF, await withTrailer(records.map((r) => JSON.stringify(r)))), 200);
+    const { conversations } = await expectJson(call("GET", "/conversations", ownerF), 200);
+    expect(conversations).toHaveLength(3);
+    const texts = await Promise.all(
+      conversations.map(async (c: { id: string }) => {
+        const op = await operatorSocket(ownerF, c.id);
+        const welcome = await op.hello();
+        op.close();
+        return welcome.messages.map((m: { text: string }) => m.text);
+      }),
+    );
+    expect(texts.flat()).toEqual(expect.arrayContaining([first.row.text, second.row.text]));
+  });
+
   describe("refuses a bad archive, importing nothing", () => {
     let ownerC: string;
     const C = "archive-c";
@@ -557,6 +582,51 @@ describe("import", () => {
       const day = JSON.parse(lines[i]!);
       lines[i] = JSON.stringify({ ...day, sketch: "_".repeat(day.sketch.length) }); // every register 255
       await refused(await withTrailer(lines), 400, "archive_damaged", /visitor count of \d{4}-\d{2}-\d{2} is damaged/);
+    });
+
+    describe("with a row that would stop the import half-way or break a screen (checksum recomputed)", () => {
+      /** The archive's records with `edit` applied to the first of `kind`, and a matching trailer. */
+      async function edited(kind: string, edit: (record: any) => any): Promise<string> {
+        const records = exported
+          .trimEnd()
+          .split("\n")
+          .slice(0, -1)
+          .map((l) => JSON.parse(l));
+        const i = records.findIndex((r) => r.kind === kind);
+        records[i] = edit(structuredClone(records[i]));
+        return withTrailer(records.map((r) => JSON.stringify(r)));
+      }
+
+      it("a message's seq twice, or one that is no whole number", async () => {
+        const lines = exported.trimEnd().split("\n").slice(0, -1);
+        const i = lines.findIndex((l) => l.includes('"kind":"message"'));
+        lines.splice(i + 1, 0, lines[i]!); // the first message once more
+        await refused(await withTrailer(lines), 400, "archive_damaged", /message 1 comes after message 1/);
+        const huge = await edited("message", (m) => ({ ...m, row: { ...m.row, seq: 1e300 } }));
+        await refused(huge, 400, "archive_damaged", /line \d+: the message's seq/);
+      });
+
+      it("a conversation without its start time", async () => {
+        const body = await edited("conversation", (c) => ({ ...c, row: { ...c.row, created_at: null } }));
+        await refused(body, 400, "archive_damaged", /line \d+: the conversation's created_at/);
+      });
+
+      it("a knowledge-base entry whose questions are not a list, an operator with a role of no one's", async () => {
+        const kb = await edited("kb", (k) => ({ ...k, row: { ...k.row, questions: "not json" } }));
+        await refused(kb, 400, "archive_damaged", /the kb's questions is not a JSON list of texts/);
+        const operator = await edited("operator", (o) => ({ ...o, row: { ...o.row, role: "superuser" } }));
+        await refused(operator, 400, "archive_damaged", /the operator's role/);
+      });
+
+      it("a contact whose first visit is not a time", async () => {
+        const body = await edited("contact", (c) => ({ ...c, row: { ...c.row, first_seen: "yesterday" } }));
+        await refused(body, 400, "archive_damaged", /a contact record's first_seen is not a whole number/);
+      });
+
+      it("a setting this site's checks refuse: the dry run says so too", async () => {
+        const body = await edited("setting", () => ({ kind: "setting", key: "retention", value: 999 }));
+        await refused(body, 400, "archive_setting", /the archive's retention setting is not valid here/);
+      });
     });
 
     it("too large", async () => {

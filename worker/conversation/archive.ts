@@ -97,8 +97,16 @@ export async function restore(
   const messageColumns = columnsOf(sql, "messages");
   const fileColumns = columnsOf(sql, "files");
   ctx.storage.transactionSync(() => {
-    for (const m of chunk.messages) insertRow(sql, "messages", messageColumns, m);
-    for (const f of chunk.files) insertRow(sql, "files", fileColumns, f);
+    for (const m of chunk.messages) {
+      // A client id twice (only a hand-made archive has that) stays on the first message;
+      // the second still goes in, as the id only spots a tab sending the same line again.
+      const taken =
+        m.client_id !== null &&
+        m.client_id !== undefined &&
+        sql.exec("SELECT 1 FROM messages WHERE client_id = ?", m.client_id).toArray().length > 0;
+      insertRow(sql, "messages", messageColumns, m, taken ? { client_id: null } : {});
+    }
+    for (const f of chunk.files) insertRow(sql, "files", fileColumns, f, {}, "OR IGNORE");
     // The archived state already reflects its messages: nothing to replay.
     sql.exec("UPDATE conversation SET state_seq = (SELECT COALESCE(MAX(seq), 0) FROM messages)");
   });

@@ -36,6 +36,74 @@ const scalar = z.union([z.string().max(MAX_RECORD_BYTES), z.number(), z.null()])
 /** A table row: column → scalar, column names as SQL identifiers. */
 const row = z.record(z.string().regex(/^[a-z][a-z0-9_]{0,62}$/), scalar);
 
+/*
+ * The columns a row must have, of the type its table stores, where a wrong value would stop
+ * the import half-way (a NOT NULL or UNIQUE column, a number SQLite cannot store as an
+ * integer) or be stored and break a screen later (the KB's JSON, an operator's role). Other
+ * columns travel as scalars. Each refusal names the column.
+ */
+const time = z.number().int().min(0).max(8.64e15);
+const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const text = (max = MAX_RECORD_BYTES) => z.string().max(max);
+const jsonStrings = z.string().refine((v) => {
+  try {
+    const parsed = JSON.parse(v);
+    return Array.isArray(parsed) && parsed.every((x) => typeof x === "string");
+  } catch {
+    return false;
+  }
+}, "is not a JSON list of texts");
+/** A row with these columns checked, and any others carried as they are. */
+const rowWith = (columns: z.ZodRawShape) => {
+  const checked = z.looseObject(columns);
+  return row.superRefine((value, ctx) => {
+    const result = checked.safeParse(value);
+    if (!result.success)
+      for (const issue of result.error.issues)
+        ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+  });
+};
+
+const conversationRow = rowWith({
+  visitor_id: text(128).min(1),
+  status: z.enum(["open", "resolved"]).optional(),
+  channel: z.enum(["chat", "email"]).optional(),
+  created_at: time,
+  visitor_read_seq: count.optional(),
+  operator_read_seq: count.optional(),
+  rev: count.optional(),
+});
+const messageRow = rowWith({
+  seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  client_id: text(128).nullable().optional(),
+  author_kind: z.enum(["visitor", "operator", "bot", "system", "guest"]),
+  text: text(),
+  at: time,
+  channel: z.enum(["chat", "email"]).optional(),
+});
+const fileRow = rowWith({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "is not a file id"),
+  seq: count,
+  name: text(300),
+  type: text(200),
+  size: count,
+  at: time,
+  author_kind: z.enum(["visitor", "operator", "bot", "system", "guest"]),
+});
+const operatorRow = rowWith({
+  id: text(128).min(1),
+  email: z.email(),
+  role: z.enum(["owner", "admin", "operator"]),
+});
+const kbRow = rowWith({
+  id: text(128).min(1),
+  lang: text(8),
+  questions: jsonStrings,
+  answer: text(),
+  tags: jsonStrings,
+  updated_at: time,
+});
+
 const header = z.strictObject({
   kind: z.literal("header"),
   format: z.literal(ARCHIVE_FORMAT),
@@ -48,10 +116,10 @@ const header = z.strictObject({
 /** The records between header and trailer, by kind. */
 export const recordSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("setting"), key: z.string().max(64), value: z.unknown() }),
-  z.strictObject({ kind: z.literal("operator"), row }),
+  z.strictObject({ kind: z.literal("operator"), row: operatorRow }),
   z.strictObject({ kind: z.literal("department"), row, operatorIds: z.array(id).max(1000) }),
   z.strictObject({ kind: z.literal("canned"), row }),
-  z.strictObject({ kind: z.literal("kb"), row }),
+  z.strictObject({ kind: z.literal("kb"), row: kbRow }),
   z.strictObject({ kind: z.literal("appointment"), row }),
   z.strictObject({ kind: z.literal("reportDay"), row }),
   z.strictObject({ kind: z.literal("contact"), row }),
@@ -63,12 +131,12 @@ export const recordSchema = z.discriminatedUnion("kind", [
     /** The day's visitor sketch (worker/reports/visitor-sketch.ts), base64url. */
     sketch: z.string().length(Math.ceil((SKETCH_SIZE * 4) / 3), "sketch is 4,096 bytes in base64url"),
   }),
-  z.strictObject({ kind: z.literal("conversation"), id, row }),
-  z.strictObject({ kind: z.literal("message"), conversation: id, row }),
+  z.strictObject({ kind: z.literal("conversation"), id, row: conversationRow }),
+  z.strictObject({ kind: z.literal("message"), conversation: id, row: messageRow }),
   z.strictObject({
     kind: z.literal("file"),
     conversation: id,
-    row,
+    row: fileRow,
     path: z.string().max(400),
     /** See `fileSeal`; absent in archives before version 3. */
     seal: z.string().max(64).optional(),
@@ -157,8 +225,18 @@ export function readRecord(line: string, n: number): ArchiveRecord | ArchiveTrai
     return parsed.data;
   }
   const parsed = recordSchema.safeParse(value);
-  if (!parsed.success)
-    throw new ArchiveRefusal("archive_damaged", `line ${n} is not a record this format has: the archive is damaged`);
+  if (!parsed.success) {
+    // A known kind with a faulty column is named; anything else is simply not a record.
+    const issue = parsed.error.issues[0];
+    const column = issue?.path[0] === "row" && issue.path.length > 1 ? String(issue.path[1]) : null;
+    const kind = (value as { kind?: unknown } | null)?.kind;
+    throw new ArchiveRefusal(
+      "archive_damaged",
+      column
+        ? `line ${n}: the ${String(kind)}'s ${column} ${issue!.message.startsWith("is ") ? issue!.message : `is not valid (${issue!.message})`}: the archive is damaged`
+        : `line ${n} is not a record this format has: the archive is damaged`,
+    );
+  }
   return parsed.data;
 }
 

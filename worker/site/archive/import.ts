@@ -23,7 +23,11 @@ import { fromBase64Url, randomHex, hashPassword, randomToken, sha256Hex } from "
 import { failure, type Failure } from "../../lib/errors";
 import { conversationStub, newConversationId } from "../../lib/jurisdiction";
 import { columnsOf, insertRow, type Row } from "../../lib/rows";
-import { routingBody, siteSettings, type InboxEntry } from "../../protocol";
+import { validateAutoReplySettings } from "../../autoreply/schema";
+import { validateScenario } from "../../bot/scenario";
+import { emailSettings, routingBody, siteSettings, type InboxEntry } from "../../protocol";
+import { botSettings } from "../../protocol/bot";
+import { appointmentSettings } from "../appointments/slots";
 import * as appointments from "../appointments";
 import * as audit from "../audit";
 import * as autoReply from "../autoreply";
@@ -165,6 +169,91 @@ function exists(sql: SqlStorage, query: string, value: unknown): boolean {
   return sql.exec(query, value).toArray().length > 0;
 }
 
+/** The Site's table each kind of record is written into at the commit. */
+const SITE_TABLE_OF: Partial<Record<RecordKind, string>> = {
+  operator: "operators",
+  department: "departments",
+  canned: "canned",
+  kb: "kb_entries",
+  appointment: "appointments",
+  contact: "contacts",
+  lead: "leads",
+  order: "order_events",
+};
+
+type TableColumn = { name: string; type: string; notnull: number; dflt_value: string | null; pk: number };
+
+function tableColumns(sql: SqlStorage, table: string): TableColumn[] {
+  return sql
+    .exec<TableColumn>('SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?)', table)
+    .toArray();
+}
+
+/** Columns of a Site table the commit sets itself, whatever the archive's row says. */
+const SET_AT_COMMIT = new Set([
+  "id",
+  "visitor_id",
+  "conversation_id",
+  "department",
+  "manage_hash",
+  "pw_hash",
+  "pw_salt",
+  "pw_iterations",
+]);
+
+/**
+ * Why a row would not go into `table` (a NOT NULL column without a value, an INTEGER column
+ * with text or a fraction), or null. Checked at staging, so a dry run finds it, and the
+ * commit cannot stop half-way on it.
+ */
+function rowFault(columns: TableColumn[], row: Row): string | null {
+  for (const c of columns) {
+    const value = row[c.name];
+    if (value === undefined || value === null) {
+      if (c.notnull && c.dflt_value === null && !c.pk && !SET_AT_COMMIT.has(c.name)) return `${c.name} is missing`;
+      continue;
+    }
+    if (c.type === "INTEGER" && !(typeof value === "number" && Number.isSafeInteger(value)))
+      return `${c.name} is not a whole number`;
+    if (c.type === "REAL" && typeof value !== "number") return `${c.name} is not a number`;
+  }
+  return null;
+}
+
+/** Why a setting from an archive would be refused by its module's checks, or null (its departments are checked at the commit). */
+function settingFault(key: string, value: unknown): string | null {
+  const zodFault = (result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) => {
+    const issue = result.success ? undefined : result.error?.issues[0];
+    return issue ? `${issue.path.map(String).join(".") || key}: ${issue.message}` : null;
+  };
+  switch (key) {
+    case "settings":
+      return zodFault(siteSettings.safeParse(value));
+    case "autoreply": {
+      const checked = validateAutoReplySettings(value);
+      return checked.ok ? null : `${checked.field}: ${checked.message}`;
+    }
+    case "email":
+      return zodFault(emailSettings.safeParse(value));
+    case "routing":
+      return zodFault(routingBody.safeParse(value));
+    case "bot":
+      return zodFault(botSettings.safeParse(value));
+    case "bot_scenario": {
+      const checked = validateScenario(value);
+      return checked.ok ? null : checked.message;
+    }
+    case "appointments":
+      return zodFault(appointmentSettings.safeParse(value));
+    case "retention":
+      return value === null ||
+        (typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= retention.MAX_RETENTION_MONTHS)
+        ? null
+        : `months are a whole number from 1 to ${retention.MAX_RETENTION_MONTHS}, or null`;
+  }
+  return null;
+}
+
 /** Counts, checks and (unless a dry run) stages a batch of records. */
 export function stage(host: SiteHost, importId: string, records: ArchiveRecord[]): { ok: true } | Failure {
   const { sql } = host;
@@ -197,15 +286,27 @@ export function stage(host: SiteHost, importId: string, records: ArchiveRecord[]
   };
   let n =
     sql.exec<{ n: number | null }>("SELECT MAX(n) AS n FROM archive_staged WHERE import_id = ?", importId).one().n ?? 0;
+  const tablesSeen = new Map<string, TableColumn[]>();
   const failed = host.ctx.storage.transactionSync((): Failure | null => {
     for (const record of records) {
       report.records[record.kind] = (report.records[record.kind] ?? 0) + 1;
       const r = "row" in record ? record.row : {};
+      const table = SITE_TABLE_OF[record.kind];
+      if (table) {
+        if (!tablesSeen.has(table)) tablesSeen.set(table, tableColumns(sql, table));
+        const fault = rowFault(tablesSeen.get(table)!, r);
+        if (fault) return failure(400, "archive_damaged", `a ${record.kind} record's ${fault}: the archive is damaged`);
+      }
       switch (record.kind) {
         case "setting":
           if (!(ARCHIVED_SETTINGS as readonly string[]).includes(record.key)) {
             conflict("setting", record.key, "not a setting this deployment takes: skipped");
             continue;
+          }
+          {
+            const fault = settingFault(record.key, record.value);
+            if (fault)
+              return failure(400, "archive_setting", `the archive's ${record.key} setting is not valid here: ${fault}`);
           }
           if (
             JSON.stringify(readSetting(sql, record.key)) !== JSON.stringify(record.value) &&
@@ -281,14 +382,31 @@ export function stage(host: SiteHost, importId: string, records: ArchiveRecord[]
           mapId("conversation", record.id, dry ? record.id : newConversationId(host.env, host.siteKey() ?? ""));
           break;
         case "message":
-        case "file":
+        case "file": {
           if (!mapped(sql, importId, "conversation", record.conversation))
             return failure(
               400,
               "archive_damaged",
               `a ${record.kind} of conversation ${record.conversation} comes before the conversation`,
             );
+          if (record.kind === "file") break;
+          // Messages come in seq order, each once: a seq twice would stop the restore half-way.
+          const last = Number(mapped(sql, importId, "last-seq", record.conversation) ?? 0);
+          const seq = Number(r.seq);
+          if (seq <= last)
+            return failure(
+              400,
+              "archive_damaged",
+              `conversation ${record.conversation}: message ${seq} comes after message ${last}; messages are in seq order, each once`,
+            );
+          sql.exec(
+            "INSERT OR REPLACE INTO archive_ids (import_id, kind, source_id, target_id) VALUES (?, 'last-seq', ?, ?)",
+            importId,
+            record.conversation,
+            String(seq),
+          );
           break;
+        }
         case "reportDay":
           continue; // counted again here from the conversations' own figures
       }

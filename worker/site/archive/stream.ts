@@ -146,6 +146,12 @@ export async function readArchive(body: ReadableStream<Uint8Array>, sink: Archiv
       pending = pending.slice(start);
       if (pending.length > MAX_RECORD_BYTES) throw tooLong(n + 1);
     }
+    // The last bytes may be the start of a character the file never finishes.
+    try {
+      pending += decoder.decode();
+    } catch {
+      throw new ArchiveRefusal("archive_damaged", "the archive is not UTF-8 text");
+    }
   } finally {
     reader.releaseLock();
   }
