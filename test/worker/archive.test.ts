@@ -181,6 +181,13 @@ beforeAll(async () => {
     }),
     200,
   );
+  await expectJson(
+    call("PUT", "/greetings", ownerA, {
+      rules: [{ id: "lamps", text: { en: "Questions about lamps?" }, pages: ["/lamps/*"], delaySeconds: 5 }],
+    }),
+    200,
+  );
+  await siteStub(env, A).unsubscribe("no-more-mail@example.com");
   const first = await conversation(A, op.cookie, "Where is my order 1234?", true);
   await conversation(A, ownerA, "Do you have size M?");
   await conversation(A, op.cookie, "Привет! Есть доставка?");
@@ -225,6 +232,7 @@ describe("export", () => {
     const kinds = new Set(records.map((r) => r.kind));
     for (const k of [
       "setting",
+      "unsubscribed",
       "operator",
       "department",
       "canned",
@@ -327,6 +335,11 @@ describe("import", () => {
     });
     const { scenario } = await expectJson(call("GET", "/bot/scenario", ownerB), 200);
     expect(scenario.steps[0].buttons[0].department).toBe(sales.id);
+    // The greetings came along, and who unsubscribed stays unsubscribed on the new site.
+    const { rules } = await expectJson(call("GET", "/greetings", ownerB), 200);
+    expect(rules.map((r: { id: string }) => r.id)).toEqual(["lamps"]);
+    const unsubscribed = await runInSite(B, (sql) => sql.exec("SELECT email FROM unsubscribed").toArray());
+    expect(unsubscribed).toEqual([{ email: "no-more-mail@example.com" }]);
     // The same archive again would list everything twice: refused.
     const twice = await expectJson(importArchive(ownerB, exported), 409);
     expect(twice.error.code).toBe("archive_imported");

@@ -947,6 +947,7 @@ export const en = {
         conversation: "Conversations",
         message: "Messages and notes",
         contact: "Contacts",
+        unsubscribed: "Unsubscribed emails",
         lead: "Leads",
         operator: "Operators",
         department: "Departments",

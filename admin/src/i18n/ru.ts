@@ -950,6 +950,7 @@ export const ru: Dict = {
         conversation: "Диалоги",
         message: "Сообщения и заметки",
         contact: "Контакты",
+        unsubscribed: "Отписавшиеся адреса",
         lead: "Заявки",
         operator: "Операторы",
         department: "Отделы",

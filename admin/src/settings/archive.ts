@@ -24,6 +24,7 @@ const KINDS = [
   "conversation",
   "message",
   "contact",
+  "unsubscribed",
   "lead",
   "operator",
   "department",

@@ -24,6 +24,7 @@ export const ARCHIVED_SETTINGS = [
   "bot_scenario",
   "appointments",
   "retention",
+  "greetings",
 ] as const;
 /** Rows of contacts, leads, orders and visitor days per page. */
 const ROWS_PER_PAGE = 500;
@@ -33,7 +34,9 @@ const MESSAGES_PER_PAGE = 2_000;
 
 /** The sections of table rows, in the archive's order: their table, key and record. */
 const ROW_SECTIONS = {
-  contacts: { table: "contacts", key: "visitor_id", next: "leads" },
+  contacts: { table: "contacts", key: "visitor_id", next: "unsubscribed" },
+  // Who asked for no more emails: a move must not start emailing them again.
+  unsubscribed: { table: "unsubscribed", key: "email", next: "leads" },
   leads: { table: "leads", key: "id", next: "orders" },
   orders: { table: "order_events", key: "order_id", next: "visitorDays" },
   visitorDays: { table: "visitor_days", key: "day", next: "conversations" },
@@ -73,6 +76,8 @@ function recordOf(section: RowSection, row: Record<string, SqlStorageValue>): Ar
   switch (section) {
     case "contacts":
       return { kind: "contact", row: row as Row };
+    case "unsubscribed":
+      return { kind: "unsubscribed", row: row as Row };
     case "leads":
       return { kind: "lead", row: row as Row };
     case "orders":

@@ -123,6 +123,7 @@ export const recordSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("appointment"), row }),
   z.strictObject({ kind: z.literal("reportDay"), row }),
   z.strictObject({ kind: z.literal("contact"), row }),
+  z.strictObject({ kind: z.literal("unsubscribed"), row: rowWith({ email: z.email(), at: time }) }),
   z.strictObject({ kind: z.literal("lead"), row }),
   z.strictObject({ kind: z.literal("order"), row }),
   z.strictObject({

@@ -25,7 +25,7 @@ import { conversationStub, newConversationId } from "../../lib/jurisdiction";
 import { columnsOf, insertRow, type Row } from "../../lib/rows";
 import { validateAutoReplySettings } from "../../autoreply/schema";
 import { validateScenario } from "../../bot/scenario";
-import { emailSettings, routingBody, siteSettings, type InboxEntry } from "../../protocol";
+import { emailSettings, greetingRules, routingBody, siteSettings, type InboxEntry } from "../../protocol";
 import { botSettings } from "../../protocol/bot";
 import { appointmentSettings } from "../appointments/slots";
 import * as appointments from "../appointments";
@@ -33,6 +33,7 @@ import * as audit from "../audit";
 import * as autoReply from "../autoreply";
 import * as botConfig from "../bot/config";
 import { knowledgeChanged } from "../bot/knowledge";
+import { saveGreetingRules } from "../engage/greetings";
 import type { SiteHost } from "../host";
 import { storeEntry } from "../inbox";
 import * as mailSettings from "../mail/settings";
@@ -245,6 +246,8 @@ function settingFault(key: string, value: unknown): string | null {
     }
     case "appointments":
       return zodFault(appointmentSettings.safeParse(value));
+    case "greetings":
+      return zodFault(greetingRules.safeParse({ rules: value }));
     case "retention":
       return value === null ||
         (typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= retention.MAX_RETENTION_MONTHS)
@@ -367,6 +370,8 @@ export function stage(host: SiteHost, importId: string, records: ArchiveRecord[]
           break;
         case "contact":
           mapVisitor(String(r.visitor_id));
+          break;
+        case "unsubscribed":
           break;
         case "order":
           if (exists(sql, "SELECT 1 FROM order_events WHERE order_id = ?", r.order_id))
@@ -634,6 +639,12 @@ function saveSetting(sql: SqlStorage, actor: audit.Actor, key: string, value: un
         return botConfig.saveScenario(sql, actor, value);
       case "appointments":
         return appointments.saveAppointmentSettings(sql, actor, value);
+      case "greetings": {
+        const parsed = greetingRules.safeParse({ rules: value });
+        if (!parsed.success) return failure(400, "archive_setting", "the greetings in the archive are not valid here");
+        saveGreetingRules(sql, actor, parsed.data.rules);
+        return null;
+      }
       case "retention":
         if (
           value !== null &&
@@ -744,6 +755,8 @@ async function commit(
             visitorId,
           );
       }
+      for (const u of stagedOf(sql, importId, "unsubscribed"))
+        sql.exec("INSERT OR IGNORE INTO unsubscribed (email, at) VALUES (?, ?)", u.row.email, u.row.at);
       const leadCols = cols("leads");
       for (const l of stagedOf(sql, importId, "lead")) {
         const id = exists(sql, "SELECT 1 FROM leads WHERE id = ?", l.row.id) ? `ld_${randomHex(6)}` : l.row.id;
