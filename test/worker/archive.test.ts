@@ -534,6 +534,28 @@ describe("import", () => {
     expect(texts.flat()).toEqual(expect.arrayContaining([first.row.text, second.row.text]));
   });
 
+  it("warns in the dry run that a shorter retention from the archive erases this site's own older conversations", async () => {
+    const records = exported
+      .trimEnd()
+      .split("\n")
+      .slice(0, -1)
+      .map((l) => JSON.parse(l));
+    records.splice(1, 0, { kind: "setting", key: "retention", value: 6 });
+    const G = "archive-g";
+    await createSite(G);
+    const ownerG = await login(G);
+    const dry = await expectJson(
+      importArchive(ownerG, await withTrailer(records.map((r) => JSON.stringify(r))), true),
+      200,
+    );
+    expect(dry.report.conflicts).toContainEqual({
+      kind: "setting",
+      key: "retention",
+      resolution:
+        "the archive keeps conversations for fewer months: older ones, this site's own included, are erased at the next daily run",
+    });
+  });
+
   describe("refuses a bad archive, importing nothing", () => {
     let ownerC: string;
     const C = "archive-c";

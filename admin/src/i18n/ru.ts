@@ -996,6 +996,10 @@ export const ru: Dict = {
     "imported under a new id": "Импортировано под новым id",
     "this slot is booked here: imported as cancelled": "Это время здесь уже занято: импортировано как отменённое",
     "not a setting this deployment takes: skipped": "Эту настройку эта установка не принимает: пропущено",
+    "the archive keeps conversations for fewer months: older ones, this site's own included, are erased at the next daily run":
+      "Архив хранит диалоги меньше месяцев: более старые, в том числе этого сайта, удалятся при следующей ежедневной очистке",
+    "secrets are not in archives: the lead webhook is sent unsigned until leads.webhookSecret is set again in the bot's settings":
+      "Секретов в архиве нет: вебхук заявок уходит без подписи, пока в настройках бота снова не задан leads.webhookSecret",
     "wrong email or password": "Неверный email или пароль",
     "not a valid email address": "Это не похоже на email",
     "password is required": "Введите пароль",

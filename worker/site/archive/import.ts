@@ -316,6 +316,15 @@ export function stage(host: SiteHost, importId: string, records: ArchiveRecord[]
             readSetting(sql, record.key) !== null
           )
             conflict("setting", record.key, "this site's value is replaced");
+          if (record.key === "retention" && typeof record.value === "number") {
+            const here = retention.retentionMonths(sql);
+            if (here === null || record.value < here)
+              conflict(
+                "setting",
+                "retention",
+                "the archive keeps conversations for fewer months: older ones, this site's own included, are erased at the next daily run",
+              );
+          }
           if (
             record.key === "bot" &&
             (record.value as { leads?: { webhookUrl?: unknown } } | null)?.leads?.webhookUrl &&
@@ -324,7 +333,7 @@ export function stage(host: SiteHost, importId: string, records: ArchiveRecord[]
             conflict(
               "setting",
               "bot.leads.webhookSecret",
-              "secrets are not in archives: the lead webhook is sent unsigned until a secret is set under Bot → Leads",
+              "secrets are not in archives: the lead webhook is sent unsigned until leads.webhookSecret is set again in the bot's settings",
             );
           break;
         case "operator": {
