@@ -303,6 +303,10 @@ describe("import", () => {
     expect(dry.report.conflicts).toContainEqual(
       expect.objectContaining({ kind: "operator", resolution: expect.stringMatching(/kept/) }),
     );
+    // The archive's lead webhook arrives without its secret, and this site has none: said so.
+    expect(dry.report.conflicts).toContainEqual(
+      expect.objectContaining({ kind: "setting", key: "bot.leads.webhookSecret" }),
+    );
     expect(await exportOf(ownerB).then(normalised)).toEqual(normalised(before)); // a dry run changes nothing
 
     const done = await expectJson(importArchive(ownerB, exported), 200);
