@@ -560,6 +560,40 @@ describe("import", () => {
     });
   });
 
+  it("carries what the reports count besides the thread: a bot's answer rated helpful counts the same after a move", async () => {
+    const { SAMPLE_KB } = await import("../fixtures/bot/faq");
+    const H = "archive-h";
+    await createSite(H);
+    const ownerH = await login(H);
+    await expectJson(
+      call("POST", "/bot/kb/import?format=json", ownerH, { entries: SAMPLE_KB.map((e) => ({ ...e, tags: [] })) }),
+      200,
+    );
+    await expectJson(call("PUT", "/bot/settings", ownerH, { enabled: true, name: "Shop bot" }), 200);
+    const grant = await startSession(H, { locale: "en", timezone: "Europe/London" });
+    const tab = await visitorSocket(grant);
+    await tab.hello();
+    await tab.say("how long does delivery take");
+    const answer = (await tab.next("message", 5000)).message;
+    expect(answer.author.kind).toBe("bot");
+    tab.send({ type: "bot", action: "feedback", seq: answer.seq, value: "yes" });
+    await tab.next("message");
+    tab.close();
+    const botFacts = (site: string, id: string) =>
+      runInSite(site, (sql) => {
+        const row = sql.exec<{ facts: string }>("SELECT facts FROM report_facts WHERE id = ?", id).toArray()[0];
+        return row ? (JSON.parse(row.facts).bot ?? null) : null;
+      });
+    await eventually(async () => expect((await botFacts(H, grant.conversationId))?.helpful).toBe(1), 15_000);
+    const before = await botFacts(H, grant.conversationId);
+    const I = "archive-i";
+    await createSite(I);
+    const ownerI = await login(I);
+    await expectJson(importArchive(ownerI, await exportOf(ownerH)), 200);
+    const [imported] = (await expectJson(call("GET", "/conversations", ownerI), 200)).conversations;
+    expect(await botFacts(I, imported.id)).toEqual(before);
+  });
+
   describe("refuses a bad archive, importing nothing", () => {
     let ownerC: string;
     const C = "archive-c";

@@ -12,6 +12,7 @@ import { conversationPrefix, fileKey } from "../files/storage";
 import type { InboxEntry } from "../protocol";
 import type { ConversationHost } from "./host";
 import { CONVERSATION_MIGRATIONS } from "./schema";
+import { activityChanged, activityOf } from "./activity";
 import { buildSummary } from "./summary";
 
 /** Messages per page of an export: small enough for one RPC answer, large enough to be few. */
@@ -22,6 +23,9 @@ export interface ArchivePage {
   state?: Row;
   /** The files' ledger, with the first page only. */
   files?: Row[];
+  /** What the Site's reports count besides the thread, with the first page only: the bot's row and the calls. */
+  botState?: Row | null;
+  calls?: Row[];
   messages: Row[];
   more: boolean;
 }
@@ -51,7 +55,12 @@ export function archivePage(
     ...row
   } = host.sql.exec<Row>("SELECT * FROM conversation WHERE id = 1").one();
   const files = host.sql.exec<Row>("SELECT * FROM files ORDER BY seq, id").toArray();
-  return { state: row, files, messages, more };
+  const botState = host.sql.exec<Row>("SELECT * FROM bot_state WHERE id = 1").toArray()[0] ?? null;
+  // Ended calls only: one ringing or under way now has sockets that mean nothing elsewhere.
+  const calls = host.sql
+    .exec<Row>("SELECT * FROM calls WHERE state NOT IN ('ringing', 'active') ORDER BY requested_at")
+    .toArray();
+  return { state: row, files, botState, calls, messages, more };
 }
 
 export interface RestoreChunk {
@@ -59,6 +68,9 @@ export interface RestoreChunk {
   state?: Row;
   messages: Row[];
   files: Row[];
+  /** With the first chunk: the bot's row and the ended calls, which the reports count. */
+  botState?: Row | null;
+  calls?: Row[];
   /**
    * Where the files' bytes were, when they are in this deployment's bucket, and the files
    * whose bytes to copy from there (those whose archive record's seal the Site checked).
@@ -107,12 +119,19 @@ export async function restore(
       insertRow(sql, "messages", messageColumns, m, taken ? { client_id: null } : {});
     }
     for (const f of chunk.files) insertRow(sql, "files", fileColumns, f, {}, "OR IGNORE");
+    if (chunk.botState)
+      insertRow(sql, "bot_state", columnsOf(sql, "bot_state"), chunk.botState, { id: 1 }, "OR REPLACE");
+    const callColumns = columnsOf(sql, "calls");
+    for (const c of chunk.calls ?? []) insertRow(sql, "calls", callColumns, c, {}, "OR IGNORE");
     // The archived state already reflects its messages: nothing to replay.
     sql.exec("UPDATE conversation SET state_seq = (SELECT COALESCE(MAX(seq), 0) FROM messages)");
   });
   host.store.forget();
   if (chunk.filesFrom) await copyFiles(host, siteKey, chunk.filesFrom);
-  return buildSummary(host.id, host.store);
+  // The summary carries the bot's, the calls' and the bookings' story, as a live one does, so
+  // the Site's reports count imported history the same.
+  activityChanged(sql);
+  return { ...buildSummary(host.id, host.store), activity: activityOf(sql) };
 }
 
 /** Copies the bytes of files from where the exporting site kept them, when they are in this bucket. */

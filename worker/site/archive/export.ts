@@ -154,7 +154,15 @@ async function conversationsPage(host: SiteHost, cursor: { after: string; afterS
     const page = pages[i];
     if (!page || "error" in page) continue; // erased while the export ran: it is simply not in it
     if (page.state) {
-      out.push(line({ kind: "conversation", id, row: page.state }));
+      out.push(
+        line({
+          kind: "conversation",
+          id,
+          row: page.state,
+          ...(page.botState ? { botState: page.botState } : {}),
+          ...(page.calls?.length ? { calls: page.calls } : {}),
+        }),
+      );
       for (const row of page.files ?? [])
         out.push(
           line({

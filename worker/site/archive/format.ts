@@ -132,7 +132,25 @@ export const recordSchema = z.discriminatedUnion("kind", [
     /** The day's visitor sketch (worker/reports/visitor-sketch.ts), base64url. */
     sketch: z.string().length(Math.ceil((SKETCH_SIZE * 4) / 3), "sketch is 4,096 bytes in base64url"),
   }),
-  z.strictObject({ kind: z.literal("conversation"), id, row: conversationRow }),
+  z.strictObject({
+    kind: z.literal("conversation"),
+    id,
+    row: conversationRow,
+    /** The bot's row and the ended calls, which the reports count (version 3 on). */
+    botState: row.nullable().optional(),
+    calls: z
+      .array(
+        rowWith({
+          id: text(128).min(1),
+          state: text(20),
+          caller_role: text(20),
+          caller_socket: text(200),
+          requested_at: time,
+        }),
+      )
+      .max(10_000)
+      .optional(),
+  }),
   z.strictObject({ kind: z.literal("message"), conversation: id, row: messageRow }),
   z.strictObject({
     kind: z.literal("file"),

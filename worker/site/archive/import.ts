@@ -555,7 +555,15 @@ async function restoreConversation(
   for (let i = 0; i === 0 || i < messages.length; i += MESSAGES_PER_RESTORE) {
     const result = await stub.restore(siteKey, {
       ...(i === 0
-        ? { state, files, filesFrom: { siteKey: sourceSite, conversationId: sourceId, fileIds: sealed } }
+        ? {
+            state,
+            files,
+            filesFrom: { siteKey: sourceSite, conversationId: sourceId, fileIds: sealed },
+            botState: conversation!.botState ?? null,
+            calls: (conversation!.calls ?? []).map((c) =>
+              c.callee_id ? { ...c, callee_id: operator(c.callee_id) as string } : c,
+            ),
+          }
         : { files: [] }),
       messages: messages.slice(i, i + MESSAGES_PER_RESTORE),
     });
