@@ -21,6 +21,20 @@ beforeAll(async () => {
   await login(SITE);
 });
 
+/** As many emails of today in the outbox as operator notices may use, of `kind` in `status`. */
+function fillNoticeBudget(sql: SqlStorage, kind: string, status: string): void {
+  const now = Date.now();
+  for (let i = 0; i < SEND_LIMITS.perSitePerDay - SEND_LIMITS.reservedForVisitors; i++) {
+    sql.exec(
+      "INSERT INTO outbox (id, kind, to_addr, subject, message, status, provider, created_at) VALUES (?, ?, 'x@shop.example', 's', '{}', ?, 'outbox', ?)",
+      `m_fill_${status}_${i}`,
+      kind,
+      status,
+      now,
+    );
+  }
+}
+
 function session(ip: string, body: Record<string, unknown> = {}) {
   return post(`/api/v1/sites/${SITE}/sessions`, body, { Origin: ORIGIN, "CF-Connecting-IP": ip });
 }
@@ -80,14 +94,7 @@ describe("operator notices", () => {
 
   it("keeps a reserve of the day's email budget for visitors", async () => {
     const result = await runInDurableObject(siteStub(env, SITE), async (instance, state) => {
-      const now = Date.now();
-      for (let i = 0; i < SEND_LIMITS.perSitePerDay - SEND_LIMITS.reservedForVisitors; i++) {
-        state.storage.sql.exec(
-          "INSERT INTO outbox (id, kind, to_addr, subject, message, status, provider, created_at) VALUES (?, 'notify', 'x@shop.example', 's', '{}', 'sent', 'outbox', ?)",
-          `m_fill${i}`,
-          now,
-        );
-      }
+      fillNoticeBudget(state.storage.sql, "notify", "sent");
       const mailer = (instance as any).host.mailer;
       const notice = await mailer.send({ kind: "notify", to: "owner@shop.example", subject: "new chat", text: "t" });
       const transcript = await mailer.send({
@@ -105,14 +112,7 @@ describe("operator notices", () => {
   it("does not count emails withdrawn before they went out against the day's budget", async () => {
     await createSite("sec-withdrawn");
     const status = await runInDurableObject(siteStub(env, "sec-withdrawn"), async (instance, state) => {
-      const now = Date.now();
-      for (let i = 0; i < SEND_LIMITS.perSitePerDay - SEND_LIMITS.reservedForVisitors; i++) {
-        state.storage.sql.exec(
-          "INSERT INTO outbox (id, kind, to_addr, subject, message, status, provider, created_at) VALUES (?, 'appointment-reminder', 'x@shop.example', 's', '{}', 'withdrawn', 'outbox', ?)",
-          `m_gone${i}`,
-          now,
-        );
-      }
+      fillNoticeBudget(state.storage.sql, "appointment-reminder", "withdrawn");
       const mailer = (instance as any).host.mailer;
       return (await mailer.send({ kind: "notify", to: "owner@shop.example", subject: "new chat", text: "t" })).status;
     });

@@ -112,6 +112,15 @@ function runInSite<T>(siteKey: string, read: (sql: SqlStorage) => T): Promise<T>
   return runInDurableObject(siteStub(env, siteKey), (_site, state) => read(state.storage.sql));
 }
 
+/** An archive's records, parsed, the trailer left out. */
+function recordsOf(archive: string): any[] {
+  return archive
+    .trimEnd()
+    .split("\n")
+    .slice(0, -1)
+    .map((l) => JSON.parse(l));
+}
+
 /** Lines with a trailer that matches them. */
 async function withTrailer(lines: string[]): Promise<string> {
   const body = lines.map((l) => `${l}\n`).join("");
@@ -358,11 +367,7 @@ describe("import", () => {
     await createSite(D);
     const ownerD = await login(D);
     const site = siteStub(env, D);
-    const [header, ...records] = exported
-      .trimEnd()
-      .split("\n")
-      .slice(0, -1)
-      .map((l) => JSON.parse(l));
+    const [header, ...records] = recordsOf(exported);
     const actor = { id: "op", name: "Owner", role: "owner" as const };
     const begun = await site.beginImport(actor, header, false);
     if ("error" in begun) throw new Error(begun.error.message);
@@ -421,11 +426,7 @@ describe("import", () => {
   });
 
   it("copies a file's bytes only for a record this deployment sealed: a hand-made archive naming another site's file gets none", async () => {
-    const records = exported
-      .trimEnd()
-      .split("\n")
-      .slice(0, -1)
-      .map((l) => JSON.parse(l));
+    const records = recordsOf(exported);
     const file = records.find((r) => r.kind === "file");
     const forged = [
       records[0], // site A's header, as anyone who knows its key can write
@@ -445,14 +446,10 @@ describe("import", () => {
   });
 
   describe("while the site is live", () => {
-    /** Stages an archive of `key`'s own data back into it, as a restore from a backup would, and stops before its commit. */
-    async function stagedRestore(key: string, owner: string) {
+    /** Stages `archive` into site `key`, as a restore from a backup would, and stops before its commit. */
+    async function stagedRestore(key: string, archive: string) {
       const site = siteStub(env, key);
-      const [header, ...records] = (await exportOf(owner))
-        .trimEnd()
-        .split("\n")
-        .slice(0, -1)
-        .map((l) => JSON.parse(l));
+      const [header, ...records] = recordsOf(archive);
       const begun = await site.beginImport({ id: "op", name: "Owner", role: "owner" as const }, header, false);
       if ("error" in begun) throw new Error(begun.error.message);
       expect(await site.stageImport(begun.id, records)).toEqual({ ok: true });
@@ -466,7 +463,7 @@ describe("import", () => {
       const owner = await login(key);
       const grant = await conversation(key, owner, "Please forget me later");
       await siteStub(env, key).saveContact(grant.visitorId, { email: "forget@example.com" });
-      const importId = await stagedRestore(key, owner);
+      const importId = await stagedRestore(key, await exportOf(owner));
       const erase = await expectJson(
         call("POST", "/contacts/erase", owner, { email: "forget@example.com", confirm: "forget@example.com" }),
         409,
@@ -489,20 +486,12 @@ describe("import", () => {
       const archive = await exportOf(owner);
       await expectJson(call("POST", `/contacts/${grant.visitorId}/erase`, owner, { confirm: grant.visitorId }), 200);
       const site = siteStub(env, key);
-      const [header, ...records] = archive
-        .trimEnd()
-        .split("\n")
-        .slice(0, -1)
-        .map((l) => JSON.parse(l));
-      const begun = await site.beginImport({ id: "op", name: "Owner", role: "owner" as const }, header, false);
-      if ("error" in begun) throw new Error(begun.error.message);
-      expect(await site.stageImport(begun.id, records)).toEqual({ ok: true });
-      await site.importStaged(begun.id);
+      const importId = await stagedRestore(key, archive);
       // The visitor's tab asks for a session again, and leaves a name.
       await startSession(key, { visitorToken: grant.visitorToken });
       await site.saveContact(grant.visitorId, { name: "Back Again" });
       for (;;) {
-        const step = await site.importStep(begun.id);
+        const step = await site.importStep(importId);
         if ("error" in step) throw new Error(step.error.message);
         if (step.done) break;
       }
@@ -514,11 +503,7 @@ describe("import", () => {
   });
 
   it("takes two messages that share a client id (only a hand-made archive has that): both are in the thread", async () => {
-    const records = exported
-      .trimEnd()
-      .split("\n")
-      .slice(0, -1)
-      .map((l) => JSON.parse(l));
+    const records = recordsOf(exported);
     const [first, second] = records.filter((r) => r.kind === "message");
     second.row.client_id = first.row.client_id;
     const F = "archive-f";
@@ -539,11 +524,7 @@ describe("import", () => {
   });
 
   it("warns in the dry run that a shorter retention from the archive erases this site's own older conversations", async () => {
-    const records = exported
-      .trimEnd()
-      .split("\n")
-      .slice(0, -1)
-      .map((l) => JSON.parse(l));
+    const records = recordsOf(exported);
     records.splice(1, 0, { kind: "setting", key: "retention", value: 6 });
     const G = "archive-g";
     await createSite(G);
@@ -660,11 +641,7 @@ describe("import", () => {
     describe("with a row that would stop the import half-way or break a screen (checksum recomputed)", () => {
       /** The archive's records with `edit` applied to the first of `kind`, and a matching trailer. */
       async function edited(kind: string, edit: (record: any) => any): Promise<string> {
-        const records = exported
-          .trimEnd()
-          .split("\n")
-          .slice(0, -1)
-          .map((l) => JSON.parse(l));
+        const records = recordsOf(exported);
         const i = records.findIndex((r) => r.kind === kind);
         records[i] = edit(structuredClone(records[i]));
         return withTrailer(records.map((r) => JSON.stringify(r)));
