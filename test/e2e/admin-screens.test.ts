@@ -4,9 +4,11 @@
  * server's field message beside the wrong input, saves, previews; a visitor on /demo/ gets
  * that reply and leaves an email; the follow-up of the operator's answer is in the Outbox;
  * a transcript is sent; a contact is erased only with the right confirmation; a secret is
- * rotated and shown once; an admin demoted to operator gets the server's 403 and then
+ * rotated and shown once; an archive is checked before an import, listing who could then
+ * sign in; an admin demoted to operator gets the server's 403 and then
  * sees the screens no more. Screenshots of each screen at desktop and phone size.
  */
+import { createHash } from "node:crypto";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestServer } from "./support/server";
@@ -325,6 +327,39 @@ describe("admin screens", () => {
     expect(await identity.locator(".new").count()).toBe(0);
     expect(await identity.locator(".state").textContent()).toContain("The previous one is still accepted until");
     expect(await screen.evaluate((el) => el.shadowRoot!.textContent)).not.toContain(secret!);
+  });
+
+  it("checks an archive before importing it: what it holds, and who will be able to sign in here", async () => {
+    // This site's own archive, with one more operator, as a backup from another shop might have.
+    const archive: string = await owner.page.evaluate(async () => (await fetch("/api/v1/admin/data/export")).text());
+    const lines = archive.trimEnd().split("\n").slice(0, -1);
+    const operator = {
+      id: "op_newcomer",
+      email: "newcomer@example.com",
+      name: "Nia",
+      role: "admin",
+      capacity: 5,
+      created_at: 1,
+    };
+    lines.splice(1, 0, JSON.stringify({ kind: "operator", row: operator }));
+    const body = lines.map((l) => `${l}\n`).join("");
+    const trailer = { kind: "trailer", records: lines.length, sha256: createHash("sha256").update(body).digest("hex") };
+    const screen = await openSettings(owner, "data");
+    const card = screen.locator("ec-site-archive");
+    await card.locator("#archive-file").setInputFiles({
+      name: "backup.jsonl",
+      mimeType: "application/x-ndjson",
+      buffer: Buffer.from(`${body}${JSON.stringify(trailer)}\n`),
+    });
+    await card.locator("button", { hasText: "Check" }).click();
+    const accounts = card.locator("ul.accounts li");
+    await accounts.first().waitFor({ timeout: 15_000 });
+    expect(await accounts.allTextContents()).toEqual(["newcomer@example.com — Admin"]);
+    expect(await card.locator("tbody").textContent()).toContain("Operators");
+    await shoot(owner, "admin-screens-archive-check");
+    // Only checked: nobody new on the team.
+    const team = (await owner.api("GET", "/team")).body.operators.map((o: { email: string }) => o.email);
+    expect(team).not.toContain("newcomer@example.com");
   });
 
   it("describes identity-secret rotation with one text on both screens, and the Identity screen rotates as it says", async () => {

@@ -312,6 +312,8 @@ describe("import", () => {
     expect(dry.report.conflicts).toContainEqual(
       expect.objectContaining({ kind: "operator", resolution: expect.stringMatching(/kept/) }),
     );
+    // Before anything changes, the owner sees who will be able to sign in here.
+    expect(dry.report.newAccounts).toEqual([{ email: "operator1@shop.example", role: "operator" }]);
     // The archive's lead webhook arrives without its secret, and this site has none: said so.
     expect(dry.report.conflicts).toContainEqual(
       expect.objectContaining({ kind: "setting", key: "bot.leads.webhookSecret" }),
@@ -523,9 +525,9 @@ describe("import", () => {
     expect(texts.flat()).toEqual(expect.arrayContaining([first.row.text, second.row.text]));
   });
 
-  it("warns in the dry run that a shorter retention from the archive erases this site's own older conversations", async () => {
+  it("takes the archive's retention, warning in the dry run that a shorter one erases this site's own older conversations", async () => {
     const records = recordsOf(exported);
-    records.splice(1, 0, { kind: "setting", key: "retention", value: 6 });
+    records.splice(1, 0, { kind: "setting", key: "retention", value: { months: 6 } });
     const G = "archive-g";
     await createSite(G);
     const ownerG = await login(G);
@@ -539,6 +541,9 @@ describe("import", () => {
       resolution:
         "the archive keeps conversations for fewer months: older ones, this site's own included, are erased at the next daily run",
     });
+    // The setting as a site stores and exports it imports too.
+    await expectJson(importArchive(ownerG, await withTrailer(records.map((r) => JSON.stringify(r)))), 200);
+    expect((await expectJson(call("GET", "/data/retention", ownerG), 200)).months).toBe(6);
   });
 
   it("carries what the reports count besides the thread: a bot's answer rated helpful counts the same after a move", async () => {
@@ -674,7 +679,7 @@ describe("import", () => {
       });
 
       it("a setting this site's checks refuse: the dry run says so too", async () => {
-        const body = await edited("setting", () => ({ kind: "setting", key: "retention", value: 999 }));
+        const body = await edited("setting", () => ({ kind: "setting", key: "retention", value: { months: 999 } }));
         await refused(body, 400, "archive_setting", /the archive's retention setting is not valid here/);
       });
     });

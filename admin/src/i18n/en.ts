@@ -940,6 +940,8 @@ export const en = {
       wouldImport: "The archive of {site} holds:",
       imported: "Imported from {site}:",
       conflicts: "Where this site differs:",
+      newAccounts: "New team accounts it creates (each signs in after choosing a password with “Forgot password”):",
+      accountsMade: "New team accounts (each signs in after choosing a password with “Forgot password”):",
       noConflicts: "Nothing in it clashes with this site.",
       more: "and {n} more",
       left: "{n} conversations left to import…",

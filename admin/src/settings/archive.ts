@@ -17,6 +17,8 @@ interface Report {
   records: Record<string, number>;
   conflicts: { kind: string; key: string; resolution: string }[];
   moreConflicts: number;
+  /** Absent in answers of a server before this field. */
+  newAccounts?: { email: string; role: string }[];
   state: string;
 }
 
@@ -100,6 +102,12 @@ export class EcSiteArchive extends LitElement {
       <table>
         <tbody>${kinds.map((k) => html`<tr><th scope="row">${T(`kinds.${k}`)}</th><td>${r.records[k]}</td></tr>`)}</tbody>
       </table>
+      ${
+        r.newAccounts?.length
+          ? html`<p>${T(r.dryRun ? "newAccounts" : "accountsMade")}</p>
+            <ul class="accounts">${r.newAccounts.map((a) => html`<li>${a.email} — ${t(`roles.${a.role}`)}</li>`)}</ul>`
+          : nothing
+      }
       ${
         r.conflicts.length
           ? html`<p>${T("conflicts")}</p>

@@ -60,6 +60,8 @@ export interface ImportReport {
   /** Where the archive and this site disagree, and what the import does about it. */
   conflicts: { kind: RecordKind; key: string; resolution: string }[];
   moreConflicts: number;
+  /** The team accounts the import creates (at most 100 listed): they can sign in once they set a password. */
+  newAccounts: { email: string; role: string }[];
   /** "checked" ends a dry run. */
   state: "staging" | "checked" | "staged" | "committing" | "imported";
 }
@@ -107,6 +109,7 @@ export function begin(
     records: {},
     conflicts: [],
     moreConflicts: 0,
+    newAccounts: [],
     state: "staging",
   };
   sql.exec(
@@ -221,6 +224,22 @@ function rowFault(columns: TableColumn[], row: Row): string | null {
   return null;
 }
 
+/**
+ * The months of an archive's retention setting: stored as `{months}` (a number of months, or
+ * null to keep everything); undefined when it is neither.
+ */
+function retentionOf(value: unknown): number | null | undefined {
+  const months =
+    value && typeof value === "object" && "months" in value ? (value as { months: unknown }).months : value;
+  if (months === null) return null;
+  return typeof months === "number" &&
+    Number.isInteger(months) &&
+    months >= 1 &&
+    months <= retention.MAX_RETENTION_MONTHS
+    ? months
+    : undefined;
+}
+
 /** Why a setting from an archive would be refused by its module's checks, or null (its departments are checked at the commit). */
 function settingFault(key: string, value: unknown): string | null {
   const zodFault = (result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) => {
@@ -249,10 +268,9 @@ function settingFault(key: string, value: unknown): string | null {
     case "greetings":
       return zodFault(greetingRules.safeParse({ rules: value }));
     case "retention":
-      return value === null ||
-        (typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= retention.MAX_RETENTION_MONTHS)
-        ? null
-        : `months are a whole number from 1 to ${retention.MAX_RETENTION_MONTHS}, or null`;
+      return retentionOf(value) === undefined
+        ? `months are a whole number from 1 to ${retention.MAX_RETENTION_MONTHS}, or null`
+        : null;
   }
   return null;
 }
@@ -301,7 +319,7 @@ export function stage(host: SiteHost, importId: string, records: ArchiveRecord[]
         if (fault) return failure(400, "archive_damaged", `a ${record.kind} record's ${fault}: the archive is damaged`);
       }
       switch (record.kind) {
-        case "setting":
+        case "setting": {
           if (!(ARCHIVED_SETTINGS as readonly string[]).includes(record.key)) {
             conflict("setting", record.key, "not a setting this deployment takes: skipped");
             continue;
@@ -316,9 +334,10 @@ export function stage(host: SiteHost, importId: string, records: ArchiveRecord[]
             readSetting(sql, record.key) !== null
           )
             conflict("setting", record.key, "this site's value is replaced");
-          if (record.key === "retention" && typeof record.value === "number") {
+          const months = record.key === "retention" ? retentionOf(record.value) : null;
+          if (typeof months === "number") {
             const here = retention.retentionMonths(sql);
-            if (here === null || record.value < here)
+            if (here === null || months < here)
               conflict(
                 "setting",
                 "retention",
@@ -336,11 +355,16 @@ export function stage(host: SiteHost, importId: string, records: ArchiveRecord[]
               "secrets are not in archives: the lead webhook is sent unsigned until leads.webhookSecret is set again in the bot's settings",
             );
           break;
+        }
         case "operator": {
           const here = sql
             .exec<{ id: string }>("SELECT id FROM operators WHERE email = ?", String(r.email))
             .toArray()[0];
           if (here) conflict("operator", String(r.email), "this site has this operator: kept as they are");
+          // Who will be able to sign in here after the import (by "Forgot password"), shown
+          // to the owner before it: the archive's owner becomes an admin, this site has its own.
+          else if ((report.newAccounts ??= []).length < LISTED_CONFLICTS)
+            report.newAccounts.push({ email: String(r.email), role: r.role === "owner" ? "admin" : String(r.role) });
           mapId("operator", String(r.id), here?.id ?? `op_${randomHex(8)}`);
           break;
         }
@@ -662,14 +686,13 @@ function saveSetting(sql: SqlStorage, actor: audit.Actor, key: string, value: un
         saveGreetingRules(sql, actor, parsed.data.rules);
         return null;
       }
-      case "retention":
-        if (
-          value !== null &&
-          (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > retention.MAX_RETENTION_MONTHS)
-        )
+      case "retention": {
+        const months = retentionOf(value);
+        if (months === undefined)
           return failure(400, "archive_setting", "the retention in the archive is not valid here");
-        retention.saveRetention(sql, actor, value as number | null);
+        retention.saveRetention(sql, actor, months);
         return null;
+      }
     }
     return null;
   })();
