@@ -170,6 +170,37 @@ describe("POST /api/v1/sites/:siteKey/sessions", () => {
     });
   });
 
+  it("gives another of the shop's users on the same browser a visitor of their own, not the first one's chat", async () => {
+    const annSigned = toHex(await hmacSha256(identitySecret, "user-50\nann@example.com"));
+    const ann = await startSession(SITE, {
+      identity: { userId: "user-50", email: "ann@example.com", name: "Ann", hash: annSigned },
+    });
+    const annTab = await visitorSocket(ann);
+    await annTab.hello();
+    await annTab.say("deliver to 5 Elm St, my card ends 4242");
+    annTab.close();
+    // Ann logs out of the shop and Ben logs in on the same computer: the widget keeps its token.
+    const benHash = toHex(await hmacSha256(identitySecret, "user-51"));
+    const ben = await startSession(SITE, {
+      visitorToken: ann.visitorToken,
+      identity: { userId: "user-51", name: "Ben", hash: benHash },
+    });
+    const benTab = await visitorSocket(ben);
+    const welcome = await benTab.hello();
+    expect(welcome.messages.map((m: any) => m.text)).not.toContain("deliver to 5 Elm St, my card ends 4242");
+    expect(ben.visitorId).not.toBe(ann.visitorId);
+    expect(ben.config.emailKnown).toBe(false);
+    benTab.close();
+    const site = env.SITE.get(env.SITE.idFromName(SITE));
+    expect(await site.contactOf(ann.visitorId)).toMatchObject({ userId: "user-50", email: "ann@example.com" });
+    expect(await site.contactOf(ben.visitorId)).toMatchObject({ userId: "user-51", email: null, name: "Ben" });
+    // Ann, on her phone, is still the same visitor.
+    const annPhone = await startSession(SITE, {
+      identity: { userId: "user-50", hash: toHex(await hmacSha256(identitySecret, "user-50")) },
+    });
+    expect(annPhone.visitorId).toBe(ann.visitorId);
+  });
+
   it("keeps an email the shop did not sign as unverified: a shopper cannot make any email look verified", async () => {
     const hash = toHex(await hmacSha256(identitySecret, "user-43"));
     const grant = await startSession(SITE, { identity: { userId: "user-43", email: "ceo@bank.example", hash } });

@@ -107,7 +107,11 @@ export async function startSession(host: SiteHost, req: SessionRequest): Promise
         'identity hash does not match HMAC-SHA256(identity secret, userId) nor HMAC-SHA256(identity secret, userId + "\\n" + email)',
       );
     verified = signed === "email" || req.identity.email === undefined;
-    visitorId = visitorOfUser(sql, req.identity.userId) ?? visitorId;
+    const known = visitorOfUser(sql, req.identity.userId);
+    // A browser where another of the shop's users chatted (a shared computer) starts a visitor
+    // of its own: this user neither reads that one's conversation nor takes over their contact.
+    const ofAnotherUser = !known && visitorId !== undefined && contactOf(sql, visitorId)?.userId;
+    visitorId = known ?? (ofAnotherUser ? undefined : visitorId);
   }
   visitorId ??= `v_${randomHex(12)}`;
   const blocked = visitorId !== req.visitorId && blockOn(sql, visitorId, undefined);
