@@ -20,18 +20,18 @@ beforeAll(async () => {
   owner = await login(SITE);
 });
 
-async function entryOf(id: string) {
-  const list = (await expectJson(call("GET", "/conversations", owner), 200)).conversations;
+async function entryOf(id: string, cookie = owner) {
+  const list = (await expectJson(call("GET", "/conversations", cookie), 200)).conversations;
   return list.find((e: any) => e.id === id);
 }
 
 /** A visitor writes; resolves with the conversation id once the inbox lists it. */
-async function visitorWrites(text: string): Promise<string> {
-  const grant = await startSession(SITE, { trail: {} });
+async function visitorWrites(text: string, site = SITE, cookie = owner): Promise<string> {
+  const grant = await startSession(site, { trail: {} });
   const tab = await visitorSocket(grant);
   await tab.hello();
   await tab.say(text);
-  await eventually(async () => expect(await entryOf(grant.conversationId)).toBeTruthy());
+  await eventually(async () => expect(await entryOf(grant.conversationId, cookie)).toBeTruthy());
   return grant.conversationId;
 }
 
@@ -157,5 +157,50 @@ describe("routing started by two events at once", () => {
       }).toEqual({ anna: 2, boris: 2 });
     });
     for (const s of sockets) s.close();
+  });
+});
+
+describe("routing after a department is deleted", () => {
+  it("stops routing to it as the default, and hands its waiting conversations to the team", async () => {
+    const site = "route-deleted-dep-shop";
+    await createSite(site);
+    const siteOwner = await login(site);
+    await noAutoReplies(siteOwner);
+    const anna = await addOperator(site, siteOwner, "operator", "Anna");
+    const away = await addOperator(site, siteOwner, "operator", "Ben");
+    const sales = (
+      await expectJson(call("POST", "/departments", siteOwner, { name: "Sales", operatorIds: [anna.id] }), 201)
+    ).department;
+    const returns = (
+      await expectJson(call("POST", "/departments", siteOwner, { name: "Returns", operatorIds: [away.id] }), 201)
+    ).department;
+    await expectJson(call("PUT", "/routing", siteOwner, { auto: true, defaultDepartmentId: sales.id }), 200);
+    const s = (await openSocket("/api/v1/admin/ws", { Cookie: anna.cookie })) as Client;
+    await s.next("inbox");
+
+    // Waits in Returns, whose only member is away.
+    const waiting = await visitorWrites("my parcel came broken", site, siteOwner);
+    await eventually(async () => expect((await entryOf(waiting, siteOwner)).assignee).toBe(anna.id));
+    await expectJson(
+      call("POST", `/conversations/${waiting}/assign`, siteOwner, { operatorId: null, departmentId: returns.id }),
+      200,
+    );
+    await eventually(async () =>
+      expect(await entryOf(waiting, siteOwner)).toMatchObject({ assignee: null, department: returns.id }),
+    );
+
+    // Both departments go: Settings shows no default, and Anna, online with room, is reachable.
+    await expectJson(call("DELETE", `/departments/${sales.id}`, siteOwner), 200);
+    expect((await expectJson(call("GET", "/routing", siteOwner), 200)).routing).toEqual({
+      auto: true,
+      defaultDepartmentId: null,
+    });
+    const fresh = await visitorWrites("hello?", site, siteOwner);
+    await eventually(async () => expect((await entryOf(fresh, siteOwner)).assignee).toBe(anna.id));
+    await expectJson(call("DELETE", `/departments/${returns.id}`, siteOwner), 200);
+    await eventually(async () =>
+      expect(await entryOf(waiting, siteOwner)).toMatchObject({ assignee: anna.id, department: null }),
+    );
+    s.close();
   });
 });

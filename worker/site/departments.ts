@@ -23,6 +23,11 @@ export function department(sql: SqlStorage, id: string): Department | null {
   return listDepartments(sql).find((d) => d.id === id) ?? null;
 }
 
+/** True when department `id` exists. */
+export function hasDepartment(sql: SqlStorage, id: string): boolean {
+  return sql.exec("SELECT 1 FROM departments WHERE id = ?", id).toArray().length > 0;
+}
+
 /** Creates (`id` null) or updates a department and its members. */
 export function saveDepartment(
   sql: SqlStorage,
@@ -56,7 +61,10 @@ export function saveDepartment(
   return after;
 }
 
-/** Deletes a department; conversations keep its id until reassigned. */
+/**
+ * Deletes a department. Conversations keep its id until reassigned; routing places those
+ * still waiting as conversations without a department (./routing.ts).
+ */
 export function deleteDepartment(sql: SqlStorage, actor: audit.Actor, id: string): Failure | { ok: true } {
   const before = department(sql, id);
   if (!before) return failure(404, "not_found", "no such department");

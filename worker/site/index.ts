@@ -423,7 +423,13 @@ export class Site extends SocketObject {
     return departments.saveDepartment(this.host.sql, actor, id, input);
   }
   async deleteDepartment(actor: audit.Actor, id: string) {
-    return departments.deleteDepartment(this.host.sql, actor, id);
+    const result = departments.deleteDepartment(this.host.sql, actor, id);
+    if (!("error" in result)) {
+      routing.forgetDepartment(this.host.sql, actor, id);
+      // Its waiting conversations may go to the rest of the team now.
+      this.ctx.waitUntil(routing.routeQueue(this.host));
+    }
+    return result;
   }
   async routing() {
     return routing.readRouting(this.host.sql);

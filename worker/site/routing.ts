@@ -8,7 +8,7 @@ import { failure, fieldFailure, type Failure } from "../lib/errors";
 import { conversationStub } from "../lib/jurisdiction";
 import type { InboxEntry, Routing } from "../protocol";
 import * as audit from "./audit";
-import { department } from "./departments";
+import { department, hasDepartment } from "./departments";
 import { defer, type SiteHost } from "./host";
 import { onlineOperators } from "./presence";
 import { readSetting, writeSetting } from "./settings";
@@ -53,6 +53,19 @@ export function saveRouting(sql: SqlStorage, actor: audit.Actor, input: Routing)
   const changes = audit.diff({ ...before }, { ...input });
   if (Object.keys(changes).length) audit.record(sql, actor, "routing.update", null, changes);
   return input;
+}
+
+/**
+ * Routing's side of deleting a department: the default that was it goes back to the whole
+ * team (a department without members would place nobody, while Settings showed no default),
+ * and its round-robin turn is forgotten.
+ */
+export function forgetDepartment(sql: SqlStorage, actor: audit.Actor, id: string): void {
+  sql.exec("DELETE FROM settings WHERE key = ?", `rr:${id}`);
+  const before = readRouting(sql);
+  if (before.defaultDepartmentId !== id) return;
+  writeSetting(sql, "routing", { ...before, defaultDepartmentId: null });
+  audit.record(sql, actor, "routing.update", null, { defaultDepartmentId: { from: id, to: null } });
 }
 
 /** Open conversations per operator, counting decisions still on their way. */
@@ -186,7 +199,9 @@ export function assignTarget(
 
 async function route(host: SiteHost, entry: InboxEntry): Promise<void> {
   const { sql } = host;
-  const dep = entry.department ?? readRouting(sql).defaultDepartmentId;
+  // A deleted department has no members: a conversation still in one (or a default stored
+  // before deletions cleared it) is placed as a conversation without a department.
+  const dep = [entry.department, readRouting(sql).defaultDepartmentId].find((d) => d && hasDepartment(sql, d)) ?? null;
   const picked = chooseOperator(sql, dep, onlineOperators(host));
   const siteKey = host.siteKey();
   const conversation = conversationStub(host.env, entry.id);
