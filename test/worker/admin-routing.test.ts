@@ -204,3 +204,31 @@ describe("routing after a department is deleted", () => {
     s.close();
   });
 });
+
+describe("routing after a department's members change", () => {
+  it("hands a conversation waiting in the department to an operator added to it", async () => {
+    const site = "route-members-shop";
+    await createSite(site);
+    const siteOwner = await login(site);
+    await noAutoReplies(siteOwner);
+    const anna = await addOperator(site, siteOwner, "operator", "Anna");
+    const away = await addOperator(site, siteOwner, "operator", "Ben");
+    const returns = (
+      await expectJson(call("POST", "/departments", siteOwner, { name: "Returns", operatorIds: [away.id] }), 201)
+    ).department;
+    await expectJson(call("PUT", "/routing", siteOwner, { auto: true, defaultDepartmentId: returns.id }), 200);
+    const s = (await openSocket("/api/v1/admin/ws", { Cookie: anna.cookie })) as Client;
+    await s.next("inbox");
+    const waiting = await visitorWrites("my parcel came broken", site, siteOwner);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await entryOf(waiting, siteOwner)).assignee).toBeNull(); // Ben, its only member, is away
+
+    // The owner adds Anna, online with room, to Returns: she takes the visitor who waits.
+    await expectJson(
+      call("PUT", `/departments/${returns.id}`, siteOwner, { name: "Returns", operatorIds: [away.id, anna.id] }),
+      200,
+    );
+    await eventually(async () => expect((await entryOf(waiting, siteOwner)).assignee).toBe(anna.id));
+    s.close();
+  });
+});

@@ -420,7 +420,10 @@ export class Site extends SocketObject {
     return departments.listDepartments(this.host.sql);
   }
   async saveDepartment(actor: audit.Actor, id: string | null, input: { name: string; operatorIds: string[] }) {
-    return departments.saveDepartment(this.host.sql, actor, id, input);
+    const result = departments.saveDepartment(this.host.sql, actor, id, input);
+    // A member added may have room for the department's waiting conversations.
+    if (!("error" in result)) this.ctx.waitUntil(routing.routeQueue(this.host));
+    return result;
   }
   async deleteDepartment(actor: audit.Actor, id: string) {
     const result = departments.deleteDepartment(this.host.sql, actor, id);

@@ -2,7 +2,7 @@
  * Routing: round-robin assignment of new conversations among the online operators of a
  * department (or of the whole team), skipping anyone at their capacity of open
  * conversations. Conversations nobody can take wait in the unassigned queue and are handed
- * out when an operator comes online or frees capacity.
+ * out when an operator comes online, frees capacity or joins their department.
  */
 import { failure, fieldFailure, type Failure } from "../lib/errors";
 import { conversationStub } from "../lib/jurisdiction";
