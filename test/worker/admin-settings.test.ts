@@ -117,6 +117,10 @@ describe("departments and routing settings", () => {
     expect(made.department).toMatchObject({ name: "Sales", operatorIds: [operator.id] });
     const clash = await expectJson(call("POST", "/departments", owner, { name: "sales" }), 409);
     expect(clash.error.fields.name).toMatch(/exists already/);
+    const ru = await expectJson(call("POST", "/departments", owner, { name: "Возвраты" }), 201);
+    const clashRu = await expectJson(call("POST", "/departments", owner, { name: "возвраты" }), 409);
+    expect(clashRu.error.fields.name).toMatch(/exists already/);
+    await expectJson(call("DELETE", `/departments/${ru.department.id}`, owner), 200);
     const unknown = await expectJson(
       call("POST", "/departments", owner, { name: "Support", operatorIds: ["op_nobody"] }),
       400,
@@ -167,6 +171,9 @@ describe("canned responses", () => {
       text: "text is empty",
     });
     await expectJson(call("POST", "/canned", owner, { shortcut: "доставка", text: "Доставим за 2 дня." }), 201);
+    // Case is ignored beyond ASCII too: the composer would offer both for /доставка.
+    const takenRu = await expectJson(call("POST", "/canned", owner, { shortcut: "Доставка", text: "Дубль." }), 409);
+    expect(takenRu.error.fields.shortcut).toMatch(/used by another/);
     const list = (await expectJson(call("GET", "/canned", operator.cookie), 200)).canned;
     expect(list.map((c: any) => c.shortcut)).toEqual(["ship", "доставка"]);
     expect((await call("POST", "/canned", operator.cookie, { shortcut: "x", text: "y" })).status).toBe(403);

@@ -23,9 +23,11 @@ export function saveCanned(
 ): CannedResponse | Failure {
   const before = id ? listCanned(sql).find((c) => c.id === id) : undefined;
   if (id && !before) return failure(404, "not_found", "no such canned response");
-  const clash = sql.exec<{ id: string }>("SELECT id FROM canned WHERE shortcut = ?", input.shortcut).toArray()[0];
-  if (clash && clash.id !== id)
-    return fieldFailure(409, "shortcut_taken", "shortcut", `/${input.shortcut} is used by another response`);
+  // Compared here, not by the column's NOCASE, which folds only ASCII: "Доставка" and
+  // "доставка" are one shortcut to the composer.
+  const key = input.shortcut.toLowerCase();
+  const clash = listCanned(sql).find((c) => c.id !== id && c.shortcut.toLowerCase() === key);
+  if (clash) return fieldFailure(409, "shortcut_taken", "shortcut", `/${input.shortcut} is used by another response`);
   const row = { id: id ?? `cr_${randomHex(6)}`, ...input };
   sql.exec(
     `INSERT INTO canned (id, shortcut, title, text, updated_at) VALUES (?, ?, ?, ?, ?)

@@ -37,9 +37,13 @@ export function saveDepartment(
 ): Department | Failure {
   const before = id ? department(sql, id) : null;
   if (id && !before) return failure(404, "not_found", "no such department");
-  const clash = sql.exec<{ id: string }>("SELECT id FROM departments WHERE name = ?", input.name).toArray()[0];
-  if (clash && clash.id !== id)
-    return fieldFailure(409, "name_taken", "name", `a department named ${input.name} exists already`);
+  // Compared here, not by the column's NOCASE, which folds only ASCII ("Продажи", "продажи").
+  const key = input.name.toLowerCase();
+  const clash = sql
+    .exec<{ id: string; name: string }>("SELECT id, name FROM departments")
+    .toArray()
+    .find((d) => d.id !== id && d.name.toLowerCase() === key);
+  if (clash) return fieldFailure(409, "name_taken", "name", `a department named ${input.name} exists already`);
   const operatorIds = [...new Set(input.operatorIds)].sort();
   const known = new Set(
     sql
