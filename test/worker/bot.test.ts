@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { hmacSha256, toHex } from "../../worker/lib/crypto";
 import { localDay } from "../../worker/reports";
 import { SAMPLE_KB } from "../fixtures/bot/faq";
-import { call, expectJson } from "./admin-helpers";
+import { addOperator, call, expectJson } from "./admin-helpers";
 import { createSite, eventually, login, startSession, visitorSocket } from "./helpers";
 
 const SITE = "bot-shop";
@@ -99,6 +99,30 @@ beforeAll(async () => {
     200,
   );
   await expectJson(admin("PUT", "/bot/settings", { enabled: true, name: "Shop bot" }), 200);
+});
+
+describe("bot settings in the admin API", () => {
+  it("are read by owner and admin only: the leads' webhook secret and Bitrix24 URL never reach an operator", async () => {
+    const site = "bot-settings-roles";
+    await createSite(site);
+    const own = await login(site);
+    const operator = await addOperator(site, own, "operator");
+    const bitrix24Url = "https://shop.bitrix24.example/rest/1/crm-token-4f2a/";
+    await expectJson(
+      call("PUT", "/bot/settings", own, {
+        leads: { webhookUrl: "https://crm.example/hook", webhookSecret: SECRET, bitrix24Url },
+      }),
+      200,
+    );
+    const seen = await (await call("GET", "/bot/settings", operator.cookie)).text();
+    expect(seen).not.toContain(SECRET);
+    expect(seen).not.toContain("crm-token-4f2a");
+    expect((await expectJson(call("GET", "/bot/settings", operator.cookie), 403)).error.code).toBe("forbidden");
+    expect((await expectJson(call("GET", "/bot/settings", own), 200)).settings.leads).toMatchObject({
+      webhookSecret: SECRET,
+      bitrix24Url,
+    });
+  });
 });
 
 describe("knowledge base in the admin API", () => {

@@ -1,7 +1,9 @@
 /**
  * The bot in the admin API (reading: any operator; changing: owner or admin):
  *
- * - `GET/PUT /bot/settings`, `GET/PUT /bot/scenario` (refused naming the step);
+ * - `GET/PUT /bot/settings` (owner or admin only: they hold the leads' webhook secret and
+ *   Bitrix24 webhook URL, credentials to the shop's CRM), `GET/PUT /bot/scenario` (refused
+ *   naming the step);
  * - `GET/POST /bot/kb`, `PUT/DELETE /bot/kb/:id`; `POST /bot/kb/try {question}` → top matches;
  * - `GET /bot/kb/export?format=json|csv`, `POST /bot/kb/import?format=json|csv` (all or nothing);
  * - `GET /bot/leads`, `GET /bot/leads.csv`, `GET /bot/deliveries`, `GET /bot/feedback`.
@@ -20,7 +22,10 @@ function badFormat(): never {
   throw new ApiError(400, "invalid_format", "format is json or csv");
 }
 
-adminBot.get("/bot/settings", async (c) => c.json({ settings: await siteOf(c).botSettings() }));
+adminBot.get("/bot/settings", async (c) => {
+  requireRole(c, "owner", "admin");
+  return c.json({ settings: await siteOf(c).botSettings() });
+});
 adminBot.put("/bot/settings", async (c) => {
   requireRole(c, "owner", "admin");
   return c.json({ settings: unwrap(await siteOf(c).saveBotSettings(c.var.operator, await readJson(c, z.unknown()))) });
