@@ -126,6 +126,21 @@ describe("bot settings in the admin API", () => {
 });
 
 describe("knowledge base in the admin API", () => {
+  it("forgets every entry when an empty base is imported: the bot no longer answers from it", async () => {
+    const site = "bot-kb-cleared";
+    await createSite(site);
+    const own = await login(site);
+    const entries = SAMPLE_KB.map((e) => ({ ...e, tags: [] }));
+    await expectJson(call("POST", "/bot/kb/import?format=json", own, { entries }), 200);
+    const question = { question: "скока стоит доставко" };
+    expect((await expectJson(call("POST", "/bot/kb/try", own, question), 200)).matches).not.toEqual([]);
+    expect(await expectJson(call("POST", "/bot/kb/import?format=json", own, { entries: [] }), 200)).toEqual({
+      imported: 0,
+    });
+    expect((await expectJson(call("GET", "/bot/kb", own), 200)).entries).toEqual([]);
+    expect((await expectJson(call("POST", "/bot/kb/try", own, question), 200)).matches).toEqual([]);
+  });
+
   it("refuses a bad entry naming the field, and the try-it box ranks matches with scores", async () => {
     const bad = await expectJson(admin("POST", "/bot/kb", { questions: [], answer: "x", lang: "de" }), 400);
     expect(Object.keys(bad.error.fields)).toEqual(expect.arrayContaining(["questions", "lang"]));

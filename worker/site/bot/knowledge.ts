@@ -84,6 +84,8 @@ export function importEntries(
     sql.exec("DELETE FROM kb_entries");
     for (const e of entries) write(sql, e.id || newId(), e);
   });
+  // Also when nothing was written (an empty import clears the base): the old entries' index goes.
+  indexes.delete(sql);
   audit.record(sql, actor, "kb.import", format, { entries: entries.length });
   return { imported: entries.length };
 }
