@@ -580,6 +580,36 @@ describe("import", () => {
     expect(await botFacts(I, imported.id)).toEqual(before);
   });
 
+  it("matches departments and canned shortcuts in any case of any script: no second «Продажи» beside «продажи»", async () => {
+    const records = recordsOf(exported);
+    for (const r of records) {
+      if (r.kind === "department") r.row.name = "Продажи";
+      if (r.kind === "canned") r.row.shortcut = "Доставка";
+    }
+    const K = "archive-k";
+    await createSite(K);
+    const ownerK = await login(K);
+    await expectJson(call("POST", "/departments", ownerK, { name: "продажи", operatorIds: [] }), 201);
+    await expectJson(call("POST", "/canned", ownerK, { shortcut: "доставка", title: "Delivery", text: "2 days" }), 201);
+    const dry = await expectJson(
+      importArchive(ownerK, await withTrailer(records.map((r) => JSON.stringify(r))), true),
+      200,
+    );
+    expect(dry.report.conflicts).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: "department", key: "Продажи" }),
+        expect.objectContaining({ kind: "canned", key: "Доставка" }),
+      ]),
+    );
+    await expectJson(importArchive(ownerK, await withTrailer(records.map((r) => JSON.stringify(r)))), 200);
+    const { departments } = await expectJson(call("GET", "/departments", ownerK), 200);
+    expect(departments.map((d: { name: string }) => d.name)).toEqual(["продажи"]);
+    const { canned } = await expectJson(call("GET", "/canned", ownerK), 200);
+    expect(canned.map((c: { shortcut: string; text: string }) => [c.shortcut, c.text])).toEqual([
+      ["доставка", "2 days"],
+    ]);
+  });
+
   describe("refuses a bad archive, importing nothing", () => {
     let ownerC: string;
     const C = "archive-c";

@@ -15,6 +15,20 @@ export function listCanned(sql: SqlStorage): CannedResponse[] {
 }
 
 /** Creates (`id` null) or updates a canned response; shortcuts are unique regardless of case. */
+/**
+ * The canned response whose shortcut is `shortcut` in any case (other than `except`), or
+ * undefined. Compared here, not by the column's NOCASE, which folds only ASCII: "Доставка"
+ * and "доставка" are one shortcut to the composer.
+ */
+export function cannedByShortcut(
+  sql: SqlStorage,
+  shortcut: string,
+  except?: string | null,
+): CannedResponse | undefined {
+  const key = shortcut.toLowerCase();
+  return listCanned(sql).find((c) => c.id !== except && c.shortcut.toLowerCase() === key);
+}
+
 export function saveCanned(
   sql: SqlStorage,
   actor: audit.Actor,
@@ -23,10 +37,7 @@ export function saveCanned(
 ): CannedResponse | Failure {
   const before = id ? listCanned(sql).find((c) => c.id === id) : undefined;
   if (id && !before) return failure(404, "not_found", "no such canned response");
-  // Compared here, not by the column's NOCASE, which folds only ASCII: "Доставка" and
-  // "доставка" are one shortcut to the composer.
-  const key = input.shortcut.toLowerCase();
-  const clash = listCanned(sql).find((c) => c.id !== id && c.shortcut.toLowerCase() === key);
+  const clash = cannedByShortcut(sql, input.shortcut, id);
   if (clash) return fieldFailure(409, "shortcut_taken", "shortcut", `/${input.shortcut} is used by another response`);
   const row = { id: id ?? `cr_${randomHex(6)}`, ...input };
   sql.exec(

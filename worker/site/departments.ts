@@ -28,6 +28,22 @@ export function hasDepartment(sql: SqlStorage, id: string): boolean {
   return sql.exec("SELECT 1 FROM departments WHERE id = ?", id).toArray().length > 0;
 }
 
+/**
+ * The department named `name` in any case (other than `except`), or undefined. Compared
+ * here, not by the column's NOCASE, which folds only ASCII ("Продажи", "продажи").
+ */
+export function departmentByName(
+  sql: SqlStorage,
+  name: string,
+  except?: string | null,
+): { id: string; name: string } | undefined {
+  const key = name.toLowerCase();
+  return sql
+    .exec<{ id: string; name: string }>("SELECT id, name FROM departments")
+    .toArray()
+    .find((d) => d.id !== except && d.name.toLowerCase() === key);
+}
+
 /** Creates (`id` null) or updates a department and its members. */
 export function saveDepartment(
   sql: SqlStorage,
@@ -37,12 +53,7 @@ export function saveDepartment(
 ): Department | Failure {
   const before = id ? department(sql, id) : null;
   if (id && !before) return failure(404, "not_found", "no such department");
-  // Compared here, not by the column's NOCASE, which folds only ASCII ("Продажи", "продажи").
-  const key = input.name.toLowerCase();
-  const clash = sql
-    .exec<{ id: string; name: string }>("SELECT id, name FROM departments")
-    .toArray()
-    .find((d) => d.id !== id && d.name.toLowerCase() === key);
+  const clash = departmentByName(sql, input.name, id);
   if (clash) return fieldFailure(409, "name_taken", "name", `a department named ${input.name} exists already`);
   const operatorIds = [...new Set(input.operatorIds)].sort();
   const known = new Set(

@@ -32,6 +32,8 @@ import * as appointments from "../appointments";
 import * as audit from "../audit";
 import * as autoReply from "../autoreply";
 import * as botConfig from "../bot/config";
+import { cannedByShortcut } from "../canned";
+import { departmentByName } from "../departments";
 import { knowledgeChanged } from "../bot/knowledge";
 import { saveGreetingRules } from "../engage/greetings";
 import type { SiteHost } from "../host";
@@ -369,15 +371,13 @@ export function stage(host: SiteHost, importId: string, records: ArchiveRecord[]
           break;
         }
         case "department": {
-          const here = sql
-            .exec<{ id: string }>("SELECT id FROM departments WHERE name = ?", String(r.name))
-            .toArray()[0];
+          const here = departmentByName(sql, String(r.name));
           if (here) conflict("department", String(r.name), "this site has a department of this name: kept as it is");
           mapId("department", String(r.id), here?.id ?? `dep_${randomHex(6)}`);
           break;
         }
         case "canned":
-          if (exists(sql, "SELECT 1 FROM canned WHERE shortcut = ?", r.shortcut))
+          if (cannedByShortcut(sql, String(r.shortcut)))
             conflict("canned", String(r.shortcut), "this site has this shortcut: its answer is kept");
           break;
         case "kb":
@@ -759,6 +759,8 @@ async function commit(
       }
       const cannedCols = cols("canned");
       for (const c of stagedOf(sql, importId, "canned")) {
+        // A shortcut this site has, in any case, keeps this site's answer.
+        if (cannedByShortcut(sql, String(c.row.shortcut))) continue;
         const id = exists(sql, "SELECT 1 FROM canned WHERE id = ?", c.row.id) ? `cr_${randomHex(6)}` : c.row.id;
         insertRow(sql, "canned", cannedCols, c.row, { id }, "OR IGNORE");
       }
