@@ -63,6 +63,32 @@ describe("GET /api/v1/admin/reports", () => {
     expect(utc.figures.conversations).toBeGreaterThanOrEqual(1);
   });
 
+  it("counts a chat an operator started as answered once the operator answers the visitor", async () => {
+    const report = async () => expectJson(call("GET", `/reports${q({ from: today(), to: today() })}`, owner), 200);
+    const before = await report();
+    const url = "https://shop.example/lamps";
+    const grant = await startSession(SITE, { visit: { landing: url, pages: [{ url, at: Date.now() }] } });
+    await expectJson(
+      call("POST", `/online/${grant.visitorId}/message`, owner, { text: "Hello! Looking for a lamp?" }),
+      200,
+    );
+    // The visitor answers the operator's opening line, and the operator answers the visitor.
+    const tab = await visitorSocket(grant);
+    await tab.hello();
+    await tab.say("Yes, a reading lamp.");
+    const op = await operatorSocket(owner, grant.conversationId);
+    await op.hello();
+    await op.say("This one has a dimmer.");
+    await eventually(async () => {
+      const r = await report();
+      expect(r.figures.conversations).toBe(before.figures.conversations + 1);
+      expect(r.figures.answered).toBe(before.figures.answered + 1);
+      expect(r.figures.firstResponse.count).toBe(before.figures.firstResponse.count + 1);
+    });
+    tab.close();
+    op.close();
+  });
+
   it("refuses from after to, over two years, unknown zones and a bad threshold", async () => {
     const bad = async (params: Record<string, string>, field: string) => {
       const body = await expectJson(call("GET", `/reports${q(params)}`, owner), 400);

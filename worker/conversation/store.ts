@@ -80,7 +80,8 @@ function toMessage(row: MessageRow): Message {
 
 /**
  * What a message changes in the conversation's state: a visitor's opens it and starts (or
- * continues) a wait; an operator's answer ends the wait; an email held for its sender only
+ * continues) a wait; an operator's answer ends the wait (the first after the visitor's
+ * first message is the first response); an email held for its sender only
  * reopens the conversation; notes, bot and system messages change nothing but `rev`.
  */
 export function messageChanges(state: ConversationState, message: Message): Partial<ConversationState> {
@@ -92,6 +93,8 @@ export function messageChanges(state: ConversationState, message: Message): Part
       resolved_at: null,
       last_visitor_at: at,
       first_visitor_at: state.first_visitor_at ?? at,
+      // The first response answers the visitor: an operator's line before they first wrote (a proactive message) is none.
+      ...(state.first_visitor_at === null ? { first_operator_at: null } : {}),
       waiting_since: state.waiting_since ?? at,
       visitor_read_seq: message.seq,
       ...(message.channel ? { channel: message.channel } : {}),
