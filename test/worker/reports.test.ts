@@ -114,6 +114,34 @@ describe("GET /api/v1/admin/reports", () => {
   });
 });
 
+describe("a site that moves to another time zone", () => {
+  it("counts each conversation on its local date in the new zone", async () => {
+    const MOVED = "reports-moved-shop";
+    await createSite(MOVED);
+    const cookie = await login(MOVED);
+    await noAutoReplies(cookie);
+    // 25 hours apart: a conversation's local date is another one in each.
+    await expectJson(call("PUT", "/settings", cookie, { timezone: "Pacific/Kiritimati" }), 200);
+    const report = async (zone: string) => {
+      const day = localDay(zone, Date.now());
+      return (await expectJson(call("GET", `/reports${q({ from: day, to: day })}`, cookie), 200)).figures;
+    };
+    const grants = [await startSession(MOVED), await startSession(MOVED)];
+    for (const grant of grants) {
+      const tab = await visitorSocket(grant);
+      await tab.hello();
+      await tab.say("Do you ship to Samoa?");
+      tab.close();
+    }
+    await eventually(async () => expect((await report("Pacific/Kiritimati")).conversations).toBe(2));
+    await expectJson(call("PUT", "/settings", cookie, { timezone: "Pacific/Pago_Pago" }), 200);
+    // One of the two changes after the move (an operator answers it); the other does not.
+    await answeredChat(grants[1], cookie);
+    await eventually(async () => expect((await report("Pacific/Pago_Pago")).answered).toBe(1));
+    expect((await report("Pacific/Pago_Pago")).conversations).toBe(2);
+  });
+});
+
 describe("GET /api/v1/admin/reports/:table.csv", () => {
   it("downloads a table as CSV", async () => {
     await answeredChat();

@@ -14,10 +14,12 @@ import {
   type DayAggregate,
 } from "../../reports";
 import { scheduleSchema } from "../../autoreply";
+import { formatDate, parseDate } from "../../autoreply/calendar";
 import type { InboxEntry, Trail } from "../../protocol";
 import { settingsInForce } from "../autoreply";
 import { defer, type SiteHost } from "../host";
 import { siteSettingsOf } from "../settings";
+import { periodInstants } from "./conversion";
 import { armDigest } from "./digest";
 
 export const REPORTS_ROLLUP_TIMER = "reports.rollup";
@@ -97,10 +99,26 @@ function startPageOf(sql: SqlStorage, visitorId: string): string | null {
   return pageKey(trail.pages?.at(-1)?.url ?? trail.landing);
 }
 
+/**
+ * After the site moved to another zone, the days counted in the old one are counted again in
+ * the new one, with two days either side: a conversation's local date moves by up to two
+ * days (UTC+14 to UTC−12), and the conversations of a day are found by their instants there.
+ */
+function recountMovedDays(sql: SqlStorage, timeZone: string): void {
+  const moved = sql.exec<{ day: string }>("SELECT day FROM report_days WHERE zone != ?", timeZone).toArray();
+  for (const { day } of moved) {
+    const date = parseDate(day);
+    if (date === null) continue;
+    for (let d = date - 2; d <= date + 2; d++)
+      sql.exec("INSERT OR IGNORE INTO report_dirty (day) VALUES (?)", formatDate(d));
+  }
+}
+
 /** Counts dirty days again (all of them when `all`); re-arms the timer when some are left. */
 export async function rollUp(host: SiteHost, all = false): Promise<void> {
   const { sql } = host;
   const { timeZone, schedule } = reportZone(sql);
+  recountMovedDays(sql, timeZone);
   for (;;) {
     const days = sql
       .exec<{ day: string }>("SELECT day FROM report_dirty ORDER BY day LIMIT ?", ROLLUP_DAYS_PER_RUN)
@@ -109,10 +127,8 @@ export async function rollUp(host: SiteHost, all = false): Promise<void> {
     if (days.length === 0) return;
     host.ctx.storage.transactionSync(() => {
       for (const day of days) {
-        const facts = sql
-          .exec<{ facts: string }>("SELECT facts FROM report_facts WHERE day = ?", day)
-          .toArray()
-          .map((r) => JSON.parse(r.facts) as ConversationFacts);
+        // By instants, not by the stored day: that may be a date in the zone the site left.
+        const facts = factsBetween(sql, ...periodInstants(timeZone, day, day));
         const row = aggregateDays(facts, timeZone, schedule).find((r) => r.day === day);
         if (row)
           sql.exec(
