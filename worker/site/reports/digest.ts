@@ -14,6 +14,8 @@ import { dayRows, reportZone, rollUp } from "./record";
 export const REPORTS_DIGEST_TIMER = "reports.digest";
 /** Settings key: ids of owners who turned the digest off. */
 const OPTED_OUT = "report_digest_off";
+/** Settings key: by owner id, the first day of the last week whose digest went to them. */
+const SENT_WEEK = "report_digest_sent";
 
 /** Arms the digest for the next Monday morning unless it is armed. */
 export async function armDigest(host: SiteHost, now = Date.now()): Promise<void> {
@@ -44,6 +46,11 @@ export async function sendDigest(host: SiteHost, now = Date.now()): Promise<void
     .filter((o) => !off.has(o.id));
   for (const owner of owners) {
     const token = await digestToken(host.env.TOKEN_SECRET, host.siteKey() ?? "", owner.id);
+    // Alarms are at-least-once (a restart while an email is on its way runs this again): the
+    // week is marked as the owner's with the email queued, read after the await, so each goes once.
+    const sent = readSetting<Record<string, string>>(host.sql, SENT_WEEK) ?? {};
+    if (sent[owner.id] === weeks.last.from) continue;
+    writeSetting(host.sql, SENT_WEEK, { ...sent, [owner.id]: weeks.last.from });
     const unsubscribeUrl = `${base}/api/v1/digest/unsubscribe?t=${token}`;
     const mail = digestEmail({
       site: site.name,
