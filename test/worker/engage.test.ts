@@ -140,6 +140,11 @@ describe("a proactive message", () => {
       ["operator", "Hello! Can I help you choose?"],
     ]);
     visitor.close();
+    // The widget's report of it counts under "message", for all operators' first messages.
+    const shown = { visitorToken: next.visitorToken, id: grant.conversationId, event: "shown" };
+    await eventually(async () =>
+      expect((await post(`/api/v1/sites/${SITE}/engage`, shown, { Origin: ORIGIN })).status).toBe(200),
+    );
   });
 
   it("answers 404 for a visitor who is not on the site, and 400 for an empty text", async () => {
@@ -244,10 +249,23 @@ describe("greeting rules", () => {
       { Origin: ORIGIN },
     );
     expect(bad.status).toBe(401);
+    // Ids the site never offered this visitor are refused, and leave no counter behind.
+    for (const id of ["no-such-rule", `c${"0".repeat(47)}`]) {
+      const unknown = await expectJson(
+        post(
+          `/api/v1/sites/${SITE}/engage`,
+          { visitorToken: grant.visitorToken, id, event: "shown" },
+          { Origin: ORIGIN },
+        ),
+        404,
+      );
+      expect(unknown.error.code).toBe("unknown_offer");
+    }
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     const { counts } = await expectJson(call("GET", `/greetings/counts?from=${yesterday}&to=${tomorrow}`, owner), 200);
     expect(counts.find((c: any) => c.id === "shirts")).toEqual({ id: "shirts", shown: 2, replied: 1, dismissed: 0 });
+    expect(counts.map((c: any) => c.id)).not.toContain("no-such-rule");
   });
 });
 

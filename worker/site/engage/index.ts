@@ -15,7 +15,7 @@ import type { SiteHost } from "../host";
 import { recordEngageEvent, type EngageEvent } from "../reports/engage-events";
 import { siteSettingsOf } from "../settings";
 import { block, blockOn, unblock } from "./blocks";
-import { greetingFor } from "./greetings";
+import { greetingFor, greetingRules } from "./greetings";
 import { dropVisitor, offerMessage, onlineVisitor, recordBeat, visitOf } from "./online";
 
 export { blockedFailure, blockOn, blocks } from "./blocks";
@@ -131,10 +131,23 @@ export function recordWidgetEvent(
 ): { ok: true } | Failure {
   if (blockOn(sql, visitorId, undefined))
     return failure(403, "visitor_blocked", "chat is unavailable for this visitor");
-  // A conversation id stands for the operators' proactive messages, counted together.
-  const id = offerId.length > 40 ? "message" : offerId;
+  const id = counterOf(sql, visitorId, offerId);
+  if (!id) return failure(404, "unknown_offer", "the site made no such offer to this visitor");
   recordEngageEvent(sql, id, event);
   return { ok: true };
+}
+
+/**
+ * The counter an offer's events go to: its greeting rule, or "message" for the operators'
+ * proactive messages (the offer's id is then the visitor's conversation). Null for an id the
+ * site never offered the visitor, which would otherwise leave a counter of its own behind.
+ */
+function counterOf(sql: SqlStorage, visitorId: string, offerId: string): string | null {
+  if (offerId.length > 40) {
+    const listed = sql.exec("SELECT 1 FROM inbox WHERE id = ? AND visitor_id = ?", offerId, visitorId).toArray();
+    return listed.length > 0 ? "message" : null;
+  }
+  return greetingRules(sql).some((r) => r.id === offerId) ? offerId : null;
 }
 
 /** The site's team name for greetings in `locale`. */
