@@ -183,11 +183,6 @@ export class AppState extends EventTarget {
     return known?.name ?? null;
   }
 
-  /** The departments this operator belongs to. */
-  private myDepartments(): string[] {
-    return this.team.find((m) => m.id === this.operator?.id)?.departmentIds ?? [];
-  }
-
   /** True when the operator has this conversation in front of them in a focused tab. */
   private lookingAt(conversationId: string): boolean {
     const route = current();
@@ -212,7 +207,7 @@ export class AppState extends EventTarget {
 
   private onInboxChange(prev: InboxEntry | undefined, entry: InboxEntry): void {
     if (!this.operator) return;
-    const events = alertEventsOf(prev, entry, this.operator.id, this.myDepartments());
+    const events = alertEventsOf(prev, entry, this.operator.id, this.team);
     if (!events.length) return;
     const who = entry.visitorName ?? entry.email ?? t("inbox.visitor");
     const title = events.includes("newConversation")
@@ -227,7 +222,7 @@ export class AppState extends EventTarget {
   private onRinging(ring: { conversationId: string; audioOnly: boolean }): void {
     if (this.open.has(ring.conversationId)) return;
     const entry = this.inbox.entries.get(ring.conversationId);
-    if (entry && this.operator && !concernsMe(entry, this.operator.id, this.myDepartments())) return;
+    if (entry && this.operator && !concernsMe(entry, this.operator.id, this.team)) return;
     this.alert(
       ["calls"],
       ring.conversationId,

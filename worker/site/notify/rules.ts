@@ -4,25 +4,12 @@
  */
 import type { AlertEvent, InboxEntry, PushPayload, QuietHours } from "../../protocol";
 
-export interface TeamMemberScope {
-  id: string;
-  departmentIds: string[];
-}
+export { audienceOf, type TeamMemberScope } from "../../protocol/audience";
 
 /** True when the summary carries a visitor message newer than `seenSeq` in an open conversation. */
 export function isVisitorNews(entry: InboxEntry, seenSeq: number | null): boolean {
   const last = entry.lastMessage;
   return entry.status === "open" && last?.author === "visitor" && last.seq > (seenSeq ?? 0);
-}
-
-/**
- * Who hears of news in a conversation: its assignee; else, unassigned, the members of its
- * department; else everyone on the team.
- */
-export function audienceOf(entry: InboxEntry, team: TeamMemberScope[]): string[] {
-  if (entry.assignee) return team.some((m) => m.id === entry.assignee) ? [entry.assignee] : [];
-  if (entry.department) return team.filter((m) => m.departmentIds.includes(entry.department!)).map((m) => m.id);
-  return team.map((m) => m.id);
 }
 
 /** Which kind of news a visitor message is for the operators who hear of it. */
