@@ -266,6 +266,9 @@ describe("greeting rules", () => {
     const { counts } = await expectJson(call("GET", `/greetings/counts?from=${yesterday}&to=${tomorrow}`, owner), 200);
     expect(counts.find((c: any) => c.id === "shirts")).toEqual({ id: "shirts", shown: 2, replied: 1, dismissed: 0 });
     expect(counts.map((c: any) => c.id)).not.toContain("no-such-rule");
+    // A period the wrong way round is refused as the reports refuse it, not answered with nothing.
+    const reversed = await expectJson(call("GET", `/greetings/counts?from=${tomorrow}&to=${yesterday}`, owner), 400);
+    expect(reversed.error).toMatchObject({ code: "invalid_period", message: "from must not be after to" });
   });
 });
 

@@ -3,9 +3,9 @@
  * them (any operator), greeting rules and their counters (read: any operator; save: owner or
  * admin), blocking a conversation's visitor and the blocked list (owner or admin).
  */
-import { z } from "zod";
 import { ApiError, unwrap } from "../lib/errors";
 import { blockBody, greetingRules, proactiveBody } from "../protocol";
+import { parsePeriod } from "../reports/period";
 import { adminRoutes, requireRole, siteOf } from "./admin-http";
 import { readJson } from "./http";
 
@@ -32,13 +32,11 @@ adminEngage.put("/greetings", async (c) => {
   return c.json({ rules: await siteOf(c).saveGreetingRules(c.var.operator, rules) });
 });
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date is YYYY-MM-DD");
-
 adminEngage.get("/greetings/counts", async (c) => {
-  const from = day.safeParse(c.req.query("from"));
-  const to = day.safeParse(c.req.query("to"));
-  if (!from.success || !to.success) throw new ApiError(400, "invalid_period", "from and to are dates, YYYY-MM-DD");
-  return c.json({ counts: await siteOf(c).engageCounts(from.data, to.data) });
+  // The reports' own check of a period: dates, `from` not after `to`, at most two years.
+  const checked = parsePeriod({ from: c.req.query("from"), to: c.req.query("to") }, "UTC");
+  if (!checked.ok) throw new ApiError(400, "invalid_period", checked.message, {}, { [checked.field]: checked.message });
+  return c.json({ counts: await siteOf(c).engageCounts(checked.period.from, checked.period.to) });
 });
 
 adminEngage.post("/conversations/:id/block", async (c) => {
