@@ -26,7 +26,7 @@ async function mondayDigest(): Promise<void> {
 }
 
 describe("weekly digest", () => {
-  it("is armed by the first conversation for Monday 08:00 local, and sends nothing after a quiet week", async () => {
+  it("is armed by the first conversation for Monday 08:00 local, sends nothing after a quiet week, and is armed again for the week's conversation", async () => {
     const due = () =>
       runInDurableObject(
         site(),
@@ -43,9 +43,11 @@ describe("weekly digest", () => {
       site(),
       (_i, s) => void s.storage.sql.exec("UPDATE timers SET due = ? WHERE kind = 'reports.digest'", Date.now() - 1),
     );
+    const fired = Date.now();
     await runDurableObjectAlarm(site());
     expect(await digests()).toEqual([]);
-    expect(await due()).toBeNull();
+    // Today's conversation armed nothing (the timer was armed): the next Monday reports it.
+    expect(await due()).toBe(nextDigestAt("Europe/Berlin", fired));
   });
 
   it("emails each owner the week's figures, unless they unsubscribed with the link (on POST only)", async () => {

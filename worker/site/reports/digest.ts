@@ -4,6 +4,7 @@
  * armed by the first conversation the reports record, and re-armed only after a week that
  * had conversations, so a quiet site sends nothing and keeps no alarm.
  */
+import { formatDate, parseDate } from "../../autoreply/calendar";
 import { hmacSha256, sameBytes, fromBase64Url, toBase64Url } from "../../lib/crypto";
 import { digestEmail, digestWeeks, figuresOf, nextDigestAt } from "../../reports";
 import { conversionOf } from "./conversion";
@@ -36,7 +37,14 @@ export async function sendDigest(host: SiteHost, now = Date.now()): Promise<void
     conversion: conversionOf(host.sql, timeZone, from, to),
   });
   const last = week(weeks.last);
-  if (last.conversations === 0) return; // the next conversation arms the timer again
+  if (last.conversations === 0) {
+    // The next conversation arms the timer again; but this week's so far (a Monday before the
+    // digest's hour) found this timer armed and armed none: the next Monday reports them.
+    const to = parseDate(weeks.last.to)!;
+    if (figuresOf(dayRows(host.sql, formatDate(to + 1), formatDate(to + 7)), opts).conversations > 0)
+      await host.timers.set(REPORTS_DIGEST_TIMER, nextDigestAt(timeZone, now));
+    return;
+  }
   const before = week(weeks.before);
   const base = (host.env.PUBLIC_URL ?? "http://localhost:8787").replace(/\/$/, "");
   const off = new Set(readSetting<string[]>(host.sql, OPTED_OUT) ?? []);
