@@ -3,7 +3,8 @@
  * two of them in the admin and resolves one; the owner opens Reports and reads the period's
  * figures, the hour chart as a table, and downloads a table as CSV; then the shop reports
  * orders (signed as its plugin signs them) and the screen weighs chatting visitors' orders
- * against all visitors the widget counted. Screenshots at desktop and phone size.
+ * against all visitors the widget counted; "Last 30 days" is 30 calendar days across a clock
+ * change. Screenshots at desktop and phone size.
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -108,6 +109,23 @@ describe("reports screen", () => {
     await screen.locator("input[name=to]").fill("2026-03-01");
     await screen.getByRole("button", { name: "Show", exact: true }).click();
     await screen.locator("[role=status]", { hasText: "from must not be after to" }).waitFor();
+  });
+
+  it("counts “Last 30 days” in calendar days, also just after the clocks went forward", async () => {
+    // The owner's session in a tab whose clock reads 00:30 on the day after summer time began in
+    // Berlin (the site's zone): the last 30 days are 1–30 March.
+    const context = await browser.newContext({
+      timezoneId: "Europe/Berlin",
+      storageState: await owner.page.context().storageState(),
+    });
+    const tab = await context.newPage();
+    await tab.clock.setFixedTime(new Date("2026-03-29T22:30:00Z"));
+    await tab.goto(`${server.url}/admin/settings/reports`);
+    const screen = tab.locator("ec-settings-reports");
+    await screen.locator("button", { hasText: "Last 30 days" }).click();
+    expect(await screen.locator("input[name=from]").inputValue()).toBe("2026-03-01");
+    expect(await screen.locator("input[name=to]").inputValue()).toBe("2026-03-30");
+    await context.close();
   });
 
   it("weighs the orders of visitors who chatted against all visitors the widget counted, by channel", async () => {

@@ -99,11 +99,17 @@ const VIDEO_ROWS: Row<VideoFigures>[] = [
   ["noShow", (v) => v.appointments.noShow, String],
 ];
 
-/** A local date "YYYY-MM-DD" in a zone, `back` days before now. */
+/** A local date "YYYY-MM-DD" in a zone, `back` calendar days before today there. */
 function dateIn(timeZone: string | undefined, back = 0): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
-    Date.now() - back * 86_400_000,
-  );
+  const today = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(Date.now());
+  // Counted on the date, not in 24-hour steps: across a clock change those land a day off.
+  const [y, m, d] = today.split("-").map(Number);
+  return new Date(Date.UTC(y!, m! - 1, d! - back)).toISOString().slice(0, 10);
 }
 
 @customElement("ec-settings-reports")
