@@ -17,6 +17,9 @@ final class Edgechat_WooCommerce {
 	/** Recent orders shown in the operator's visitor card. */
 	const RECENT_ORDERS = 5;
 
+	/** Cart lines in the page settings: the server refuses a session whose cart has more. */
+	const MAX_CART_LINES = 100;
+
 	/** @var array<int,bool> Orders already reported in this request (two hooks may fire). */
 	private static $reported = array();
 
@@ -45,7 +48,8 @@ final class Edgechat_WooCommerce {
 	}
 
 	/**
-	 * The cart of the current session: { items: [{ id, name, qty, price, url }], total, currency }.
+	 * The cart of the current session: { items: [{ id, name, qty, price, url }], total, currency },
+	 * with its first MAX_CART_LINES lines (the total is the whole cart's).
 	 *
 	 * @param WC_Cart $cart The session cart.
 	 */
@@ -55,6 +59,9 @@ final class Edgechat_WooCommerce {
 			$item = self::cart_item( $line );
 			if ( $item ) {
 				$items[] = $item;
+			}
+			if ( count( $items ) === self::MAX_CART_LINES ) {
+				break;
 			}
 		}
 		return array(

@@ -36,6 +36,27 @@ class WooCommerceTest extends Edgechat_TestCase {
 		$this->assertStringNotContainsString( self::PLUGIN_SECRET, $html );
 	}
 
+	public function test_a_cart_of_more_than_a_hundred_lines_stays_within_what_the_server_accepts(): void {
+		// The server refuses a session whose cart has more than 100 lines (docs/plugins.md):
+		// a bigger cart must not cost the shopper the chat.
+		$this->configure();
+		$lines = array();
+		for ( $id = 1; $id <= 120; $id++ ) {
+			$lines[ 'k' . $id ] = array(
+				'product_id'   => $id,
+				'variation_id' => 0,
+				'quantity'     => 1,
+				'data'         => Edgechat_WC_Stub::add_product( array( 'id' => $id, 'name' => 'Screw ' . $id, 'price' => '1' ) ),
+			);
+		}
+		WC()->cart->cart_contents = $lines;
+		WC()->cart->total         = 120;
+		$cart                     = Edgechat_Loader::page_settings( Edgechat_Options::settings() )['cart'];
+		$this->assertCount( 100, $cart['items'] );
+		$this->assertSame( 1, $cart['items'][0]['id'] );
+		$this->assertSame( 120.0, $cart['total'], 'the total is still the whole cart' );
+	}
+
 	public function test_product_page_gets_a_video_button_with_the_product(): void {
 		$this->configure();
 		$GLOBALS['product'] = Edgechat_WC_Stub::add_product( array( 'id' => 5, 'name' => 'Sofa', 'price' => '999', 'image_id' => 0 ) );
