@@ -40,7 +40,8 @@ final class Edgechat_Visibility {
 
 	/**
 	 * Whether a pattern matches a site-relative path. `*` matches anything; a pattern without `?`
-	 * ignores the query string; a trailing slash makes no difference.
+	 * ignores the query string; a trailing slash makes no difference; /корзина and its
+	 * percent-encoded form are the same path.
 	 *
 	 * Example: matches( '/checkout/*', '/checkout/order-received/12?key=x' ) is true.
 	 *
@@ -51,6 +52,9 @@ final class Edgechat_Visibility {
 		if ( false === strpos( $pattern, '?' ) ) {
 			$path = (string) strtok( $path, '?' );
 		}
+		// Browsers send a non-ASCII address percent-encoded; owners type it as they read it.
+		$pattern = rawurldecode( $pattern );
+		$path    = rawurldecode( $path );
 		$regex = '#^' . str_replace( '\*', '.*', preg_quote( self::untrail( $pattern ), '#' ) ) . '$#i';
 		return (bool) preg_match( $regex, self::untrail( $path ) );
 	}

@@ -75,6 +75,12 @@ class LoaderTest extends Edgechat_TestCase {
 		$this->assertStringContainsString( 'widget.js', $this->render_page( '/shop/' ) );
 	}
 
+	public function test_hidden_on_a_page_with_a_cyrillic_address(): void {
+		$this->configure( array( 'hide_urls' => array( '/оформление-заказа/*' ) ) );
+		$this->assertStringNotContainsString( 'widget.js', $this->render_page( '/%D0%BE%D1%84%D0%BE%D1%80%D0%BC%D0%BB%D0%B5%D0%BD%D0%B8%D0%B5-%D0%B7%D0%B0%D0%BA%D0%B0%D0%B7%D0%B0/order-received/12/' ) );
+		$this->assertStringContainsString( 'widget.js', $this->render_page( '/%D0%BA%D0%B0%D1%82%D0%B0%D0%BB%D0%BE%D0%B3/' ) );
+	}
+
 	/** @return array<string,array{string,string,bool}> */
 	public function patterns(): array {
 		return array(
@@ -91,6 +97,10 @@ class LoaderTest extends Edgechat_TestCase {
 			'query pattern, no query' => array( '*?preview=*', '/page/', false ),
 			'case-insensitive'        => array( '/Cart', '/cart', true ),
 			'dots are literal'        => array( '/a.b', '/axb', false ),
+			// Browsers send non-ASCII paths percent-encoded, in either case of hex digits.
+			'typed Cyrillic'          => array( '/корзина/*', '/%D0%BA%D0%BE%D1%80%D0%B7%D0%B8%D0%BD%D0%B0/1', true ),
+			'pasted encoded'          => array( '/%d0%ba%d0%be%d1%80%d0%b7%d0%b8%d0%bd%d0%b0', '/%D0%BA%D0%BE%D1%80%D0%B7%D0%B8%D0%BD%D0%B0/', true ),
+			'encoded, other word'     => array( '/корзина', '/%D0%BA%D0%BE%D1%80%D0%B7%D0%B8%D0%BD%D1%8B', false ),
 		);
 	}
 
