@@ -15,6 +15,12 @@ final class Edgechat_Identity {
 	/** The widget's first-party cookie holding the visitor id. */
 	const VISITOR_COOKIE = 'edgechat_vid';
 
+	/** The server's rule for an identity's email (worker/protocol/frames.ts, zod's email). */
+	const SERVER_EMAIL_PATTERN = "/^(?:[A-Za-z0-9_'+\\-]+\\.)*[A-Za-z0-9_'+\\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\\-]*\\.)+[A-Za-z]{2,}$/";
+
+	/** The longest name the server takes in an identity. */
+	const MAX_NAME = 120;
+
 	/**
 	 * HMAC-SHA256 with the identity secret, lowercase hex, over the user id and, when there
 	 * is one, a line feed and the email: the server shows an email as verified only when
@@ -37,13 +43,38 @@ final class Edgechat_Identity {
 	 */
 	public static function for_user( WP_User $user, string $secret ): array {
 		$id    = (string) $user->ID;
-		$email = (string) $user->user_email;
+		$email = trim( (string) $user->user_email );
+		// The server refuses the whole session over an identity it cannot take, which would cost
+		// this customer the chat: such an email is left out (the hash then covers the id alone).
+		if ( strlen( $email ) > 254 || ! preg_match( self::SERVER_EMAIL_PATTERN, $email ) ) {
+			$email = '';
+		}
 		return array(
 			'id'    => $id,
 			'email' => $email,
-			'name'  => (string) $user->display_name,
+			'name'  => self::cut_utf16( trim( (string) $user->display_name ), self::MAX_NAME ),
 			'hash'  => self::hash( $id, $email, $secret ),
 		);
+	}
+
+	/**
+	 * The longest start of $text within $max UTF-16 code units, as JavaScript (and the
+	 * server's length rule) counts: an emoji counts two.
+	 *
+	 * @param string $text UTF-8 text.
+	 * @param int    $max  Code units.
+	 */
+	private static function cut_utf16( string $text, int $max ): string {
+		$cut   = '';
+		$units = 0;
+		foreach ( mb_str_split( $text ) as $char ) {
+			$units += 4 === strlen( $char ) ? 2 : 1;
+			if ( $units > $max ) {
+				break;
+			}
+			$cut .= $char;
+		}
+		return $cut;
 	}
 
 	/**

@@ -27,6 +27,45 @@ class IdentityTest extends Edgechat_TestCase {
 		);
 	}
 
+	/** @return array<string,array{string}> Addresses WordPress accepts and the server's email rule refuses. */
+	public function emails_the_server_refuses(): array {
+		return array(
+			'.рф domain, as browsers send it' => array( 'anna@xn--80ak6aa92e.xn--p1ai' ),
+			'ampersand'                       => array( 'tom&jerry@example.com' ),
+		);
+	}
+
+	/**
+	 * The server refuses the whole session when the identity breaks its rules (name over 120
+	 * characters, an email it does not take): such a customer would have no chat at all.
+	 *
+	 * @dataProvider emails_the_server_refuses
+	 */
+	public function test_an_identity_the_server_would_refuse_still_leaves_a_working_chat( string $email ): void {
+		$this->configure();
+		$this->assertSame( $email, is_email( $email ), 'WordPress takes this address' );
+		$user     = $this->login( 'subscriber', array( 'display_name' => str_repeat( 'Ж', 130 ), 'user_email' => $email ) );
+		$identity = Edgechat_Loader::page_settings( Edgechat_Options::settings() )['identity'];
+		$this->assertSame(
+			array(
+				'id'    => (string) $user->ID,
+				'email' => '',
+				'name'  => str_repeat( 'Ж', 120 ),
+				'hash'  => hash_hmac( 'sha256', (string) $user->ID, self::IDENTITY_SECRET ),
+			),
+			$identity,
+			'signed over the id alone, the name cut to what the server takes'
+		);
+	}
+
+	public function test_a_name_is_cut_to_120_utf16_units_as_the_server_counts(): void {
+		$this->configure();
+		$this->login( 'subscriber', array( 'display_name' => str_repeat( '😀', 70 ), 'user_email' => 'sam@example.com' ) );
+		$identity = Edgechat_Loader::page_settings( Edgechat_Options::settings() )['identity'];
+		$this->assertSame( str_repeat( '😀', 60 ), $identity['name'] );
+		$this->assertSame( 'sam@example.com', $identity['email'] );
+	}
+
 	public function test_visitors_and_sites_without_identity_secret_send_no_identity(): void {
 		$this->configure();
 		$this->assertArrayNotHasKey( 'identity', Edgechat_Loader::page_settings( Edgechat_Options::settings() ) );
