@@ -88,6 +88,7 @@ final class Edgechat_Admin_Page {
 		if ( ! Edgechat_Options::is_configured( $settings ) ) {
 			return;
 		}
+		self::render_event_error();
 		// The operators answer in the Edgechat server's admin app.
 		echo '<p><a class="button button-primary edgechat-inbox" href="' . esc_url( $settings['server_url'] . '/admin/' ) . '" target="_blank" rel="noopener">' . esc_html__( 'Open the operator inbox', 'edgechat' ) . '</a></p>';
 		if ( $status['checked_at'] > 0 ) {
@@ -97,6 +98,21 @@ final class Edgechat_Admin_Page {
 		self::form_open( Edgechat_Admin_Actions::CHECK );
 		submit_button( __( 'Check again', 'edgechat' ), 'secondary', 'submit', false );
 		echo '</form>';
+	}
+
+	/**
+	 * The last failure of an order event, until one gets through: the queue retries quietly,
+	 * so without this the owner would never learn that orders miss the conversion reports.
+	 */
+	private static function render_event_error(): void {
+		$error = get_option( Edgechat_Events::LAST_ERROR_OPTION );
+		if ( ! is_array( $error ) || empty( $error['message'] ) || ! is_string( $error['message'] ) ) {
+			return;
+		}
+		$when = isset( $error['at'] ) ? human_time_diff( (int) $error['at'] ) : '';
+		/* translators: 1: how long ago, e.g. "5 mins", 2: why the server did not take the order. */
+		$text = sprintf( __( 'Orders could not be reported to Edgechat (last attempt %1$s ago): %2$s. Check the keys and the connection above.', 'edgechat' ), $when, $error['message'] );
+		echo '<div class="notice notice-warning inline edgechat-event-error"><p>' . esc_html( $text ) . '</p></div>';
 	}
 
 	/**

@@ -154,6 +154,29 @@ class WooCommerceTest extends Edgechat_TestCase {
 		$this->assertNotEmpty( $signatures[2] );
 	}
 
+	/** The settings page as the administrator sees it. */
+	private function settings_page(): string {
+		$this->login( 'administrator' );
+		ob_start();
+		Edgechat_Admin_Page::render();
+		return (string) ob_get_clean();
+	}
+
+	public function test_the_settings_page_tells_the_owner_that_order_events_fail(): void {
+		$this->configure();
+		Edgechat_WC_Stub::add_order( array( 'id' => 507, 'total' => '10', 'currency' => 'EUR' ) );
+		do_action( 'woocommerce_checkout_order_processed', 507, array(), null );
+		$this->respond_with( 401, array( 'error' => array( 'code' => 'bad_signature', 'message' => 'Signature <mismatch>' ) ) );
+		$this->run_queue();
+		$html = $this->settings_page();
+		$this->assertStringContainsString( 'Orders could not be reported to Edgechat', $html );
+		$this->assertStringContainsString( 'Signature &lt;mismatch&gt; (bad_signature, HTTP 401)', $html, 'the reason, escaped' );
+
+		$this->respond_with( 202, array( 'ok' => true, 'duplicate' => false ) );
+		$this->run_queue();
+		$this->assertStringNotContainsString( 'Orders could not be reported', $this->settings_page(), 'gone once an event gets through' );
+	}
+
 	public function test_a_refused_event_is_not_retried_and_attempts_end(): void {
 		$this->configure();
 		$this->respond_with( 400, array( 'error' => array( 'code' => 'invalid_body', 'message' => 'currency: bad' ) ) );
