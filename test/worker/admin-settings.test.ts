@@ -120,6 +120,15 @@ describe("departments and routing settings", () => {
     const ru = await expectJson(call("POST", "/departments", owner, { name: "Возвраты" }), 201);
     const clashRu = await expectJson(call("POST", "/departments", owner, { name: "возвраты" }), 409);
     expect(clashRu.error.fields.name).toMatch(/exists already/);
+    // A pair saved before this check (the column folds only Latin letters) stays editable.
+    await runInDurableObject(env.SITE.get(env.SITE.idFromName(SITE)) as DurableObjectStub, (_i, state) => {
+      state.storage.sql.exec("INSERT INTO departments (id, name, created_at) VALUES ('dep_old_pair', 'ВОЗВРАТЫ', 1)");
+    });
+    await expectJson(
+      call("PUT", `/departments/${ru.department.id}`, owner, { name: "Возвраты", operatorIds: [] }),
+      200,
+    );
+    await expectJson(call("DELETE", "/departments/dep_old_pair", owner), 200);
     await expectJson(call("DELETE", `/departments/${ru.department.id}`, owner), 200);
     const unknown = await expectJson(
       call("POST", "/departments", owner, { name: "Support", operatorIds: ["op_nobody"] }),

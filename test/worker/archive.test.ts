@@ -447,6 +447,25 @@ describe("import", () => {
     expect(bytes).toBe(404); // listed in the conversation, but no copy of site A's file
   });
 
+  it("restores a site's own backup of before the seals (version 2) with its files' bytes", async () => {
+    const N = "archive-n";
+    await createSite(N);
+    const ownerN = await login(N);
+    const original = await conversation(N, ownerN, "Here is the photo", true);
+    const records = recordsOf(await exportOf(ownerN));
+    records[0].version = 2;
+    for (const r of records) if (r.kind === "file") delete r.seal;
+    await expectJson(importArchive(ownerN, await withTrailer(records.map((r) => JSON.stringify(r)))), 200);
+    const { conversations } = await expectJson(call("GET", "/conversations", ownerN), 200);
+    const restored = conversations.find((c: { id: string }) => c.id !== original.conversationId);
+    const file = records.find((r) => r.kind === "file");
+    const path = `/api/v1/admin/conversations/${restored.id}/files/${file.row.id}`;
+    const redirect = await SELF.fetch(`${BASE}${path}`, { headers: { Cookie: ownerN }, redirect: "manual" });
+    expect(redirect.status).toBe(302);
+    const bytes = await SELF.fetch(redirect.headers.get("Location")!);
+    expect(new Uint8Array(await bytes.arrayBuffer())).toEqual(fx.png());
+  });
+
   describe("while the site is live", () => {
     /** Stages `archive` into site `key`, as a restore from a backup would, and stops before its commit. */
     async function stagedRestore(key: string, archive: string) {
@@ -544,6 +563,9 @@ describe("import", () => {
     // The setting as a site stores and exports it imports too.
     await expectJson(importArchive(ownerG, await withTrailer(records.map((r) => JSON.stringify(r)))), 200);
     expect((await expectJson(call("GET", "/data/retention", ownerG), 200)).months).toBe(6);
+    // And its daily erasure is armed, as when the owner sets one.
+    const timer = await runInSite(G, (sql) => sql.exec("SELECT 1 FROM timers WHERE kind = 'retention'").toArray());
+    expect(timer).toHaveLength(1);
   });
 
   it("carries what the reports count besides the thread: a bot's answer rated helpful counts the same after a move", async () => {
@@ -608,6 +630,22 @@ describe("import", () => {
     expect(canned.map((c: { shortcut: string; text: string }) => [c.shortcut, c.text])).toEqual([
       ["доставка", "2 days"],
     ]);
+  });
+
+  it("imports a scenario and lead emails that still name a department deleted at the source: the button hands to a person", async () => {
+    const records = recordsOf(exported);
+    for (const r of records) {
+      if (r.kind === "setting" && r.key === "bot_scenario") r.value.steps[0].buttons[0].department = "dep_gone";
+      if (r.kind === "setting" && r.key === "bot") r.value.leads.departmentEmails = { dep_gone: "gone@shop.example" };
+    }
+    const M = "archive-m";
+    await createSite(M);
+    const ownerM = await login(M);
+    await expectJson(importArchive(ownerM, await withTrailer(records.map((r) => JSON.stringify(r)))), 200);
+    const { scenario } = await expectJson(call("GET", "/bot/scenario", ownerM), 200);
+    expect(scenario.steps[0].buttons[0]).toEqual({ label: "Sales", action: "handoff" });
+    const { settings } = await expectJson(call("GET", "/bot/settings", ownerM), 200);
+    expect(settings.leads.departmentEmails).toEqual({});
   });
 
   describe("refuses a bad archive, importing nothing", () => {
@@ -701,6 +739,19 @@ describe("import", () => {
         await refused(kb, 400, "archive_damaged", /the kb's questions is not a JSON list of texts/);
         const operator = await edited("operator", (o) => ({ ...o, row: { ...o.row, role: "superuser" } }));
         await refused(operator, 400, "archive_damaged", /the operator's role/);
+      });
+
+      it("a call still ringing, a canned answer without its id", async () => {
+        const ringing = await edited("conversation", (c) => ({
+          ...c,
+          calls: [{ id: "call-1", state: "ringing", caller_role: "visitor", caller_socket: "s", requested_at: 1 }],
+        }));
+        await refused(ringing, 400, "archive_damaged", /line \d+: the conversation's calls\.state/);
+        const keyless = await edited("canned", (c) => {
+          const { id: _id, ...row } = c.row;
+          return { ...c, row };
+        });
+        await refused(keyless, 400, "archive_damaged", /a canned record's id is missing/);
       });
 
       it("a contact whose first visit is not a time", async () => {

@@ -1,5 +1,5 @@
 /**
- * The bot in the admin API (reading: any operator; changing: owner or admin):
+ * The bot in the admin API (reading: any operator, but for the settings; changing: owner or admin):
  *
  * - `GET/PUT /bot/settings` (owner or admin only: they hold the leads' webhook secret and
  *   Bitrix24 webhook URL, credentials to the shop's CRM), `GET/PUT /bot/scenario` (refused

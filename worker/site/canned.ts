@@ -14,7 +14,6 @@ export function listCanned(sql: SqlStorage): CannedResponse[] {
     .map((r) => ({ id: r.id, shortcut: r.shortcut, title: r.title, text: r.text }));
 }
 
-/** Creates (`id` null) or updates a canned response; shortcuts are unique regardless of case. */
 /**
  * The canned response whose shortcut is `shortcut` in any case (other than `except`), or
  * undefined. Compared here, not by the column's NOCASE, which folds only ASCII: "Доставка"
@@ -29,6 +28,10 @@ export function cannedByShortcut(
   return listCanned(sql).find((c) => c.id !== except && c.shortcut.toLowerCase() === key);
 }
 
+/**
+ * Creates (`id` null) or updates a canned response; shortcuts are unique regardless of case
+ * (checked when the shortcut changes, so a pair saved before in two cases stays editable).
+ */
 export function saveCanned(
   sql: SqlStorage,
   actor: audit.Actor,
@@ -37,7 +40,8 @@ export function saveCanned(
 ): CannedResponse | Failure {
   const before = id ? listCanned(sql).find((c) => c.id === id) : undefined;
   if (id && !before) return failure(404, "not_found", "no such canned response");
-  const clash = cannedByShortcut(sql, input.shortcut, id);
+  const renamed = before?.shortcut.toLowerCase() !== input.shortcut.toLowerCase();
+  const clash = renamed && cannedByShortcut(sql, input.shortcut, id);
   if (clash) return fieldFailure(409, "shortcut_taken", "shortcut", `/${input.shortcut} is used by another response`);
   const row = { id: id ?? `cr_${randomHex(6)}`, ...input };
   sql.exec(

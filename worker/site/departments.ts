@@ -53,7 +53,9 @@ export function saveDepartment(
 ): Department | Failure {
   const before = id ? department(sql, id) : null;
   if (id && !before) return failure(404, "not_found", "no such department");
-  const clash = departmentByName(sql, input.name, id);
+  // Checked when the name changes, so a pair saved before in two cases stays editable.
+  const renamed = before?.name.toLowerCase() !== input.name.toLowerCase();
+  const clash = renamed && departmentByName(sql, input.name, id);
   if (clash) return fieldFailure(409, "name_taken", "name", `a department named ${input.name} exists already`);
   const operatorIds = [...new Set(input.operatorIds)].sort();
   const known = new Set(

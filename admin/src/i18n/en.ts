@@ -873,7 +873,7 @@ export const en = {
         signup_confirm: "Signup confirmation",
         site_welcome: "Welcome",
         rating: "Rating request",
-        digest: "Daily digest",
+        digest: "Weekly digest",
         lead: "Lead from the bot",
         "appointment-confirmation": "Booking confirmation",
         "appointment-moved": "Booking moved",

@@ -875,7 +875,7 @@ export const ru: Dict = {
         signup_confirm: "Подтверждение регистрации",
         site_welcome: "Приветствие",
         rating: "Просьба оценить",
-        digest: "Сводка за день",
+        digest: "Еженедельная сводка",
         lead: "Заявка от бота",
         "appointment-confirmation": "Подтверждение записи",
         "appointment-moved": "Запись перенесена",

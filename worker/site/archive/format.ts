@@ -137,12 +137,19 @@ export const recordSchema = z.discriminatedUnion("kind", [
     id,
     row: conversationRow,
     /** The bot's row and the ended calls, which the reports count (version 3 on). */
-    botState: row.nullable().optional(),
+    botState: rowWith({
+      greeted: z.number().int().min(0).max(1).optional(),
+      step: text(64).nullable().optional(),
+      handoff_at: time.nullable().optional(),
+    })
+      .nullable()
+      .optional(),
     calls: z
       .array(
         rowWith({
           id: text(128).min(1),
-          state: text(20),
+          // Ended calls only: one ringing or under way would stay so, with nobody on it.
+          state: z.literal("ended"),
           caller_role: text(20),
           caller_socket: text(200),
           requested_at: time,
@@ -247,7 +254,8 @@ export function readRecord(line: string, n: number): ArchiveRecord | ArchiveTrai
   if (!parsed.success) {
     // A known kind with a faulty column is named; anything else is simply not a record.
     const issue = parsed.error.issues[0];
-    const column = issue?.path[0] === "row" && issue.path.length > 1 ? String(issue.path[1]) : null;
+    const fields = (issue?.path ?? []).filter((p) => typeof p === "string");
+    const column = fields[0] === "row" ? (fields[1] ?? null) : fields.length > 1 ? fields.join(".") : null;
     const kind = (value as { kind?: unknown } | null)?.kind;
     throw new ArchiveRefusal(
       "archive_damaged",

@@ -125,12 +125,12 @@ export function begin(
   return { id };
 }
 
-/** How long a staging not heard from since counts as under way: a request that died leaves one behind. */
+/** How long after it began a staging counts as under way: a request that died leaves one behind. */
 const STAGING_ABANDONED_MS = 15 * 60_000;
 
 /**
- * The import under way here, if any: one being staged (not a dry run), or staged and not yet
- * committed. Its commit writes the archive's contacts and conversations as they were when it
+ * The import under way here, if any: one being staged (not a dry run, begun within
+ * STAGING_ABANDONED_MS), or staged and not yet committed. Its commit writes the archive's contacts and conversations as they were when it
  * was staged, so an erasure meanwhile would be undone by it.
  */
 export function importUnderWay(sql: SqlStorage, now = Date.now()): string | null {
@@ -196,16 +196,7 @@ function tableColumns(sql: SqlStorage, table: string): TableColumn[] {
 }
 
 /** Columns of a Site table the commit sets itself, whatever the archive's row says. */
-const SET_AT_COMMIT = new Set([
-  "id",
-  "visitor_id",
-  "conversation_id",
-  "department",
-  "manage_hash",
-  "pw_hash",
-  "pw_salt",
-  "pw_iterations",
-]);
+const SET_AT_COMMIT = new Set(["manage_hash", "pw_hash", "pw_salt", "pw_iterations"]);
 
 /**
  * Why a row would not go into `table` (a NOT NULL column without a value, an INTEGER column
@@ -216,7 +207,8 @@ function rowFault(columns: TableColumn[], row: Row): string | null {
   for (const c of columns) {
     const value = row[c.name];
     if (value === undefined || value === null) {
-      if (c.notnull && c.dflt_value === null && !c.pk && !SET_AT_COMMIT.has(c.name)) return `${c.name} is missing`;
+      // A key too: the commit keeps or maps the archive's ids, so a row needs its own.
+      if ((c.pk || (c.notnull && c.dflt_value === null)) && !SET_AT_COMMIT.has(c.name)) return `${c.name} is missing`;
       continue;
     }
     if (c.type === "INTEGER" && !(typeof value === "number" && Number.isSafeInteger(value)))
@@ -570,11 +562,13 @@ async function restoreConversation(
   );
   const fileRecords = stagedOf(sql, importId, "file", sourceId);
   const files = fileRecords.map((f) => f.row);
-  // Bytes are copied only for files this deployment sealed when it exported them.
+  // Bytes are copied only for files this deployment sealed when it exported them, or this
+  // site's own (a backup restored here, sealed or from before seals).
   const secret = host.env.TOKEN_SECRET;
+  const own = sourceSite === host.siteKey();
   const sealed: string[] = [];
   for (const f of fileRecords)
-    if (await sealHolds(secret, f.seal, sourceSite, sourceId, String(f.row.id))) sealed.push(String(f.row.id));
+    if (own || (await sealHolds(secret, f.seal, sourceSite, sourceId, String(f.row.id)))) sealed.push(String(f.row.id));
   let summary: InboxEntry | null = null;
   for (let i = 0; i === 0 || i < messages.length; i += MESSAGES_PER_RESTORE) {
     const result = await stub.restore(siteKey, {
@@ -618,7 +612,10 @@ async function restoreConversation(
  */
 function settingHere(sql: SqlStorage, importId: string, key: string, value: unknown): unknown {
   if (!value || typeof value !== "object") return value;
-  const department = (id: unknown) => (typeof id === "string" ? (mapped(sql, importId, "department", id) ?? id) : id);
+  // A department the archive does not carry (deleted at the source, while its scenario or
+  // lead emails still named it) has no id here: the button hands to a person instead, the
+  // step and the lead email lose it, as the source's own bot treats it by now.
+  const department = (id: unknown) => (typeof id === "string" ? mapped(sql, importId, "department", id) : null);
   switch (key) {
     case "routing": {
       const routing = value as { defaultDepartmentId?: string };
@@ -628,7 +625,12 @@ function settingHere(sql: SqlStorage, importId: string, key: string, value: unkn
       const bot = botConfig.botSettingsWithSecretsOf(sql, value) as { leads?: { departmentEmails?: unknown } };
       const emails = bot.leads?.departmentEmails;
       if (!emails || typeof emails !== "object") return bot;
-      const byId = Object.fromEntries(Object.entries(emails).map(([id, email]) => [department(id), email]));
+      const byId = Object.fromEntries(
+        Object.entries(emails).flatMap(([id, email]) => {
+          const here = department(id);
+          return here ? [[here, email]] : [];
+        }),
+      );
       return { ...bot, leads: { ...bot.leads, departmentEmails: byId } };
     }
     case "bot_scenario": {
@@ -637,15 +639,17 @@ function settingHere(sql: SqlStorage, importId: string, key: string, value: unkn
       const steps = scenario.steps.map((step: Record<string, unknown> | null) => {
         if (!step || typeof step !== "object") return step;
         const buttons = Array.isArray(step.buttons)
-          ? step.buttons.map((b: Record<string, unknown> | null) =>
-              b && typeof b === "object" && "department" in b ? { ...b, department: department(b.department) } : b,
-            )
+          ? step.buttons.map((b: Record<string, unknown> | null) => {
+              if (!b || typeof b !== "object" || !("department" in b)) return b;
+              const { department: source, ...rest } = b;
+              const here = department(source);
+              if (here) return { ...rest, department: here };
+              return b.action === "department" ? { ...rest, action: "handoff" } : rest;
+            })
           : step.buttons;
-        return {
-          ...step,
-          ...("department" in step ? { department: department(step.department) } : {}),
-          ...(buttons ? { buttons } : {}),
-        };
+        const { department: source, ...rest } = step;
+        const here = "department" in step ? department(source) : null;
+        return { ...rest, ...(here ? { department: here } : {}), ...(buttons ? { buttons } : {}) };
       });
       return { ...scenario, steps };
     }
@@ -869,6 +873,8 @@ async function commit(
     if (err instanceof Rollback) return err.failure;
     throw err;
   }
+  // The daily erasure runs for a retention the archive brought, as when the owner sets one.
+  if (retention.retentionMonths(sql)) await host.timers.set(retention.RETENTION_TIMER, Date.now() + 60_000);
   return { done: true, report };
 }
 

@@ -23,14 +23,14 @@ export { RETENTION_TIMER, retentionMonths } from "./retention";
  * of theirs (the bot's slot click) comes through its own stub, which the runtime does not
  * order with the erasure's calls, so it can land just after the erasure: it is refused too.
  */
-const refusedUntil = new WeakMap<SiteHost, Map<string, number>>();
+const refusedUntil = new WeakMap<SiteHost, Map<string, { running: number; until: number }>>();
 /** How long after its erasure a visitor's calls already on their way are still refused. */
 export const ERASED_REMEMBERED_MS = 60_000;
 
 /** True while `visitorId`'s erasure is under way at this Site, or just after it finished. */
 export function isErasedOrErasing(host: SiteHost, visitorId: string, now = Date.now()): boolean {
-  const until = refusedUntil.get(host)?.get(visitorId);
-  return until !== undefined && until > now;
+  const known = refusedUntil.get(host)?.get(visitorId);
+  return known !== undefined && (known.running > 0 || known.until > now);
 }
 
 /** Erases a contact (by visitor id or by email) and every conversation of theirs. */
@@ -41,22 +41,21 @@ export async function eraseContact(
 ) {
   const { sql } = host;
   const importing = importUnderWay(sql);
-  if (importing)
-    return failure(
-      409,
-      "import_under_way",
-      `an archive import is under way, and its commit would bring the contact back: finish it (POST /api/v1/admin/data/import/${importing}/commit) or discard it (DELETE /api/v1/admin/data/import/${importing}), then erase`,
-    );
+  if (importing) return importRefusal(importing);
   const plan =
     "visitorId" in target
       ? erasure.planByVisitor(sql, target.visitorId, target.confirm)
       : erasure.planByEmail(sql, target.email, target.confirm);
   if ("error" in plan) return plan;
-  const erasing = refusedUntil.get(host) ?? new Map<string, number>();
+  const erasing = refusedUntil.get(host) ?? new Map<string, { running: number; until: number }>();
   refusedUntil.set(host, erasing);
   const now = Date.now();
-  for (const [id, until] of erasing) if (until <= now) erasing.delete(id);
-  for (const id of plan.visitorIds) erasing.set(id, Number.POSITIVE_INFINITY);
+  for (const [id, known] of erasing) if (known.running === 0 && known.until <= now) erasing.delete(id);
+  // Counted, as two erasures of one visitor may overlap: the first to end must not lift the other's.
+  for (const id of plan.visitorIds) {
+    const known = erasing.get(id) ?? { running: 0, until: 0 };
+    erasing.set(id, { ...known, running: known.running + 1 });
+  }
   let erased = false;
   try {
     const result = await eraseByPlan(host, actor, target, plan);
@@ -64,9 +63,20 @@ export async function eraseContact(
     return result;
   } finally {
     // An erasure that stopped halfway keeps the contact, who may book again at once.
-    const until = erased ? Date.now() + ERASED_REMEMBERED_MS : 0;
-    for (const id of plan.visitorIds) erasing.set(id, until);
+    for (const id of plan.visitorIds) {
+      const known = erasing.get(id)!;
+      known.running--;
+      if (erased) known.until = Date.now() + ERASED_REMEMBERED_MS;
+    }
   }
+}
+
+function importRefusal(importId: string) {
+  return failure(
+    409,
+    "import_under_way",
+    `an archive import is under way, and its commit would bring the contact back: finish it (POST /api/v1/admin/data/import/${importId}/commit) or discard it (DELETE /api/v1/admin/data/import/${importId}), then erase`,
+  );
 }
 
 async function eraseByPlan(
@@ -85,6 +95,10 @@ async function eraseByPlan(
       "a conversation could not be erased right now; the contact is kept and some conversations may be gone already: ask again to finish",
     );
   }
+  // An import begun while the conversations were erased would write the contact back at its
+  // commit: the Site's rows wait, and the erasure is asked for again once it is done.
+  const importing = importUnderWay(sql);
+  if (importing) return importRefusal(importing);
   erasure.eraseSiteRows(sql, plan, gravatarKeys);
   audit.record(sql, actor, "contact.erase", plan.visitorIds.join(","), {
     by: "visitorId" in target ? "visitorId" : "email",
