@@ -8,24 +8,12 @@
  */
 import { conversationStub } from "../../lib/jurisdiction";
 import type { SiteHost } from "../host";
-import { botSettingsWithoutSecrets } from "../bot/config";
 import { rollUp } from "../reports";
 import { toBase64Url } from "../../lib/crypto";
 import { readSetting, siteSettingsOf } from "../settings";
+import { ARCHIVED_SETTINGS, settingOut } from "./settings";
 import { ARCHIVE_FORMAT, ARCHIVE_VERSION, FILES_NOTE, fileSeal, line, type ArchiveRecord, type Row } from "./format";
 
-/** Settings keys that travel: everything a shop owner set, never a secret or the site's identity. */
-export const ARCHIVED_SETTINGS = [
-  "settings",
-  "autoreply",
-  "email",
-  "routing",
-  "bot",
-  "bot_scenario",
-  "appointments",
-  "retention",
-  "greetings",
-] as const;
 /** Rows of contacts, leads, orders and visitor days per page. */
 const ROWS_PER_PAGE = 500;
 /** Conversations per page, and the messages after which a page ends early. */
@@ -103,7 +91,7 @@ async function headPage(host: SiteHost): Promise<string> {
   const add = (record: ArchiveRecord) => out.push(line(record));
   for (const key of ARCHIVED_SETTINGS) {
     const value = readSetting(sql, key);
-    if (value !== null) add({ kind: "setting", key, value: key === "bot" ? botSettingsWithoutSecrets(value) : value });
+    if (value !== null) add({ kind: "setting", key, value: settingOut(key, value) });
   }
   // Never a password's hash or salt, sessions or Telegram links: an operator is who they are and what they may do.
   for (const row of sql

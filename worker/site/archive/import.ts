@@ -23,30 +23,22 @@ import { fromBase64Url, randomHex, hashPassword, randomToken, sha256Hex } from "
 import { failure, type Failure } from "../../lib/errors";
 import { conversationStub, newConversationId } from "../../lib/jurisdiction";
 import { columnsOf, insertRow, type Row } from "../../lib/rows";
-import { validateAutoReplySettings } from "../../autoreply/schema";
-import { validateScenario } from "../../bot/scenario";
-import { emailSettings, greetingRules, routingBody, siteSettings, type InboxEntry } from "../../protocol";
-import { botSettings } from "../../protocol/bot";
-import { appointmentSettings } from "../appointments/slots";
-import * as appointments from "../appointments";
+import type { InboxEntry } from "../../protocol";
+import { isSketch } from "../../reports/visitor-sketch";
 import * as audit from "../audit";
-import * as autoReply from "../autoreply";
 import * as botConfig from "../bot/config";
-import { cannedByShortcut } from "../canned";
-import { departmentByName } from "../departments";
 import { knowledgeChanged } from "../bot/knowledge";
-import { saveGreetingRules } from "../engage/greetings";
+import { cannedByShortcut } from "../canned";
+import * as retention from "../data-rights/retention";
+import { departmentByName } from "../departments";
 import type { SiteHost } from "../host";
 import { storeEntry } from "../inbox";
-import * as mailSettings from "../mail/settings";
-import { isSketch } from "../../reports/visitor-sketch";
 import { recordSummaries } from "../reports";
 import { mergeVisitorDay } from "../reports/conversion";
-import * as routing from "../routing";
-import * as retention from "../data-rights/retention";
-import { readSetting, writeSetting } from "../settings";
-import { ARCHIVED_SETTINGS } from "./export";
+import { readSetting } from "../settings";
 import { sealHolds, type ArchiveHeader, type ArchiveRecord, type RecordKind } from "./format";
+import { isArchivedSetting, retentionOf, saveArchivedSetting, settingFault } from "./settings";
+import { TableFit } from "./table-fit";
 
 /** Conversations restored per step: each is one or a few calls, well inside a request's limits. */
 export const CONVERSATIONS_PER_STEP = 50;
@@ -175,100 +167,6 @@ function exists(sql: SqlStorage, query: string, value: unknown): boolean {
   return sql.exec(query, value).toArray().length > 0;
 }
 
-/** The Site's table each kind of record is written into at the commit. */
-const SITE_TABLE_OF: Partial<Record<RecordKind, string>> = {
-  operator: "operators",
-  department: "departments",
-  canned: "canned",
-  kb: "kb_entries",
-  appointment: "appointments",
-  contact: "contacts",
-  lead: "leads",
-  order: "order_events",
-};
-
-type TableColumn = { name: string; type: string; notnull: number; dflt_value: string | null; pk: number };
-
-function tableColumns(sql: SqlStorage, table: string): TableColumn[] {
-  return sql
-    .exec<TableColumn>('SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?)', table)
-    .toArray();
-}
-
-/** Columns of a Site table the commit sets itself, whatever the archive's row says. */
-const SET_AT_COMMIT = new Set(["manage_hash", "pw_hash", "pw_salt", "pw_iterations"]);
-
-/**
- * Why a row would not go into `table` (a NOT NULL column without a value, an INTEGER column
- * with text or a fraction), or null. Checked at staging, so a dry run finds it, and the
- * commit cannot stop half-way on it.
- */
-function rowFault(columns: TableColumn[], row: Row): string | null {
-  for (const c of columns) {
-    const value = row[c.name];
-    if (value === undefined || value === null) {
-      // A key too: the commit keeps or maps the archive's ids, so a row needs its own.
-      if ((c.pk || (c.notnull && c.dflt_value === null)) && !SET_AT_COMMIT.has(c.name)) return `${c.name} is missing`;
-      continue;
-    }
-    if (c.type === "INTEGER" && !(typeof value === "number" && Number.isSafeInteger(value)))
-      return `${c.name} is not a whole number`;
-    if (c.type === "REAL" && typeof value !== "number") return `${c.name} is not a number`;
-  }
-  return null;
-}
-
-/**
- * The months of an archive's retention setting: stored as `{months}` (a number of months, or
- * null to keep everything); undefined when it is neither.
- */
-function retentionOf(value: unknown): number | null | undefined {
-  const months =
-    value && typeof value === "object" && "months" in value ? (value as { months: unknown }).months : value;
-  if (months === null) return null;
-  return typeof months === "number" &&
-    Number.isInteger(months) &&
-    months >= 1 &&
-    months <= retention.MAX_RETENTION_MONTHS
-    ? months
-    : undefined;
-}
-
-/** Why a setting from an archive would be refused by its module's checks, or null (its departments are checked at the commit). */
-function settingFault(key: string, value: unknown): string | null {
-  const zodFault = (result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) => {
-    const issue = result.success ? undefined : result.error?.issues[0];
-    return issue ? `${issue.path.map(String).join(".") || key}: ${issue.message}` : null;
-  };
-  switch (key) {
-    case "settings":
-      return zodFault(siteSettings.safeParse(value));
-    case "autoreply": {
-      const checked = validateAutoReplySettings(value);
-      return checked.ok ? null : `${checked.field}: ${checked.message}`;
-    }
-    case "email":
-      return zodFault(emailSettings.safeParse(value));
-    case "routing":
-      return zodFault(routingBody.safeParse(value));
-    case "bot":
-      return zodFault(botSettings.safeParse(value));
-    case "bot_scenario": {
-      const checked = validateScenario(value);
-      return checked.ok ? null : checked.message;
-    }
-    case "appointments":
-      return zodFault(appointmentSettings.safeParse(value));
-    case "greetings":
-      return zodFault(greetingRules.safeParse({ rules: value }));
-    case "retention":
-      return retentionOf(value) === undefined
-        ? `months are a whole number from 1 to ${retention.MAX_RETENTION_MONTHS}, or null`
-        : null;
-  }
-  return null;
-}
-
 /** Counts, checks and (unless a dry run) stages a batch of records. */
 export function stage(host: SiteHost, importId: string, records: ArchiveRecord[]): { ok: true } | Failure {
   const { sql } = host;
@@ -301,20 +199,16 @@ export function stage(host: SiteHost, importId: string, records: ArchiveRecord[]
   };
   let n =
     sql.exec<{ n: number | null }>("SELECT MAX(n) AS n FROM archive_staged WHERE import_id = ?", importId).one().n ?? 0;
-  const tablesSeen = new Map<string, TableColumn[]>();
+  const fits = new TableFit(sql);
   const failed = host.ctx.storage.transactionSync((): Failure | null => {
     for (const record of records) {
       report.records[record.kind] = (report.records[record.kind] ?? 0) + 1;
       const r = "row" in record ? record.row : {};
-      const table = SITE_TABLE_OF[record.kind];
-      if (table) {
-        if (!tablesSeen.has(table)) tablesSeen.set(table, tableColumns(sql, table));
-        const fault = rowFault(tablesSeen.get(table)!, r);
-        if (fault) return failure(400, "archive_damaged", `a ${record.kind} record's ${fault}: the archive is damaged`);
-      }
+      const fault = fits.faultOf(record.kind, r);
+      if (fault) return failure(400, "archive_damaged", `a ${record.kind} record's ${fault}: the archive is damaged`);
       switch (record.kind) {
         case "setting": {
-          if (!(ARCHIVED_SETTINGS as readonly string[]).includes(record.key)) {
+          if (!isArchivedSetting(record.key)) {
             conflict("setting", record.key, "not a setting this deployment takes: skipped");
             continue;
           }
@@ -605,106 +499,6 @@ async function restoreConversation(
   );
 }
 
-/**
- * A setting from the archive as this site takes it: the departments it names by their ids
- * here (the routing's default, the bot's lead emails per department, the scenario's
- * buttons and steps), and the bot with this site's own secrets (an archive has none).
- */
-function settingHere(sql: SqlStorage, importId: string, key: string, value: unknown): unknown {
-  if (!value || typeof value !== "object") return value;
-  // A department the archive does not carry (deleted at the source, while its scenario or
-  // lead emails still named it) has no id here: the button hands to a person instead, the
-  // step and the lead email lose it, as the source's own bot treats it by now.
-  const department = (id: unknown) => (typeof id === "string" ? mapped(sql, importId, "department", id) : null);
-  switch (key) {
-    case "routing": {
-      const routing = value as { defaultDepartmentId?: string };
-      return { ...routing, defaultDepartmentId: mapped(sql, importId, "department", routing.defaultDepartmentId) };
-    }
-    case "bot": {
-      const bot = botConfig.botSettingsWithSecretsOf(sql, value) as { leads?: { departmentEmails?: unknown } };
-      const emails = bot.leads?.departmentEmails;
-      if (!emails || typeof emails !== "object") return bot;
-      const byId = Object.fromEntries(
-        Object.entries(emails).flatMap(([id, email]) => {
-          const here = department(id);
-          return here ? [[here, email]] : [];
-        }),
-      );
-      return { ...bot, leads: { ...bot.leads, departmentEmails: byId } };
-    }
-    case "bot_scenario": {
-      const scenario = value as { steps?: unknown };
-      if (!Array.isArray(scenario.steps)) return value;
-      const steps = scenario.steps.map((step: Record<string, unknown> | null) => {
-        if (!step || typeof step !== "object") return step;
-        const buttons = Array.isArray(step.buttons)
-          ? step.buttons.map((b: Record<string, unknown> | null) => {
-              if (!b || typeof b !== "object" || !("department" in b)) return b;
-              const { department: source, ...rest } = b;
-              const here = department(source);
-              if (here) return { ...rest, department: here };
-              return b.action === "department" ? { ...rest, action: "handoff" } : rest;
-            })
-          : step.buttons;
-        const { department: source, ...rest } = step;
-        const here = "department" in step ? department(source) : null;
-        return { ...rest, ...(here ? { department: here } : {}), ...(buttons ? { buttons } : {}) };
-      });
-      return { ...scenario, steps };
-    }
-  }
-  return value;
-}
-
-/** Settings go through their module's own checks, so an archive cannot store what the admin could not. */
-function saveSetting(sql: SqlStorage, actor: audit.Actor, key: string, value: unknown): Failure | null {
-  const result = (() => {
-    switch (key) {
-      case "settings": {
-        const parsed = siteSettings.safeParse(value);
-        if (!parsed.success)
-          return failure(400, "archive_setting", "the site's settings in the archive are not valid here");
-        writeSetting(sql, "settings", parsed.data);
-        audit.record(sql, actor, "settings.import", null);
-        return null;
-      }
-      case "autoreply":
-        return autoReply.saveSettings(sql, actor, value);
-      case "email":
-        return mailSettings.saveEmailSettings(sql, actor, value);
-      case "routing": {
-        const parsed = routingBody.safeParse(value);
-        if (!parsed.success) return failure(400, "archive_setting", "the routing in the archive is not valid here");
-        return routing.saveRouting(sql, actor, parsed.data);
-      }
-      case "bot":
-        return botConfig.saveBotSettings(sql, actor, value);
-      case "bot_scenario":
-        return botConfig.saveScenario(sql, actor, value);
-      case "appointments":
-        return appointments.saveAppointmentSettings(sql, actor, value);
-      case "greetings": {
-        const parsed = greetingRules.safeParse({ rules: value });
-        if (!parsed.success) return failure(400, "archive_setting", "the greetings in the archive are not valid here");
-        saveGreetingRules(sql, actor, parsed.data.rules);
-        return null;
-      }
-      case "retention": {
-        const months = retentionOf(value);
-        if (months === undefined)
-          return failure(400, "archive_setting", "the retention in the archive is not valid here");
-        retention.saveRetention(sql, actor, months);
-        return null;
-      }
-    }
-    return null;
-  })();
-  if (result && "error" in result)
-    return failure(400, "archive_setting", `the archive's ${key} setting is not valid here: ${result.error.message}`);
-  return null;
-}
-
 class Rollback extends Error {
   constructor(readonly failure: Failure) {
     super(failure.error.message);
@@ -757,8 +551,10 @@ async function commit(
         }
       }
       // Settings after departments: the routing, the bot's lead emails and its scenario name them.
+      const department = (id: unknown) => (typeof id === "string" ? mapped(sql, importId, "department", id) : null);
       for (const s of stagedOf(sql, importId, "setting")) {
-        const refused = saveSetting(sql, actor, s.key, settingHere(sql, importId, s.key, s.value));
+        if (!isArchivedSetting(s.key)) continue;
+        const refused = saveArchivedSetting(sql, actor, s.key, s.value, department);
         if (refused) throw new Rollback(refused);
       }
       const cannedCols = cols("canned");
