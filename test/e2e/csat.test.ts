@@ -75,3 +75,34 @@ describe("rating a resolved conversation", () => {
     await owner.screenshot("reports-csat");
   });
 });
+
+describe("the rating prompt and the keyboard", () => {
+  it.each([
+    ["Not now", undefined],
+    ["Send rating", "5 of 5"],
+  ])("after %s, focus is in the message field, not on a control that went away", async (choice, score) => {
+    const guest = await Visitor.open(browser, server);
+    try {
+      await guest.openChat();
+      await guest.send("Is there parking?");
+      await expect.poll(() => guest.session().then((s) => s?.conversationId ?? null)).toBeTruthy();
+      const { conversationId } = (await guest.session())!;
+      expect((await owner.api("POST", `/conversations/${conversationId}/resolve`)).status).toBe(200);
+      const prompt = guest.page.locator("edge-chat .rating");
+      await prompt.waitFor({ timeout: 15_000 });
+      if (score) await guest.page.getByRole("radio", { name: score }).check();
+      await prompt.getByRole("button", { name: choice }).focus();
+      await guest.page.keyboard.press("Enter");
+      await expect.poll(() => prompt.count()).toBe(0);
+      // Focus inside the widget's shadow root: the element's part, or null when it left the chat.
+      const focused = await guest.page.evaluate(
+        () => document.querySelector("edge-chat")?.shadowRoot?.activeElement?.getAttribute("part") ?? null,
+      );
+      expect(focused).toBe("input");
+      await guest.page.keyboard.type("Thanks!");
+      expect(await guest.input().inputValue()).toBe("Thanks!");
+    } finally {
+      await guest.close();
+    }
+  });
+});

@@ -78,8 +78,13 @@ export class RatingPrompt {
 
   #onLater = (): void => {
     this.#done();
-    this.#host.renderRoot.querySelector("textarea")?.focus();
+    this.#toComposer();
   };
+
+  /** Focus to the message field: the prompt's own comment box and buttons are about to go. */
+  #toComposer(): void {
+    this.#host.renderRoot.querySelector<HTMLElement>(".composer textarea")?.focus();
+  }
 
   // An arrow function: Lit calls listeners with the element as `this`.
   #onSubmit = (e: SubmitEvent): void => {
@@ -97,5 +102,6 @@ export class RatingPrompt {
       rating: Number(picked.value),
       ...(comment ? { comment } : {}),
     });
+    this.#toComposer();
   };
 }
