@@ -158,7 +158,6 @@ export class ChatController implements ReactiveController {
     if (this.unavailable) return "unavailable";
     const first = !this.messages.some((m) => m.author.kind === "visitor") && !this.pending.length;
     this.#outbox.add({ clientId: newClientId(), text: clean, at: Date.now() });
-    if (this.session) this.#store.set("active", this.session.conversationId);
     this.#conn.start();
     this.#flush();
     if (first && this.#keeper.trailPending()) {
@@ -308,6 +307,8 @@ export class ChatController implements ReactiveController {
       if (m.meta?.ask === "email") this.askEmail = true;
     }
     if (!this.#loaded) return;
+    // The conversation has messages: the next pages connect at once, for the answer's badge.
+    this.#store.set("active", this.session!.conversationId);
     if (m.author.kind !== "visitor") this.lastIncoming = m;
     this.#host.dispatchEvent(new CustomEvent("edgechat-message", { detail: { ...m } }));
   }

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser } from "./support/browser";
+import { launchBrowser, newVisitor } from "./support/browser";
 import { eventually, Operator, type OperatorSocket } from "./support/operator";
 import { startServer, type TestServer } from "./support/server";
 import { SocketSwitch, Visitor } from "./support/visitor";
@@ -179,6 +179,33 @@ describe("a conversation", () => {
     await expect.poll(() => visitor.texts()).toContain("written in the second tab");
     const sock = await operatorOn(visitor);
     expect(await visitorTexts(sock)).toEqual(["written in the first tab", "written in the second tab"]);
+    await visitor.close();
+  });
+
+  test("a first message written before the session came still brings the answer's badge on the next page", async () => {
+    // A slow network: the first sessions answer arrives only after the visitor wrote.
+    const context = await newVisitor(browser);
+    let release!: () => void;
+    const answered = new Promise<void>((resolve) => (release = resolve));
+    await context.route("**/api/v1/sites/demo/sessions", async (route) => {
+      await answered;
+      await route.continue();
+    });
+    const visitor = new Visitor(context, await context.newPage(), server);
+    await visitor.goto("/demo/");
+    await visitor.openChat();
+    await visitor.send("Do you ship to Norway?");
+    release();
+    await eventually(async () => (await visitor.states()).includes("Sent"), 10_000, "Sent");
+    const sock = await operatorOn(visitor);
+
+    // The visitor closes the chat and goes on browsing; the answer shows on the launcher.
+    await visitor.page.keyboard.press("Escape");
+    await visitor.goto("/demo/");
+    await visitor.page.waitForTimeout(1_000);
+    await sock.say("Yes, in 3 to 5 days.");
+    await expect.poll(() => visitor.page.locator("edge-chat .badge").textContent(), { timeout: 5_000 }).toBe("1");
+    expect(visitor.errors).toEqual([]);
     await visitor.close();
   });
 
