@@ -44,7 +44,8 @@ export function productLine(product: OpenOptions["product"], about: string): str
 
 /** Installs the API for `el` and replays calls queued by the loader. */
 export function installApi(el: ApiTarget): EdgechatApi {
-  const queued = (window.edgechat as { q?: Array<[keyof EdgechatApi, unknown[]]> } | undefined)?.q ?? [];
+  const queued =
+    (window.edgechat as { q?: Array<[keyof EdgechatApi, unknown[] & { s?: unknown }]> } | undefined)?.q ?? [];
   const api: EdgechatApi = {
     open: (options) => el.show(options),
     close: () => el.hide(),
@@ -57,9 +58,10 @@ export function installApi(el: ApiTarget): EdgechatApi {
     },
   };
   window.edgechat = api;
-  const run = ([method, args]: [keyof EdgechatApi, unknown[]]) => {
+  const run = ([method, args]: [keyof EdgechatApi, unknown[] & { s?: unknown }]) => {
     try {
-      (api[method] as (...a: unknown[]) => unknown)(...args);
+      // `s`: the stop the loader's stand-in answered an early on() with; set already when stopped.
+      args.s ??= (api[method] as (...a: unknown[]) => unknown)(...args);
     } catch (err) {
       console.error("edgechat:", err);
     }

@@ -29,10 +29,11 @@ if (site && !w.edgechat) {
   if (look.l) host.setAttribute("left", "");
   if (look.c) host.style.cssText = `--_c:${look.c};--_f:${look.f}`;
   const root = host.attachShadow({ mode: "open" });
-  // Left open at the end: the parser closes the svg and the button.
+  // Left open at the end: the parser closes the path, the svg and the button (and a viewBox
+  // may be written with commas, unquoted): bytes for the stand-in's stop below.
   root.innerHTML = `<style>${LAUNCHER_CSS}</style><button class=launcher part=launcher aria-label=${
     /^ru/i.test(w.edgechatSettings?.locale ?? d.documentElement.lang) ? "Чат" : "Chat"
-  }><svg viewBox="0 0 24 24"><path d="${CHAT_ICON}"/>`;
+  }><svg viewBox=0,0,24,24><path d="${CHAT_ICON}">`;
   const button = root.lastChild as HTMLButtonElement;
   if (look.t) button.append(look.t);
 
@@ -47,9 +48,12 @@ if (site && !w.edgechat) {
   const q: unknown[][] = [];
   const api: Record<string, unknown> = { q };
   for (const m of ["open", "close", "identify", "on"]) {
-    api[m] = (...args: unknown[]) => {
+    // `on` answers a stop, as the real API does. The component keeps the real one on the
+    // call's arguments (`s`) when it replays it, and replays no call already stopped here.
+    api[m] = (...args: unknown[] & { s?: () => void }) => {
       q.push([m, args]);
       if (m == "open") load();
+      return () => (args.s ||= () => {})();
     };
   }
   w.edgechat = api as unknown as Window["edgechat"];

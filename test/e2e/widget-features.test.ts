@@ -146,6 +146,41 @@ describe("the host page", () => {
     await visitor.close();
   });
 
+  test("on() before the component arrives returns a stop function, which works before and after it arrives", async () => {
+    const context = await newVisitor(browser);
+    const release = await holdComponent(context);
+    const visitor = new Visitor(context, await context.newPage(), server);
+    await visitor.page.goto(`${server.url}/demo/`);
+    await visitor.page.waitForFunction(() => !!window.edgechat);
+    const early = await visitor.page.evaluate(() => {
+      const w = window as any;
+      w.heard = { kept: 0, stoppedEarly: 0, stoppedLate: 0 };
+      w.edgechat.on("open", () => w.heard.kept++);
+      const early = w.edgechat.on("open", () => w.heard.stoppedEarly++);
+      w.stopLate = w.edgechat.on("open", () => w.heard.stoppedLate++);
+      const kinds = [typeof early, typeof w.stopLate];
+      early();
+      return kinds;
+    });
+    expect(early).toEqual(["function", "function"]);
+    release();
+    await visitor.componentLoaded();
+    await visitor.page.evaluate(() => {
+      const w = window as any;
+      w.edgechat.open();
+      w.edgechat.close();
+      w.stopLate();
+      w.edgechat.open();
+    });
+    expect(await visitor.page.evaluate(() => (window as any).heard)).toEqual({
+      kept: 2,
+      stoppedEarly: 0,
+      stoppedLate: 1,
+    });
+    expect(visitor.errors).toEqual([]);
+    await visitor.close();
+  });
+
   test("the trail stays in the browser until the visitor writes, then goes with the session", async () => {
     const context = await newVisitor(browser);
     const visitor = new Visitor(context, await context.newPage(), server);
