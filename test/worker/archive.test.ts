@@ -466,6 +466,38 @@ describe("import", () => {
     expect(new Uint8Array(await bytes.arrayBuffer())).toEqual(fx.png());
   });
 
+  it("gives an imported booking its reminder and its after-the-slot check", async () => {
+    const P = "archive-p";
+    await createSite(P);
+    const ownerP = await login(P);
+    const day = [{ from: "09:00", to: "17:00" }];
+    const week = { mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day };
+    await expectJson(
+      call("PUT", "/appointments/settings", ownerP, {
+        enabled: true,
+        hours: { timezone: "Europe/Berlin", week },
+        slotMinutes: 30,
+      }),
+      200,
+    );
+    const grant = await startSession(P, { locale: "en" });
+    const { slots } = (await siteStub(env, P).freeSlots()) as { slots: { start: number }[] };
+    const slot = slots.find((s) => s.start > Date.now() + 3 * 3_600_000)!;
+    const booked = await siteStub(env, P).bookAppointment(
+      { visitorId: grant.visitorId, conversationId: grant.conversationId },
+      { start: slot.start, email: "moved@example.com", lang: "en" },
+    );
+    expect("error" in booked).toBe(false);
+    const Q = "archive-q";
+    await createSite(Q);
+    const ownerQ = await login(Q);
+    await expectJson(importArchive(ownerQ, await exportOf(ownerP)), 200);
+    const timers = await runInSite(Q, (sql) =>
+      sql.exec<{ kind: string }>("SELECT kind FROM timers WHERE kind LIKE 'appointment-%' ORDER BY kind").toArray(),
+    );
+    expect(timers.map((t) => t.kind)).toEqual(["appointment-outcome", "appointment-reminder"]);
+  });
+
   describe("while the site is live", () => {
     /** Stages `archive` into site `key`, as a restore from a backup would, and stops before its commit. */
     async function stagedRestore(key: string, archive: string) {

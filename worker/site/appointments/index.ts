@@ -309,6 +309,14 @@ export async function decideOutcome(host: SiteHost, job: { id: string }): Promis
   if (decided) note(host, { ...a, outcome }, outcome);
 }
 
+/** Reminder and outcome timers for bookings that came without them (an archive's import); past ones get none. */
+export async function armBookings(host: SiteHost, ids: string[], now = Date.now()): Promise<void> {
+  for (const id of ids) {
+    const a = byId(host.sql, id);
+    if (a?.status === "booked" && !a.outcome && a.end + OUTCOME_AFTER_MS > now) await arm(host, id, a, now);
+  }
+}
+
 /** Reminder before and outcome check after the slot, (re)set for a booking's slot. */
 async function arm(host: SiteHost, id: string, slot: Slot, now: number): Promise<void> {
   if (slot.start - REMINDER_BEFORE_MS > now)

@@ -25,6 +25,7 @@ import { conversationStub, newConversationId } from "../../lib/jurisdiction";
 import { columnsOf, insertRow, type Row } from "../../lib/rows";
 import type { InboxEntry } from "../../protocol";
 import { isSketch } from "../../reports/visitor-sketch";
+import * as appointments from "../appointments";
 import * as audit from "../audit";
 import * as botConfig from "../bot/config";
 import { knowledgeChanged } from "../bot/knowledge";
@@ -513,6 +514,7 @@ async function commit(
   const { sql } = host;
   const actor = JSON.parse(row.actor) as audit.Actor;
   const report = JSON.parse(row.report) as ImportReport;
+  const bookings: string[] = [];
   const operators = stagedOf(sql, importId, "operator");
   // A new operator gets a password nobody knows: they choose theirs with "Forgot password".
   const passwords = new Map<string, Awaited<ReturnType<typeof hashPassword>>>();
@@ -631,10 +633,12 @@ async function commit(
         mergeVisitorDay(sql, d.day, fromBase64Url(d.sketch) as Uint8Array);
       const appointmentCols = cols("appointments");
       for (const [i, a] of stagedOf(sql, importId, "appointment").entries()) {
+        // Booked ones get their reminder and outcome check once committed.
         const id = exists(sql, "SELECT 1 FROM appointments WHERE id = ?", a.row.id) ? `apt_${randomHex(8)}` : a.row.id;
         const clash =
           a.row.status === "booked" &&
           exists(sql, "SELECT 1 FROM appointments WHERE starts_at = ? AND status = 'booked'", a.row.starts_at);
+        if (a.row.status === "booked" && !clash) bookings.push(String(id));
         insertRow(sql, "appointments", appointmentCols, a.row, {
           id,
           visitor_id: visitor(a.row.visitor_id),
@@ -669,6 +673,7 @@ async function commit(
     if (err instanceof Rollback) return err.failure;
     throw err;
   }
+  await appointments.armBookings(host, bookings);
   // The daily erasure runs for a retention the archive brought, as when the owner sets one.
   if (retention.retentionMonths(sql)) await host.timers.set(retention.RETENTION_TIMER, Date.now() + 60_000);
   return { done: true, report };
