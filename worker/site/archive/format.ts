@@ -64,10 +64,13 @@ const rowWith = (columns: z.ZodRawShape) => {
   });
 };
 
+const authorKind = z.enum(["visitor", "operator", "bot", "system", "guest"]);
+const channel = z.enum(["chat", "email"]);
+
 const conversationRow = rowWith({
   visitor_id: text(128).min(1),
   status: z.enum(["open", "resolved"]).optional(),
-  channel: z.enum(["chat", "email"]).optional(),
+  channel: channel.optional(),
   created_at: time,
   visitor_read_seq: count.optional(),
   operator_read_seq: count.optional(),
@@ -76,10 +79,10 @@ const conversationRow = rowWith({
 const messageRow = rowWith({
   seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   client_id: text(128).nullable().optional(),
-  author_kind: z.enum(["visitor", "operator", "bot", "system", "guest"]),
+  author_kind: authorKind,
   text: text(),
   at: time,
-  channel: z.enum(["chat", "email"]).optional(),
+  channel: channel.optional(),
 });
 const fileRow = rowWith({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "is not a file id"),
@@ -88,7 +91,7 @@ const fileRow = rowWith({
   type: text(200),
   size: count,
   at: time,
-  author_kind: z.enum(["visitor", "operator", "bot", "system", "guest"]),
+  author_kind: authorKind,
 });
 const operatorRow = rowWith({
   id: text(128).min(1),
@@ -192,7 +195,11 @@ export async function fileSeal(
   conversationId: string,
   fileId: string,
 ): Promise<string> {
-  return toBase64Url(await hmacSha256(secret, `edgechat-archive-file\n${siteKey}\n${conversationId}\n${fileId}`));
+  return toBase64Url(await sealBytes(secret, siteKey, conversationId, fileId));
+}
+
+function sealBytes(secret: string, siteKey: string, conversationId: string, fileId: string): Promise<Uint8Array> {
+  return hmacSha256(secret, `edgechat-archive-file\n${siteKey}\n${conversationId}\n${fileId}`);
 }
 
 /** Whether `seal` is the seal of that file under `secret`. */
@@ -205,7 +212,7 @@ export async function sealHolds(
 ): Promise<boolean> {
   const given = seal ? fromBase64Url(seal) : null;
   if (!given) return false;
-  return sameBytes(given, fromBase64Url(await fileSeal(secret, siteKey, conversationId, fileId))!);
+  return sameBytes(given, await sealBytes(secret, siteKey, conversationId, fileId));
 }
 
 /** Why an archive was refused: the code and message an import answers with. */
