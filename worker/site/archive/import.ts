@@ -27,7 +27,6 @@ import type { InboxEntry } from "../../protocol";
 import { isSketch } from "../../reports/visitor-sketch";
 import * as appointments from "../appointments";
 import * as audit from "../audit";
-import * as botConfig from "../bot/config";
 import { knowledgeChanged } from "../bot/knowledge";
 import { cannedByShortcut } from "../canned";
 import * as retention from "../data-rights/retention";
@@ -38,7 +37,7 @@ import { recordSummaries } from "../reports";
 import { mergeVisitorDay } from "../reports/conversion";
 import { readSetting } from "../settings";
 import { sealHolds, type ArchiveHeader, type ArchiveRecord, type RecordKind } from "./format";
-import { isArchivedSetting, retentionOf, saveArchivedSetting, settingFault } from "./settings";
+import { isArchivedSetting, saveArchivedSetting, settingFault, settingWarning } from "./settings";
 import { TableFit } from "./table-fit";
 
 /** Conversations restored per step: each is one or a few calls, well inside a request's limits. */
@@ -223,26 +222,8 @@ export function stage(host: SiteHost, importId: string, records: ArchiveRecord[]
             readSetting(sql, record.key) !== null
           )
             conflict("setting", record.key, "this site's value is replaced");
-          const months = record.key === "retention" ? retentionOf(record.value) : null;
-          if (typeof months === "number") {
-            const here = retention.retentionMonths(sql);
-            if (here === null || months < here)
-              conflict(
-                "setting",
-                "retention",
-                "the archive keeps conversations for fewer months: older ones, this site's own included, are erased at the next daily run",
-              );
-          }
-          if (
-            record.key === "bot" &&
-            (record.value as { leads?: { webhookUrl?: unknown } } | null)?.leads?.webhookUrl &&
-            !botConfig.readBotSettings(sql).leads.webhookSecret
-          )
-            conflict(
-              "setting",
-              "bot.leads.webhookSecret",
-              "secrets are not in archives: the lead webhook is sent unsigned until leads.webhookSecret is set again in the bot's settings",
-            );
+          const warning = settingWarning(sql, record.key, record.value);
+          if (warning) conflict("setting", warning.key, warning.resolution);
           break;
         }
         case "operator": {

@@ -28,6 +28,8 @@ interface SettingRule {
   out?: (value: unknown) => unknown;
   /** Why the value would be refused here, or null. */
   fault: (value: unknown) => string | null;
+  /** What the owner should know before it replaces this site's (a conflict line: its key and words), or null. */
+  warning?: (sql: SqlStorage, value: unknown) => { key: string; resolution: string } | null;
   /** The value as this site takes it (as it is, unless said). */
   here?: (sql: SqlStorage, value: object, department: DepartmentHere) => unknown;
   /** Saves it; a failure says why it was refused. */
@@ -46,7 +48,7 @@ function issueOf(result: Parsed, key: string): string | null {
  * The months of a retention setting: stored as `{months}` (a number of months, or null to
  * keep everything); undefined when it is neither.
  */
-export function retentionOf(value: unknown): number | null | undefined {
+function retentionOf(value: unknown): number | null | undefined {
   const months =
     value && typeof value === "object" && "months" in value ? (value as { months: unknown }).months : value;
   if (months === null) return null;
@@ -135,6 +137,15 @@ const RULES = {
       );
       return { ...bot, leads: { ...bot.leads, departmentEmails: byId } };
     },
+    warning: (sql, v) =>
+      (v as { leads?: { webhookUrl?: unknown } } | null)?.leads?.webhookUrl &&
+      !botConfig.readBotSettings(sql).leads.webhookSecret
+        ? {
+            key: "bot.leads.webhookSecret",
+            resolution:
+              "secrets are not in archives: the lead webhook is sent unsigned until leads.webhookSecret is set again in the bot's settings",
+          }
+        : null,
     save: (sql, actor, v) => botConfig.saveBotSettings(sql, actor, v),
   },
   bot_scenario: {
@@ -155,6 +166,17 @@ const RULES = {
       retentionOf(v) === undefined
         ? `months are a whole number from 1 to ${retention.MAX_RETENTION_MONTHS}, or null`
         : null,
+    warning: (sql, v) => {
+      const months = retentionOf(v);
+      const here = retention.retentionMonths(sql);
+      return typeof months === "number" && (here === null || months < here)
+        ? {
+            key: "retention",
+            resolution:
+              "the archive keeps conversations for fewer months: older ones, this site's own included, are erased at the next daily run",
+          }
+        : null;
+    },
     save: (sql, actor, v) => {
       const months = retentionOf(v);
       if (months === undefined) return failure(400, "archive_setting", "the retention is not valid here");
@@ -190,6 +212,16 @@ export function settingOut(key: ArchivedSetting, value: unknown): unknown {
 /** Why an archive's setting would be refused here, or null. */
 export function settingFault(key: ArchivedSetting, value: unknown): string | null {
   return RULES[key].fault(value);
+}
+
+/** What the owner should know before the archive's setting replaces this site's, or null. */
+export function settingWarning(
+  sql: SqlStorage,
+  key: ArchivedSetting,
+  value: unknown,
+): { key: string; resolution: string } | null {
+  const rule: SettingRule = RULES[key];
+  return rule.warning ? rule.warning(sql, value) : null;
 }
 
 /** Saves an archive's setting as this site takes it; a failure says why it was refused. */
