@@ -14,5 +14,9 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 180_000,
     teardownTimeout: 30_000,
+    // A poll waits for what a user would see next (a frame from the server, a re-render); on a
+    // machine busy with the other suites a round trip can take seconds, so a second is too short.
+    // A poll that passes returns as soon as it does; only a failing one waits this long.
+    expect: { poll: { timeout: 10_000 } },
   },
 });
