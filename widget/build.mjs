@@ -73,7 +73,11 @@ async function buildChunk(name, entry, outDir, minify, define = {}) {
     define,
   });
   const out = result.outputFiles.find((f) => f.path.endsWith(".js"));
-  return { path: out.path, name: path.basename(out.path), bytes: Buffer.concat([BOM, Buffer.from(collapseTemplates(out.text))]) };
+  // esbuild's hash is upper case; in lower case it shares more of the loader's letters and
+  // costs it 3-4 bytes less gzip (the loader carries the component's name, within 1 KB).
+  const file = path.basename(out.path).toLowerCase();
+  const bytes = Buffer.concat([BOM, Buffer.from(collapseTemplates(out.text))]);
+  return { path: path.join(path.dirname(out.path), file), name: file, bytes };
 }
 
 /**

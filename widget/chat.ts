@@ -42,7 +42,6 @@ export class ChatController implements ReactiveController {
   #store!: SiteStorage;
   #outbox!: Outbox;
   #keeper!: SessionKeeper;
-  #seqs = new Set<number>();
   #booted = false;
   #welcomed = false;
   #loaded = false;
@@ -195,13 +194,18 @@ export class ChatController implements ReactiveController {
   #sessionChanged(now: Session, before: Session | null): void {
     this.emailKnown ||= now.config.emailKnown;
     if (before && before.conversationId !== now.conversationId) {
-      this.messages = [];
-      this.#seqs.clear();
-      this.operatorRead = this.visitorRead = 0;
-      this.#loaded = false;
+      this.#forgetMessages();
       this.#conn.drop();
     }
     this.#host.requestUpdate();
+  }
+
+  /** Another conversation (or this one begun again): nothing shown of the last one stays. */
+  #forgetMessages(): void {
+    this.messages = [];
+    this.operatorRead = this.visitorRead = 0;
+    this.lastIncoming = null;
+    this.#loaded = false;
   }
 
   async #socketUrl(refused: boolean): Promise<string> {
@@ -276,12 +280,16 @@ export class ChatController implements ReactiveController {
   /** The conversation on a new socket: history after our last seq, reads, the email ask. */
   #welcome(f: Extract<ServerFrame, { type: "welcome" }>): void {
     const c = f.conversation;
+    // Erased while this tab showed it, and begun again under the same id: what is on screen is
+    // gone from the server and its seqs are reused, so the whole conversation is asked for.
+    const begunAgain = c.lastSeq < this.lastSeq;
+    if (begunAgain) this.#forgetMessages();
     this.operatorRead = Math.max(this.operatorRead, c.readSeq.operator);
     this.visitorRead = Math.max(this.visitorRead, c.readSeq.visitor);
     this.emailKnown = c.emailKnown || !!this.session?.config.emailKnown;
     this.askEmail = c.askEmail;
     for (const m of f.messages) this.#add(m);
-    if (f.more) {
+    if (f.more || begunAgain) {
       this.#conn.send({ type: "hello", lastSeq: f.messages[f.messages.length - 1]?.seq ?? this.lastSeq });
       return;
     }
@@ -295,9 +303,10 @@ export class ChatController implements ReactiveController {
   }
 
   #add(m: Message): void {
-    if (this.#seqs.has(m.seq)) return;
-    this.#seqs.add(m.seq);
+    // Messages come in seq order (history pages, then live ones): only one out of order, rare,
+    // is looked for among those shown.
     if (m.seq > this.lastSeq) this.messages.push(m);
+    else if (this.messages.some((x) => x.seq === m.seq)) return;
     else this.messages = [...this.messages, m].sort((a, b) => a.seq - b.seq);
     if (m.clientId && m.author.kind === "visitor") this.#outbox.remove(m.clientId);
     // An operator who writes has read everything before (the server records it so too).
