@@ -49,9 +49,10 @@ export class ChatController implements ReactiveController {
   #later: ClientFrame[] = [];
   #lastTypingSent = 0;
   #typingTimer?: ReturnType<typeof setTimeout>;
-  #conn = new Connection<ServerFrame, ClientFrame>({
+  /** The conversation's socket; the extras keep a heartbeat on it (`widget/heartbeat.ts`). */
+  readonly conn = new Connection<ServerFrame, ClientFrame | "ping">({
     url: (refused) => this.#socketUrl(refused),
-    open: () => this.#conn.send({ type: "hello", lastSeq: this.lastSeq }),
+    open: () => this.conn.send({ type: "hello", lastSeq: this.lastSeq }),
     frame: (f) => this.#onFrame(f),
     down: () => this.#onDown(),
   });
@@ -108,8 +109,8 @@ export class ChatController implements ReactiveController {
       this.#store = new SiteStorage(this.#host.site);
       this.#outbox = new Outbox(
         this.#store,
-        (item) => this.#conn.send({ type: "message", clientId: item.clientId, text: item.text }),
-        () => this.#conn.drop(),
+        (item) => this.conn.send({ type: "message", clientId: item.clientId, text: item.text }),
+        () => this.conn.drop(),
       );
       this.#keeper = new SessionKeeper(
         this.#host.server,
@@ -127,7 +128,7 @@ export class ChatController implements ReactiveController {
   hostDisconnected(): void {
     for (const [type, fn] of this.#listeners) removeEventListener(type, fn);
     document.removeEventListener("visibilitychange", this.#onVisible);
-    this.#conn.stop();
+    this.conn.stop();
   }
 
   async #boot(): Promise<void> {
@@ -137,7 +138,7 @@ export class ChatController implements ReactiveController {
     // Every page view asks once: the look is never stale, and it is the visitor's presence beat.
     await keeper.refresh().catch(() => {});
     if (this.#host.opened || this.pending.length || this.#store.get("active") === this.session?.conversationId) {
-      this.#conn.start();
+      this.conn.start();
     }
     this.#host.requestUpdate();
   }
@@ -146,7 +147,7 @@ export class ChatController implements ReactiveController {
 
   /** The panel opened or closed: connect when needed, mark messages read. */
   panelChanged(): void {
-    if (this.#host.opened) this.#conn.start();
+    if (this.#host.opened) this.conn.start();
     this.#markRead();
   }
 
@@ -157,7 +158,7 @@ export class ChatController implements ReactiveController {
     if (this.unavailable) return "unavailable";
     const first = !this.messages.some((m) => m.author.kind === "visitor") && !this.pending.length;
     this.#outbox.add({ clientId: newClientId(), text: clean, at: Date.now() });
-    this.#conn.start();
+    this.conn.start();
     this.#flush();
     if (first && this.#keeper.trailPending()) {
       this.#keeper.wantsTrail = true;
@@ -170,14 +171,14 @@ export class ChatController implements ReactiveController {
   /** The visitor is typing: tells the team, at most every few seconds. */
   typed(): void {
     const now = Date.now();
-    if (now - this.#lastTypingSent >= TYPING_EVERY_MS && this.#welcomed && this.#conn.send({ type: "typing" })) {
+    if (now - this.#lastTypingSent >= TYPING_EVERY_MS && this.#welcomed && this.conn.send({ type: "typing" })) {
       this.#lastTypingSent = now;
     }
   }
 
   /** Sends a frame now, or once the conversation is loaded on a socket, e.g. `{type: "contact", email}`. */
   sendWhenLive(frame: ClientFrame): void {
-    if (!this.#welcomed || !this.#conn.send(frame)) this.#later.push(frame);
+    if (!this.#welcomed || !this.conn.send(frame)) this.#later.push(frame);
   }
 
   /** `edgechat.identify()`: a new identity is sent with the trail. */
@@ -195,7 +196,7 @@ export class ChatController implements ReactiveController {
     this.emailKnown ||= now.config.emailKnown;
     if (before && before.conversationId !== now.conversationId) {
       this.#forgetMessages();
-      this.#conn.drop();
+      this.conn.drop();
     }
     this.#host.requestUpdate();
   }
@@ -224,7 +225,7 @@ export class ChatController implements ReactiveController {
       const items = this.pending;
       for (const i of items) this.#outbox.remove(i.clientId);
       this.draft = [...items.map((i) => i.text), this.draft].filter(Boolean).join("\n");
-      this.#conn.stop();
+      this.conn.stop();
       this.#host.requestUpdate();
     }
     throw e;
@@ -290,12 +291,12 @@ export class ChatController implements ReactiveController {
     this.askEmail = c.askEmail;
     for (const m of f.messages) this.#add(m);
     if (f.more || begunAgain) {
-      this.#conn.send({ type: "hello", lastSeq: f.messages[f.messages.length - 1]?.seq ?? this.lastSeq });
+      this.conn.send({ type: "hello", lastSeq: f.messages[f.messages.length - 1]?.seq ?? this.lastSeq });
       return;
     }
     this.#welcomed = this.#loaded = true;
     this.state = "live";
-    this.#conn.healthy();
+    this.conn.healthy();
     if (this.lastSeq) this.#store.set("active", c.id);
     for (const frame of this.#later.splice(0)) this.sendWhenLive(frame);
     this.#flush();
@@ -330,7 +331,7 @@ export class ChatController implements ReactiveController {
   #markRead(): void {
     if (!this.#host.opened || document.visibilityState !== "visible" || !this.#welcomed) return;
     const last = this.lastSeq;
-    if (last > this.visitorRead && this.#conn.send({ type: "read", seq: last })) this.visitorRead = last;
+    if (last > this.visitorRead && this.conn.send({ type: "read", seq: last })) this.visitorRead = last;
   }
 
   #onDown(): void {
@@ -345,12 +346,12 @@ export class ChatController implements ReactiveController {
 
   #onVisible = (): void => {
     if (document.visibilityState !== "visible") return;
-    this.#conn.retryNow();
+    this.conn.retryNow();
     this.#markRead();
   };
 
   #listeners: Array<[string, (e: Event) => void]> = [
-    ["offline", () => (this.#conn.drop(), this.#onDown())],
+    ["offline", () => (this.conn.drop(), this.#onDown())],
     ["storage", (e) => this.#onStorage(e as StorageEvent)],
   ];
 
@@ -358,7 +359,7 @@ export class ChatController implements ReactiveController {
   #onStorage(e: StorageEvent): void {
     if (!this.#store) return;
     if (e.key === this.#store.key("outbox")) {
-      if (this.pending.length) this.#conn.start();
+      if (this.pending.length) this.conn.start();
       this.#flush();
     } else if (e.key === this.#store.key("session")) {
       const s = this.#store.get<Session>("session");

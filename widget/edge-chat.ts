@@ -92,7 +92,7 @@ export class EdgeChat extends LitElement {
   }
 
   get #input(): HTMLTextAreaElement {
-    return this.renderRoot.querySelector("textarea")!;
+    return this.renderRoot.querySelector(".composer textarea")!;
   }
 
   get #t(): ChatTexts {

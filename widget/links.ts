@@ -35,9 +35,10 @@ export function linkify(text: string): Array<string | TemplateResult> {
     const raw = trimLink(match[0]);
     const href = safeHref(raw);
     if (!href) continue;
+    // `noreferrer` implies `noopener` in every browser the widget runs in (bytes of the 15 KB).
     parts.push(
       text.slice(from, match.index),
-      html`<a href=${href} target="_blank" rel="noopener noreferrer nofollow">${raw}</a>`,
+      html`<a href=${href} target="_blank" rel="noreferrer nofollow">${raw}</a>`,
     );
     from = match.index + raw.length;
   }

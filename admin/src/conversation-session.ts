@@ -7,6 +7,7 @@
 import type { CallServerFrame, ConversationView, Message, OperatorFrame, ServerFrame } from "../../worker/protocol";
 import type { CallSignal } from "../../widget/calls/peer";
 import { Connection } from "../../widget/connection";
+import { Heartbeat } from "../../widget/heartbeat";
 import { socketUrl } from "./api";
 
 export interface Me {
@@ -37,12 +38,17 @@ export class ConversationSession extends EventTarget {
   mode: "reply" | "note" = "reply";
   /** A call that rings now (its `request`), until it is answered or ends; `call` events carry every call frame. */
   ringing: Extract<CallServerFrame, { action: "request" }> | null = null;
-  private readonly socket = new Connection<ServerFrame, OperatorFrame>({
+  private readonly socket = new Connection<ServerFrame, OperatorFrame | "ping">({
     url: () => socketUrl(`/conversations/${this.id}/ws`),
     open: () => this.resume(),
-    frame: (frame) => this.onFrame(frame),
+    frame: (frame) => {
+      this.beat.heard();
+      this.onFrame(frame);
+    },
     down: (code) => this.socketDown(code),
   });
+  /** A socket that died without closing would hide the visitor's messages: see widget/heartbeat.ts. */
+  private readonly beat = new Heartbeat(this.socket);
   private lastTypingSent = 0;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -69,10 +75,12 @@ export class ConversationSession extends EventTarget {
   /** Opens the operator socket; reconnects with backoff until `close()`. */
   connect(): void {
     this.socket.start();
+    this.beat.start();
   }
 
   close(): void {
     this.socket.stop();
+    this.beat.stop();
     clearTimeout(this.typingTimer);
     this.socketDown();
   }

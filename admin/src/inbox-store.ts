@@ -5,9 +5,10 @@
  */
 import type { InboxEntry, SiteServerFrame } from "../../worker/protocol";
 import { Connection } from "../../widget/connection";
+import { Heartbeat } from "../../widget/heartbeat";
 import { socketUrl } from "./api";
 
-/** The site socket only listens: a ping this often keeps proxies from closing it as idle. */
+/** The site socket only listens: a ping this often keeps proxies from closing it as idle, and finds a dead link. */
 const KEEP_ALIVE_MS = 30_000;
 
 export type View = "open" | "mine" | "unassigned" | "resolved" | "all";
@@ -62,10 +63,17 @@ export class InboxStore extends EventTarget {
   private readonly socket = new Connection<SiteServerFrame, "ping">({
     url: () => socketUrl("/ws"),
     open: () => {},
-    frame: (frame) => this.onFrame(frame),
+    frame: (frame) => {
+      this.beat.heard();
+      this.onFrame(frame);
+    },
     down: () => this.socketDown(),
   });
-  private keepAlive: ReturnType<typeof setInterval> | undefined;
+  /**
+   * The Site answers each ping with presence, and checks the socket's session on it; a ping
+   * without any answer means a link that died without closing (widget/heartbeat.ts).
+   */
+  private readonly beat = new Heartbeat(this.socket, KEEP_ALIVE_MS);
 
   /**
    * `onChange` hears of each entry that changed while the socket is live, with the entry as
@@ -78,13 +86,12 @@ export class InboxStore extends EventTarget {
   /** Opens the site socket; reconnects with backoff until `close()`. */
   connect(): void {
     this.socket.start();
-    clearInterval(this.keepAlive);
-    this.keepAlive = setInterval(() => this.socket.send("ping"), KEEP_ALIVE_MS);
+    this.beat.start();
   }
 
   close(): void {
     this.socket.stop();
-    clearInterval(this.keepAlive);
+    this.beat.stop();
     this.socketDown();
   }
 

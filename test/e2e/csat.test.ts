@@ -76,6 +76,39 @@ describe("rating a resolved conversation", () => {
   });
 });
 
+describe("the rating prompt and the visitor's next line", () => {
+  it("goes away when the visitor writes again instead of rating: the conversation is open again", async () => {
+    const guest = await Visitor.open(browser, server);
+    try {
+      await guest.openChat();
+      await guest.send("Do you have the blue one?");
+      await expect.poll(() => guest.states()).toEqual(["Sent"]);
+      const { conversationId } = (await guest.session())!;
+      expect((await owner.api("POST", `/conversations/${conversationId}/resolve`)).status).toBe(200);
+      const prompt = guest.page.locator("edge-chat .rating");
+      await prompt.waitFor({ timeout: 15_000 });
+      // The prompt has a comment box of its own: the message field is the composer's.
+      const composer = guest.page.locator("edge-chat .composer textarea");
+      await composer.fill("Sorry, one more thing: in size S?");
+      await composer.press("Enter");
+      await expect.poll(() => guest.texts()).toContain("Sorry, one more thing: in size S?");
+      await expect.poll(() => guest.states()).toEqual(["Sent"]);
+      await expect.poll(() => prompt.count()).toBe(0);
+      // The inbox has it among the open ones again (summaries follow shortly).
+      await expect
+        .poll(async () =>
+          (await owner.api("GET", "/conversations?status=open")).body.conversations.some(
+            (c: { id: string }) => c.id === conversationId,
+          ),
+        )
+        .toBe(true);
+      expect(guest.errors).toEqual([]);
+    } finally {
+      await guest.close();
+    }
+  });
+});
+
 describe("the rating prompt and the keyboard", () => {
   it.each([
     ["Not now", undefined],
@@ -85,7 +118,8 @@ describe("the rating prompt and the keyboard", () => {
     try {
       await guest.openChat();
       await guest.send("Is there parking?");
-      await expect.poll(() => guest.session().then((s) => s?.conversationId ?? null)).toBeTruthy();
+      // Stored before the resolve: a line arriving after it would reopen the conversation.
+      await expect.poll(() => guest.states()).toEqual(["Sent"]);
       const { conversationId } = (await guest.session())!;
       expect((await owner.api("POST", `/conversations/${conversationId}/resolve`)).status).toBe(200);
       const prompt = guest.page.locator("edge-chat .rating");

@@ -1,7 +1,8 @@
-/** The widget's pure helpers, in Node: links, backoff, language choice, product line, colours. */
-import { describe, expect, test } from "vitest";
+/** The widget's pure helpers, in Node: links, backoff, heartbeat, language choice, product line, colours. */
+import { describe, expect, test, vi } from "vitest";
 import { productLine } from "../../widget/api";
 import { backoff } from "../../widget/connection";
+import { Heartbeat } from "../../widget/heartbeat";
 import { pickLocale } from "../../widget/i18n";
 import { linkify, safeHref } from "../../widget/links";
 import { textOn } from "../../widget/look";
@@ -40,6 +41,39 @@ describe("reconnecting", () => {
     expect(backoff(0, 1)).toBe(500);
     expect(backoff(20, 1)).toBe(30_000);
     expect(backoff(20, 0)).toBe(15_000);
+  });
+});
+
+describe("heartbeat", () => {
+  test("pings on its interval; drops the socket only when nothing at all answers a ping in time", () => {
+    vi.useFakeTimers();
+    try {
+      const sent: string[] = [];
+      let open = true;
+      let drops = 0;
+      const beat = new Heartbeat({ send: (f) => open && sent.push(f) > 0, drop: () => drops++ }, 1000, 300);
+      beat.start();
+      vi.advanceTimersByTime(1000);
+      expect(sent).toEqual(["ping"]);
+      vi.advanceTimersByTime(200);
+      beat.heard(); // the pong, or any frame
+      vi.advanceTimersByTime(500);
+      expect(drops).toBe(0);
+      vi.advanceTimersByTime(300 + 299); // the second ping, unanswered, 1 ms before its deadline
+      expect([sent.length, drops]).toEqual([2, 0]);
+      vi.advanceTimersByTime(1);
+      expect(drops).toBe(1);
+      // A socket that is not open is the connection's to bring back: no ping, no drop.
+      open = false;
+      vi.advanceTimersByTime(5000);
+      expect([sent.length, drops]).toEqual([2, 1]);
+      open = true;
+      beat.stop();
+      vi.advanceTimersByTime(5000);
+      expect(sent.length).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -164,6 +164,24 @@ describe("a conversation", () => {
     await visitor.close();
   });
 
+  test("a link that dies without closing is found by the heartbeat, and the answer written meanwhile arrives", async () => {
+    const visitor = await Visitor.open(browser, server);
+    const sockets = await SocketSwitch.install(visitor.context);
+    await visitor.openChat();
+    await visitor.send("Are you open on Sunday?");
+    await allSent(visitor);
+    const sock = await operatorOn(visitor);
+    // The socket still looks open to the page, and nothing crosses it any more.
+    sockets.silence();
+    const attempts = sockets.attempts.length;
+    await sock.say("Yes, from 10 to 4.");
+    // A ping every 25 s, and 10 s for its answer: then the widget reconnects and resumes.
+    await expect.poll(() => visitor.texts(), { timeout: 60_000, interval: 500 }).toContain("Yes, from 10 to 4.");
+    expect(sockets.attempts.length).toBe(attempts + 1);
+    expect(visitor.errors).toEqual([]);
+    await visitor.close();
+  });
+
   test("two tabs share one conversation", async () => {
     const visitor = await Visitor.open(browser, server);
     await visitor.openChat();
@@ -276,7 +294,7 @@ describe("safety and access", () => {
     expect(report.pwned).toBe(0);
     expect(report.injected).toBe(0);
     expect(report.links).toEqual([
-      { href: "https://example.com/linen?size=m", rel: "noopener noreferrer nofollow", target: "_blank" },
+      { href: "https://example.com/linen?size=m", rel: "noreferrer nofollow", target: "_blank" },
     ]);
     expect(report.page.scroll).toBe(report.page.client);
     expect(report.log.scroll).toBeLessThanOrEqual(report.log.client);

@@ -145,6 +145,25 @@ describe("conversation frames", () => {
     expect(welcome.messages.map((m: any) => m.text)).toEqual(["before eviction", "after eviction"]);
   });
 
+  it("answers the heartbeat's ping with pong on visitor and operator sockets, hibernated or not, and keeps chatting", async () => {
+    const { grant, tab } = await newVisitor();
+    const op = await operatorSocket(cookie, grant.conversationId);
+    await op.hello();
+    tab.send("ping");
+    expect(await tab.next("pong")).toEqual({ type: "pong" });
+    const stub = env.CONVERSATION.get(env.CONVERSATION.idFromString(grant.conversationId));
+    await evictDurableObject(stub);
+    op.send("ping");
+    expect(await op.next("pong")).toEqual({ type: "pong" });
+    tab.send("ping");
+    expect(await tab.next("pong")).toEqual({ type: "pong" });
+    // Only the exact text is the heartbeat: anything else is still a frame, refused as one.
+    tab.send("ping ");
+    expect((await tab.next("error")).code).toBe("bad_json");
+    expect(await tab.say("still here")).toBe(1);
+    expect((await op.next("message")).message.text).toBe("still here");
+  });
+
   it("keeps history when the object is evicted with its sockets closed (restart)", async () => {
     const { grant, tab } = await newVisitor();
     await tab.say("first");

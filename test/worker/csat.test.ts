@@ -106,6 +106,21 @@ describe("asking for the rating", () => {
     );
   });
 
+  it("tells every tab of the visitor that their own new line reopened the resolved conversation", async () => {
+    const { grant, tab } = await answered();
+    const other = await visitorSocket(grant);
+    await other.hello();
+    await expectJson(call("POST", `/conversations/${grant.conversationId}/resolve`, owner), 200);
+    expect(await tab.next("status")).toEqual({ type: "status", status: "resolved" });
+    expect(await other.next("status")).toEqual({ type: "status", status: "resolved" });
+    // Before, the tabs went on showing the rating prompt, and a rating sent from it was refused.
+    await tab.say("One more question: do you ship to Riga?");
+    expect(await tab.next("status")).toEqual({ type: "status", status: "open" });
+    expect(await other.next("status")).toEqual({ type: "status", status: "open" });
+    tab.send({ type: "rate", conversationId: grant.conversationId, rating: 5 });
+    expect(await tab.next("error")).toMatchObject({ code: "not_resolved" });
+  });
+
   it("emails a visitor who left, in their language; the link's page records on POST only, once", async () => {
     const trail = {
       landing: "https://shop.example/delivery",

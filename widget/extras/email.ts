@@ -67,7 +67,7 @@ export class EmailField {
     this.#declined(this.#host.chat.session?.conversationId ?? null);
     this.#host.chat.askEmail = false;
     this.#host.requestUpdate();
-    this.#host.renderRoot.querySelector("textarea")?.focus();
+    this.#host.renderRoot.querySelector<HTMLElement>(".composer textarea")?.focus();
   };
 
   // An arrow function: Lit calls listeners with the element as `this`.
@@ -81,6 +81,6 @@ export class EmailField {
     this.#saved = true;
     this.#host.chat.sendWhenLive({ type: "contact", email });
     // The field goes once the server has the address: keep the keyboard in the chat.
-    this.#host.renderRoot.querySelector("textarea")?.focus();
+    this.#host.renderRoot.querySelector<HTMLElement>(".composer textarea")?.focus();
   };
 }

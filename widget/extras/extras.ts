@@ -6,6 +6,7 @@
 import type { html, nothing } from "lit";
 import type { Message } from "../../worker/protocol";
 import type { EdgeChat } from "../edge-chat";
+import { Heartbeat } from "../heartbeat";
 import { extrasCatalogue } from "../i18n";
 import { BookingPicker } from "./booking";
 import { CallEntry } from "./call-entry";
@@ -55,7 +56,12 @@ export class Extras {
     this.files = new FileSender(host);
     this.rating = new RatingPrompt(host);
     this.cart = new CartReporter(host);
+    // The heartbeat is here, not in the component: the extras come when the panel is drawn,
+    // the time a visitor waits for an answer that a dead link would keep away.
+    const beat = new Heartbeat(host.chat.conn);
+    beat.start();
     host.chat.onFrame = (f) => {
+      beat.heard();
       this.transcript.frame(f);
       this.calls.frame(f);
       this.rating.frame(f);

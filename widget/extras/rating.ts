@@ -28,6 +28,8 @@ export class RatingPrompt {
   frame(f: ServerFrame): void {
     if (f.type === "welcome") this.#show(f.conversation.status === "resolved" && f.conversation.rating === null);
     else if (f.type === "status") this.#show(f.status === "resolved");
+    // Reopened meanwhile (the visitor's own next line, in another tab too): the prompt goes.
+    else if (f.type === "error" && f.code === "not_resolved") this.#show(false);
     else if (f.type === "rated" || (f.type === "error" && f.code === "already_rated")) {
       if (this.#step === "asking") this.#step = "sent";
       this.#done();

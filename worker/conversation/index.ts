@@ -24,6 +24,7 @@ import {
   type Message,
   type OperatorFrame,
   type RateFrame,
+  type ServerFrame,
 } from "../protocol";
 import * as archive from "./archive";
 import * as autoreply from "./autoreply";
@@ -48,6 +49,8 @@ import { buildSummary } from "./summary";
 
 /** Storage key: until when the Site blocked this conversation's visitor. */
 const BLOCKED_KEY = "blockedUntil";
+/** The heartbeat's answer: a server frame, so clients read it like any other. */
+const PONG = JSON.stringify({ type: "pong" } satisfies ServerFrame);
 
 /** Headers the Worker sets when it hands a verified socket to the object. */
 export const PEER_HEADERS = {
@@ -75,6 +78,9 @@ export class Conversation extends SocketObject {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     migrate(ctx.storage.sql, CONVERSATION_MIGRATIONS);
+    // The widget's and the admin's heartbeat (widget/heartbeat.ts): answered by the runtime,
+    // so a ping neither wakes this object nor keeps it in memory.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", PONG));
     // A state row behind its messages (evicted or crashed before the summary): report again.
     this.store = new ConversationStore(ctx.storage.sql, () => queueMicrotask(() => this.report.changed()));
     this.timers = new Timers(ctx.storage, this.timerHandlers());
@@ -530,6 +536,10 @@ export class Conversation extends SocketObject {
     // What the message changes in the state is the store's rule (messageChanges): it is
     // written with the next summary, and replayed from the messages after a crash.
     this.store.applyMessage(message);
+    const after = this.store.state()!;
+    // A visitor's line (or a held email) reopens a resolved conversation: the tabs hear it as
+    // from an operator's reopen, so a rating prompt still shown goes away.
+    if (before.status === "resolved" && after.status !== "resolved") this.statusChanged(after);
     if (held) {
       // nobody's words yet: no wait starts or ends
     } else if (input.author.kind === "visitor") {

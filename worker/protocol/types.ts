@@ -91,6 +91,8 @@ export type ServerFrame =
   | { type: "rated"; rating: number }
   /** An operator resolved or reopened the conversation (the widget then asks for a rating). */
   | { type: "status"; status: ConversationStatus }
+  /** The answer to the text "ping", sent by the runtime without waking the conversation (widget/heartbeat.ts). */
+  | { type: "pong" }
   | { type: "error"; code: ErrorCode; message: string; clientId?: string };
 
 export type ErrorCode =

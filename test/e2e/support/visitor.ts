@@ -101,10 +101,11 @@ export class Visitor {
   }
 }
 
-/** Cuts and restores the widget's WebSockets (and can push frames as if the server had sent them). */
+/** Cuts, silences and restores the widget's WebSockets (and can push frames as if the server had sent them). */
 export class SocketSwitch {
   private cut = false;
   private readonly live = new Set<WebSocketRoute>();
+  private readonly silent = new Set<WebSocketRoute>();
   /** URLs of every socket the page opened, refused or not. */
   readonly attempts: string[] = [];
 
@@ -123,6 +124,9 @@ export class SocketSwitch {
     if (this.cut) return void ws.close({ code: 1006 });
     const server = ws.connectToServer();
     this.live.add(ws);
+    // Relayed by hand, so that a socket can go silent (see `silence`).
+    ws.onMessage((m) => this.silent.has(ws) || server.send(m));
+    server.onMessage((m) => this.silent.has(ws) || ws.send(m));
     ws.onClose(() => {
       this.live.delete(ws);
       void server.close();
@@ -142,6 +146,14 @@ export class SocketSwitch {
 
   on(): void {
     this.cut = false;
+  }
+
+  /**
+   * Every open socket goes on looking open and carries nothing either way, as a link that
+   * died without closing (a phone that changed networks); sockets opened later work.
+   */
+  silence(): void {
+    for (const ws of this.live) this.silent.add(ws);
   }
 
   get open(): number {
