@@ -22,7 +22,7 @@ export function newClientId(): string {
 }
 
 export class Outbox {
-  /** This tab's unacknowledged items: kept even if another tab overwrites storage meanwhile. */
+  /** Unacknowledged items this tab wrote or sent: kept even if another tab overwrites storage meanwhile. */
   #own = new Map<string, OutboxItem>();
   #store: SiteStorage;
   #send: (item: OutboxItem) => boolean;
@@ -70,7 +70,9 @@ export class Outbox {
     if (this.#inflight || Date.now() < this.#pausedUntil) return;
     const next = this.items()[0];
     if (!next || !this.#send(next)) return;
-    this.#inflight = next.clientId;
+    // Another tab may have written it, and may see it stored and drop it from storage before
+    // this tab's ack comes: kept here too, the ack still finds its text to show.
+    this.#own.set((this.#inflight = next.clientId), next);
     this.#ackTimer = setTimeout(this.#stuck, ACK_TIMEOUT_MS);
   }
 

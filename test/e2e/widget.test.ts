@@ -200,6 +200,53 @@ describe("a conversation", () => {
     await visitor.close();
   });
 
+  test("a line written in one tab shows in the other, also when the other tab's copy reached the server first", async () => {
+    const context = await newVisitor(browser);
+    const first = await context.newPage();
+    const second = await context.newPage();
+    const sockets = /\/api\/v1\/conversations\/[0-9a-f]+\/ws/;
+    const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    let slow = false;
+    // Once slow: the first tab's frames reach the server late, so the second tab's copy of the
+    // shared outbox's line is the one stored; and the server's frames reach the second tab
+    // late, so the first tab has seen the line stored and taken it out of the shared outbox
+    // before the second tab's ack comes.
+    await first.routeWebSocket(sockets, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage(async (m) => (slow && (await later(600)), server.send(m)));
+      server.onMessage((m) => ws.send(m));
+    });
+    await second.routeWebSocket(sockets, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((m) => server.send(m));
+      server.onMessage(async (m) => (slow && (await later(300)), ws.send(m)));
+    });
+    const visitor = new Visitor(context, first, server);
+    visitor.watch(second);
+    await visitor.goto("/demo/");
+    await visitor.openChat();
+    await visitor.send("written before the race");
+    await allSent(visitor);
+    await second.goto(`${server.url}/demo/`);
+    await visitor.componentLoaded(second);
+    await visitor.openChat(second);
+    await expect.poll(() => visitor.texts(second)).toContain("written before the race");
+
+    slow = true;
+    await visitor.send("Do you gift-wrap?");
+    const once = (page: typeof first) =>
+      visitor.texts(page).then((t) => t.filter((x) => x === "Do you gift-wrap?").length);
+    const sock = await operatorOn(visitor);
+    await expect.poll(() => visitorTexts(sock)).toEqual(["written before the race", "Do you gift-wrap?"]);
+    // Every delayed frame has landed (300 and 600 ms): each tab shows the line once, as sent.
+    await first.waitForTimeout(1_500);
+    expect(await once(first)).toBe(1);
+    expect(await once(second)).toBe(1);
+    expect(await visitor.states(second)).not.toContain("Sending…");
+    expect(visitor.errors).toEqual([]);
+    await context.close();
+  });
+
   test("a first message written before the session came still brings the answer's badge on the next page", async () => {
     // A slow network: the first sessions answer arrives only after the visitor wrote.
     const context = await newVisitor(browser);
