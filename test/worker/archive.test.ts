@@ -294,6 +294,42 @@ describe("export", () => {
     expect(refused.status).toBe(403);
     expect(await call("GET", "/data/export", null).then((r) => r.status)).toBe(401);
   });
+
+  it("pages a conversation of long messages by their characters too, and still has every message once, in order", async () => {
+    const site = "archive-long";
+    await createSite(site);
+    const owner = await login(site);
+    const grant = await conversation(site, owner, "The long one");
+    const stub = conversationStub(env, grant.conversationId)!;
+    // 600 messages of ~4,000 characters (long emails): 2.4 million characters in all.
+    const long = "ж".repeat(3_990);
+    await runInDurableObject(stub, async (_object, state) => {
+      const sql = state.storage.sql;
+      const after = sql.exec<{ last: number }>("SELECT MAX(seq) AS last FROM messages").one().last;
+      for (let i = 1; i <= 600; i++)
+        sql.exec(
+          "INSERT INTO messages (seq, author_kind, text, at) VALUES (?, 'visitor', ?, ?)",
+          after + i,
+          `${i} ${long}`,
+          Date.now(),
+        );
+    });
+    // Before, a page was 500 messages whatever their size; 25 conversations at once like this one
+    // would have been 50 million characters in the Site's memory.
+    const first = (await stub.archivePage(site, 0)) as { messages: unknown[]; more: boolean };
+    expect(first.more).toBe(true);
+    expect(first.messages.length).toBeGreaterThan(200);
+    expect(first.messages.length).toBeLessThan(300);
+    const records = (await exportOf(owner))
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l))
+      .filter((r) => r.kind === "message" && r.conversation === grant.conversationId);
+    expect(records.length).toBe(604);
+    expect(records.slice(4).map((r) => Number(String(r.row.text).split(" ")[0]))).toEqual(
+      Array.from({ length: 600 }, (_, i) => i + 1),
+    );
+  });
 });
 
 describe("import", () => {

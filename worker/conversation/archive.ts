@@ -17,6 +17,11 @@ import { buildSummary } from "./summary";
 
 /** Messages per page of an export: small enough for one RPC answer, large enough to be few. */
 export const ARCHIVE_MESSAGES_PER_PAGE = 500;
+/**
+ * And the characters of their text, meta and files after which a page ends early: the Site
+ * asks 25 conversations at once, so 500 long emails each would be 100 MB in its memory.
+ */
+export const ARCHIVE_CHARS_PER_PAGE = 1_000_000;
 
 export interface ArchivePage {
   /** The state row (without the site key), with the first page only. */
@@ -40,11 +45,23 @@ export function archivePage(
   const state = host.store.state();
   if (!state) return failure(404, "not_found", "no such conversation");
   if (state.site_key !== siteKey) return failure(403, "forbidden", "this conversation belongs to another site");
-  const page = host.sql
-    .exec<Row>("SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit + 1)
-    .toArray();
-  const more = page.length > limit;
-  const messages = more ? page.slice(0, limit) : page;
+  const messages: Row[] = [];
+  let more = false;
+  let chars = 0;
+  // Read row by row: a page ends at `limit` messages or at the characters' bound, whichever
+  // comes first, with at least one message (one is at most ~4,000 characters and its meta).
+  const rows = host.sql.exec<Row>("SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit + 1);
+  for (const row of rows) {
+    if (messages.length === limit || (messages.length && chars >= ARCHIVE_CHARS_PER_PAGE)) {
+      more = true;
+      break;
+    }
+    messages.push(row);
+    chars += [row.text, row.meta, row.attachments].reduce<number>(
+      (n, v) => n + (typeof v === "string" ? v.length : 0),
+      0,
+    );
+  }
   if (afterSeq > 0) return { messages, more };
   // The row as it is in memory; which message it reflects is this object's own bookkeeping.
   host.store.save();

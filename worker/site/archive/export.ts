@@ -16,9 +16,10 @@ import { ARCHIVE_FORMAT, ARCHIVE_VERSION, FILES_NOTE, fileSeal, line, type Archi
 
 /** Rows of contacts, leads, orders and visitor days per page. */
 const ROWS_PER_PAGE = 500;
-/** Conversations per page, and the messages after which a page ends early. */
+/** Conversations per page, and the messages (or characters) after which a page ends early. */
 const CONVERSATIONS_PER_PAGE = 25;
 const MESSAGES_PER_PAGE = 2_000;
+const CHARS_PER_PAGE = 8_000_000;
 
 /** The sections of table rows, in the archive's order: their table, key and record. */
 const ROW_SECTIONS = {
@@ -138,6 +139,7 @@ async function conversationsPage(host: SiteHost, cursor: { after: string; afterS
   );
   const out: string[] = [];
   let messages = 0;
+  let chars = 0;
   for (const [i, id] of ids.entries()) {
     const page = pages[i];
     if (!page || "error" in page) continue; // erased while the export ran: it is simply not in it
@@ -162,14 +164,19 @@ async function conversationsPage(host: SiteHost, cursor: { after: string; afterS
           }),
         );
     }
-    for (const row of page.messages) out.push(line({ kind: "message", conversation: id, row }));
+    for (const row of page.messages) {
+      const record = line({ kind: "message", conversation: id, row });
+      out.push(record);
+      chars += record.length;
+    }
     messages += page.messages.length;
     if (page.more)
       return {
         text: out.join(""),
         next: { section: "conversations", after: id, afterSeq: Number(page.messages.at(-1)!.seq) },
       };
-    if (messages >= MESSAGES_PER_PAGE) return { text: out.join(""), next: { section: "conversations", after: id } };
+    if (messages >= MESSAGES_PER_PAGE || chars >= CHARS_PER_PAGE)
+      return { text: out.join(""), next: { section: "conversations", after: id } };
   }
   return { text: out.join(""), next: { section: "conversations", after: ids.at(-1)! } };
 }
