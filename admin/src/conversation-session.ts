@@ -1,8 +1,9 @@
 /**
  * One open conversation in the admin: its operator socket (hello/resume, reconnect), the
  * thread, typing and read state, messages and internal notes on their way (resent with the
- * same clientId after a reconnect, so never stored twice), and the operator's draft, which
- * survives switching conversations and reloading the tab.
+ * same clientId after a reconnect, so never stored twice; one the server refuses goes back
+ * to the draft), and the operator's draft, which survives switching conversations and
+ * reloading the tab.
  */
 import type { CallServerFrame, ConversationView, Message, OperatorFrame, ServerFrame } from "../../worker/protocol";
 import type { CallSignal } from "../../widget/calls/peer";
@@ -36,6 +37,11 @@ export class ConversationSession extends EventTarget {
   live = false;
   readonly outgoing = new Map<string, Outgoing>();
   mode: "reply" | "note" = "reply";
+  /**
+   * Counts the replies the server refused and gave back to the draft: the composer puts the
+   * draft in its box again when this moves.
+   */
+  givenBack = 0;
   /** A call that rings now (its `request`), until it is answered or ends; `call` events carry every call frame. */
   ringing: Extract<CallServerFrame, { action: "request" }> | null = null;
   private readonly socket = new Connection<ServerFrame, OperatorFrame | "ping">({
@@ -88,6 +94,8 @@ export class ConversationSession extends EventTarget {
   /** Sends a reply (or an internal note); it shows at once and is marked sent on its ack. */
   send(text: string, note = this.mode === "note"): void {
     const o: Outgoing = { clientId: `a-${crypto.randomUUID()}`, text, note, at: Date.now() };
+    // The last refusal's banner belongs to the reply it refused, not to this one.
+    this.error = null;
     this.outgoing.set(o.clientId, o);
     this.transmit(o);
     this.changed();
@@ -180,9 +188,21 @@ export class ConversationSession extends EventTarget {
       case "read":
         if (this.view) this.view = { ...this.view, readSeq: { ...this.view.readSeq, [frame.by]: frame.seq } };
         break;
-      case "error":
+      case "error": {
         this.error = { code: frame.code, message: frame.message };
+        // A refused reply (too long, too many at once) will never be acked, and resending it
+        // after a reconnect is refused again: its text goes back to the draft, to shorten or
+        // send again, rather than staying "Sending…" with the box already emptied.
+        const refused = frame.clientId ? this.outgoing.get(frame.clientId) : undefined;
+        if (refused) {
+          this.outgoing.delete(refused.clientId);
+          const draft = this.draft;
+          this.draft = draft ? `${refused.text}\n${draft}` : refused.text;
+          this.mode = refused.note ? "note" : "reply";
+          this.givenBack++;
+        }
         break;
+      }
       case "deleted": {
         const m = this.messages.find((x) => x.seq === frame.seq);
         if (m)

@@ -52,6 +52,8 @@ export class EcComposer extends LitElement {
   @litState() private picked = 0;
   @query("textarea") private textarea!: HTMLTextAreaElement;
   private readonly watch = new Watch(this);
+  /** The session's `givenBack` when the box last took its draft. */
+  private draftShownAt = 0;
 
   constructor() {
     super();
@@ -67,7 +69,8 @@ export class EcComposer extends LitElement {
   }
 
   override updated(changed: PropertyValues<this>): void {
-    if (changed.has("session")) {
+    if (changed.has("session") || this.session.givenBack !== this.draftShownAt) {
+      this.draftShownAt = this.session.givenBack;
       this.textarea.value = this.session.draft;
       this.grow();
     }

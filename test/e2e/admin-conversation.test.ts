@@ -1,0 +1,51 @@
+/**
+ * One open conversation in the admin, in Chromium against the real Worker: what an operator
+ * sees when the server refuses a reply.
+ */
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MAX_TEXT } from "../../worker/protocol/limits";
+import type { TestServer } from "./support/server";
+import { AdminPage } from "./admin-support/admin-page";
+import { startAdminWorld } from "./admin-support/setup";
+import { apiVisitor, type ApiVisitor } from "./admin-support/visitor-api";
+
+let server: TestServer;
+let browser: Browser;
+let owner: AdminPage;
+const visitors: ApiVisitor[] = [];
+
+beforeAll(async () => {
+  ({ server, browser } = await startAdminWorld());
+  owner = await AdminPage.open(browser, server);
+  await owner.login("demo", server.owner.email, server.owner.password);
+});
+
+afterAll(async () => {
+  for (const v of visitors) v.close();
+  await browser?.close();
+  await server?.stop();
+});
+
+describe("an open conversation", () => {
+  it("gives a reply the server refused back to the composer, with the reason, instead of 'Sending…' for ever", async () => {
+    const v = await apiVisitor(server.url, "demo", { trail: {} });
+    visitors.push(v);
+    await v.say("please send me the full care instructions");
+    await owner.row(v.conversationId).waitFor();
+    await owner.openConversation(v.conversationId);
+    await owner.thread().filter({ hasText: "full care instructions" }).waitFor();
+    const long = "Wash at 30 degrees. ".repeat(Math.ceil((MAX_TEXT + 100) / 20)).trimEnd();
+    await owner.composer().fill(long);
+    await owner.composer().press("Enter");
+    await owner.page.locator("ec-conversation .form-error[role=alert]").waitFor();
+    await expect.poll(() => owner.composer().inputValue()).toBe(long);
+    expect(await owner.page.locator("ec-conversation .msg.pending").count()).toBe(0);
+    // A shorter reply then goes, and the refusal's banner goes with it.
+    await owner.composer().fill("Wash at 30 degrees, dry flat.");
+    await owner.composer().press("Enter");
+    await owner.thread().filter({ hasText: "Wash at 30 degrees, dry flat." }).waitFor();
+    await expect.poll(() => owner.page.locator("ec-conversation .msg.pending").count()).toBe(0);
+    expect(await owner.page.locator("ec-conversation .form-error[role=alert]").count()).toBe(0);
+  });
+});
