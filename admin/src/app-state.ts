@@ -17,7 +17,7 @@ import type { SiteSettings } from "../../worker/protocol";
 import { api } from "./api";
 import { ConversationSession } from "./conversation-session";
 import { localeChosen, setLocale, t } from "./i18n";
-import { InboxStore, type InboxSort, type View } from "./inbox-store";
+import { InboxStore, matches, type InboxSort, type View } from "./inbox-store";
 import { askPermissionOnce, chime, desktopNotify, setTitle } from "./notify";
 import { current, go } from "./router";
 
@@ -143,6 +143,17 @@ export class AppState extends EventTarget {
     this.found = conversations;
     for (const e of conversations as InboxEntry[]) if (!this.inbox.entries.has(e.id)) this.inbox.upsert(e);
     this.changed();
+  }
+
+  /**
+   * The rows the inbox list shows, in its order: the view's, and with a query those matching
+   * it here or found by the server's search. Alt+↑/↓ walk these same rows.
+   */
+  listed(): InboxEntry[] {
+    const list = this.inbox.list(this.view, this.operator?.id ?? "", "", this.sort);
+    if (!this.query) return list;
+    const found = new Set((this.found ?? []).map((e) => e.id));
+    return list.filter((e) => matches(e, this.query) || found.has(e.id));
   }
 
   /** Opens a conversation as a tab (or brings its tab forward). */

@@ -48,4 +48,28 @@ describe("an open conversation", () => {
     await expect.poll(() => owner.page.locator("ec-conversation .msg.pending").count()).toBe(0);
     expect(await owner.page.locator("ec-conversation .form-error[role=alert]").count()).toBe(0);
   });
+
+  it("Alt+↑/↓ move through the rows the search shows, those found by older text too", async () => {
+    const older = await apiVisitor(server.url, "demo", { trail: {} });
+    visitors.push(older);
+    await older.say("my order 4417 never came");
+    await older.say("hello? anyone there");
+    const newer = await apiVisitor(server.url, "demo", { trail: {} });
+    visitors.push(newer);
+    await newer.say("is 4417 the tracking number?");
+    await owner.row(newer.conversationId).waitFor();
+    await owner.page.locator("ec-inbox-list #q").fill("4417");
+    // The older conversation shows only as the server's search found it (its last line does not match).
+    await owner.row(older.conversationId).waitFor();
+    await owner.row(newer.conversationId).waitFor();
+    const rows = owner.page.locator("ec-inbox-list li button");
+    await expect
+      .poll(() => rows.evaluateAll((bs) => bs.map((b) => b.getAttribute("data-id"))))
+      .toEqual([older.conversationId, newer.conversationId]);
+    await owner.openConversation(newer.conversationId);
+    await owner.page.keyboard.press("Alt+ArrowUp");
+    await expect.poll(() => owner.row(older.conversationId).getAttribute("aria-current")).toBe("true");
+    await owner.page.keyboard.press("Alt+ArrowDown");
+    await expect.poll(() => owner.row(newer.conversationId).getAttribute("aria-current")).toBe("true");
+  });
 });

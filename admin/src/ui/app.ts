@@ -231,7 +231,7 @@ export class EcApp extends LitElement {
    */
   private readonly onKey = (e: KeyboardEvent): void => {
     if (!e.altKey || (e.key !== "ArrowDown" && e.key !== "ArrowUp") || !state.operator) return;
-    const list = state.inbox.list(state.view, state.operator.id, state.query, state.sort);
+    const list = state.listed();
     if (!list.length) return;
     const i = list.findIndex((x) => x.id === state.activeId);
     const waiting = (x: InboxEntry) => isWaiting(x) && x.id !== state.activeId;

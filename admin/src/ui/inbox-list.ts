@@ -9,7 +9,7 @@ import type { InboxEntry } from "../../../worker/protocol";
 import { state } from "../app-state";
 import { duration, shortTime } from "../format";
 import { Localized, t } from "../i18n";
-import { VIEWS, matches, type InboxSort } from "../inbox-store";
+import { VIEWS, type InboxSort } from "../inbox-store";
 import { go } from "../router";
 import { Watch } from "../watch";
 import { base } from "./styles";
@@ -69,7 +69,7 @@ export class EcInboxList extends LitElement {
 
   override render() {
     const me = state.operator?.id ?? "";
-    const list = this.entries(me);
+    const list = state.listed();
     return html`
       <nav aria-label=${t("inbox.views.label")}>
         ${VIEWS.map((v) => {
@@ -92,13 +92,6 @@ export class EcInboxList extends LitElement {
       </ul>
       ${list.length ? nothing : html`<p class="empty">${state.query ? t("inbox.noMatches") : t("inbox.empty")}</p>`}
       <div class="status" role="status">${state.inbox.live ? t("inbox.live", { n: state.inbox.operatorsOnline }) : t("inbox.connecting")}</div>`;
-  }
-
-  private entries(me: string): InboxEntry[] {
-    const list = state.inbox.list(state.view, me, "", state.sort);
-    if (!state.query) return list;
-    const found = new Set((state.found ?? []).map((e) => e.id));
-    return list.filter((e) => matches(e, state.query) || found.has(e.id));
   }
 
   private item(e: InboxEntry) {
