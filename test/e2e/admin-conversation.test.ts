@@ -72,4 +72,42 @@ describe("an open conversation", () => {
     await owner.page.keyboard.press("Alt+ArrowDown");
     await expect.poll(() => owner.row(newer.conversationId).getAttribute("aria-current")).toBe("true");
   });
+
+  it("keeps a file added while writing an internal note among operators: the visitor never gets it", async () => {
+    const v = await apiVisitor(server.url, "demo", { trail: {} });
+    visitors.push(v);
+    await v.say("is the blue linen in stock?");
+    await owner.page.locator("ec-inbox-list #q").fill("");
+    await owner.row(v.conversationId).waitFor();
+    await owner.openConversation(v.conversationId);
+    await owner.page.locator("ec-composer .modes button", { hasText: "Internal note" }).click();
+    await owner.page.locator("ec-attach input[type=file]").setInputFiles({
+      name: "warehouse-stock.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from("blue linen: 3 rolls, supplier price 4.10/m\n"),
+    });
+    await owner.page.locator("ec-conversation .msg.note", { hasText: "warehouse-stock.txt" }).waitFor();
+    const seen = await visitorThread(v);
+    expect(seen.map((m) => m.text)).toContain("is the blue linen in stock?");
+    expect(seen.filter((m) => m.attachments?.length)).toEqual([]);
+  });
 });
+
+/** The messages a visitor's tab is given when it connects now. */
+async function visitorThread(v: ApiVisitor): Promise<Array<{ text: string; attachments?: unknown[] }>> {
+  const ws = new WebSocket(
+    `${server.url.replace(/^http/, "ws")}/api/v1/conversations/${v.conversationId}/ws?token=${encodeURIComponent(v.visitorToken)}`,
+  );
+  try {
+    return await new Promise((resolve, reject) => {
+      ws.onerror = () => reject(new Error("visitor socket failed"));
+      ws.onopen = () => ws.send(JSON.stringify({ type: "hello", lastSeq: 0 }));
+      ws.onmessage = (e) => {
+        const frame = JSON.parse(String(e.data));
+        if (frame.type === "welcome") resolve(frame.messages);
+      };
+    });
+  } finally {
+    ws.close(1000, "done");
+  }
+}

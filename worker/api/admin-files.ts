@@ -17,7 +17,7 @@ adminFiles.post("/conversations/:id/files", async (c) => {
   const uploaded = await receiveUpload(
     c.env,
     c.req.raw,
-    { role: "operator", siteKey: c.var.siteKey, id: op.id, name: op.name },
+    { role: "operator", siteKey: c.var.siteKey, id: op.id, name: op.name, note: c.req.query("note") === "1" },
     id,
   );
   return c.json(uploaded, uploaded.duplicate ? 200 : 201);

@@ -14,7 +14,8 @@ import { conversationPrefix, deleteFiles, deletePrefix } from "./storage";
 /** Who sends a file, as the Worker authenticated them. */
 export type FileParty =
   | { role: "visitor"; siteKey: string; visitorId: string }
-  | { role: "operator"; siteKey: string; id: string; name?: string };
+  /** `note`: the operator added the file to an internal note, which the visitor never sees. */
+  | { role: "operator"; siteKey: string; id: string; name?: string; note?: boolean };
 
 const MB = 1024 * 1024;
 
@@ -53,7 +54,15 @@ export function postFile(
     party.role === "operator"
       ? { kind: "operator", id: party.id, ...(party.name ? { name: party.name } : {}) }
       : { kind: "visitor", ...(state.visitor_name ? { name: state.visitor_name } : {}) };
-  return host.post({ clientId, author, text: "", at: Date.now(), attachments: [file] });
+  const note = party.role === "operator" && party.note === true;
+  return host.post({
+    clientId,
+    author,
+    text: "",
+    at: Date.now(),
+    attachments: [file],
+    ...(note ? { meta: { internal: true } } : {}),
+  });
 }
 
 /**

@@ -96,7 +96,7 @@ export class EcComposer extends LitElement {
           aria-autocomplete="list" aria-controls="canned" aria-expanded=${!!this.picking?.length}
           aria-activedescendant=${this.picking?.length ? `canned-${this.picked}` : ""}
           @input=${this.onInput} @keydown=${this.onKey}></textarea>
-        <ec-attach .conversationId=${this.session.id}></ec-attach>
+        <ec-attach .conversationId=${this.session.id} .note=${mode === "note"}></ec-attach>
         <button class="primary" @click=${this.submit}>${mode === "note" ? t("composer.addNote") : t("composer.send")}</button>
       </div>`;
   }

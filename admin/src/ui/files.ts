@@ -56,6 +56,8 @@ interface Upload {
   blob?: Blob;
   progress: number;
   error?: string;
+  /** Added while the operator wrote an internal note: it stays among operators. */
+  note: boolean;
 }
 
 @customElement("ec-attach")
@@ -72,6 +74,8 @@ export class EcAttach extends LitElement {
   ];
 
   @property({ attribute: false }) conversationId = "";
+  /** The composer is writing an internal note: files added now go into notes too. */
+  @property({ type: Boolean }) note = false;
   @litState() private uploads: Upload[] = [];
 
   constructor() {
@@ -87,6 +91,7 @@ export class EcAttach extends LitElement {
         name: file.name || "image.png",
         source: file,
         progress: 0,
+        note: this.note,
       };
       this.uploads = [...this.uploads, u];
       void this.start(u);
@@ -119,7 +124,7 @@ export class EcAttach extends LitElement {
     this.update1(u, { progress: 0, error: undefined });
     try {
       if (!u.blob) Object.assign(u, await prepareUpload(u.source, u.name));
-      const q = new URLSearchParams({ name: u.name, clientId: u.clientId });
+      const q = new URLSearchParams({ name: u.name, clientId: u.clientId, ...(u.note ? { note: "1" } : {}) });
       await postWithProgress(
         `/api/v1/admin/conversations/${this.conversationId}/files?${q}`,
         u.blob!,
