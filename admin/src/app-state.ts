@@ -45,7 +45,10 @@ export class AppState extends EventTarget {
   found: InboxEntry[] | null = null;
   /** What this operator hears of in the tab (and away from it); stored on the server. */
   alerts: AlertPrefs = DEFAULT_ALERTS;
-  readonly inbox = new InboxStore((prev, next) => this.onInboxChange(prev, next));
+  readonly inbox = new InboxStore(
+    (prev, next) => this.onInboxChange(prev, next),
+    (id) => this.open.has(id),
+  );
   readonly open = new Map<string, ConversationSession>();
   activeId: string | null = null;
   private teamTimer: ReturnType<typeof setTimeout> | undefined;

@@ -77,9 +77,13 @@ export class InboxStore extends EventTarget {
 
   /**
    * `onChange` hears of each entry that changed while the socket is live, with the entry as
-   * held before (undefined for a conversation new to this inbox).
+   * held before (undefined for a conversation new to this inbox). `heldOpen` tells the
+   * conversations open as tabs.
    */
-  constructor(private readonly onChange: (prev: InboxEntry | undefined, next: InboxEntry) => void = () => {}) {
+  constructor(
+    private readonly onChange: (prev: InboxEntry | undefined, next: InboxEntry) => void = () => {},
+    private readonly heldOpen: (id: string) => boolean = () => false,
+  ) {
     super();
   }
 
@@ -124,7 +128,11 @@ export class InboxStore extends EventTarget {
 
   private onFrame(frame: SiteServerFrame): void {
     if (frame.type === "inbox") {
+      // The greeting lists the newest conversations only: an older one open in a tab (found by
+      // search) keeps what was known of it, or its tab and header would lose name and status.
+      const kept = [...this.entries.values()].filter((e) => this.heldOpen(e.id));
       this.entries.clear();
+      for (const e of kept) this.entries.set(e.id, e);
       for (const e of frame.conversations) this.entries.set(e.id, e);
       this.live = true;
       this.socket.healthy();

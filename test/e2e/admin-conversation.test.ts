@@ -9,6 +9,7 @@ import type { TestServer } from "./support/server";
 import { AdminPage } from "./admin-support/admin-page";
 import { startAdminWorld } from "./admin-support/setup";
 import { apiVisitor, type ApiVisitor } from "./admin-support/visitor-api";
+import { SocketSwitch } from "./support/visitor";
 
 let server: TestServer;
 let browser: Browser;
@@ -90,6 +91,45 @@ describe("an open conversation", () => {
     const seen = await visitorThread(v);
     expect(seen.map((m) => m.text)).toContain("is the blue linen in stock?");
     expect(seen.filter((m) => m.attachments?.length)).toEqual([]);
+  });
+
+  it("keeps an older conversation opened from search in its tab and header when the inbox's first page no longer holds it", async () => {
+    const old = await apiVisitor(server.url, "demo", { trail: {} });
+    visitors.push(old);
+    await old.say("my order 9001 from last spring");
+    expect((await owner.api("POST", `/conversations/${old.conversationId}/resolve`)).status).toBe(200);
+    const newer = await apiVisitor(server.url, "demo", { trail: {} });
+    visitors.push(newer);
+    await newer.say("a newer question about 9002");
+    const label = `Visitor #${old.visitorId.slice(-4)}`;
+    const ops = await AdminPage.open(browser, server);
+    const sockets = await SocketSwitch.install(ops.context, /\/api\/v1\/admin\/(conversations\/[^/]+\/)?ws(\?|$)/);
+    await ops.login("demo", server.owner.email, server.owner.password);
+    const status = ops.page.locator("ec-inbox-list .status");
+    await expect.poll(() => status.textContent()).toMatch(/^Live/);
+    await ops.view("All");
+    await ops.page.locator("ec-inbox-list #q").fill("9001");
+    await ops.openConversation(old.conversationId);
+    const header = ops.page.locator("ec-conversation header");
+    await header.locator("h2", { hasText: label }).waitFor();
+    await header.locator("button", { hasText: "Reopen" }).waitFor();
+
+    // The site socket comes back. On a site with 200 newer conversations the inbox it greets
+    // with (the newest 200) does not hold this one: here, as if only the newer one were listed.
+    await sockets.off(1001);
+    await expect.poll(() => status.textContent()).toBe("Connecting…");
+    sockets.on();
+    await expect.poll(() => status.textContent(), { timeout: 20_000 }).toMatch(/^Live/);
+    const page = (await ops.api("GET", "/search?q=9002")).body.conversations;
+    expect(page.map((e: { id: string }) => e.id)).toEqual([newer.conversationId]);
+    sockets.inject({ type: "inbox", conversations: page });
+    await ops.page.locator("ec-inbox-list #q").fill("");
+    await ops.row(newer.conversationId).waitFor();
+    await ops.page.locator("ec-conversation .thread .text", { hasText: "my order 9001" }).waitFor();
+    expect(await header.locator("h2").textContent()).toContain(label);
+    expect(await header.locator("button", { hasText: "Reopen" }).count()).toBe(1);
+    expect(await ops.page.locator("ec-app [role=tab]").textContent()).toContain(label);
+    await ops.close();
   });
 });
 
