@@ -131,6 +131,42 @@ describe("an open conversation", () => {
     expect(await ops.page.locator("ec-app [role=tab]").textContent()).toContain(label);
     await ops.close();
   });
+
+  it("retries a failed upload into the conversation it was added to, after switching to another", async () => {
+    const a = await apiVisitor(server.url, "demo", { trail: {} });
+    const b = await apiVisitor(server.url, "demo", { trail: {} });
+    visitors.push(a, b);
+    await a.say("send me the invoice please");
+    await b.say("a different customer");
+    await owner.page.locator("ec-inbox-list #q").fill("");
+    await owner.view("All");
+    await owner.openConversation(a.conversationId);
+    await owner.page.locator("ec-composer .modes button", { hasText: "Reply" }).click();
+    // The first upload fails on the way (a dropped connection), later ones go through.
+    let failOnce = true;
+    await owner.page.route("**/api/v1/admin/conversations/*/files?*", (route) => {
+      if (failOnce && route.request().method() === "POST") {
+        failOnce = false;
+        return route.abort("connectionreset");
+      }
+      return route.continue();
+    });
+    await owner.page.locator("ec-attach input[type=file]").setInputFiles({
+      name: "invoice-a.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from("invoice for customer A\n"),
+    });
+    const failed = owner.page.locator("ec-attach li.failed");
+    await failed.waitFor();
+    await owner.openConversation(b.conversationId);
+    await owner.thread().filter({ hasText: "a different customer" }).waitFor();
+    expect(await owner.page.locator("ec-attach li").count()).toBe(0);
+    await owner.page.locator("ec-app [role=tab]", { hasText: `#${a.visitorId.slice(-4)}` }).click();
+    await failed.locator("button", { hasText: "Retry" }).click();
+    await owner.page.locator("ec-conversation .file", { hasText: "invoice-a.txt" }).waitFor();
+    await owner.page.unroute("**/api/v1/admin/conversations/*/files?*");
+    expect((await owner.api("GET", `/conversations/${b.conversationId}/files`)).body.files).toEqual([]);
+  });
 });
 
 /** The messages a visitor's tab is given when it connects now. */

@@ -51,6 +51,8 @@ const PAPERCLIP =
 
 interface Upload {
   clientId: string;
+  /** The conversation it was added to: it goes there, and shows there, whichever is open later. */
+  conversationId: string;
   name: string;
   source: Blob;
   blob?: Blob;
@@ -88,6 +90,7 @@ export class EcAttach extends LitElement {
     for (const file of files) {
       const u: Upload = {
         clientId: `f-${crypto.randomUUID()}`,
+        conversationId: this.conversationId,
         name: file.name || "image.png",
         source: file,
         progress: 0,
@@ -99,13 +102,15 @@ export class EcAttach extends LitElement {
   }
 
   override render() {
+    // One attach button serves every open conversation: it lists only this one's uploads.
+    const uploads = this.uploads.filter((u) => u.conversationId === this.conversationId);
     return html`<label class="button" title=${t("conversation.files.attach")}>
         <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d=${PAPERCLIP}></path></svg>
         <input type="file" multiple accept=${ACCEPTED_FILES} aria-label=${t("conversation.files.attach")}
           @change=${this.onPick} /></label>
       ${
-        this.uploads.length
-          ? html`<ul aria-live="polite">${this.uploads.map(
+        uploads.length
+          ? html`<ul aria-live="polite">${uploads.map(
               (u) => html`<li class=${u.progress < 0 ? "failed" : ""}>
         ${
           u.progress < 0
@@ -126,7 +131,7 @@ export class EcAttach extends LitElement {
       if (!u.blob) Object.assign(u, await prepareUpload(u.source, u.name));
       const q = new URLSearchParams({ name: u.name, clientId: u.clientId, ...(u.note ? { note: "1" } : {}) });
       await postWithProgress(
-        `/api/v1/admin/conversations/${this.conversationId}/files?${q}`,
+        `/api/v1/admin/conversations/${u.conversationId}/files?${q}`,
         u.blob!,
         (progress) => this.update1(u, { progress }),
         t("errors.network"),
