@@ -167,6 +167,25 @@ describe("an open conversation", () => {
     await owner.page.unroute("**/api/v1/admin/conversations/*/files?*");
     expect((await owner.api("GET", `/conversations/${b.conversationId}/files`)).body.files).toEqual([]);
   });
+
+  it("closes the transcript dialog when Alt+↓ moves to another conversation, so it cannot send that one's transcript to this visitor's address", async () => {
+    const a = await apiVisitor(server.url, "demo", { trail: {} });
+    const b = await apiVisitor(server.url, "demo", { trail: {} });
+    visitors.push(a, b);
+    await a.say("email me this chat please");
+    await b.say("another customer waiting");
+    await owner.page.locator("ec-inbox-list #q").fill("");
+    await owner.openConversation(a.conversationId);
+    await owner.page.locator("ec-transcript button.open-transcript").click();
+    const dialog = owner.page.locator("ec-transcript dialog");
+    await expect.poll(() => dialog.getAttribute("open")).toBe("");
+    await owner.page.locator("ec-transcript #transcript-to").fill("customer-a@example.com");
+    await owner.page.keyboard.press("Alt+ArrowDown");
+    await expect
+      .poll(() => owner.page.locator("ec-app [role=tab][aria-selected=true]").textContent())
+      .not.toContain(`#${a.visitorId.slice(-4)}`);
+    await expect.poll(() => dialog.getAttribute("open")).toBeNull();
+  });
 });
 
 /** The messages a visitor's tab is given when it connects now. */

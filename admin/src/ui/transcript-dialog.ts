@@ -4,7 +4,7 @@
  * `POST /conversations/:id/transcript {to?}`. A visitor without an email gets the
  * server's `no_email` shown as a request to type an address.
  */
-import { LitElement, css, html, nothing } from "lit";
+import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { customElement, property, query, state as litState } from "lit/decorators.js";
 import { ApiFailure, api } from "../api";
 import { Localized, serverText, t } from "../i18n";
@@ -29,6 +29,12 @@ export class EcTranscript extends LitElement {
   constructor() {
     super();
     new Localized(this);
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    // The dialog is about the conversation it was opened in: Alt+↑/↓ still move to another
+    // under it, and its Send would then email that one's transcript to this one's address.
+    if (changed.has("conversationId")) this.dialog?.close();
   }
 
   override render() {
