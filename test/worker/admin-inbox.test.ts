@@ -240,6 +240,25 @@ describe("visitor card and search", () => {
   });
 });
 
+describe("search after a message is deleted", () => {
+  it("no longer finds a conversation by the text of a message an operator deleted", async () => {
+    const { grant, tab } = await newVisitor(SITE, { trail: {} });
+    const seq = await tab.say("my card is 4929 1234 5678 9012, exp 09/29");
+    await eventually(async () => {
+      const found = (await expectJson(call("GET", "/search?q=4929%201234", owner), 200)).conversations;
+      expect(found.map((e: any) => e.id)).toEqual([grant.conversationId]);
+    });
+    await tab.say("oops, should I not have sent that?");
+    await expectJson(call("DELETE", `/conversations/${grant.conversationId}/messages/${seq}`, owner), 200);
+    expect((await expectJson(call("GET", "/search?q=4929%201234", owner), 200)).conversations).toEqual([]);
+    // What is still in the conversation is still found.
+    await eventually(async () => {
+      const found = (await expectJson(call("GET", "/search?q=should%20i%20not", owner), 200)).conversations;
+      expect(found.map((e: any) => e.id)).toEqual([grant.conversationId]);
+    });
+  });
+});
+
 describe("the inbox list between summaries", () => {
   /** The `conversation` frames a socket got for `id`, by the last seq they show. */
   const framesFor = (socket: Client, id: string) =>

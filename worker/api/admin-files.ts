@@ -5,7 +5,7 @@
  */
 import { ApiError, unwrap } from "../lib/errors";
 import { receiveUpload } from "../files/upload";
-import { adminRoutes } from "./admin-http";
+import { adminRoutes, siteOf } from "./admin-http";
 import { conversationIdOr404, redirectToFile } from "./files";
 import { conversationOr404 } from "./http";
 
@@ -42,5 +42,8 @@ adminFiles.delete("/conversations/:id/messages/:seq", async (c) => {
   const id = conversationIdOr404(c.req.param("id"));
   const seq = Number(c.req.param("seq"));
   if (!Number.isSafeInteger(seq) || seq < 1) throw new ApiError(404, "unknown_message", "no message with this seq");
-  return c.json(unwrap(await conversationOr404(c.env, id).deleteMessage(c.var.siteKey, seq)));
+  const deleted = unwrap(await conversationOr404(c.env, id).deleteMessage(c.var.siteKey, seq));
+  // The inbox search keeps the text of messages it was sent: the deleted one's goes too.
+  await siteOf(c).forgetMessageText(id, seq);
+  return c.json(deleted);
 });

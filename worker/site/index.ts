@@ -287,6 +287,9 @@ export class Site extends SocketObject {
   async hasConversation(id: string) {
     return inbox.isListed(this.host.sql, id);
   }
+  async forgetMessageText(conversationId: string, seq: number) {
+    inbox.forgetMessageText(this.host.sql, conversationId, seq);
+  }
   async searchInbox(query: string) {
     return inbox.searchInbox(this.host.sql, query);
   }

@@ -14,7 +14,7 @@ import { indexEntry } from "./search";
 import { InboxTraffic } from "./traffic";
 import { conversationFrame, decodePreview, listed, PREVIEWS_NOT_WANTED, type Preview } from "../../lib/inbox-preview";
 
-export { searchInbox } from "./search";
+export { forgetMessageText, searchInbox } from "./search";
 
 /** How long summaries gather before they are stored and fanned out together. */
 export const INBOX_BATCH_MS = 10;

@@ -1,7 +1,8 @@
 /**
  * Inbox search by message text, visitor name or email. The Site indexes the last message
  * of each summary it receives (so messages sent in one quick burst may be indexed only
- * partly) and the visitor's name and email (row seq 0). Text is lowercased in JS so that
+ * partly) and the visitor's name and email (row seq 0); a message an operator deletes is
+ * taken out. Text is lowercased in JS so that
  * Cyrillic matches regardless of case, which SQLite's LIKE does not do.
  */
 import type { InboxEntry } from "../../protocol";
@@ -34,4 +35,9 @@ export function searchInbox(sql: SqlStorage, query: string, limit = 50): InboxEn
     )
     .toArray()
     .map((r) => JSON.parse(r.entry) as InboxEntry);
+}
+
+/** An operator deleted a message: its text is no longer found (a card number sent by mistake). */
+export function forgetMessageText(sql: SqlStorage, conversationId: string, seq: number): void {
+  sql.exec("DELETE FROM search_text WHERE conversation_id = ? AND seq = ?", conversationId, seq);
 }
