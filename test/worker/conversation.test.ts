@@ -112,6 +112,20 @@ describe("conversation frames", () => {
     expect(welcome.conversation.readSeq).toEqual({ visitor: 1, operator: 1 });
   });
 
+  it("does not show an operator their own typing in their other windows", async () => {
+    const { grant, tab } = await newVisitor();
+    await tab.say("hi, anyone?");
+    const laptop = await operatorSocket(cookie, grant.conversationId);
+    const phone = await operatorSocket(cookie, grant.conversationId);
+    await laptop.hello();
+    await phone.hello();
+    laptop.send({ type: "typing" });
+    expect((await tab.next("typing")).author).toEqual({ kind: "operator", name: OWNER_NAME });
+    await laptop.say("hello from the laptop");
+    expect((await phone.next("message")).message.text).toBe("hello from the laptop");
+    expect(phone.frames.filter((f) => f.type === "typing")).toEqual([]);
+  });
+
   it("resumes with hello {lastSeq}: exactly the missed messages, no gap, no duplicate", async () => {
     const { grant, tab } = await newVisitor();
     await tab.say("one");

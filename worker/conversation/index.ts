@@ -439,8 +439,15 @@ export class Conversation extends SocketObject {
       peer.role === "operator"
         ? { kind: "operator" as const, ...(peer.name ? { name: peer.name } : {}) }
         : { kind: "visitor" as const };
-    // A visitor's own tabs do not need to see the visitor typing.
-    const targets = peer.role === "visitor" ? this.ctx.getWebSockets("operator") : this.ctx.getWebSockets();
+    // A visitor's own tabs do not need to see the visitor typing, nor an operator's other
+    // windows that operator ("Anna is typing…" on her phone while she types on her laptop).
+    const targets =
+      peer.role === "visitor"
+        ? this.ctx.getWebSockets("operator")
+        : this.ctx.getWebSockets().filter((s) => {
+            const other = peerOf(s);
+            return !(other?.role === "operator" && other.id === peer.id);
+          });
     broadcast(targets, { type: "typing", author }, ws);
   }
 
