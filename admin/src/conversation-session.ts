@@ -161,10 +161,15 @@ export class ConversationSession extends EventTarget {
         if (frame.more) this.raw({ type: "hello", lastSeq: this.lastSeq });
         else this.socket.healthy();
         break;
-      case "message":
+      case "message": {
         this.merge([frame.message]);
-        if (this.typing && frame.message.author.kind === "visitor") this.typing = null;
+        const { author } = frame.message;
+        const who =
+          author.kind === "visitor" ? "visitor" : author.kind === "operator" ? (author.name ?? "operator") : null;
+        // Whoever was shown typing (the visitor, or another operator) has sent it.
+        if (this.typing && this.typing.who === who) this.typing = null;
         break;
+      }
       case "ack": {
         const o = this.outgoing.get(frame.clientId);
         if (!o) break;

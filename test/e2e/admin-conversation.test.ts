@@ -186,6 +186,36 @@ describe("an open conversation", () => {
       .not.toContain(`#${a.visitorId.slice(-4)}`);
     await expect.poll(() => dialog.getAttribute("open")).toBeNull();
   });
+
+  it("stops showing another operator as typing once their answer arrives", async () => {
+    const invited = await owner.api("POST", "/team/invites", {
+      email: "olga@example.com",
+      name: "Olga",
+      role: "operator",
+    });
+    expect(invited.status).toBe(201);
+    const link = new URL(await owner.outboxLink("invite", "olga@example.com"));
+    const olga = await AdminPage.open(browser, server, link.pathname + link.search);
+    await olga.page.locator("ec-auth #password").fill("olga's long password");
+    await olga.page.locator("ec-auth button.primary").click();
+    await olga.page.locator("ec-inbox-list").waitFor();
+    const v = await apiVisitor(server.url, "demo", { trail: {} });
+    visitors.push(v);
+    await v.say("do you have linen napkins?");
+    await owner.page.locator("ec-inbox-list #q").fill("");
+    await owner.view("All");
+    await owner.openConversation(v.conversationId);
+    await olga.openConversation(v.conversationId);
+    await owner.thread().filter({ hasText: "linen napkins" }).waitFor();
+    await olga.thread().filter({ hasText: "linen napkins" }).waitFor();
+    const typing = owner.page.locator("ec-conversation .typing");
+    await olga.composer().fill("Yes, in four colours");
+    await expect.poll(() => typing.textContent()).toBe("Olga is typing…");
+    await olga.composer().press("Enter");
+    await owner.thread().filter({ hasText: "Yes, in four colours" }).waitFor();
+    expect(await typing.textContent()).toBe("");
+    await olga.close();
+  });
 });
 
 /** The messages a visitor's tab is given when it connects now. */
