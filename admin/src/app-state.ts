@@ -47,7 +47,7 @@ export class AppState extends EventTarget {
   alerts: AlertPrefs = DEFAULT_ALERTS;
   readonly inbox = new InboxStore(
     (prev, next) => this.onInboxChange(prev, next),
-    (id) => this.open.has(id),
+    (id) => this.open.has(id) || !!this.found?.some((e) => e.id === id),
   );
   readonly open = new Map<string, ConversationSession>();
   activeId: string | null = null;

@@ -78,7 +78,7 @@ export class InboxStore extends EventTarget {
   /**
    * `onChange` hears of each entry that changed while the socket is live, with the entry as
    * held before (undefined for a conversation new to this inbox). `heldOpen` tells the
-   * conversations open as tabs.
+   * conversations the operator has in front of them (open as tabs, found by the search shown).
    */
   constructor(
     private readonly onChange: (prev: InboxEntry | undefined, next: InboxEntry) => void = () => {},
@@ -128,8 +128,9 @@ export class InboxStore extends EventTarget {
 
   private onFrame(frame: SiteServerFrame): void {
     if (frame.type === "inbox") {
-      // The greeting lists the newest conversations only: an older one open in a tab (found by
-      // search) keeps what was known of it, or its tab and header would lose name and status.
+      // The greeting lists the newest conversations only: an older one open in a tab or found
+      // by the search shown keeps what was known of it, or its tab and header would lose name
+      // and status and its row would leave the search's results.
       const kept = [...this.entries.values()].filter((e) => this.heldOpen(e.id));
       this.entries.clear();
       for (const e of kept) this.entries.set(e.id, e);
