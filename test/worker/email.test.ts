@@ -627,3 +627,35 @@ describe("transcripts, notifications, failures", () => {
     expect(result.rows.sent).toMatchObject({ status: "sent", attempts: 1, lastError: null });
   });
 });
+
+describe("what a follow-up owes", () => {
+  it("sends no follow-up for an answer the operator deleted, and leaves it out of the one sent for the rest", async () => {
+    const { grant, tab, op, stub, address } = await chatWithEmail();
+    tab.close();
+    const wrong = await op.say("Your order 4411 ships to Jane Doe, 12 Elm Street.");
+    expect(await stub.deleteMessage(SITE, wrong)).toMatchObject({ seq: wrong });
+    await fire(stub, "followup");
+    await fire(stub, "followup");
+    expect(followupsTo(await outbox(), address)).toHaveLength(0);
+
+    await op.say("Sorry, that was meant for another customer. Yes, we ship to Riga.");
+    await fire(stub, "followup");
+    await fire(stub, "followup");
+    const [mail] = followupsTo(await outbox(), address);
+    expect(mail.message.text).toContain("Yes, we ship to Riga.");
+    // One answer and the visitor's question: no empty block where the deleted answer was.
+    expect(mail.message.text.match(/\(\d{1,2} [A-Za-z]+ \d{4}, \d\d:\d\d \(/g)).toHaveLength(2);
+    expect(mail.message.text).not.toMatch(/\):\n\n/);
+
+    // Nor does the transcript show an empty line from the operator where it was.
+    const res = await SELF.fetch(`${BASE}/api/v1/admin/conversations/${grant.conversationId}/transcript`, {
+      method: "POST",
+      headers: { Cookie: cookie, Origin: BASE, "Content-Type": "application/json" },
+      body: JSON.stringify({ to: address }),
+    });
+    expect(res.status).toBe(200);
+    const transcript = (await outbox()).find((m) => m.kind === "transcript" && m.to === address);
+    expect(transcript.message.text.match(/\(\d{1,2} [A-Za-z]+ \d{4}, \d\d:\d\d \(/g)).toHaveLength(2);
+    expect(transcript.message.text).not.toMatch(/\):\n\n/);
+  });
+});

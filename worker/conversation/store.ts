@@ -58,6 +58,12 @@ type MessageRow = {
 const VISIBLE_TO_VISITOR =
   "COALESCE(json_extract(meta, '$.internal'), 0) = 0 AND COALESCE(json_extract(meta, '$.unverifiedSender'), 0) = 0";
 
+/**
+ * Not a message an operator deleted. Sockets get its empty row (every tab must learn it is
+ * gone); an email has nothing to say of it.
+ */
+const NOT_DELETED = "COALESCE(json_extract(meta, '$.deleted'), 0) = 0";
+
 /** A message about to be stored; `seq` is given by the store. */
 export type NewMessage = Omit<Message, "seq">;
 
@@ -398,23 +404,23 @@ export class ConversationStore {
     return this.newestOfPerson ?? this.last();
   }
 
-  /** Operator answers (not internal notes) after `seq`, oldest first. */
+  /** Operator answers (not internal notes, not deleted) after `seq`, oldest first. */
   answersAfter(seq: number): Message[] {
     return this.sql
       .exec<MessageRow>(
         `SELECT * FROM messages WHERE seq > ? AND author_kind = 'operator'
-         AND COALESCE(json_extract(meta, '$.internal'), 0) = 0 ORDER BY seq`,
+         AND COALESCE(json_extract(meta, '$.internal'), 0) = 0 AND ${NOT_DELETED} ORDER BY seq`,
         seq,
       )
       .toArray()
       .map(toMessage);
   }
 
-  /** The `limit` messages before `seq` a visitor may see, oldest first (context for emails). */
+  /** The `limit` messages before `seq` a visitor may see, not deleted, oldest first (context for emails). */
   visibleBefore(seq: number, limit: number): Message[] {
     return this.sql
       .exec<MessageRow>(
-        `SELECT * FROM messages WHERE seq < ? AND ${VISIBLE_TO_VISITOR}
+        `SELECT * FROM messages WHERE seq < ? AND ${VISIBLE_TO_VISITOR} AND ${NOT_DELETED}
          ORDER BY seq DESC LIMIT ?`,
         seq,
         limit,
