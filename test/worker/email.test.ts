@@ -628,6 +628,36 @@ describe("transcripts, notifications, failures", () => {
   });
 });
 
+/**
+ * Holds the Site's next answer to `emailContext` for the visitor of `conversation` (as a
+ * busy Site would) until `release()`; `asked()` waits until the conversation has asked.
+ * Flags, not promises, cross between the objects: each side goes on in its own context.
+ */
+async function holdEmailContext(siteKey: string, conversation: DurableObjectStub) {
+  const visitorId = await runInDurableObject(
+    conversation,
+    (_i, s) => s.storage.sql.exec<{ visitor_id: string }>("SELECT visitor_id FROM conversation").one().visitor_id,
+  );
+  const flags = { asked: false, released: false };
+  const site = env.SITE.get(env.SITE.idFromName(siteKey));
+  await runInDurableObject(site as DurableObjectStub, async (instance: any, _state) => {
+    const proto = Object.getPrototypeOf(instance);
+    const original = proto.emailContext;
+    proto.emailContext = async function (this: unknown, id: string) {
+      if (id !== visitorId) return original.call(this, id);
+      proto.emailContext = original;
+      flags.asked = true;
+      while (!flags.released) await new Promise((r) => setTimeout(r, 10));
+      return original.call(this, id);
+    };
+    return true;
+  });
+  return {
+    asked: () => eventually(() => expect(flags.asked).toBe(true)),
+    release: () => void (flags.released = true),
+  };
+}
+
 describe("what a follow-up owes", () => {
   it("sends no follow-up for an answer the operator deleted, and leaves it out of the one sent for the rest", async () => {
     const { grant, tab, op, stub, address } = await chatWithEmail();
@@ -657,5 +687,20 @@ describe("what a follow-up owes", () => {
     const transcript = (await outbox()).find((m) => m.kind === "transcript" && m.to === address);
     expect(transcript.message.text.match(/\(\d{1,2} [A-Za-z]+ \d{4}, \d\d:\d\d \(/g)).toHaveLength(2);
     expect(transcript.message.text).not.toMatch(/\):\n\n/);
+  });
+
+  it("sends no follow-up when the visitor reads the answer in the widget while the email is being made", async () => {
+    const { tab, op, stub, address } = await chatWithEmail();
+    const seq = await op.say("Yes, we ship to Riga.");
+    await tab.next("message");
+    await fire(stub, "followup"); // learns the site's delay and waits for it
+    const site = await holdEmailContext(SITE, stub);
+    const sending = fire(stub, "followup");
+    await site.asked();
+    tab.send({ type: "read", seq });
+    await op.next("read");
+    site.release();
+    await sending;
+    expect(followupsTo(await outbox(), address)).toHaveLength(0);
   });
 });

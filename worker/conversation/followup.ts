@@ -34,29 +34,42 @@ export async function runFollowup(host: ConversationHost, job: { ready?: boolean
   const due = answers[0]!.at + ctx.followupDelayMs;
   if (!job.ready && Date.now() < due) return host.timers.set(FOLLOWUP_TIMER, due, { ready: true });
 
-  const thread: string[] = JSON.parse(state.email_thread ?? "[]");
-  const messageId = newMessageId(ctx.senderDomain);
   const token = await unsubscribeToken(state.email, state.site_key, host.env.TOKEN_SECRET);
   const unsubscribeUrl = `${ctx.publicUrl}/api/v1/unsubscribe?t=${encodeURIComponent(token)}`;
   const files = { siteKey: state.site_key, conversationId: host.id, publicUrl: ctx.publicUrl };
+  const linked = await withFileLinks(host.env, files, answers);
+  const context = await withFileLinks(host.env, files, host.store.visibleBefore(answers[0]!.seq, 4));
+  const replyTo = host.env.INBOUND_DOMAIN
+    ? await replyAddress(host.id, host.env.TOKEN_SECRET, host.env.INBOUND_DOMAIN)
+    : undefined;
+  // Read again after the awaits: meanwhile the visitor may have read the answers in the
+  // widget, left another address, deleted one, or the conversation was erased. An answer
+  // read there is not emailed; when the first were read, the timer counts the delay again
+  // from the first still owed.
+  const now = host.store.state();
+  if (now?.email !== state.email) return;
+  const owed = new Set(host.store.answersAfter(Math.max(now.visitor_read_seq, now.followup_seq)).map((a) => a.seq));
+  if (!owed.size) return;
+  if (!owed.has(answers[0]!.seq)) return host.timers.set(FOLLOWUP_TIMER, Date.now(), {});
+
+  const thread: string[] = JSON.parse(now.email_thread ?? "[]");
+  const messageId = newMessageId(ctx.senderDomain);
   const composed = followupEmail({
     site: ctx.siteName,
     ...readerOf(host, ctx),
-    visitorName: state.visitor_name,
-    answers: await withFileLinks(host.env, files, answers),
-    context: await withFileLinks(host.env, files, host.store.visibleBefore(answers[0]!.seq, 4)),
+    visitorName: now.visitor_name,
+    answers: linked.filter((a) => owed.has(a.seq)),
+    context,
     chatUrl: ctx.chatUrl,
     unsubscribeUrl,
   });
   await site.sendMail({
     kind: "followup",
-    to: state.email,
-    ...(state.visitor_name ? { toName: state.visitor_name } : {}),
+    to: now.email,
+    ...(now.visitor_name ? { toName: now.visitor_name } : {}),
     ...composed,
     conversationId: host.id,
-    ...(host.env.INBOUND_DOMAIN
-      ? { replyTo: await replyAddress(host.id, host.env.TOKEN_SECRET, host.env.INBOUND_DOMAIN) }
-      : {}),
+    ...(replyTo ? { replyTo } : {}),
     messageId,
     ...(thread.length ? { inReplyTo: thread.at(-1)!, references: thread.slice(-10) } : {}),
     // One-click unsubscribe (RFC 8058) needs https; a local run over http keeps only the link in the text.
@@ -64,6 +77,8 @@ export async function runFollowup(host: ConversationHost, job: { ready?: boolean
     headers: { "Auto-Submitted": "auto-generated" },
     secrets: [token],
   });
+  // Erased while the Site sent it: nothing is written into the emptied object.
+  if (!host.store.state()) return;
   host.store.update({
     followup_seq: answers.at(-1)!.seq,
     email_thread: JSON.stringify([...thread, messageId].slice(-20)),
