@@ -121,6 +121,29 @@ describe("asking for the rating", () => {
     expect(await tab.next("error")).toMatchObject({ code: "not_resolved" });
   });
 
+  it("emails the rating in the language the visitor wrote in, as their follow-ups are, though the page said English", async () => {
+    const trail = { pages: [{ url: "https://shop.example/lamps", at: Date.now() }] };
+    const grant = await startSession(SITE, { locale: "en", trail });
+    const tab = await visitorSocket(grant);
+    await tab.hello();
+    await tab.say("Здравствуйте! Доставляете ли вы лампы во Владивосток?");
+    tab.send({ type: "contact", email: "vladivostok@example.ru" });
+    await tab.next("contact");
+    const op = await operatorSocket(owner, grant.conversationId);
+    await op.hello();
+    op.send({ type: "message", clientId: crypto.randomUUID(), text: "Да, доставка занимает 5 дней." });
+    await op.next("ack");
+    tab.close();
+    await eventually(async () => {
+      await expectJson(call("POST", `/conversations/${grant.conversationId}/reopen`, owner), 200);
+      await expectJson(call("POST", `/conversations/${grant.conversationId}/resolve`, owner), 200);
+      const mail = (await outbox()).find((m) => m.kind === "rating" && m.conversationId === grant.conversationId);
+      expect(mail).toBeTruthy();
+      expect(mail.subject).toMatch(/^Как вам помог/);
+      expect(mail.message.text).not.toMatch(/How would you rate/);
+    });
+  });
+
   it("emails a visitor who left, in their language; the link's page records on POST only, once", async () => {
     const trail = {
       landing: "https://shop.example/delivery",

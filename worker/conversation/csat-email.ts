@@ -3,9 +3,9 @@
  * email in the conversation's language with a signed link per score (worker/email/rating.ts).
  * The link opens a page that records the score on its POST (api/rate.ts).
  */
-import { normalizeLocale } from "../autoreply";
 import { ratingEmail, ratingToken } from "../email/rating";
 import type { ConversationHost } from "./host";
+import { conversationLocale } from "./language";
 import type { ConversationState } from "./store";
 
 export async function askByEmail(host: ConversationHost, asked: ConversationState): Promise<void> {
@@ -17,7 +17,8 @@ export async function askByEmail(host: ConversationHost, asked: ConversationStat
   const state = host.store.state();
   if (!ctx || !state?.email || state.status !== "resolved" || state.rating !== null) return;
   if (host.sockets("visitor").length > 0) return;
-  const locale = normalizeLocale(state.locale ?? ctx.siteLocale);
+  // The language its follow-ups and transcript speak: the visitor's words, else the widget's.
+  const locale = conversationLocale(host.store.visitorTexts(20), state.locale, ctx.visitorLocale, ctx.siteLocale);
   const token = await ratingToken(
     host.env.TOKEN_SECRET,
     { siteKey: state.site_key, conversationId: host.id, locale, scale: ctx.ratingScale },

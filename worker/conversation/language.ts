@@ -1,5 +1,5 @@
 /**
- * The language and clock a conversation's emails (follow-ups, transcripts) are written for:
+ * The language and clock a conversation's emails (follow-ups, transcripts, the rating email) are written for:
  * the visitor's, not the shop's.
  */
 import { normalizeLocale, pickTimezone, type Locale } from "../autoreply";
