@@ -159,6 +159,32 @@ describe("attachments of a visitor's email reply", () => {
     expect(res.headers.get("Content-Type")).toBe("image/png");
   });
 
+  it("lets the visitor see the files of an email from another address once an operator accepts it", async () => {
+    const { grant, tab } = await visitorWithEmail();
+    const op = await operatorSocket(cookie, grant.conversationId);
+    await op.hello();
+    const to = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example");
+    // From ann@example.com, not the visitor's address: held for the operator.
+    const raw = multipart(to, "<files-held@example.com>", [
+      { name: "blue.png", type: "image/png", bytes: fx.png(320, 200) },
+    ]);
+    expect(await handleInboundEmail(inbound(raw, to), env)).toMatchObject({ outcome: "stored" });
+    const { message: held } = await op.next("message");
+    expect(held.meta.unverifiedSender).toBe(true);
+    op.send({ type: "acceptEmail", seq: held.seq });
+    const { message: copy } = await tab.next("message");
+    expect(copy).toMatchObject({ text: "Here are the photos.", author: { kind: "guest" } });
+    expect(copy.attachments).toEqual([expect.objectContaining({ name: "blue.png", type: "image/png" })]);
+    const res = await SELF.fetch(
+      `${BASE}/api/v1/conversations/${grant.conversationId}/files/${copy.attachments[0].id}?token=${encodeURIComponent(grant.visitorToken)}`,
+    );
+    expect(res.headers.get("Content-Type")).toBe("image/png");
+    // The held original is the operators' alone: deleting it leaves the visitor's copy whole.
+    const stub = env.CONVERSATION.get(env.CONVERSATION.idFromString(grant.conversationId));
+    await stub.deleteMessage(SITE, held.seq);
+    expect(await keys(grant.conversationId)).toHaveLength(1);
+  });
+
   it("keeps within the site's limits", async () => {
     const site = "files-mail-small";
     await createSite(site);

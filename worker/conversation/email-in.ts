@@ -10,7 +10,7 @@ import { sha256Hex } from "../lib/crypto";
 import { failure, isFailure, type Failure } from "../lib/errors";
 import { MAX_TEXT, type Attachment, type Message } from "../protocol";
 import { emailFilesThatFit } from "../files/conversation";
-import { OVER_CONVERSATION_LIMIT } from "../files/ledger";
+import { moveFiles, OVER_CONVERSATION_LIMIT } from "../files/ledger";
 import type { ConversationHost } from "./host";
 
 export interface InboundEmail {
@@ -78,8 +78,8 @@ export async function receiveEmail(
 /**
  * An operator lets a held email (`meta.unverifiedSender`) into the conversation: the held row
  * is marked with the seq of its accepted copy, and the copy enters as the sender's own
- * message (author `guest`, named by the address it came from), which the visitor sees as
- * "x@y by email", not as theirs. Accepting twice returns the same copy; a discarded email
+ * message (author `guest`, named by the address it came from) with the email's files, which
+ * the visitor sees as "x@y by email", not as theirs. Accepting twice returns the same copy; a discarded email
  * cannot be accepted.
  */
 export function acceptHeldEmail(
@@ -101,7 +101,10 @@ export function acceptHeldEmail(
     at: held.at,
     channel: "email",
     meta: { ...meta, acceptedFrom: seq, acceptedBy: operatorId },
+    // The email's files go with its words: the visitor sees them on the copy.
+    ...(held.attachments?.length ? { attachments: held.attachments } : {}),
   });
+  if (held.attachments?.length) moveFiles(host.sql, seq, accepted.seq, "guest");
   const marked = host.store.setMeta(seq, { ...held.meta, acceptedAs: accepted.seq });
   return { held: marked, accepted };
 }

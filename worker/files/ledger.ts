@@ -66,6 +66,14 @@ export function hasFile(sql: SqlStorage, id: string): boolean {
   return sql.exec("SELECT 1 FROM files WHERE id = ?", id).toArray().length > 0;
 }
 
+/**
+ * Gives the files of message `from` to message `to` (an accepted email's copy): they are
+ * the copy's now, deleted with it, and no longer with the held original.
+ */
+export function moveFiles(sql: SqlStorage, from: number, to: number, author: AuthorKind): void {
+  sql.exec("UPDATE files SET seq = ?, author_kind = ? WHERE seq = ?", to, author, from);
+}
+
 /** Forgets the files of message `seq`; returns their ids (for R2). */
 export function forgetFilesOf(sql: SqlStorage, seq: number): string[] {
   const ids = sql
