@@ -703,4 +703,24 @@ describe("what a follow-up owes", () => {
     await sending;
     expect(followupsTo(await outbox(), address)).toHaveLength(0);
   });
+
+  it("waits the site's delay from an answer posted after the visitor read the one the timer was set for", async () => {
+    const { tab, op, stub, address } = await chatWithEmail();
+    const first = await op.say("Yes, we ship to Riga.");
+    await tab.next("message");
+    await fire(stub, "followup"); // learns the site's delay: due 2 minutes after the first answer
+    tab.send({ type: "read", seq: first });
+    await op.next("read");
+    await op.say("It takes three days."); // the tab is hidden now: not read yet
+    await fire(stub, "followup"); // the first answer's time has come, but it was read
+    expect(followupsTo(await outbox(), address)).toHaveLength(0);
+    const due = await runInDurableObject(
+      stub,
+      (_i, s) => s.storage.sql.exec<{ due: number }>("SELECT due FROM timers WHERE kind = 'followup'").one().due,
+    );
+    expect(due).toBeGreaterThan(Date.now() + 60_000);
+    await fire(stub, "followup");
+    const [mail] = followupsTo(await outbox(), address);
+    expect(mail.message.text).toContain("It takes three days.");
+  });
 });

@@ -22,8 +22,17 @@ export async function answerPosted(host: ConversationHost, at: number): Promise<
   await host.timers.set(FOLLOWUP_TIMER, at, {});
 }
 
+/**
+ * The timer's job: `ready` once the site's delay was waited for, counted from the answer
+ * `first` (a seq). Jobs stored before `first` was kept have none.
+ */
+interface FollowupJob {
+  ready?: boolean;
+  first?: number;
+}
+
 /** The timer's handler: sends the unseen answers, or nothing if the visitor saw them. */
-export async function runFollowup(host: ConversationHost, job: { ready?: boolean }): Promise<void> {
+export async function runFollowup(host: ConversationHost, job: FollowupJob): Promise<void> {
   const state = host.store.state();
   if (!state?.email) return;
   const answers = host.store.answersAfter(Math.max(state.visitor_read_seq, state.followup_seq));
@@ -32,7 +41,11 @@ export async function runFollowup(host: ConversationHost, job: { ready?: boolean
   const ctx = await site.emailContext(state.visitor_id);
   if (!ctx) return;
   const due = answers[0]!.at + ctx.followupDelayMs;
-  if (!job.ready && Date.now() < due) return host.timers.set(FOLLOWUP_TIMER, due, { ready: true });
+  // The wait was for the first answer then unseen; when the visitor has read it since, the
+  // delay counts from the first they have not.
+  const waited = job.ready && (job.first === undefined || job.first === answers[0]!.seq);
+  if (!waited && Date.now() < due)
+    return host.timers.set(FOLLOWUP_TIMER, due, { ready: true, first: answers[0]!.seq } satisfies FollowupJob);
 
   const token = await unsubscribeToken(state.email, state.site_key, host.env.TOKEN_SECRET);
   const unsubscribeUrl = `${ctx.publicUrl}/api/v1/unsubscribe?t=${encodeURIComponent(token)}`;
