@@ -1,5 +1,7 @@
 import { SELF, env, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { handleInboundEmail } from "../../worker/api/inbound-email";
+import { replyAddress } from "../../worker/email";
 import { ratingToken } from "../../worker/email/rating";
 import { localDay } from "../../worker/reports";
 import { call, expectJson } from "./admin-helpers";
@@ -193,6 +195,53 @@ describe("asking for the rating", () => {
     const again = await ratePost({ t, r: "1" });
     expect(again.status).toBe(409);
     expect(await again.text()).toContain("уже оценён");
+  });
+
+  it("takes a reply to the rating email into the conversation, as replies to follow-ups are", async () => {
+    const grant = await startSession(SITE);
+    const tab = await visitorSocket(grant);
+    await tab.hello();
+    await tab.say("Is the lamp dimmable?");
+    tab.send({ type: "contact", email: "replier@example.com" });
+    await tab.next("contact");
+    const op = await operatorSocket(owner, grant.conversationId);
+    await op.hello();
+    op.send({ type: "message", clientId: crypto.randomUUID(), text: "Yes, it is." });
+    await op.next("ack");
+    tab.close();
+    let mail: any;
+    await eventually(async () => {
+      await expectJson(call("POST", `/conversations/${grant.conversationId}/reopen`, owner), 200);
+      await expectJson(call("POST", `/conversations/${grant.conversationId}/resolve`, owner), 200);
+      mail = (await outbox()).find((m) => m.kind === "rating" && m.conversationId === grant.conversationId);
+      expect(mail).toBeTruthy();
+    });
+    const to = mail.message.replyTo?.address;
+    expect(to).toBe(await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example"));
+    const raw = [
+      "From: <replier@example.com>",
+      `To: ${to}`,
+      "Subject: Re: How did Shop do?",
+      "Message-ID: <rating-reply@example.com>",
+      "Content-Type: text/plain; charset=utf-8",
+      "",
+      "5 stars, but the lamp flickers now. Can you help?",
+      "",
+    ].join("\r\n");
+    const bytes = new TextEncoder().encode(raw);
+    const message = {
+      from: "replier@example.com",
+      to,
+      headers: new Headers(),
+      rawSize: bytes.length,
+      raw: new Response(bytes).body!,
+      setReject: () => {},
+    } as unknown as ForwardableEmailMessage;
+    expect(await handleInboundEmail(message, env)).toMatchObject({ outcome: "stored" });
+    await eventually(async () => {
+      const frames = op.frames.filter((f: any) => f.type === "message").map((f: any) => f.message.text);
+      expect(frames).toContain("5 stars, but the lamp flickers now. Can you help?");
+    });
   });
 
   it("sends no rating email for a conversation reopened while the email was being made", async () => {

@@ -3,6 +3,7 @@
  * email in the conversation's language with a signed link per score (worker/email/rating.ts).
  * The link opens a page that records the score on its POST (api/rate.ts).
  */
+import { replyAddress } from "../email";
 import { ratingEmail, ratingToken } from "../email/rating";
 import type { ConversationHost } from "./host";
 import { conversationLocale } from "./language";
@@ -11,6 +12,11 @@ import type { ConversationState } from "./store";
 export async function askByEmail(host: ConversationHost, asked: ConversationState): Promise<void> {
   if (!asked.email) return;
   const site = host.site();
+  // A visitor who answers the email in words ("the lamp flickers now") reaches the
+  // conversation, as with a follow-up; without it their reply went to the sender address.
+  const replyTo = host.env.INBOUND_DOMAIN
+    ? await replyAddress(host.id, host.env.TOKEN_SECRET, host.env.INBOUND_DOMAIN)
+    : undefined;
   const ctx = await site.emailContext(asked.visitor_id);
   // What decided is read again after asking the Site: meanwhile the operator may have
   // reopened it, the visitor rated it or came back to a tab, or it was erased.
@@ -36,6 +42,7 @@ export async function askByEmail(host: ConversationHost, asked: ConversationStat
     ...(state.visitor_name ? { toName: state.visitor_name } : {}),
     ...composed,
     conversationId: host.id,
+    ...(replyTo ? { replyTo } : {}),
     headers: { "Auto-Submitted": "auto-generated" },
     secrets: [token],
   });
