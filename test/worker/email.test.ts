@@ -723,4 +723,24 @@ describe("what a follow-up owes", () => {
     const [mail] = followupsTo(await outbox(), address);
     expect(mail.message.text).toContain("It takes three days.");
   });
+
+  it("shows a Russian visitor the unsubscribe page of their follow-up in Russian", async () => {
+    const address = `unsub${crypto.randomUUID().slice(0, 6)}@example.ru`;
+    const { op, stub } = await visitorFrom("en", "Europe/Moscow", "Здравствуйте! Есть ли доставка в Казань?", address);
+    await op.say("Да, доставка в Казань занимает 3 дня.");
+    await fire(stub, "followup");
+    await fire(stub, "followup");
+    const [seen] = followupsTo(await outbox(), address);
+    expect(seen.subject).toMatch(/^Новый ответ/);
+    const mail = (await mailboxOf(SITE, address)).find((m) => m.id === seen.id)!;
+    const link = mail.message.text.match(/Больше не присылать письма об этом чате: (\S+)/)?.[1];
+    expect(link, mail.message.text).toBeTruthy();
+    const page = await SELF.fetch(link!.replace("https://chat.example", BASE));
+    const html = await page.text();
+    expect(html).toContain('lang="ru"');
+    expect(html).toContain("<button>Отписаться</button>");
+    expect(html).not.toMatch(/Unsubscribe|will no longer/);
+    const done = await SELF.fetch(link!.replace("https://chat.example", BASE), { method: "POST" });
+    expect(await done.text()).toContain("больше не будет получать");
+  });
 });

@@ -48,7 +48,6 @@ export async function runFollowup(host: ConversationHost, job: FollowupJob): Pro
     return host.timers.set(FOLLOWUP_TIMER, due, { ready: true, first: answers[0]!.seq } satisfies FollowupJob);
 
   const token = await unsubscribeToken(state.email, state.site_key, host.env.TOKEN_SECRET);
-  const unsubscribeUrl = `${ctx.publicUrl}/api/v1/unsubscribe?t=${encodeURIComponent(token)}`;
   const files = { siteKey: state.site_key, conversationId: host.id, publicUrl: ctx.publicUrl };
   const linked = await withFileLinks(host.env, files, answers);
   const context = await withFileLinks(host.env, files, host.store.visibleBefore(answers[0]!.seq, 4));
@@ -67,9 +66,12 @@ export async function runFollowup(host: ConversationHost, job: FollowupJob): Pro
 
   const thread: string[] = JSON.parse(now.email_thread ?? "[]");
   const messageId = newMessageId(ctx.senderDomain);
+  const reader = readerOf(host, ctx);
+  // The page the link opens speaks the email's language.
+  const unsubscribeUrl = `${ctx.publicUrl}/api/v1/unsubscribe?t=${encodeURIComponent(token)}&lang=${reader.locale}`;
   const composed = followupEmail({
     site: ctx.siteName,
-    ...readerOf(host, ctx),
+    ...reader,
     visitorName: now.visitor_name,
     answers: linked.filter((a) => owed.has(a.seq)),
     context,
