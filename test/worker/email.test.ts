@@ -285,6 +285,20 @@ describe("inbound email", () => {
     await op.none("message");
   });
 
+  it("keeps the visitor's words below a line of theirs that says who wrote what at what time", async () => {
+    const { grant, op, address } = await chatWithEmail();
+    const to = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example");
+    const cases = [
+      "Добрый день.\nВ 10:00 ваш курьер мне пишет:\n«буду через час»\nНо так и не приехал.",
+      'Hello.\nAt 10:00 your courier wrote:\n"arriving in an hour"\nBut nobody came.',
+    ];
+    for (const [i, body] of cases.entries()) {
+      const mail = inbound(replyMime(to, `<courier-${i}@example.com>`, "", body, address), to);
+      expect(await handleInboundEmail(mail.message, env)).toMatchObject({ outcome: "stored" });
+      expect((await op.next("message")).message.text).toBe(body);
+    }
+  });
+
   it("stores a reply that is nothing but a quote whole, never as an empty message", async () => {
     const { grant, op } = await chatWithEmail();
     const to = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example");

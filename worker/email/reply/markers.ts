@@ -34,6 +34,8 @@ const DATE_FIRST = /^\d{4}[/.-]\d{1,2}[/.-]\d{1,2}\b.{0,120}<[^<>\s]+@[^<>\s]+>\
 // Times are written 10:00 and, in the Nordic countries, Finland and some Apple locales, 10.00.
 export const TIME = /\d{1,2}[:.]\d{2}/;
 const SENTENCE_END = /[.!?…)"»]$/u;
+/** A date as attributions write it: with the year, or all in digits (03.11.26, 11/3/26). */
+const DATE = /\d{4}|\b\d{1,2}[./-]\d{1,2}[./-]\d{2}\b/;
 
 /** Whether a (possibly unwrapped) line is an attribution: "On …, Anna <a@b> wrote:". */
 export function isAttribution(raw: string): boolean {
@@ -45,7 +47,8 @@ export function isAttribution(raw: string): boolean {
     .replace(/[-–—\s]{2,}$/, "")
     .trim();
   if (line.length < 8 || line.length > 300) return false;
-  const dated = /\d/.test(line) || ADDRESS.test(line);
+  // A time alone is prose ("At 10:00 your courier wrote:"); clients write a date or an address.
+  const dated = DATE.test(line) || ADDRESS.test(line);
   // Android clients frame a bare one in dashes: "---- Anna wrote ----"; the frame is the evidence.
   const framed = /^[-–—]{2,}/.test(raw.trim()) && /[-–—]{2,}$/.test(raw.trim());
   // "sent" is common in prose ("On 3 Nov I sent:"), so it needs a time or an address too.
