@@ -229,6 +229,27 @@ describe("follow-ups and transcripts in the visitor's language and time zone", (
     expect(mail.message.html).toContain("Открыть чат");
   });
 
+  it("keeps writing to a Russian visitor in Russian when a stranger's English email is held in their conversation", async () => {
+    const address = `ruheld${crypto.randomUUID().slice(0, 6)}@example.ru`;
+    const { op, stub, grant } = await visitorFrom(
+      "en",
+      "Europe/Moscow",
+      "Здравствуйте! Доставляете ли вы лампы во Владивосток?",
+      address,
+    );
+    const to = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example");
+    const spam =
+      "Dear customer, your parcel is waiting at our depot. Please confirm your shipping address and pay the customs fee today.";
+    const held = inbound(replyMime(to, "<spam-held@example.net>", "", spam, "parcel@example.net"), to);
+    expect(await handleInboundEmail(held.message, env)).toMatchObject({ outcome: "stored" });
+    expect((await op.next("message")).message.meta.unverifiedSender).toBe(true);
+    await op.say("Да, доставка во Владивосток занимает 5 дней.");
+    await fire(stub, "followup");
+    await fire(stub, "followup");
+    const [mail] = followupsTo(await outbox(), address);
+    expect(mail.subject).toMatch(/^Новый ответ от /);
+  });
+
   it("writes to an English visitor in New York in English, with New York time and its zone", async () => {
     const address = `en${crypto.randomUUID().slice(0, 6)}@example.com`;
     const { op, stub, grant } = await visitorFrom(

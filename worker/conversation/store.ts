@@ -430,11 +430,15 @@ export class ConversationStore {
       .reverse();
   }
 
-  /** The texts of the visitor's newest `limit` messages (what their language is judged by). */
+  /**
+   * The texts of the visitor's newest `limit` messages (what their language is judged by);
+   * not emails held for another sender, which are not the visitor's words.
+   */
   visitorTexts(limit: number): string[] {
     return this.sql
       .exec<{ text: string }>(
-        "SELECT text FROM messages WHERE author_kind = 'visitor' ORDER BY seq DESC LIMIT ?",
+        `SELECT text FROM messages WHERE author_kind = 'visitor'
+         AND COALESCE(json_extract(meta, '$.unverifiedSender'), 0) = 0 ORDER BY seq DESC LIMIT ?`,
         limit,
       )
       .toArray()
