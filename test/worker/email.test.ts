@@ -2,6 +2,7 @@ import { SELF, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare
 import { beforeAll, describe, expect, it } from "vitest";
 import { handleInboundEmail } from "../../worker/api/inbound-email";
 import { EmailSendError, replyAddress } from "../../worker/email";
+import { hmacSha256, toHex } from "../../worker/lib/crypto";
 import {
   BASE,
   createSite,
@@ -777,5 +778,30 @@ describe("what a follow-up owes", () => {
     expect(html).not.toMatch(/Unsubscribe|will no longer/);
     const done = await SELF.fetch(link!.replace("https://chat.example", BASE), { method: "POST" });
     expect(await done.text()).toContain("больше не будет получать");
+  });
+
+  it("sends no follow-up for an operator's first message to a shop customer who never wrote", async () => {
+    const site = "mail-proactive";
+    const { identitySecret } = await createSite(site);
+    const own = await login(site);
+    await noAutoReplies(own);
+    const address = `cust${crypto.randomUUID().slice(0, 6)}@example.com`;
+    const hash = toHex(await hmacSha256(identitySecret, `user-7\n${address}`));
+    const url = "https://shop.example/lamps";
+    const grant = await startSession(site, {
+      identity: { userId: "user-7", email: address, name: "Ann", hash },
+      visit: { landing: url, pages: [{ url, title: "Lamps", at: Date.now() }] },
+    });
+    const started = await SELF.fetch(`${BASE}/api/v1/admin/online/${grant.visitorId}/message`, {
+      method: "POST",
+      headers: { Cookie: own, Origin: BASE, "Content-Type": "application/json" },
+      body: JSON.stringify({ text: "Hello! Can I help you choose a lamp?" }),
+    });
+    expect(started.status).toBe(200);
+    const stub = env.CONVERSATION.get(env.CONVERSATION.idFromString(grant.conversationId));
+    await fire(stub, "followup");
+    await fire(stub, "followup");
+    const res = await SELF.fetch(`${BASE}/api/v1/admin/outbox`, { headers: { Cookie: own } });
+    expect(followupsTo(((await res.json()) as any).messages, address)).toEqual([]);
   });
 });

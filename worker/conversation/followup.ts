@@ -9,6 +9,7 @@ import { followupEmail, newMessageId, replyAddress, transcriptEmail, unsubscribe
 import { withFileLinks } from "../files/email";
 import type { EmailContext } from "../site/mail/settings";
 import type { ConversationHost } from "./host";
+import type { ConversationState } from "./store";
 import { conversationLocale, conversationTimezone } from "./language";
 
 export const FOLLOWUP_TIMER = "followup";
@@ -17,6 +18,7 @@ export const FOLLOWUP_TIMER = "followup";
 export async function answerPosted(host: ConversationHost, at: number): Promise<void> {
   const state = host.store.state();
   if (!state?.email || host.timers.get(FOLLOWUP_TIMER)) return; // several answers → one email
+  if (!askedSomething(state)) return;
   if (!host.store.answersAfter(Math.max(state.visitor_read_seq, state.followup_seq)).length) return;
   // Runs at once, off the message path, to learn the site's delay; then waits for it.
   await host.timers.set(FOLLOWUP_TIMER, at, {});
@@ -34,7 +36,7 @@ interface FollowupJob {
 /** The timer's handler: sends the unseen answers, or nothing if the visitor saw them. */
 export async function runFollowup(host: ConversationHost, job: FollowupJob): Promise<void> {
   const state = host.store.state();
-  if (!state?.email) return;
+  if (!state?.email || !askedSomething(state)) return;
   const answers = host.store.answersAfter(Math.max(state.visitor_read_seq, state.followup_seq));
   if (!answers.length) return;
   const site = host.site();
@@ -98,6 +100,15 @@ export async function runFollowup(host: ConversationHost, job: FollowupJob): Pro
     followup_seq: answers.at(-1)!.seq,
     email_thread: JSON.stringify([...thread, messageId].slice(-20)),
   });
+}
+
+/**
+ * Whether the visitor has written in this conversation. An operator's first message to a
+ * visitor who never wrote (a proactive one, to a shop customer whose email is known) answers
+ * nothing: mailing it as "we answered your question" would be unsolicited.
+ */
+function askedSomething(state: ConversationState): boolean {
+  return state.first_visitor_at !== null;
 }
 
 /** The language and zone the visitor reads in (see ./language.ts). */
