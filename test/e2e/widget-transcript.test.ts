@@ -278,6 +278,29 @@ describe("the transcript by email", () => {
   });
 });
 
+describe("the transcript's email field and the visitor's choices", () => {
+  test("'No thanks' to the transcript's email field: it stays away when the team answers", async () => {
+    const visitor = await Visitor.open(browser, server);
+    await startConversation(visitor, "Can I return the wool blanket after a month?");
+    await more(visitor).click();
+    await menuItem(visitor).click();
+    await expect.poll(() => focused(visitor), { timeout: 5_000 }).toBe("email");
+    await visitor.page.locator("edge-chat .contact .decline").click();
+    await expect.poll(() => emailField(visitor).count()).toBe(0);
+
+    // The team answers: the field the visitor turned down must not come back.
+    const { conversationId } = (await visitor.session())!;
+    const socket = await operator.join(conversationId);
+    await socket.say("Yes, within 60 days.");
+    await expect
+      .poll(() => visitor.page.locator("edge-chat .log").textContent(), { timeout: 10_000 })
+      .toContain("Yes, within 60 days.");
+    expect(await emailField(visitor).count()).toBe(0);
+    expect(await status(visitor)).toBe("");
+    await visitor.close();
+  });
+});
+
 describe("the budget", () => {
   test("the transcript lives in the extras bundle: the component stays within 15 KB gzip", () => {
     const dir = path.resolve(import.meta.dirname, "../../dist/assets/w");

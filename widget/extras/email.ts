@@ -19,6 +19,8 @@ export class EmailField {
   #saved = false;
   #reason: EmailReason = "emailAsk";
   #host: EdgeChat;
+  /** The visitor said "No thanks": a feature that asked for the address gives up (the transcript). */
+  onDecline?: () => void;
 
   constructor(host: EdgeChat) {
     this.#host = host;
@@ -66,6 +68,7 @@ export class EmailField {
   #onDecline = (): void => {
     this.#declined(this.#host.chat.session?.conversationId ?? null);
     this.#host.chat.askEmail = false;
+    this.onDecline?.();
     this.#host.requestUpdate();
     this.#host.renderRoot.querySelector<HTMLElement>(".composer textarea")?.focus();
   };

@@ -25,6 +25,10 @@ export class TranscriptRequest implements MenuItem {
   constructor(host: EdgeChat, email: EmailField) {
     this.#host = host;
     this.#email = email;
+    // Without this the next frame (the team's answer, typing) would show the field again.
+    email.onDecline = () => {
+      if (this.#step === "asking") this.#step = "idle";
+    };
   }
 
   label(): string {
