@@ -299,6 +299,22 @@ describe("the transcript's email field and the visitor's choices", () => {
     expect(await status(visitor)).toBe("");
     await visitor.close();
   });
+
+  test("the server could not send the transcript (`not_sent`): the error shows, not 'Sending…'", async () => {
+    let middleman!: Middleman;
+    const visitor = await knownVisitor("lena@example.com", async (context) => {
+      middleman = await Middleman.install(context);
+      await context.clock.install(); // the 15 s without an answer never pass on their own
+    });
+    await startConversation(visitor, "Please email me this conversation.");
+    await more(visitor).click();
+    await menuItem(visitor).click();
+    await expect.poll(() => status(visitor)).toBe(en.transcriptSending);
+    middleman.inject({ type: "error", code: "not_sent", message: "the transcript could not be sent; try again later" });
+    await expect.poll(() => alert(visitor)).toBe(en.transcriptFailed);
+    expect(await status(visitor)).toBe("");
+    await visitor.close();
+  });
 });
 
 describe("the budget", () => {

@@ -47,6 +47,10 @@ export class TranscriptRequest implements MenuItem {
       clearTimeout(this.#timer);
       this.#step = "sent";
       this.#sentTo = f.sentTo;
+    } else if (f.type === "error" && f.code === "not_sent" && this.#step === "sending") {
+      // The server tried and failed: say so now, not after the 15 s meant for no answer at all.
+      clearTimeout(this.#timer);
+      this.#step = "failed";
     } else if (f.type === "error" && f.code === "no_email" && this.#step === "sending") {
       chat.emailKnown = false; // the page thought one was known; the conversation has none
       this.#askEmail();
