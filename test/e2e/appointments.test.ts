@@ -134,3 +134,29 @@ it("a product's Video consultation button opens the picker on a phone; the booki
   await expect.poll(() => row.count()).toBe(0);
   await visitor.close();
 });
+
+/** What has focus: the element in the chat's shadow root (its class or tag), else the page's element's tag. */
+function focused(visitor: Visitor): Promise<string> {
+  return visitor.page.evaluate(() => {
+    const el = document.querySelector("edge-chat")?.shadowRoot?.activeElement;
+    return el ? `chat: ${el.className || el.tagName}` : `page: ${document.activeElement?.tagName}`;
+  });
+}
+
+it("booked with the keyboard: focus stays in the chat, on the picker's close button", async () => {
+  const visitor = await Visitor.open(browser, server, "/demo/", { locale: "en-US", timezoneId: "Europe/Berlin" });
+  await visitor.openChat();
+  await visitor.page.locator("edge-chat #more").click();
+  await visitor.page.locator("edge-chat .menu button", { hasText: "Book a video consultation" }).click();
+  const picker = visitor.page.locator("edge-chat .booking");
+  await picker.locator(".slot").first().waitFor({ timeout: 15_000 });
+  await picker.locator(".slot").nth(3).press("Enter");
+  await picker.locator("input[name=email]").fill("ada@example.com");
+  await picker.locator("input[name=email]").press("Enter");
+  await picker.locator(".done").waitFor({ timeout: 15_000 });
+  await expect.poll(() => focused(visitor)).toBe("chat: x");
+  // Escape, which closes the chat from anywhere in it, still works: the keyboard is in the chat.
+  await visitor.page.keyboard.press("Escape");
+  await expect.poll(() => visitor.page.locator("edge-chat .panel").isVisible()).toBe(false);
+  await visitor.close();
+});

@@ -197,7 +197,13 @@ export class BookingPicker implements MenuItem {
         this.bookedFor = this.#when(start);
         this.bookedTo = email;
         this.step = "booked";
-        return this.host.requestUpdate();
+        this.host.requestUpdate();
+        await this.host.updateComplete;
+        // The form went with the focus in it (or on its button, disabled while sending): the
+        // keyboard goes to the confirmation's close button, not out of the chat to the page.
+        if (!this.host.shadowRoot?.activeElement && document.activeElement === document.body)
+          this.host.renderRoot.querySelector<HTMLElement>(".booking .x")?.focus();
+        return;
       }
       const code = body?.error?.code;
       if (code === "slot_taken" || code === "slot_past" || code === "not_a_slot") {
