@@ -160,3 +160,39 @@ it("booked with the keyboard: focus stays in the chat, on the picker's close but
   await expect.poll(() => visitor.page.locator("edge-chat .panel").isVisible()).toBe(false);
   await visitor.close();
 });
+
+it("a time taken meanwhile: the free times come again and the email and name typed stay", async () => {
+  const visitor = await Visitor.open(browser, server, "/demo/", { locale: "en-US", timezoneId: "Europe/Berlin" });
+  // The first booking answers as when another visitor took the time a moment before.
+  let refused = false;
+  await visitor.page.route(/\/appointments\?token=/, async (route) => {
+    if (route.request().method() !== "POST" || refused) return route.continue();
+    refused = true;
+    await route.fulfill({
+      status: 409,
+      contentType: "application/json",
+      body: JSON.stringify({
+        error: { code: "slot_taken", message: "someone has just booked this slot; pick another" },
+      }),
+    });
+  });
+  await visitor.openChat();
+  await visitor.page.locator("edge-chat #more").click();
+  await visitor.page.locator("edge-chat .menu button", { hasText: "Book a video consultation" }).click();
+  const picker = visitor.page.locator("edge-chat .booking");
+  await picker.locator(".slot").first().waitFor({ timeout: 15_000 });
+  await picker.locator(".slot").nth(4).click();
+  await picker.locator("input[name=email]").fill("grace@example.com");
+  await picker.locator("input[name=name]").fill("Grace");
+  await picker.locator("button.primary").click();
+  await expect
+    .poll(() => picker.locator(".failed").textContent(), { timeout: 15_000 })
+    .toBe("Someone has just booked that time. Please pick another.");
+  expect(await picker.locator("input[name=email]").inputValue()).toBe("grace@example.com");
+  expect(await picker.locator("input[name=name]").inputValue()).toBe("Grace");
+  // Another time, and the booking goes through without typing anything again.
+  await picker.locator(".slot").nth(5).click();
+  await picker.locator("button.primary").click();
+  await expect.poll(() => picker.locator(".done").textContent(), { timeout: 15_000 }).toContain("grace@example.com");
+  await visitor.close();
+});

@@ -141,10 +141,16 @@ export class BookingPicker implements MenuItem {
   }
 
   async #load(): Promise<void> {
-    const t = extrasCatalogue(this.host.locale);
     this.step = "loading";
     this.chosen = null;
     this.host.requestUpdate();
+    await this.#fetchSlots();
+    await this.#showSlots();
+  }
+
+  /** The free slots, or the error that kept them away. */
+  async #fetchSlots(): Promise<void> {
+    const t = extrasCatalogue(this.host.locale);
     try {
       const url = this.#url("/slots");
       if (!url) throw new Error(t.offline);
@@ -156,6 +162,10 @@ export class BookingPicker implements MenuItem {
       this.slots = [];
       this.error = err instanceof Error ? err.message : t.bookFailed;
     }
+  }
+
+  /** The picker with the slots fetched, focus on the first one. */
+  async #showSlots(): Promise<void> {
     this.step = "picking";
     this.host.requestUpdate();
     await this.host.updateComplete;
@@ -207,8 +217,11 @@ export class BookingPicker implements MenuItem {
       }
       const code = body?.error?.code;
       if (code === "slot_taken" || code === "slot_past" || code === "not_a_slot") {
-        await this.#load();
+        // The free slots again, the form kept: the email and name typed stay in it.
+        this.chosen = null;
+        await this.#fetchSlots();
         this.error = code === "slot_taken" ? t.bookTaken : t.bookGone;
+        await this.#showSlots();
       } else {
         this.step = "picking";
         this.error = body?.error?.message ?? t.bookFailed;
