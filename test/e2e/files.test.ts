@@ -4,7 +4,7 @@
  * card's gallery) and sends an image back, then deletes the PDF's message; a phone photo's GPS tag is gone once uploaded;
  * an SVG with a script, or a GIF that is also HTML, never runs in the admin or the widget.
  */
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdminPage, eventually } from "./admin-support/admin-page";
 import { startAdminWorld } from "./admin-support/setup";
@@ -235,5 +235,41 @@ describe("active content never runs", () => {
     expect(visitor.dialogs).toEqual([]);
     expect(owner.errors).toEqual([]);
     expect(visitor.errors).toEqual([]);
+  });
+
+  it("keyboard only: Retry and Dismiss on a failed upload keep focus in the chat", async () => {
+    const page = visitor.page;
+    // Uploads wait here until the test fails them, as a network that drops the connection.
+    const held: Route[] = [];
+    await page.route(/\/files\?/, (route) => void held.push(route));
+    const failHeld = async () => {
+      await eventually(() => held.length > 0, 15_000, "an upload on its way");
+      await held.shift()!.abort("connectionreset");
+    };
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.querySelector("edge-chat")?.shadowRoot?.activeElement;
+        return el ? `chat: ${el.getAttribute("part") || el.tagName}` : `page: ${document.activeElement?.tagName}`;
+      });
+    await page.locator("edge-chat .attach input[type=file]").setInputFiles({
+      name: "invoice-77.pdf",
+      mimeType: "application/pdf",
+      buffer: Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"),
+    });
+    await failHeld();
+    const failed = page.locator("edge-chat .uploads .failed", { hasText: "invoice-77.pdf" });
+    const retry = failed.locator("button", { hasText: "Retry" });
+    await retry.waitFor({ timeout: 15_000 });
+    await retry.focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => retry.count()).toBe(0);
+    expect(await focused()).toBe("chat: input");
+    await failHeld(); // the retry fails too
+    await retry.waitFor({ timeout: 15_000 });
+    await failed.locator("button[aria-label=Dismiss]").focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => failed.count()).toBe(0);
+    expect(await focused()).toBe("chat: input");
+    await page.unroute(/\/files\?/);
   });
 });

@@ -75,8 +75,8 @@ export class FileSender {
       <div class="uploads" role="status">${this.uploads.map(
         (u) => html`<p class=${u.progress < 0 ? "failed" : ""}>
         <span>${u.progress < 0 ? t.uploadFailed(u.name, u.error ?? "") : t.uploading(u.name, u.progress)}</span>
-        ${u.progress < 0 && u.retry ? html`<button type="button" @click=${() => this.#start(u)}>${t.retry}</button>` : ""}
-        ${u.progress < 0 ? html`<button type="button" aria-label=${t.dismiss} @click=${() => this.#forget(u)}>×</button>` : ""}
+        ${u.progress < 0 && u.retry ? html`<button type="button" @click=${() => this.#toComposer(this.#start(u))}>${t.retry}</button>` : ""}
+        ${u.progress < 0 ? html`<button type="button" aria-label=${t.dismiss} @click=${() => this.#toComposer(this.#forget(u))}>×</button>` : ""}
       </p>`,
       )}</div>
     </div>`;
@@ -110,6 +110,11 @@ export class FileSender {
       });
       this.#host.requestUpdate();
     }
+  }
+
+  /** Both buttons go once pressed: the keyboard goes to the message field, not out of the chat. */
+  #toComposer(_: unknown): void {
+    this.#host.renderRoot.querySelector<HTMLElement>(".composer textarea")?.focus();
   }
 
   #forget(u: Upload): void {
