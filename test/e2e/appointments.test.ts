@@ -7,7 +7,7 @@
  * confirmation. Screenshots of the picker on
  * desktop and on a 390 px phone under test-results/screenshots/.
  */
-import type { Browser } from "playwright-core";
+import type { Browser, Route } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { AdminPage } from "./admin-support/admin-page";
 import { startAdminWorld } from "./admin-support/setup";
@@ -194,5 +194,29 @@ it("a time taken meanwhile: the free times come again and the email and name typ
   await picker.locator(".slot").nth(5).click();
   await picker.locator("button.primary").click();
   await expect.poll(() => picker.locator(".done").textContent(), { timeout: 15_000 }).toContain("grace@example.com");
+  await visitor.close();
+});
+
+it("the picker closed while the free times load stays closed when they arrive", async () => {
+  const visitor = await Visitor.open(browser, server, "/demo/", { locale: "en-US", timezoneId: "Europe/Berlin" });
+  // The free times wait here until the test lets them through, as on a slow network.
+  const held: Route[] = [];
+  await visitor.page.route(/\/appointments\/slots\?/, (route) => void held.push(route));
+  await visitor.openChat();
+  await visitor.page.locator("edge-chat #more").click();
+  await visitor.page.locator("edge-chat .menu button", { hasText: "Book a video consultation" }).click();
+  const picker = visitor.page.locator("edge-chat .booking");
+  await expect.poll(() => picker.locator("[role=status]").textContent()).toBe("Loading free times…");
+  await picker.locator(".x").click();
+  await expect.poll(() => picker.count()).toBe(0);
+  await expect.poll(() => held.length).toBe(1);
+  const finished = visitor.page.waitForEvent("requestfinished", (r) => r.url().includes("/appointments/slots?"));
+  await held[0]!.continue();
+  await finished;
+  // A message's round trip on the socket: the free times have long been read by then.
+  await visitor.send("Is the shirt true to size?");
+  await expect.poll(() => visitor.states(), { timeout: 15_000 }).toEqual(["Sent"]);
+  expect(await picker.count()).toBe(0);
+  expect(await focused(visitor)).toBe("chat: TEXTAREA");
   await visitor.close();
 });

@@ -145,7 +145,8 @@ export class BookingPicker implements MenuItem {
     this.chosen = null;
     this.host.requestUpdate();
     await this.#fetchSlots();
-    await this.#showSlots();
+    // Closed while they loaded: the visitor moved on, and the picker must not come back.
+    if (this.step === "loading") await this.#showSlots();
   }
 
   /** The free slots, or the error that kept them away. */
