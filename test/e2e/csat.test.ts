@@ -139,4 +139,28 @@ describe("the rating prompt and the keyboard", () => {
       await guest.close();
     }
   });
+
+  it("the team reopens the conversation while the visitor writes a comment: the keyboard stays in the chat", async () => {
+    const guest = await Visitor.open(browser, server);
+    try {
+      await guest.openChat();
+      await guest.send("Can I pick it up myself?");
+      await expect.poll(() => guest.states()).toEqual(["Sent"]);
+      const { conversationId } = (await guest.session())!;
+      expect((await owner.api("POST", `/conversations/${conversationId}/resolve`)).status).toBe(200);
+      const prompt = guest.page.locator("edge-chat .rating");
+      await prompt.waitFor({ timeout: 15_000 });
+      await prompt.getByLabel("Comment (optional)").fill("Quick an");
+      expect((await owner.api("POST", `/conversations/${conversationId}/reopen`)).status).toBe(200);
+      await expect.poll(() => prompt.count(), { timeout: 15_000 }).toBe(0);
+      const focused = await guest.page.evaluate(
+        () => document.querySelector("edge-chat")?.shadowRoot?.activeElement?.getAttribute("part") ?? null,
+      );
+      expect(focused).toBe("input");
+      await guest.page.keyboard.press("Escape"); // still in the chat: Escape closes it
+      await expect.poll(() => guest.page.locator("edge-chat .panel").isVisible()).toBe(false);
+    } finally {
+      await guest.close();
+    }
+  });
 });

@@ -64,7 +64,11 @@ export class RatingPrompt {
   #show(resolved: boolean): void {
     const id = this.#host.chat.session?.conversationId;
     if (resolved && id && this.#step === "hidden" && this.#store().get("rated") !== id) this.#step = "asking";
-    if (!resolved && this.#step === "asking") this.#step = "hidden";
+    if (!resolved && this.#step === "asking") {
+      this.#step = "hidden";
+      // Reopened while the visitor was in the prompt: its controls go, the keyboard stays in the chat.
+      if (this.#host.renderRoot.querySelector(".rating :focus")) this.#toComposer();
+    }
   }
 
   #store(): SiteStorage {
