@@ -11,6 +11,7 @@ import { startAdminWorld } from "./admin-support/setup";
 import { exifOf, withGpsExif } from "./support/exif";
 import type { TestServer } from "./support/server";
 import { Visitor } from "./support/visitor";
+import { ru } from "../../widget/i18n/ru";
 
 let server: TestServer;
 let browser: Browser;
@@ -271,5 +272,23 @@ describe("active content never runs", () => {
     await expect.poll(() => failed.count()).toBe(0);
     expect(await focused()).toBe("chat: input");
     await page.unroute(/\/files\?/);
+  });
+
+  it("in Russian, an upload the network dropped says why in Russian", async () => {
+    const guest = await Visitor.open(browser, server, "/demo/ru.html");
+    try {
+      await guest.page.route(/\/files\?/, (route) => route.abort("connectionreset"));
+      await guest.openChat();
+      await guest.page.locator("edge-chat .attach input[type=file]").setInputFiles({
+        name: "счёт-12.pdf",
+        mimeType: "application/pdf",
+        buffer: Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"),
+      });
+      await expect
+        .poll(() => guest.page.locator("edge-chat .uploads .failed span").textContent(), { timeout: 15_000 })
+        .toBe(ru.uploadFailed("счёт-12.pdf", ru.uploadNetwork));
+    } finally {
+      await guest.close();
+    }
   });
 });

@@ -98,7 +98,7 @@ export class FileSender {
           u.progress = p;
           this.#host.requestUpdate();
         },
-        "network error",
+        extrasCatalogue(this.#host.locale).uploadNetwork,
       );
       this.#forget(u); // the message itself arrives on the socket
     } catch (err) {

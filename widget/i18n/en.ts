@@ -59,6 +59,7 @@ export const enExtras = {
   attach: "Attach a file",
   uploading: (name: string, percent: number) => `Sending ${name}… ${percent}%`,
   uploadFailed: (name: string, why: string) => `${name} was not sent: ${why}`,
+  uploadNetwork: "the connection was lost",
   retry: "Retry",
   dismiss: "Dismiss",
   deleted: "Message deleted",

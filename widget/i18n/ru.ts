@@ -58,6 +58,7 @@ export const ruExtras: ExtrasTexts = {
   attach: "Прикрепить файл",
   uploading: (name, percent) => `Отправляем ${name}… ${percent}%`,
   uploadFailed: (name, why) => `${name} не отправлен: ${why}`,
+  uploadNetwork: "связь прервалась",
   retry: "Повторить",
   dismiss: "Закрыть",
   deleted: "Сообщение удалено",
