@@ -164,3 +164,30 @@ describe("the rating prompt and the keyboard", () => {
     }
   });
 });
+
+describe("the rating prompt in two tabs", () => {
+  it("'Not now' in one tab puts the prompt away in the other too", async () => {
+    const guest = await Visitor.open(browser, server);
+    try {
+      await guest.openChat();
+      await guest.send("Do you ship to Norway?");
+      await expect.poll(() => guest.states()).toEqual(["Sent"]);
+      const second = await guest.context.newPage();
+      await second.goto(`${server.url}/demo/`);
+      await guest.componentLoaded(second);
+      if (!(await second.locator("edge-chat .panel").isVisible())) await guest.openChat(second);
+      await second.locator("edge-chat .msg .text", { hasText: "Do you ship to Norway?" }).waitFor({ timeout: 15_000 });
+      const { conversationId } = (await guest.session())!;
+      expect((await owner.api("POST", `/conversations/${conversationId}/resolve`)).status).toBe(200);
+      const first = guest.page.locator("edge-chat .rating");
+      const other = second.locator("edge-chat .rating");
+      await first.waitFor({ timeout: 15_000 });
+      await other.waitFor({ timeout: 15_000 });
+      await first.getByRole("button", { name: "Not now" }).click();
+      await expect.poll(() => first.count()).toBe(0);
+      await expect.poll(() => other.count()).toBe(0);
+    } finally {
+      await guest.close();
+    }
+  });
+});

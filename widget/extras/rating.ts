@@ -39,6 +39,9 @@ export class RatingPrompt {
   render({ html, nothing }: Lit): unknown {
     const t = extrasCatalogue(this.#host.locale);
     if (this.#step === "sent") return html`<p class="contact" role="status">${t.rateThanks}</p>`;
+    // "Not now" (or a rating) in another tab of this browser: every tab re-renders on its storage event.
+    if (this.#step === "asking" && this.#store().get("rated") === this.#host.chat.session?.conversationId)
+      this.#step = "hidden";
     if (this.#step !== "asking") return nothing;
     const thumbs = this.#host.chat.session?.config.rating === "thumbs";
     const scores = thumbs ? [5, 1] : [1, 2, 3, 4, 5];
