@@ -129,3 +129,23 @@ it("answers a known question, asks whether it helped, and 'Talk to a person' han
   expect(await feedback.count()).toBe(0);
   await visitor.close();
 });
+
+it("keyboard only: after a bot button, focus is in the message field to answer the next question", async () => {
+  const visitor = await Visitor.open(browser, server, "/demo/", { locale: "en-US", timezoneId: "Europe/London" });
+  await visitor.openChat();
+  const buttons = visitor.page.locator("edge-chat .bot button");
+  await expect
+    .poll(() => buttons.allTextContents(), { timeout: 15_000 })
+    .toEqual(["Delivery", "Leave a request", "Talk to a person"]);
+  await buttons.nth(1).focus();
+  await visitor.page.keyboard.press("Enter");
+  await expect.poll(() => visitor.texts()).toContain("Your name?");
+  const focused = await visitor.page.evaluate(
+    () => document.querySelector("edge-chat")?.shadowRoot?.activeElement?.getAttribute("part") ?? null,
+  );
+  expect(focused).toBe("input");
+  await visitor.page.keyboard.type("Boris Example");
+  await visitor.page.keyboard.press("Enter");
+  await expect.poll(() => visitor.texts()).toContain("Your phone?");
+  await visitor.close();
+});

@@ -62,5 +62,8 @@ export class BotUi {
     this.#answered.add(message.seq);
     this.#host.chat.sendWhenLive({ type: "bot", ...frame });
     this.#host.requestUpdate();
+    // The buttons go once one is pressed: the keyboard goes to the message field (the next
+    // step often asks for a name or a phone), not out of the chat to the page.
+    this.#host.renderRoot.querySelector<HTMLElement>(".composer textarea")?.focus();
   }
 }
