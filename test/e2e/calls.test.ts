@@ -10,7 +10,8 @@
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdminPage, eventually } from "./admin-support/admin-page";
-import { CHROMIUM, CHROMIUM_ARGS } from "./support/browser";
+import { CHROMIUM, CHROMIUM_ARGS, newVisitor } from "./support/browser";
+import { callTexts } from "../../widget/calls/texts";
 import { startServer, type TestServer } from "./support/server";
 import { Visitor } from "./support/visitor";
 
@@ -198,4 +199,38 @@ describe("video calls", () => {
     await phone.page.locator("edge-chat .msg", { hasText: "Missed call (not answered within 45 s)" }).waitFor();
     await phone.close();
   }, 90_000);
+
+  it("in Russian, a call refused because another is ringing says so in Russian", async () => {
+    const context = await newVisitor(browser);
+    // The server's answer when a call already rings in this conversation (another tab's, say).
+    await context.routeWebSocket(/\/api\/v1\/conversations\/[0-9a-f]+\/ws/, (ws) => {
+      const upstream = ws.connectToServer();
+      ws.onMessage((data) => {
+        const frame = JSON.parse(String(data));
+        if (frame.type === "call" && frame.action === "request")
+          ws.send(
+            JSON.stringify({
+              type: "error",
+              code: "call_busy",
+              message: "a call is already ringing or under way in this conversation",
+            }),
+          );
+        else upstream.send(data);
+      });
+    });
+    const guest = new Visitor(context, await context.newPage(), server);
+    try {
+      await guest.goto("/demo/ru.html");
+      await guest.openChat();
+      const t = callTexts("ru");
+      await guest.page.locator("edge-chat #more").click();
+      await guest.page.locator("edge-chat .menu button", { hasText: "Видеозвонок" }).click();
+      await guest.page.locator("edge-chat .call button", { hasText: t.withVideo }).click();
+      await guest.page.locator("edge-chat .call video.self:not([hidden])").waitFor();
+      await guest.page.locator("edge-chat .call button", { hasText: t.call }).click();
+      await expect.poll(() => guest.page.locator("edge-chat .call p[role=status]").textContent()).toBe(t.busy);
+    } finally {
+      await guest.close();
+    }
+  });
 });

@@ -37,7 +37,9 @@ export class CallPanel {
   /** Every server frame (the chat handled it first); only `call` frames matter here. */
   frame(f: ServerFrame): void {
     if (f.type === "error" && (f.code === "video_disabled" || f.code === "call_busy") && this.step === "calling") {
-      this.#end(f.message);
+      // The server's message is for developers, in English: the visitor reads their own language.
+      const t = callTexts(this.host.locale);
+      this.#end(f.code === "call_busy" ? t.busy : t.failed);
     }
     if (f.type !== "call") return;
     if (f.action === "request" && (this.step === "idle" || this.step === "ended")) {

@@ -29,6 +29,7 @@ const en = {
     )[outcome] ?? "Call ended.",
   denied: "The browser did not allow the camera or microphone. Allow them in the address bar and try again.",
   failed: "The call could not start. Please try again.",
+  busy: "Another call is already ringing or under way. Please try again later.",
   remoteScreen: "Shared screen",
 };
 
@@ -62,6 +63,7 @@ const ru: typeof en = {
     )[outcome] ?? "Звонок завершён.",
   denied: "Браузер не дал доступ к камере или микрофону. Разрешите его в адресной строке и попробуйте снова.",
   failed: "Звонок не начался. Попробуйте ещё раз.",
+  busy: "Уже идёт другой звонок. Попробуйте позже.",
   remoteScreen: "Показанный экран",
 };
 
