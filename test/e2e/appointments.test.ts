@@ -13,6 +13,7 @@ import { AdminPage } from "./admin-support/admin-page";
 import { startAdminWorld } from "./admin-support/setup";
 import type { TestServer } from "./support/server";
 import { Visitor } from "./support/visitor";
+import { ru } from "../../widget/i18n/ru";
 
 let server: TestServer;
 let browser: Browser;
@@ -218,5 +219,26 @@ it("the picker closed while the free times load stays closed when they arrive", 
   await expect.poll(() => visitor.states(), { timeout: 15_000 }).toEqual(["Sent"]);
   expect(await picker.count()).toBe(0);
   expect(await focused(visitor)).toBe("chat: TEXTAREA");
+  await visitor.close();
+});
+
+it("in Russian, free times the server would not give say so in Russian", async () => {
+  const visitor = await Visitor.open(browser, server, "/demo/ru.html", {
+    locale: "ru-RU",
+    timezoneId: "Europe/Moscow",
+  });
+  // The shop turned bookings off after this page asked for its session.
+  await visitor.page.route(/\/appointments\/slots\?/, (route) =>
+    route.fulfill({
+      status: 403,
+      contentType: "application/json",
+      body: JSON.stringify({ error: { code: "appointments_disabled", message: "this shop does not take bookings" } }),
+    }),
+  );
+  await visitor.openChat();
+  await visitor.page.locator("edge-chat #more").click();
+  await visitor.page.locator("edge-chat .menu button", { hasText: ru.book }).click();
+  const picker = visitor.page.locator("edge-chat .booking");
+  await expect.poll(() => picker.locator(".failed").textContent(), { timeout: 15_000 }).toBe(ru.bookFailed);
   await visitor.close();
 });

@@ -156,12 +156,12 @@ export class BookingPicker implements MenuItem {
       const url = this.#url("/slots");
       if (!url) throw new Error(t.offline);
       const res = await fetch(url, { credentials: "omit" });
-      const body = await res.json();
-      if (!res.ok) throw new Error(body?.error?.message ?? t.bookFailed);
-      this.slots = body.slots;
+      if (!res.ok) throw new Error(t.bookFailed);
+      this.slots = (await res.json()).slots;
     } catch (err) {
       this.slots = [];
-      this.error = err instanceof Error ? err.message : t.bookFailed;
+      // Only the widget's own sentences: the server's messages (and the browser's) are English, for developers.
+      this.error = err instanceof Error && err.message === t.offline ? t.offline : t.bookFailed;
     }
   }
 
@@ -225,7 +225,7 @@ export class BookingPicker implements MenuItem {
         await this.#showSlots();
       } else {
         this.step = "picking";
-        this.error = body?.error?.message ?? t.bookFailed;
+        this.error = t.bookFailed;
       }
     } catch {
       this.step = "picking";
