@@ -233,4 +233,42 @@ describe("video calls", () => {
       await guest.close();
     }
   });
+
+  it("keyboard only: each step of the call panel keeps focus on its controls", async () => {
+    const guest = await Visitor.open(browser, server);
+    try {
+      await guest.openChat();
+      const page = guest.page;
+      const focused = () =>
+        page.evaluate(() => {
+          const el = document.querySelector("edge-chat")?.shadowRoot?.activeElement;
+          return el ? `chat: ${el.textContent}` : `page: ${document.activeElement?.tagName}`;
+        });
+      await page.locator("edge-chat #more").focus();
+      await page.keyboard.press("Enter");
+      await expect.poll(() => page.locator("edge-chat .menu button", { hasText: "Video call" }).count()).toBe(1);
+      for (let i = 0; i < 5 && (await focused()) !== "chat: Video call"; i++) await page.keyboard.press("ArrowDown");
+      await page.keyboard.press("Enter");
+      const turnOn = page.locator("edge-chat .call button", { hasText: "Turn on camera" });
+      await turnOn.waitFor();
+      await turnOn.focus();
+      await page.keyboard.press("Enter");
+      await page.locator("edge-chat .call video.self:not([hidden])").waitFor();
+      await expect.poll(focused).toBe("chat: Call");
+      await page.keyboard.press("Enter");
+      await expect.poll(() => page.locator("edge-chat .call p[role=status]").textContent()).toBe("Calling…");
+      await expect.poll(focused).toBe("chat: Cancel");
+      await page.keyboard.press("Enter"); // hangs up the ringing call
+      await expect.poll(() => page.locator("edge-chat .call p[role=status]").textContent()).toBe("Call cancelled.");
+      await expect.poll(focused).toBe("chat: Cancel");
+      await page.keyboard.press("Enter"); // the panel goes
+      await expect.poll(() => page.locator("edge-chat .call").count()).toBe(0);
+      await expect.poll(focused).toBe("chat: ");
+      expect(
+        await page.evaluate(() => document.querySelector("edge-chat")!.shadowRoot!.activeElement!.getAttribute("part")),
+      ).toBe("input");
+    } finally {
+      await guest.close();
+    }
+  });
 });

@@ -205,8 +205,17 @@ export class CallPanel {
   }
 
   #go(step: Step): void {
+    const root = this.host.renderRoot;
+    const hadFocus = !!root.querySelector(".call :focus");
     this.step = step;
     this.host.dataset.call = step;
     this.host.requestUpdate();
+    // Each step draws its controls anew: a keyboard user's focus goes to the new ones (or, the
+    // panel gone, to the message field), not out of the chat to the page.
+    if (hadFocus)
+      void this.host.updateComplete.then(() => {
+        if (!root.querySelector(".call :focus"))
+          root.querySelector<HTMLElement>(".call .controls button, .composer textarea")?.focus();
+      });
   }
 }
