@@ -300,6 +300,25 @@ describe("the transcript's email field and the visitor's choices", () => {
     await visitor.close();
   });
 
+  test("'No thanks' to the transcript's field, then the team asks for the email: no field about the transcript", async () => {
+    const context = await newVisitor(browser);
+    const middleman = await Middleman.install(context);
+    const visitor = new Visitor(context, await context.newPage(), server);
+    await visitor.goto("/demo/");
+    await startConversation(visitor, "Is the linen shirt in stock in L?");
+    await more(visitor).click();
+    await menuItem(visitor).click();
+    await expect.poll(() => focused(visitor), { timeout: 5_000 }).toBe("email");
+    await visitor.page.locator("edge-chat .contact .decline").click();
+    await expect.poll(() => emailField(visitor).count()).toBe(0);
+    // The team's own ask (an auto-reply, the operator): the visitor already said no in this conversation.
+    middleman.inject({ type: "contact", emailKnown: false, askEmail: true });
+    await visitor.send("And in M?");
+    await expect.poll(() => visitor.states(), { timeout: 15_000 }).toEqual([en.sent]);
+    expect(await emailField(visitor).count()).toBe(0);
+    await visitor.close();
+  });
+
   test("the server could not send the transcript (`not_sent`): the error shows, not 'Sending…'", async () => {
     let middleman!: Middleman;
     const visitor = await knownVisitor("lena@example.com", async (context) => {

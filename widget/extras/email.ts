@@ -68,6 +68,8 @@ export class EmailField {
   #onDecline = (): void => {
     this.#declined(this.#host.chat.session?.conversationId ?? null);
     this.#host.chat.askEmail = false;
+    // The feature's reason ends with the "No thanks": a later ask is the team's, and this answer stands for it.
+    this.#reason = "emailAsk";
     this.onDecline?.();
     this.#host.requestUpdate();
     this.#host.renderRoot.querySelector<HTMLElement>(".composer textarea")?.focus();
