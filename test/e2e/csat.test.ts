@@ -87,10 +87,8 @@ describe("the rating prompt and the visitor's next line", () => {
       expect((await owner.api("POST", `/conversations/${conversationId}/resolve`)).status).toBe(200);
       const prompt = guest.page.locator("edge-chat .rating");
       await prompt.waitFor({ timeout: 15_000 });
-      // The prompt has a comment box of its own: the message field is the composer's.
-      const composer = guest.page.locator("edge-chat .composer textarea");
-      await composer.fill("Sorry, one more thing: in size S?");
-      await composer.press("Enter");
+      // The prompt has a comment box of its own; the message field is the composer's.
+      await guest.send("Sorry, one more thing: in size S?");
       await expect.poll(() => guest.texts()).toContain("Sorry, one more thing: in size S?");
       await expect.poll(() => guest.states()).toEqual(["Sent"]);
       await expect.poll(() => prompt.count()).toBe(0);

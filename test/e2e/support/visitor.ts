@@ -65,7 +65,7 @@ export class Visitor {
   }
 
   input(page = this.page) {
-    return page.locator("edge-chat textarea");
+    return page.locator("edge-chat .composer textarea");
   }
 
   /** Clicks the launcher and waits for the message field to have focus. */
