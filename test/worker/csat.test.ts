@@ -88,6 +88,39 @@ async function outbox(): Promise<any[]> {
   return (await expectJson(call("GET", "/outbox", owner), 200)).messages;
 }
 
+/** A visitor asks, leaves their email and then the page; an operator answers. */
+async function answeredAfterLeaving(
+  question: string,
+  email: string,
+  answer: string,
+  session?: Parameters<typeof startSession>[1],
+) {
+  const grant = await startSession(SITE, session);
+  const tab = await visitorSocket(grant);
+  await tab.hello();
+  await tab.say(question);
+  tab.send({ type: "contact", email });
+  await tab.next("contact");
+  const op = await operatorSocket(owner, grant.conversationId);
+  await op.hello();
+  op.send({ type: "message", clientId: crypto.randomUUID(), text: answer });
+  await op.next("ack");
+  tab.close();
+  return { grant, op };
+}
+
+/** The rating email a resolve sends once the visitor's tab is gone (resolved again until it is). */
+async function ratingEmailOf(conversationId: string): Promise<any> {
+  let mail: any;
+  await eventually(async () => {
+    await expectJson(call("POST", `/conversations/${conversationId}/reopen`, owner), 200);
+    await expectJson(call("POST", `/conversations/${conversationId}/resolve`, owner), 200);
+    mail = (await outbox()).find((m) => m.kind === "rating" && m.conversationId === conversationId);
+    expect(mail).toBeTruthy();
+  });
+  return mail;
+}
+
 function ratePage(query: string): Promise<Response> {
   return SELF.fetch(`${BASE}/api/v1/rate?${query}`);
 }
@@ -125,25 +158,15 @@ describe("asking for the rating", () => {
 
   it("emails the rating in the language the visitor wrote in, as their follow-ups are, though the page said English", async () => {
     const trail = { pages: [{ url: "https://shop.example/lamps", at: Date.now() }] };
-    const grant = await startSession(SITE, { locale: "en", trail });
-    const tab = await visitorSocket(grant);
-    await tab.hello();
-    await tab.say("Здравствуйте! Доставляете ли вы лампы во Владивосток?");
-    tab.send({ type: "contact", email: "vladivostok@example.ru" });
-    await tab.next("contact");
-    const op = await operatorSocket(owner, grant.conversationId);
-    await op.hello();
-    op.send({ type: "message", clientId: crypto.randomUUID(), text: "Да, доставка занимает 5 дней." });
-    await op.next("ack");
-    tab.close();
-    await eventually(async () => {
-      await expectJson(call("POST", `/conversations/${grant.conversationId}/reopen`, owner), 200);
-      await expectJson(call("POST", `/conversations/${grant.conversationId}/resolve`, owner), 200);
-      const mail = (await outbox()).find((m) => m.kind === "rating" && m.conversationId === grant.conversationId);
-      expect(mail).toBeTruthy();
-      expect(mail.subject).toMatch(/^Как вам помог/);
-      expect(mail.message.text).not.toMatch(/How would you rate/);
-    });
+    const { grant } = await answeredAfterLeaving(
+      "Здравствуйте! Доставляете ли вы лампы во Владивосток?",
+      "vladivostok@example.ru",
+      "Да, доставка занимает 5 дней.",
+      { locale: "en", trail },
+    );
+    const mail = await ratingEmailOf(grant.conversationId);
+    expect(mail.subject).toMatch(/^Как вам помог/);
+    expect(mail.message.text).not.toMatch(/How would you rate/);
   });
 
   it("emails a visitor who left, in their language; the link's page records on POST only, once", async () => {
@@ -151,25 +174,13 @@ describe("asking for the rating", () => {
       landing: "https://shop.example/delivery",
       pages: [{ url: "https://shop.example/delivery", at: Date.now() }],
     };
-    const grant = await startSession(SITE, { locale: "ru", trail });
-    const tab = await visitorSocket(grant);
-    await tab.hello();
-    await tab.say("Есть ли доставка?");
-    tab.send({ type: "contact", email: "leaver@example.com" });
-    await tab.next("contact");
-    const op = await operatorSocket(owner, grant.conversationId);
-    await op.hello();
-    op.send({ type: "message", clientId: crypto.randomUUID(), text: "Да, по всей стране." });
-    await op.next("ack");
-    tab.close();
-    await eventually(async () => {
-      await expectJson(call("POST", `/conversations/${grant.conversationId}/reopen`, owner), 200);
-      await expectJson(call("POST", `/conversations/${grant.conversationId}/resolve`, owner), 200);
-      const mail = (await outbox()).find((m) => m.kind === "rating" && m.conversationId === grant.conversationId);
-      expect(mail).toBeTruthy();
-      expect(mail.to).toBe("leaver@example.com");
-      expect(mail.subject).toMatch(/^Как вам помог/);
+    const { grant } = await answeredAfterLeaving("Есть ли доставка?", "leaver@example.com", "Да, по всей стране.", {
+      locale: "ru",
+      trail,
     });
+    const mail = await ratingEmailOf(grant.conversationId);
+    expect(mail.to).toBe("leaver@example.com");
+    expect(mail.subject).toMatch(/^Как вам помог/);
 
     const t = await ratingToken(
       env.TOKEN_SECRET,
@@ -198,24 +209,8 @@ describe("asking for the rating", () => {
   });
 
   it("takes a reply to the rating email into the conversation, as replies to follow-ups are", async () => {
-    const grant = await startSession(SITE);
-    const tab = await visitorSocket(grant);
-    await tab.hello();
-    await tab.say("Is the lamp dimmable?");
-    tab.send({ type: "contact", email: "replier@example.com" });
-    await tab.next("contact");
-    const op = await operatorSocket(owner, grant.conversationId);
-    await op.hello();
-    op.send({ type: "message", clientId: crypto.randomUUID(), text: "Yes, it is." });
-    await op.next("ack");
-    tab.close();
-    let mail: any;
-    await eventually(async () => {
-      await expectJson(call("POST", `/conversations/${grant.conversationId}/reopen`, owner), 200);
-      await expectJson(call("POST", `/conversations/${grant.conversationId}/resolve`, owner), 200);
-      mail = (await outbox()).find((m) => m.kind === "rating" && m.conversationId === grant.conversationId);
-      expect(mail).toBeTruthy();
-    });
+    const { grant, op } = await answeredAfterLeaving("Is the lamp dimmable?", "replier@example.com", "Yes, it is.");
+    const mail = await ratingEmailOf(grant.conversationId);
     const to = mail.message.replyTo?.address;
     expect(to).toBe(await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example"));
     const raw = [
@@ -245,17 +240,7 @@ describe("asking for the rating", () => {
   });
 
   it("sends no rating email for a conversation reopened while the email was being made", async () => {
-    const grant = await startSession(SITE);
-    const tab = await visitorSocket(grant);
-    await tab.hello();
-    await tab.say("Do you ship to Norway?");
-    tab.send({ type: "contact", email: "reopened@example.com" });
-    await tab.next("contact");
-    const op = await operatorSocket(owner, grant.conversationId);
-    await op.hello();
-    op.send({ type: "message", clientId: crypto.randomUUID(), text: "We do." });
-    await op.next("ack");
-    tab.close();
+    const { grant } = await answeredAfterLeaving("Do you ship to Norway?", "reopened@example.com", "We do.");
     const stub = env.CONVERSATION.get(env.CONVERSATION.idFromString(grant.conversationId));
     await eventually(async () => {
       const tabs = await runInDurableObject(
