@@ -3,7 +3,10 @@
  * no upload progress, XMLHttpRequest does. Not part of the `<edge-chat>` component bundle.
  */
 
-/** POSTs a blob with upload progress; rejects with the server's message and status, or `networkMessage`. */
+/**
+ * POSTs a blob with upload progress; rejects with the server's message, status and error
+ * code, or with `networkMessage` (and no status).
+ */
 export function postWithProgress(
   url: string,
   body: Blob,
@@ -18,10 +21,11 @@ export function postWithProgress(
     xhr.onload = () => {
       if (xhr.status < 300) return resolve();
       let message = `HTTP ${xhr.status}`;
+      let code: string | undefined;
       try {
-        message = JSON.parse(xhr.responseText).error.message;
+        ({ message, code } = JSON.parse(xhr.responseText).error);
       } catch {}
-      reject(Object.assign(new Error(message), { status: xhr.status }));
+      reject(Object.assign(new Error(message), { status: xhr.status, code }));
     };
     xhr.onerror = () => reject(new Error(networkMessage));
     xhr.send(body);

@@ -274,6 +274,22 @@ describe("active content never runs", () => {
     await page.unroute(/\/files\?/);
   });
 
+  it("in Russian, a file the server refuses says why in Russian, not in the server's English", async () => {
+    const guest = await Visitor.open(browser, server, "/demo/ru.html");
+    try {
+      await guest.openChat();
+      await guest.page
+        .locator("edge-chat .attach input[type=file]")
+        .setInputFiles({ name: "logo.svg", mimeType: "image/svg+xml", buffer: Buffer.from(SVG) });
+      await expect
+        .poll(() => guest.page.locator("edge-chat .uploads .failed span").textContent(), { timeout: 15_000 })
+        .toBe(ru.uploadFailed("logo.svg", "такие файлы не принимаются; можно JPEG, PNG, GIF, WebP, PDF или текст"));
+      expect(guest.dialogs).toEqual([]);
+    } finally {
+      await guest.close();
+    }
+  });
+
   it("in Russian, an upload the network dropped says why in Russian", async () => {
     const guest = await Visitor.open(browser, server, "/demo/ru.html");
     try {

@@ -102,10 +102,13 @@ export class FileSender {
       );
       this.#forget(u); // the message itself arrives on the socket
     } catch (err) {
-      const refusal = err as Error & { status?: number };
+      const refusal = err as Error & { status?: number; code?: string };
       Object.assign(u, {
         progress: -1,
-        error: refusal.message,
+        // A refusal in the visitor's language; a network failure's words already are.
+        error: refusal.status
+          ? extrasCatalogue(this.#host.locale).uploadRefused(refusal.code ?? "", refusal.message)
+          : refusal.message,
         retry: !refusal.status || refusal.status >= 500 || refusal.status === 401 || refusal.status === 404,
       });
       this.#host.requestUpdate();

@@ -60,6 +60,8 @@ export const enExtras = {
   uploading: (name: string, percent: number) => `Sending ${name}… ${percent}%`,
   uploadFailed: (name: string, why: string) => `${name} was not sent: ${why}`,
   uploadNetwork: "the connection was lost",
+  /** Why the server refused a file: its own English words, which name the site's limits. */
+  uploadRefused: (_code: string, serverMessage: string) => serverMessage,
   retry: "Retry",
   dismiss: "Dismiss",
   deleted: "Message deleted",

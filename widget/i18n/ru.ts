@@ -59,6 +59,29 @@ export const ruExtras: ExtrasTexts = {
   uploading: (name, percent) => `Отправляем ${name}… ${percent}%`,
   uploadFailed: (name, why) => `${name} не отправлен: ${why}`,
   uploadNetwork: "связь прервалась",
+  uploadRefused: (code: string, serverMessage: string) => {
+    const mb = serverMessage.match(/(\d+) MB/)?.[1];
+    switch (code) {
+      case "file_too_large":
+        return mb ? `файл больше ${mb} МБ — это предел этого сайта` : "файл больше, чем принимает этот сайт";
+      case "conversation_full":
+        return "в этом разговоре больше нет места для файлов";
+      case "image_too_large":
+        return "изображение слишком большое";
+      case "type_not_allowed":
+        return "такие файлы не принимаются; можно JPEG, PNG, GIF, WebP, PDF или текст";
+      case "type_mismatch":
+        return "содержимое файла не совпадает с его расширением";
+      case "active_content":
+        return "в файле есть активное содержимое, такие файлы не принимаются";
+      case "bad_image":
+        return "не удалось прочитать изображение";
+      case "empty_file":
+        return "файл пустой";
+      default:
+        return "сервер не принял файл";
+    }
+  },
   retry: "Повторить",
   dismiss: "Закрыть",
   deleted: "Сообщение удалено",
