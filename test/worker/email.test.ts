@@ -605,6 +605,47 @@ describe("transcripts, notifications, failures", () => {
     expect(result.after).toMatchObject({ status: "sent", attempts: 2, lastError: null });
   });
 
+  it("does not count emails the provider refused toward the day's limits: once it works again, the visitor is emailed", async () => {
+    const siteKey = "mail-refused";
+    await createSite(siteKey);
+    const own = await login(siteKey);
+    await noAutoReplies(own);
+    const { grant, address } = await chatWithEmail(undefined, siteKey, own);
+    const site = env.SITE.get(env.SITE.idFromName(siteKey));
+    const refusing = await runInDurableObject(site as DurableObjectStub, async (instance: any, _state) => {
+      instance.host.mailer.provider = () => ({
+        name: "mailchannels",
+        send: async () => {
+          throw new EmailSendError("mailchannels: HTTP 403: sender domain not allowed", {
+            retryable: false,
+            status: 403,
+          });
+        },
+      });
+      return true;
+    });
+    expect(refusing).toBe(true);
+    const transcript = async () => {
+      const res = await SELF.fetch(`${BASE}/api/v1/admin/conversations/${grant.conversationId}/transcript`, {
+        method: "POST",
+        headers: { Cookie: own, Origin: BASE, "Content-Type": "application/json" },
+        body: "{}",
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { status: string }).status;
+    };
+    // The shop's provider refuses every email for a while (a DNS record not published yet).
+    for (let i = 0; i < 20; i++) expect(await transcript()).toBe("failed");
+    await runInDurableObject(site as DurableObjectStub, async (instance: any, _state) => {
+      delete instance.host.mailer.provider;
+    });
+    // Fixed: the next email to this visitor goes, not held as over the day's limit.
+    expect(await transcript()).toBe("outbox");
+    const res = await SELF.fetch(`${BASE}/api/v1/admin/outbox`, { headers: { Cookie: own } });
+    const rows = ((await res.json()) as any).messages.filter((m: any) => m.to === address);
+    expect(rows.map((m: any) => m.status)).toEqual(["outbox", ...Array(20).fill("failed")]);
+  });
+
   it("withdraws the unsent emails about one thing: not retried, shown with the reason; others and sent ones stay", async () => {
     const site = env.SITE.get(env.SITE.idFromName(SITE));
     const result = await runInDurableObject(site as DurableObjectStub, async (instance: any, state) => {

@@ -169,11 +169,13 @@ export class Mailer {
   /**
    * The emails of the last 24 hours that use the day's budget (of the site, or of one
    * conversation): every one that went or may still go to the provider. Those held back by a
-   * limit or an unsubscribe, and those withdrawn before they went out, reached nobody.
+   * limit or an unsubscribe, those withdrawn before they went out, and those the provider
+   * refused for good reached nobody: a provider that fails for a day must not use the
+   * shop's budget up for when it works again.
    */
   private usedToday(conversationId?: string): number {
     const since = Date.now() - 86_400_000;
-    const counted = "created_at > ? AND status NOT IN ('limited','suppressed','withdrawn')";
+    const counted = "created_at > ? AND status NOT IN ('limited','suppressed','withdrawn','failed')";
     return conversationId
       ? this.sql
           .exec<{ n: number }>(
