@@ -307,6 +307,27 @@ describe("inbound email", () => {
     await op.none("message");
   });
 
+  it("stores an email without a Message-ID once when it is delivered twice, and a second one with the same words too", async () => {
+    const { grant, op, address } = await chatWithEmail();
+    const to = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example");
+    const noId = (date: string) =>
+      `From: Ann <${address}>\nTo: ${to}\nSubject: Re: New answer from Shop\nDate: ${date}\nContent-Type: text/plain; charset=utf-8\n\nYes\n`;
+    const monday = noId("Mon, 23 Nov 2026 10:05:00 +0000");
+    const first = await handleInboundEmail(inbound(monday, to).message, env);
+    expect(first).toMatchObject({ outcome: "stored" });
+    expect((await op.next("message")).message.text).toBe("Yes");
+    // The same email again (a retried delivery): nothing new in the conversation.
+    expect(await handleInboundEmail(inbound(monday, to).message, env)).toEqual({
+      outcome: "duplicate",
+      seq: (first as { seq: number }).seq,
+    });
+    await op.none("message");
+    // Another "Yes" the next day, to the next question, is the visitor's answer too.
+    const tuesday = noId("Tue, 24 Nov 2026 09:12:00 +0000");
+    expect(await handleInboundEmail(inbound(tuesday, to).message, env)).toMatchObject({ outcome: "stored" });
+    expect((await op.next("message")).message.text).toBe("Yes");
+  });
+
   it("keeps the visitor's words below a line of theirs that says who wrote what at what time", async () => {
     const { grant, op, address } = await chatWithEmail();
     const to = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example");

@@ -8,7 +8,7 @@
 import type { Env } from "../env";
 import { isFailure } from "../lib/errors";
 import { conversationStub } from "../lib/jurisdiction";
-import { MAX_INBOUND_BYTES, parseInbound, parseReplyAddress, REPLY_ADDRESS_LIFETIME_DAYS } from "../email";
+import { MAX_INBOUND_BYTES, deliveryKey, parseInbound, parseReplyAddress, REPLY_ADDRESS_LIFETIME_DAYS } from "../email";
 
 const ADDRESS_REFUSALS = {
   bad_signature: "this reply address is not valid: its signature does not match",
@@ -39,7 +39,7 @@ export async function handleInboundEmail(message: ForwardableEmailMessage, env: 
   if (!conversation) return reject("unknown conversation");
   const stored = await storeEmailAttachments(env, address.conversationId, email.attachments);
   const result = await conversation.receiveEmail({
-    ...(email.messageId ? { messageId: email.messageId } : {}),
+    deliveryKey: await deliveryKey(email, message.to),
     from: { address: email.from.address, ...(email.from.name ? { name: email.from.name } : {}) },
     subject: email.subject,
     text: email.text,

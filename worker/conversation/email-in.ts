@@ -1,5 +1,5 @@
 /**
- * A visitor's reply by email, stored once per Message-ID as a visitor message with channel
+ * A visitor's reply by email, stored once per delivery key as a visitor message with channel
  * "email". The signed address says which conversation; only the sender says whose words:
  * mail from any address but the one the follow-up went to (the visitor's email) is held for
  * the operator with `meta.unverifiedSender`, never shown to the visitor, until an operator
@@ -14,7 +14,8 @@ import { moveFiles, OVER_CONVERSATION_LIMIT } from "../files/ledger";
 import type { ConversationHost } from "./host";
 
 export interface InboundEmail {
-  messageId?: string;
+  /** The same for the same email delivered again, and only for it (worker/email `deliveryKey`). */
+  deliveryKey: string;
   from: { address: string; name?: string };
   subject: string;
   text: string;
@@ -35,8 +36,7 @@ export async function receiveEmail(
 ): Promise<{ seq: number; duplicate: boolean; dropped?: string[] } | { ignored: "empty" } | Failure> {
   const state = host.store.state();
   if (!state) return failure(404, "not_found", "unknown conversation");
-  const key = email.messageId ?? `${email.from.address}\n${email.subject}\n${email.text}`;
-  const clientId = `email-${(await sha256Hex(key)).slice(0, 40)}`;
+  const clientId = `email-${(await sha256Hex(email.deliveryKey)).slice(0, 40)}`;
   const known = host.store.seqOfClientId(clientId);
   if (known !== null) return { seq: known, duplicate: true };
   const names = email.attachments.map((a) => a.filename).join(", ");

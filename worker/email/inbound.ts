@@ -5,6 +5,7 @@
  * bounces are never stored and never answered).
  */
 import PostalMime, { type Email, type Header } from "postal-mime";
+import { sha256Hex } from "../lib/crypto";
 import { decodeFlowed, takeFlowedParts } from "./flowed";
 import { htmlToText } from "./html";
 import { extractReply, type ExtractedReply } from "./reply";
@@ -24,6 +25,8 @@ export interface InboundAttachment {
 export interface InboundEmail {
   /** With angle brackets, as in the header; undefined when the sender set none. */
   messageId?: string;
+  /** The Date header (ISO when it parses, else as written); undefined when there is none. */
+  date?: string;
   inReplyTo?: string;
   references: string[];
   from: { address: string; name: string };
@@ -77,6 +80,7 @@ export async function parseInbound(raw: ArrayBuffer | string | ReadableStream): 
 
   return {
     messageId: email.messageId?.trim() || undefined,
+    date: email.date?.trim() || undefined,
     inReplyTo: email.inReplyTo?.trim() || undefined,
     references: (email.references ?? "").match(/<[^<>\s]+>/g) ?? [],
     from: { address: (from.address ?? "").toLowerCase(), name: from.name },
@@ -91,6 +95,27 @@ export async function parseInbound(raw: ArrayBuffer | string | ReadableStream): 
     }),
     automatic: automaticKind(email),
   };
+}
+
+/**
+ * What tells this email from any other when it is delivered twice: its Message-ID, or for
+ * mail without one a hash of who wrote to which address, when, about what, and the whole
+ * body. Words alone are no key: a visitor's "Yes" the next day is a new answer.
+ *
+ * @example await deliveryKey(email, message.to) // "<abc@mail.example>" or "sha256:9f…"
+ */
+export async function deliveryKey(email: InboundEmail, to: string): Promise<string> {
+  if (email.messageId) return email.messageId;
+  const files = email.attachments.map((a) => `${a.filename}/${a.mimeType}/${a.size}`);
+  const parts = [
+    email.from.address,
+    to.trim().toLowerCase(),
+    email.date ?? "",
+    email.subject,
+    email.fullText,
+    ...files,
+  ];
+  return `sha256:${await sha256Hex(JSON.stringify(parts))}`;
 }
 
 /**

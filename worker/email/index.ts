@@ -20,6 +20,7 @@ export {
   MAX_INBOUND_BYTES,
   MAX_QUOTED_CHARS,
   automaticKind,
+  deliveryKey,
   parseInbound,
   type AutomaticKind,
   type InboundAttachment,
