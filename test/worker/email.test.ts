@@ -328,6 +328,33 @@ describe("inbound email", () => {
     expect((await op.next("message")).message.text).toBe("Yes");
   });
 
+  it("leaves the signature under '-- ' out of the chat when the reply is HTML only, as for a text reply", async () => {
+    const { grant, op, address } = await chatWithEmail();
+    const to = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example");
+    const card = [
+      "Anna Petrova",
+      "Head of Purchasing, Example Ltd",
+      "Phone: +1 555 0101",
+      "Mobile: +1 555 0102",
+      "https://example.com",
+      "12 Market Street",
+      "Springfield",
+    ];
+    const bodies = {
+      // A web mail's editor: the delimiter's space is a no-break one, each line a <br>.
+      webmail: `<div>I will take the blue one.</div><div><br></div><div>--&nbsp;<br>${card.join("<br>")}</div>`,
+      // Thunderbird composing HTML with a plain-text signature file.
+      thunderbird: `<html><body><p>I will take the blue one.</p><pre class="moz-signature" cols="72">-- \n${card.join("\n")}</pre></body></html>`,
+    };
+    for (const [client, html] of Object.entries(bodies)) {
+      const raw = `From: Anna <${address}>\nTo: ${to}\nSubject: Re: New answer from Shop\nMessage-ID: <sig-${client}@example.com>\nContent-Type: text/html; charset=utf-8\n\n${html}\n`;
+      expect(await handleInboundEmail(inbound(raw, to).message, env)).toMatchObject({ outcome: "stored" });
+      const { message } = await op.next("message");
+      expect(message.text, client).toBe("I will take the blue one.");
+      expect(message.meta.quoted, client).toContain("Head of Purchasing");
+    }
+  });
+
   it("keeps the visitor's words below a line of theirs that says who wrote what at what time", async () => {
     const { grant, op, address } = await chatWithEmail();
     const to = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example");

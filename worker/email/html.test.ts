@@ -49,6 +49,12 @@ describe("htmlToText", () => {
     );
   });
 
+  it("keeps the lines of a pre and the space of the signature delimiter", () => {
+    expect(htmlToText("<p>Order:</p><pre>2 x lamp\n1 x  bulb</pre>")).toBe("Order:\n2 x lamp\n1 x bulb");
+    expect(htmlToText("<div>Ok</div><div>--&nbsp;<br>Anna</div>")).toBe("Ok\n-- \nAnna");
+    expect(htmlToText("<div>a -- b</div><div>--</div>")).toBe("a -- b\n--");
+  });
+
   it("survives broken markup", () => {
     expect(htmlToText("a < b and <b>c</b> <div")).toBe("a < b and c <div");
     expect(htmlToText('<img alt=">" src="x">ok')).toBe("ok");

@@ -59,8 +59,8 @@ const VOID = new Set(["area", "base", "br", "col", "embed", "hr", "img", "input"
 // Every blockquote is quoted history in a reply (Apple Mail and Thunderbird mark theirs
 // `type="cite"`, Gmail `gmail_quote`, Yandex and Mail.ru use plain styled ones). These
 // classes mark the rest: Gmail's wrapper, attribution and signature, Thunderbird's
-// `moz-cite-prefix`, Yahoo's `yahoo_quoted`, Mail.ru's `mail-quote-collapse`, Yandex's
-// quote wrappers.
+// `moz-cite-prefix` and `moz-signature` (a `pre` when the signature is a text file),
+// Yahoo's `yahoo_quoted`, Mail.ru's `mail-quote-collapse`, Yandex's quote wrappers.
 const QUOTE_CLASS =
   /\b(gmail_quote\w*|gmail_attr|gmail_signature|moz-cite-prefix|moz-signature|yahoo_quoted|mail-quote-collapse|yandex[\w-]*quote\w*|js-helper-quote)\b/i;
 
@@ -69,7 +69,7 @@ const TOKEN = /<!--[\s\S]*?-->|<(\/?)([a-zA-Z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*'
 /**
  * Converts an HTML email body to readable text: drops head, scripts and styles, drops
  * quoted history (unless `keepQuotes`), turns `<br>`, paragraphs, divs and list items
- * into line breaks, decodes entities and collapses blank lines.
+ * into line breaks, keeps the lines of a `pre`, decodes entities and collapses blank lines.
  *
  * @example htmlToText('<div>Thanks!</div><blockquote type="cite">old</blockquote>') // "Thanks!"
  */
@@ -79,7 +79,19 @@ export function htmlToText(html: string, options: HtmlToTextOptions = {}): strin
   let skipping: { name: string; depth: number } | null = null;
   // Open quote elements when marking: each counts nested elements of its own name to find its end.
   const quotes: { name: string; depth: number }[] = [];
+  // Open `pre` elements: their line breaks are the text's.
+  let pre = 0;
   const atLineStart = () => out === "" || out.endsWith("\n");
+  const write = (line: string) => {
+    let text = line;
+    if (lineBreakDue && !atLineStart()) out += "\n";
+    lineBreakDue = false;
+    if (atLineStart()) {
+      text = text.replace(/^ +/, "");
+      if (text !== "" && quotes.length > 0) text = "> ".repeat(quotes.length) + text;
+    }
+    out += text;
+  };
 
   for (const match of html.matchAll(TOKEN)) {
     const [token, closing, rawName, attrs = ""] = match;
@@ -94,14 +106,15 @@ export function htmlToText(html: string, options: HtmlToTextOptions = {}): strin
     }
     if (!name) {
       if (token.startsWith("<!") || token.startsWith("<?")) continue;
-      let text = decodeEntities(token.replace(/[ \t\r\n\f]+/g, " "));
-      if (lineBreakDue && !atLineStart()) out += "\n";
-      lineBreakDue = false;
-      if (atLineStart()) {
-        text = text.replace(/^ +/, "");
-        if (text !== "" && quotes.length > 0) text = "> ".repeat(quotes.length) + text;
+      if (pre === 0) {
+        write(decodeEntities(token.replace(/[ \t\r\n\f]+/g, " ")));
+        continue;
       }
-      out += text;
+      const lines = decodeEntities(token).split(/\r\n?|\n/);
+      for (const [i, line] of lines.entries()) {
+        if (i > 0) out += "\n";
+        write(line.replace(/[ \t\f]+/g, " "));
+      }
       continue;
     }
     const opening = !closing && !VOID.has(name) && !attrs.endsWith("/");
@@ -111,6 +124,7 @@ export function htmlToText(html: string, options: HtmlToTextOptions = {}): strin
       continue;
     }
     if (options.markQuotes && trackQuote(quotes, name, attrs, opening, !!closing)) lineBreakDue = true;
+    if (name === "pre") pre = Math.max(0, pre + (opening ? 1 : closing ? -1 : 0));
     if (name === "br") {
       if (lineBreakDue && out !== "" && !out.endsWith("\n")) out += "\n";
       out += "\n";
@@ -150,18 +164,22 @@ function trackQuote(
 
 function isQuote(name: string, attrs: string): boolean {
   if (name === "blockquote") return true;
-  if (name !== "div" && name !== "span" && name !== "section") return false;
+  if (name !== "div" && name !== "span" && name !== "section" && name !== "pre") return false;
   const cls = /\b(?:class|id)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi;
   for (const m of attrs.matchAll(cls)) if (QUOTE_CLASS.test(m[1])) return true;
   return false;
 }
 
-/** Trims every line and leaves at most one blank line between paragraphs. */
+/**
+ * Trims every line and leaves at most one blank line between paragraphs. The signature
+ * delimiter keeps its space ("-- ", RFC 3676; editors write "--&nbsp;"): the reply reader
+ * trusts a signature of any length under it, but only a short one under a bare "--".
+ */
 function tidy(text: string): string {
   return text
     .replace(/\u00a0/g, " ")
     .split("\n")
-    .map((line) => line.trim())
+    .map((line) => (/^(?:> )*-- +$/.test(line.trimStart()) ? line.trim().replace(/--$/, "-- ") : line.trim()))
     .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
