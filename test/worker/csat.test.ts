@@ -1,8 +1,9 @@
 import { SELF, env, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { handleInboundEmail } from "../../worker/api/inbound-email";
-import { replyAddress } from "../../worker/email";
-import { ratingToken } from "../../worker/email/rating";
+import { EmailSendError, replyAddress } from "../../worker/email";
+import { RATING_LINK_DAYS, ratingToken } from "../../worker/email/rating";
+import { RATING_EMAILED_KEY } from "../../worker/conversation/csat-email";
 import { localDay } from "../../worker/reports";
 import { call, expectJson } from "./admin-helpers";
 import {
@@ -237,6 +238,78 @@ describe("asking for the rating", () => {
       const frames = op.frames.filter((f: any) => f.type === "message").map((f: any) => f.message.text);
       expect(frames).toContain("5 stars, but the lamp flickers now. Can you help?");
     });
+  });
+
+  it("asks by email once while the email's links work, however often the conversation is resolved again", async () => {
+    const address = "asked-once@example.com";
+    const { grant, op } = await answeredAfterLeaving("Do the boots run small?", address, "A little: take one size up.");
+    const ratingEmails = async () =>
+      (await outbox()).filter((m) => m.kind === "rating" && m.conversationId === grant.conversationId);
+    await ratingEmailOf(grant.conversationId);
+    expect(await ratingEmails()).toHaveLength(1);
+
+    // The visitor writes again by email, the operator answers and resolves it again, twice.
+    const to = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example");
+    for (const [i, question] of ["And the sandals?", "Do you ship to Oslo?"].entries()) {
+      const raw = `From: <${address}>\r\nTo: ${to}\r\nSubject: Re: How did Shop do?\r\nMessage-ID: <again-${i}@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${question}\r\n`;
+      const bytes = new TextEncoder().encode(raw);
+      const message = {
+        from: address,
+        to,
+        headers: new Headers(),
+        rawSize: bytes.length,
+        raw: new Response(bytes).body!,
+        setReject: () => {},
+      } as unknown as ForwardableEmailMessage;
+      expect(await handleInboundEmail(message, env)).toMatchObject({ outcome: "stored" });
+      op.send({ type: "message", clientId: crypto.randomUUID(), text: "Yes." });
+      await op.next("ack");
+      await expectJson(call("POST", `/conversations/${grant.conversationId}/resolve`, owner), 200);
+    }
+    // Time for an email the resolves asked for to be made and stored, were it sent.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await ratingEmails()).toHaveLength(1);
+
+    // Once the first email's links have expired, the next resolve asks again.
+    const stub = env.CONVERSATION.get(env.CONVERSATION.idFromString(grant.conversationId));
+    await runInDurableObject(stub as DurableObjectStub, (_c, state) => {
+      const at = state.storage.kv.get<number>(RATING_EMAILED_KEY)!;
+      state.storage.kv.put(RATING_EMAILED_KEY, at - (RATING_LINK_DAYS + 1) * 86_400_000);
+    });
+    await expectJson(call("POST", `/conversations/${grant.conversationId}/reopen`, owner), 200);
+    await expectJson(call("POST", `/conversations/${grant.conversationId}/resolve`, owner), 200);
+    await eventually(async () => expect(await ratingEmails()).toHaveLength(2));
+  });
+
+  it("asks again at the next resolve when the provider refused the rating email", async () => {
+    const { grant } = await answeredAfterLeaving("Is there a warranty?", "refused-once@example.com", "Two years.");
+    const ratingEmails = async () =>
+      (await outbox()).filter((m) => m.kind === "rating" && m.conversationId === grant.conversationId);
+    const site = env.SITE.get(env.SITE.idFromName(SITE));
+    const setRefusing = (refusing: boolean) =>
+      runInDurableObject(site as DurableObjectStub, async (instance: any, _state) => {
+        if (!refusing) delete instance.host.mailer.provider;
+        else
+          instance.host.mailer.provider = () => ({
+            name: "mailchannels",
+            send: async () => {
+              throw new EmailSendError("mailchannels: HTTP 403: forbidden", { retryable: false, status: 403 });
+            },
+          });
+      });
+    await setRefusing(true);
+    try {
+      await eventually(async () => {
+        await expectJson(call("POST", `/conversations/${grant.conversationId}/reopen`, owner), 200);
+        await expectJson(call("POST", `/conversations/${grant.conversationId}/resolve`, owner), 200);
+        expect((await ratingEmails()).map((m) => m.status)).toEqual(["failed"]);
+      });
+    } finally {
+      await setRefusing(false);
+    }
+    await expectJson(call("POST", `/conversations/${grant.conversationId}/reopen`, owner), 200);
+    await expectJson(call("POST", `/conversations/${grant.conversationId}/resolve`, owner), 200);
+    await eventually(async () => expect((await ratingEmails()).map((m) => m.status)).toEqual(["outbox", "failed"]));
   });
 
   it("sends no rating email for a conversation reopened while the email was being made", async () => {
