@@ -1,7 +1,7 @@
 import { SELF, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { handleInboundEmail } from "../../worker/api/inbound-email";
-import { EmailSendError, replyAddress } from "../../worker/email";
+import { EmailSendError, mailchannelsProvider, replyAddress } from "../../worker/email";
 import { hmacSha256, toHex } from "../../worker/lib/crypto";
 import {
   BASE,
@@ -16,6 +16,7 @@ import {
 import { mailboxOf } from "./admin-helpers";
 
 const SITE = "mail-shop";
+const RECEIVER = (inject as (key: string) => string)("receiverUrl");
 let cookie: string;
 
 beforeAll(async () => {
@@ -87,10 +88,55 @@ describe("follow-up emails", () => {
     const both = followupsTo(await outbox(), address);
     expect(both).toHaveLength(2);
     const [second] = both; // newest first
+    // Every follow-up names the conversation's thread first, then the ones before it.
+    const root = `<chat.${grant.conversationId}@shop.example>`;
+    expect(mail.message).toMatchObject({ inReplyTo: root, references: [root] });
     expect(second.message.inReplyTo).toBe(mail.message.messageId);
-    expect(second.message.references).toEqual([mail.message.messageId]);
+    expect(second.message.references).toEqual([root, mail.message.messageId]);
     expect(second.message.text).toContain("size 45");
     expect(second.message.text.split("Shipping is free").length).toBe(2); // earlier answer only as context
+  });
+
+  it("keeps the follow-ups in one thread in the visitor's mail when MailChannels sends them with Message-IDs of its own", async () => {
+    const siteKey = "mail-threads";
+    await createSite(siteKey);
+    const own = await login(siteKey);
+    await noAutoReplies(own);
+    const { tab, op, stub, address } = await chatWithEmail(undefined, siteKey, own);
+    tab.close();
+    const path = `/mailchannels-${crypto.randomUUID().slice(0, 8)}/tx/v1/send`;
+    const site = env.SITE.get(env.SITE.idFromName(siteKey));
+    await runInDurableObject(site as DurableObjectStub, async (instance: any, _state) => {
+      instance.host.mailer.provider = () =>
+        mailchannelsProvider({ apiKey: "mc-test-key", fetch: (_url, init) => fetch(`${RECEIVER}${path}`, init) });
+    });
+    for (const answer of ["Yes, we do.", "And size 45 is back in stock."]) {
+      await op.say(answer);
+      await fire(stub, "followup");
+      await fire(stub, "followup");
+    }
+    const log = (await (await fetch(`${RECEIVER}/_log?path=${path}`)).json()) as any[];
+    const toVisitor = log.map((r) => JSON.parse(r.body)).filter((b) => b.personalizations[0].to[0].email === address);
+    expect(toVisitor).toHaveLength(2);
+    const [first, second] = toVisitor.map((b) => b.headers as Record<string, string>);
+    // MailChannels writes the Message-ID itself (a reserved header): the ids our copies keep
+    // are not the ones in the visitor's mailbox. The second email must still name something
+    // the first one named, or mail apps show it as a new conversation.
+    expect(Object.keys(first!).map((h) => h.toLowerCase())).not.toContain("message-id");
+    const ids = (refs = ""): string[] => refs.match(/<[^<>\s]+>/g) ?? [];
+    const shared = ids(second!.References).filter((id) => ids(first!.References).includes(id));
+    expect(shared.length, JSON.stringify({ first, second })).toBeGreaterThan(0);
+    expect(ids(first!["In-Reply-To"])).toHaveLength(1);
+    await runInDurableObject(site as DurableObjectStub, async (instance: any, _state) => {
+      delete instance.host.mailer.provider;
+    });
+
+    // The visitor's reply names MailChannels' id, which we never saw: it lands all the same.
+    const to = await replyAddress(stub.id.toString(), env.TOKEN_SECRET, "in.chat.example");
+    const threading = `In-Reply-To: <mc-2@mailchannels.net>\nReferences: ${shared[0]} <mc-1@mailchannels.net> <mc-2@mailchannels.net>\n`;
+    const reply = inbound(replyMime(to, "<after-mc@example.com>", threading, "Great, thanks!", address), to);
+    expect(await handleInboundEmail(reply.message, env)).toMatchObject({ outcome: "stored" });
+    expect((await op.next("message")).message).toMatchObject({ text: "Great, thanks!", channel: "email" });
   });
 
   it("sends nothing when the visitor saw the answer in the widget in time", async () => {

@@ -67,6 +67,7 @@ export async function runFollowup(host: ConversationHost, job: FollowupJob): Pro
   if (!owed.has(answers[0]!.seq)) return host.timers.set(FOLLOWUP_TIMER, Date.now(), {});
 
   const thread: string[] = JSON.parse(now.email_thread ?? "[]");
+  const root = threadRoot(host.id, ctx.senderDomain);
   const messageId = newMessageId(ctx.senderDomain);
   const reader = readerOf(host, ctx);
   // The page the link opens speaks the email's language.
@@ -88,7 +89,8 @@ export async function runFollowup(host: ConversationHost, job: FollowupJob): Pro
     conversationId: host.id,
     ...(replyTo ? { replyTo } : {}),
     messageId,
-    ...(thread.length ? { inReplyTo: thread.at(-1)!, references: thread.slice(-10) } : {}),
+    inReplyTo: thread.at(-1) ?? root,
+    references: [root, ...thread.slice(-9)],
     // One-click unsubscribe (RFC 8058) needs https; a local run over http keeps only the link in the text.
     ...(ctx.publicUrl.startsWith("https://") ? { listUnsubscribe: { url: unsubscribeUrl } } : {}),
     headers: { "Auto-Submitted": "auto-generated" },
@@ -100,6 +102,17 @@ export async function runFollowup(host: ConversationHost, job: FollowupJob): Pro
     followup_seq: answers.at(-1)!.seq,
     email_thread: JSON.stringify([...thread, messageId].slice(-20)),
   });
+}
+
+/**
+ * The id every follow-up of a conversation names first in its References, though no email
+ * carries it as its own Message-ID. MailChannels writes the Message-ID itself (a header its
+ * API reserves), so the ids we keep are not those in the visitor's mailbox; a root all the
+ * emails name keeps them in one thread in mail apps whatever id the provider gave each (as
+ * GitHub's notification emails thread).
+ */
+function threadRoot(conversationId: string, senderDomain: string): string {
+  return `<chat.${conversationId}@${senderDomain}>`;
 }
 
 /**
