@@ -209,6 +209,25 @@ describe("asking for the rating", () => {
     expect(await again.text()).toContain("уже оценён");
   });
 
+  it("tells a visitor whose conversation is open again, in their language, that it is rated once resolved", async () => {
+    const { grant } = await answeredAfterLeaving("Есть ли лампы с тёплым светом?", "open-again@example.ru", "Да.", {
+      locale: "ru",
+    });
+    await ratingEmailOf(grant.conversationId);
+    await expectJson(call("POST", `/conversations/${grant.conversationId}/reopen`, owner), 200);
+    const t = await ratingToken(
+      env.TOKEN_SECRET,
+      { siteKey: SITE, conversationId: grant.conversationId, locale: "ru", scale: "five" },
+      Date.now(),
+    );
+    const refused = await ratePost({ t, r: "5" });
+    expect(refused.status).toBe(409);
+    const html = await refused.text();
+    expect(html).toContain("Оценка не записана");
+    expect(html).not.toMatch(/conversation|resolved/i);
+    expect(html).toMatch(/снова открыт/);
+  });
+
   it("takes a reply to the rating email into the conversation, as replies to follow-ups are", async () => {
     const { grant, op } = await answeredAfterLeaving("Is the lamp dimmable?", "replier@example.com", "Yes, it is.");
     const mail = await ratingEmailOf(grant.conversationId);

@@ -78,7 +78,9 @@ rate.post("/", async (c) => {
   if (!stub) return invalid();
   const result = await stub.rateByEmail(link.siteKey, chosen, comment || undefined);
   if (isFailure(result)) {
-    const why = result.error.code === "already_rated" ? w.alreadyRated : result.error.message;
+    // In the visitor's language: the conversation's own messages are English for developers.
+    const code = result.error.code;
+    const why = code === "already_rated" ? w.alreadyRated : code === "not_resolved" ? w.notResolved : w.invalid;
     return page(link.locale, w.refused, `<p>${escapeHtml(why)}</p>`, 409);
   }
   return page(link.locale, w.thanks, `<p>${escapeHtml(w.thanksText)}</p>`);

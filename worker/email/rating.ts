@@ -36,6 +36,7 @@ const WORDS = {
     invalidTitle: "Link not valid",
     refused: "Not recorded",
     alreadyRated: "This conversation was already rated. Thank you!",
+    notResolved: "This conversation is open again. You can rate it once it is resolved.",
   },
   ru: {
     subject: (site: string) => `Как вам помог ${site}?`,
@@ -53,6 +54,7 @@ const WORDS = {
     invalidTitle: "Ссылка недействительна",
     refused: "Оценка не записана",
     alreadyRated: "Этот разговор уже оценён. Спасибо!",
+    notResolved: "Этот разговор снова открыт. Оценить его можно, когда он будет решён.",
   },
 } as const;
 
