@@ -20,8 +20,16 @@ function askedRecently(host: ConversationHost): boolean {
   return at !== undefined && Date.now() - at < RATING_LINK_DAYS * 86_400_000;
 }
 
+/**
+ * Whether the visitor wrote in it: a conversation that is only an operator's unanswered
+ * first message (to a shop customer whose email is known) has nothing they could rate.
+ */
+function visitorWrote(state: ConversationState): boolean {
+  return state.first_visitor_at !== null;
+}
+
 export async function askByEmail(host: ConversationHost, asked: ConversationState): Promise<void> {
-  if (!asked.email || askedRecently(host)) return;
+  if (!asked.email || !visitorWrote(asked) || askedRecently(host)) return;
   const site = host.site();
   // A visitor who answers the email in words ("the lamp flickers now") reaches the
   // conversation, as with a follow-up; without it their reply went to the sender address.
