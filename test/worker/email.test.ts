@@ -139,6 +139,24 @@ describe("follow-up emails", () => {
     expect((await op.next("message")).message).toMatchObject({ text: "Great, thanks!", channel: "email" });
   });
 
+  it("emails an answer the visitor had not seen when their reply to an earlier follow-up arrived", async () => {
+    const { grant, tab, op, stub, address } = await chatWithEmail();
+    tab.close();
+    await op.say("Yes, we ship to Riga.");
+    await fire(stub, "followup");
+    await fire(stub, "followup");
+    expect(followupsTo(await outbox(), address)).toHaveLength(1);
+    // A second answer; before its follow-up is due, the visitor answers the first email.
+    await op.say("Delivery takes 3 days.");
+    const to = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example");
+    const reply = inbound(replyMime(to, "<riga-1@example.com>", "", "Great, how much is it?", address), to);
+    expect(await handleInboundEmail(reply.message, env)).toMatchObject({ outcome: "stored" });
+    await fire(stub, "followup");
+    await fire(stub, "followup");
+    const [second] = followupsTo(await outbox(), address);
+    expect(second.message.text).toContain("Delivery takes 3 days.");
+  });
+
   it("sends nothing when the visitor saw the answer in the widget in time", async () => {
     const { tab, op, stub, address } = await chatWithEmail();
     const seq = await op.say("Yes!");

@@ -102,7 +102,9 @@ export function messageChanges(state: ConversationState, message: Message): Part
       // The first response answers the visitor: an operator's line before they first wrote (a proactive message) is none.
       ...(state.first_visitor_at === null ? { first_operator_at: null } : {}),
       waiting_since: state.waiting_since ?? at,
-      visitor_read_seq: message.seq,
+      // A line in the widget shows they have the whole thread before them; a reply by email
+      // only that they read an email, which may be older than the latest answers.
+      ...(message.channel === "email" ? {} : { visitor_read_seq: message.seq }),
       ...(message.channel ? { channel: message.channel } : {}),
     };
   }
