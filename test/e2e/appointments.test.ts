@@ -8,7 +8,7 @@
  * desktop and on a 390 px phone under test-results/screenshots/.
  */
 import type { Browser, Route } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdminPage } from "./admin-support/admin-page";
 import { startAdminWorld } from "./admin-support/setup";
 import type { TestServer } from "./support/server";
@@ -156,10 +156,50 @@ it("booked with the keyboard: focus stays in the chat, on the picker's close but
   await picker.locator("input[name=email]").press("Enter");
   await picker.locator(".done").waitFor({ timeout: 15_000 });
   await expect.poll(() => focused(visitor)).toBe("chat: x");
-  // Escape, which closes the chat from anywhere in it, still works: the keyboard is in the chat.
+  // Escape puts the confirmation away, then (from "More", where the booking began) the chat.
+  await visitor.page.keyboard.press("Escape");
+  await expect.poll(() => picker.count()).toBe(0);
+  expect(await focusedId(visitor)).toBe("more");
   await visitor.page.keyboard.press("Escape");
   await expect.poll(() => visitor.page.locator("edge-chat .panel").isVisible()).toBe(false);
   await visitor.close();
+});
+
+/** The id of what has focus in the chat's shadow root ("" for an element without one), or null outside the chat. */
+function focusedId(visitor: Visitor): Promise<string | null> {
+  return visitor.page.evaluate(() => document.querySelector("edge-chat")?.shadowRoot?.activeElement?.id ?? null);
+}
+
+describe("Escape in the slot picker", () => {
+  it("closes the picker, not the chat; focus goes back to More, where it was", async () => {
+    const visitor = await Visitor.open(browser, server, "/demo/", { locale: "en-US", timezoneId: "Europe/Berlin" });
+    await visitor.openChat();
+    await visitor.page.locator("edge-chat #more").click();
+    await visitor.page.locator("edge-chat .menu button", { hasText: "Book a video consultation" }).click();
+    const picker = visitor.page.locator("edge-chat .booking");
+    await picker.locator(".slot").first().waitFor({ timeout: 15_000 });
+    await picker.locator(".slot").nth(1).click();
+    await visitor.page.keyboard.press("Escape");
+    await expect.poll(() => picker.count()).toBe(0);
+    expect(await visitor.page.locator("edge-chat .panel").isVisible()).toBe(true);
+    expect(await focusedId(visitor)).toBe("more");
+    await visitor.close();
+  });
+
+  it("opened by a product's button while typing: Escape in the form closes the picker, focus back in the message field", async () => {
+    const visitor = await Visitor.open(browser, server, "/demo/", { locale: "en-US", timezoneId: "Europe/Berlin" });
+    await visitor.openChat();
+    await visitor.input().fill("Is it in stock?");
+    await visitor.page.evaluate(() => window.edgechat?.open({ video: true, product: { name: "Linen lamp" } }));
+    const picker = visitor.page.locator("edge-chat .booking");
+    await picker.locator(".slot").first().waitFor({ timeout: 15_000 });
+    await picker.locator("input[name=email]").fill("sam@example.com");
+    await picker.locator("input[name=email]").press("Escape");
+    await expect.poll(() => picker.count()).toBe(0);
+    expect(await visitor.page.locator("edge-chat .panel").isVisible()).toBe(true);
+    expect(await focused(visitor)).toBe("chat: TEXTAREA");
+    await visitor.close();
+  });
 });
 
 it("a time taken meanwhile: the free times come again and the email and name typed stay", async () => {

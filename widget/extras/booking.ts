@@ -27,6 +27,8 @@ export class BookingPicker implements MenuItem {
   bookedTo = "";
   /** The product the visitor came from, sent with the booking and shown to the operators. */
   product?: ProductContext | undefined;
+  /** What had focus in the chat when the picker opened ("More", the message field): it gets it back. */
+  #back: Element | null = null;
 
   constructor(private readonly host: EdgeChat) {}
 
@@ -40,6 +42,7 @@ export class BookingPicker implements MenuItem {
 
   choose(): void {
     this.error = "";
+    this.#back = this.host.shadowRoot?.activeElement ?? null;
     void this.#load();
   }
 
@@ -50,7 +53,7 @@ export class BookingPicker implements MenuItem {
     const close = html`<button type="button" class="x" aria-label=${t.dismiss} @click=${() => this.#close()}>×</button>`;
     const about = this.product ? html`<p class="about">${t.bookAbout(this.product.name)}</p>` : nothing;
     if (this.step === "booked") {
-      return html`<section class="booking" aria-label=${t.book}>${close}<h3>${t.book}</h3>
+      return html`<section class="booking" aria-label=${t.book} @keydown=${this.#onKey}>${close}<h3>${t.book}</h3>
         <p role="status" class="done">${t.booked(this.bookedFor, this.bookedTo)}</p></section>`;
     }
     const days = this.#days();
@@ -73,7 +76,7 @@ export class BookingPicker implements MenuItem {
                 this.chosen === null ? t.bookPick : t.bookSubmit(this.#when(this.chosen))
               }</button>
             </form>`;
-    return html`<section class="booking" aria-label=${t.book}>${close}<h3>${t.book}</h3>${about}
+    return html`<section class="booking" aria-label=${t.book} @keydown=${this.#onKey}>${close}<h3>${t.book}</h3>${about}
       <p class="zone">${t.bookZone(zone)}</p>${body}
       <p class="failed" role="alert">${this.error}</p></section>`;
   }
@@ -131,8 +134,16 @@ export class BookingPicker implements MenuItem {
   #close(): void {
     this.step = "closed";
     this.host.requestUpdate();
-    this.host.renderRoot.querySelector<HTMLElement>("#more")?.focus();
+    const back = this.#back?.isConnected ? this.#back : this.host.renderRoot.querySelector("#more");
+    (back as HTMLElement | null)?.focus();
   }
+
+  // An arrow function: Lit calls listeners with the element as `this`.
+  #onKey = (e: KeyboardEvent): void => {
+    if (e.key !== "Escape") return;
+    e.stopPropagation(); // closes the picker, not the whole chat
+    this.#close();
+  };
 
   #url(path: string): string | null {
     const s = this.host.chat.session;
