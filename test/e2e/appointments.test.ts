@@ -171,14 +171,18 @@ function focusedId(visitor: Visitor): Promise<string | null> {
 }
 
 describe("Escape in the slot picker", () => {
-  it("closes the picker, not the chat; focus goes back to More, where it was", async () => {
+  it("starts on the first free time; Escape closes the picker, not the chat; focus goes back to More, where it was", async () => {
     const visitor = await Visitor.open(browser, server, "/demo/", { locale: "en-US", timezoneId: "Europe/Berlin" });
     await visitor.openChat();
     await visitor.page.locator("edge-chat #more").click();
     await visitor.page.locator("edge-chat .menu button", { hasText: "Book a video consultation" }).click();
     const picker = visitor.page.locator("edge-chat .booking");
     await picker.locator(".slot").first().waitFor({ timeout: 15_000 });
-    await picker.locator(".slot").nth(1).click();
+    // The keyboard starts on the first free time, not on the picker's close button.
+    const first = picker.locator(".slot").first();
+    await expect.poll(() => first.evaluate((b) => b.matches(":focus"))).toBe(true);
+    await visitor.page.keyboard.press("Tab");
+    expect(await focused(visitor)).toBe("chat: slot");
     await visitor.page.keyboard.press("Escape");
     await expect.poll(() => picker.count()).toBe(0);
     expect(await visitor.page.locator("edge-chat .panel").isVisible()).toBe(true);

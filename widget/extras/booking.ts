@@ -181,7 +181,9 @@ export class BookingPicker implements MenuItem {
     this.step = "picking";
     this.host.requestUpdate();
     await this.host.updateComplete;
-    this.host.renderRoot.querySelector<HTMLElement>(".booking .slot, .booking .x")?.focus();
+    // The first free time; its close button (first in the markup) only when none is free.
+    const root = this.host.renderRoot;
+    (root.querySelector<HTMLElement>(".booking .slot") ?? root.querySelector<HTMLElement>(".booking .x"))?.focus();
   }
 
   #submit = async (e: SubmitEvent): Promise<void> => {
