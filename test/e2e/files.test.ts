@@ -308,3 +308,43 @@ describe("active content never runs", () => {
     }
   });
 });
+
+describe("paste", () => {
+  it("a screenshot pasted into the email field or the rating's comment is not sent; only the message field attaches it", async () => {
+    const guest = await Visitor.open(browser, server);
+    try {
+      await guest.openChat();
+      await guest.send("Where is my parcel?");
+      await expect.poll(() => guest.states()).toEqual(["Sent"]);
+      /** Pastes a PNG with some text into the field; true when the browser may paste the text (not cancelled). */
+      const paste = (selector: string) =>
+        guest.page.evaluate(async (selector) => {
+          const canvas = Object.assign(document.createElement("canvas"), { width: 40, height: 30 });
+          canvas.getContext("2d")!.fillRect(0, 0, 40, 30);
+          const png = await new Promise<Blob>((r) => canvas.toBlob((b) => r(b!), "image/png"));
+          const data = new DataTransfer();
+          data.items.add(new File([png], "image.png", { type: "image/png" }));
+          data.setData("text/plain", "anna@example.com");
+          const field = document.querySelector("edge-chat")!.shadowRoot!.querySelector(selector)!;
+          return field.dispatchEvent(
+            new ClipboardEvent("paste", { clipboardData: data, bubbles: true, composed: true, cancelable: true }),
+          );
+        }, selector);
+      await guest.page.locator("edge-chat #more").click();
+      await guest.page.locator("edge-chat .menu button", { hasText: "Email me this conversation" }).click();
+      await guest.page.locator("edge-chat #email").waitFor();
+      expect(await paste("#email")).toBe(true);
+      const { conversationId: id } = (await guest.session())!;
+      expect((await owner.api("POST", `/conversations/${id}/resolve`)).status).toBe(200);
+      await guest.page.locator("edge-chat .rating").waitFor({ timeout: 15_000 });
+      expect(await paste("#rate-comment")).toBe(true);
+      // Into the message field it is a file: it goes, and it is the only one that went.
+      expect(await paste(".composer textarea")).toBe(false);
+      await eventually(() => loaded(guest.page, "edge-chat .msg.me .thumb img"), 15_000, "the pasted screenshot");
+      expect(await guest.page.locator("edge-chat .thumb").count()).toBe(1);
+      expect(await guest.page.locator("edge-chat .uploads p").count()).toBe(0);
+    } finally {
+      await guest.close();
+    }
+  });
+});

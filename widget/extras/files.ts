@@ -140,7 +140,9 @@ export class FileSender {
 
   #onPaste(e: ClipboardEvent): void {
     const files = [...(e.clipboardData?.files ?? [])];
-    if (!files.length) return; // text pastes into the message field as usual
+    // Text pastes as usual; so does anything pasted into the chat's other fields (the email,
+    // the booking form, the rating's comment): only the message field sends a file.
+    if (!files.length || !(e.target as Element).closest(".composer")) return;
     e.preventDefault();
     this.send(files);
   }
