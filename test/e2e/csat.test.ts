@@ -107,6 +107,30 @@ describe("the rating prompt and the visitor's next line", () => {
   });
 });
 
+describe("the thanks for a rating", () => {
+  it("goes when the visitor writes again: the conversation goes on", async () => {
+    const guest = await Visitor.open(browser, server);
+    try {
+      await guest.openChat();
+      await guest.send("Do you sell gift cards?");
+      await expect.poll(() => guest.states()).toEqual(["Sent"]);
+      const { conversationId } = (await guest.session())!;
+      expect((await owner.api("POST", `/conversations/${conversationId}/resolve`)).status).toBe(200);
+      const prompt = guest.page.locator("edge-chat .rating");
+      await prompt.waitFor({ timeout: 15_000 });
+      await guest.page.getByRole("radio", { name: "5 of 5" }).check();
+      await prompt.getByRole("button", { name: "Send rating" }).click();
+      const thanks = guest.page.locator("edge-chat [role=status]", { hasText: "Thank you for your rating!" });
+      await thanks.waitFor({ timeout: 15_000 });
+      await guest.send("Oh, and can I pay for one by invoice?");
+      await expect.poll(() => guest.states()).toEqual(["Sent"]);
+      await expect.poll(() => thanks.count()).toBe(0);
+    } finally {
+      await guest.close();
+    }
+  });
+});
+
 describe("the rating prompt and the keyboard", () => {
   it.each([
     ["Not now", undefined],

@@ -336,6 +336,56 @@ describe("the transcript's email field and the visitor's choices", () => {
   });
 });
 
+describe("lines about the last conversation", () => {
+  /** What the shop signs for one of its users (id, else id and email). */
+  const signed = (id: string, email?: string) => ({
+    id,
+    ...(email ? { email } : {}),
+    hash: createHmac("sha256", identitySecret)
+      .update(email ? `${id}\n${email}` : id)
+      .digest("hex"),
+  });
+
+  test("another of the shop's users signs in on the page: the first one's thanks and address go, and the rating is asked again", async () => {
+    const first = signed(`u-${Math.random().toString(36).slice(2, 10)}`);
+    const context = await newVisitor(browser);
+    await context.addInitScript((identity) => ((window as any).edgechatSettings = { identity }), first);
+    const visitor = new Visitor(context, await context.newPage(), server);
+    await visitor.goto("/demo/");
+    await startConversation(visitor, "Please send me this chat.");
+    await more(visitor).click();
+    await menuItem(visitor).click();
+    await expect.poll(() => focused(visitor), { timeout: 5_000 }).toBe("email");
+    await emailField(visitor).fill("mila@example.com");
+    await emailField(visitor).press("Enter");
+    await expect.poll(() => status(visitor), { timeout: 10_000 }).toBe(en.transcriptSent("mila@example.com"));
+    const thanks = (text: string) => visitor.page.locator("edge-chat p.contact[role=status]", { hasText: text });
+    expect(await thanks(en.emailThanks).count()).toBe(1);
+    const { conversationId: before } = (await visitor.session())!;
+    expect((await operator.api("POST", `/api/v1/admin/conversations/${before}/resolve`)).status).toBe(200);
+    const prompt = visitor.page.locator("edge-chat .rating");
+    await prompt.waitFor({ timeout: 15_000 });
+    await visitor.page.getByRole("radio", { name: "5 of 5" }).check();
+    await prompt.getByRole("button", { name: en.rateSend }).click();
+    await thanks(en.rateThanks).waitFor({ timeout: 10_000 });
+
+    // The shared computer's next user signs in: a visitor and a conversation of their own.
+    await visitor.page.evaluate((identity) => (window as any).edgechat.identify(identity), signed("u-next"));
+    await expect.poll(() => visitor.session().then((s) => s?.conversationId)).not.toBe(before);
+    await expect.poll(() => visitor.texts()).not.toContain("Please send me this chat.");
+    await expect.poll(() => status(visitor)).toBe("");
+    expect(await thanks(en.emailThanks).count()).toBe(0);
+    expect(await thanks(en.rateThanks).count()).toBe(0);
+    // Their own conversation, resolved, asks for their own rating.
+    await visitor.send("Do you deliver on Saturdays?");
+    await expect.poll(() => visitor.states(), { timeout: 15_000 }).toEqual([en.sent]);
+    const { conversationId: after } = (await visitor.session())!;
+    expect((await operator.api("POST", `/api/v1/admin/conversations/${after}/resolve`)).status).toBe(200);
+    await prompt.waitFor({ timeout: 15_000 });
+    await visitor.close();
+  });
+});
+
 describe("the budget", () => {
   test("the transcript lives in the extras bundle: the component stays within 15 KB gzip", () => {
     const dir = path.resolve(import.meta.dirname, "../../dist/assets/w");

@@ -81,6 +81,11 @@ export class BookingPicker implements MenuItem {
       <p class="failed" role="alert">${this.error}</p></section>`;
   }
 
+  /** Another conversation (or this one begun again): the last one's booking confirmation goes. */
+  reset(): void {
+    if (this.step === "booked") this.step = "closed";
+  }
+
   /** What a page's `edgechat.open()` passed: the product it is about. */
   take(options: OpenOptions): void {
     const p = options.product;

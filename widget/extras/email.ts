@@ -36,6 +36,12 @@ export class EmailField {
     this.#host.renderRoot.querySelector<HTMLInputElement>("#email")?.focus();
   }
 
+  /** Another conversation (or this one begun again): the thanks for the address left in the last one goes. */
+  reset(): void {
+    this.#saved = this.#invalid = false;
+    this.#reason = "emailAsk";
+  }
+
   render({ html, nothing }: Lit): unknown {
     const t = extrasCatalogue(this.#host.locale);
     const chat = this.#host.chat;

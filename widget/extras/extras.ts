@@ -4,7 +4,7 @@
  * `render(lit)` (above the composer), `toggle()` (its "More" button) and reads `opened`.
  */
 import type { html, nothing } from "lit";
-import type { Message } from "../../worker/protocol";
+import type { Message, ServerFrame } from "../../worker/protocol";
 import type { EdgeChat } from "../edge-chat";
 import { Heartbeat } from "../heartbeat";
 import { extrasCatalogue } from "../i18n";
@@ -38,6 +38,9 @@ export class Extras {
   #wantsVideo = new URLSearchParams(location.search).get("edgechat") === "video";
   readonly rating: RatingPrompt;
   readonly cart: CartReporter;
+  /** The conversation the extras' lines are about, and the last seq shown in it. */
+  #conversation?: string | undefined;
+  #shownSeq = 0;
 
   constructor(private readonly host: EdgeChat) {
     this.email = new EmailField(host);
@@ -60,8 +63,10 @@ export class Extras {
     // the time a visitor waits for an answer that a dead link would keep away.
     const beat = new Heartbeat(host.chat.conn);
     beat.start();
+    this.#follow();
     host.chat.onFrame = (f) => {
       beat.heard();
+      this.#follow(f);
       this.transcript.frame(f);
       this.calls.frame(f);
       this.rating.frame(f);
@@ -95,6 +100,7 @@ export class Extras {
 
   /** The email field, the transcript's status lines, the slot picker, the call and the open menu. */
   render(lit: Lit): unknown {
+    this.#follow();
     this.#loadBotWhenNeeded();
     // A render follows each new session answer: the one that carried the trail lets the cart go.
     this.cart.sync();
@@ -103,6 +109,22 @@ export class Extras {
       queueMicrotask(() => this.#video());
     }
     return lit.html`${this.rating.render(lit)}${this.email.render(lit)}${this.transcript.render(lit)}${this.files.render(lit)}${this.booking.render(lit)}${this.calls.render(lit)}${this.menu.render(lit)}`;
+  }
+
+  /**
+   * Notices another conversation (a new session: the shop's other user signed in, a new
+   * conversation after a resolve) or this one begun again after an erasure (its welcome ends
+   * below what was shown): the thanks and confirmations about the last one go.
+   */
+  #follow(f?: ServerFrame): void {
+    const chat = this.host.chat;
+    const id = chat.session?.conversationId;
+    const begunAgain = f?.type === "welcome" && f.conversation.lastSeq < this.#shownSeq;
+    if (this.#conversation !== undefined && (id !== this.#conversation || begunAgain)) {
+      for (const item of [this.email, this.transcript, this.rating, this.booking]) item.reset();
+    }
+    this.#conversation = id;
+    this.#shownSeq = chat.lastSeq;
   }
 
   /** The options of the page's last `edgechat.open()`: a product, and whether it asked for video. */

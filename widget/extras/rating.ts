@@ -26,14 +26,25 @@ export class RatingPrompt {
 
   /** Every frame from the server, after the chat handled it. */
   frame(f: ServerFrame): void {
-    if (f.type === "welcome") this.#show(f.conversation.status === "resolved" && f.conversation.rating === null);
-    else if (f.type === "status") this.#show(f.status === "resolved");
+    if (f.type === "welcome") {
+      this.#show(f.conversation.status === "resolved" && f.conversation.rating === null);
+      if (f.conversation.status === "open") this.#reopened();
+    } else if (f.type === "status") {
+      this.#show(f.status === "resolved");
+      if (f.status === "open") this.#reopened();
+    }
     // Reopened meanwhile (the visitor's own next line, in another tab too): the prompt goes.
     else if (f.type === "error" && f.code === "not_resolved") this.#show(false);
     else if (f.type === "rated" || (f.type === "error" && f.code === "already_rated")) {
       if (this.#step === "asking") this.#step = "sent";
       this.#done();
     }
+  }
+
+  /** Another conversation (or this one begun again): its prompt, or the thanks for its rating, goes. */
+  reset(): void {
+    this.#step = "hidden";
+    this.#missing = false;
   }
 
   render({ html, nothing }: Lit): unknown {
@@ -72,6 +83,11 @@ export class RatingPrompt {
       // Reopened while the visitor was in the prompt: its controls go, the keyboard stays in the chat.
       if (this.#host.renderRoot.querySelector(".rating :focus")) this.#toComposer();
     }
+  }
+
+  /** The conversation goes on: the thanks for its rating is old news. */
+  #reopened(): void {
+    if (this.#step === "sent") this.#step = "hidden";
   }
 
   #store(): SiteStorage {

@@ -60,6 +60,12 @@ export class TranscriptRequest implements MenuItem {
     }
   }
 
+  /** Another conversation (or this one begun again): where the last one was sent is not news about this one. */
+  reset(): void {
+    clearTimeout(this.#timer);
+    this.#step = "idle";
+  }
+
   /** A status line (polite) and an error line (assertive), always there so that changes are announced. */
   render({ html }: Lit): unknown {
     const t = extrasCatalogue(this.#host.locale);
