@@ -386,6 +386,68 @@ describe("the email field", () => {
   });
 });
 
+describe("an email left while the chat is offline", () => {
+  const field = (v: Visitor) => v.page.locator("edge-chat .contact input");
+
+  /** A visitor asked for their email, whose chat then loses its socket; they leave the address meanwhile. */
+  async function offlineWithEmail(email: string, identity?: object) {
+    const context = await newVisitor(browser);
+    if (identity)
+      await context.addInitScript((identity) => ((window as any).edgechatSettings = { identity }), identity);
+    const sockets = await SocketSwitch.install(context);
+    const visitor = new Visitor(context, await context.newPage(), server);
+    await visitor.goto("/demo/");
+    await visitor.openChat();
+    await visitor.send("My order has not arrived");
+    await expect.poll(() => visitor.states(), { timeout: 15_000 }).toEqual(["Sent"]);
+    sockets.inject({ type: "contact", emailKnown: false, askEmail: true });
+    await expect.poll(() => field(visitor).isVisible()).toBe(true);
+    const tries = sockets.attempts.length;
+    await sockets.off();
+    await eventually(() => sockets.attempts.length > tries, 10_000, "the widget trying to reconnect");
+    await field(visitor).fill(email);
+    await field(visitor).press("Enter");
+    return { visitor, sockets, session: (await visitor.session())! };
+  }
+
+  /** Lets the sockets through again, writes a line and waits until it is stored. */
+  async function backOnline(visitor: Visitor, sockets: SocketSwitch, text: string): Promise<void> {
+    sockets.on();
+    await visitor.page.evaluate(() => dispatchEvent(new Event("online")));
+    await visitor.send(text);
+    await expect.poll(() => visitor.states(), { timeout: 15_000 }).toEqual(["Sent"]);
+  }
+
+  test("is not given to the conversation begun again after the visitor's erasure", async () => {
+    const { visitor, sockets, session } = await offlineWithEmail("anna@example.com");
+    const erased = await operator.api("POST", `/api/v1/admin/contacts/${session.visitorId}/erase`, {
+      confirm: session.visitorId,
+    });
+    expect(erased.status).toBe(200);
+    await backOnline(visitor, sockets, "Hello again");
+    expect(await visitor.texts()).not.toContain("My order has not arrived");
+    const entry = await operator.findConversation(session.visitorId, (e) => e.lastMessage?.text === "Hello again");
+    expect(entry.email).toBeNull();
+    // What the extras said about the erased conversation went with it.
+    expect(await visitor.page.locator("edge-chat p.contact", { hasText: en.emailThanks }).count()).toBe(0);
+    await visitor.close();
+  });
+
+  test("is not given to the next user's conversation when another of the shop's users signs in", async () => {
+    const { body } = await operator.api("POST", "/api/v1/admin/settings/identity-secret");
+    const signed = (id: string) => ({ id, hash: createHmac("sha256", body.identitySecret).update(id).digest("hex") });
+    const first = `u-${Math.random().toString(36).slice(2, 10)}`;
+    const { visitor, sockets, session } = await offlineWithEmail("anna@example.com", signed(first));
+    await visitor.page.evaluate((identity) => (window as any).edgechat.identify(identity), signed(`${first}-next`));
+    await expect.poll(() => visitor.session().then((s) => s?.visitorId)).not.toBe(session.visitorId);
+    const next = (await visitor.session())!;
+    await backOnline(visitor, sockets, "Hi, is the shop open on Sunday?");
+    const entry = await operator.findConversation(next.visitorId, (e) => e.lastMessage !== null);
+    expect(entry.email).toBeNull();
+    await visitor.close();
+  });
+});
+
 describe("the site's look", () => {
   test("colour, side, launcher text, greeting, team and avatar; remembered for the next page", async () => {
     const look = {

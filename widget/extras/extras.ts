@@ -4,7 +4,7 @@
  * `render(lit)` (above the composer), `toggle()` (its "More" button) and reads `opened`.
  */
 import type { html, nothing } from "lit";
-import type { Message, ServerFrame } from "../../worker/protocol";
+import type { ClientFrame, Message, ServerFrame } from "../../worker/protocol";
 import type { EdgeChat } from "../edge-chat";
 import { Heartbeat } from "../heartbeat";
 import { extrasCatalogue } from "../i18n";
@@ -41,8 +41,11 @@ export class Extras {
   /** The conversation the extras' lines are about, and the last seq shown in it. */
   #conversation?: string | undefined;
   #shownSeq = 0;
+  /** Counts the times it began again (an erasure keeps its id). */
+  #era = 0;
 
   constructor(private readonly host: EdgeChat) {
+    this.#keepFramesToTheirConversation();
     this.email = new EmailField(host);
     this.transcript = new TranscriptRequest(host, this.email);
     this.calls = new CallEntry(host);
@@ -121,10 +124,32 @@ export class Extras {
     const id = chat.session?.conversationId;
     const begunAgain = f?.type === "welcome" && f.conversation.lastSeq < this.#shownSeq;
     if (this.#conversation !== undefined && (id !== this.#conversation || begunAgain)) {
+      this.#era++;
       for (const item of [this.email, this.transcript, this.rating, this.booking]) item.reset();
     }
     this.#conversation = id;
     this.#shownSeq = chat.lastSeq;
+  }
+
+  /**
+   * The component keeps what the extras and the bot send while the socket is down, and sends
+   * it after the next welcome. An address, a rating or a transcript asked for in one
+   * conversation must not reach the next (the shop's next user's, or the one begun again
+   * after an erasure): each frame remembers the conversation it was written in, and is
+   * dropped once that one is gone. (Here, not in the component, which has no bytes to spare.)
+   */
+  #keepFramesToTheirConversation(): void {
+    const chat = this.host.chat;
+    const send = chat.sendWhenLive.bind(chat);
+    const writtenIn = new WeakMap<ClientFrame, string>();
+    // The component's welcome sends what it kept through this too (`this.sendWhenLive`).
+    chat.sendWhenLive = (frame) => {
+      // Written before the first session came: it is for the conversation that session brings.
+      if (!chat.session) return send(frame);
+      const now = `${chat.session.conversationId} ${this.#era}`;
+      if (!writtenIn.has(frame)) writtenIn.set(frame, now);
+      if (writtenIn.get(frame) === now) send(frame);
+    };
   }
 
   /** The options of the page's last `edgechat.open()`: a product, and whether it asked for video. */
