@@ -309,7 +309,28 @@ describe("active content never runs", () => {
   });
 });
 
-describe("paste", () => {
+describe("paste and drop", () => {
+  it("text dragged from the page into the message field drops in as text", async () => {
+    const guest = await Visitor.open(browser, server);
+    try {
+      await guest.openChat();
+      await guest.page.locator("edge-chat .attach").waitFor(); // the extras, which take dropped files, are here
+      // True when the browser may insert the text (the drop was not cancelled).
+      const dropped = await guest.page.evaluate(() => {
+        const data = new DataTransfer();
+        data.setData("text/plain", "Linen shirt, size M");
+        const field = document.querySelector("edge-chat")!.shadowRoot!.querySelector(".composer textarea")!;
+        return field.dispatchEvent(
+          new DragEvent("drop", { dataTransfer: data, bubbles: true, composed: true, cancelable: true }),
+        );
+      });
+      expect(dropped).toBe(true);
+      expect(await guest.page.locator("edge-chat .uploads p").count()).toBe(0);
+    } finally {
+      await guest.close();
+    }
+  });
+
   it("a screenshot pasted into the email field or the rating's comment is not sent; only the message field attaches it", async () => {
     const guest = await Visitor.open(browser, server);
     try {

@@ -148,8 +148,11 @@ export class FileSender {
   }
 
   #onDrop(e: DragEvent): void {
+    const files = e.dataTransfer?.files;
+    // Text dragged from the page drops into a field as usual; a file never opens in the tab.
+    if (!files?.length) return;
     e.preventDefault();
-    this.send(e.dataTransfer?.files ?? []);
+    this.send(files);
   }
 }
 
