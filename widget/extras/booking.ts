@@ -27,6 +27,8 @@ export class BookingPicker implements MenuItem {
   bookedTo = "";
   /** The product the visitor came from, sent with the booking and shown to the operators. */
   product?: ProductContext | undefined;
+  /** The free times could not be fetched: nothing is known of them (not "none free"). */
+  #unknown = false;
   /** What had focus in the chat when the picker opened ("More", the message field): it gets it back. */
   #back: Element | null = null;
 
@@ -61,7 +63,9 @@ export class BookingPicker implements MenuItem {
       this.step === "loading"
         ? html`<p role="status">${t.bookLoading}</p>`
         : !days.length
-          ? html`<p role="status">${t.bookNone}</p>`
+          ? this.#unknown
+            ? nothing
+            : html`<p role="status">${t.bookNone}</p>`
           : html`<div class="days">${days.map(
               ([day, slots]) =>
                 html`<fieldset><legend>${day}</legend>${slots.map(
@@ -174,8 +178,10 @@ export class BookingPicker implements MenuItem {
       const res = await fetch(url, { credentials: "omit" });
       if (!res.ok) throw new Error(t.bookFailed);
       this.slots = (await res.json()).slots;
+      this.#unknown = false;
     } catch (err) {
       this.slots = [];
+      this.#unknown = true;
       // Only the widget's own sentences: the server's messages (and the browser's) are English, for developers.
       this.error = err instanceof Error && err.message === t.offline ? t.offline : t.bookFailed;
     }
