@@ -271,4 +271,17 @@ describe("video calls", () => {
       await guest.close();
     }
   });
+
+  it("the shop calls a visitor whose chat is closed: the chat opens on the ringing call", async () => {
+    const panel = visitor.page.locator("edge-chat .panel");
+    if (!(await panel.isVisible())) await visitor.openChat();
+    await visitor.launcher().click(); // the visitor closes the chat
+    await expect.poll(() => panel.isVisible()).toBe(false);
+    await owner.page.locator("ec-conversation button.start-call").click();
+    await expect.poll(() => panel.isVisible(), { timeout: 15_000 }).toBe(true);
+    const ringing = visitor.page.locator("edge-chat .call p[role=alert]");
+    expect(await ringing.textContent()).toBe(callTexts("en").incoming);
+    await visitor.page.locator("edge-chat .call button", { hasText: callTexts("en").decline }).click();
+    await expect.poll(() => owner.page.locator("ec-call").getAttribute("data-step")).toBe("ended");
+  });
 });

@@ -45,6 +45,8 @@ export class CallPanel {
     if (f.action === "request" && (this.step === "idle" || this.step === "ended")) {
       this.#callId = f.callId;
       this.audioOnly = f.audioOnly;
+      // The ringing call is drawn in the chat: a closed one would hide it until it was missed.
+      if (!this.host.opened) void this.host.show(undefined, false);
       return this.#go("incoming");
     }
     if (f.callId !== this.#callId) return;
