@@ -149,3 +149,21 @@ it("keyboard only: after a bot button, focus is in the message field to answer t
   await expect.poll(() => visitor.texts()).toContain("Your phone?");
   await visitor.close();
 });
+
+it("erased while the chat is open, the visitor is greeted again with buttons they can press", async () => {
+  const visitor = await Visitor.open(browser, server, "/demo/", { locale: "en-US", timezoneId: "Europe/London" });
+  await visitor.openChat();
+  const buttons = visitor.page.locator("edge-chat .bot button");
+  await expect.poll(() => buttons.count(), { timeout: 15_000 }).toBe(3);
+  await buttons.first().click();
+  await expect.poll(() => visitor.texts()).toContain("We deliver in 1–3 days.");
+  await visitor.send("Thanks, please forget me");
+  await expect.poll(() => visitor.states()).toEqual(["Sent"]);
+  const { visitorId } = (await visitor.session())!;
+  expect((await owner.api("POST", `/contacts/${visitorId}/erase`, { confirm: visitorId })).status).toBe(200);
+  // The conversation begins again under the same id, and the bot greets it as a new one.
+  await expect.poll(() => visitor.texts(), { timeout: 15_000 }).not.toContain("Thanks, please forget me");
+  await expect.poll(() => visitor.texts(), { timeout: 15_000 }).toContain("Hi! What can I help with?");
+  await expect.poll(() => buttons.allTextContents()).toEqual(["Delivery", "Leave a request", "Talk to a person"]);
+  await visitor.close();
+});

@@ -20,8 +20,11 @@ const TEXTS = {
 };
 
 export class BotUi {
-  /** Seqs of bot messages the visitor already answered in this tab. */
-  #answered = new Set<number>();
+  /**
+   * Bot messages the visitor already answered in this tab: the messages, not their seqs, which
+   * start again in the next conversation (or this one begun again after an erasure).
+   */
+  #answered = new WeakSet<Message>();
   #host: EdgeChat;
 
   constructor(host: EdgeChat) {
@@ -31,7 +34,7 @@ export class BotUi {
   /** The buttons or the feedback question for the last message, when it is the bot's and waits for the visitor. */
   render({ html, nothing }: Lit): unknown {
     const last = this.#host.chat.messages.at(-1);
-    if (last?.author.kind !== "bot" || this.#answered.has(last.seq) || this.#host.chat.pending.length) return nothing;
+    if (last?.author.kind !== "bot" || this.#answered.has(last) || this.#host.chat.pending.length) return nothing;
     const t = TEXTS[this.#host.locale];
     const buttons = last.meta?.buttons;
     if (Array.isArray(buttons) && typeof last.meta?.step === "string") {
@@ -59,7 +62,7 @@ export class BotUi {
       | { action: "button"; step: string; index: number }
       | { action: "feedback"; seq: number; value: "yes" | "no" | "person" },
   ): void {
-    this.#answered.add(message.seq);
+    this.#answered.add(message);
     this.#host.chat.sendWhenLive({ type: "bot", ...frame });
     this.#host.requestUpdate();
     // The buttons go once one is pressed: the keyboard goes to the message field (the next
