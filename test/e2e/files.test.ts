@@ -309,6 +309,30 @@ describe("active content never runs", () => {
   });
 });
 
+describe("a file picked as the chat opens", () => {
+  it("is sent once the chat has connected, not refused as an unknown conversation", async () => {
+    const guest = await Visitor.open(browser, server);
+    try {
+      // The socket reaches the server 3 s late, as on a slow phone link: until its welcome the
+      // conversation does not exist on the server.
+      await guest.page.routeWebSocket(/\/api\/v1\/conversations\/[0-9a-f]+\/ws/, async (ws) => {
+        await new Promise((r) => setTimeout(r, 3_000));
+        ws.connectToServer();
+      });
+      await guest.openChat();
+      await guest.page
+        .locator("edge-chat .attach input[type=file]")
+        .setInputFiles({ name: "order.txt", mimeType: "text/plain", buffer: Buffer.from("Order 4417, size M\n") });
+      await expect
+        .poll(() => guest.page.locator("edge-chat .msg a.file").allTextContents(), { timeout: 15_000 })
+        .toEqual([expect.stringContaining("order.txt")]);
+      expect(await guest.page.locator("edge-chat .uploads .failed").count()).toBe(0);
+    } finally {
+      await guest.close();
+    }
+  });
+});
+
 describe("paste and drop", () => {
   it("text dragged from the page into the message field drops in as text", async () => {
     const guest = await Visitor.open(browser, server);

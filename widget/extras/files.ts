@@ -83,12 +83,13 @@ export class FileSender {
   }
 
   async #start(u: Upload): Promise<void> {
-    const session = this.#host.chat.session;
     Object.assign(u, { progress: 0, error: undefined });
     this.#host.requestUpdate();
     try {
       if (!u.blob)
         Object.assign(u, await prepareUpload(u.source, u.name).then((p) => ({ blob: p.blob, name: p.name })));
+      await this.#live();
+      const session = this.#host.chat.session;
       if (!session) throw new Error(extrasCatalogue(this.#host.locale).offline);
       const q = new URLSearchParams({ token: session.visitorToken, name: u.name, clientId: u.clientId });
       await postWithProgress(
@@ -113,6 +114,15 @@ export class FileSender {
       });
       this.#host.requestUpdate();
     }
+  }
+
+  /**
+   * A conversation exists on the server from its socket's first welcome: a file picked as the
+   * chat opens would be refused as "no such conversation" before it. So an upload waits for
+   * the chat to be live, up to 10 s, then goes anyway (a file is sent over HTTP, not the socket).
+   */
+  async #live(): Promise<void> {
+    for (let i = 0; i < 50 && this.#host.chat.state !== "live"; i++) await new Promise((r) => setTimeout(r, 200));
   }
 
   /** Both buttons go once pressed: the keyboard goes to the message field, not out of the chat. */
