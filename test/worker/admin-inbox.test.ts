@@ -259,6 +259,17 @@ describe("search after a message is deleted", () => {
   });
 });
 
+describe("unread counts after a message is deleted", () => {
+  it("no longer count a visitor's message an operator deleted", async () => {
+    const { grant, tab } = await newVisitor(SITE, { trail: {} });
+    const spam = await tab.say("BUY CHEAP WATCHES http://spam.example");
+    await tab.say("sorry, my little brother typed that; where is order 5120?");
+    await eventually(async () => expect((await entryOf(grant.conversationId))?.unread).toBe(2));
+    await expectJson(call("DELETE", `/conversations/${grant.conversationId}/messages/${spam}`, owner), 200);
+    await eventually(async () => expect((await entryOf(grant.conversationId))?.unread).toBe(1));
+  });
+});
+
 describe("the inbox list between summaries", () => {
   /** The `conversation` frames a socket got for `id`, by the last seq they show. */
   const framesFor = (socket: Client, id: string) =>

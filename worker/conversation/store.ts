@@ -447,12 +447,16 @@ export class ConversationStore {
       .map((r) => r.text);
   }
 
-  /** Visitor messages operators have not read yet. */
+  /** Visitor messages operators have not read yet; one an operator deleted is nothing left to read. */
   unreadByOperators(): number {
     const readSeq = this.state()?.operator_read_seq ?? 0;
     if (this.unread?.afterSeq !== readSeq) {
       const count = this.sql
-        .exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages WHERE seq > ? AND author_kind = 'visitor'", readSeq)
+        .exec<{ n: number }>(
+          `SELECT COUNT(*) AS n FROM messages WHERE seq > ? AND author_kind = 'visitor'
+           AND COALESCE(json_extract(meta, '$.deleted'), 0) = 0`,
+          readSeq,
+        )
         .one().n;
       this.unread = { afterSeq: readSeq, count };
     }
