@@ -163,6 +163,7 @@ export class AppState extends EventTarget {
   openConversation(id: string, activate = true): void {
     if (!this.open.has(id)) {
       const session = new ConversationSession(id, { id: this.operator!.id, name: this.operator!.name });
+      session.addEventListener("entry", (e) => this.inbox.upsert((e as CustomEvent<InboxEntry>).detail));
       session.connect();
       this.open.set(id, session);
       this.saveOpen();

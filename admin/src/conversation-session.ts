@@ -3,9 +3,16 @@
  * thread, typing and read state, messages and internal notes on their way (resent with the
  * same clientId after a reconnect, so never stored twice; one the server refuses goes back
  * to the draft), and the operator's draft, which survives switching conversations and
- * reloading the tab.
+ * reloading the tab. Each welcome brings the inbox entry too (an `entry` event for the app).
  */
-import type { CallServerFrame, ConversationView, Message, OperatorFrame, ServerFrame } from "../../worker/protocol";
+import type {
+  CallServerFrame,
+  ConversationView,
+  InboxEntry,
+  Message,
+  OperatorFrame,
+  ServerFrame,
+} from "../../worker/protocol";
 import type { CallSignal } from "../../widget/calls/peer";
 import { Connection } from "../../widget/connection";
 import { Heartbeat } from "../../widget/heartbeat";
@@ -157,6 +164,8 @@ export class ConversationSession extends EventTarget {
       case "welcome":
         this.view = frame.conversation;
         this.merge(frame.messages);
+        // The inbox's entry: the header's name and status of a conversation the list lacks.
+        if (frame.entry) this.dispatchEvent(new CustomEvent<InboxEntry>("entry", { detail: frame.entry }));
         this.live = true;
         if (frame.more) this.raw({ type: "hello", lastSeq: this.lastSeq });
         else this.socket.healthy();

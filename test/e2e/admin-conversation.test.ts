@@ -2,13 +2,13 @@
  * One open conversation in the admin, in Chromium against the real Worker: what an operator
  * sees when the server refuses a reply.
  */
-import type { Browser } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_TEXT } from "../../worker/protocol/limits";
 import type { TestServer } from "./support/server";
 import { AdminPage } from "./admin-support/admin-page";
 import { startAdminWorld } from "./admin-support/setup";
-import { apiVisitor, type ApiVisitor } from "./admin-support/visitor-api";
+import { apiVisitor, identityHash, type ApiVisitor } from "./admin-support/visitor-api";
 import { SocketSwitch } from "./support/visitor";
 
 let server: TestServer;
@@ -243,6 +243,43 @@ describe("an open conversation", () => {
     await ops.close();
   });
 });
+
+describe("a conversation the inbox list does not hold", () => {
+  it("is headed with the visitor's name when opened by its link, not 'Visitor'", async () => {
+    const { body } = await owner.api("POST", "/settings/identity-secret");
+    const v = await apiVisitor(server.url, "demo", {
+      identity: { userId: "u-marta", name: "Marta Kowalska", hash: identityHash(body.identitySecret, "u-marta") },
+      trail: {},
+    });
+    visitors.push(v);
+    await v.say("the lamp I ordered last spring flickers");
+    const ops = await AdminPage.open(browser, server);
+    await leftOutOfList(ops.context, v.conversationId);
+    await ops.login("demo", server.owner.email, server.owner.password);
+    await ops.page.goto(`${server.url}/admin/c/${v.conversationId}`);
+    await ops.thread().filter({ hasText: "lamp I ordered" }).waitFor();
+    await expect.poll(() => ops.page.locator("ec-conversation header h2").textContent()).toContain("Marta Kowalska");
+    await ops.close();
+  });
+});
+
+/**
+ * Keeps a conversation out of the admin's site socket (its greeting and its news), as a
+ * site's greeting leaves out all but its newest conversations.
+ */
+async function leftOutOfList(context: BrowserContext, conversationId: string): Promise<void> {
+  await context.routeWebSocket(/\/api\/v1\/admin\/ws(\?|$)/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((m) => server.send(m));
+    server.onMessage((m) => {
+      const frame = JSON.parse(String(m));
+      if (frame.type === "inbox")
+        frame.conversations = frame.conversations.filter((e: { id: string }) => e.id !== conversationId);
+      else if (frame.type === "conversation" && frame.conversation.id === conversationId) return;
+      ws.send(JSON.stringify(frame));
+    });
+  });
+}
 
 /** The messages a visitor's tab is given when it connects now. */
 async function visitorThread(v: ApiVisitor): Promise<Array<{ text: string; attachments?: unknown[] }>> {

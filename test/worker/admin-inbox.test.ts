@@ -259,6 +259,25 @@ describe("search after a message is deleted", () => {
   });
 });
 
+describe("an operator's welcome", () => {
+  it("carries the conversation's inbox entry as it is now; a visitor's never does", async () => {
+    const { grant, tab } = await newVisitor(SITE, { trail: {} });
+    await tab.say("is the walnut table still on sale?");
+    tab.send({ type: "contact", email: "walnut@example.com" });
+    const op = await operatorSocket(owner, grant.conversationId);
+    const welcome = await op.hello();
+    expect(welcome.entry).toMatchObject({
+      id: grant.conversationId,
+      email: "walnut@example.com",
+      status: "open",
+      unread: 1,
+      lastMessage: { text: "is the walnut table still on sale?" },
+    });
+    expect(welcome.entry.activity).toBeUndefined();
+    expect((await tab.hello()).entry).toBeUndefined();
+  });
+});
+
 describe("unread counts after a message is deleted", () => {
   it("no longer count a visitor's message an operator deleted", async () => {
     const { grant, tab } = await newVisitor(SITE, { trail: {} });

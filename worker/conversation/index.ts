@@ -8,7 +8,7 @@ import type { Env } from "../env";
 import * as files from "../files/conversation";
 import { recordFiles } from "../files/ledger";
 import { failure, isFailure, type Failure } from "../lib/errors";
-import { conversationFrame } from "../lib/inbox-preview";
+import { conversationFrame, listed } from "../lib/inbox-preview";
 import { siteStub } from "../lib/jurisdiction";
 import { migrate } from "../lib/migrate";
 import { attachPeer, broadcast, closeAll, peerOf, send, sendError, type Peer } from "../lib/peers";
@@ -404,7 +404,9 @@ export class Conversation extends SocketObject {
   private onHello(ws: WebSocket, peer: Peer, lastSeq: number): void {
     const page = this.store.after(lastSeq, WELCOME_PAGE + 1, peer.role);
     const more = page.length > WELCOME_PAGE;
-    send(ws, { type: "welcome", conversation: this.view(), messages: more ? page.slice(0, WELCOME_PAGE) : page, more });
+    const messages = more ? page.slice(0, WELCOME_PAGE) : page;
+    const entry = peer.role === "operator" ? { entry: listed(buildSummary(this.host.id, this.store)) } : {};
+    send(ws, { type: "welcome", conversation: this.view(), messages, more, ...entry });
     calls.greet(this.host, ws, peer);
   }
 

@@ -79,7 +79,18 @@ export interface ConversationView {
 }
 
 export type ServerFrame =
-  | { type: "welcome"; conversation: ConversationView; messages: Message[]; more: boolean }
+  | {
+      type: "welcome";
+      conversation: ConversationView;
+      messages: Message[];
+      more: boolean;
+      /**
+       * Operators only: the conversation's inbox entry as it is now, so a conversation their
+       * list does not hold (opened by a link, a search, a notification) or that changed while
+       * their socket was down is shown as it is.
+       */
+      entry?: InboxEntry;
+    }
   | { type: "message"; message: Message }
   | { type: "ack"; clientId: string; seq: number }
   | { type: "typing"; author: Author }
