@@ -64,6 +64,8 @@ export class ConversationSession extends EventTarget {
   private readonly beat = new Heartbeat(this.socket);
   private lastTypingSent = 0;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A new socket's first welcome is due: it replaces the thread held rather than adds to it. */
+  private resyncing = false;
 
   constructor(
     readonly id: string,
@@ -147,9 +149,14 @@ export class ConversationSession extends EventTarget {
     this.socket.send(frame);
   }
 
-  /** On a new socket: ask for what we missed, and resend what waits for its ack (same clientId). */
+  /**
+   * On a new socket: ask for the thread again, and resend what waits for its ack (same
+   * clientId). From its start, not from the last message held: messages deleted, or emails
+   * accepted or discarded, while the socket was down are changed, not new.
+   */
   private resume(): void {
-    this.raw({ type: "hello", lastSeq: this.lastSeq });
+    this.resyncing = true;
+    this.raw({ type: "hello", lastSeq: 0 });
     for (const o of this.outgoing.values()) this.transmit(o);
   }
 
@@ -163,6 +170,8 @@ export class ConversationSession extends EventTarget {
     switch (frame.type) {
       case "welcome":
         this.view = frame.conversation;
+        if (this.resyncing) this.messages = [];
+        this.resyncing = false;
         this.merge(frame.messages);
         // The inbox's entry: the header's name and status of a conversation the list lacks.
         if (frame.entry) this.dispatchEvent(new CustomEvent<InboxEntry>("entry", { detail: frame.entry }));

@@ -261,6 +261,34 @@ describe("a conversation the inbox list does not hold", () => {
     await expect.poll(() => ops.page.locator("ec-conversation header h2").textContent()).toContain("Marta Kowalska");
     await ops.close();
   });
+
+  it("shows after its socket comes back what changed meanwhile: a deleted message, the status", async () => {
+    const v = await apiVisitor(server.url, "demo", { trail: {} });
+    visitors.push(v);
+    await v.say("my card number is 4111 1111 1111 1111");
+    await v.say("which colours does the rug come in?");
+    const ops = await AdminPage.open(browser, server);
+    await leftOutOfList(ops.context, v.conversationId);
+    const sockets = await SocketSwitch.install(ops.context, /\/api\/v1\/admin\/conversations\/[0-9a-f]+\/ws/);
+    await ops.login("demo", server.owner.email, server.owner.password);
+    await ops.page.goto(`${server.url}/admin/c/${v.conversationId}`);
+    const card = ops.page.locator("ec-conversation .msg", { hasText: "4111" });
+    const seq = await card.getAttribute("data-seq");
+    await expect.poll(() => ops.page.locator("ec-conversation header > button.primary").textContent()).toBe("Resolve");
+
+    await sockets.off(1001);
+    await ops.page.locator("ec-conversation .thread", { hasText: "Connecting…" }).waitFor();
+    expect((await owner.api("DELETE", `/conversations/${v.conversationId}/messages/${seq}`)).status).toBe(200);
+    expect((await owner.api("POST", `/conversations/${v.conversationId}/resolve`, {})).status).toBe(200);
+    sockets.on();
+    await ops.page
+      .locator("ec-conversation .thread", { hasText: "Connecting…" })
+      .waitFor({ state: "detached", timeout: 20_000 });
+    await expect.poll(() => ops.page.locator(`ec-conversation .msg[data-seq="${seq}"] .deleted`).count()).toBe(1);
+    expect(await ops.thread().filter({ hasText: "4111" }).count()).toBe(0);
+    await expect.poll(() => ops.page.locator("ec-conversation header > button", { hasText: "Reopen" }).count()).toBe(1);
+    await ops.close();
+  });
 });
 
 /**
