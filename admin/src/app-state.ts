@@ -159,16 +159,28 @@ export class AppState extends EventTarget {
     return list.filter((e) => matches(e, this.query) || found.has(e.id));
   }
 
-  /** Opens a conversation as a tab (or brings its tab forward). */
+  /**
+   * Opens a conversation as a tab (or brings its tab forward). A tab on one that was erased
+   * connects again: its visitor may have begun a new conversation under the same id.
+   */
   openConversation(id: string, activate = true): void {
+    if (this.open.get(id)?.gone) this.open.delete(id);
     if (!this.open.has(id)) {
       const session = new ConversationSession(id, { id: this.operator!.id, name: this.operator!.name });
       session.addEventListener("entry", (e) => this.inbox.upsert((e as CustomEvent<InboxEntry>).detail));
+      session.addEventListener("gone", () => this.forgetConversation(id));
       session.connect();
       this.open.set(id, session);
       this.saveOpen();
     }
     if (activate) this.activeId = id;
+    this.changed();
+  }
+
+  /** An erased conversation leaves the list and the search's results; its tab stays to say so. */
+  private forgetConversation(id: string): void {
+    this.inbox.entries.delete(id);
+    this.found = this.found?.filter((e) => e.id !== id) ?? null;
     this.changed();
   }
 

@@ -14,6 +14,7 @@ import type {
   ServerFrame,
 } from "../../worker/protocol";
 import type { CallSignal } from "../../widget/calls/peer";
+import { CONVERSATION_GONE } from "../../worker/protocol/limits";
 import { Connection } from "../../widget/connection";
 import { Heartbeat } from "../../widget/heartbeat";
 import { socketUrl } from "./api";
@@ -42,6 +43,8 @@ export class ConversationSession extends EventTarget {
   typing: { until: number; who: "visitor" | string } | null = null;
   error: { code: string; message: string } | null = null;
   live = false;
+  /** The conversation was erased (or is not stored at all): nothing of it is held any more. */
+  gone = false;
   readonly outgoing = new Map<string, Outgoing>();
   mode: "reply" | "note" = "reply";
   /**
@@ -162,8 +165,25 @@ export class ConversationSession extends EventTarget {
 
   private socketDown(code?: number): void {
     this.live = false;
-    this.changed();
     if (code === POLICY_VIOLATION) this.socket.stop();
+    if (code === CONVERSATION_GONE) this.forget();
+    this.changed();
+  }
+
+  /** Lets go of everything of an erased conversation: its thread, replies on their way, the draft. */
+  private forget(): void {
+    this.socket.stop();
+    this.beat.stop();
+    clearTimeout(this.typingTimer);
+    this.gone = true;
+    this.messages = [];
+    this.view = null;
+    this.typing = null;
+    this.ringing = null;
+    this.error = null;
+    this.outgoing.clear();
+    this.draft = "";
+    this.dispatchEvent(new Event("gone"));
   }
 
   private onFrame(frame: ServerFrame): void {

@@ -291,6 +291,37 @@ describe("a conversation the inbox list does not hold", () => {
   });
 });
 
+describe("a conversation erased while an operator has it open", () => {
+  it("says it was erased and shows nothing of it, in every tab that had it open", async () => {
+    const v = await apiVisitor(server.url, "demo", { trail: {} });
+    visitors.push(v);
+    await v.say("please forget me: my address is 12 Elm Street");
+    const ops = await AdminPage.open(browser, server);
+    await ops.login("demo", server.owner.email, server.owner.password);
+    await ops.openConversation(v.conversationId);
+    await ops.thread().filter({ hasText: "12 Elm Street" }).waitFor();
+    await ops.composer().fill("Noted, Elm Street");
+
+    const erased = await owner.api("POST", `/contacts/${v.visitorId}/erase`, { confirm: v.visitorId });
+    expect(erased.status).toBe(200);
+    await ops.page.locator("ec-conversation .erased").waitFor();
+    expect(await ops.page.locator("ec-conversation .erased").textContent()).toContain("This conversation was erased");
+    expect(await ops.page.locator("ec-conversation .msg").count()).toBe(0);
+    expect(await ops.page.locator("ec-composer").count()).toBe(0);
+    expect(await ops.row(v.conversationId).count()).toBe(0);
+    expect(await ops.page.locator("ec-visitor-card").count()).toBe(0);
+    // Nor is the reply being written about them kept.
+    expect(
+      await ops.page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith("edgechat.draft"))),
+    ).toEqual([]);
+
+    // A tab left open on it comes back after a reload to the same words, not "Connecting…" for ever.
+    await ops.page.reload();
+    await ops.page.locator("ec-conversation .erased").waitFor();
+    await ops.close();
+  });
+});
+
 /**
  * Keeps a conversation out of the admin's site socket (its greeting and its news), as a
  * site's greeting leaves out all but its newest conversations.

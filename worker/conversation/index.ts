@@ -15,6 +15,7 @@ import { attachPeer, broadcast, closeAll, peerOf, send, sendError, type Peer } f
 import { SocketObject } from "../lib/socket-object";
 import { Timers, type TimerHandler } from "../lib/timers";
 import {
+  CONVERSATION_GONE,
   WELCOME_PAGE,
   type AppointmentEvent,
   type Attachment,
@@ -143,6 +144,7 @@ export class Conversation extends SocketObject {
       return Response.json({ error: { code: "bad_request", message: "missing peer headers" } }, { status: 400 });
     }
     const refusal = role === "visitor" ? await this.admitVisitor(siteKey, id) : this.admitOperator(siteKey);
+    if (refusal?.error.code === "not_found" && role === "operator") return goneSocket();
     if (refusal) return Response.json({ error: refusal.error }, { status: refusal.error.status });
     const name = request.headers.get(PEER_HEADERS.name);
     const { 0: client, 1: server } = new WebSocketPair();
@@ -210,7 +212,7 @@ export class Conversation extends SocketObject {
     const state = this.store.state();
     if (state && state.site_key !== siteKey)
       return failure(403, "forbidden", "this conversation belongs to another site");
-    closeAll(this.ctx.getWebSockets(), 1000, "conversation erased");
+    closeAll(this.ctx.getWebSockets(), CONVERSATION_GONE, "conversation erased");
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     migrate(this.ctx.storage.sql, CONVERSATION_MIGRATIONS);
@@ -603,4 +605,17 @@ export class Conversation extends SocketObject {
     const summary = { ...buildSummary(this.host.id, this.store), activity: activityOf(this.ctx.storage.sql) };
     return siteStub(this.env, state.site_key).conversationChanged(summary);
   }
+}
+
+/**
+ * An operator's socket to a conversation with nothing stored (erased while their tab was
+ * away, or a link to one that never began), closed at once with CONVERSATION_GONE: a
+ * refused upgrade looks to a browser like a network error, and its tab would try again
+ * for ever over what it showed before.
+ */
+function goneSocket(): Response {
+  const { 0: client, 1: server } = new WebSocketPair();
+  server.accept();
+  server.close(CONVERSATION_GONE, "no such conversation: it was erased");
+  return new Response(null, { status: 101, webSocket: client });
 }

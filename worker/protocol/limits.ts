@@ -11,6 +11,11 @@ export const MAX_RATING_COMMENT = 1000;
 export const RATE_LIMIT = { messages: 20, windowMs: 10_000 } as const;
 /** A `welcome` carries at most this many messages; `more: true` says ask again. */
 export const WELCOME_PAGE = 500;
+/**
+ * The close code of a conversation's sockets once it is erased, and of an operator's that
+ * comes back to one with nothing stored (erased meanwhile): connecting again brings nothing.
+ */
+export const CONVERSATION_GONE = 4004;
 /** Frames larger than this are refused before parsing (a 4,000-character text fits easily). */
 export const MAX_FRAME_BYTES = 32_768;
 /** Largest JSON body any HTTP route accepts: 64 KiB (as a literal, which a bundler drops where unused). */

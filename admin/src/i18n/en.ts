@@ -144,6 +144,8 @@ export const en = {
       "The visitor does not see this email: it came from another address than theirs. Accept it to let it into the conversation (the visitor sees it as from this address, not as their own words), or discard it.",
     deleteShort: "Delete",
     deleted: "Message deleted",
+    erasedTitle: "Erased",
+    erased: "This conversation was erased: nothing of it is kept. Close this tab.",
     delete: "Delete message",
     deleteConfirm: "Delete this message and its files for everyone?",
     files: {

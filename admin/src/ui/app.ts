@@ -156,7 +156,7 @@ export class EcApp extends LitElement {
         }
       </section>
       ${
-        session
+        session && !session.gone
           ? html`<ec-visitor-card .conversationId=${session.id} .revision=${`${entry?.email}|${entry?.visitorName}`}
         .filesRevision=${entry?.lastSeq ?? 0}></ec-visitor-card>`
           : nothing
@@ -167,9 +167,10 @@ export class EcApp extends LitElement {
   private tab(id: string) {
     const e = state.inbox.entries.get(id);
     const active = id === state.activeId;
+    const label = state.open.get(id)?.gone ? t("conversation.erasedTitle") : e ? visitorLabel(e) : t("inbox.visitor");
     return html`<div class="tab ${active ? "active" : ""}">
       <button role="tab" aria-selected=${active} @click=${() => go({ name: "inbox", conversationId: id })}>
-        ${e?.unread ? "● " : ""}${e ? visitorLabel(e) : t("inbox.visitor")}</button>
+        ${e?.unread ? "● " : ""}${label}</button>
       <button class="x" @click=${() => state.closeConversation(id)} aria-label=${t("app.closeTab")}>×</button>
     </div>`;
   }

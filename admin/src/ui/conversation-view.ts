@@ -108,6 +108,7 @@ export class EcConversation extends LitElement {
 
   override render() {
     const s = this.session;
+    if (s.gone) return this.erased();
     const e = this.entry;
     const lastOperator = [...s.messages].reverse().find((m) => m.author.kind === "operator" && !m.meta?.internal);
     const seen = lastOperator && s.view && s.view.readSeq.visitor >= lastOperator.seq;
@@ -144,6 +145,15 @@ export class EcConversation extends LitElement {
       </div>
       <div class="typing" aria-live="polite">${s.typing ? (s.typing.who === "visitor" ? t("conversation.visitorTyping") : t("conversation.operatorTyping", { name: s.typing.who })) : ""}</div>
       <ec-composer .session=${s}></ec-composer>`;
+  }
+
+  /** An erased conversation: nothing of it is shown, only that it is gone. */
+  private erased() {
+    return html`<header>
+        <button class="back" @click=${() => this.fire("back")} aria-label=${t("conversation.back")}>←</button>
+        <h2 class="grow">${t("conversation.erasedTitle")}</h2>
+      </header>
+      <p class="erased muted banner" role="status">${t("conversation.erased")}</p>`;
   }
 
   private message(m: Message) {
