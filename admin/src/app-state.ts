@@ -60,6 +60,11 @@ export class AppState extends EventTarget {
       clearTimeout(this.teamTimer);
       this.teamTimer = setTimeout(() => void this.refreshTeam().catch(() => {}), 300);
     });
+    // Erased conversations leave the search's results too (open tabs hear it on their own socket).
+    this.inbox.addEventListener("erased", (e) => {
+      const gone = new Set((e as CustomEvent<string[]>).detail);
+      this.found = this.found?.filter((f) => !gone.has(f.id)) ?? null;
+    });
     this.inbox.addEventListener("ringing", (e) =>
       this.onRinging((e as CustomEvent<{ conversationId: string; audioOnly: boolean }>).detail),
     );

@@ -143,6 +143,9 @@ export class InboxStore extends EventTarget {
       // An entry we already hold at this revision (our own action's answer) is no news.
       if (this.live && this.entries.get(frame.conversation.id) === frame.conversation && prev !== frame.conversation)
         this.onChange(prev, frame.conversation);
+    } else if (frame.type === "erased") {
+      for (const id of frame.conversationIds) this.entries.delete(id);
+      this.dispatchEvent(new CustomEvent("erased", { detail: frame.conversationIds }));
     } else if (frame.type === "ringing") {
       this.dispatchEvent(new CustomEvent("ringing", { detail: frame }));
     } else if (frame.type === "online" || frame.type === "offline") {

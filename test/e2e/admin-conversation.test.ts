@@ -291,8 +291,20 @@ describe("a conversation the inbox list does not hold", () => {
   });
 });
 
-describe("a conversation erased while an operator has it open", () => {
-  it("says it was erased and shows nothing of it, in every tab that had it open", async () => {
+describe("a conversation erased while operators have the admin open", () => {
+  it("leaves the inbox list of every operator who has the admin open", async () => {
+    const v = await apiVisitor(server.url, "demo", { trail: {} });
+    visitors.push(v);
+    await v.say("erase me too, please: Birch Lane 4");
+    const ops = await AdminPage.open(browser, server);
+    await ops.login("demo", server.owner.email, server.owner.password);
+    await ops.row(v.conversationId).waitFor();
+    expect((await owner.api("POST", `/contacts/${v.visitorId}/erase`, { confirm: v.visitorId })).status).toBe(200);
+    await ops.row(v.conversationId).waitFor({ state: "detached" });
+    await ops.close();
+  });
+
+  it("says so in a tab that had it open, and shows nothing of it", async () => {
     const v = await apiVisitor(server.url, "demo", { trail: {} });
     visitors.push(v);
     await v.say("please forget me: my address is 12 Elm Street");

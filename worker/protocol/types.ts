@@ -264,6 +264,8 @@ export type SiteServerFrame =
   /** A visitor's page view (Online now), and a visitor who left the site. */
   | { type: "online"; visitor: OnlineVisitor }
   | { type: "offline"; visitorId: string }
+  /** Conversations erased (a contact's erasure, the retention job): they leave every list. */
+  | { type: "erased"; conversationIds: string[] }
   /** A visitor is calling in a conversation (its own socket rings with the `call` request). */
   | { type: "ringing"; conversationId: string; callId: string; audioOnly: boolean };
 

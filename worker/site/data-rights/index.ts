@@ -8,6 +8,7 @@ import { conversationStub } from "../../lib/jurisdiction";
 import { importUnderWay } from "../archive";
 import * as audit from "../audit";
 import type { SiteHost } from "../host";
+import { toOperators } from "../presence";
 import * as erasure from "./erasure";
 import * as retention from "./retention";
 
@@ -154,5 +155,7 @@ async function eraseConversations(
       if (opts.stopOnFailure) break;
     }
   }
+  // Operators' lists still show them (their open tabs hear it from the conversation).
+  if (erased.length) toOperators(host, { type: "erased", conversationIds: erased });
   return { erased, failed };
 }
