@@ -180,6 +180,18 @@ describe("inbox", () => {
     inbox.close();
   });
 
+  it("counts an operator with the admin open in two tabs as one operator online", async () => {
+    const laptop = (await openSocket("/api/v1/admin/ws", { Cookie: cookie })) as Client;
+    await laptop.next("inbox");
+    const alone = (await laptop.next("presence")).operatorsOnline;
+    const phone = (await openSocket("/api/v1/admin/ws", { Cookie: cookie })) as Client;
+    await phone.next("inbox");
+    expect((await phone.next("presence")).operatorsOnline).toBe(alone);
+    expect((await laptop.next("presence")).operatorsOnline).toBe(alone);
+    phone.close();
+    laptop.close();
+  });
+
   it("keeps operators to their own site: another site's operator gets 403", async () => {
     await createSite("rival-shop");
     const rival = await login("rival-shop");

@@ -122,7 +122,7 @@ export class Site extends SocketObject {
     if (inbox.isPreviewSocket(this.host, ws)) return this.feed.previewOverSocket(ws, message);
     // Operators' site sockets only listen; a ping keeps proxies from closing them.
     if (!socketSessions.checkSiteSocket(this.host, ws)) return;
-    ws.send(JSON.stringify({ type: "presence", operatorsOnline: presence.operatorsOnline(this.host) }));
+    ws.send(JSON.stringify(presence.presenceFrame(this.host)));
   }
 
   protected override socketGone(ws: WebSocket): void {

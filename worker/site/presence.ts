@@ -26,14 +26,19 @@ export function operatorsOnline(host: Pick<SiteHost, "ctx">): number {
   return host.ctx.getWebSockets(TAG).length;
 }
 
-/** Ids of operators with the admin open. */
-export function onlineOperators(host: Pick<SiteHost, "ctx">): Set<string> {
+/** Ids of operators with the admin open, `leaving` not counted (it is closing). */
+export function onlineOperators(host: Pick<SiteHost, "ctx">, leaving?: WebSocket): Set<string> {
   const ids = new Set<string>();
   for (const ws of host.ctx.getWebSockets(TAG)) {
-    const peer = peerOf(ws);
+    const peer = ws === leaving ? null : peerOf(ws);
     if (peer) ids.add(peer.id);
   }
   return ids;
+}
+
+/** The presence frame: operators online, each once however many tabs and devices they have open. */
+export function presenceFrame(host: Pick<SiteHost, "ctx">, leaving?: WebSocket): SiteServerFrame {
+  return { type: "presence", operatorsOnline: onlineOperators(host, leaving).size };
 }
 
 /** Sends a frame to every operator's admin socket. */
@@ -48,8 +53,7 @@ export function toOperatorsAsIs(host: Pick<SiteHost, "ctx">, frameText: string):
 
 /** Tells every operator how many are online, `leaving` not counted (it is closing). */
 export function announcePresence(host: Pick<SiteHost, "ctx">, leaving?: WebSocket): void {
-  const online = host.ctx.getWebSockets(TAG).filter((ws) => ws !== leaving).length;
-  toOperators(host, { type: "presence", operatorsOnline: online });
+  toOperators(host, presenceFrame(host, leaving));
 }
 
 /** Closes the admin sockets of an operator (removed from the team, or demoted). */
