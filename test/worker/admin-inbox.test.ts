@@ -278,7 +278,23 @@ describe("an operator's welcome", () => {
   });
 });
 
-describe("unread counts after a message is deleted", () => {
+describe("the inbox row after a message is deleted", () => {
+  it("shows the newest line still there, not an empty one", async () => {
+    const { grant, tab } = await newVisitor(SITE, { trail: {} });
+    await tab.say("do you ship to Norway?");
+    const slip = await tab.say("my password is hunter2");
+    await eventually(async () =>
+      expect((await entryOf(grant.conversationId))?.lastMessage?.text).toBe("my password is hunter2"),
+    );
+    await expectJson(call("DELETE", `/conversations/${grant.conversationId}/messages/${slip}`, owner), 200);
+    await eventually(async () =>
+      expect((await entryOf(grant.conversationId))?.lastMessage).toMatchObject({
+        text: "do you ship to Norway?",
+        author: "visitor",
+      }),
+    );
+  });
+
   it("no longer count a visitor's message an operator deleted", async () => {
     const { grant, tab } = await newVisitor(SITE, { trail: {} });
     const spam = await tab.say("BUY CHEAP WATCHES http://spam.example");

@@ -391,14 +391,16 @@ export class ConversationStore {
 
   /**
    * What the inbox shows of a conversation: the newest message of a person (visitor or
-   * operator, notes included), else the newest at all; an auto-reply after a visitor's
-   * question does not hide the question.
+   * operator, notes included, not one an operator deleted), else the newest at all; an
+   * auto-reply after a visitor's question does not hide the question, and a deleted line
+   * does not leave the row blank.
    */
   preview(): Message | null {
     if (this.newestOfPerson === undefined) {
       const row = this.sql
         .exec<MessageRow>(
-          "SELECT * FROM messages WHERE author_kind IN ('visitor', 'operator') ORDER BY seq DESC LIMIT 1",
+          `SELECT * FROM messages WHERE author_kind IN ('visitor', 'operator')
+           AND COALESCE(json_extract(meta, '$.deleted'), 0) = 0 ORDER BY seq DESC LIMIT 1`,
         )
         .toArray()[0];
       this.newestOfPerson = row ? toMessage(row) : null;
