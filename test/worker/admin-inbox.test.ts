@@ -15,7 +15,7 @@ import { PREVIEW_LINK_MS } from "../../worker/conversation/preview-link";
 import { encodePreview, PREVIEW_SOCKET_PATH, PREVIEWS_NOT_WANTED } from "../../worker/lib/inbox-preview";
 import { siteStub } from "../../worker/lib/jurisdiction";
 import { CROWD_OF_NEW_CONVERSATIONS, PREVIEWS_RESUME_AFTER_MS } from "../../worker/site/inbox";
-import type { InboxEntry } from "../../worker/protocol";
+import { CONVERSATION_GONE, type InboxEntry } from "../../worker/protocol";
 import { inboxEntry } from "../../worker/protocol/inbox-entry.fixture";
 import { addOperator, call, expectJson } from "./admin-helpers";
 
@@ -275,6 +275,25 @@ describe("an operator's welcome", () => {
     });
     expect(welcome.entry.activity).toBeUndefined();
     expect((await tab.hello()).entry).toBeUndefined();
+  });
+});
+
+describe("an erased conversation", () => {
+  it("closes operators' sockets with 4004, and tells one that comes back the same", async () => {
+    const { grant, tab } = await newVisitor(SITE, { trail: {} });
+    await tab.say("please erase everything about me");
+    await eventually(async () => expect(await entryOf(grant.conversationId)).toBeTruthy());
+    const op = await operatorSocket(owner, grant.conversationId);
+    await op.hello();
+    const list = (await openSocket("/api/v1/admin/ws", { Cookie: owner })) as Client;
+    await list.next("inbox");
+    await expectJson(call("POST", `/contacts/${grant.visitorId}/erase`, owner, { confirm: grant.visitorId }), 200);
+    await eventually(() => expect([op.closeCode, tab.closeCode]).toEqual([CONVERSATION_GONE, CONVERSATION_GONE]));
+    expect((await list.next("erased")).conversationIds).toEqual([grant.conversationId]);
+    const back = await operatorSocket(owner, grant.conversationId);
+    await eventually(() => expect(back.closeCode).toBe(CONVERSATION_GONE));
+    expect(back.frames).toEqual([]);
+    list.close();
   });
 });
 

@@ -86,6 +86,8 @@ export class Client {
   readonly frames: any[] = [];
   private waiters: Array<() => void> = [];
   closed = false;
+  /** The close code, once closed. */
+  closeCode: number | undefined;
 
   constructor(readonly ws: WebSocket) {
     ws.accept();
@@ -93,8 +95,9 @@ export class Client {
       this.frames.push(JSON.parse(e.data as string));
       for (const w of this.waiters.splice(0)) w();
     });
-    ws.addEventListener("close", () => {
+    ws.addEventListener("close", (e) => {
       this.closed = true;
+      this.closeCode = e.code;
       for (const w of this.waiters.splice(0)) w();
     });
   }
