@@ -334,6 +334,41 @@ describe("a conversation erased while operators have the admin open", () => {
   });
 });
 
+describe("the visitor card", () => {
+  it("shows a rating given while it is open", async () => {
+    const v = await apiVisitor(server.url, "demo", { trail: {} });
+    visitors.push(v);
+    await v.say("the tracking link works now, thanks");
+    await owner.row(v.conversationId).waitFor();
+    await owner.openConversation(v.conversationId);
+    await owner.page.locator("ec-visitor-card h2").waitFor();
+    expect((await owner.api("POST", `/conversations/${v.conversationId}/resolve`, {})).status).toBe(200);
+    await rateAsVisitor(v, 4);
+    await owner.thread().filter({ hasText: "4 of 5" }).waitFor();
+    await expect.poll(() => owner.page.locator("ec-visitor-card dl").first().textContent()).toContain("★ 4 of 5");
+  });
+});
+
+/** The visitor rates their resolved conversation from a tab of theirs. */
+async function rateAsVisitor(v: ApiVisitor, rating: number): Promise<void> {
+  const ws = new WebSocket(
+    `${server.url.replace(/^http/, "ws")}/api/v1/conversations/${v.conversationId}/ws?token=${encodeURIComponent(v.visitorToken)}`,
+  );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      ws.onerror = () => reject(new Error("visitor socket failed"));
+      ws.onopen = () => ws.send(JSON.stringify({ type: "rate", conversationId: v.conversationId, rating }));
+      ws.onmessage = (e) => {
+        const frame = JSON.parse(String(e.data));
+        if (frame.type === "rated") resolve();
+        else if (frame.type === "error") reject(new Error(frame.message));
+      };
+    });
+  } finally {
+    ws.close(1000, "done");
+  }
+}
+
 /**
  * Keeps a conversation out of the admin's site socket (its greeting and its news), as a
  * site's greeting leaves out all but its newest conversations.

@@ -158,7 +158,7 @@ export class EcApp extends LitElement {
       ${
         session && !session.gone
           ? html`<ec-visitor-card .conversationId=${session.id} .revision=${`${entry?.email}|${entry?.visitorName}`}
-        .filesRevision=${entry?.lastSeq ?? 0}></ec-visitor-card>`
+        .filesRevision=${entry?.lastSeq ?? 0} .rating=${entry?.rating}></ec-visitor-card>`
           : nothing
       }
     </main>`;

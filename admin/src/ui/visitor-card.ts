@@ -42,6 +42,11 @@ export class EcVisitorCard extends LitElement {
   @property({ attribute: false }) revision = "";
   /** Bumped by the app when the conversation has new messages (the gallery may grow or shrink). */
   @property({ attribute: false }) filesRevision = 0;
+  /**
+   * The rating the live inbox entry has: given while the card is open, it is newer than the
+   * card read then (undefined: the app has no entry, the card's own shows).
+   */
+  @property({ attribute: false }) rating: number | null | undefined = undefined;
   @litState() private card: VisitorCard | null = null;
   @litState() private error: string | null = null;
   /** The conversation's files, newest first: the gallery. */
@@ -101,6 +106,7 @@ export class EcVisitorCard extends LitElement {
       .filter(Boolean)
       .join(" · ");
     const local = localTimeIn(c.timezone);
+    const rating = this.rating ?? c.rating;
     return html`
       <button class="close link" @click=${() => this.dispatchEvent(new CustomEvent("toggle-card", { bubbles: true, composed: true }))}
         aria-label=${t("card.close")}>✕</button>
@@ -113,7 +119,7 @@ export class EcVisitorCard extends LitElement {
         ${this.row(t("card.deviceLabel"), device || null)}
         ${this.row(t("card.language"), c.language || c.locale)}
         ${this.row(t("card.localTime"), local ? `${local} (${c.timezone})` : null)}
-        ${this.row(t("card.rating"), c.rating ? ratingText(c.rating) : null)}
+        ${this.row(t("card.rating"), rating ? ratingText(rating) : null)}
       </dl></section>
       <section class="gallery"><h3>${t("card.files")}</h3>
         ${this.files.length ? attachmentsView(this.conversationId!, this.files, 96) : html`<p class="muted">${t("card.noFiles")}</p>`}</section>
