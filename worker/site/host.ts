@@ -16,6 +16,11 @@ export interface SiteHost {
   readonly mailer: Mailer;
   /** The site's key, or null before the site was created. */
   siteKey(): string | null;
+  /**
+   * Conversations were erased: operators' lists drop them, and the inbox's fan-out forgets
+   * what it showed of them, so one begun again under the same id (its `rev` from 1) is listed.
+   */
+  conversationsErased(ids: string[]): void;
 }
 
 /** Runs work after the answer; a failure is logged with `what`, never thrown at a caller. */

@@ -90,7 +90,15 @@ export class Site extends SocketObject {
       [reports.REPORTS_DIGEST_TIMER]: () => reports.sendDigest(this.host),
     }));
     const mailer = new Mailer(sql, env, timers, () => settings.siteSettingsOf(sql)?.name ?? "Edgechat");
-    this.host = { sql, ctx, env, timers, mailer, siteKey: () => settings.readSetting<string>(sql, "site_key") };
+    this.host = {
+      sql,
+      ctx,
+      env,
+      timers,
+      mailer,
+      siteKey: () => settings.readSetting<string>(sql, "site_key"),
+      conversationsErased: (ids) => this.feed.erased(ids),
+    };
     this.feed = new inbox.InboxFeed(this.host);
   }
 

@@ -8,7 +8,6 @@ import { conversationStub } from "../../lib/jurisdiction";
 import { importUnderWay } from "../archive";
 import * as audit from "../audit";
 import type { SiteHost } from "../host";
-import { toOperators } from "../presence";
 import * as erasure from "./erasure";
 import * as retention from "./retention";
 
@@ -156,6 +155,6 @@ async function eraseConversations(
     }
   }
   // Operators' lists still show them (their open tabs hear it from the conversation).
-  if (erased.length) toOperators(host, { type: "erased", conversationIds: erased });
+  if (erased.length) host.conversationsErased(erased);
   return { erased, failed };
 }

@@ -6,7 +6,7 @@
 import type { InboxEntry } from "../../protocol";
 import { defer, type SiteHost } from "../host";
 import { notifyOperatorsOfNewChat } from "../mail/notices";
-import { announcePresence, operatorsOnline, toOperatorsAsIs } from "../presence";
+import { announcePresence, operatorsOnline, toOperators, toOperatorsAsIs } from "../presence";
 import { inboxChanged as notifyAway } from "../notify";
 import { recordSummaries } from "../reports";
 import { afterInboxChange, readRouting } from "../routing";
@@ -122,6 +122,20 @@ export class InboxFeed {
     await this.batch;
     const nextInMs = this.gap();
     return { nextInMs, previews: this.wantsPreviews() };
+  }
+
+  /**
+   * Conversations erased: their rows are gone from the table, and what was shown or queued of
+   * them goes too. Otherwise one begun again under the same id, whose `rev` starts again,
+   * would read as older than what operators were shown, and stay out of their lists.
+   */
+  erased(ids: string[]): void {
+    for (const id of ids) {
+      this.shown.delete(id);
+      this.queued.delete(id);
+      this.due.delete(id);
+    }
+    toOperators(this.host, { type: "erased", conversationIds: ids });
   }
 
   /** Takes a Conversation's preview: shown to operators, not stored; answers whether to send more. */
