@@ -274,7 +274,8 @@ describe("admin details", () => {
       "Leads",
       "Appointments",
     ]);
-    expect(await oleg.page.locator("ec-settings-account table").textContent()).toContain("this browser");
+    // The table is drawn before its rows arrive.
+    await expect.poll(() => oleg.page.locator("ec-settings-account table").textContent()).toContain("this browser");
     const put = await oleg.api("PUT", "/settings", { name: "Oleg's shop" });
     expect(put.status).toBe(403);
     expect((await oleg.api("GET", "/audit")).status).toBe(403);
