@@ -14,7 +14,16 @@ import { subscriptionsOf } from "../push/subscriptions";
 import * as telegram from "../telegram/notify";
 import { listTeam } from "../team/members";
 import { quietHoursOf, wants } from "./prefs";
-import { audienceOf, callPayloadOf, eventOf, inQuietHours, isVisitorNews, pushPayloadOf, type News } from "./rules";
+import {
+  audienceOf,
+  callPayloadOf,
+  eventOf,
+  inQuietHours,
+  isVisitorNews,
+  pushPayloadOf,
+  stillNews,
+  type News,
+} from "./rules";
 
 export { alertPrefsOf, quietHoursOf, savePrefs } from "./prefs";
 
@@ -71,10 +80,15 @@ export async function sendBatch(host: SiteHost, now = Date.now()): Promise<void>
     )
     .toArray();
   host.sql.exec("DELETE FROM notify_pending");
+  const team = listTeam(host.sql, new Set());
+  const current = new Map<string, InboxEntry | null>();
   const byOperator = new Map<string, News[]>();
   for (const row of rows) {
+    const entry = JSON.parse(row.entry) as InboxEntry;
+    if (!current.has(entry.id)) current.set(entry.id, inboxEntry(host.sql, entry.id));
+    if (!stillNews(entry, current.get(entry.id)!, row.operator_id, team)) continue;
     const list = byOperator.get(row.operator_id) ?? [];
-    list.push({ entry: JSON.parse(row.entry) as InboxEntry, isNew: row.is_new === 1 });
+    list.push({ entry, isNew: row.is_new === 1 });
     byOperator.set(row.operator_id, list);
   }
   const online = onlineOperators(host);
@@ -100,9 +114,8 @@ export async function sendBatch(host: SiteHost, now = Date.now()): Promise<void>
  */
 export async function pushCall(host: SiteHost, conversationId: string, audioOnly: boolean, now = Date.now()) {
   const { sql } = host;
-  const raw = sql.exec<{ entry: string }>("SELECT entry FROM inbox WHERE id = ?", conversationId).toArray()[0];
-  if (!raw || !anyoneReachable(sql)) return;
-  const entry = JSON.parse(raw.entry) as InboxEntry;
+  const entry = inboxEntry(sql, conversationId);
+  if (!entry || !anyoneReachable(sql)) return;
   const online = onlineOperators(host);
   const payload = callPayloadOf(entry, audioOnly);
   const sends: Promise<unknown>[] = [];
@@ -126,6 +139,12 @@ export function forgetOperatorDevices(sql: SqlStorage, operatorId: string): { de
   sql.exec("DELETE FROM telegram_codes WHERE operator_id = ?", operatorId);
   sql.exec("DELETE FROM notify_pending WHERE operator_id = ?", operatorId);
   return { devices, telegram };
+}
+
+/** The conversation as the inbox has it now, or null (erased). */
+function inboxEntry(sql: SqlStorage, conversationId: string): InboxEntry | null {
+  const raw = sql.exec<{ entry: string }>("SELECT entry FROM inbox WHERE id = ?", conversationId).toArray()[0];
+  return raw ? (JSON.parse(raw.entry) as InboxEntry) : null;
 }
 
 /** True when some operator has a device or a Telegram chat to reach: otherwise nothing is queued. */

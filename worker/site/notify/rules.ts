@@ -4,12 +4,31 @@
  */
 import type { AlertEvent, InboxEntry, PushPayload, QuietHours } from "../../protocol";
 
-export { audienceOf, type TeamMemberScope } from "../../protocol/audience";
+import { audienceOf, type TeamMemberScope } from "../../protocol/audience";
+
+export { audienceOf, type TeamMemberScope };
 
 /** True when the summary carries a visitor message newer than `seenSeq` in an open conversation. */
 export function isVisitorNews(entry: InboxEntry, seenSeq: number | null): boolean {
   const last = entry.lastMessage;
   return entry.status === "open" && last?.author === "visitor" && last.seq > (seenSeq ?? 0);
+}
+
+/**
+ * True when queued news is still worth telling `operatorId` as the conversation stands now
+ * (`current`, null once erased): the batch waits 1.5 s, and a colleague in the admin may
+ * have answered, taken or resolved it meanwhile. A note is no answer.
+ */
+export function stillNews(
+  queued: InboxEntry,
+  current: InboxEntry | null,
+  operatorId: string,
+  team: TeamMemberScope[],
+): boolean {
+  if (current?.status !== "open") return false;
+  const last = current.lastMessage;
+  const answered = last?.author === "operator" && !last.note && last.seq > (queued.lastMessage?.seq ?? 0);
+  return !answered && audienceOf(current, team).includes(operatorId);
 }
 
 /** Which kind of news a visitor message is for the operators who hear of it. */

@@ -1,0 +1,128 @@
+/**
+ * A batch of news leaves 1.5 s after its first line; what happened in the conversation
+ * meanwhile decides whether it still goes: an operator away hears nothing of a visitor a
+ * colleague has already answered or taken.
+ */
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { siteStub } from "../../worker/lib/jurisdiction";
+import { addOperator, call, expectJson } from "./admin-helpers";
+import { createSite, eventually, login, noAutoReplies, operatorSocket, startSession, visitorSocket } from "./helpers";
+
+const RECEIVER = (inject as (key: string) => string)("receiverUrl");
+const SITE = "notify-batch";
+
+let owner: string;
+let colleague: { cookie: string; id: string };
+
+async function deviceKeys() {
+  const pair = (await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, [
+    "deriveBits",
+  ])) as CryptoKeyPair;
+  const raw = new Uint8Array((await crypto.subtle.exportKey("raw", pair.publicKey)) as ArrayBuffer);
+  const b64 = (b: Uint8Array) =>
+    btoa(String.fromCharCode(...b))
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_")
+      .replace(/=+$/, "");
+  return { p256dh: b64(raw), auth: b64(crypto.getRandomValues(new Uint8Array(16))) };
+}
+
+const site = () => siteStub(env, SITE) as unknown as DurableObjectStub;
+
+/** How many pushes the device `device` received (the receiver's log). */
+async function pushesTo(device: string): Promise<number> {
+  const log = (await (await fetch(`${RECEIVER}/_log?path=/push/${device}`)).json()) as unknown[];
+  return log.length;
+}
+
+/** A visitor writes; returns once their news is queued for the owner, with the batch held back. */
+async function visitorWrites(text: string) {
+  const grant = await startSession(SITE);
+  const tab = await visitorSocket(grant);
+  await tab.hello();
+  await tab.say(text);
+  await eventually(() =>
+    runInDurableObject(site(), (_i, state) => {
+      const n = state.storage.sql
+        .exec<{ n: number }>("SELECT COUNT(*) AS n FROM notify_pending WHERE conversation_id = ?", grant.conversationId)
+        .one().n;
+      expect(n).toBeGreaterThan(0);
+      // Held until the test lets it go, so what happens meanwhile happens inside the batch's wait.
+      state.storage.sql.exec("UPDATE timers SET due = ? WHERE kind = 'notify-batch'", Date.now() + 3_600_000);
+    }),
+  );
+  return { grant, tab };
+}
+
+/** Waits until the Site's inbox shows `check` for the conversation, then lets the batch leave. */
+async function batchLeavesOnce(conversationId: string, check: (entry: any) => void) {
+  await eventually(() =>
+    runInDurableObject(site(), (_i, state) => {
+      const raw = state.storage.sql
+        .exec<{ entry: string }>("SELECT entry FROM inbox WHERE id = ?", conversationId)
+        .one().entry;
+      check(JSON.parse(raw));
+    }),
+  );
+  await runInDurableObject(site(), (_i, state) => {
+    state.storage.sql.exec("UPDATE timers SET due = ? WHERE kind = 'notify-batch'", Date.now() - 1);
+  });
+  await runDurableObjectAlarm(site());
+}
+
+beforeAll(async () => {
+  await createSite(SITE);
+  owner = await login(SITE);
+  await noAutoReplies(owner);
+  colleague = await addOperator(SITE, owner, "operator");
+});
+
+describe("a batch of news", () => {
+  it("reaches the operator away when nobody answered meanwhile", async () => {
+    const device = `${SITE}-unanswered`;
+    await expectJson(
+      call("POST", "/push/subscriptions", owner, { endpoint: `${RECEIVER}/push/${device}`, keys: await deviceKeys() }),
+      201,
+    );
+    const { grant, tab } = await visitorWrites("Is the blue one in stock?");
+    await batchLeavesOnce(grant.conversationId, (entry) => expect(entry.lastMessage.author).toBe("visitor"));
+    await eventually(async () => expect(await pushesTo(device)).toBe(1));
+    tab.close();
+    await expectJson(call("DELETE", "/push/subscriptions", owner, { endpoint: `${RECEIVER}/push/${device}` }), 200);
+  });
+
+  it("is not pushed for a visitor a colleague answered before it left", async () => {
+    const device = `${SITE}-answered`;
+    await expectJson(
+      call("POST", "/push/subscriptions", owner, { endpoint: `${RECEIVER}/push/${device}`, keys: await deviceKeys() }),
+      201,
+    );
+    const { grant, tab } = await visitorWrites("Do you ship to Riga?");
+    const answering = await operatorSocket(colleague.cookie, grant.conversationId);
+    await answering.hello();
+    await answering.say("Yes, in three days.");
+    await batchLeavesOnce(grant.conversationId, (entry) => expect(entry.lastMessage.author).toBe("operator"));
+    expect(await pushesTo(device)).toBe(0);
+    answering.close();
+    tab.close();
+    await expectJson(call("DELETE", "/push/subscriptions", owner, { endpoint: `${RECEIVER}/push/${device}` }), 200);
+  });
+
+  it("is not pushed to an operator once a colleague took the conversation", async () => {
+    const device = `${SITE}-taken`;
+    await expectJson(
+      call("POST", "/push/subscriptions", owner, { endpoint: `${RECEIVER}/push/${device}`, keys: await deviceKeys() }),
+      201,
+    );
+    const { grant, tab } = await visitorWrites("Can someone help me with a return?");
+    await expectJson(
+      call("POST", `/conversations/${grant.conversationId}/assign`, colleague.cookie, { operatorId: colleague.id }),
+      200,
+    );
+    await batchLeavesOnce(grant.conversationId, (entry) => expect(entry.assignee).toBe(colleague.id));
+    expect(await pushesTo(device)).toBe(0);
+    tab.close();
+    await expectJson(call("DELETE", "/push/subscriptions", owner, { endpoint: `${RECEIVER}/push/${device}` }), 200);
+  });
+});
