@@ -4,9 +4,11 @@
  * of a visitor's message, and answers by replying in Telegram — the answer reaches the
  * visitor's socket. Redelivered updates, forged secrets, unlinked users and spent codes
  * change nothing; the team's group, linked with a code, gets the notifications and only linked
- * operators answer from it. Prints the time from the visitor's message to the sendMessage call.
+ * operators answer from it. In the admin (Chromium), an operator unlinks their Telegram and the
+ * owner disconnects the bot. Prints the time from the visitor's message to the sendMessage call.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser } from "./support/browser";
 import { BOT_TOKEN, startFakeTelegram, type FakeTelegram } from "./support/fake-telegram";
 import { newVisitor, OwnerClient, startServerWith, visitorSays, type LocalServer } from "./support/node-clients";
 
@@ -209,5 +211,51 @@ describe("Telegram", () => {
     await visitorSays(visitor.socket, "back to private chats");
     await telegram.waitFor("sendMessage", sentTo(OLGA.id, "back to private chats"));
     visitor.socket.close();
+  });
+});
+
+describe("Telegram in the admin", () => {
+  it("lets an operator unlink their Telegram and the owner disconnect the bot", async () => {
+    const browser = await launchBrowser();
+    try {
+      const context = await browser.newContext({ locale: "en-US" });
+      const page = await context.newPage();
+      page.on("dialog", (d) => void d.accept());
+      await page.goto(`${server.url}/healthz`);
+      const login = await page.evaluate(async (who) => {
+        const res = await fetch("/api/v1/admin/login", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ siteKey: "demo", ...who }),
+        });
+        return res.status;
+      }, server.owner);
+      expect(login).toBe(200);
+      await page.goto(`${server.url}/admin/settings/notifications`);
+      const screen = page.locator("ec-settings-notifications");
+      await screen.getByText("Linked to @olga_owner.").waitFor();
+
+      await screen.getByRole("button", { name: "Unlink my Telegram" }).click();
+      await screen.getByText("Linked to @olga_owner.").waitFor({ state: "detached" });
+      expect((await owner.api("GET", "/notifications")).body.telegram).toMatchObject({
+        connected: true,
+        linked: false,
+      });
+      // Olga's chat hears of visitors no more.
+      const visitor = await newVisitor(server);
+      await visitorSays(visitor.socket, "is anyone still in Telegram?");
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(
+        telegram.calls.some((c) => c.method === "sendMessage" && sentTo(OLGA.id, "still in Telegram")(c.body)),
+      ).toBe(false);
+      visitor.socket.close();
+
+      await screen.getByRole("button", { name: "Disconnect the bot" }).click();
+      await screen.getByText("No Telegram bot is connected yet.").waitFor();
+      await telegram.waitFor("deleteWebhook");
+      expect((await owner.api("GET", "/notifications")).body.telegram).toMatchObject({ connected: false });
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -84,7 +84,12 @@ export class EcSettingsNotifications extends Screen {
         ${
           s.telegram.connected
             ? html`<p>${t("settings.notifications.bot", { bot: `@${s.telegram.botUsername}` })}</p>
-              ${s.telegram.linked ? html`<p>${t("settings.notifications.linkedAs", { who: s.telegram.linkedAs ?? "" })}</p>` : nothing}
+              ${
+                s.telegram.linked
+                  ? html`<p>${t("settings.notifications.linkedAs", { who: s.telegram.linkedAs ?? "" })}</p>
+                    <button ?disabled=${this.busy} @click=${this.unlinkMe}>${t("settings.notifications.unlink")}</button>`
+                  : nothing
+              }
               <button ?disabled=${this.busy} @click=${this.newCode}>${t("settings.notifications.link")}</button>
               ${
                 this.linkCode
@@ -99,7 +104,12 @@ export class EcSettingsNotifications extends Screen {
           state.canManage
             ? html`<form @submit=${this.connect}>
             ${this.input("token", t("settings.notifications.token"), "", { hint: t("settings.notifications.tokenHint") })}
-            <div class="actions"><button type="submit" ?disabled=${this.busy}>${t("settings.notifications.connect")}</button></div>
+            <div class="actions"><button type="submit" ?disabled=${this.busy}>${t("settings.notifications.connect")}</button>
+              ${
+                s.telegram.connected
+                  ? html`<button type="button" ?disabled=${this.busy} @click=${this.disconnect}>${t("settings.notifications.disconnect")}</button>`
+                  : nothing
+              }</div>
           </form>`
             : nothing
         }
@@ -130,6 +140,16 @@ export class EcSettingsNotifications extends Screen {
 
   private async unlinkGroup(): Promise<void> {
     if (await this.attempt(() => api("DELETE", "/telegram/group"))) await this.load();
+  }
+
+  private async unlinkMe(): Promise<void> {
+    if (await this.attempt(() => api("DELETE", "/telegram/link"))) await this.load();
+  }
+
+  /** Forgets the bot and every operator's link: nobody hears from it or answers through it any more. */
+  private async disconnect(): Promise<void> {
+    if (!confirm(t("settings.notifications.confirmDisconnect"))) return;
+    if (await this.attempt(() => api("DELETE", "/telegram"))) await this.load();
   }
 
   private async saveAlert(patch: Parameters<typeof state.saveAlerts>[0]): Promise<void> {
