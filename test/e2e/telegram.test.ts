@@ -166,6 +166,21 @@ describe("Telegram", () => {
     visitor.socket.close();
   });
 
+  it("tells every line of a burst, not only the newest", async () => {
+    const visitor = await newVisitor(server);
+    // The middle line is longer than an inbox preview (200 characters): it is told whole.
+    const paid = `it was paid on Monday, ${"with the card ending 0042, ".repeat(8)}and the shop said it was sent`;
+    const lines = ["Hi, order 4417 never arrived", paid, "can you check the tracking?"];
+    for (const line of lines) await visitorSays(visitor.socket, line);
+    await telegram.waitFor("sendMessage", sentTo(OLGA.id, lines[2]!));
+    const told = telegram.calls
+      .filter((c) => c.method === "sendMessage" && c.body.chat_id === OLGA.id)
+      .map((c) => String(c.body.text))
+      .join("\n");
+    for (const line of lines) expect(told).toContain(line);
+    visitor.socket.close();
+  });
+
   it("links the team's group with a one-time code; notifications go there, and only linked operators answer from it", async () => {
     const GROUP = { id: -1001234567, type: "supergroup", title: "Shop team" };
     const inGroup = (from: typeof OLGA | typeof STRANGER, text: string, extra: Record<string, unknown> = {}) => {

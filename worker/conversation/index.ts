@@ -299,6 +299,18 @@ export class Conversation extends SocketObject {
     return calls.answeredBetween(this.host, from, to);
   }
 
+  /**
+   * The visitor's lines in `after < seq <= upTo` (at most 20), for a notification read away
+   * from the admin: the inbox summary carries only the newest line, cut at 200 characters.
+   */
+  async visitorLinesBetween(siteKey: string, after: number, upTo: number): Promise<string[]> {
+    if (this.store.state()?.site_key !== siteKey) return [];
+    return this.store
+      .visitorMessagesBetween(after, upTo, 20)
+      .map((m) => m.text)
+      .filter(Boolean);
+  }
+
   /** The visitor's rating from the rating email's page: the same rules as the widget's rate frame. */
   async rateByEmail(siteKey: string, rating: number, comment: string | undefined): Promise<Failure | null> {
     const state = this.store.state();

@@ -408,6 +408,20 @@ export class ConversationStore {
     return this.newestOfPerson ?? this.last();
   }
 
+  /** The visitor's messages (not deleted) in `after < seq <= upTo`: the newest `limit`, oldest first. */
+  visitorMessagesBetween(after: number, upTo: number, limit: number): Message[] {
+    return this.sql
+      .exec<MessageRow>(
+        `SELECT * FROM (SELECT * FROM messages WHERE seq > ? AND seq <= ? AND author_kind = 'visitor' AND ${NOT_DELETED}
+         ORDER BY seq DESC LIMIT ?) ORDER BY seq`,
+        after,
+        upTo,
+        limit,
+      )
+      .toArray()
+      .map(toMessage);
+  }
+
   /** Operator answers (not internal notes, not deleted) after `seq`, oldest first. */
   answersAfter(seq: number): Message[] {
     return this.sql

@@ -348,4 +348,7 @@ export const SITE_MIGRATIONS = [
      imported_at INTEGER NOT NULL,
      PRIMARY KEY (source_key, exported_at)
    );`,
+  // The newest visitor line operators were already told of when news was queued
+  // (./notify/index.ts): a Telegram message tells every line after it, not only the newest.
+  `ALTER TABLE notify_pending ADD COLUMN after_seq INTEGER NOT NULL DEFAULT 0;`,
 ] as const;

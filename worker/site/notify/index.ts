@@ -6,6 +6,7 @@
  * message per conversation — unless the operator has the admin open or is in quiet hours.
  * Nothing here runs on a conversation's message path.
  */
+import { conversationStub } from "../../lib/jurisdiction";
 import type { InboxEntry } from "../../protocol";
 import { defer, type SiteHost } from "../host";
 import { onlineOperators } from "../presence";
@@ -56,13 +57,14 @@ export function inboxChanged(host: SiteHost, entries: InboxEntry[]): void {
     for (const operatorId of audienceOf(entry, team)) {
       if (!wants(sql, operatorId, eventOf(entry, seen === null))) continue;
       sql.exec(
-        `INSERT INTO notify_pending (operator_id, conversation_id, is_new, entry, at) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO notify_pending (operator_id, conversation_id, is_new, entry, at, after_seq) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (operator_id, conversation_id) DO UPDATE SET entry = excluded.entry, is_new = MAX(is_new, excluded.is_new)`,
         operatorId,
         entry.id,
         seen === null ? 1 : 0,
         JSON.stringify(entry),
         now,
+        seen ?? 0,
       );
       queued = true;
     }
@@ -75,8 +77,8 @@ export function inboxChanged(host: SiteHost, entries: InboxEntry[]): void {
 /** The batch timer's handler: sends each operator's queued news. */
 export async function sendBatch(host: SiteHost, now = Date.now()): Promise<void> {
   const rows = host.sql
-    .exec<{ operator_id: string; is_new: number; entry: string }>(
-      "SELECT operator_id, is_new, entry FROM notify_pending ORDER BY at",
+    .exec<{ operator_id: string; is_new: number; entry: string; after_seq: number }>(
+      "SELECT operator_id, is_new, entry, after_seq FROM notify_pending ORDER BY at",
     )
     .toArray();
   host.sql.exec("DELETE FROM notify_pending");
@@ -88,15 +90,22 @@ export async function sendBatch(host: SiteHost, now = Date.now()): Promise<void>
     if (!current.has(entry.id)) current.set(entry.id, inboxEntry(host.sql, entry.id));
     if (!stillNews(entry, current.get(entry.id)!, row.operator_id, team)) continue;
     const list = byOperator.get(row.operator_id) ?? [];
-    list.push({ entry, isNew: row.is_new === 1 });
+    list.push({ entry, isNew: row.is_new === 1, afterSeq: row.after_seq });
     byOperator.set(row.operator_id, list);
   }
   const online = onlineOperators(host);
+  const away = [...byOperator].filter(
+    ([operatorId]) => !online.has(operatorId) && !inQuietHours(quietHoursOf(host.sql, operatorId), now),
+  );
+  if (telegram.reachesAnyone(host.sql))
+    await addLines(
+      host,
+      away.flatMap(([, news]) => news),
+    );
   const sends: Promise<unknown>[] = [];
   // The team's group hears each conversation once, if anyone it concerns is away.
   const forGroup = new Map<string, News>();
-  for (const [operatorId, news] of byOperator) {
-    if (online.has(operatorId) || inQuietHours(quietHoursOf(host.sql, operatorId), now)) continue;
+  for (const [operatorId, news] of away) {
     const payload = pushPayloadOf(news);
     for (const sub of subscriptionsOf(host.sql, operatorId)) sends.push(sendPush(host, sub, payload));
     sends.push(telegram.notifyOperator(host, operatorId, news));
@@ -139,6 +148,38 @@ export function forgetOperatorDevices(sql: SqlStorage, operatorId: string): { de
   sql.exec("DELETE FROM telegram_codes WHERE operator_id = ?", operatorId);
   sql.exec("DELETE FROM notify_pending WHERE operator_id = ?", operatorId);
   return { devices, telegram };
+}
+
+/**
+ * Gives each piece of news every visitor line it stands for (one question per conversation):
+ * a burst's earlier lines reach the Site in no summary, and a Telegram reader answers from
+ * what the message tells. News whose conversation does not answer keeps its newest line.
+ */
+async function addLines(host: SiteHost, news: News[]): Promise<void> {
+  const siteKey = host.siteKey();
+  const asked = new Map<string, Promise<string[] | undefined>>();
+  for (const n of news) {
+    const upTo = n.entry.lastMessage?.seq ?? 0;
+    const key = `${n.entry.id}:${n.afterSeq}:${upTo}`;
+    if (!asked.has(key)) {
+      const stub = siteKey ? conversationStub(host.env, n.entry.id) : null;
+      asked.set(
+        key,
+        stub
+          ? stub.visitorLinesBetween(siteKey!, n.afterSeq, upTo).catch((err: unknown) => {
+              console.warn(`notify: lines of ${n.entry.id} not read`, err);
+              return undefined;
+            })
+          : Promise.resolve(undefined),
+      );
+    }
+  }
+  await Promise.all(
+    news.map(async (n) => {
+      const lines = await asked.get(`${n.entry.id}:${n.afterSeq}:${n.entry.lastMessage?.seq ?? 0}`);
+      if (lines?.length) n.lines = lines;
+    }),
+  );
 }
 
 /** The conversation as the inbox has it now, or null (erased). */

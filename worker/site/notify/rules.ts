@@ -62,6 +62,10 @@ function minutesOf(clock: string): number {
 export interface News {
   entry: InboxEntry;
   isNew: boolean;
+  /** The newest visitor line told before this news (0: none). */
+  afterSeq: number;
+  /** Every visitor line of this news, oldest first, when the conversation gave them. */
+  lines?: string[];
 }
 
 /** The visitor's name as an operator sees it. */

@@ -62,6 +62,12 @@ async function sendNews(host: SiteHost, bot: BotSettings, chatId: number, news: 
   host.sql.exec("DELETE FROM telegram_messages WHERE at < ?", Date.now() - MESSAGE_MEMORY_MS);
 }
 
+/** True when a connected bot has a linked chat or the team's group to tell news to. */
+export function reachesAnyone(sql: SqlStorage): boolean {
+  if (!botSettings(sql)) return false;
+  return !!teamGroup(sql) || sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM telegram_links").one().n > 0;
+}
+
 /** The conversation a bot message of `chatId` was about, or null. */
 export function conversationOfMessage(sql: SqlStorage, chatId: number, messageId: number): string | null {
   return (
@@ -75,13 +81,17 @@ export function conversationOfMessage(sql: SqlStorage, chatId: number, messageId
   );
 }
 
-function textOf(sql: SqlStorage, { entry, isNew }: News): string {
+/** Room for the visitor's words in one message (Telegram takes 4,096 characters in all). */
+const WORDS_MAX = 3_500;
+
+function textOf(sql: SqlStorage, { entry, isNew, lines }: News): string {
   const page = lastPageOf(sql, entry.visitorId);
+  const words = lines?.length ? lines.join("\n") : (entry.lastMessage?.text ?? "");
   return [
     `${isNew ? "New chat" : "Message"} from ${visitorLabel(entry)}`,
     ...(page ? [`Page: ${page}`] : []),
     "",
-    entry.lastMessage?.text ?? "",
+    words.length > WORDS_MAX ? `${words.slice(0, WORDS_MAX - 1)}…` : words,
     "",
     "Reply to this message to answer.",
   ].join("\n");
