@@ -141,6 +141,45 @@ describe("Telegram", () => {
     visitor.socket.close();
   });
 
+  it("says a photo or sticker sent as an answer did not reach the visitor", async () => {
+    const visitor = await newVisitor(server);
+    await visitorSays(visitor.socket, "what colour is it?");
+    const note = await telegram.waitFor("sendMessage", sentTo(OLGA.id, "what colour is it?"));
+    await telegram.seen(note);
+    const replyTo = {
+      message_id: 1000 + telegram.calls.filter((c) => c.method === "sendMessage").indexOf(note),
+      date: 0,
+      chat: { id: OLGA.id, type: "private" },
+    };
+    const photo = message(OLGA, "", {
+      text: undefined,
+      photo: [{ file_id: "p1", file_unique_id: "u1", width: 90, height: 90 }],
+      caption: "this one",
+      reply_to_message: replyTo,
+    });
+    expect((await telegram.deliver(photo)).status).toBe(200);
+    await telegram.waitFor("sendMessage", sentTo(OLGA.id, "Not sent: only text"));
+    const sticker = message(OLGA, "", {
+      text: undefined,
+      sticker: {
+        file_id: "s1",
+        file_unique_id: "u2",
+        type: "regular",
+        width: 512,
+        height: 512,
+        is_animated: false,
+        is_video: false,
+      },
+      reply_to_message: replyTo,
+    });
+    expect((await telegram.deliver(sticker)).status).toBe(200);
+    await expect
+      .poll(() => telegram.calls.filter((c) => sentTo(OLGA.id, "Not sent: only text")(c.body)).length)
+      .toBe(2);
+    expect(visitor.socket.frames.filter((f) => f.type === "message")).toEqual([]);
+    visitor.socket.close();
+  });
+
   it("resolves a conversation with the Resolve button", async () => {
     const visitor = await newVisitor(server);
     await visitorSays(visitor.socket, "please close this");

@@ -52,10 +52,12 @@ function install(host: SiteHost, bot: Bot): void {
   bot.chatType("private").command("start", (ctx) => link(host, ctx, ctx.match));
   bot.chatType("private").command("link", (ctx) => link(host, ctx, ctx.match));
   bot.chatType("private").on("message:text", (ctx) => reply(host, ctx));
+  bot.chatType("private").on("message", (ctx) => notText(host, ctx));
   const groups = bot.chatType(["group", "supergroup"]);
   groups.command(["start", "link"], (ctx) => linkGroup(host, ctx, ctx.match));
   // In a group only a reply to one of our notifications is meant for a visitor.
   groups.on("message:text", (ctx) => (ctx.message.reply_to_message ? reply(host, ctx) : undefined));
+  groups.on("message", (ctx) => (ctx.message.reply_to_message ? notText(host, ctx) : undefined));
   bot.on("callback_query:data", (ctx) => button(host, ctx));
 }
 
@@ -130,6 +132,22 @@ async function reply(host: SiteHost, ctx: Context): Promise<void> {
     }));
   if (!result || "error" in result)
     await ctx.reply(`Not sent: ${result ? result.error.message : "no such conversation"}`);
+}
+
+/**
+ * A photo, sticker, voice or file sent as an answer: only text is posted from Telegram, so
+ * the operator is told it did not reach the visitor rather than left believing it did. In
+ * a group, only a reply to one of our notifications is answered.
+ */
+async function notText(host: SiteHost, ctx: Context): Promise<void> {
+  const message = ctx.message!;
+  const inGroup = ctx.chat!.type !== "private";
+  const target =
+    message.reply_to_message && conversationOfMessage(host.sql, ctx.chat!.id, message.reply_to_message.message_id);
+  if (inGroup && !target) return;
+  await ctx.reply("Not sent: only text reaches the visitor from Telegram. Send files from the admin.", {
+    reply_parameters: { message_id: message.message_id },
+  });
 }
 
 async function button(host: SiteHost, ctx: Context): Promise<void> {
