@@ -1,13 +1,24 @@
 /**
  * A batch of news leaves 1.5 s after its first line; what happened in the conversation
  * meanwhile decides whether it still goes: an operator away hears nothing of a visitor a
- * colleague has already answered or taken.
+ * colleague has already answered or taken; an operator whose admin has gone silent (a tab
+ * frozen in the background, a laptop asleep: no ping for long) is away, not at the admin.
  */
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { siteStub } from "../../worker/lib/jurisdiction";
 import { addOperator, call, expectJson } from "./admin-helpers";
-import { createSite, eventually, login, noAutoReplies, operatorSocket, startSession, visitorSocket } from "./helpers";
+import {
+  type Client,
+  createSite,
+  eventually,
+  login,
+  noAutoReplies,
+  openSocket,
+  operatorSocket,
+  startSession,
+  visitorSocket,
+} from "./helpers";
 
 const RECEIVER = (inject as (key: string) => string)("receiverUrl");
 const SITE = "notify-batch";
@@ -124,5 +135,41 @@ describe("a batch of news", () => {
     expect(await pushesTo(device)).toBe(0);
     tab.close();
     await expectJson(call("DELETE", "/push/subscriptions", owner, { endpoint: `${RECEIVER}/push/${device}` }), 200);
+  });
+
+  it("is not pushed while the operator's admin is open and alive", async () => {
+    const device = `${SITE}-at-admin`;
+    const endpoint = `${RECEIVER}/push/${device}`;
+    await expectJson(call("POST", "/push/subscriptions", owner, { endpoint, keys: await deviceKeys() }), 201);
+    const admin = (await openSocket("/api/v1/admin/ws", { Cookie: owner })) as Client;
+    admin.send("ping");
+    await admin.next("presence");
+    const { grant, tab } = await visitorWrites("Anyone there?");
+    await batchLeavesOnce(grant.conversationId, (entry) => expect(entry.lastMessage.author).toBe("visitor"));
+    expect(await pushesTo(device)).toBe(0);
+    tab.close();
+    admin.close();
+    await expectJson(call("DELETE", "/push/subscriptions", owner, { endpoint }), 200);
+  });
+
+  it("reaches an operator whose admin went silent: a tab frozen in the background, a laptop asleep", async () => {
+    const device = `${SITE}-asleep`;
+    const endpoint = `${RECEIVER}/push/${device}`;
+    await expectJson(call("POST", "/push/subscriptions", owner, { endpoint, keys: await deviceKeys() }), 201);
+    const admin = (await openSocket("/api/v1/admin/ws", { Cookie: owner })) as Client;
+    admin.send("ping");
+    await admin.next("presence");
+    const { grant, tab } = await visitorWrites("Hello? Is anybody there?");
+    // The socket is still open, but its last ping was ten minutes ago.
+    await runInDurableObject(site(), (_i, state) => {
+      for (const ws of state.getWebSockets("operator")) {
+        const attachment = ws.deserializeAttachment() as Record<string, unknown>;
+        ws.serializeAttachment({ ...attachment, heardAt: Date.now() - 10 * 60_000 });
+      }
+    });
+    await batchLeavesOnce(grant.conversationId, (entry) => expect(entry.lastMessage.author).toBe("visitor"));
+    await eventually(async () => expect(await pushesTo(device)).toBe(1));
+    tab.close();
+    admin.close();
   });
 });

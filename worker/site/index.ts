@@ -130,6 +130,7 @@ export class Site extends SocketObject {
     if (inbox.isPreviewSocket(this.host, ws)) return this.feed.previewOverSocket(ws, message);
     // Operators' site sockets only listen; a ping keeps proxies from closing them.
     if (!socketSessions.checkSiteSocket(this.host, ws)) return;
+    presence.heard(ws);
     ws.send(JSON.stringify(presence.presenceFrame(this.host)));
   }
 

@@ -9,6 +9,13 @@ import type { SiteHost } from "./host";
 
 const TAG = "operator";
 
+/**
+ * A live admin pings its site socket every 30 s (admin/src/inbox-store.ts; a background tab's
+ * timers may slow to one a minute). A socket silent this long is still open on this side only:
+ * a tab frozen in the background, a phone or laptop asleep. Its operator is away.
+ */
+export const SILENT_AFTER_MS = 150_000;
+
 /** Accepts an operator's socket (the Worker has checked the session). */
 export function acceptOperator(
   host: Pick<SiteHost, "ctx">,
@@ -18,7 +25,14 @@ export function acceptOperator(
   const { 0: client, 1: server } = new WebSocketPair();
   host.ctx.acceptWebSocket(server, [TAG, `session:${sessionId}`]);
   attachPeer(server, { role: "operator", id: operatorId });
+  heard(server);
   return { client, server };
+}
+
+/** Notes that an admin socket spoke (its ping): its operator is at the admin now. */
+export function heard(ws: WebSocket, now = Date.now()): void {
+  const attachment = ws.deserializeAttachment() as Record<string, unknown> | null;
+  ws.serializeAttachment({ ...attachment, heardAt: now });
 }
 
 /** How many admin sockets are open. */
@@ -39,6 +53,21 @@ export function onlineOperators(host: Pick<SiteHost, "ctx">, leaving?: WebSocket
 /** The presence frame: operators online, each once however many tabs and devices they have open. */
 export function presenceFrame(host: Pick<SiteHost, "ctx">, leaving?: WebSocket): SiteServerFrame {
   return { type: "presence", operatorsOnline: onlineOperators(host, leaving).size };
+}
+
+/**
+ * Ids of operators at the admin now: a socket open and heard from within SILENT_AFTER_MS.
+ * News waits for their admin then; an operator whose admin has gone silent gets it elsewhere.
+ */
+export function operatorsAtAdmin(host: Pick<SiteHost, "ctx">, now = Date.now()): Set<string> {
+  const ids = new Set<string>();
+  for (const ws of host.ctx.getWebSockets(TAG)) {
+    const peer = peerOf(ws);
+    const heardAt = (ws.deserializeAttachment() as { heardAt?: unknown } | null)?.heardAt;
+    // A socket accepted before sockets were stamped counts as heard until its next ping stamps it.
+    if (peer && (typeof heardAt !== "number" || now - heardAt < SILENT_AFTER_MS)) ids.add(peer.id);
+  }
+  return ids;
 }
 
 /** Sends a frame to every operator's admin socket. */

@@ -9,7 +9,7 @@
 import { conversationStub } from "../../lib/jurisdiction";
 import type { InboxEntry } from "../../protocol";
 import { defer, type SiteHost } from "../host";
-import { onlineOperators } from "../presence";
+import { operatorsAtAdmin } from "../presence";
 import { sendPush } from "../push/deliver";
 import { subscriptionsOf } from "../push/subscriptions";
 import * as telegram from "../telegram/notify";
@@ -93,7 +93,7 @@ export async function sendBatch(host: SiteHost, now = Date.now()): Promise<void>
     list.push({ entry, isNew: row.is_new === 1, afterSeq: row.after_seq });
     byOperator.set(row.operator_id, list);
   }
-  const online = onlineOperators(host);
+  const online = operatorsAtAdmin(host);
   const away = [...byOperator].filter(
     ([operatorId]) => !online.has(operatorId) && !inQuietHours(quietHoursOf(host.sql, operatorId), now),
   );
@@ -125,7 +125,7 @@ export async function pushCall(host: SiteHost, conversationId: string, audioOnly
   const { sql } = host;
   const entry = inboxEntry(sql, conversationId);
   if (!entry || !anyoneReachable(sql)) return;
-  const online = onlineOperators(host);
+  const online = operatorsAtAdmin(host);
   const payload = callPayloadOf(entry, audioOnly);
   const sends: Promise<unknown>[] = [];
   for (const operatorId of audienceOf(entry, listTeam(sql, new Set()))) {
