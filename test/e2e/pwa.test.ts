@@ -1,8 +1,8 @@
 /**
  * The installable admin in Chromium: the manifest and its icons, the service worker that
  * installs with the app shell (and never an API answer), a pushed payload shown as a
- * notification that opens its conversation, the offline screen, and the inbox and a
- * conversation usable at 360 px.
+ * notification that opens its conversation, the offline screen, the inbox and a
+ * conversation usable at 360 px, and logging out that stops the device's push notifications.
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -136,5 +136,54 @@ describe("installable admin", () => {
     }
     await offline.close();
     await context.setOffline(false);
+  });
+
+  it("stops this device's push notifications when the operator logs out", async () => {
+    await page.goto(`${server.url}/admin/`);
+    await page.locator("ec-inbox-list").waitFor();
+    const endpoint = "https://push.example/pwa-logout";
+    // Chromium here has no push service to subscribe with: the browser's subscription is a stand-in.
+    const saved = await page.evaluate(async (endpoint) => {
+      const pair = (await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, [
+        "deriveBits",
+      ])) as CryptoKeyPair;
+      const b64 = (b: ArrayBuffer | Uint8Array) =>
+        btoa(String.fromCharCode(...new Uint8Array(b)))
+          .replace(/\+/g, "-")
+          .replace(/\//g, "_")
+          .replace(/=+$/, "");
+      const keys = {
+        p256dh: b64(await crypto.subtle.exportKey("raw", pair.publicKey)),
+        auth: b64(crypto.getRandomValues(new Uint8Array(16))),
+      };
+      const w = window as any;
+      w.__unsubscribed = false;
+      const sub = {
+        endpoint,
+        toJSON: () => ({ endpoint, expirationTime: null, keys }),
+        unsubscribe: async () => (w.__unsubscribed = true),
+      };
+      PushManager.prototype.getSubscription = async () => (w.__unsubscribed ? null : (sub as any));
+      const res = await fetch("/api/v1/admin/push/subscriptions", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(sub.toJSON()),
+      });
+      return res.status;
+    }, endpoint);
+    expect(saved).toBe(201);
+
+    await page.locator("ec-app").getByRole("button", { name: "Log out" }).click();
+    await page.locator("ec-auth #password").waitFor();
+    expect(await page.evaluate(() => (window as any).__unsubscribed)).toBe(true);
+    const devices = await page.evaluate(async (owner) => {
+      await fetch("/api/v1/admin/login", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ siteKey: "demo", ...owner }),
+      });
+      return (await (await fetch("/api/v1/admin/notifications")).json()).push.devices;
+    }, server.owner);
+    expect(devices).toBe(0);
   });
 });

@@ -9,6 +9,7 @@ import { customElement, state as litState } from "lit/decorators.js";
 import type { AlertEvent, NotificationSettings } from "../../../worker/protocol";
 import { api } from "../api";
 import { state } from "../app-state";
+import { forgetThisDevice, thisDeviceSubscription } from "../push-device";
 import { t } from "../i18n";
 import { Screen } from "./screen";
 
@@ -34,8 +35,7 @@ export class EcSettingsNotifications extends Screen {
 
   private async load(): Promise<void> {
     this.settings = await api<NotificationSettings>("GET", "/notifications");
-    const reg = await navigator.serviceWorker?.getRegistration("/admin/");
-    this.subscribed = !!(await reg?.pushManager.getSubscription());
+    this.subscribed = !!(await thisDeviceSubscription());
   }
 
   override render() {
@@ -171,11 +171,7 @@ export class EcSettingsNotifications extends Screen {
 
   private async pushOff(): Promise<void> {
     await this.attempt(async () => {
-      const sub = await (await navigator.serviceWorker.ready).pushManager.getSubscription();
-      if (sub) {
-        await api("DELETE", "/push/subscriptions", { endpoint: sub.endpoint });
-        await sub.unsubscribe();
-      }
+      await forgetThisDevice();
       this.subscribed = false;
     });
   }

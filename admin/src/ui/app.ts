@@ -11,6 +11,7 @@ import { SESSION_ENDED, api } from "../api";
 import { state } from "../app-state";
 import { Localized, locale, setLocale, t, type Locale } from "../i18n";
 import { isWaiting } from "../inbox-store";
+import { forgetThisDevice } from "../push-device";
 import { current, go, type Route } from "../router";
 import { Watch } from "../watch";
 import "./auth-forms";
@@ -218,6 +219,8 @@ export class EcApp extends LitElement {
   }
 
   private async logout(): Promise<void> {
+    // Before the session ends: forgetting the device needs it.
+    await forgetThisDevice().catch(() => {});
     await api("POST", "/logout").catch(() => {});
     state.stop();
   }
