@@ -138,6 +138,55 @@ describe("installable admin", () => {
     await context.setOffline(false);
   });
 
+  it("offers to turn push on again on a device the server no longer sends to", async () => {
+    // The browser still holds a subscription the server forgot (the push service said it was
+    // gone, or the operator's password was reset): nothing reaches this device.
+    await page.goto(`${server.url}/admin/settings/notifications`);
+    const screen = page.locator("ec-settings-notifications");
+    await screen.getByText("Push notifications on this device").waitFor();
+    await page.addInitScript(() => {
+      const endpoint = "https://push.example/forgotten";
+      PushManager.prototype.getSubscription = async () =>
+        ({ endpoint, toJSON: () => ({ endpoint }), unsubscribe: async () => true }) as any;
+    });
+    await page.reload();
+    await screen.getByText("Push notifications on this device").waitFor();
+    await screen.getByRole("button", { name: "Turn on" }).waitFor();
+    expect(await screen.getByRole("button", { name: "Turn off" }).count()).toBe(0);
+
+    // Once the server has it again, the device reads as on.
+    const saved = await page.evaluate(async () => {
+      const pair = (await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, [
+        "deriveBits",
+      ])) as CryptoKeyPair;
+      const b64 = (b: ArrayBuffer | Uint8Array) =>
+        btoa(String.fromCharCode(...new Uint8Array(b)))
+          .replace(/\+/g, "-")
+          .replace(/\//g, "_")
+          .replace(/=+$/, "");
+      const keys = {
+        p256dh: b64(await crypto.subtle.exportKey("raw", pair.publicKey)),
+        auth: b64(crypto.getRandomValues(new Uint8Array(16))),
+      };
+      const res = await fetch("/api/v1/admin/push/subscriptions", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ endpoint: "https://push.example/forgotten", keys }),
+      });
+      return res.status;
+    });
+    expect(saved).toBe(201);
+    await page.reload();
+    await screen.getByRole("button", { name: "Turn off" }).waitFor();
+    await page.evaluate(() =>
+      fetch("/api/v1/admin/push/subscriptions", {
+        method: "DELETE",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ endpoint: "https://push.example/forgotten" }),
+      }),
+    );
+  });
+
   it("stops this device's push notifications when the operator logs out", async () => {
     await page.goto(`${server.url}/admin/`);
     await page.locator("ec-inbox-list").waitFor();

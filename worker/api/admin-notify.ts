@@ -9,7 +9,9 @@ import { readJson } from "./http";
 
 export const adminNotify = adminRoutes();
 
-adminNotify.get("/notifications", async (c) => c.json(await siteOf(c).notificationSettings(c.var.operator.id)));
+adminNotify.get("/notifications", async (c) =>
+  c.json(await siteOf(c).notificationSettings(c.var.operator.id, c.req.query("endpoint")?.slice(0, 2048))),
+);
 
 adminNotify.put("/notifications", async (c) => {
   const body = await readJson(c, notificationPrefsBody);

@@ -447,7 +447,13 @@ export type AlertEvent = keyof AlertPrefs["events"];
 export interface NotificationSettings {
   quietHours: { start: string; end: string; timezone: string } | null;
   alerts: AlertPrefs;
-  push: { available: boolean; publicKey: string | null; devices: number };
+  push: {
+    available: boolean;
+    publicKey: string | null;
+    devices: number;
+    /** Whether the device whose endpoint was asked about (`?endpoint=`) gets this operator's pushes. */
+    thisDevice?: boolean;
+  };
   telegram: {
     connected: boolean;
     botUsername: string | null;

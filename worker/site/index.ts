@@ -490,8 +490,8 @@ export class Site extends SocketObject {
 
   // ---- for the admin API: notifications away from the admin (Web Push, Telegram) ----
 
-  async notificationSettings(operatorId: string) {
-    return notifySettings.notificationSettings(this.host, operatorId);
+  async notificationSettings(operatorId: string, endpoint?: string) {
+    return notifySettings.notificationSettings(this.host, operatorId, endpoint);
   }
   async savePushSubscription(operatorId: string, sub: PushSubscriptionBody, userAgent: string | null) {
     return pushSubscriptions.saveSubscription(this.host.sql, this.env, operatorId, sub, userAgent);

@@ -34,8 +34,11 @@ export class EcSettingsNotifications extends Screen {
   }
 
   private async load(): Promise<void> {
-    this.settings = await api<NotificationSettings>("GET", "/notifications");
-    this.subscribed = !!(await thisDeviceSubscription());
+    const sub = await thisDeviceSubscription();
+    const ask = sub ? `?endpoint=${encodeURIComponent(sub.endpoint)}` : "";
+    this.settings = await api<NotificationSettings>("GET", `/notifications${ask}`);
+    // The browser may keep a subscription the server no longer sends to: then it reads as off.
+    this.subscribed = !!sub && this.settings.push.thisDevice === true;
   }
 
   override render() {

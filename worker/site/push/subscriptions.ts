@@ -100,6 +100,14 @@ export function dropSubscription(sql: SqlStorage, id: string): void {
   sql.exec("DELETE FROM push_subscriptions WHERE id = ?", id);
 }
 
+/** True when the device of `endpoint` gets `operatorId`'s pushes. */
+export function hasDevice(sql: SqlStorage, operatorId: string, endpoint: string): boolean {
+  return (
+    sql.exec("SELECT 1 FROM push_subscriptions WHERE operator_id = ? AND endpoint = ?", operatorId, endpoint).toArray()
+      .length > 0
+  );
+}
+
 /** How many devices an operator has subscribed. */
 export function deviceCount(sql: SqlStorage, operatorId: string): number {
   return sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM push_subscriptions WHERE operator_id = ?", operatorId).one()
