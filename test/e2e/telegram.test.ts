@@ -100,7 +100,7 @@ describe("Telegram", () => {
     expect(note.body.parse_mode).toBeUndefined();
     expect(note.body.reply_markup.inline_keyboard[0].map((b: any) => b.callback_data)).toEqual(["take", "resolve"]);
 
-    const notification = telegram.calls.filter((c) => c.method === "sendMessage").indexOf(note) + 1000;
+    const notification = note.messageId!;
     await telegram.seen(note);
     const answer = message(OLGA, "Yes, fully waterproof.", {
       reply_to_message: { message_id: notification, date: 0, chat: { id: OLGA.id, type: "private" } },
@@ -129,7 +129,7 @@ describe("Telegram", () => {
     const note = await telegram.waitFor("sendMessage", sentTo(OLGA.id, "hello?"));
     const forged = message(STRANGER, "I am the operator", {
       reply_to_message: {
-        message_id: 1000 + telegram.calls.filter((c) => c.method === "sendMessage").indexOf(note),
+        message_id: note.messageId!,
         date: 0,
         chat: { id: OLGA.id, type: "private" },
       },
@@ -141,13 +141,22 @@ describe("Telegram", () => {
     visitor.socket.close();
   });
 
+  it("sends a notification again after Telegram's flood control refused it", async () => {
+    telegram.refuseSends(1, 1);
+    const visitor = await newVisitor(server);
+    await visitorSays(visitor.socket, "is the shop open on Sunday?");
+    // The refused call is recorded too: the notification is the one Telegram accepted after it.
+    await expect.poll(() => telegram.calls.filter((c) => sentTo(OLGA.id, "open on Sunday")(c.body)).length).toBe(2);
+    visitor.socket.close();
+  });
+
   it("says a photo or sticker sent as an answer did not reach the visitor", async () => {
     const visitor = await newVisitor(server);
     await visitorSays(visitor.socket, "what colour is it?");
     const note = await telegram.waitFor("sendMessage", sentTo(OLGA.id, "what colour is it?"));
     await telegram.seen(note);
     const replyTo = {
-      message_id: 1000 + telegram.calls.filter((c) => c.method === "sendMessage").indexOf(note),
+      message_id: note.messageId!,
       date: 0,
       chat: { id: OLGA.id, type: "private" },
     };
@@ -184,7 +193,7 @@ describe("Telegram", () => {
     const visitor = await newVisitor(server);
     await visitorSays(visitor.socket, "please close this");
     const note = await telegram.waitFor("sendMessage", sentTo(OLGA.id, "please close this"));
-    const messageId = 1000 + telegram.calls.filter((c) => c.method === "sendMessage").indexOf(note);
+    const messageId = note.messageId!;
     await telegram.seen(note);
     const press = {
       update_id: ++updateId,
@@ -245,7 +254,7 @@ describe("Telegram", () => {
       telegram.calls.some((c) => c.method === "sendMessage" && sentTo(OLGA.id, "a question for the team")(c.body)),
     ).toBe(false);
     const replyTo = {
-      message_id: 1000 + telegram.calls.filter((c) => c.method === "sendMessage").indexOf(note),
+      message_id: note.messageId!,
       date: 0,
       chat: GROUP,
     };

@@ -54,6 +54,7 @@ import * as notifySettings from "./notify/settings";
 import * as pushDelivery from "./push/deliver";
 import * as pushSubscriptions from "./push/subscriptions";
 import * as telegram from "./telegram";
+import * as telegramNotify from "./telegram/notify";
 import * as directory from "./team/directory";
 import * as members from "./team/members";
 import * as passwordReset from "./team/password-reset";
@@ -82,6 +83,7 @@ export class Site extends SocketObject {
       [notices.NOTICE_DIGEST_TIMER]: () => notices.sendDigest(this.host),
       [notify.NOTIFY_TIMER]: () => notify.sendBatch(this.host),
       [pushDelivery.PUSH_RETRY_TIMER]: (job) => pushDelivery.retryPush(this.host, job),
+      [telegramNotify.TELEGRAM_RETRY_TIMER]: (job) => notify.retryTelegram(this.host, job),
       [bot.LEAD_DELIVERY_TIMER]: (job) => bot.runDelivery(this.host, job),
       [appointments.APPOINTMENT_REMINDER_TIMER]: (job) => appointments.sendReminder(this.host, job),
       [appointments.APPOINTMENT_OUTCOME_TIMER]: (job) => appointments.decideOutcome(this.host, job),

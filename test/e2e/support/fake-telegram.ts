@@ -1,7 +1,8 @@
 /**
  * A local fake of the Telegram Bot API (`POST /bot<token>/<method>`, JSON bodies), enough
  * for the Worker's bot: getMe, setWebhook, deleteWebhook, sendMessage, answerCallbackQuery.
- * It records every call; `deliver` plays Telegram and POSTs an update to the webhook set.
+ * It records every call; `deliver` plays Telegram and POSTs an update to the webhook set;
+ * `refuseSends` makes the next sendMessage calls fail as Telegram's flood control does.
  */
 import http from "node:http";
 
@@ -13,6 +14,8 @@ export interface BotCall {
   at: number;
   /** When the fake's answer went out (the Site takes it a moment after). */
   answeredAt?: number;
+  /** The id of the message a sendMessage call made (none when it was refused). */
+  messageId?: number;
 }
 
 export interface FakeTelegram {
@@ -27,6 +30,8 @@ export interface FakeTelegram {
    */
   seen(call: BotCall): Promise<void>;
   deliver(update: unknown, secret?: string): Promise<Response>;
+  /** The next `count` sendMessage calls are answered 429 "Too Many Requests: retry after N". */
+  refuseSends(count: number, retryAfterS: number): void;
   close(): Promise<void>;
 }
 
@@ -34,6 +39,7 @@ export interface FakeTelegram {
 export async function startFakeTelegram(): Promise<FakeTelegram> {
   const calls: BotCall[] = [];
   let nextMessageId = 1000;
+  const refusals: number[] = [];
   const fake: Partial<FakeTelegram> & { webhook: FakeTelegram["webhook"] } = { webhook: null };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -71,10 +77,20 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
           fake.webhook = { url: body.url, secret: body.secret_token };
           return reply(200, { ok: true, result: true });
         case "sendMessage":
+          if (refusals.length) {
+            const retryAfter = refusals.shift()!;
+            return reply(429, {
+              ok: false,
+              error_code: 429,
+              description: `Too Many Requests: retry after ${retryAfter}`,
+              parameters: { retry_after: retryAfter },
+            });
+          }
+          call.messageId = nextMessageId++;
           return reply(200, {
             ok: true,
             result: {
-              message_id: nextMessageId++,
+              message_id: call.messageId,
               date: Math.floor(Date.now() / 1000),
               chat: { id: body.chat_id, type: "private" },
               text: body.text,
@@ -112,6 +128,9 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
         headers: { "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret },
         body: JSON.stringify(update),
       });
+    },
+    refuseSends(count: number, retryAfterS: number) {
+      for (let i = 0; i < count; i++) refusals.push(retryAfterS);
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }) as FakeTelegram;

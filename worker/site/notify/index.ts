@@ -23,6 +23,7 @@ import {
   isVisitorNews,
   pushPayloadOf,
   stillNews,
+  stillWaiting,
   type News,
 } from "./rules";
 
@@ -134,6 +135,11 @@ export async function pushCall(host: SiteHost, conversationId: string, audioOnly
     for (const sub of subscriptionsOf(sql, operatorId)) sends.push(sendPush(host, sub, payload));
   }
   await Promise.all(sends);
+}
+
+/** The Telegram retry timer's handler: the notification goes again only while the visitor still waits. */
+export async function retryTelegram(host: SiteHost, job: telegram.TelegramRetry): Promise<void> {
+  if (stillWaiting(job.news.entry, inboxEntry(host.sql, job.news.entry.id))) await telegram.resend(host, job);
 }
 
 /**

@@ -15,20 +15,24 @@ export function isVisitorNews(entry: InboxEntry, seenSeq: number | null): boolea
 }
 
 /**
- * True when queued news is still worth telling `operatorId` as the conversation stands now
- * (`current`, null once erased): the batch waits 1.5 s, and a colleague in the admin may
- * have answered, taken or resolved it meanwhile. A note is no answer.
+ * True when the visitor of queued news still waits as the conversation stands now (`current`,
+ * null once erased): news waits (the batch 1.5 s, a refused send longer), and a colleague in
+ * the admin may have answered or resolved it meanwhile. A note is no answer.
  */
+export function stillWaiting(queued: InboxEntry, current: InboxEntry | null): current is InboxEntry {
+  if (current?.status !== "open") return false;
+  const last = current.lastMessage;
+  return !(last?.author === "operator" && !last.note && last.seq > (queued.lastMessage?.seq ?? 0));
+}
+
+/** True when queued news is still worth telling `operatorId`: still waiting, and still theirs to hear of. */
 export function stillNews(
   queued: InboxEntry,
   current: InboxEntry | null,
   operatorId: string,
   team: TeamMemberScope[],
 ): boolean {
-  if (current?.status !== "open") return false;
-  const last = current.lastMessage;
-  const answered = last?.author === "operator" && !last.note && last.seq > (queued.lastMessage?.seq ?? 0);
-  return !answered && audienceOf(current, team).includes(operatorId);
+  return stillWaiting(queued, current) && audienceOf(current, team).includes(operatorId);
 }
 
 /** Which kind of news a visitor message is for the operators who hear of it. */

@@ -3,6 +3,7 @@
  * the visitor's name, page and message, and Take / Resolve buttons. Each sent message is
  * remembered (`telegram_messages`) so a reply to it or a button on it finds its conversation.
  */
+import { GrammyError, HttpError } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import type { SiteHost } from "../host";
 import type { News } from "../notify/rules";
@@ -10,6 +11,10 @@ import { visitorLabel } from "../notify/rules";
 import { botApi, botSettings, type BotSettings } from "./bot";
 import { teamGroup } from "./group";
 import { linkOfOperator } from "./links";
+
+export const TELEGRAM_RETRY_TIMER = "telegram-retry";
+/** Tries in all of one notification (the first and the retries). */
+const MAX_TELEGRAM_ATTEMPTS = 5;
 
 /** Messages older than this no longer map a reply to a conversation. */
 export const MESSAGE_MEMORY_MS = 30 * 86_400_000;
@@ -43,23 +48,66 @@ export async function notifyGroup(host: SiteHost, news: News[]): Promise<void> {
 }
 
 async function sendNews(host: SiteHost, bot: BotSettings, chatId: number, news: News[]): Promise<void> {
-  const api = botApi(host.env, bot);
-  for (const item of news) {
-    try {
-      // Plain text, no parse_mode: whatever the visitor wrote is shown as text, never markup.
-      const sent = await api.sendMessage(chatId, textOf(host.sql, item), { reply_markup: BUTTONS });
-      host.sql.exec(
-        "INSERT OR REPLACE INTO telegram_messages (chat_id, message_id, conversation_id, at) VALUES (?, ?, ?, ?)",
-        chatId,
-        sent.message_id,
-        item.entry.id,
-        Date.now(),
-      );
-    } catch (err) {
-      console.error(`telegram: notifying chat ${chatId} failed`, err);
-    }
-  }
+  for (const item of news) await sendOne(host, bot, chatId, item);
   host.sql.exec("DELETE FROM telegram_messages WHERE at < ?", Date.now() - MESSAGE_MEMORY_MS);
+}
+
+/** A notification Telegram refused for now, sent again by the `telegram-retry` timer. */
+export interface TelegramRetry {
+  chatId: number;
+  news: News;
+  attempt: number;
+}
+
+/** Sends one notification; one refused for now (flood control, Telegram down) is tried again later. */
+async function sendOne(host: SiteHost, bot: BotSettings, chatId: number, item: News, attempt = 1): Promise<void> {
+  try {
+    // Plain text, no parse_mode: whatever the visitor wrote is shown as text, never markup.
+    const sent = await botApi(host.env, bot).sendMessage(chatId, textOf(host.sql, item), { reply_markup: BUTTONS });
+    host.sql.exec(
+      "INSERT OR REPLACE INTO telegram_messages (chat_id, message_id, conversation_id, at) VALUES (?, ?, ?, ?)",
+      chatId,
+      sent.message_id,
+      item.entry.id,
+      Date.now(),
+    );
+  } catch (err) {
+    const wait = attempt < MAX_TELEGRAM_ATTEMPTS ? retryDelayMs(err, attempt) : null;
+    if (wait === null) {
+      console.error(`telegram: notifying chat ${chatId} failed`, err);
+      return;
+    }
+    const job: TelegramRetry = { chatId, news: item, attempt: attempt + 1 };
+    await host.timers.set(TELEGRAM_RETRY_TIMER, Date.now() + wait, job, `${chatId}:${item.entry.id}`);
+  }
+}
+
+/**
+ * The retry timer's handler: sends the notification again if the bot is still connected and
+ * the chat still hears of news (a link or the team's group). Whether the visitor still waits
+ * is the caller's to decide (`notify/`).
+ */
+export async function resend(host: SiteHost, job: TelegramRetry): Promise<void> {
+  const bot = botSettings(host.sql);
+  if (!bot) return;
+  const group = teamGroup(host.sql);
+  const listening = group
+    ? group.chatId === job.chatId
+    : host.sql.exec("SELECT 1 FROM telegram_links WHERE chat_id = ?", job.chatId).toArray().length > 0;
+  if (listening) await sendOne(host, bot, job.chatId, job.news, job.attempt);
+}
+
+/**
+ * How long to wait before sending again, or null when waiting cannot help (the bot was
+ * blocked, the chat is gone). A 429 says how long (`retry_after`); Telegram's groups take
+ * 20 messages a minute, so a busy batch meets it.
+ */
+function retryDelayMs(err: unknown, attempt: number): number | null {
+  const backoff = 2_000 * 2 ** (attempt - 1);
+  if (err instanceof HttpError) return backoff;
+  if (!(err instanceof GrammyError)) return null;
+  if (err.error_code === 429) return Math.max(backoff, (err.parameters.retry_after ?? 0) * 1000);
+  return err.error_code >= 500 ? backoff : null;
 }
 
 /** True when a connected bot has a linked chat or the team's group to tell news to. */
