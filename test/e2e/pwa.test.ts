@@ -2,7 +2,8 @@
  * The installable admin in Chromium: the manifest and its icons, the service worker that
  * installs with the app shell (and never an API answer), a pushed payload shown as a
  * notification that opens its conversation, the offline screen, the inbox and a
- * conversation usable at 360 px, and logging out that stops the device's push notifications.
+ * conversation usable at 360 px, logging out that stops the device's push notifications, and
+ * a notification's conversation shown after signing in when the session had ended.
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -234,5 +235,23 @@ describe("installable admin", () => {
       return (await (await fetch("/api/v1/admin/notifications")).json()).push.devices;
     }, server.owner);
     expect(devices).toBe(0);
+  });
+
+  it("opens a notification's conversation after signing in, when the session had ended", async () => {
+    const visitor = await newVisitor(server as never);
+    await visitorSays(visitor.socket, "Is the green teapot back in stock?");
+    await context.clearCookies();
+    // Where a push notification's click leads, on a phone whose session has expired.
+    await page.goto(`${server.url}/admin/c/${visitor.conversationId}`);
+    const auth = page.locator("ec-auth");
+    await auth.locator("#password").waitFor();
+    if ((await auth.locator("details").getAttribute("open")) === null) await auth.locator("details summary").click();
+    await auth.locator("#siteKey").fill("demo");
+    await auth.locator("#email").fill(server.owner.email);
+    await auth.locator("#password").fill(server.owner.password);
+    await auth.locator("button.primary").click();
+    await page.locator("ec-conversation .thread").getByText("Is the green teapot back in stock?").waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/admin/c/${visitor.conversationId}`);
+    visitor.socket.close();
   });
 });

@@ -215,7 +215,9 @@ export class EcApp extends LitElement {
 
   private async onLoggedIn(e: CustomEvent): Promise<void> {
     await state.start(e.detail);
-    go(this.route.name === "settings" || this.route.name === "online" ? this.route : { name: "inbox" }, true);
+    // Where the operator was going stays: a notification's conversation, opened on a device whose session had ended.
+    const stays = this.route.name === "settings" || this.route.name === "online" || this.route.name === "inbox";
+    go(stays ? this.route : { name: "inbox" }, true);
   }
 
   private async logout(): Promise<void> {
