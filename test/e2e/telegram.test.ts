@@ -229,6 +229,21 @@ describe("Telegram", () => {
     visitor.socket.close();
   });
 
+  it("takes an erased visitor's words back from the Telegram chats they were told in", async () => {
+    const visitor = await newVisitor(server);
+    await visitorSays(visitor.socket, "my address is 12 Elm Street, flat 3");
+    const note = await telegram.waitFor("sendMessage", sentTo(OLGA.id, "12 Elm Street"));
+    await telegram.seen(note);
+    const entry = (await owner.api("GET", "/conversations")).body.conversations.find(
+      (c: any) => c.id === visitor.conversationId,
+    );
+    const erased = await owner.api("POST", `/contacts/${entry.visitorId}/erase`, { confirm: entry.visitorId });
+    expect(erased.status).toBe(200);
+    const withdrawn = await telegram.waitFor("deleteMessages", (b) => b.chat_id === OLGA.id);
+    expect(withdrawn.body.message_ids).toEqual([note.messageId]);
+    visitor.socket.close();
+  });
+
   it("links the team's group with a one-time code; notifications go there, and only linked operators answer from it", async () => {
     const GROUP = { id: -1001234567, type: "supergroup", title: "Shop team" };
     const inGroup = (from: typeof OLGA | typeof STRANGER, text: string, extra: Record<string, unknown> = {}) => {

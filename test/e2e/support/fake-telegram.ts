@@ -1,6 +1,7 @@
 /**
  * A local fake of the Telegram Bot API (`POST /bot<token>/<method>`, JSON bodies), enough
- * for the Worker's bot: getMe, setWebhook, deleteWebhook, sendMessage, answerCallbackQuery.
+ * for the Worker's bot: getMe, setWebhook, deleteWebhook, sendMessage, answerCallbackQuery,
+ * deleteMessages.
  * It records every call; `deliver` plays Telegram and POSTs an update to the webhook set;
  * `refuseSends` makes the next sendMessage calls fail as Telegram's flood control does.
  */
@@ -98,6 +99,7 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
           });
         case "deleteWebhook":
         case "answerCallbackQuery":
+        case "deleteMessages":
           return reply(200, { ok: true, result: true });
         default:
           return reply(404, { ok: false, error_code: 404, description: "Not Found: method not found" });

@@ -7,7 +7,8 @@ import { failure } from "../../lib/errors";
 import { conversationStub } from "../../lib/jurisdiction";
 import { importUnderWay } from "../archive";
 import * as audit from "../audit";
-import type { SiteHost } from "../host";
+import { defer, type SiteHost } from "../host";
+import * as telegram from "../telegram/notify";
 import * as erasure from "./erasure";
 import * as retention from "./retention";
 
@@ -99,7 +100,9 @@ async function eraseByPlan(
   // commit: the Site's rows wait, and the erasure is asked for again once it is done.
   const importing = importUnderWay(sql);
   if (importing) return importRefusal(importing);
+  const told = telegram.notificationsAbout(sql, plan.conversationIds);
   erasure.eraseSiteRows(sql, plan, gravatarKeys);
+  defer(host, "withdrawing Telegram notifications", telegram.withdraw(host, told));
   audit.record(sql, actor, "contact.erase", plan.visitorIds.join(","), {
     by: "visitorId" in target ? "visitorId" : "email",
     conversations: plan.conversationIds.length,

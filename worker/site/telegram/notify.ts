@@ -110,6 +110,44 @@ function retryDelayMs(err: unknown, attempt: number): number | null {
   return err.error_code >= 500 ? backoff : null;
 }
 
+/** Telegram lets a bot delete a message it sent for 48 hours. */
+const DELETABLE_MS = 48 * 3_600_000;
+
+/** The notifications about `conversationIds` the bot may still delete, by chat (read before an erasure removes them). */
+export function notificationsAbout(
+  sql: SqlStorage,
+  conversationIds: string[],
+  now = Date.now(),
+): Map<number, number[]> {
+  const rows = sql
+    .exec<{ chat_id: number; message_id: number }>(
+      "SELECT chat_id, message_id FROM telegram_messages WHERE conversation_id IN (SELECT value FROM json_each(?)) AND at > ?",
+      JSON.stringify(conversationIds),
+      now - DELETABLE_MS,
+    )
+    .toArray();
+  const byChat = new Map<number, number[]>();
+  for (const r of rows) byChat.set(r.chat_id, [...(byChat.get(r.chat_id) ?? []), r.message_id]);
+  return byChat;
+}
+
+/**
+ * Deletes notifications from the chats they were sent to: an erased visitor's words do not
+ * stay in operators' Telegram. Best effort: a chat may have deleted them or blocked the bot.
+ */
+export async function withdraw(host: SiteHost, sent: Map<number, number[]>): Promise<void> {
+  const bot = botSettings(host.sql);
+  if (!bot || !sent.size) return;
+  const api = botApi(host.env, bot);
+  for (const [chatId, ids] of sent) {
+    for (let i = 0; i < ids.length; i += 100) {
+      await api
+        .deleteMessages(chatId, ids.slice(i, i + 100))
+        .catch((err) => console.warn(`telegram: deleting notifications in chat ${chatId} failed`, err));
+    }
+  }
+}
+
 /** True when a connected bot has a linked chat or the team's group to tell news to. */
 export function reachesAnyone(sql: SqlStorage): boolean {
   if (!botSettings(sql)) return false;
