@@ -254,12 +254,19 @@ describe("Telegram", () => {
     expect(body.code).toMatch(/^G[A-Z2-9]{9}$/);
     expect((await telegram.deliver(inGroup(STRANGER, "/link NOTACODE0"))).status).toBe(200);
     await telegram.waitFor("sendMessage", sentTo(GROUP.id, "Post the team group code"));
+    // Sent to the bot in private by mistake, the group's code is explained, and not spent.
+    expect((await telegram.deliver(message(OLGA, `/start ${body.code}`))).status).toBe(200);
+    await telegram.waitFor("sendMessage", sentTo(OLGA.id, "post /link"));
     expect((await telegram.deliver(inGroup(STRANGER, `/link@shop_test_bot ${body.code}`))).status).toBe(200);
     await telegram.waitFor("sendMessage", sentTo(GROUP.id, "now gets the team's chat notifications"));
     expect((await owner.api("GET", "/notifications")).body.telegram.group).toEqual({ title: "Shop team" });
     // The code was spent.
     expect((await telegram.deliver(inGroup(STRANGER, `/link ${body.code}`))).status).toBe(200);
     await telegram.waitFor("sendMessage", sentTo(GROUP.id, "unknown or was used"));
+    // An operator who links while the group is linked is told where notifications will come.
+    const linkCode = (await owner.api("POST", "/telegram/link-code")).body.code;
+    expect((await telegram.deliver(message(OLGA, `/start ${linkCode}`))).status).toBe(200);
+    await telegram.waitFor("sendMessage", sentTo(OLGA.id, "go to the team's group “Shop team”"));
 
     const visitor = await newVisitor(server);
     await visitorSays(visitor.socket, "a question for the team");

@@ -10,7 +10,7 @@ import { conversationStub } from "../../lib/jurisdiction";
 import { sameBytes } from "../../lib/crypto";
 import type { SiteHost } from "../host";
 import { newBot, botSettings } from "./bot";
-import { isGroupCode, redeemGroupCode } from "./group";
+import { isGroupCode, redeemGroupCode, teamGroup } from "./group";
 import { linkOfUser, redeemLinkCode } from "./links";
 import { conversationOfMessage } from "./notify";
 
@@ -93,14 +93,23 @@ async function link(host: SiteHost, ctx: Context, code: string): Promise<void> {
     username: from.username ?? null,
   });
   if ("refused" in result) {
+    // A link code may start with G too, so the group's code is recognised only once no link code matched.
+    const groupCode = result.refused === "unknown" && isGroupCode(code);
     await ctx.reply(
-      result.refused === "expired"
-        ? "This link code has expired. Make a new one in the admin."
-        : "This link code is unknown or was used already. Make a new one in the admin.",
+      groupCode
+        ? `This is the team group's code: post /link ${code.trim().toUpperCase()} in the group the bot was added to.`
+        : result.refused === "expired"
+          ? "This link code has expired. Make a new one in the admin."
+          : "This link code is unknown or was used already. Make a new one in the admin.",
     );
     return;
   }
-  await ctx.reply("Linked. New chats and visitor messages will arrive here; reply to one to answer the visitor.");
+  const group = teamGroup(host.sql);
+  await ctx.reply(
+    group
+      ? `Linked. Notifications go to the team's group “${group.title}”; reply to one there to answer the visitor.`
+      : "Linked. New chats and visitor messages will arrive here; reply to one to answer the visitor.",
+  );
 }
 
 async function reply(host: SiteHost, ctx: Context): Promise<void> {
