@@ -297,6 +297,25 @@ describe("Telegram", () => {
     await telegram.waitFor("sendMessage", sentTo(OLGA.id, "back to private chats"));
     visitor.socket.close();
   });
+
+  it("follows the team's group when Telegram upgrades it to a supergroup", async () => {
+    const OLD = { id: -4242, type: "group", title: "Shop staff" };
+    const NEW_ID = -1009876543210;
+    const { body } = await owner.api("POST", "/telegram/group-code");
+    const link = message(OLGA, `/link ${body.code}`);
+    expect((await telegram.deliver({ ...link, message: { ...link.message, chat: OLD } })).status).toBe(200);
+    await telegram.waitFor("sendMessage", sentTo(OLD.id, "now gets the team's chat notifications"));
+    telegram.upgradeGroup(OLD.id, NEW_ID);
+
+    const visitor = await newVisitor(server);
+    await visitorSays(visitor.socket, "a question after the upgrade");
+    await telegram.waitFor("sendMessage", sentTo(NEW_ID, "a question after the upgrade"));
+    await visitorSays(visitor.socket, "and one more");
+    await telegram.waitFor("sendMessage", sentTo(NEW_ID, "and one more"));
+    expect((await owner.api("GET", "/notifications")).body.telegram.group).toEqual({ title: "Shop staff" });
+    expect((await owner.api("DELETE", "/telegram/group")).body).toEqual({ unlinked: true });
+    visitor.socket.close();
+  });
 });
 
 describe("Telegram in the admin", () => {

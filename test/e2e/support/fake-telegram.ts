@@ -3,7 +3,8 @@
  * for the Worker's bot: getMe, setWebhook, deleteWebhook, sendMessage, answerCallbackQuery,
  * deleteMessages.
  * It records every call; `deliver` plays Telegram and POSTs an update to the webhook set;
- * `refuseSends` makes the next sendMessage calls fail as Telegram's flood control does.
+ * `refuseSends` makes the next sendMessage calls fail as Telegram's flood control does;
+ * `upgradeGroup` turns a group into a supergroup with a new id, as Telegram does.
  */
 import http from "node:http";
 
@@ -33,6 +34,8 @@ export interface FakeTelegram {
   deliver(update: unknown, secret?: string): Promise<Response>;
   /** The next `count` sendMessage calls are answered 429 "Too Many Requests: retry after N". */
   refuseSends(count: number, retryAfterS: number): void;
+  /** Messages to `from` are refused from now on: the group became the supergroup `to`. */
+  upgradeGroup(from: number, to: number): void;
   close(): Promise<void>;
 }
 
@@ -41,6 +44,7 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
   const calls: BotCall[] = [];
   let nextMessageId = 1000;
   const refusals: number[] = [];
+  const upgraded = new Map<number, number>();
   const fake: Partial<FakeTelegram> & { webhook: FakeTelegram["webhook"] } = { webhook: null };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -78,6 +82,14 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
           fake.webhook = { url: body.url, secret: body.secret_token };
           return reply(200, { ok: true, result: true });
         case "sendMessage":
+          if (upgraded.has(body.chat_id)) {
+            return reply(400, {
+              ok: false,
+              error_code: 400,
+              description: "Bad Request: group chat was upgraded to a supergroup chat",
+              parameters: { migrate_to_chat_id: upgraded.get(body.chat_id) },
+            });
+          }
           if (refusals.length) {
             const retryAfter = refusals.shift()!;
             return reply(429, {
@@ -130,6 +142,9 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
         headers: { "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret },
         body: JSON.stringify(update),
       });
+    },
+    upgradeGroup(from: number, to: number) {
+      upgraded.set(from, to);
     },
     refuseSends(count: number, retryAfterS: number) {
       for (let i = 0; i < count; i++) refusals.push(retryAfterS);

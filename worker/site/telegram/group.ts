@@ -55,6 +55,19 @@ export async function redeemGroupCode(
   return group;
 }
 
+/**
+ * Telegram upgraded the group to a supergroup, which has a new chat id (it says so when a
+ * message to the old id is refused): the link follows it. True when the group is at `to` now
+ * (followed here, or by an earlier message of the same batch).
+ */
+export function followUpgrade(sql: SqlStorage, from: number, to: number): boolean {
+  const group = teamGroup(sql);
+  if (group?.chatId === to) return true;
+  if (group?.chatId !== from) return false;
+  writeSetting(sql, GROUP, { ...group, chatId: to });
+  return true;
+}
+
 /** Unlinks the group; notifications go to operators' private chats again. */
 export function unlinkGroup(sql: SqlStorage): { unlinked: boolean } {
   const was = !!teamGroup(sql);

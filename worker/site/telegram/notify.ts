@@ -9,7 +9,7 @@ import type { SiteHost } from "../host";
 import type { News } from "../notify/rules";
 import { visitorLabel } from "../notify/rules";
 import { botApi, botSettings, type BotSettings } from "./bot";
-import { teamGroup } from "./group";
+import { followUpgrade, teamGroup } from "./group";
 import { linkOfOperator } from "./links";
 
 export const TELEGRAM_RETRY_TIMER = "telegram-retry";
@@ -72,6 +72,9 @@ async function sendOne(host: SiteHost, bot: BotSettings, chatId: number, item: N
       Date.now(),
     );
   } catch (err) {
+    const upgradedTo = err instanceof GrammyError ? err.parameters.migrate_to_chat_id : undefined;
+    if (upgradedTo !== undefined && attempt < MAX_TELEGRAM_ATTEMPTS && followUpgrade(host.sql, chatId, upgradedTo))
+      return sendOne(host, bot, upgradedTo, item, attempt + 1);
     const wait = attempt < MAX_TELEGRAM_ATTEMPTS ? retryDelayMs(err, attempt) : null;
     if (wait === null) {
       console.error(`telegram: notifying chat ${chatId} failed`, err);
