@@ -318,6 +318,23 @@ describe("Telegram", () => {
   });
 });
 
+describe("Telegram, a team group the bot was removed from", () => {
+  it("is unlinked, and its news reaches operators' private chats instead", async () => {
+    const GONE = { id: -100555, type: "supergroup", title: "Old team chat" };
+    const { body } = await owner.api("POST", "/telegram/group-code");
+    const link = message(OLGA, `/link ${body.code}`);
+    expect((await telegram.deliver({ ...link, message: { ...link.message, chat: GONE } })).status).toBe(200);
+    await telegram.waitFor("sendMessage", sentTo(GONE.id, "now gets the team's chat notifications"));
+    telegram.removeBot(GONE.id);
+
+    const visitor = await newVisitor(server);
+    await visitorSays(visitor.socket, "does anyone read this group?");
+    await telegram.waitFor("sendMessage", sentTo(OLGA.id, "does anyone read this group?"));
+    expect((await owner.api("GET", "/notifications")).body.telegram.group).toBeNull();
+    visitor.socket.close();
+  });
+});
+
 describe("Telegram in the admin", () => {
   it("lets an operator unlink their Telegram and the owner disconnect the bot", async () => {
     const browser = await launchBrowser();

@@ -4,7 +4,8 @@
  * deleteMessages.
  * It records every call; `deliver` plays Telegram and POSTs an update to the webhook set;
  * `refuseSends` makes the next sendMessage calls fail as Telegram's flood control does;
- * `upgradeGroup` turns a group into a supergroup with a new id, as Telegram does.
+ * `upgradeGroup` turns a group into a supergroup with a new id, as Telegram does;
+ * `removeBot` refuses messages to a chat as after the bot was removed from it (or blocked).
  */
 import http from "node:http";
 
@@ -36,6 +37,8 @@ export interface FakeTelegram {
   refuseSends(count: number, retryAfterS: number): void;
   /** Messages to `from` are refused from now on: the group became the supergroup `to`. */
   upgradeGroup(from: number, to: number): void;
+  /** Messages to `chatId` are refused with 403 from now on. */
+  removeBot(chatId: number): void;
   close(): Promise<void>;
 }
 
@@ -45,6 +48,7 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
   let nextMessageId = 1000;
   const refusals: number[] = [];
   const upgraded = new Map<number, number>();
+  const removedFrom = new Set<number>();
   const fake: Partial<FakeTelegram> & { webhook: FakeTelegram["webhook"] } = { webhook: null };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -82,6 +86,13 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
           fake.webhook = { url: body.url, secret: body.secret_token };
           return reply(200, { ok: true, result: true });
         case "sendMessage":
+          if (removedFrom.has(body.chat_id)) {
+            return reply(403, {
+              ok: false,
+              error_code: 403,
+              description: "Forbidden: bot was kicked from the supergroup chat",
+            });
+          }
           if (upgraded.has(body.chat_id)) {
             return reply(400, {
               ok: false,
@@ -142,6 +153,9 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
         headers: { "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret },
         body: JSON.stringify(update),
       });
+    },
+    removeBot(chatId: number) {
+      removedFrom.add(chatId);
     },
     upgradeGroup(from: number, to: number) {
       upgraded.set(from, to);

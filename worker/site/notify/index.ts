@@ -109,10 +109,14 @@ export async function sendBatch(host: SiteHost, now = Date.now()): Promise<void>
   for (const [operatorId, news] of away) {
     const payload = pushPayloadOf(news);
     for (const sub of subscriptionsOf(host.sql, operatorId)) sends.push(sendPush(host, sub, payload));
-    sends.push(telegram.notifyOperator(host, operatorId, news));
     for (const n of news) forGroup.set(n.entry.id, n);
   }
-  sends.push(telegram.notifyGroup(host, [...forGroup.values()]));
+  // The group first: one that refuses the bot is unlinked, and operators' private chats hear it instead.
+  const toTelegram = async () => {
+    await telegram.notifyGroup(host, [...forGroup.values()]);
+    await Promise.all(away.map(([operatorId, news]) => telegram.notifyOperator(host, operatorId, news)));
+  };
+  sends.push(toTelegram());
   await Promise.all(sends);
 }
 

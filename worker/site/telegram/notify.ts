@@ -9,7 +9,7 @@ import type { SiteHost } from "../host";
 import type { News } from "../notify/rules";
 import { visitorLabel } from "../notify/rules";
 import { botApi, botSettings, type BotSettings } from "./bot";
-import { followUpgrade, teamGroup } from "./group";
+import { followUpgrade, teamGroup, unlinkGroup } from "./group";
 import { linkOfOperator } from "./links";
 
 export const TELEGRAM_RETRY_TIMER = "telegram-retry";
@@ -72,6 +72,11 @@ async function sendOne(host: SiteHost, bot: BotSettings, chatId: number, item: N
       Date.now(),
     );
   } catch (err) {
+    if (err instanceof GrammyError && err.error_code === 403) {
+      console.warn(`telegram: chat ${chatId} refuses the bot (${err.description}); its link is dropped`);
+      forgetChat(host.sql, chatId);
+      return;
+    }
     const upgradedTo = err instanceof GrammyError ? err.parameters.migrate_to_chat_id : undefined;
     if (upgradedTo !== undefined && attempt < MAX_TELEGRAM_ATTEMPTS && followUpgrade(host.sql, chatId, upgradedTo))
       return sendOne(host, bot, upgradedTo, item, attempt + 1);
@@ -83,6 +88,16 @@ async function sendOne(host: SiteHost, bot: BotSettings, chatId: number, item: N
     const job: TelegramRetry = { chatId, news: item, attempt: attempt + 1 };
     await host.timers.set(TELEGRAM_RETRY_TIMER, Date.now() + wait, job, `${chatId}:${item.entry.id}`);
   }
+}
+
+/**
+ * A chat that refuses the bot for good (403: removed from the group, blocked by the operator)
+ * is no longer linked: news goes to private chats again instead of a group nobody reads from,
+ * and the admin shows the operator's Telegram as not linked, as it is.
+ */
+function forgetChat(sql: SqlStorage, chatId: number): void {
+  if (teamGroup(sql)?.chatId === chatId) unlinkGroup(sql);
+  else sql.exec("DELETE FROM telegram_links WHERE chat_id = ?", chatId);
 }
 
 /**
