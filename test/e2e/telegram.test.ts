@@ -229,6 +229,17 @@ describe("Telegram", () => {
     visitor.socket.close();
   });
 
+  it("fits a long message from a long page address into one Telegram message", async () => {
+    const page = `https://shop.example/catalog?${"filter=blue&".repeat(165)}`;
+    const visitor = await newVisitor(server, { pages: [{ url: page, at: Date.now() }] });
+    const story = `Order 5521: ${"the parcel came open and two cups are broken. ".repeat(84)}`;
+    await visitorSays(visitor.socket, story);
+    const note = await telegram.waitFor("sendMessage", sentTo(OLGA.id, "Order 5521"));
+    expect(String(note.body.text).length).toBeLessThanOrEqual(4096);
+    expect(note.messageId).toBeDefined();
+    visitor.socket.close();
+  });
+
   it("takes an erased visitor's words back from the Telegram chats they were told in", async () => {
     const visitor = await newVisitor(server);
     await visitorSays(visitor.socket, "my address is 12 Elm Street, flat 3");

@@ -101,6 +101,9 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
               parameters: { migrate_to_chat_id: upgraded.get(body.chat_id) },
             });
           }
+          if (String(body.text).length > 4096) {
+            return reply(400, { ok: false, error_code: 400, description: "Bad Request: message is too long" });
+          }
           if (refusals.length) {
             const retryAfter = refusals.shift()!;
             return reply(429, {

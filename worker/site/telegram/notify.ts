@@ -185,20 +185,26 @@ export function conversationOfMessage(sql: SqlStorage, chatId: number, messageId
   );
 }
 
-/** Room for the visitor's words in one message (Telegram takes 4,096 characters in all). */
-const WORDS_MAX = 3_500;
+/** Telegram takes at most 4,096 characters in a message. */
+const TEXT_MAX = 4_096;
+/** A page address longer than this is cut: the visitor's words matter more. */
+const PAGE_MAX = 300;
 
 function textOf(sql: SqlStorage, { entry, isNew, lines }: News): string {
   const page = lastPageOf(sql, entry.visitorId);
-  const words = lines?.length ? lines.join("\n") : (entry.lastMessage?.text ?? "");
-  return [
-    `${isNew ? "New chat" : "Message"} from ${visitorLabel(entry)}`,
-    ...(page ? [`Page: ${page}`] : []),
+  const head = [
+    `${isNew ? "New chat" : "Message"} from ${cut(visitorLabel(entry), 300)}`,
+    ...(page ? [`Page: ${cut(page, PAGE_MAX)}`] : []),
     "",
-    words.length > WORDS_MAX ? `${words.slice(0, WORDS_MAX - 1)}…` : words,
-    "",
-    "Reply to this message to answer.",
   ].join("\n");
+  const foot = "\n\nReply to this message to answer.";
+  const words = lines?.length ? lines.join("\n") : (entry.lastMessage?.text ?? "");
+  return `${head}\n${cut(words, TEXT_MAX - head.length - foot.length - 1)}${foot}`;
+}
+
+/** `text` in at most `max` characters, an ellipsis saying where it was cut. */
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /** The last page the visitor was on (their uploaded trail), if known. */
