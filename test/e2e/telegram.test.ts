@@ -4,8 +4,11 @@
  * of a visitor's message, and answers by replying in Telegram — the answer reaches the
  * visitor's socket. Redelivered updates, forged secrets, unlinked users and spent codes
  * change nothing; the team's group, linked with a code, gets the notifications and only linked
- * operators answer from it. In the admin (Chromium), an operator unlinks their Telegram and the
- * owner disconnects the bot. Prints the time from the visitor's message to the sendMessage call.
+ * operators answer from it. A notification tells a burst whole within Telegram's 4,096
+ * characters, is sent again after flood control, follows a group's upgrade to a supergroup and
+ * goes to private chats once the group has removed the bot; an erasure deletes it from the chat.
+ * In the admin (Chromium), an operator unlinks their Telegram and the owner disconnects the bot.
+ * Prints the time from the visitor's message to the sendMessage call.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "./support/browser";
