@@ -1,4 +1,7 @@
-/** An operator who leaves the team, changes role or resets their password stops being reachable away from the admin. */
+/**
+ * An operator who leaves the team, changes role or resets their password stops being reachable
+ * away from the admin; a device whose key no push could be encrypted for is refused up front.
+ */
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { siteStub } from "../../worker/lib/jurisdiction";
@@ -73,5 +76,29 @@ describe("an operator's devices", () => {
     // A name change is no reason to forget anything.
     await expectJson(call("PATCH", `/team/${op.id}`, owner, { name: "Renamed" }), 200);
     expect(await reachOf("devices-role", op.id)).toEqual({ devices: 1, telegram: 1 });
+  });
+});
+
+describe("a device's subscription", () => {
+  it("is refused when its p256dh is not a point on P-256: no push could ever be encrypted for it", async () => {
+    await createSite("devices-key");
+    const owner = await login("devices-key");
+    const good = await deviceKeys();
+    // 65 bytes starting 0x04, the shape of a key, but not a point on the curve.
+    const offCurve = new Uint8Array(65).fill(7);
+    offCurve[0] = 4;
+    const b64 = btoa(String.fromCharCode(...offCurve))
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_")
+      .replace(/=+$/, "");
+    const body = await expectJson(
+      call("POST", "/push/subscriptions", owner, {
+        endpoint: "https://push.example/off-curve",
+        keys: { ...good, p256dh: b64 },
+      }),
+      400,
+    );
+    expect(Object.keys(body.error.fields)).toEqual(["keys.p256dh"]);
+    expect((await expectJson(call("GET", "/notifications", owner), 200)).push.devices).toBe(0);
   });
 });

@@ -496,7 +496,10 @@ export class Site extends SocketObject {
     return notifySettings.notificationSettings(this.host, operatorId, endpoint);
   }
   async savePushSubscription(operatorId: string, sub: PushSubscriptionBody, userAgent: string | null) {
-    return pushSubscriptions.saveSubscription(this.host.sql, this.env, operatorId, sub, userAgent);
+    return (
+      (await pushSubscriptions.keyRefusal(sub.keys.p256dh)) ??
+      pushSubscriptions.saveSubscription(this.host.sql, this.env, operatorId, sub, userAgent)
+    );
   }
   async removePushSubscription(operatorId: string, endpoint: string) {
     return pushSubscriptions.removeSubscription(this.host.sql, operatorId, endpoint);

@@ -3,7 +3,7 @@
  * subscribes again (new keys, or another operator on the same browser) replaces its row.
  */
 import { isLocal, type Env } from "../../env";
-import { randomHex } from "../../lib/crypto";
+import { fromBase64Url, randomHex } from "../../lib/crypto";
 import { fieldFailure, type Failure } from "../../lib/errors";
 import type { PushSubscriptionBody } from "../../protocol";
 
@@ -25,6 +25,23 @@ export function endpointRefusal(env: Env, endpoint: string): Failure | null {
   const onThisMachine = url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
   if (onThisMachine && isLocal(env)) return null;
   return fieldFailure(400, "invalid_body", "endpoint", "endpoint must be an https URL of a push service");
+}
+
+/**
+ * A `p256dh` of the right shape may still be no point on P-256 (a broken client): nothing
+ * could be encrypted for it, and the device would read as on while no push ever arrives.
+ */
+export async function keyRefusal(p256dh: string): Promise<Failure | null> {
+  const raw = fromBase64Url(p256dh);
+  try {
+    if (raw) {
+      await crypto.subtle.importKey("raw", raw, { name: "ECDH", namedCurve: "P-256" }, false, []);
+      return null;
+    }
+  } catch {
+    /* refused below */
+  }
+  return fieldFailure(400, "invalid_body", "keys.p256dh", "p256dh is not a P-256 public key");
 }
 
 /** Stores a device's subscription for `operatorId`; returns its id. */
