@@ -172,4 +172,34 @@ describe("a batch of news", () => {
     tab.close();
     admin.close();
   });
+
+  it("is not pushed again, after the push service failed, once a colleague has answered", async () => {
+    const device = "outage/push-service/answered-later";
+    const endpoint = `${RECEIVER}/${device}`;
+    await expectJson(call("POST", "/push/subscriptions", owner, { endpoint, keys: await deviceKeys() }), 201);
+    await fetch(`${RECEIVER}/_outage?name=push-service&down=1`, { method: "POST" });
+    const { grant, tab } = await visitorWrites("Can I still change my order?");
+    await batchLeavesOnce(grant.conversationId, (entry) => expect(entry.lastMessage.author).toBe("visitor"));
+    const tries = async () => (await (await fetch(`${RECEIVER}/_log?path=/${device}`)).json()) as { status: number }[];
+    expect((await tries()).map((t) => t.status)).toEqual([503]);
+
+    const answering = await operatorSocket(colleague.cookie, grant.conversationId);
+    await answering.hello();
+    await answering.say("Yes, until it ships.");
+    await fetch(`${RECEIVER}/_outage?name=push-service&down=0`, { method: "POST" });
+    await eventually(() =>
+      runInDurableObject(site(), (_i, state) => {
+        const raw = state.storage.sql
+          .exec<{ entry: string }>("SELECT entry FROM inbox WHERE id = ?", grant.conversationId)
+          .one().entry;
+        expect(JSON.parse(raw).lastMessage.author).toBe("operator");
+        state.storage.sql.exec("UPDATE timers SET due = ? WHERE kind = 'push-retry'", Date.now() - 1);
+      }),
+    );
+    await runDurableObjectAlarm(site());
+    expect((await tries()).map((t) => t.status)).toEqual([503]);
+    answering.close();
+    tab.close();
+    await expectJson(call("DELETE", "/push/subscriptions", owner, { endpoint }), 200);
+  });
 });

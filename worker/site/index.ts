@@ -82,7 +82,7 @@ export class Site extends SocketObject {
       [dataRights.RETENTION_TIMER]: () => dataRights.runRetention(this.host),
       [notices.NOTICE_DIGEST_TIMER]: () => notices.sendDigest(this.host),
       [notify.NOTIFY_TIMER]: () => notify.sendBatch(this.host),
-      [pushDelivery.PUSH_RETRY_TIMER]: (job) => pushDelivery.retryPush(this.host, job),
+      [pushDelivery.PUSH_RETRY_TIMER]: (job) => notify.retryPush(this.host, job),
       [telegramNotify.TELEGRAM_RETRY_TIMER]: (job) => notify.retryTelegram(this.host, job),
       [bot.LEAD_DELIVERY_TIMER]: (job) => bot.runDelivery(this.host, job),
       [appointments.APPOINTMENT_REMINDER_TIMER]: (job) => appointments.sendReminder(this.host, job),

@@ -10,12 +10,13 @@ import { conversationStub } from "../../lib/jurisdiction";
 import type { InboxEntry } from "../../protocol";
 import { defer, type SiteHost } from "../host";
 import { operatorsAtAdmin } from "../presence";
-import { sendPush } from "../push/deliver";
+import { type PushRetry, retryPush as resendPush, sendPush } from "../push/deliver";
 import { subscriptionsOf } from "../push/subscriptions";
 import * as telegram from "../telegram/notify";
 import { listTeam } from "../team/members";
 import { quietHoursOf, wants } from "./prefs";
 import {
+  awaitsAnswer,
   audienceOf,
   callPayloadOf,
   eventOf,
@@ -139,6 +140,14 @@ export async function pushCall(host: SiteHost, conversationId: string, audioOnly
     for (const sub of subscriptionsOf(sql, operatorId)) sends.push(sendPush(host, sub, payload));
   }
   await Promise.all(sends);
+}
+
+/**
+ * The push retry timer's handler: a push the service refused for now goes again only while
+ * one of its conversations still awaits an answer (a Retry-After may be long).
+ */
+export async function retryPush(host: SiteHost, job: PushRetry): Promise<void> {
+  if (job.payload.conversationIds.some((id) => awaitsAnswer(inboxEntry(host.sql, id)))) await resendPush(host, job);
 }
 
 /** The Telegram retry timer's handler: the notification goes again only while the visitor still waits. */

@@ -25,6 +25,12 @@ export function stillWaiting(queued: InboxEntry, current: InboxEntry | null): cu
   return !(last?.author === "operator" && !last.note && last.seq > (queued.lastMessage?.seq ?? 0));
 }
 
+/** True when the conversation (null once erased) is open and its newest words are not an operator's answer. */
+export function awaitsAnswer(current: InboxEntry | null): boolean {
+  const last = current?.lastMessage;
+  return current?.status === "open" && !(last?.author === "operator" && !last.note);
+}
+
 /** True when queued news is still worth telling `operatorId`: still waiting, and still theirs to hear of. */
 export function stillNews(
   queued: InboxEntry,

@@ -46,11 +46,15 @@ export async function sendPush(
   return "failed";
 }
 
-/** The retry timer's handler: the push of `job` to its device, if the device is still there. */
-export async function retryPush(
-  host: SiteHost,
-  job: { subscriptionId: string; payload: PushPayload; attempt: number },
-): Promise<void> {
+/** A push the service refused for now, sent again by the `push-retry` timer. */
+export interface PushRetry {
+  subscriptionId: string;
+  payload: PushPayload;
+  attempt: number;
+}
+
+/** Sends the push of `job` again to its device, if the device is still there. */
+export async function retryPush(host: SiteHost, job: PushRetry): Promise<void> {
   const sub = subscription(host.sql, job.subscriptionId);
   if (sub) await sendPush(host, sub, job.payload, job.attempt);
 }
@@ -89,7 +93,8 @@ async function retryLater(
     return "failed";
   }
   const due = Date.now() + backoffMs(attempt, retryAfter);
-  await host.timers.set(PUSH_RETRY_TIMER, due, { subscriptionId: sub.id, payload, attempt: attempt + 1 }, sub.id);
+  const job: PushRetry = { subscriptionId: sub.id, payload, attempt: attempt + 1 };
+  await host.timers.set(PUSH_RETRY_TIMER, due, job, sub.id);
   return "retrying";
 }
 
