@@ -217,6 +217,57 @@ describe("Telegram", () => {
     visitor.socket.close();
   });
 
+  it("does not take a conversation a colleague has taken meanwhile with a notification's Take button", async () => {
+    // A colleague, Ben, joins through the invite's link.
+    expect(
+      (await owner.api("POST", "/team/invites", { email: "ben@example.com", name: "Ben", role: "operator" })).status,
+    ).toBe(201);
+    // The invite goes out through the outbox; a local run prints its link on the console.
+    const inviteLink = () =>
+      (server as unknown as { consoleLinks(): string[] }).consoleLinks().findLast((l) => l.includes("token="));
+    await expect.poll(inviteLink).toBeTruthy();
+    const invite = new URL(inviteLink()!);
+    const accepted = await fetch(`${server.url}/api/v1/admin/invites/accept`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Origin: server.url },
+      body: JSON.stringify({
+        siteKey: "demo",
+        token: invite.searchParams.get("token"),
+        name: "Ben",
+        password: "ben's long password",
+      }),
+    });
+    expect(accepted.status).toBe(200);
+    const ben = ((await accepted.json()) as { operator: { id: string } }).operator.id;
+
+    const visitor = await newVisitor(server);
+    await visitorSays(visitor.socket, "who can help with a refund?");
+    const note = await telegram.waitFor("sendMessage", sentTo(OLGA.id, "help with a refund"));
+    await telegram.seen(note);
+    expect(
+      (await owner.api("POST", `/conversations/${visitor.conversationId}/assign`, { operatorId: ben })).status,
+    ).toBe(200);
+    const assigneeOf = async () =>
+      (await owner.api("GET", "/conversations")).body.conversations.find((c: any) => c.id === visitor.conversationId)
+        .assignee;
+    await expect.poll(assigneeOf).toBe(ben);
+    const press = {
+      update_id: ++updateId,
+      callback_query: {
+        id: "cb-take",
+        from: OLGA,
+        chat_instance: "x",
+        data: "take",
+        message: { message_id: note.messageId!, date: 0, chat: { id: OLGA.id, type: "private" } },
+      },
+    };
+    expect((await telegram.deliver(press)).status).toBe(200);
+    const answer = await telegram.waitFor("answerCallbackQuery", (b) => b.callback_query_id === "cb-take");
+    expect(answer.body.text).toContain("Ben");
+    expect(await assigneeOf()).toBe(ben);
+    visitor.socket.close();
+  });
+
   it("tells every line of a burst, not only the newest", async () => {
     const visitor = await newVisitor(server);
     // The middle line is longer than an inbox preview (200 characters): it is told whole.

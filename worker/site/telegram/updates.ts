@@ -169,6 +169,12 @@ async function button(host: SiteHost, ctx: Context): Promise<void> {
     });
     return;
   }
+  const holder = query.data === "take" ? colleagueHolding(host.sql, target, operator.operator_id) : null;
+  if (holder) {
+    // A Take tapped on an older notification must not pull the chat away from a colleague on it.
+    await ctx.answerCallbackQuery({ text: `${holder} has this chat already; take it over in the admin if you must.` });
+    return;
+  }
   const stub = conversationStub(host.env, target)!;
   const siteKey = host.siteKey()!;
   const result =
@@ -187,6 +193,20 @@ async function button(host: SiteHost, ctx: Context): Promise<void> {
           ? "Resolved."
           : "The chat is yours.",
   });
+}
+
+/** The name of the teammate other than `operatorId` the conversation is assigned to, or null. */
+function colleagueHolding(sql: SqlStorage, conversationId: string, operatorId: string): string | null {
+  return (
+    sql
+      .exec<{ name: string }>(
+        `SELECT o.name FROM inbox i JOIN operators o ON o.id = json_extract(i.entry, '$.assignee')
+         WHERE i.id = ? AND o.id != ?`,
+        conversationId,
+        operatorId,
+      )
+      .toArray()[0]?.name ?? null
+  );
 }
 
 /** The department the inbox lists a conversation under (taking it keeps it there). */
