@@ -11,6 +11,15 @@ import { launchBrowser } from "./support/browser";
 import { newVisitor, visitorSays } from "./support/node-clients";
 import { startServer, type TestServer } from "./support/server";
 
+/** A push subscription's keys as a browser gives them: a P-256 public key and 16 random bytes, base64url. */
+async function deviceKeys(): Promise<{ p256dh: string; auth: string }> {
+  const pair = await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, ["deriveBits"]);
+  const raw = Buffer.from(await crypto.subtle.exportKey("raw", pair.publicKey));
+  return {
+    p256dh: raw.toString("base64url"),
+    auth: Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64url"),
+  };
+}
 let server: TestServer;
 let browser: Browser;
 let context: BrowserContext;
@@ -156,26 +165,17 @@ describe("installable admin", () => {
     expect(await screen.getByRole("button", { name: "Turn off" }).count()).toBe(0);
 
     // Once the server has it again, the device reads as on.
-    const saved = await page.evaluate(async () => {
-      const pair = (await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, [
-        "deriveBits",
-      ])) as CryptoKeyPair;
-      const b64 = (b: ArrayBuffer | Uint8Array) =>
-        btoa(String.fromCharCode(...new Uint8Array(b)))
-          .replace(/\+/g, "-")
-          .replace(/\//g, "_")
-          .replace(/=+$/, "");
-      const keys = {
-        p256dh: b64(await crypto.subtle.exportKey("raw", pair.publicKey)),
-        auth: b64(crypto.getRandomValues(new Uint8Array(16))),
-      };
-      const res = await fetch("/api/v1/admin/push/subscriptions", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ endpoint: "https://push.example/forgotten", keys }),
-      });
-      return res.status;
-    });
+    const saved = await page.evaluate(
+      async (keys) => {
+        const res = await fetch("/api/v1/admin/push/subscriptions", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ endpoint: "https://push.example/forgotten", keys }),
+        });
+        return res.status;
+      },
+      await deviceKeys(),
+    );
     expect(saved).toBe(201);
     await page.reload();
     await screen.getByRole("button", { name: "Turn off" }).waitFor();
@@ -193,34 +193,25 @@ describe("installable admin", () => {
     await page.locator("ec-inbox-list").waitFor();
     const endpoint = "https://push.example/pwa-logout";
     // Chromium here has no push service to subscribe with: the browser's subscription is a stand-in.
-    const saved = await page.evaluate(async (endpoint) => {
-      const pair = (await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, [
-        "deriveBits",
-      ])) as CryptoKeyPair;
-      const b64 = (b: ArrayBuffer | Uint8Array) =>
-        btoa(String.fromCharCode(...new Uint8Array(b)))
-          .replace(/\+/g, "-")
-          .replace(/\//g, "_")
-          .replace(/=+$/, "");
-      const keys = {
-        p256dh: b64(await crypto.subtle.exportKey("raw", pair.publicKey)),
-        auth: b64(crypto.getRandomValues(new Uint8Array(16))),
-      };
-      const w = window as any;
-      w.__unsubscribed = false;
-      const sub = {
-        endpoint,
-        toJSON: () => ({ endpoint, expirationTime: null, keys }),
-        unsubscribe: async () => (w.__unsubscribed = true),
-      };
-      PushManager.prototype.getSubscription = async () => (w.__unsubscribed ? null : (sub as any));
-      const res = await fetch("/api/v1/admin/push/subscriptions", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(sub.toJSON()),
-      });
-      return res.status;
-    }, endpoint);
+    const saved = await page.evaluate(
+      async ({ endpoint, keys }) => {
+        const w = window as any;
+        w.__unsubscribed = false;
+        const sub = {
+          endpoint,
+          toJSON: () => ({ endpoint, expirationTime: null, keys }),
+          unsubscribe: async () => (w.__unsubscribed = true),
+        };
+        PushManager.prototype.getSubscription = async () => (w.__unsubscribed ? null : (sub as any));
+        const res = await fetch("/api/v1/admin/push/subscriptions", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify(sub.toJSON()),
+        });
+        return res.status;
+      },
+      { endpoint, keys: await deviceKeys() },
+    );
     expect(saved).toBe(201);
 
     await page.locator("ec-app").getByRole("button", { name: "Log out" }).click();

@@ -108,3 +108,17 @@ export async function mailboxOf(siteKey: string, to: string) {
   const site = env.SITE.get(env.SITE.idFromName(siteKey));
   return (await site.outbox(500, to)).filter((m) => m.to === to);
 }
+
+/** A push subscription's keys as a browser gives them: a P-256 public key and 16 random bytes, base64url. */
+export async function deviceKeys() {
+  const pair = (await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, [
+    "deriveBits",
+  ])) as CryptoKeyPair;
+  const raw = new Uint8Array((await crypto.subtle.exportKey("raw", pair.publicKey)) as ArrayBuffer);
+  const b64 = (b: Uint8Array) =>
+    btoa(String.fromCharCode(...b))
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_")
+      .replace(/=+$/, "");
+  return { p256dh: b64(raw), auth: b64(crypto.getRandomValues(new Uint8Array(16))) };
+}

@@ -7,7 +7,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { siteStub } from "../../worker/lib/jurisdiction";
-import { addOperator, call, expectJson } from "./admin-helpers";
+import { addOperator, call, deviceKeys, expectJson } from "./admin-helpers";
 import {
   type Client,
   createSite,
@@ -25,19 +25,6 @@ const SITE = "notify-batch";
 
 let owner: string;
 let colleague: { cookie: string; id: string };
-
-async function deviceKeys() {
-  const pair = (await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, [
-    "deriveBits",
-  ])) as CryptoKeyPair;
-  const raw = new Uint8Array((await crypto.subtle.exportKey("raw", pair.publicKey)) as ArrayBuffer);
-  const b64 = (b: Uint8Array) =>
-    btoa(String.fromCharCode(...b))
-      .replace(/\+/g, "-")
-      .replace(/\//g, "_")
-      .replace(/=+$/, "");
-  return { p256dh: b64(raw), auth: b64(crypto.getRandomValues(new Uint8Array(16))) };
-}
 
 const site = () => siteStub(env, SITE) as unknown as DurableObjectStub;
 

@@ -5,21 +5,8 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { siteStub } from "../../worker/lib/jurisdiction";
-import { addOperator, call, expectJson } from "./admin-helpers";
+import { addOperator, call, deviceKeys, expectJson } from "./admin-helpers";
 import { createSite, login } from "./helpers";
-
-async function deviceKeys() {
-  const pair = (await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, [
-    "deriveBits",
-  ])) as CryptoKeyPair;
-  const raw = new Uint8Array((await crypto.subtle.exportKey("raw", pair.publicKey)) as ArrayBuffer);
-  const b64 = (b: Uint8Array) =>
-    btoa(String.fromCharCode(...b))
-      .replace(/\+/g, "-")
-      .replace(/\//g, "_")
-      .replace(/=+$/, "");
-  return { p256dh: b64(raw), auth: b64(crypto.getRandomValues(new Uint8Array(16))) };
-}
 
 /** Subscribes a device and links a Telegram account for the operator behind `cookie`. */
 async function reachable(siteKey: string, cookie: string, operatorId: string, tgUser: number) {
