@@ -1,7 +1,8 @@
 /** Helpers for the admin app's Worker tests: calls with session and Origin, captured email, extra operators. */
 import { SELF, env } from "cloudflare:test";
 import { expect } from "vitest";
-import { BASE } from "./helpers";
+import { hmacSha256, toHex } from "../../worker/lib/crypto";
+import { BASE, startSession, type Grant } from "./helpers";
 
 export interface SentMail {
   to: string;
@@ -121,4 +122,30 @@ export async function deviceKeys() {
       .replace(/\//g, "_")
       .replace(/=+$/, "");
   return { p256dh: b64(raw), auth: b64(crypto.getRandomValues(new Uint8Array(16))) };
+}
+
+/**
+ * A shop customer the shop's identity names, on a page, to whom an operator writes first from
+ * Online now ("Can I help you choose a lamp?"), and who never wrote: their session's grant.
+ */
+export async function customerGreetedFirst(
+  site: string,
+  cookie: string,
+  identitySecret: string,
+  userId: string,
+  address: string,
+): Promise<Grant> {
+  const hash = toHex(await hmacSha256(identitySecret, `${userId}\n${address}`));
+  const url = "https://shop.example/lamps";
+  const grant = await startSession(site, {
+    identity: { userId, email: address, name: "Ann", hash },
+    visit: { landing: url, pages: [{ url, title: "Lamps", at: Date.now() }] },
+  });
+  const started = await SELF.fetch(`${BASE}/api/v1/admin/online/${grant.visitorId}/message`, {
+    method: "POST",
+    headers: { Cookie: cookie, Origin: BASE, "Content-Type": "application/json" },
+    body: JSON.stringify({ text: "Hello! Can I help you choose a lamp?" }),
+  });
+  expect(started.status).toBe(200);
+  return grant;
 }

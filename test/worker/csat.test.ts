@@ -4,9 +4,8 @@ import { handleInboundEmail } from "../../worker/api/inbound-email";
 import { EmailSendError, replyAddress } from "../../worker/email";
 import { RATING_LINK_DAYS, ratingToken } from "../../worker/email/rating";
 import { RATING_EMAILED_KEY } from "../../worker/conversation/csat-email";
-import { hmacSha256, toHex } from "../../worker/lib/crypto";
 import { localDay } from "../../worker/reports";
-import { call, expectJson } from "./admin-helpers";
+import { call, customerGreetedFirst, expectJson } from "./admin-helpers";
 import {
   BASE,
   createSite,
@@ -338,18 +337,7 @@ describe("asking for the rating", () => {
     const own = await login(site);
     await noAutoReplies(own);
     const address = "never-wrote@example.com";
-    const hash = toHex(await hmacSha256(identitySecret, `user-9\n${address}`));
-    const url = "https://shop.example/lamps";
-    const grant = await startSession(site, {
-      identity: { userId: "user-9", email: address, name: "Ann", hash },
-      visit: { landing: url, pages: [{ url, title: "Lamps", at: Date.now() }] },
-    });
-    const started = await SELF.fetch(`${BASE}/api/v1/admin/online/${grant.visitorId}/message`, {
-      method: "POST",
-      headers: { Cookie: own, Origin: BASE, "Content-Type": "application/json" },
-      body: JSON.stringify({ text: "Hello! Can I help you choose a lamp?" }),
-    });
-    expect(started.status).toBe(200);
+    const grant = await customerGreetedFirst(site, own, identitySecret, "user-9", address);
     await expectJson(call("POST", `/conversations/${grant.conversationId}/resolve`, own), 200);
     // Time for the email the resolve asked for to be made and stored, were it sent.
     await new Promise((r) => setTimeout(r, 300));

@@ -2,7 +2,6 @@ import { SELF, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { handleInboundEmail } from "../../worker/api/inbound-email";
 import { EmailSendError, mailchannelsProvider, replyAddress } from "../../worker/email";
-import { hmacSha256, toHex } from "../../worker/lib/crypto";
 import {
   BASE,
   createSite,
@@ -13,7 +12,7 @@ import {
   startSession,
   visitorSocket,
 } from "./helpers";
-import { mailboxOf } from "./admin-helpers";
+import { customerGreetedFirst, mailboxOf } from "./admin-helpers";
 
 const SITE = "mail-shop";
 const RECEIVER = (inject as (key: string) => string)("receiverUrl");
@@ -939,18 +938,7 @@ describe("what a follow-up owes", () => {
     const own = await login(site);
     await noAutoReplies(own);
     const address = `cust${crypto.randomUUID().slice(0, 6)}@example.com`;
-    const hash = toHex(await hmacSha256(identitySecret, `user-7\n${address}`));
-    const url = "https://shop.example/lamps";
-    const grant = await startSession(site, {
-      identity: { userId: "user-7", email: address, name: "Ann", hash },
-      visit: { landing: url, pages: [{ url, title: "Lamps", at: Date.now() }] },
-    });
-    const started = await SELF.fetch(`${BASE}/api/v1/admin/online/${grant.visitorId}/message`, {
-      method: "POST",
-      headers: { Cookie: own, Origin: BASE, "Content-Type": "application/json" },
-      body: JSON.stringify({ text: "Hello! Can I help you choose a lamp?" }),
-    });
-    expect(started.status).toBe(200);
+    const grant = await customerGreetedFirst(site, own, identitySecret, "user-7", address);
     const stub = env.CONVERSATION.get(env.CONVERSATION.idFromString(grant.conversationId));
     await fire(stub, "followup");
     await fire(stub, "followup");
