@@ -165,7 +165,12 @@ export function mutate(r: Random, valid: unknown, depth = 0): unknown {
   if (Array.isArray(valid)) {
     const copy = valid.map((v) => (r.chance(0.3) ? mutate(r, v, depth + 1) : v));
     if (r.chance(0.2)) copy.push(hostileValue(r));
-    if (r.chance(0.05)) return Array.from({ length: 1000 }, () => copy[0] ?? 1); // too many entries
+    if (r.chance(0.05)) {
+      // Too many entries: 1,000 of the first, or of 1 when the first is large; 1,000 times a
+      // 1 MB string is over the length a JavaScript string can have, and threw in the fuzzer.
+      const item = (JSON.stringify(copy[0]) ?? "").length <= 1_000 ? (copy[0] ?? 1) : 1;
+      return Array.from({ length: 1000 }, () => item);
+    }
     return copy;
   }
   const copy: Record<string, unknown> = JSON.parse(JSON.stringify(valid));
