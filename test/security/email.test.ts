@@ -8,7 +8,15 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { handleInboundEmail } from "../../worker/api/inbound-email";
 import { replyAddress } from "../../worker/email";
-import { createSite, login, noAutoReplies, operatorSocket, startSession, visitorSocket } from "../worker/helpers";
+import {
+  createSite,
+  inboundEmail,
+  login,
+  noAutoReplies,
+  operatorSocket,
+  startSession,
+  visitorSocket,
+} from "../worker/helpers";
 import { tally } from "./tally";
 
 const SITE = "sec-email";
@@ -41,19 +49,7 @@ function mail(to: string, o: { from?: string; id?: string; subject?: string; hea
     `From: ${o.from ?? "Ann <ann@example.com>"}\nTo: ${to}\nSubject: ${o.subject ?? "Re: New answer from Shop"}\n` +
     `Message-ID: ${o.id ?? `<${crypto.randomUUID()}@example.com>`}\nMIME-Version: 1.0\n${o.headers ?? "Content-Type: text/plain; charset=utf-8\n"}\n` +
     `${o.body ?? "Thanks, two please."}\n`;
-  const bytes = new TextEncoder().encode(raw.replace(/\n/g, "\r\n"));
-  const rejected: string[] = [];
-  const message = {
-    from: "ann@example.com",
-    to,
-    headers: new Headers(),
-    rawSize: bytes.length,
-    raw: new Response(bytes).body!,
-    setReject: (why: string) => void rejected.push(why),
-    forward: async () => ({}),
-    reply: async () => ({}),
-  } as unknown as ForwardableEmailMessage;
-  return { message, rejected };
+  return inboundEmail(raw.replace(/\n/g, "\r\n"), to);
 }
 
 describe("reply addresses", () => {

@@ -10,6 +10,7 @@ import {
   BASE,
   createSite,
   eventually,
+  inboundEmail,
   login,
   noAutoReplies,
   operatorSocket,
@@ -243,15 +244,7 @@ describe("asking for the rating", () => {
       "5 stars, but the lamp flickers now. Can you help?",
       "",
     ].join("\r\n");
-    const bytes = new TextEncoder().encode(raw);
-    const message = {
-      from: "replier@example.com",
-      to,
-      headers: new Headers(),
-      rawSize: bytes.length,
-      raw: new Response(bytes).body!,
-      setReject: () => {},
-    } as unknown as ForwardableEmailMessage;
+    const { message } = inboundEmail(raw, to, "replier@example.com");
     expect(await handleInboundEmail(message, env)).toMatchObject({ outcome: "stored" });
     await eventually(async () => {
       const frames = op.frames.filter((f: any) => f.type === "message").map((f: any) => f.message.text);
@@ -271,15 +264,7 @@ describe("asking for the rating", () => {
     const to = await replyAddress(grant.conversationId, env.TOKEN_SECRET, "in.chat.example");
     for (const [i, question] of ["And the sandals?", "Do you ship to Oslo?"].entries()) {
       const raw = `From: <${address}>\r\nTo: ${to}\r\nSubject: Re: How did Shop do?\r\nMessage-ID: <again-${i}@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${question}\r\n`;
-      const bytes = new TextEncoder().encode(raw);
-      const message = {
-        from: address,
-        to,
-        headers: new Headers(),
-        rawSize: bytes.length,
-        raw: new Response(bytes).body!,
-        setReject: () => {},
-      } as unknown as ForwardableEmailMessage;
+      const { message } = inboundEmail(raw, to, address);
       expect(await handleInboundEmail(message, env)).toMatchObject({ outcome: "stored" });
       op.send({ type: "message", clientId: crypto.randomUUID(), text: "Yes." });
       await op.next("ack");

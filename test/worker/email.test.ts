@@ -6,6 +6,7 @@ import {
   BASE,
   createSite,
   eventually,
+  inboundEmail,
   login,
   noAutoReplies,
   operatorSocket,
@@ -197,21 +198,9 @@ describe("follow-up emails", () => {
   });
 });
 
-/** A ForwardableEmailMessage as the platform hands it to email(). */
+/** A ForwardableEmailMessage of `raw` written with bare newlines, as the platform hands it to email(). */
 function inbound(raw: string, to: string) {
-  const rejected: string[] = [];
-  const bytes = new TextEncoder().encode(raw.replace(/\n/g, "\r\n"));
-  const message = {
-    from: "ann@example.com",
-    to,
-    headers: new Headers(),
-    rawSize: bytes.length,
-    raw: new Response(bytes).body!,
-    setReject: (why: string) => void rejected.push(why),
-    forward: async () => ({}),
-    reply: async () => ({}),
-  } as unknown as ForwardableEmailMessage;
-  return { message, rejected };
+  return inboundEmail(raw.replace(/\n/g, "\r\n"), to);
 }
 
 function replyMime(

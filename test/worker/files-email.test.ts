@@ -9,7 +9,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { handleInboundEmail } from "../../worker/api/inbound-email";
 import { replyAddress } from "../../worker/email";
 import * as fx from "./files-fixtures";
-import { BASE, createSite, login, noAutoReplies, operatorSocket, startSession, visitorSocket } from "./helpers";
+import {
+  BASE,
+  createSite,
+  inboundEmail,
+  login,
+  noAutoReplies,
+  operatorSocket,
+  startSession,
+  visitorSocket,
+} from "./helpers";
 
 const SITE = "files-mail";
 let cookie: string;
@@ -88,17 +97,7 @@ function multipart(
 }
 
 function inbound(raw: string, to: string) {
-  const bytes = new TextEncoder().encode(raw);
-  return {
-    from: "ann@example.com",
-    to,
-    headers: new Headers(),
-    rawSize: bytes.length,
-    raw: new Response(bytes).body!,
-    setReject: () => {},
-    forward: async () => ({}),
-    reply: async () => ({}),
-  } as unknown as ForwardableEmailMessage;
+  return inboundEmail(raw, to).message;
 }
 
 /** Sets a site's file limits as its owner. */

@@ -195,3 +195,20 @@ export async function noAutoReplies(cookie: string): Promise<void> {
   });
   expect(res.status, await res.clone().text()).toBe(200);
 }
+
+/** A ForwardableEmailMessage as the platform hands it to email(), and the reasons it was rejected for. */
+export function inboundEmail(raw: string, to: string, from = "ann@example.com") {
+  const rejected: string[] = [];
+  const bytes = new TextEncoder().encode(raw);
+  const message = {
+    from,
+    to,
+    headers: new Headers(),
+    rawSize: bytes.length,
+    raw: new Response(bytes).body!,
+    setReject: (why: string) => void rejected.push(why),
+    forward: async () => ({}),
+    reply: async () => ({}),
+  } as unknown as ForwardableEmailMessage;
+  return { message, rejected };
+}
