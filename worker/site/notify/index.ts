@@ -176,26 +176,27 @@ export function forgetOperatorDevices(sql: SqlStorage, operatorId: string): { de
  */
 async function addLines(host: SiteHost, news: News[]): Promise<void> {
   const siteKey = host.siteKey();
+  // Operators told of the same lines share one read of them.
   const asked = new Map<string, Promise<string[] | undefined>>();
-  for (const n of news) {
+  const linesOf = (n: News) => {
     const upTo = n.entry.lastMessage?.seq ?? 0;
     const key = `${n.entry.id}:${n.afterSeq}:${upTo}`;
-    if (!asked.has(key)) {
+    let lines = asked.get(key);
+    if (!lines) {
       const stub = siteKey ? conversationStub(host.env, n.entry.id) : null;
-      asked.set(
-        key,
-        stub
-          ? stub.visitorLinesBetween(siteKey!, n.afterSeq, upTo).catch((err: unknown) => {
-              console.warn(`notify: lines of ${n.entry.id} not read`, err);
-              return undefined;
-            })
-          : Promise.resolve(undefined),
-      );
+      lines = stub
+        ? stub.visitorLinesBetween(siteKey!, n.afterSeq, upTo).catch((err: unknown) => {
+            console.warn(`notify: lines of ${n.entry.id} not read`, err);
+            return undefined;
+          })
+        : Promise.resolve(undefined);
+      asked.set(key, lines);
     }
-  }
+    return lines;
+  };
   await Promise.all(
     news.map(async (n) => {
-      const lines = await asked.get(`${n.entry.id}:${n.afterSeq}:${n.entry.lastMessage?.seq ?? 0}`);
+      const lines = await linesOf(n);
       if (lines?.length) n.lines = lines;
     }),
   );

@@ -20,15 +20,18 @@ export function isVisitorNews(entry: InboxEntry, seenSeq: number | null): boolea
  * the admin may have answered or resolved it meanwhile. A note is no answer.
  */
 export function stillWaiting(queued: InboxEntry, current: InboxEntry | null): current is InboxEntry {
-  if (current?.status !== "open") return false;
-  const last = current.lastMessage;
-  return !(last?.author === "operator" && !last.note && last.seq > (queued.lastMessage?.seq ?? 0));
+  return current?.status === "open" && !answeredAfter(current, queued.lastMessage?.seq ?? 0);
 }
 
 /** True when the conversation (null once erased) is open and its newest words are not an operator's answer. */
 export function awaitsAnswer(current: InboxEntry | null): boolean {
-  const last = current?.lastMessage;
-  return current?.status === "open" && !(last?.author === "operator" && !last.note);
+  return current?.status === "open" && !answeredAfter(current, 0);
+}
+
+/** True when the conversation's newest words are an operator's answer (not a note) after `seq`. */
+function answeredAfter(current: InboxEntry, seq: number): boolean {
+  const last = current.lastMessage;
+  return last?.author === "operator" && !last.note && last.seq > seq;
 }
 
 /** True when queued news is still worth telling `operatorId`: still waiting, and still theirs to hear of. */
