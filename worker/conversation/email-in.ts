@@ -7,6 +7,7 @@
  * never the visitor's own words) or discards it.
  */
 import { sha256Hex } from "../lib/crypto";
+import { cutText } from "../lib/cut";
 import { failure, isFailure, type Failure } from "../lib/errors";
 import { MAX_TEXT, type Attachment, type Message } from "../protocol";
 import { emailFilesThatFit } from "../files/conversation";
@@ -40,9 +41,8 @@ export async function receiveEmail(
   const known = host.store.seqOfClientId(clientId);
   if (known !== null) return { seq: known, duplicate: true };
   const names = email.attachments.map((a) => a.filename).join(", ");
-  let text = email.text.trim() || (names ? `(${names})` : "");
+  const text = cutText(email.text.trim() || (names ? `(${names})` : ""), MAX_TEXT);
   if (!text) return { ignored: "empty" };
-  if (text.length > MAX_TEXT) text = `${text.slice(0, MAX_TEXT - 1)}…`;
   // What no longer fits is named as refused, and deleted from R2 by the caller.
   const { fit: files, over } = emailFilesThatFit(
     host,

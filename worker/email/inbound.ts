@@ -6,6 +6,7 @@
  */
 import PostalMime, { type Email, type Header } from "postal-mime";
 import { sha256Hex } from "../lib/crypto";
+import { cutText } from "../lib/cut";
 import { decodeFlowed, takeFlowedParts } from "./flowed";
 import { htmlToText } from "./html";
 import { extractReply, type ExtractedReply } from "./reply";
@@ -87,7 +88,7 @@ export async function parseInbound(raw: ArrayBuffer | string | ReadableStream): 
     to: (email.to ?? []).flatMap((a) => (a.group ? a.group : [a])).map((a) => a.address.toLowerCase()),
     subject: email.subject ?? "",
     text: reply.text,
-    quoted: reply.quoted.length > MAX_QUOTED_CHARS ? `${reply.quoted.slice(0, MAX_QUOTED_CHARS - 1)}…` : reply.quoted,
+    quoted: cutText(reply.quoted, MAX_QUOTED_CHARS),
     fullText: fullText.replace(/\r\n?/g, "\n").trim(),
     attachments: email.attachments.map((a) => {
       const content = typeof a.content === "string" ? new TextEncoder().encode(a.content) : new Uint8Array(a.content);

@@ -5,6 +5,7 @@
  */
 import { GrammyError, HttpError } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
+import { cutText } from "../../lib/cut";
 import type { SiteHost } from "../host";
 import type { News } from "../notify/rules";
 import { visitorLabel } from "../notify/rules";
@@ -193,18 +194,13 @@ const PAGE_MAX = 300;
 function textOf(sql: SqlStorage, { entry, isNew, lines }: News): string {
   const page = lastPageOf(sql, entry.visitorId);
   const head = [
-    `${isNew ? "New chat" : "Message"} from ${cut(visitorLabel(entry), 300)}`,
-    ...(page ? [`Page: ${cut(page, PAGE_MAX)}`] : []),
+    `${isNew ? "New chat" : "Message"} from ${cutText(visitorLabel(entry), 300)}`,
+    ...(page ? [`Page: ${cutText(page, PAGE_MAX)}`] : []),
     "",
   ].join("\n");
   const foot = "\n\nReply to this message to answer.";
   const words = lines?.length ? lines.join("\n") : (entry.lastMessage?.text ?? "");
-  return `${head}\n${cut(words, TEXT_MAX - head.length - foot.length - 1)}${foot}`;
-}
-
-/** `text` in at most `max` characters, an ellipsis saying where it was cut. */
-function cut(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return `${head}\n${cutText(words, TEXT_MAX - head.length - foot.length - 1)}${foot}`;
 }
 
 /** The last page the visitor was on (their uploaded trail), if known. */
